@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs every Debian package v2vtrade needs to build, test, benchmark and run its demo.
+# Idempotent: installs only what is missing. Works as root or through sudo.
+set -euo pipefail
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  clang libclang-rt-14-dev            # libFuzzer + sanitizers for the fuzz targets
+  libgtest-dev libgmock-dev googletest  # unit tests
+  librapidcheck-dev                   # property tests
+  libbenchmark-dev                    # benchmarks
+  libcli11-dev                        # command-line parsing
+  nlohmann-json3-dev                  # JSON
+  libglpk-dev                         # LP feasibility check of buyers' minimum demands
+  coinor-libipopt-dev                 # general-purpose NLP solver, baseline in bench/
+  libssl-dev                          # OpenSSL 3: keys, X.509, hashes
+  librocksdb-dev                      # ledger storage
+  libboost-dev libboost-system-dev    # Boost.Asio networking
+  gnuplot-nox                         # plots
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,121 @@
+#include "market/bid.h"
+
+#include <cmath>
+#include <set>
+#include <sstream>
+
+namespace v2v::market {
+namespace {
+
+std::string Num(double v) {
+  std::ostringstream os;
+  os.precision(10);
+  os << v;
+  return os.str();
+}
+
+Status CheckFinite(const std::string& field, double v) {
+  if (!std::isfinite(v)) return Status::InvalidArgument(field + ": must be a finite number");
+  return Status::Ok();
+}
+
+Status CheckNonNegative(const std::string& field, double v) {
+  V2V_RETURN_IF_ERROR(CheckFinite(field, v));
+  if (v < 0) return Status::InvalidArgument(field + ": must be >= 0, got " + Num(v));
+  return Status::Ok();
+}
+
+Status CheckBuyerStructure(const BuyerBid& b, const std::string& at) {
+  for (auto [name, v] : {std::pair{"v", b.v}, {"v_min", b.v_min}, {"v_max", b.v_max},
+                         {"b_min", b.b_min}, {"b_max", b.b_max}, {"w", b.w}}) {
+    V2V_RETURN_IF_ERROR(CheckNonNegative(at + "." + name, v));
+  }
+  V2V_RETURN_IF_ERROR(CheckFinite(at + ".x", b.x));
+  return CheckFinite(at + ".y", b.y);
+}
+
+Status CheckSellerStructure(const SellerBid& s, const std::string& at) {
+  for (auto [name, v] : {std::pair{"c", s.c}, {"c_min", s.c_min}, {"c_max", s.c_max},
+                         {"s_t", s.s_t}, {"s_r", s.s_r}, {"rho", s.rho}}) {
+    V2V_RETURN_IF_ERROR(CheckNonNegative(at + "." + name, v));
+  }
+  V2V_RETURN_IF_ERROR(CheckFinite(at + ".x", s.x));
+  return CheckFinite(at + ".y", s.y);
+}
+
+}  // namespace
+
+Status ValidateMarketStructure(const Market& m) {
+  const Auctioneer& a = m.auctioneer;
+  V2V_RETURN_IF_ERROR(CheckNonNegative("auctioneer.v_min", a.v_min));
+  V2V_RETURN_IF_ERROR(CheckNonNegative("auctioneer.c_max", a.c_max));
+  V2V_RETURN_IF_ERROR(CheckFinite("auctioneer.l1", a.l1));
+  if (a.l1 <= 0) return Status::InvalidArgument("auctioneer.l1: must be > 0, got " + Num(a.l1));
+  V2V_RETURN_IF_ERROR(CheckNonNegative("auctioneer.l2", a.l2));
+  V2V_RETURN_IF_ERROR(CheckFinite("auctioneer.radius_m", a.radius_m));
+  if (a.radius_m <= 0) {
+    return Status::InvalidArgument("auctioneer.radius_m: must be > 0, got " + Num(a.radius_m));
+  }
+  std::set<std::string> ids;
+  auto check_id = [&ids](const std::string& id, const std::string& at) -> Status {
+    if (id.empty()) return Status::InvalidArgument(at + ".id: must not be empty");
+    if (!ids.insert(id).second) return Status::InvalidArgument(at + ".id: duplicate id \"" + id + "\"");
+    return Status::Ok();
+  };
+  for (size_t i = 0; i < m.buyers.size(); ++i) {
+    const std::string at = "buyers[" + std::to_string(i) + "]";
+    V2V_RETURN_IF_ERROR(check_id(m.buyers[i].id, at));
+    V2V_RETURN_IF_ERROR(CheckBuyerStructure(m.buyers[i], at));
+  }
+  for (size_t j = 0; j < m.sellers.size(); ++j) {
+    const std::string at = "sellers[" + std::to_string(j) + "]";
+    V2V_RETURN_IF_ERROR(check_id(m.sellers[j].id, at));
+    V2V_RETURN_IF_ERROR(CheckSellerStructure(m.sellers[j], at));
+  }
+  return Status::Ok();
+}
+
+Status ValidateBuyer(const Auctioneer& a, const BuyerBid& b) {
+  const std::string who = "buyer " + b.id + ": ";
+  if (b.v_min > b.v_max) {
+    return Status::InvalidArgument(who + "v_min " + Num(b.v_min) + " exceeds v_max " + Num(b.v_max));
+  }
+  if (b.v_min < a.v_min) {
+    return Status::InvalidArgument(who + "v_min " + Num(b.v_min) +
+                                   " is below the auctioneer's lower price bound v^min " +
+                                   Num(a.v_min));
+  }
+  if (b.v < b.v_min || b.v > b.v_max) {
+    return Status::InvalidArgument(who + "value v " + Num(b.v) + " is outside [v_min, v_max] = [" +
+                                   Num(b.v_min) + ", " + Num(b.v_max) + "]");
+  }
+  if (b.b_min > b.b_max) {
+    return Status::InvalidArgument(who + "b_min " + Num(b.b_min) + " kWh exceeds b_max " +
+                                   Num(b.b_max) + " kWh");
+  }
+  if (b.w > 5) return Status::InvalidArgument(who + "willingness w " + Num(b.w) + " is above 5");
+  return Status::Ok();
+}
+
+Status ValidateSeller(const Auctioneer& a, const SellerBid& s) {
+  const std::string who = "seller " + s.id + ": ";
+  if (s.c_min > s.c_max) {
+    return Status::InvalidArgument(who + "c_min " + Num(s.c_min) + " exceeds c_max " + Num(s.c_max));
+  }
+  if (s.c_max > a.c_max) {
+    return Status::InvalidArgument(who + "c_max " + Num(s.c_max) +
+                                   " is above the auctioneer's upper price bound c^max " +
+                                   Num(a.c_max));
+  }
+  if (s.c < s.c_min || s.c > s.c_max) {
+    return Status::InvalidArgument(who + "cost c " + Num(s.c) + " is outside [c_min, c_max] = [" +
+                                   Num(s.c_min) + ", " + Num(s.c_max) + "]");
+  }
+  if (s.s_r > s.s_t) {
+    return Status::InvalidArgument(who + "reserve s_r " + Num(s.s_r) +
+                                   " kWh exceeds current energy s_t " + Num(s.s_t) + " kWh");
+  }
+  return Status::Ok();
+}
+
+}  // namespace v2v::market

@@ -1,0 +1,73 @@
+// Bids of one trading round, in explicit units (SPEC section 2, paper Table II).
+//
+// Units: energy in kWh, prices in currency per kWh, positions and distances in metres.
+// These are plain values; bid.cc's ValidateBuyer/ValidateSeller apply Algorithm 1's rules.
+#pragma once
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+
+namespace v2v::market {
+
+using Kwh = double;          // energy, kilowatt-hours
+using PricePerKwh = double;  // currency per kWh
+using Metres = double;
+
+inline constexpr Metres kDefaultRadiusM = 1000.0;
+
+// The auctioneer's (RSU's) parameters for a round.
+struct Auctioneer {
+  PricePerKwh v_min = 0;  // lower bound of buyers' price ranges (v^min)
+  PricePerKwh c_max = 0;  // upper bound of sellers' price ranges (c^max)
+  double l1 = 0;          // quadratic loss-cost factor, currency per kWh^2 (> 0)
+  double l2 = 0;          // linear loss-cost factor, currency per kWh (>= 0)
+  Metres radius_m = kDefaultRadiusM;  // a buyer trades only with sellers this close
+};
+
+// A buyer's signed request (role -1).
+struct BuyerBid {
+  std::string id;
+  PricePerKwh v = 0;      // unit value v_i
+  PricePerKwh v_min = 0;  // v_i^min
+  PricePerKwh v_max = 0;  // v_i^max
+  Kwh b_min = 0;          // minimum demand b_i^min
+  Kwh b_max = 0;          // maximum demand b_i^max
+  double w = 0;           // willingness w_i in [0, 5]
+  Metres x = 0, y = 0;    // position
+};
+
+// A seller's signed reply (role 1).
+struct SellerBid {
+  std::string id;
+  PricePerKwh c = 0;      // unit cost c_j
+  PricePerKwh c_min = 0;  // c_j^min
+  PricePerKwh c_max = 0;  // c_j^max
+  Kwh s_t = 0;            // current energy s_j^t
+  Kwh s_r = 0;            // reserve kept for its own trip s_j^r
+  double rho = 0;         // loss rate rho_j (>= 0; 0 means lossless, no supply cap)
+  Metres x = 0, y = 0;
+
+  Kwh Supply() const { return s_t - s_r; }  // energy it may give up, losses included
+};
+
+struct Market {
+  Auctioneer auctioneer;
+  std::vector<BuyerBid> buyers;
+  std::vector<SellerBid> sellers;
+};
+
+// Structural checks that make a market unusable as a whole (the CLI exits with status 2):
+// non-finite numbers, negative quantities, empty or duplicate ids (buyers and sellers share one
+// id space), l1 <= 0, l2 < 0, radius <= 0. The message names the offending field.
+Status ValidateMarketStructure(const Market& market);
+
+// Algorithm 1 read with Table II (SPEC section 2): an OK status if the bid may take part in the
+// round, otherwise InvalidArgument whose message names the bid and the bound it broke. A rejected
+// bid must be resubmitted; the round goes on without it.
+Status ValidateBuyer(const Auctioneer& auctioneer, const BuyerBid& bid);
+Status ValidateSeller(const Auctioneer& auctioneer, const SellerBid& bid);
+
+}  // namespace v2v::market
