@@ -22,6 +22,25 @@ Status CheckFinite(const std::string& field, double v) {
 Status CheckNonNegative(const std::string& field, double v) {
   V2V_RETURN_IF_ERROR(CheckFinite(field, v));
   if (v < 0) return Status::InvalidArgument(field + ": must be >= 0, got " + Num(v));
+  if (v > kMaxMagnitude) {
+    return Status::InvalidArgument(field + ": must be at most " + Num(kMaxMagnitude) + ", got " + Num(v));
+  }
+  return Status::Ok();
+}
+
+Status CheckCoordinate(const std::string& field, double v) {
+  V2V_RETURN_IF_ERROR(CheckFinite(field, v));
+  if (std::abs(v) > kMaxMagnitude) {
+    return Status::InvalidArgument(field + ": must be within +-" + Num(kMaxMagnitude) + " m");
+  }
+  return Status::Ok();
+}
+
+Status CheckRange(const std::string& field, double v, double lo, double hi) {
+  V2V_RETURN_IF_ERROR(CheckFinite(field, v));
+  if (v < lo || v > hi) {
+    return Status::InvalidArgument(field + ": must be in [" + Num(lo) + ", " + Num(hi) + "], got " + Num(v));
+  }
   return Status::Ok();
 }
 
@@ -30,8 +49,8 @@ Status CheckBuyerStructure(const BuyerBid& b, const std::string& at) {
                          {"b_min", b.b_min}, {"b_max", b.b_max}, {"w", b.w}}) {
     V2V_RETURN_IF_ERROR(CheckNonNegative(at + "." + name, v));
   }
-  V2V_RETURN_IF_ERROR(CheckFinite(at + ".x", b.x));
-  return CheckFinite(at + ".y", b.y);
+  V2V_RETURN_IF_ERROR(CheckCoordinate(at + ".x", b.x));
+  return CheckCoordinate(at + ".y", b.y);
 }
 
 Status CheckSellerStructure(const SellerBid& s, const std::string& at) {
@@ -39,8 +58,9 @@ Status CheckSellerStructure(const SellerBid& s, const std::string& at) {
                          {"s_t", s.s_t}, {"s_r", s.s_r}, {"rho", s.rho}}) {
     V2V_RETURN_IF_ERROR(CheckNonNegative(at + "." + name, v));
   }
-  V2V_RETURN_IF_ERROR(CheckFinite(at + ".x", s.x));
-  return CheckFinite(at + ".y", s.y);
+  if (s.rho != 0) V2V_RETURN_IF_ERROR(CheckRange(at + ".rho", s.rho, kMinLossRate, kMaxLossRate));
+  V2V_RETURN_IF_ERROR(CheckCoordinate(at + ".x", s.x));
+  return CheckCoordinate(at + ".y", s.y);
 }
 
 }  // namespace
@@ -49,13 +69,9 @@ Status ValidateMarketStructure(const Market& m) {
   const Auctioneer& a = m.auctioneer;
   V2V_RETURN_IF_ERROR(CheckNonNegative("auctioneer.v_min", a.v_min));
   V2V_RETURN_IF_ERROR(CheckNonNegative("auctioneer.c_max", a.c_max));
-  V2V_RETURN_IF_ERROR(CheckFinite("auctioneer.l1", a.l1));
-  if (a.l1 <= 0) return Status::InvalidArgument("auctioneer.l1: must be > 0, got " + Num(a.l1));
+  V2V_RETURN_IF_ERROR(CheckRange("auctioneer.l1", a.l1, kMinL1, kMaxMagnitude));
   V2V_RETURN_IF_ERROR(CheckNonNegative("auctioneer.l2", a.l2));
-  V2V_RETURN_IF_ERROR(CheckFinite("auctioneer.radius_m", a.radius_m));
-  if (a.radius_m <= 0) {
-    return Status::InvalidArgument("auctioneer.radius_m: must be > 0, got " + Num(a.radius_m));
-  }
+  V2V_RETURN_IF_ERROR(CheckRange("auctioneer.radius_m", a.radius_m, 1e-3, kMaxMagnitude));
   std::set<std::string> ids;
   auto check_id = [&ids](const std::string& id, const std::string& at) -> Status {
     if (id.empty()) return Status::InvalidArgument(at + ".id: must not be empty");

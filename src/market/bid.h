@@ -17,6 +17,13 @@ using PricePerKwh = double;  // currency per kWh
 using Metres = double;
 
 inline constexpr Metres kDefaultRadiusM = 1000.0;
+// Structural limits: every quantity, price and |coordinate| is at most kMaxMagnitude; a loss
+// rate is 0 (lossless) or in [kMinLossRate, kMaxLossRate]; l1 >= kMinL1. They keep the
+// optimiser's arithmetic far from overflow and are far outside any real vehicle's numbers.
+inline constexpr double kMaxMagnitude = 1e9;
+inline constexpr double kMinLossRate = 1e-6;
+inline constexpr double kMaxLossRate = 10.0;
+inline constexpr double kMinL1 = 1e-9;
 
 // The auctioneer's (RSU's) parameters for a round.
 struct Auctioneer {
@@ -60,8 +67,9 @@ struct Market {
 };
 
 // Structural checks that make a market unusable as a whole (the CLI exits with status 2):
-// non-finite numbers, negative quantities, empty or duplicate ids (buyers and sellers share one
-// id space), l1 <= 0, l2 < 0, radius <= 0. The message names the offending field.
+// non-finite numbers, negative quantities, values beyond the limits above, empty or duplicate
+// ids (buyers and sellers share one id space), l1 <= 0, l2 < 0, radius <= 0. The message names
+// the offending field.
 Status ValidateMarketStructure(const Market& market);
 
 // Algorithm 1 read with Table II (SPEC section 2): an OK status if the bid may take part in the

@@ -13,6 +13,9 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+struct DualPoint;
+double ProjectedGradientNorm(const DualPoint& pt);
+
 double Dot(const std::vector<double>& a, const std::vector<double>& b) {
   double s = 0;
   for (size_t i = 0; i < a.size(); ++i) s += a[i] * b[i];
@@ -32,6 +35,15 @@ struct DualPoint {
   double g = 0;
   bool feasible = true;
 };
+
+double ProjectedGradientNorm(const DualPoint& pt) {
+  double s = 0;
+  for (size_t j = 0; j < pt.gamma.size(); ++j) {
+    const double d = pt.gamma[j] - std::max(0.0, pt.gamma[j] - pt.grad[j]);
+    s += d * d;
+  }
+  return std::sqrt(s);
+}
 
 class Solver {
  public:
@@ -326,7 +338,11 @@ Result<VolumeSolution> Solver::Run() {
         decrease += cur.grad[j] * (trial.gamma[j] - cur.gamma[j]);
       }
       Evaluate(trial, has_lossless_);
-      if (trial.g <= cur.g + 1e-4 * decrease) {
+      // Armijo; and, once g changes by less than its rounding error, a step that shrinks the
+      // projected gradient (g is flat to double precision long before its gradient is tiny).
+      const bool in_noise = std::abs(trial.g - cur.g) <= 1e-13 * std::max(1.0, std::abs(cur.g));
+      if (trial.g <= cur.g + 1e-4 * decrease ||
+          (in_noise && ProjectedGradientNorm(trial) < ProjectedGradientNorm(cur))) {
         accepted = true;
         break;
       }
@@ -334,7 +350,7 @@ Result<VolumeSolution> Solver::Run() {
     // A step that no longer decreases g in floating point: the proximal subproblem is solved as
     // well as it can be (move its centre), or, without one, the method has converged as far as
     // double precision allows (report the gap below).
-    stalled = !accepted || cur.g - trial.g <= 1e-15 * std::max(1.0, std::abs(cur.g));
+    stalled = !accepted;
     if (stalled && !has_lossless_) break;
     if (accepted) std::swap(cur, trial);
     sol.newton_iterations = it + 1;

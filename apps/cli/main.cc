@@ -1,0 +1,18 @@
+// v2v: the command-line entry point. Thin: parses flags and calls the library.
+#include <CLI/CLI.hpp>
+
+#include "allocate_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"v2vtrade: vehicle-to-vehicle electricity trading (Bayesian pricing, PoA ledger)"};
+  app.require_subcommand(1);
+  int exit_code = 0;
+  v2v::cli::AddAllocateCommand(app, &exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;  // usage errors are bad input
+  }
+  return exit_code;
+}

@@ -1,0 +1,32 @@
+// JSON form of a market and of a round's result (the `v2v allocate` format; README "API").
+//
+// Parsing is strict: every field listed below is required (radius_m defaults to 1000), must have
+// the right JSON type, and unknown keys are refused, so a typo is an error rather than a default.
+// Errors are InvalidArgument with the path of the offending field ("buyers[3].v_min: ...").
+//   {"auctioneer": {"v_min", "c_max", "l1", "l2", "radius_m"?},
+//    "buyers":  [{"id", "v", "v_min", "v_max", "b_min", "b_max", "w", "x", "y"}],
+//    "sellers": [{"id", "c", "c_min", "c_max", "s_t", "s_r", "rho", "x", "y"}]}
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+#include "market/bid.h"
+#include "market/market_round.h"
+
+namespace v2v::market {
+
+// Parses and checks structure (ValidateMarketStructure). Never throws.
+Result<Market> ParseMarketJson(std::string_view text);
+
+// Serialises a market in the input format (round-trips through ParseMarketJson).
+std::string MarketToJson(const Market& market);
+
+// Serialises a round result; `indent` < 0 gives one line.
+std::string RoundResultToJson(const RoundResult& result, int indent = 2);
+
+// A human-readable table of the result (pairs that trade, buyers, sellers, totals).
+std::string RoundResultToTable(const RoundResult& result);
+
+}  // namespace v2v::market

@@ -1,0 +1,124 @@
+// End-to-end tests of `v2v allocate` as a user runs it: exit codes, stderr, stdout JSON.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code;
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+CliRun Allocate(const std::string& input_text, const std::string& extra = "") {
+  const fs::path dir = fs::temp_directory_path() / ("v2v_cli_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path in = dir / "market.json", out = dir / "out.txt", err = dir / "err.txt";
+  std::ofstream(in) << input_text;
+  const std::string cmd = std::string(V2V_CLI) + " allocate --input " + in.string() + " " + extra +
+                          " >" + out.string() + " 2>" + err.string();
+  const int status = std::system(cmd.c_str());
+  CliRun r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+  fs::remove_all(dir);
+  return r;
+}
+
+const std::string kValid = R"({"auctioneer": {"v_min": 0.4, "c_max": 1.0, "l1": 0.5, "l2": 0.1},
+  "buyers": [{"id": "b1", "v": 0.9, "v_min": 0.5, "v_max": 1.0, "b_min": 1, "b_max": 10, "w": 3, "x": 0, "y": 0}],
+  "sellers": [{"id": "s1", "c": 0.5, "c_min": 0.4, "c_max": 0.9, "s_t": 30, "s_r": 5, "rho": 0.05, "x": 100, "y": 0}]})";
+
+void ExpectBadInput(const CliRun& r, const std::string& names) {
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_NE(r.err.find(names), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+}
+
+TEST(AllocateCliTest, ValidMarketPrintsTheDocumentedJson) {
+  CliRun r = Allocate(kValid);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"pairs", "rejected", "unserved", "welfare", "duality_gap", "buyers", "sellers"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  ASSERT_EQ(j["pairs"].size(), 1u);
+  const auto& p = j["pairs"][0];
+  for (const char* key : {"buyer", "seller", "distance_m", "P", "R", "T", "trade", "volume"}) {
+    EXPECT_TRUE(p.contains(key)) << key;
+  }
+  EXPECT_DOUBLE_EQ(p["distance_m"].get<double>(), 100.0);
+  EXPECT_TRUE(p["trade"].get<bool>());
+  EXPECT_GT(p["volume"].get<double>(), 1.0);
+  EXPECT_LE(j["duality_gap"].get<double>(), 1e-8);
+  EXPECT_NEAR(j["buyers"][0]["pays"].get<double>(), j["sellers"][0]["earns"].get<double>(), 1e-12);
+}
+
+TEST(AllocateCliTest, OutputFlagWritesTheFile) {
+  const fs::path out = fs::temp_directory_path() / "v2v_cli_output.json";
+  CliRun r = Allocate(kValid, "--output " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_TRUE(nlohmann::json::parse(Slurp(out)).contains("pairs"));
+  fs::remove(out);
+}
+
+TEST(AllocateCliTest, BadInputExitsTwoWithOneLineNamingTheField) {
+  ExpectBadInput(Allocate("{\"auctioneer\": "), "not valid JSON");
+  ExpectBadInput(Allocate("{\"auctioneer\": {\"v_min\": NaN}}"), "not valid JSON");
+  std::string missing = kValid;
+  missing.replace(missing.find("\"w\": 3, "), 8, "");
+  ExpectBadInput(Allocate(missing), "buyers[0].w: missing");
+  std::string mistyped = kValid;
+  mistyped.replace(mistyped.find("\"s_t\": 30"), 9, "\"s_t\": \"30\"");
+  ExpectBadInput(Allocate(mistyped), "sellers[0].s_t: expected a number");
+  std::string negative = kValid;
+  negative.replace(negative.find("\"b_min\": 1"), 10, "\"b_min\": -1");
+  ExpectBadInput(Allocate(negative), "buyers[0].b_min");
+  std::string dup = kValid;
+  dup.replace(dup.find("\"id\": \"s1\""), 10, "\"id\": \"b1\"");
+  ExpectBadInput(Allocate(dup), "duplicate id");
+  std::string unknown = kValid;
+  unknown.replace(unknown.find("\"l2\": 0.1"), 9, "\"l2\": 0.1, \"l3\": 1");
+  ExpectBadInput(Allocate(unknown), "auctioneer.l3: unknown key");
+  std::string huge = kValid;
+  huge.replace(huge.find("\"x\": 100"), 8, "\"x\": 1e400");
+  EXPECT_EQ(Allocate(huge).exit_code, 2);
+}
+
+TEST(AllocateCliTest, InvalidBidIsRejectedAndTheRoundGoesOn) {
+  std::string text = kValid;
+  text.replace(text.find("\"c\": 0.5"), 8, "\"c\": 0.95");  // outside [c_min, c_max]
+  CliRun r = Allocate(text);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["rejected"].size(), 1u);
+  EXPECT_EQ(j["rejected"][0]["id"], "s1");
+  EXPECT_TRUE(j["pairs"].empty());
+}
+
+TEST(AllocateCliTest, MissingFileAndUsageErrors) {
+  const std::string cmd = std::string(V2V_CLI) + " allocate --input /nonexistent.json 2>/dev/null";
+  int status = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);
+  status = std::system((std::string(V2V_CLI) + " allocate >/dev/null 2>&1").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 2);  // --input is required
+  status = std::system((std::string(V2V_CLI) + " --help >/dev/null").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+}  // namespace
