@@ -229,7 +229,7 @@ VolumeCertificate Solver::Certify(const DualPoint& orig, const std::vector<doubl
 Result<VolumeSolution> Solver::Run() {
   const int ns = p_.NumSellers();
   VolumeSolution sol;
-  DualPoint cur, trial, orig;
+  DualPoint cur, trial, probe, orig;
   cur.gamma.assign(ns, 0.0);
   Evaluate(cur, has_lossless_);
   if (!cur.feasible) {
@@ -346,6 +346,21 @@ Result<VolumeSolution> Solver::Run() {
         accepted = true;
         break;
       }
+    }
+    // Where the generalised Hessian has no curvature along a coordinate (a seller whose
+    // buyers all sit on bounds), g is linear until the next kink and the unit step is short:
+    // keep doubling while g keeps falling.
+    for (int grow = 0; accepted && t == 1 && grow < 40; ++grow) {
+      probe.gamma.resize(ns);
+      const double t2 = std::ldexp(1.0, grow + 1);
+      double decrease = 0;
+      for (int j = 0; j < ns; ++j) {
+        probe.gamma[j] = std::max(0.0, cur.gamma[j] + t2 * d[j]);
+        decrease += cur.grad[j] * (probe.gamma[j] - cur.gamma[j]);
+      }
+      Evaluate(probe, has_lossless_);
+      if (!(probe.g < trial.g && probe.g <= cur.g + 1e-4 * decrease)) break;
+      std::swap(trial, probe);
     }
     // A step that no longer decreases g in floating point: the proximal subproblem is solved as
     // well as it can be (move its centre), or, without one, the method has converged as far as
