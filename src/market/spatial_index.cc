@@ -20,8 +20,11 @@ int64_t GridIndex::CellOf(Metres v) const {
   return static_cast<int64_t>(std::clamp(c, -1e9, 1e9));
 }
 
-int64_t GridIndex::CellKey(int64_t cx, int64_t cy) const {
-  return (cx + (int64_t{1} << 31)) * (int64_t{1} << 32) + (cy + (int64_t{1} << 31));
+uint64_t GridIndex::CellKey(int64_t cx, int64_t cy) const {
+  // |cx|, |cy| <= 1e9 + 1 < 2^31 (CellOf clamps), so each offset fits in 32 unsigned bits.
+  const auto ux = static_cast<uint64_t>(cx + (int64_t{1} << 31));
+  const auto uy = static_cast<uint64_t>(cy + (int64_t{1} << 31));
+  return (ux << 32) | uy;
 }
 
 std::vector<Neighbor> GridIndex::WithinRadius(Metres x, Metres y) const {
@@ -29,8 +32,8 @@ std::vector<Neighbor> GridIndex::WithinRadius(Metres x, Metres y) const {
   const int64_t cx = CellOf(x), cy = CellOf(y);
   for (int64_t dx = -1; dx <= 1; ++dx) {
     for (int64_t dy = -1; dy <= 1; ++dy) {
-      const int64_t key = CellKey(cx + dx, cy + dy);
-      auto it = std::lower_bound(cells_.begin(), cells_.end(), std::pair<int64_t, int>{key, -1});
+      const uint64_t key = CellKey(cx + dx, cy + dy);
+      auto it = std::lower_bound(cells_.begin(), cells_.end(), std::pair<uint64_t, int>{key, -1});
       for (; it != cells_.end() && it->first == key; ++it) {
         const Point& p = points_[it->second];
         const double d = std::hypot(p.x - x, p.y - y);

@@ -30,13 +30,13 @@ class GridIndex {
   std::vector<Neighbor> WithinRadius(Metres x, Metres y) const;
 
  private:
-  int64_t CellKey(int64_t cx, int64_t cy) const;
+  uint64_t CellKey(int64_t cx, int64_t cy) const;
   int64_t CellOf(Metres v) const;
 
   std::vector<Point> points_;
   Metres radius_m_;
   // Cells as a sorted list of (key, point index): equal keys are contiguous.
-  std::vector<std::pair<int64_t, int>> cells_;
+  std::vector<std::pair<uint64_t, int>> cells_;
 };
 
 }  // namespace v2v::market
