@@ -279,7 +279,7 @@ int Main(int argc, char** argv) {
       } else if (!p->ok) {
         row.ipopt_note = std::string("failed: ") + p->error;
       } else if (p->status_code == -4) {  // Maximum_CpuTime_Exceeded
-        row.ipopt_note = "timed out (max_cpu_time " + Fmt("%.0f", ipopt_timeout) + " s)";
+        row.ipopt_note = "timed out (max_cpu_time " + Fmt("%g", ipopt_timeout) + " s)";
       } else if (!p->solved) {
         row.ipopt_note = std::string("did not solve: ") + p->status;
       } else {

@@ -64,10 +64,19 @@ class FeasibilityLp {
     glp_load_matrix(lp_.get(), static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
   }
 
+  void Require(int i) { glp_set_row_bnds(lp_.get(), 1 + i, GLP_LO, p_.b_min[i] + kAdmissionMarginKwh, 0); }
+  void Release(int i) { glp_set_row_bnds(lp_.get(), 1 + i, GLP_FR, 0, 0); }
+
   // Requires buyer i's row to be >= b_min + margin; returns whether the LP stays feasible
   // (and if not, fixes the buyer's deliveries at 0).
   Result<bool> TryAdmit(int i) {
-    glp_set_row_bnds(lp_.get(), 1 + i, GLP_LO, p_.b_min[i] + kAdmissionMarginKwh, 0);
+    Require(i);
+    V2V_ASSIGN_OR_RETURN(bool feasible, Solve());
+    if (!feasible) glp_set_row_bnds(lp_.get(), 1 + i, GLP_FX, 0, 0);
+    return feasible;
+  }
+
+  Result<bool> Solve() {
     glp_smcp parm;
     glp_init_smcp(&parm);
     parm.msg_lev = GLP_MSG_OFF;
@@ -77,10 +86,7 @@ class FeasibilityLp {
     if (rc != 0 && rc != GLP_ENOPFS && rc != GLP_ENODFS) {
       return Status::Internal("GLPK simplex failed with code " + std::to_string(rc));
     }
-    const bool feasible = rc == 0 && (glp_get_status(lp_.get()) == GLP_OPT ||
-                                      glp_get_status(lp_.get()) == GLP_FEAS);
-    if (!feasible) glp_set_row_bnds(lp_.get(), 1 + i, GLP_FX, 0, 0);
-    return feasible;
+    return rc == 0 && (glp_get_status(lp_.get()) == GLP_OPT || glp_get_status(lp_.get()) == GLP_FEAS);
   }
   int solves() const { return solves_; }
 
@@ -111,6 +117,16 @@ Result<Admission> AdmitBuyers(const VolumeProblem& p, const std::vector<int>& pr
   }
   glp_term_out(GLP_OFF);
   FeasibilityLp lp(p);
+  // One LP over every candidate first: when they fit together (the usual case when only the
+  // greedy order was unlucky) nobody needs to be considered one by one.
+  for (int i : candidates) lp.Require(i);
+  V2V_ASSIGN_OR_RETURN(const bool all_fit, lp.Solve());
+  if (all_fit) {
+    for (int i : candidates) out.admitted[i] = 1;
+    out.lp_solves = lp.solves();
+    return out;
+  }
+  for (int i : candidates) lp.Release(i);
   for (int i : candidates) {
     V2V_ASSIGN_OR_RETURN(bool ok, lp.TryAdmit(i));
     out.admitted[i] = ok ? 1 : 0;
