@@ -1,0 +1,126 @@
+#include "crypto/ed25519.h"
+
+#include <fcntl.h>
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+namespace v2v::crypto {
+namespace {
+
+EVP_PKEY* Key(void* p) { return static_cast<EVP_PKEY*>(p); }
+
+bool RawPublic(EVP_PKEY* pkey, PublicKey* out) {
+  size_t len = out->bytes.size();
+  return EVP_PKEY_get_raw_public_key(pkey, out->bytes.data(), &len) == 1 && len == 32;
+}
+
+}  // namespace
+
+PrivateKey::PrivateKey(void* pkey) : pkey_(pkey) { RawPublic(Key(pkey_), &public_); }
+PrivateKey::PrivateKey(PrivateKey&& o) noexcept : pkey_(o.pkey_), public_(o.public_) { o.pkey_ = nullptr; }
+PrivateKey& PrivateKey::operator=(PrivateKey&& o) noexcept {
+  if (this != &o) {
+    EVP_PKEY_free(Key(pkey_));
+    pkey_ = o.pkey_;
+    public_ = o.public_;
+    o.pkey_ = nullptr;
+  }
+  return *this;
+}
+PrivateKey::~PrivateKey() { EVP_PKEY_free(Key(pkey_)); }
+
+
+Result<PrivateKey> PrivateKey::Generate() {
+  EVP_PKEY* pkey = nullptr;
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
+  const bool ok = ctx && EVP_PKEY_keygen_init(ctx) == 1 && EVP_PKEY_keygen(ctx, &pkey) == 1;
+  EVP_PKEY_CTX_free(ctx);
+  if (!ok) return Status::Internal("Ed25519 key generation failed");
+  return PrivateKey(pkey);
+}
+
+Result<PrivateKey> PrivateKey::FromSeed(const std::array<uint8_t, 32>& seed) {
+  EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size());
+  if (pkey == nullptr) return Status::Internal("Ed25519 key from seed failed");
+  return PrivateKey(pkey);
+}
+
+Result<PrivateKey> PrivateKey::FromPem(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* pkey = bio ? PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr) : nullptr;
+  BIO_free(bio);
+  if (pkey == nullptr) return Status::InvalidArgument("not a PEM private key");
+  if (EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) {
+    EVP_PKEY_free(pkey);
+    return Status::InvalidArgument("PEM private key is not Ed25519");
+  }
+  return PrivateKey(pkey);
+}
+
+Signature PrivateKey::Sign(ByteSpan message) const {
+  Signature sig;
+  size_t len = sig.bytes.size();
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  if (ctx == nullptr || EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, Key(pkey_)) != 1 ||
+      EVP_DigestSign(ctx, sig.bytes.data(), &len, message.data(), message.size()) != 1 || len != 64) {
+    std::abort();  // cannot fail for a valid key: a broken OpenSSL is a bug, not an input error
+  }
+  EVP_MD_CTX_free(ctx);
+  return sig;
+}
+
+Result<std::string> PrivateKey::ToPem() const {
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (bio == nullptr || PEM_write_bio_PrivateKey(bio, Key(pkey_), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+    BIO_free(bio);
+    return Status::Internal("cannot encode private key as PEM");
+  }
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio, &data);
+  std::string out(data, static_cast<size_t>(n));
+  BIO_free(bio);
+  return out;
+}
+
+bool Verify(const PublicKey& key, ByteSpan message, const Signature& signature) {
+  EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.bytes.data(), key.bytes.size());
+  if (pkey == nullptr) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
+                  EVP_DigestVerify(ctx, signature.bytes.data(), signature.bytes.size(), message.data(),
+                                   message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(pkey);
+  return ok;
+}
+
+Status WritePrivateFile(const std::string& path, const std::string& pem) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return Status::IoError(tmp + ": " + std::strerror(errno));
+  if (::fchmod(fd, 0600) != 0) {
+    ::close(fd);
+    return Status::IoError(tmp + ": chmod failed");
+  }
+  size_t off = 0;
+  while (off < pem.size()) {
+    const ssize_t n = ::write(fd, pem.data() + off, pem.size() - off);
+    if (n <= 0) {
+      ::close(fd);
+      return Status::IoError(tmp + ": write failed");
+    }
+    off += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status::IoError(tmp + ": fsync/close failed");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError(path + ": rename failed");
+  return Status::Ok();
+}
+
+}  // namespace v2v::crypto
