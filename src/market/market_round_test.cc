@@ -62,6 +62,32 @@ TEST(MarketRoundTest, UnservedBuyersAreReportedByPriority) {
   EXPECT_GE(r->buyers[1].receives, 6 - 1e-9);
 }
 
+TEST(MarketRoundTest, NoCrossingPairTradesNothing) {
+  // Every buyer values below every seller's ask: pairs are listed, none trades.
+  Market m{Auc(), {Buyer("b1", 0.5, 0, 10, 3, 0, 0), Buyer("b2", 0.55, 1, 10, 3, 5, 5)},
+           {Seller("s1", 0.9, 30, 5, 0.05, 10, 0)}};
+  auto r = RunRound(m);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->pairs.size(), 2u);
+  for (const PairResult& p : r->pairs) {
+    EXPECT_FALSE(p.price.trade);
+    EXPECT_EQ(p.volume, 0.0);
+  }
+  EXPECT_EQ(r->unserved, std::vector<std::string>{"b2"});  // its minimum cannot be met
+  EXPECT_EQ(r->welfare, 0.0);
+}
+
+TEST(MarketRoundTest, EqualBoundsAreValid) {
+  // v_min == v == v_max, c_min == c == c_max and b_min == b_max: a known type and a fixed demand.
+  Market m{Auc(), {{"b", 0.9, 0.9, 0.9, 4, 4, 2, 0, 0}}, {{"s", 0.4, 0.4, 0.4, 30, 5, 0.05, 0, 0}}};
+  auto r = RunRound(m);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->pairs.size(), 1u);
+  EXPECT_TRUE(r->pairs[0].price.trade);
+  EXPECT_NEAR(r->pairs[0].price.t, (0.9 + 0.4 + 1.8 + 0.8) / 6, 1e-15);
+  EXPECT_NEAR(r->buyers[0].receives, 4, 1e-9);
+}
+
 TEST(MarketRoundTest, StructuralErrorIsAStatus) {
   Market m{Auc(), {Buyer("x", 0.9, -1, 10, 3, 0, 0)}, {}};
   EXPECT_EQ(RunRound(m).status().code(), StatusCode::kInvalidArgument);
