@@ -30,7 +30,8 @@ struct Hash32 {
   auto operator<=>(const Hash32&) const = default;
   std::string Hex() const { return ToHex(bytes); }
   bool IsZero() const {
-    for (uint8_t b : bytes) if (b) return false;
+    for (uint8_t b : bytes)
+      if (b) return false;
     return true;
   }
 };

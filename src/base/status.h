@@ -16,10 +16,10 @@ enum class StatusCode : int {
   kOk = 0,
   kInvalidArgument = 1,  // the caller's input breaks a documented rule
   kNotFound = 2,
-  kCorruption = 3,       // stored or received bytes are not what they claim to be
+  kCorruption = 3,  // stored or received bytes are not what they claim to be
   kIoError = 4,
   kFailedPrecondition = 5,  // the system is not in a state where the call makes sense
-  kInternal = 6,         // a bug or a numerical failure that should not happen
+  kInternal = 6,            // a bug or a numerical failure that should not happen
   kUnimplemented = 7,
 };
 
@@ -31,7 +31,9 @@ class [[nodiscard]] Status {
   Status(StatusCode code, std::string message);
 
   static Status Ok() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {StatusCode::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {StatusCode::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {StatusCode::kNotFound, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {StatusCode::kCorruption, std::move(msg)}; }
   static Status IoError(std::string msg) { return {StatusCode::kIoError, std::move(msg)}; }
@@ -39,7 +41,9 @@ class [[nodiscard]] Status {
     return {StatusCode::kFailedPrecondition, std::move(msg)};
   }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
-  static Status Unimplemented(std::string msg) { return {StatusCode::kUnimplemented, std::move(msg)}; }
+  static Status Unimplemented(std::string msg) {
+    return {StatusCode::kUnimplemented, std::move(msg)};
+  }
 
   bool ok() const { return rep_ == nullptr; }
   StatusCode code() const { return rep_ ? rep_->code : StatusCode::kOk; }
@@ -59,8 +63,8 @@ class [[nodiscard]] Status {
 }  // namespace v2v
 
 // Returns early from the enclosing function if `expr` (a Status) is not OK.
-#define V2V_RETURN_IF_ERROR(expr)          \
-  do {                                     \
-    ::v2v::Status v2v_status_ = (expr);    \
+#define V2V_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::v2v::Status v2v_status_ = (expr);        \
     if (!v2v_status_.ok()) return v2v_status_; \
   } while (0)

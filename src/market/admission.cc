@@ -58,13 +58,16 @@ class FeasibilityLp {
           glp_set_col_bnds(lp_.get(), 1 + e, GLP_LO, 0, 0);
         }
         ia.push_back(1 + i), ja.push_back(1 + e), ar.push_back(1.0);
-        ia.push_back(1 + nb + p.edge_seller[e]), ja.push_back(1 + e), ar.push_back(1 + p.rho[p.edge_seller[e]]);
+        ia.push_back(1 + nb + p.edge_seller[e]), ja.push_back(1 + e),
+            ar.push_back(1 + p.rho[p.edge_seller[e]]);
       }
     }
     glp_load_matrix(lp_.get(), static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
   }
 
-  void Require(int i) { glp_set_row_bnds(lp_.get(), 1 + i, GLP_LO, p_.b_min[i] + kAdmissionMarginKwh, 0); }
+  void Require(int i) {
+    glp_set_row_bnds(lp_.get(), 1 + i, GLP_LO, p_.b_min[i] + kAdmissionMarginKwh, 0);
+  }
   void Release(int i) { glp_set_row_bnds(lp_.get(), 1 + i, GLP_FR, 0, 0); }
 
   // Requires buyer i's row to be >= b_min + margin; returns whether the LP stays feasible
@@ -86,7 +89,8 @@ class FeasibilityLp {
     if (rc != 0 && rc != GLP_ENOPFS && rc != GLP_ENODFS) {
       return Status::Internal("GLPK simplex failed with code " + std::to_string(rc));
     }
-    return rc == 0 && (glp_get_status(lp_.get()) == GLP_OPT || glp_get_status(lp_.get()) == GLP_FEAS);
+    return rc == 0 &&
+           (glp_get_status(lp_.get()) == GLP_OPT || glp_get_status(lp_.get()) == GLP_FEAS);
   }
   int solves() const { return solves_; }
 

@@ -47,9 +47,10 @@ TEST(BayesianPricingTest, ExactFormIsTheTwelfthsIdentity) {
 
 TEST(BayesianPricingTest, ExactRoundingTiesGoUp) {
   // n = v_max + c_min + 2v + 2c = 6k + 3 -> rounds up to k + 1.
-  ExactPrice e = PriceExact(/*v=*/100, /*v_max=*/101, /*c=*/10, /*c_min=*/0);  // n = 101+0+200+20 = 321
+  ExactPrice e =
+      PriceExact(/*v=*/100, /*v_max=*/101, /*c=*/10, /*c_min=*/0);  // n = 101+0+200+20 = 321
   ASSERT_TRUE(e.trade);
-  EXPECT_EQ(e.t, 54);  // 321/6 = 53.5
+  EXPECT_EQ(e.t, 54);                          // 321/6 = 53.5
   ExactPrice f = PriceExact(100, 100, 10, 0);  // n = 320 -> 53.33 -> 53
   EXPECT_EQ(f.t, 53);
 }

@@ -23,7 +23,8 @@ Status CheckNonNegative(const std::string& field, double v) {
   V2V_RETURN_IF_ERROR(CheckFinite(field, v));
   if (v < 0) return Status::InvalidArgument(field + ": must be >= 0, got " + Num(v));
   if (v > kMaxMagnitude) {
-    return Status::InvalidArgument(field + ": must be at most " + Num(kMaxMagnitude) + ", got " + Num(v));
+    return Status::InvalidArgument(field + ": must be at most " + Num(kMaxMagnitude) + ", got " +
+                                   Num(v));
   }
   return Status::Ok();
 }
@@ -39,14 +40,19 @@ Status CheckCoordinate(const std::string& field, double v) {
 Status CheckRange(const std::string& field, double v, double lo, double hi) {
   V2V_RETURN_IF_ERROR(CheckFinite(field, v));
   if (v < lo || v > hi) {
-    return Status::InvalidArgument(field + ": must be in [" + Num(lo) + ", " + Num(hi) + "], got " + Num(v));
+    return Status::InvalidArgument(field + ": must be in [" + Num(lo) + ", " + Num(hi) + "], got " +
+                                   Num(v));
   }
   return Status::Ok();
 }
 
 Status CheckBuyerStructure(const BuyerBid& b, const std::string& at) {
-  for (auto [name, v] : {std::pair{"v", b.v}, {"v_min", b.v_min}, {"v_max", b.v_max},
-                         {"b_min", b.b_min}, {"b_max", b.b_max}, {"w", b.w}}) {
+  for (auto [name, v] : {std::pair{"v", b.v},
+                         {"v_min", b.v_min},
+                         {"v_max", b.v_max},
+                         {"b_min", b.b_min},
+                         {"b_max", b.b_max},
+                         {"w", b.w}}) {
     V2V_RETURN_IF_ERROR(CheckNonNegative(at + "." + name, v));
   }
   V2V_RETURN_IF_ERROR(CheckCoordinate(at + ".x", b.x));
@@ -54,8 +60,12 @@ Status CheckBuyerStructure(const BuyerBid& b, const std::string& at) {
 }
 
 Status CheckSellerStructure(const SellerBid& s, const std::string& at) {
-  for (auto [name, v] : {std::pair{"c", s.c}, {"c_min", s.c_min}, {"c_max", s.c_max},
-                         {"s_t", s.s_t}, {"s_r", s.s_r}, {"rho", s.rho}}) {
+  for (auto [name, v] : {std::pair{"c", s.c},
+                         {"c_min", s.c_min},
+                         {"c_max", s.c_max},
+                         {"s_t", s.s_t},
+                         {"s_r", s.s_r},
+                         {"rho", s.rho}}) {
     V2V_RETURN_IF_ERROR(CheckNonNegative(at + "." + name, v));
   }
   if (s.rho != 0) V2V_RETURN_IF_ERROR(CheckRange(at + ".rho", s.rho, kMinLossRate, kMaxLossRate));
@@ -75,7 +85,8 @@ Status ValidateMarketStructure(const Market& m) {
   std::set<std::string> ids;
   auto check_id = [&ids](const std::string& id, const std::string& at) -> Status {
     if (id.empty()) return Status::InvalidArgument(at + ".id: must not be empty");
-    if (!ids.insert(id).second) return Status::InvalidArgument(at + ".id: duplicate id \"" + id + "\"");
+    if (!ids.insert(id).second)
+      return Status::InvalidArgument(at + ".id: duplicate id \"" + id + "\"");
     return Status::Ok();
   };
   for (size_t i = 0; i < m.buyers.size(); ++i) {
@@ -94,7 +105,8 @@ Status ValidateMarketStructure(const Market& m) {
 Status ValidateBuyer(const Auctioneer& a, const BuyerBid& b) {
   const std::string who = "buyer " + b.id + ": ";
   if (b.v_min > b.v_max) {
-    return Status::InvalidArgument(who + "v_min " + Num(b.v_min) + " exceeds v_max " + Num(b.v_max));
+    return Status::InvalidArgument(who + "v_min " + Num(b.v_min) + " exceeds v_max " +
+                                   Num(b.v_max));
   }
   if (b.v_min < a.v_min) {
     return Status::InvalidArgument(who + "v_min " + Num(b.v_min) +
@@ -116,7 +128,8 @@ Status ValidateBuyer(const Auctioneer& a, const BuyerBid& b) {
 Status ValidateSeller(const Auctioneer& a, const SellerBid& s) {
   const std::string who = "seller " + s.id + ": ";
   if (s.c_min > s.c_max) {
-    return Status::InvalidArgument(who + "c_min " + Num(s.c_min) + " exceeds c_max " + Num(s.c_max));
+    return Status::InvalidArgument(who + "c_min " + Num(s.c_min) + " exceeds c_max " +
+                                   Num(s.c_max));
   }
   if (s.c_max > a.c_max) {
     return Status::InvalidArgument(who + "c_max " + Num(s.c_max) +

@@ -27,10 +27,10 @@ inline constexpr double kMinL1 = 1e-9;
 
 // The auctioneer's (RSU's) parameters for a round.
 struct Auctioneer {
-  PricePerKwh v_min = 0;  // lower bound of buyers' price ranges (v^min)
-  PricePerKwh c_max = 0;  // upper bound of sellers' price ranges (c^max)
-  double l1 = 0;          // quadratic loss-cost factor, currency per kWh^2 (> 0)
-  double l2 = 0;          // linear loss-cost factor, currency per kWh (>= 0)
+  PricePerKwh v_min = 0;              // lower bound of buyers' price ranges (v^min)
+  PricePerKwh c_max = 0;              // upper bound of sellers' price ranges (c^max)
+  double l1 = 0;                      // quadratic loss-cost factor, currency per kWh^2 (> 0)
+  double l2 = 0;                      // linear loss-cost factor, currency per kWh (>= 0)
   Metres radius_m = kDefaultRadiusM;  // a buyer trades only with sellers this close
 };
 

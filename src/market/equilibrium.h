@@ -41,7 +41,7 @@ BestResponse BuyerBestResponse(double v, const LinearStrategy& seller, TypeRange
 BestResponse SellerBestResponse(double c, const LinearStrategy& buyer, TypeRange v);
 
 struct EquilibriumReport {
-  double max_buyer_gain = 0;   // max over buyer types of (best utility - utility of its strategy)
+  double max_buyer_gain = 0;  // max over buyer types of (best utility - utility of its strategy)
   double max_seller_gain = 0;
   double worst_buyer_type = 0;
   double worst_seller_type = 0;

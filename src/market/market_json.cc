@@ -30,7 +30,8 @@ class ObjectReader {
       return Status::InvalidArgument(Path(key) + ": expected a number, got " + TypeName(*it));
     }
     *out = it->get<double>();
-    if (!std::isfinite(*out)) return Status::InvalidArgument(Path(key) + ": must be a finite number");
+    if (!std::isfinite(*out))
+      return Status::InvalidArgument(Path(key) + ": must be a finite number");
     return Status::Ok();
   }
 
@@ -60,7 +61,8 @@ class ObjectReader {
 };
 
 Status RequireObject(const json& j, const std::string& path) {
-  if (!j.is_object()) return Status::InvalidArgument(path + ": expected an object, got " + TypeName(j));
+  if (!j.is_object())
+    return Status::InvalidArgument(path + ": expected an object, got " + TypeName(j));
   return Status::Ok();
 }
 
@@ -68,8 +70,13 @@ Status ParseBuyer(const json& j, const std::string& path, BuyerBid* b) {
   V2V_RETURN_IF_ERROR(RequireObject(j, path));
   ObjectReader r(j, path);
   V2V_RETURN_IF_ERROR(r.String("id", &b->id));
-  for (auto [k, p] : {std::pair{"v", &b->v}, {"v_min", &b->v_min}, {"v_max", &b->v_max},
-                      {"b_min", &b->b_min}, {"b_max", &b->b_max}, {"w", &b->w}, {"x", &b->x},
+  for (auto [k, p] : {std::pair{"v", &b->v},
+                      {"v_min", &b->v_min},
+                      {"v_max", &b->v_max},
+                      {"b_min", &b->b_min},
+                      {"b_max", &b->b_max},
+                      {"w", &b->w},
+                      {"x", &b->x},
                       {"y", &b->y}}) {
     V2V_RETURN_IF_ERROR(r.Number(k, p));
   }
@@ -80,8 +87,13 @@ Status ParseSeller(const json& j, const std::string& path, SellerBid* s) {
   V2V_RETURN_IF_ERROR(RequireObject(j, path));
   ObjectReader r(j, path);
   V2V_RETURN_IF_ERROR(r.String("id", &s->id));
-  for (auto [k, p] : {std::pair{"c", &s->c}, {"c_min", &s->c_min}, {"c_max", &s->c_max},
-                      {"s_t", &s->s_t}, {"s_r", &s->s_r}, {"rho", &s->rho}, {"x", &s->x},
+  for (auto [k, p] : {std::pair{"c", &s->c},
+                      {"c_min", &s->c_min},
+                      {"c_max", &s->c_max},
+                      {"s_t", &s->s_t},
+                      {"s_r", &s->s_r},
+                      {"rho", &s->rho},
+                      {"x", &s->x},
                       {"y", &s->y}}) {
     V2V_RETURN_IF_ERROR(r.Number(k, p));
   }
@@ -120,10 +132,11 @@ Status ParseInto(const json& root, Market* m) {
   V2V_RETURN_IF_ERROR(r.Number("l2", &a.l2));
   V2V_RETURN_IF_ERROR(r.Number("radius_m", &a.radius_m, /*optional=*/true));
   V2V_RETURN_IF_ERROR(r.NoUnknownKeys());
-  V2V_RETURN_IF_ERROR(ParseArray(root, "buyers", "buyer bids", [m](const json& j, const std::string& p) {
-    m->buyers.emplace_back();
-    return ParseBuyer(j, p, &m->buyers.back());
-  }));
+  V2V_RETURN_IF_ERROR(
+      ParseArray(root, "buyers", "buyer bids", [m](const json& j, const std::string& p) {
+        m->buyers.emplace_back();
+        return ParseBuyer(j, p, &m->buyers.back());
+      }));
   return ParseArray(root, "sellers", "seller bids", [m](const json& j, const std::string& p) {
     m->sellers.emplace_back();
     return ParseSeller(j, p, &m->sellers.back());
@@ -156,17 +169,31 @@ Result<Market> ParseMarketJson(std::string_view text) {
 std::string MarketToJson(const Market& m) {
   nlohmann::ordered_json out;
   const Auctioneer& a = m.auctioneer;
-  out["auctioneer"] = {{"v_min", a.v_min}, {"c_max", a.c_max}, {"l1", a.l1}, {"l2", a.l2},
-                       {"radius_m", a.radius_m}};
+  out["auctioneer"] = {
+      {"v_min", a.v_min}, {"c_max", a.c_max}, {"l1", a.l1}, {"l2", a.l2}, {"radius_m", a.radius_m}};
   out["buyers"] = nlohmann::ordered_json::array();
   for (const BuyerBid& b : m.buyers) {
-    out["buyers"].push_back({{"id", b.id}, {"v", b.v}, {"v_min", b.v_min}, {"v_max", b.v_max},
-                             {"b_min", b.b_min}, {"b_max", b.b_max}, {"w", b.w}, {"x", b.x}, {"y", b.y}});
+    out["buyers"].push_back({{"id", b.id},
+                             {"v", b.v},
+                             {"v_min", b.v_min},
+                             {"v_max", b.v_max},
+                             {"b_min", b.b_min},
+                             {"b_max", b.b_max},
+                             {"w", b.w},
+                             {"x", b.x},
+                             {"y", b.y}});
   }
   out["sellers"] = nlohmann::ordered_json::array();
   for (const SellerBid& s : m.sellers) {
-    out["sellers"].push_back({{"id", s.id}, {"c", s.c}, {"c_min", s.c_min}, {"c_max", s.c_max},
-                              {"s_t", s.s_t}, {"s_r", s.s_r}, {"rho", s.rho}, {"x", s.x}, {"y", s.y}});
+    out["sellers"].push_back({{"id", s.id},
+                              {"c", s.c},
+                              {"c_min", s.c_min},
+                              {"c_max", s.c_max},
+                              {"s_t", s.s_t},
+                              {"s_r", s.s_r},
+                              {"rho", s.rho},
+                              {"x", s.x},
+                              {"y", s.y}});
   }
   return out.dump();
 }
@@ -176,10 +203,14 @@ std::string RoundResultToJson(const RoundResult& r, int indent) {
   ojson out;
   ojson pairs = ojson::array();
   for (const PairResult& p : r.pairs) {
-    pairs.push_back({{"buyer", p.buyer}, {"seller", p.seller}, {"distance_m", p.distance_m},
-                     {"P", p.price.p}, {"R", p.price.r},
+    pairs.push_back({{"buyer", p.buyer},
+                     {"seller", p.seller},
+                     {"distance_m", p.distance_m},
+                     {"P", p.price.p},
+                     {"R", p.price.r},
                      {"T", p.price.trade ? ojson(p.price.t) : ojson(nullptr)},
-                     {"trade", p.price.trade}, {"volume", p.volume}});
+                     {"trade", p.price.trade},
+                     {"volume", p.volume}});
   }
   out["pairs"] = std::move(pairs);
   ojson rej = ojson::array();
@@ -190,13 +221,17 @@ std::string RoundResultToJson(const RoundResult& r, int indent) {
   out["duality_gap"] = r.duality_gap;
   ojson buyers = ojson::array();
   for (const BuyerOutcome& b : r.buyers) {
-    buyers.push_back({{"id", b.id}, {"receives", b.receives}, {"pays", b.pays}, {"lambda", b.lambda}});
+    buyers.push_back(
+        {{"id", b.id}, {"receives", b.receives}, {"pays", b.pays}, {"lambda", b.lambda}});
   }
   out["buyers"] = std::move(buyers);
   ojson sellers = ojson::array();
   for (const SellerOutcome& s : r.sellers) {
-    sellers.push_back({{"id", s.id}, {"delivers", s.delivers}, {"energy_out", s.energy_out},
-                       {"earns", s.earns}, {"gamma", s.gamma}});
+    sellers.push_back({{"id", s.id},
+                       {"delivers", s.delivers},
+                       {"energy_out", s.energy_out},
+                       {"earns", s.earns},
+                       {"gamma", s.gamma}});
   }
   out["sellers"] = std::move(sellers);
   out["solver"] = {{"max_violation_kwh", r.max_violation_kwh},
@@ -217,8 +252,9 @@ std::string RoundResultToTable(const RoundResult& r) {
   for (const PairResult& p : r.pairs) {
     if (!p.price.trade) continue;
     ++traded;
-    std::snprintf(line, sizeof line, "  %-10s %-10s %9.1f %8.4f %8.4f %8.4f %10.4f\n", p.buyer.c_str(),
-                  p.seller.c_str(), p.distance_m, p.price.p, p.price.r, p.price.t, p.volume);
+    std::snprintf(line, sizeof line, "  %-10s %-10s %9.1f %8.4f %8.4f %8.4f %10.4f\n",
+                  p.buyer.c_str(), p.seller.c_str(), p.distance_m, p.price.p, p.price.r, p.price.t,
+                  p.volume);
     os << line;
   }
   os << "  (" << traded << " of " << r.pairs.size() << " pairs in range may trade)\n\nBuyers\n";
@@ -229,7 +265,8 @@ std::string RoundResultToTable(const RoundResult& r) {
     os << line;
   }
   os << "\nSellers\n";
-  std::snprintf(line, sizeof line, "  %-10s %12s %14s %12s\n", "id", "delivers_kWh", "energy_out_kWh", "earns");
+  std::snprintf(line, sizeof line, "  %-10s %12s %14s %12s\n", "id", "delivers_kWh",
+                "energy_out_kWh", "earns");
   os << line;
   for (const SellerOutcome& s : r.sellers) {
     std::snprintf(line, sizeof line, "  %-10s %12.4f %14.4f %12.4f\n", s.id.c_str(), s.delivers,
@@ -238,9 +275,10 @@ std::string RoundResultToTable(const RoundResult& r) {
   }
   os << "\n";
   for (const Rejection& x : r.rejected) os << "Rejected " << x.id << ": " << x.reason << "\n";
-  for (const std::string& u : r.unserved) os << "Unserved " << u << ": its minimum demand cannot be met\n";
-  std::snprintf(line, sizeof line, "Welfare %.6f   certified relative duality gap %.2e\n", r.welfare,
-                r.duality_gap);
+  for (const std::string& u : r.unserved)
+    os << "Unserved " << u << ": its minimum demand cannot be met\n";
+  std::snprintf(line, sizeof line, "Welfare %.6f   certified relative duality gap %.2e\n",
+                r.welfare, r.duality_gap);
   os << line;
   return os.str();
 }

@@ -37,11 +37,17 @@ Result<PreparedRound> PrepareRound(const Market& market) {
   std::vector<const SellerBid*> sellers;
   for (const BuyerBid* b : SortedById(market.buyers)) {
     Status s = ValidateBuyer(auc, *b);
-    if (s.ok()) buyers.push_back(b); else out.rejected.push_back({b->id, s.message()});
+    if (s.ok())
+      buyers.push_back(b);
+    else
+      out.rejected.push_back({b->id, s.message()});
   }
   for (const SellerBid* s : SortedById(market.sellers)) {
     Status st = ValidateSeller(auc, *s);
-    if (st.ok()) sellers.push_back(s); else out.rejected.push_back({s->id, st.message()});
+    if (st.ok())
+      sellers.push_back(s);
+    else
+      out.rejected.push_back({s->id, st.message()});
   }
   std::sort(out.rejected.begin(), out.rejected.end(),
             [](const Rejection& a, const Rejection& b) { return a.id < b.id; });
@@ -110,7 +116,8 @@ Result<PreparedRound> PrepareRound(const Market& market) {
   }
 
   prep.problem = std::move(served);
-  for (size_t e = 0; e < served_edge.size(); ++e) prep.edge_pair.push_back(edge_pair[served_edge[e]]);
+  for (size_t e = 0; e < served_edge.size(); ++e)
+    prep.edge_pair.push_back(edge_pair[served_edge[e]]);
   for (const SellerBid* s : sellers) prep.seller_rho.push_back(s->rho);
   for (const BuyerBid* b : buyers) out.buyers.push_back({b->id, 0, 0, 0});
   for (const SellerBid* s : sellers) out.sellers.push_back({s->id, 0, 0, 0, 0});

@@ -26,7 +26,7 @@ struct PairResult {
 struct BuyerOutcome {
   std::string id;
   Kwh receives = 0;
-  double pays = 0;  // sum_j T_ij x_ij, currency
+  double pays = 0;    // sum_j T_ij x_ij, currency
   double lambda = 0;  // marginal value at the optimum (certificate)
 };
 
@@ -35,7 +35,7 @@ struct SellerOutcome {
   Kwh delivers = 0;    // sum_i x_ij
   Kwh energy_out = 0;  // (1 + rho_j) sum_i x_ij
   double earns = 0;
-  double gamma = 0;    // shadow price of its supply (certificate)
+  double gamma = 0;  // shadow price of its supply (certificate)
 };
 
 struct Rejection {
@@ -63,9 +63,9 @@ Kwh SupplyCap(PricePerKwh t, double rho, double l1, double l2);
 // A round up to (not including) the volume optimisation: validation, pairs, prices and
 // admission done; `problem` is the volume program over the admitted buyers' trading pairs.
 struct PreparedRound {
-  RoundResult result;             // pairs (volume 0), rejected, unserved filled in
-  VolumeProblem problem;          // buyers/sellers in the order of result.buyers/result.sellers
-  std::vector<int> edge_pair;     // edge of `problem` -> index into result.pairs
+  RoundResult result;              // pairs (volume 0), rejected, unserved filled in
+  VolumeProblem problem;           // buyers/sellers in the order of result.buyers/result.sellers
+  std::vector<int> edge_pair;      // edge of `problem` -> index into result.pairs
   std::vector<double> seller_rho;  // per seller of `problem`
 };
 Result<PreparedRound> PrepareRound(const Market& market);

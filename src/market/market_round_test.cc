@@ -32,7 +32,8 @@ TEST(MarketRoundTest, EmptyMarket) {
 
 TEST(MarketRoundTest, RadiusRejectionsAndNonTradingPairsAreReported) {
   Market m{Auc(),
-           {Buyer("b1", 0.9, 0, 10, 3, 0, 0), Buyer("b2", 0.55, 0, 10, 3, 0, 10),
+           {Buyer("b1", 0.9, 0, 10, 3, 0, 0),
+            Buyer("b2", 0.55, 0, 10, 3, 0, 10),
             {"bad", 0.9, 0.3, 1.0, 0, 10, 3, 0, 0}},
            {Seller("s1", 0.4, 30, 5, 0.05, 500, 0), Seller("far", 0.4, 30, 5, 0.05, 1500, 0)}};
   auto r = RunRound(m);
@@ -64,7 +65,8 @@ TEST(MarketRoundTest, UnservedBuyersAreReportedByPriority) {
 
 TEST(MarketRoundTest, NoCrossingPairTradesNothing) {
   // Every buyer values below every seller's ask: pairs are listed, none trades.
-  Market m{Auc(), {Buyer("b1", 0.5, 0, 10, 3, 0, 0), Buyer("b2", 0.55, 1, 10, 3, 5, 5)},
+  Market m{Auc(),
+           {Buyer("b1", 0.5, 0, 10, 3, 0, 0), Buyer("b2", 0.55, 1, 10, 3, 5, 5)},
            {Seller("s1", 0.9, 30, 5, 0.05, 10, 0)}};
   auto r = RunRound(m);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -100,18 +102,22 @@ Market GenMarket(bool caps_only) {
   const int ns = *rc::gen::inRange(1, 9);
   const uint64_t seed = *rc::gen::arbitrary<uint64_t>();
   std::mt19937_64 rng(seed);
-  auto u = [&rng](double lo, double hi) { return lo + (hi - lo) * static_cast<double>(rng() >> 11) * 0x1.0p-53; };
+  auto u = [&rng](double lo, double hi) {
+    return lo + (hi - lo) * static_cast<double>(rng() >> 11) * 0x1.0p-53;
+  };
   Market m{Auc(), {}, {}};
   if (caps_only) m.auctioneer.l1 = 200;  // small caps: eq. (18) binds
   for (int i = 0; i < nb; ++i) {
     const double b_min = caps_only ? 0 : (u(0, 1) < 0.5 ? 0 : u(0, 6));
     m.buyers.push_back({"B" + std::to_string(i), u(0.5, 1.1), 0.5, 1.1, b_min,
-                        caps_only ? 1000 : b_min + u(0, 20), caps_only ? 5 : u(0, 5), u(0, 1200), u(0, 1200)});
+                        caps_only ? 1000 : b_min + u(0, 20), caps_only ? 5 : u(0, 5), u(0, 1200),
+                        u(0, 1200)});
   }
   for (int j = 0; j < ns; ++j) {
     const double rho = u(0, 1) < 0.15 && !caps_only ? 0.0 : u(0.01, 0.2);
-    m.sellers.push_back({"S" + std::to_string(j), u(0.3, 0.9), 0.3, 0.9, caps_only ? 1000 : u(10, 60),
-                         caps_only ? 0 : u(0, 10), rho, u(0, 1200), u(0, 1200)});
+    m.sellers.push_back({"S" + std::to_string(j), u(0.3, 0.9), 0.3, 0.9,
+                         caps_only ? 1000 : u(10, 60), caps_only ? 0 : u(0, 10), rho, u(0, 1200),
+                         u(0, 1200)});
   }
   return m;
 }
@@ -139,7 +145,8 @@ RC_GTEST_PROP(MarketRoundProperty, EveryOutputIsFeasibleCertifiedAndConserving, 
   }
   for (const SellerOutcome& s : r->sellers) {
     RC_ASSERT(s.energy_out <= sb[s.id]->Supply() + 1e-8);
-    RC_ASSERT(std::abs(s.energy_out - (1 + sb[s.id]->rho) * s.delivers) <= 1e-9 * (1 + s.energy_out));
+    RC_ASSERT(std::abs(s.energy_out - (1 + sb[s.id]->rho) * s.delivers) <=
+              1e-9 * (1 + s.energy_out));
     earns += s.earns;
   }
   RC_ASSERT(std::abs(pays - earns) <= 1e-9 * (1 + pays));  // money is conserved
@@ -170,7 +177,8 @@ RC_GTEST_PROP(MarketRoundProperty, OnlyCapsBindGivesEquation18, ()) {
   std::map<std::string, double> seller_load;
   for (const PairResult& p : r->pairs) {
     if (p.price.trade) {
-      seller_load[p.seller] += SupplyCap(p.price.t, sb[p.seller]->rho, m.auctioneer.l1, m.auctioneer.l2);
+      seller_load[p.seller] +=
+          SupplyCap(p.price.t, sb[p.seller]->rho, m.auctioneer.l1, m.auctioneer.l2);
     }
   }
   int checked = 0;
@@ -212,7 +220,8 @@ RC_GTEST_PROP(MarketRoundProperty, VolumeFallsWithRhoAndRisesWithPrice, ()) {
   RC_ASSERT(base.ok());
   const size_t j = *rc::gen::inRange<size_t>(0, m.sellers.size());
   Market lossier = m;
-  lossier.sellers[j].rho = std::min(10.0, lossier.sellers[j].rho + *rc::gen::inRange(1, 30) / 100.0);
+  lossier.sellers[j].rho =
+      std::min(10.0, lossier.sellers[j].rho + *rc::gen::inRange(1, 30) / 100.0);
   auto more_loss = RunRound(lossier);
   RC_ASSERT(more_loss.ok());
   RC_ASSERT(total(*more_loss) <= total(*base) + kVolumeTol);

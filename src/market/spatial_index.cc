@@ -41,7 +41,8 @@ std::vector<Neighbor> GridIndex::WithinRadius(Metres x, Metres y) const {
       }
     }
   }
-  std::sort(out.begin(), out.end(), [](const Neighbor& a, const Neighbor& b) { return a.index < b.index; });
+  std::sort(out.begin(), out.end(),
+            [](const Neighbor& a, const Neighbor& b) { return a.index < b.index; });
   return out;
 }
 

@@ -31,7 +31,7 @@ struct DualPoint {
   std::vector<double> inv_kappa;  // per buyer
   std::vector<double> h_free;     // per buyer: sum of 1/(2a) over free edges
   std::vector<double> value;
-  std::vector<double> a, c;       // per-edge coefficients this point was evaluated with
+  std::vector<double> a, c;  // per-edge coefficients this point was evaluated with
   double g = 0;
   bool feasible = true;
 };
@@ -60,7 +60,8 @@ class Solver {
     // Proximal weight for lossless edges: the curvature of a typical lossy edge, so the
     // proximal subproblems are as well conditioned as the rest.
     std::vector<double> curv;
-    for (int e = 0; e < m; ++e) if (a0_[e] > 0) curv.push_back(2 * a0_[e]);
+    for (int e = 0; e < m; ++e)
+      if (a0_[e] > 0) curv.push_back(2 * a0_[e]);
     if (!curv.empty()) {
       std::nth_element(curv.begin(), curv.begin() + curv.size() / 2, curv.end());
       delta_ = curv[curv.size() / 2];
@@ -70,7 +71,8 @@ class Solver {
     delta_floor_ = delta_ * 1e-3;
     center_.assign(m, 0.0);
     int kmax = 0;
-    for (int i = 0; i < p.NumBuyers(); ++i) kmax = std::max(kmax, p.buyer_start[i + 1] - p.buyer_start[i]);
+    for (int i = 0; i < p.NumBuyers(); ++i)
+      kmax = std::max(kmax, p.buyer_start[i + 1] - p.buyer_start[i]);
     scratch_.resize(2 * static_cast<size_t>(kmax) + 2);
     supply_scale_ = 1;
     for (double s : p.supply) supply_scale_ = std::max(supply_scale_, s);
@@ -120,7 +122,11 @@ void Solver::Evaluate(DualPoint& pt, bool proximal) {
   pt.feasible = true;
   for (int i = 0; i < n; ++i) {
     const size_t s = p_.buyer_start[i], k = p_.buyer_start[i + 1] - s;
-    internal::BuyerBlock blk{p_.w[i], p_.b_min[i], p_.b_max[i], {ea.data() + s, k}, {ec.data() + s, k},
+    internal::BuyerBlock blk{p_.w[i],
+                             p_.b_min[i],
+                             p_.b_max[i],
+                             {ea.data() + s, k},
+                             {ec.data() + s, k},
                              {p_.edge_cap.data() + s, k}};
     internal::BuyerResponse r = internal::SolveBuyerBlock(blk, {pt.x.data() + s, k}, scratch_);
     pt.feasible = pt.feasible && r.feasible;
@@ -130,7 +136,8 @@ void Solver::Evaluate(DualPoint& pt, bool proximal) {
     g += r.value;
     double hf = 0;
     for (size_t e = s; e < s + k; ++e) {
-      if (ea[e] > 0 && r.lambda > ec[e] && r.lambda < ec[e] + 2 * ea[e] * p_.edge_cap[e]) hf += 1 / (2 * ea[e]);
+      if (ea[e] > 0 && r.lambda > ec[e] && r.lambda < ec[e] + 2 * ea[e] * p_.edge_cap[e])
+        hf += 1 / (2 * ea[e]);
     }
     pt.h_free[i] = hf;
   }
@@ -142,8 +149,8 @@ void Solver::Evaluate(DualPoint& pt, bool proximal) {
 }
 
 // Generalised Hessian of the proximal dual at pt (uses a_, c_ of the last Evaluate at pt).
-void Solver::HessVec(const DualPoint& pt, const std::vector<double>& v, const std::vector<char>& mask,
-                     std::vector<double>& out) const {
+void Solver::HessVec(const DualPoint& pt, const std::vector<double>& v,
+                     const std::vector<char>& mask, std::vector<double>& out) const {
   out.assign(v.size(), 0.0);
   const std::vector<double>& ea = pt.a;
   const std::vector<double>& ec = pt.c;
@@ -164,7 +171,8 @@ void Solver::HessVec(const DualPoint& pt, const std::vector<double>& v, const st
       out[j] -= gain_[e] * dx;
     }
   }
-  for (size_t j = 0; j < out.size(); ++j) if (!mask[j]) out[j] = 0;
+  for (size_t j = 0; j < out.size(); ++j)
+    if (!mask[j]) out[j] = 0;
 }
 
 std::vector<double> Solver::HessDiag(const DualPoint& pt) const {
@@ -206,7 +214,8 @@ double Solver::Repair(const std::vector<double>& x_in, std::vector<double>& x) c
   return viol;
 }
 
-VolumeCertificate Solver::Certify(const DualPoint& orig, const std::vector<double>& xf, double viol) const {
+VolumeCertificate Solver::Certify(const DualPoint& orig, const std::vector<double>& xf,
+                                  double viol) const {
   VolumeCertificate c;
   c.seller_price = orig.gamma;
   c.buyer_price = orig.lambda;
@@ -217,11 +226,15 @@ VolumeCertificate Solver::Certify(const DualPoint& orig, const std::vector<doubl
     for (int e = p_.buyer_start[i]; e < p_.buyer_start[i + 1]; ++e) tot += orig.x[e];
     const double marginal = p_.w[i] / (tot - p_.b_min[i] + 1);
     const double diff = orig.lambda[i] - marginal;  // = mu_min - mu_max
-    if (diff > 0) c.mu_min[i] = diff; else c.mu_max[i] = -diff;
+    if (diff > 0)
+      c.mu_min[i] = diff;
+    else
+      c.mu_max[i] = -diff;
   }
   c.primal_objective = VolumeObjective(p_, xf);
   c.dual_objective = orig.g;
-  c.relative_gap = (c.dual_objective - c.primal_objective) / std::max(1.0, std::abs(c.primal_objective));
+  c.relative_gap =
+      (c.dual_objective - c.primal_objective) / std::max(1.0, std::abs(c.primal_objective));
   c.max_violation_kwh = std::max(0.0, viol);
   return c;
 }
@@ -277,11 +290,13 @@ Result<VolumeSolution> Solver::Run() {
     }
     // Two-metric projection: sellers at gamma = 0 whose gradient pushes further down are fixed.
     double pg = 0;
-    for (int j = 0; j < ns; ++j) pg = std::max(pg, std::abs(cur.gamma[j] - std::max(0.0, cur.gamma[j] - cur.grad[j])));
+    for (int j = 0; j < ns; ++j)
+      pg = std::max(pg, std::abs(cur.gamma[j] - std::max(0.0, cur.gamma[j] - cur.grad[j])));
     const double eps = std::min(1e-6, pg);
     const std::vector<double> diag = HessDiag(cur);
     std::vector<double> full_diag(ns, 0.0);  // curvature if every edge of the seller were free
-    for (int e = 0; e < p_.NumEdges(); ++e) full_diag[p_.edge_seller[e]] += gain_[e] * gain_[e] / (2 * cur.a[e]);
+    for (int e = 0; e < p_.NumEdges(); ++e)
+      full_diag[p_.edge_seller[e]] += gain_[e] * gain_[e] / (2 * cur.a[e]);
     const double gnorm = std::sqrt(Dot(cur.grad, cur.grad));
     const double reg = 1e-10 + std::min(1e-2, gnorm / g0_norm);
     std::vector<double> mu(ns);
@@ -304,7 +319,8 @@ Result<VolumeSolution> Solver::Run() {
     const double cg_tol = std::min(0.1, std::sqrt(gnorm / g0_norm)) * rnorm0;
     for (int k = 0; k < opt_.max_cg_iterations && rnorm0 > 0; ++k) {
       HessVec(cur, pdir, free, hp);
-      for (int j = 0; j < ns; ++j) if (free[j]) hp[j] += mu[j] * pdir[j];
+      for (int j = 0; j < ns; ++j)
+        if (free[j]) hp[j] += mu[j] * pdir[j];
       const double php = Dot(pdir, hp);
       if (php <= 0) break;
       const double alpha = rz / php;

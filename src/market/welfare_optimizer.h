@@ -90,7 +90,8 @@ struct OptimizerOptions {
 // REQUIRES: the program is feasible (every buyer's b_min reachable together; see admission.h),
 // l1 > 0, caps >= 0. Returns FailedPrecondition if a buyer's edges cannot carry its b_min, and
 // Internal if the certificate does not reach the tolerance within the iteration limit.
-Result<VolumeSolution> SolveVolumes(const VolumeProblem& problem, const OptimizerOptions& options = {});
+Result<VolumeSolution> SolveVolumes(const VolumeProblem& problem,
+                                    const OptimizerOptions& options = {});
 
 // The original objective at x (ignores feasibility); for tests and benchmarks.
 double VolumeObjective(const VolumeProblem& problem, const std::vector<double>& x);

@@ -62,7 +62,8 @@ TEST(WelfareOptimizerTest, SellerSupplyBindsAndIsPriced) {
   // KKT: both buyers' marginal utilities equal their marginal cost at the shared seller price.
   for (int i = 0; i < 2; ++i) {
     const double marginal = p.w[i] / (sol->x[i] + 1);
-    const double cost = 0.1 * (2 * 0.01 * sol->x[i] + 0.01) + 1.1 * sol->certificate.seller_price[0];
+    const double cost =
+        0.1 * (2 * 0.01 * sol->x[i] + 0.01) + 1.1 * sol->certificate.seller_price[0];
     EXPECT_NEAR(marginal, cost, 1e-5 * marginal);  // a 1e-8 gap bounds KKT residuals by ~sqrt
   }
 }
@@ -122,7 +123,8 @@ VolumeProblem RandomProblem(std::mt19937_64& rng, int nb, int ns, double lossles
   std::uniform_real_distribution<double> U(0, 1);
   VolumeProblem p;
   p.l1 = 0.2 + U(rng), p.l2 = 0.05 + 0.2 * U(rng);
-  for (int j = 0; j < ns; ++j) p.AddSeller(U(rng) < lossless_share ? 0.0 : 0.02 + 0.2 * U(rng), 5 + 40 * U(rng));
+  for (int j = 0; j < ns; ++j)
+    p.AddSeller(U(rng) < lossless_share ? 0.0 : 0.02 + 0.2 * U(rng), 5 + 40 * U(rng));
   for (int i = 0; i < nb; ++i) {
     std::vector<std::pair<int, double>> edges;
     for (int j = 0; j < ns; ++j) {

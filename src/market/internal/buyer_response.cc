@@ -43,7 +43,7 @@ double Demand(const BuyerBlock& b, double lambda) {
 // Root of S(l) = D(l) on the piece [lo, hi] where S = alpha l + beta.
 double SolvePiece(const BuyerBlock& b, double lo, double hi, double alpha, double beta) {
   const double l_max = b.w / (b.b_max - b.b_min + 1);  // D == b_max below this
-  const double l_min = b.w;                           // D == b_min above this
+  const double l_min = b.w;                            // D == b_min above this
   double l;
   if (alpha <= 0) {
     // S is flat at beta: lambda = D^-1(beta), the marginal utility at X = beta.
@@ -88,15 +88,19 @@ BuyerResponse SolveBuyerBlock(const BuyerBlock& b, std::span<double> x, std::spa
     size_t lo = 0, hi = n;
     while (lo < hi) {
       const size_t mid = (lo + hi) / 2;
-      if (SupplyAt(b, scratch[mid]).s - Demand(b, scratch[mid]) >= 0) hi = mid; else lo = mid + 1;
+      if (SupplyAt(b, scratch[mid]).s - Demand(b, scratch[mid]) >= 0)
+        hi = mid;
+      else
+        lo = mid + 1;
     }
     const double right = lo < n ? scratch[lo] : kInf;
     const double left = lo == 0 ? -kInf : scratch[lo - 1];
     if (left >= c_lin) {
       lambda = c_lin;
     } else {
-      const double probe = std::isfinite(right) ? (std::isfinite(left) ? 0.5 * (left + right) : right - 1)
-                                                : left + 1;
+      const double probe = std::isfinite(right)
+                               ? (std::isfinite(left) ? 0.5 * (left + right) : right - 1)
+                               : left + 1;
       const Supply sp = SupplyAt(b, probe);
       if (!std::isfinite(right) && sp.alpha <= 0 && sp.beta < b.b_min) {
         // Every quadratic edge is saturated and still short of b_min: the linear edges must
@@ -104,8 +108,8 @@ BuyerResponse SolveBuyerBlock(const BuyerBlock& b, std::span<double> x, std::spa
         r.feasible = std::isfinite(c_lin);
         lambda = r.feasible ? c_lin : left;
       } else {
-        lambda = SolvePiece(b, std::isfinite(left) ? left : -1e300, std::isfinite(right) ? right : 1e300,
-                            sp.alpha, sp.beta);
+        lambda = SolvePiece(b, std::isfinite(left) ? left : -1e300,
+                            std::isfinite(right) ? right : 1e300, sp.alpha, sp.beta);
       }
       if (lambda > c_lin) lambda = c_lin;
     }
