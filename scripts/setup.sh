@@ -17,6 +17,7 @@ PACKAGES=(
   librocksdb-dev                      # ledger storage
   libboost-dev libboost-system-dev    # Boost.Asio networking
   gnuplot-nox                         # plots
+  python3 openssl                     # layering check; the openssl CLI for certificate tests
 )
 
 missing=()
