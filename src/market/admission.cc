@@ -20,12 +20,26 @@ double Deliverable(const VolumeProblem& p, int e) {
   return std::min(p.edge_cap[e], std::max(0.0, p.supply[j]) / (1 + p.rho[j]));
 }
 
-bool GreedyMeetsMinimums(const VolumeProblem& p, const std::vector<int>& order) {
+// A sufficient test: meets every minimum one buyer at a time, the most constrained buyers first
+// (least deliverable alone), each drawing first on the sellers with the most energy left.
+bool GreedyMeetsMinimums(const VolumeProblem& p, const std::vector<int>& candidates,
+                         const std::vector<double>& alone) {
+  std::vector<int> order(candidates.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return alone[candidates[a]] - p.b_min[candidates[a]] < alone[candidates[b]] - p.b_min[candidates[b]];
+  });
   std::vector<double> left = p.supply;
-  for (int i : order) {
-    double need = p.b_min[i] + (p.b_min[i] > 0 ? kAdmissionMarginKwh : 0.0);
-    for (int e = p.buyer_start[i]; e < p.buyer_start[i + 1] && need > 0; ++e) {
-      const int j = p.edge_seller[e];
+  std::vector<int> edges;
+  for (int k : order) {
+    const int i = candidates[k];
+    double need = p.b_min[i] + kAdmissionMarginKwh;
+    edges.clear();
+    for (int e = p.buyer_start[i]; e < p.buyer_start[i + 1]; ++e) edges.push_back(e);
+    std::stable_sort(edges.begin(), edges.end(),
+                     [&](int a, int b) { return left[p.edge_seller[a]] > left[p.edge_seller[b]]; });
+    for (size_t q = 0; q < edges.size() && need > 0; ++q) {
+      const int e = edges[q], j = p.edge_seller[e];
       const double take = std::min({p.edge_cap[e], std::max(0.0, left[j]) / (1 + p.rho[j]), need});
       left[j] -= (1 + p.rho[j]) * take;
       need -= take;
@@ -37,32 +51,40 @@ bool GreedyMeetsMinimums(const VolumeProblem& p, const std::vector<int>& order) 
 
 class FeasibilityLp {
  public:
-  explicit FeasibilityLp(const VolumeProblem& p) : p_(p), lp_(glp_create_prob()) {
+  // Rows: the candidate buyers, then every seller; columns: the candidates' pairs only (buyers
+  // who need nothing cannot make the minimums infeasible).
+  FeasibilityLp(const VolumeProblem& p, const std::vector<int>& candidates)
+      : p_(p), lp_(glp_create_prob()), row_(p.NumBuyers(), 0) {
     glp_set_obj_dir(lp_.get(), GLP_MIN);
-    const int nb = p.NumBuyers(), ns = p.NumSellers(), ne = p.NumEdges();
-    glp_add_rows(lp_.get(), nb + ns);
-    for (int i = 0; i < nb; ++i) glp_set_row_bnds(lp_.get(), 1 + i, GLP_FR, 0, 0);
-    for (int j = 0; j < ns; ++j) {
-      glp_set_row_bnds(lp_.get(), 1 + nb + j, GLP_UP, 0, std::max(0.0, p.supply[j]));
+    const int nc = static_cast<int>(candidates.size()), ns = p.NumSellers();
+    glp_add_rows(lp_.get(), nc + ns);
+    for (int k = 0; k < nc; ++k) {
+      row_[candidates[k]] = 1 + k;
+      glp_set_row_bnds(lp_.get(), 1 + k, GLP_FR, 0, 0);
     }
-    if (ne == 0) return;
-    glp_add_cols(lp_.get(), ne);
+    for (int j = 0; j < ns; ++j) {
+      glp_set_row_bnds(lp_.get(), 1 + nc + j, GLP_UP, 0, std::max(0.0, p.supply[j]));
+    }
     std::vector<int> ia(1), ja(1);
     std::vector<double> ar(1);
-    for (int i = 0; i < nb; ++i) {
+    int col = 0;
+    for (int i : candidates) {
+      const int ne = p.buyer_start[i + 1] - p.buyer_start[i];
+      if (ne == 0) continue;
+      glp_add_cols(lp_.get(), ne);
       for (int e = p.buyer_start[i]; e < p.buyer_start[i + 1]; ++e) {
+        ++col;
         const double cap = p.edge_cap[e];
         if (std::isfinite(cap)) {
-          glp_set_col_bnds(lp_.get(), 1 + e, cap > 0 ? GLP_DB : GLP_FX, 0, std::max(0.0, cap));
+          glp_set_col_bnds(lp_.get(), col, cap > 0 ? GLP_DB : GLP_FX, 0, std::max(0.0, cap));
         } else {
-          glp_set_col_bnds(lp_.get(), 1 + e, GLP_LO, 0, 0);
+          glp_set_col_bnds(lp_.get(), col, GLP_LO, 0, 0);
         }
-        ia.push_back(1 + i), ja.push_back(1 + e), ar.push_back(1.0);
-        ia.push_back(1 + nb + p.edge_seller[e]), ja.push_back(1 + e),
-            ar.push_back(1 + p.rho[p.edge_seller[e]]);
+        ia.push_back(row_[i]), ja.push_back(col), ar.push_back(1.0);
+        ia.push_back(1 + nc + p.edge_seller[e]), ja.push_back(col), ar.push_back(1 + p.rho[p.edge_seller[e]]);
       }
     }
-    glp_load_matrix(lp_.get(), static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+    if (col > 0) glp_load_matrix(lp_.get(), static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
   }
 
   void Require(int i) {
@@ -75,7 +97,7 @@ class FeasibilityLp {
   Result<bool> TryAdmit(int i) {
     Require(i);
     V2V_ASSIGN_OR_RETURN(bool feasible, Solve());
-    if (!feasible) glp_set_row_bnds(lp_.get(), 1 + i, GLP_FX, 0, 0);
+    if (!feasible) glp_set_row_bnds(lp_.get(), row_[i], GLP_FX, 0, 0);
     return feasible;
   }
 
@@ -97,6 +119,7 @@ class FeasibilityLp {
  private:
   const VolumeProblem& p_;
   GlpkProblem lp_;
+  std::vector<int> row_;  // buyer -> its row (1-based), for candidates
   int solves_ = 0;
 };
 
@@ -106,6 +129,7 @@ Result<Admission> AdmitBuyers(const VolumeProblem& p, const std::vector<int>& pr
   Admission out;
   out.admitted.assign(p.NumBuyers(), 0);
   std::vector<int> candidates;
+  std::vector<double> alone_of(p.NumBuyers(), 0.0);
   for (int i : priority) {
     if (p.b_min[i] <= 0) {
       out.admitted[i] = 1;  // nothing to guarantee
@@ -113,14 +137,15 @@ Result<Admission> AdmitBuyers(const VolumeProblem& p, const std::vector<int>& pr
     }
     double alone = 0;
     for (int e = p.buyer_start[i]; e < p.buyer_start[i + 1]; ++e) alone += Deliverable(p, e);
+    alone_of[i] = alone;
     if (alone >= p.b_min[i] + kAdmissionMarginKwh) candidates.push_back(i);
   }
-  if (GreedyMeetsMinimums(p, candidates)) {
+  if (GreedyMeetsMinimums(p, candidates, alone_of)) {
     for (int i : candidates) out.admitted[i] = 1;
     return out;
   }
   glp_term_out(GLP_OFF);
-  FeasibilityLp lp(p);
+  FeasibilityLp lp(p, candidates);
   // One LP over every candidate first: when they fit together (the usual case when only the
   // greedy order was unlucky) nobody needs to be considered one by one.
   for (int i : candidates) lp.Require(i);

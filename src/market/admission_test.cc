@@ -41,9 +41,8 @@ TEST(AdmissionTest, UnreachableMinimumCostsNobodyTheirPlace) {
   EXPECT_EQ(a->admitted, (std::vector<char>{0, 1}));
 }
 
-// Greedy fails (it serves buyer 0 from the seller buyer 1 needs) but the LP finds the
-// assignment that meets both minimums.
-TEST(AdmissionTest, LpFindsAssignmentGreedyMisses) {
+// Without room to spare the margin makes minimums that add up exactly infeasible.
+TEST(AdmissionTest, MinimumsThatFitOnlyExactlyAreNotAllAdmitted) {
   VolumeProblem p;
   p.l1 = 1;
   int s0 = p.AddSeller(0.0, 5), s1 = p.AddSeller(0.0, 5);
@@ -51,9 +50,22 @@ TEST(AdmissionTest, LpFindsAssignmentGreedyMisses) {
   p.AddBuyer(1, 5, 10, {{s0, 10}});
   auto a = AdmitBuyers(p, {0, 1});
   ASSERT_TRUE(a.ok());
-  EXPECT_EQ(a->admitted, (std::vector<char>{1, 0}));  // 5 + 5 = 10 leaves no margin: strict
+  EXPECT_EQ(a->admitted, (std::vector<char>{1, 0}));  // 5 + 5 = 10 leaves no margin
   p.supply = {5.1, 5.1};
   a = AdmitBuyers(p, {0, 1});
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->admitted, (std::vector<char>{1, 1}));
+}
+
+// The greedy pass serves buyer 0 (the most constrained) from S0 first and leaves too little for
+// buyer 1; the LP finds the split (3 from S0, 1 from S1) that meets both minimums.
+TEST(AdmissionTest, LpFindsAssignmentGreedyMisses) {
+  VolumeProblem p;
+  p.l1 = 1;
+  int s0 = p.AddSeller(0.0, 10), s1 = p.AddSeller(0.0, 10);
+  p.AddBuyer(1, 4, 10, {{s0, 4}, {s1, 1}});
+  p.AddBuyer(1, 6.5, 10, {{s0, 100}});
+  auto a = AdmitBuyers(p, {0, 1});
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->admitted, (std::vector<char>{1, 1}));
   EXPECT_GT(a->lp_solves, 0);
