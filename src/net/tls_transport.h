@@ -1,0 +1,92 @@
+// TCP + TLS 1.3 transport between RSU nodes, with mutual authentication (SPEC section 8,
+// docs/spec/p2p.md P1, P2, P4).
+//
+// Both sides present a certificate issued by the network's CA and require one from the peer
+// (TLS 1.3 only, peer verification mandatory). After the handshake the peer's certificate (DER)
+// goes to an injected PeerVerifier, which decides (e.g. "an RSU certificate, valid now, not
+// revoked"); a refusal closes the connection. Frames are decoded strictly (frame.h); a malformed
+// stream closes the connection and adds a penalty to the peer's address; an address over the
+// ban threshold is refused at accept/connect time.
+//
+// Threading: every method and callback runs on the io_context's thread(s) given at
+// construction; Send() may be called from any thread (it posts). The io_context must outlive the
+// transport.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "net/frame.h"
+
+namespace v2v::net {
+
+struct TlsFiles {
+  std::string ca_pem;    // the network CA certificate
+  std::string cert_pem;  // this node's certificate
+  std::string key_pem;   // this node's private key
+};
+
+// Decides whether a peer's certificate (DER) is acceptable; returns a Status saying why not.
+using PeerVerifier = std::function<Status(const Bytes& peer_certificate_der)>;
+
+using PeerId = uint64_t;
+
+struct TransportCallbacks {
+  std::function<void(PeerId, const std::string& address, const Bytes& peer_cert_der)> on_connect;
+  std::function<void(PeerId, Frame)> on_frame;
+  std::function<void(PeerId, const Status& why)> on_disconnect;
+};
+
+// Penalties per remote address (host). Thread-safe.
+class PeerScores {
+ public:
+  explicit PeerScores(int ban_threshold = 100) : ban_threshold_(ban_threshold) {}
+  void Penalise(const std::string& host, int points);
+  bool Banned(const std::string& host) const;
+  int Score(const std::string& host) const;
+
+ private:
+  int ban_threshold_;
+  mutable std::mutex mu_;
+  std::map<std::string, int> scores_;  // guarded by mu_
+};
+
+inline constexpr int kPenaltyMalformed = 50;
+inline constexpr int kPenaltyUnauthenticated = 100;
+
+class TlsTransport {
+ public:
+  static Result<std::unique_ptr<TlsTransport>> Create(boost::asio::io_context& io, const TlsFiles& files,
+                                                      PeerVerifier verifier, TransportCallbacks callbacks);
+  // Closes everything. REQUIRES: as for Close().
+  ~TlsTransport();
+  TlsTransport(const TlsTransport&) = delete;
+  TlsTransport& operator=(const TlsTransport&) = delete;
+
+  // Listens on host:port (port 0 picks one); returns the bound port.
+  Result<uint16_t> Listen(const std::string& host, uint16_t port);
+  // Connects asynchronously; the outcome arrives through on_connect / on_disconnect.
+  void Connect(const std::string& host, uint16_t port);
+  // Queues a frame to a connected peer (no-op if it is gone).
+  void Send(PeerId peer, Frame frame);
+  void Disconnect(PeerId peer);
+  // Closes the listener and every connection.
+  // REQUIRES: called on the io_context's thread, or while it is not running.
+  void Close();
+  PeerScores& scores();
+
+  struct Impl;
+
+ private:
+  explicit TlsTransport(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace v2v::net
