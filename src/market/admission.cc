@@ -88,9 +88,9 @@ class FeasibilityLp {
   }
 
   void Require(int i) {
-    glp_set_row_bnds(lp_.get(), 1 + i, GLP_LO, p_.b_min[i] + kAdmissionMarginKwh, 0);
+    glp_set_row_bnds(lp_.get(), row_[i], GLP_LO, p_.b_min[i] + kAdmissionMarginKwh, 0);
   }
-  void Release(int i) { glp_set_row_bnds(lp_.get(), 1 + i, GLP_FR, 0, 0); }
+  void Release(int i) { glp_set_row_bnds(lp_.get(), row_[i], GLP_FR, 0, 0); }
 
   // Requires buyer i's row to be >= b_min + margin; returns whether the LP stays feasible
   // (and if not, fixes the buyer's deliveries at 0).
