@@ -61,6 +61,24 @@ Status AddExtensions(X509* cert, X509* issuer, const std::vector<std::pair<int, 
   return Status::Ok();
 }
 
+// certificatePolicies holding the one policy `oid` (built directly: the openssl.cnf syntax for
+// this extension needs a config database).
+Status AddPolicy(X509* cert, std::string_view oid) {
+  CERTIFICATEPOLICIES* policies = sk_POLICYINFO_new_null();
+  POLICYINFO* info = POLICYINFO_new();
+  bool ok = policies != nullptr && info != nullptr;
+  if (ok) {
+    ASN1_OBJECT_free(info->policyid);
+    info->policyid = OBJ_txt2obj(std::string(oid).c_str(), 1);
+    ok = info->policyid != nullptr && sk_POLICYINFO_push(policies, info) > 0;
+    if (ok) info = nullptr;  // owned by the stack now
+  }
+  ok = ok && X509_add1_ext_i2d(cert, NID_certificate_policies, policies, 0, X509V3_ADD_APPEND) == 1;
+  POLICYINFO_free(info);
+  CERTIFICATEPOLICIES_free(policies);
+  return ok ? Status::Ok() : Status::Internal("cannot add certificatePolicies");
+}
+
 Result<Bytes> SignAndEncode(X509* cert, const PrivateKey& ca_key) {
   if (X509_sign(cert, Evp(ca_key), nullptr) <= 0) return Status::Internal("X509_sign (Ed25519) failed");
   Bytes der = internal::EncodeX509(cert);
@@ -119,8 +137,8 @@ Result<Bytes> IssueCertificate(const PrivateKey& ca_key, ByteSpan ca_cert_der, c
                                     {{NID_basic_constraints, "critical,CA:FALSE"},
                                      {NID_key_usage, "critical,digitalSignature"},
                                      {NID_subject_key_identifier, "hash"},
-                                     {NID_authority_key_identifier, "keyid:always"},
-                                     {NID_certificate_policies, std::string(RolePolicyOid(request.role))}}));
+                                     {NID_authority_key_identifier, "keyid:always"}}));
+  V2V_RETURN_IF_ERROR(AddPolicy(cert.get(), RolePolicyOid(request.role)));
   return SignAndEncode(cert.get(), ca_key);
 }
 
