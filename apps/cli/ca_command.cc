@@ -114,7 +114,11 @@ Status Issue(const CaOptions& opt) {
   V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
   V2V_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::Generate());
   V2V_ASSIGN_OR_RETURN(std::string key_pem, key.ToPem());
-  V2V_ASSIGN_OR_RETURN(Bytes der, store.Issue(opt.subject, *role, key.public_key(), NowUnix(), opt.days));
+  auto issued = store.Issue(opt.subject, *role, key.public_key(), NowUnix(), opt.days);
+  if (!issued.ok() && issued.status().code() == StatusCode::kInvalidArgument) {
+    return Status::InvalidArgument("--days " + std::to_string(opt.days) + ": " + issued.status().message());
+  }
+  V2V_ASSIGN_OR_RETURN(Bytes der, std::move(issued));
   V2V_ASSIGN_OR_RETURN(crypto::CertInfo info, crypto::ParseCertificateDer(der));
   std::error_code ec;
   fs::create_directories(opt.out, ec);
