@@ -110,8 +110,9 @@ Status CertErrorStatus(CertError error, const std::string& detail) {
 std::optional<CertError> CertErrorOf(const Status& status) {
   if (status.code() != StatusCode::kInvalidArgument) return std::nullopt;
   const std::string& msg = status.message();
-  for (uint8_t v = 1; v <= 8; ++v) {
-    const auto e = static_cast<CertError>(v);
+  for (CertError e : {CertError::kMalformed, CertError::kNotEd25519, CertError::kBadSignature,
+                      CertError::kNotYetValid, CertError::kExpired, CertError::kRevoked, CertError::kWrongRole,
+                      CertError::kStaleCrl}) {
     const std::string prefix = std::string(ToString(e)) + ":";
     if (msg.compare(0, prefix.size(), prefix) == 0) return e;
   }

@@ -96,6 +96,19 @@ TEST(CertificateTest, ProfileWithoutSkidStillParses) {
   EXPECT_EQ(info->serial, "4d");
 }
 
+TEST(CertificateTest, OuMustMatchTheRolePolicy) {
+  const auto ca = testing::MakeTestCa(1);
+  auto ca_x509 = internal::DecodeX509(ca.der);
+  internal::EvpPkeyPtr leaf = internal::PublicEvp(testing::KeyFromSeed(5).public_key());
+  auto* signer = static_cast<EVP_PKEY*>(ca.key.native());
+  testing::ExpectCertError(
+      ParseCertificateDer(testing::ForeignCert(leaf.get(), signer, ca_x509.get(), "rsu")).status(),
+      CertError::kMalformed);
+  testing::ExpectCertError(
+      ParseCertificateDer(testing::ForeignCert(leaf.get(), signer, ca_x509.get(), "truck")).status(),
+      CertError::kMalformed);
+}
+
 TEST(CertificateTest, RolesAndErrorsHaveStableNames) {
   EXPECT_EQ(RoleName(Role::kVehicle), "vehicle");
   EXPECT_EQ(RoleName(Role::kRsu), "rsu");
@@ -104,7 +117,10 @@ TEST(CertificateTest, RolesAndErrorsHaveStableNames) {
   EXPECT_FALSE(ParseRole("truck").has_value());
   EXPECT_FALSE(ParseRole("RSU").has_value());
   EXPECT_EQ(ToString(CertError::kRevoked), "Revoked");
-  EXPECT_EQ(CertErrorOf(CertErrorStatus(CertError::kStaleCrl, "x")), CertError::kStaleCrl);
+  for (uint8_t v = 1; v <= 8; ++v) {
+    const auto e = static_cast<CertError>(v);
+    EXPECT_EQ(CertErrorOf(CertErrorStatus(e, "detail")), e) << ToString(e);
+  }
   EXPECT_FALSE(CertErrorOf(Status::InvalidArgument("Revoked")).has_value());
   EXPECT_FALSE(CertErrorOf(Status::Internal("Revoked: x")).has_value());
 }

@@ -58,8 +58,9 @@ inline Bytes IssueTestCert(const TestCa& ca, const std::string& subject, Role ro
 }
 
 // A certificate in our profile's shape whose subject key is `subject_key` (any type), signed by
-// `signer` with SHA-256 (or with no digest for Ed25519), issuer = `issuer`'s subject (or itself).
-inline Bytes ForeignCert(EVP_PKEY* subject_key, EVP_PKEY* signer, X509* issuer) {
+// `signer` with SHA-256 (or with no digest for Ed25519), issuer = `issuer`'s subject (or itself),
+// subject OU = `ou`, role policy = vehicle.
+inline Bytes ForeignCert(EVP_PKEY* subject_key, EVP_PKEY* signer, X509* issuer, const char* ou = "vehicle") {
   internal::X509Ptr cert(X509_new());
   X509_set_version(cert.get(), X509_VERSION_3);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 77);
@@ -71,7 +72,7 @@ inline Bytes ForeignCert(EVP_PKEY* subject_key, EVP_PKEY* signer, X509* issuer) 
     X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value), -1, -1, 0);
   };
   add("O", "v2vtrade");
-  add("OU", "vehicle");
+  add("OU", ou);
   add("CN", "FOREIGN-1");
   X509_set_issuer_name(cert.get(), issuer ? X509_get_subject_name(issuer) : name);
   X509V3_CTX ctx;
