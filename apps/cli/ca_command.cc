@@ -33,7 +33,8 @@ struct CaOptions {
 
 // The only clock read in the CA path: the library takes the time as an argument.
 int64_t NowUnix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -41,7 +42,8 @@ std::string Iso(int64_t unix_s) {
   const auto t = static_cast<std::time_t>(unix_s);
   std::tm tm{};
   char buf[32];
-  if (gmtime_r(&t, &tm) == nullptr || std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+  if (gmtime_r(&t, &tm) == nullptr ||
+      std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
     return std::to_string(unix_s);
   }
   return buf;
@@ -65,9 +67,11 @@ int Fail(const char* cmd, const Status& status) {
 Status CheckFreshDir(const std::string& flag, const std::string& dir) {
   std::error_code ec;
   if (!fs::exists(dir, ec)) return Status::Ok();
-  if (!fs::is_directory(dir, ec)) return Status::InvalidArgument(flag + " " + dir + ": exists and is not a directory");
+  if (!fs::is_directory(dir, ec))
+    return Status::InvalidArgument(flag + " " + dir + ": exists and is not a directory");
   if (!fs::is_empty(dir, ec)) {
-    return Status::InvalidArgument(flag + " " + dir + ": directory is not empty; refusing to overwrite");
+    return Status::InvalidArgument(flag + " " + dir +
+                                   ": directory is not empty; refusing to overwrite");
   }
   return Status::Ok();
 }
@@ -90,7 +94,9 @@ Status WriteText(const std::string& path, const std::string& text) {
 
 Result<crypto::CaStore> OpenCa(const std::string& dir) {
   auto store = crypto::CaStore::Open(dir);
-  if (!store.ok()) return Status::FailedPrecondition("--ca " + dir + ": not a usable CA: " + store.status().message());
+  if (!store.ok())
+    return Status::FailedPrecondition("--ca " + dir +
+                                      ": not a usable CA: " + store.status().message());
   return store;
 }
 
@@ -99,8 +105,8 @@ int RunInit(const CaOptions& opt) {
   const int64_t now = NowUnix();
   auto store = crypto::CaStore::Init(opt.out, opt.subject, now, opt.days);
   if (!store.ok()) return Fail("init", store.status());
-  std::cout << "created CA '" << store->ca().name << "' in " << opt.out << " (ca.pem, ca.key), valid until "
-            << Iso(store->ca().not_after) << "\n";
+  std::cout << "created CA '" << store->ca().name << "' in " << opt.out
+            << " (ca.pem, ca.key), valid until " << Iso(store->ca().not_after) << "\n";
   return 0;
 }
 
@@ -116,18 +122,20 @@ Status Issue(const CaOptions& opt) {
   V2V_ASSIGN_OR_RETURN(std::string key_pem, key.ToPem());
   auto issued = store.Issue(opt.subject, *role, key.public_key(), NowUnix(), opt.days);
   if (!issued.ok() && issued.status().code() == StatusCode::kInvalidArgument) {
-    return Status::InvalidArgument("--days " + std::to_string(opt.days) + ": " + issued.status().message());
+    return Status::InvalidArgument("--days " + std::to_string(opt.days) + ": " +
+                                   issued.status().message());
   }
   V2V_ASSIGN_OR_RETURN(Bytes der, std::move(issued));
   V2V_ASSIGN_OR_RETURN(crypto::CertInfo info, crypto::ParseCertificateDer(der));
   std::error_code ec;
   fs::create_directories(opt.out, ec);
-  if (ec || ::chmod(opt.out.c_str(), 0700) != 0) return Status::IoError(opt.out + ": cannot create directory");
+  if (ec || ::chmod(opt.out.c_str(), 0700) != 0)
+    return Status::IoError(opt.out + ": cannot create directory");
   V2V_RETURN_IF_ERROR(crypto::WritePrivateFile(opt.out + "/key.pem", key_pem));
   V2V_RETURN_IF_ERROR(WriteText(opt.out + "/cert.pem", crypto::CertificateDerToPem(der)));
-  std::cout << "issued " << info.serial << " to '" << info.subject << "' (" << crypto::RoleName(info.role)
-            << "), valid until " << Iso(info.not_after) << ": " << opt.out << "/cert.pem, " << opt.out
-            << "/key.pem\n";
+  std::cout << "issued " << info.serial << " to '" << info.subject << "' ("
+            << crypto::RoleName(info.role) << "), valid until " << Iso(info.not_after) << ": "
+            << opt.out << "/cert.pem, " << opt.out << "/key.pem\n";
   return Status::Ok();
 }
 
@@ -137,7 +145,8 @@ Status Revoke(const CaOptions& opt) {
   if (!der.ok()) der = Bytes(text.begin(), text.end());  // accept DER too
   V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
   auto info = crypto::CheckIssuedBy(*der, store.ca());
-  if (!info.ok()) return Status::InvalidArgument("--cert " + opt.cert + ": " + info.status().message());
+  if (!info.ok())
+    return Status::InvalidArgument("--cert " + opt.cert + ": " + info.status().message());
   V2V_ASSIGN_OR_RETURN(bool newly, store.Revoke(*der, NowUnix()));
   std::cout << (newly ? "revoked " : "already revoked: ") << info->serial << " ('" << info->subject
             << "'); run `v2v ca crl` to publish\n";
@@ -151,7 +160,8 @@ Status WriteCrl(const CaOptions& opt) {
   V2V_ASSIGN_OR_RETURN(crypto::CrlInfo info, crypto::ParseCrlDer(der, store.ca().der));
   V2V_RETURN_IF_ERROR(WriteText(opt.out, crypto::CrlDerToPem(der)));
   std::cout << "wrote CRL number " << info.number << " with " << info.revoked.size()
-            << " revoked certificate(s) to " << opt.out << ", next update " << Iso(info.next_update) << "\n";
+            << " revoked certificate(s) to " << opt.out << ", next update " << Iso(info.next_update)
+            << "\n";
   return Status::Ok();
 }
 
@@ -166,30 +176,37 @@ void Bind(CLI::App* cmd, const char* name, std::shared_ptr<CaOptions> opt, int* 
 }  // namespace
 
 void AddCaCommand(CLI::App& app, int* exit_code) {
-  CLI::App* ca = app.add_subcommand("ca", "Certificate authority: keys and X.509 certificates for vehicles and RSUs");
+  CLI::App* ca = app.add_subcommand(
+      "ca", "Certificate authority: keys and X.509 certificates for vehicles and RSUs");
   ca->require_subcommand(1);
 
   auto init = std::make_shared<CaOptions>();
   init->subject = "v2vtrade CA";
   init->days = 3650;
-  CLI::App* cmd = ca->add_subcommand("init", "Create a CA: DIR/ca.pem (certificate) and DIR/ca.key (mode 0600)");
-  cmd->add_option("--out,-o", init->out, "New CA directory (must not exist or be empty)")->required();
+  CLI::App* cmd = ca->add_subcommand(
+      "init", "Create a CA: DIR/ca.pem (certificate) and DIR/ca.key (mode 0600)");
+  cmd->add_option("--out,-o", init->out, "New CA directory (must not exist or be empty)")
+      ->required();
   cmd->add_option("--subject", init->subject, "CA name (certificate CN)")->capture_default_str();
   cmd->add_option("--days", init->days, "Validity in days")->capture_default_str();
   cmd->callback([init, exit_code] { *exit_code = RunInit(*init); });
 
   auto issue = std::make_shared<CaOptions>();
   issue->days = 365;
-  cmd = ca->add_subcommand("issue", "Issue a vehicle or RSU certificate with a fresh key: DIR2/cert.pem, DIR2/key.pem");
+  cmd = ca->add_subcommand(
+      "issue", "Issue a vehicle or RSU certificate with a fresh key: DIR2/cert.pem, DIR2/key.pem");
   cmd->add_option("--ca", issue->ca, "CA directory (from `v2v ca init`)")->required();
-  cmd->add_option("--subject", issue->subject, "Licence plate or RSU id (certificate CN)")->required();
+  cmd->add_option("--subject", issue->subject, "Licence plate or RSU id (certificate CN)")
+      ->required();
   cmd->add_option("--role", issue->role, "vehicle or rsu")->required();
   cmd->add_option("--days", issue->days, "Validity in days")->capture_default_str();
-  cmd->add_option("--out,-o", issue->out, "Output directory (must not exist or be empty)")->required();
+  cmd->add_option("--out,-o", issue->out, "Output directory (must not exist or be empty)")
+      ->required();
   Bind(cmd, "issue", issue, exit_code, Issue);
 
   auto revoke = std::make_shared<CaOptions>();
-  cmd = ca->add_subcommand("revoke", "Revoke a certificate this CA issued (publish with `v2v ca crl`)");
+  cmd = ca->add_subcommand("revoke",
+                           "Revoke a certificate this CA issued (publish with `v2v ca crl`)");
   cmd->add_option("--ca", revoke->ca, "CA directory")->required();
   cmd->add_option("--cert", revoke->cert, "Certificate file (PEM or DER)")->required();
   Bind(cmd, "revoke", revoke, exit_code, Revoke);

@@ -56,8 +56,8 @@ std::optional<int64_t> ParseInt(std::string_view s) {
 }
 
 // The tab-separated fields of each non-empty line of `text`; each line must have `fields` of them.
-Result<std::vector<std::vector<std::string>>> ParseTable(const std::string& path, const std::string& text,
-                                                         size_t fields) {
+Result<std::vector<std::vector<std::string>>> ParseTable(const std::string& path,
+                                                         const std::string& text, size_t fields) {
   std::vector<std::vector<std::string>> rows;
   std::istringstream in(text);
   std::string line;
@@ -70,8 +70,8 @@ Result<std::vector<std::vector<std::string>>> ParseTable(const std::string& path
     }
     row.push_back(line.substr(start));
     if (row.size() != fields) {
-      return Status::FailedPrecondition(path + ":" + std::to_string(n) + ": expected " + std::to_string(fields) +
-                                        " tab-separated fields");
+      return Status::FailedPrecondition(path + ":" + std::to_string(n) + ": expected " +
+                                        std::to_string(fields) + " tab-separated fields");
     }
     rows.push_back(std::move(row));
   }
@@ -87,7 +87,8 @@ Status CheckDays(int64_t days) {
 
 Status CheckKeyMode(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return Status::FailedPrecondition(path + ": " + std::strerror(errno));
+  if (::stat(path.c_str(), &st) != 0)
+    return Status::FailedPrecondition(path + ": " + std::strerror(errno));
   if ((st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof(mode), "%04o", st.st_mode & 07777);
@@ -99,24 +100,29 @@ Status CheckKeyMode(const std::string& path) {
 
 }  // namespace
 
-Result<CaStore> CaStore::Init(const std::string& dir, const std::string& name, int64_t now_unix_s, int64_t days) {
+Result<CaStore> CaStore::Init(const std::string& dir, const std::string& name, int64_t now_unix_s,
+                              int64_t days) {
   V2V_RETURN_IF_ERROR(CheckDays(days));
-  if (Status s = CheckSubjectName(name); !s.ok()) return Status::InvalidArgument("CA name: " + s.message());
+  if (Status s = CheckSubjectName(name); !s.ok())
+    return Status::InvalidArgument("CA name: " + s.message());
   std::error_code ec;
   if (fs::exists(dir, ec)) {
-    if (!fs::is_directory(dir, ec)) return Status::FailedPrecondition(dir + ": exists and is not a directory");
+    if (!fs::is_directory(dir, ec))
+      return Status::FailedPrecondition(dir + ": exists and is not a directory");
     if (!fs::is_empty(dir, ec)) {
-      return Status::FailedPrecondition(dir + ": directory is not empty; refusing to overwrite a CA");
+      return Status::FailedPrecondition(dir +
+                                        ": directory is not empty; refusing to overwrite a CA");
     }
   } else if (::mkdir(dir.c_str(), 0700) != 0) {
     return Status::IoError(dir + ": cannot create directory: " + std::strerror(errno));
   }
   V2V_ASSIGN_OR_RETURN(PrivateKey key, PrivateKey::Generate());
   V2V_ASSIGN_OR_RETURN(Bytes serial, RandomSerial());
-  V2V_ASSIGN_OR_RETURN(Bytes der, MakeCaCertificate(key, {.name = name,
-                                                         .serial = serial,
-                                                         .not_before = now_unix_s,
-                                                         .not_after = now_unix_s + days * kSecondsPerDay}));
+  V2V_ASSIGN_OR_RETURN(Bytes der,
+                       MakeCaCertificate(key, {.name = name,
+                                               .serial = serial,
+                                               .not_before = now_unix_s,
+                                               .not_after = now_unix_s + days * kSecondsPerDay}));
   V2V_ASSIGN_OR_RETURN(CaInfo ca, ParseCaCertificateDer(der));
   V2V_ASSIGN_OR_RETURN(std::string key_pem, key.ToPem());
   CaStore store(dir, std::move(key), std::move(ca));
@@ -170,12 +176,14 @@ Result<std::vector<RevokedEntry>> CaStore::RevokedList() const {
 Result<Bytes> CaStore::Issue(const std::string& subject, Role role, const PublicKey& subject_key,
                              int64_t now_unix_s, int64_t days) {
   V2V_RETURN_IF_ERROR(CheckDays(days));
-  if (now_unix_s > ca_.not_after) return Status::FailedPrecondition("the CA certificate has expired");
+  if (now_unix_s > ca_.not_after)
+    return Status::FailedPrecondition("the CA certificate has expired");
   const int64_t not_after = now_unix_s + days * kSecondsPerDay;
   if (not_after > ca_.not_after) {
     return Status::InvalidArgument("a certificate valid for " + std::to_string(days) +
                                    " days would outlive the CA certificate (at most " +
-                                   std::to_string((ca_.not_after - now_unix_s) / kSecondsPerDay) + " days)");
+                                   std::to_string((ca_.not_after - now_unix_s) / kSecondsPerDay) +
+                                   " days)");
   }
   V2V_ASSIGN_OR_RETURN(std::vector<std::string> issued, IssuedSerials());
   const std::set<std::string> used(issued.begin(), issued.end());
@@ -195,7 +203,8 @@ Result<Bytes> CaStore::Issue(const std::string& subject, Role role, const Public
                                                     .not_after = not_after}));
   V2V_ASSIGN_OR_RETURN(CertInfo info, ParseCertificateDer(der));
   V2V_ASSIGN_OR_RETURN(std::string text, ReadFile(Path("issued.txt")));
-  text += info.serial + "\t" + std::string(RoleName(role)) + "\t" + std::to_string(not_after) + "\t" + subject + "\n";
+  text += info.serial + "\t" + std::string(RoleName(role)) + "\t" + std::to_string(not_after) +
+          "\t" + subject + "\n";
   V2V_RETURN_IF_ERROR(WritePublicFile(Path("issued.txt"), text));
   return der;
 }

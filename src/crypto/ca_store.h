@@ -36,7 +36,8 @@ class CaStore {
  public:
   // Creates a CA in `dir` (created with mode 0700 if missing; must be empty if present), valid
   // for `days` from `now_unix_s`, with a fresh key.
-  static Result<CaStore> Init(const std::string& dir, const std::string& name, int64_t now_unix_s, int64_t days);
+  static Result<CaStore> Init(const std::string& dir, const std::string& name, int64_t now_unix_s,
+                              int64_t days);
   // Opens the CA in `dir` and checks that ca.key belongs to ca.pem.
   static Result<CaStore> Open(const std::string& dir);
 
@@ -48,8 +49,8 @@ class CaStore {
 
   // Issues a certificate (DER) for `subject_key`, valid from now for `days`, and records it in
   // issued.txt. InvalidArgument if it would outlive the CA certificate.
-  Result<Bytes> Issue(const std::string& subject, Role role, const PublicKey& subject_key, int64_t now_unix_s,
-                      int64_t days);
+  Result<Bytes> Issue(const std::string& subject, Role role, const PublicKey& subject_key,
+                      int64_t now_unix_s, int64_t days);
   // Puts the certificate on the revocation list. The certificate must have been signed by this
   // CA (kBadSignature otherwise); it may have expired. Returns false if it already was revoked.
   Result<bool> Revoke(ByteSpan cert_der, int64_t now_unix_s);
@@ -62,7 +63,8 @@ class CaStore {
   Result<std::vector<std::string>> IssuedSerials() const;
 
  private:
-  CaStore(std::string dir, PrivateKey key, CaInfo ca) : dir_(std::move(dir)), key_(std::move(key)), ca_(std::move(ca)) {}
+  CaStore(std::string dir, PrivateKey key, CaInfo ca)
+      : dir_(std::move(dir)), key_(std::move(key)), ca_(std::move(ca)) {}
   std::string Path(const char* name) const { return dir_ + "/" + name; }
 
   std::string dir_;

@@ -55,16 +55,21 @@ TEST_F(CaStoreTest, InitWritesTheDirectory) {
 
 TEST_F(CaStoreTest, RefusesToOverwriteACa) {
   ASSERT_TRUE(CaStore::Init(dir_, "Test CA", kT0, 3650).ok());
-  EXPECT_EQ(CaStore::Init(dir_, "Test CA", kT0, 3650).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CaStore::Init(dir_, "Test CA", kT0, 3650).status().code(),
+            StatusCode::kFailedPrecondition);
   const std::string file = (root_ / "file").string();
   std::ofstream(file) << "x";
-  EXPECT_EQ(CaStore::Init(file, "Test CA", kT0, 3650).status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(CaStore::Init((root_ / "x").string(), "A,B", kT0, 3650).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(CaStore::Init((root_ / "y").string(), "CA", kT0, 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(CaStore::Init(file, "Test CA", kT0, 3650).status().code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CaStore::Init((root_ / "x").string(), "A,B", kT0, 3650).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(CaStore::Init((root_ / "y").string(), "CA", kT0, 0).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(CaStoreTest, OpenRefusesBrokenDirectories) {
-  EXPECT_EQ(CaStore::Open((root_ / "missing").string()).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CaStore::Open((root_ / "missing").string()).status().code(),
+            StatusCode::kFailedPrecondition);
   ASSERT_TRUE(CaStore::Init(dir_, "Test CA", kT0, 3650).ok());
   ::chmod((dir_ + "/ca.key").c_str(), 0644);
   EXPECT_EQ(CaStore::Open(dir_).status().code(), StatusCode::kFailedPrecondition);
@@ -81,7 +86,8 @@ TEST_F(CaStoreTest, OpenRefusesBrokenDirectories) {
 TEST_F(CaStoreTest, IssueRevokeCrl) {
   auto store = CaStore::Init(dir_, "Test CA", kT0, 3650);
   ASSERT_TRUE(store.ok());
-  auto a = store->Issue("AB-123-CD", Role::kVehicle, testing::KeyFromSeed(7).public_key(), kT0 + kDay, 365);
+  auto a = store->Issue("AB-123-CD", Role::kVehicle, testing::KeyFromSeed(7).public_key(),
+                        kT0 + kDay, 365);
   auto b = store->Issue("RSU-7", Role::kRsu, testing::KeyFromSeed(8).public_key(), kT0 + kDay, 365);
   ASSERT_TRUE(a.ok() && b.ok()) << a.status().ToString() << b.status().ToString();
   auto a_info = ParseCertificateDer(*a);
@@ -114,15 +120,19 @@ TEST_F(CaStoreTest, RefusesBadIssueAndForeignRevoke) {
   auto store = CaStore::Init(dir_, "Test CA", kT0, 100);
   ASSERT_TRUE(store.ok());
   const PublicKey key = testing::KeyFromSeed(7).public_key();
-  EXPECT_EQ(store->Issue("AB", Role::kVehicle, key, kT0, 101).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->Issue("AB", Role::kVehicle, key, kT0, 101).status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_TRUE(store->Issue("AB", Role::kVehicle, key, kT0, 100).ok());
-  EXPECT_EQ(store->Issue("A/B", Role::kVehicle, key, kT0, 10).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store->Issue("AB", Role::kVehicle, key, kT0, 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->Issue("A/B", Role::kVehicle, key, kT0, 10).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->Issue("AB", Role::kVehicle, key, kT0, 0).status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(store->Issue("AB", Role::kVehicle, key, kT0 + 101 * kDay, 1).status().code(),
             StatusCode::kFailedPrecondition);
   const auto other = testing::MakeTestCa(2);
-  ExpectCertError(store->Revoke(testing::IssueTestCert(other, "AB", Role::kVehicle, 7, 1), kT0).status(),
-                  CertError::kBadSignature);
+  ExpectCertError(
+      store->Revoke(testing::IssueTestCert(other, "AB", Role::kVehicle, 7, 1), kT0).status(),
+      CertError::kBadSignature);
   EXPECT_TRUE(store->RevokedList()->empty());
 }
 

@@ -20,7 +20,8 @@ std::string Utc(int64_t unix_s) {
 }
 
 Status CheckValidity(const std::string& what, int64_t not_before, int64_t not_after, int64_t at) {
-  if (at < not_before) return Err(CertError::kNotYetValid, what + " not valid before " + Utc(not_before));
+  if (at < not_before)
+    return Err(CertError::kNotYetValid, what + " not valid before " + Utc(not_before));
   if (at > not_after) return Err(CertError::kExpired, what + " expired at " + Utc(not_after));
   return Status::Ok();
 }
@@ -37,8 +38,10 @@ Result<CaInfo> ParseCaCertificateDer(ByteSpan der) {
   if (!key) return Err(CertError::kNotEd25519, "CA key is not Ed25519");
   const uint32_t flags = X509_get_extension_flags(cert.get());
   if ((flags & EXFLAG_INVALID) != 0 || (flags & EXFLAG_CA) == 0 || (flags & EXFLAG_KUSAGE) == 0 ||
-      (X509_get_key_usage(cert.get()) & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)) != (KU_KEY_CERT_SIGN | KU_CRL_SIGN)) {
-    return Err(CertError::kMalformed, "CA certificate needs CA:TRUE and keyUsage keyCertSign, cRLSign");
+      (X509_get_key_usage(cert.get()) & (KU_KEY_CERT_SIGN | KU_CRL_SIGN)) !=
+          (KU_KEY_CERT_SIGN | KU_CRL_SIGN)) {
+    return Err(CertError::kMalformed,
+               "CA certificate needs CA:TRUE and keyUsage keyCertSign, cRLSign");
   }
   if (X509_check_issued(cert.get(), cert.get()) != X509_V_OK ||
       X509_verify(cert.get(), X509_get0_pubkey(cert.get())) != 1) {
@@ -76,33 +79,42 @@ Result<CertInfo> CheckIssuedBy(ByteSpan cert_der, const CaInfo& ca_info) {
   V2V_ASSIGN_OR_RETURN(CertInfo info, ParseCertificateDer(cert_der));
   X509Ptr cert = internal::DecodeX509(cert_der);
   X509Ptr ca = internal::DecodeX509(ca_info.der);
-  if (cert == nullptr || ca == nullptr) return Status::Internal("certificate parsed once but not twice");
-  if (internal::EncodeName(X509_get_issuer_name(cert.get())) != internal::EncodeName(X509_get_subject_name(ca.get()))) {
-    return Err(CertError::kBadSignature, "not issued by CA '" + ca_info.name + "' (issuer differs)");
+  if (cert == nullptr || ca == nullptr)
+    return Status::Internal("certificate parsed once but not twice");
+  if (internal::EncodeName(X509_get_issuer_name(cert.get())) !=
+      internal::EncodeName(X509_get_subject_name(ca.get()))) {
+    return Err(CertError::kBadSignature,
+               "not issued by CA '" + ca_info.name + "' (issuer differs)");
   }
   if (X509_verify(cert.get(), X509_get0_pubkey(ca.get())) != 1) {
-    return Err(CertError::kBadSignature, "signature does not verify with the key of CA '" + ca_info.name + "'");
+    return Err(CertError::kBadSignature,
+               "signature does not verify with the key of CA '" + ca_info.name + "'");
   }
   return info;
 }
 
 Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int64_t at_unix_s) {
   V2V_ASSIGN_OR_RETURN(CertInfo info, CheckIssuedBy(cert_der, trust.ca()));
-  V2V_RETURN_IF_ERROR(CheckValidity("CA certificate", trust.ca().not_before, trust.ca().not_after, at_unix_s));
-  V2V_RETURN_IF_ERROR(CheckValidity("certificate " + info.serial, info.not_before, info.not_after, at_unix_s));
+  V2V_RETURN_IF_ERROR(
+      CheckValidity("CA certificate", trust.ca().not_before, trust.ca().not_after, at_unix_s));
+  V2V_RETURN_IF_ERROR(
+      CheckValidity("certificate " + info.serial, info.not_before, info.not_after, at_unix_s));
   if (const auto& crl = trust.crl()) {
     if (at_unix_s > crl->next_update) {
-      return Err(CertError::kStaleCrl, "CRL " + std::to_string(crl->number) + " is past its nextUpdate " +
-                                           Utc(crl->next_update) + "; fetch a newer one");
+      return Err(CertError::kStaleCrl, "CRL " + std::to_string(crl->number) +
+                                           " is past its nextUpdate " + Utc(crl->next_update) +
+                                           "; fetch a newer one");
     }
     if (crl->revoked.count(info.serial) != 0) {
-      return Err(CertError::kRevoked, "certificate " + info.serial + " (" + info.subject + ") is revoked");
+      return Err(CertError::kRevoked,
+                 "certificate " + info.serial + " (" + info.subject + ") is revoked");
     }
   }
   return info;
 }
 
-Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int64_t at_unix_s, Role expected) {
+Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int64_t at_unix_s,
+                                   Role expected) {
   V2V_ASSIGN_OR_RETURN(CertInfo info, VerifyCertificate(cert_der, trust, at_unix_s));
   if (info.role != expected) {
     return Err(CertError::kWrongRole, "certificate " + info.serial + " is for role " +

@@ -65,6 +65,7 @@ Result<CertInfo> CheckIssuedBy(ByteSpan cert_der, const CaInfo& ca);
 // A serial on the CRL is refused at any `at`, also before its revocation date (as OpenSSL does).
 Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int64_t at_unix_s);
 // The same, and then the certificate's role must be `expected` (kWrongRole).
-Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int64_t at_unix_s, Role expected);
+Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int64_t at_unix_s,
+                                   Role expected);
 
 }  // namespace v2v::crypto

@@ -17,12 +17,18 @@ using testing::kT0;
 
 class CaTrustTest : public ::testing::Test {
  protected:
-  CaTrustTest() : ca_(testing::MakeTestCa(1)), cert_(testing::IssueTestCert(ca_, "AB-123-CD", Role::kVehicle, 7, 9)) {}
+  CaTrustTest()
+      : ca_(testing::MakeTestCa(1)),
+        cert_(testing::IssueTestCert(ca_, "AB-123-CD", Role::kVehicle, 7, 9)) {}
 
   CaTrust Trust() const { return CaTrust::Create(ca_.der).value(); }
-  CaTrust TrustWithCrl(std::vector<RevokedEntry> revoked, int64_t next_update = kT0 + 30 * kDay) const {
+  CaTrust TrustWithCrl(std::vector<RevokedEntry> revoked,
+                       int64_t next_update = kT0 + 30 * kDay) const {
     auto crl = MakeCrl(ca_.key, ca_.der,
-                       {.revoked = std::move(revoked), .number = 1, .this_update = kT0, .next_update = next_update});
+                       {.revoked = std::move(revoked),
+                        .number = 1,
+                        .this_update = kT0,
+                        .next_update = next_update});
     EXPECT_TRUE(crl.ok()) << crl.status().ToString();
     auto trust = CaTrust::Create(ca_.der, *crl);
     EXPECT_TRUE(trust.ok()) << trust.status().ToString();
@@ -45,14 +51,17 @@ TEST_F(CaTrustTest, ValidityBoundsAreInclusive) {
   EXPECT_TRUE(VerifyCertificate(cert_, Trust(), kT0).ok());
   EXPECT_TRUE(VerifyCertificate(cert_, Trust(), kT0 + 365 * kDay).ok());
   ExpectCertError(VerifyCertificate(cert_, Trust(), kT0 - 1).status(), CertError::kNotYetValid);
-  ExpectCertError(VerifyCertificate(cert_, Trust(), kT0 + 365 * kDay + 1).status(), CertError::kExpired);
+  ExpectCertError(VerifyCertificate(cert_, Trust(), kT0 + 365 * kDay + 1).status(),
+                  CertError::kExpired);
 }
 
 TEST_F(CaTrustTest, NotYetValidAndExpiredLeaves) {
-  const Bytes future = testing::IssueTestCert(ca_, "AB-123-CD", Role::kVehicle, 7, 10, kT0 + 100 * kDay,
-                                              kT0 + 200 * kDay);
-  ExpectCertError(VerifyCertificate(future, Trust(), kT0 + 50 * kDay).status(), CertError::kNotYetValid);
-  ExpectCertError(VerifyCertificate(future, Trust(), kT0 + 250 * kDay).status(), CertError::kExpired);
+  const Bytes future = testing::IssueTestCert(ca_, "AB-123-CD", Role::kVehicle, 7, 10,
+                                              kT0 + 100 * kDay, kT0 + 200 * kDay);
+  ExpectCertError(VerifyCertificate(future, Trust(), kT0 + 50 * kDay).status(),
+                  CertError::kNotYetValid);
+  ExpectCertError(VerifyCertificate(future, Trust(), kT0 + 250 * kDay).status(),
+                  CertError::kExpired);
   EXPECT_TRUE(VerifyCertificate(future, Trust(), kT0 + 150 * kDay).ok());
 }
 
@@ -69,7 +78,8 @@ TEST_F(CaTrustTest, RevokedThroughTheCrl) {
   const Bytes other = testing::IssueTestCert(ca_, "XY-999-ZZ", Role::kVehicle, 8, 11);
   const CaTrust trust = TrustWithCrl({{"40000000000000000000000000000009", kT0 + kDay}});
   ExpectCertError(VerifyCertificate(cert_, trust, kT0 + 2 * kDay).status(), CertError::kRevoked);
-  ExpectCertError(VerifyCertificate(cert_, trust, kT0 + 2 * kDay, Role::kVehicle).status(), CertError::kRevoked);
+  ExpectCertError(VerifyCertificate(cert_, trust, kT0 + 2 * kDay, Role::kVehicle).status(),
+                  CertError::kRevoked);
   EXPECT_TRUE(VerifyCertificate(other, trust, kT0 + 2 * kDay).ok());
   ASSERT_TRUE(trust.crl().has_value());
   EXPECT_EQ(trust.crl()->revoked.size(), 1u);
@@ -78,23 +88,27 @@ TEST_F(CaTrustTest, RevokedThroughTheCrl) {
 TEST_F(CaTrustTest, StaleCrlIsRefused) {
   const CaTrust trust = TrustWithCrl({}, kT0 + 7 * kDay);
   EXPECT_TRUE(VerifyCertificate(cert_, trust, kT0 + 7 * kDay).ok());
-  ExpectCertError(VerifyCertificate(cert_, trust, kT0 + 7 * kDay + 1).status(), CertError::kStaleCrl);
+  ExpectCertError(VerifyCertificate(cert_, trust, kT0 + 7 * kDay + 1).status(),
+                  CertError::kStaleCrl);
 }
 
 TEST_F(CaTrustTest, CertificateOfAnotherCaHasABadSignature) {
   const auto other_ca = testing::MakeTestCa(2, "Other CA");
   const Bytes foreign = testing::IssueTestCert(other_ca, "AB-123-CD", Role::kVehicle, 7, 9);
-  ExpectCertError(VerifyCertificate(foreign, Trust(), kT0 + kDay).status(), CertError::kBadSignature);
+  ExpectCertError(VerifyCertificate(foreign, Trust(), kT0 + kDay).status(),
+                  CertError::kBadSignature);
   // Same CA name, different key: the issuer matches but the signature does not.
   const auto impostor = testing::MakeTestCa(2, "Test CA");
   const Bytes forged = testing::IssueTestCert(impostor, "AB-123-CD", Role::kVehicle, 7, 9);
-  ExpectCertError(VerifyCertificate(forged, Trust(), kT0 + kDay).status(), CertError::kBadSignature);
+  ExpectCertError(VerifyCertificate(forged, Trust(), kT0 + kDay).status(),
+                  CertError::kBadSignature);
 }
 
 TEST_F(CaTrustTest, TamperedSignatureIsRefused) {
   Bytes tampered = cert_;
   tampered.back() ^= 0x01;  // the Ed25519 signature is the last 64 bytes of the DER
-  ExpectCertError(VerifyCertificate(tampered, Trust(), kT0 + kDay).status(), CertError::kBadSignature);
+  ExpectCertError(VerifyCertificate(tampered, Trust(), kT0 + kDay).status(),
+                  CertError::kBadSignature);
 }
 
 TEST_F(CaTrustTest, TamperedTbsIsRefused) {
@@ -104,32 +118,39 @@ TEST_F(CaTrustTest, TamperedTbsIsRefused) {
   ASSERT_NE(it, tampered.end());
   *it = 'X';  // "XB-123-CD": still a well-formed certificate, but not the one the CA signed
   ASSERT_TRUE(ParseCertificateDer(tampered).ok());
-  ExpectCertError(VerifyCertificate(tampered, Trust(), kT0 + kDay).status(), CertError::kBadSignature);
+  ExpectCertError(VerifyCertificate(tampered, Trust(), kT0 + kDay).status(),
+                  CertError::kBadSignature);
   // A flipped bit in the subject key.
   Bytes key_flip = cert_;
   const auto pub = testing::KeyFromSeed(7).public_key().bytes;
   auto k = std::search(key_flip.begin(), key_flip.end(), pub.begin(), pub.end());
   ASSERT_NE(k, key_flip.end());
   *k ^= 0x80;
-  ExpectCertError(VerifyCertificate(key_flip, Trust(), kT0 + kDay).status(), CertError::kBadSignature);
+  ExpectCertError(VerifyCertificate(key_flip, Trust(), kT0 + kDay).status(),
+                  CertError::kBadSignature);
 }
 
 TEST_F(CaTrustTest, WrongRole) {
-  ExpectCertError(VerifyCertificate(cert_, Trust(), kT0 + kDay, Role::kRsu).status(), CertError::kWrongRole);
+  ExpectCertError(VerifyCertificate(cert_, Trust(), kT0 + kDay, Role::kRsu).status(),
+                  CertError::kWrongRole);
   const Bytes rsu = testing::IssueTestCert(ca_, "RSU-1", Role::kRsu, 8, 12);
   EXPECT_TRUE(VerifyCertificate(rsu, Trust(), kT0 + kDay, Role::kRsu).ok());
-  ExpectCertError(VerifyCertificate(rsu, Trust(), kT0 + kDay, Role::kVehicle).status(), CertError::kWrongRole);
+  ExpectCertError(VerifyCertificate(rsu, Trust(), kT0 + kDay, Role::kVehicle).status(),
+                  CertError::kWrongRole);
 }
 
 TEST_F(CaTrustTest, NonEd25519Certificates) {
   auto rsa = testing::RsaKey();
   auto ec = testing::EcKey();
   auto ca_x509 = internal::DecodeX509(ca_.der);
-  ExpectCertError(VerifyCertificate(testing::ForeignCert(rsa.get(), rsa.get(), nullptr), Trust(), kT0 + kDay).status(),
-                  CertError::kNotEd25519);
   ExpectCertError(
-      VerifyCertificate(testing::ForeignCert(ec.get(), static_cast<EVP_PKEY*>(ca_.key.native()), ca_x509.get()),
-                        Trust(), kT0 + kDay)
+      VerifyCertificate(testing::ForeignCert(rsa.get(), rsa.get(), nullptr), Trust(), kT0 + kDay)
+          .status(),
+      CertError::kNotEd25519);
+  ExpectCertError(
+      VerifyCertificate(
+          testing::ForeignCert(ec.get(), static_cast<EVP_PKEY*>(ca_.key.native()), ca_x509.get()),
+          Trust(), kT0 + kDay)
           .status(),
       CertError::kNotEd25519);
   // An RSA CA is not a trust anchor.
@@ -138,7 +159,8 @@ TEST_F(CaTrustTest, NonEd25519Certificates) {
 }
 
 TEST_F(CaTrustTest, MalformedInputs) {
-  ExpectCertError(VerifyCertificate(Bytes{0x30, 0x00}, Trust(), kT0).status(), CertError::kMalformed);
+  ExpectCertError(VerifyCertificate(Bytes{0x30, 0x00}, Trust(), kT0).status(),
+                  CertError::kMalformed);
   ExpectCertError(CaTrust::Create(Bytes{1, 2, 3}).status(), CertError::kMalformed);
   ExpectCertError(CaTrust::Create(cert_).status(), CertError::kMalformed);  // a leaf is not a CA
   ExpectCertError(CaTrust::Create(ca_.der, Bytes{1, 2}).status(), CertError::kMalformed);
@@ -146,13 +168,15 @@ TEST_F(CaTrustTest, MalformedInputs) {
 
 TEST_F(CaTrustTest, CrlOfAnotherCaIsRefused) {
   const auto other = testing::MakeTestCa(2, "Other CA");
-  auto crl = MakeCrl(other.key, other.der, {.revoked = {}, .number = 1, .this_update = kT0, .next_update = kT0 + kDay});
+  auto crl = MakeCrl(other.key, other.der,
+                     {.revoked = {}, .number = 1, .this_update = kT0, .next_update = kT0 + kDay});
   ASSERT_TRUE(crl.ok());
   ExpectCertError(CaTrust::Create(ca_.der, *crl).status(), CertError::kBadSignature);
   // Same name, other key.
   const auto impostor = testing::MakeTestCa(2, "Test CA");
   auto forged =
-      MakeCrl(impostor.key, impostor.der, {.revoked = {}, .number = 1, .this_update = kT0, .next_update = kT0 + kDay});
+      MakeCrl(impostor.key, impostor.der,
+              {.revoked = {}, .number = 1, .this_update = kT0, .next_update = kT0 + kDay});
   ASSERT_TRUE(forged.ok());
   ExpectCertError(CaTrust::Create(ca_.der, *forged).status(), CertError::kBadSignature);
 }

@@ -13,7 +13,9 @@ using internal::X509Ptr;
 
 constexpr const char* kPemLabel = "CERTIFICATE";
 
-Status Malformed(const std::string& detail) { return CertErrorStatus(CertError::kMalformed, detail); }
+Status Malformed(const std::string& detail) {
+  return CertErrorStatus(CertError::kMalformed, detail);
+}
 
 // The role named by the certificate's policies: exactly one of our role OIDs must be present.
 Result<Role> RoleFromPolicies(X509* cert) {
@@ -21,7 +23,8 @@ Result<Role> RoleFromPolicies(X509* cert) {
   auto* policies = static_cast<CERTIFICATEPOLICIES*>(
       X509_get_ext_d2i(cert, NID_certificate_policies, &crit, nullptr));
   if (policies == nullptr) {
-    return Malformed(crit == -2 ? "duplicate certificatePolicies" : "no certificatePolicies (role)");
+    return Malformed(crit == -2 ? "duplicate certificatePolicies"
+                                : "no certificatePolicies (role)");
   }
   std::optional<Role> role;
   int roles_found = 0;
@@ -38,7 +41,8 @@ Result<Role> RoleFromPolicies(X509* cert) {
     }
   }
   CERTIFICATEPOLICIES_free(policies);
-  if (roles_found != 1) return Malformed("certificatePolicies must hold exactly one v2vtrade role OID");
+  if (roles_found != 1)
+    return Malformed("certificatePolicies must hold exactly one v2vtrade role OID");
   return *role;
 }
 
@@ -48,7 +52,8 @@ Status CheckLeafProfile(X509* cert, CertInfo* info) {
   const uint32_t flags = X509_get_extension_flags(cert);
   if ((flags & EXFLAG_INVALID) != 0) return Malformed("invalid or duplicate extensions");
   if ((flags & EXFLAG_BCONS) == 0) return Malformed("no basicConstraints");
-  if ((flags & EXFLAG_CA) != 0) return Malformed("a CA certificate is not a vehicle or RSU identity");
+  if ((flags & EXFLAG_CA) != 0)
+    return Malformed("a CA certificate is not a vehicle or RSU identity");
   if ((flags & EXFLAG_KUSAGE) == 0 || (X509_get_key_usage(cert) & KU_DIGITAL_SIGNATURE) == 0) {
     return Malformed("keyUsage must include digitalSignature");
   }
@@ -58,7 +63,8 @@ Status CheckLeafProfile(X509* cert, CertInfo* info) {
   const auto ou = internal::SingleEntry(subject, NID_organizationalUnitName);
   const auto cn = internal::SingleEntry(subject, NID_commonName);
   if (!org || *org != kSubjectOrganization) return Malformed("subject O must be v2vtrade");
-  if (!ou || *ou != RoleName(info->role)) return Malformed("subject OU does not match the role policy");
+  if (!ou || *ou != RoleName(info->role))
+    return Malformed("subject OU does not match the role policy");
   if (!cn) return Malformed("subject must have exactly one CN");
   if (Status s = CheckSubjectName(*cn); !s.ok()) return Malformed("subject CN: " + s.message());
   info->subject = *cn;
@@ -69,8 +75,10 @@ Status CheckLeafProfile(X509* cert, CertInfo* info) {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kVehicle: return "vehicle";
-    case Role::kRsu: return "rsu";
+    case Role::kVehicle:
+      return "vehicle";
+    case Role::kRsu:
+      return "rsu";
   }
   return "?";
 }
@@ -83,22 +91,32 @@ std::optional<Role> ParseRole(std::string_view name) {
 
 std::string_view RolePolicyOid(Role role) {
   switch (role) {
-    case Role::kVehicle: return kVehiclePolicyOid;
-    case Role::kRsu: return kRsuPolicyOid;
+    case Role::kVehicle:
+      return kVehiclePolicyOid;
+    case Role::kRsu:
+      return kRsuPolicyOid;
   }
   return "";
 }
 
 std::string_view ToString(CertError error) {
   switch (error) {
-    case CertError::kMalformed: return "Malformed";
-    case CertError::kNotEd25519: return "NotEd25519";
-    case CertError::kBadSignature: return "BadSignature";
-    case CertError::kNotYetValid: return "NotYetValid";
-    case CertError::kExpired: return "Expired";
-    case CertError::kRevoked: return "Revoked";
-    case CertError::kWrongRole: return "WrongRole";
-    case CertError::kStaleCrl: return "StaleCrl";
+    case CertError::kMalformed:
+      return "Malformed";
+    case CertError::kNotEd25519:
+      return "NotEd25519";
+    case CertError::kBadSignature:
+      return "BadSignature";
+    case CertError::kNotYetValid:
+      return "NotYetValid";
+    case CertError::kExpired:
+      return "Expired";
+    case CertError::kRevoked:
+      return "Revoked";
+    case CertError::kWrongRole:
+      return "WrongRole";
+    case CertError::kStaleCrl:
+      return "StaleCrl";
   }
   return "?";
 }
@@ -111,8 +129,8 @@ std::optional<CertError> CertErrorOf(const Status& status) {
   if (status.code() != StatusCode::kInvalidArgument) return std::nullopt;
   const std::string& msg = status.message();
   for (CertError e : {CertError::kMalformed, CertError::kNotEd25519, CertError::kBadSignature,
-                      CertError::kNotYetValid, CertError::kExpired, CertError::kRevoked, CertError::kWrongRole,
-                      CertError::kStaleCrl}) {
+                      CertError::kNotYetValid, CertError::kExpired, CertError::kRevoked,
+                      CertError::kWrongRole, CertError::kStaleCrl}) {
     const std::string prefix = std::string(ToString(e)) + ":";
     if (msg.compare(0, prefix.size(), prefix) == 0) return e;
   }
@@ -159,7 +177,8 @@ Result<Bytes> CertificatePemToDer(const std::string& pem) {
 std::string CertificateDerToPem(ByteSpan der) { return internal::DerToPem(der, kPemLabel); }
 
 Status CheckSubjectName(std::string_view subject) {
-  if (subject.empty() || subject.size() > 64) return Status::InvalidArgument("must be 1 to 64 characters");
+  if (subject.empty() || subject.size() > 64)
+    return Status::InvalidArgument("must be 1 to 64 characters");
   if (subject.front() == ' ' || subject.back() == ' ') {
     return Status::InvalidArgument("must not start or end with a space");
   }

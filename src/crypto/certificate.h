@@ -27,8 +27,10 @@ namespace v2v::crypto {
 // 2.25.<UUID 92430144-7903-4c72-8463-e4d842cc9d2e as an integer>: v2vtrade's private arc.
 inline constexpr std::string_view kV2vArcOid = "2.25.194415196981495879494875594115561332014";
 // <arc>.1 = roles.
-inline constexpr std::string_view kVehiclePolicyOid = "2.25.194415196981495879494875594115561332014.1.1";
-inline constexpr std::string_view kRsuPolicyOid = "2.25.194415196981495879494875594115561332014.1.2";
+inline constexpr std::string_view kVehiclePolicyOid =
+    "2.25.194415196981495879494875594115561332014.1.1";
+inline constexpr std::string_view kRsuPolicyOid =
+    "2.25.194415196981495879494875594115561332014.1.2";
 inline constexpr std::string_view kSubjectOrganization = "v2vtrade";
 
 // What a certificate entitles its holder to. Values are stable.
@@ -58,13 +60,13 @@ std::optional<CertError> CertErrorOf(const Status& status);
 
 // A parsed, profile-conforming vehicle or RSU certificate. Value type.
 struct CertInfo {
-  std::string subject;   // CN: licence plate or RSU id
+  std::string subject;  // CN: licence plate or RSU id
   Role role = Role::kVehicle;
-  PublicKey public_key;  // raw Ed25519 key
-  std::string serial;    // lower-case hex, no leading zeros
+  PublicKey public_key;    // raw Ed25519 key
+  std::string serial;      // lower-case hex, no leading zeros
   int64_t not_before = 0;  // Unix seconds, UTC
   int64_t not_after = 0;
-  Bytes der;             // the certificate exactly as given
+  Bytes der;  // the certificate exactly as given
 
   // The certificate's identity on the ledger: Sha256 of its DER.
   Hash32 Identity() const;

@@ -14,12 +14,16 @@ using internal::X509Ptr;
 
 EVP_PKEY* Evp(const PrivateKey& key) { return static_cast<EVP_PKEY*>(key.native()); }
 
-Status CheckCommon(const std::string& name, const Bytes& serial, int64_t not_before, int64_t not_after) {
-  if (Status s = CheckSubjectName(name); !s.ok()) return Status::InvalidArgument("subject: " + s.message());
-  if (serial.size() != kSerialBytes || std::all_of(serial.begin(), serial.end(), [](uint8_t b) { return b == 0; })) {
+Status CheckCommon(const std::string& name, const Bytes& serial, int64_t not_before,
+                   int64_t not_after) {
+  if (Status s = CheckSubjectName(name); !s.ok())
+    return Status::InvalidArgument("subject: " + s.message());
+  if (serial.size() != kSerialBytes ||
+      std::all_of(serial.begin(), serial.end(), [](uint8_t b) { return b == 0; })) {
     return Status::InvalidArgument("serial must be 16 bytes, not all zero");
   }
-  if (not_before < internal::kMinUnixTime || not_after > internal::kMaxUnixTime || not_before > not_after) {
+  if (not_before < internal::kMinUnixTime || not_after > internal::kMaxUnixTime ||
+      not_before > not_after) {
     return Status::InvalidArgument("validity must satisfy 1970 <= notBefore <= notAfter <= 9999");
   }
   return Status::Ok();
@@ -34,7 +38,8 @@ bool AddText(X509_NAME* name, const char* field, const std::string& value) {
 // A certificate with version, serial, validity, subject and key set; extensions and signature
 // are left to the caller.
 Result<X509Ptr> NewCertificate(const Bytes& serial, int64_t not_before, int64_t not_after,
-                               EVP_PKEY* subject_key, const std::vector<std::pair<const char*, std::string>>& name) {
+                               EVP_PKEY* subject_key,
+                               const std::vector<std::pair<const char*, std::string>>& name) {
   X509Ptr cert(X509_new());
   internal::BignumPtr bn(BN_bin2bn(serial.data(), static_cast<int>(serial.size()), nullptr));
   bool ok = cert != nullptr && bn != nullptr && X509_set_version(cert.get(), X509_VERSION_3) == 1 &&
@@ -49,7 +54,8 @@ Result<X509Ptr> NewCertificate(const Bytes& serial, int64_t not_before, int64_t 
 }
 
 // Adds the extensions `exts` ({name, value} in openssl.cnf syntax) to `cert`, issued by `issuer`.
-Status AddExtensions(X509* cert, X509* issuer, const std::vector<std::pair<int, std::string>>& exts) {
+Status AddExtensions(X509* cert, X509* issuer,
+                     const std::vector<std::pair<int, std::string>>& exts) {
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
   for (const auto& [nid, value] : exts) {
@@ -80,7 +86,8 @@ Status AddPolicy(X509* cert, std::string_view oid) {
 }
 
 Result<Bytes> SignAndEncode(X509* cert, const PrivateKey& ca_key) {
-  if (X509_sign(cert, Evp(ca_key), nullptr) <= 0) return Status::Internal("X509_sign (Ed25519) failed");
+  if (X509_sign(cert, Evp(ca_key), nullptr) <= 0)
+    return Status::Internal("X509_sign (Ed25519) failed");
   Bytes der = internal::EncodeX509(cert);
   if (der.empty()) return Status::Internal("cannot encode certificate");
   return der;
@@ -99,10 +106,12 @@ Result<Bytes> RandomSerial() {
 }
 
 Result<Bytes> MakeCaCertificate(const PrivateKey& ca_key, const CaCertificateRequest& request) {
-  V2V_RETURN_IF_ERROR(CheckCommon(request.name, request.serial, request.not_before, request.not_after));
+  V2V_RETURN_IF_ERROR(
+      CheckCommon(request.name, request.serial, request.not_before, request.not_after));
   V2V_ASSIGN_OR_RETURN(
-      X509Ptr cert, NewCertificate(request.serial, request.not_before, request.not_after, Evp(ca_key),
-                                   {{"O", std::string(kSubjectOrganization)}, {"CN", request.name}}));
+      X509Ptr cert,
+      NewCertificate(request.serial, request.not_before, request.not_after, Evp(ca_key),
+                     {{"O", std::string(kSubjectOrganization)}, {"CN", request.name}}));
   if (X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get())) != 1) {
     return Status::Internal("cannot set issuer");
   }
@@ -114,8 +123,10 @@ Result<Bytes> MakeCaCertificate(const PrivateKey& ca_key, const CaCertificateReq
   return SignAndEncode(cert.get(), ca_key);
 }
 
-Result<Bytes> IssueCertificate(const PrivateKey& ca_key, ByteSpan ca_cert_der, const IssueRequest& request) {
-  V2V_RETURN_IF_ERROR(CheckCommon(request.subject, request.serial, request.not_before, request.not_after));
+Result<Bytes> IssueCertificate(const PrivateKey& ca_key, ByteSpan ca_cert_der,
+                               const IssueRequest& request) {
+  V2V_RETURN_IF_ERROR(
+      CheckCommon(request.subject, request.serial, request.not_before, request.not_after));
   X509Ptr ca = internal::DecodeX509(ca_cert_der);
   if (ca == nullptr) return Status::InvalidArgument("CA certificate is not DER X.509");
   const auto ca_pub = internal::RawEd25519(X509_get0_pubkey(ca.get()));
@@ -123,13 +134,13 @@ Result<Bytes> IssueCertificate(const PrivateKey& ca_key, ByteSpan ca_cert_der, c
     return Status::InvalidArgument("CA key does not match the CA certificate");
   }
   internal::EvpPkeyPtr subject_key = internal::PublicEvp(request.subject_key);
-  if (subject_key == nullptr) return Status::InvalidArgument("subject key is not a valid Ed25519 key");
-  V2V_ASSIGN_OR_RETURN(
-      X509Ptr cert,
-      NewCertificate(request.serial, request.not_before, request.not_after, subject_key.get(),
-                     {{"O", std::string(kSubjectOrganization)},
-                      {"OU", std::string(RoleName(request.role))},
-                      {"CN", request.subject}}));
+  if (subject_key == nullptr)
+    return Status::InvalidArgument("subject key is not a valid Ed25519 key");
+  V2V_ASSIGN_OR_RETURN(X509Ptr cert, NewCertificate(request.serial, request.not_before,
+                                                    request.not_after, subject_key.get(),
+                                                    {{"O", std::string(kSubjectOrganization)},
+                                                     {"OU", std::string(RoleName(request.role))},
+                                                     {"CN", request.subject}}));
   if (X509_set_issuer_name(cert.get(), X509_get_subject_name(ca.get())) != 1) {
     return Status::Internal("cannot set issuer");
   }

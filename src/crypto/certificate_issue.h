@@ -22,8 +22,8 @@ inline constexpr size_t kSerialBytes = 16;
 Result<Bytes> RandomSerial();
 
 struct CaCertificateRequest {
-  std::string name;  // subject CN; CheckSubjectName rules
-  Bytes serial;      // kSerialBytes, not all zero
+  std::string name;        // subject CN; CheckSubjectName rules
+  Bytes serial;            // kSerialBytes, not all zero
   int64_t not_before = 0;  // Unix seconds
   int64_t not_after = 0;
 };
@@ -36,8 +36,8 @@ Result<Bytes> MakeCaCertificate(const PrivateKey& ca_key, const CaCertificateReq
 struct IssueRequest {
   std::string subject;  // CN: plate or RSU id; CheckSubjectName rules
   Role role = Role::kVehicle;
-  PublicKey subject_key;  // the holder's Ed25519 public key (its private key never reaches the CA)
-  Bytes serial;           // kSerialBytes, not all zero
+  PublicKey subject_key;   // the holder's Ed25519 public key (its private key never reaches the CA)
+  Bytes serial;            // kSerialBytes, not all zero
   int64_t not_before = 0;  // Unix seconds
   int64_t not_after = 0;
 };
@@ -45,6 +45,7 @@ struct IssueRequest {
 // A vehicle or RSU certificate (DER) in the profile of certificate.h, issued by the CA whose
 // certificate is `ca_cert_der` and whose key is `ca_key`.
 // REQUIRES: ca_key is the key of ca_cert_der (checked: InvalidArgument otherwise).
-Result<Bytes> IssueCertificate(const PrivateKey& ca_key, ByteSpan ca_cert_der, const IssueRequest& request);
+Result<Bytes> IssueCertificate(const PrivateKey& ca_key, ByteSpan ca_cert_der,
+                               const IssueRequest& request);
 
 }  // namespace v2v::crypto

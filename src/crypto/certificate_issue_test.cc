@@ -34,15 +34,20 @@ TEST(CertificateIssueTest, SameInputsSameBytes) {
 TEST(CertificateIssueTest, DatesBeyond2049UseGeneralizedTime) {
   const int64_t y2100 = 4102444800;  // 2100-01-01
   const auto ca = testing::MakeTestCa(1, "Test CA", kT0, y2100 + 10 * kDay);
-  auto info = ParseCertificateDer(testing::IssueTestCert(ca, "AB-123-CD", Role::kVehicle, 7, 9, kT0, y2100));
+  auto info = ParseCertificateDer(
+      testing::IssueTestCert(ca, "AB-123-CD", Role::kVehicle, 7, 9, kT0, y2100));
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_EQ(info->not_after, y2100);
 }
 
 TEST(CertificateIssueTest, RefusesBadRequests) {
   const auto ca = testing::MakeTestCa(1);
-  IssueRequest good{.subject = "AB-123-CD", .role = Role::kVehicle, .subject_key = testing::KeyFromSeed(7).public_key(),
-                    .serial = testing::SerialOf(1), .not_before = kT0, .not_after = kT0 + kDay};
+  IssueRequest good{.subject = "AB-123-CD",
+                    .role = Role::kVehicle,
+                    .subject_key = testing::KeyFromSeed(7).public_key(),
+                    .serial = testing::SerialOf(1),
+                    .not_before = kT0,
+                    .not_after = kT0 + kDay};
   ASSERT_TRUE(IssueCertificate(ca.key, ca.der, good).ok());
   auto bad = good;
   bad.subject = "A,B";
@@ -61,12 +66,16 @@ TEST(CertificateIssueTest, RefusesBadRequests) {
   EXPECT_EQ(IssueCertificate(ca.key, ca.der, bad).status().code(), StatusCode::kInvalidArgument);
   // The key of another CA.
   const auto other = testing::MakeTestCa(2);
-  EXPECT_EQ(IssueCertificate(other.key, ca.der, good).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(IssueCertificate(ca.key, Bytes{1, 2, 3}, good).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(MakeCaCertificate(ca.key, {.name = "", .serial = testing::SerialOf(1), .not_before = 0, .not_after = 1})
-                .status()
-                .code(),
+  EXPECT_EQ(IssueCertificate(other.key, ca.der, good).status().code(),
             StatusCode::kInvalidArgument);
+  EXPECT_EQ(IssueCertificate(ca.key, Bytes{1, 2, 3}, good).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      MakeCaCertificate(
+          ca.key, {.name = "", .serial = testing::SerialOf(1), .not_before = 0, .not_after = 1})
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
 }
 
 TEST(CertificateIssueTest, RandomSerialsAre16BytesAndDiffer) {

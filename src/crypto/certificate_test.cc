@@ -50,7 +50,8 @@ TEST(CertificateTest, PemRoundTrip) {
 
 TEST(CertificateTest, GarbageIsMalformed) {
   testing::ExpectCertError(ParseCertificateDer(Bytes{}).status(), CertError::kMalformed);
-  testing::ExpectCertError(ParseCertificateDer(Bytes{0x30, 0x03, 0x02, 0x01, 0x01}).status(), CertError::kMalformed);
+  testing::ExpectCertError(ParseCertificateDer(Bytes{0x30, 0x03, 0x02, 0x01, 0x01}).status(),
+                           CertError::kMalformed);
   testing::ExpectCertError(ParseCertificatePem("hello").status(), CertError::kMalformed);
   const auto ca = testing::MakeTestCa(1);
   Bytes trailing = testing::IssueTestCert(ca, "AB-123-CD", Role::kVehicle, 7, 9);
@@ -70,15 +71,18 @@ TEST(CertificateTest, NonEd25519KeysAreRefused) {
   auto rsa = testing::RsaKey();
   ASSERT_TRUE(ec && rsa);
   // Self-signed with ECDSA / RSA.
-  testing::ExpectCertError(ParseCertificateDer(testing::ForeignCert(ec.get(), ec.get(), nullptr)).status(),
-                           CertError::kNotEd25519);
-  testing::ExpectCertError(ParseCertificateDer(testing::ForeignCert(rsa.get(), rsa.get(), nullptr)).status(),
-                           CertError::kNotEd25519);
+  testing::ExpectCertError(
+      ParseCertificateDer(testing::ForeignCert(ec.get(), ec.get(), nullptr)).status(),
+      CertError::kNotEd25519);
+  testing::ExpectCertError(
+      ParseCertificateDer(testing::ForeignCert(rsa.get(), rsa.get(), nullptr)).status(),
+      CertError::kNotEd25519);
   // An EC subject key under an Ed25519 signature.
   const auto ca = testing::MakeTestCa(1);
   auto ca_x509 = internal::DecodeX509(ca.der);
   testing::ExpectCertError(
-      ParseCertificateDer(testing::ForeignCert(ec.get(), static_cast<EVP_PKEY*>(ca.key.native()), ca_x509.get()))
+      ParseCertificateDer(
+          testing::ForeignCert(ec.get(), static_cast<EVP_PKEY*>(ca.key.native()), ca_x509.get()))
           .status(),
       CertError::kNotEd25519);
 }
@@ -105,7 +109,8 @@ TEST(CertificateTest, OuMustMatchTheRolePolicy) {
       ParseCertificateDer(testing::ForeignCert(leaf.get(), signer, ca_x509.get(), "rsu")).status(),
       CertError::kMalformed);
   testing::ExpectCertError(
-      ParseCertificateDer(testing::ForeignCert(leaf.get(), signer, ca_x509.get(), "truck")).status(),
+      ParseCertificateDer(testing::ForeignCert(leaf.get(), signer, ca_x509.get(), "truck"))
+          .status(),
       CertError::kMalformed);
 }
 

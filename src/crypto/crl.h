@@ -17,15 +17,15 @@
 namespace v2v::crypto {
 
 struct RevokedEntry {
-  std::string serial;  // lower-case hex, no leading zeros (CertInfo::serial)
+  std::string serial;      // lower-case hex, no leading zeros (CertInfo::serial)
   int64_t revoked_at = 0;  // Unix seconds
 };
 
 struct CrlRequest {
   std::vector<RevokedEntry> revoked;
-  uint64_t number = 0;       // crlNumber: grows with every CRL the CA publishes
-  int64_t this_update = 0;   // Unix seconds
-  int64_t next_update = 0;   // Unix seconds; REQUIRES this_update <= next_update
+  uint64_t number = 0;      // crlNumber: grows with every CRL the CA publishes
+  int64_t this_update = 0;  // Unix seconds
+  int64_t next_update = 0;  // Unix seconds; REQUIRES this_update <= next_update
 };
 
 // A CRL (DER) signed by `ca_key`, the key of the CA certificate `ca_cert_der`.

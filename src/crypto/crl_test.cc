@@ -35,7 +35,8 @@ TEST(CrlTest, RoundTrip) {
 
 TEST(CrlTest, EmptyCrl) {
   const auto ca = testing::MakeTestCa(1);
-  auto der = MakeCrl(ca.key, ca.der, {.revoked = {}, .number = 1, .this_update = kT0, .next_update = kT0});
+  auto der =
+      MakeCrl(ca.key, ca.der, {.revoked = {}, .number = 1, .this_update = kT0, .next_update = kT0});
   ASSERT_TRUE(der.ok());
   auto info = ParseCrlDer(*der, ca.der);
   ASSERT_TRUE(info.ok()) << info.status().ToString();
@@ -59,7 +60,9 @@ TEST(CrlTest, RefusesBadRequests) {
 
 TEST(CrlTest, TamperedCrlIsRefused) {
   const auto ca = testing::MakeTestCa(1);
-  auto der = MakeCrl(ca.key, ca.der, {.revoked = {{"abc", kT0}}, .number = 3, .this_update = kT0, .next_update = kT0 + kDay});
+  auto der = MakeCrl(
+      ca.key, ca.der,
+      {.revoked = {{"abc", kT0}}, .number = 3, .this_update = kT0, .next_update = kT0 + kDay});
   ASSERT_TRUE(der.ok());
   Bytes sig_flip = *der;
   sig_flip.back() ^= 1;

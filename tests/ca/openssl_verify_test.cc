@@ -41,8 +41,9 @@ unsigned Mode(const fs::path& p) {
 class CaCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("v2v_ca_cli_" + std::to_string(::getpid()) + "_" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() /
+           ("v2v_ca_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -50,12 +51,15 @@ class CaCliTest : public ::testing::Test {
 
   CmdResult Sh(const std::string& cmd) const {
     const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    const std::string full = "cd " + dir_.string() + " && " + cmd + " >" + out.string() + " 2>" + err.string();
+    const std::string full =
+        "cd " + dir_.string() + " && " + cmd + " >" + out.string() + " 2>" + err.string();
     const int status = std::system(full.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
   }
   CmdResult V2v(const std::string& args) const { return Sh(std::string(V2V_CLI) + " " + args); }
-  CmdResult Openssl(const std::string& args) const { return Sh(std::string(OPENSSL_CLI) + " " + args); }
+  CmdResult Openssl(const std::string& args) const {
+    return Sh(std::string(OPENSSL_CLI) + " " + args);
+  }
 
   void ExpectBadInput(const CmdResult& r, const std::string& needle) const {
     EXPECT_EQ(r.exit_code, 2) << r.err;
@@ -69,7 +73,8 @@ class CaCliTest : public ::testing::Test {
 TEST_F(CaCliTest, IssuedCertificatesPassOpensslVerifyUntilRevoked) {
   ASSERT_EQ(V2v("ca init --out ca").exit_code, 0);
   EXPECT_EQ(Mode(dir_ / "ca" / "ca.key"), 0600u);
-  ASSERT_EQ(V2v("ca issue --ca ca --subject AB-123-CD --role vehicle --days 30 --out car").exit_code, 0);
+  ASSERT_EQ(
+      V2v("ca issue --ca ca --subject AB-123-CD --role vehicle --days 30 --out car").exit_code, 0);
   ASSERT_EQ(V2v("ca issue --ca ca --subject RSU-7 --role rsu --days 30 --out rsu").exit_code, 0);
   EXPECT_EQ(Mode(dir_ / "car" / "key.pem"), 0600u);
   EXPECT_EQ(Mode(dir_ / "rsu" / "key.pem"), 0600u);
@@ -108,16 +113,20 @@ TEST_F(CaCliTest, LibraryAgreesWithOpenssl) {
   EXPECT_EQ(info->role, v2v::crypto::Role::kVehicle);
   auto without_crl = v2v::crypto::CaTrust::Create(*ca);
   ASSERT_TRUE(without_crl.ok());
-  EXPECT_TRUE(v2v::crypto::VerifyCertificate(*cert, *without_crl, info->not_before, v2v::crypto::Role::kVehicle).ok());
+  EXPECT_TRUE(v2v::crypto::VerifyCertificate(*cert, *without_crl, info->not_before,
+                                             v2v::crypto::Role::kVehicle)
+                  .ok());
   auto trust = v2v::crypto::CaTrust::Create(*ca, *crl);
   ASSERT_TRUE(trust.ok()) << trust.status().ToString();
-  EXPECT_EQ(v2v::crypto::CertErrorOf(v2v::crypto::VerifyCertificate(*cert, *trust, info->not_before).status()),
+  EXPECT_EQ(v2v::crypto::CertErrorOf(
+                v2v::crypto::VerifyCertificate(*cert, *trust, info->not_before).status()),
             v2v::crypto::CertError::kRevoked);
 
   // openssl reads the role where people look for it, and the key pair matches the certificate.
   CmdResult text = Openssl("x509 -in car/cert.pem -noout -text");
   EXPECT_NE(text.out.find("OU = vehicle"), std::string::npos) << text.out;
-  EXPECT_NE(text.out.find(std::string(v2v::crypto::kVehiclePolicyOid)), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find(std::string(v2v::crypto::kVehiclePolicyOid)), std::string::npos)
+      << text.out;
   EXPECT_NE(text.out.find("CA:FALSE"), std::string::npos) << text.out;
   CmdResult cert_pub = Openssl("x509 -in car/cert.pem -noout -pubkey");
   CmdResult key_pub = Openssl("pkey -in car/key.pem -pubout");

@@ -38,8 +38,10 @@ const Fixture& TheFixture() {
     seed.fill(0x5a);
     auto key = crypto::PrivateKey::FromSeed(seed);
     if (!key.ok()) __builtin_trap();
-    auto ca = crypto::MakeCaCertificate(
-        *key, {.name = "Fuzz CA", .serial = Serial(0xca), .not_before = kT0, .not_after = kT0 + 3650 * kDay});
+    auto ca = crypto::MakeCaCertificate(*key, {.name = "Fuzz CA",
+                                               .serial = Serial(0xca),
+                                               .not_before = kT0,
+                                               .not_after = kT0 + 3650 * kDay});
     if (!ca.ok()) __builtin_trap();
     // The CRL revokes serial ...02 (the RSU certificate of the corpus).
     auto crl = crypto::MakeCrl(*key, *ca,
@@ -67,10 +69,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ByteSpan bytes(data, size);
   auto parsed = crypto::ParseCertificateDer(bytes);
   CheckRefusal(parsed.status());
-  if (parsed.ok() && (parsed->der.size() != size || crypto::CertificateIdentity(bytes) != parsed->Identity())) {
+  if (parsed.ok() &&
+      (parsed->der.size() != size || crypto::CertificateIdentity(bytes) != parsed->Identity())) {
     __builtin_trap();
   }
-  auto verified = crypto::VerifyCertificate(bytes, f.trust, kT0 + 10 * kDay, crypto::Role::kVehicle);
+  auto verified =
+      crypto::VerifyCertificate(bytes, f.trust, kT0 + 10 * kDay, crypto::Role::kVehicle);
   CheckRefusal(verified.status());
   if (verified.ok() && !parsed.ok()) __builtin_trap();  // verification implies parsing
   CheckRefusal(crypto::ParseCrlDer(bytes, f.ca_der).status());

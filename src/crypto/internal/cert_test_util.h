@@ -39,20 +39,26 @@ struct TestCa {
   Bytes der;
 };
 
-inline TestCa MakeTestCa(uint8_t seed, const std::string& name = "Test CA", int64_t not_before = kT0,
-                         int64_t not_after = kT0 + 3650 * kDay) {
+inline TestCa MakeTestCa(uint8_t seed, const std::string& name = "Test CA",
+                         int64_t not_before = kT0, int64_t not_after = kT0 + 3650 * kDay) {
   PrivateKey key = KeyFromSeed(seed);
-  auto der = MakeCaCertificate(key, {.name = name, .serial = SerialOf(seed), .not_before = not_before,
-                                     .not_after = not_after});
+  auto der = MakeCaCertificate(
+      key,
+      {.name = name, .serial = SerialOf(seed), .not_before = not_before, .not_after = not_after});
   EXPECT_TRUE(der.ok()) << der.status().ToString();
   return {std::move(key), std::move(der).value()};
 }
 
-inline Bytes IssueTestCert(const TestCa& ca, const std::string& subject, Role role, uint8_t key_seed,
-                           uint8_t serial, int64_t not_before = kT0, int64_t not_after = kT0 + 365 * kDay) {
+inline Bytes IssueTestCert(const TestCa& ca, const std::string& subject, Role role,
+                           uint8_t key_seed, uint8_t serial, int64_t not_before = kT0,
+                           int64_t not_after = kT0 + 365 * kDay) {
   auto der = IssueCertificate(ca.key, ca.der,
-                              {.subject = subject, .role = role, .subject_key = KeyFromSeed(key_seed).public_key(),
-                               .serial = SerialOf(serial), .not_before = not_before, .not_after = not_after});
+                              {.subject = subject,
+                               .role = role,
+                               .subject_key = KeyFromSeed(key_seed).public_key(),
+                               .serial = SerialOf(serial),
+                               .not_before = not_before,
+                               .not_after = not_after});
   EXPECT_TRUE(der.ok()) << der.status().ToString();
   return std::move(der).value();
 }
@@ -60,7 +66,8 @@ inline Bytes IssueTestCert(const TestCa& ca, const std::string& subject, Role ro
 // A certificate in our profile's shape whose subject key is `subject_key` (any type), signed by
 // `signer` with SHA-256 (or with no digest for Ed25519), issuer = `issuer`'s subject (or itself),
 // subject OU = `ou`, role policy = vehicle.
-inline Bytes ForeignCert(EVP_PKEY* subject_key, EVP_PKEY* signer, X509* issuer, const char* ou = "vehicle") {
+inline Bytes ForeignCert(EVP_PKEY* subject_key, EVP_PKEY* signer, X509* issuer,
+                         const char* ou = "vehicle") {
   internal::X509Ptr cert(X509_new());
   X509_set_version(cert.get(), X509_VERSION_3);
   ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 77);
@@ -69,7 +76,8 @@ inline Bytes ForeignCert(EVP_PKEY* subject_key, EVP_PKEY* signer, X509* issuer, 
   X509_set_pubkey(cert.get(), subject_key);
   X509_NAME* name = X509_get_subject_name(cert.get());
   const auto add = [name](const char* field, const char* value) {
-    X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(value), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, field, MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char*>(value), -1, -1, 0);
   };
   add("O", "v2vtrade");
   add("OU", ou);
@@ -95,7 +103,9 @@ inline Bytes ForeignCert(EVP_PKEY* subject_key, EVP_PKEY* signer, X509* issuer, 
   return internal::EncodeX509(cert.get());
 }
 
-inline internal::EvpPkeyPtr EcKey() { return internal::EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")); }
+inline internal::EvpPkeyPtr EcKey() {
+  return internal::EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"));
+}
 inline internal::EvpPkeyPtr RsaKey() {
   return internal::EvpPkeyPtr(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t{2048}));
 }

@@ -98,7 +98,8 @@ std::string DerToPem(ByteSpan der, const char* label) {
 std::optional<int64_t> ToUnix(const ASN1_TIME* t) {
   struct tm tm {};
   if (t == nullptr || ASN1_TIME_check(t) != 1 || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
-  const int64_t days = DaysFromCivil(int64_t{tm.tm_year} + 1900, int64_t{tm.tm_mon} + 1, tm.tm_mday);
+  const int64_t days =
+      DaysFromCivil(int64_t{tm.tm_year} + 1900, int64_t{tm.tm_mon} + 1, tm.tm_mday);
   return days * 86400 + tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 }
 
@@ -124,7 +125,8 @@ std::optional<std::string> SerialHex(const ASN1_INTEGER* serial) {
 ASN1_INTEGER* SerialFromHex(const std::string& hex) {
   if (hex.empty() || hex.size() > 40 || (hex.size() > 1 && hex[0] == '0')) return nullptr;
   for (char c : hex) {
-    if (!std::isxdigit(static_cast<unsigned char>(c)) || std::isupper(static_cast<unsigned char>(c))) {
+    if (!std::isxdigit(static_cast<unsigned char>(c)) ||
+        std::isupper(static_cast<unsigned char>(c))) {
       return nullptr;
     }
   }
@@ -143,7 +145,8 @@ std::optional<PublicKey> RawEd25519(EVP_PKEY* pkey) {
   if (pkey == nullptr || EVP_PKEY_get_id(pkey) != EVP_PKEY_ED25519) return std::nullopt;
   PublicKey out;
   size_t len = out.bytes.size();
-  if (EVP_PKEY_get_raw_public_key(pkey, out.bytes.data(), &len) != 1 || len != 32) return std::nullopt;
+  if (EVP_PKEY_get_raw_public_key(pkey, out.bytes.data(), &len) != 1 || len != 32)
+    return std::nullopt;
   return out;
 }
 

@@ -21,7 +21,9 @@ namespace v2v::crypto::internal {
 template <auto Free>
 struct Deleter {
   template <typename T>
-  void operator()(T* p) const { Free(p); }
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
 using X509Ptr = std::unique_ptr<X509, Deleter<X509_free>>;
 using X509CrlPtr = std::unique_ptr<X509_CRL, Deleter<X509_CRL_free>>;
