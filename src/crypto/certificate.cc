@@ -144,6 +144,11 @@ Hash32 CertificateIdentity(ByteSpan der) { return Sha256(der); }
 Result<CertInfo> ParseCertificateDer(ByteSpan der) {
   X509Ptr cert = internal::DecodeX509(der);
   if (cert == nullptr) return Malformed("not a DER X.509 certificate");
+  // One certificate, one byte string: a BER variant of the same signed certificate would get
+  // another identity hash (CertificateIdentity), so only the canonical DER re-encoding passes.
+  if (internal::EncodeX509(cert.get()) != Bytes(der.begin(), der.end())) {
+    return Malformed("not canonical DER");
+  }
   if (X509_get_signature_nid(cert.get()) != NID_ED25519) {
     return CertErrorStatus(CertError::kNotEd25519, "signature algorithm is not Ed25519");
   }

@@ -61,6 +61,18 @@ TEST(CertificateTest, GarbageIsMalformed) {
   testing::ExpectCertError(ParseCertificatePem(crl_pem).status(), CertError::kMalformed);
 }
 
+TEST(CertificateTest, NonCanonicalLengthIsMalformed) {
+  // The same certificate with the outer SEQUENCE length in a longer (BER) form would otherwise
+  // be a second byte string, and identity hash, for one signed certificate.
+  const auto ca = testing::MakeTestCa(1);
+  const Bytes der = testing::IssueTestCert(ca, "AB-123-CD", Role::kVehicle, 7, 9);
+  ASSERT_EQ(der[0], 0x30);
+  ASSERT_EQ(der[1], 0x82);
+  Bytes ber{0x30, 0x83, 0x00, der[2], der[3]};
+  ber.insert(ber.end(), der.begin() + 4, der.end());
+  testing::ExpectCertError(ParseCertificateDer(ber).status(), CertError::kMalformed);
+}
+
 TEST(CertificateTest, CaCertificateIsNotAnIdentity) {
   const auto ca = testing::MakeTestCa(1);
   testing::ExpectCertError(ParseCertificateDer(ca.der).status(), CertError::kMalformed);
