@@ -83,6 +83,14 @@ TEST_F(CaCliTest, IssuedCertificatesPassOpensslVerifyUntilRevoked) {
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_NE(v.out.find("car/cert.pem: OK"), std::string::npos) << v.out;
 
+  // openssl checks the role too, through the policy OID.
+  const std::string rsu_policy = "-policy_check -explicit_policy -policy " +
+                                 std::string(v2v::crypto::kRsuPolicyOid) + " -CAfile ca/ca.pem ";
+  EXPECT_EQ(Openssl("verify " + rsu_policy + "rsu/cert.pem").exit_code, 0);
+  EXPECT_NE(Openssl("verify " + rsu_policy + "car/cert.pem").exit_code, 0);
+  EXPECT_EQ(Openssl("verify -x509_strict -purpose sslclient -CAfile ca/ca.pem rsu/cert.pem").exit_code,
+            0);
+
   // An empty CRL: still valid with -crl_check.
   ASSERT_EQ(V2v("ca crl --ca ca --out crl.pem").exit_code, 0);
   v = Openssl("verify -crl_check -CRLfile crl.pem -CAfile ca/ca.pem car/cert.pem");
