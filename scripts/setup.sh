@@ -14,6 +14,7 @@ PACKAGES=(
   libglpk-dev                         # LP feasibility check of buyers' minimum demands
   coinor-libipopt-dev                 # general-purpose NLP solver, baseline in bench/
   libssl-dev                          # OpenSSL 3: keys, X.509, hashes
+  openssl                             # the openssl command: cross-checks CA output (tests/ca)
   librocksdb-dev                      # ledger storage
   libboost-dev libboost-system-dev    # Boost.Asio networking
   gnuplot-nox                         # plots

@@ -2,6 +2,7 @@
 #include <CLI/CLI.hpp>
 
 #include "allocate_command.h"
+#include "ca_command.h"
 #include "clique_replay_command.h"
 
 int main(int argc, char** argv) {
@@ -9,6 +10,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = 0;
   v2v::cli::AddAllocateCommand(app, &exit_code);
+  v2v::cli::AddCaCommand(app, &exit_code);
   v2v::cli::AddCliqueReplayCommand(app, &exit_code);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,223 @@
+#include "ca_command.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "crypto/ca_store.h"
+#include "crypto/certificate.h"
+#include "crypto/crl.h"
+#include "crypto/ed25519.h"
+
+namespace v2v::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CaOptions {
+  std::string out;
+  std::string ca;
+  std::string subject;
+  std::string role;
+  std::string cert;
+  int64_t days = 0;
+};
+
+// The only clock read in the CA path: the library takes the time as an argument.
+int64_t NowUnix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string Iso(int64_t unix_s) {
+  const auto t = static_cast<std::time_t>(unix_s);
+  std::tm tm{};
+  char buf[32];
+  if (gmtime_r(&t, &tm) == nullptr ||
+      std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
+    return std::to_string(unix_s);
+  }
+  return buf;
+}
+
+// Prints one line "v2v ca <cmd>: <message>" and returns the exit code for `status`.
+int Fail(const char* cmd, const Status& status) {
+  std::cerr << "v2v ca " << cmd << ": " << status.message() << "\n";
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kNotFound:
+    case StatusCode::kCorruption:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+// OK if `dir` does not exist or is an empty directory.
+Status CheckFreshDir(const std::string& flag, const std::string& dir) {
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return Status::Ok();
+  if (!fs::is_directory(dir, ec))
+    return Status::InvalidArgument(flag + " " + dir + ": exists and is not a directory");
+  if (!fs::is_empty(dir, ec)) {
+    return Status::InvalidArgument(flag + " " + dir +
+                                   ": directory is not empty; refusing to overwrite");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> ReadText(const std::string& flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::InvalidArgument(flag + " " + path + ": cannot open file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+Status WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) return Status::IoError(path + ": cannot write file");
+  return Status::Ok();
+}
+
+Result<crypto::CaStore> OpenCa(const std::string& dir) {
+  auto store = crypto::CaStore::Open(dir);
+  if (!store.ok())
+    return Status::FailedPrecondition("--ca " + dir +
+                                      ": not a usable CA: " + store.status().message());
+  return store;
+}
+
+int RunInit(const CaOptions& opt) {
+  if (Status s = CheckFreshDir("--out", opt.out); !s.ok()) return Fail("init", s);
+  const int64_t now = NowUnix();
+  auto store = crypto::CaStore::Init(opt.out, opt.subject, now, opt.days);
+  if (!store.ok()) return Fail("init", store.status());
+  std::cout << "created CA '" << store->ca().name << "' in " << opt.out
+            << " (ca.pem, ca.key), valid until " << Iso(store->ca().not_after) << "\n";
+  return 0;
+}
+
+Status Issue(const CaOptions& opt) {
+  const auto role = crypto::ParseRole(opt.role);
+  if (!role) return Status::InvalidArgument("--role " + opt.role + ": must be vehicle or rsu");
+  if (Status s = crypto::CheckSubjectName(opt.subject); !s.ok()) {
+    return Status::InvalidArgument("--subject '" + opt.subject + "': " + s.message());
+  }
+  V2V_RETURN_IF_ERROR(CheckFreshDir("--out", opt.out));
+  V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
+  V2V_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::Generate());
+  V2V_ASSIGN_OR_RETURN(std::string key_pem, key.ToPem());
+  auto issued = store.Issue(opt.subject, *role, key.public_key(), NowUnix(), opt.days);
+  if (!issued.ok() && issued.status().code() == StatusCode::kInvalidArgument) {
+    return Status::InvalidArgument("--days " + std::to_string(opt.days) + ": " +
+                                   issued.status().message());
+  }
+  V2V_ASSIGN_OR_RETURN(Bytes der, std::move(issued));
+  V2V_ASSIGN_OR_RETURN(crypto::CertInfo info, crypto::ParseCertificateDer(der));
+  std::error_code ec;
+  fs::create_directories(opt.out, ec);
+  if (ec || ::chmod(opt.out.c_str(), 0700) != 0)
+    return Status::IoError(opt.out + ": cannot create directory");
+  V2V_RETURN_IF_ERROR(crypto::WritePrivateFile(opt.out + "/key.pem", key_pem));
+  V2V_RETURN_IF_ERROR(WriteText(opt.out + "/cert.pem", crypto::CertificateDerToPem(der)));
+  std::cout << "issued " << info.serial << " to '" << info.subject << "' ("
+            << crypto::RoleName(info.role) << "), valid until " << Iso(info.not_after) << ": "
+            << opt.out << "/cert.pem, " << opt.out << "/key.pem\n";
+  return Status::Ok();
+}
+
+Status Revoke(const CaOptions& opt) {
+  V2V_ASSIGN_OR_RETURN(std::string text, ReadText("--cert", opt.cert));
+  auto der = crypto::CertificatePemToDer(text);
+  if (!der.ok()) der = Bytes(text.begin(), text.end());  // accept DER too
+  V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
+  auto info = crypto::CheckIssuedBy(*der, store.ca());
+  if (!info.ok())
+    return Status::InvalidArgument("--cert " + opt.cert + ": " + info.status().message());
+  V2V_ASSIGN_OR_RETURN(bool newly, store.Revoke(*der, NowUnix()));
+  std::cout << (newly ? "revoked " : "already revoked: ") << info->serial << " ('" << info->subject
+            << "'); run `v2v ca crl` to publish\n";
+  return Status::Ok();
+}
+
+Status WriteCrl(const CaOptions& opt) {
+  V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
+  const int64_t now = NowUnix();
+  V2V_ASSIGN_OR_RETURN(Bytes der, store.GenerateCrl(now, opt.days));
+  V2V_ASSIGN_OR_RETURN(crypto::CrlInfo info, crypto::ParseCrlDer(der, store.ca().der));
+  V2V_RETURN_IF_ERROR(WriteText(opt.out, crypto::CrlDerToPem(der)));
+  std::cout << "wrote CRL number " << info.number << " with " << info.revoked.size()
+            << " revoked certificate(s) to " << opt.out << ", next update " << Iso(info.next_update)
+            << "\n";
+  return Status::Ok();
+}
+
+template <typename F>
+void Bind(CLI::App* cmd, const char* name, std::shared_ptr<CaOptions> opt, int* exit_code, F run) {
+  cmd->callback([name, opt, exit_code, run] {
+    const Status s = run(*opt);
+    *exit_code = s.ok() ? 0 : Fail(name, s);
+  });
+}
+
+}  // namespace
+
+void AddCaCommand(CLI::App& app, int* exit_code) {
+  CLI::App* ca = app.add_subcommand(
+      "ca", "Certificate authority: keys and X.509 certificates for vehicles and RSUs");
+  ca->require_subcommand(1);
+
+  auto init = std::make_shared<CaOptions>();
+  init->subject = "v2vtrade CA";
+  init->days = 3650;
+  CLI::App* cmd = ca->add_subcommand(
+      "init", "Create a CA: DIR/ca.pem (certificate) and DIR/ca.key (mode 0600)");
+  cmd->add_option("--out,-o", init->out, "New CA directory (must not exist or be empty)")
+      ->required();
+  cmd->add_option("--subject", init->subject, "CA name (certificate CN)")->capture_default_str();
+  cmd->add_option("--days", init->days, "Validity in days")->capture_default_str();
+  cmd->callback([init, exit_code] { *exit_code = RunInit(*init); });
+
+  auto issue = std::make_shared<CaOptions>();
+  issue->days = 365;
+  cmd = ca->add_subcommand(
+      "issue", "Issue a vehicle or RSU certificate with a fresh key: DIR2/cert.pem, DIR2/key.pem");
+  cmd->add_option("--ca", issue->ca, "CA directory (from `v2v ca init`)")->required();
+  cmd->add_option("--subject", issue->subject, "Licence plate or RSU id (certificate CN)")
+      ->required();
+  cmd->add_option("--role", issue->role, "vehicle or rsu")->required();
+  cmd->add_option("--days", issue->days, "Validity in days")->capture_default_str();
+  cmd->add_option("--out,-o", issue->out, "Output directory (must not exist or be empty)")
+      ->required();
+  Bind(cmd, "issue", issue, exit_code, Issue);
+
+  auto revoke = std::make_shared<CaOptions>();
+  cmd = ca->add_subcommand("revoke",
+                           "Revoke a certificate this CA issued (publish with `v2v ca crl`)");
+  cmd->add_option("--ca", revoke->ca, "CA directory")->required();
+  cmd->add_option("--cert", revoke->cert, "Certificate file (PEM or DER)")->required();
+  Bind(cmd, "revoke", revoke, exit_code, Revoke);
+
+  auto crl = std::make_shared<CaOptions>();
+  crl->days = 30;
+  cmd = ca->add_subcommand("crl", "Write the CA's signed certificate revocation list (PEM)");
+  cmd->add_option("--ca", crl->ca, "CA directory")->required();
+  cmd->add_option("--out,-o", crl->out, "CRL file to write (replaced)")->required();
+  cmd->add_option("--days", crl->days, "Days until nextUpdate")->capture_default_str();
+  Bind(cmd, "crl", crl, exit_code, WriteCrl);
+}
+
+}  // namespace v2v::cli
