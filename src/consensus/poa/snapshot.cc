@@ -235,7 +235,11 @@ Result<Snapshot> Snapshot::Decode(ByteSpan bytes) {
   for (uint64_t i = 0; i < n; ++i) {
     uint64_t h = 0;
     Signer k;
-    if (!r.U64(&h) || !r.Key(&k) || h > s.height_ || !s.recents_.emplace(h, k).second) return bad;
+    // Strictly increasing heights: the one order Encode writes.
+    if (!r.U64(&h) || !r.Key(&k) || h > s.height_ || (!s.recents_.empty() && h <= s.recents_.rbegin()->first)) {
+      return bad;
+    }
+    s.recents_.emplace(h, k);
   }
   if (!r.Count(&n, 73)) return bad;
   for (uint64_t i = 0; i < n; ++i) {
@@ -250,7 +254,10 @@ Result<Snapshot> Snapshot::Decode(ByteSpan bytes) {
     Signer k;
     uint8_t a = 0;
     uint64_t votes = 0;
-    if (!r.Key(&k) || !r.U8(&a) || a > 1 || !r.U64(&votes) || votes == 0 || votes > s.votes_.size()) return bad;
+    if (!r.Key(&k) || !r.U8(&a) || a > 1 || !r.U64(&votes) || votes == 0 || votes > s.votes_.size() ||
+        (!s.tally_.empty() && !(s.tally_.rbegin()->first < k))) {  // strictly increasing keys
+      return bad;
+    }
     s.tally_[k] = Tally{a == 1, static_cast<int>(votes)};
   }
   if (!r.Done()) return bad;
