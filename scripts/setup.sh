@@ -17,6 +17,8 @@ PACKAGES=(
   librocksdb-dev                      # ledger storage
   libboost-dev libboost-system-dev    # Boost.Asio networking
   gnuplot-nox                         # plots
+  libtomlplusplus-dev                 # TOML scenario files (sim/)
+  libexpat1-dev                       # streaming XML: SUMO FCD traces (sim/)
 )
 
 missing=()
