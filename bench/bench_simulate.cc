@@ -1,6 +1,6 @@
 // Simulator benchmark: 24 simulated hours of the default synthetic city at several fleet sizes.
-// Prints simulated steps, vehicle-steps per second (one vehicle moved, its battery updated and,
-// at 60 s rounds, offered to its RSU's auction), rounds per second and the peak resident memory
+// Prints vehicle-rounds per second (one vehicle moved for one 60 s round interval, its battery
+// updated, and offered to its RSU's auction), rounds per second and the peak resident memory
 // (getrusage ru_maxrss; each size runs in a fresh child process so the peaks are separate).
 //
 //   build/bin/bench_simulate [--vehicles 2000,10000] [--hours 24] [--seed 1]
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
   app.add_option("--hours", hours, "Simulated hours");
   app.add_option("--seed", seed, "Seed");
   CLI11_PARSE(app, argc, argv);
-  std::printf("| EVs    | sim   | wall       | veh-steps/s  | rounds    | rounds/s   | trades   | peak RSS   |\n");
+  std::printf("| EVs    | sim   | wall       | veh-rounds/s | rounds    | rounds/s   | trades   | peak RSS   |\n");
   std::printf("|--------|-------|------------|--------------|-----------|------------|----------|------------|\n");
   std::fflush(stdout);
   for (int n : vehicles) {

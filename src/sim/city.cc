@@ -87,7 +87,12 @@ GridMobility::GridMobility(const Scenario& s, uint64_t seed)
       n_(RoadsPerSide(s)),
       rng_(seed),
       speed_min_(s.speed_min_mps),
-      speed_max_(s.speed_max_mps) {}
+      speed_max_(s.speed_max_mps),
+      trip_min_(s.trip_min_s),
+      trip_max_(s.trip_max_s),
+      park_min_(s.park_min_s),
+      park_max_(s.park_max_s),
+      charge_share_(s.park_charge_share) {}
 
 bool GridMobility::Valid(int jx, int jy, int dir) const {
   const int x = jx + kDx[dir], y = jy + kDy[dir];
@@ -114,7 +119,30 @@ GridVehicle GridMobility::Spawn() {
   if (!Valid(v.jx, v.jy, v.dir)) v.dir = (v.dir + 2) % 4;
   v.offset_m = rng_.Uniform(0, spacing_m_);
   v.speed_mps = rng_.Uniform(speed_min_, speed_max_);
+  // Start somewhere in a trip or a stop, in proportion to their mean durations.
+  const double trip = 0.5 * (trip_min_ + trip_max_), park = 0.5 * (park_min_ + park_max_);
+  v.parked = rng_.Bernoulli(park / (trip + park));
+  v.phase_left_s = v.parked ? rng_.Uniform(0, park_max_) : rng_.Uniform(0, trip_max_);
+  v.at_charger = v.parked && rng_.Bernoulli(charge_share_);
   return v;
+}
+
+double GridMobility::Advance(GridVehicle& v, double dt_s) {
+  double moved = 0;
+  double left = dt_s;
+  while (left > 0) {
+    if (v.phase_left_s <= 0) {
+      v.parked = !v.parked;
+      v.phase_left_s = v.parked ? rng_.Uniform(park_min_, park_max_) : rng_.Uniform(trip_min_, trip_max_);
+      v.at_charger = v.parked && rng_.Bernoulli(charge_share_);
+      if (v.phase_left_s <= 0) continue;  // a zero-length stop (park_max_s = 0): drive on
+    }
+    const double t = std::min(left, v.phase_left_s);
+    if (!v.parked) moved += Drive(v, v.speed_mps * t);
+    v.phase_left_s -= t;
+    left -= t;
+  }
+  return moved;
 }
 
 double GridMobility::Drive(GridVehicle& v, double distance_m) {

@@ -2,7 +2,9 @@
 //
 // Roads run along x = k * road_spacing_m and y = k * road_spacing_m (k = 0..n). A vehicle drives
 // from junction to junction at its own speed; at each junction it turns to a random neighbouring
-// road (a U-turn only at a dead end). Pure given the seed: no clock, no global state.
+// road (a U-turn only at a dead end). Vehicles alternate trips (duration ~ U[trip_min_s,
+// trip_max_s]) and stops (parked at the roadside, ~ U[park_min_s, park_max_s]); a share
+// park_charge_share of the stops are at a grid charger. Pure given the seed: no clock, no global state.
 #pragma once
 
 #include <cstdint>
@@ -42,6 +44,9 @@ struct GridVehicle {
   int dir = 0;             // 0 +x, 1 +y, 2 -x, 3 -y
   double offset_m = 0;     // distance from that junction along dir
   double speed_mps = 10;
+  bool parked = false;
+  bool at_charger = false;  // this stop is at a grid charger
+  double phase_left_s = 0;  // time left in the current trip or stop
   Point Position(double spacing_m) const;
 };
 
@@ -53,6 +58,9 @@ class GridMobility {
   GridVehicle Spawn();
   // Moves the vehicle by distance_m along the roads; returns the distance moved (= distance_m).
   double Drive(GridVehicle& v, double distance_m);
+  // Lets dt_s seconds pass: drives during trips, waits during stops, switching between them as
+  // their durations run out. Returns the distance driven.
+  double Advance(GridVehicle& v, double dt_s);
   int junctions_per_side() const { return n_ + 1; }
 
  private:
@@ -62,6 +70,7 @@ class GridMobility {
   int n_;  // road segments per side
   Rng rng_;
   double speed_min_, speed_max_;
+  double trip_min_, trip_max_, park_min_, park_max_, charge_share_;
 };
 
 }  // namespace v2v::sim

@@ -58,3 +58,35 @@ TEST(CityTest, VehiclesStayOnTheRoadsInsideTheCity) {
 
 }  // namespace
 }  // namespace v2v::sim
+
+namespace v2v::sim {
+namespace {
+
+TEST(CityTest, TripsAndStopsShareTheDayByTheirMeanDurations) {
+  Scenario s;  // trips U[600, 2400] s (mean 1500), stops U[1800, 10800] s (mean 6300)
+  GridMobility m(s, 21);
+  double driven_s = 0, total_s = 0;
+  for (int i = 0; i < 200; ++i) {
+    GridVehicle v = m.Spawn();
+    for (int step = 0; step < 1440; ++step) {  // one day in 60 s steps
+      const double moved = m.Advance(v, 60);
+      driven_s += moved / v.speed_mps;
+      total_s += 60;
+    }
+  }
+  EXPECT_NEAR(driven_s / total_s, 1500.0 / (1500.0 + 6300.0), 0.02);
+}
+
+TEST(CityTest, NoStopsMeansDrivingAllTheTime) {
+  Scenario s;
+  s.park_min_s = 0;
+  s.park_max_s = 0;
+  GridMobility m(s, 2);
+  GridVehicle v = m.Spawn();
+  double moved = 0;
+  for (int step = 0; step < 100; ++step) moved += m.Advance(v, 60);
+  EXPECT_NEAR(moved, v.speed_mps * 6000, 1e-6 * moved);
+}
+
+}  // namespace
+}  // namespace v2v::sim

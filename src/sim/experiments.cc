@@ -89,7 +89,7 @@ Result<SuiteResult> RunExperimentSuite(const std::string& dir, const std::vector
     V2V_ASSIGN_OR_RETURN(Figure f, RunFigure(n, opt));
     const std::string fdir = dir + "/" + f.name;
     V2V_RETURN_IF_ERROR(MakeDirs(fdir));
-    V2V_RETURN_IF_ERROR(WriteTextFile(fdir + "/data.csv", f.data.ToString(Stamp(opt, f.name))));
+    V2V_RETURN_IF_ERROR(WriteTextFile(fdir + "/data.csv", f.data.ToString(Stamp(opt, f.name) + (f.inputs.empty() ? "" : " " + f.inputs))));
     if (out.plotted) {
       Status st = RunGnuplot(fdir, f.title, f.gnuplot);
       if (!st.ok()) {

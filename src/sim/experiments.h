@@ -36,6 +36,7 @@ struct Figure {
   std::string paper_claim;
   std::string measured;
   Verdict verdict = Verdict::kAgrees;
+  std::string inputs;  // extra stamp for data.csv, e.g. "scenario=HASH" when a city was simulated
 };
 
 // REQUIRES: 4 <= n <= 14.

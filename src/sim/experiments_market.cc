@@ -71,6 +71,7 @@ Result<Figure> Fig11GridTariff(const ExperimentOptions& opt) {
   s.vehicle_count = opt.quick ? 1000 : 2000;
   f.title = "Fig. 11: grid time-of-use tariff vs V2V prices over a day (" +
             std::to_string(s.vehicle_count) + " EVs, synthetic city)";
+  f.inputs = "scenario=" + ScenarioHash(s);
   HourlyPrices hp;
   V2V_ASSIGN_OR_RETURN(SimSummary sum, RunSyntheticCity(s, DeriveSeed(opt.seed, 11), hp));
   f.data = CsvTable({"hour", "grid_tariff", "bayesian_mean_T", "p2p_uniform_price", "trades"});

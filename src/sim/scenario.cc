@@ -33,6 +33,12 @@ const NumKey kNumKeys[] = {
     {"vehicles", "consumption_kwh_per_km", &Scenario::consumption_kwh_per_km, 0, 10},
     {"vehicles", "speed_min_mps", &Scenario::speed_min_mps, 0, 100},
     {"vehicles", "speed_max_mps", &Scenario::speed_max_mps, 0, 100},
+    {"vehicles", "trip_min_s", &Scenario::trip_min_s, 0, 1e6},
+    {"vehicles", "trip_max_s", &Scenario::trip_max_s, 1, 1e6},
+    {"vehicles", "park_min_s", &Scenario::park_min_s, 0, 1e6},
+    {"vehicles", "park_max_s", &Scenario::park_max_s, 0, 1e6},
+    {"vehicles", "park_charge_share", &Scenario::park_charge_share, 0, 1},
+    {"vehicles", "park_charger_kw", &Scenario::park_charger_kw, 0, 1000},
     {"vehicles", "initial_soc_min", &Scenario::initial_soc_min, 0, 1},
     {"vehicles", "initial_soc_max", &Scenario::initial_soc_max, 0, 1},
     {"vehicles", "buyer_below_soc", &Scenario::buyer_below_soc, 0, 1},
@@ -189,6 +195,8 @@ Status ValidateScenario(const Scenario& s) {
                                      FormatG(k.hi) + "]");
   }
   V2V_RETURN_IF_ERROR(Ordered(s.speed_min_mps, s.speed_max_mps, "[vehicles] speed_min_mps", "speed_max_mps"));
+  V2V_RETURN_IF_ERROR(Ordered(s.trip_min_s, s.trip_max_s, "[vehicles] trip_min_s", "trip_max_s"));
+  V2V_RETURN_IF_ERROR(Ordered(s.park_min_s, s.park_max_s, "[vehicles] park_min_s", "park_max_s"));
   V2V_RETURN_IF_ERROR(Ordered(s.initial_soc_min, s.initial_soc_max, "[vehicles] initial_soc_min", "initial_soc_max"));
   V2V_RETURN_IF_ERROR(Ordered(s.grid_charge_below_soc, s.buyer_below_soc, "[vehicles] grid_charge_below_soc", "buyer_below_soc"));
   V2V_RETURN_IF_ERROR(Ordered(s.buyer_below_soc, s.buyer_target_soc, "[vehicles] buyer_below_soc", "buyer_target_soc"));

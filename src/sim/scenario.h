@@ -41,6 +41,10 @@ struct Scenario {
   double battery_kwh = 60;
   double consumption_kwh_per_km = 0.18;
   double speed_min_mps = 8, speed_max_mps = 14;
+  double trip_min_s = 600, trip_max_s = 2400;    // a trip lasts ~ U[min, max] (synthetic city)
+  double park_min_s = 1800, park_max_s = 10800;  // then the vehicle parks ~ U[min, max]
+  double park_charge_share = 0.3;  // share of stops at a grid charger (synthetic city)
+  double park_charger_kw = 7;      // which charges up to grid_charge_target_soc
   double initial_soc_min = 0.15, initial_soc_max = 0.95;
   double buyer_below_soc = 0.35;   // a vehicle below this wants to buy
   double buyer_target_soc = 0.8;   // and buys up to this

@@ -21,7 +21,8 @@ struct Ev {
   std::string id;
   double energy_kwh = 0;
   Point pos;
-  bool charging = false;
+  bool charging = false;  // stopped for an emergency grid charge
+  bool plugged = false;   // parked at a grid charger this step
   bool active = false;
 };
 
@@ -63,12 +64,20 @@ class Fleet {
     }
   }
 
+  // A parked vehicle at a charger: grid energy up to grid_charge_target_soc.
+  void ChargeParked(Ev& ev, double dt_s) {
+    const double add = std::min(s_.park_charger_kw * dt_s / 3600.0,
+                                std::max(0.0, s_.grid_charge_target_soc * s_.battery_kwh - ev.energy_kwh));
+    ev.energy_kwh += add;
+    summary_.grid_kwh += add;
+  }
+
   // One auction round per RSU over the active vehicles.
   Status RunRounds(double time_s) {
     for (auto& v : by_rsu_) v.clear();
     for (int i = 0; i < size(); ++i) {
       const Ev& ev = evs_[static_cast<size_t>(i)];
-      if (!ev.active || ev.charging) continue;
+      if (!ev.active || ev.charging || ev.plugged) continue;
       const int r = rsus_.Nearest(ev.pos);
       if (r >= 0) by_rsu_[static_cast<size_t>(r)].push_back(i);
     }
@@ -204,9 +213,11 @@ Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserve
     for (int i = 0; i < fleet.size(); ++i) {
       Ev& ev = fleet.at(i);
       GridVehicle& car = cars[static_cast<size_t>(i)];
-      const double moved = ev.charging ? 0.0 : mobility.Drive(car, car.speed_mps * dt);
+      const double moved = ev.charging ? 0.0 : mobility.Advance(car, dt);
       ev.pos = car.Position(s.road_spacing_m);
       fleet.Update(ev, moved, dt);
+      ev.plugged = !ev.charging && car.parked && car.at_charger;
+      if (ev.plugged) fleet.ChargeParked(ev, dt);
     }
     V2V_RETURN_IF_ERROR(fleet.RunRounds(t));
     fleet.summary().steps += 1;

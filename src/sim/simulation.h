@@ -6,7 +6,9 @@
 // energy up to buyer_target_soc, at most max_kwh_per_round per round), a seller when above
 // seller_above_soc (it offers down to seller_reserve_soc, s_j^r), and neither in between. Below
 // grid_charge_below_soc it charges from the grid at grid_charger_kw until grid_charge_target_soc
-// (on the synthetic grid it stops to do so; on a trace it keeps following the trace).
+// (on the synthetic grid it stops to do so; on a trace it keeps following the trace). On the
+// synthetic grid vehicles alternate trips and roadside stops; parked vehicles trade too, except
+// at a grid charger (park_charge_share of the stops), where they charge at park_charger_kw.
 // Valuations are drawn afresh for each round from the scenario's ranges: v ~ U[buyer_value],
 // c ~ U[seller_cost], rho ~ U[loss_rate], w ~ U[willingness]; a seller's reply arrives after a
 // delay ~ U[0, reply_delay_max_s] and is dropped if later than t_limit_s (SPEC 2, step 5).
