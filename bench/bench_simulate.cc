@@ -18,7 +18,8 @@ namespace {
 
 class Discard : public v2v::sim::SimObserver {
  public:
-  v2v::Status OnRound(const v2v::sim::RoundRecord&, const std::vector<v2v::sim::TradeRecord>&) override {
+  v2v::Status OnRound(const v2v::sim::RoundRecord&,
+                      const std::vector<v2v::sim::TradeRecord>&) override {
     return v2v::Status::Ok();
   }
 };
@@ -37,8 +38,8 @@ int RunOne(int vehicles, double hours, uint64_t seed) {
   }
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  std::printf("| %6d | %3.0f h | %8.2f s | %12.0f | %9lld | %10.0f | %8lld | %7.1f MB |\n", vehicles,
-              hours, wall, static_cast<double>(sum->vehicle_steps) / wall,
+  std::printf("| %6d | %3.0f h | %8.2f s | %12.0f | %9lld | %10.0f | %8lld | %7.1f MB |\n",
+              vehicles, hours, wall, static_cast<double>(sum->vehicle_steps) / wall,
               static_cast<long long>(sum->rounds), static_cast<double>(sum->rounds) / wall,
               static_cast<long long>(sum->trades), static_cast<double>(ru.ru_maxrss) / 1024.0);
   std::fflush(stdout);
@@ -56,8 +57,12 @@ int main(int argc, char** argv) {
   app.add_option("--hours", hours, "Simulated hours");
   app.add_option("--seed", seed, "Seed");
   CLI11_PARSE(app, argc, argv);
-  std::printf("| EVs    | sim   | wall       | veh-rounds/s | rounds    | rounds/s   | trades   | peak RSS   |\n");
-  std::printf("|--------|-------|------------|--------------|-----------|------------|----------|------------|\n");
+  std::printf(
+      "| EVs    | sim   | wall       | veh-rounds/s | rounds    | rounds/s   | trades   | peak RSS "
+      "  |\n");
+  std::printf(
+      "|--------|-------|------------|--------------|-----------|------------|----------|----------"
+      "--|\n");
   std::fflush(stdout);
   for (int n : vehicles) {
     const pid_t pid = fork();

@@ -1,4 +1,5 @@
-// `v2v experiment NAME|all --out DIR`: the paper's section V figures, the mechanism table, a report.
+// `v2v experiment NAME|all --out DIR`: the paper's section V figures, the mechanism table, a
+// report.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -38,7 +38,8 @@ class ProgressWriter : public sim::SimObserver {
     if (total_s > 0) {
       const int width = 40;
       const int filled = static_cast<int>(width * done_s / total_s);
-      std::fprintf(stderr, "\r[%s%s] %5.1f%%  %.1f h", std::string(static_cast<size_t>(filled), '#').c_str(),
+      std::fprintf(stderr, "\r[%s%s] %5.1f%%  %.1f h",
+                   std::string(static_cast<size_t>(filled), '#').c_str(),
                    std::string(static_cast<size_t>(width - filled), ' ').c_str(),
                    100.0 * done_s / total_s, done_s / 3600.0);
     } else {
@@ -92,9 +93,8 @@ int RunSimulate(const SimulateOptions& opt) {
     std::cerr << "v2v simulate: " << closed.message() << "\n";
     return 1;
   }
-  const std::string json = sim::SummaryJson(*summary, opt.seed, hash,
-                                            opt.fcd.empty() ? "synthetic-grid" : "fcd:" + opt.fcd,
-                                            wall_s);
+  const std::string json = sim::SummaryJson(
+      *summary, opt.seed, hash, opt.fcd.empty() ? "synthetic-grid" : "fcd:" + opt.fcd, wall_s);
   Status st = sim::WriteTextFile(opt.out + "/summary.json", json);
   if (!st.ok()) {
     std::cerr << "v2v simulate: " << st.message() << "\n";

@@ -51,7 +51,8 @@ RsuIndex::RsuIndex(std::vector<Point> rsus, double range_m)
   for (int i = 0; i < static_cast<int>(rsus_.size()); ++i) {
     const int cx = static_cast<int>((rsus_[i].x - min_x_) / cell_m_);
     const int cy = static_cast<int>((rsus_[i].y - min_y_) / cell_m_);
-    cells_[static_cast<size_t>(cy) * static_cast<size_t>(nx_) + static_cast<size_t>(cx)].push_back(i);
+    cells_[static_cast<size_t>(cy) * static_cast<size_t>(nx_) + static_cast<size_t>(cx)].push_back(
+        i);
   }
 }
 
@@ -65,7 +66,8 @@ int RsuIndex::Nearest(Point p) const {
   double best_d2 = range_m_ * range_m_;
   for (int y = std::max(0, cy - 1); y <= std::min(ny_ - 1, cy + 1); ++y) {
     for (int x = std::max(0, cx - 1); x <= std::min(nx_ - 1, cx + 1); ++x) {
-      for (int i : cells_[static_cast<size_t>(y) * static_cast<size_t>(nx_) + static_cast<size_t>(x)]) {
+      for (int i :
+           cells_[static_cast<size_t>(y) * static_cast<size_t>(nx_) + static_cast<size_t>(x)]) {
         const double dx = rsus_[i].x - p.x, dy = rsus_[i].y - p.y;
         const double d2 = dx * dx + dy * dy;
         if (d2 < best_d2 || (d2 == best_d2 && (best < 0 || i < best))) {
@@ -133,7 +135,8 @@ double GridMobility::Advance(GridVehicle& v, double dt_s) {
   while (left > 0) {
     if (v.phase_left_s <= 0) {
       v.parked = !v.parked;
-      v.phase_left_s = v.parked ? rng_.Uniform(park_min_, park_max_) : rng_.Uniform(trip_min_, trip_max_);
+      v.phase_left_s =
+          v.parked ? rng_.Uniform(park_min_, park_max_) : rng_.Uniform(trip_min_, trip_max_);
       v.at_charger = v.parked && rng_.Bernoulli(charge_share_);
       if (v.phase_left_s <= 0) continue;  // a zero-length stop (park_max_s = 0): drive on
     }

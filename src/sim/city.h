@@ -4,7 +4,8 @@
 // from junction to junction at its own speed; at each junction it turns to a random neighbouring
 // road (a U-turn only at a dead end). Vehicles alternate trips (duration ~ U[trip_min_s,
 // trip_max_s]) and stops (parked at the roadside, ~ U[park_min_s, park_max_s]); a share
-// park_charge_share of the stops are at a grid charger. Pure given the seed: no clock, no global state.
+// park_charge_share of the stops are at a grid charger. Pure given the seed: no clock, no global
+// state.
 #pragma once
 
 #include <cstdint>
@@ -40,9 +41,9 @@ class RsuIndex {
 
 // One vehicle driving on the grid.
 struct GridVehicle {
-  int jx = 0, jy = 0;      // the junction it left
-  int dir = 0;             // 0 +x, 1 +y, 2 -x, 3 -y
-  double offset_m = 0;     // distance from that junction along dir
+  int jx = 0, jy = 0;   // the junction it left
+  int dir = 0;          // 0 +x, 1 +y, 2 -x, 3 -y
+  double offset_m = 0;  // distance from that junction along dir
   double speed_mps = 10;
   bool parked = false;
   bool at_charger = false;  // this stop is at a grid charger

@@ -17,19 +17,23 @@
 
 #include "base/result.h"
 #include "sim/csv.h"
+#include "sim/scenario.h"
 
 namespace v2v::sim {
 
 struct ExperimentOptions {
   uint64_t seed = 1;
   bool quick = false;  // smaller Monte Carlo sizes and city, for `make demo` and tests
+  // The city of Fig. 11; unset: the built-in city (1,000 EVs when quick).
+  bool has_city = false;
+  Scenario city;
 };
 
 enum class Verdict { kAgrees, kPartly, kDiffers };
 const char* VerdictName(Verdict v);
 
 struct Figure {
-  std::string name;   // "fig4" .. "fig14"
+  std::string name;  // "fig4" .. "fig14"
   std::string title;
   CsvTable data{{}};
   std::string gnuplot;  // reads the variable `datafile`; terminal and output are set by the driver

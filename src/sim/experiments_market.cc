@@ -36,7 +36,10 @@ class HourlyPrices : public SimObserver {
 double Correlation(const std::vector<double>& x, const std::vector<double>& y) {
   const double n = static_cast<double>(x.size());
   double mx = 0, my = 0;
-  for (size_t i = 0; i < x.size(); ++i) { mx += x[i]; my += y[i]; }
+  for (size_t i = 0; i < x.size(); ++i) {
+    mx += x[i];
+    my += y[i];
+  }
   mx /= n;
   my /= n;
   double sxy = 0, sxx = 0, syy = 0;
@@ -52,13 +55,25 @@ market::Auctioneer VolumeAuctioneer() { return {0.5, 0.8, 0.5, 0.1, 1000}; }
 
 market::BuyerBid VolumeBuyer(const std::string& id, double v) {
   market::BuyerBid b;
-  b.id = id; b.v = v; b.v_min = 0.5; b.v_max = 1.0; b.b_min = 0; b.b_max = 50; b.w = 5;
+  b.id = id;
+  b.v = v;
+  b.v_min = 0.5;
+  b.v_max = 1.0;
+  b.b_min = 0;
+  b.b_max = 50;
+  b.w = 5;
   return b;
 }
 
 market::SellerBid VolumeSeller(const std::string& id, double c, double rho) {
   market::SellerBid s;
-  s.id = id; s.c = c; s.c_min = 0.3; s.c_max = 0.8; s.s_t = 60; s.s_r = 20; s.rho = rho;
+  s.id = id;
+  s.c = c;
+  s.c_min = 0.3;
+  s.c_max = 0.8;
+  s.s_t = 60;
+  s.s_r = 20;
+  s.rho = rho;
   return s;
 }
 
@@ -67,15 +82,21 @@ market::SellerBid VolumeSeller(const std::string& id, double c, double rho) {
 Result<Figure> Fig11GridTariff(const ExperimentOptions& opt) {
   Figure f;
   f.name = "fig11";
-  Scenario s;
-  s.vehicle_count = opt.quick ? 1000 : 2000;
+  Scenario s = opt.city;
+  if (!opt.has_city) s.vehicle_count = opt.quick ? 1000 : 2000;
   f.title = "Fig. 11: grid time-of-use tariff vs V2V prices over a day (" +
-            std::to_string(s.vehicle_count) + " EVs, synthetic city)";
+            std::to_string(s.vehicle_count) + " EVs, " +
+            (opt.has_city ? "scenario " + ScenarioHash(s) : "synthetic city") + ")";
   f.inputs = "scenario=" + ScenarioHash(s);
   HourlyPrices hp;
   V2V_ASSIGN_OR_RETURN(SimSummary sum, RunSyntheticCity(s, DeriveSeed(opt.seed, 11), hp));
   f.data = CsvTable({"hour", "grid_tariff", "bayesian_mean_T", "p2p_uniform_price", "trades"});
   int cheaper = 0, hours = 0;
+  double tariff_lo = 1e300, tariff_hi = -1e300;
+  for (const TouPeriod& p : s.tariff) {
+    tariff_lo = std::min(tariff_lo, p.price_per_kwh);
+    tariff_hi = std::max(tariff_hi, p.price_per_kwh);
+  }
   double lo = 1e9, hi = -1e9;
   for (int h = 0; h < 24; ++h) {
     const double t = hp.kwh_[h] > 0 ? hp.paid_[h] / hp.kwh_[h] : kNan;
@@ -89,14 +110,22 @@ Result<Figure> Fig11GridTariff(const ExperimentOptions& opt) {
       hi = std::max(hi, t);
     }
   }
-  f.gnuplot = "set xlabel 'hour of day'\nset ylabel 'price per kWh'\nset xrange [0:24]\nset key top left\n"
-              "plot datafile using 1:2 with steps lw 2, '' using 1:3 with linespoints lw 2, "
-              "'' using 1:4 with linespoints lw 2\n";
-  f.paper_claim = "The grid's time-of-use price varies over the day; buyers in a conventional market plan around "
-                  "it, while V2V trading at the Bayesian price can happen at any time and place.";
-  f.measured = std::to_string(sum.trades) + " trades (" + G(sum.energy_kwh) + " kWh) in 24 h; the hourly mean "
-               "Bayesian price stays within [" + G(lo) + ", " + G(hi) + "] while the tariff runs from 0.3 to 1.0, "
-               "and is below the tariff in " + std::to_string(cheaper) + " of " + std::to_string(hours) +
+  f.gnuplot =
+      "set xlabel 'hour of day'\nset ylabel 'price per kWh'\nset xrange [0:24]\nset key top left\n"
+      "plot datafile using 1:2 with steps lw 2, '' using 1:3 with linespoints lw 2, "
+      "'' using 1:4 with linespoints lw 2\n";
+  f.paper_claim =
+      "The grid's time-of-use price varies over the day; buyers in a conventional market plan "
+      "around "
+      "it, while V2V trading at the Bayesian price can happen at any time and place.";
+  f.measured = std::to_string(sum.trades) + " trades (" + G(sum.energy_kwh) +
+               " kWh) in 24 h; the hourly mean "
+               "Bayesian price stays within [" +
+               G(lo) + ", " + G(hi) + "] while the tariff runs from " + G(tariff_lo) + " to " +
+               G(tariff_hi) +
+               ", "
+               "and is below the tariff in " +
+               std::to_string(cheaper) + " of " + std::to_string(hours) +
                " hours with trades. The paper gives no numbers to compare.";
   f.verdict = Verdict::kPartly;
   return f;
@@ -105,7 +134,8 @@ Result<Figure> Fig11GridTariff(const ExperimentOptions& opt) {
 Figure Fig12BuyerSellerRatio(const ExperimentOptions& opt) {
   Figure f;
   f.name = "fig12";
-  f.title = "Fig. 12: price vs buyer/seller ratio, conventional P2P (uniform double auction) vs Bayesian";
+  f.title =
+      "Fig. 12: price vs buyer/seller ratio, conventional P2P (uniform double auction) vs Bayesian";
   f.data = CsvTable({"buyers_per_seller", "buyers", "sellers", "p2p_price", "bayesian_mean_T"});
   const int markets = opt.quick ? 2000 : 20000;
   Rng rng(DeriveSeed(opt.seed, 12));
@@ -119,11 +149,17 @@ Figure Fig12BuyerSellerRatio(const ExperimentOptions& opt) {
       for (double& x : v) x = rng.Uniform(0.5, 1.0);
       for (double& x : c) x = rng.Uniform(0.3, 0.8);
       const Clearing cl = ClearUniformDoubleAuction(v, c);
-      if (cl.trades > 0) { p2p_sum += cl.price; ++p2p_n; }
+      if (cl.trades > 0) {
+        p2p_sum += cl.price;
+        ++p2p_n;
+      }
       for (double vi : v) {
         for (double cj : c) {
           const market::PairPrice pp = market::PriceInDouble(vi, 1.0, cj, 0.3);
-          if (pp.trade) { t_sum += pp.t; ++t_n; }
+          if (pp.trade) {
+            t_sum += pp.t;
+            ++t_n;
+          }
         }
       }
     }
@@ -134,14 +170,20 @@ Figure Fig12BuyerSellerRatio(const ExperimentOptions& opt) {
     p2ps.push_back(p);
     bayes.push_back(t);
   }
-  f.gnuplot = "set logscale x\nset xlabel 'buyers per seller (20 vehicles per market)'\nset ylabel 'price per kWh'\n"
-              "set key top left\nplot datafile using 1:4 with linespoints lw 2, '' using 1:5 with linespoints lw 2\n";
-  f.paper_claim = "In the conventional P2P market the price is high when buyers outnumber sellers and low "
-                  "otherwise; the Bayesian price does not change with the numbers of buyers and sellers.";
-  f.measured = "From 2 buyers : 18 sellers to 18 : 2 the P2P clearing price goes from " + G(p2ps.front()) + " to " +
-               G(p2ps.back()) + " while the mean Bayesian price goes from " + G(bayes.front()) + " to " +
+  f.gnuplot =
+      "set logscale x\nset xlabel 'buyers per seller (20 vehicles per market)'\nset ylabel 'price "
+      "per kWh'\n"
+      "set key top left\nplot datafile using 1:4 with linespoints lw 2, '' using 1:5 with "
+      "linespoints lw 2\n";
+  f.paper_claim =
+      "In the conventional P2P market the price is high when buyers outnumber sellers and low "
+      "otherwise; the Bayesian price does not change with the numbers of buyers and sellers.";
+  f.measured = "From 2 buyers : 18 sellers to 18 : 2 the P2P clearing price goes from " +
+               G(p2ps.front()) + " to " + G(p2ps.back()) +
+               " while the mean Bayesian price goes from " + G(bayes.front()) + " to " +
                G(bayes.back()) + " (values v ~ U[0.5, 1], costs c ~ U[0.3, 0.8]).";
-  const bool agrees = p2ps.back() - p2ps.front() > 0.1 && std::abs(bayes.back() - bayes.front()) < 0.01;
+  const bool agrees =
+      p2ps.back() - p2ps.front() > 0.1 && std::abs(bayes.back() - bayes.front()) < 0.01;
   f.verdict = agrees ? Verdict::kAgrees : Verdict::kDiffers;
   return f;
 }
@@ -157,8 +199,10 @@ Result<Figure> Fig13VolumeVsLoss(const ExperimentOptions&) {
     const double rho = 0.01 * k;
     market::Market m;
     m.auctioneer = VolumeAuctioneer();
-    for (int i = 0; i < 5; ++i) m.buyers.push_back(VolumeBuyer("B" + std::to_string(i), 0.8 + 0.04 * i));
-    for (int j = 0; j < 5; ++j) m.sellers.push_back(VolumeSeller("S" + std::to_string(j), 0.35 + 0.02 * j, rho));
+    for (int i = 0; i < 5; ++i)
+      m.buyers.push_back(VolumeBuyer("B" + std::to_string(i), 0.8 + 0.04 * i));
+    for (int j = 0; j < 5; ++j)
+      m.sellers.push_back(VolumeSeller("S" + std::to_string(j), 0.35 + 0.02 * j, rho));
     V2V_ASSIGN_OR_RETURN(market::RoundResult r, market::RunRound(m));
     double vol = 0;
     for (const auto& b : r.buyers) vol += b.receives;
@@ -166,11 +210,13 @@ Result<Figure> Fig13VolumeVsLoss(const ExperimentOptions&) {
     vols.push_back(vol);
     f.data.AddNumbers({rho, vol, r.welfare});
   }
-  f.gnuplot = "set xlabel 'loss rate rho'\nset ylabel 'volume (kWh)'\nset key top right\n"
-              "plot datafile using 1:2 with linespoints lw 2\n";
+  f.gnuplot =
+      "set xlabel 'loss rate rho'\nset ylabel 'volume (kWh)'\nset key top right\n"
+      "plot datafile using 1:2 with linespoints lw 2\n";
   f.paper_claim = "The traded volume falls as the loss rate rises.";
-  f.measured = "The round's optimal volume falls from " + G(vols.front()) + " kWh at rho = 0.01 to " + G(vols.back()) +
-               " kWh at rho = 0.30, " + (decreasing ? "monotonically." : "but not monotonically.");
+  f.measured = "The round's optimal volume falls from " + G(vols.front()) +
+               " kWh at rho = 0.01 to " + G(vols.back()) + " kWh at rho = 0.30, " +
+               (decreasing ? "monotonically." : "but not monotonically.");
   f.verdict = decreasing && vols.back() < vols.front() ? Verdict::kAgrees : Verdict::kDiffers;
   return f;
 }
@@ -178,7 +224,8 @@ Result<Figure> Fig13VolumeVsLoss(const ExperimentOptions&) {
 Result<Figure> Fig14VolumeVsPrice(const ExperimentOptions& opt) {
   Figure f;
   f.name = "fig14";
-  f.title = "Fig. 14: traded volume vs transaction price, by loss rate (one pair per round, l1 = 1)";
+  f.title =
+      "Fig. 14: traded volume vs transaction price, by loss rate (one pair per round, l1 = 1)";
   f.data = CsvTable({"t_per_kwh", "volume_kwh", "loss_rate"});
   Rng rng(DeriveSeed(opt.seed, 14));
   std::string corr;
@@ -203,11 +250,14 @@ Result<Figure> Fig14VolumeVsPrice(const ExperimentOptions& opt) {
     positive = positive && cr > 0.5;
     corr += (corr.empty() ? "" : ", ") + G(cr) + " at rho = " + G(rho);
   }
-  f.gnuplot = "set xlabel 'transaction price T (per kWh)'\nset ylabel 'volume (kWh)'\nset key top left\n"
-              "plot for [r in '0.1 0.2 0.4'] datafile using 1:($3 == r+0 ? $2 : 1/0) with points pt 7 "
-              "title 'rho = '.r\n";
-  f.paper_claim = "The volume rises with the price; at the same price it differs with the loss rate.";
-  f.measured = "Correlation of price and volume: " + corr + "; at a given price a higher loss rate gives a smaller "
+  f.gnuplot =
+      "set xlabel 'transaction price T (per kWh)'\nset ylabel 'volume (kWh)'\nset key top left\n"
+      "plot for [r in '0.1 0.2 0.4'] datafile using 1:($3 == r+0 ? $2 : 1/0) with points pt 7 "
+      "title 'rho = '.r\n";
+  f.paper_claim =
+      "The volume rises with the price; at the same price it differs with the loss rate.";
+  f.measured = "Correlation of price and volume: " + corr +
+               "; at a given price a higher loss rate gives a smaller "
                "volume (the Theorem 2 supply (T - l2 rho)/(2 l1 rho) falls with rho).";
   f.verdict = positive ? Verdict::kAgrees : Verdict::kDiffers;
   return f;
@@ -220,7 +270,8 @@ CsvTable MechanismTable(const ExperimentOptions& opt) {
               "buyer_surplus_per_pair", "seller_surplus_per_pair", "mean_price"});
   uint64_t stream = 100;
   for (const MechanismSetting& st : StandardSettings()) {
-    for (const MechanismStats& m : CompareMechanisms(st, MechanismDraws(opt), DeriveSeed(opt.seed, stream++))) {
+    for (const MechanismStats& m :
+         CompareMechanisms(st, MechanismDraws(opt), DeriveSeed(opt.seed, stream++))) {
       t.AddRow({m.mechanism, m.setting, std::to_string(m.pairs), FormatG(m.trade_probability, 6),
                 FormatG(m.surplus_per_pair, 6), FormatG(m.buyer_surplus_per_pair, 6),
                 FormatG(m.seller_surplus_per_pair, 6), FormatG(m.mean_price, 6)});

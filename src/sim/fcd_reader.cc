@@ -80,8 +80,7 @@ void OnStart(void* data, const XML_Char* name, const XML_Char** atts) {
     return;
   }
   if (std::strcmp(name, "vehicle") == 0) {
-    if (!c->in_timestep || c->depth != 3)
-      return c->Fail("<vehicle> must be a child of <timestep>");
+    if (!c->in_timestep || c->depth != 3) return c->Fail("<vehicle> must be a child of <timestep>");
     const char* id = Attr(atts, "id");
     if (id == nullptr || *id == '\0') return c->Fail("<vehicle> needs an id");
     FcdVehicle v;
@@ -110,8 +109,7 @@ void OnEnd(void* data, const XML_Char* name) {
 
 }  // namespace
 
-Status ReadFcd(std::istream& in, std::string_view source, const FcdSink& sink,
-               size_t chunk_bytes) {
+Status ReadFcd(std::istream& in, std::string_view source, const FcdSink& sink, size_t chunk_bytes) {
   std::unique_ptr<XML_ParserStruct, ParserDeleter> parser(XML_ParserCreate(nullptr));
   if (!parser) return Status::Internal("cannot create an XML parser");
   Context c;
@@ -126,8 +124,7 @@ Status ReadFcd(std::istream& in, std::string_view source, const FcdSink& sink,
     const std::streamsize got = in.gcount();
     if (in.bad()) return Status::IoError(c.source + ": read error");
     const bool final = in.eof() || got == 0;
-    if (XML_Parse(c.parser, buf.data(), static_cast<int>(got), final ? 1 : 0) ==
-        XML_STATUS_ERROR) {
+    if (XML_Parse(c.parser, buf.data(), static_cast<int>(got), final ? 1 : 0) == XML_STATUS_ERROR) {
       if (!c.status.ok()) return c.status;
       const XML_Error code = XML_GetErrorCode(c.parser);
       return Status::InvalidArgument(c.Line() + XML_ErrorString(code) +

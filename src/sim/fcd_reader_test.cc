@@ -23,10 +23,13 @@ struct Collected {
 Collected Read(const std::string& text, size_t chunk = 1 << 16) {
   Collected c;
   std::istringstream in(text);
-  c.status = ReadFcd(in, "t.xml", [&c](const FcdFrame& f) {
-    c.frames.push_back(f);
-    return Status::Ok();
-  }, chunk);
+  c.status = ReadFcd(
+      in, "t.xml",
+      [&c](const FcdFrame& f) {
+        c.frames.push_back(f);
+        return Status::Ok();
+      },
+      chunk);
   return c;
 }
 
@@ -45,7 +48,8 @@ TEST(FcdReaderTest, ReadsTheCommittedSumoTrace) {
   size_t rows = 0;
   for (const auto& f : c.frames) rows += f.vehicles.size();
   size_t expected = 0;
-  for (size_t p = text.find("<vehicle "); p != std::string::npos; p = text.find("<vehicle ", p + 1)) ++expected;
+  for (size_t p = text.find("<vehicle "); p != std::string::npos; p = text.find("<vehicle ", p + 1))
+    ++expected;
   EXPECT_EQ(rows, expected);
 }
 
@@ -75,16 +79,22 @@ struct Bad {
 
 TEST(FcdReaderTest, MalformedTracesAreErrorsNamingTheLine) {
   const Bad cases[] = {
-      {"<fcd-export>\n<timestep time=\"0\">\n<vehicle id=\"a\" x=\"1\" y=\"zz\"/>\n</timestep>\n</fcd-export>",
+      {"<fcd-export>\n<timestep time=\"0\">\n<vehicle id=\"a\" x=\"1\" "
+       "y=\"zz\"/>\n</timestep>\n</fcd-export>",
        "line 3: vehicle a needs finite numeric x and y"},
       {"<fcd-export>\n<timestep>\n</timestep>\n</fcd-export>", "line 2: <timestep> needs"},
-      {"<fcd-export>\n<timestep time=\"5\"></timestep>\n<timestep time=\"1\"></timestep></fcd-export>",
+      {"<fcd-export>\n<timestep time=\"5\"></timestep>\n<timestep "
+       "time=\"1\"></timestep></fcd-export>",
        "line 3: timestep time 1 is before"},
-      {"<fcd-export>\n<vehicle id=\"a\" x=\"1\" y=\"2\"/>\n</fcd-export>", "line 2: <vehicle> must be"},
-      {"<fcd-export>\n<timestep time=\"0\">\n<vehicle id=\"a\" x=\"1\" y=\"2\"/>\n<vehicle id=\"a\" x=\"1\" y=\"2\"/>"
-       "</timestep></fcd-export>", "line 4: vehicle a appears twice"},
+      {"<fcd-export>\n<vehicle id=\"a\" x=\"1\" y=\"2\"/>\n</fcd-export>",
+       "line 2: <vehicle> must be"},
+      {"<fcd-export>\n<timestep time=\"0\">\n<vehicle id=\"a\" x=\"1\" y=\"2\"/>\n<vehicle "
+       "id=\"a\" x=\"1\" y=\"2\"/>"
+       "</timestep></fcd-export>",
+       "line 4: vehicle a appears twice"},
       {"<routes>\n</routes>", "line 1: root element is <routes>"},
-      {"<fcd-export>\n<timestep time=\"0\">\n<vehicle id=\"a\" x=\"1\" y=\"2\">\n</timestep>", "line 4: mismatched tag"},
+      {"<fcd-export>\n<timestep time=\"0\">\n<vehicle id=\"a\" x=\"1\" y=\"2\">\n</timestep>",
+       "line 4: mismatched tag"},
       {"", "line 1"},
   };
   for (const Bad& b : cases) {

@@ -31,8 +31,8 @@ struct Acc {
     s.surplus_per_pair = surplus / n;
     s.buyer_surplus_per_pair = buyer / n;
     s.seller_surplus_per_pair = seller / n;
-    s.mean_price = trades ? paid / static_cast<double>(trades)
-                          : std::numeric_limits<double>::quiet_NaN();
+    s.mean_price =
+        trades ? paid / static_cast<double>(trades) : std::numeric_limits<double>::quiet_NaN();
     return s;
   }
 };
@@ -41,16 +41,22 @@ struct Acc {
 
 std::string_view MechanismName(Mechanism m) {
   switch (m) {
-    case Mechanism::kBayesian: return "bayesian";
-    case Mechanism::kCompleteInfo: return "complete-info";
-    case Mechanism::kSinglePrice: return "single-price";
-    case Mechanism::kUniformDoubleAuction: return "uniform-double-auction";
-    case Mechanism::kEfficient: return "efficient";
+    case Mechanism::kBayesian:
+      return "bayesian";
+    case Mechanism::kCompleteInfo:
+      return "complete-info";
+    case Mechanism::kSinglePrice:
+      return "single-price";
+    case Mechanism::kUniformDoubleAuction:
+      return "uniform-double-auction";
+    case Mechanism::kEfficient:
+      return "efficient";
   }
   return "?";
 }
 
-Clearing ClearUniformDoubleAuction(std::vector<double> bids, std::vector<double> asks) {
+Clearing ClearUniformDoubleAuction(std::vector<double> bids, std::vector<double> asks,
+                                   double k_weight) {
   std::sort(bids.begin(), bids.end(), std::greater<>());
   std::sort(asks.begin(), asks.end());
   Clearing c;
@@ -64,7 +70,7 @@ Clearing ClearUniformDoubleAuction(std::vector<double> bids, std::vector<double>
   }
   c.marginal_bid = bids[k - 1];
   c.marginal_ask = asks[k - 1];
-  c.price = 0.5 * (c.marginal_bid + c.marginal_ask);
+  c.price = k_weight * c.marginal_bid + (1 - k_weight) * c.marginal_ask;
   return c;
 }
 

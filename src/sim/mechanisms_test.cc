@@ -63,6 +63,10 @@ TEST(MechanismsTest, UniformDoubleAuctionClearsAtTheMarginalPair) {
   // Bids 0.9 0.8 0.5 0.2 against asks 0.3 0.4 0.6 0.85: two pairs clear, marginal 0.8 / 0.4.
   EXPECT_EQ(c.trades, 2);
   EXPECT_DOUBLE_EQ(c.price, 0.6);
+  EXPECT_DOUBLE_EQ(ClearUniformDoubleAuction({0.9, 0.5, 0.8, 0.2}, {0.3, 0.85, 0.4, 0.6}, 1).price,
+                   0.8);
+  EXPECT_DOUBLE_EQ(ClearUniformDoubleAuction({0.9, 0.5, 0.8, 0.2}, {0.3, 0.85, 0.4, 0.6}, 0).price,
+                   0.4);
   EXPECT_TRUE(std::isnan(ClearUniformDoubleAuction({0.1}, {0.2}).price));
   EXPECT_EQ(ClearUniformDoubleAuction({}, {0.2}).trades, 0);
 }

@@ -10,7 +10,8 @@ namespace v2v::sim {
 
 // The full script for a figure directory: terminal, output DIR/plot.png, `datafile` =
 // DIR/data.csv, CSV separator, then `body`.
-std::string GnuplotScript(const std::string& dir, const std::string& title, const std::string& body);
+std::string GnuplotScript(const std::string& dir, const std::string& title,
+                          const std::string& body);
 
 // Writes DIR/plot.gp and runs gnuplot on it. NotFound if gnuplot cannot be started, Internal if
 // it exits with an error (its stderr is left on ours).

@@ -64,6 +64,7 @@ const NumKey kNumKeys[] = {
     {"market", "willingness_max", &Scenario::willingness_max, 0, 5},
     {"market", "demand_min_kwh", &Scenario::demand_min_kwh, 0, 1000},
     {"market", "max_kwh_per_round", &Scenario::max_kwh_per_round, 0.001, 1000},
+    {"p2p", "k", &Scenario::p2p_k, 0, 1},
     {"time", "start_s", &Scenario::start_s, 0, 1e8},
     {"time", "duration_s", &Scenario::duration_s, 0, 1e8},
 };
@@ -141,11 +142,15 @@ Status ParseKey(const std::string& section, const std::string& key, const toml::
   if (section == "rsu" && key == "layout") {
     auto v = n.value_exact<std::string>();
     if (!v) return Status::InvalidArgument(where + ": expected a string" + LineOf(n));
-    if (*v == "grid") s.rsu_layout = RsuLayout::kGrid;
-    else if (*v == "junctions") s.rsu_layout = RsuLayout::kJunctions;
-    else if (*v == "list") s.rsu_layout = RsuLayout::kList;
-    else return Status::InvalidArgument(where + ": \"" + *v +
-                                        "\" is not one of grid, junctions, list" + LineOf(n));
+    if (*v == "grid")
+      s.rsu_layout = RsuLayout::kGrid;
+    else if (*v == "junctions")
+      s.rsu_layout = RsuLayout::kJunctions;
+    else if (*v == "list")
+      s.rsu_layout = RsuLayout::kList;
+    else
+      return Status::InvalidArgument(where + ": \"" + *v +
+                                     "\" is not one of grid, junctions, list" + LineOf(n));
     return Status::Ok();
   }
   if (section == "rsu" && key == "positions_m") return ParsePositions(n, where, s);
@@ -154,8 +159,8 @@ Status ParseKey(const std::string& section, const std::string& key, const toml::
     if (section != k.section || key != k.key) continue;
     V2V_ASSIGN_OR_RETURN(double x, ReadNumber(n, where));
     if (!(x >= k.lo && x <= k.hi))
-      return Status::InvalidArgument(where + ": " + FormatG(x) + " is outside [" +
-                                     FormatG(k.lo) + ", " + FormatG(k.hi) + "]" + LineOf(n));
+      return Status::InvalidArgument(where + ": " + FormatG(x) + " is outside [" + FormatG(k.lo) +
+                                     ", " + FormatG(k.hi) + "]" + LineOf(n));
     if (k.field == nullptr) {
       if (x != std::floor(x))
         return Status::InvalidArgument(where + ": expected an integer" + LineOf(n));
@@ -194,25 +199,37 @@ Status ValidateScenario(const Scenario& s) {
                                      FormatG(x) + " is outside [" + FormatG(k.lo) + ", " +
                                      FormatG(k.hi) + "]");
   }
-  V2V_RETURN_IF_ERROR(Ordered(s.speed_min_mps, s.speed_max_mps, "[vehicles] speed_min_mps", "speed_max_mps"));
+  V2V_RETURN_IF_ERROR(
+      Ordered(s.speed_min_mps, s.speed_max_mps, "[vehicles] speed_min_mps", "speed_max_mps"));
   V2V_RETURN_IF_ERROR(Ordered(s.trip_min_s, s.trip_max_s, "[vehicles] trip_min_s", "trip_max_s"));
   V2V_RETURN_IF_ERROR(Ordered(s.park_min_s, s.park_max_s, "[vehicles] park_min_s", "park_max_s"));
-  V2V_RETURN_IF_ERROR(Ordered(s.initial_soc_min, s.initial_soc_max, "[vehicles] initial_soc_min", "initial_soc_max"));
-  V2V_RETURN_IF_ERROR(Ordered(s.grid_charge_below_soc, s.buyer_below_soc, "[vehicles] grid_charge_below_soc", "buyer_below_soc"));
-  V2V_RETURN_IF_ERROR(Ordered(s.buyer_below_soc, s.buyer_target_soc, "[vehicles] buyer_below_soc", "buyer_target_soc"));
-  V2V_RETURN_IF_ERROR(Ordered(s.buyer_below_soc, s.seller_above_soc, "[vehicles] buyer_below_soc", "seller_above_soc"));
-  V2V_RETURN_IF_ERROR(Ordered(s.seller_reserve_soc, s.seller_above_soc, "[vehicles] seller_reserve_soc", "seller_above_soc"));
-  V2V_RETURN_IF_ERROR(Ordered(s.grid_charge_below_soc, s.grid_charge_target_soc, "[vehicles] grid_charge_below_soc", "grid_charge_target_soc"));
-  V2V_RETURN_IF_ERROR(Ordered(s.buyer_value_min_per_kwh, s.buyer_value_max_per_kwh, "[market] buyer_value_min_per_kwh", "buyer_value_max_per_kwh"));
-  V2V_RETURN_IF_ERROR(Ordered(s.seller_cost_min_per_kwh, s.seller_cost_max_per_kwh, "[market] seller_cost_min_per_kwh", "seller_cost_max_per_kwh"));
-  V2V_RETURN_IF_ERROR(Ordered(s.loss_rate_min, s.loss_rate_max, "[market] loss_rate_min", "loss_rate_max"));
-  V2V_RETURN_IF_ERROR(Ordered(s.willingness_min, s.willingness_max, "[market] willingness_min", "willingness_max"));
+  V2V_RETURN_IF_ERROR(Ordered(s.initial_soc_min, s.initial_soc_max, "[vehicles] initial_soc_min",
+                              "initial_soc_max"));
+  V2V_RETURN_IF_ERROR(Ordered(s.grid_charge_below_soc, s.buyer_below_soc,
+                              "[vehicles] grid_charge_below_soc", "buyer_below_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.buyer_below_soc, s.buyer_target_soc, "[vehicles] buyer_below_soc",
+                              "buyer_target_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.buyer_below_soc, s.seller_above_soc, "[vehicles] buyer_below_soc",
+                              "seller_above_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.seller_reserve_soc, s.seller_above_soc,
+                              "[vehicles] seller_reserve_soc", "seller_above_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.grid_charge_below_soc, s.grid_charge_target_soc,
+                              "[vehicles] grid_charge_below_soc", "grid_charge_target_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.buyer_value_min_per_kwh, s.buyer_value_max_per_kwh,
+                              "[market] buyer_value_min_per_kwh", "buyer_value_max_per_kwh"));
+  V2V_RETURN_IF_ERROR(Ordered(s.seller_cost_min_per_kwh, s.seller_cost_max_per_kwh,
+                              "[market] seller_cost_min_per_kwh", "seller_cost_max_per_kwh"));
+  V2V_RETURN_IF_ERROR(
+      Ordered(s.loss_rate_min, s.loss_rate_max, "[market] loss_rate_min", "loss_rate_max"));
+  V2V_RETURN_IF_ERROR(
+      Ordered(s.willingness_min, s.willingness_max, "[market] willingness_min", "willingness_max"));
   if (s.road_spacing_m > s.city_size_m)
     return Status::InvalidArgument("[city] road_spacing_m must not exceed size_m");
   if (s.speed_max_mps <= 0)
     return Status::InvalidArgument("[vehicles] speed_max_mps must be positive");
   if (s.rsu_layout == RsuLayout::kList && s.rsu_positions_m.empty())
-    return Status::InvalidArgument("[rsu] positions_m: layout \"list\" needs at least one position");
+    return Status::InvalidArgument(
+        "[rsu] positions_m: layout \"list\" needs at least one position");
   if (s.tariff.empty() || s.tariff.front().start_h != 0)
     return Status::InvalidArgument("[tariff] periods: the first period must start at hour 0");
   for (size_t i = 0; i < s.tariff.size(); ++i) {
@@ -239,11 +256,13 @@ Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view sourc
     const std::string section(sk.str());
     const toml::table* t = sn.as_table();
     const bool known = section == "city" || section == "rsu" || section == "vehicles" ||
-                       section == "market" || section == "time" || section == "tariff";
+                       section == "market" || section == "p2p" || section == "time" ||
+                       section == "tariff";
     if (!t || !known)
       return Status::InvalidArgument(std::string(source) + ": " + section +
                                      ": unknown section (expected [city], [rsu], [vehicles], "
-                                     "[market], [time] or [tariff])" + LineOf(sn));
+                                     "[market], [p2p], [time] or [tariff])" +
+                                     LineOf(sn));
     for (const auto& [k, v] : *t) {
       V2V_RETURN_IF_ERROR(ParseKey(section, std::string(k.str()), v, source, s));
     }
@@ -288,8 +307,8 @@ std::string ScenarioToToml(const Scenario& s) {
   }
   out += "\n[tariff]\nperiods = [\n";
   for (const TouPeriod& p : s.tariff) {
-    out += "  {start_h = " + FormatExact(p.start_h) + ", price_per_kwh = " +
-           FormatExact(p.price_per_kwh) + "},\n";
+    out += "  {start_h = " + FormatExact(p.start_h) +
+           ", price_per_kwh = " + FormatExact(p.price_per_kwh) + "},\n";
   }
   out += "]\n";
   return out;

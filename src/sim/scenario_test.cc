@@ -25,17 +25,21 @@ positions_m = [[0, 0], [1000.5, 20]]
 count = 50
 [market]
 l1 = 0.25
+[p2p]
+k = 1
 [time]
 duration_s = 600
 [tariff]
 periods = [{start_h = 0, price_per_kwh = 0.2}, {start_h = 12, price_per_kwh = 0.9}]
-)", "a.toml");
+)",
+                             "a.toml");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_EQ(s->rsu_layout, RsuLayout::kList);
   ASSERT_EQ(s->rsu_positions_m.size(), 2u);
   EXPECT_DOUBLE_EQ(s->rsu_positions_m[1].x, 1000.5);
   EXPECT_EQ(s->vehicle_count, 50);
   EXPECT_DOUBLE_EQ(s->l1, 0.25);
+  EXPECT_DOUBLE_EQ(s->p2p_k, 1);
   EXPECT_DOUBLE_EQ(s->GridPrice(11.99 * 3600), 0.2);
   EXPECT_DOUBLE_EQ(s->GridPrice(12 * 3600), 0.9);
   EXPECT_DOUBLE_EQ(s->GridPrice(36.5 * 3600), 0.9);  // wraps at 24 h
@@ -62,6 +66,7 @@ struct BadCase {
 TEST(ScenarioTest, ErrorsNameTheKey) {
   const BadCase cases[] = {
       {"[market]\nl3 = 1\n", "[market] l3: unknown key"},
+      {"[p2p]\nk = 1.5\n", "[p2p] k: 1.5 is outside [0, 1]"},
       {"[cars]\ncount = 1\n", "cars: unknown section"},
       {"[vehicles]\ncount = -5\n", "[vehicles] count: -5 is outside"},
       {"[vehicles]\ncount = 2.5\n", "[vehicles] count: expected an integer"},

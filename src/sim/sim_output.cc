@@ -26,12 +26,16 @@ Result<std::unique_ptr<CsvSimWriter>> CsvSimWriter::Open(const std::string& dir,
   std::unique_ptr<std::FILE, FileCloser> r(std::fopen(rp.c_str(), "wb"));
   if (!r) return Status::IoError(rp + ": cannot open for writing");
   V2V_RETURN_IF_ERROR(Put(t.get(),
-                          "# " + stamp + "\ntime_s,rsu,buyer,seller,p_per_kwh,r_per_kwh,"
-                          "t_per_kwh,kwh,distance_m\n", tp));
+                          "# " + stamp +
+                              "\ntime_s,rsu,buyer,seller,p_per_kwh,r_per_kwh,"
+                              "t_per_kwh,kwh,distance_m\n",
+                          tp));
   V2V_RETURN_IF_ERROR(Put(r.get(),
-                          "# " + stamp + "\ntime_s,rsu,buyers,sellers,late_replies,pairs,"
-                          "trading_pairs,trades,unserved,energy_kwh,welfare,mean_price_per_kwh,"
-                          "p2p_price_per_kwh,grid_price_per_kwh\n", rp));
+                          "# " + stamp +
+                              "\ntime_s,rsu,buyers,sellers,late_replies,pairs,"
+                              "trading_pairs,trades,unserved,energy_kwh,welfare,mean_price_per_kwh,"
+                              "p2p_price_per_kwh,grid_price_per_kwh\n",
+                          rp));
   return std::unique_ptr<CsvSimWriter>(new CsvSimWriter(dir, std::move(t), std::move(r)));
 }
 

@@ -19,7 +19,8 @@ struct FileCloser {
 class CsvSimWriter : public SimObserver {
  public:
   // Creates dir and opens trades.csv and rounds.csv.
-  static Result<std::unique_ptr<CsvSimWriter>> Open(const std::string& dir, const std::string& stamp);
+  static Result<std::unique_ptr<CsvSimWriter>> Open(const std::string& dir,
+                                                    const std::string& stamp);
   Status OnRound(const RoundRecord& round, const std::vector<TradeRecord>& trades) override;
   // Flushes and closes the CSV files; errors name the file.
   Status Close();

@@ -30,8 +30,11 @@ struct Ev {
 class Fleet {
  public:
   Fleet(const Scenario& s, uint64_t seed, SimObserver& observer)
-      : s_(s), rsus_(PlaceRsus(s), s.rsu_range_m), market_rng_(DeriveSeed(seed, 1)),
-        init_rng_(DeriveSeed(seed, 2)), observer_(observer) {
+      : s_(s),
+        rsus_(PlaceRsus(s), s.rsu_range_m),
+        market_rng_(DeriveSeed(seed, 1)),
+        init_rng_(DeriveSeed(seed, 2)),
+        observer_(observer) {
     by_rsu_.resize(rsus_.rsus().size());
   }
 
@@ -66,8 +69,9 @@ class Fleet {
 
   // A parked vehicle at a charger: grid energy up to grid_charge_target_soc.
   void ChargeParked(Ev& ev, double dt_s) {
-    const double add = std::min(s_.park_charger_kw * dt_s / 3600.0,
-                                std::max(0.0, s_.grid_charge_target_soc * s_.battery_kwh - ev.energy_kwh));
+    const double add =
+        std::min(s_.park_charger_kw * dt_s / 3600.0,
+                 std::max(0.0, s_.grid_charge_target_soc * s_.battery_kwh - ev.energy_kwh));
     ev.energy_kwh += add;
     summary_.grid_kwh += add;
   }
@@ -141,7 +145,7 @@ class Fleet {
     }
     rec.buyers = static_cast<int>(m.buyers.size());
     rec.sellers = static_cast<int>(m.sellers.size());
-    rec.p2p_price = ClearUniformDoubleAuction(bids, asks).price;
+    rec.p2p_price = ClearUniformDoubleAuction(bids, asks, s_.p2p_k).price;
     std::vector<TradeRecord> trades;
     double paid = 0;
     if (!m.sellers.empty()) {
@@ -161,7 +165,8 @@ class Fleet {
         rec.energy_kwh += pr.volume;
         paid += pr.volume * pr.price.t;
       }
-      for (const market::BuyerOutcome& b : result->buyers) at(index_.at(b.id)).energy_kwh += b.receives;
+      for (const market::BuyerOutcome& b : result->buyers)
+        at(index_.at(b.id)).energy_kwh += b.receives;
       for (const market::SellerOutcome& so : result->sellers) {
         Ev& ev = at(index_.at(so.id));
         ev.energy_kwh = std::max(0.0, ev.energy_kwh - so.energy_out);
@@ -257,7 +262,8 @@ Result<SimSummary> RunFcdTrace(const Scenario& s, uint64_t seed, const std::stri
     }
     seen_now.resize(static_cast<size_t>(fleet.size()), 0);
     for (int k : present) seen_now[static_cast<size_t>(k)] = 1;
-    for (int k = 0; k < fleet.size(); ++k) fleet.at(k).active = seen_now[static_cast<size_t>(k)] != 0;
+    for (int k = 0; k < fleet.size(); ++k)
+      fleet.at(k).active = seen_now[static_cast<size_t>(k)] != 0;
     fleet.summary().steps += 1;
     fleet.summary().vehicle_steps += static_cast<int64_t>(present.size());
     fleet.summary().simulated_s = f.time_s - t0;

@@ -49,21 +49,21 @@ struct RoundRecord {
   int unserved = 0;
   double energy_kwh = 0;
   double welfare = 0;
-  double mean_price = 0;   // volume-weighted T of the trades (nan without trades)
-  double p2p_price = 0;    // uniform double auction on the same bids (nan if it clears nothing)
-  double grid_price = 0;   // time-of-use tariff at this time
+  double mean_price = 0;  // volume-weighted T of the trades (nan without trades)
+  double p2p_price = 0;   // uniform double auction on the same bids (nan if it clears nothing)
+  double grid_price = 0;  // time-of-use tariff at this time
 };
 
 struct SimSummary {
-  int64_t vehicles = 0;        // distinct vehicles seen
-  int64_t vehicle_steps = 0;   // sum over time steps of the active vehicles
+  int64_t vehicles = 0;       // distinct vehicles seen
+  int64_t vehicle_steps = 0;  // sum over time steps of the active vehicles
   int64_t steps = 0;
   int64_t rounds = 0;
   int64_t trades = 0;
-  double energy_kwh = 0;       // delivered to buyers by trades
-  double payments = 0;         // sum of T x
+  double energy_kwh = 0;  // delivered to buyers by trades
+  double payments = 0;    // sum of T x
   double welfare = 0;
-  double grid_kwh = 0;         // charged from the grid
+  double grid_kwh = 0;  // charged from the grid
   double driven_km = 0;
   double simulated_s = 0;
 };
@@ -74,7 +74,10 @@ class SimObserver {
   virtual ~SimObserver() = default;
   virtual Status OnRound(const RoundRecord& round, const std::vector<TradeRecord>& trades) = 0;
   // Simulated time reached; total_s is the planned duration (0 if unknown, as for a trace).
-  virtual void OnProgress(double simulated_s, double total_s) { (void)simulated_s; (void)total_s; }
+  virtual void OnProgress(double simulated_s, double total_s) {
+    (void)simulated_s;
+    (void)total_s;
+  }
 };
 
 // The synthetic city of the scenario. REQUIRES: ValidateScenario(s).ok().

@@ -50,7 +50,7 @@ TEST(SimulationTest, TradesObeyTheMarketRules) {
   double kwh = 0;
   std::map<std::pair<double, std::string>, double> bought;  // (time, buyer) -> kWh in a round
   for (const TradeRecord& t : c.trades) {
-    EXPECT_GE(t.p, t.r);                       // only pairs with P >= R trade
+    EXPECT_GE(t.p, t.r);  // only pairs with P >= R trade
     EXPECT_NEAR(t.t, 0.5 * (t.p + t.r), 1e-12);
     EXPECT_LE(t.distance_m, s.radius_m);
     EXPECT_GT(t.kwh, 0);
