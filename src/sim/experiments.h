@@ -43,6 +43,16 @@ struct Figure {
   std::string inputs;  // extra stamp for data.csv, e.g. "scenario=HASH" when a city was simulated
 };
 
+// Share of pairs v ~ U[v_lo, v_hi], c ~ U[c_lo, c_hi] with P >= R, where the buyer's bid
+// (eq. 5) uses the declared bounds (buyer_vmax, buyer_cmin) and the seller's ask (eq. 6) uses
+// (seller_vmax, seller_cmin): Theorem 1 has both use the same; Figs. 4-5 also hold one fixed.
+struct TradeShareQuery {
+  double v_lo, v_hi, c_lo, c_hi;
+  double buyer_vmax, buyer_cmin;
+  double seller_vmax, seller_cmin;
+};
+double TradeShare(const TradeShareQuery& q, int64_t draws, uint64_t seed);
+
 // REQUIRES: 4 <= n <= 14.
 Result<Figure> RunFigure(int n, const ExperimentOptions& opt);
 
