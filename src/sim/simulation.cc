@@ -95,34 +95,27 @@ class Fleet {
   SimObserver& observer() { return observer_; }
 
  private:
-  Status RunRound(double time_s, int rsu, const std::vector<int>& members) {
+  // Step 1 (buyers' requests) and steps 3-5 (sellers' replies within T_limit) of a round.
+  void CollectBids(const std::vector<int>& members, market::Market& m, RoundRecord& rec) {
     const double cap = s_.battery_kwh;
-    market::Market m;
     m.auctioneer = {s_.buyer_value_min_per_kwh, s_.seller_cost_max_per_kwh, s_.l1, s_.l2,
                     s_.radius_m};
-    RoundRecord rec;
-    rec.time_s = time_s;
-    rec.rsu = rsu;
-    rec.grid_price = s_.GridPrice(time_s);
-    std::vector<double> bids, asks;
     for (int i : members) {
       const Ev& ev = evs_[static_cast<size_t>(i)];
-      if (ev.energy_kwh < s_.buyer_below_soc * cap) {
-        market::BuyerBid b;
-        b.id = ev.id;
-        b.v_min = s_.buyer_value_min_per_kwh;
-        b.v_max = s_.buyer_value_max_per_kwh;
-        b.v = market_rng_.Uniform(b.v_min, b.v_max);
-        b.b_max = std::min(s_.max_kwh_per_round, s_.buyer_target_soc * cap - ev.energy_kwh);
-        b.b_min = std::min(s_.demand_min_kwh, b.b_max);
-        b.w = market_rng_.Uniform(s_.willingness_min, s_.willingness_max);
-        b.x = ev.pos.x;
-        b.y = ev.pos.y;
-        bids.push_back(b.v);
-        m.buyers.push_back(std::move(b));
-      }
+      if (ev.energy_kwh >= s_.buyer_below_soc * cap) continue;
+      market::BuyerBid b;
+      b.id = ev.id;
+      b.v_min = s_.buyer_value_min_per_kwh;
+      b.v_max = s_.buyer_value_max_per_kwh;
+      b.v = market_rng_.Uniform(b.v_min, b.v_max);
+      b.b_max = std::min(s_.max_kwh_per_round, s_.buyer_target_soc * cap - ev.energy_kwh);
+      b.b_min = std::min(s_.demand_min_kwh, b.b_max);
+      b.w = market_rng_.Uniform(s_.willingness_min, s_.willingness_max);
+      b.x = ev.pos.x;
+      b.y = ev.pos.y;
+      m.buyers.push_back(std::move(b));
     }
-    if (m.buyers.empty()) return Status::Ok();  // no request, no call
+    if (m.buyers.empty()) return;  // no request, no call, no replies
     for (int i : members) {
       const Ev& ev = evs_[static_cast<size_t>(i)];
       if (ev.energy_kwh <= s_.seller_above_soc * cap) continue;
@@ -140,11 +133,48 @@ class Fleet {
         ++rec.late_replies;
         continue;
       }
-      asks.push_back(sb.c);
       m.sellers.push_back(std::move(sb));
     }
+  }
+
+  // Records the trades of a solved round and moves the energy between the batteries.
+  // Returns the money paid.
+  double Settle(const market::RoundResult& result, RoundRecord& rec,
+                std::vector<TradeRecord>& trades) {
+    double paid = 0;
+    rec.pairs = static_cast<int>(result.pairs.size());
+    rec.unserved = static_cast<int>(result.unserved.size());
+    rec.welfare = result.welfare;
+    for (const market::PairResult& pr : result.pairs) {
+      if (pr.price.trade) ++rec.trading_pairs;
+      if (pr.volume < kMinTradeKwh) continue;
+      trades.push_back({rec.time_s, rec.rsu, pr.buyer, pr.seller, pr.price.p, pr.price.r,
+                        pr.price.t, pr.volume, pr.distance_m});
+      rec.energy_kwh += pr.volume;
+      paid += pr.volume * pr.price.t;
+    }
+    for (const market::BuyerOutcome& b : result.buyers)
+      at(index_.at(b.id)).energy_kwh += b.receives;
+    for (const market::SellerOutcome& so : result.sellers) {
+      Ev& ev = at(index_.at(so.id));
+      ev.energy_kwh = std::max(0.0, ev.energy_kwh - so.energy_out);
+    }
+    return paid;
+  }
+
+  Status RunRound(double time_s, int rsu, const std::vector<int>& members) {
+    RoundRecord rec;
+    rec.time_s = time_s;
+    rec.rsu = rsu;
+    rec.grid_price = s_.GridPrice(time_s);
+    market::Market m;
+    CollectBids(members, m, rec);
+    if (m.buyers.empty()) return Status::Ok();
     rec.buyers = static_cast<int>(m.buyers.size());
     rec.sellers = static_cast<int>(m.sellers.size());
+    std::vector<double> bids, asks;
+    for (const market::BuyerBid& b : m.buyers) bids.push_back(b.v);
+    for (const market::SellerBid& sb : m.sellers) asks.push_back(sb.c);
     rec.p2p_price = ClearUniformDoubleAuction(bids, asks, s_.p2p_k).price;
     std::vector<TradeRecord> trades;
     double paid = 0;
@@ -154,23 +184,7 @@ class Fleet {
         return Status(result.status().code(), "round at t=" + std::to_string(time_s) + " s, RSU " +
                                                   std::to_string(rsu) + ": " +
                                                   result.status().message());
-      rec.pairs = static_cast<int>(result->pairs.size());
-      rec.unserved = static_cast<int>(result->unserved.size());
-      rec.welfare = result->welfare;
-      for (const market::PairResult& pr : result->pairs) {
-        if (pr.price.trade) ++rec.trading_pairs;
-        if (pr.volume < kMinTradeKwh) continue;
-        trades.push_back({time_s, rsu, pr.buyer, pr.seller, pr.price.p, pr.price.r, pr.price.t,
-                          pr.volume, pr.distance_m});
-        rec.energy_kwh += pr.volume;
-        paid += pr.volume * pr.price.t;
-      }
-      for (const market::BuyerOutcome& b : result->buyers)
-        at(index_.at(b.id)).energy_kwh += b.receives;
-      for (const market::SellerOutcome& so : result->sellers) {
-        Ev& ev = at(index_.at(so.id));
-        ev.energy_kwh = std::max(0.0, ev.energy_kwh - so.energy_out);
-      }
+      paid = Settle(*result, rec, trades);
     }
     rec.trades = static_cast<int>(trades.size());
     rec.mean_price = rec.energy_kwh > 0 ? paid / rec.energy_kwh : kNan;
