@@ -242,7 +242,7 @@ Figure Fig8Approximation(const ExperimentOptions& opt) {
   }
   f.gnuplot =
       "set xlabel 'offset d: buyers U[0.5+d, 1+d], sellers U[0.5, 1]'\nset ylabel 'ratio'\n"
-      "set yrange [0.7:1.2]\nset key bottom left\n"
+      "set yrange [0.9:1.3]\nset key bottom left\n"
       "plot for [i=2:4] datafile using 1:i with linespoints lw 2\n";
   f.paper_claim =
       "The degree of approximation to complete information is basically above 80% and reaches 98% "

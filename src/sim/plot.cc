@@ -40,7 +40,7 @@ std::string GnuplotScript(const std::string& dir, const std::string& title,
   s += "datafile = " + Quote(dir + "/data.csv") + "\n";
   s += "set datafile separator ','\nset datafile missing 'nan'\nset key autotitle columnhead "
        "noenhanced\n";
-  s += "set title " + Quote(title) + "\nset grid\n";
+  s += "set title " + Quote(title) + " noenhanced\nset grid\n";
   s += body;
   if (body.empty() || body.back() != '\n') s += "\n";
   return s;
