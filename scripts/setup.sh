@@ -19,6 +19,8 @@ PACKAGES=(
   libboost-dev libboost-system-dev    # Boost.Asio networking
   gnuplot-nox                         # plots
   python3 openssl                     # layering check; the openssl CLI for certificate tests
+  libtomlplusplus-dev                 # TOML scenario files (sim/)
+  libexpat1-dev                       # streaming XML: SUMO FCD traces (sim/)
 )
 
 missing=()

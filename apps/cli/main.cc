@@ -4,6 +4,8 @@
 #include "allocate_command.h"
 #include "ca_command.h"
 #include "clique_replay_command.h"
+#include "experiment_command.h"
+#include "simulate_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"v2vtrade: vehicle-to-vehicle electricity trading (Bayesian pricing, PoA ledger)"};
@@ -12,6 +14,8 @@ int main(int argc, char** argv) {
   v2v::cli::AddAllocateCommand(app, &exit_code);
   v2v::cli::AddCaCommand(app, &exit_code);
   v2v::cli::AddCliqueReplayCommand(app, &exit_code);
+  v2v::cli::AddSimulateCommand(app, &exit_code);
+  v2v::cli::AddExperimentCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,92 @@
+#include "sim/experiments.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace v2v::sim {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(ExperimentsTest, TheoremOneFiguresAgreeWithThePaper) {
+  ExperimentOptions opt;
+  opt.quick = true;
+  for (int n : {6, 9, 10, 12, 13, 14}) {
+    auto f = RunFigure(n, opt);
+    ASSERT_TRUE(f.ok()) << n << ": " << f.status().ToString();
+    EXPECT_EQ(f->verdict, Verdict::kAgrees) << f->name << ": " << f->measured;
+    EXPECT_GT(f->data.size(), 5u) << f->name;
+  }
+  EXPECT_FALSE(RunFigure(3, opt).ok());
+}
+
+TEST(ExperimentsTest, TradeShareMatchesTheoremOneAndTheDeclaredBounds) {
+  // Unit square, both sides using the true bounds: the Chatterjee-Samuelson 9/32.
+  EXPECT_NEAR(TradeShare({0, 1, 0, 1, 1, 0, 1, 0}, 400000, 3), 9.0 / 32, 0.004);
+  // Theorem 1 trades iff v - c >= (v^max - c^min)/4: a lower declared v^max, seen by both
+  // sides, makes trade likelier; seen by the buyer only (ask fixed), rarer.
+  const double both_low = TradeShare({0.5, 0.8, 0.3, 0.8, 0.8, 0.3, 0.8, 0.3}, 200000, 4);
+  const double both_high = TradeShare({0.5, 0.8, 0.3, 0.8, 1.2, 0.3, 1.2, 0.3}, 200000, 4);
+  const double bid_low = TradeShare({0.5, 0.8, 0.3, 0.8, 0.8, 0.3, 1.0, 0.3}, 200000, 4);
+  const double bid_high = TradeShare({0.5, 0.8, 0.3, 0.8, 1.2, 0.3, 1.0, 0.3}, 200000, 4);
+  EXPECT_GT(both_low, both_high + 0.05);
+  EXPECT_LT(bid_low, bid_high - 0.05);
+  ExperimentOptions opt;
+  opt.quick = true;
+  EXPECT_EQ(Fig4BuyerBids(opt).verdict, Verdict::kPartly);
+  EXPECT_EQ(Fig5SellerAsks(opt).verdict, Verdict::kPartly);
+}
+
+TEST(ExperimentsTest, ApproximationIsHighWhenRangesAreClose) {
+  ExperimentOptions opt;
+  opt.quick = true;
+  const Figure f = Fig8Approximation(opt);
+  // Row d = 0 is the sixth (d from -0.25 in steps of 0.05).
+  const auto& row = f.data.rows()[5];
+  ASSERT_EQ(row[0], "0");
+  const double a = std::stod(row[1]);
+  EXPECT_GT(a, 0.95);
+  EXPECT_LT(a, 1.0);
+}
+
+TEST(ExperimentsTest, SameSeedGivesByteIdenticalCsv) {
+  ExperimentOptions opt;
+  opt.quick = true;
+  opt.seed = 5;
+  const std::string a = ::testing::TempDir() + "/exp_a", b = ::testing::TempDir() + "/exp_b";
+  const std::vector<int> figs = {5, 7, 11, 12};
+  auto ra = RunExperimentSuite(a, figs, true, opt);
+  auto rb = RunExperimentSuite(b, figs, true, opt);
+  ASSERT_TRUE(ra.ok()) << ra.status().ToString();
+  ASSERT_TRUE(rb.ok()) << rb.status().ToString();
+  for (const char* f : {"/fig5/data.csv", "/fig7/data.csv", "/fig11/data.csv", "/fig12/data.csv",
+                        "/mechanisms.csv"}) {
+    const std::string x = Slurp(a + f);
+    EXPECT_GT(x.size(), 100u) << f;
+    EXPECT_EQ(x, Slurp(b + f)) << f;
+  }
+  const std::string report = Slurp(a + "/report.md");
+  for (const char* s : {"fig5/plot.png", "fig12/plot.png", "| bayesian | unit-square |"}) {
+    EXPECT_NE(report.find(s), std::string::npos) << s;
+  }
+}
+
+TEST(ExperimentsTest, MechanismTableHasEveryMechanismAndSetting) {
+  const CsvTable t = MechanismTable(ExperimentOptions{});
+  EXPECT_EQ(t.header().front(), "mechanism");
+  ASSERT_EQ(t.size(), 10u);
+  EXPECT_EQ(t.rows()[0][0], "bayesian");
+  EXPECT_EQ(t.rows()[9][0], "efficient");
+  EXPECT_EQ(t.rows()[9][1], "paper-fig9");
+  EXPECT_NEAR(std::stod(t.rows()[0][3]), 9.0 / 32, 9.0 / 32 * 0.005);  // accurate to 0.5%
+}
+
+}  // namespace
+}  // namespace v2v::sim

@@ -1,0 +1,328 @@
+#include "sim/scenario.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+// toml++ reports syntax errors by exception (the Debian build has exceptions on); it is caught
+// here and becomes a Status: no exception leaves this file.
+#include <toml++/toml.h>
+
+#include "sim/csv.h"
+
+namespace v2v::sim {
+namespace {
+
+// One numeric key: where it lives, its range (inclusive) and whether it must be an integer.
+struct NumKey {
+  const char* section;
+  const char* key;
+  double Scenario::*field;  // null for the integer vehicle count
+  double lo, hi;
+};
+
+constexpr double kBig = 1e9;
+const NumKey kNumKeys[] = {
+    {"city", "size_m", &Scenario::city_size_m, 100, 1e6},
+    {"city", "road_spacing_m", &Scenario::road_spacing_m, 10, 1e5},
+    {"rsu", "spacing_m", &Scenario::rsu_spacing_m, 10, 1e6},
+    {"rsu", "range_m", &Scenario::rsu_range_m, 1, 1e5},
+    {"vehicles", "count", nullptr, 0, 1e6},
+    {"vehicles", "battery_kwh", &Scenario::battery_kwh, 1, 1000},
+    {"vehicles", "consumption_kwh_per_km", &Scenario::consumption_kwh_per_km, 0, 10},
+    {"vehicles", "speed_min_mps", &Scenario::speed_min_mps, 0, 100},
+    {"vehicles", "speed_max_mps", &Scenario::speed_max_mps, 0, 100},
+    {"vehicles", "trip_min_s", &Scenario::trip_min_s, 0, 1e6},
+    {"vehicles", "trip_max_s", &Scenario::trip_max_s, 1, 1e6},
+    {"vehicles", "park_min_s", &Scenario::park_min_s, 0, 1e6},
+    {"vehicles", "park_max_s", &Scenario::park_max_s, 0, 1e6},
+    {"vehicles", "park_charge_share", &Scenario::park_charge_share, 0, 1},
+    {"vehicles", "park_charger_kw", &Scenario::park_charger_kw, 0, 1000},
+    {"vehicles", "initial_soc_min", &Scenario::initial_soc_min, 0, 1},
+    {"vehicles", "initial_soc_max", &Scenario::initial_soc_max, 0, 1},
+    {"vehicles", "buyer_below_soc", &Scenario::buyer_below_soc, 0, 1},
+    {"vehicles", "buyer_target_soc", &Scenario::buyer_target_soc, 0, 1},
+    {"vehicles", "seller_above_soc", &Scenario::seller_above_soc, 0, 1},
+    {"vehicles", "seller_reserve_soc", &Scenario::seller_reserve_soc, 0, 1},
+    {"vehicles", "grid_charge_below_soc", &Scenario::grid_charge_below_soc, 0, 1},
+    {"vehicles", "grid_charge_target_soc", &Scenario::grid_charge_target_soc, 0, 1},
+    {"vehicles", "grid_charger_kw", &Scenario::grid_charger_kw, 0, 1000},
+    {"market", "round_interval_s", &Scenario::round_interval_s, 1, 86400},
+    {"market", "t_limit_s", &Scenario::t_limit_s, 0, 3600},
+    {"market", "reply_delay_max_s", &Scenario::reply_delay_max_s, 0, 3600},
+    {"market", "radius_m", &Scenario::radius_m, 1, 1e5},
+    {"market", "buyer_value_min_per_kwh", &Scenario::buyer_value_min_per_kwh, 0, kBig},
+    {"market", "buyer_value_max_per_kwh", &Scenario::buyer_value_max_per_kwh, 0, kBig},
+    {"market", "seller_cost_min_per_kwh", &Scenario::seller_cost_min_per_kwh, 0, kBig},
+    {"market", "seller_cost_max_per_kwh", &Scenario::seller_cost_max_per_kwh, 0, kBig},
+    {"market", "l1", &Scenario::l1, 1e-9, kBig},
+    {"market", "l2", &Scenario::l2, 0, kBig},
+    {"market", "loss_rate_min", &Scenario::loss_rate_min, 1e-6, 10},
+    {"market", "loss_rate_max", &Scenario::loss_rate_max, 1e-6, 10},
+    {"market", "willingness_min", &Scenario::willingness_min, 0, 5},
+    {"market", "willingness_max", &Scenario::willingness_max, 0, 5},
+    {"market", "demand_min_kwh", &Scenario::demand_min_kwh, 0, 1000},
+    {"market", "max_kwh_per_round", &Scenario::max_kwh_per_round, 0.001, 1000},
+    {"p2p", "k", &Scenario::p2p_k, 0, 1},
+    {"time", "start_s", &Scenario::start_s, 0, 1e8},
+    {"time", "duration_s", &Scenario::duration_s, 0, 1e8},
+};
+
+std::string Where(std::string_view source, std::string_view section, std::string_view key) {
+  std::string s(source);
+  s += ": [";
+  s += section;
+  s += "] ";
+  s += key;
+  return s;
+}
+
+std::string LineOf(const toml::node& n) {
+  return " (line " + std::to_string(n.source().begin.line) + ")";
+}
+
+Result<double> ReadNumber(const toml::node& n, const std::string& where) {
+  if (auto d = n.value_exact<double>()) return *d;
+  if (auto i = n.value_exact<int64_t>()) return static_cast<double>(*i);
+  return Status::InvalidArgument(where + ": expected a number" + LineOf(n));
+}
+
+Status ParsePositions(const toml::node& n, const std::string& where, Scenario& s) {
+  const toml::array* arr = n.as_array();
+  if (!arr) return Status::InvalidArgument(where + ": expected an array of [x, y]" + LineOf(n));
+  s.rsu_positions_m.clear();
+  for (const toml::node& e : *arr) {
+    const toml::array* xy = e.as_array();
+    if (!xy || xy->size() != 2)
+      return Status::InvalidArgument(where + ": each position is [x, y]" + LineOf(e));
+    V2V_ASSIGN_OR_RETURN(double x, ReadNumber(*xy->get(0), where));
+    V2V_ASSIGN_OR_RETURN(double y, ReadNumber(*xy->get(1), where));
+    if (!(std::abs(x) <= kBig && std::abs(y) <= kBig))
+      return Status::InvalidArgument(where + ": coordinate out of range" + LineOf(e));
+    s.rsu_positions_m.push_back({x, y});
+  }
+  return Status::Ok();
+}
+
+Status ParseTariff(const toml::node& n, const std::string& where, Scenario& s) {
+  const toml::array* arr = n.as_array();
+  if (!arr || arr->empty())
+    return Status::InvalidArgument(where + ": expected a non-empty array of tables" + LineOf(n));
+  s.tariff.clear();
+  for (const toml::node& e : *arr) {
+    const toml::table* t = e.as_table();
+    if (!t) return Status::InvalidArgument(where + ": each period is a table" + LineOf(e));
+    TouPeriod p;
+    bool has_start = false, has_price = false;
+    for (const auto& [k, v] : *t) {
+      const std::string key(k.str());
+      V2V_ASSIGN_OR_RETURN(double x, ReadNumber(v, where + "." + key));
+      if (key == "start_h") {
+        p.start_h = x;
+        has_start = true;
+      } else if (key == "price_per_kwh") {
+        p.price_per_kwh = x;
+        has_price = true;
+      } else {
+        return Status::InvalidArgument(where + "." + key + ": unknown key" + LineOf(v));
+      }
+    }
+    if (!has_start || !has_price)
+      return Status::InvalidArgument(where + ": each period needs start_h and price_per_kwh" +
+                                     LineOf(e));
+    s.tariff.push_back(p);
+  }
+  return Status::Ok();
+}
+
+Status ParseKey(const std::string& section, const std::string& key, const toml::node& n,
+                std::string_view source, Scenario& s) {
+  const std::string where = Where(source, section, key);
+  if (section == "rsu" && key == "layout") {
+    auto v = n.value_exact<std::string>();
+    if (!v) return Status::InvalidArgument(where + ": expected a string" + LineOf(n));
+    if (*v == "grid")
+      s.rsu_layout = RsuLayout::kGrid;
+    else if (*v == "junctions")
+      s.rsu_layout = RsuLayout::kJunctions;
+    else if (*v == "list")
+      s.rsu_layout = RsuLayout::kList;
+    else
+      return Status::InvalidArgument(where + ": \"" + *v +
+                                     "\" is not one of grid, junctions, list" + LineOf(n));
+    return Status::Ok();
+  }
+  if (section == "rsu" && key == "positions_m") return ParsePositions(n, where, s);
+  if (section == "tariff" && key == "periods") return ParseTariff(n, where, s);
+  for (const NumKey& k : kNumKeys) {
+    if (section != k.section || key != k.key) continue;
+    V2V_ASSIGN_OR_RETURN(double x, ReadNumber(n, where));
+    if (!(x >= k.lo && x <= k.hi))
+      return Status::InvalidArgument(where + ": " + FormatG(x) + " is outside [" + FormatG(k.lo) +
+                                     ", " + FormatG(k.hi) + "]" + LineOf(n));
+    if (k.field == nullptr) {
+      if (x != std::floor(x))
+        return Status::InvalidArgument(where + ": expected an integer" + LineOf(n));
+      s.vehicle_count = static_cast<int>(x);
+    } else {
+      s.*(k.field) = x;
+    }
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(where + ": unknown key" + LineOf(n));
+}
+
+Status Ordered(double lo, double hi, const char* lo_name, const char* hi_name) {
+  if (lo <= hi) return Status::Ok();
+  return Status::InvalidArgument(std::string(lo_name) + " (" + FormatG(lo) + ") must not exceed " +
+                                 hi_name + " (" + FormatG(hi) + ")");
+}
+
+}  // namespace
+
+double Scenario::GridPrice(double time_s) const {
+  double h = std::fmod(time_s / 3600.0, 24.0);
+  if (h < 0) h += 24.0;
+  double price = tariff.front().price_per_kwh;
+  for (const TouPeriod& p : tariff) {
+    if (p.start_h <= h) price = p.price_per_kwh;
+  }
+  return price;
+}
+
+Status ValidateScenario(const Scenario& s) {
+  for (const NumKey& k : kNumKeys) {
+    const double x = k.field ? s.*(k.field) : static_cast<double>(s.vehicle_count);
+    if (!(x >= k.lo && x <= k.hi))
+      return Status::InvalidArgument(std::string("[") + k.section + "] " + k.key + ": " +
+                                     FormatG(x) + " is outside [" + FormatG(k.lo) + ", " +
+                                     FormatG(k.hi) + "]");
+  }
+  V2V_RETURN_IF_ERROR(
+      Ordered(s.speed_min_mps, s.speed_max_mps, "[vehicles] speed_min_mps", "speed_max_mps"));
+  V2V_RETURN_IF_ERROR(Ordered(s.trip_min_s, s.trip_max_s, "[vehicles] trip_min_s", "trip_max_s"));
+  V2V_RETURN_IF_ERROR(Ordered(s.park_min_s, s.park_max_s, "[vehicles] park_min_s", "park_max_s"));
+  V2V_RETURN_IF_ERROR(Ordered(s.initial_soc_min, s.initial_soc_max, "[vehicles] initial_soc_min",
+                              "initial_soc_max"));
+  V2V_RETURN_IF_ERROR(Ordered(s.grid_charge_below_soc, s.buyer_below_soc,
+                              "[vehicles] grid_charge_below_soc", "buyer_below_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.buyer_below_soc, s.buyer_target_soc, "[vehicles] buyer_below_soc",
+                              "buyer_target_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.buyer_below_soc, s.seller_above_soc, "[vehicles] buyer_below_soc",
+                              "seller_above_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.seller_reserve_soc, s.seller_above_soc,
+                              "[vehicles] seller_reserve_soc", "seller_above_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.grid_charge_below_soc, s.grid_charge_target_soc,
+                              "[vehicles] grid_charge_below_soc", "grid_charge_target_soc"));
+  V2V_RETURN_IF_ERROR(Ordered(s.buyer_value_min_per_kwh, s.buyer_value_max_per_kwh,
+                              "[market] buyer_value_min_per_kwh", "buyer_value_max_per_kwh"));
+  V2V_RETURN_IF_ERROR(Ordered(s.seller_cost_min_per_kwh, s.seller_cost_max_per_kwh,
+                              "[market] seller_cost_min_per_kwh", "seller_cost_max_per_kwh"));
+  V2V_RETURN_IF_ERROR(
+      Ordered(s.loss_rate_min, s.loss_rate_max, "[market] loss_rate_min", "loss_rate_max"));
+  V2V_RETURN_IF_ERROR(
+      Ordered(s.willingness_min, s.willingness_max, "[market] willingness_min", "willingness_max"));
+  if (s.road_spacing_m > s.city_size_m)
+    return Status::InvalidArgument("[city] road_spacing_m must not exceed size_m");
+  if (s.speed_max_mps <= 0)
+    return Status::InvalidArgument("[vehicles] speed_max_mps must be positive");
+  if (s.rsu_layout == RsuLayout::kList && s.rsu_positions_m.empty())
+    return Status::InvalidArgument(
+        "[rsu] positions_m: layout \"list\" needs at least one position");
+  if (s.tariff.empty() || s.tariff.front().start_h != 0)
+    return Status::InvalidArgument("[tariff] periods: the first period must start at hour 0");
+  for (size_t i = 0; i < s.tariff.size(); ++i) {
+    const TouPeriod& p = s.tariff[i];
+    if (!(p.start_h >= 0 && p.start_h < 24) || (i > 0 && p.start_h <= s.tariff[i - 1].start_h))
+      return Status::InvalidArgument("[tariff] periods: start_h must increase within [0, 24)");
+    if (!(p.price_per_kwh >= 0 && p.price_per_kwh <= kBig))
+      return Status::InvalidArgument("[tariff] periods: price_per_kwh out of range");
+  }
+  return Status::Ok();
+}
+
+Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    return Status::InvalidArgument(std::string(source) + ": line " +
+                                   std::to_string(e.source().begin.line) + ": " +
+                                   std::string(e.description()));
+  }
+  Scenario s;
+  for (const auto& [sk, sn] : root) {
+    const std::string section(sk.str());
+    const toml::table* t = sn.as_table();
+    const bool known = section == "city" || section == "rsu" || section == "vehicles" ||
+                       section == "market" || section == "p2p" || section == "time" ||
+                       section == "tariff";
+    if (!t || !known)
+      return Status::InvalidArgument(std::string(source) + ": " + section +
+                                     ": unknown section (expected [city], [rsu], [vehicles], "
+                                     "[market], [p2p], [time] or [tariff])" +
+                                     LineOf(sn));
+    for (const auto& [k, v] : *t) {
+      V2V_RETURN_IF_ERROR(ParseKey(section, std::string(k.str()), v, source, s));
+    }
+  }
+  Status st = ValidateScenario(s);
+  if (!st.ok()) return Status::InvalidArgument(std::string(source) + ": " + st.message());
+  return s;
+}
+
+Result<Scenario> LoadScenarioFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError(path + ": cannot open file");
+  std::stringstream buf;
+  buf << in.rdbuf();
+  return ParseScenarioToml(buf.str(), path);
+}
+
+std::string ScenarioToToml(const Scenario& s) {
+  std::string out;
+  const char* section = "";
+  for (const NumKey& k : kNumKeys) {
+    if (std::string_view(section) != k.section) {
+      section = k.section;
+      out += out.empty() ? "[" : "\n[";
+      out += section;
+      out += "]\n";
+      if (std::string_view(section) == "rsu") {
+        out += "layout = \"";
+        out += s.rsu_layout == RsuLayout::kGrid        ? "grid"
+               : s.rsu_layout == RsuLayout::kJunctions ? "junctions"
+                                                       : "list";
+        out += "\"\npositions_m = [";
+        for (size_t i = 0; i < s.rsu_positions_m.size(); ++i) {
+          out += (i ? ", [" : "[") + FormatExact(s.rsu_positions_m[i].x) + ", " +
+                 FormatExact(s.rsu_positions_m[i].y) + "]";
+        }
+        out += "]\n";
+      }
+    }
+    const double x = k.field ? s.*(k.field) : static_cast<double>(s.vehicle_count);
+    out += std::string(k.key) + " = " + FormatExact(x) + "\n";
+  }
+  out += "\n[tariff]\nperiods = [\n";
+  for (const TouPeriod& p : s.tariff) {
+    out += "  {start_h = " + FormatExact(p.start_h) +
+           ", price_per_kwh = " + FormatExact(p.price_per_kwh) + "},\n";
+  }
+  out += "]\n";
+  return out;
+}
+
+std::string ScenarioHash(const Scenario& s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char ch : ScenarioToToml(s)) {
+    h ^= ch;
+    h *= 0x100000001b3ull;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+}  // namespace v2v::sim

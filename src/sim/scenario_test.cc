@@ -1,0 +1,92 @@
+#include "sim/scenario.h"
+
+#include <gtest/gtest.h>
+
+namespace v2v::sim {
+namespace {
+
+TEST(ScenarioTest, EmptyFileIsTheDefaultCity) {
+  auto s = ParseScenarioToml("", "empty.toml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->vehicle_count, 2000);
+  EXPECT_DOUBLE_EQ(s->city_size_m, 15000);
+  EXPECT_DOUBLE_EQ(s->round_interval_s, 60);
+  EXPECT_EQ(ScenarioHash(*s), ScenarioHash(Scenario{}));
+}
+
+TEST(ScenarioTest, ReadsKeysOfEverySection) {
+  auto s = ParseScenarioToml(R"(
+[city]
+size_m = 3000
+[rsu]
+layout = "list"
+positions_m = [[0, 0], [1000.5, 20]]
+[vehicles]
+count = 50
+[market]
+l1 = 0.25
+[p2p]
+k = 1
+[time]
+duration_s = 600
+[tariff]
+periods = [{start_h = 0, price_per_kwh = 0.2}, {start_h = 12, price_per_kwh = 0.9}]
+)",
+                             "a.toml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_EQ(s->rsu_layout, RsuLayout::kList);
+  ASSERT_EQ(s->rsu_positions_m.size(), 2u);
+  EXPECT_DOUBLE_EQ(s->rsu_positions_m[1].x, 1000.5);
+  EXPECT_EQ(s->vehicle_count, 50);
+  EXPECT_DOUBLE_EQ(s->l1, 0.25);
+  EXPECT_DOUBLE_EQ(s->p2p_k, 1);
+  EXPECT_DOUBLE_EQ(s->GridPrice(11.99 * 3600), 0.2);
+  EXPECT_DOUBLE_EQ(s->GridPrice(12 * 3600), 0.9);
+  EXPECT_DOUBLE_EQ(s->GridPrice(36.5 * 3600), 0.9);  // wraps at 24 h
+  EXPECT_NE(ScenarioHash(*s), ScenarioHash(Scenario{}));
+}
+
+TEST(ScenarioTest, CanonicalTextRoundTrips) {
+  Scenario a;
+  a.vehicle_count = 123;
+  a.rsu_layout = RsuLayout::kList;
+  a.rsu_positions_m = {{1, 2}, {3.25, 4}};
+  a.loss_rate_max = 0.3;
+  auto b = ParseScenarioToml(ScenarioToToml(a), "canonical");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(ScenarioToToml(*b), ScenarioToToml(a));
+  EXPECT_EQ(ScenarioHash(*b), ScenarioHash(a));
+}
+
+struct BadCase {
+  const char* toml;
+  const char* must_mention;
+};
+
+TEST(ScenarioTest, ErrorsNameTheKey) {
+  const BadCase cases[] = {
+      {"[market]\nl3 = 1\n", "[market] l3: unknown key"},
+      {"[p2p]\nk = 1.5\n", "[p2p] k: 1.5 is outside [0, 1]"},
+      {"[cars]\ncount = 1\n", "cars: unknown section"},
+      {"[vehicles]\ncount = -5\n", "[vehicles] count: -5 is outside"},
+      {"[vehicles]\ncount = 2.5\n", "[vehicles] count: expected an integer"},
+      {"[market]\nl1 = \"big\"\n", "[market] l1: expected a number"},
+      {"[vehicles]\nbuyer_below_soc = 1.5\n", "[vehicles] buyer_below_soc"},
+      {"[market]\nloss_rate_min = 0.5\nloss_rate_max = 0.1\n", "loss_rate_min"},
+      {"[rsu]\nlayout = \"ring\"\n", "[rsu] layout"},
+      {"[rsu]\nlayout = \"list\"\n", "positions_m"},
+      {"[tariff]\nperiods = [{start_h = 3, price_per_kwh = 1}]\n", "hour 0"},
+      {"[tariff]\nperiods = [{start_h = 0, price = 1}]\n", "periods.price: unknown key"},
+      {"[city]\nsize_m = \n", "line 2"},
+  };
+  for (const BadCase& c : cases) {
+    auto s = ParseScenarioToml(c.toml, "bad.toml");
+    ASSERT_FALSE(s.ok()) << c.toml;
+    EXPECT_NE(s.status().message().find(c.must_mention), std::string::npos)
+        << c.toml << " -> " << s.status().message();
+    EXPECT_EQ(s.status().message().rfind("bad.toml", 0), 0u) << s.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace v2v::sim

@@ -1,0 +1,40 @@
+// Writes a simulation's outputs to a directory: trades.csv (one row per trade), rounds.csv (one
+// row per auction round) and summary.json. Each file carries the stamp "seed=N scenario=HASH"
+// (CSV: a first '#' line; JSON: fields), so any output can be traced to its inputs.
+#pragma once
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "sim/simulation.h"
+
+namespace v2v::sim {
+
+struct FileCloser {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+class CsvSimWriter : public SimObserver {
+ public:
+  // Creates dir and opens trades.csv and rounds.csv.
+  static Result<std::unique_ptr<CsvSimWriter>> Open(const std::string& dir,
+                                                    const std::string& stamp);
+  Status OnRound(const RoundRecord& round, const std::vector<TradeRecord>& trades) override;
+  // Flushes and closes the CSV files; errors name the file.
+  Status Close();
+
+ private:
+  CsvSimWriter(std::string dir, std::unique_ptr<std::FILE, FileCloser> trades,
+               std::unique_ptr<std::FILE, FileCloser> rounds);
+  std::string dir_;
+  std::unique_ptr<std::FILE, FileCloser> trades_, rounds_;
+  std::string line_;
+};
+
+// summary.json: the SimSummary, the seed, the scenario hash, the mobility source and wall_s.
+std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& scenario_hash,
+                        const std::string& mobility, double wall_s);
+
+}  // namespace v2v::sim

@@ -1,0 +1,68 @@
+#include "sim/sim_output.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace v2v::sim {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST(SimOutputTest, WritesOneRowPerTradeAndPerRound) {
+  const std::string dir = ::testing::TempDir() + "/sim_output_test";
+  auto w = CsvSimWriter::Open(dir, "seed=7 scenario=abc");
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  RoundRecord r;
+  r.time_s = 60;
+  r.rsu = 3;
+  r.buyers = 1;
+  r.sellers = 2;
+  r.trades = 2;
+  r.energy_kwh = 1.5;
+  r.mean_price = 0.625;
+  TradeRecord a{60, 3, "EV1", "EV2", 0.8, 0.5, 0.65, 1.0, 120.5};
+  TradeRecord b{60, 3, "EV1", "EV3", 0.7, 0.5, 0.6, 0.5, 99};
+  ASSERT_TRUE((*w)->OnRound(r, {a, b}).ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  EXPECT_EQ(Slurp(dir + "/trades.csv"),
+            "# seed=7 scenario=abc\n"
+            "time_s,rsu,buyer,seller,p_per_kwh,r_per_kwh,t_per_kwh,kwh,distance_m\n"
+            "60,3,EV1,EV2,0.8,0.5,0.65,1,120.5\n"
+            "60,3,EV1,EV3,0.7,0.5,0.6,0.5,99\n");
+  const std::string rounds = Slurp(dir + "/rounds.csv");
+  EXPECT_NE(rounds.find("\n60,3,1,2,0,0,0,2,0,1.5,0,0.625,0,0\n"), std::string::npos) << rounds;
+}
+
+TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
+  SimSummary s;
+  s.vehicles = 2000;
+  s.rounds = 10;
+  s.trades = 4;
+  s.energy_kwh = 12.5;
+  s.payments = 8;
+  s.welfare = 3.25;
+  const auto j = nlohmann::json::parse(SummaryJson(s, 42, "00ff", "synthetic-grid", 1.5));
+  EXPECT_EQ(j["vehicles"], 2000);
+  EXPECT_EQ(j["rounds"], 10);
+  EXPECT_EQ(j["trades"], 4);
+  EXPECT_DOUBLE_EQ(j["energy_kwh"].get<double>(), 12.5);
+  EXPECT_DOUBLE_EQ(j["welfare"].get<double>(), 3.25);
+  EXPECT_DOUBLE_EQ(j["mean_price_per_kwh"].get<double>(), 0.64);
+  EXPECT_EQ(j["seed"], 42);
+  EXPECT_EQ(j["scenario_hash"], "00ff");
+  EXPECT_DOUBLE_EQ(j["wall_s"].get<double>(), 1.5);
+  s.energy_kwh = 0;
+  EXPECT_TRUE(
+      nlohmann::json::parse(SummaryJson(s, 1, "x", "y", 0))["mean_price_per_kwh"].is_null());
+}
+
+}  // namespace
+}  // namespace v2v::sim

@@ -1,0 +1,296 @@
+#include "sim/simulation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <unordered_map>
+
+#include "market/market_round.h"
+#include "sim/city.h"
+#include "sim/fcd_reader.h"
+#include "sim/mechanisms.h"
+#include "sim/rng.h"
+
+namespace v2v::sim {
+namespace {
+
+constexpr double kMinTradeKwh = 1e-6;  // volumes below 1 mWh are not trades
+constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
+
+struct Ev {
+  std::string id;
+  double energy_kwh = 0;
+  Point pos;
+  bool charging = false;  // stopped for an emergency grid charge
+  bool plugged = false;   // parked at a grid charger this step
+  bool active = false;
+};
+
+// The vehicles and the market rounds, shared by both mobility sources.
+class Fleet {
+ public:
+  Fleet(const Scenario& s, uint64_t seed, SimObserver& observer)
+      : s_(s),
+        rsus_(PlaceRsus(s), s.rsu_range_m),
+        market_rng_(DeriveSeed(seed, 1)),
+        init_rng_(DeriveSeed(seed, 2)),
+        observer_(observer) {
+    by_rsu_.resize(rsus_.rsus().size());
+  }
+
+  // Index of a vehicle, created with a random initial charge when first seen.
+  int Find(const std::string& id) {
+    auto [it, inserted] = index_.try_emplace(id, static_cast<int>(evs_.size()));
+    if (inserted) {
+      Ev ev;
+      ev.id = id;
+      ev.energy_kwh = s_.battery_kwh * init_rng_.Uniform(s_.initial_soc_min, s_.initial_soc_max);
+      evs_.push_back(std::move(ev));
+    }
+    return it->second;
+  }
+  Ev& at(int i) { return evs_[static_cast<size_t>(i)]; }
+  int size() const { return static_cast<int>(evs_.size()); }
+
+  // Drain by distance, charge from the grid for dt seconds when needed.
+  void Update(Ev& ev, double moved_m, double dt_s) {
+    const double cap = s_.battery_kwh;
+    ev.energy_kwh = std::max(0.0, ev.energy_kwh - s_.consumption_kwh_per_km * moved_m / 1000.0);
+    summary_.driven_km += moved_m / 1000.0;
+    if (!ev.charging && ev.energy_kwh < s_.grid_charge_below_soc * cap) ev.charging = true;
+    if (ev.charging) {
+      const double add = std::min(s_.grid_charger_kw * dt_s / 3600.0,
+                                  std::max(0.0, s_.grid_charge_target_soc * cap - ev.energy_kwh));
+      ev.energy_kwh += add;
+      summary_.grid_kwh += add;
+      if (ev.energy_kwh >= s_.grid_charge_target_soc * cap - 1e-9) ev.charging = false;
+    }
+  }
+
+  // A parked vehicle at a charger: grid energy up to grid_charge_target_soc.
+  void ChargeParked(Ev& ev, double dt_s) {
+    const double add =
+        std::min(s_.park_charger_kw * dt_s / 3600.0,
+                 std::max(0.0, s_.grid_charge_target_soc * s_.battery_kwh - ev.energy_kwh));
+    ev.energy_kwh += add;
+    summary_.grid_kwh += add;
+  }
+
+  // One auction round per RSU over the active vehicles.
+  Status RunRounds(double time_s) {
+    for (auto& v : by_rsu_) v.clear();
+    for (int i = 0; i < size(); ++i) {
+      const Ev& ev = evs_[static_cast<size_t>(i)];
+      if (!ev.active || ev.charging || ev.plugged) continue;
+      const int r = rsus_.Nearest(ev.pos);
+      if (r >= 0) by_rsu_[static_cast<size_t>(r)].push_back(i);
+    }
+    for (size_t r = 0; r < by_rsu_.size(); ++r) {
+      V2V_RETURN_IF_ERROR(RunRound(time_s, static_cast<int>(r), by_rsu_[r]));
+    }
+    return Status::Ok();
+  }
+
+  SimSummary& summary() { return summary_; }
+  SimObserver& observer() { return observer_; }
+
+ private:
+  // Step 1 (buyers' requests) and steps 3-5 (sellers' replies within T_limit) of a round.
+  void CollectBids(const std::vector<int>& members, market::Market& m, RoundRecord& rec) {
+    const double cap = s_.battery_kwh;
+    m.auctioneer = {s_.buyer_value_min_per_kwh, s_.seller_cost_max_per_kwh, s_.l1, s_.l2,
+                    s_.radius_m};
+    for (int i : members) {
+      const Ev& ev = evs_[static_cast<size_t>(i)];
+      if (ev.energy_kwh >= s_.buyer_below_soc * cap) continue;
+      market::BuyerBid b;
+      b.id = ev.id;
+      b.v_min = s_.buyer_value_min_per_kwh;
+      b.v_max = s_.buyer_value_max_per_kwh;
+      b.v = market_rng_.Uniform(b.v_min, b.v_max);
+      b.b_max = std::min(s_.max_kwh_per_round, s_.buyer_target_soc * cap - ev.energy_kwh);
+      b.b_min = std::min(s_.demand_min_kwh, b.b_max);
+      b.w = market_rng_.Uniform(s_.willingness_min, s_.willingness_max);
+      b.x = ev.pos.x;
+      b.y = ev.pos.y;
+      m.buyers.push_back(std::move(b));
+    }
+    if (m.buyers.empty()) return;  // no request, no call, no replies
+    for (int i : members) {
+      const Ev& ev = evs_[static_cast<size_t>(i)];
+      if (ev.energy_kwh <= s_.seller_above_soc * cap) continue;
+      market::SellerBid sb;
+      sb.id = ev.id;
+      sb.c_min = s_.seller_cost_min_per_kwh;
+      sb.c_max = s_.seller_cost_max_per_kwh;
+      sb.c = market_rng_.Uniform(sb.c_min, sb.c_max);
+      sb.s_t = ev.energy_kwh;
+      sb.s_r = s_.seller_reserve_soc * cap;
+      sb.rho = market_rng_.Uniform(s_.loss_rate_min, s_.loss_rate_max);
+      sb.x = ev.pos.x;
+      sb.y = ev.pos.y;
+      if (market_rng_.Uniform(0, s_.reply_delay_max_s) > s_.t_limit_s) {
+        ++rec.late_replies;
+        continue;
+      }
+      m.sellers.push_back(std::move(sb));
+    }
+  }
+
+  // Records the trades of a solved round and moves the energy between the batteries.
+  // Returns the money paid.
+  double Settle(const market::RoundResult& result, RoundRecord& rec,
+                std::vector<TradeRecord>& trades) {
+    double paid = 0;
+    rec.pairs = static_cast<int>(result.pairs.size());
+    rec.unserved = static_cast<int>(result.unserved.size());
+    rec.welfare = result.welfare;
+    for (const market::PairResult& pr : result.pairs) {
+      if (pr.price.trade) ++rec.trading_pairs;
+      if (pr.volume < kMinTradeKwh) continue;
+      trades.push_back({rec.time_s, rec.rsu, pr.buyer, pr.seller, pr.price.p, pr.price.r,
+                        pr.price.t, pr.volume, pr.distance_m});
+      rec.energy_kwh += pr.volume;
+      paid += pr.volume * pr.price.t;
+    }
+    for (const market::BuyerOutcome& b : result.buyers)
+      at(index_.at(b.id)).energy_kwh += b.receives;
+    for (const market::SellerOutcome& so : result.sellers) {
+      Ev& ev = at(index_.at(so.id));
+      ev.energy_kwh = std::max(0.0, ev.energy_kwh - so.energy_out);
+    }
+    return paid;
+  }
+
+  Status RunRound(double time_s, int rsu, const std::vector<int>& members) {
+    RoundRecord rec;
+    rec.time_s = time_s;
+    rec.rsu = rsu;
+    rec.grid_price = s_.GridPrice(time_s);
+    market::Market m;
+    CollectBids(members, m, rec);
+    if (m.buyers.empty()) return Status::Ok();
+    rec.buyers = static_cast<int>(m.buyers.size());
+    rec.sellers = static_cast<int>(m.sellers.size());
+    std::vector<double> bids, asks;
+    for (const market::BuyerBid& b : m.buyers) bids.push_back(b.v);
+    for (const market::SellerBid& sb : m.sellers) asks.push_back(sb.c);
+    rec.p2p_price = ClearUniformDoubleAuction(bids, asks, s_.p2p_k).price;
+    std::vector<TradeRecord> trades;
+    double paid = 0;
+    if (!m.sellers.empty()) {
+      auto result = market::RunRound(m);
+      if (!result.ok())
+        return Status(result.status().code(), "round at t=" + std::to_string(time_s) + " s, RSU " +
+                                                  std::to_string(rsu) + ": " +
+                                                  result.status().message());
+      paid = Settle(*result, rec, trades);
+    }
+    rec.trades = static_cast<int>(trades.size());
+    rec.mean_price = rec.energy_kwh > 0 ? paid / rec.energy_kwh : kNan;
+    summary_.rounds += 1;
+    summary_.trades += rec.trades;
+    summary_.energy_kwh += rec.energy_kwh;
+    summary_.payments += paid;
+    summary_.welfare += rec.welfare;
+    return observer_.OnRound(rec, trades);
+  }
+
+  const Scenario& s_;
+  RsuIndex rsus_;
+  Rng market_rng_, init_rng_;
+  SimObserver& observer_;
+  std::vector<Ev> evs_;
+  std::unordered_map<std::string, int> index_;
+  std::vector<std::vector<int>> by_rsu_;
+  SimSummary summary_;
+};
+
+std::string VehicleId(int i) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "EV%05d", i);
+  return buf;
+}
+
+}  // namespace
+
+Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserver& observer) {
+  Fleet fleet(s, seed, observer);
+  GridMobility mobility(s, DeriveSeed(seed, 3));
+  std::vector<GridVehicle> cars;
+  for (int i = 0; i < s.vehicle_count; ++i) {
+    const int k = fleet.Find(VehicleId(i));
+    cars.push_back(mobility.Spawn());
+    Ev& ev = fleet.at(k);
+    ev.active = true;
+    ev.pos = cars.back().Position(s.road_spacing_m);
+  }
+  const double dt = s.round_interval_s;
+  const auto steps = static_cast<int64_t>(std::floor(s.duration_s / dt + 1e-9));
+  for (int64_t step = 1; step <= steps; ++step) {
+    const double t = s.start_s + static_cast<double>(step) * dt;
+    for (int i = 0; i < fleet.size(); ++i) {
+      Ev& ev = fleet.at(i);
+      GridVehicle& car = cars[static_cast<size_t>(i)];
+      const double moved = ev.charging ? 0.0 : mobility.Advance(car, dt);
+      ev.pos = car.Position(s.road_spacing_m);
+      fleet.Update(ev, moved, dt);
+      ev.plugged = !ev.charging && car.parked && car.at_charger;
+      if (ev.plugged) fleet.ChargeParked(ev, dt);
+    }
+    V2V_RETURN_IF_ERROR(fleet.RunRounds(t));
+    fleet.summary().steps += 1;
+    fleet.summary().vehicle_steps += fleet.size();
+    fleet.summary().simulated_s = static_cast<double>(step) * dt;
+    observer.OnProgress(static_cast<double>(step) * dt, static_cast<double>(steps) * dt);
+  }
+  fleet.summary().vehicles = fleet.size();
+  return fleet.summary();
+}
+
+Result<SimSummary> RunFcdTrace(const Scenario& s, uint64_t seed, const std::string& fcd_path,
+                               SimObserver& observer) {
+  Fleet fleet(s, seed, observer);
+  bool first = true;
+  double t0 = 0, last_t = 0, next_round = 0;
+  std::vector<int> present;
+  std::vector<char> seen_now;
+  Status st = ReadFcdFile(fcd_path, [&](const FcdFrame& f) -> Status {
+    if (first) {
+      first = false;
+      t0 = last_t = f.time_s;
+      next_round = t0 + s.round_interval_s;
+    }
+    const double dt = f.time_s - last_t;
+    last_t = f.time_s;
+    seen_now.assign(static_cast<size_t>(fleet.size()), 0);
+    present.clear();
+    for (const FcdVehicle& v : f.vehicles) {
+      const int k = fleet.Find(v.id);
+      Ev& ev = fleet.at(k);
+      const Point p{v.x, v.y};
+      const double moved = ev.active ? std::hypot(p.x - ev.pos.x, p.y - ev.pos.y) : 0.0;
+      ev.pos = p;
+      fleet.Update(ev, moved, ev.active ? dt : 0.0);
+      present.push_back(k);
+    }
+    seen_now.resize(static_cast<size_t>(fleet.size()), 0);
+    for (int k : present) seen_now[static_cast<size_t>(k)] = 1;
+    for (int k = 0; k < fleet.size(); ++k)
+      fleet.at(k).active = seen_now[static_cast<size_t>(k)] != 0;
+    fleet.summary().steps += 1;
+    fleet.summary().vehicle_steps += static_cast<int64_t>(present.size());
+    fleet.summary().simulated_s = f.time_s - t0;
+    if (f.time_s >= next_round) {
+      V2V_RETURN_IF_ERROR(fleet.RunRounds(f.time_s));
+      while (next_round <= f.time_s) next_round += s.round_interval_s;
+    }
+    observer.OnProgress(f.time_s - t0, 0);
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  fleet.summary().vehicles = fleet.size();
+  return fleet.summary();
+}
+
+}  // namespace v2v::sim

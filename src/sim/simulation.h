@@ -1,0 +1,92 @@
+// The city simulation: vehicles move (on the synthetic grid or along a SUMO trace), their
+// batteries drain with distance, and every round_interval_s each RSU runs one auction round
+// (market::RunRound) over the vehicles in its range.
+//
+// Per vehicle: it is a buyer when its state of charge is below buyer_below_soc (it asks for the
+// energy up to buyer_target_soc, at most max_kwh_per_round per round), a seller when above
+// seller_above_soc (it offers down to seller_reserve_soc, s_j^r), and neither in between. Below
+// grid_charge_below_soc it charges from the grid at grid_charger_kw until grid_charge_target_soc
+// (on the synthetic grid it stops to do so; on a trace it keeps following the trace). On the
+// synthetic grid vehicles alternate trips and roadside stops; parked vehicles trade too, except
+// at a grid charger (park_charge_share of the stops), where they charge at park_charger_kw.
+// Valuations are drawn afresh for each round from the scenario's ranges: v ~ U[buyer_value],
+// c ~ U[seller_cost], rho ~ U[loss_rate], w ~ U[willingness]; a seller's reply arrives after a
+// delay ~ U[0, reply_delay_max_s] and is dropped if later than t_limit_s (SPEC 2, step 5).
+// A vehicle in range of several RSUs joins the round of the nearest (ties: lower RSU index), so it
+// trades at most once per round interval. A round happens when an RSU has at least one buyer.
+//
+// Deterministic: the outputs depend only on the scenario, the seed (and the trace). Nothing
+// here reads a clock; the caller measures wall time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "sim/scenario.h"
+
+namespace v2v::sim {
+
+struct TradeRecord {
+  double time_s = 0;
+  int rsu = 0;
+  std::string buyer, seller;
+  double p = 0, r = 0, t = 0;  // buyer's bid, seller's ask, transaction price (per kWh)
+  double kwh = 0;              // delivered to the buyer
+  double distance_m = 0;
+};
+
+struct RoundRecord {
+  double time_s = 0;
+  int rsu = 0;
+  int buyers = 0;
+  int sellers = 0;        // replies accepted (on time)
+  int late_replies = 0;   // dropped by T_limit
+  int pairs = 0;          // in-range buyer-seller pairs
+  int trading_pairs = 0;  // pairs with P >= R
+  int trades = 0;         // pairs with a positive volume
+  int unserved = 0;
+  double energy_kwh = 0;
+  double welfare = 0;
+  double mean_price = 0;  // volume-weighted T of the trades (nan without trades)
+  double p2p_price = 0;   // uniform double auction on the same bids (nan if it clears nothing)
+  double grid_price = 0;  // time-of-use tariff at this time
+};
+
+struct SimSummary {
+  int64_t vehicles = 0;       // distinct vehicles seen
+  int64_t vehicle_steps = 0;  // sum over time steps of the active vehicles
+  int64_t steps = 0;
+  int64_t rounds = 0;
+  int64_t trades = 0;
+  double energy_kwh = 0;  // delivered to buyers by trades
+  double payments = 0;    // sum of T x
+  double welfare = 0;
+  double grid_kwh = 0;  // charged from the grid
+  double driven_km = 0;
+  double simulated_s = 0;
+};
+
+// Receives the results as they are produced (rounds in time order, then RSU order).
+class SimObserver {
+ public:
+  virtual ~SimObserver() = default;
+  virtual Status OnRound(const RoundRecord& round, const std::vector<TradeRecord>& trades) = 0;
+  // Simulated time reached; total_s is the planned duration (0 if unknown, as for a trace).
+  virtual void OnProgress(double simulated_s, double total_s) {
+    (void)simulated_s;
+    (void)total_s;
+  }
+};
+
+// The synthetic city of the scenario. REQUIRES: ValidateScenario(s).ok().
+Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserver& observer);
+
+// Mobility from a SUMO FCD trace (streamed); everything else from the scenario. Vehicles enter
+// when first seen and leave when absent from a timestep. Rounds run at the first timestep at or
+// after each multiple of round_interval_s from the trace's first time.
+Result<SimSummary> RunFcdTrace(const Scenario& s, uint64_t seed, const std::string& fcd_path,
+                               SimObserver& observer);
+
+}  // namespace v2v::sim

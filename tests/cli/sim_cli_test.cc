@@ -1,0 +1,101 @@
+// End-to-end tests of `v2v simulate` and `v2v experiment` as a user runs them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code;
+  std::string out, err;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path TempDir(const std::string& tag) {
+  const fs::path d = fs::temp_directory_path() / ("v2v_simcli_" + tag + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+CliRun RunV2v(const std::string& args, const fs::path& dir) {
+  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const std::string cmd =
+      std::string(V2V_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+}
+
+TEST(SimulateCliTest, TraceRunWritesStampedOutputs) {
+  const fs::path d = TempDir("trace");
+  const std::string data = V2V_TEST_DATA;
+  CliRun r = RunV2v("simulate --scenario " + data + "/sumo_grid.toml --fcd " + data +
+                        "/sumo_grid_fcd.xml --seed 9 --out " + (d / "o").string() + " -q",
+                    d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto summary = nlohmann::json::parse(Slurp(d / "o/summary.json"));
+  EXPECT_EQ(summary["seed"], 9);
+  EXPECT_GT(summary["vehicles"].get<int>(), 50);
+  for (const char* k : {"rounds", "trades", "energy_kwh", "welfare", "wall_s", "scenario_hash"})
+    EXPECT_TRUE(summary.contains(k)) << k;
+  const std::string trades = Slurp(d / "o/trades.csv");
+  const std::string stamp =
+      "# v2v simulate seed=9 scenario=" + summary["scenario_hash"].get<std::string>();
+  EXPECT_EQ(trades.rfind(stamp, 0), 0u) << trades.substr(0, 80);
+  EXPECT_NE(trades.find("time_s,rsu,buyer,seller,p_per_kwh,r_per_kwh,t_per_kwh,kwh,distance_m"),
+            std::string::npos);
+  fs::remove_all(d);
+}
+
+TEST(SimulateCliTest, BadInputsExitTwoAndNameTheProblem) {
+  const fs::path d = TempDir("bad");
+  std::ofstream(d / "s.toml") << "[market]\nround_interval_s = 0\n";
+  CliRun r =
+      RunV2v("simulate --scenario " + (d / "s.toml").string() + " --out " + (d / "o").string(), d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("[market] round_interval_s"), std::string::npos) << r.err;
+
+  std::ofstream(d / "t.xml")
+      << "<fcd-export>\n<timestep time=\"0\">\n<vehicle id=\"a\" x=\"1\"/>\n";
+  r = RunV2v("simulate --fcd " + (d / "t.xml").string() + " --out " + (d / "o2").string(), d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("line 3"), std::string::npos) << r.err;
+
+  r = RunV2v(
+      "experiment fig11 --scenario " + (d / "s.toml").string() + " --out " + (d / "e").string(), d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("[market] round_interval_s"), std::string::npos) << r.err;
+
+  r = RunV2v("experiment fig3 --out " + (d / "e").string(), d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("fig3"), std::string::npos) << r.err;
+  fs::remove_all(d);
+}
+
+TEST(ExperimentCliTest, OneFigureGivesDataScriptAndReport) {
+  const fs::path d = TempDir("exp");
+  CliRun r = RunV2v("experiment fig13 --quick --out " + (d / "e").string(), d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(Slurp(d / "e/fig13/data.csv").find("loss_rate,volume_kwh,welfare"), std::string::npos);
+  EXPECT_NE(Slurp(d / "e/fig13/plot.gp").find("plot datafile"), std::string::npos);
+  EXPECT_NE(Slurp(d / "e/report.md").find("![fig13](fig13/plot.png)"), std::string::npos);
+  EXPECT_NE(r.out.find("report: "), std::string::npos);
+  fs::remove_all(d);
+}
+
+}  // namespace
