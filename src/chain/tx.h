@@ -109,7 +109,7 @@ struct Tx {
 
 inline constexpr uint32_t kMaxIdBytes = 64;
 inline constexpr uint32_t kMaxCertificateBytes = 4096;
-inline constexpr uint32_t kMaxBidsPerRound = 4096;
+inline constexpr uint32_t kMaxBidsPerRound = 1024;
 inline constexpr uint32_t kMaxTxsPerBlock = 100000;
 
 // The bytes the sender signs: everything but the signature.
