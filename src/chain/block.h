@@ -22,6 +22,7 @@ struct BlockHeader {
   Hash32 state_root;
   crypto::PublicKey sealer;
   crypto::Signature seal;
+  bool operator==(const BlockHeader&) const = default;
 };
 
 struct Block {

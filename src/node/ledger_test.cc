@@ -1,0 +1,84 @@
+#include "node/ledger.h"
+
+#include <gtest/gtest.h>
+
+#include "node/audit.h"
+#include "node/export.h"
+#include "chain/testing/fixtures.h"
+#include "node/simulation.h"
+
+namespace v2v::node {
+namespace {
+
+std::unique_ptr<Ledger> Fresh(const Simulation& sim) {
+  return std::move(Ledger::Init(store::NewMemKvStore(), sim.genesis())).value();
+}
+
+TEST(Ledger, SimulatedChainAppliesAuditsAndReplays) {
+  Simulation sim;
+  auto ledger = Fresh(sim);
+  std::mt19937_64 rng(1);
+  size_t escrows_seen = 0;
+  for (int i = 0; i < 12; ++i) {
+    auto block = sim.NextBlock(*ledger, rng);
+    ASSERT_TRUE(block.ok()) << block.status().ToString();
+    ASSERT_TRUE(ledger->Append(*block).ok());
+    escrows_seen += ledger->state().escrows.size();
+  }
+  EXPECT_GT(escrows_seen, 0u);
+  EXPECT_EQ(ledger->head().height, 12u);
+  auto report = Audit(ledger->kv(), SimpleVerifierFactory());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->ToText();
+  EXPECT_GT(report->txs, 12u);
+  // Export -> import on a fresh node: same head, same state.
+  auto bytes = ExportChain(*ledger);
+  ASSERT_TRUE(bytes.ok());
+  auto copy = ImportChain(store::NewMemKvStore(), *bytes);
+  ASSERT_TRUE(copy.ok()) << copy.status().ToString();
+  EXPECT_EQ((*copy)->head_hash(), ledger->head_hash());
+  EXPECT_EQ((*copy)->state(), ledger->state());
+  auto at5 = ledger->StateAt(5);
+  ASSERT_TRUE(at5.ok());
+  EXPECT_EQ(chain::StateRoot(*at5), ledger->BlockAt(5)->header.state_root);
+}
+
+TEST(Ledger, RejectsBadBlocksAndKeepsState) {
+  Simulation sim;
+  auto ledger = Fresh(sim);
+  std::mt19937_64 rng(2);
+  auto block = sim.NextBlock(*ledger, rng);
+  ASSERT_TRUE(block.ok());
+  const Hash32 head = ledger->head_hash();
+  chain::Block bad = *block;
+  bad.header.state_root.bytes[0] ^= 1;
+  chain::SealHeader(bad.header, sim.authority());
+  EXPECT_FALSE(ledger->Append(bad).ok());
+  bad = *block;
+  bad.header.timestamp_s += 1;  // seal no longer verifies
+  EXPECT_FALSE(ledger->Append(bad).ok());
+  chain::Block foreign = *block;
+  chain::SealHeader(foreign.header, chain::testing::FixedKey(77));
+  Status s = ledger->Append(foreign);
+  EXPECT_NE(s.message().find("unauthorized_sealer"), std::string::npos) << s.ToString();
+  EXPECT_EQ(ledger->head_hash(), head);
+  EXPECT_TRUE(ledger->Append(*block).ok());
+  EXPECT_FALSE(ledger->Append(*block).ok());  // replay of the same block
+}
+
+TEST(Export, CorruptionIsDetected) {
+  Simulation sim;
+  auto ledger = Fresh(sim);
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
+  Bytes bytes = *ExportChain(*ledger);
+  for (size_t i = 0; i < bytes.size(); i += bytes.size() / 17 + 1) {
+    Bytes bad = bytes;
+    bad[i] ^= 0x10;
+    EXPECT_FALSE(ImportChain(store::NewMemKvStore(), bad).ok()) << i;
+  }
+  EXPECT_FALSE(ImportChain(store::NewMemKvStore(), ByteSpan(bytes.data(), bytes.size() - 1)).ok());
+}
+
+}  // namespace
+}  // namespace v2v::node
