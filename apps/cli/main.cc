@@ -2,12 +2,15 @@
 #include <CLI/CLI.hpp>
 
 #include "allocate_command.h"
+#include "chain_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"v2vtrade: vehicle-to-vehicle electricity trading (Bayesian pricing, PoA ledger)"};
   app.require_subcommand(1);
   int exit_code = 0;
   v2v::cli::AddAllocateCommand(app, &exit_code);
+  v2v::cli::AddChainCommand(app, &exit_code);
+  v2v::cli::AddAuditCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
