@@ -56,7 +56,7 @@ Check CheckBids(const std::vector<Tx>& bids, TxKind kind) {
     if (i > 0 && !(bids[i - 1].sender < bids[i].sender)) {
       return Rejected(Reject::kDuplicate, "bids not sorted by unique sender: " + bids[i].sender);
     }
-    if (auto r = CheckTxStateless(bids[i])) {
+    if (auto r = CheckTxStructure(bids[i])) {
       r->detail = "bid of " + bids[i].sender + ": " + r->detail;
       return r;
     }
@@ -126,12 +126,33 @@ bool ValidId(const std::string& id) {
   return true;
 }
 
-std::optional<Rejection> CheckTxStateless(const Tx& tx) {
+std::optional<Rejection> CheckTxStructure(const Tx& tx) {
   if (!ValidId(tx.sender)) return Bad("bad sender id");
   if (tx.nonce == 0) return Rejected(Reject::kBadNonce, "nonce 0 is never valid");
-  if (auto r = std::visit([](const auto& body) { return CheckBody(body); }, tx.body)) return r;
-  if (!crypto::Verify(tx.sender_key, SigningBytes(tx), tx.signature)) {
-    return Rejected(Reject::kBadSignature, "signature of " + tx.sender + " does not verify");
+  return std::visit([](const auto& body) { return CheckBody(body); }, tx.body);
+}
+
+void AppendSignatureJobs(const Tx& tx, std::vector<SignatureJob>& jobs) {
+  jobs.push_back({&tx, SigningBytes(tx)});
+  if (const auto* round = std::get_if<TradingRound>(&tx.body)) {
+    for (const Tx& bid : round->buyers) jobs.push_back({&bid, SigningBytes(bid)});
+    for (const Tx& bid : round->sellers) jobs.push_back({&bid, SigningBytes(bid)});
+  }
+}
+
+std::optional<Rejection> VerifyJob(const SignatureJob& job) {
+  if (!crypto::Verify(job.tx->sender_key, job.message, job.tx->signature)) {
+    return Rejected(Reject::kBadSignature, "signature of " + job.tx->sender + " does not verify");
+  }
+  return std::nullopt;
+}
+
+std::optional<Rejection> CheckTxStateless(const Tx& tx) {
+  if (auto r = CheckTxStructure(tx)) return r;
+  std::vector<SignatureJob> jobs;
+  AppendSignatureJobs(tx, jobs);
+  for (const SignatureJob& job : jobs) {
+    if (auto r = VerifyJob(job)) return r;
   }
   return std::nullopt;
 }

@@ -30,4 +30,16 @@ bool ValidId(const std::string& id);
 // nullopt when the transaction passes; otherwise the first failure.
 std::optional<Rejection> CheckTxStateless(const Tx& tx);
 
+// The same checks in two parts, so that a caller can verify the signatures of many
+// transactions (nested bids included) in parallel: CheckTxStructure is everything but the
+// signatures; SignatureJobs lists the (key, message, signature) triples CheckTxStateless
+// verifies. CheckTxStateless(tx) == CheckTxStructure(tx), then every job verifying.
+struct SignatureJob {
+  const Tx* tx = nullptr;  // the signer's transaction (for the rejection text)
+  Bytes message;
+};
+std::optional<Rejection> CheckTxStructure(const Tx& tx);
+void AppendSignatureJobs(const Tx& tx, std::vector<SignatureJob>& jobs);
+std::optional<Rejection> VerifyJob(const SignatureJob& job);
+
 }  // namespace v2v::chain

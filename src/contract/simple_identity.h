@@ -3,9 +3,11 @@
 // Certificate = codec "v2v.cert" { id, role u8, public key 32, not_before i64, not_after i64 }
 // followed by the CA's Ed25519 signature (64 bytes) over those bytes. Valid at time t iff the
 // CA signature verifies, not_before <= t <= not_after, its hash is not in the revocation set and
-// its role is the expected one. Immutable after construction; thread-safe.
+// its role is the expected one. Thread-safe. The CA-signature result of each certificate is
+// memoised (it does not depend on time), so a certificate used in every block is verified once.
 #pragma once
 
+#include <mutex>
 #include <set>
 
 #include "contract/identity.h"
@@ -31,6 +33,8 @@ class SimpleIdentityVerifier final : public IdentityVerifier {
  private:
   crypto::PublicKey ca_;
   std::set<Hash32> revoked_;  // certificate hashes (the CRL)
+  mutable std::mutex mu_;
+  mutable std::set<Hash32> ca_signed_;  // GUARDED_BY(mu_): hashes whose CA signature verified
 };
 
 }  // namespace v2v::contract

@@ -70,19 +70,30 @@ std::optional<chain::Rejection> CheckConservation(const chain::State& state) {
 }
 
 std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads) {
-  const size_t n = txs.size();
+  // Structure first, in order; then every signature (nested bids included) on the pool.
+  std::vector<chain::SignatureJob> jobs;
+  std::vector<size_t> job_tx;  // job -> index of its top-level transaction
+  for (size_t i = 0; i < txs.size(); ++i) {
+    if (auto r = chain::CheckTxStructure(txs[i])) {
+      r->tx_index = static_cast<int>(i);
+      return r;
+    }
+    chain::AppendSignatureJobs(txs[i], jobs);
+    job_tx.resize(jobs.size(), i);
+  }
+  const size_t n = jobs.size();
   std::vector<std::optional<chain::Rejection>> out(n);
   std::atomic<size_t> next{0};
   auto work = [&] {
-    for (size_t i = next++; i < n; i = next++) out[i] = chain::CheckTxStateless(txs[i]);
+    for (size_t i = next++; i < n; i = next++) out[i] = chain::VerifyJob(jobs[i]);
   };
   std::vector<std::thread> pool;
-  for (int t = 1; t < threads && static_cast<size_t>(t) < n; ++t) pool.emplace_back(work);
+  for (int t = 1; t < threads && static_cast<size_t>(t) * 8 < n; ++t) pool.emplace_back(work);
   work();
   for (auto& t : pool) t.join();
   for (size_t i = 0; i < n; ++i) {
     if (out[i]) {
-      out[i]->tx_index = static_cast<int>(i);
+      out[i]->tx_index = static_cast<int>(job_tx[i]);
       return out[i];
     }
   }
