@@ -58,6 +58,7 @@ void Put(codec::Writer& w, const TradingRound& b) {
 void Put(codec::Writer& w, const MeterReport& b) {
   w.Hash(b.escrow);
   w.I64(b.delivered_wh);
+  w.Raw(b.buyer_key.bytes);
   w.Raw(b.buyer_signature.bytes);
 }
 void Put(codec::Writer& w, const Refund& b) { w.Hash(b.escrow); }
@@ -136,6 +137,7 @@ MeterReport GetMeter(codec::Reader& r) {
   MeterReport b;
   b.escrow = r.Hash();
   b.delivered_wh = r.I64();
+  b.buyer_key.bytes = r.Fixed<32>();
   b.buyer_signature.bytes = r.Fixed<64>();
   return b;
 }

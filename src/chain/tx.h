@@ -83,7 +83,8 @@ struct TradingRound {
 struct MeterReport {
   Hash32 escrow;
   int64_t delivered_wh = 0;
-  crypto::Signature buyer_signature;  // over MeterSigningBytes
+  crypto::PublicKey buyer_key;        // must be the buyer's certified key (checked with state)
+  crypto::Signature buyer_signature;  // over MeterSigningBytes, checked without state
 };
 
 // Cancels an escrow whose deadline passed; sent by either party.

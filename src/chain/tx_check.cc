@@ -133,16 +133,24 @@ std::optional<Rejection> CheckTxStructure(const Tx& tx) {
 }
 
 void AppendSignatureJobs(const Tx& tx, std::vector<SignatureJob>& jobs) {
-  jobs.push_back({&tx, SigningBytes(tx)});
+  auto add = [&jobs](const Tx& t) {
+    jobs.push_back({&t.sender_key, SigningBytes(t), &t.signature, &t.sender});
+  };
+  add(tx);
   if (const auto* round = std::get_if<TradingRound>(&tx.body)) {
-    for (const Tx& bid : round->buyers) jobs.push_back({&bid, SigningBytes(bid)});
-    for (const Tx& bid : round->sellers) jobs.push_back({&bid, SigningBytes(bid)});
+    for (const Tx& bid : round->buyers) add(bid);
+    for (const Tx& bid : round->sellers) add(bid);
+  }
+  if (const auto* m = std::get_if<MeterReport>(&tx.body)) {
+    static const std::string kBuyer = "the buyer (meter co-signature)";
+    jobs.push_back({&m->buyer_key, MeterSigningBytes(m->escrow, m->delivered_wh),
+                    &m->buyer_signature, &kBuyer});
   }
 }
 
 std::optional<Rejection> VerifyJob(const SignatureJob& job) {
-  if (!crypto::Verify(job.tx->sender_key, job.message, job.tx->signature)) {
-    return Rejected(Reject::kBadSignature, "signature of " + job.tx->sender + " does not verify");
+  if (!crypto::Verify(*job.key, job.message, *job.signature)) {
+    return Rejected(Reject::kBadSignature, "signature of " + *job.who + " does not verify");
   }
   return std::nullopt;
 }

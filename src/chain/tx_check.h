@@ -35,8 +35,10 @@ std::optional<Rejection> CheckTxStateless(const Tx& tx);
 // signatures; SignatureJobs lists the (key, message, signature) triples CheckTxStateless
 // verifies. CheckTxStateless(tx) == CheckTxStructure(tx), then every job verifying.
 struct SignatureJob {
-  const Tx* tx = nullptr;  // the signer's transaction (for the rejection text)
+  const crypto::PublicKey* key = nullptr;
   Bytes message;
+  const crypto::Signature* signature = nullptr;
+  const std::string* who = nullptr;  // for the rejection text
 };
 std::optional<Rejection> CheckTxStructure(const Tx& tx);
 void AppendSignatureJobs(const Tx& tx, std::vector<SignatureJob>& jobs);

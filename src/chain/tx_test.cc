@@ -30,7 +30,7 @@ TEST(Tx, RoundTripsEveryKind) {
   Tx meter;
   meter.sender = "car-2";
   meter.nonce = 9;
-  meter.body = MeterReport{Hash32{}, 42, {}};
+  meter.body = MeterReport{Hash32{}, 42, {}, {}};
   txs.push_back(meter);
   Tx refund;
   refund.sender = "car-2";

@@ -39,8 +39,8 @@ struct Env {
     chain::Tx tx;
     tx.sender = e.seller;
     tx.nonce = nonce;
-    chain::MeterReport m{id, wh, {}};
-    m.buyer_signature = w.cars[static_cast<size_t>(buyer)].Sign(chain::MeterSigningBytes(id, wh));
+    const auto& key = w.cars[static_cast<size_t>(buyer)];
+    chain::MeterReport m{id, wh, key.public_key(), key.Sign(chain::MeterSigningBytes(id, wh))};
     tx.body = m;
     chain::SignTx(tx, w.cars[static_cast<size_t>(seller)]);
     return tx;

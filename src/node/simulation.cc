@@ -73,7 +73,9 @@ std::vector<chain::Tx> Simulation::Settlements(const chain::State& state, int64_
     } else if (settle(rng)) {
       const int64_t wh = e.energy_wh * Uniform(rng, 80, 100) / 100;
       tx.sender = e.seller;
-      tx.body = chain::MeterReport{id, wh, CarKey(e.buyer).Sign(chain::MeterSigningBytes(id, wh))};
+      const crypto::PrivateKey& buyer = CarKey(e.buyer);
+      tx.body = chain::MeterReport{id, wh, buyer.public_key(),
+                                   buyer.Sign(chain::MeterSigningBytes(id, wh))};
     } else {
       continue;
     }
