@@ -81,11 +81,15 @@ std::string AccountKey(const std::string& id) { return "a/" + id; }
 std::string EscrowKey(const Hash32& id) {
   return "e/" + std::string(id.bytes.begin(), id.bytes.end());
 }
+std::string RevokedKey(const Hash32& cert_hash) {
+  return "r/" + std::string(cert_hash.bytes.begin(), cert_hash.bytes.end());
+}
 
 Entries EncodeEntries(const State& state) {
   Entries out;
   for (const auto& [id, a] : state.accounts) out.emplace(AccountKey(id), EncodeAccount(a));
   for (const auto& [id, e] : state.escrows) out.emplace(EscrowKey(id), EncodeEscrow(e));
+  for (const Hash32& h : state.revoked) out.emplace(RevokedKey(h), codec::Writer("v2v.revoked").Take());
   out.emplace(std::string(kSupplyKey), EncodeSupply(state.supply));
   return out;
 }
@@ -102,6 +106,13 @@ Result<State> DecodeEntries(const Entries& entries) {
       std::copy(key.begin() + 2, key.end(), id.bytes.begin());
       V2V_ASSIGN_OR_RETURN(Escrow e, DecodeEscrow(value));
       s.escrows.emplace(id, std::move(e));
+    } else if (key.starts_with("r/") && key.size() == 34) {
+      codec::Reader r(value);
+      r.ExpectTag("v2v.revoked");
+      V2V_RETURN_IF_ERROR(r.Finish());
+      Hash32 h;
+      std::copy(key.begin() + 2, key.end(), h.bytes.begin());
+      s.revoked.insert(h);
     } else if (key == kSupplyKey) {
       V2V_ASSIGN_OR_RETURN(s.supply, DecodeSupply(value));
       have_supply = true;

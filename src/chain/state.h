@@ -3,11 +3,13 @@
 // The state is a sorted set of (key, value) entries with canonical bytes (EncodeEntries); the
 // store persists exactly these entries and the state root is the Merkle root (merkle.h) of
 // MerkleLeaf(u32 len key || key || u32 len value || value) in key order, so every node computes
-// the same root. Keys: "a/" + account id, "e/" + 32-byte escrow id, "s" for the supply.
+// the same root. Keys: "a/" + account id, "e/" + 32-byte escrow id, "r/" + 32-byte revoked
+// certificate hash (value: the empty "v2v.revoked" record), "s" for the supply.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -49,6 +51,7 @@ struct Supply {
 struct State {
   std::map<std::string, Account> accounts;
   std::map<Hash32, Escrow> escrows;
+  std::set<Hash32> revoked;  // certificate hashes revoked on the ledger
   Supply supply;
   bool operator==(const State&) const = default;
 };
@@ -62,6 +65,7 @@ inline Hash32 StateRoot(const State& state) { return StateRoot(EncodeEntries(sta
 
 std::string AccountKey(const std::string& id);
 std::string EscrowKey(const Hash32& id);
+std::string RevokedKey(const Hash32& cert_hash);
 inline constexpr std::string_view kSupplyKey = "s";
 
 // Payment for `energy_wh` Wh at `price` per kWh: round(price * energy_wh / 1000), halves up.

@@ -62,6 +62,7 @@ void Put(codec::Writer& w, const MeterReport& b) {
   w.Raw(b.buyer_signature.bytes);
 }
 void Put(codec::Writer& w, const Refund& b) { w.Hash(b.escrow); }
+void Put(codec::Writer& w, const Revoke& b) { w.Hash(b.certificate); }
 
 Register GetRegister(codec::Reader& r) {
   Register b;
@@ -167,6 +168,7 @@ Result<Tx> DecodeTxImpl(ByteSpan bytes, bool nested) {
     case 4: tx.body = GetRound(r); break;
     case 5: tx.body = GetMeter(r); break;
     case 6: tx.body = Refund{r.Hash()}; break;
+    case 7: tx.body = Revoke{r.Hash()}; break;
     default: r.Fail("unknown transaction kind " + std::to_string(kind));
   }
   tx.signature.bytes = r.Fixed<64>();

@@ -92,10 +92,19 @@ struct Refund {
   Hash32 escrow;
 };
 
-using TxBody = std::variant<Register, BuyerBid, SellerBid, TradingRound, MeterReport, Refund>;
+// Revokes a certificate on the ledger (the CRL entry every node applies at the same block): sent
+// by the CA itself (sender_key = the genesis CA key). Idempotence is refused: revoking twice is
+// `duplicate`, so a replay has no effect.
+struct Revoke {
+  Hash32 certificate;  // SHA-256 of the certificate bytes
+};
+
+using TxBody =
+    std::variant<Register, BuyerBid, SellerBid, TradingRound, MeterReport, Refund, Revoke>;
 
 enum class TxKind : uint8_t {  // wire values; = variant index + 1
   kRegister = 1, kBuyerBid = 2, kSellerBid = 3, kTradingRound = 4, kMeterReport = 5, kRefund = 6,
+  kRevoke = 7,
 };
 
 struct Tx {

@@ -113,6 +113,7 @@ Check CheckBody(const MeterReport& b) {
 }
 
 Check CheckBody(const Refund&) { return std::nullopt; }
+Check CheckBody(const Revoke&) { return std::nullopt; }
 
 }  // namespace
 

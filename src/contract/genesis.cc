@@ -33,6 +33,7 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes) {
   for (auto& k : g.authorities) k.bytes = r.Fixed<32>();
   g.params.settle_window_s = r.I64();
   g.params.max_round_age_s = r.I64();
+  g.params.ca_key = g.ca_key;
   g.accounts.resize(r.Count(1u << 20, 21));
   for (auto& a : g.accounts) {
     const uint8_t role = r.U8();

@@ -16,6 +16,7 @@ namespace v2v::contract {
 struct ContractParams {
   int64_t settle_window_s = 3600;  // escrow deadline after the round's block
   int64_t max_round_age_s = 600;   // a round must be recorded within this after T_stamp+T_limit
+  crypto::PublicKey ca_key;        // signs Revoke transactions; set from Genesis::ca_key
   bool operator==(const ContractParams&) const = default;
 };
 

@@ -13,7 +13,7 @@ using testing::World;
 struct Env {
   World w;
   SimpleIdentityVerifier verifier = w.Verifier();
-  TradingContract contract{verifier, ContractParams{}};
+  TradingContract contract{verifier, ContractParams{3600, 600, w.ca.public_key()}};
   chain::State genesis = w.GenesisStateOrDie();
 
   std::variant<chain::State, chain::Rejection> Apply(const chain::State& s, int64_t time,
@@ -147,6 +147,26 @@ TEST(TradingContract, CertificatesAtBlockTime) {
   auto r = c2.ApplyBlock(env.genesis, World::MakeBlock(kClose + 1, {env.w.Round()}));
   ASSERT_TRUE(std::holds_alternative<chain::Rejection>(r));
   EXPECT_EQ(std::get<chain::Rejection>(r).code, Reject::kCertRevoked);
+}
+
+TEST(TradingContract, OnChainRevocation) {
+  Env env;
+  chain::Tx revoke;
+  revoke.sender = "ca";
+  revoke.nonce = 1;
+  revoke.body = chain::Revoke{env.genesis.accounts.at("car-0").cert_hash};
+  chain::SignTx(revoke, env.w.ca);
+  chain::State s = env.Ok(env.genesis, World::kT0 + 1, {revoke});
+  EXPECT_EQ(s.revoked.size(), 1u);
+  EXPECT_EQ(env.Rejects(s, World::kT0 + 2, {revoke}), Reject::kDuplicate);
+  // car-0 is a buyer in the round: its bid is now refused.
+  EXPECT_EQ(env.Rejects(s, kClose + 1, {env.w.Round()}), Reject::kCertRevoked);
+  chain::Tx forged = revoke;
+  chain::SignTx(forged, env.w.rsu);
+  EXPECT_EQ(env.Rejects(env.genesis, World::kT0 + 1, {forged}), Reject::kKeyMismatch);
+  auto back = chain::DecodeEntries(chain::EncodeEntries(s));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(*back, s);
 }
 
 }  // namespace

@@ -59,7 +59,9 @@ Result<AuditReport> Audit(const store::KvStore& kv, const VerifierFactory& verif
     return report;
   }
   auto verifier = verifier_factory(*genesis);
-  const contract::TradingContract contract(*verifier, genesis->params);
+  contract::ContractParams params = genesis->params;
+  params.ca_key = genesis->ca_key;
+  const contract::TradingContract contract(*verifier, params);
   auto state = contract::GenesisState(*genesis, *verifier);
   if (!state.ok()) {
     report.violations.push_back("genesis: " + state.status().message());

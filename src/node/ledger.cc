@@ -21,7 +21,9 @@ Ledger::Ledger(std::unique_ptr<store::KvStore> kv, contract::Genesis genesis,
                LedgerOptions options)
     : kv_(std::move(kv)), genesis_(std::move(genesis)), options_(std::move(options)) {
   verifier_ = options_.verifier(genesis_);
-  contract_ = std::make_unique<contract::TradingContract>(*verifier_, genesis_.params);
+  contract::ContractParams params = genesis_.params;
+  params.ca_key = genesis_.ca_key;
+  contract_ = std::make_unique<contract::TradingContract>(*verifier_, params);
 }
 
 Result<std::unique_ptr<Ledger>> Ledger::Init(std::unique_ptr<store::KvStore> kv,

@@ -38,7 +38,7 @@ Simulation::Simulation(SimOptions options)
   genesis_.timestamp_s = options_.t0;
   genesis_.ca_key = ca_.public_key();
   genesis_.authorities = {rsu_.public_key()};
-  genesis_.params = {300, 600};
+  genesis_.params = {300, 600, ca_.public_key()};
   genesis_.accounts.push_back(
       {chain::Role::kRsu,
        contract::IssueSimpleCertificate(ca_, {"rsu-1", chain::Role::kRsu, rsu_.public_key(), from, to}),

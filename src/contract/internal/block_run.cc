@@ -44,6 +44,8 @@ std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx) {
           return ApplyMeter(tx, body);
         } else if constexpr (std::is_same_v<T, chain::Refund>) {
           return ApplyRefund(tx, body);
+        } else if constexpr (std::is_same_v<T, chain::Revoke>) {
+          return ApplyRevoke(tx, body);
         } else {
           return Rejected(Reject::kMalformed, "a bid travels inside its RSU's trading round");
         }
@@ -52,6 +54,7 @@ std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx) {
 }
 
 BlockRun::Check BlockRun::CertificateValid(const chain::Account& a, chain::Role role) {
+  if (s_.revoked.contains(a.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
   auto key = std::make_pair(a.cert_hash, role);
   auto it = cert_cache_.find(key);
   if (it == cert_cache_.end()) {
@@ -85,6 +88,7 @@ BlockRun::Check BlockRun::ApplyRegister(const chain::Tx& tx, const chain::Regist
   IdentityResult r = verifier_.Verify(body.certificate, body.role, now_);
   if (auto* rej = std::get_if<chain::Rejection>(&r)) return *rej;
   const Identity& id = std::get<Identity>(r);
+  if (s_.revoked.contains(id.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
   if (id.id != tx.sender) return Rejected(Reject::kBadCertificate, "certificate is for " + id.id);
   if (id.key != tx.sender_key) return Rejected(Reject::kKeyMismatch, tx.sender);
   if (tx.nonce != 1) return Rejected(Reject::kBadNonce, "registration carries nonce 1");
@@ -205,6 +209,14 @@ BlockRun::Check BlockRun::ApplyRefund(const chain::Tx& tx, const chain::Refund& 
     return Rejected(Reject::kOverflow, "refund");
   }
   s_.escrows.erase(it);
+  return std::nullopt;
+}
+
+BlockRun::Check BlockRun::ApplyRevoke(const chain::Tx& tx, const chain::Revoke& body) {
+  if (tx.sender_key != params_.ca_key) return Rejected(Reject::kKeyMismatch, "only the CA revokes");
+  if (!s_.revoked.insert(body.certificate).second) {
+    return Rejected(Reject::kDuplicate, "certificate already revoked");
+  }
   return std::nullopt;
 }
 

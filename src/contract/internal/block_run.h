@@ -37,6 +37,7 @@ class BlockRun {
   Check Escrow(const chain::Tx& tx, const chain::TradingRound& body);
   Check ApplyMeter(const chain::Tx& tx, const chain::MeterReport& body);
   Check ApplyRefund(const chain::Tx& tx, const chain::Refund& body);
+  Check ApplyRevoke(const chain::Tx& tx, const chain::Revoke& body);
 
   chain::State s_;
   int64_t now_;
