@@ -84,6 +84,32 @@ Result<contract::Genesis> ParseGenesisJson(const Bytes& bytes) {
   }
 }
 
+nlohmann::json GenesisToJson(const contract::Genesis& g) {
+  nlohmann::json authorities = nlohmann::json::array();
+  for (const auto& k : g.authorities) authorities.push_back(k.Hex());
+  nlohmann::json accounts = nlohmann::json::array();
+  for (const auto& a : g.accounts) {
+    accounts.push_back({{"role", a.role == chain::Role::kRsu ? "rsu" : "vehicle"},
+                        {"certificate", ToHex(a.certificate)},
+                        {"energy_wh", a.energy_wh},
+                        {"balance", a.balance}});
+  }
+  return {{"timestamp", g.timestamp_s},
+          {"ca_public_key", g.ca_key.Hex()},
+          {"authorities", authorities},
+          {"settle_window_s", g.params.settle_window_s},
+          {"max_round_age_s", g.params.max_round_age_s},
+          {"accounts", accounts}};
+}
+
+int RunGenesis(const Options& o) {
+  std::ofstream out(o.file, std::ios::trunc);
+  out << GenesisToJson(node::Simulation().genesis()).dump(2) << "\n";
+  out.close();
+  if (!out) return Fail("chain genesis", Status::IoError("cannot write " + o.file));
+  return 0;
+}
+
 int RunInit(const Options& o) {
   contract::Genesis g = node::Simulation().genesis();
   if (!o.genesis.empty()) {
@@ -202,6 +228,9 @@ void AddChainCommand(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<Options>();
   CLI::App* chain = app.add_subcommand("chain", "The ledger: init, simulate, inspect, export, import");
   chain->require_subcommand(1);
+  auto* gen = chain->add_subcommand("genesis", "Write the built-in market's genesis as JSON");
+  gen->add_option("--out", o->file, "Output file")->required();
+  gen->callback([o, exit_code] { *exit_code = RunGenesis(*o); });
   auto* init = Sub(chain, "init", "Create a ledger from a genesis (default: the built-in one)", o);
   init->add_option("--genesis", o->genesis, "Genesis JSON file");
   init->callback([o, exit_code] { *exit_code = RunInit(*o); });

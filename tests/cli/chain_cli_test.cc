@@ -85,6 +85,18 @@ TEST_F(ChainCli, SimulateHeadAccountsAuditExportImport) {
   EXPECT_NE(bad.err.find("Corruption"), std::string::npos) << bad.err;
 }
 
+TEST_F(ChainCli, GenesisJsonRoundTrips) {
+  ASSERT_EQ(V2v("chain genesis --out " + D("g.json")).exit_code, 0);
+  CliRun from_file = V2v("chain init --data " + D("a") + " --genesis " + D("g.json"));
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+  CliRun builtin = V2v("chain init --data " + D("b"));
+  ASSERT_EQ(builtin.exit_code, 0);
+  EXPECT_EQ(from_file.out, builtin.out);  // same genesis block hash
+  std::ofstream(D("bad.json")) << "{\"timestamp\": 1}";
+  CliRun bad = V2v("chain init --data " + D("c") + " --genesis " + D("bad.json"));
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
 TEST_F(ChainCli, MissingDataIsAnError) {
   EXPECT_NE(V2v("chain head --data " + D("nothing")).exit_code, 0);
   EXPECT_NE(V2v("audit --data " + D("nothing")).exit_code, 0);
