@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "node/audit.h"
 #include "node/export.h"
 #include "chain/testing/fixtures.h"
 #include "node/simulation.h"
+#include "store/schema.h"
 
 namespace v2v::node {
 namespace {
@@ -78,6 +81,52 @@ TEST(Export, CorruptionIsDetected) {
     EXPECT_FALSE(ImportChain(store::NewMemKvStore(), bad).ok()) << i;
   }
   EXPECT_FALSE(ImportChain(store::NewMemKvStore(), ByteSpan(bytes.data(), bytes.size() - 1)).ok());
+}
+
+TEST(Audit, FindsTamperingAndOpenRefusesIt) {
+  const auto dir = std::filesystem::temp_directory_path() / "v2v_audit_tamper_test";
+  std::filesystem::remove_all(dir);
+  Simulation sim;
+  {
+    auto ledger = std::move(
+        Ledger::Init(std::move(store::OpenRocksKvStore(dir.string())).value(), sim.genesis())).value();
+    std::mt19937_64 rng(4);
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
+  }
+  auto kv = std::move(store::OpenRocksKvStore(dir.string())).value();
+  ASSERT_TRUE(Audit(*kv, SimpleVerifierFactory())->ok());
+  // Give car-000 one more unit of money behind the ledger's back.
+  const std::string key = store::schema::StateKey(chain::AccountKey("car-000"));
+  Bytes value = **kv->Get(key);
+  value[value.size() - 9] ^= 1;  // inside the balance field
+  store::WriteBatch b;
+  b.Put(key, value);
+  ASSERT_TRUE(kv->Write(b, true).ok());
+  auto report = Audit(*kv, SimpleVerifierFactory());
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok());
+  EXPECT_NE(report->ToText().find("stored state differs"), std::string::npos) << report->ToText();
+  auto reopened = Ledger::Open(std::move(kv));
+  EXPECT_EQ(reopened.status().code(), StatusCode::kCorruption);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Audit, FindsATamperedBlock) {
+  Simulation sim;
+  auto kv = store::NewMemKvStore();
+  store::KvStore* raw = kv.get();
+  auto ledger = std::move(Ledger::Init(std::move(kv), sim.genesis())).value();
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
+  chain::Block b2 = *ledger->BlockAt(2);
+  b2.header.timestamp_s += 1;  // the seal no longer verifies
+  store::WriteBatch w;
+  w.Put(store::schema::BlockKey(2), chain::EncodeBlock(b2));
+  ASSERT_TRUE(raw->Write(w, true).ok());
+  auto report = Audit(*raw, SimpleVerifierFactory());
+  ASSERT_TRUE(report.ok());
+  EXPECT_FALSE(report->ok());
+  EXPECT_NE(report->ToText().find("block 2: bad_seal"), std::string::npos) << report->ToText();
 }
 
 }  // namespace
