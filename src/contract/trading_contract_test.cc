@@ -149,6 +149,22 @@ TEST(TradingContract, CertificatesAtBlockTime) {
   EXPECT_EQ(std::get<chain::Rejection>(r).code, Reject::kCertRevoked);
 }
 
+TEST(Conservation, DetectsCreatedOrDestroyedUnits) {
+  Env env;
+  chain::State s = env.Ok(env.genesis, kClose + 5, {env.w.Round()});
+  ASSERT_FALSE(CheckConservation(s));
+  chain::State more_money = s;
+  more_money.accounts.at("car-1").balance += 1;
+  EXPECT_EQ(CheckConservation(more_money)->code, Reject::kConservation);
+  chain::State less_energy = s;
+  less_energy.escrows.begin()->second.loss_wh -= 1;
+  EXPECT_EQ(CheckConservation(less_energy)->code, Reject::kConservation);
+  chain::State negative = s;
+  negative.accounts.at("car-1").balance = -1;
+  negative.accounts.at("car-2").balance += 1 + s.accounts.at("car-1").balance;
+  EXPECT_EQ(CheckConservation(negative)->code, Reject::kConservation);
+}
+
 TEST(TradingContract, OnChainRevocation) {
   Env env;
   chain::Tx revoke;
