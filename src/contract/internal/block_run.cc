@@ -1,5 +1,7 @@
 #include "contract/internal/block_run.h"
 
+#include <algorithm>
+
 #include "chain/tx_check.h"
 #include "contract/allocation_check.h"
 #include "contract/trading_contract.h"
@@ -119,6 +121,10 @@ BlockRun::Check BlockRun::CheckBidders(const chain::Tx& tx, const chain::Trading
     if (auto r = Authenticate(bid, chain::Role::kVehicle, &a)) return r;
   }
   for (const chain::Tx& bid : body.sellers) {
+    const auto same = [&bid](const chain::Tx& b) { return b.sender == bid.sender; };
+    if (std::any_of(body.buyers.begin(), body.buyers.end(), same)) {
+      return Rejected(Reject::kDuplicate, bid.sender + " both buys and sells in one round");
+    }
     const auto& s = std::get<chain::SellerBid>(bid.body);
     if (auto r = window(s.rsu, s.round, s.timestamp_s)) return r;
     if (auto r = CheckSellerBounds(body, s)) return r;
