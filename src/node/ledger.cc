@@ -92,13 +92,28 @@ Result<chain::Block> Ledger::BlockAt(uint64_t height) const {
   return chain::DecodeBlock(*bytes);
 }
 
-std::optional<chain::Rejection> CheckHeader(const chain::Block& block,
-                                            const chain::BlockHeader& parent,
-                                            const contract::Genesis& genesis) {
-  const chain::BlockHeader& h = block.header;
+namespace {
+
+std::optional<chain::Rejection> CheckLinks(const chain::BlockHeader& h,
+                                           const chain::BlockHeader& parent) {
   if (h.height != parent.height + 1) return Rejected(Reject::kBadHeight, std::to_string(h.height));
   if (h.parent != chain::BlockHash(parent)) return Rejected(Reject::kBadParent, h.parent.Hex());
   if (h.timestamp_s < parent.timestamp_s) return Rejected(Reject::kBadTimestamp, "before parent");
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<chain::Rejection> CheckHeader(const chain::Block& block,
+                                            const chain::BlockHeader& parent,
+                                            const contract::Genesis& genesis) {
+  if (auto r = CheckLinks(block.header, parent)) return r;
+  return CheckHeaderAlone(block, genesis);
+}
+
+std::optional<chain::Rejection> CheckHeaderAlone(const chain::Block& block,
+                                                 const contract::Genesis& genesis) {
+  const chain::BlockHeader& h = block.header;
   if (std::find(genesis.authorities.begin(), genesis.authorities.end(), h.sealer) ==
       genesis.authorities.end()) {
     return Rejected(Reject::kUnauthorizedSealer, h.sealer.Hex());
@@ -109,8 +124,19 @@ std::optional<chain::Rejection> CheckHeader(const chain::Block& block,
 }
 
 std::variant<chain::State, chain::Rejection> Ledger::Validate(const chain::Block& block) const {
-  if (auto r = CheckHeader(block, head_, genesis_)) return *r;
-  if (auto r = contract::CheckTxsParallel(block.txs, options_.verify_threads)) return *r;
+  if (auto r = CheckLinks(block.header, head_)) return *r;
+  if (auto r = PrecheckBlock(block)) return *r;
+  return ValidateAfterPrecheck(block);
+}
+
+std::optional<chain::Rejection> Ledger::PrecheckBlock(const chain::Block& block) const {
+  if (auto r = CheckHeaderAlone(block, genesis_)) return r;
+  return contract::CheckTxsParallel(block.txs, options_.verify_threads);
+}
+
+std::variant<chain::State, chain::Rejection> Ledger::ValidateAfterPrecheck(
+    const chain::Block& block) const {
+  if (auto r = CheckLinks(block.header, head_)) return *r;
   auto next = contract_->ApplyBlock(state_, block, /*checked=*/true);
   if (auto* r = std::get_if<chain::Rejection>(&next)) return *r;
   if (contract_->Commit(std::get<chain::State>(next)) != block.header.state_root) {
@@ -121,6 +147,12 @@ std::variant<chain::State, chain::Rejection> Ledger::Validate(const chain::Block
 
 Status Ledger::Append(const chain::Block& block) {
   auto next = Validate(block);
+  if (auto* r = std::get_if<chain::Rejection>(&next)) return r->ToStatus();
+  return Commit(block, std::get<chain::State>(std::move(next)));
+}
+
+Status Ledger::AppendPrechecked(const chain::Block& block) {
+  auto next = ValidateAfterPrecheck(block);
   if (auto* r = std::get_if<chain::Rejection>(&next)) return r->ToStatus();
   return Commit(block, std::get<chain::State>(std::move(next)));
 }

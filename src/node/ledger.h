@@ -47,8 +47,18 @@ class Ledger {
 
   // The new state if `block` extends the head validly, else the typed rejection.
   std::variant<chain::State, chain::Rejection> Validate(const chain::Block& block) const;
+  std::variant<chain::State, chain::Rejection> ValidateAfterPrecheck(
+      const chain::Block& block) const;
   // Validate + commit. InvalidArgument (the rejection's text) if invalid; IoError from the store.
   Status Append(const chain::Block& block);
+
+  // The context-free part of validation (authority, seal, tx root, every transaction's
+  // structure and signatures). Needs no state and is safe to call from another thread while
+  // Append runs, so a node can check the next block as it arrives, overlapping the current
+  // block's commit. AppendPrechecked then skips exactly these checks.
+  std::optional<chain::Rejection> PrecheckBlock(const chain::Block& block) const;
+  // REQUIRES: PrecheckBlock(block) returned nullopt.
+  Status AppendPrechecked(const chain::Block& block);
   // A sealed block of `txs` at `time` on top of the head (state root filled in), or the
   // rejection of its transactions as InvalidArgument.
   Result<chain::Block> Propose(std::vector<chain::Tx> txs, int64_t time,
@@ -82,5 +92,8 @@ class Ledger {
 std::optional<chain::Rejection> CheckHeader(const chain::Block& block,
                                             const chain::BlockHeader& parent,
                                             const contract::Genesis& genesis);
+// The parts of CheckHeader that need no parent: authority, seal, tx root.
+std::optional<chain::Rejection> CheckHeaderAlone(const chain::Block& block,
+                                                 const contract::Genesis& genesis);
 
 }  // namespace v2v::node
