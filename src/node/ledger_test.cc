@@ -69,6 +69,30 @@ TEST(Ledger, RejectsBadBlocksAndKeepsState) {
   EXPECT_FALSE(ledger->Append(*block).ok());  // replay of the same block
 }
 
+TEST(Ledger, PrecheckedAppendMatchesAppend) {
+  Simulation sim;
+  auto a = Fresh(sim);
+  auto b = Fresh(sim);
+  std::mt19937_64 rng(6);
+  for (int i = 0; i < 4; ++i) {
+    auto block = sim.NextBlock(*a, rng);
+    ASSERT_TRUE(block.ok());
+    ASSERT_FALSE(b->PrecheckBlock(*block));
+    ASSERT_TRUE(b->AppendPrechecked(*block).ok());
+    ASSERT_TRUE(a->Append(*block).ok());
+  }
+  EXPECT_EQ(a->head_hash(), b->head_hash());
+  auto block = sim.NextBlock(*a, rng);
+  chain::Block bad = *block;
+  bad.txs.back().signature.bytes[0] ^= 1;
+  bad.header.tx_root = chain::TxRoot(bad.txs);
+  chain::SealHeader(bad.header, sim.authority());
+  auto r = b->PrecheckBlock(bad);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, chain::Reject::kBadSignature);
+  EXPECT_EQ(r->tx_index, static_cast<int>(bad.txs.size()) - 1);
+}
+
 TEST(Export, CorruptionIsDetected) {
   Simulation sim;
   auto ledger = Fresh(sim);
