@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "node/audit.h"
@@ -108,7 +110,8 @@ TEST(Export, CorruptionIsDetected) {
 }
 
 TEST(Audit, FindsTamperingAndOpenRefusesIt) {
-  const auto dir = std::filesystem::temp_directory_path() / "v2v_audit_tamper_test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("v2v_audit_tamper_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   Simulation sim;
   {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <filesystem>
 
 #include "store/schema.h"
@@ -35,7 +37,8 @@ void Exercise(KvStore& kv) {
 TEST(KvStore, Memory) { Exercise(*NewMemKvStore()); }
 
 TEST(KvStore, RocksPersists) {
-  const auto dir = std::filesystem::temp_directory_path() / "v2v_kv_store_test";
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("v2v_kv_store_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   {
     auto kv = OpenRocksKvStore(dir.string());
