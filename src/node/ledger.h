@@ -10,7 +10,8 @@
 //
 // Open re-derives nothing it does not check: the stored state must hash to the head's state
 // root, or Open fails with Corruption. (Who may seal which block is the consensus module's
-// rule; here any genesis authority may.) Not thread-safe: one owner.
+// rule; here any genesis authority may.) Not thread-safe: one owner; the one exception is
+// PrecheckBlock, which reads only immutable members and may run on another thread meanwhile.
 #pragma once
 
 #include <functional>
