@@ -48,6 +48,14 @@ TEST(Ledger, SimulatedChainAppliesAuditsAndReplays) {
   EXPECT_EQ(chain::StateRoot(*at5), ledger->BlockAt(5)->header.state_root);
 }
 
+// Pins the built-in genesis (keys from fixed seeds, certificates, encoding, state root): a change
+// here means every existing simulated chain is a different chain.
+TEST(Ledger, GoldenGenesisHash) {
+  Simulation sim;
+  EXPECT_EQ(Fresh(sim)->head_hash().Hex(),
+            "e3793a8f464feda065545263a25fadef2b94f4eb6256fef54e20ef5b77512c2e");
+}
+
 TEST(Ledger, RejectsBadBlocksAndKeepsState) {
   Simulation sim;
   auto ledger = Fresh(sim);
