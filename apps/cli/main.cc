@@ -6,6 +6,7 @@
 #include "clique_replay_command.h"
 #include "experiment_command.h"
 #include "simulate_command.h"
+#include "chain_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"v2vtrade: vehicle-to-vehicle electricity trading (Bayesian pricing, PoA ledger)"};
@@ -16,6 +17,8 @@ int main(int argc, char** argv) {
   v2v::cli::AddCliqueReplayCommand(app, &exit_code);
   v2v::cli::AddSimulateCommand(app, &exit_code);
   v2v::cli::AddExperimentCommand(app, &exit_code);
+  v2v::cli::AddChainCommand(app, &exit_code);
+  v2v::cli::AddAuditCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

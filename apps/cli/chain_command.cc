@@ -1,0 +1,260 @@
+#include "chain_command.h"
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+
+#include "node/audit.h"
+#include "node/export.h"
+#include "node/ledger.h"
+#include "node/simulation.h"
+
+namespace v2v::cli {
+namespace {
+
+struct Options {
+  std::string data, genesis, file;
+  int rounds = 10;
+  uint64_t seed = 1;
+  int64_t at = -1;
+  bool json = false;
+};
+
+int Fail(const std::string& what, const Status& s, int code = 1) {
+  std::cerr << "v2v " << what << ": " << s.ToString() << "\n";
+  return code;
+}
+
+Result<std::unique_ptr<node::Ledger>> OpenLedger(const std::string& dir) {
+  if (!std::filesystem::exists(dir)) return Status::NotFound("no data directory " + dir);
+  V2V_ASSIGN_OR_RETURN(auto kv, store::OpenRocksKvStore(dir));
+  return node::Ledger::Open(std::move(kv));
+}
+
+Result<Bytes> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string s = ss.str();
+  return Bytes(s.begin(), s.end());
+}
+
+Result<crypto::PublicKey> KeyFromHex(const std::string& hex) {
+  auto b = FromHex(hex);
+  if (!b || b->size() != 32) return Status::InvalidArgument("bad public key hex: " + hex);
+  crypto::PublicKey k;
+  std::copy(b->begin(), b->end(), k.bytes.begin());
+  return k;
+}
+
+// Genesis JSON: {"timestamp", "ca_public_key", "authorities": [hex], "settle_window_s",
+// "max_round_age_s", "accounts": [{"role": "vehicle"|"rsu", "certificate": hex, "energy_wh",
+// "balance"}]}.
+Result<contract::Genesis> ParseGenesisJson(const Bytes& bytes) {
+  const auto j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument("genesis is not JSON");
+  try {
+    contract::Genesis g;
+    g.timestamp_s = j.at("timestamp").get<int64_t>();
+    V2V_ASSIGN_OR_RETURN(g.ca_key, KeyFromHex(j.at("ca_public_key").get<std::string>()));
+    for (const auto& a : j.at("authorities")) {
+      V2V_ASSIGN_OR_RETURN(auto k, KeyFromHex(a.get<std::string>()));
+      g.authorities.push_back(k);
+    }
+    g.params.settle_window_s = j.value("settle_window_s", int64_t{3600});
+    g.params.max_round_age_s = j.value("max_round_age_s", int64_t{600});
+    for (const auto& a : j.at("accounts")) {
+      contract::GenesisAccount acc;
+      acc.role = a.at("role").get<std::string>() == "rsu" ? chain::Role::kRsu : chain::Role::kVehicle;
+      auto cert = FromHex(a.at("certificate").get<std::string>());
+      if (!cert) return Status::InvalidArgument("bad certificate hex");
+      acc.certificate = *cert;
+      acc.energy_wh = a.at("energy_wh").get<int64_t>();
+      acc.balance = a.at("balance").get<int64_t>();
+      g.accounts.push_back(std::move(acc));
+    }
+    return g;
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("genesis: ") + e.what());
+  }
+}
+
+nlohmann::json GenesisToJson(const contract::Genesis& g) {
+  nlohmann::json authorities = nlohmann::json::array();
+  for (const auto& k : g.authorities) authorities.push_back(k.Hex());
+  nlohmann::json accounts = nlohmann::json::array();
+  for (const auto& a : g.accounts) {
+    accounts.push_back({{"role", a.role == chain::Role::kRsu ? "rsu" : "vehicle"},
+                        {"certificate", ToHex(a.certificate)},
+                        {"energy_wh", a.energy_wh},
+                        {"balance", a.balance}});
+  }
+  return {{"timestamp", g.timestamp_s},
+          {"ca_public_key", g.ca_key.Hex()},
+          {"authorities", authorities},
+          {"settle_window_s", g.params.settle_window_s},
+          {"max_round_age_s", g.params.max_round_age_s},
+          {"accounts", accounts}};
+}
+
+int RunGenesis(const Options& o) {
+  std::ofstream out(o.file, std::ios::trunc);
+  out << GenesisToJson(node::Simulation().genesis()).dump(2) << "\n";
+  out.close();
+  if (!out) return Fail("chain genesis", Status::IoError("cannot write " + o.file));
+  return 0;
+}
+
+int RunInit(const Options& o) {
+  contract::Genesis g = node::Simulation().genesis();
+  if (!o.genesis.empty()) {
+    auto bytes = ReadFile(o.genesis);
+    if (!bytes.ok()) return Fail("chain init", bytes.status(), 2);
+    auto parsed = ParseGenesisJson(*bytes);
+    if (!parsed.ok()) return Fail("chain init", parsed.status(), 2);
+    g = std::move(parsed).value();
+  }
+  auto kv = store::OpenRocksKvStore(o.data);
+  if (!kv.ok()) return Fail("chain init", kv.status());
+  auto ledger = node::Ledger::Init(std::move(kv).value(), g);
+  if (!ledger.ok()) return Fail("chain init", ledger.status(), 2);
+  std::cout << nlohmann::json{{"height", (*ledger)->head().height},
+                              {"hash", (*ledger)->head_hash().Hex()}}.dump() << "\n";
+  return 0;
+}
+
+int RunSimulate(const Options& o) {
+  const node::Simulation sim;
+  auto kv = store::OpenRocksKvStore(o.data);
+  if (!kv.ok()) return Fail("chain simulate", kv.status());
+  auto ledger = node::Ledger::Init(std::move(kv).value(), sim.genesis());
+  if (!ledger.ok()) return Fail("chain simulate", ledger.status(), 2);
+  std::mt19937_64 rng(o.seed ^ ((*ledger)->head().height * 0x9e3779b97f4a7c15ull));
+  uint64_t txs = 0;
+  for (int i = 0; i < o.rounds; ++i) {
+    auto block = sim.NextBlock(**ledger, rng);
+    if (!block.ok()) return Fail("chain simulate", block.status());
+    if (Status s = (*ledger)->Append(*block); !s.ok()) return Fail("chain simulate", s);
+    txs += block->txs.size();
+  }
+  std::cout << nlohmann::json{{"height", (*ledger)->head().height},
+                              {"hash", (*ledger)->head_hash().Hex()},
+                              {"transactions", txs},
+                              {"open_escrows", (*ledger)->state().escrows.size()}}.dump()
+            << "\n";
+  return 0;
+}
+
+int RunHead(const Options& o) {
+  auto ledger = OpenLedger(o.data);
+  if (!ledger.ok()) return Fail("chain head", ledger.status());
+  std::cout << nlohmann::json{{"height", (*ledger)->head().height},
+                              {"hash", (*ledger)->head_hash().Hex()}}.dump() << "\n";
+  return 0;
+}
+
+int RunAccounts(const Options& o) {
+  auto ledger = OpenLedger(o.data);
+  if (!ledger.ok()) return Fail("chain accounts", ledger.status());
+  chain::State state = (*ledger)->state();
+  if (o.at >= 0) {
+    auto at = (*ledger)->StateAt(static_cast<uint64_t>(o.at));
+    if (!at.ok()) return Fail("chain accounts", at.status(), 2);
+    state = std::move(at).value();
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& [id, a] : state.accounts) {
+    out.push_back({{"id", id}, {"energy_wh", a.energy_wh}, {"balance", a.balance}});
+  }
+  if (o.json) {
+    std::cout << out.dump() << "\n";
+  } else {
+    for (const auto& a : out) {
+      std::cout << a["id"].get<std::string>() << "\t" << a["energy_wh"] << " Wh\t" << a["balance"]
+                << "\n";
+    }
+  }
+  return 0;
+}
+
+int RunExport(const Options& o) {
+  auto ledger = OpenLedger(o.data);
+  if (!ledger.ok()) return Fail("chain export", ledger.status());
+  auto bytes = node::ExportChain(**ledger);
+  if (!bytes.ok()) return Fail("chain export", bytes.status());
+  std::ofstream out(o.file, std::ios::binary | std::ios::trunc);
+  out.write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
+  out.close();
+  if (!out) return Fail("chain export", Status::IoError("cannot write " + o.file));
+  return 0;
+}
+
+int RunImport(const Options& o) {
+  auto bytes = ReadFile(o.file);
+  if (!bytes.ok()) return Fail("chain import", bytes.status(), 2);
+  auto kv = store::OpenRocksKvStore(o.data);
+  if (!kv.ok()) return Fail("chain import", kv.status());
+  auto ledger = node::ImportChain(std::move(kv).value(), *bytes);
+  if (!ledger.ok()) return Fail("chain import", ledger.status(), 2);
+  std::cout << nlohmann::json{{"height", (*ledger)->head().height},
+                              {"hash", (*ledger)->head_hash().Hex()}}.dump() << "\n";
+  return 0;
+}
+
+int RunAudit(const Options& o) {
+  if (!std::filesystem::exists(o.data)) return Fail("audit", Status::NotFound(o.data));
+  auto kv = store::OpenRocksKvStore(o.data);
+  if (!kv.ok()) return Fail("audit", kv.status());
+  auto report = node::Audit(**kv, node::SimpleVerifierFactory());
+  if (!report.ok()) return Fail("audit", report.status());
+  std::cout << report->ToText();
+  return report->ok() ? 0 : 1;
+}
+
+CLI::App* Sub(CLI::App* parent, const char* name, const char* help, std::shared_ptr<Options> o) {
+  CLI::App* c = parent->add_subcommand(name, help);
+  c->add_option("--data", o->data, "Data directory (RocksDB)")->required();
+  return c;
+}
+
+}  // namespace
+
+void AddChainCommand(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<Options>();
+  CLI::App* chain = app.add_subcommand("chain", "The ledger: init, simulate, inspect, export, import");
+  chain->require_subcommand(1);
+  auto* gen = chain->add_subcommand("genesis", "Write the built-in market's genesis as JSON");
+  gen->add_option("--out", o->file, "Output file")->required();
+  gen->callback([o, exit_code] { *exit_code = RunGenesis(*o); });
+  auto* init = Sub(chain, "init", "Create a ledger from a genesis (default: the built-in one)", o);
+  init->add_option("--genesis", o->genesis, "Genesis JSON file");
+  init->callback([o, exit_code] { *exit_code = RunInit(*o); });
+  auto* sim = Sub(chain, "simulate", "Run trading rounds of the built-in market and persist them", o);
+  sim->add_option("--rounds", o->rounds, "Blocks (one trading round each)")->check(CLI::Range(0, 1000000));
+  sim->add_option("--seed", o->seed, "Random seed");
+  sim->callback([o, exit_code] { *exit_code = RunSimulate(*o); });
+  Sub(chain, "head", "Print the head as JSON", o)->callback([o, exit_code] { *exit_code = RunHead(*o); });
+  auto* acc = Sub(chain, "accounts", "List accounts (id, energy_wh, balance)", o);
+  acc->add_option("--at", o->at, "State after this height (replayed)");
+  acc->add_flag("--json", o->json, "JSON array");
+  acc->callback([o, exit_code] { *exit_code = RunAccounts(*o); });
+  auto* exp = Sub(chain, "export", "Write the chain in the canonical encoding", o);
+  exp->add_option("--out", o->file, "Output file")->required();
+  exp->callback([o, exit_code] { *exit_code = RunExport(*o); });
+  auto* imp = Sub(chain, "import", "Re-validate and store an exported chain (empty --data)", o);
+  imp->add_option("--in", o->file, "Export file")->required();
+  imp->callback([o, exit_code] { *exit_code = RunImport(*o); });
+}
+
+void AddAuditCommand(CLI::App& app, int* exit_code) {
+  auto o = std::make_shared<Options>();
+  auto* audit = Sub(&app, "audit", "Replay the chain from genesis and check everything", o);
+  audit->callback([o, exit_code] { *exit_code = RunAudit(*o); });
+}
+
+}  // namespace v2v::cli

@@ -1,0 +1,91 @@
+#include "chain/block.h"
+
+#include "chain/merkle.h"
+#include "codec/codec.h"
+#include "crypto/hash.h"
+
+namespace v2v::chain {
+namespace {
+
+void PutUnsealed(codec::Writer& w, const BlockHeader& h) {
+  w.U64(h.height);
+  w.Hash(h.parent);
+  w.I64(h.timestamp_s);
+  w.Hash(h.tx_root);
+  w.Hash(h.state_root);
+  w.Raw(h.sealer.bytes);
+}
+
+}  // namespace
+
+Bytes SealBytes(const BlockHeader& h) {
+  codec::Writer w("v2v.header");
+  PutUnsealed(w, h);
+  return w.Take();
+}
+
+Bytes EncodeHeader(const BlockHeader& h) {
+  codec::Writer w("v2v.header");
+  PutUnsealed(w, h);
+  w.Raw(h.seal.bytes);
+  return w.Take();
+}
+
+Result<BlockHeader> DecodeHeader(ByteSpan bytes) {
+  codec::Reader r(bytes);
+  r.ExpectTag("v2v.header");
+  BlockHeader h;
+  h.height = r.U64();
+  h.parent = r.Hash();
+  h.timestamp_s = r.I64();
+  h.tx_root = r.Hash();
+  h.state_root = r.Hash();
+  h.sealer.bytes = r.Fixed<32>();
+  h.seal.bytes = r.Fixed<64>();
+  V2V_RETURN_IF_ERROR(r.Finish());
+  return h;
+}
+
+Hash32 BlockHash(const BlockHeader& h) { return crypto::Sha256(EncodeHeader(h)); }
+
+Hash32 TxRoot(const std::vector<Tx>& txs) {
+  std::vector<Hash32> leaves;
+  leaves.reserve(txs.size());
+  for (const Tx& tx : txs) leaves.push_back(MerkleLeaf(EncodeTx(tx)));
+  return MerkleRoot(std::move(leaves));
+}
+
+Bytes EncodeBlock(const Block& b) {
+  codec::Writer w("v2v.block");
+  w.Blob(EncodeHeader(b.header));
+  w.U32(static_cast<uint32_t>(b.txs.size()));
+  for (const Tx& tx : b.txs) w.Blob(EncodeTx(tx));
+  return w.Take();
+}
+
+Result<Block> DecodeBlock(ByteSpan bytes) {
+  codec::Reader r(bytes);
+  r.ExpectTag("v2v.block");
+  Bytes header = r.Blob(1024);
+  Block b;
+  b.txs.resize(r.Count(kMaxTxsPerBlock, 4 + 100));
+  for (Tx& tx : b.txs) {
+    if (!r.ok()) break;
+    Bytes tx_bytes = r.Blob();
+    auto decoded = DecodeTx(tx_bytes);
+    if (!decoded.ok()) return decoded.status();
+    tx = std::move(decoded).value();
+  }
+  V2V_RETURN_IF_ERROR(r.Finish());
+  V2V_ASSIGN_OR_RETURN(b.header, DecodeHeader(header));
+  return b;
+}
+
+void SealHeader(BlockHeader& h, const crypto::PrivateKey& key) {
+  h.sealer = key.public_key();
+  h.seal = key.Sign(SealBytes(h));
+}
+
+bool SealValid(const BlockHeader& h) { return crypto::Verify(h.sealer, SealBytes(h), h.seal); }
+
+}  // namespace v2v::chain

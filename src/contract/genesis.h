@@ -1,0 +1,46 @@
+// Genesis: the chain's fixed starting point. It names the CA, the authorities allowed to seal,
+// the contract parameters and the initial accounts with their energy and money (the totals that
+// are conserved forever). Canonical encoding with domain tag "v2v.genesis"; the genesis block's
+// parent field is SHA-256 of that encoding, so two chains with different genesis files can never
+// share a block.
+#pragma once
+
+#include <vector>
+
+#include "chain/block.h"
+#include "chain/state.h"
+#include "contract/identity.h"
+
+namespace v2v::contract {
+
+struct ContractParams {
+  int64_t settle_window_s = 3600;  // escrow deadline after the round's block
+  int64_t max_round_age_s = 600;   // a round must be recorded within this after T_stamp+T_limit
+  crypto::PublicKey ca_key;        // signs Revoke transactions; set from Genesis::ca_key
+  bool operator==(const ContractParams&) const = default;
+};
+
+struct GenesisAccount {
+  chain::Role role = chain::Role::kVehicle;
+  Bytes certificate;
+  int64_t energy_wh = 0;
+  int64_t balance = 0;
+};
+
+struct Genesis {
+  int64_t timestamp_s = 0;
+  crypto::PublicKey ca_key;
+  std::vector<crypto::PublicKey> authorities;  // keys allowed to seal blocks
+  ContractParams params;
+  std::vector<GenesisAccount> accounts;
+};
+
+Bytes EncodeGenesis(const Genesis& g);
+Result<Genesis> DecodeGenesis(ByteSpan bytes);
+
+// The state the genesis defines; InvalidArgument if a certificate is invalid at genesis time,
+// an id repeats, an amount is negative or a total overflows.
+Result<chain::State> GenesisState(const Genesis& g, const IdentityVerifier& verifier);
+chain::BlockHeader GenesisHeader(const Genesis& g, const chain::State& state);
+
+}  // namespace v2v::contract

@@ -1,0 +1,42 @@
+// Who signed: the contract's port to certificate checking.
+//
+// The contract never parses certificates itself: it asks an IdentityVerifier whether a
+// certificate is valid at the block's time for the expected role, and which identity and key it
+// binds. The production verifier (X.509 chained to the CA, with its CRL) is plugged in by the
+// node wiring; SimpleIdentityVerifier (simple_identity.h) is a small stand-in with the same
+// rules, used by tests and by `v2v chain simulate` until then.
+//
+// REQUIRES of implementations: deterministic (same bytes, role and time give the same answer on
+// every node; no wall clock, no network) and thread-safe for concurrent Verify calls.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "base/bytes.h"
+#include "chain/reject.h"
+#include "chain/tx.h"
+#include "crypto/ed25519.h"
+
+namespace v2v::contract {
+
+struct Identity {
+  std::string id;
+  chain::Role role = chain::Role::kVehicle;
+  crypto::PublicKey key;
+  Hash32 cert_hash;  // SHA-256 of the certificate bytes
+};
+
+// Identity, or a rejection whose code is one of kBadCertificate, kCertExpired,
+// kCertNotYetValid, kCertRevoked, kWrongRole.
+using IdentityResult = std::variant<Identity, chain::Rejection>;
+
+class IdentityVerifier {
+ public:
+  virtual ~IdentityVerifier() = default;
+  virtual IdentityResult Verify(ByteSpan certificate, chain::Role expected,
+                                int64_t at_unix_s) const = 0;
+};
+
+}  // namespace v2v::contract

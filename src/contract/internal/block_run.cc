@@ -1,0 +1,229 @@
+#include "contract/internal/block_run.h"
+
+#include <algorithm>
+
+#include "chain/tx_check.h"
+#include "contract/allocation_check.h"
+#include "contract/trading_contract.h"
+#include "crypto/hash.h"
+
+namespace v2v::contract::internal {
+
+using chain::Reject;
+using chain::Rejected;
+
+namespace {
+
+bool AddTo(int64_t& target, int64_t delta) {
+  return !__builtin_add_overflow(target, delta, &target);
+}
+
+std::optional<chain::Rejection> CheckBuyerBounds(const chain::TradingRound& r,
+                                                 const chain::BuyerBid& b) {
+  if (b.v_min < r.v_min) return Rejected(Reject::kInvalidBid, "buyer v_min below v^min");
+  if (b.v < b.v_min || b.v > b.v_max) return Rejected(Reject::kInvalidBid, "v outside [v_min, v_max]");
+  return std::nullopt;
+}
+
+std::optional<chain::Rejection> CheckSellerBounds(const chain::TradingRound& r,
+                                                  const chain::SellerBid& s) {
+  if (s.c_max > r.c_max) return Rejected(Reject::kInvalidBid, "seller c_max above c^max");
+  if (s.c < s.c_min || s.c > s.c_max) return Rejected(Reject::kInvalidBid, "c outside [c_min, c_max]");
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx) {
+  return std::visit(
+      [&](const auto& body) -> Check {
+        using T = std::decay_t<decltype(body)>;
+        if constexpr (std::is_same_v<T, chain::Register>) {
+          return ApplyRegister(tx, body);
+        } else if constexpr (std::is_same_v<T, chain::TradingRound>) {
+          return ApplyRound(tx, body);
+        } else if constexpr (std::is_same_v<T, chain::MeterReport>) {
+          return ApplyMeter(tx, body);
+        } else if constexpr (std::is_same_v<T, chain::Refund>) {
+          return ApplyRefund(tx, body);
+        } else if constexpr (std::is_same_v<T, chain::Revoke>) {
+          return ApplyRevoke(tx, body);
+        } else {
+          return Rejected(Reject::kMalformed, "a bid travels inside its RSU's trading round");
+        }
+      },
+      tx.body);
+}
+
+BlockRun::Check BlockRun::CertificateValid(const chain::Account& a, chain::Role role) {
+  if (s_.revoked.contains(a.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
+  auto key = std::make_pair(a.cert_hash, role);
+  auto it = cert_cache_.find(key);
+  if (it == cert_cache_.end()) {
+    IdentityResult r = verifier_.Verify(a.certificate, role, now_);
+    Check c;
+    if (auto* rej = std::get_if<chain::Rejection>(&r)) c = *rej;
+    it = cert_cache_.emplace(key, c).first;
+  }
+  return it->second;
+}
+
+BlockRun::Check BlockRun::Authenticate(const chain::Tx& tx, chain::Role role,
+                                       chain::Account** out) {
+  auto it = s_.accounts.find(tx.sender);
+  if (it == s_.accounts.end()) return Rejected(Reject::kUnknownAccount, tx.sender);
+  chain::Account& a = it->second;
+  if (a.role != role) return Rejected(Reject::kWrongRole, tx.sender);
+  if (auto r = CertificateValid(a, role)) return r;
+  if (a.key != tx.sender_key) return Rejected(Reject::kKeyMismatch, tx.sender);
+  if (tx.nonce != a.nonce + 1) {
+    return Rejected(Reject::kBadNonce, tx.sender + ": nonce " + std::to_string(tx.nonce) +
+                                           ", expected " + std::to_string(a.nonce + 1));
+  }
+  a.nonce = tx.nonce;
+  *out = &a;
+  return std::nullopt;
+}
+
+BlockRun::Check BlockRun::ApplyRegister(const chain::Tx& tx, const chain::Register& body) {
+  if (s_.accounts.contains(tx.sender)) return Rejected(Reject::kAlreadyRegistered, tx.sender);
+  IdentityResult r = verifier_.Verify(body.certificate, body.role, now_);
+  if (auto* rej = std::get_if<chain::Rejection>(&r)) return *rej;
+  const Identity& id = std::get<Identity>(r);
+  if (s_.revoked.contains(id.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
+  if (id.id != tx.sender) return Rejected(Reject::kBadCertificate, "certificate is for " + id.id);
+  if (id.key != tx.sender_key) return Rejected(Reject::kKeyMismatch, tx.sender);
+  if (tx.nonce != 1) return Rejected(Reject::kBadNonce, "registration carries nonce 1");
+  chain::Account a;
+  a.role = body.role;
+  a.certificate = body.certificate;
+  a.cert_hash = id.cert_hash;
+  a.key = id.key;
+  a.nonce = 1;
+  s_.accounts.emplace(tx.sender, std::move(a));
+  return std::nullopt;
+}
+
+BlockRun::Check BlockRun::CheckBidders(const chain::Tx& tx, const chain::TradingRound& body) {
+  const int64_t open = body.t_stamp_s, close = body.t_stamp_s + body.t_limit_s;
+  auto window = [&](const std::string& rsu, uint64_t round, int64_t ts) -> Check {
+    if (rsu != tx.sender || round != body.round) {
+      return Rejected(Reject::kMalformed, "bid addressed to another RSU or round");
+    }
+    if (ts < open || ts > close) return Rejected(Reject::kBidOutsideWindow, std::to_string(ts));
+    return std::nullopt;
+  };
+  chain::Account* a = nullptr;
+  for (const chain::Tx& bid : body.buyers) {
+    const auto& b = std::get<chain::BuyerBid>(bid.body);
+    if (auto r = window(b.rsu, b.round, b.timestamp_s)) return r;
+    if (auto r = CheckBuyerBounds(body, b)) return r;
+    if (auto r = Authenticate(bid, chain::Role::kVehicle, &a)) return r;
+  }
+  for (const chain::Tx& bid : body.sellers) {
+    const auto same = [&bid](const chain::Tx& b) { return b.sender == bid.sender; };
+    if (std::any_of(body.buyers.begin(), body.buyers.end(), same)) {
+      return Rejected(Reject::kDuplicate, bid.sender + " both buys and sells in one round");
+    }
+    const auto& s = std::get<chain::SellerBid>(bid.body);
+    if (auto r = window(s.rsu, s.round, s.timestamp_s)) return r;
+    if (auto r = CheckSellerBounds(body, s)) return r;
+    if (auto r = Authenticate(bid, chain::Role::kVehicle, &a)) return r;
+    if (s.s_t_wh > a->energy_wh) {
+      return Rejected(Reject::kInsufficientEnergy, bid.sender + " claims more than it holds");
+    }
+  }
+  return std::nullopt;
+}
+
+BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRound& body) {
+  chain::Account* rsu = nullptr;
+  if (auto r = Authenticate(tx, chain::Role::kRsu, &rsu)) return r;
+  const int64_t close = body.t_stamp_s + body.t_limit_s;
+  if (now_ < close) return Rejected(Reject::kWindowNotClosed, "block before T_stamp + T_limit");
+  if (now_ - close > params_.max_round_age_s) {
+    return Rejected(Reject::kWindowNotClosed, "round recorded too late");
+  }
+  if (auto r = CheckBidders(tx, body)) return r;
+  std::vector<chain::BuyerBid> buyers;
+  std::vector<chain::SellerBid> sellers;
+  for (const auto& b : body.buyers) buyers.push_back(std::get<chain::BuyerBid>(b.body));
+  for (const auto& s : body.sellers) sellers.push_back(std::get<chain::SellerBid>(s.body));
+  if (auto r = CheckAllocation(body, buyers, sellers)) return r;
+  return Escrow(tx, body);
+}
+
+BlockRun::Check BlockRun::Escrow(const chain::Tx& tx, const chain::TradingRound& body) {
+  const Hash32 round_hash = chain::TxHash(tx);
+  for (size_t k = 0; k < body.trades.size(); ++k) {
+    const chain::Trade& t = body.trades[k];
+    const std::string& buyer_id = body.buyers[t.buyer].sender;
+    const std::string& seller_id = body.sellers[t.seller].sender;
+    const auto& sb = std::get<chain::SellerBid>(body.sellers[t.seller].body);
+    chain::Account& buyer = s_.accounts.at(buyer_id);
+    chain::Account& seller = s_.accounts.at(seller_id);
+    chain::Escrow e{buyer_id, seller_id, t.volume_wh, chain::LossWh(t.volume_wh, sb.rho_ppm),
+                    t.price, chain::Payment(t.price, t.volume_wh), sb.rho_ppm,
+                    now_ + params_.settle_window_s};
+    if (buyer.balance < e.amount) return Rejected(Reject::kOverspend, buyer_id);
+    if (seller.energy_wh < e.energy_wh + e.loss_wh) {
+      return Rejected(Reject::kInsufficientEnergy, seller_id);
+    }
+    buyer.balance -= e.amount;
+    seller.energy_wh -= e.energy_wh + e.loss_wh;
+    s_.escrows.emplace(EscrowId(round_hash, static_cast<uint32_t>(k)), std::move(e));
+  }
+  return std::nullopt;
+}
+
+BlockRun::Check BlockRun::ApplyMeter(const chain::Tx& tx, const chain::MeterReport& body) {
+  auto it = s_.escrows.find(body.escrow);
+  if (it == s_.escrows.end()) return Rejected(Reject::kUnknownEscrow, body.escrow.Hex());
+  const chain::Escrow e = it->second;
+  if (tx.sender != e.seller) return Rejected(Reject::kNotParty, "the seller sends the reading");
+  chain::Account* seller = nullptr;
+  if (auto r = Authenticate(tx, chain::Role::kVehicle, &seller)) return r;
+  if (now_ > e.deadline_s) return Rejected(Reject::kDeadlinePassed, body.escrow.Hex());
+  if (body.delivered_wh > e.energy_wh) return Rejected(Reject::kOverDelivery, body.escrow.Hex());
+  chain::Account& buyer = s_.accounts.at(e.buyer);
+  if (auto r = CertificateValid(buyer, chain::Role::kVehicle)) return r;
+  // The co-signature itself was verified with the context-free checks (tx_check).
+  if (body.buyer_key != buyer.key) return Rejected(Reject::kKeyMismatch, "meter co-signer");
+  const int64_t pay = chain::Payment(e.price, body.delivered_wh);
+  const int64_t loss = chain::LossWh(body.delivered_wh, e.rho_ppm);
+  // pay <= amount and delivered + loss <= energy + loss_wh: both roundings are monotone.
+  if (!AddTo(seller->balance, pay) || !AddTo(buyer.balance, e.amount - pay) ||
+      !AddTo(buyer.energy_wh, body.delivered_wh) ||
+      !AddTo(seller->energy_wh, e.energy_wh + e.loss_wh - body.delivered_wh - loss)) {
+    return Rejected(Reject::kOverflow, "settlement");
+  }
+  s_.supply.lost_wh += loss;
+  s_.escrows.erase(it);
+  return std::nullopt;
+}
+
+BlockRun::Check BlockRun::ApplyRefund(const chain::Tx& tx, const chain::Refund& body) {
+  auto it = s_.escrows.find(body.escrow);
+  if (it == s_.escrows.end()) return Rejected(Reject::kUnknownEscrow, body.escrow.Hex());
+  const chain::Escrow e = it->second;
+  if (tx.sender != e.seller && tx.sender != e.buyer) return Rejected(Reject::kNotParty, tx.sender);
+  chain::Account* sender = nullptr;
+  if (auto r = Authenticate(tx, chain::Role::kVehicle, &sender)) return r;
+  if (now_ <= e.deadline_s) return Rejected(Reject::kDeadlineNotReached, body.escrow.Hex());
+  if (!AddTo(s_.accounts.at(e.buyer).balance, e.amount) ||
+      !AddTo(s_.accounts.at(e.seller).energy_wh, e.energy_wh + e.loss_wh)) {
+    return Rejected(Reject::kOverflow, "refund");
+  }
+  s_.escrows.erase(it);
+  return std::nullopt;
+}
+
+BlockRun::Check BlockRun::ApplyRevoke(const chain::Tx& tx, const chain::Revoke& body) {
+  if (tx.sender_key != params_.ca_key) return Rejected(Reject::kKeyMismatch, "only the CA revokes");
+  if (!s_.revoked.insert(body.certificate).second) {
+    return Rejected(Reject::kDuplicate, "certificate already revoked");
+  }
+  return std::nullopt;
+}
+
+}  // namespace v2v::contract::internal

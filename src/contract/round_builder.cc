@@ -1,0 +1,128 @@
+#include "contract/round_builder.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "contract/allocation_check.h"
+#include "market/admission.h"
+#include "market/bayesian_pricing.h"
+#include "market/welfare_optimizer.h"
+
+namespace v2v::contract {
+namespace {
+
+struct Edges {
+  std::vector<std::vector<std::pair<int, double>>> of_buyer;  // (seller, cap kWh)
+  std::vector<int> seller_count;
+};
+
+void KeepValid(const RoundParams& p, std::vector<chain::Tx>& buyers,
+               std::vector<chain::Tx>& sellers, std::vector<std::string>& dropped) {
+  auto by_sender = [](const chain::Tx& a, const chain::Tx& b) { return a.sender < b.sender; };
+  std::erase_if(buyers, [&](const chain::Tx& t) {
+    const auto& b = std::get<chain::BuyerBid>(t.body);
+    const bool bad = b.v_min < p.v_min || b.v < b.v_min || b.v > b.v_max;
+    if (bad) dropped.push_back(t.sender);
+    return bad;
+  });
+  std::erase_if(sellers, [&](const chain::Tx& t) {
+    const auto& s = std::get<chain::SellerBid>(t.body);
+    const bool bad = s.c_max > p.c_max || s.c < s.c_min || s.c > s.c_max;
+    if (bad) dropped.push_back(t.sender);
+    return bad;
+  });
+  std::sort(buyers.begin(), buyers.end(), by_sender);
+  std::sort(sellers.begin(), sellers.end(), by_sender);
+}
+
+Edges FindEdges(const RoundParams& p, const std::vector<chain::BuyerBid>& b,
+                const std::vector<chain::SellerBid>& s) {
+  Edges e;
+  e.of_buyer.resize(b.size());
+  e.seller_count.assign(s.size(), 0);
+  for (size_t i = 0; i < b.size(); ++i) {
+    for (size_t j = 0; j < s.size(); ++j) {
+      const auto price = market::PriceExact(b[i].v, b[i].v_max, s[j].c, s[j].c_min);
+      if (!price.trade || !InRange(b[i], s[j], p.radius_m)) continue;
+      const double cap = CapKwh(price.t, s[j].rho_ppm, p.l1_micro, p.l2_micro);
+      if (cap <= 0 || s[j].s_t_wh <= s[j].s_r_wh) continue;
+      e.of_buyer[i].emplace_back(static_cast<int>(j), cap);
+      ++e.seller_count[j];
+    }
+  }
+  return e;
+}
+
+market::VolumeProblem MakeProblem(const RoundParams& p, const std::vector<chain::BuyerBid>& b,
+                                  const std::vector<chain::SellerBid>& s, const Edges& e,
+                                  const std::vector<char>* admitted) {
+  market::VolumeProblem prob;
+  prob.l1 = static_cast<double>(p.l1_micro) * 1e-6;
+  prob.l2 = static_cast<double>(p.l2_micro) * 1e-6;
+  for (size_t j = 0; j < s.size(); ++j) {
+    const int64_t supply_wh = std::max<int64_t>(0, s[j].s_t_wh - s[j].s_r_wh - e.seller_count[j] - 1);
+    prob.AddSeller(static_cast<double>(s[j].rho_ppm) * 1e-6, static_cast<double>(supply_wh) / 1000.0);
+  }
+  for (size_t i = 0; i < b.size(); ++i) {
+    const bool in = admitted == nullptr || (*admitted)[i];
+    const auto k = static_cast<int64_t>(e.of_buyer[i].size());
+    const int64_t b_min = in ? std::min(b[i].b_max_wh, b[i].b_min_wh + (b[i].b_min_wh > 0 ? k : 0)) : 0;
+    prob.AddBuyer(static_cast<double>(b[i].w_milli) / 1000.0, static_cast<double>(b_min) / 1000.0,
+                  static_cast<double>(b[i].b_max_wh) / 1000.0,
+                  in ? e.of_buyer[i] : std::vector<std::pair<int, double>>{});
+  }
+  return prob;
+}
+
+}  // namespace
+
+Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> buyer_bids,
+                              std::vector<chain::Tx> seller_bids) {
+  BuiltRound out;
+  KeepValid(params, buyer_bids, seller_bids, out.dropped);
+  std::vector<chain::BuyerBid> b;
+  std::vector<chain::SellerBid> s;
+  for (const auto& t : buyer_bids) b.push_back(std::get<chain::BuyerBid>(t.body));
+  for (const auto& t : seller_bids) s.push_back(std::get<chain::SellerBid>(t.body));
+  const Edges edges = FindEdges(params, b, s);
+
+  std::vector<int> priority(b.size());
+  std::iota(priority.begin(), priority.end(), 0);
+  std::stable_sort(priority.begin(), priority.end(), [&](int x, int y) { return b[x].v > b[y].v; });
+  V2V_ASSIGN_OR_RETURN(market::Admission adm,
+                       market::AdmitBuyers(MakeProblem(params, b, s, edges, nullptr), priority));
+  const market::VolumeProblem prob = MakeProblem(params, b, s, edges, &adm.admitted);
+  V2V_ASSIGN_OR_RETURN(market::VolumeSolution sol, market::SolveVolumes(prob));
+
+  chain::TradingRound& r = out.round;
+  r.round = params.round;
+  r.t_stamp_s = params.t_stamp_s;
+  r.t_limit_s = params.t_limit_s;
+  r.v_min = params.v_min;
+  r.c_max = params.c_max;
+  r.l1_micro = params.l1_micro;
+  r.l2_micro = params.l2_micro;
+  r.radius_m = params.radius_m;
+  for (int i = 0; i < prob.NumBuyers(); ++i) {
+    for (int k = prob.buyer_start[i]; k < prob.buyer_start[i + 1]; ++k) {
+      const int j = prob.edge_seller[k];
+      const auto vol = static_cast<int64_t>(std::floor(sol.x[k] * 1000.0));
+      if (vol < 1) continue;
+      const auto price = market::PriceExact(b[i].v, b[i].v_max, s[j].c, s[j].c_min);
+      r.trades.push_back({static_cast<uint32_t>(i), static_cast<uint32_t>(j), vol, price.t});
+    }
+  }
+  std::sort(r.trades.begin(), r.trades.end(), [](const chain::Trade& x, const chain::Trade& y) {
+    return std::pair(x.buyer, x.seller) < std::pair(y.buyer, y.seller);
+  });
+  r.certificate.seller_price = sol.certificate.seller_price;
+  r.certificate.buyer_price = sol.certificate.buyer_price;
+  r.certificate.mu_min = sol.certificate.mu_min;
+  r.certificate.mu_max = sol.certificate.mu_max;
+  r.buyers = std::move(buyer_bids);
+  r.sellers = std::move(seller_bids);
+  return out;
+}
+
+}  // namespace v2v::contract

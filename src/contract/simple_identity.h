@@ -1,0 +1,40 @@
+// A minimal certificate format and its verifier: a stand-in for X.509 (see identity.h).
+//
+// Certificate = codec "v2v.cert" { id, role u8, public key 32, not_before i64, not_after i64 }
+// followed by the CA's Ed25519 signature (64 bytes) over those bytes. Valid at time t iff the
+// CA signature verifies, not_before <= t <= not_after, its hash is not in the revocation set and
+// its role is the expected one. Thread-safe. The CA-signature result of each certificate is
+// memoised (it does not depend on time), so a certificate used in every block is verified once.
+#pragma once
+
+#include <mutex>
+#include <set>
+
+#include "contract/identity.h"
+
+namespace v2v::contract {
+
+struct SimpleCertificate {
+  std::string id;
+  chain::Role role = chain::Role::kVehicle;
+  crypto::PublicKey key;
+  int64_t not_before = 0, not_after = 0;
+};
+
+Bytes IssueSimpleCertificate(const crypto::PrivateKey& ca, const SimpleCertificate& cert);
+
+class SimpleIdentityVerifier final : public IdentityVerifier {
+ public:
+  SimpleIdentityVerifier(crypto::PublicKey ca, std::set<Hash32> revoked)
+      : ca_(ca), revoked_(std::move(revoked)) {}
+  IdentityResult Verify(ByteSpan certificate, chain::Role expected,
+                        int64_t at_unix_s) const override;
+
+ private:
+  crypto::PublicKey ca_;
+  std::set<Hash32> revoked_;  // certificate hashes (the CRL)
+  mutable std::mutex mu_;
+  mutable std::set<Hash32> ca_signed_;  // GUARDED_BY(mu_): hashes whose CA signature verified
+};
+
+}  // namespace v2v::contract

@@ -1,0 +1,103 @@
+#include "contract/trading_contract.h"
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "chain/tx_check.h"
+#include "codec/codec.h"
+#include "contract/allocation_check.h"
+#include "contract/internal/block_run.h"
+#include "crypto/hash.h"
+
+namespace v2v::contract {
+
+__extension__ typedef __int128 Int128;  // exact sums of int64 values
+
+using chain::Reject;
+using chain::Rejected;
+
+std::optional<chain::Rejection> TradingContract::CheckTx(const chain::Tx& tx) const {
+  return chain::CheckTxStateless(tx);
+}
+
+std::variant<chain::State, chain::Rejection> TradingContract::ApplyBlock(
+    const chain::State& state, const chain::Block& block, bool checked) const {
+  if (!checked) {
+    if (auto r = CheckTxsParallel(block.txs, 1)) return *r;
+  }
+  internal::BlockRun run(state, block.header.timestamp_s, verifier_, params_);
+  for (size_t i = 0; i < block.txs.size(); ++i) {
+    if (auto r = run.Apply(block.txs[i])) {
+      r->tx_index = static_cast<int>(i);
+      return *r;
+    }
+  }
+#ifndef NDEBUG
+  if (auto r = CheckConservation(run.state())) return *r;
+#endif
+  return std::move(run).TakeState();
+}
+
+Hash32 EscrowId(const Hash32& round_tx, uint32_t index) {
+  codec::Writer w("v2v.escrow-id");
+  w.Hash(round_tx);
+  w.U32(index);
+  return crypto::Sha256(w.bytes());
+}
+
+std::optional<chain::Rejection> CheckConservation(const chain::State& state) {
+  Int128 money = 0, energy = state.supply.lost_wh;
+  for (const auto& [id, a] : state.accounts) {
+    if (a.balance < 0 || a.energy_wh < 0) {
+      return Rejected(Reject::kConservation, "negative balance or energy: " + id);
+    }
+    money += a.balance;
+    energy += a.energy_wh;
+  }
+  for (const auto& [id, e] : state.escrows) {
+    if (e.amount < 0 || e.energy_wh < 0 || e.loss_wh < 0) {
+      return Rejected(Reject::kConservation, "negative escrow");
+    }
+    money += e.amount;
+    energy += e.energy_wh + e.loss_wh;
+  }
+  if (money != state.supply.money) return Rejected(Reject::kConservation, "money not conserved");
+  if (energy != state.supply.energy_wh) {
+    return Rejected(Reject::kConservation, "energy not conserved");
+  }
+  return std::nullopt;
+}
+
+std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads) {
+  // Structure first, in order; then every signature (nested bids included) on the pool.
+  std::vector<chain::SignatureJob> jobs;
+  std::vector<size_t> job_tx;  // job -> index of its top-level transaction
+  for (size_t i = 0; i < txs.size(); ++i) {
+    if (auto r = chain::CheckTxStructure(txs[i])) {
+      r->tx_index = static_cast<int>(i);
+      return r;
+    }
+    chain::AppendSignatureJobs(txs[i], jobs);
+    job_tx.resize(jobs.size(), i);
+  }
+  const size_t n = jobs.size();
+  std::vector<std::optional<chain::Rejection>> out(n);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) out[i] = chain::VerifyJob(jobs[i]);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && static_cast<size_t>(t) * 8 < n; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  for (size_t i = 0; i < n; ++i) {
+    if (out[i]) {
+      out[i]->tx_index = static_cast<int>(job_tx[i]);
+      return out[i];
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace v2v::contract

@@ -1,0 +1,157 @@
+#include "node/simulation.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "contract/round_builder.h"
+#include "contract/simple_identity.h"
+#include "crypto/hash.h"
+
+namespace v2v::node {
+namespace {
+
+crypto::PrivateKey SeededKey(const std::string& name) {
+  const Hash32 seed = crypto::Sha256(AsBytes("v2v-sim/" + name));
+  return std::move(crypto::PrivateKey::FromSeed(seed.bytes)).value();
+}
+
+int64_t Uniform(std::mt19937_64& rng, int64_t lo, int64_t hi) {
+  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
+}
+
+}  // namespace
+
+class Simulation::Nonces {
+ public:
+  explicit Nonces(const chain::State& s) : s_(s) {}
+  uint64_t Next(const std::string& id) { return s_.accounts.at(id).nonce + ++used_[id]; }
+
+ private:
+  const chain::State& s_;
+  std::map<std::string, uint64_t> used_;
+};
+
+Simulation::Simulation(SimOptions options)
+    : options_(options), ca_(SeededKey("ca")), rsu_(SeededKey("rsu-1")) {
+  const int64_t from = options_.t0 - 86400, to = options_.t0 + 10 * 365 * 86400;
+  genesis_.timestamp_s = options_.t0;
+  genesis_.ca_key = ca_.public_key();
+  genesis_.authorities = {rsu_.public_key()};
+  genesis_.params = {300, 600, ca_.public_key()};
+  genesis_.accounts.push_back(
+      {chain::Role::kRsu,
+       contract::IssueSimpleCertificate(ca_, {"rsu-1", chain::Role::kRsu, rsu_.public_key(), from, to}),
+       0, 0});
+  for (int i = 0; i < options_.vehicles; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof(id), "car-%03d", i);
+    car_ids_.emplace_back(id);
+    cars_.push_back(SeededKey(id));
+    genesis_.accounts.push_back(
+        {chain::Role::kVehicle,
+         contract::IssueSimpleCertificate(ca_, {id, chain::Role::kVehicle,
+                                                cars_.back().public_key(), from, to}),
+         40'000 + 5'000 * (i % 8), 10'000'000});
+  }
+}
+
+const crypto::PrivateKey& Simulation::CarKey(const std::string& id) const {
+  const auto it = std::find(car_ids_.begin(), car_ids_.end(), id);
+  return cars_[static_cast<size_t>(it - car_ids_.begin())];
+}
+
+std::vector<chain::Tx> Simulation::Settlements(const chain::State& state, int64_t time,
+                                               Nonces& nonces, std::mt19937_64& rng) const {
+  std::vector<chain::Tx> txs;
+  std::bernoulli_distribution settle(options_.settle_probability);
+  for (const auto& [id, e] : state.escrows) {
+    chain::Tx tx;
+    if (time > e.deadline_s) {
+      tx.sender = e.buyer;
+      tx.body = chain::Refund{id};
+    } else if (settle(rng)) {
+      const int64_t wh = e.energy_wh * Uniform(rng, 80, 100) / 100;
+      tx.sender = e.seller;
+      const crypto::PrivateKey& buyer = CarKey(e.buyer);
+      tx.body = chain::MeterReport{id, wh, buyer.public_key(),
+                                   buyer.Sign(chain::MeterSigningBytes(id, wh))};
+    } else {
+      continue;
+    }
+    tx.nonce = nonces.Next(tx.sender);
+    chain::SignTx(tx, CarKey(tx.sender));
+    txs.push_back(std::move(tx));
+  }
+  return txs;
+}
+
+Result<chain::Tx> Simulation::MakeRound(const chain::State& state, int64_t time, uint64_t round,
+                                        std::mt19937_64& rng) const {
+  Nonces nonces(state);
+  contract::RoundParams p;
+  p.round = round;
+  p.t_stamp_s = time - 65;
+  p.t_limit_s = 60;
+  p.v_min = 100;
+  p.c_max = 300;
+  p.l1_micro = 1'000'000;
+  p.l2_micro = 5'000'000;
+  p.radius_m = 1000;
+  std::vector<std::string> ids = car_ids_;
+  std::shuffle(ids.begin(), ids.end(), rng);
+  const auto n_buyers = static_cast<size_t>(Uniform(rng, 1, static_cast<int64_t>(ids.size()) / 2));
+  std::vector<chain::Tx> buyers, sellers;
+  for (size_t k = 0; k < ids.size(); ++k) {
+    chain::Tx tx;
+    tx.sender = ids[k];
+    const int64_t ts = p.t_stamp_s + Uniform(rng, 0, p.t_limit_s);
+    const int64_t x = Uniform(rng, -400, 400), y = Uniform(rng, -400, 400);
+    if (k < n_buyers) {
+      const int64_t v_min = Uniform(rng, 100, 150), v_max = v_min + Uniform(rng, 100, 200);
+      const int64_t b_min = Uniform(rng, 0, 2000);
+      tx.body = chain::BuyerBid{"rsu-1", round, Uniform(rng, v_min, v_max), v_min, v_max, b_min,
+                                b_min + Uniform(rng, 1000, 10000), Uniform(rng, 1000, 5000), x, y, ts};
+    } else {
+      const int64_t energy = state.accounts.at(ids[k]).energy_wh;
+      if (energy < 2000) continue;
+      const int64_t c_min = Uniform(rng, 50, 100), c_max = c_min + Uniform(rng, 50, 150);
+      const int64_t s_t = energy / 2;
+      tx.body = chain::SellerBid{"rsu-1", round, Uniform(rng, c_min, c_max), c_min, c_max, s_t,
+                                 s_t * Uniform(rng, 10, 50) / 100, Uniform(rng, 10'000, 80'000), x, y, ts};
+    }
+    tx.nonce = nonces.Next(tx.sender);
+    chain::SignTx(tx, CarKey(tx.sender));
+    (k < n_buyers ? buyers : sellers).push_back(std::move(tx));
+  }
+  V2V_ASSIGN_OR_RETURN(contract::BuiltRound built,
+                       contract::BuildRound(p, std::move(buyers), std::move(sellers)));
+  chain::Tx tx;
+  tx.sender = "rsu-1";
+  tx.nonce = state.accounts.at("rsu-1").nonce + 1;
+  tx.body = std::move(built.round);
+  chain::SignTx(tx, rsu_);
+  return tx;
+}
+
+Result<chain::Block> Simulation::NextBlock(const Ledger& ledger, std::mt19937_64& rng) const {
+  const int64_t time = ledger.head().timestamp_s + options_.block_interval_s;
+  const chain::State& state = ledger.state();
+  Nonces nonces(state);
+  std::vector<chain::Tx> txs = Settlements(state, time, nonces, rng);
+  // Apply the settlements first so the round sees their nonces and released energy.
+  chain::State after = state;
+  {
+    chain::Block probe;
+    probe.header.timestamp_s = time;
+    probe.txs = txs;
+    auto next = ledger.contract().ApplyBlock(state, probe, /*checked=*/true);
+    if (auto* r = std::get_if<chain::Rejection>(&next)) return r->ToStatus();
+    after = std::get<chain::State>(std::move(next));
+  }
+  auto round = MakeRound(after, time, ledger.head().height + 1, rng);
+  if (round.ok()) txs.push_back(std::move(round).value());
+  return ledger.Propose(std::move(txs), time, rsu_);
+}
+
+}  // namespace v2v::node

@@ -1,0 +1,51 @@
+// A small built-in market for `v2v chain simulate`, tests and the benchmark: one CA, one RSU
+// (the only sealing authority) and a few vehicles, all with keys derived from fixed seeds, so
+// every run of the same seed produces the same chain.
+//
+// Each block: the sellers' meter reports (co-signed by the buyers) for some open escrows,
+// refunds for escrows past their deadline, then one trading round of random bids built by the
+// RSU (contract/round_builder.h). Randomness comes only from the caller's seeded generator;
+// this is a client of the ledger, not part of consensus.
+#pragma once
+
+#include <random>
+#include <vector>
+
+#include "node/ledger.h"
+
+namespace v2v::node {
+
+struct SimOptions {
+  int vehicles = 12;
+  int64_t t0 = 1'700'000'000;
+  int64_t block_interval_s = 70;
+  double settle_probability = 0.6;  // per open escrow and block
+};
+
+class Simulation {
+ public:
+  explicit Simulation(SimOptions options = {});
+
+  const contract::Genesis& genesis() const { return genesis_; }
+  const crypto::PrivateKey& authority() const { return rsu_; }
+  // A sealed block on top of the ledger's head.
+  Result<chain::Block> NextBlock(const Ledger& ledger, std::mt19937_64& rng) const;
+  // The round transaction alone (signed bids, scheme, RSU signature), with nonces taken from
+  // `state`; used by the benchmark.
+  Result<chain::Tx> MakeRound(const chain::State& state, int64_t time, uint64_t round,
+                              std::mt19937_64& rng) const;
+
+ private:
+  class Nonces;
+  std::vector<chain::Tx> Settlements(const chain::State& state, int64_t time, Nonces& nonces,
+                                     std::mt19937_64& rng) const;
+  const crypto::PrivateKey& CarKey(const std::string& id) const;
+
+  SimOptions options_;
+  crypto::PrivateKey ca_, rsu_;
+  std::vector<std::string> car_ids_;
+  std::vector<crypto::PrivateKey> cars_;
+  contract::Genesis genesis_;
+};
+
+}  // namespace v2v::node

@@ -1,0 +1,105 @@
+// End-to-end tests of `v2v chain ...` and `v2v audit` as a user runs them.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliRun {
+  int exit_code;
+  std::string out, err;
+};
+
+class ChainCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("v2v_chain_cli_" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CliRun V2v(const std::string& args) {
+    const fs::path out = dir_ / "out.txt", err = dir_ / "err.txt";
+    const std::string cmd = std::string(V2V_CLI) + " " + args + " >" + out.string() + " 2>" +
+                            err.string();
+    const int status = std::system(cmd.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+  }
+  static std::string Slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+  std::string D(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+TEST_F(ChainCli, SimulateHeadAccountsAuditExportImport) {
+  ASSERT_EQ(V2v("chain init --data " + D("a")).exit_code, 0);
+  CliRun sim = V2v("chain simulate --data " + D("a") + " --rounds 6 --seed 4");
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  CliRun head = V2v("chain head --data " + D("a"));
+  ASSERT_EQ(head.exit_code, 0);
+  const auto h = nlohmann::json::parse(head.out);
+  EXPECT_EQ(h["height"], 6);
+  EXPECT_EQ(h["hash"].get<std::string>().size(), 64u);
+
+  CliRun acc = V2v("chain accounts --data " + D("a") + " --json");
+  ASSERT_EQ(acc.exit_code, 0);
+  const auto accounts = nlohmann::json::parse(acc.out);
+  ASSERT_TRUE(accounts.is_array());
+  ASSERT_FALSE(accounts.empty());
+  EXPECT_TRUE(accounts[0].contains("id") && accounts[0].contains("energy_wh") &&
+              accounts[0].contains("balance"));
+  CliRun at0 = V2v("chain accounts --data " + D("a") + " --at 0 --json");
+  ASSERT_EQ(at0.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(at0.out)[1]["balance"], 10000000);
+
+  CliRun audit = V2v("audit --data " + D("a"));
+  EXPECT_EQ(audit.exit_code, 0) << audit.out;
+  EXPECT_NE(audit.out.find("audit: OK"), std::string::npos);
+
+  ASSERT_EQ(V2v("chain export --data " + D("a") + " --out " + D("x.bin")).exit_code, 0);
+  CliRun imp = V2v("chain import --data " + D("b") + " --in " + D("x.bin"));
+  ASSERT_EQ(imp.exit_code, 0) << imp.err;
+  EXPECT_EQ(nlohmann::json::parse(imp.out)["hash"], h["hash"]);
+
+  // A corrupted export is refused and leaves nothing behind to trust.
+  std::string bytes = Slurp(D("x.bin"));
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x01);
+  std::ofstream(D("bad.bin"), std::ios::binary) << bytes;
+  CliRun bad = V2v("chain import --data " + D("c") + " --in " + D("bad.bin"));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("Corruption"), std::string::npos) << bad.err;
+}
+
+TEST_F(ChainCli, GenesisJsonRoundTrips) {
+  ASSERT_EQ(V2v("chain genesis --out " + D("g.json")).exit_code, 0);
+  CliRun from_file = V2v("chain init --data " + D("a") + " --genesis " + D("g.json"));
+  ASSERT_EQ(from_file.exit_code, 0) << from_file.err;
+  CliRun builtin = V2v("chain init --data " + D("b"));
+  ASSERT_EQ(builtin.exit_code, 0);
+  EXPECT_EQ(from_file.out, builtin.out);  // same genesis block hash
+  std::ofstream(D("bad.json")) << "{\"timestamp\": 1}";
+  CliRun bad = V2v("chain init --data " + D("c") + " --genesis " + D("bad.json"));
+  EXPECT_EQ(bad.exit_code, 2);
+}
+
+TEST_F(ChainCli, MissingDataIsAnError) {
+  EXPECT_NE(V2v("chain head --data " + D("nothing")).exit_code, 0);
+  EXPECT_NE(V2v("audit --data " + D("nothing")).exit_code, 0);
+}
+
+}  // namespace
