@@ -52,7 +52,8 @@ Result<crypto::PublicKey> KeyFromHex(const std::string& hex) {
   return k;
 }
 
-// Genesis JSON: {"timestamp", "ca_public_key", "authorities": [hex], "settle_window_s",
+// Genesis JSON: {"timestamp", "ca_public_key", "ca_certificate" (hex DER of the CA's X.509
+// certificate; absent = stand-in certificates), "authorities": [hex], "settle_window_s",
 // "max_round_age_s", "accounts": [{"role": "vehicle"|"rsu", "certificate": hex, "energy_wh",
 // "balance"}]}.
 Result<contract::Genesis> ParseGenesisJson(const Bytes& bytes) {
@@ -62,6 +63,11 @@ Result<contract::Genesis> ParseGenesisJson(const Bytes& bytes) {
     contract::Genesis g;
     g.timestamp_s = j.at("timestamp").get<int64_t>();
     V2V_ASSIGN_OR_RETURN(g.ca_key, KeyFromHex(j.at("ca_public_key").get<std::string>()));
+    if (j.contains("ca_certificate")) {
+      auto ca = FromHex(j.at("ca_certificate").get<std::string>());
+      if (!ca) return Status::InvalidArgument("genesis ca_certificate: not hex");
+      g.ca_certificate = *ca;
+    }
     for (const auto& a : j.at("authorities")) {
       V2V_ASSIGN_OR_RETURN(auto k, KeyFromHex(a.get<std::string>()));
       g.authorities.push_back(k);
@@ -70,7 +76,11 @@ Result<contract::Genesis> ParseGenesisJson(const Bytes& bytes) {
     g.params.max_round_age_s = j.value("max_round_age_s", int64_t{600});
     for (const auto& a : j.at("accounts")) {
       contract::GenesisAccount acc;
-      acc.role = a.at("role").get<std::string>() == "rsu" ? chain::Role::kRsu : chain::Role::kVehicle;
+      const std::string role = a.at("role").get<std::string>();
+      if (role != "rsu" && role != "vehicle") {
+        return Status::InvalidArgument("genesis account role: expected \"vehicle\" or \"rsu\", got \"" + role + "\"");
+      }
+      acc.role = role == "rsu" ? chain::Role::kRsu : chain::Role::kVehicle;
       auto cert = FromHex(a.at("certificate").get<std::string>());
       if (!cert) return Status::InvalidArgument("bad certificate hex");
       acc.certificate = *cert;
@@ -96,6 +106,7 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
   }
   return {{"timestamp", g.timestamp_s},
           {"ca_public_key", g.ca_key.Hex()},
+          {"ca_certificate", ToHex(g.ca_certificate)},
           {"authorities", authorities},
           {"settle_window_s", g.params.settle_window_s},
           {"max_round_age_s", g.params.max_round_age_s},
@@ -210,7 +221,7 @@ int RunAudit(const Options& o) {
   if (!std::filesystem::exists(o.data)) return Fail("audit", Status::NotFound(o.data));
   auto kv = store::OpenRocksKvStore(o.data);
   if (!kv.ok()) return Fail("audit", kv.status());
-  auto report = node::Audit(**kv, node::SimpleVerifierFactory());
+  auto report = node::Audit(**kv, node::DefaultVerifierFactory());
   if (!report.ok()) return Fail("audit", report.status());
   std::cout << report->ToText();
   return report->ok() ? 0 : 1;

@@ -9,6 +9,7 @@ Bytes EncodeGenesis(const Genesis& g) {
   codec::Writer w("v2v.genesis");
   w.I64(g.timestamp_s);
   w.Raw(g.ca_key.bytes);
+  w.Blob(g.ca_certificate);
   w.U32(static_cast<uint32_t>(g.authorities.size()));
   for (const auto& k : g.authorities) w.Raw(k.bytes);
   w.I64(g.params.settle_window_s);
@@ -29,6 +30,7 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes) {
   Genesis g;
   g.timestamp_s = r.I64();
   g.ca_key.bytes = r.Fixed<32>();
+  g.ca_certificate = r.Blob(chain::kMaxCertificateBytes);
   g.authorities.resize(r.Count(1024, 32));
   for (auto& k : g.authorities) k.bytes = r.Fixed<32>();
   g.params.settle_window_s = r.I64();

@@ -30,6 +30,10 @@ struct GenesisAccount {
 struct Genesis {
   int64_t timestamp_s = 0;
   crypto::PublicKey ca_key;
+  // The CA's X.509 certificate (DER). When set, account certificates are X.509 certificates
+  // verified by contract::X509IdentityVerifier and ca_key must be this certificate's key; when
+  // empty, the stand-in certificates of simple_identity.h are used (tests).
+  Bytes ca_certificate;
   std::vector<crypto::PublicKey> authorities;  // keys allowed to seal blocks
   ContractParams params;
   std::vector<GenesisAccount> accounts;

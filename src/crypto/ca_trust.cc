@@ -93,8 +93,7 @@ Result<CertInfo> CheckIssuedBy(ByteSpan cert_der, const CaInfo& ca_info) {
   return info;
 }
 
-Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int64_t at_unix_s) {
-  V2V_ASSIGN_OR_RETURN(CertInfo info, CheckIssuedBy(cert_der, trust.ca()));
+Status CheckIssuedCertificateAt(const CertInfo& info, const CaTrust& trust, int64_t at_unix_s) {
   V2V_RETURN_IF_ERROR(
       CheckValidity("CA certificate", trust.ca().not_before, trust.ca().not_after, at_unix_s));
   V2V_RETURN_IF_ERROR(
@@ -110,17 +109,28 @@ Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int6
                  "certificate " + info.serial + " (" + info.subject + ") is revoked");
     }
   }
+  return Status::Ok();
+}
+
+Status CheckRole(const CertInfo& info, Role expected) {
+  if (info.role != expected) {
+    return Err(CertError::kWrongRole, "certificate " + info.serial + " is for role " +
+                                          std::string(RoleName(info.role)) + ", expected " +
+                                          std::string(RoleName(expected)));
+  }
+  return Status::Ok();
+}
+
+Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int64_t at_unix_s) {
+  V2V_ASSIGN_OR_RETURN(CertInfo info, CheckIssuedBy(cert_der, trust.ca()));
+  V2V_RETURN_IF_ERROR(CheckIssuedCertificateAt(info, trust, at_unix_s));
   return info;
 }
 
 Result<CertInfo> VerifyCertificate(ByteSpan cert_der, const CaTrust& trust, int64_t at_unix_s,
                                    Role expected) {
   V2V_ASSIGN_OR_RETURN(CertInfo info, VerifyCertificate(cert_der, trust, at_unix_s));
-  if (info.role != expected) {
-    return Err(CertError::kWrongRole, "certificate " + info.serial + " is for role " +
-                                          std::string(RoleName(info.role)) + ", expected " +
-                                          std::string(RoleName(expected)));
-  }
+  V2V_RETURN_IF_ERROR(CheckRole(info, expected));
   return info;
 }
 

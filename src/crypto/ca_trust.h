@@ -53,6 +53,13 @@ class CaTrust {
 // it. Dates and revocation are not looked at (a CA revokes expired certificates too).
 Result<CertInfo> CheckIssuedBy(ByteSpan cert_der, const CaInfo& ca);
 
+// Steps 3 to 5 of VerifyCertificate for a certificate CheckIssuedBy has already accepted (so a
+// caller may memoise that step, which holds the signature check, and still apply the rules of
+// time and revocation on every use).
+Status CheckIssuedCertificateAt(const CertInfo& info, const CaTrust& trust, int64_t at_unix_s);
+// The role step of the overload with `expected` (kWrongRole).
+Status CheckRole(const CertInfo& info, Role expected);
+
 // Verifies a vehicle or RSU certificate at time `at_unix_s`. Checks, in this order (the first
 // failure is returned):
 //   1. it parses and follows the profile            kMalformed, kNotEd25519

@@ -30,9 +30,14 @@ using VerifierFactory =
     std::function<std::unique_ptr<contract::IdentityVerifier>(const contract::Genesis&)>;
 // The stand-in verifier (contract/simple_identity.h) with the genesis CA and no revocations.
 VerifierFactory SimpleVerifierFactory();
+// The X.509 verifier (contract/x509_identity.h) trusting genesis.ca_certificate when the genesis
+// has one, else the stand-in. A CA certificate that does not parse, or whose key is not
+// genesis.ca_key, yields a verifier that refuses every certificate with the reason (so the
+// genesis itself fails to load with that message).
+VerifierFactory DefaultVerifierFactory();
 
 struct LedgerOptions {
-  VerifierFactory verifier = SimpleVerifierFactory();
+  VerifierFactory verifier = DefaultVerifierFactory();
   int verify_threads = 2;  // CheckTx parallelism
 };
 

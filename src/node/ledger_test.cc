@@ -32,7 +32,7 @@ TEST(Ledger, SimulatedChainAppliesAuditsAndReplays) {
   }
   EXPECT_GT(escrows_seen, 0u);
   EXPECT_EQ(ledger->head().height, 12u);
-  auto report = Audit(ledger->kv(), SimpleVerifierFactory());
+  auto report = Audit(ledger->kv(), DefaultVerifierFactory());
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->ok()) << report->ToText();
   EXPECT_GT(report->txs, 12u);
@@ -53,7 +53,7 @@ TEST(Ledger, SimulatedChainAppliesAuditsAndReplays) {
 TEST(Ledger, GoldenGenesisHash) {
   Simulation sim;
   EXPECT_EQ(Fresh(sim)->head_hash().Hex(),
-            "e3793a8f464feda065545263a25fadef2b94f4eb6256fef54e20ef5b77512c2e");
+            "7249796400cdc03038d9ca7e28410a349b807540682f9f551403693aa445ee88");
 }
 
 TEST(Ledger, RejectsBadBlocksAndKeepsState) {
@@ -129,7 +129,7 @@ TEST(Audit, FindsTamperingAndOpenRefusesIt) {
     for (int i = 0; i < 4; ++i) ASSERT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
   }
   auto kv = std::move(store::OpenRocksKvStore(dir.string())).value();
-  ASSERT_TRUE(Audit(*kv, SimpleVerifierFactory())->ok());
+  ASSERT_TRUE(Audit(*kv, DefaultVerifierFactory())->ok());
   // Give car-000 one more unit of money behind the ledger's back.
   const std::string key = store::schema::StateKey(chain::AccountKey("car-000"));
   Bytes value = **kv->Get(key);
@@ -137,7 +137,7 @@ TEST(Audit, FindsTamperingAndOpenRefusesIt) {
   store::WriteBatch b;
   b.Put(key, value);
   ASSERT_TRUE(kv->Write(b, true).ok());
-  auto report = Audit(*kv, SimpleVerifierFactory());
+  auto report = Audit(*kv, DefaultVerifierFactory());
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->ok());
   EXPECT_NE(report->ToText().find("stored state differs"), std::string::npos) << report->ToText();
@@ -158,7 +158,7 @@ TEST(Audit, FindsATamperedBlock) {
   store::WriteBatch w;
   w.Put(store::schema::BlockKey(2), chain::EncodeBlock(b2));
   ASSERT_TRUE(raw->Write(w, true).ok());
-  auto report = Audit(*raw, SimpleVerifierFactory());
+  auto report = Audit(*raw, DefaultVerifierFactory());
   ASSERT_TRUE(report.ok());
   EXPECT_FALSE(report->ok());
   EXPECT_NE(report->ToText().find("block 2: bad_seal"), std::string::npos) << report->ToText();

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "contract/round_builder.h"
-#include "contract/simple_identity.h"
+#include "crypto/certificate_issue.h"
 #include "crypto/hash.h"
 
 namespace v2v::node {
@@ -14,6 +15,23 @@ namespace {
 crypto::PrivateKey SeededKey(const std::string& name) {
   const Hash32 seed = crypto::Sha256(AsBytes("v2v-sim/" + name));
   return std::move(crypto::PrivateKey::FromSeed(seed.bytes)).value();
+}
+
+// A fixed, non-zero serial per name (the simulation is reproducible byte for byte).
+Bytes SerialFor(const std::string& name) {
+  const Hash32 h = crypto::Sha256(AsBytes("v2v-sim/serial/" + name));
+  Bytes serial(h.bytes.begin(), h.bytes.begin() + crypto::kSerialBytes);
+  serial[0] = static_cast<uint8_t>((serial[0] & 0x7f) | 0x01);  // positive and not zero
+  return serial;
+}
+
+// X.509 certificate of `key` for `name`, issued by the simulation's CA. The inputs are valid by
+// construction, so a failure here is a bug.
+Bytes Issue(const crypto::PrivateKey& ca, const Bytes& ca_der, const std::string& name,
+            crypto::Role role, const crypto::PublicKey& key, int64_t from, int64_t to) {
+  auto der = crypto::IssueCertificate(ca, ca_der, {name, role, key, SerialFor(name), from, to});
+  if (!der.ok()) std::abort();
+  return std::move(der).value();
 }
 
 int64_t Uniform(std::mt19937_64& rng, int64_t lo, int64_t hi) {
@@ -37,22 +55,24 @@ Simulation::Simulation(SimOptions options)
   const int64_t from = options_.t0 - 86400, to = options_.t0 + 10 * 365 * 86400;
   genesis_.timestamp_s = options_.t0;
   genesis_.ca_key = ca_.public_key();
+  auto ca_der = crypto::MakeCaCertificate(ca_, {"v2vtrade sim CA", SerialFor("ca"), from, to});
+  if (!ca_der.ok()) std::abort();  // fixed, valid inputs: a failure is a bug
+  genesis_.ca_certificate = std::move(ca_der).value();
   genesis_.authorities = {rsu_.public_key()};
   genesis_.params = {300, 600, ca_.public_key()};
-  genesis_.accounts.push_back(
-      {chain::Role::kRsu,
-       contract::IssueSimpleCertificate(ca_, {"rsu-1", chain::Role::kRsu, rsu_.public_key(), from, to}),
-       0, 0});
+  genesis_.accounts.push_back({chain::Role::kRsu,
+                               Issue(ca_, genesis_.ca_certificate, "rsu-1", crypto::Role::kRsu,
+                                     rsu_.public_key(), from, to),
+                               0, 0});
   for (int i = 0; i < options_.vehicles; ++i) {
     char id[16];
     std::snprintf(id, sizeof(id), "car-%03d", i);
     car_ids_.emplace_back(id);
     cars_.push_back(SeededKey(id));
-    genesis_.accounts.push_back(
-        {chain::Role::kVehicle,
-         contract::IssueSimpleCertificate(ca_, {id, chain::Role::kVehicle,
-                                                cars_.back().public_key(), from, to}),
-         40'000 + 5'000 * (i % 8), 10'000'000});
+    genesis_.accounts.push_back({chain::Role::kVehicle,
+                                 Issue(ca_, genesis_.ca_certificate, id, crypto::Role::kVehicle,
+                                       cars_.back().public_key(), from, to),
+                                 40'000 + 5'000 * (i % 8), 10'000'000});
   }
 }
 

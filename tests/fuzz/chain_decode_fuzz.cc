@@ -29,7 +29,7 @@ void Require(bool ok) {
 void ApplyToGenesis(const v2v::chain::Block& block) {
   using namespace v2v;
   static const node::Simulation* sim = new node::Simulation();
-  static const auto* verifier = node::SimpleVerifierFactory()(sim->genesis()).release();
+  static const auto* verifier = node::DefaultVerifierFactory()(sim->genesis()).release();
   static const chain::State* genesis =
       new chain::State(contract::GenesisState(sim->genesis(), *verifier).value());
   static const contract::TradingContract* contract = new contract::TradingContract(

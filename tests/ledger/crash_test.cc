@@ -56,7 +56,7 @@ TEST(Crash, KilledWriterAlwaysReopensAtACommittedBlock) {
     const uint64_t reported = LastReported(progress);
     auto kv = store::OpenRocksKvStore(data);
     ASSERT_TRUE(kv.ok()) << kv.status().ToString();
-    auto report = node::Audit(**kv, node::SimpleVerifierFactory());
+    auto report = node::Audit(**kv, node::DefaultVerifierFactory());
     ASSERT_TRUE(report.ok()) << report.status().ToString();
     EXPECT_TRUE(report->ok()) << report->ToText();
     EXPECT_GE(report->height, reported) << "a committed block was lost (round " << round << ")";
