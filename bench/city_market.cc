@@ -7,6 +7,8 @@
 #include <random>
 #include <string>
 
+#include "sim/rng.h"
+
 namespace v2v::bench {
 namespace {
 
@@ -14,17 +16,7 @@ constexpr double kRoadSpacingM = 200.0;  // block size of the road grid
 constexpr double kOnRoadShare = 0.7;     // share of vehicles parked along a road
 constexpr double kRoadJitterM = 15.0;    // distance from the road's centre line, at most
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-  // Uniform in [0, 1) from the top 53 bits.
-  double Unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-  double Uniform(double lo, double hi) { return std::clamp(lo + (hi - lo) * Unit(), lo, hi); }
-  bool Bernoulli(double p) { return Unit() < p; }
-
- private:
-  std::mt19937_64 engine_;
-};
+using Rng = sim::Rng;  // portable draws: the same market on every standard library
 
 struct Point {
   double x = 0, y = 0;

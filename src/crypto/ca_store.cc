@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "base/file_util.h"
 #include "crypto/certificate_issue.h"
 
 namespace v2v::crypto {
@@ -29,23 +30,9 @@ Result<std::string> ReadFile(const std::string& path) {
   return buf.str();
 }
 
-// Writes `text` to `path` with mode 0644, atomically (temp + fsync + rename).
+// Writes `text` to `path` with mode 0644, atomically (base/file_util.h).
 Status WritePublicFile(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return Status::IoError(tmp + ": " + std::strerror(errno));
-  size_t off = 0;
-  while (off < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + off, text.size() - off);
-    if (n <= 0) {
-      ::close(fd);
-      return Status::IoError(tmp + ": write failed");
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status::IoError(tmp + ": fsync/close failed");
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError(path + ": rename failed");
-  return Status::Ok();
+  return WriteFileAtomic(path, text, 0644);
 }
 
 std::optional<int64_t> ParseInt(std::string_view s) {

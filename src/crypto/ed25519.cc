@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "base/file_util.h"
+
 namespace v2v::crypto {
 namespace {
 
@@ -102,25 +104,7 @@ bool Verify(const PublicKey& key, ByteSpan message, const Signature& signature) 
 }
 
 Status WritePrivateFile(const std::string& path, const std::string& pem) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  if (fd < 0) return Status::IoError(tmp + ": " + std::strerror(errno));
-  if (::fchmod(fd, 0600) != 0) {
-    ::close(fd);
-    return Status::IoError(tmp + ": chmod failed");
-  }
-  size_t off = 0;
-  while (off < pem.size()) {
-    const ssize_t n = ::write(fd, pem.data() + off, pem.size() - off);
-    if (n <= 0) {
-      ::close(fd);
-      return Status::IoError(tmp + ": write failed");
-    }
-    off += static_cast<size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Status::IoError(tmp + ": fsync/close failed");
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return Status::IoError(path + ": rename failed");
-  return Status::Ok();
+  return WriteFileAtomic(path, pem, 0600);
 }
 
 }  // namespace v2v::crypto

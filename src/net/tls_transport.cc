@@ -8,6 +8,8 @@
 #include <boost/asio/ssl.hpp>
 #include <deque>
 
+#include "net/tcp_listen.h"
+
 namespace v2v::net {
 
 namespace asio = boost::asio;
@@ -172,16 +174,7 @@ TlsTransport::~TlsTransport() { Close(); }
 PeerScores& TlsTransport::scores() { return impl_->scores; }
 
 Result<uint16_t> TlsTransport::Listen(const std::string& host, uint16_t port) {
-  error_code ec;
-  const auto addr = asio::ip::make_address(host, ec);
-  if (ec) return Status::InvalidArgument("listen address " + host + ": " + ec.message());
-  auto acc = std::make_unique<tcp::acceptor>(impl_->io);
-  const tcp::endpoint ep(addr, port);
-  acc->open(ep.protocol(), ec);
-  if (!ec) acc->set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acc->bind(ep, ec);
-  if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::IoError("listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  V2V_ASSIGN_OR_RETURN(auto acc, ListenTcp(impl_->io, host, port));
   const uint16_t bound = acc->local_endpoint().port();
   impl_->acceptor = std::move(acc);
   impl_->Accept();

@@ -4,6 +4,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "net/tcp_listen.h"
+
 namespace v2v::rpc {
 
 namespace asio = boost::asio;
@@ -122,16 +124,7 @@ HttpServer::HttpServer(asio::io_context& io, const Dispatcher& dispatcher, std::
 HttpServer::~HttpServer() { Close(); }
 
 Result<uint16_t> HttpServer::Listen(const std::string& host, uint16_t port) {
-  beast::error_code ec;
-  const auto addr = asio::ip::make_address(host, ec);
-  if (ec) return Status::InvalidArgument("rpc address " + host + ": " + ec.message());
-  auto acc = std::make_unique<tcp::acceptor>(impl_->io);
-  const tcp::endpoint ep(addr, port);
-  acc->open(ep.protocol(), ec);
-  if (!ec) acc->set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acc->bind(ep, ec);
-  if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::IoError("rpc listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  V2V_ASSIGN_OR_RETURN(auto acc, net::ListenTcp(impl_->io, host, port));
   const uint16_t bound = acc->local_endpoint().port();
   impl_->acceptor = std::move(acc);
   impl_->Accept();
