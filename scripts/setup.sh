@@ -8,7 +8,6 @@ PACKAGES=(
   clang libclang-rt-14-dev            # libFuzzer + sanitizers for the fuzz targets
   libgtest-dev libgmock-dev googletest  # unit tests
   librapidcheck-dev                   # property tests
-  libbenchmark-dev                    # benchmarks
   libcli11-dev                        # command-line parsing
   nlohmann-json3-dev                  # JSON
   libglpk-dev                         # LP feasibility check of buyers' minimum demands
@@ -18,7 +17,7 @@ PACKAGES=(
   librocksdb-dev                      # ledger storage
   libboost-dev libboost-system-dev    # Boost.Asio networking
   gnuplot-nox                         # plots
-  python3 openssl                     # layering check; the openssl CLI for certificate tests
+  python3                             # the layering check (scripts/check_layering.py)
   libtomlplusplus-dev                 # TOML scenario files (sim/)
   libexpat1-dev                       # streaming XML: SUMO FCD traces (sim/)
 )
