@@ -1,5 +1,5 @@
 # Project-wide warning flags. -Werror is on by default (V2V_WERROR) and always in CI.
-# No -ffast-math anywhere: results on the ledger must not depend on unsafe FP rewrites.
+# No fast-math style flags anywhere: results on the ledger must not depend on unsafe FP rewrites.
 set(V2V_WARNING_FLAGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
     -Wnon-virtual-dtor -Wold-style-cast -Woverloaded-virtual -Wdouble-promotion)
 if(V2V_WERROR)

@@ -16,21 +16,14 @@
 #include "crypto/certificate.h"
 #include "crypto/crl.h"
 
+#include "testing/shell.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CmdResult {
-  int exit_code;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using CmdResult = v2v::testing::CommandResult;
+using v2v::testing::Slurp;
 
 unsigned Mode(const fs::path& p) {
   struct stat st {};
@@ -49,13 +42,7 @@ class CaCliTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  CmdResult Sh(const std::string& cmd) const {
-    const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
-    const std::string full =
-        "cd " + dir_.string() + " && " + cmd + " >" + out.string() + " 2>" + err.string();
-    const int status = std::system(full.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
-  }
+  CmdResult Sh(const std::string& cmd) const { return v2v::testing::RunCommand(cmd, dir_); }
   CmdResult V2v(const std::string& args) const { return Sh(std::string(V2V_CLI) + " " + args); }
   CmdResult Openssl(const std::string& args) const {
     return Sh(std::string(OPENSSL_CLI) + " " + args);

@@ -9,31 +9,21 @@
 #include <sstream>
 #include <string>
 
+#include "testing/shell.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using CliRun = v2v::testing::CommandResult;
+using v2v::testing::Slurp;
 
 CliRun Allocate(const std::string& input_text, const std::string& extra = "") {
   const fs::path dir = fs::temp_directory_path() / ("v2v_cli_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  const fs::path in = dir / "market.json", out = dir / "out.txt", err = dir / "err.txt";
+  const fs::path in = dir / "market.json";
   std::ofstream(in) << input_text;
-  const std::string cmd = std::string(V2V_CLI) + " allocate --input " + in.string() + " " + extra +
-                          " >" + out.string() + " 2>" + err.string();
-  const int status = std::system(cmd.c_str());
-  CliRun r{WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+  CliRun r = v2v::testing::RunCommand(std::string(V2V_CLI) + " allocate --input " + in.string() + " " + extra, dir);
   fs::remove_all(dir);
   return r;
 }

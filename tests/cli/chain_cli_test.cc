@@ -10,14 +10,14 @@
 #include <sstream>
 #include <string>
 
+#include "testing/shell.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code;
-  std::string out, err;
-};
+using CliRun = v2v::testing::CommandResult;
+using v2v::testing::Slurp;
 
 class ChainCli : public ::testing::Test {
  protected:
@@ -28,19 +28,7 @@ class ChainCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  CliRun V2v(const std::string& args) {
-    const fs::path out = dir_ / "out.txt", err = dir_ / "err.txt";
-    const std::string cmd = std::string(V2V_CLI) + " " + args + " >" + out.string() + " 2>" +
-                            err.string();
-    const int status = std::system(cmd.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
-  }
-  static std::string Slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  CliRun V2v(const std::string& args) { return v2v::testing::RunCommand(std::string(V2V_CLI) + " " + args, dir_); }
   std::string D(const std::string& name) const { return (dir_ / name).string(); }
 
   fs::path dir_;

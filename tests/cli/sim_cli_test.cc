@@ -10,21 +10,14 @@
 #include <sstream>
 #include <string>
 
+#include "testing/shell.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CliRun {
-  int exit_code;
-  std::string out, err;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using CliRun = v2v::testing::CommandResult;
+using v2v::testing::Slurp;
 
 fs::path TempDir(const std::string& tag) {
   const fs::path d = fs::temp_directory_path() / ("v2v_simcli_" + tag + std::to_string(::getpid()));
@@ -34,11 +27,7 @@ fs::path TempDir(const std::string& tag) {
 }
 
 CliRun RunV2v(const std::string& args, const fs::path& dir) {
-  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string cmd =
-      std::string(V2V_CLI) + " " + args + " >" + out.string() + " 2>" + err.string();
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
+  return v2v::testing::RunCommand(std::string(V2V_CLI) + " " + args, dir);
 }
 
 TEST(SimulateCliTest, TraceRunWritesStampedOutputs) {
