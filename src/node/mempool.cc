@@ -27,12 +27,12 @@ Status Mempool::Add(const chain::Tx& tx, const Hash32& hash, uint64_t committed_
     return Status::InvalidArgument("mempool_full: " + std::to_string(options_.max_txs) +
                                    " transactions pending");
   }
-  mine.emplace(tx.nonce, Entry{tx, hash, next_seq_++});
+  mine.emplace(tx.nonce, Entry{tx, hash, next_seq_++, chain::EncodeTx(tx).size()});
   by_hash_.emplace(hash, std::make_pair(tx.sender, tx.nonce));
   return Status::Ok();
 }
 
-std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t max) const {
+std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t max, size_t max_bytes) const {
   struct Run {
     uint64_t first_seq;
     std::vector<const Entry*> entries;
@@ -51,11 +51,14 @@ std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t ma
   std::sort(runs.begin(), runs.end(),
             [](const Run& a, const Run& b) { return a.first_seq < b.first_seq; });
   std::vector<chain::Tx> out;
+  size_t bytes = 0;
   for (const Run& run : runs) {
     for (const Entry* e : run.entries) {
-      if (out.size() >= max) return out;
+      if (out.size() >= max || bytes + e->bytes > max_bytes) break;  // the rest of this run waits
+      bytes += e->bytes;
       out.push_back(e->tx);
     }
+    if (out.size() >= max) break;
   }
   return out;
 }

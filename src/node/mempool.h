@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstddef>
 #include <functional>
 #include <map>
 #include <string>
@@ -36,8 +37,10 @@ class Mempool {
   bool Contains(const Hash32& hash) const { return by_hash_.count(hash) > 0; }
   size_t size() const { return by_hash_.size(); }
 
-  // Up to `max` transactions a block can carry in order (see above).
-  std::vector<chain::Tx> Select(const NonceOf& committed_nonce, size_t max) const;
+  // Up to `max` transactions, of at most `max_bytes` encoded bytes in all, that a block can
+  // carry in this order (see above).
+  std::vector<chain::Tx> Select(const NonceOf& committed_nonce, size_t max,
+                                size_t max_bytes = SIZE_MAX) const;
   // Drops every transaction whose nonce <= its sender's committed nonce.
   void Prune(const NonceOf& committed_nonce);
   // Drops one transaction (e.g. the contract refused it) and its sender's later ones, which
@@ -49,6 +52,7 @@ class Mempool {
     chain::Tx tx;
     Hash32 hash;
     uint64_t seq;  // arrival order
+    size_t bytes;  // encoded size
   };
   MempoolOptions options_;
   uint64_t next_seq_ = 0;

@@ -62,6 +62,11 @@ TEST(Mempool, SelectTakesConsecutiveRunsInArrivalOrder) {
   const std::vector<std::pair<std::string, uint64_t>> want{{"a", 1}, {"a", 2}, {"c", 6}, {"b", 1}, {"b", 2}};
   EXPECT_EQ(got, want);
   EXPECT_EQ(m.Select(nonce, 3).size(), 3u);
+  // A byte budget of two transactions: a's run fills it; later runs do not fit.
+  const size_t one = chain::EncodeTx(MakeTx("a", 1)).size();
+  auto two = m.Select(nonce, 100, 2 * one + 1);
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[1].nonce, 2u);
 }
 
 TEST(Mempool, PruneDropsCommittedAndRemoveDropsSuccessors) {

@@ -21,6 +21,8 @@ constexpr int kPenaltyWrongChain = 100;
 constexpr auto kTick = std::chrono::milliseconds(50);
 constexpr uint64_t kTicksPerRedial = 20;  // 1 s
 constexpr uint64_t kMaxBlocksBytes = 6u << 20;
+// A sealed block's transactions stay well inside one peer frame (net::kMaxFrameBytes, 8 MiB).
+constexpr size_t kMaxBlockTxBytes = 4u << 20;
 
 Result<std::string> ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -167,7 +169,7 @@ void NodeService::MaybeSeal() {
   if (now_ms < planned_->at_ms) return;
 
   std::vector<chain::Tx> txs = mempool_.Select([this](const std::string& s) { return CommittedNonce(s); },
-                                               static_cast<size_t>(config_.max_block_txs));
+                                               static_cast<size_t>(config_.max_block_txs), kMaxBlockTxBytes);
   const auto vote = proposals_.Choose(snap, height, env_.uniform01());
   std::optional<chain::HeaderVote> header_vote;
   if (vote) header_vote = chain::HeaderVote{vote->target, vote->authorize};
