@@ -7,6 +7,7 @@
 #include "experiment_command.h"
 #include "simulate_command.h"
 #include "chain_command.h"
+#include "testnet_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"v2vtrade: vehicle-to-vehicle electricity trading (Bayesian pricing, PoA ledger)"};
@@ -19,6 +20,7 @@ int main(int argc, char** argv) {
   v2v::cli::AddExperimentCommand(app, &exit_code);
   v2v::cli::AddChainCommand(app, &exit_code);
   v2v::cli::AddAuditCommand(app, &exit_code);
+  v2v::cli::AddTestnetCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
