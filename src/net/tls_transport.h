@@ -50,10 +50,15 @@ class PeerScores {
   explicit PeerScores(int ban_threshold = 100) : ban_threshold_(ban_threshold) {}
   void Penalise(const std::string& host, int points);
   bool Banned(const std::string& host) const;
+  // Never ban loopback addresses (127.0.0.0/8, ::1). A node whose peers all run on one machine
+  // (a loopback testnet) shares that address with every peer, so banning it would cut the node
+  // off from all of them; such a node penalises peers by certificate identity instead.
+  void ExemptLoopback(bool exempt);
   int Score(const std::string& host) const;
 
  private:
   int ban_threshold_;
+  bool exempt_loopback_ = false;  // guarded by mu_
   mutable std::mutex mu_;
   std::map<std::string, int> scores_;  // guarded by mu_
 };
@@ -72,8 +77,9 @@ class TlsTransport {
 
   // Listens on host:port (port 0 picks one); returns the bound port.
   Result<uint16_t> Listen(const std::string& host, uint16_t port);
-  // Connects asynchronously; the outcome arrives through on_connect / on_disconnect.
-  void Connect(const std::string& host, uint16_t port);
+  // Connects asynchronously; the outcome arrives through on_connect / on_disconnect, carrying
+  // the PeerId returned here.
+  PeerId Connect(const std::string& host, uint16_t port);
   // Queues a frame to a connected peer (no-op if it is gone).
   void Send(PeerId peer, Frame frame);
   void Disconnect(PeerId peer);

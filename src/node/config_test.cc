@@ -1,0 +1,68 @@
+#include "node/config.h"
+
+#include <gtest/gtest.h>
+
+namespace v2v::node {
+namespace {
+
+const char* kGood = R"(
+name = "rsu-0"
+data_dir = "data"
+genesis = "/abs/genesis.json"
+ca = "../ca/ca.pem"
+cert = "cert.pem"
+key = "key.pem"
+p2p_listen = "127.0.0.1:30300"
+rpc_listen = "127.0.0.1:0"
+peers = ["127.0.0.1:30301", "localhost:30302"]
+seal = false
+max_block_txs = 50
+)";
+
+TEST(NodeConfig, ParsesAndResolvesRelativePaths) {
+  auto c = ParseNodeConfig(kGood, "/net/node-0");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->name, "rsu-0");
+  EXPECT_EQ(c->data_dir, "/net/node-0/data");
+  EXPECT_EQ(c->genesis, "/abs/genesis.json");
+  EXPECT_EQ(c->ca, "/net/ca/ca.pem");
+  EXPECT_EQ(c->p2p_listen, (HostPort{"127.0.0.1", 30300}));
+  EXPECT_EQ(c->rpc_listen.port, 0);
+  ASSERT_EQ(c->peers.size(), 2u);
+  EXPECT_EQ(c->peers[1], (HostPort{"localhost", 30302}));
+  EXPECT_FALSE(c->seal);
+  EXPECT_EQ(c->max_block_txs, 50);
+  EXPECT_EQ(c->mempool_max_txs, 200000);  // default
+}
+
+std::string ErrorOf(const std::string& text) {
+  auto c = ParseNodeConfig(text, "/x");
+  return c.ok() ? "" : c.status().message();
+}
+
+TEST(NodeConfig, ErrorsNameTheKey) {
+  const std::string good = kGood;
+  EXPECT_NE(ErrorOf(good + "colour = 1\n").find("unknown key \"colour\""), std::string::npos);
+  std::string no_key = good;
+  no_key.erase(no_key.find("key = \"key.pem\""), 15);
+  EXPECT_NE(ErrorOf(no_key).find("missing key \"key\""), std::string::npos);
+  std::string bad_port = good;
+  bad_port.replace(bad_port.find("30300"), 5, "70000");
+  EXPECT_NE(ErrorOf(bad_port).find("p2p_listen"), std::string::npos);
+  EXPECT_NE(ErrorOf(good + "log_level = \"loud\"\n").find("log_level"), std::string::npos);
+  EXPECT_NE(ErrorOf("name = \n").find("line 1"), std::string::npos);
+  std::string neg = good;
+  neg.replace(neg.find("max_block_txs = 50"), 18, "max_block_txs = -1");
+  EXPECT_NE(ErrorOf(neg).find("max_block_txs"), std::string::npos);
+}
+
+TEST(NodeConfig, HostPort) {
+  EXPECT_FALSE(ParseHostPort("nohost").ok());
+  EXPECT_FALSE(ParseHostPort(":1").ok());
+  EXPECT_FALSE(ParseHostPort("h:").ok());
+  EXPECT_FALSE(ParseHostPort("h:1x").ok());
+  EXPECT_EQ(ParseHostPort("h:65535")->port, 65535);
+}
+
+}  // namespace
+}  // namespace v2v::node

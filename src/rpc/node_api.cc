@@ -1,0 +1,174 @@
+#include "rpc/node_api.h"
+
+#include <string>
+
+namespace v2v::rpc {
+namespace {
+
+using nlohmann::json;
+
+RpcError Invalid(std::string msg) { return {kInvalidParams, std::move(msg)}; }
+
+std::variant<std::string, RpcError> StringParam(const json& params, size_t i, const char* name) {
+  const json* p = Param(params, i, name);
+  if (p == nullptr || !p->is_string()) return Invalid(std::string("param ") + name + ": expected a string");
+  return p->get<std::string>();
+}
+
+std::variant<Bytes, RpcError> HexParam(const json& params, size_t i, const char* name) {
+  auto s = StringParam(params, i, name);
+  if (auto* e = std::get_if<RpcError>(&s)) return *e;
+  auto bytes = FromHex(std::get<std::string>(s));
+  if (!bytes) return Invalid(std::string("param ") + name + ": not hex");
+  return *bytes;
+}
+
+std::variant<crypto::PublicKey, RpcError> KeyParam(const json& params, size_t i, const char* name) {
+  auto b = HexParam(params, i, name);
+  if (auto* e = std::get_if<RpcError>(&b)) return *e;
+  const Bytes& bytes = std::get<Bytes>(b);
+  if (bytes.size() != 32) return Invalid(std::string("param ") + name + ": expected a 32-byte Ed25519 key in hex");
+  crypto::PublicKey k;
+  std::copy(bytes.begin(), bytes.end(), k.bytes.begin());
+  return k;
+}
+
+RpcError Rejected(const Status& s) { return {kRejected, s.message()}; }
+
+json Keys(const std::vector<crypto::PublicKey>& keys) {
+  json out = json::array();
+  for (const auto& k : keys) out.push_back(k.Hex());
+  return out;
+}
+
+}  // namespace
+
+json BlockJson(const chain::Block& block, bool raw) {
+  const auto& h = block.header;
+  json txs = json::array();
+  for (const auto& tx : block.txs) txs.push_back(chain::TxHash(tx).Hex());
+  json vote = nullptr;
+  if (h.vote) vote = {{"target", h.vote->target.Hex()}, {"authorize", h.vote->authorize}};
+  json out = {{"height", h.height},
+              {"hash", chain::BlockHash(h).Hex()},
+              {"parent", h.parent.Hex()},
+              {"timestamp", h.timestamp_s},
+              {"difficulty", h.difficulty},
+              {"sealer", h.sealer.Hex()},
+              {"state_root", h.state_root.Hex()},
+              {"tx_root", h.tx_root.Hex()},
+              {"txs", txs},
+              {"vote", vote},
+              {"checkpoint_signers", Keys(h.checkpoint_signers)}};
+  if (raw) out["raw"] = ToHex(chain::EncodeBlock(block));
+  return out;
+}
+
+void RegisterNodeMethods(Dispatcher& d, node::NodeService& node) {
+  node::NodeService* n = &node;
+  d.Register("chain_head", [n](const json&) -> RpcResult {
+    const auto& l = n->ledger();
+    return json{{"height", l.head().height},
+                {"hash", l.head_hash().Hex()},
+                {"total_difficulty", l.total_difficulty()},
+                {"state_root", l.head().state_root.Hex()},
+                {"timestamp", l.head().timestamp_s}};
+  });
+  d.Register("chain_getBlockByNumber", [n](const json& params) -> RpcResult {
+    const json* h = Param(params, 0, "height");
+    if (h == nullptr || !h->is_number_unsigned()) return Invalid("param height: expected a non-negative integer");
+    bool raw = false;
+    if (const json* r = Param(params, 1, "raw")) {
+      if (!r->is_boolean()) return Invalid("param raw: expected true or false");
+      raw = r->get<bool>();
+    }
+    auto block = n->ledger().BlockAt(h->get<uint64_t>());
+    if (!block.ok()) return RpcError{kNotFound, "no block at height " + std::to_string(h->get<uint64_t>())};
+    return BlockJson(*block, raw);
+  });
+  d.Register("chain_submitBlock", [n](const json& params) -> RpcResult {
+    auto bytes = HexParam(params, 0, "block");
+    if (auto* e = std::get_if<RpcError>(&bytes)) return *e;
+    auto block = chain::DecodeBlock(std::get<Bytes>(bytes));
+    if (!block.ok()) return Rejected(Status::InvalidArgument("malformed: " + block.status().message()));
+    auto r = n->SubmitBlock(*block);
+    if (!r.ok()) return Rejected(r.status());
+    const char* names[] = {"extended", "reorged", "side", "known"};
+    return json{{"outcome", names[static_cast<int>(r->outcome)]}, {"hash", chain::BlockHash(block->header).Hex()}};
+  });
+  d.Register("state_getAccount", [n](const json& params) -> RpcResult {
+    auto id = StringParam(params, 0, "id");
+    if (auto* e = std::get_if<RpcError>(&id)) return *e;
+    const auto& accounts = n->ledger().state().accounts;
+    auto it = accounts.find(std::get<std::string>(id));
+    if (it == accounts.end()) return RpcError{kNotFound, "no account " + std::get<std::string>(id)};
+    const auto& a = it->second;
+    return json{{"id", it->first},
+                {"role", a.role == chain::Role::kRsu ? "rsu" : "vehicle"},
+                {"energy_wh", a.energy_wh},
+                {"balance", a.balance},
+                {"nonce", a.nonce},
+                {"key", a.key.Hex()}};
+  });
+  d.Register("tx_submit", [n](const json& params) -> RpcResult {
+    auto bytes = HexParam(params, 0, "tx");
+    if (auto* e = std::get_if<RpcError>(&bytes)) return *e;
+    auto tx = chain::DecodeTx(std::get<Bytes>(bytes));
+    if (!tx.ok()) return Rejected(Status::InvalidArgument("malformed: " + tx.status().message()));
+    auto hash = n->SubmitTx(*tx);
+    if (!hash.ok()) return Rejected(hash.status());
+    return json{{"hash", hash->Hex()}};
+  });
+  d.Register("tx_pending", [n](const json&) -> RpcResult { return json{{"count", n->pending_txs()}}; });
+  d.Register("clique_getSigners", [n](const json&) -> RpcResult { return Keys(n->ledger().snapshot().signers()); });
+  d.Register("clique_propose", [n](const json& params) -> RpcResult {
+    auto key = KeyParam(params, 0, "signer");
+    if (auto* e = std::get_if<RpcError>(&key)) return *e;
+    const json* auth = Param(params, 1, "auth");
+    if (auth == nullptr || !auth->is_boolean()) return Invalid("param auth: expected true or false");
+    n->proposals().Propose(std::get<crypto::PublicKey>(key), auth->get<bool>());
+    return json(true);
+  });
+  d.Register("clique_discard", [n](const json& params) -> RpcResult {
+    auto key = KeyParam(params, 0, "signer");
+    if (auto* e = std::get_if<RpcError>(&key)) return *e;
+    n->proposals().Discard(std::get<crypto::PublicKey>(key));
+    return json(true);
+  });
+  d.Register("clique_proposals", [n](const json&) -> RpcResult {
+    json out = json::object();
+    for (const auto& [k, auth] : n->proposals().pending()) out[k.Hex()] = auth;
+    return out;
+  });
+  d.Register("admin_peers", [n](const json&) -> RpcResult {
+    json out = json::array();
+    for (const auto& p : n->Peers()) {
+      out.push_back({{"name", p.name}, {"address", p.address}, {"inbound", p.inbound}, {"height", p.height},
+                     {"total_difficulty", p.total_difficulty}});
+    }
+    return out;
+  });
+  d.Register("admin_addPeer", [n](const json& params) -> RpcResult {
+    auto peer = StringParam(params, 0, "peer");
+    if (auto* e = std::get_if<RpcError>(&peer)) return *e;
+    Status s = n->AddPeer(std::get<std::string>(peer));
+    if (!s.ok()) return Invalid(s.message());
+    return json(true);
+  });
+  d.Register("admin_removePeer", [n](const json& params) -> RpcResult {
+    auto peer = StringParam(params, 0, "peer");
+    if (auto* e = std::get_if<RpcError>(&peer)) return *e;
+    Status s = n->RemovePeer(std::get<std::string>(peer));
+    if (!s.ok()) return Invalid(s.message());
+    return json(true);
+  });
+  d.Register("admin_nodeInfo", [n](const json&) -> RpcResult {
+    return json{{"name", n->config().name},
+                {"key", n->key().Hex()},
+                {"p2p_port", n->p2p_port()},
+                {"height", n->ledger().head().height},
+                {"signer", n->ledger().snapshot().IsSigner(n->key())}};
+  });
+}
+
+}  // namespace v2v::rpc
