@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "chain/block.h"
+#include "crypto/ed25519.h"
 #include "rpc/http_client.h"
 #include "testing/shell.h"
 #include "testnet/testnet.h"
@@ -246,6 +247,76 @@ TEST_F(TestnetTest, RsuVotedInAndAnotherVotedOut) {
   // The chain goes on with {rsu-0, rsu-1, rsu-2, newcomer (offline)}: 3 online of 4, limit 3.
   const uint64_t h = MinHeight(All());
   EXPECT_TRUE(WaitAgree(All(), h + 3, seconds(20)));
+}
+
+// A child of the current head sealed by a key that is not a signer, and one sealed by the signer
+// of the head itself (it signed within the last 3 blocks): every node refuses both with the typed
+// reason (-32000, docs/spec/node.md N5), and neither becomes anyone's block.
+TEST_F(TestnetTest, BlocksFromANonSignerOrARecentSignerAreRefusedByEveryNode) {
+  Start();
+  ASSERT_TRUE(WaitFor([&] { return MinHeight(All()) >= 3; }, seconds(30)));
+  const json head = Rpc(0, "chain_head");
+  const uint64_t h = head["height"].get<uint64_t>();
+  const json b = Block(0, h, true);
+  auto raw = FromHex(b["raw"].get<std::string>());
+  ASSERT_TRUE(raw.has_value());
+  auto parent = chain::DecodeBlock(*raw);
+  ASSERT_TRUE(parent.ok()) << parent.status().ToString();
+  std::vector<std::string> signers;
+  for (const auto& k : Rpc(0, "clique_getSigners")) signers.push_back(k.get<std::string>());
+  ASSERT_EQ(signers.size(), 4u);
+
+  auto child_of = [&](const crypto::PrivateKey& key) {
+    chain::Block child;
+    chain::BlockHeader& c = child.header;
+    c.height = h + 1;
+    c.parent = chain::BlockHash(parent->header);
+    const int64_t now = std::chrono::duration_cast<seconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    c.timestamp_s = std::max<int64_t>(parent->header.timestamp_s + static_cast<int64_t>(net_.period_s), now);
+    c.tx_root = chain::TxRoot(child.txs);
+    c.state_root = parent->header.state_root;
+    const std::string in_turn = signers[(h + 1) % signers.size()];
+    c.difficulty = key.public_key().Hex() == in_turn ? 2 : 1;
+    chain::SealHeader(c, key);
+    return child;
+  };
+  auto refused_everywhere = [&](const chain::Block& block, const std::string& reason) {
+    const std::string hex = ToHex(chain::EncodeBlock(block));
+    for (size_t i : All()) {
+      auto r = rpc::HttpClient::Connect(net_.nodes[i].rpc);
+      ASSERT_TRUE(r.ok());
+      auto res = r->Call("chain_submitBlock", {hex});
+      ASSERT_TRUE(res.ok()) << res.status().ToString();
+      ASSERT_TRUE(std::holds_alternative<rpc::RpcError>(*res))
+          << net_.nodes[i].name << " accepted: " << std::get<json>(*res).dump();
+      const auto& e = std::get<rpc::RpcError>(*res);
+      EXPECT_EQ(e.code, rpc::kRejected);
+      EXPECT_EQ(e.message.rfind(reason, 0), 0u) << net_.nodes[i].name << ": " << e.message;
+    }
+  };
+
+  auto outsider = crypto::PrivateKey::Generate();
+  ASSERT_TRUE(outsider.ok());
+  const chain::Block foreign = child_of(*outsider);
+  refused_everywhere(foreign, "unauthorized_signer");
+
+  const std::string head_sealer = parent->header.sealer.Hex();
+  size_t who = 4;
+  for (size_t i : All()) who = net_.nodes[i].key == head_sealer ? i : who;
+  ASSERT_LT(who, 4u) << "the head's sealer is not a node key";
+  auto key = testnet::ReadKey(net_.NodeDir(who) + "/key.pem");
+  ASSERT_TRUE(key.ok());
+  const chain::Block too_soon = child_of(*key);
+  refused_everywhere(too_soon, "recently_signed");
+
+  // Neither became block h + 1 anywhere.
+  ASSERT_TRUE(WaitFor([&] { return MinHeight(All()) >= h + 1; }, seconds(10)));
+  for (size_t i : All()) {
+    const std::string at = Block(i, h + 1)["hash"].get<std::string>();
+    EXPECT_NE(at, chain::BlockHash(foreign.header).Hex());
+    EXPECT_NE(at, chain::BlockHash(too_soon.header).Hex());
+  }
 }
 
 }  // namespace
