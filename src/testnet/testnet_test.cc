@@ -10,6 +10,7 @@
 #include <set>
 #include <toml++/toml.h>
 
+#include "node/config.h"
 #include "node/genesis_json.h"
 #include "node/ledger.h"
 #include "store/kv_store.h"
@@ -87,6 +88,11 @@ TEST_F(TestnetLayout, CreateWritesCaGenesisConfigsAndTestnetJson) {
     ASSERT_NE(peers, nullptr);
     ASSERT_EQ(peers->size(), i);
     for (size_t k = 0; k < i; ++k) EXPECT_EQ((*peers)[k].value_or(std::string()), t->nodes[k].p2p);
+    // And the node's own parser accepts it.
+    auto parsed = node::LoadNodeConfig(t->nodes[i].config);
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    EXPECT_EQ(parsed->peers.size(), i);
+    EXPECT_EQ(parsed->p2p_listen.ToString(), t->nodes[i].p2p);
   }
   // Ports are distinct.
   std::set<std::string> addrs;
