@@ -13,6 +13,15 @@ void PutUnsealed(codec::Writer& w, const BlockHeader& h) {
   w.I64(h.timestamp_s);
   w.Hash(h.tx_root);
   w.Hash(h.state_root);
+  w.U64(h.difficulty);
+  if (!h.vote) {
+    w.U8(0);
+  } else {
+    w.U8(h.vote->authorize ? 1 : 2);
+    w.Raw(h.vote->target.bytes);
+  }
+  w.U32(static_cast<uint32_t>(h.checkpoint_signers.size()));
+  for (const auto& k : h.checkpoint_signers) w.Raw(k.bytes);
   w.Raw(h.sealer.bytes);
 }
 
@@ -40,6 +49,23 @@ Result<BlockHeader> DecodeHeader(ByteSpan bytes) {
   h.timestamp_s = r.I64();
   h.tx_root = r.Hash();
   h.state_root = r.Hash();
+  h.difficulty = r.U64();
+  const uint8_t flag = r.U8();
+  if (flag == 1 || flag == 2) {
+    HeaderVote v;
+    v.target.bytes = r.Fixed<32>();
+    v.authorize = flag == 1;
+    h.vote = v;
+  } else if (flag != 0) {
+    r.Fail("bad vote flag");
+  }
+  h.checkpoint_signers.resize(r.Count(kMaxCheckpointSigners, 32));
+  for (size_t i = 0; i < h.checkpoint_signers.size() && r.ok(); ++i) {
+    h.checkpoint_signers[i].bytes = r.Fixed<32>();
+    if (i > 0 && !(h.checkpoint_signers[i - 1] < h.checkpoint_signers[i])) {
+      r.Fail("checkpoint signers not sorted and unique");
+    }
+  }
   h.sealer.bytes = r.Fixed<32>();
   h.seal.bytes = r.Fixed<64>();
   V2V_RETURN_IF_ERROR(r.Finish());
@@ -66,7 +92,7 @@ Bytes EncodeBlock(const Block& b) {
 Result<Block> DecodeBlock(ByteSpan bytes) {
   codec::Reader r(bytes);
   r.ExpectTag("v2v.block");
-  Bytes header = r.Blob(1024);
+  Bytes header = r.Blob(kMaxHeaderBytes);
   Block b;
   b.txs.resize(r.Count(kMaxTxsPerBlock, 4 + 100));
   for (Tx& tx : b.txs) {

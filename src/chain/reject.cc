@@ -39,6 +39,15 @@ std::string_view RejectName(Reject code) {
     case Reject::kUnauthorizedSealer: return "unauthorized_sealer";
     case Reject::kConservation: return "conservation";
     case Reject::kDuplicate: return "duplicate";
+    case Reject::kUnauthorizedSigner: return "unauthorized_signer";
+    case Reject::kRecentlySigned: return "recently_signed";
+    case Reject::kWrongDifficulty: return "wrong_difficulty";
+    case Reject::kInvalidCheckpointVote: return "invalid_checkpoint_vote";
+    case Reject::kMismatchingCheckpointSigners: return "mismatching_checkpoint_signers";
+    case Reject::kCheckpointSignersOffEpoch: return "checkpoint_signers_off_epoch";
+    case Reject::kInvalidTimestamp: return "invalid_timestamp";
+    case Reject::kFutureBlock: return "future_block";
+    case Reject::kBadAncestor: return "bad_ancestor";
   }
   return "unknown";
 }

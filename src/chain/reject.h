@@ -46,9 +46,19 @@ enum class Reject : uint16_t {
   kBadTxRoot = 30,
   kBadStateRoot = 31,
   kBadSeal = 32,
-  kUnauthorizedSealer = 33,
+  kUnauthorizedSealer = 33,  // pre-Clique (any genesis authority); no longer produced
   kConservation = 34,        // money or energy not conserved (a bug if ever seen)
   kDuplicate = 35,           // the same bidder twice in one round
+  // Clique (EIP-225) header rules; names equal consensus::poa::CliqueErrorCode's.
+  kUnauthorizedSigner = 36,           // sealer not in the signer set
+  kRecentlySigned = 37,               // sealer sealed one of the last floor(N/2) blocks
+  kWrongDifficulty = 38,              // difficulty does not match the sealer's turn
+  kInvalidCheckpointVote = 39,        // a checkpoint block carries a vote
+  kMismatchingCheckpointSigners = 40,  // checkpoint list != the parent snapshot's signers
+  kCheckpointSignersOffEpoch = 41,    // a non-checkpoint block lists signers
+  kInvalidTimestamp = 42,             // earlier than parent + period
+  kFutureBlock = 43,                  // ahead of the local clock + allowed future
+  kBadAncestor = 44,                  // descends from a block found invalid
 };
 
 std::string_view RejectName(Reject code);

@@ -1,5 +1,7 @@
 #include "contract/genesis.h"
 
+#include <algorithm>
+
 #include "codec/codec.h"
 #include "crypto/hash.h"
 
@@ -12,6 +14,8 @@ Bytes EncodeGenesis(const Genesis& g) {
   w.Blob(g.ca_certificate);
   w.U32(static_cast<uint32_t>(g.authorities.size()));
   for (const auto& k : g.authorities) w.Raw(k.bytes);
+  w.U64(g.clique.epoch);
+  w.U64(g.clique.period_s);
   w.I64(g.params.settle_window_s);
   w.I64(g.params.max_round_age_s);
   w.U32(static_cast<uint32_t>(g.accounts.size()));
@@ -31,8 +35,11 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes) {
   g.timestamp_s = r.I64();
   g.ca_key.bytes = r.Fixed<32>();
   g.ca_certificate = r.Blob(chain::kMaxCertificateBytes);
-  g.authorities.resize(r.Count(1024, 32));
+  g.authorities.resize(r.Count(chain::kMaxCheckpointSigners, 32));
   for (auto& k : g.authorities) k.bytes = r.Fixed<32>();
+  g.clique.epoch = r.U64();
+  g.clique.period_s = r.U64();
+  if (r.ok() && g.clique.epoch == 0) r.Fail("clique epoch is 0");
   g.params.settle_window_s = r.I64();
   g.params.max_round_age_s = r.I64();
   g.params.ca_key = g.ca_key;
@@ -84,6 +91,11 @@ chain::BlockHeader GenesisHeader(const Genesis& g, const chain::State& state) {
   h.parent = crypto::Sha256(EncodeGenesis(g));
   h.timestamp_s = g.timestamp_s;
   h.state_root = chain::StateRoot(state);
+  h.difficulty = 1;
+  h.checkpoint_signers = g.authorities;
+  std::sort(h.checkpoint_signers.begin(), h.checkpoint_signers.end());
+  h.checkpoint_signers.erase(std::unique(h.checkpoint_signers.begin(), h.checkpoint_signers.end()),
+                             h.checkpoint_signers.end());
   return h;  // tx_root zero (no transactions); unsealed
 }
 

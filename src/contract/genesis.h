@@ -20,6 +20,14 @@ struct ContractParams {
   bool operator==(const ContractParams&) const = default;
 };
 
+// Clique (EIP-225) parameters: checkpoint interval in blocks and the minimum seconds between
+// blocks (consensus/poa/engine.h CliqueConfig).
+struct CliqueParams {
+  uint64_t epoch = 30000;  // > 0
+  uint64_t period_s = 1;
+  bool operator==(const CliqueParams&) const = default;
+};
+
 struct GenesisAccount {
   chain::Role role = chain::Role::kVehicle;
   Bytes certificate;
@@ -34,7 +42,9 @@ struct Genesis {
   // verified by contract::X509IdentityVerifier and ca_key must be this certificate's key; when
   // empty, the stand-in certificates of simple_identity.h are used (tests).
   Bytes ca_certificate;
-  std::vector<crypto::PublicKey> authorities;  // keys allowed to seal blocks
+  // The initial Clique signers (order irrelevant; the genesis header lists them sorted).
+  std::vector<crypto::PublicKey> authorities;
+  CliqueParams clique;
   ContractParams params;
   std::vector<GenesisAccount> accounts;
 };
@@ -45,6 +55,8 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes);
 // The state the genesis defines; InvalidArgument if a certificate is invalid at genesis time,
 // an id repeats, an amount is negative or a total overflows.
 Result<chain::State> GenesisState(const Genesis& g, const IdentityVerifier& verifier);
+// Height 0, parent = SHA-256(EncodeGenesis(g)), difficulty 1, the sorted unique authorities as
+// checkpoint_signers (height 0 is a checkpoint, like go-ethereum's genesis extraData), unsealed.
 chain::BlockHeader GenesisHeader(const Genesis& g, const chain::State& state);
 
 }  // namespace v2v::contract

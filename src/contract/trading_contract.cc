@@ -69,16 +69,19 @@ std::optional<chain::Rejection> CheckConservation(const chain::State& state) {
   return std::nullopt;
 }
 
-std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads) {
+namespace {
+
+// CheckTxsParallel over the transactions `txs` points to; tx_index is the position in `txs`.
+std::optional<chain::Rejection> CheckTxPointers(const std::vector<const chain::Tx*>& txs, int threads) {
   // Structure first, in order; then every signature (nested bids included) on the pool.
   std::vector<chain::SignatureJob> jobs;
   std::vector<size_t> job_tx;  // job -> index of its top-level transaction
   for (size_t i = 0; i < txs.size(); ++i) {
-    if (auto r = chain::CheckTxStructure(txs[i])) {
+    if (auto r = chain::CheckTxStructure(*txs[i])) {
       r->tx_index = static_cast<int>(i);
       return r;
     }
-    chain::AppendSignatureJobs(txs[i], jobs);
+    chain::AppendSignatureJobs(*txs[i], jobs);
     job_tx.resize(jobs.size(), i);
   }
   const size_t n = jobs.size();
@@ -97,6 +100,37 @@ std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& t
       return out[i];
     }
   }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads) {
+  std::vector<const chain::Tx*> all;
+  all.reserve(txs.size());
+  for (const chain::Tx& tx : txs) all.push_back(&tx);
+  return CheckTxPointers(all, threads);
+}
+
+std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads,
+                                                 CheckedTxCache* cache) {
+  if (cache == nullptr) return CheckTxsParallel(txs, threads);
+  std::vector<Hash32> hashes;
+  hashes.reserve(txs.size());
+  std::vector<const chain::Tx*> todo;
+  std::vector<size_t> index;  // todo -> position in txs
+  for (size_t i = 0; i < txs.size(); ++i) {
+    hashes.push_back(chain::TxHash(txs[i]));
+    if (!cache->Contains(hashes.back())) {
+      todo.push_back(&txs[i]);
+      index.push_back(i);
+    }
+  }
+  if (auto r = CheckTxPointers(todo, threads)) {
+    r->tx_index = static_cast<int>(index[static_cast<size_t>(r->tx_index)]);
+    return r;
+  }
+  for (size_t i : index) cache->Insert(hashes[i]);
   return std::nullopt;
 }
 

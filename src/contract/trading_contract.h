@@ -24,6 +24,7 @@
 #include "chain/block.h"
 #include "chain/reject.h"
 #include "chain/state.h"
+#include "contract/checked_tx_cache.h"
 #include "contract/genesis.h"
 #include "contract/identity.h"
 
@@ -57,5 +58,9 @@ std::optional<chain::Rejection> CheckConservation(const chain::State& state);
 
 // CheckTxStateless on every transaction, on up to `threads` threads; first failure by index.
 std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads);
+// The same, skipping transactions whose TxHash is in `cache` and inserting those that pass
+// (when the whole list passes). `cache` may be null (then exactly the overload above).
+std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads,
+                                                 CheckedTxCache* cache);
 
 }  // namespace v2v::contract

@@ -22,11 +22,15 @@ std::string AuditReport::ToText() const {
 namespace {
 
 Result<std::optional<chain::Block>> LoadBlock(const store::KvStore& kv, uint64_t h) {
-  V2V_ASSIGN_OR_RETURN(auto bytes, kv.Get(schema::BlockKey(h)));
-  if (!bytes) return std::optional<chain::Block>();
-  auto block = chain::DecodeBlock(*bytes);
-  if (!block.ok()) return block.status();
-  return std::optional<chain::Block>(std::move(block).value());
+  return LoadCanonicalBlock(kv, h);
+}
+
+Result<std::optional<Hash32>> IndexedHash(const store::KvStore& kv, uint64_t h) {
+  V2V_ASSIGN_OR_RETURN(auto bytes, kv.Get(schema::CanonicalKey(h)));
+  if (!bytes || bytes->size() != 32) return std::optional<Hash32>();
+  Hash32 hash;
+  std::copy(bytes->begin(), bytes->end(), hash.bytes.begin());
+  return std::optional<Hash32>(hash);
 }
 
 void CheckStored(const store::KvStore& kv, const chain::State& state, AuditReport& report) {
@@ -74,6 +78,8 @@ Result<AuditReport> Audit(const store::KvStore& kv, const VerifierFactory& verif
     return report;
   }
   chain::BlockHeader parent = (*b0)->header;
+  consensus::poa::Snapshot snapshot = GenesisSnapshot(*genesis);
+  const consensus::poa::CliqueConfig clique = CliqueConfigOf(*genesis);
   for (uint64_t h = 1;; ++h) {
     auto block = LoadBlock(kv, h);
     if (!block.ok()) {
@@ -82,7 +88,15 @@ Result<AuditReport> Audit(const store::KvStore& kv, const VerifierFactory& verif
     }
     if (!block->has_value()) break;
     const chain::Block& b = **block;
-    std::optional<chain::Rejection> why = CheckHeader(b, parent, *genesis);
+    auto header = CheckHeader(b, parent, snapshot, clique, std::nullopt);
+    std::optional<chain::Rejection> why;
+    if (auto* r = std::get_if<chain::Rejection>(&header)) why = *r;
+    if (!why) {
+      auto indexed = IndexedHash(kv, h);
+      if (!indexed.ok() || !*indexed || **indexed != chain::BlockHash(b.header)) {
+        why = chain::Rejected(chain::Reject::kMalformed, "stored under another hash than its own");
+      }
+    }
     std::variant<chain::State, chain::Rejection> next = why ? *why : contract.ApplyBlock(s, b);
     if (auto* r = std::get_if<chain::Rejection>(&next)) why = *r;
     if (!why && contract.Commit(std::get<chain::State>(next)) != b.header.state_root) {
@@ -94,6 +108,7 @@ Result<AuditReport> Audit(const store::KvStore& kv, const VerifierFactory& verif
       break;
     }
     s = std::get<chain::State>(std::move(next));
+    snapshot = std::get<consensus::poa::Snapshot>(std::move(header));
     parent = b.header;
     ++report.blocks;
     report.txs += b.txs.size();

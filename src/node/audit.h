@@ -1,4 +1,5 @@
-// Audit: replays a stored chain from genesis and checks everything a node checks, plus what a
+// Audit: replays the stored canonical chain (schema "c/") from genesis and checks everything a
+// node checks (Clique header rules included, without the future-block rule), plus what a
 // node only checks in debug builds: every header rule, signature, certificate (at each block's
 // time), contract result, state root and money/energy conservation after every block; then that
 // the head record and the stored state are exactly the replayed ones.

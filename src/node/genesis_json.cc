@@ -14,24 +14,6 @@ Result<crypto::PublicKey> KeyFromHex(const std::string& what, const std::string&
   return k;
 }
 
-// TODO(merge clique-ledger): Genesis gains `clique`; until then the values are checked and kept
-// out of the struct. Removed once main has the field.
-template <typename G>
-void SetClique(G& g, uint64_t epoch, uint64_t period) {
-  if constexpr (requires { g.clique.epoch; }) {
-    g.clique.epoch = epoch;
-    g.clique.period_s = period;
-  }
-}
-template <typename G>
-nlohmann::json CliqueJson(const G& g) {
-  if constexpr (requires { g.clique.epoch; }) {
-    return {{"epoch", g.clique.epoch}, {"period_s", g.clique.period_s}};
-  } else {
-    return {{"epoch", 30000}, {"period_s", 1}};
-  }
-}
-
 }  // namespace
 
 Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
@@ -64,10 +46,11 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
                                          ": expected a non-negative integer");
         }
       }
-      const auto epoch = c.value("epoch", uint64_t{30000});
-      const auto period = c.value("period_s", uint64_t{1});
+      const auto epoch = c.value("epoch", g.clique.epoch);
+      const auto period = c.value("period_s", g.clique.period_s);
       if (epoch == 0) return Status::InvalidArgument("genesis clique.epoch: must be > 0");
-      SetClique(g, epoch, period);
+      g.clique.epoch = epoch;
+      g.clique.period_s = period;
     }
     g.params.settle_window_s = j.value("settle_window_s", int64_t{3600});
     g.params.max_round_age_s = j.value("max_round_age_s", int64_t{600});
@@ -105,7 +88,7 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
           {"ca_public_key", g.ca_key.Hex()},
           {"ca_certificate", ToHex(g.ca_certificate)},
           {"authorities", authorities},
-          {"clique", CliqueJson(g)},
+          {"clique", {{"epoch", g.clique.epoch}, {"period_s", g.clique.period_s}}},
           {"settle_window_s", g.params.settle_window_s},
           {"max_round_age_s", g.params.max_round_age_s},
           {"accounts", accounts}};

@@ -154,7 +154,8 @@ Result<chain::Tx> Simulation::MakeRound(const chain::State& state, int64_t time,
   return tx;
 }
 
-Result<chain::Block> Simulation::NextBlock(const Ledger& ledger, std::mt19937_64& rng) const {
+Result<chain::Block> Simulation::NextBlock(const Ledger& ledger, std::mt19937_64& rng,
+                                           const crypto::PrivateKey* sealer) const {
   const int64_t time = ledger.head().timestamp_s + options_.block_interval_s;
   const chain::State& state = ledger.state();
   Nonces nonces(state);
@@ -171,7 +172,9 @@ Result<chain::Block> Simulation::NextBlock(const Ledger& ledger, std::mt19937_64
   }
   auto round = MakeRound(after, time, ledger.head().height + 1, rng);
   if (round.ok()) txs.push_back(std::move(round).value());
-  return ledger.Propose(std::move(txs), time, rsu_);
+  V2V_ASSIGN_OR_RETURN(Proposal p, ledger.Propose(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
+  if (!p.dropped.empty()) return p.dropped.front().second.ToStatus();  // a bug in the generator
+  return std::move(p.block);
 }
 
 }  // namespace v2v::node

@@ -28,8 +28,11 @@ class Simulation {
 
   const contract::Genesis& genesis() const { return genesis_; }
   const crypto::PrivateKey& authority() const { return rsu_; }
-  // A sealed block on top of the ledger's head.
-  Result<chain::Block> NextBlock(const Ledger& ledger, std::mt19937_64& rng) const;
+  // A sealed block on top of the ledger's head (Ledger::Propose: Clique difficulty; with the
+  // single authority every block is in turn, difficulty 2). `sealer` defaults to the RSU
+  // authority; tests with several Clique signers pass theirs.
+  Result<chain::Block> NextBlock(const Ledger& ledger, std::mt19937_64& rng,
+                                 const crypto::PrivateKey* sealer = nullptr) const;
   // The round transaction alone (signed bids, scheme, RSU signature), with nonces taken from
   // `state`; used by the benchmark.
   Result<chain::Tx> MakeRound(const chain::State& state, int64_t time, uint64_t round,

@@ -52,8 +52,8 @@ TEST(KvStore, RocksPersists) {
 }
 
 TEST(Schema, HeightsSortBigEndian) {
-  EXPECT_LT(schema::BlockKey(255), schema::BlockKey(256));
-  EXPECT_EQ(schema::BlockKey(1).size(), 10u);
+  EXPECT_LT(schema::CanonicalKey(255), schema::CanonicalKey(256));
+  EXPECT_EQ(schema::CanonicalKey(1).size(), 10u);
 }
 
 }  // namespace

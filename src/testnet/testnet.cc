@@ -120,15 +120,6 @@ std::string NodeConfigToml(const Testnet& t, size_t i, const Options& o) {
   return out.str();
 }
 
-// TODO(merge clique-ledger): plain assignments once contract::Genesis has `clique`.
-template <typename G>
-void SetClique(G& g, uint64_t epoch, uint64_t period) {
-  if constexpr (requires { g.clique.epoch; }) {
-    g.clique.epoch = epoch;
-    g.clique.period_s = period;
-  }
-}
-
 // Whether `pid` is our (possibly exited) child: reaps it if it exited. Never blocks.
 void ReapIfChild(pid_t pid) {
   int status = 0;
@@ -214,7 +205,8 @@ Result<Testnet> Create(const Options& o) {
   g.timestamp_s = now;
   g.ca_key = ca.ca().public_key;
   g.ca_certificate = ca.ca().der;
-  SetClique(g, o.epoch, o.period_s);
+  g.clique.epoch = o.epoch;
+  g.clique.period_s = o.period_s;
   V2V_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, FreePorts(2 * static_cast<size_t>(o.nodes)));
   for (int i = 0; i < o.nodes; ++i) {
     const std::string name = "rsu-" + std::to_string(i);

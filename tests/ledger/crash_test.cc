@@ -1,6 +1,8 @@
-// Crash test: a child process appends blocks to a RocksDB ledger and is killed with SIGKILL at
-// random moments. After each kill the store must reopen at a block at or above the last one the
-// child reported committed, audit clean, and accept further blocks.
+// Crash test: a child process appends blocks to a RocksDB ledger, and every few blocks imports a
+// heavier fork (a reorg of depth 2), and is killed with SIGKILL at random moments. After each
+// kill the store must reopen at a head at or above the last height the child reported committed
+// (heights only grow: each fork is one block longer than what it replaces), audit clean, and
+// accept further blocks.
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>

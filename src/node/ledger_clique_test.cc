@@ -1,0 +1,390 @@
+// The ledger under Clique with three signers: header rules, votes, checkpoints, fork choice,
+// reorgs (including a failing branch) and reopening after a reorg.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <random>
+
+#include "chain/testing/fixtures.h"
+#include "node/audit.h"
+#include "node/ledger.h"
+#include "node/simulation.h"
+
+namespace v2v::node {
+namespace {
+
+using consensus::poa::Snapshot;
+
+class CliqueLedger : public ::testing::Test {
+ protected:
+  explicit CliqueLedger(uint64_t epoch = 30000) {
+    for (uint8_t n : {uint8_t{11}, uint8_t{12}, uint8_t{13}}) keys_.push_back(chain::testing::FixedKey(n));
+    std::sort(keys_.begin(), keys_.end(),
+              [](const crypto::PrivateKey& a, const crypto::PrivateKey& b) {
+                return a.public_key() < b.public_key();
+              });
+    genesis_ = sim_.genesis();
+    genesis_.authorities.clear();
+    for (const auto& k : keys_) genesis_.authorities.push_back(k.public_key());
+    genesis_.clique.epoch = epoch;
+  }
+
+  std::unique_ptr<Ledger> Fresh() {
+    return std::move(Ledger::Init(store::NewMemKvStore(), genesis_)).value();
+  }
+  // keys_[i] is signer i in sorted order, so the in-turn signer at height h is keys_[h % 3]
+  // (while the set is unchanged).
+  const crypto::PrivateKey& Key(size_t i) const { return keys_[i]; }
+
+  // An empty block on the head sealed by `key`, `dt` seconds after the head.
+  static chain::Block Empty(const Ledger& l, const crypto::PrivateKey& key,
+                            std::optional<chain::HeaderVote> vote = std::nullopt, int64_t dt = 1) {
+    auto p = l.Propose({}, l.head().timestamp_s + dt, key, vote);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return std::move(p->block);
+  }
+  static int64_t Now(const chain::Block& b) { return b.header.timestamp_s; }
+
+  Simulation sim_;
+  std::vector<crypto::PrivateKey> keys_;
+  contract::Genesis genesis_;
+};
+
+TEST_F(CliqueLedger, GenesisIsACheckpointListingTheAuthorities) {
+  auto l = Fresh();
+  EXPECT_EQ(l->head().difficulty, 1u);
+  EXPECT_EQ(l->total_difficulty(), 1u);
+  EXPECT_EQ(l->head().checkpoint_signers, l->snapshot().signers());
+  EXPECT_EQ(l->snapshot().signers().size(), 3u);
+}
+
+TEST_F(CliqueLedger, InTurnTwoOutOfTurnOne) {
+  auto l = Fresh();
+  chain::Block b1 = Empty(*l, Key(1));  // height 1: in turn
+  EXPECT_EQ(b1.header.difficulty, 2u);
+  auto r = l->Import(b1, Now(b1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->outcome, ImportOutcome::kExtended);
+  chain::Block b2 = Empty(*l, Key(0));  // height 2: Key(2) is in turn
+  EXPECT_EQ(b2.header.difficulty, 1u);
+  ASSERT_TRUE(l->Import(b2, Now(b2)).ok());
+  EXPECT_EQ(l->total_difficulty(), 1u + 2u + 1u);
+  EXPECT_EQ(l->Import(b2, Now(b2))->outcome, ImportOutcome::kKnown);
+  EXPECT_TRUE(l->HasBlock(chain::BlockHash(b2.header)));
+  // Key(0) sealed height 2: it may not seal height 3 (floor(3/2)+1 = 2 consecutive blocks).
+  auto p = l->Propose({}, l->head().timestamp_s + 1, Key(0), std::nullopt);
+  EXPECT_EQ(p.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(l->Propose({}, l->head().timestamp_s + 1, chain::testing::FixedKey(77), std::nullopt)
+                .status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CliqueLedger, HeaderRuleViolationsAreRefusedWithTheirCode) {
+  auto l = Fresh();
+  std::mt19937_64 rng(1);
+  ASSERT_TRUE(l->Append(*sim_.NextBlock(*l, rng, &Key(1))).ok());  // height 1 by Key(1)
+  const chain::Block good = *sim_.NextBlock(*l, rng, &Key(2));     // height 2, in turn
+  const Hash32 head = l->head_hash();
+  const chain::State state = l->state();
+  const uint64_t td = l->total_difficulty();
+  const Snapshot snap = l->snapshot();
+  auto expect_refused = [&](const chain::Block& b, const std::string& code, int64_t now) {
+    auto r = l->Import(b, now);
+    ASSERT_FALSE(r.ok()) << code;
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(r.status().message().rfind(code, 0), 0u) << r.status().message();
+    EXPECT_EQ(l->head_hash(), head);
+    EXPECT_EQ(l->state(), state);
+    EXPECT_EQ(l->total_difficulty(), td);
+    EXPECT_EQ(l->snapshot(), snap);
+    EXPECT_FALSE(l->HasBlock(chain::BlockHash(b.header)));
+  };
+  chain::Block b = good;
+  b.header.difficulty = 1;  // Key(2) is in turn at height 2
+  chain::SealHeader(b.header, Key(2));
+  expect_refused(b, "wrong_difficulty", Now(b));
+  b = good;
+  b.header.difficulty = 7;
+  chain::SealHeader(b.header, Key(2));
+  expect_refused(b, "wrong_difficulty", Now(b));
+  b = good;
+  chain::SealHeader(b.header, chain::testing::FixedKey(77));
+  expect_refused(b, "unauthorized_signer", Now(b));
+  b = good;
+  b.header.difficulty = 1;
+  chain::SealHeader(b.header, Key(1));  // sealed height 1
+  expect_refused(b, "recently_signed", Now(b));
+  b = good;
+  b.header.timestamp_s = l->head().timestamp_s;  // period is 1 s
+  chain::SealHeader(b.header, Key(2));
+  expect_refused(b, "invalid_timestamp", Now(b));
+  expect_refused(good, "future_block", Now(good) - 16);  // allowed_future_s = 15
+  b = good;
+  b.header.seal.bytes[5] ^= 1;
+  expect_refused(b, "bad_seal", Now(b));
+  b = good;
+  b.header.vote = chain::HeaderVote{Key(0).public_key(), true};  // not sealed over
+  expect_refused(b, "bad_seal", Now(b));
+  b = good;
+  b.header.checkpoint_signers = snap.signers();  // height 2 is not a checkpoint
+  chain::SealHeader(b.header, Key(2));
+  expect_refused(b, "checkpoint_signers_off_epoch", Now(b));
+  b = good;
+  b.header.state_root.bytes[0] ^= 1;
+  chain::SealHeader(b.header, Key(2));
+  expect_refused(b, "bad_state_root", Now(b));
+  b = good;
+  b.header.parent.bytes[0] ^= 1;
+  chain::SealHeader(b.header, Key(2));
+  auto unknown = l->Import(b, Now(b));
+  EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(unknown.status().message().rfind("unknown parent ", 0), 0u);
+  // The genuine block still goes in.
+  EXPECT_EQ(l->Import(good, Now(good) - 15)->outcome, ImportOutcome::kExtended);
+  // Append: the same rules without the future check.
+  EXPECT_TRUE(l->Append(*sim_.NextBlock(*l, rng, &Key(0))).ok());
+}
+
+TEST_F(CliqueLedger, VotesAddAndRemoveASigner) {
+  auto l = Fresh();
+  const crypto::PrivateKey d = chain::testing::FixedKey(14);
+  const chain::HeaderVote add{d.public_key(), true}, drop{d.public_key(), false};
+  // Seals `vote` by `key`, first sealing fillers by other signers while `key` signed recently.
+  auto cast = [&](const crypto::PrivateKey& key, std::optional<chain::HeaderVote> vote) {
+    while (l->snapshot().RecentlySigned(key.public_key())) {
+      bool sealed = false;
+      for (const auto& other : keys_) {
+        if (&other == &key || l->snapshot().RecentlySigned(other.public_key())) continue;
+        ASSERT_TRUE(l->Append(Empty(*l, other)).ok());
+        sealed = true;
+        break;
+      }
+      ASSERT_TRUE(sealed);
+    }
+    chain::Block b = Empty(*l, key, vote);
+    ASSERT_EQ(b.header.vote, vote);
+    ASSERT_TRUE(l->Append(b).ok());
+  };
+  cast(Key(0), add);
+  EXPECT_FALSE(l->snapshot().IsSigner(d.public_key()));
+  EXPECT_EQ(l->snapshot().TallyFor(d.public_key(), true), 1);
+  cast(Key(1), add);  // 2 > 3/2: passes
+  EXPECT_TRUE(l->snapshot().IsSigner(d.public_key()));
+  EXPECT_EQ(l->snapshot().signers().size(), 4u);
+  EXPECT_EQ(l->SnapshotAfter(l->head_hash())->signers().size(), 4u);
+  // The new signer seals.
+  cast(d, std::nullopt);
+  // Removal needs 3 of 4.
+  cast(Key(0), drop);
+  cast(Key(1), drop);
+  EXPECT_TRUE(l->snapshot().IsSigner(d.public_key()));
+  cast(Key(2), drop);
+  EXPECT_FALSE(l->snapshot().IsSigner(d.public_key()));
+  EXPECT_EQ(l->snapshot().signers().size(), 3u);
+  EXPECT_EQ(l->Propose({}, l->head().timestamp_s + 1, d, std::nullopt).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+class CliqueCheckpoint : public CliqueLedger {
+ protected:
+  CliqueCheckpoint() : CliqueLedger(/*epoch=*/4) {}
+};
+
+TEST_F(CliqueCheckpoint, CheckpointListsSignersAndDropsVotes) {
+  auto l = Fresh();
+  const crypto::PublicKey d = chain::testing::FixedKey(14).public_key();
+  ASSERT_TRUE(l->Append(Empty(*l, Key(1), chain::HeaderVote{d, true})).ok());  // height 1
+  ASSERT_TRUE(l->Append(Empty(*l, Key(2))).ok());                             // height 2
+  ASSERT_TRUE(l->Append(Empty(*l, Key(0))).ok());                             // height 3
+  EXPECT_EQ(l->snapshot().TallyFor(d, true), 1);
+  const chain::Block cp = Empty(*l, Key(1), chain::HeaderVote{d, true});  // height 4
+  EXPECT_FALSE(cp.header.vote);  // Propose leaves the vote out at a checkpoint
+  EXPECT_EQ(cp.header.checkpoint_signers, l->snapshot().signers());
+  chain::Block bad = cp;
+  bad.header.checkpoint_signers.pop_back();
+  chain::SealHeader(bad.header, Key(1));
+  EXPECT_EQ(l->Append(bad).message().rfind("mismatching_checkpoint_signers", 0), 0u);
+  bad = cp;
+  bad.header.vote = chain::HeaderVote{d, true};
+  chain::SealHeader(bad.header, Key(1));
+  EXPECT_EQ(l->Append(bad).message().rfind("invalid_checkpoint_vote", 0), 0u);
+  bad = cp;
+  bad.header.checkpoint_signers.clear();
+  chain::SealHeader(bad.header, Key(1));
+  EXPECT_EQ(l->Append(bad).message().rfind("mismatching_checkpoint_signers", 0), 0u);
+  ASSERT_TRUE(l->Append(cp).ok());
+  EXPECT_EQ(l->snapshot().TallyFor(d, true), 0);  // pending votes dropped [R2]
+}
+
+// Fork choice and reorgs, on RocksDB so the ledger can be reopened afterwards.
+TEST_F(CliqueLedger, ForkChoiceReorgsAndReopen) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("v2v_clique_fork_test_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto l = std::move(Ledger::Init(std::move(store::OpenRocksKvStore(dir.string())).value(), genesis_))
+               .value();
+  auto f = Fresh();  // builds branch B
+  auto g = Fresh();  // builds branch A
+  std::mt19937_64 rng(7), rng_a(8), rng_b(9);
+  auto next = [&](Ledger& on, std::mt19937_64& r, size_t key) {
+    auto b = sim_.NextBlock(on, r, &Key(key));
+    EXPECT_TRUE(b.ok()) << b.status().ToString();
+    return std::move(b).value();
+  };
+  // Common prefix: heights 1, 2 in turn.
+  for (size_t k : {size_t{1}, size_t{2}}) {
+    const chain::Block b = next(*l, rng, k);
+    for (Ledger* x : {l.get(), f.get(), g.get()}) ASSERT_TRUE(x->Append(b).ok());
+  }
+  EXPECT_EQ(l->total_difficulty(), 5u);
+  // Branch A (g): out of turn at 3 and 4: td 7.
+  const chain::Block a1 = next(*g, rng_a, 1);
+  ASSERT_TRUE(g->Append(a1).ok());
+  const chain::Block a2 = next(*g, rng_a, 0);
+  ASSERT_TRUE(g->Append(a2).ok());
+  EXPECT_EQ(g->total_difficulty(), 7u);
+  // A lighter side block at 3 (out of turn, td 6), built on f without being applied there.
+  const chain::Block c1 = next(*f, rng_b, 1);
+  // Branch B (f): in turn at 3, 4, 5: td 9, 11, 13.
+  const chain::Block b1 = next(*f, rng_b, 0);
+  ASSERT_TRUE(f->Append(b1).ok());
+  const chain::State state_b1 = f->state();
+  const chain::Block b2 = next(*f, rng_b, 1);
+  ASSERT_TRUE(f->Append(b2).ok());
+
+  ASSERT_EQ(l->Import(a1, Now(a1))->outcome, ImportOutcome::kExtended);
+  ASSERT_EQ(l->Import(a2, Now(a2))->outcome, ImportOutcome::kExtended);
+  EXPECT_EQ(l->state(), g->state());
+  // c1: td 6 < 7.
+  auto r = l->Import(c1, Now(c1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->outcome, ImportOutcome::kSide);
+  EXPECT_EQ(l->head_hash(), g->head_hash());
+  EXPECT_TRUE(l->HasBlock(chain::BlockHash(c1.header)));
+  EXPECT_EQ(l->BlockByHash(chain::BlockHash(c1.header))->header, c1.header);
+  // b1: td 7 = head's, lower height (3 < 4): the tie-break of PreferTip moves the head.
+  r = l->Import(b1, Now(b1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->outcome, ImportOutcome::kReorged);
+  EXPECT_EQ(r->reorg_depth, 2u);
+  EXPECT_EQ(l->head_hash(), chain::BlockHash(b1.header));
+  EXPECT_EQ(l->state(), state_b1);
+  EXPECT_EQ(l->BlockAt(3)->header, b1.header);
+  EXPECT_FALSE(l->BlockAt(4).ok());
+  r = l->Import(b2, Now(b2));
+  ASSERT_EQ(r->outcome, ImportOutcome::kExtended);
+  EXPECT_EQ(l->state(), f->state());
+  EXPECT_EQ(chain::StateRoot(l->state()), f->head().state_root);
+  EXPECT_EQ(l->total_difficulty(), f->total_difficulty());
+  EXPECT_EQ(l->snapshot(), f->snapshot());
+
+  // Back to A: a3 (in turn at 5, td 9 = B's 9, higher height: side), a4 (td 11: reorg).
+  const chain::Block a3 = next(*g, rng_a, 2);
+  ASSERT_TRUE(g->Append(a3).ok());
+  const chain::Block a4 = next(*g, rng_a, 0);
+  ASSERT_TRUE(g->Append(a4).ok());
+  EXPECT_EQ(l->Import(a3, Now(a3))->outcome, ImportOutcome::kSide);
+  EXPECT_EQ(l->head_hash(), f->head_hash());
+  r = l->Import(a4, Now(a4));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->outcome, ImportOutcome::kReorged);
+  EXPECT_EQ(r->reorg_depth, 2u);
+  EXPECT_EQ(l->head_hash(), g->head_hash());
+  EXPECT_EQ(l->state(), g->state());
+  EXPECT_EQ(l->total_difficulty(), g->total_difficulty());
+  EXPECT_EQ(l->snapshot(), g->snapshot());
+  // A fresh ledger replaying branch A reaches the same state.
+  auto replay = Fresh();
+  for (uint64_t h = 1; h <= 6; ++h) ASSERT_TRUE(replay->Append(*l->BlockAt(h)).ok());
+  EXPECT_EQ(replay->state(), l->state());
+  EXPECT_EQ(replay->head_hash(), l->head_hash());
+
+  // A heavier branch whose new block fails execution: nothing changes.
+  const Hash32 head = l->head_hash();
+  const chain::State state = l->state();
+  const uint64_t td = l->total_difficulty();
+  chain::Block b3 = next(*f, rng_b, 2);  // in turn at 5: td 11, lower height than a4
+  b3.header.state_root.bytes[0] ^= 1;
+  chain::SealHeader(b3.header, Key(2));
+  r = l->Import(b3, Now(b3));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message().rfind("bad_state_root", 0), 0u) << r.status().message();
+  EXPECT_EQ(l->head_hash(), head);
+  EXPECT_EQ(l->state(), state);
+  EXPECT_EQ(l->total_difficulty(), td);
+  EXPECT_FALSE(l->HasBlock(chain::BlockHash(b3.header)));
+  EXPECT_TRUE(l->HasBlock(chain::BlockHash(b2.header)));  // the valid side blocks stay
+  r = l->Import(b3, Now(b3));  // remembered
+  EXPECT_EQ(r.status().message().rfind("bad_state_root", 0), 0u) << r.status().message();
+  // A descendant of the bad block is refused.
+  chain::Block child;
+  child.header.height = 6;
+  child.header.parent = chain::BlockHash(b3.header);
+  child.header.timestamp_s = b3.header.timestamp_s + 1;
+  child.header.difficulty = 1;
+  child.header.tx_root = chain::TxRoot({});
+  chain::SealHeader(child.header, Key(0));
+  r = l->Import(child, Now(child));
+  EXPECT_EQ(r.status().message().rfind("bad_ancestor", 0), 0u) << r.status().message();
+
+  // An invalid block stored as a side block fails once a descendant makes its branch win.
+  chain::Block x3 = next(*f, rng_b, 0);  // out of turn at 5: td 10, side
+  x3.header.state_root.bytes[1] ^= 1;
+  chain::SealHeader(x3.header, Key(0));
+  ASSERT_EQ(l->Import(x3, Now(x3))->outcome, ImportOutcome::kSide);
+  const Snapshot after_x3 = *l->SnapshotAfter(chain::BlockHash(x3.header));
+  chain::Block x4;  // height 6 on x3 by Key(1) (out of turn): td 11 = head's, same height
+  x4.header.height = 6;
+  x4.header.parent = chain::BlockHash(x3.header);
+  x4.header.timestamp_s = x3.header.timestamp_s + 1;
+  x4.header.difficulty = after_x3.DifficultyFor(6, Key(1).public_key());
+  x4.header.tx_root = chain::TxRoot({});
+  x4.header.state_root = x3.header.state_root;
+  chain::SealHeader(x4.header, Key(1));
+  chain::Block x5 = x4;  // height 7 by Key(2): td 12
+  x5.header.height = 7;
+  x5.header.parent = chain::BlockHash(x4.header);
+  x5.header.timestamp_s += 1;
+  x5.header.difficulty = 1;
+  chain::SealHeader(x5.header, Key(2));
+  auto r4 = l->Import(x4, Now(x4));
+  auto r5 = l->Import(x5, Now(x5));
+  const bool failed_at_4 = !r4.ok();
+  EXPECT_EQ((failed_at_4 ? r4 : r5).status().message().rfind("bad_state_root", 0), 0u);
+  if (failed_at_4) {
+    EXPECT_EQ(r5.status().message().rfind("bad_ancestor", 0), 0u);
+  }
+  EXPECT_EQ(l->head_hash(), head);
+  EXPECT_EQ(l->state(), state);
+  EXPECT_FALSE(l->HasBlock(chain::BlockHash(x3.header)));
+  EXPECT_EQ(l->Import(x3, Now(x3)).status().message().rfind("bad_state_root", 0), 0u);
+
+  // Reopen: the same head, state, snapshot and total difficulty; the audit is clean.
+  const Snapshot snap = l->snapshot();
+  l.reset();
+  auto kv = std::move(store::OpenRocksKvStore(dir.string())).value();
+  auto report = Audit(*kv, DefaultVerifierFactory());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->ToText();
+  EXPECT_EQ(report->height, 6u);
+  auto reopened = Ledger::Open(std::move(kv));
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  EXPECT_EQ((*reopened)->head_hash(), head);
+  EXPECT_EQ((*reopened)->state(), state);
+  EXPECT_EQ((*reopened)->snapshot(), snap);
+  EXPECT_EQ((*reopened)->total_difficulty(), td);
+  // ... and keeps reorganising: branch B wins again with b3 done right and one more block.
+  chain::Block b3ok = next(*f, rng_b, 2);
+  ASSERT_TRUE(f->Append(b3ok).ok());
+  r = (*reopened)->Import(b3ok, Now(b3ok));  // td 11, height 5 < 6
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->outcome, ImportOutcome::kReorged);
+  EXPECT_EQ((*reopened)->state(), f->state());
+  reopened->reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace v2v::node
