@@ -8,6 +8,7 @@
 #include "simulate_command.h"
 #include "chain_command.h"
 #include "node_command.h"
+#include "testnet_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"v2vtrade: vehicle-to-vehicle electricity trading (Bayesian pricing, PoA ledger)"};
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   v2v::cli::AddChainCommand(app, &exit_code);
   v2v::cli::AddAuditCommand(app, &exit_code);
   v2v::cli::AddNodeCommand(app, &exit_code);
+  v2v::cli::AddTestnetCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

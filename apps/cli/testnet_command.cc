@@ -1,0 +1,101 @@
+#include "testnet_command.h"
+
+#include <iostream>
+#include <memory>
+
+#include "testnet/testnet.h"
+
+namespace v2v::cli {
+namespace {
+
+struct TestnetOptions {
+  testnet::Options create;
+  std::string dir;
+  size_t node = 0;
+  int timeout_s = 30;
+};
+
+int Fail(const char* cmd, const Status& s) {
+  std::cerr << "v2v testnet " << cmd << ": " << s.message() << "\n";
+  return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
+}
+
+int RunStart(TestnetOptions& o) {
+  auto self = testnet::SelfExecutable();
+  if (!self.ok()) return Fail("start", self.status());
+  o.create.dir = o.dir;
+  auto t = testnet::Start(o.create, *self, std::chrono::seconds(o.timeout_s));
+  if (!t.ok()) return Fail("start", t.status());
+  for (const auto& n : t->nodes) {
+    std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\tp2p " << n.p2p << "\n";
+  }
+  std::cout << "testnet of " << t->nodes.size() << " nodes up; " << t->dir << "/testnet.json\n";
+  return 0;
+}
+
+int RunStop(const TestnetOptions& o) {
+  const Status s = testnet::Stop(o.dir);
+  if (!s.ok()) return Fail("stop", s);
+  std::cout << "stopped the testnet in " << o.dir << "\n";
+  return 0;
+}
+
+int RunRestart(const TestnetOptions& o) {
+  auto self = testnet::SelfExecutable();
+  if (!self.ok()) return Fail("restart", self.status());
+  const Status s = testnet::Restart(o.dir, o.node, *self, std::chrono::seconds(o.timeout_s));
+  if (!s.ok()) return Fail("restart", s);
+  auto t = testnet::Load(o.dir);
+  if (!t.ok()) return Fail("restart", t.status());
+  const auto& n = t->nodes[o.node];
+  std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddTestnetCommand(CLI::App& app, int* exit_code) {
+  CLI::App* tn = app.add_subcommand("testnet", "A local testnet of RSU nodes on loopback");
+  tn->require_subcommand(1);
+
+  auto start = std::make_shared<TestnetOptions>();
+  CLI::App* cmd = tn->add_subcommand(
+      "start", "Make a CA, RSU certificates, a genesis and configs; start N nodes; wait for them");
+  cmd->add_option("--nodes", start->create.nodes, "Number of RSU nodes (all signers)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--dir", start->dir, "New testnet directory (must not exist or be empty)")->required();
+  cmd->add_option("--period", start->create.period_s, "Clique period in seconds")->capture_default_str();
+  cmd->add_option("--vehicles", start->create.vehicles, "Funded vehicle identities car-<k>")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  cmd->add_option("--epoch", start->create.epoch, "Clique epoch (checkpoint interval, blocks)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--spare", start->create.spare,
+                  "Extra RSU identities (DIR/spare/) outside the authority set, to vote in")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  cmd->add_option("--max-block-txs", start->create.max_block_txs, "Each node's max_block_txs")
+      ->capture_default_str();
+  cmd->add_option("--log-level", start->create.log_level, "debug | info | warn | error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  cmd->add_option("--timeout", start->timeout_s, "Seconds to wait for every RPC to answer")
+      ->capture_default_str();
+  cmd->callback([start, exit_code] { *exit_code = RunStart(*start); });
+
+  auto stop = std::make_shared<TestnetOptions>();
+  cmd = tn->add_subcommand("stop", "SIGTERM every node, wait up to 10 s, then SIGKILL");
+  cmd->add_option("--dir", stop->dir, "Testnet directory")->required();
+  cmd->callback([stop, exit_code] { *exit_code = RunStop(*stop); });
+
+  auto restart = std::make_shared<TestnetOptions>();
+  cmd = tn->add_subcommand("restart", "Start node I again with the same config and wait for it");
+  cmd->add_option("--dir", restart->dir, "Testnet directory")->required();
+  cmd->add_option("--node", restart->node, "Node index")->required();
+  cmd->add_option("--timeout", restart->timeout_s, "Seconds to wait for its RPC")->capture_default_str();
+  cmd->callback([restart, exit_code] { *exit_code = RunRestart(*restart); });
+}
+
+}  // namespace v2v::cli

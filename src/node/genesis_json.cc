@@ -1,0 +1,106 @@
+#include "node/genesis_json.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace v2v::node {
+namespace {
+
+Result<crypto::PublicKey> KeyFromHex(const std::string& what, const std::string& hex) {
+  auto b = FromHex(hex);
+  if (!b || b->size() != 32) return Status::InvalidArgument("genesis " + what + ": bad public key hex: " + hex);
+  crypto::PublicKey k;
+  std::copy(b->begin(), b->end(), k.bytes.begin());
+  return k;
+}
+
+}  // namespace
+
+Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
+  const auto j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument("genesis is not JSON");
+  try {
+    contract::Genesis g;
+    g.timestamp_s = j.at("timestamp").get<int64_t>();
+    V2V_ASSIGN_OR_RETURN(g.ca_key, KeyFromHex("ca_public_key", j.at("ca_public_key").get<std::string>()));
+    if (j.contains("ca_certificate")) {
+      auto ca = FromHex(j.at("ca_certificate").get<std::string>());
+      if (!ca) return Status::InvalidArgument("genesis ca_certificate: not hex");
+      g.ca_certificate = *ca;
+    }
+    for (const auto& a : j.at("authorities")) {
+      V2V_ASSIGN_OR_RETURN(auto k, KeyFromHex("authorities", a.get<std::string>()));
+      g.authorities.push_back(k);
+    }
+    if (j.contains("clique")) {
+      const auto& c = j.at("clique");
+      if (!c.is_object()) return Status::InvalidArgument("genesis clique: expected an object");
+      for (const auto& [key, value] : c.items()) {
+        if (key != "epoch" && key != "period_s") {
+          return Status::InvalidArgument("genesis clique: unknown key \"" + key + "\"");
+        }
+      }
+      for (const char* key : {"epoch", "period_s"}) {
+        if (c.contains(key) && !c.at(key).is_number_unsigned()) {
+          return Status::InvalidArgument(std::string("genesis clique.") + key +
+                                         ": expected a non-negative integer");
+        }
+      }
+      const auto epoch = c.value("epoch", g.clique.epoch);
+      const auto period = c.value("period_s", g.clique.period_s);
+      if (epoch == 0) return Status::InvalidArgument("genesis clique.epoch: must be > 0");
+      g.clique.epoch = epoch;
+      g.clique.period_s = period;
+    }
+    g.params.settle_window_s = j.value("settle_window_s", int64_t{3600});
+    g.params.max_round_age_s = j.value("max_round_age_s", int64_t{600});
+    for (const auto& a : j.at("accounts")) {
+      contract::GenesisAccount acc;
+      const std::string role = a.at("role").get<std::string>();
+      if (role != "rsu" && role != "vehicle") {
+        return Status::InvalidArgument("genesis account role: expected \"vehicle\" or \"rsu\", got \"" + role + "\"");
+      }
+      acc.role = role == "rsu" ? chain::Role::kRsu : chain::Role::kVehicle;
+      auto cert = FromHex(a.at("certificate").get<std::string>());
+      if (!cert) return Status::InvalidArgument("genesis account certificate: not hex");
+      acc.certificate = *cert;
+      acc.energy_wh = a.at("energy_wh").get<int64_t>();
+      acc.balance = a.at("balance").get<int64_t>();
+      g.accounts.push_back(std::move(acc));
+    }
+    return g;
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("genesis: ") + e.what());
+  }
+}
+
+nlohmann::json GenesisToJson(const contract::Genesis& g) {
+  nlohmann::json authorities = nlohmann::json::array();
+  for (const auto& k : g.authorities) authorities.push_back(k.Hex());
+  nlohmann::json accounts = nlohmann::json::array();
+  for (const auto& a : g.accounts) {
+    accounts.push_back({{"role", a.role == chain::Role::kRsu ? "rsu" : "vehicle"},
+                        {"certificate", ToHex(a.certificate)},
+                        {"energy_wh", a.energy_wh},
+                        {"balance", a.balance}});
+  }
+  return {{"timestamp", g.timestamp_s},
+          {"ca_public_key", g.ca_key.Hex()},
+          {"ca_certificate", ToHex(g.ca_certificate)},
+          {"authorities", authorities},
+          {"clique", {{"epoch", g.clique.epoch}, {"period_s", g.clique.period_s}}},
+          {"settle_window_s", g.params.settle_window_s},
+          {"max_round_age_s", g.params.max_round_age_s},
+          {"accounts", accounts}};
+}
+
+Result<contract::Genesis> ReadGenesisJsonFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::IoError("cannot read " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string s = ss.str();
+  return ParseGenesisJson(AsBytes(s));
+}
+
+}  // namespace v2v::node

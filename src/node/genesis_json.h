@@ -1,0 +1,27 @@
+// The genesis file in JSON (`v2v chain genesis`, `v2v chain init --genesis`, the node's config
+// `genesis = ...`, `v2v testnet start`):
+//
+//   {"timestamp": <unix s>, "ca_public_key": hex, "ca_certificate": hex DER of the CA's X.509
+//    certificate (absent or "" = stand-in certificates), "authorities": [hex keys],
+//    "clique": {"epoch": <blocks>, "period_s": <s>} (optional; defaults below),
+//    "settle_window_s", "max_round_age_s" (optional),
+//    "accounts": [{"role": "vehicle"|"rsu", "certificate": hex, "energy_wh", "balance"}]}
+//
+// Parsing is strict about types and required keys; errors are InvalidArgument naming the key.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "base/bytes.h"
+#include "base/result.h"
+#include "contract/genesis.h"
+
+namespace v2v::node {
+
+Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes);
+nlohmann::json GenesisToJson(const contract::Genesis& g);
+// Reads and parses a genesis JSON file.
+Result<contract::Genesis> ReadGenesisJsonFile(const std::string& path);
+
+}  // namespace v2v::node

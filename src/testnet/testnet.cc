@@ -1,0 +1,441 @@
+#include "testnet/testnet.h"
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <toml++/toml.h>
+
+#include "base/file_util.h"
+#include "crypto/ca_store.h"
+#include "crypto/certificate.h"
+#include "node/genesis_json.h"
+#include "rpc/http_client.h"
+
+extern char** environ;
+
+namespace v2v::testnet {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr int64_t kCaDays = 3650, kCertDays = 365;
+
+int64_t NowUnix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Status WriteText(const std::string& path, const std::string& text, mode_t mode = 0644) {
+  return WriteFileAtomic(path, text, mode);
+}
+
+Status MakeDir(const std::string& dir, mode_t mode) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec || ::chmod(dir.c_str(), mode) != 0) return Status::IoError(dir + ": cannot create directory");
+  return Status::Ok();
+}
+
+// A fresh key and certificate for `subject` in `dir` (cert.pem, key.pem mode 0600).
+Result<Identity> IssueIdentity(crypto::CaStore& ca, const std::string& subject, crypto::Role role,
+                               const std::string& dir, int64_t now, Bytes* der_out) {
+  V2V_RETURN_IF_ERROR(MakeDir(dir, 0700));
+  V2V_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::Generate());
+  V2V_ASSIGN_OR_RETURN(std::string pem, key.ToPem());
+  V2V_ASSIGN_OR_RETURN(Bytes der, ca.Issue(subject, role, key.public_key(), now, kCertDays));
+  V2V_RETURN_IF_ERROR(crypto::WritePrivateFile(dir + "/key.pem", pem));
+  V2V_RETURN_IF_ERROR(WriteText(dir + "/cert.pem", crypto::CertificateDerToPem(der)));
+  *der_out = std::move(der);
+  return Identity{subject, key.public_key().Hex(), dir};
+}
+
+// `count` distinct free TCP ports on 127.0.0.1 (all held open while choosing, then released).
+Result<std::vector<uint16_t>> FreePorts(size_t count) {
+  std::vector<int> fds;
+  std::vector<uint16_t> ports;
+  Status error;
+  for (size_t i = 0; i < count && error.ok(); ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      error = Status::IoError(std::string("socket: ") + std::strerror(errno));
+      break;
+    }
+    fds.push_back(fd);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof(addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      error = Status::IoError(std::string("cannot pick a free port: ") + std::strerror(errno));
+      break;
+    }
+    ports.push_back(ntohs(addr.sin_port));
+  }
+  for (int fd : fds) ::close(fd);
+  if (!error.ok()) return error;
+  return ports;
+}
+
+std::string NodeConfigToml(const Testnet& t, size_t i, const Options& o) {
+  const std::string dir = t.NodeDir(i);
+  toml::array peers;
+  for (size_t j = 0; j < i; ++j) peers.push_back(t.nodes[j].p2p);
+  toml::table cfg{
+      {"name", t.nodes[i].name},
+      {"data_dir", dir + "/data"},
+      {"genesis", t.GenesisPath()},
+      {"ca", t.CaDir() + "/ca.pem"},
+      {"cert", dir + "/cert.pem"},
+      {"key", dir + "/key.pem"},
+      {"p2p_listen", t.nodes[i].p2p},
+      {"rpc_listen", t.nodes[i].rpc.substr(std::string("http://").size())},
+      {"peers", std::move(peers)},
+      {"seal", true},
+      {"mempool_max_txs", static_cast<int64_t>(o.mempool_max_txs)},
+      {"max_block_txs", static_cast<int64_t>(o.max_block_txs)},
+      {"log_level", o.log_level},
+  };
+  std::ostringstream out;
+  out << "# " << t.nodes[i].name << " of the testnet in " << t.dir << " (v2v testnet start)\n"
+      << cfg << "\n";
+  return out.str();
+}
+
+// Whether `pid` is our (possibly exited) child: reaps it if it exited. Never blocks.
+void ReapIfChild(pid_t pid) {
+  int status = 0;
+  (void)::waitpid(pid, &status, WNOHANG);
+}
+
+}  // namespace
+
+nlohmann::json ToJson(const Testnet& t) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& n : t.nodes) {
+    nodes.push_back({{"name", n.name}, {"pid", n.pid}, {"rpc", n.rpc}, {"p2p", n.p2p},
+                     {"config", n.config}, {"key", n.key}});
+  }
+  auto ids = [](const std::vector<Identity>& v) {
+    nlohmann::json a = nlohmann::json::array();
+    for (const auto& i : v) a.push_back({{"name", i.name}, {"key", i.key}, {"dir", i.dir}});
+    return a;
+  };
+  return {{"nodes", nodes}, {"period", t.period_s}, {"epoch", t.epoch},
+          {"spare", ids(t.spare)}, {"vehicles", ids(t.vehicles)}};
+}
+
+Result<Testnet> FromJson(const nlohmann::json& j, const std::string& dir) {
+  try {
+    Testnet t;
+    t.dir = dir;
+    t.period_s = j.at("period").get<uint64_t>();
+    t.epoch = j.value("epoch", uint64_t{30000});
+    for (const auto& n : j.at("nodes")) {
+      t.nodes.push_back({n.at("name").get<std::string>(), n.at("pid").get<pid_t>(),
+                         n.at("rpc").get<std::string>(), n.at("p2p").get<std::string>(),
+                         n.at("config").get<std::string>(), n.at("key").get<std::string>()});
+    }
+    for (const char* list : {"spare", "vehicles"}) {
+      if (!j.contains(list)) continue;
+      for (const auto& i : j.at(list)) {
+        (std::string(list) == "spare" ? t.spare : t.vehicles)
+            .push_back({i.at("name").get<std::string>(), i.at("key").get<std::string>(),
+                        i.at("dir").get<std::string>()});
+      }
+    }
+    return t;
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(dir + "/testnet.json: " + e.what());
+  }
+}
+
+Result<Testnet> Load(const std::string& dir) {
+  const std::string abs = fs::absolute(dir).lexically_normal().string();
+  std::ifstream in(abs + "/testnet.json");
+  if (!in) return Status::NotFound(abs + "/testnet.json: no testnet there (run `v2v testnet start`)");
+  const auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) return Status::InvalidArgument(abs + "/testnet.json: not JSON");
+  return FromJson(j, abs);
+}
+
+Status Save(const Testnet& t) {
+  return WriteText(t.dir + "/testnet.json", ToJson(t).dump(2) + "\n");
+}
+
+Result<Testnet> Create(const Options& o) {
+  if (o.dir.empty()) return Status::InvalidArgument("--dir: required");
+  if (o.nodes < 1 || o.nodes > 64) return Status::InvalidArgument("--nodes: must be in [1, 64]");
+  if (o.vehicles < 0 || o.vehicles > 100000) return Status::InvalidArgument("--vehicles: must be in [0, 100000]");
+  if (o.spare < 0 || o.spare > 64) return Status::InvalidArgument("--spare: must be in [0, 64]");
+  if (o.epoch == 0) return Status::InvalidArgument("--epoch: must be > 0");
+  std::error_code ec;
+  const std::string dir = fs::absolute(o.dir).lexically_normal().string();
+  if (fs::exists(dir, ec) && (!fs::is_directory(dir, ec) || !fs::is_empty(dir, ec))) {
+    return Status::InvalidArgument("--dir " + dir + ": exists and is not an empty directory");
+  }
+  V2V_RETURN_IF_ERROR(MakeDir(dir, 0755));
+
+  Testnet t;
+  t.dir = dir;
+  t.period_s = o.period_s;
+  t.epoch = o.epoch;
+  const int64_t now = NowUnix();
+  V2V_ASSIGN_OR_RETURN(crypto::CaStore ca, crypto::CaStore::Init(t.CaDir(), "v2vtrade testnet CA", now, kCaDays));
+
+  contract::Genesis g;
+  g.timestamp_s = now;
+  g.ca_key = ca.ca().public_key;
+  g.ca_certificate = ca.ca().der;
+  g.clique.epoch = o.epoch;
+  g.clique.period_s = o.period_s;
+  V2V_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, FreePorts(2 * static_cast<size_t>(o.nodes)));
+  for (int i = 0; i < o.nodes; ++i) {
+    const std::string name = "rsu-" + std::to_string(i);
+    Bytes der;
+    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kRsu, t.NodeDir(i), now, &der));
+    NodeInfo n;
+    n.name = name;
+    n.key = id.key;
+    n.p2p = "127.0.0.1:" + std::to_string(ports[2 * static_cast<size_t>(i)]);
+    n.rpc = "http://127.0.0.1:" + std::to_string(ports[2 * static_cast<size_t>(i) + 1]);
+    n.config = t.NodeDir(i) + "/config.toml";
+    t.nodes.push_back(n);
+    auto key = FromHex(id.key);
+    crypto::PublicKey pk;
+    std::copy(key->begin(), key->end(), pk.bytes.begin());
+    g.authorities.push_back(pk);
+    g.accounts.push_back({chain::Role::kRsu, std::move(der), 0, 0});
+  }
+  for (int j = 0; j < o.spare; ++j) {
+    const std::string name = "rsu-" + std::to_string(o.nodes + j);
+    Bytes der;
+    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kRsu, dir + "/spare/" + name, now, &der));
+    t.spare.push_back(std::move(id));
+    g.accounts.push_back({chain::Role::kRsu, std::move(der), 0, 0});
+  }
+  for (int k = 0; k < o.vehicles; ++k) {
+    const std::string name = "car-" + std::to_string(k);
+    Bytes der;
+    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kVehicle, dir + "/vehicles/" + name, now, &der));
+    t.vehicles.push_back(std::move(id));
+    g.accounts.push_back({chain::Role::kVehicle, std::move(der), o.vehicle_energy_wh, o.vehicle_balance});
+  }
+  V2V_RETURN_IF_ERROR(WriteText(t.GenesisPath(), node::GenesisToJson(g).dump(2) + "\n"));
+  for (size_t i = 0; i < t.nodes.size(); ++i) {
+    V2V_RETURN_IF_ERROR(WriteText(t.nodes[i].config, NodeConfigToml(t, i, o)));
+  }
+  V2V_RETURN_IF_ERROR(Save(t));
+  return t;
+}
+
+Result<std::string> SelfExecutable() {
+  std::error_code ec;
+  const fs::path p = fs::read_symlink("/proc/self/exe", ec);
+  if (ec) return Status::IoError("cannot read /proc/self/exe: " + ec.message());
+  return p.string();
+}
+
+bool IsNodeProcess(pid_t pid, const std::string& config) {
+  if (pid <= 0) return false;
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::ifstream stat(proc + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const size_t paren = line.rfind(')');
+  if (paren == std::string::npos || paren + 2 >= line.size()) return false;
+  const char state = line[paren + 2];
+  if (state == 'Z' || state == 'X' || state == 'x') return false;
+  std::ifstream cmd(proc + "/cmdline", std::ios::binary);
+  std::stringstream ss;
+  ss << cmd.rdbuf();
+  std::string args = ss.str();
+  for (char& c : args) c = c == '\0' ? ' ' : c;
+  return args.find(" node ") != std::string::npos && args.find(config) != std::string::npos;
+}
+
+Status Spawn(Testnet& t, size_t i, const std::string& binary) {
+  if (i >= t.nodes.size()) return Status::InvalidArgument("no node " + std::to_string(i));
+  NodeInfo& n = t.nodes[i];
+  if (IsNodeProcess(n.pid, n.config)) {
+    return Status::FailedPrecondition(n.name + " is already running (pid " + std::to_string(n.pid) + ")");
+  }
+  const std::string log = t.LogPath(i);
+  // Everything the child needs is prepared before fork (only async-signal-safe calls after it).
+  std::vector<std::string> args = {binary, "node", "--config", n.config};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int pipefd[2];
+  if (::pipe2(pipefd, O_CLOEXEC) != 0) return Status::IoError(std::string("pipe: ") + std::strerror(errno));
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(pipefd[0]);
+    ::close(pipefd[1]);
+    return Status::IoError(std::string("fork: ") + std::strerror(errno));
+  }
+  if (pid == 0) {
+    ::setsid();  // its own session: no signals from the caller's terminal; outlives the caller
+    const int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    const int in = ::open("/dev/null", O_RDONLY);
+    if (out < 0 || in < 0 || ::dup2(in, 0) < 0 || ::dup2(out, 1) < 0 || ::dup2(out, 2) < 0) {
+      const int err = errno;
+      (void)!::write(pipefd[1], &err, sizeof(err));
+      ::_exit(127);
+    }
+    // Close every other descriptor the caller had open (pipes of a test harness, sockets), except
+    // the close-on-exec error pipe.
+    const unsigned w = static_cast<unsigned>(pipefd[1]);
+    if (w > 3) ::close_range(3, w - 1, 0);
+    ::close_range(w + 1, ~0U, 0);
+    ::execve(binary.c_str(), argv.data(), environ);
+    const int err = errno;
+    (void)!::write(pipefd[1], &err, sizeof(err));
+    ::_exit(127);
+  }
+  ::close(pipefd[1]);
+  int err = 0;
+  ssize_t got;
+  do {
+    got = ::read(pipefd[0], &err, sizeof(err));
+  } while (got < 0 && errno == EINTR);
+  ::close(pipefd[0]);
+  if (got > 0) {
+    ReapIfChild(pid);
+    return Status::IoError("cannot start " + n.name + " (" + binary + "): " + std::strerror(err));
+  }
+  n.pid = pid;
+  return Status::Ok();
+}
+
+std::string Tail(const std::string& path, size_t lines) {
+  std::ifstream in(path);
+  std::deque<std::string> last;
+  std::string line;
+  while (std::getline(in, line)) {
+    last.push_back(line);
+    if (last.size() > lines) last.pop_front();
+  }
+  std::string out;
+  for (const auto& l : last) out += "  | " + l + "\n";
+  return out;
+}
+
+Status WaitReady(const Testnet& t, const std::vector<size_t>& which, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  std::vector<size_t> pending = which;
+  while (!pending.empty()) {
+    std::vector<size_t> still;
+    for (size_t i : pending) {
+      const NodeInfo& n = t.nodes[i];
+      ReapIfChild(n.pid);
+      if (!IsNodeProcess(n.pid, n.config)) {
+        return Status::FailedPrecondition(n.name + " (pid " + std::to_string(n.pid) +
+                                          ") exited during startup; see " + t.LogPath(i) +
+                                          ":\n" + Tail(t.LogPath(i), 10));
+      }
+      auto head = rpc::Call(n.rpc, "chain_head", nlohmann::json::array(), std::chrono::seconds(2));
+      if (!head.ok()) still.push_back(i);
+    }
+    pending = std::move(still);
+    if (pending.empty()) break;
+    if (Clock::now() >= deadline) {
+      const NodeInfo& n = t.nodes[pending.front()];
+      const auto secs = std::chrono::duration_cast<std::chrono::seconds>(timeout).count();
+      return Status::FailedPrecondition(
+          n.name + " (pid " + std::to_string(n.pid) + ") did not answer chain_head on " + n.rpc +
+          " within " + std::to_string(secs) + " s; see " + t.LogPath(pending.front()) + ":\n" +
+          Tail(t.LogPath(pending.front()), 10));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return Status::Ok();
+}
+
+Status Launch(Testnet& t, const std::string& binary, std::chrono::milliseconds timeout) {
+  std::vector<size_t> all;
+  Status s;
+  for (size_t i = 0; i < t.nodes.size() && s.ok(); ++i) {
+    s = Spawn(t, i, binary);
+    if (s.ok()) all.push_back(i);
+  }
+  if (Status saved = Save(t); s.ok()) s = saved;
+  if (s.ok()) s = WaitReady(t, all, timeout);
+  if (!s.ok()) (void)Stop(t.dir);
+  return s;
+}
+
+Result<Testnet> Start(const Options& options, const std::string& binary, std::chrono::milliseconds timeout) {
+  V2V_ASSIGN_OR_RETURN(Testnet t, Create(options));
+  V2V_RETURN_IF_ERROR(Launch(t, binary, timeout));
+  return t;
+}
+
+Status Restart(const std::string& dir, size_t i, const std::string& binary, std::chrono::milliseconds timeout) {
+  V2V_ASSIGN_OR_RETURN(Testnet t, Load(dir));
+  if (i >= t.nodes.size()) {
+    return Status::InvalidArgument("--node " + std::to_string(i) + ": the testnet has nodes 0.." +
+                                   std::to_string(t.nodes.size() - 1));
+  }
+  V2V_RETURN_IF_ERROR(Spawn(t, i, binary));
+  V2V_RETURN_IF_ERROR(Save(t));
+  return WaitReady(t, {i}, timeout);
+}
+
+Status Stop(const std::string& dir, std::chrono::milliseconds grace) {
+  V2V_ASSIGN_OR_RETURN(Testnet t, Load(dir));
+  auto running = [&t] {
+    std::vector<size_t> r;
+    for (size_t i = 0; i < t.nodes.size(); ++i) {
+      ReapIfChild(t.nodes[i].pid);
+      if (IsNodeProcess(t.nodes[i].pid, t.nodes[i].config)) r.push_back(i);
+    }
+    return r;
+  };
+  for (size_t i : running()) ::kill(t.nodes[i].pid, SIGTERM);
+  auto wait_until = [&](Clock::time_point deadline) {
+    std::vector<size_t> r = running();
+    while (!r.empty() && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      r = running();
+    }
+    return r;
+  };
+  std::vector<size_t> left = wait_until(Clock::now() + grace);
+  for (size_t i : left) ::kill(t.nodes[i].pid, SIGKILL);
+  left = wait_until(Clock::now() + std::chrono::seconds(5));
+  for (auto& n : t.nodes) n.pid = 0;
+  V2V_RETURN_IF_ERROR(Save(t));
+  if (!left.empty()) {
+    return Status::Internal(t.nodes[left.front()].name + " survived SIGKILL");
+  }
+  return Status::Ok();
+}
+
+Result<crypto::PrivateKey> ReadKey(const std::string& pem_path) {
+  std::ifstream in(pem_path);
+  if (!in) return Status::IoError("cannot read " + pem_path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return crypto::PrivateKey::FromPem(ss.str());
+}
+
+}  // namespace v2v::testnet
