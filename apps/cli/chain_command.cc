@@ -53,7 +53,8 @@ Result<crypto::PublicKey> KeyFromHex(const std::string& hex) {
 }
 
 // Genesis JSON: {"timestamp", "ca_public_key", "ca_certificate" (hex DER of the CA's X.509
-// certificate; absent = stand-in certificates), "authorities": [hex], "settle_window_s",
+// certificate; absent = stand-in certificates), "authorities": [hex] (the initial Clique
+// signers), "clique_epoch" (default 30000), "clique_period_s" (default 1), "settle_window_s",
 // "max_round_age_s", "accounts": [{"role": "vehicle"|"rsu", "certificate": hex, "energy_wh",
 // "balance"}]}.
 Result<contract::Genesis> ParseGenesisJson(const Bytes& bytes) {
@@ -72,6 +73,9 @@ Result<contract::Genesis> ParseGenesisJson(const Bytes& bytes) {
       V2V_ASSIGN_OR_RETURN(auto k, KeyFromHex(a.get<std::string>()));
       g.authorities.push_back(k);
     }
+    g.clique.epoch = j.value("clique_epoch", uint64_t{30000});
+    g.clique.period_s = j.value("clique_period_s", uint64_t{1});
+    if (g.clique.epoch == 0) return Status::InvalidArgument("genesis clique_epoch must be > 0");
     g.params.settle_window_s = j.value("settle_window_s", int64_t{3600});
     g.params.max_round_age_s = j.value("max_round_age_s", int64_t{600});
     for (const auto& a : j.at("accounts")) {
@@ -108,6 +112,8 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
           {"ca_public_key", g.ca_key.Hex()},
           {"ca_certificate", ToHex(g.ca_certificate)},
           {"authorities", authorities},
+          {"clique_epoch", g.clique.epoch},
+          {"clique_period_s", g.clique.period_s},
           {"settle_window_s", g.params.settle_window_s},
           {"max_round_age_s", g.params.max_round_age_s},
           {"accounts", accounts}};
