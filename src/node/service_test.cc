@@ -8,6 +8,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <set>
 #include <sstream>
 
 #include "crypto/ca_store.h"
@@ -61,20 +63,28 @@ class ServiceTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Starts the nodes, node i dialling nodes 0..i-1, and runs the io thread for `seconds`.
-  void Run(double seconds) {
+  // Starts the nodes, node i dialling nodes 0..i-1, and runs the io thread until `done()` holds
+  // (checked every 100 ms) or `seconds` pass.
+  void Run(double seconds, std::function<bool()> done = [] { return false; }) {
     for (size_t i = 0; i < configs_.size(); ++i) {
       for (size_t j = 0; j < i; ++j) configs_[i].peers.push_back({"127.0.0.1", nodes_[j]->p2p_port()});
       auto n = NodeService::Start(io_, configs_[i], genesis_, SystemEnv(), log_);
       ASSERT_TRUE(n.ok()) << n.status().message();
       nodes_.push_back(std::move(n).value());
     }
-    boost::asio::steady_timer stop(io_, std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
-    stop.async_wait([&](const boost::system::error_code&) {
-      for (auto& n : nodes_) peers_at_stop_.push_back(n->Peers().size());
-      for (auto& n : nodes_) n->Stop();
-      io_.stop();
-    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+    boost::asio::steady_timer poll(io_);
+    std::function<void()> check = [&] {
+      if (done() || std::chrono::steady_clock::now() >= deadline) {
+        for (auto& n : nodes_) peers_at_stop_.push_back(n->Peers().size());
+        for (auto& n : nodes_) n->Stop();
+        io_.stop();
+        return;
+      }
+      poll.expires_after(std::chrono::milliseconds(100));
+      poll.async_wait([&](const boost::system::error_code&) { check(); });
+    };
+    check();
     io_.run();
   }
 
@@ -88,11 +98,23 @@ class ServiceTest : public ::testing::Test {
   std::vector<size_t> peers_at_stop_;
 };
 
-TEST_F(ServiceTest, ThreeNodesSealInTurnAndAgree) {
-  Run(4.5);
+uint64_t CommonHeight(const std::vector<std::unique_ptr<NodeService>>& nodes) {
   uint64_t common = UINT64_MAX;
-  for (auto& n : nodes_) common = std::min(common, n->ledger().head().height);
-  ASSERT_GE(common, 2u) << log_text_.str();
+  for (auto& n : nodes) common = std::min(common, n->ledger().head().height);
+  return common;
+}
+
+TEST_F(ServiceTest, ThreeNodesSealInTurnAndAgree) {
+  // Done once every node is past height 4 with all heads equal and every node sees two peers.
+  Run(30, [&] {
+    if (nodes_.size() < 3 || CommonHeight(nodes_) < 4) return false;
+    for (auto& n : nodes_) {
+      if (n->ledger().head_hash() != nodes_[0]->ledger().head_hash() || n->Peers().size() != 2) return false;
+    }
+    return true;
+  });
+  const uint64_t common = CommonHeight(nodes_);
+  ASSERT_GE(common, 4u) << log_text_.str();
   std::set<std::string> sealers;
   for (uint64_t h = 1; h <= common; ++h) {
     auto b0 = nodes_[0]->ledger().BlockAt(h);
