@@ -37,6 +37,15 @@ class ServiceTest : public ::testing::Test {
     genesis_.ca_key = ca->ca().public_key;
     genesis_.ca_certificate = ca->ca().der;
     genesis_.clique.period_s = 1;
+    {  // an RSU certificate from the same CA whose key is no signer: the misbehaving peer below
+      auto key = crypto::PrivateKey::Generate();
+      ASSERT_TRUE(key.ok());
+      auto cert = ca->Issue("rsu-9", crypto::Role::kRsu, key->public_key(), now - 60, 5);
+      ASSERT_TRUE(cert.ok());
+      fs::create_directories(dir_ / "rsu-9");
+      std::ofstream(dir_ / "rsu-9" / "cert.pem") << crypto::CertificateDerToPem(*cert);
+      ASSERT_TRUE(crypto::WritePrivateFile((dir_ / "rsu-9" / "key.pem").string(), *key->ToPem()).ok());
+    }
     for (int i = 0; i < 3; ++i) {
       const std::string name = "rsu-" + std::to_string(i);
       auto key = crypto::PrivateKey::Generate();
@@ -65,13 +74,15 @@ class ServiceTest : public ::testing::Test {
 
   // Starts the nodes, node i dialling nodes 0..i-1, and runs the io thread until `done()` holds
   // (checked every 100 ms) or `seconds` pass.
-  void Run(double seconds, std::function<bool()> done = [] { return false; }) {
+  void Run(double seconds, std::function<bool()> done = [] { return false; },
+           std::function<void()> started = [] {}) {
     for (size_t i = 0; i < configs_.size(); ++i) {
       for (size_t j = 0; j < i; ++j) configs_[i].peers.push_back({"127.0.0.1", nodes_[j]->p2p_port()});
       auto n = NodeService::Start(io_, configs_[i], genesis_, SystemEnv(), log_);
       ASSERT_TRUE(n.ok()) << n.status().message();
       nodes_.push_back(std::move(n).value());
     }
+    started();
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
     boost::asio::steady_timer poll(io_);
     std::function<void()> check = [&] {
@@ -128,6 +139,41 @@ TEST_F(ServiceTest, ThreeNodesSealInTurnAndAgree) {
   }
   EXPECT_GE(sealers.size(), 2u) << "Clique turns: more than one signer seals";
   for (size_t peers : peers_at_stop_) EXPECT_EQ(peers, 2u);
+}
+
+// A peer with a valid RSU certificate sends undecodable messages: it is penalised and banned by
+// name (it cannot come back), and the nodes go on sealing and agreeing.
+TEST_F(ServiceTest, MisbehavingPeerIsPenalisedAndBannedWhileTheNodesGoOn) {
+  std::unique_ptr<net::TlsTransport> rogue;
+  int connects = 0, disconnects = 0;
+  auto started = [&] {
+    net::TransportCallbacks cb;
+    cb.on_connect = [&](net::PeerId id, const std::string&, const Bytes&) {
+      ++connects;
+      rogue->Send(id, net::Frame{net::MessageType::kHello, Bytes{1, 2, 3}});  // not a hello
+      rogue->Send(id, net::Frame{net::MessageType::kBlock, Bytes(100, 0xee)});
+    };
+    cb.on_disconnect = [&](net::PeerId, const Status&) {
+      if (++disconnects == 1) rogue->Connect("127.0.0.1", nodes_[0]->p2p_port());  // try again once
+    };
+    const std::string d = (dir_ / "rsu-9").string();
+    auto t = net::TlsTransport::Create(io_, {configs_[0].ca, d + "/cert.pem", d + "/key.pem"},
+                                       [](const Bytes&) { return Status::Ok(); }, cb);
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    rogue = std::move(t).value();
+    rogue->Connect("127.0.0.1", nodes_[0]->p2p_port());
+  };
+  Run(30, [&] {
+    return disconnects >= 2 && CommonHeight(nodes_) >= 3 &&
+           nodes_[1]->ledger().head_hash() == nodes_[0]->ledger().head_hash();
+  }, started);
+  rogue->Close();
+  EXPECT_GE(nodes_[0]->metrics().peers_penalised, 2u);
+  const std::string log = log_text_.str();
+  EXPECT_NE(log.find("\"event\":\"peer_banned\""), std::string::npos);
+  EXPECT_NE(log.find("\"reason\":\"removed or banned\""), std::string::npos) << "the second connection is refused";
+  EXPECT_EQ(disconnects, 2);
+  EXPECT_GE(CommonHeight(nodes_), 3u) << log;
 }
 
 TEST_F(ServiceTest, RefusesBadTransactionsAndForeignBlocks) {
