@@ -370,6 +370,11 @@ Result<std::optional<std::string>> Ledger::BadReason(const Hash32& hash) const {
 std::optional<chain::Rejection> Ledger::Execute(const chain::State& state,
                                                 const chain::Block& block, bool txs_checked,
                                                 chain::State& next) const {
+  if (proposed_ && proposed_->hash == chain::BlockHash(block.header)) {
+    next = std::move(proposed_->state);
+    proposed_.reset();
+    return std::nullopt;
+  }
   if (!txs_checked) {
     if (auto r = contract::CheckTxsParallel(block.txs, options_.verify_threads,
                                             options_.checked_txs.get())) {
@@ -554,6 +559,7 @@ std::optional<chain::Rejection> Ledger::PrecheckBlock(const chain::Block& block)
 Result<Proposal> Ledger::Propose(std::vector<chain::Tx> txs, int64_t time,
                                  const crypto::PrivateKey& sealer,
                                  std::optional<chain::HeaderVote> vote) const {
+  proposed_.reset();
   const crypto::PublicKey me = sealer.public_key();
   const uint64_t height = head_.height + 1;
   if (!snapshot_.IsSigner(me)) {
@@ -597,10 +603,12 @@ Result<Proposal> Ledger::Propose(std::vector<chain::Tx> txs, int64_t time,
       continue;
     }
     block.header.state_root = contract_->Commit(std::get<chain::State>(next));
+    proposed_ = ProposedState{Hash32{}, std::get<chain::State>(std::move(next))};
     break;
   }
   block.header.tx_root = chain::TxRoot(block.txs);
   chain::SealHeader(block.header, sealer);
+  proposed_->hash = chain::BlockHash(block.header);
   return out;
 }
 

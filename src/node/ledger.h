@@ -170,6 +170,15 @@ class Ledger {
   uint64_t head_td_ = 0;
   consensus::poa::Snapshot snapshot_{1, {}};
   chain::State state_;
+  // The state after the last block Propose sealed, by that block's hash: importing it then skips
+  // running the contract a second time (the sealer's own block). Sound because the block hash
+  // commits to the parent and to every transaction, and the state after a given parent is
+  // deterministic.
+  struct ProposedState {
+    Hash32 hash;
+    chain::State state;
+  };
+  mutable std::optional<ProposedState> proposed_;
   chain::Entries entries_;  // EncodeEntries(state_)
 };
 
