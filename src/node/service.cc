@@ -34,10 +34,6 @@ Result<std::string> ReadText(const std::string& path) {
 
 std::string Short(const Hash32& h) { return h.Hex().substr(0, 16); }
 
-bool IsTypedRejection(const Status& s, std::string_view code) {
-  return s.message().rfind(std::string(code), 0) == 0;
-}
-
 }  // namespace
 
 NodeEnv SystemEnv() {
