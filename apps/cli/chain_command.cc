@@ -45,6 +45,84 @@ Result<Bytes> ReadFile(const std::string& path) {
   return Bytes(s.begin(), s.end());
 }
 
+<<<<<<< HEAD
+=======
+Result<crypto::PublicKey> KeyFromHex(const std::string& hex) {
+  auto b = FromHex(hex);
+  if (!b || b->size() != 32) return Status::InvalidArgument("bad public key hex: " + hex);
+  crypto::PublicKey k;
+  std::copy(b->begin(), b->end(), k.bytes.begin());
+  return k;
+}
+
+// Genesis JSON: {"timestamp", "ca_public_key", "ca_certificate" (hex DER of the CA's X.509
+// certificate; absent = stand-in certificates), "authorities": [hex] (the initial Clique
+// signers), "clique_epoch" (default 30000), "clique_period_s" (default 1), "settle_window_s",
+// "max_round_age_s", "accounts": [{"role": "vehicle"|"rsu", "certificate": hex, "energy_wh",
+// "balance"}]}.
+Result<contract::Genesis> ParseGenesisJson(const Bytes& bytes) {
+  const auto j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument("genesis is not JSON");
+  try {
+    contract::Genesis g;
+    g.timestamp_s = j.at("timestamp").get<int64_t>();
+    V2V_ASSIGN_OR_RETURN(g.ca_key, KeyFromHex(j.at("ca_public_key").get<std::string>()));
+    if (j.contains("ca_certificate")) {
+      auto ca = FromHex(j.at("ca_certificate").get<std::string>());
+      if (!ca) return Status::InvalidArgument("genesis ca_certificate: not hex");
+      g.ca_certificate = *ca;
+    }
+    for (const auto& a : j.at("authorities")) {
+      V2V_ASSIGN_OR_RETURN(auto k, KeyFromHex(a.get<std::string>()));
+      g.authorities.push_back(k);
+    }
+    g.clique.epoch = j.value("clique_epoch", uint64_t{30000});
+    g.clique.period_s = j.value("clique_period_s", uint64_t{1});
+    if (g.clique.epoch == 0) return Status::InvalidArgument("genesis clique_epoch must be > 0");
+    g.params.settle_window_s = j.value("settle_window_s", int64_t{3600});
+    g.params.max_round_age_s = j.value("max_round_age_s", int64_t{600});
+    for (const auto& a : j.at("accounts")) {
+      contract::GenesisAccount acc;
+      const std::string role = a.at("role").get<std::string>();
+      if (role != "rsu" && role != "vehicle") {
+        return Status::InvalidArgument("genesis account role: expected \"vehicle\" or \"rsu\", got \"" + role + "\"");
+      }
+      acc.role = role == "rsu" ? chain::Role::kRsu : chain::Role::kVehicle;
+      auto cert = FromHex(a.at("certificate").get<std::string>());
+      if (!cert) return Status::InvalidArgument("bad certificate hex");
+      acc.certificate = *cert;
+      acc.energy_wh = a.at("energy_wh").get<int64_t>();
+      acc.balance = a.at("balance").get<int64_t>();
+      g.accounts.push_back(std::move(acc));
+    }
+    return g;
+  } catch (const nlohmann::json::exception& e) {
+    return Status::InvalidArgument(std::string("genesis: ") + e.what());
+  }
+}
+
+nlohmann::json GenesisToJson(const contract::Genesis& g) {
+  nlohmann::json authorities = nlohmann::json::array();
+  for (const auto& k : g.authorities) authorities.push_back(k.Hex());
+  nlohmann::json accounts = nlohmann::json::array();
+  for (const auto& a : g.accounts) {
+    accounts.push_back({{"role", a.role == chain::Role::kRsu ? "rsu" : "vehicle"},
+                        {"certificate", ToHex(a.certificate)},
+                        {"energy_wh", a.energy_wh},
+                        {"balance", a.balance}});
+  }
+  return {{"timestamp", g.timestamp_s},
+          {"ca_public_key", g.ca_key.Hex()},
+          {"ca_certificate", ToHex(g.ca_certificate)},
+          {"authorities", authorities},
+          {"clique_epoch", g.clique.epoch},
+          {"clique_period_s", g.clique.period_s},
+          {"settle_window_s", g.params.settle_window_s},
+          {"max_round_age_s", g.params.max_round_age_s},
+          {"accounts", accounts}};
+}
+
+>>>>>>> clique-ledger
 int RunGenesis(const Options& o) {
   std::ofstream out(o.file, std::ios::trunc);
   out << node::GenesisToJson(node::Simulation().genesis()).dump(2) << "\n";

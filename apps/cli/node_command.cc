@@ -23,15 +23,7 @@ int RunNode(const std::string& config_path) {
     std::cerr << "v2v node: " << config.status().message() << "\n";
     return 2;
   }
-  std::ifstream in(config->genesis, std::ios::binary);
-  if (!in) {
-    std::cerr << "v2v node: cannot read genesis " << config->genesis << "\n";
-    return 2;
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  auto genesis = node::ParseGenesisJson(Bytes(text.begin(), text.end()));
+  auto genesis = node::ReadGenesisJsonFile(config->genesis);
   if (!genesis.ok()) {
     std::cerr << "v2v node: genesis " << config->genesis << ": " << genesis.status().message() << "\n";
     return 2;

@@ -368,7 +368,10 @@ void NodeService::OnFrame(net::PeerId id, net::Frame frame) {
       auto block = net::DecodeBlockMessage(frame.payload);
       if (!block.ok()) return Penalise(id, kPenaltyUndecodable, "block: " + block.status().message());
       p.height = std::max(p.height, block->header.height);
-      (void)ImportBlock(*block, id, /*gossip=*/true);
+      auto r = ImportBlock(*block, id, /*gossip=*/true);
+      if (r.ok() && (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged)) {
+        p.total_difficulty = std::max(p.total_difficulty, ledger_->total_difficulty());
+      }
       return;
     }
     case net::MessageType::kGetBlocks: {
