@@ -29,6 +29,15 @@ TEST(GenesisJson, RoundTripsIncludingClique) {
   auto d = Parse(old);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->clique, contract::CliqueParams{});
+  // The flat form.
+  old["clique_epoch"] = 9;
+  old["clique_period_s"] = 0;
+  auto flat = Parse(old);
+  ASSERT_TRUE(flat.ok()) << flat.status().ToString();
+  EXPECT_EQ(flat->clique.epoch, 9u);
+  EXPECT_EQ(flat->clique.period_s, 0u);
+  old["clique"] = j["clique"];
+  EXPECT_FALSE(Parse(old).ok());
 }
 
 TEST(GenesisJson, RefusesBadInput) {
