@@ -13,6 +13,7 @@ PACKAGES=(
   libglpk-dev                         # LP feasibility check of buyers' minimum demands
   coinor-libipopt-dev                 # general-purpose NLP solver, baseline in bench/
   libssl-dev                          # OpenSSL 3: keys, X.509, hashes
+  libsodium-dev                       # fast Ed25519 verification (crypto::Verify)
   openssl                             # the openssl command: cross-checks CA output (tests/ca)
   librocksdb-dev                      # ledger storage
   libboost-dev libboost-system-dev    # Boost.Asio networking

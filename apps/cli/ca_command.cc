@@ -15,7 +15,10 @@
 #include "crypto/ca_store.h"
 #include "crypto/certificate.h"
 #include "crypto/crl.h"
+#include "chain/tx.h"
 #include "crypto/ed25519.h"
+#include "crypto/hash.h"
+#include "rpc/http_client.h"
 
 namespace v2v::cli {
 namespace {
@@ -28,6 +31,7 @@ struct CaOptions {
   std::string subject;
   std::string role;
   std::string cert;
+  std::string rpc;  // revoke: also submit the on-chain Revoke to this node
   int64_t days = 0;
 };
 
@@ -150,6 +154,25 @@ Status Revoke(const CaOptions& opt) {
   V2V_ASSIGN_OR_RETURN(bool newly, store.Revoke(*der, NowUnix()));
   std::cout << (newly ? "revoked " : "already revoked: ") << info->serial << " ('" << info->subject
             << "'); run `v2v ca crl` to publish\n";
+  if (opt.rpc.empty()) return Status::Ok();
+  // The ledger's own revocation (C-3.5): a Revoke transaction signed with the CA key. The "ca"
+  // sender has no account, so its nonce is not sequenced; 1 is as good as any.
+  const std::string cert_hash = crypto::Sha256(*der).Hex();
+  auto known = rpc::Call(opt.rpc, "state_isRevoked", nlohmann::json::array({cert_hash}));
+  if (!known.ok()) return Status(known.status().code(), "--rpc " + opt.rpc + ": " + known.status().message());
+  if (known->value("revoked", false)) {
+    std::cout << "already revoked on the ledger: certificate " << cert_hash << "\n";
+    return Status::Ok();
+  }
+  chain::Tx tx;
+  tx.sender = "ca";
+  tx.nonce = 1;
+  tx.body = chain::Revoke{crypto::Sha256(*der)};
+  chain::SignTx(tx, store.key());
+  auto r = rpc::Call(opt.rpc, "tx_submit", nlohmann::json::array({ToHex(chain::EncodeTx(tx))}));
+  if (!r.ok()) return Status(r.status().code(), "--rpc " + opt.rpc + ": tx_submit: " + r.status().message());
+  std::cout << "submitted on-chain Revoke " << r->value("hash", std::string()) << " of certificate "
+            << crypto::Sha256(*der).Hex() << " to " << opt.rpc << "\n";
   return Status::Ok();
 }
 
@@ -209,6 +232,9 @@ void AddCaCommand(CLI::App& app, int* exit_code) {
                            "Revoke a certificate this CA issued (publish with `v2v ca crl`)");
   cmd->add_option("--ca", revoke->ca, "CA directory")->required();
   cmd->add_option("--cert", revoke->cert, "Certificate file (PEM or DER)")->required();
+  cmd->add_option("--rpc", revoke->rpc,
+                  "Also revoke it on the ledger: submit a Revoke signed by the CA key to this node "
+                  "(http://host:port/)");
   Bind(cmd, "revoke", revoke, exit_code, Revoke);
 
   auto crl = std::make_shared<CaOptions>();

@@ -45,6 +45,9 @@ class CaStore {
   CaStore& operator=(CaStore&&) noexcept = default;
 
   const CaInfo& ca() const { return ca_; }
+  // The CA's signing key, for what the CA itself must sign beyond certificates and CRLs (the
+  // ledger's on-chain Revoke transaction, docs/spec/contract.md C-3.5).
+  const PrivateKey& key() const { return key_; }
   const std::string& dir() const { return dir_; }
 
   // Issues a certificate (DER) for `subject_key`, valid from now for `days`, and records it in

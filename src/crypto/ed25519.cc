@@ -4,11 +4,13 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <sodium.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/file_util.h"
@@ -92,15 +94,15 @@ Result<std::string> PrivateKey::ToPem() const {
 }
 
 bool Verify(const PublicKey& key, ByteSpan message, const Signature& signature) {
-  EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.bytes.data(), key.bytes.size());
-  if (pkey == nullptr) return false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
-                  EVP_DigestVerify(ctx, signature.bytes.data(), signature.bytes.size(), message.data(),
-                                   message.size()) == 1;
-  EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(pkey);
-  return ok;
+  // sodium_init() selects the implementations and must run once before any other call; a
+  // function-local static makes that happen exactly once, thread-safely. It fails only on a
+  // broken installation, which is a bug, not an input error.
+  static const bool sodium_ready = sodium_init() >= 0;
+  if (!sodium_ready) std::abort();
+  static_assert(sizeof(signature.bytes) == crypto_sign_BYTES);
+  static_assert(sizeof(key.bytes) == crypto_sign_PUBLICKEYBYTES);
+  return crypto_sign_verify_detached(signature.bytes.data(), message.data(), message.size(),
+                                     key.bytes.data()) == 0;
 }
 
 Status WritePrivateFile(const std::string& path, const std::string& pem) {

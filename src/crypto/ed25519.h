@@ -1,4 +1,6 @@
-// Ed25519 keys and signatures (OpenSSL 3, EVP_PKEY_ED25519).
+// Ed25519 keys and signatures. Keys, signing and PEM use OpenSSL 3 (EVP_PKEY_ED25519), as does
+// the X.509 code in crypto/; verification (Verify) uses libsodium, about 2x faster here than
+// OpenSSL's EVP verify, which bounded the ledger's throughput (README, "Ledger benchmark").
 //
 // A PrivateKey owns its OpenSSL key; it is movable, not copyable. Private keys are written to
 // disk only as PKCS#8 PEM with mode 0600 (WritePrivateKeyPem).
@@ -48,7 +50,17 @@ class PrivateKey {
   PublicKey public_;
 };
 
-// True iff `signature` is `key`'s Ed25519 signature of `message`.
+// True iff `signature` is `key`'s Ed25519 signature of `message` (RFC 8032, pure Ed25519).
+//
+// Verified by libsodium (crypto_sign_verify_detached), not OpenSSL. libsodium 1.0.18 is at least
+// as strict as OpenSSL 3: besides the RFC 8032 checks (S < L, A decodes, the cofactorless
+// equation [S]B = R + [k]A on the encodings) it rejects non-canonical public key encodings and
+// public keys and R of small order, which no honest signer produces; so every signature made by
+// PrivateKey::Sign (or any honest RFC 8032 signer) verifies, and both libraries agree on honest
+// signatures and on their corruptions (ed25519_test.cc checks this against OpenSSL). Consensus
+// is unaffected because every node checks every ledger signature (transactions, meter
+// co-signatures, seals) through this one function, so all nodes accept exactly the same set.
+// Thread-safe; initialises libsodium on first use.
 bool Verify(const PublicKey& key, ByteSpan message, const Signature& signature);
 
 // Writes `pem` to `path` with mode 0600 (created or truncated), atomically (temp + rename).

@@ -1,10 +1,13 @@
 #include "crypto/ed25519.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <rapidcheck/gtest.h>
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <filesystem>
+#include <vector>
 
 namespace v2v::crypto {
 namespace {
@@ -14,6 +17,33 @@ std::array<uint8_t, 32> Seed(const char* hex) {
   std::array<uint8_t, 32> out{};
   std::copy(b->begin(), b->end(), out.begin());
   return out;
+}
+
+template <size_t N>
+std::array<uint8_t, N> Fixed(const char* hex) {
+  auto b = FromHex(hex);
+  std::array<uint8_t, N> out{};
+  if (b && b->size() == N) std::copy(b->begin(), b->end(), out.begin());
+  return out;
+}
+
+// The reference: OpenSSL 3's EVP verify (what Verify used before it moved to libsodium).
+bool OpenSslVerify(const PublicKey& key, ByteSpan message, const Signature& signature) {
+  EVP_PKEY* pkey =
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.bytes.data(), key.bytes.size());
+  if (pkey == nullptr) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
+                  EVP_DigestVerify(ctx, signature.bytes.data(), signature.bytes.size(),
+                                   message.data(), message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(pkey);
+  return ok;
+}
+
+template <size_t N>
+void FlipBit(std::array<uint8_t, N>& a, size_t bit) {
+  a[bit / 8] = static_cast<uint8_t>(a[bit / 8] ^ (1u << (bit % 8)));
 }
 
 // RFC 8032 section 7.1, TEST 1 (empty message) and TEST 2 (one byte 0x72).
@@ -32,6 +62,23 @@ TEST(Ed25519Test, Rfc8032Vectors) {
             "387b2eaeb4302aeeb00d291612bb0c00");
 }
 
+// The same RFC 8032 vectors through Verify (libsodium), taken as published bytes.
+TEST(Ed25519Test, VerifyAcceptsRfc8032Vectors) {
+  const auto k1 = Fixed<32>("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  const auto s1 = Fixed<64>(
+      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46b"
+      "d25bf5f0595bbe24655141438e7a100b");
+  EXPECT_TRUE(Verify(PublicKey{k1}, {}, Signature{s1}));
+  const auto k2 = Fixed<32>("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
+  const auto s2 = Fixed<64>(
+      "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c"
+      "387b2eaeb4302aeeb00d291612bb0c00");
+  const uint8_t msg[] = {0x72};
+  EXPECT_TRUE(Verify(PublicKey{k2}, msg, Signature{s2}));
+  EXPECT_FALSE(Verify(PublicKey{k2}, {}, Signature{s2}));
+  EXPECT_FALSE(Verify(PublicKey{k1}, msg, Signature{s2}));
+}
+
 TEST(Ed25519Test, VerifyAcceptsOnlyTheRightKeyMessageAndSignature) {
   auto a = PrivateKey::Generate();
   auto b = PrivateKey::Generate();
@@ -42,6 +89,97 @@ TEST(Ed25519Test, VerifyAcceptsOnlyTheRightKeyMessageAndSignature) {
   EXPECT_FALSE(Verify(a->public_key(), AsBytes("pay 6"), s));
   s.bytes[10] ^= 1;
   EXPECT_FALSE(Verify(a->public_key(), AsBytes("pay 5"), s));
+}
+
+// OpenSSL signs, libsodium verifies: every bit of the signature and of the key matters, and
+// both libraries give the same answer for each single-bit corruption.
+TEST(Ed25519Test, OpenSslSignedMessagesVerifyAndEveryBitFlipFailsInBoth) {
+  auto a = PrivateKey::Generate();
+  ASSERT_TRUE(a.ok());
+  const Bytes msg(100, 0x5a);
+  const Signature sig = a->Sign(msg);
+  ASSERT_TRUE(Verify(a->public_key(), msg, sig));
+  ASSERT_TRUE(OpenSslVerify(a->public_key(), msg, sig));
+  for (size_t bit = 0; bit < 8 * sig.bytes.size(); ++bit) {
+    Signature bad = sig;
+    FlipBit(bad.bytes, bit);
+    EXPECT_FALSE(Verify(a->public_key(), msg, bad)) << "signature bit " << bit;
+    EXPECT_FALSE(OpenSslVerify(a->public_key(), msg, bad)) << "signature bit " << bit;
+  }
+  for (size_t bit = 0; bit < 8 * a->public_key().bytes.size(); ++bit) {
+    PublicKey bad = a->public_key();
+    FlipBit(bad.bytes, bit);
+    EXPECT_FALSE(Verify(bad, msg, sig)) << "key bit " << bit;
+    EXPECT_FALSE(OpenSslVerify(bad, msg, sig)) << "key bit " << bit;
+  }
+  for (size_t bit = 0; bit < 8 * msg.size(); bit += 7) {
+    Bytes bad = msg;
+    bad[bit / 8] = static_cast<uint8_t>(bad[bit / 8] ^ (1u << (bit % 8)));
+    EXPECT_FALSE(Verify(a->public_key(), bad, sig)) << "message bit " << bit;
+  }
+}
+
+// Property: over random keys and messages, libsodium's Verify agrees with OpenSSL's EVP verify
+// on the honest signature (both accept) and on a single-bit corruption of the message, the
+// signature or the key (both refuse), and on an unrelated random signature.
+RC_GTEST_PROP(Ed25519Property, LibsodiumVerifyAgreesWithOpenSsl, ()) {
+  const auto seed = *rc::gen::container<std::array<uint8_t, 32>>(rc::gen::arbitrary<uint8_t>());
+  const auto msg = *rc::gen::container<Bytes>(rc::gen::arbitrary<uint8_t>());
+  auto key = PrivateKey::FromSeed(seed);
+  RC_ASSERT(key.ok());
+  const PublicKey pub = key->public_key();
+  const Signature sig = key->Sign(msg);
+  RC_ASSERT(Verify(pub, msg, sig));
+  RC_ASSERT(OpenSslVerify(pub, msg, sig));
+
+  Signature bad_sig = sig;
+  FlipBit(bad_sig.bytes, *rc::gen::inRange<size_t>(0, 512));
+  RC_ASSERT(Verify(pub, msg, bad_sig) == OpenSslVerify(pub, msg, bad_sig));
+  RC_ASSERT(!Verify(pub, msg, bad_sig));
+
+  PublicKey bad_key = pub;
+  FlipBit(bad_key.bytes, *rc::gen::inRange<size_t>(0, 256));
+  RC_ASSERT(Verify(bad_key, msg, sig) == OpenSslVerify(bad_key, msg, sig));
+  RC_ASSERT(!Verify(bad_key, msg, sig));
+
+  if (!msg.empty()) {
+    Bytes bad_msg = msg;
+    const size_t bit = *rc::gen::inRange<size_t>(0, 8 * msg.size());
+    bad_msg[bit / 8] = static_cast<uint8_t>(bad_msg[bit / 8] ^ (1u << (bit % 8)));
+    RC_ASSERT(Verify(pub, bad_msg, sig) == OpenSslVerify(pub, bad_msg, sig));
+    RC_ASSERT(!Verify(pub, bad_msg, sig));
+  }
+
+  const Signature random_sig{
+      *rc::gen::container<std::array<uint8_t, 64>>(rc::gen::arbitrary<uint8_t>())};
+  RC_ASSERT(Verify(pub, msg, random_sig) == OpenSslVerify(pub, msg, random_sig));
+}
+
+// Small-order public keys are refused. With the identity as public key, [k]A is the identity
+// for every k, so R = B, S = 1 satisfies the cofactorless equation [S]B = R + [k]A for ANY
+// message: a key anyone can "sign" for. libsodium refuses it (small-order A); so it does the
+// all-zero encoding (a point of order 4) and a small-order R.
+TEST(Ed25519Test, SmallOrderPublicKeysAndRAreRejected) {
+  const auto identity =
+      Fixed<32>("0100000000000000000000000000000000000000000000000000000000000000");
+  const auto base = Fixed<32>("5866666666666666666666666666666666666666666666666666666666666666");
+  Signature forged;  // R = B, S = 1
+  std::copy(base.begin(), base.end(), forged.bytes.begin());
+  forged.bytes[32] = 1;
+  for (const char* m : {"pay 5", "pay 500000", ""}) {
+    // The construction is right: OpenSSL 3.0 (no small-order check) accepts it for any message.
+    EXPECT_TRUE(OpenSslVerify(PublicKey{identity}, AsBytes(m), forged)) << m;
+    EXPECT_FALSE(Verify(PublicKey{identity}, AsBytes(m), forged)) << m;
+    EXPECT_FALSE(Verify(PublicKey{}, AsBytes(m), forged)) << m;  // all-zero key
+  }
+  // An honest key with a small-order R (the identity) and S = 0 is refused too.
+  auto a = PrivateKey::Generate();
+  ASSERT_TRUE(a.ok());
+  Signature small_r;
+  std::copy(identity.begin(), identity.end(), small_r.bytes.begin());
+  EXPECT_FALSE(Verify(a->public_key(), AsBytes("pay 5"), small_r));
+  // For an honest key, an honest signature still verifies.
+  EXPECT_TRUE(Verify(a->public_key(), AsBytes("pay 5"), a->Sign(AsBytes("pay 5"))));
 }
 
 TEST(Ed25519Test, PemRoundTripAndPrivateFileMode) {

@@ -214,6 +214,7 @@ Result<ImportResult> NodeService::ImportBlock(const chain::Block& block, std::op
   const Hash32 hash = chain::BlockHash(block.header);
   if (ledger_->HasBlock(hash)) return ImportResult{ImportOutcome::kKnown, 0};
   const uint64_t old_height = ledger_->head().height;
+  const Hash32 old_head = ledger_->head_hash();
   auto r = ledger_->Import(block, env_.now_ms() / 1000);
   if (!r.ok()) {
     if (r.status().code() == StatusCode::kNotFound) {
@@ -240,10 +241,31 @@ Result<ImportResult> NodeService::ImportBlock(const chain::Block& block, std::op
   if (r->outcome == ImportOutcome::kReorged) {
     ++metrics_.reorgs;
     log_.Info("reorg", {{"depth", r->reorg_depth}, {"old_height", old_height}, {"new_height", ledger_->head().height}});
+    ReadmitAbandoned(old_head, r->reorg_depth);
   }
   if (gossip && r->outcome != ImportOutcome::kKnown) Broadcast(net::EncodeBlockMessage(block), from);
   if (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged) AfterHeadChange();
   return r;
+}
+
+// The transactions of the blocks a reorg abandoned go back to the mempool (those the new chain
+// already holds are refused there as stale), so a reorg loses no transaction.
+void NodeService::ReadmitAbandoned(Hash32 old_head, uint64_t depth) {
+  std::vector<chain::Block> abandoned;
+  for (uint64_t i = 0; i < depth; ++i) {
+    auto b = ledger_->BlockByHash(old_head);
+    if (!b.ok()) break;
+    old_head = b->header.parent;
+    abandoned.push_back(std::move(b).value());
+  }
+  size_t readmitted = 0;
+  for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
+    for (const chain::Tx& tx : it->txs) {
+      const Hash32 hash = chain::TxHash(tx);
+      if (!mempool_.Contains(hash) && mempool_.Add(tx, hash, CommittedNonce(tx.sender)).ok()) ++readmitted;
+    }
+  }
+  if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
 }
 
 Result<ImportResult> NodeService::SubmitBlock(const chain::Block& block) {

@@ -112,6 +112,7 @@ class NodeService {
   Result<ImportResult> ImportBlock(const chain::Block& block, std::optional<net::PeerId> from, bool gossip);
   Result<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
   void AfterHeadChange();
+  void ReadmitAbandoned(Hash32 old_head, uint64_t depth);
   void Broadcast(const net::Frame& frame, std::optional<net::PeerId> except);
   void Penalise(net::PeerId id, int points, const std::string& why);
   net::Hello MakeHello() const;

@@ -8,6 +8,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <set>
 #include <sstream>
 
 #include "crypto/ca_store.h"
@@ -35,6 +37,15 @@ class ServiceTest : public ::testing::Test {
     genesis_.ca_key = ca->ca().public_key;
     genesis_.ca_certificate = ca->ca().der;
     genesis_.clique.period_s = 1;
+    {  // an RSU certificate from the same CA whose key is no signer: the misbehaving peer below
+      auto key = crypto::PrivateKey::Generate();
+      ASSERT_TRUE(key.ok());
+      auto cert = ca->Issue("rsu-9", crypto::Role::kRsu, key->public_key(), now - 60, 5);
+      ASSERT_TRUE(cert.ok());
+      fs::create_directories(dir_ / "rsu-9");
+      std::ofstream(dir_ / "rsu-9" / "cert.pem") << crypto::CertificateDerToPem(*cert);
+      ASSERT_TRUE(crypto::WritePrivateFile((dir_ / "rsu-9" / "key.pem").string(), *key->ToPem()).ok());
+    }
     for (int i = 0; i < 3; ++i) {
       const std::string name = "rsu-" + std::to_string(i);
       auto key = crypto::PrivateKey::Generate();
@@ -61,20 +72,30 @@ class ServiceTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Starts the nodes, node i dialling nodes 0..i-1, and runs the io thread for `seconds`.
-  void Run(double seconds) {
+  // Starts the nodes, node i dialling nodes 0..i-1, and runs the io thread until `done()` holds
+  // (checked every 100 ms) or `seconds` pass.
+  void Run(double seconds, std::function<bool()> done = [] { return false; },
+           std::function<void()> started = [] {}) {
     for (size_t i = 0; i < configs_.size(); ++i) {
       for (size_t j = 0; j < i; ++j) configs_[i].peers.push_back({"127.0.0.1", nodes_[j]->p2p_port()});
       auto n = NodeService::Start(io_, configs_[i], genesis_, SystemEnv(), log_);
       ASSERT_TRUE(n.ok()) << n.status().message();
       nodes_.push_back(std::move(n).value());
     }
-    boost::asio::steady_timer stop(io_, std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
-    stop.async_wait([&](const boost::system::error_code&) {
-      for (auto& n : nodes_) peers_at_stop_.push_back(n->Peers().size());
-      for (auto& n : nodes_) n->Stop();
-      io_.stop();
-    });
+    started();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+    boost::asio::steady_timer poll(io_);
+    std::function<void()> check = [&] {
+      if (done() || std::chrono::steady_clock::now() >= deadline) {
+        for (auto& n : nodes_) peers_at_stop_.push_back(n->Peers().size());
+        for (auto& n : nodes_) n->Stop();
+        io_.stop();
+        return;
+      }
+      poll.expires_after(std::chrono::milliseconds(100));
+      poll.async_wait([&](const boost::system::error_code&) { check(); });
+    };
+    check();
     io_.run();
   }
 
@@ -88,11 +109,23 @@ class ServiceTest : public ::testing::Test {
   std::vector<size_t> peers_at_stop_;
 };
 
-TEST_F(ServiceTest, ThreeNodesSealInTurnAndAgree) {
-  Run(4.5);
+uint64_t CommonHeight(const std::vector<std::unique_ptr<NodeService>>& nodes) {
   uint64_t common = UINT64_MAX;
-  for (auto& n : nodes_) common = std::min(common, n->ledger().head().height);
-  ASSERT_GE(common, 2u) << log_text_.str();
+  for (auto& n : nodes) common = std::min(common, n->ledger().head().height);
+  return common;
+}
+
+TEST_F(ServiceTest, ThreeNodesSealInTurnAndAgree) {
+  // Done once every node is past height 4 with all heads equal and every node sees two peers.
+  Run(30, [&] {
+    if (nodes_.size() < 3 || CommonHeight(nodes_) < 4) return false;
+    for (auto& n : nodes_) {
+      if (n->ledger().head_hash() != nodes_[0]->ledger().head_hash() || n->Peers().size() != 2) return false;
+    }
+    return true;
+  });
+  const uint64_t common = CommonHeight(nodes_);
+  ASSERT_GE(common, 4u) << log_text_.str();
   std::set<std::string> sealers;
   for (uint64_t h = 1; h <= common; ++h) {
     auto b0 = nodes_[0]->ledger().BlockAt(h);
@@ -106,6 +139,41 @@ TEST_F(ServiceTest, ThreeNodesSealInTurnAndAgree) {
   }
   EXPECT_GE(sealers.size(), 2u) << "Clique turns: more than one signer seals";
   for (size_t peers : peers_at_stop_) EXPECT_EQ(peers, 2u);
+}
+
+// A peer with a valid RSU certificate sends undecodable messages: it is penalised and banned by
+// name (it cannot come back), and the nodes go on sealing and agreeing.
+TEST_F(ServiceTest, MisbehavingPeerIsPenalisedAndBannedWhileTheNodesGoOn) {
+  std::unique_ptr<net::TlsTransport> rogue;
+  int connects = 0, disconnects = 0;
+  auto started = [&] {
+    net::TransportCallbacks cb;
+    cb.on_connect = [&](net::PeerId id, const std::string&, const Bytes&) {
+      ++connects;
+      rogue->Send(id, net::Frame{net::MessageType::kHello, Bytes{1, 2, 3}});  // not a hello
+      rogue->Send(id, net::Frame{net::MessageType::kBlock, Bytes(100, 0xee)});
+    };
+    cb.on_disconnect = [&](net::PeerId, const Status&) {
+      if (++disconnects == 1) rogue->Connect("127.0.0.1", nodes_[0]->p2p_port());  // try again once
+    };
+    const std::string d = (dir_ / "rsu-9").string();
+    auto t = net::TlsTransport::Create(io_, {configs_[0].ca, d + "/cert.pem", d + "/key.pem"},
+                                       [](const Bytes&) { return Status::Ok(); }, cb);
+    ASSERT_TRUE(t.ok()) << t.status().message();
+    rogue = std::move(t).value();
+    rogue->Connect("127.0.0.1", nodes_[0]->p2p_port());
+  };
+  Run(30, [&] {
+    return disconnects >= 2 && CommonHeight(nodes_) >= 3 &&
+           nodes_[1]->ledger().head_hash() == nodes_[0]->ledger().head_hash();
+  }, started);
+  rogue->Close();
+  EXPECT_GE(nodes_[0]->metrics().peers_penalised, 2u);
+  const std::string log = log_text_.str();
+  EXPECT_NE(log.find("\"event\":\"peer_banned\""), std::string::npos);
+  EXPECT_NE(log.find("\"reason\":\"removed or banned\""), std::string::npos) << "the second connection is refused";
+  EXPECT_EQ(disconnects, 2);
+  EXPECT_GE(CommonHeight(nodes_), 3u) << log;
 }
 
 TEST_F(ServiceTest, RefusesBadTransactionsAndForeignBlocks) {

@@ -110,6 +110,15 @@ void RegisterNodeMethods(Dispatcher& d, node::NodeService& node) {
                 {"nonce", a.nonce},
                 {"key", a.key.Hex()}};
   });
+  d.Register("state_isRevoked", [n](const json& params) -> RpcResult {
+    auto bytes = HexParam(params, 0, "certificate_hash");
+    if (auto* e = std::get_if<RpcError>(&bytes)) return *e;
+    const Bytes& b = std::get<Bytes>(bytes);
+    if (b.size() != 32) return Invalid("param certificate_hash: expected 32 bytes in hex (SHA-256 of the DER)");
+    Hash32 h;
+    std::copy(b.begin(), b.end(), h.bytes.begin());
+    return json{{"revoked", n->ledger().state().revoked.count(h) > 0}};
+  });
   d.Register("tx_submit", [n](const json& params) -> RpcResult {
     auto bytes = HexParam(params, 0, "tx");
     if (auto* e = std::get_if<RpcError>(&bytes)) return *e;
