@@ -19,7 +19,9 @@
 // Measured: for every round, the time from just before its tx_submit until its hash is in a
 // block on ALL nodes (each node's chain polled every 50 ms through chain_head and
 // chain_getBlockByNumber). "Top-level" counts TradingRound transactions; "signed" counts them
-// plus their nested signed bids.
+// plus their nested signed bids. A round in no block 3 s after it was sent is sent again to
+// every node (as a wallet would); the count of such resends a node accepted (it had lost the
+// transaction) is printed.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -142,7 +144,8 @@ Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids, s
 }
 
 struct Track {
-  Clock::time_point submitted;
+  const std::string* hex = nullptr;
+  Clock::time_point submitted, resubmitted;
   size_t signed_txs = 0;
   std::vector<std::optional<Clock::time_point>> seen;  // per node
   std::optional<Clock::time_point> all;                // committed on every node
@@ -270,43 +273,89 @@ int main(int argc, char** argv) {
   std::mutex mu;
   std::map<Hash32, Track> tracks;
   std::atomic<bool> submitting{true}, polling{true};
-  std::atomic<size_t> submitted{0}, rejected{0}, committed{0};
+  std::atomic<size_t> submitted{0}, rejected{0}, committed{0}, readmitted{0};
   std::vector<std::atomic<uint64_t>> heights(n_nodes);
   std::string first_reject;
+  std::map<std::string, size_t> resend_errors;  // by reason
 
-  // Pollers: every node's new blocks.
+  // Pollers: every node's canonical chain, reorg-aware. Each keeps the hash and transactions it
+  // saw at every height; when the head changes it walks back from the new head to the first
+  // height whose block it already has, forgets what the replaced blocks held (a transaction only
+  // counts as committed on a node while it is in that node's chain) and records the new blocks.
+  std::atomic<size_t> reorged_after_commit{0};
   std::vector<std::thread> pollers;
   for (size_t i = 0; i < n_nodes; ++i) {
     pollers.emplace_back([&, i] {
       auto client = std::move(rpc::HttpClient::Connect(net.nodes[i].rpc)).value();
+      struct Seen {
+        std::string hash;
+        std::vector<Hash32> txs;
+      };
+      std::map<uint64_t, Seen> view;
       auto head0 = client.CallOk("chain_head");
-      uint64_t next = head0.ok() ? (*head0)["height"].get<uint64_t>() + 1 : 1;
+      const uint64_t base = head0.ok() ? (*head0)["height"].get<uint64_t>() : 0;
+      std::string last_head = head0.ok() ? (*head0)["hash"].get<std::string>() : "";
+      auto hashes_of = [](const json& b) {
+        std::vector<Hash32> out;
+        for (const auto& hex : b["txs"]) {
+          auto bytes = FromHex(hex.get<std::string>());
+          if (!bytes || bytes->size() != 32) continue;
+          Hash32 h;
+          std::copy(bytes->begin(), bytes->end(), h.bytes.begin());
+          out.push_back(h);
+        }
+        return out;
+      };
       while (polling) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
         auto head = client.CallOk("chain_head");
-        if (head.ok()) {
-          const uint64_t h = (*head)["height"].get<uint64_t>();
-          heights[i] = h;
-          for (; next <= h; ++next) {
-            auto b = client.CallOk("chain_getBlockByNumber", {next, false});
-            if (!b.ok()) break;
-            const auto now = Clock::now();
-            std::lock_guard<std::mutex> lock(mu);
-            for (const auto& hex : (*b)["txs"]) {
-              auto bytes = FromHex(hex.get<std::string>());
-              if (!bytes || bytes->size() != 32) continue;
-              Hash32 hash;
-              std::copy(bytes->begin(), bytes->end(), hash.bytes.begin());
-              auto it = tracks.find(hash);
-              if (it == tracks.end() || it->second.seen[i]) continue;
-              it->second.seen[i] = now;
-              if (std::all_of(it->second.seen.begin(), it->second.seen.end(), [](const auto& s) { return s.has_value(); })) {
-                it->second.all = now;
-                ++committed;
-              }
+        if (!head.ok() || (*head)["hash"].get<std::string>() == last_head) continue;
+        const uint64_t h = (*head)["height"].get<uint64_t>();
+        std::vector<std::pair<uint64_t, Seen>> fresh;  // from the head down
+        bool ok = true;
+        for (uint64_t k = h; k > base; --k) {
+          auto b = client.CallOk("chain_getBlockByNumber", {k, false});
+          if (!b.ok()) {
+            ok = false;
+            break;
+          }
+          const std::string hash = (*b)["hash"].get<std::string>();
+          auto it = view.find(k);
+          if (it != view.end() && it->second.hash == hash) break;
+          fresh.push_back({k, Seen{hash, hashes_of(*b)}});
+        }
+        if (!ok) continue;
+        const auto now = Clock::now();
+        std::lock_guard<std::mutex> lock(mu);
+        // Heights replaced or above the new head: their transactions leave this node's chain.
+        const uint64_t from = fresh.empty() ? h + 1 : fresh.back().first;
+        for (auto it = view.lower_bound(from); it != view.end();) {
+          for (const Hash32& tx : it->second.txs) {
+            auto t = tracks.find(tx);
+            if (t == tracks.end()) continue;
+            if (t->second.all) {
+              ++reorged_after_commit;
+            } else {
+              t->second.seen[i].reset();
             }
           }
+          it = view.erase(it);
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        for (auto f = fresh.rbegin(); f != fresh.rend(); ++f) {
+          for (const Hash32& tx : f->second.txs) {
+            auto t = tracks.find(tx);
+            if (t == tracks.end() || t->second.seen[i]) continue;
+            t->second.seen[i] = now;
+            if (!t->second.all && std::all_of(t->second.seen.begin(), t->second.seen.end(),
+                                              [](const auto& x) { return x.has_value(); })) {
+              t->second.all = now;
+              ++committed;
+            }
+          }
+          view[f->first] = std::move(f->second);
+        }
+        heights[i] = h;
+        last_head = (*head)["hash"].get<std::string>();
       }
     });
   }
@@ -327,7 +376,8 @@ int main(int argc, char** argv) {
         {
           std::lock_guard<std::mutex> lock(mu);
           Track& t = tracks[p.hash];
-          t.submitted = Clock::now();
+          t.hex = &p.hex;
+          t.submitted = t.resubmitted = Clock::now();
           t.signed_txs = p.bids + 1;
           t.seen.resize(n_nodes);
         }
@@ -346,12 +396,49 @@ int main(int argc, char** argv) {
     });
   }
 
+  // Like a wallet, send again (to every node) a transaction that is in no block 3 s after it was
+  // sent: a node answers "duplicate" while it still holds it; an acceptance means the network
+  // had lost it (counted: "re-admitted").
+  std::thread resubmitter([&] {
+    std::vector<rpc::HttpClient> clients;
+    for (const auto& n : net.nodes) clients.push_back(std::move(rpc::HttpClient::Connect(n.rpc)).value());
+    while (polling) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      std::vector<const std::string*> again;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        const auto now = Clock::now();
+        for (auto& [h, t] : tracks) {
+          if (t.all || t.hex == nullptr || now - t.resubmitted < std::chrono::seconds(3)) continue;
+          bool in_a_block = false;
+          for (const auto& s : t.seen) in_a_block = in_a_block || s.has_value();
+          if (in_a_block) continue;
+          t.resubmitted = now;
+          again.push_back(t.hex);
+        }
+      }
+      for (const std::string* hex : again) {
+        for (auto& c : clients) {
+          auto r = c.Call("tx_submit", {*hex});
+          if (r.ok() && std::holds_alternative<json>(*r)) {
+            ++readmitted;
+          } else {
+            std::lock_guard<std::mutex> lock(mu);
+            const std::string why = r.ok() ? std::get<rpc::RpcError>(*r).message : r.status().ToString();
+            ++resend_errors[why.substr(0, why.find(':'))];
+          }
+        }
+      }
+    }
+  });
+
   // Progress, then the drain (up to 20 s after the last submission).
   auto progress = [&] {
     std::string hs;
     for (size_t i = 0; i < n_nodes; ++i) hs += (i ? "," : "") + std::to_string(heights[i].load());
-    std::fprintf(stderr, "t=%5.1fs submitted %zu rejected %zu committed-on-all %zu heights %s\n",
-                 Seconds(t0, Clock::now()), submitted.load(), rejected.load(), committed.load(), hs.c_str());
+    std::fprintf(stderr, "t=%5.1fs submitted %zu rejected %zu committed-on-all %zu re-admitted %zu heights %s\n",
+                 Seconds(t0, Clock::now()), submitted.load(), rejected.load(), committed.load(),
+                 readmitted.load(), hs.c_str());
   };
   while (Seconds(t0, Clock::now()) < seconds) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -365,6 +452,7 @@ int main(int argc, char** argv) {
   }
   polling = false;
   for (auto& t : pollers) t.join();
+  resubmitter.join();
   const double verify_after = VerifyRate(2);
 
   std::vector<double> latency;
@@ -388,6 +476,10 @@ int main(int argc, char** argv) {
               tracks.size(), signed_submitted, rejected.load(), top, signed_txs, span, static_cast<double>(top) / span,
               static_cast<double>(signed_txs) / span, Percentile(latency, 0.5), Percentile(latency, 0.99),
               latency.empty() ? 0.0 : *std::max_element(latency.begin(), latency.end()), verify_before, verify_after);
+  std::printf("committed on all nodes, then reorged out of one (counted as committed): %zu\n",
+              reorged_after_commit.load());
+  std::printf("re-admitted after a resubmission (lost by a node, e.g. in a reorg): %zu\n", readmitted.load());
+  for (const auto& [why, n] : resend_errors) std::printf("resend refused: %s x %zu\n", why.c_str(), n);
   if (!first_reject.empty()) std::printf("first rejection: %s\n", first_reject.c_str());
   if (top < tracks.size()) std::printf("%zu submitted transactions were not on every node 20 s after the last submission\n", tracks.size() - top);
   stop_net();

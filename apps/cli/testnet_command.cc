@@ -76,6 +76,9 @@ void AddTestnetCommand(CLI::App& app, int* exit_code) {
                   "Extra RSU identities (DIR/spare/) outside the authority set, to vote in")
       ->check(CLI::Range(0, 64))
       ->capture_default_str();
+  cmd->add_option("--genesis-delay", start->create.genesis_delay_s,
+                  "Seconds from now to the genesis time (block 1 is due one period later)")
+      ->capture_default_str();
   cmd->add_option("--max-block-txs", start->create.max_block_txs, "Each node's max_block_txs")
       ->capture_default_str();
   cmd->add_option("--log-level", start->create.log_level, "debug | info | warn | error")

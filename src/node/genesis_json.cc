@@ -32,6 +32,18 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
       V2V_ASSIGN_OR_RETURN(auto k, KeyFromHex("authorities", a.get<std::string>()));
       g.authorities.push_back(k);
     }
+    // The flat keys "clique_epoch" / "clique_period_s" (an earlier form) are read too.
+    if (j.contains("clique") && (j.contains("clique_epoch") || j.contains("clique_period_s"))) {
+      return Status::InvalidArgument("genesis: give either \"clique\" or clique_epoch / clique_period_s, not both");
+    }
+    for (const char* key : {"clique_epoch", "clique_period_s"}) {
+      if (j.contains(key) && !j.at(key).is_number_unsigned()) {
+        return Status::InvalidArgument(std::string("genesis ") + key + ": expected a non-negative integer");
+      }
+    }
+    g.clique.epoch = j.value("clique_epoch", g.clique.epoch);
+    g.clique.period_s = j.value("clique_period_s", g.clique.period_s);
+    if (g.clique.epoch == 0) return Status::InvalidArgument("genesis clique_epoch: must be > 0");
     if (j.contains("clique")) {
       const auto& c = j.at("clique");
       if (!c.is_object()) return Status::InvalidArgument("genesis clique: expected an object");

@@ -3,7 +3,8 @@
 //
 //   {"timestamp": <unix s>, "ca_public_key": hex, "ca_certificate": hex DER of the CA's X.509
 //    certificate (absent or "" = stand-in certificates), "authorities": [hex keys],
-//    "clique": {"epoch": <blocks>, "period_s": <s>} (optional; defaults below),
+//    "clique": {"epoch": <blocks, > 0>, "period_s": <s>} (optional; defaults 30000 and 1; the
+//    flat keys "clique_epoch" / "clique_period_s" are accepted instead),
 //    "settle_window_s", "max_round_age_s" (optional),
 //    "accounts": [{"role": "vehicle"|"rsu", "certificate": hex, "energy_wh", "balance"}]}
 //

@@ -187,6 +187,9 @@ Result<Testnet> Create(const Options& o) {
   if (o.vehicles < 0 || o.vehicles > 100000) return Status::InvalidArgument("--vehicles: must be in [0, 100000]");
   if (o.spare < 0 || o.spare > 64) return Status::InvalidArgument("--spare: must be in [0, 64]");
   if (o.epoch == 0) return Status::InvalidArgument("--epoch: must be > 0");
+  if (o.genesis_delay_s < 0 || o.genesis_delay_s > 3600) {
+    return Status::InvalidArgument("--genesis-delay: must be in [0, 3600]");
+  }
   std::error_code ec;
   const std::string dir = fs::absolute(o.dir).lexically_normal().string();
   if (fs::exists(dir, ec) && (!fs::is_directory(dir, ec) || !fs::is_empty(dir, ec))) {
@@ -239,6 +242,9 @@ Result<Testnet> Create(const Options& o) {
     t.vehicles.push_back(std::move(id));
     g.accounts.push_back({chain::Role::kVehicle, std::move(der), o.vehicle_energy_wh, o.vehicle_balance});
   }
+  // The chain starts a little after the files are ready, so that every node is up and connected
+  // before block 1 may be sealed (otherwise each node seals its own block 1 before it has a peer).
+  g.timestamp_s = NowUnix() + o.genesis_delay_s;
   V2V_RETURN_IF_ERROR(WriteText(t.GenesisPath(), node::GenesisToJson(g).dump(2) + "\n"));
   for (size_t i = 0; i < t.nodes.size(); ++i) {
     V2V_RETURN_IF_ERROR(WriteText(t.nodes[i].config, NodeConfigToml(t, i, o)));

@@ -36,6 +36,9 @@ struct Options {
   uint64_t epoch = 30000;    // Clique epoch (checkpoint interval)
   int vehicles = 8;          // 0..100000
   int spare = 0;             // RSU identities outside the authority set, 0..64
+  // Genesis time = when the files are written + this, so the nodes are up and connected before
+  // block 1 is due.
+  int64_t genesis_delay_s = 3;
   int64_t vehicle_energy_wh = 1'000'000'000;
   int64_t vehicle_balance = 1'000'000'000'000;
   // Node settings written to each config.toml.

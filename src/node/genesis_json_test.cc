@@ -1,0 +1,64 @@
+#include "node/genesis_json.h"
+
+#include <gtest/gtest.h>
+
+#include "contract/genesis.h"
+#include "node/simulation.h"
+
+namespace v2v::node {
+namespace {
+
+Result<contract::Genesis> Parse(const nlohmann::json& j) {
+  const std::string text = j.dump();
+  return ParseGenesisJson(AsBytes(text));
+}
+
+TEST(GenesisJson, RoundTripsIncludingClique) {
+  contract::Genesis g = Simulation().genesis();
+  g.clique.epoch = 7;
+  g.clique.period_s = 3;
+  const nlohmann::json j = GenesisToJson(g);
+  EXPECT_EQ(j["clique"]["epoch"], 7);
+  EXPECT_EQ(j["clique"]["period_s"], 3);
+  auto back = Parse(j);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(contract::EncodeGenesis(*back), contract::EncodeGenesis(g));
+  // Without "clique" the defaults apply.
+  nlohmann::json old = j;
+  old.erase("clique");
+  auto d = Parse(old);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->clique, contract::CliqueParams{});
+  // The flat form.
+  old["clique_epoch"] = 9;
+  old["clique_period_s"] = 0;
+  auto flat = Parse(old);
+  ASSERT_TRUE(flat.ok()) << flat.status().ToString();
+  EXPECT_EQ(flat->clique.epoch, 9u);
+  EXPECT_EQ(flat->clique.period_s, 0u);
+  old["clique"] = j["clique"];
+  EXPECT_FALSE(Parse(old).ok());
+}
+
+TEST(GenesisJson, RefusesBadInput) {
+  const nlohmann::json j = GenesisToJson(Simulation().genesis());
+  EXPECT_EQ(ParseGenesisJson(AsBytes("not json")).status().code(), StatusCode::kInvalidArgument);
+  auto bad = [&](auto edit, const std::string& needle) {
+    nlohmann::json k = j;
+    edit(k);
+    auto r = Parse(k);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().message();
+  };
+  bad([](nlohmann::json& k) { k["clique"]["epoch"] = 0; }, "clique.epoch");
+  bad([](nlohmann::json& k) { k["clique"]["epoch"] = -5; }, "clique.epoch");
+  bad([](nlohmann::json& k) { k["clique"]["period"] = 1; }, "unknown key \"period\"");
+  bad([](nlohmann::json& k) { k["clique"] = 3; }, "clique");
+  bad([](nlohmann::json& k) { k["authorities"][0] = "zz"; }, "authorities");
+  bad([](nlohmann::json& k) { k["accounts"][0]["role"] = "bus"; }, "role");
+  bad([](nlohmann::json& k) { k.erase("timestamp"); }, "timestamp");
+}
+
+}  // namespace
+}  // namespace v2v::node
