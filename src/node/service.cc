@@ -136,6 +136,13 @@ void NodeService::Tick() {
 }
 
 void NodeService::Redial() {
+  // A hello every second doubles as a status heartbeat: a peer whose tip our fork choice
+  // prefers is synced from even when no block of its reached us (it was sealed while we were
+  // apart, or before we connected).
+  const net::Frame hello = net::EncodeHello(MakeHello());
+  for (auto& [id, p] : peers_) {
+    if (p.hello) transport_->Send(id, hello);
+  }
   for (auto& [addr, t] : targets_) {
     if (t.removed || t.peer) continue;
     t.peer = transport_->Connect(t.hp.host, t.hp.port);
@@ -428,16 +435,22 @@ void NodeService::OnHello(net::PeerId id, Peer& p, const net::Hello& hello) {
   p.hello = true;
   p.height = hello.head_height;
   p.total_difficulty = hello.total_difficulty;
-  if (hello.total_difficulty > ledger_->total_difficulty() ||
-      (hello.total_difficulty == ledger_->total_difficulty() && hello.head_hash != ledger_->head_hash())) {
-    RequestBlocks(id, p);
-  }
+  p.head_hash = hello.head_hash;
+  if (PeerTipPreferred(p)) RequestBlocks(id, p);
+}
+
+bool NodeService::PeerTipPreferred(const Peer& p) const {
+  if (ledger_->HasBlock(p.head_hash)) return false;  // we have it (as head or as a side block)
+  return consensus::poa::PreferTip({p.total_difficulty, p.height, p.head_hash},
+                                   {ledger_->total_difficulty(), ledger_->head().height, ledger_->head_hash()});
 }
 
 void NodeService::RequestBlocks(net::PeerId id, Peer& p) {
   if (p.syncing) return;
-  const uint64_t head = ledger_->head().height;
-  const uint64_t from = head + 1 > p.sync_back + 1 ? head + 1 - p.sync_back : 1;
+  // From our next height, or from the peer's tip when its preferred chain is not longer than
+  // ours (equal total difficulty, fewer blocks), stepping back while the chains do not connect.
+  const uint64_t top = std::min(ledger_->head().height + 1, std::max<uint64_t>(p.height, 1));
+  const uint64_t from = top > p.sync_back ? std::max<uint64_t>(1, top - p.sync_back) : 1;
   p.syncing = true;
   p.sync_from = from;
   log_.Debug("sync_request", {{"peer", p.name}, {"from", from}});
@@ -469,7 +482,7 @@ void NodeService::OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> bl
   if (was_syncing && blocks.front().header.height != p.sync_from) {
     return Penalise(id, kPenaltyUndecodable, "blocks: not the requested height");
   }
-  const uint64_t before = ledger_->head().height;
+  const Hash32 before = ledger_->head_hash();
   for (size_t i = 0; i < blocks.size(); ++i) {
     // Synced blocks are not relayed: every peer syncs for itself. An invalid one is penalised
     // inside ImportBlock.
@@ -485,8 +498,10 @@ void NodeService::OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> bl
   }
   p.sync_back = 0;
   p.height = std::max(p.height, blocks.back().header.height);
-  // A full batch means more may follow; so does a peer still ahead of us.
-  if (blocks.size() == net::kMaxBlocksPerMessage || (ledger_->head().height > before && p.height > ledger_->head().height)) {
+  // A full batch means more may follow; so does a peer whose tip we still prefer, as long as
+  // this batch moved our head.
+  if (blocks.size() == net::kMaxBlocksPerMessage ||
+      (ledger_->head_hash() != before && PeerTipPreferred(p))) {
     RequestBlocks(id, p);
   }
 }

@@ -78,6 +78,7 @@ class NodeService {
     bool inbound = false;
     bool hello = false;
     uint64_t height = 0, total_difficulty = 0;
+    Hash32 head_hash;                        // the peer's tip as its last hello said
     std::optional<std::string> dial_target;  // "host:port" when we dialled it
     bool syncing = false;
     uint64_t sync_back = 0;  // how far below our head the next request starts
@@ -108,6 +109,8 @@ class NodeService {
   void OnGetBlocks(net::PeerId id, const net::GetBlocks& req);
   void OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> blocks);
   void RequestBlocks(net::PeerId id, Peer& p);
+  // Whether the peer's last announced tip wins our fork choice against our head.
+  bool PeerTipPreferred(const Peer& p) const;
   // `gossip`: relay it if stored, and sync from `from` if its parent is unknown.
   Result<ImportResult> ImportBlock(const chain::Block& block, std::optional<net::PeerId> from, bool gossip);
   Result<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
