@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "node/ledger.h"
+#include "verify_rate.h"
 #include "node/simulation.h"
 
 namespace {
@@ -32,41 +33,6 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-// OpenSSL 3's EVP Ed25519 verify, as crypto::Verify did before libsodium (a key object per call).
-bool OpenSslVerify(const v2v::crypto::PublicKey& key, v2v::ByteSpan message,
-                   const v2v::crypto::Signature& signature) {
-  EVP_PKEY* pkey =
-      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.bytes.data(), key.bytes.size());
-  if (pkey == nullptr) return false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
-                  EVP_DigestVerify(ctx, signature.bytes.data(), signature.bytes.size(),
-                                   message.data(), message.size()) == 1;
-  EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(pkey);
-  return ok;
-}
-
-using VerifyFn = bool (*)(const v2v::crypto::PublicKey&, v2v::ByteSpan,
-                          const v2v::crypto::Signature&);
-
-double VerifyRate(int threads, VerifyFn verify) {
-  auto key = std::move(v2v::crypto::PrivateKey::FromSeed({})).value();
-  const v2v::Bytes msg(200, 7);
-  const auto sig = key.Sign(msg);
-  const int per_thread = 4000;
-  const auto t0 = Clock::now();
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (int i = 0; i < per_thread; ++i) {
-        if (!verify(key.public_key(), msg, sig)) std::abort();
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
-  return per_thread * threads / Seconds(t0, Clock::now());
-}
 
 size_t SignedTxs(const v2v::chain::Block& b) {
   size_t n = 0;
@@ -147,10 +113,10 @@ int main(int argc, char** argv) {
     }
   }
   const double secs = Seconds(t0, Clock::now());
-  const double sodium1 = VerifyRate(1, v2v::crypto::Verify);
-  const double sodium_n = VerifyRate(threads, v2v::crypto::Verify);
-  const double openssl1 = VerifyRate(1, OpenSslVerify);
-  const double openssl_n = VerifyRate(threads, OpenSslVerify);
+  const double sodium1 = v2v::bench::VerifyRate(1, v2v::crypto::Verify);
+  const double sodium_n = v2v::bench::VerifyRate(threads, v2v::crypto::Verify);
+  const double openssl1 = v2v::bench::VerifyRate(1, v2v::crypto::VerifyWithOpenSsl);
+  const double openssl_n = v2v::bench::VerifyRate(threads, v2v::crypto::VerifyWithOpenSsl);
   std::printf("| blocks | signed txs (top-level) | seconds | signed txs/s | verifications/s in "
               "Append | raw verify/s, libsodium (the ledger's), 1 thread | %d threads | raw "
               "verify/s, OpenSSL EVP, 1 thread | %d threads |\n", threads, threads);

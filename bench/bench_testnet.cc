@@ -37,7 +37,9 @@
 
 #include "contract/round_builder.h"
 #include "crypto/ed25519.h"
+#include "node/simulation.h"
 #include "rpc/http_client.h"
+#include "verify_rate.h"
 #include "testnet/testnet.h"
 
 namespace {
@@ -47,24 +49,6 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-
-double VerifyRate(int threads) {
-  auto key = std::move(crypto::PrivateKey::FromSeed({})).value();
-  const Bytes msg(200, 7);
-  const auto sig = key.Sign(msg);
-  const int per_thread = 4000;
-  const auto t0 = Clock::now();
-  std::vector<std::thread> pool;
-  for (int t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (int i = 0; i < per_thread; ++i) {
-        if (!crypto::Verify(key.public_key(), msg, sig)) std::abort();
-      }
-    });
-  }
-  for (auto& t : pool) t.join();
-  return per_thread * threads / Seconds(t0, Clock::now());
-}
 
 int64_t NowUnix() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -96,15 +80,7 @@ struct Prepared {
 // One round of `bids` bids from the RSU's vehicles (random half buyers), positions spread over
 // 6 km x 6 km so each buyer has a few sellers within the 1 km radius.
 Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids, std::mt19937_64& rng) {
-  contract::RoundParams p;
-  p.round = round;
-  p.t_stamp_s = now - 65;
-  p.t_limit_s = 60;
-  p.v_min = 100;
-  p.c_max = 300;
-  p.l1_micro = 1'000'000;
-  p.l2_micro = 5'000'000;
-  p.radius_m = 1000;
+  const contract::RoundParams p = node::SimulatedRoundParams(round, now);
   std::vector<size_t> idx(rsu.vehicles.size());
   for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
   std::shuffle(idx.begin(), idx.end(), rng);
@@ -177,7 +153,7 @@ int main(int argc, char** argv) {
   app.add_flag("--keep", keep, "Leave the started testnet running (and its directory)");
   CLI11_PARSE(app, argc, argv);
 
-  const double verify_before = VerifyRate(2);
+  const double verify_before = bench::VerifyRate(2);
   std::fprintf(stderr, "raw Ed25519 verification, 2 threads: %.0f/s\n", verify_before);
 
   bool started = false;
@@ -453,7 +429,7 @@ int main(int argc, char** argv) {
   polling = false;
   for (auto& t : pollers) t.join();
   resubmitter.join();
-  const double verify_after = VerifyRate(2);
+  const double verify_after = bench::VerifyRate(2);
 
   std::vector<double> latency;
   size_t top = 0, signed_txs = 0, signed_submitted = 0;

@@ -105,6 +105,19 @@ bool Verify(const PublicKey& key, ByteSpan message, const Signature& signature) 
                                      key.bytes.data()) == 0;
 }
 
+bool VerifyWithOpenSsl(const PublicKey& key, ByteSpan message, const Signature& signature) {
+  EVP_PKEY* pkey =
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.bytes.data(), key.bytes.size());
+  if (pkey == nullptr) return false;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
+                  EVP_DigestVerify(ctx, signature.bytes.data(), signature.bytes.size(),
+                                   message.data(), message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(pkey);
+  return ok;
+}
+
 Status WritePrivateFile(const std::string& path, const std::string& pem) {
   return WriteFileAtomic(path, pem, 0600);
 }

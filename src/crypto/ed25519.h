@@ -63,6 +63,11 @@ class PrivateKey {
 // Thread-safe; initialises libsodium on first use.
 bool Verify(const PublicKey& key, ByteSpan message, const Signature& signature);
 
+// The same check by OpenSSL 3's EVP interface (a key object per call), which Verify used before
+// libsodium: the reference in ed25519_test.cc and the baseline in bench_ledger. Never on the
+// consensus path (the libraries differ on signatures no honest signer makes; see above).
+bool VerifyWithOpenSsl(const PublicKey& key, ByteSpan message, const Signature& signature);
+
 // Writes `pem` to `path` with mode 0600 (created or truncated), atomically (temp + rename).
 Status WritePrivateFile(const std::string& path, const std::string& pem);
 

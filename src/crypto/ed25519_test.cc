@@ -27,20 +27,6 @@ std::array<uint8_t, N> Fixed(const char* hex) {
   return out;
 }
 
-// The reference: OpenSSL 3's EVP verify (what Verify used before it moved to libsodium).
-bool OpenSslVerify(const PublicKey& key, ByteSpan message, const Signature& signature) {
-  EVP_PKEY* pkey =
-      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.bytes.data(), key.bytes.size());
-  if (pkey == nullptr) return false;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const bool ok = ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
-                  EVP_DigestVerify(ctx, signature.bytes.data(), signature.bytes.size(),
-                                   message.data(), message.size()) == 1;
-  EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(pkey);
-  return ok;
-}
-
 template <size_t N>
 void FlipBit(std::array<uint8_t, N>& a, size_t bit) {
   a[bit / 8] = static_cast<uint8_t>(a[bit / 8] ^ (1u << (bit % 8)));
@@ -99,18 +85,18 @@ TEST(Ed25519Test, OpenSslSignedMessagesVerifyAndEveryBitFlipFailsInBoth) {
   const Bytes msg(100, 0x5a);
   const Signature sig = a->Sign(msg);
   ASSERT_TRUE(Verify(a->public_key(), msg, sig));
-  ASSERT_TRUE(OpenSslVerify(a->public_key(), msg, sig));
+  ASSERT_TRUE(VerifyWithOpenSsl(a->public_key(), msg, sig));
   for (size_t bit = 0; bit < 8 * sig.bytes.size(); ++bit) {
     Signature bad = sig;
     FlipBit(bad.bytes, bit);
     EXPECT_FALSE(Verify(a->public_key(), msg, bad)) << "signature bit " << bit;
-    EXPECT_FALSE(OpenSslVerify(a->public_key(), msg, bad)) << "signature bit " << bit;
+    EXPECT_FALSE(VerifyWithOpenSsl(a->public_key(), msg, bad)) << "signature bit " << bit;
   }
   for (size_t bit = 0; bit < 8 * a->public_key().bytes.size(); ++bit) {
     PublicKey bad = a->public_key();
     FlipBit(bad.bytes, bit);
     EXPECT_FALSE(Verify(bad, msg, sig)) << "key bit " << bit;
-    EXPECT_FALSE(OpenSslVerify(bad, msg, sig)) << "key bit " << bit;
+    EXPECT_FALSE(VerifyWithOpenSsl(bad, msg, sig)) << "key bit " << bit;
   }
   for (size_t bit = 0; bit < 8 * msg.size(); bit += 7) {
     Bytes bad = msg;
@@ -130,29 +116,29 @@ RC_GTEST_PROP(Ed25519Property, LibsodiumVerifyAgreesWithOpenSsl, ()) {
   const PublicKey pub = key->public_key();
   const Signature sig = key->Sign(msg);
   RC_ASSERT(Verify(pub, msg, sig));
-  RC_ASSERT(OpenSslVerify(pub, msg, sig));
+  RC_ASSERT(VerifyWithOpenSsl(pub, msg, sig));
 
   Signature bad_sig = sig;
   FlipBit(bad_sig.bytes, *rc::gen::inRange<size_t>(0, 512));
-  RC_ASSERT(Verify(pub, msg, bad_sig) == OpenSslVerify(pub, msg, bad_sig));
+  RC_ASSERT(Verify(pub, msg, bad_sig) == VerifyWithOpenSsl(pub, msg, bad_sig));
   RC_ASSERT(!Verify(pub, msg, bad_sig));
 
   PublicKey bad_key = pub;
   FlipBit(bad_key.bytes, *rc::gen::inRange<size_t>(0, 256));
-  RC_ASSERT(Verify(bad_key, msg, sig) == OpenSslVerify(bad_key, msg, sig));
+  RC_ASSERT(Verify(bad_key, msg, sig) == VerifyWithOpenSsl(bad_key, msg, sig));
   RC_ASSERT(!Verify(bad_key, msg, sig));
 
   if (!msg.empty()) {
     Bytes bad_msg = msg;
     const size_t bit = *rc::gen::inRange<size_t>(0, 8 * msg.size());
     bad_msg[bit / 8] = static_cast<uint8_t>(bad_msg[bit / 8] ^ (1u << (bit % 8)));
-    RC_ASSERT(Verify(pub, bad_msg, sig) == OpenSslVerify(pub, bad_msg, sig));
+    RC_ASSERT(Verify(pub, bad_msg, sig) == VerifyWithOpenSsl(pub, bad_msg, sig));
     RC_ASSERT(!Verify(pub, bad_msg, sig));
   }
 
   const Signature random_sig{
       *rc::gen::container<std::array<uint8_t, 64>>(rc::gen::arbitrary<uint8_t>())};
-  RC_ASSERT(Verify(pub, msg, random_sig) == OpenSslVerify(pub, msg, random_sig));
+  RC_ASSERT(Verify(pub, msg, random_sig) == VerifyWithOpenSsl(pub, msg, random_sig));
 }
 
 // Small-order public keys are refused. With the identity as public key, [k]A is the identity
@@ -168,7 +154,7 @@ TEST(Ed25519Test, SmallOrderPublicKeysAndRAreRejected) {
   forged.bytes[32] = 1;
   for (const char* m : {"pay 5", "pay 500000", ""}) {
     // The construction is right: OpenSSL 3.0 (no small-order check) accepts it for any message.
-    EXPECT_TRUE(OpenSslVerify(PublicKey{identity}, AsBytes(m), forged)) << m;
+    EXPECT_TRUE(VerifyWithOpenSsl(PublicKey{identity}, AsBytes(m), forged)) << m;
     EXPECT_FALSE(Verify(PublicKey{identity}, AsBytes(m), forged)) << m;
     EXPECT_FALSE(Verify(PublicKey{}, AsBytes(m), forged)) << m;  // all-zero key
   }

@@ -106,9 +106,7 @@ std::vector<chain::Tx> Simulation::Settlements(const chain::State& state, int64_
   return txs;
 }
 
-Result<chain::Tx> Simulation::MakeRound(const chain::State& state, int64_t time, uint64_t round,
-                                        std::mt19937_64& rng) const {
-  Nonces nonces(state);
+contract::RoundParams SimulatedRoundParams(uint64_t round, int64_t time) {
   contract::RoundParams p;
   p.round = round;
   p.t_stamp_s = time - 65;
@@ -118,6 +116,13 @@ Result<chain::Tx> Simulation::MakeRound(const chain::State& state, int64_t time,
   p.l1_micro = 1'000'000;
   p.l2_micro = 5'000'000;
   p.radius_m = 1000;
+  return p;
+}
+
+Result<chain::Tx> Simulation::MakeRound(const chain::State& state, int64_t time, uint64_t round,
+                                        std::mt19937_64& rng) const {
+  Nonces nonces(state);
+  const contract::RoundParams p = SimulatedRoundParams(round, time);
   std::vector<std::string> ids = car_ids_;
   std::shuffle(ids.begin(), ids.end(), rng);
   const auto n_buyers = static_cast<size_t>(Uniform(rng, 1, static_cast<int64_t>(ids.size()) / 2));

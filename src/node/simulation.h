@@ -11,6 +11,7 @@
 #include <random>
 #include <vector>
 
+#include "contract/round_builder.h"
 #include "node/ledger.h"
 
 namespace v2v::node {
@@ -21,6 +22,11 @@ struct SimOptions {
   int64_t block_interval_s = 70;
   double settle_probability = 0.6;  // per open escrow and block
 };
+
+// The auctioneer's parameters of the built-in market's round `round` recorded at `time`: the
+// window [time - 65, time - 5] (T_limit 60 s), Table II bounds v_min 100 / c_max 300, l1 = 1,
+// l2 = 5 per kWh (in millionths), radius 1 km. Shared with the testnet load generator.
+contract::RoundParams SimulatedRoundParams(uint64_t round, int64_t time);
 
 class Simulation {
  public:
