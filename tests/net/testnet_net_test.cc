@@ -14,7 +14,9 @@
 #include <thread>
 
 #include "chain/block.h"
+#include "crypto/certificate.h"
 #include "crypto/ed25519.h"
+#include "crypto/hash.h"
 #include "rpc/http_client.h"
 #include "testing/shell.h"
 #include "testnet/testnet.h"
@@ -317,6 +319,35 @@ TEST_F(TestnetTest, BlocksFromANonSignerOrARecentSignerAreRefusedByEveryNode) {
     EXPECT_NE(at, chain::BlockHash(foreign.header).Hex());
     EXPECT_NE(at, chain::BlockHash(too_soon.header).Hex());
   }
+}
+
+
+// `v2v ca revoke --rpc`: the CA revokes a vehicle's certificate in its store and on the ledger
+// (a Revoke signed by the CA key, submitted to one node); every node then holds the revocation,
+// and a second revocation of the same certificate is recognised and not submitted again.
+TEST_F(TestnetTest, CaRevocationReachesEveryNodesLedger) {
+  Start();
+  const std::string cert = (dir_ / "vehicles" / "car-0" / "cert.pem").string();
+  const auto pem = testing::Slurp(cert);
+  auto der = crypto::CertificatePemToDer(pem);
+  ASSERT_TRUE(der.ok());
+  const std::string hash = crypto::Sha256(*der).Hex();
+  for (size_t i : All()) EXPECT_FALSE(Rpc(i, "state_isRevoked", {hash})["revoked"].get<bool>());
+
+  auto r = V2V("ca revoke --ca " + (dir_ / "ca").string() + " --cert " + cert + " --rpc " + net_.nodes[1].rpc);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("submitted on-chain Revoke"), std::string::npos) << r.out;
+  EXPECT_TRUE(WaitFor([&] {
+    for (size_t i : All()) {
+      auto v = rpc::Call(net_.nodes[i].rpc, "state_isRevoked", {hash});
+      if (!v.ok() || !(*v)["revoked"].get<bool>()) return false;
+    }
+    return true;
+  }, seconds(20)));
+
+  r = V2V("ca revoke --ca " + (dir_ / "ca").string() + " --cert " + cert + " --rpc " + net_.nodes[2].rpc);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("already revoked on the ledger"), std::string::npos) << r.out;
 }
 
 }  // namespace
