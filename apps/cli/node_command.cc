@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "explorer/serve.h"
 #include "node/config.h"
 #include "node/genesis_json.h"
 #include "node/log.h"
@@ -42,7 +43,9 @@ int RunNode(const std::string& config_path) {
   rpc::Dispatcher dispatcher;
   rpc::RegisterNodeMethods(dispatcher, **service);
   node::NodeService* svc = service->get();
+  explorer::Explorer explorer(io, dispatcher, *svc);
   rpc::HttpServer http(io, dispatcher, [svc] { return node::MetricsText(*svc); });
+  explorer.Attach(http);
   auto port = http.Listen(rpc_listen.host, rpc_listen.port);
   if (!port.ok()) {
     log.Log(node::LogLevel::kError, "start_failed", {{"error", "rpc_listen: " + port.status().message()}});
@@ -56,6 +59,7 @@ int RunNode(const std::string& config_path) {
     if (ec) return;
     log.Info("stopping", {{"signal", sig}});
     svc->Stop();
+    explorer.Close();
     http.Close();
     io.stop();
   });
