@@ -113,7 +113,7 @@ def check_pages(page, rpc, origin, shots, rounds):
     open_route(page, origin, "#/blocks", shots, "blocks")
     top = int(page.eval("document.querySelector('#blocks tbody tr td').textContent"))
     check(rpc("chain_getBlock", top)["height"] == top and page.eval("document.querySelectorAll('#blocks tbody tr').length") == min(25, top + 1),
-          f"blocks page lists 25 blocks from {top}")
+          f"blocks page lists min(25, {top} + 1) blocks from {top} down")
 
     busiest = max(rounds, key=lambda r: r["trades"])
     h = busiest["height"]
@@ -131,7 +131,7 @@ def check_pages(page, rpc, origin, shots, rounds):
 
     buyer = tx["body"]["trades"][0]["buyer"]
     open_route(page, origin, f"#/account/{buyer}", shots, "account")
-    page.wait_for("document.getElementById('history-table')", what="the history table")
+    page.wait_for("!!document.getElementById('history-table')", what="the history table")
     account = rpc("state_getAccount", buyer)
     check(page.eval("document.getElementById('account-balance').textContent") == str(account["balance"]), f"{buyer}'s balance")
     want = [t["hash"] for t in rpc("state_getAccountHistory", buyer, None, 25)["txs"]]

@@ -9,9 +9,10 @@ V2V.palette = ["#1f6feb", "#d1242f", "#1a7f37", "#9a6700", "#8250df", "#bf3989",
 V2V.priceVolumeChart = function (points, id) {
   const W = 900, H = 300, L = 56, R = 64, T = 14, B = 34;
   if (points.length === 0) return V2V.svgEl(W, H, `<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no rounds in range</text>`, id);
-  const t0 = points[0].t, t1 = Math.max(points[points.length - 1].t, t0 + 1);
+  // x is the round's position in the list (several rounds can share a block time).
+  const t0 = points[0].t, t1 = points[points.length - 1].t, n = Math.max(1, points.length - 1);
   const pMax = Math.max(1, ...points.map((p) => p.hi)) * 1.1, vMax = Math.max(1, ...points.map((p) => p.volume)) * 1.1;
-  const x = (t) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
+  const x = (i) => L + (points.length === 1 ? 0.5 : i / n) * (W - L - R);
   const yp = (p) => T + (1 - p / pMax) * (H - T - B), yv = (v) => T + (1 - v / vMax) * (H - T - B);
   const bw = Math.max(1, Math.min(12, (W - L - R) / points.length - 1));
   let s = "";
@@ -19,13 +20,14 @@ V2V.priceVolumeChart = function (points, id) {
     const y = T + (k / 4) * (H - T - B);
     s += `<line x1="${L}" x2="${W - R}" y1="${y}" y2="${y}" stroke="#eaecf0"/>`;
     s += `<text x="${L - 6}" y="${y + 4}" text-anchor="end">${V2V.num(pMax * (1 - k / 4))}</text>`;
-    s += `<text x="${W - R + 6}" y="${y + 4}">${V2V.num(vMax * (1 - k / 4) / 1000, 1)}</text>`;
+    s += `<text x="${W - R + 6}" y="${y + 4}">${V2V.num(vMax * (1 - k / 4), 1)}</text>`;
   }
-  for (const p of points) s += `<rect x="${x(p.t) - bw / 2}" y="${yv(p.volume)}" width="${bw}" height="${H - B - yv(p.volume)}" fill="#c7d7fe"/>`;
-  const band = points.map((p) => `${x(p.t)},${yp(p.hi)}`).concat(points.slice().reverse().map((p) => `${x(p.t)},${yp(p.lo)}`));
+  points.forEach((p, i) => (s += `<rect x="${x(i) - bw / 2}" y="${yv(p.volume)}" width="${bw}" height="${H - B - yv(p.volume)}" fill="#c7d7fe"/>`));
+  const band = points.map((p, i) => `${x(i)},${yp(p.hi)}`).concat(points.map((p, i) => `${x(i)},${yp(p.lo)}`).reverse());
   s += `<polygon points="${band.join(" ")}" fill="#fde2e1" opacity="0.8"/>`;
-  s += `<polyline points="${points.map((p) => `${x(p.t)},${yp(p.price)}`).join(" ")}" fill="none" stroke="#d1242f" stroke-width="2"/>`;
+  s += `<polyline points="${points.map((p, i) => `${x(i)},${yp(p.price)}`).join(" ")}" fill="none" stroke="#d1242f" stroke-width="2"/>`;
   s += `<text x="${L}" y="${H - 10}">${V2V.esc(V2V.time(t0))}</text><text x="${W - R}" y="${H - 10}" text-anchor="end">${V2V.esc(V2V.time(t1))}</text>`;
+  s += `<text x="${W / 2}" y="${H - 10}" text-anchor="middle">${points.length} rounds with trades, in order</text>`;
   s += `<text x="${L}" y="${T - 2}" fill="#d1242f">price /kWh (mean, min–max)</text><text x="${W - R}" y="${T - 2}" text-anchor="end">volume kWh</text>`;
   return V2V.svgEl(W, H, s, id);
 };
