@@ -1,5 +1,6 @@
 #include "explorer/explorer_api.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "crypto/certificate.h"
@@ -81,7 +82,7 @@ RpcResult GetBlockTransactions(ApiContext& ctx, const json& params) {
   if (n == 0 || n > kMaxPage) return InvalidParam("param page_size: 1 to " + std::to_string(kMaxPage));
   const auto& txs = std::get<chain::Block>(block).txs;
   json items = json::array();
-  const uint64_t first = std::get<uint64_t>(page) * n;
+  const uint64_t first = std::min<uint64_t>(std::get<uint64_t>(page), txs.size()) * n;  // no overflow
   for (uint64_t i = first; i < txs.size() && i < first + n; ++i) {
     json s = TxSummaryJson(txs[i]);
     s["index"] = i;
@@ -110,7 +111,7 @@ std::optional<TxLocation> ParseCursor(const std::string& s) {
   const size_t colon = s.find(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == s.size() || s.size() > 32) return std::nullopt;
   const std::string h = s.substr(0, colon), i = s.substr(colon + 1);
-  if (h.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  if (h.size() > 19 || h.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   if (i.find_first_not_of("0123456789") != std::string::npos || i.size() > 9) return std::nullopt;
   return TxLocation{std::stoull(h), static_cast<uint32_t>(std::stoul(i))};
 }

@@ -124,6 +124,7 @@ TEST_F(ExplorerApi, AccountHistoryPagesWithACursorAndMatchesAScan) {
   }
   EXPECT_EQ(got, expected);
   EXPECT_EQ(Call("state_getAccountHistory", {id, "bad", 3})["code"], rpc::kInvalidParams);
+  EXPECT_EQ(Call("state_getAccountHistory", {id, "99999999999999999999999:1", 3})["code"], rpc::kInvalidParams);
   EXPECT_EQ(Call("state_getAccountHistory", {id, nullptr, 0})["code"], rpc::kInvalidParams);
 }
 
