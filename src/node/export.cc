@@ -1,5 +1,6 @@
 #include "node/export.h"
 
+#include <algorithm>
 #include <streambuf>
 #include <string>
 
