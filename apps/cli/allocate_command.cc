@@ -20,12 +20,12 @@ struct AllocateOptions {
 // Exit codes: 0 done; 2 the input is not a valid market (one line on stderr naming the field);
 // 1 the round could not be solved (a bug or numerical failure; the message says which).
 int RunAllocate(const AllocateOptions& opt) {
-  auto text = ReadFile(opt.input, market::kMaxMarketJsonBytes);
-  if (!text.ok()) {
-    std::cerr << "v2v allocate: --input " << text.status().message() << "\n";
+  auto input = ReadFile(opt.input, market::kMaxMarketJsonBytes);
+  if (!input.ok()) {
+    std::cerr << "v2v allocate: --input " << input.status().message() << "\n";
     return 2;
   }
-  auto market = market::ParseMarketJson(*text);
+  auto market = market::ParseMarketJson(*input);
   if (!market.ok()) {
     std::cerr << "v2v allocate: " << opt.input << ": " << market.status().message() << "\n";
     return 2;
