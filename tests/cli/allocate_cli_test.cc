@@ -101,7 +101,7 @@ TEST(AllocateCliTest, DuplicateKeysAndOversizedInputAreInputErrors) {
   // 16 MiB is the documented limit: one byte more (valid JSON padded with spaces) is refused.
   std::string big = kValid;
   big.append((size_t{16} << 20) + 1 - big.size(), ' ');
-  ExpectBadInput(Allocate(big), "larger than the limit of 16777216 bytes");
+  ExpectBadInput(Allocate(big), "market.json: larger than 16777216 bytes");
   big.pop_back();
   EXPECT_EQ(Allocate(big).exit_code, 0);
   ExpectBadInput(Allocate(std::string(100, '[') + std::string(100, ']')), "nested deeper than 16 levels");
