@@ -44,7 +44,9 @@ class LimitsNetTest : public ::testing::Test {
     started_ = true;
   }
   void TearDown() override {
-    if (started_) EXPECT_EQ(V2V("testnet stop --dir " + dir_.string()).exit_code, 0);
+    if (started_) {
+      EXPECT_EQ(V2V("testnet stop --dir " + dir_.string()).exit_code, 0);
+    }
     if (HasFailure() && started_) {
       std::fprintf(stderr, "--- node-0 log:\n%s", testnet::Tail(net_.LogPath(0), 20).c_str());
     } else {
