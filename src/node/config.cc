@@ -10,6 +10,8 @@
 
 #include <toml++/toml.h>
 
+#include "base/file_util.h"
+
 namespace v2v::node {
 namespace {
 
@@ -204,11 +206,9 @@ Status ParseSecurity(const toml::table& t, const std::string& base_dir, NodeConf
 }  // namespace
 
 Result<NodeConfig> LoadNodeConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("config: cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseNodeConfig(ss.str(), std::filesystem::path(path).parent_path().string());
+  auto text = ReadFile(path);
+  if (!text.ok()) return Status(text.status().code(), "config: " + text.status().message());
+  return ParseNodeConfig(*text, std::filesystem::path(path).parent_path().string());
 }
 
 }  // namespace v2v::node
