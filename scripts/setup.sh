@@ -16,6 +16,7 @@ PACKAGES=(
   libsodium-dev                       # fast Ed25519 verification (crypto::Verify)
   openssl                             # the openssl command: cross-checks CA output (tests/ca)
   librocksdb-dev                      # ledger storage
+  libjwt-dev                          # JWT (HS256) for the operator HTTP channel (authrpc)
   libboost-dev libboost-system-dev    # Boost.Asio networking
   gnuplot-nox                         # plots
   python3                             # the layering check (scripts/check_layering.py)

@@ -27,7 +27,7 @@ int RunStart(TestnetOptions& o) {
   auto t = testnet::Start(o.create, *self, std::chrono::seconds(o.timeout_s));
   if (!t.ok()) return Fail("start", t.status());
   for (const auto& n : t->nodes) {
-    std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\tp2p " << n.p2p << "\n";
+    std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\tp2p " << n.p2p << "\tadmin " << n.admin << "\n";
   }
   std::cout << "testnet of " << t->nodes.size() << " nodes up; " << t->dir << "/testnet.json\n";
   return 0;

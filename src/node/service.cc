@@ -48,7 +48,13 @@ NodeService::NodeService(boost::asio::io_context& io, NodeConfig config, NodeEnv
       key_(std::move(key)),
       checked_(std::make_shared<contract::CheckedTxCache>()),
       mempool_(MempoolOptions{static_cast<size_t>(config_.mempool_max_txs), 4096}),
-      timer_(io) {}
+      timer_(io),
+      refusals_([&log](const std::string& surface, const std::string& reason, const std::string& detail,
+                       uint64_t suppressed) {
+        nlohmann::json fields = {{"surface", surface}, {"reason", reason}, {"detail", detail}};
+        if (suppressed > 0) fields["suppressed"] = suppressed;
+        log.Warn("refused", std::move(fields));
+      }, env_.now_ms) {}
 
 NodeService::~NodeService() { Stop(); }
 
@@ -90,8 +96,13 @@ Status NodeService::Init(contract::Genesis genesis) {
   cb.on_connect = [this](net::PeerId id, const std::string& host, const Bytes& der) { OnConnect(id, host, der); };
   cb.on_frame = [this](net::PeerId id, net::Frame f) { OnFrame(id, std::move(f)); };
   cb.on_disconnect = [this](net::PeerId id, const Status& why) { OnDisconnect(id, why); };
+  net::TransportLimits limits;
+  limits.max_inbound = static_cast<size_t>(config_.limits.p2p_max_inbound);
+  limits.handshake_timeout = std::chrono::milliseconds(config_.limits.p2p_handshake_timeout_ms);
+  limits.idle_timeout = std::chrono::milliseconds(config_.limits.p2p_idle_timeout_ms);
+  limits.max_send_queue_bytes = static_cast<size_t>(config_.limits.p2p_max_send_queue_bytes);
   V2V_ASSIGN_OR_RETURN(transport_, net::TlsTransport::Create(io_, net::TlsFiles{config_.ca, config_.cert, config_.key},
-                                                             std::move(verifier), std::move(cb)));
+                                                             std::move(verifier), std::move(cb), limits, &refusals_));
   transport_->scores().ExemptLoopback(true);  // penalties go by certificate name (Penalise)
   auto port = transport_->Listen(config_.p2p_listen.host, config_.p2p_listen.port);
   if (!port.ok()) return Status::IoError("p2p_listen " + config_.p2p_listen.ToString() + ": " + port.status().message());
@@ -524,6 +535,13 @@ Status NodeService::AddPeer(const std::string& host_port) {
     return Status::Ok();
   }
   V2V_ASSIGN_OR_RETURN(HostPort hp, ParseHostPort(host_port));
+  if (!targets_.count(hp.ToString())) {
+    const auto dialled = std::count_if(targets_.begin(), targets_.end(), [](const auto& t) { return !t.second.removed; });
+    if (dialled >= config_.limits.max_dial_targets) {
+      refusals_.Record("admin", "dial_limit", hp.ToString());
+      return Status::FailedPrecondition("already dialling " + std::to_string(dialled) + " addresses (max_dial_targets)");
+    }
+  }
   auto& t = targets_[hp.ToString()];
   t.hp = hp;
   t.removed = false;
@@ -579,6 +597,7 @@ std::string MetricsText(const NodeService& node) {
   gauge("v2v_txs_admitted_total", "Transactions admitted to the mempool.", m.txs_admitted, "counter");
   gauge("v2v_txs_rejected_total", "Transactions refused.", m.txs_rejected, "counter");
   gauge("v2v_peers_penalised_total", "Penalties given to peers.", m.peers_penalised, "counter");
+  out << node.refusals().MetricsText();
   return out.str();
 }
 

@@ -20,6 +20,7 @@
 
 #include "consensus/poa/engine.h"
 #include "contract/checked_tx_cache.h"
+#include "net/limits.h"
 #include "net/protocol.h"
 #include "net/tls_transport.h"
 #include "node/config.h"
@@ -71,6 +72,11 @@ class NodeService {
   const crypto::PublicKey& key() const { return key_.public_key(); }
   uint16_t p2p_port() const { return p2p_port_; }
   const NodeMetrics& metrics() const { return metrics_; }
+  const NodeEnv& env() const { return env_; }
+  // Refusals on every outside surface (peer port, RPC listeners): counted and logged as
+  // "refused" (docs/spec/node.md N7). Thread-safe.
+  net::Refusals& refusals() { return refusals_; }
+  const net::Refusals& refusals() const { return refusals_; }
 
  private:
   struct Peer {
@@ -143,6 +149,7 @@ class NodeService {
   std::map<std::string, int> name_scores_;
   std::optional<Planned> planned_;
   NodeMetrics metrics_;
+  net::Refusals refusals_;
 };
 
 // Prometheus text exposition of the node's gauges and counters (docs/spec/node.md N5).

@@ -31,6 +31,8 @@ extern char** environ;
 namespace v2v::testnet {
 namespace {
 
+constexpr size_t kMaxUnixSocketPath = 107;  // sizeof(sockaddr_un::sun_path) - 1 on Linux
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -108,6 +110,7 @@ std::string NodeConfigToml(const Testnet& t, size_t i, const Options& o) {
       {"key", dir + "/key.pem"},
       {"p2p_listen", t.nodes[i].p2p},
       {"rpc_listen", t.nodes[i].rpc.substr(std::string("http://").size())},
+      {"admin_socket", t.nodes[i].admin.substr(std::string("unix:").size())},
       {"peers", std::move(peers)},
       {"seal", true},
       {"mempool_max_txs", static_cast<int64_t>(o.mempool_max_txs)},
@@ -132,7 +135,7 @@ nlohmann::json ToJson(const Testnet& t) {
   nlohmann::json nodes = nlohmann::json::array();
   for (const auto& n : t.nodes) {
     nodes.push_back({{"name", n.name}, {"pid", n.pid}, {"rpc", n.rpc}, {"p2p", n.p2p},
-                     {"config", n.config}, {"key", n.key}});
+                     {"config", n.config}, {"key", n.key}, {"admin", n.admin}});
   }
   auto ids = [](const std::vector<Identity>& v) {
     nlohmann::json a = nlohmann::json::array();
@@ -152,7 +155,8 @@ Result<Testnet> FromJson(const nlohmann::json& j, const std::string& dir) {
     for (const auto& n : j.at("nodes")) {
       t.nodes.push_back({n.at("name").get<std::string>(), n.at("pid").get<pid_t>(),
                          n.at("rpc").get<std::string>(), n.at("p2p").get<std::string>(),
-                         n.at("config").get<std::string>(), n.at("key").get<std::string>()});
+                         n.at("config").get<std::string>(), n.at("key").get<std::string>(),
+                         n.value("admin", std::string())});
     }
     for (const char* list : {"spare", "vehicles"}) {
       if (!j.contains(list)) continue;
@@ -221,6 +225,11 @@ Result<Testnet> Create(const Options& o) {
     n.p2p = "127.0.0.1:" + std::to_string(ports[2 * static_cast<size_t>(i)]);
     n.rpc = "http://127.0.0.1:" + std::to_string(ports[2 * static_cast<size_t>(i) + 1]);
     n.config = t.NodeDir(i) + "/config.toml";
+    n.admin = "unix:" + t.NodeDir(i) + "/admin.sock";
+    if (n.admin.size() - 5 > kMaxUnixSocketPath) {
+      return Status::InvalidArgument("--dir " + t.dir + " is too long for the nodes' admin sockets (a Unix socket path " +
+                                     "has at most " + std::to_string(kMaxUnixSocketPath) + " bytes)");
+    }
     t.nodes.push_back(n);
     auto key = FromHex(id.key);
     crypto::PublicKey pk;
@@ -358,6 +367,7 @@ Status WaitReady(const Testnet& t, const std::vector<size_t>& which, std::chrono
                                           ":\n" + Tail(t.LogPath(i), 10));
       }
       auto head = rpc::Call(n.rpc, "chain_head", nlohmann::json::array(), std::chrono::seconds(2));
+      if (head.ok() && !n.admin.empty()) head = rpc::Call(n.admin, "chain_head", nlohmann::json::array(), std::chrono::seconds(2));
       if (!head.ok()) still.push_back(i);
     }
     pending = std::move(still);

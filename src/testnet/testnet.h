@@ -8,7 +8,8 @@
 // config.toml per node (node i dials nodes 0..i-1), then DIR/testnet.json. Launch() starts the
 // node processes (`<binary> node --config FILE`, each in its own session so it outlives the
 // caller, stdout and stderr appended to node-<i>/node.log) and returns once every RPC answers
-// chain_head. Stop() sends SIGTERM, waits, then SIGKILL.
+// chain_head on both its public RPC and its operator socket (NodeInfo::admin, which tools use for
+// operator methods). Stop() sends SIGTERM, waits, then SIGKILL.
 //
 // A pid in testnet.json is acted on only while /proc says that process is alive and runs with
 // that node's config file, so a stale pid reused by another process is never signalled.
@@ -54,6 +55,7 @@ struct NodeInfo {
   std::string p2p;     // 127.0.0.1:<port>
   std::string config;  // absolute path of config.toml
   std::string key;     // public key, hex
+  std::string admin;   // the operator channel: unix:<node dir>/admin.sock (docs/spec/node.md N5)
 };
 
 struct Identity {
