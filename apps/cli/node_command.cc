@@ -10,7 +10,8 @@
 #include "node/config.h"
 #include "node/genesis_json.h"
 #include "node/log.h"
-#include "node/service.h"
+#include "node/host.h"
+#include "node/ports.h"
 #include "rpc/http_server.h"
 #include "rpc/node_api.h"
 
@@ -29,19 +30,21 @@ int RunNode(const std::string& config_path) {
     return 2;
   }
 
-  node::NodeEnv env = node::SystemEnv();
-  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr, env.now_ms);
+  const std::unique_ptr<node::Clock> clock = node::NewSystemClock();
+  const std::unique_ptr<node::Random> random = node::NewSystemRandom();
+  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr,
+                   [&clock] { return clock->NowMs(); });
   boost::asio::io_context io;
   const node::HostPort rpc_listen = config->rpc_listen;
-  auto service = node::NodeService::Start(io, std::move(config).value(), std::move(genesis).value(), env, log);
-  if (!service.ok()) {
-    log.Log(node::LogLevel::kError, "start_failed", {{"error", service.status().message()}});
-    std::cerr << "v2v node: " << service.status().message() << "\n";
+  auto host = node::NodeHost::Start(io, std::move(config).value(), *genesis, *clock, *random, log);
+  if (!host.ok()) {
+    log.Log(node::LogLevel::kError, "start_failed", {{"error", host.status().message()}});
+    std::cerr << "v2v node: " << host.status().message() << "\n";
     return 1;
   }
   rpc::Dispatcher dispatcher;
-  rpc::RegisterNodeMethods(dispatcher, **service);
-  node::NodeService* svc = service->get();
+  node::NodeService* svc = &(*host)->service();
+  rpc::RegisterNodeMethods(dispatcher, *svc);
   rpc::HttpServer http(io, dispatcher, [svc] { return node::MetricsText(*svc); });
   auto port = http.Listen(rpc_listen.host, rpc_listen.port);
   if (!port.ok()) {
@@ -55,7 +58,7 @@ int RunNode(const std::string& config_path) {
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log.Info("stopping", {{"signal", sig}});
-    svc->Stop();
+    (*host)->Stop();
     http.Close();
     io.stop();
   });
