@@ -23,6 +23,7 @@ ALLOWED = {
     "node": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net"},
     "rpc": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
     "testnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
+    "cluster": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
     "sim": {"base", "market", "node", "codec", "crypto", "chain", "store", "contract"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"')
