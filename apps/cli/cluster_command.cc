@@ -41,18 +41,20 @@ int RunClusterSim(const ClusterArgs& a) {
       trace.Print(std::cout, 200);
     }
   }
-  if (a.seeds > 1) std::cout << a.seeds - failures << "/" << a.seeds << " seeds held every invariant\n";
+  if (a.seeds > 1)
+    std::cout << a.seeds - failures << "/" << a.seeds << " seeds held every invariant\n";
   return failures == 0 ? 0 : 1;
 }
 
 }  // namespace
 
 void AddClusterSimCommand(CLI::App& app, int* exit_code) {
-  auto* cmd = app.add_subcommand("cluster-sim",
-                                 "Deterministic simulation of the RSU network: faults, crashes, invariants");
+  auto* cmd = app.add_subcommand(
+      "cluster-sim", "Deterministic simulation of the RSU network: faults, crashes, invariants");
   auto args = std::make_shared<ClusterArgs>();
   cmd->add_option("--seed", args->seed, "Seed of the (first) run")->required();
-  cmd->add_option("--seeds", args->seeds, "How many consecutive seeds to run")->capture_default_str();
+  cmd->add_option("--seeds", args->seeds, "How many consecutive seeds to run")
+      ->capture_default_str();
   cmd->add_option("--steps", args->steps, "Steps of 50 ms with faults")->capture_default_str();
   cmd->add_option("--nodes", args->nodes, "RSU nodes (2..16)")->capture_default_str();
   cmd->add_flag("--trace", args->trace, "Print every event of the trace");

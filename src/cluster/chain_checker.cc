@@ -1,5 +1,7 @@
 #include "cluster/chain_checker.h"
 
+#include <algorithm>
+
 #include "chain/block.h"
 
 namespace v2v::cluster {
@@ -49,8 +51,11 @@ std::optional<std::string> ChainChecker::Init(const node::Ledger& ledger) {
   const Totals t = TotalsOf(*state);
   money_ = t.money;
   energy_ = t.energy;
-  chain_.push_back({chain::BlockHash(genesis->header), genesis->header.timestamp_s,
-                    consensus::poa::Snapshot(g.clique.epoch, g.authorities), {}});
+  chain_.push_back({chain::BlockHash(genesis->header),
+                    genesis->header.timestamp_s,
+                    {},
+                    consensus::poa::Snapshot(g.clique.epoch, g.authorities),
+                    {}});
   total_difficulty_ = 1;
   return std::nullopt;
 }
@@ -62,21 +67,33 @@ void ChainChecker::TruncateTo(uint64_t height) {
   }
 }
 
-std::optional<std::string> ChainChecker::Extend(const node::Ledger& ledger, const chain::Block& block) {
+std::optional<std::string> ChainChecker::Extend(const node::Ledger& ledger,
+                                                const chain::Block& block) {
   const chain::BlockHeader& h = block.header;
   const Checked& parent = chain_.back();
-  const std::string at = "block " + std::to_string(h.height) + " " + Short(chain::BlockHash(h)) + ": ";
-  if (h.parent != parent.hash || h.height != chain_.size()) return at + "does not extend its parent";
-  if (h.timestamp_s < parent.time_s + static_cast<int64_t>(period_s_)) return at + "period not kept";
+  const std::string at =
+      "block " + std::to_string(h.height) + " " + Short(chain::BlockHash(h)) + ": ";
+  if (h.parent != parent.hash || h.height != chain_.size())
+    return at + "does not extend its parent";
+  if (h.timestamp_s < parent.time_s + static_cast<int64_t>(period_s_))
+    return at + "period not kept";
   if (!chain::SealValid(h)) return at + "bad seal";
   if (h.tx_root != chain::TxRoot(block.txs)) return at + "bad tx root";
+  std::map<uint64_t, crypto::PublicKey> recents;
+  if (auto e = CheckSigner(h, recents)) return at + *e;
   auto next = parent.snapshot.Apply(CliqueFields(h));
   if (!next.ok()) return at + "Clique: " + next.status().message();
-  Checked c{chain::BlockHash(h), h.timestamp_s, std::move(next).value(), {}};
+  if (next->signers().size() < parent.snapshot.signers().size()) {  // a signer voted out
+    const uint64_t limit = next->signers().size() / 2 + 1;
+    if (h.height >= limit) recents.erase(h.height - limit);
+  }
+  Checked c{chain::BlockHash(h), h.timestamp_s, std::move(recents), std::move(next).value(), {}};
   for (const chain::Tx& tx : block.txs) {
     const Hash32 th = chain::TxHash(tx);
     auto [it, fresh] = tx_height_.emplace(th, h.height);
-    if (!fresh) return at + "transaction " + Short(th) + " applied twice (first at " + std::to_string(it->second) + ")";
+    if (!fresh)
+      return at + "transaction " + Short(th) + " applied twice (first at " +
+             std::to_string(it->second) + ")";
     c.txs.push_back(th);
   }
   chain_.push_back(std::move(c));
@@ -84,10 +101,37 @@ std::optional<std::string> ChainChecker::Extend(const node::Ledger& ledger, cons
   return std::nullopt;
 }
 
+// The signer rules restated here rather than taken from Snapshot::Apply alone, so a fault in
+// the snapshot cannot hide itself: the sealer is a signer at the parent; it is not among the
+// recent sealers (go-ethereum's recents: with N signers a block drops the entry of height
+// h - (N/2 + 1), and a removal drops one more); the difficulty is 2 exactly when it is in turn
+// (the signer at index height mod N of the signers sorted by key).
+std::optional<std::string> ChainChecker::CheckSigner(
+    const chain::BlockHeader& h, std::map<uint64_t, crypto::PublicKey>& recents) const {
+  std::vector<crypto::PublicKey> signers = chain_.back().snapshot.signers();
+  std::sort(signers.begin(), signers.end());
+  if (!std::binary_search(signers.begin(), signers.end(), h.sealer))
+    return std::string("sealer is not a signer");
+  recents = chain_.back().recents;
+  const uint64_t limit = signers.size() / 2 + 1;
+  if (h.height >= limit) recents.erase(h.height - limit);
+  for (const auto& [height, who] : recents) {
+    if (who == h.sealer) return "sealer also sealed block " + std::to_string(height) + " (recency)";
+  }
+  recents[h.height] = h.sealer;
+  const bool in_turn = signers[h.height % signers.size()] == h.sealer;
+  if (h.difficulty != (in_turn ? 2u : 1u)) {
+    return "difficulty " + std::to_string(h.difficulty) + " for a signer " +
+           (in_turn ? "in turn" : "out of turn");
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> ChainChecker::CheckState(const node::Ledger& ledger) const {
   const Totals t = TotalsOf(ledger.state());
   if (t.negative) return "negative balance, energy or escrow";
-  if (t.money != money_) return "money not conserved: " + std::to_string(t.money) + " != " + std::to_string(money_);
+  if (t.money != money_)
+    return "money not conserved: " + std::to_string(t.money) + " != " + std::to_string(money_);
   if (t.energy != energy_) {
     return "energy not conserved: " + std::to_string(t.energy) + " != " + std::to_string(energy_);
   }
@@ -127,8 +171,8 @@ std::optional<std::string> ChainChecker::CheckSurvived(const node::Ledger& reope
     if (!reopened.HasBlock(c.hash)) return "committed block " + Short(c.hash) + " lost in a crash";
   }
   if (reopened.total_difficulty() < total_difficulty_) {
-    return "head went back in a crash: total difficulty " + std::to_string(reopened.total_difficulty()) +
-           " < " + std::to_string(total_difficulty_);
+    return "head went back in a crash: total difficulty " +
+           std::to_string(reopened.total_difficulty()) + " < " + std::to_string(total_difficulty_);
   }
   return std::nullopt;
 }

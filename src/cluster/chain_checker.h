@@ -1,8 +1,9 @@
 // The invariants the cluster simulation checks on one node after every step, independently of
 // the ledger's own code paths:
 //  - the canonical chain is valid under Clique: each block links to its parent, is one higher,
-//    keeps the period, carries a valid seal and tx root, and Snapshot::Apply accepts it from the
-//    parent's snapshot (authorised signer, recency, difficulty, votes, checkpoints);
+//    keeps the period, carries a valid seal and tx root; its sealer is a signer that is not
+//    among the recent sealers and its difficulty says whether it was in turn (restated here),
+//    and Snapshot::Apply accepts it from the parent's snapshot (votes, checkpoints);
 //  - no transaction appears twice on the canonical chain;
 //  - the head state conserves money and energy (the genesis totals, no negative amounts) and
 //    hashes to the head's state root;
@@ -33,13 +34,16 @@ class ChainChecker {
  private:
   std::optional<std::string> Init(const node::Ledger& ledger);
   std::optional<std::string> Extend(const node::Ledger& ledger, const chain::Block& block);
+  std::optional<std::string> CheckSigner(const chain::BlockHeader& header,
+                                         std::map<uint64_t, crypto::PublicKey>& recents) const;
   std::optional<std::string> CheckState(const node::Ledger& ledger) const;
   void TruncateTo(uint64_t height);
 
   struct Checked {
     Hash32 hash;
     int64_t time_s;
-    consensus::poa::Snapshot snapshot;  // after the block
+    std::map<uint64_t, crypto::PublicKey> recents;  // recent sealers by height, after the block
+    consensus::poa::Snapshot snapshot;              // after the block
     std::vector<Hash32> txs;
   };
   std::vector<Checked> chain_;  // by height

@@ -108,21 +108,22 @@ class Cluster {
     for (size_t j = 0; j < i; ++j) c.peers.push_back({names_[j], 1});
     node::LedgerOptions lo;
     lo.verify_threads = 1;
-    auto s = node::NodeService::Open(c, workload_.genesis(), NodeKey(i), store::OpenMemDiskStore(n.disk),
-                                     node::NodePorts{&clock_, n.random.get(), &net_.transport(i), n.log.get()},
-                                     lo);
+    auto s = node::NodeService::Open(
+        c, workload_.genesis(), NodeKey(i), store::OpenMemDiskStore(n.disk),
+        node::NodePorts{&clock_, n.random.get(), &net_.transport(i), n.log.get()}, lo);
     if (!s.ok()) {
       Violation(i, "cannot reopen its store: " + s.status().message());
       return false;
     }
     n.service = std::move(s).value();
     node::NodeService* svc = n.service.get();
-    net_.Attach(i, Endpoint{
-                       [svc](net::PeerId id, const std::string& a, const std::string& name) {
-                         svc->OnPeerConnected(id, a, name);
-                       },
-                       [svc](net::PeerId id, net::Frame f) { svc->OnPeerFrame(id, std::move(f)); },
-                       [svc](net::PeerId id, const Status& why) { svc->OnPeerDisconnected(id, why); }});
+    net_.Attach(
+        i,
+        Endpoint{[svc](net::PeerId id, const std::string& a, const std::string& name) {
+                   svc->OnPeerConnected(id, a, name);
+                 },
+                 [svc](net::PeerId id, net::Frame f) { svc->OnPeerFrame(id, std::move(f)); },
+                 [svc](net::PeerId id, const Status& why) { svc->OnPeerDisconnected(id, why); }});
     Note(names_[i] + " up (incarnation " + std::to_string(n.incarnation) + ") at height " +
          std::to_string(svc->ledger().head().height));
     if (n.incarnation > 1) {
@@ -135,6 +136,7 @@ class Cluster {
   void Crash(size_t i, const std::string& why) {
     Node& n = nodes_[i];
     net_.Crash(i);
+    report_.penalties += n.service->metrics().peers_penalised;
     n.service.reset();
     n.restart_at_ms = now() + std::uniform_int_distribution<int64_t>(500, 5000)(rng_);
     Note(names_[i] + " crashed (" + why + ")");
@@ -162,8 +164,8 @@ class Cluster {
       const node::Ledger& l = n.service->ledger();
       if (l.head_hash() != n.last_head) {
         n.last_head = l.head_hash();
-        Note(names_[i] + " head " + std::to_string(l.head().height) + " " + l.head_hash().Hex().substr(0, 12) +
-             " td " + std::to_string(l.total_difficulty()));
+        Note(names_[i] + " head " + std::to_string(l.head().height) + " " +
+             l.head_hash().Hex().substr(0, 12) + " td " + std::to_string(l.total_difficulty()));
       }
     }
   }
@@ -251,7 +253,8 @@ class Cluster {
     if (!first) return false;
     const Hash32 root = chain::StateRoot(chain::EncodeEntries(first->ledger().state()));
     for (const Node& n : nodes_) {
-      if (!n.service || n.service->ledger().head_hash() != first->ledger().head_hash()) return false;
+      if (!n.service || n.service->ledger().head_hash() != first->ledger().head_hash())
+        return false;
       if (chain::StateRoot(chain::EncodeEntries(n.service->ledger().state())) != root) return false;
     }
     return true;
@@ -265,7 +268,8 @@ class Cluster {
         continue;
       }
       const node::Ledger& l = nodes_[i].service->ledger();
-      out += names_[i] + "=" + std::to_string(l.head().height) + "/" + l.head_hash().Hex().substr(0, 8) + " ";
+      out += names_[i] + "=" + std::to_string(l.head().height) + "/" +
+             l.head_hash().Hex().substr(0, 8) + " ";
     }
     return out;
   }
@@ -279,6 +283,7 @@ class Cluster {
     report_.submitted = workload_.submitted();
     for (const Node& n : nodes_) {
       if (!n.service) continue;
+      report_.penalties += n.service->metrics().peers_penalised;
       report_.blocks = std::max(report_.blocks, n.service->ledger().head().height);
       report_.txs = std::max(report_.txs, n.checker.txs());
     }
@@ -307,8 +312,9 @@ std::string ClusterReport::Summary() const {
   out << "seed=" << seed << " nodes=" << nodes << " steps=" << steps << " partitions=" << partitions
       << " crashes=" << crashes << " sync_crashes=" << sync_crashes << " drops=" << dropped
       << " duplicates=" << duplicated << " reorders=" << reordered << " resets=" << broken
-      << " votes=" << votes << " blocks=" << blocks << " txs=" << txs << "/" << submitted
-      << " trace=" << fingerprint.Hex().substr(0, 16) << (violation ? " VIOLATION: " + *violation : " ok");
+      << " votes=" << votes << " penalties=" << penalties << " blocks=" << blocks << " txs=" << txs
+      << "/" << submitted << " trace=" << fingerprint.Hex().substr(0, 16)
+      << (violation ? " VIOLATION: " + *violation : " ok");
   return out.str();
 }
 

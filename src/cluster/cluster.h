@@ -23,10 +23,10 @@ namespace v2v::cluster {
 
 struct ClusterOptions {
   uint64_t seed = 1;
-  int nodes = 4;            // 2..16
-  int steps = 2400;         // with faults (2 minutes of simulated time at 50 ms)
-  int64_t step_ms = 50;     // the nodes' tick
-  int quiet_steps = 1200;   // after healing, to converge
+  int nodes = 4;           // 2..16
+  int steps = 2400;        // with faults (2 minutes of simulated time at 50 ms)
+  int64_t step_ms = 50;    // the nodes' tick
+  int quiet_steps = 1200;  // after healing, to converge
   bool faults = true;
 };
 
@@ -36,6 +36,8 @@ struct ClusterReport {
   uint64_t partitions = 0, crashes = 0, sync_crashes = 0;
   uint64_t dropped = 0, duplicated = 0, reordered = 0, broken = 0;
   uint64_t votes = 0, blocks = 0, txs = 0, submitted = 0;
+  uint64_t penalties =
+      0;  // given by honest nodes to honest peers (none expected but for our own I/O errors)
   Hash32 fingerprint;
   std::optional<std::string> violation;  // "step N node K: what"
   // One line: the seed, the faults injected, blocks and transactions, the fingerprint, verdict.

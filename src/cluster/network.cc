@@ -7,8 +7,12 @@ namespace v2v::cluster {
 class Network::NodeTransport final : public net::PeerTransport {
  public:
   NodeTransport(Network& net, size_t node) : net_(net), node_(node) {}
-  net::PeerId Connect(const std::string& host, uint16_t) override { return net_.Connect(node_, host); }
-  void Send(net::PeerId peer, net::Frame frame) override { net_.Send(node_, peer, std::move(frame)); }
+  net::PeerId Connect(const std::string& host, uint16_t) override {
+    return net_.Connect(node_, host);
+  }
+  void Send(net::PeerId peer, net::Frame frame) override {
+    net_.Send(node_, peer, std::move(frame));
+  }
   void Disconnect(net::PeerId peer) override { net_.Disconnect(node_, peer); }
 
  private:
@@ -22,7 +26,8 @@ Network::Network(std::vector<std::string> names, std::mt19937_64& rng)
       endpoints_(names_.size()),
       incarnation_(names_.size(), 0),
       up_(names_.size(), false) {
-  for (size_t i = 0; i < names_.size(); ++i) transports_.push_back(std::make_unique<NodeTransport>(*this, i));
+  for (size_t i = 0; i < names_.size(); ++i)
+    transports_.push_back(std::make_unique<NodeTransport>(*this, i));
 }
 
 Network::~Network() = default;
@@ -59,7 +64,9 @@ int64_t Network::Delay() {
   return std::uniform_int_distribution<int64_t>(faults_.min_delay_ms, faults_.max_delay_ms)(rng_);
 }
 
-void Network::Schedule(int64_t at, Event e) { queue_.emplace(std::make_pair(at, seq_++), std::move(e)); }
+void Network::Schedule(int64_t at, Event e) {
+  queue_.emplace(std::make_pair(at, seq_++), std::move(e));
+}
 
 net::PeerId Network::Connect(size_t from, const std::string& host) {
   const net::PeerId pa = next_peer_++;
@@ -105,7 +112,8 @@ void Network::Send(size_t from, net::PeerId peer, net::Frame frame) {
   Conn& c = conns_.at(id);
   if (!c.open) return;
   const int dir = from == c.a ? 0 : 1;
-  const bool gossip = frame.type == net::MessageType::kBlock || frame.type == net::MessageType::kTransaction;
+  const bool gossip =
+      frame.type == net::MessageType::kBlock || frame.type == net::MessageType::kTransaction;
   std::bernoulli_distribution drop(gossip ? faults_.drop_gossip : faults_.break_control);
   if (drop(rng_)) {
     if (gossip) {

@@ -71,8 +71,8 @@ class Network {
   class NodeTransport;
   friend class NodeTransport;
   struct Conn {
-    size_t a = 0, b = 0;          // a dialled b
-    net::PeerId pa = 0, pb = 0;   // each side's id for it (pb once accepted)
+    size_t a = 0, b = 0;         // a dialled b
+    net::PeerId pa = 0, pb = 0;  // each side's id for it (pb once accepted)
     uint64_t inc_a = 0, inc_b = 0;
     bool open = false, closed = false;
     int64_t fifo_at[2] = {0, 0};   // latest control delivery per direction (0: a->b)

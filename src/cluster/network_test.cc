@@ -81,7 +81,8 @@ TEST_F(NetworkTest, GossipFaultsDropAndDuplicate) {
   net_.set_faults(f);
   const net::PeerId id = net_.transport(0).Connect("b", 1);
   net_.RunUntil(1000);
-  for (int i = 0; i < 200; ++i) net_.transport(0).Send(id, net::Frame{net::MessageType::kTransaction, {}});
+  for (int i = 0; i < 200; ++i)
+    net_.transport(0).Send(id, net::Frame{net::MessageType::kTransaction, {}});
   net_.RunUntil(5000);
   EXPECT_GT(net_.counts().dropped, 20u);
   EXPECT_GT(net_.counts().duplicated, 20u);

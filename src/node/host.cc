@@ -26,11 +26,12 @@ Result<std::string> ReadText(const std::string& path) {
 NodeHost::~NodeHost() { Stop(); }
 
 Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, NodeConfig config,
-                                                  const contract::Genesis& genesis, const Clock& clock,
-                                                  Random& random, Logger& log) {
+                                                  const contract::Genesis& genesis,
+                                                  const Clock& clock, Random& random, Logger& log) {
   V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadText(config.key));
   auto key = crypto::PrivateKey::FromPem(key_pem);
-  if (!key.ok()) return Status::InvalidArgument("key " + config.key + ": " + key.status().message());
+  if (!key.ok())
+    return Status::InvalidArgument("key " + config.key + ": " + key.status().message());
   std::unique_ptr<NodeHost> host(new NodeHost(io));
 
   // Peers: TLS with certificates from the genesis CA; the peer must hold a valid RSU certificate.
@@ -40,7 +41,8 @@ Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, N
   auto trust_ptr = std::make_shared<crypto::CaTrust>(std::move(trust));
   const Clock* clock_ptr = &clock;
   net::PeerVerifier verifier = [trust_ptr, clock_ptr](const Bytes& der) -> Status {
-    auto info = crypto::VerifyCertificate(der, *trust_ptr, clock_ptr->NowMs() / 1000, crypto::Role::kRsu);
+    auto info =
+        crypto::VerifyCertificate(der, *trust_ptr, clock_ptr->NowMs() / 1000, crypto::Role::kRsu);
     return info.ok() ? Status::Ok() : info.status();
   };
   // The callbacks run on the io thread, after Start returned, so service_ is set by then.
@@ -51,23 +53,28 @@ Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, N
     h->service_->OnPeerConnected(id, address, info.ok() ? info->subject : std::string("?"));
   };
   cb.on_frame = [h](net::PeerId id, net::Frame f) { h->service_->OnPeerFrame(id, std::move(f)); };
-  cb.on_disconnect = [h](net::PeerId id, const Status& why) { h->service_->OnPeerDisconnected(id, why); };
-  V2V_ASSIGN_OR_RETURN(host->transport_,
-                       net::TlsTransport::Create(io, net::TlsFiles{config.ca, config.cert, config.key},
-                                                 std::move(verifier), std::move(cb)));
+  cb.on_disconnect = [h](net::PeerId id, const Status& why) {
+    h->service_->OnPeerDisconnected(id, why);
+  };
+  V2V_ASSIGN_OR_RETURN(host->transport_, net::TlsTransport::Create(
+                                             io, net::TlsFiles{config.ca, config.cert, config.key},
+                                             std::move(verifier), std::move(cb)));
   host->transport_->scores().ExemptLoopback(true);  // penalties go by certificate name (PeerBook)
 
   const std::string data_dir = config.data_dir;
   const HostPort listen = config.p2p_listen;
   V2V_ASSIGN_OR_RETURN(auto kv, store::OpenRocksKvStore(data_dir));
-  auto service = NodeService::Open(std::move(config), genesis, std::move(key).value(), std::move(kv),
-                                   NodePorts{&clock, &random, host->transport_.get(), &log});
+  auto service =
+      NodeService::Open(std::move(config), genesis, std::move(key).value(), std::move(kv),
+                        NodePorts{&clock, &random, host->transport_.get(), &log});
   if (!service.ok()) {
-    return Status(service.status().code(), "ledger in " + data_dir + ": " + service.status().message());
+    return Status(service.status().code(),
+                  "ledger in " + data_dir + ": " + service.status().message());
   }
   host->service_ = std::move(service).value();
   auto port = host->transport_->Listen(listen.host, listen.port);
-  if (!port.ok()) return Status::IoError("p2p_listen " + listen.ToString() + ": " + port.status().message());
+  if (!port.ok())
+    return Status::IoError("p2p_listen " + listen.ToString() + ": " + port.status().message());
   host->service_->set_p2p_port(*port);
 
   const Ledger& ledger = host->service_->ledger();

@@ -5,10 +5,9 @@
 // Threading: everything runs on the io_context's thread (the RPC server shares it).
 #pragma once
 
-#include <memory>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <memory>
 
 #include "contract/genesis.h"
 #include "net/tls_transport.h"
@@ -24,8 +23,8 @@ class NodeHost {
   // Opens the store, reads the key, listens for peers and starts the core. `io`, `clock`,
   // `random` and `log` must outlive the host; `io` runs on one thread.
   static Result<std::unique_ptr<NodeHost>> Start(boost::asio::io_context& io, NodeConfig config,
-                                                 const contract::Genesis& genesis, const Clock& clock,
-                                                 Random& random, Logger& log);
+                                                 const contract::Genesis& genesis,
+                                                 const Clock& clock, Random& random, Logger& log);
   ~NodeHost();
   NodeHost(const NodeHost&) = delete;
   NodeHost& operator=(const NodeHost&) = delete;

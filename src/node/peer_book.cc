@@ -3,7 +3,8 @@
 namespace v2v::node {
 
 PeerBook::PeerBook(const std::vector<HostPort>& peers) {
-  for (const HostPort& hp : peers) targets_[hp.ToString()] = DialTarget{hp, false, std::nullopt, ""};
+  for (const HostPort& hp : peers)
+    targets_[hp.ToString()] = DialTarget{hp, false, std::nullopt, ""};
 }
 
 std::vector<std::string> PeerBook::DueForDial() const {
@@ -32,10 +33,12 @@ void PeerBook::Disconnected(net::PeerId id) {
   }
 }
 
-std::optional<std::string> PeerBook::Refusal(const std::string& name, const std::string& self) const {
+std::optional<std::string> PeerBook::Refusal(const std::string& name,
+                                             const std::string& self) const {
   if (name == self) return "self";
   auto score = name_scores_.find(name);
-  if (removed_names_.count(name) > 0 || (score != name_scores_.end() && score->second >= kBanThreshold)) {
+  if (removed_names_.count(name) > 0 ||
+      (score != name_scores_.end() && score->second >= kBanThreshold)) {
     return "removed or banned";
   }
   return std::nullopt;
@@ -59,8 +62,8 @@ Status PeerBook::Add(const std::string& host_port_or_name) {
   return Status::Ok();
 }
 
-Result<std::set<std::string>> PeerBook::Remove(const std::string& host_port_or_name,
-                                               const std::map<std::string, std::string>& connected) {
+Result<std::set<std::string>> PeerBook::Remove(
+    const std::string& host_port_or_name, const std::map<std::string, std::string>& connected) {
   std::set<std::string> names;
   auto t = targets_.find(host_port_or_name);
   if (t != targets_.end()) {

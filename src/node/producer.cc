@@ -13,10 +13,11 @@ uint64_t CommittedNonce(const chain::State& state, const std::string& sender) {
   return it == state.accounts.end() ? 0 : it->second.nonce;
 }
 
-std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger, const Mempool& mempool,
+std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger,
+                                                            const Mempool& mempool,
                                                             const consensus::poa::Proposals& votes,
-                                                            const crypto::PrivateKey& key, int64_t now_ms,
-                                                            Random& random) {
+                                                            const crypto::PrivateKey& key,
+                                                            int64_t now_ms, Random& random) {
   const auto& snap = ledger.snapshot();
   const crypto::PublicKey& me = key.public_key();
   if (!snap.IsSigner(me) || snap.RecentlySigned(me)) {
@@ -27,15 +28,17 @@ std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger
   const Hash32 head = ledger.head_hash();
   const uint64_t height = ledger.head().height + 1;
   if (!planned_ || planned_->parent != head) {
-    const int64_t t = consensus::poa::NextTimestamp(clique_, ledger.head().timestamp_s, now_ms / 1000);
+    const int64_t t =
+        consensus::poa::NextTimestamp(clique_, ledger.head().timestamp_s, now_ms / 1000);
     const int64_t wiggle = consensus::poa::SealDelayMs(snap, height, me, random.Uniform01());
     planned_ = Planned{head, t, t * 1000 + wiggle};
   }
   if (now_ms < planned_->at_ms) return std::nullopt;
 
   const chain::State& state = ledger.state();
-  std::vector<chain::Tx> txs = mempool.Select([&state](const std::string& s) { return CommittedNonce(state, s); },
-                                              max_block_txs_, kMaxBlockTxBytes);
+  std::vector<chain::Tx> txs =
+      mempool.Select([&state](const std::string& s) { return CommittedNonce(state, s); },
+                     max_block_txs_, kMaxBlockTxBytes);
   const auto vote = votes.Choose(snap, height, random.Uniform01());
   std::optional<chain::HeaderVote> header_vote;
   if (vote) header_vote = chain::HeaderVote{vote->target, vote->authorize};

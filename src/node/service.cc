@@ -30,12 +30,14 @@ NodeService::NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey 
 
 NodeService::~NodeService() { Stop(); }
 
-Result<std::unique_ptr<NodeService>> NodeService::Open(NodeConfig config, const contract::Genesis& genesis,
-                                                       crypto::PrivateKey key, std::unique_ptr<store::KvStore> store,
-                                                       NodePorts ports, LedgerOptions ledger_options) {
-  std::unique_ptr<NodeService> node(new NodeService(std::move(config), ports, std::move(key), genesis));
+Result<std::unique_ptr<NodeService>> NodeService::Open(
+    NodeConfig config, const contract::Genesis& genesis, crypto::PrivateKey key,
+    std::unique_ptr<store::KvStore> store, NodePorts ports, LedgerOptions ledger_options) {
+  std::unique_ptr<NodeService> node(
+      new NodeService(std::move(config), ports, std::move(key), genesis));
   ledger_options.checked_txs = node->admission_.checked();
-  V2V_ASSIGN_OR_RETURN(node->ledger_, Ledger::Init(std::move(store), genesis, std::move(ledger_options)));
+  V2V_ASSIGN_OR_RETURN(node->ledger_,
+                       Ledger::Init(std::move(store), genesis, std::move(ledger_options)));
   V2V_ASSIGN_OR_RETURN(chain::Block genesis_block, node->ledger_->BlockAt(0));
   node->genesis_hash_ = chain::BlockHash(genesis_block.header);
   return node;
@@ -81,7 +83,8 @@ void NodeService::MaybeSeal() {
   if (!config_.seal) return;
   const int64_t now_ms = ports_.clock->NowMs();
   const uint64_t height = ledger_->head().height + 1;
-  auto proposal = producer_.MaybePropose(*ledger_, admission_.mempool(), proposals_, key_, now_ms, *ports_.random);
+  auto proposal = producer_.MaybePropose(*ledger_, admission_.mempool(), proposals_, key_, now_ms,
+                                         *ports_.random);
   if (!proposal) return;
   if (!proposal->ok()) {
     log_.Warn("seal_failed", {{"height", height}, {"error", proposal->status().message()}});
@@ -90,7 +93,9 @@ void NodeService::MaybeSeal() {
   for (const auto& [tx, why] : (*proposal)->dropped) {
     const size_t n = admission_.mempool().RemoveWithSuccessors(chain::TxHash(tx));
     ++metrics_.txs_rejected;
-    log_.Info("tx_rejected", {{"tx", chain::TxHash(tx).Hex()}, {"sender", tx.sender}, {"reason", why.ToString()},
+    log_.Info("tx_rejected", {{"tx", chain::TxHash(tx).Hex()},
+                              {"sender", tx.sender},
+                              {"reason", why.ToString()},
                               {"dropped_with_successors", n}});
   }
   const chain::Block& block = (*proposal)->block;
@@ -115,8 +120,8 @@ void NodeService::AfterHeadChange() {
   producer_.Reset();
 }
 
-Result<ImportResult> NodeService::ImportBlock(const chain::Block& block, std::optional<net::PeerId> from,
-                                              bool gossip) {
+Result<ImportResult> NodeService::ImportBlock(const chain::Block& block,
+                                              std::optional<net::PeerId> from, bool gossip) {
   const Hash32 hash = chain::BlockHash(block.header);
   if (ledger_->HasBlock(hash)) return ImportResult{ImportOutcome::kKnown, 0};
   const uint64_t old_height = ledger_->head().height;
@@ -131,9 +136,11 @@ Result<ImportResult> NodeService::ImportBlock(const chain::Block& block, std::op
       return r.status();
     }
     ++metrics_.blocks_rejected;
-    log_.Warn("block_rejected", {{"height", block.header.height}, {"hash", hash.Hex()},
-                                 {"reason", r.status().message()},
-                                 {"peer", from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc")}});
+    log_.Warn("block_rejected",
+              {{"height", block.header.height},
+               {"hash", hash.Hex()},
+               {"reason", r.status().message()},
+               {"peer", from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc")}});
     if (from) Penalise(*from, kPenaltyInvalidBlock, "invalid block: " + r.status().message());
     return r.status();
   }
@@ -142,16 +149,22 @@ Result<ImportResult> NodeService::ImportBlock(const chain::Block& block, std::op
                         : r->outcome == ImportOutcome::kReorged ? "reorged"
                         : r->outcome == ImportOutcome::kSide    ? "side"
                                                                 : "known";
-  log_.Info("block_imported", {{"height", block.header.height}, {"hash", Short(hash)}, {"outcome", outcome},
+  log_.Info("block_imported", {{"height", block.header.height},
+                               {"hash", Short(hash)},
+                               {"outcome", outcome},
                                {"txs", block.txs.size()}});
   if (r->outcome == ImportOutcome::kReorged) {
     ++metrics_.reorgs;
-    log_.Info("reorg", {{"depth", r->reorg_depth}, {"old_height", old_height}, {"new_height", ledger_->head().height}});
+    log_.Info("reorg", {{"depth", r->reorg_depth},
+                        {"old_height", old_height},
+                        {"new_height", ledger_->head().height}});
     const size_t readmitted = admission_.ReadmitAbandoned(*ledger_, old_head, r->reorg_depth);
     if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
   }
-  if (gossip && r->outcome != ImportOutcome::kKnown) Broadcast(net::EncodeBlockMessage(block), from);
-  if (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged) AfterHeadChange();
+  if (gossip && r->outcome != ImportOutcome::kKnown)
+    Broadcast(net::EncodeBlockMessage(block), from);
+  if (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged)
+    AfterHeadChange();
   return r;
 }
 
@@ -170,7 +183,8 @@ Result<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::optional<net::Peer
       break;
     case TxVerdict::kInvalid:
       ++metrics_.txs_rejected;
-      if (from) Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + a.hash.status().message());
+      if (from)
+        Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + a.hash.status().message());
       break;
     case TxVerdict::kRefused:
       if (!from) ++metrics_.txs_rejected;
@@ -200,7 +214,8 @@ net::Hello NodeService::MakeHello() const {
   return h;
 }
 
-void NodeService::OnPeerConnected(net::PeerId id, const std::string& address, const std::string& name) {
+void NodeService::OnPeerConnected(net::PeerId id, const std::string& address,
+                                  const std::string& name) {
   Peer p;
   p.name = name;
   p.address = address;
@@ -222,7 +237,8 @@ void NodeService::OnPeerDisconnected(net::PeerId id, const Status& why) {
   book_.Disconnected(id);
   auto it = peers_.find(id);
   if (it == peers_.end()) return;  // a failed dial
-  log_.Info("peer_disconnected", {{"peer", it->second.name}, {"reason", why.ok() ? std::string("closed") : why.message()}});
+  log_.Info("peer_disconnected", {{"peer", it->second.name},
+                                  {"reason", why.ok() ? std::string("closed") : why.message()}});
   peers_.erase(it);
 }
 
@@ -231,7 +247,8 @@ void NodeService::Penalise(net::PeerId id, int points, const std::string& why) {
   if (it == peers_.end()) return;
   const int score = book_.Penalise(it->second.name, points);
   ++metrics_.peers_penalised;
-  log_.Warn("peer_penalised", {{"peer", it->second.name}, {"points", points}, {"score", score}, {"why", why}});
+  log_.Warn("peer_penalised",
+            {{"peer", it->second.name}, {"points", points}, {"score", score}, {"why", why}});
   if (score >= kBanThreshold) {
     log_.Warn("peer_banned", {{"peer", it->second.name}});
     ports_.transport->Disconnect(id);
@@ -248,33 +265,39 @@ void NodeService::OnPeerFrame(net::PeerId id, net::Frame frame) {
   switch (frame.type) {
     case net::MessageType::kHello: {
       auto hello = net::DecodeHello(frame.payload);
-      if (!hello.ok()) return Penalise(id, kPenaltyUndecodable, "hello: " + hello.status().message());
+      if (!hello.ok())
+        return Penalise(id, kPenaltyUndecodable, "hello: " + hello.status().message());
       return OnHello(id, p, *hello);
     }
     case net::MessageType::kTransaction: {
       auto tx = net::DecodeTxMessage(frame.payload);
-      if (!tx.ok()) return Penalise(id, kPenaltyUndecodable, "transaction: " + tx.status().message());
+      if (!tx.ok())
+        return Penalise(id, kPenaltyUndecodable, "transaction: " + tx.status().message());
       (void)AdmitTx(*tx, id);  // duplicates and stale nonces are normal gossip races
       return;
     }
     case net::MessageType::kBlock: {
       auto block = net::DecodeBlockMessage(frame.payload);
-      if (!block.ok()) return Penalise(id, kPenaltyUndecodable, "block: " + block.status().message());
+      if (!block.ok())
+        return Penalise(id, kPenaltyUndecodable, "block: " + block.status().message());
       p.height = std::max(p.height, block->header.height);
       auto r = ImportBlock(*block, id, /*gossip=*/true);
-      if (r.ok() && (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged)) {
+      if (r.ok() &&
+          (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged)) {
         p.total_difficulty = std::max(p.total_difficulty, ledger_->total_difficulty());
       }
       return;
     }
     case net::MessageType::kGetBlocks: {
       auto req = net::DecodeGetBlocks(frame.payload);
-      if (!req.ok()) return Penalise(id, kPenaltyUndecodable, "get_blocks: " + req.status().message());
+      if (!req.ok())
+        return Penalise(id, kPenaltyUndecodable, "get_blocks: " + req.status().message());
       return OnGetBlocks(id, *req);
     }
     case net::MessageType::kBlocks: {
       auto blocks = net::DecodeBlocks(frame.payload);
-      if (!blocks.ok()) return Penalise(id, kPenaltyUndecodable, "blocks: " + blocks.status().message());
+      if (!blocks.ok())
+        return Penalise(id, kPenaltyUndecodable, "blocks: " + blocks.status().message());
       return OnBlocks(id, p, std::move(blocks).value());
     }
     case net::MessageType::kPing:
@@ -287,12 +310,14 @@ void NodeService::OnPeerFrame(net::PeerId id, net::Frame frame) {
 
 void NodeService::OnHello(net::PeerId id, Peer& p, const net::Hello& hello) {
   if (hello.version != net::kProtocolVersion || hello.genesis != genesis_hash_) {
-    Penalise(id, kPenaltyWrongChain, hello.version != net::kProtocolVersion ? "protocol version" : "other genesis");
+    Penalise(id, kPenaltyWrongChain,
+             hello.version != net::kProtocolVersion ? "protocol version" : "other genesis");
     ports_.transport->Disconnect(id);
     return;
   }
   if (hello.name != p.name) {
-    Penalise(id, kPenaltyWrongChain, "hello name " + hello.name + " is not the certificate's " + p.name);
+    Penalise(id, kPenaltyWrongChain,
+             "hello name " + hello.name + " is not the certificate's " + p.name);
     ports_.transport->Disconnect(id);
     return;
   }
@@ -305,8 +330,9 @@ void NodeService::OnHello(net::PeerId id, Peer& p, const net::Hello& hello) {
 
 bool NodeService::PeerTipPreferred(const Peer& p) const {
   if (ledger_->HasBlock(p.head_hash)) return false;  // we have it (as head or as a side block)
-  return consensus::poa::PreferTip({p.total_difficulty, p.height, p.head_hash},
-                                   {ledger_->total_difficulty(), ledger_->head().height, ledger_->head_hash()});
+  return consensus::poa::PreferTip(
+      {p.total_difficulty, p.height, p.head_hash},
+      {ledger_->total_difficulty(), ledger_->head().height, ledger_->head_hash()});
 }
 
 void NodeService::RequestBlocks(net::PeerId id, Peer& p) {
@@ -353,7 +379,8 @@ void NodeService::OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> bl
     auto r = ImportBlock(blocks[i], id, /*gossip=*/false);
     if (!r.ok()) {
       if (r.status().code() == StatusCode::kNotFound && i == 0) {
-        if (blocks[i].header.height <= 1) return Penalise(id, kPenaltyInvalidBlock, "blocks do not connect to genesis");
+        if (blocks[i].header.height <= 1)
+          return Penalise(id, kPenaltyInvalidBlock, "blocks do not connect to genesis");
         p.sync_back = std::max<uint64_t>(16, p.sync_back * 2);
         return RequestBlocks(id, p);
       }

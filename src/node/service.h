@@ -54,9 +54,9 @@ struct NodePorts {
 class NodeService {
  public:
   // Opens (or initialises) the ledger in `store` for `genesis`. Nothing is sent before Start.
-  static Result<std::unique_ptr<NodeService>> Open(NodeConfig config, const contract::Genesis& genesis,
-                                                   crypto::PrivateKey key, std::unique_ptr<store::KvStore> store,
-                                                   NodePorts ports, LedgerOptions ledger_options = {});
+  static Result<std::unique_ptr<NodeService>> Open(
+      NodeConfig config, const contract::Genesis& genesis, crypto::PrivateKey key,
+      std::unique_ptr<store::KvStore> store, NodePorts ports, LedgerOptions ledger_options = {});
   ~NodeService();
   NodeService(const NodeService&) = delete;
   NodeService& operator=(const NodeService&) = delete;
@@ -104,7 +104,8 @@ class NodeService {
     uint64_t sync_from = 0;  // height of the outstanding request
   };
 
-  NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey key, const contract::Genesis& genesis);
+  NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey key,
+              const contract::Genesis& genesis);
   void Redial();
   void MaybeSeal();
   void OnHello(net::PeerId id, Peer& p, const net::Hello& hello);
@@ -114,7 +115,8 @@ class NodeService {
   // Whether the peer's last announced tip wins our fork choice against our head.
   bool PeerTipPreferred(const Peer& p) const;
   // `gossip`: relay it if stored, and sync from `from` if its parent is unknown.
-  Result<ImportResult> ImportBlock(const chain::Block& block, std::optional<net::PeerId> from, bool gossip);
+  Result<ImportResult> ImportBlock(const chain::Block& block, std::optional<net::PeerId> from,
+                                   bool gossip);
   Result<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
   void AfterHeadChange();
   void Broadcast(const net::Frame& frame, std::optional<net::PeerId> except);

@@ -34,7 +34,8 @@ size_t TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint
   for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
     for (const chain::Tx& tx : it->txs) {
       const Hash32 hash = chain::TxHash(tx);
-      if (!mempool_.Contains(hash) && mempool_.Add(tx, hash, CommittedNonce(ledger.state(), tx.sender)).ok()) {
+      if (!mempool_.Contains(hash) &&
+          mempool_.Add(tx, hash, CommittedNonce(ledger.state(), tx.sender)).ok()) {
         ++readmitted;
       }
     }

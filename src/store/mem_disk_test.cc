@@ -20,9 +20,9 @@ TEST(MemDisk, SyncedWritesSurviveAndUnsyncedDieWithTheStore) {
     EXPECT_EQ(**kv->Get("b"), Bytes{2});  // the process sees its own write
     std::vector<std::string> keys;
     ASSERT_TRUE(kv->Scan("", [&](std::string_view k, ByteSpan) {
-                      keys.emplace_back(k);
-                      return true;
-                    }).ok());
+                    keys.emplace_back(k);
+                    return true;
+                  }).ok());
     EXPECT_EQ(keys, (std::vector<std::string>{"a", "b"}));
   }
   auto kv = OpenMemDiskStore(disk);
