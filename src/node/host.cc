@@ -1,9 +1,8 @@
 #include "node/host.h"
 
 #include <chrono>
-#include <fstream>
-#include <sstream>
 
+#include "base/file_util.h"
 #include "crypto/ca_trust.h"
 #include "crypto/certificate.h"
 #include "store/kv_store.h"
@@ -13,14 +12,6 @@ namespace {
 
 constexpr auto kTick = std::chrono::milliseconds(50);
 
-Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 NodeHost::~NodeHost() { Stop(); }
@@ -28,14 +19,14 @@ NodeHost::~NodeHost() { Stop(); }
 Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, NodeConfig config,
                                                   const contract::Genesis& genesis,
                                                   const Clock& clock, Random& random, Logger& log) {
-  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadText(config.key));
+  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(config.key));
   auto key = crypto::PrivateKey::FromPem(key_pem);
   if (!key.ok())
     return Status::InvalidArgument("key " + config.key + ": " + key.status().message());
   std::unique_ptr<NodeHost> host(new NodeHost(io));
 
   // Peers: TLS with certificates from the genesis CA; the peer must hold a valid RSU certificate.
-  V2V_ASSIGN_OR_RETURN(std::string ca_pem, ReadText(config.ca));
+  V2V_ASSIGN_OR_RETURN(std::string ca_pem, ReadFile(config.ca));
   V2V_ASSIGN_OR_RETURN(Bytes ca_der, crypto::CertificatePemToDer(ca_pem));
   V2V_ASSIGN_OR_RETURN(crypto::CaTrust trust, crypto::CaTrust::Create(ca_der));
   auto trust_ptr = std::make_shared<crypto::CaTrust>(std::move(trust));

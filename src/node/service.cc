@@ -57,7 +57,11 @@ void NodeService::Stop() {
 
 void NodeService::OnTick() {
   if (stopped_) return;
-  if (ports_.clock->NowMs() - last_redial_ms_ >= kRedialMs) Redial();
+  const int64_t now_ms = ports_.clock->NowMs();
+  if (now_ms - last_redial_ms_ >= kRedialMs) {
+    Redial();
+    if (size_t n = admission_.mempool().Expire(now_ms)) log_.Info("txs_expired", {{"count", n}});
+  }
   MaybeSeal();
 }
 
@@ -158,7 +162,7 @@ Result<ImportResult> NodeService::ImportBlock(const chain::Block& block,
     log_.Info("reorg", {{"depth", r->reorg_depth},
                         {"old_height", old_height},
                         {"new_height", ledger_->head().height}});
-    const size_t readmitted = admission_.ReadmitAbandoned(*ledger_, old_head, r->reorg_depth);
+    const size_t readmitted = admission_.ReadmitAbandoned(*ledger_, old_head, r->reorg_depth, ports_.clock->NowMs());
     if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
   }
   if (gossip && r->outcome != ImportOutcome::kKnown)
@@ -173,7 +177,7 @@ Result<ImportResult> NodeService::SubmitBlock(const chain::Block& block) {
 }
 
 Result<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from) {
-  TxAdmitted a = admission_.Admit(*ledger_, tx);
+  TxAdmitted a = admission_.Admit(*ledger_, tx, ports_.clock->NowMs());
   switch (a.verdict) {
     case TxVerdict::kAdmitted:
       ++metrics_.txs_admitted;

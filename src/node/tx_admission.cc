@@ -4,7 +4,15 @@
 
 namespace v2v::node {
 
-TxAdmitted TxAdmission::Admit(const Ledger& ledger, const chain::Tx& tx) {
+namespace {
+
+ChainView ViewOf(const chain::Tx& tx, const chain::State& head) {
+  return ChainView{CommittedNonce(head, tx.sender), AlreadyApplied(tx, head)};
+}
+
+}  // namespace
+
+TxAdmitted TxAdmission::Admit(const Ledger& ledger, const chain::Tx& tx, int64_t now_ms) {
   const Hash32 hash = chain::TxHash(tx);
   if (mempool_.Contains(hash)) {
     return {TxVerdict::kDuplicate, Status::InvalidArgument("duplicate: already pending")};
@@ -13,8 +21,10 @@ TxAdmitted TxAdmission::Admit(const Ledger& ledger, const chain::Tx& tx) {
     if (auto r = ledger.contract().CheckTx(tx)) return {TxVerdict::kInvalid, r->ToStatus()};
     checked_->Insert(hash);
   }
-  Status s = mempool_.Add(tx, hash, CommittedNonce(ledger.state(), tx.sender));
-  if (!s.ok()) return {TxVerdict::kRefused, s};
+  // Refused here (a transaction already on the chain as `known`) means never gossiped.
+  if (auto refused = mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms)) {
+    return {TxVerdict::kRefused, refused->ToStatus()};
+  }
   return {TxVerdict::kAdmitted, hash};
 }
 
@@ -22,7 +32,8 @@ void TxAdmission::Prune(const chain::State& state) {
   mempool_.Prune([&state](const std::string& s) { return CommittedNonce(state, s); });
 }
 
-size_t TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth) {
+size_t TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth,
+                                     int64_t now_ms) {
   std::vector<chain::Block> abandoned;
   for (uint64_t i = 0; i < depth; ++i) {
     auto b = ledger.BlockByHash(old_head);
@@ -34,8 +45,7 @@ size_t TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint
   for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
     for (const chain::Tx& tx : it->txs) {
       const Hash32 hash = chain::TxHash(tx);
-      if (!mempool_.Contains(hash) &&
-          mempool_.Add(tx, hash, CommittedNonce(ledger.state(), tx.sender)).ok()) {
+      if (!mempool_.Contains(hash) && !mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms)) {
         ++readmitted;
       }
     }

@@ -16,7 +16,7 @@ enum class TxVerdict {
   kAdmitted,   // new in the mempool: gossip it
   kDuplicate,  // already pending
   kInvalid,    // invalid by the rules (CheckTx): a peer that sent it is penalised
-  kRefused,    // valid but not admitted now (stale nonce, gap, taken, full): a normal race
+  kRefused,    // valid but not admitted now (mempool.h MempoolReject): a normal race
 };
 struct TxAdmitted {
   TxVerdict verdict;
@@ -28,12 +28,12 @@ class TxAdmission {
   TxAdmission(MempoolOptions options, std::shared_ptr<contract::CheckedTxCache> checked)
       : mempool_(options), checked_(std::move(checked)) {}
 
-  TxAdmitted Admit(const Ledger& ledger, const chain::Tx& tx);
+  TxAdmitted Admit(const Ledger& ledger, const chain::Tx& tx, int64_t now_ms);
   // Drops what the head's state now holds (nonce <= committed).
   void Prune(const chain::State& state);
   // Re-admits the transactions of the `depth` blocks below `old_head` that a reorg abandoned
   // (those the new chain holds are refused as stale); returns how many came back.
-  size_t ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth);
+  size_t ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth, int64_t now_ms);
   const std::shared_ptr<contract::CheckedTxCache>& checked() const { return checked_; }
   Mempool& mempool() { return mempool_; }
   const Mempool& mempool() const { return mempool_; }
