@@ -22,6 +22,7 @@ ALLOWED = {
     "net": {"base", "codec", "crypto", "chain"},
     "node": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net"},
     "rpc": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
+    "explorer": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "testnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "cluster": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
     "sim": {"base", "market", "node", "codec", "crypto", "chain", "store", "contract"},

@@ -21,6 +21,7 @@ PACKAGES=(
   python3                             # the layering check (scripts/check_layering.py)
   libtomlplusplus-dev                 # TOML scenario files (sim/)
   libexpat1-dev                       # streaming XML: SUMO FCD traces (sim/)
+  chromium                            # headless browser for the explorer test (tests/browser)
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "explorer/serve.h"
 #include "node/config.h"
 #include "node/genesis_json.h"
 #include "node/log.h"
@@ -45,7 +46,9 @@ int RunNode(const std::string& config_path) {
   rpc::Dispatcher dispatcher;
   node::NodeService* svc = &(*host)->service();
   rpc::RegisterNodeMethods(dispatcher, *svc);
+  explorer::Explorer explorer(io, dispatcher, *svc);
   rpc::HttpServer http(io, dispatcher, [svc] { return node::MetricsText(*svc); });
+  explorer.Attach(http);
   auto port = http.Listen(rpc_listen.host, rpc_listen.port);
   if (!port.ok()) {
     log.Log(node::LogLevel::kError, "start_failed", {{"error", "rpc_listen: " + port.status().message()}});
@@ -59,6 +62,7 @@ int RunNode(const std::string& config_path) {
     if (ec) return;
     log.Info("stopping", {{"signal", sig}});
     (*host)->Stop();
+    explorer.Close();
     http.Close();
     io.stop();
   });

@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "net/tcp_listen.h"
 
@@ -19,6 +20,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   asio::io_context& io;
   const Dispatcher& dispatcher;
   std::function<std::string()> metrics;
+  std::function<std::optional<HttpServer::Response>(const HttpServer::Request&)> get_handler;
+  std::function<void(tcp::socket, HttpServer::Request)> upgrade_handler;
   std::unique_ptr<tcp::acceptor> acceptor;
   void Accept();
   http::response<http::string_body> Respond(const http::request<http::string_body>& req) const;
@@ -47,6 +50,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return Write(res);
     }
     if (ec) return Shutdown();
+    if (owner_->upgrade_handler && boost::beast::websocket::is_upgrade(parser_->get())) {
+      return owner_->upgrade_handler(stream_.release_socket(), parser_->release());
+    }
     auto res = std::make_shared<http::response<http::string_body>>(owner_->Respond(parser_->get()));
     Write(res);
   }
@@ -75,6 +81,13 @@ http::response<http::string_body> HttpServer::Impl::Respond(const http::request<
   http::response<http::string_body> res{http::status::ok, req.version()};
   res.keep_alive(req.keep_alive());
   const std::string target(req.target());
+  if (req.method() == http::verb::get && get_handler) {
+    if (auto page = get_handler(req)) {
+      page->version(req.version());
+      page->keep_alive(req.keep_alive());
+      return std::move(*page);
+    }
+  }
   if (target == "/" || target == "/rpc") {
     if (req.method() != http::verb::post) {
       res.result(http::status::method_not_allowed);
@@ -122,6 +135,13 @@ void HttpServer::Impl::Accept() {
 HttpServer::HttpServer(asio::io_context& io, const Dispatcher& dispatcher, std::function<std::string()> metrics)
     : impl_(std::make_shared<Impl>(io, dispatcher, std::move(metrics))) {}
 HttpServer::~HttpServer() { Close(); }
+
+void HttpServer::SetGetHandler(std::function<std::optional<Response>(const Request&)> handler) {
+  impl_->get_handler = std::move(handler);
+}
+void HttpServer::SetUpgradeHandler(std::function<void(tcp::socket, Request)> handler) {
+  impl_->upgrade_handler = std::move(handler);
+}
 
 Result<uint16_t> HttpServer::Listen(const std::string& host, uint16_t port) {
   V2V_ASSIGN_OR_RETURN(auto acc, net::ListenTcp(impl_->io, host, port));
