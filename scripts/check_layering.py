@@ -24,6 +24,7 @@ ALLOWED = {
     "rpc": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
     "explorer": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "testnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
+    "cluster": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
     "sim": {"base", "market", "node", "codec", "crypto", "chain", "store", "contract"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"')

@@ -7,6 +7,7 @@
 #include "experiment_command.h"
 #include "simulate_command.h"
 #include "chain_command.h"
+#include "cluster_command.h"
 #include "node_command.h"
 #include "testnet_command.h"
 
@@ -23,6 +24,7 @@ int main(int argc, char** argv) {
   v2v::cli::AddAuditCommand(app, &exit_code);
   v2v::cli::AddNodeCommand(app, &exit_code);
   v2v::cli::AddTestnetCommand(app, &exit_code);
+  v2v::cli::AddClusterSimCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,7 +11,8 @@
 #include "node/config.h"
 #include "node/genesis_json.h"
 #include "node/log.h"
-#include "node/service.h"
+#include "node/host.h"
+#include "node/ports.h"
 #include "rpc/node_rpc.h"
 
 namespace v2v::cli {
@@ -29,16 +30,18 @@ int RunNode(const std::string& config_path) {
     return 2;
   }
 
-  node::NodeEnv env = node::SystemEnv();
-  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr, env.now_ms);
+  const std::unique_ptr<node::Clock> clock = node::NewSystemClock();
+  const std::unique_ptr<node::Random> random = node::NewSystemRandom();
+  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr,
+                   [&clock] { return clock->NowMs(); });
   boost::asio::io_context io;
-  auto service = node::NodeService::Start(io, std::move(config).value(), std::move(genesis).value(), env, log);
-  if (!service.ok()) {
-    log.Log(node::LogLevel::kError, "start_failed", {{"error", service.status().message()}});
-    std::cerr << "v2v node: " << service.status().message() << "\n";
+  auto host = node::NodeHost::Start(io, std::move(config).value(), *genesis, *clock, *random, log);
+  if (!host.ok()) {
+    log.Log(node::LogLevel::kError, "start_failed", {{"error", host.status().message()}});
+    std::cerr << "v2v node: " << host.status().message() << "\n";
     return 1;
   }
-  node::NodeService* svc = service->get();
+  node::NodeService* svc = &(*host)->service();
   std::unique_ptr<explorer::Explorer> explorer;
   auto rpc = rpc::NodeRpc::Start(io, *svc, [&](rpc::Dispatcher& methods, rpc::HttpServer& server) {
     explorer = std::make_unique<explorer::Explorer>(io, methods, *svc);
@@ -56,7 +59,7 @@ int RunNode(const std::string& config_path) {
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log.Info("stopping", {{"signal", sig}});
-    svc->Stop();
+    (*host)->Stop();
     if (explorer) explorer->Close();
     (*rpc)->Close();
     io.stop();

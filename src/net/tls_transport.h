@@ -33,6 +33,7 @@
 #include "base/result.h"
 #include "net/frame.h"
 #include "net/limits.h"
+#include "net/peer_transport.h"
 
 namespace v2v::net {
 
@@ -44,8 +45,6 @@ struct TlsFiles {
 
 // Decides whether a peer's certificate (DER) is acceptable; returns a Status saying why not.
 using PeerVerifier = std::function<Status(const Bytes& peer_certificate_der)>;
-
-using PeerId = uint64_t;
 
 struct TransportCallbacks {
   std::function<void(PeerId, const std::string& address, const Bytes& peer_cert_der)> on_connect;
@@ -82,14 +81,14 @@ struct TransportLimits {
 inline constexpr int kPenaltyMalformed = 50;
 inline constexpr int kPenaltyUnauthenticated = 100;
 
-class TlsTransport {
+class TlsTransport final : public PeerTransport {
  public:
   // `refusals` (may be null) must outlive the transport.
   static Result<std::unique_ptr<TlsTransport>> Create(boost::asio::io_context& io, const TlsFiles& files,
                                                       PeerVerifier verifier, TransportCallbacks callbacks,
                                                       TransportLimits limits = {}, Refusals* refusals = nullptr);
   // Closes everything. REQUIRES: as for Close().
-  ~TlsTransport();
+  ~TlsTransport() override;
   TlsTransport(const TlsTransport&) = delete;
   TlsTransport& operator=(const TlsTransport&) = delete;
 
@@ -97,10 +96,10 @@ class TlsTransport {
   Result<uint16_t> Listen(const std::string& host, uint16_t port);
   // Connects asynchronously; the outcome arrives through on_connect / on_disconnect, carrying
   // the PeerId returned here.
-  PeerId Connect(const std::string& host, uint16_t port);
+  PeerId Connect(const std::string& host, uint16_t port) override;
   // Queues a frame to a connected peer (no-op if it is gone).
-  void Send(PeerId peer, Frame frame);
-  void Disconnect(PeerId peer);
+  void Send(PeerId peer, Frame frame) override;
+  void Disconnect(PeerId peer) override;
   // Closes the listener and every connection.
   // REQUIRES: called on the io_context's thread, or while it is not running.
   void Close();

@@ -72,7 +72,7 @@ Result<std::unique_ptr<NodeRpc>> NodeRpc::Start(boost::asio::io_context& io, nod
     auto secret = ReadJwtSecretFile(c.jwt_secret);
     if (!secret.ok()) return Status(secret.status().code(), "jwt_secret: " + secret.status().message());
     HttpOptions o = Options(c, "authrpc");
-    auto now_s = [now_ms = node.env().now_ms] { return now_ms() / 1000; };
+    auto now_s = [&clock = node.clock()] { return clock.NowMs() / 1000; };
     o.policy.authorize = JwtAuthorizer(std::move(secret).value(), now_s);
     r->authrpc_ = std::make_unique<HttpServer>(io, o, &refusals);
     ServeJsonRpc(*r->authrpc_, r->operator_, metrics);

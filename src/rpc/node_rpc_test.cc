@@ -14,6 +14,8 @@
 
 #include "crypto/ca_store.h"
 #include "crypto/certificate.h"
+#include "node/host.h"
+#include "node/ports.h"
 #include "rpc/http_client.h"
 #include "rpc/jwt_auth.h"
 
@@ -66,10 +68,10 @@ class NodeRpcTest : public ::testing::Test {
     c.authrpc_listen = node::HostPort{"127.0.0.1", 0};
     c.jwt_secret = (dir_ / "jwt.hex").string();
     c.rpc_vhosts = {"localhost", "127.0.0.1"};
-    auto n = node::NodeService::Start(io_, c, g, node::SystemEnv(), log_);
+    auto n = node::NodeHost::Start(io_, c, g, *clock_, *random_, log_);
     ASSERT_TRUE(n.ok()) << n.status().message();
     node_ = std::move(n).value();
-    auto r = NodeRpc::Start(io_, *node_);
+    auto r = NodeRpc::Start(io_, node_->service());
     ASSERT_TRUE(r.ok()) << r.status().message();
     rpc_ = std::move(r).value();
     thread_ = std::thread([this] { io_.run(); });
@@ -92,7 +94,9 @@ class NodeRpcTest : public ::testing::Test {
   std::ostringstream log_text_;
   node::Logger log_{"rsu-0", node::LogLevel::kInfo, log_text_, [] { return int64_t{0}; }};
   boost::asio::io_context io_;
-  std::unique_ptr<node::NodeService> node_;
+  std::unique_ptr<node::Clock> clock_ = node::NewSystemClock();
+  std::unique_ptr<node::Random> random_ = node::NewSystemRandom();
+  std::unique_ptr<node::NodeHost> node_;
   std::unique_ptr<NodeRpc> rpc_;
   std::thread thread_;
 };
@@ -112,8 +116,8 @@ TEST_F(NodeRpcTest, PublicEndpointRefusesOperatorMethods) {
     EXPECT_EQ(e.code, kMethodNotFound);
     EXPECT_NE(e.message.find("operator method"), std::string::npos) << e.message;
   }
-  EXPECT_TRUE(node_->proposals().pending().empty());
-  EXPECT_EQ(node_->refusals().Count("rpc", "operator_method"), OperatorMethods().size());
+  EXPECT_TRUE(node_->service().proposals().pending().empty());
+  EXPECT_EQ(node_->service().refusals().Count("rpc", "operator_method"), OperatorMethods().size());
   auto metrics = client->Get("/metrics");
   ASSERT_TRUE(metrics.ok());
   EXPECT_NE(metrics->find("v2v_refusals_total{surface=\"rpc\",reason=\"operator_method\"} 7"), std::string::npos);
@@ -133,8 +137,8 @@ TEST_F(NodeRpcTest, OwnerOnlyUnixSocketServesOperatorMethods) {
   auto info = Call(admin, "admin_nodeInfo");
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_EQ((*info)["name"], "rsu-0");
-  EXPECT_EQ((*info)["key"], node_->key().Hex());
-  EXPECT_EQ((*info)["p2p"], "127.0.0.1:" + std::to_string(node_->p2p_port()));
+  EXPECT_EQ((*info)["key"], node_->service().key().Hex());
+  EXPECT_EQ((*info)["p2p"], "127.0.0.1:" + std::to_string(node_->service().p2p_port()));
   EXPECT_EQ((*info)["rpc"], rpc_->endpoints().rpc);
   EXPECT_EQ((*info)["admin"], admin);
   EXPECT_EQ((*info)["authrpc"], rpc_->endpoints().authrpc);
@@ -157,7 +161,7 @@ TEST_F(NodeRpcTest, AuthRpcNeedsAFreshHs256Token) {
   auto peers = client->CallOk("admin_peers");
   ASSERT_TRUE(peers.ok()) << peers.status().ToString();
   EXPECT_TRUE(peers->is_array());
-  EXPECT_EQ(node_->refusals().Count("authrpc", "unauthorized"), 2u);
+  EXPECT_EQ(node_->service().refusals().Count("authrpc", "unauthorized"), 2u);
 }
 
 }  // namespace
