@@ -27,6 +27,9 @@ struct NodeConfig {
   int64_t mempool_max_txs = 200000;
   int64_t max_block_txs = 20000;
   std::string log_level = "info";
+  // The vehicle API (docs/spec/vehicle-api.md): its listen address and T_limit of its rounds.
+  HostPort vehicle_listen{"127.0.0.1", 0};
+  int64_t vehicle_t_limit_s = 10;
 };
 
 // Relative paths are resolved against the config file's directory. Errors name the key (and

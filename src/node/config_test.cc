@@ -33,7 +33,10 @@ TEST(NodeConfig, ParsesAndResolvesRelativePaths) {
   EXPECT_FALSE(c->seal);
   EXPECT_EQ(c->max_block_txs, 50);
   EXPECT_EQ(c->mempool_max_txs, 200000);  // default
+  EXPECT_EQ(c->vehicle_listen, (HostPort{"127.0.0.1", 0}));  // default: loopback
+  EXPECT_EQ(c->vehicle_t_limit_s, 10);
 }
+
 
 std::string ErrorOf(const std::string& text) {
   auto c = ParseNodeConfig(text, "/x");
@@ -54,6 +57,15 @@ TEST(NodeConfig, ErrorsNameTheKey) {
   std::string neg = good;
   neg.replace(neg.find("max_block_txs = 50"), 18, "max_block_txs = -1");
   EXPECT_NE(ErrorOf(neg).find("max_block_txs"), std::string::npos);
+}
+
+TEST(NodeConfig, VehicleApiKeys) {
+  auto c = ParseNodeConfig(std::string(kGood) + "vehicle_listen = \"0.0.0.0:8646\"\nvehicle_t_limit_s = 3\n", "/x");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->vehicle_listen, (HostPort{"0.0.0.0", 8646}));
+  EXPECT_EQ(c->vehicle_t_limit_s, 3);
+  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_listen = 5\n").find("vehicle_listen"), std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_t_limit_s = 4000\n").find("vehicle_t_limit_s"), std::string::npos);
 }
 
 TEST(NodeConfig, HostPort) {

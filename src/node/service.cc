@@ -214,6 +214,7 @@ uint64_t NodeService::CommittedNonce(const std::string& sender) const {
 void NodeService::AfterHeadChange() {
   mempool_.Prune([this](const std::string& s) { return CommittedNonce(s); });
   planned_.reset();
+  if (head_observer_) head_observer_();
 }
 
 Result<ImportResult> NodeService::ImportBlock(const chain::Block& block, std::optional<net::PeerId> from,

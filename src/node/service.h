@@ -71,6 +71,9 @@ class NodeService {
   const crypto::PublicKey& key() const { return key_.public_key(); }
   uint16_t p2p_port() const { return p2p_port_; }
   const NodeMetrics& metrics() const { return metrics_; }
+  // Called on the io thread after every head change (extension or reorg), e.g. by the vehicle
+  // gateway to learn which of its rounds are in a block. One observer; empty to clear.
+  void SetHeadObserver(std::function<void()> observer) { head_observer_ = std::move(observer); }
 
  private:
   struct Peer {
@@ -143,6 +146,7 @@ class NodeService {
   std::map<std::string, int> name_scores_;
   std::optional<Planned> planned_;
   NodeMetrics metrics_;
+  std::function<void()> head_observer_;
 };
 
 // Prometheus text exposition of the node's gauges and counters (docs/spec/node.md N5).
