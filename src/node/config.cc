@@ -7,6 +7,8 @@
 
 #include <toml++/toml.h>
 
+#include "base/file_util.h"
+
 namespace v2v::node {
 namespace {
 
@@ -122,11 +124,9 @@ Result<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::stri
 }
 
 Result<NodeConfig> LoadNodeConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("config: cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseNodeConfig(ss.str(), std::filesystem::path(path).parent_path().string());
+  auto text = ReadFile(path);
+  if (!text.ok()) return Status(text.status().code(), "config: " + text.status().message());
+  return ParseNodeConfig(*text, std::filesystem::path(path).parent_path().string());
 }
 
 }  // namespace v2v::node

@@ -6,6 +6,7 @@
 #include <random>
 #include <sstream>
 
+#include "base/file_util.h"
 #include "crypto/ca_trust.h"
 #include "crypto/certificate.h"
 #include "store/kv_store.h"
@@ -23,14 +24,6 @@ constexpr uint64_t kTicksPerRedial = 20;  // 1 s
 constexpr uint64_t kMaxBlocksBytes = 6u << 20;
 // A sealed block's transactions stay well inside one peer frame (net::kMaxFrameBytes, 8 MiB).
 constexpr size_t kMaxBlockTxBytes = 4u << 20;
-
-Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string Short(const Hash32& h) { return h.Hex().substr(0, 16); }
 
@@ -62,7 +55,7 @@ NodeService::~NodeService() { Stop(); }
 Result<std::unique_ptr<NodeService>> NodeService::Start(boost::asio::io_context& io, NodeConfig config,
                                                         contract::Genesis genesis, NodeEnv env,
                                                         Logger& log) {
-  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadText(config.key));
+  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(config.key));
   auto key = crypto::PrivateKey::FromPem(key_pem);
   if (!key.ok()) return Status::InvalidArgument("key " + config.key + ": " + key.status().message());
   std::unique_ptr<NodeService> node(
@@ -84,7 +77,7 @@ Status NodeService::Init(contract::Genesis genesis) {
   genesis_hash_ = chain::BlockHash(genesis_block.header);
 
   // Peers: TLS with certificates from the genesis CA; the peer must hold a valid RSU certificate.
-  V2V_ASSIGN_OR_RETURN(std::string ca_pem, ReadText(config_.ca));
+  V2V_ASSIGN_OR_RETURN(std::string ca_pem, ReadFile(config_.ca));
   V2V_ASSIGN_OR_RETURN(Bytes ca_der, crypto::CertificatePemToDer(ca_pem));
   V2V_ASSIGN_OR_RETURN(crypto::CaTrust trust, crypto::CaTrust::Create(ca_der));
   auto trust_ptr = std::make_shared<crypto::CaTrust>(std::move(trust));

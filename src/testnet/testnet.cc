@@ -277,10 +277,9 @@ bool IsNodeProcess(pid_t pid, const std::string& config) {
   if (paren == std::string::npos || paren + 2 >= line.size()) return false;
   const char state = line[paren + 2];
   if (state == 'Z' || state == 'X' || state == 'x') return false;
-  std::ifstream cmd(proc + "/cmdline", std::ios::binary);
-  std::stringstream ss;
-  ss << cmd.rdbuf();
-  std::string args = ss.str();
+  auto cmdline = ReadFile(proc + "/cmdline");
+  if (!cmdline.ok()) return false;
+  std::string args = std::move(cmdline).value();
   for (char& c : args) c = c == '\0' ? ' ' : c;
   return args.find(" node ") != std::string::npos && args.find(config) != std::string::npos;
 }
@@ -444,11 +443,8 @@ Status Stop(const std::string& dir, std::chrono::milliseconds grace) {
 }
 
 Result<crypto::PrivateKey> ReadKey(const std::string& pem_path) {
-  std::ifstream in(pem_path);
-  if (!in) return Status::IoError("cannot read " + pem_path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return crypto::PrivateKey::FromPem(ss.str());
+  V2V_ASSIGN_OR_RETURN(const std::string pem, ReadFile(pem_path));
+  return crypto::PrivateKey::FromPem(pem);
 }
 
 }  // namespace v2v::testnet
