@@ -25,6 +25,8 @@ ALLOWED = {
     "explorer": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "testnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "cluster": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
+    "gateway": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
+    "vehicle": {"base", "codec", "crypto", "chain"},
     "sim": {"base", "market", "node", "codec", "crypto", "chain", "store", "contract"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"')

@@ -8,6 +8,7 @@
 #include <boost/asio/signal_set.hpp>
 
 #include "explorer/serve.h"
+#include "gateway/node_gateway.h"
 #include "node/config.h"
 #include "node/genesis_json.h"
 #include "node/log.h"
@@ -54,11 +55,18 @@ int RunNode(const std::string& config_path) {
   }
   const rpc::NodeEndpoints& endpoints = (*rpc)->endpoints();
   log.Info("rpc_listening", {{"url", endpoints.rpc}, {"admin", endpoints.admin}, {"authrpc", endpoints.authrpc}});
+  auto vehicles = gateway::NodeGateway::Start(io, *svc, log, [&clock] { return clock->NowMs(); });
+  if (!vehicles.ok()) {
+    log.Log(node::LogLevel::kError, "start_failed", {{"error", "vehicle_listen: " + vehicles.status().message()}});
+    std::cerr << "v2v node: vehicle_listen: " << vehicles.status().message() << "\n";
+    return 1;
+  }
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log.Info("stopping", {{"signal", sig}});
+    (*vehicles)->Stop();
     (*host)->Stop();
     if (explorer) explorer->Close();
     (*rpc)->Close();

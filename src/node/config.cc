@@ -39,7 +39,8 @@ const std::set<std::string>& KnownKeys() {
                                           "p2p_listen", "rpc_listen", "peers", "seal",
                                           "mempool_max_txs", "max_block_txs", "log_level",
                                           "admin_socket", "authrpc_listen", "jwt_secret", "rpc_vhosts",
-                                          "rpc_cors_origins"};
+                                          "rpc_cors_origins", "vehicle_listen",
+                                          "vehicle_t_limit_s"};
   static const std::set<std::string> all = [] {
     std::set<std::string> k = keys;
     for (const auto& [name, field] : LimitKeys()) k.insert(name);
@@ -156,6 +157,14 @@ Result<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::stri
   }
   V2V_ASSIGN_OR_RETURN(c.mempool_max_txs, PositiveInt(t, "mempool_max_txs", c.mempool_max_txs));
   V2V_ASSIGN_OR_RETURN(c.max_block_txs, PositiveInt(t, "max_block_txs", c.max_block_txs));
+  if (const auto* vl = t.get("vehicle_listen")) {
+    const auto v = vl->value<std::string>();
+    auto hp = v ? ParseHostPort(*v) : Result<HostPort>(Status::InvalidArgument("must be a string"));
+    if (!hp.ok()) return Status::InvalidArgument("config: \"vehicle_listen\": " + hp.status().message());
+    c.vehicle_listen = *hp;
+  }
+  V2V_ASSIGN_OR_RETURN(c.vehicle_t_limit_s, PositiveInt(t, "vehicle_t_limit_s", c.vehicle_t_limit_s));
+  if (c.vehicle_t_limit_s > 3600) return Status::InvalidArgument("config: \"vehicle_t_limit_s\" must be in [1, 3600]");
   if (const auto* level = t.get("log_level")) {
     const auto v = level->value<std::string>();
     if (!v || (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")) {

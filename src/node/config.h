@@ -56,6 +56,9 @@ struct NodeConfig {
   std::vector<std::string> rpc_vhosts;
   std::vector<std::string> rpc_cors_origins;  // empty: CORS off
   SurfaceLimits limits;
+  // The vehicle API (docs/spec/vehicle-api.md): its listen address and T_limit of its rounds.
+  HostPort vehicle_listen{"127.0.0.1", 0};
+  int64_t vehicle_t_limit_s = 10;
 };
 
 // Relative paths are resolved against the config file's directory. Errors name the key (and

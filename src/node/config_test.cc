@@ -36,7 +36,10 @@ TEST(NodeConfig, ParsesAndResolvesRelativePaths) {
   EXPECT_FALSE(c->seal);
   EXPECT_EQ(c->max_block_txs, 50);
   EXPECT_EQ(c->mempool_max_txs, 200000);  // default
+  EXPECT_EQ(c->vehicle_listen, (HostPort{"127.0.0.1", 0}));  // default: loopback
+  EXPECT_EQ(c->vehicle_t_limit_s, 10);
 }
+
 
 std::string ErrorOf(const std::string& text) {
   auto c = ParseNodeConfig(text, "/x");
@@ -88,6 +91,15 @@ p2p_handshake_timeout_ms = 500
   EXPECT_NE(ErrorOf(good + "authrpc_listen = \"127.0.0.1:8551\"\n").find("jwt_secret"), std::string::npos);
   EXPECT_NE(ErrorOf(good + "rpc_max_batch = 0\n").find("rpc_max_batch"), std::string::npos);
   EXPECT_NE(ErrorOf(good + "rpc_vhosts = \"*\"\n").find("rpc_vhosts"), std::string::npos);
+}
+
+TEST(NodeConfig, VehicleApiKeys) {
+  auto c = ParseNodeConfig(std::string(kGood) + "vehicle_listen = \"0.0.0.0:8646\"\nvehicle_t_limit_s = 3\n", "/x");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->vehicle_listen, (HostPort{"0.0.0.0", 8646}));
+  EXPECT_EQ(c->vehicle_t_limit_s, 3);
+  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_listen = 5\n").find("vehicle_listen"), std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_t_limit_s = 4000\n").find("vehicle_t_limit_s"), std::string::npos);
 }
 
 TEST(NodeConfig, HostPort) {

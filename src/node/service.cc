@@ -135,6 +135,7 @@ void NodeService::MaybeSeal() {
 void NodeService::AfterHeadChange() {
   admission_.Prune(ledger_->state());
   producer_.Reset();
+  if (head_observer_) head_observer_();
 }
 
 Result<ImportResult> NodeService::ImportBlock(const chain::Block& block,

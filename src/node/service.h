@@ -101,6 +101,9 @@ class NodeService {
   // "refused" (docs/spec/node.md N7). Thread-safe.
   net::Refusals& refusals() { return *refusals_; }
   const net::Refusals& refusals() const { return *refusals_; }
+  // Called on the io thread after every head change (extension or reorg), e.g. by the vehicle
+  // gateway to learn which of its rounds are in a block. One observer; empty to clear.
+  void SetHeadObserver(std::function<void()> observer) { head_observer_ = std::move(observer); }
 
  private:
   struct Peer {
@@ -151,6 +154,7 @@ class NodeService {
   NodeMetrics metrics_;
   std::unique_ptr<net::Refusals> own_refusals_;  // when the ports bring none
   net::Refusals* refusals_;
+  std::function<void()> head_observer_;
 };
 
 }  // namespace v2v::node
