@@ -24,7 +24,7 @@ ALLOWED = {
     "rpc": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
     "testnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "gateway": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
-    "vehicle": {"base", "codec", "crypto", "chain", "gateway"},
+    "vehicle": {"base", "codec", "crypto", "chain"},
     "sim": {"base", "market", "node", "codec", "crypto", "chain", "store", "contract"},
     "fleet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "node", "sim", "vehicle", "testnet"},
 }

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "gateway/node_gateway.h"
 #include "node/config.h"
 #include "node/genesis_json.h"
 #include "node/log.h"
@@ -50,11 +51,18 @@ int RunNode(const std::string& config_path) {
     return 1;
   }
   log.Info("rpc_listening", {{"url", "http://" + rpc_listen.host + ":" + std::to_string(*port) + "/"}});
+  auto vehicles = gateway::NodeGateway::Start(io, *svc, log, env.now_ms);
+  if (!vehicles.ok()) {
+    log.Log(node::LogLevel::kError, "start_failed", {{"error", "vehicle_listen: " + vehicles.status().message()}});
+    std::cerr << "v2v node: vehicle_listen: " << vehicles.status().message() << "\n";
+    return 1;
+  }
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log.Info("stopping", {{"signal", sig}});
+    (*vehicles)->Stop();
     svc->Stop();
     http.Close();
     io.stop();

@@ -3,7 +3,7 @@
 // socket and no wall clock.
 //
 // One round is open at a time. A buyer's accepted request opens it (T_stamp = server time) or
-// joins it; sellers' offers join it until T_stamp + T_limit. Tick() builds a due round one second
+// joins it; sellers' offers join it until T_stamp + T_limit. Tick() builds a due round two seconds
 // after its deadline (contract::BuildRound), signs it with the RSU key and its next nonce, admits
 // it through the port and pushes each participant its trades. OnHead() follows the canonical
 // chain: `committed` when a block holds a round (again after a reorg moves it), `uncommitted`
@@ -103,6 +103,7 @@ class RoundBook {
   // The round a buyer should sign now: the open one, else the next number.
   uint64_t CurrentRoundNumber(int64_t now_ms) const;
   const RoundBookOptions& options() const { return options_; }
+  const NodePort& node() const { return node_; }
 
  private:
   struct Pending {

@@ -60,10 +60,10 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   EXPECT_EQ(sink_.Of("calls", "call").size(), 1u);
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
   EXPECT_EQ(book_.NextNonce("car-0"), 2u);  // the pending bid counts
-  EXPECT_EQ(*book_.NextTickMs(), (kT0 + 11) * kMs);
-  book_.Tick((kT0 + 10) * kMs);  // still within the window
+  EXPECT_EQ(*book_.NextTickMs(), (kT0 + 12) * kMs);
+  book_.Tick((kT0 + 11) * kMs);  // not yet built
   EXPECT_TRUE(node_.mempool.empty());
-  book_.Tick((kT0 + 11) * kMs);
+  book_.Tick((kT0 + 12) * kMs);
   ASSERT_EQ(node_.mempool.size(), 1u);
   const auto scheme = sink_.Of("car-0", "scheme");
   ASSERT_EQ(scheme.size(), 1u);
@@ -76,8 +76,8 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   EXPECT_EQ(sink_.Of("car-2", "scheme")[0]["trades"][0]["role"], "seller");
 
   const auto before = node_.HeadState();
-  ASSERT_FALSE(node_.Seal(kT0 + 12).has_value());  // the contract accepts the round
-  book_.OnHead((kT0 + 12) * kMs);
+  ASSERT_FALSE(node_.Seal(kT0 + 13).has_value());  // the contract accepts the round
+  book_.OnHead((kT0 + 13) * kMs);
   const auto committed = sink_.Of("car-0", "committed");
   ASSERT_EQ(committed.size(), 1u);
   EXPECT_EQ(committed[0]["block"], 1);
@@ -99,11 +99,11 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   report.nonce = 2;
   report.body = chain::MeterReport{escrow, 600, w_.cars[0].public_key(), sig};
   chain::SignTx(report, w_.cars[2]);
-  ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 13) * kMs)));
-  EXPECT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 13) * kMs)));  // idempotent
+  ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));
+  EXPECT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));  // idempotent
   ASSERT_EQ(node_.mempool.size(), 1u);
-  ASSERT_FALSE(node_.Seal(kT0 + 14).has_value());
-  book_.OnHead((kT0 + 14) * kMs);
+  ASSERT_FALSE(node_.Seal(kT0 + 15).has_value());
+  book_.OnHead((kT0 + 15) * kMs);
   EXPECT_EQ(sink_.Of("car-0", "settled").size(), 1u);
   const auto& s = node_.HeadState();
   const int64_t price = trade["price"].get<int64_t>();
@@ -134,6 +134,9 @@ TEST_F(RoundBookTest, RefusalsRecordNothing) {
   stranger.sender = "car-99";
   chain::SignTx(stranger, w_.cars[0]);
   EXPECT_EQ(ReasonOf(book_.Request(stranger, now)), Reason::kUnknownVehicle);
+  node_.MutableState().accounts.at("car-3").certificate =
+      w_.Cert("car-3", chain::Role::kVehicle, w_.cars[3], kT0 - 1000, kT0 - 1);
+  EXPECT_EQ(ReasonOf(book_.Request(Buyer(3, 1, kT0), now)), Reason::kCertificateExpired);
   EXPECT_TRUE(sink_.pushes.empty());
   EXPECT_EQ(book_.OpenRound(), nullptr);
   EXPECT_EQ(book_.NextNonce("car-0"), 1u);
@@ -149,9 +152,11 @@ TEST_F(RoundBookTest, IdempotentDuplicateAndDeadline) {
   EXPECT_EQ(ReasonOf(book_.Request(Buyer(0, 2, kT0 + 1), (kT0 + 1) * kMs)), Reason::kDuplicate);
   EXPECT_EQ(ReasonOf(book_.Request(Buyer(1, 1, kT0, 7), (kT0 + 1) * kMs)), Reason::kWrongRound);
   EXPECT_EQ(ReasonOf(book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 10) * kMs)), Reason::kBidOutsideWindow);
-  const BidResult late = book_.Offer(Seller(2, 1, kT0 + 11), (kT0 + 11) * kMs);  // built by now
+  const BidResult late = book_.Offer(Seller(2, 1, kT0 + 11), (kT0 + 11) * kMs);  // open, past the deadline
   EXPECT_EQ(ReasonOf(late), Reason::kDeadlinePassed);
   EXPECT_EQ(*std::get<Refusal>(late).deadline_s, kT0 + 10);
+  const BidResult built = book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 12) * kMs);  // built by now
+  EXPECT_EQ(ReasonOf(built), Reason::kDeadlinePassed);
   EXPECT_EQ(book_.Find(1)->state, RoundState::kBuilt);
   EXPECT_EQ(book_.Find(1)->sellers.size(), 0u);
 }
@@ -159,13 +164,13 @@ TEST_F(RoundBookTest, IdempotentDuplicateAndDeadline) {
 TEST_F(RoundBookTest, AReorgUncommitsAndAStaleRoundIsDropped) {
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0), kT0 * kMs)));
-  book_.Tick((kT0 + 11) * kMs);
+  book_.Tick((kT0 + 12) * kMs);
   const chain::State before = node_.HeadState();
-  ASSERT_FALSE(node_.Seal(kT0 + 12).has_value());
-  book_.OnHead((kT0 + 12) * kMs);
+  ASSERT_FALSE(node_.Seal(kT0 + 13).has_value());
+  book_.OnHead((kT0 + 13) * kMs);
   ASSERT_EQ(sink_.Of("car-0", "committed").size(), 1u);
   node_.ReplaceHeadWithEmpty(before);
-  book_.OnHead((kT0 + 13) * kMs);
+  book_.OnHead((kT0 + 14) * kMs);
   EXPECT_EQ(sink_.Of("car-0", "uncommitted").size(), 1u);
   EXPECT_EQ(book_.Find(1)->state, RoundState::kBuilt);
   EXPECT_EQ(book_.NextNonce("car-0"), 2u);

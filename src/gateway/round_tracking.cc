@@ -12,18 +12,21 @@ namespace {
 constexpr int64_t kKeepRoundsS = 3600;
 constexpr uint64_t kMaxScanBlocks = 1000;  // per head change (a long sync is not replayed)
 constexpr int64_t kDropGraceS = 30;
+// A round is built this long after its deadline, so that the block that takes it is stamped at or
+// after T_stamp + T_limit (contract C-4.1) even when that block was planned a little earlier.
+constexpr int64_t kBuildDelayS = 2;
 }  // namespace
 
 std::optional<int64_t> RoundBook::NextTickMs() const {
   if (!open_) return std::nullopt;
-  return (rounds_.at(*open_).deadline_s() + 1) * 1000;
+  return (rounds_.at(*open_).deadline_s() + kBuildDelayS) * 1000;
 }
 
 void RoundBook::Tick(int64_t now_ms) {
   const int64_t now_s = now_ms / 1000;
   if (open_) {
     Round& r = rounds_.at(*open_);
-    if (now_ms >= (r.deadline_s() + 1) * 1000) Build(r);
+    if (now_ms >= (r.deadline_s() + kBuildDelayS) * 1000) Build(r);
   }
   const int64_t max_age = node_.ContractParams().max_round_age_s;
   for (auto& [n, r] : rounds_) {

@@ -113,6 +113,9 @@ std::string NodeConfigToml(const Testnet& t, size_t i, const Options& o) {
       {"mempool_max_txs", static_cast<int64_t>(o.mempool_max_txs)},
       {"max_block_txs", static_cast<int64_t>(o.max_block_txs)},
       {"log_level", o.log_level},
+      {"vehicle_listen", t.nodes[i].vehicle_api.substr(std::string("wss://").size(),
+                                                       t.nodes[i].vehicle_api.rfind('/') - std::string("wss://").size())},
+      {"vehicle_t_limit_s", o.vehicle_t_limit_s},
   };
   std::ostringstream out;
   out << "# " << t.nodes[i].name << " of the testnet in " << t.dir << " (v2v testnet start)\n"
@@ -132,7 +135,8 @@ nlohmann::json ToJson(const Testnet& t) {
   nlohmann::json nodes = nlohmann::json::array();
   for (const auto& n : t.nodes) {
     nodes.push_back({{"name", n.name}, {"pid", n.pid}, {"rpc", n.rpc}, {"p2p", n.p2p},
-                     {"config", n.config}, {"key", n.key}});
+                     {"config", n.config}, {"key", n.key},
+                     {"vehicle_api", n.vehicle_api}});
   }
   auto ids = [](const std::vector<Identity>& v) {
     nlohmann::json a = nlohmann::json::array();
@@ -152,7 +156,8 @@ Result<Testnet> FromJson(const nlohmann::json& j, const std::string& dir) {
     for (const auto& n : j.at("nodes")) {
       t.nodes.push_back({n.at("name").get<std::string>(), n.at("pid").get<pid_t>(),
                          n.at("rpc").get<std::string>(), n.at("p2p").get<std::string>(),
-                         n.at("config").get<std::string>(), n.at("key").get<std::string>()});
+                         n.at("config").get<std::string>(), n.at("key").get<std::string>(),
+                         n.value("vehicle_api", std::string())});
     }
     for (const char* list : {"spare", "vehicles"}) {
       if (!j.contains(list)) continue;
@@ -210,7 +215,8 @@ Result<Testnet> Create(const Options& o) {
   g.ca_certificate = ca.ca().der;
   g.clique.epoch = o.epoch;
   g.clique.period_s = o.period_s;
-  V2V_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, FreePorts(2 * static_cast<size_t>(o.nodes)));
+  g.params.settle_window_s = o.settle_window_s;
+  V2V_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, FreePorts(3 * static_cast<size_t>(o.nodes)));
   for (int i = 0; i < o.nodes; ++i) {
     const std::string name = "rsu-" + std::to_string(i);
     Bytes der;
@@ -218,8 +224,9 @@ Result<Testnet> Create(const Options& o) {
     NodeInfo n;
     n.name = name;
     n.key = id.key;
-    n.p2p = "127.0.0.1:" + std::to_string(ports[2 * static_cast<size_t>(i)]);
-    n.rpc = "http://127.0.0.1:" + std::to_string(ports[2 * static_cast<size_t>(i) + 1]);
+    n.p2p = "127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i)]);
+    n.rpc = "http://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 1]);
+    n.vehicle_api = "wss://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 2]) + "/vehicle";
     n.config = t.NodeDir(i) + "/config.toml";
     t.nodes.push_back(n);
     auto key = FromHex(id.key);

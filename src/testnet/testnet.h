@@ -45,6 +45,8 @@ struct Options {
   uint64_t mempool_max_txs = 200000;
   uint64_t max_block_txs = 20000;
   std::string log_level = "info";
+  int64_t vehicle_t_limit_s = 10;  // T_limit of the vehicle rounds (node config)
+  int64_t settle_window_s = 3600;  // escrow deadline after the round's block (genesis)
 };
 
 struct NodeInfo {
@@ -54,6 +56,7 @@ struct NodeInfo {
   std::string p2p;     // 127.0.0.1:<port>
   std::string config;  // absolute path of config.toml
   std::string key;     // public key, hex
+  std::string vehicle_api;  // wss://127.0.0.1:<port>/vehicle (docs/spec/vehicle-api.md)
 };
 
 struct Identity {
