@@ -59,6 +59,8 @@ std::string HashAt(const std::string& rpc, uint64_t height) {
 }
 
 struct Load {
+  Load(boost::asio::io_context& i, std::shared_ptr<boost::asio::ssl::context> t, const testnet::Testnet& n)
+      : io(i), tls(std::move(t)), net(n) {}
   boost::asio::io_context& io;
   std::shared_ptr<boost::asio::ssl::context> tls;
   std::vector<vehicle::RsuUrl> nodes;
@@ -166,7 +168,7 @@ int Main(int argc, char** argv) {
   const testnet::Testnet net = std::move(started).value();
   auto tls = std::move(vehicle::MakeClientTls(net.CaDir() + "/ca.pem")).value();
   boost::asio::io_context io;
-  Load load{io, tls, {}, net};
+  Load load(io, tls, net);
   for (const auto& n : net.nodes) load.nodes.push_back(*vehicle::ParseRsuUrl(n.vehicle_api));
 
   // Phase 1: load.
@@ -184,7 +186,7 @@ int Main(int argc, char** argv) {
   RunFor(io, seconds);
   const double load_s = std::chrono::duration<double>(Clock::now() - t0).count();
   load.stopping = true;
-  RunFor(io, t_limit + 8.0);  // the last rounds build and commit
+  RunFor(io, static_cast<double>(t_limit) + 8.0);  // the last rounds build and commit
   verifier.join();
   // Committed on all four nodes: the committed block's hash is the same at every node.
   int64_t committed_bids = 0, rounds_all = 0;
