@@ -127,7 +127,10 @@ void NodeService::Stop() {
 void NodeService::Tick() {
   if (stopped_) return;
   ++ticks_;
-  if (ticks_ % kTicksPerRedial == 0) Redial();
+  if (ticks_ % kTicksPerRedial == 0) {
+    Redial();
+    if (size_t n = mempool_.Expire(env_.now_ms())) log_.Info("txs_expired", {{"count", n}});
+  }
   MaybeSeal();
   timer_.expires_after(kTick);
   timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -270,7 +273,8 @@ void NodeService::ReadmitAbandoned(Hash32 old_head, uint64_t depth) {
   for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
     for (const chain::Tx& tx : it->txs) {
       const Hash32 hash = chain::TxHash(tx);
-      if (!mempool_.Contains(hash) && mempool_.Add(tx, hash, CommittedNonce(tx.sender)).ok()) ++readmitted;
+      const ChainView view{CommittedNonce(tx.sender), AlreadyApplied(tx, ledger_->state())};
+      if (!mempool_.Contains(hash) && !mempool_.Admit(tx, hash, view, env_.now_ms())) ++readmitted;
     }
   }
   if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
@@ -291,10 +295,11 @@ Result<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::optional<net::Peer
     }
     checked_->Insert(hash);
   }
-  Status s = mempool_.Add(tx, hash, CommittedNonce(tx.sender));
-  if (!s.ok()) {
+  // Refused here (a transaction already on the chain as `known`) means never gossiped.
+  const ChainView view{CommittedNonce(tx.sender), AlreadyApplied(tx, ledger_->state())};
+  if (auto refused = mempool_.Admit(tx, hash, view, env_.now_ms())) {
     if (!from) ++metrics_.txs_rejected;
-    return s;
+    return refused->ToStatus();
   }
   ++metrics_.txs_admitted;
   Broadcast(net::EncodeTxMessage(tx), from);
