@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -89,6 +90,11 @@ TEST(FleetNet, AFleetTradesSettlesAndKeepsTradingAcrossAHandover) {
   }
   const auto started = v2v("testnet start --nodes 4 --period 1 --vehicles 8 --t-limit 3 --dir " + dir.string());
   ASSERT_EQ(started.exit_code, 0) << started.err << started.out;
+  // Stops the testnet however the test ends (an ASSERT returns early).
+  struct StopAtExit {
+    std::function<void()> f;
+    ~StopAtExit() { f(); }
+  } stop_at_exit{[&] { (void)v2v("testnet stop --dir " + dir.string()); }};
 
   const auto run = v2v("fleet --testnet " + dir.string() + " --scenario " + (scratch / "city.toml").string() +
                        " --fcd " + (scratch / "trace.xml").string() +
@@ -125,7 +131,7 @@ TEST(FleetNet, AFleetTradesSettlesAndKeepsTradingAcrossAHandover) {
   EXPECT_TRUE(equal);
 
   EXPECT_EQ(v2v("testnet stop --dir " + dir.string()).exit_code, 0);
-  if (HasFailure()) {
+  if (HasFailure()) {  // the logs are kept (the nodes are stopped)
     for (size_t i = 0; i < net->nodes.size(); ++i) {
       std::fprintf(stderr, "--- %s:\n%s", net->LogPath(i).c_str(), testnet::Tail(net->LogPath(i), 10).c_str());
     }
