@@ -28,6 +28,7 @@ ALLOWED = {
     "gateway": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
     "vehicle": {"base", "codec", "crypto", "chain"},
     "sim": {"base", "market", "node", "codec", "crypto", "chain", "store", "contract"},
+    "fleet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "node", "sim", "vehicle", "testnet"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"')
 

@@ -11,6 +11,7 @@
 #include "node_command.h"
 #include "testnet_command.h"
 #include "vehicle_command.h"
+#include "fleet_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"v2vtrade: vehicle-to-vehicle electricity trading (Bayesian pricing, PoA ledger)"};
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   v2v::cli::AddTestnetCommand(app, &exit_code);
   v2v::cli::AddClusterSimCommand(app, &exit_code);
   v2v::cli::AddVehicleCommand(app, &exit_code);
+  v2v::cli::AddFleetCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

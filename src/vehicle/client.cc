@@ -97,7 +97,7 @@ struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
             self->open = true;
             if (auto c = self->client.lock()) c->OnOpen();
             self->Read();
-            if (!self->out.empty()) self->Write();
+            if (!self->out.empty() && !self->writing) self->Write();  // OnOpen may have started one
           });
         });
       });
