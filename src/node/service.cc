@@ -429,7 +429,7 @@ Status NodeService::AddPeer(const std::string& host_port) {
     V2V_ASSIGN_OR_RETURN(HostPort hp, ParseHostPort(host_port));
     const size_t dialled = book_.ActiveTargets();
     if (!book_.Knows(hp.ToString()) && dialled >= static_cast<size_t>(config_.limits.max_dial_targets)) {
-      refusals_.Record("admin", "dial_limit", hp.ToString());
+      refusals_->Record("admin", "dial_limit", hp.ToString());
       return Status::FailedPrecondition("already dialling " + std::to_string(dialled) +
                                         " addresses (max_dial_targets)");
     }
