@@ -6,8 +6,8 @@
 #include <sstream>
 
 #include "chain/testing/fixtures.h"
+#include "devnet/block_generator.h"
 #include "node/service.h"
-#include "node/simulation.h"
 
 namespace v2v::node {
 namespace {
@@ -56,7 +56,7 @@ class ServiceCoreTest : public ::testing::Test {
     node_->Start();
   }
 
-  Simulation market_;
+  devnet::BlockGenerator market_;
   contract::Genesis genesis_;
   FakeClock clock_;
   FixedRandom random_;
