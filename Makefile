@@ -20,22 +20,26 @@ demo: build
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# The sanitizer builds keep assertions on (Debug) but optimise a little (-O1, as ASan advises)
-# and keep line tables only (-g1): reports still name file and line, the build is a third faster.
-SANITIZE_FLAGS := -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1"
+# One clang build serves `make asan` and `make fuzz`: AddressSanitizer + UndefinedBehaviorSanitizer
+# (any finding aborts) and libFuzzer's coverage instrumentation on the whole tree, assertions on
+# (Debug), a little optimisation (-O1, as ASan advises) and line tables only (-g1): reports still
+# name file and line. `make asan` runs every test but the `slow` ones in it; `make fuzz` links the
+# libFuzzer targets from the same objects and runs each for FUZZ_SECONDS, JOBS at a time.
+SANITIZE_BUILD := $(BUILD)-asan
+SANITIZE_CONFIGURE := CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_BUILD) -G Ninja \
+	-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1" \
+	-DV2V_SANITIZE=ON -DV2V_FUZZ=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
 
-# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs this too).
 asan: setup
-	@cmake -S . -B $(BUILD)-asan -G Ninja $(SANITIZE_FLAGS) -DV2V_SANITIZE=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
-	@cmake --build $(BUILD)-asan -j $(JOBS)
-	@ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) -LE slow
+	@$(SANITIZE_CONFIGURE)
+	@cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	@ctest --test-dir $(SANITIZE_BUILD) --output-on-failure -j $(JOBS) -LE slow
 
-# libFuzzer targets (clang), each run for FUZZ_SECONDS, JOBS targets at a time.
 FUZZ_SECONDS ?= 30
 fuzz: setup
-	@CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja $(SANITIZE_FLAGS) -DV2V_FUZZ=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
-	@cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_targets
-	@bash scripts/run_fuzzers.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(JOBS)
+	@$(SANITIZE_CONFIGURE)
+	@cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target fuzz_targets
+	@bash scripts/run_fuzzers.sh $(SANITIZE_BUILD) $(FUZZ_SECONDS) $(JOBS)
 
 bench: build
 	@$(BUILD)/bin/bench_allocate
@@ -44,4 +48,4 @@ format:
 	@clang-format -i $$(git ls-files '*.h' '*.cc')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-asan

@@ -248,7 +248,7 @@ int main(int argc, char** argv) {
 
   std::mutex mu;
   std::map<Hash32, Track> tracks;
-  std::atomic<bool> submitting{true}, polling{true};
+  std::atomic<bool> polling{true};
   std::atomic<size_t> submitted{0}, rejected{0}, committed{0}, readmitted{0};
   std::vector<std::atomic<uint64_t>> heights(n_nodes);
   std::string first_reject;

@@ -6,6 +6,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   clang libclang-rt-14-dev            # libFuzzer + sanitizers for the fuzz targets
+  clang-format                        # the format check (scripts/check_format.sh, ctest)
   libgtest-dev libgmock-dev googletest  # unit tests
   librapidcheck-dev                   # property tests
   libcli11-dev                        # command-line parsing

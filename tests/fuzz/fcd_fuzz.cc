@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -13,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const size_t chunk = 1 + data[0] % 64;
   std::istringstream in(std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
-  double last = -INFINITY;
+  double last = -std::numeric_limits<double>::infinity();
   v2v::Status st = v2v::sim::ReadFcd(
       in, "fuzz.xml",
       [&last](const v2v::sim::FcdFrame& f) {
