@@ -20,26 +20,20 @@ demo: build
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
-# One clang build serves `make asan` and `make fuzz`: AddressSanitizer + UndefinedBehaviorSanitizer
-# (any finding aborts) and libFuzzer's coverage instrumentation on the whole tree, assertions on
-# (Debug), a little optimisation (-O1, as ASan advises) and line tables only (-g1): reports still
-# name file and line. `make asan` runs every test but the `slow` ones in it; `make fuzz` links the
-# libFuzzer targets from the same objects and runs each for FUZZ_SECONDS, JOBS at a time.
-SANITIZE_BUILD := $(BUILD)-asan
-SANITIZE_CONFIGURE := CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_BUILD) -G Ninja \
-	-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1" \
-	-DV2V_SANITIZE=ON -DV2V_FUZZ=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
-
+# The sanitizer builds keep assertions on (Debug) and keep line tables only (-g1): reports still
+# name file and line, and the builds are about a quarter faster than with full debug info.
+# Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (gcc, -O0; CI runs this too).
 asan: setup
-	@$(SANITIZE_CONFIGURE)
-	@cmake --build $(SANITIZE_BUILD) -j $(JOBS)
-	@ctest --test-dir $(SANITIZE_BUILD) --output-on-failure -j $(JOBS) -LE slow
+	@cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-g1" "-DCMAKE_C_FLAGS_DEBUG=-g1" -DV2V_SANITIZE=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
+	@cmake --build $(BUILD)-asan -j $(JOBS)
+	@ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) -LE slow
 
+# libFuzzer targets (clang, -O1 as libFuzzer advises), each run for FUZZ_SECONDS, JOBS at a time.
 FUZZ_SECONDS ?= 30
 fuzz: setup
-	@$(SANITIZE_CONFIGURE)
-	@cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target fuzz_targets
-	@bash scripts/run_fuzzers.sh $(SANITIZE_BUILD) $(FUZZ_SECONDS) $(JOBS)
+	@CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1" -DV2V_FUZZ=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
+	@cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_targets
+	@bash scripts/run_fuzzers.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(JOBS)
 
 bench: build
 	@$(BUILD)/bin/bench_allocate
@@ -48,4 +42,4 @@ format:
 	@clang-format -i $$(git ls-files '*.h' '*.cc')
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-asan
+	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz
