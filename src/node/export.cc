@@ -51,11 +51,8 @@ Result<std::unique_ptr<Ledger>> ImportChain(std::unique_ptr<store::KvStore> kv, 
   V2V_ASSIGN_OR_RETURN(ImportedChain chain, DecodeExport(bytes));
   V2V_ASSIGN_OR_RETURN(auto ledger, Ledger::Init(std::move(kv), chain.genesis, std::move(options)));
   for (const chain::Block& b : chain.blocks) {
-    Status s = ledger->Append(b);
-    if (!s.ok()) {
-      return Status::InvalidArgument("block " + std::to_string(b.header.height) + ": " +
-                                     s.message());
-    }
+    const Status s = ledger->Append(b).ToStatus();
+    if (!s.ok()) return Status(s.code(), "block " + std::to_string(b.header.height) + ": " + s.message());
   }
   return ledger;
 }

@@ -4,32 +4,35 @@
 
 namespace v2v::node {
 
-Status Mempool::Add(const chain::Tx& tx, const Hash32& hash, uint64_t committed_nonce) {
-  if (by_hash_.count(hash)) return Status::InvalidArgument("duplicate: already pending");
+std::optional<chain::Rejection> Mempool::Add(const chain::Tx& tx, const Hash32& hash,
+                                             uint64_t committed_nonce) {
+  using chain::Reject;
+  using chain::Rejected;
+  if (by_hash_.count(hash)) return Rejected(Reject::kAlreadyPending, "");
   if (tx.nonce <= committed_nonce) {
-    return Status::InvalidArgument("stale_nonce: nonce " + std::to_string(tx.nonce) +
+    return Rejected(Reject::kStaleNonce, "nonce " + std::to_string(tx.nonce) +
                                    " already used (committed nonce " +
                                    std::to_string(committed_nonce) + ")");
   }
   if (tx.nonce - committed_nonce > options_.max_nonce_gap) {
-    return Status::InvalidArgument("nonce_gap: nonce " + std::to_string(tx.nonce) + " is more than " +
+    return Rejected(Reject::kNonceGap, "nonce " + std::to_string(tx.nonce) + " is more than " +
                                    std::to_string(options_.max_nonce_gap) +
                                    " ahead of the committed nonce " + std::to_string(committed_nonce));
   }
   auto& mine = by_sender_[tx.sender];
   if (mine.count(tx.nonce)) {
     if (mine.empty()) by_sender_.erase(tx.sender);
-    return Status::InvalidArgument("nonce_taken: sender " + tx.sender + " already has nonce " +
+    return Rejected(Reject::kNonceTaken, "sender " + tx.sender + " already has nonce " +
                                    std::to_string(tx.nonce) + " pending");
   }
   if (by_hash_.size() >= options_.max_txs) {
     if (mine.empty()) by_sender_.erase(tx.sender);
-    return Status::InvalidArgument("mempool_full: " + std::to_string(options_.max_txs) +
+    return Rejected(Reject::kMempoolFull,  std::to_string(options_.max_txs) +
                                    " transactions pending");
   }
   mine.emplace(tx.nonce, Entry{tx, hash, next_seq_++, chain::EncodeTx(tx).size()});
   by_hash_.emplace(hash, std::make_pair(tx.sender, tx.nonce));
-  return Status::Ok();
+  return std::nullopt;
 }
 
 std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t max, size_t max_bytes) const {

@@ -11,11 +11,13 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "chain/reject.h"
 #include "chain/tx.h"
 
 namespace v2v::node {
@@ -31,9 +33,10 @@ class Mempool {
  public:
   explicit Mempool(MempoolOptions options = {}) : options_(options) {}
 
-  // InvalidArgument with a typed reason: "duplicate", "stale_nonce", "nonce_gap", "nonce_taken"
-  // (another transaction of this sender already has this nonce) or "mempool_full".
-  Status Add(const chain::Tx& tx, const Hash32& hash, uint64_t committed_nonce);
+  // Adds the transaction, or refuses it with kAlreadyPending, kStaleNonce, kNonceGap,
+  // kNonceTaken (another transaction of this sender already has this nonce) or kMempoolFull.
+  std::optional<chain::Rejection> Add(const chain::Tx& tx, const Hash32& hash,
+                                      uint64_t committed_nonce);
   bool Contains(const Hash32& hash) const { return by_hash_.count(hash) > 0; }
   size_t size() const { return by_hash_.size(); }
 

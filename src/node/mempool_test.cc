@@ -22,38 +22,40 @@ Hash32 H(const std::string& sender, uint64_t nonce) {
   return h;
 }
 
-Status Add(Mempool& m, const std::string& s, uint64_t nonce, uint64_t committed = 0) {
-  return m.Add(MakeTx(s, nonce), H(s, nonce), committed);
+// The rejection code, or nullopt when added.
+std::optional<chain::Reject> Add(Mempool& m, const std::string& s, uint64_t nonce, uint64_t committed = 0) {
+  auto r = m.Add(MakeTx(s, nonce), H(s, nonce), committed);
+  return r ? std::optional<chain::Reject>(r->code) : std::nullopt;
 }
 
 TEST(Mempool, RefusesDuplicatesStaleGapsAndTakenNonces) {
   Mempool m({.max_txs = 10, .max_nonce_gap = 5});
-  ASSERT_TRUE(Add(m, "a", 1).ok());
-  EXPECT_EQ(Add(m, "a", 1).message().rfind("duplicate", 0), 0u);
-  EXPECT_EQ(Add(m, "b", 3, /*committed=*/3).message().rfind("stale_nonce", 0), 0u);
-  EXPECT_EQ(Add(m, "b", 9, /*committed=*/3).message().rfind("nonce_gap", 0), 0u);
+  ASSERT_EQ(Add(m, "a", 1), std::nullopt);
+  EXPECT_EQ(Add(m, "a", 1), chain::Reject::kAlreadyPending);
+  EXPECT_EQ(Add(m, "b", 3, /*committed=*/3), chain::Reject::kStaleNonce);
+  EXPECT_EQ(Add(m, "b", 9, /*committed=*/3), chain::Reject::kNonceGap);
   chain::Tx other = MakeTx("a", 1);
   other.body = chain::Revoke{};
   Hash32 other_hash = H("zz", 77);
-  EXPECT_EQ(m.Add(other, other_hash, 0).message().rfind("nonce_taken", 0), 0u);
+  EXPECT_EQ(m.Add(other, other_hash, 0)->code, chain::Reject::kNonceTaken);
   EXPECT_EQ(m.size(), 1u);
 }
 
 TEST(Mempool, BoundedAtMaxTxs) {
   Mempool m({.max_txs = 3, .max_nonce_gap = 100});
-  for (uint64_t n = 1; n <= 3; ++n) ASSERT_TRUE(Add(m, "a", n).ok());
-  EXPECT_EQ(Add(m, "b", 1).message().rfind("mempool_full", 0), 0u);
+  for (uint64_t n = 1; n <= 3; ++n) ASSERT_EQ(Add(m, "a", n), std::nullopt);
+  EXPECT_EQ(Add(m, "b", 1), chain::Reject::kMempoolFull);
   EXPECT_EQ(m.size(), 3u);
 }
 
 TEST(Mempool, SelectTakesConsecutiveRunsInArrivalOrder) {
   Mempool m;
-  ASSERT_TRUE(Add(m, "b", 2).ok());  // not ready until b's nonce 1 arrives
-  ASSERT_TRUE(Add(m, "a", 1).ok());
-  ASSERT_TRUE(Add(m, "a", 2).ok());
-  ASSERT_TRUE(Add(m, "a", 4).ok());  // gap at 3: not ready
-  ASSERT_TRUE(Add(m, "c", 6).ok());  // c committed 5: ready
-  ASSERT_TRUE(Add(m, "b", 1).ok());
+  ASSERT_EQ(Add(m, "b", 2), std::nullopt);  // not ready until b's nonce 1 arrives
+  ASSERT_EQ(Add(m, "a", 1), std::nullopt);
+  ASSERT_EQ(Add(m, "a", 2), std::nullopt);
+  ASSERT_EQ(Add(m, "a", 4), std::nullopt);  // gap at 3: not ready
+  ASSERT_EQ(Add(m, "c", 6), std::nullopt);  // c committed 5: ready
+  ASSERT_EQ(Add(m, "b", 1), std::nullopt);
   std::map<std::string, uint64_t> committed{{"c", 5}};
   auto nonce = [&](const std::string& s) { return committed.count(s) ? committed[s] : 0; };
   auto txs = m.Select(nonce, 100);
@@ -71,8 +73,8 @@ TEST(Mempool, SelectTakesConsecutiveRunsInArrivalOrder) {
 
 TEST(Mempool, PruneDropsCommittedAndRemoveDropsSuccessors) {
   Mempool m;
-  for (uint64_t n = 1; n <= 4; ++n) ASSERT_TRUE(Add(m, "a", n).ok());
-  ASSERT_TRUE(Add(m, "b", 1).ok());
+  for (uint64_t n = 1; n <= 4; ++n) ASSERT_EQ(Add(m, "a", n), std::nullopt);
+  ASSERT_EQ(Add(m, "b", 1), std::nullopt);
   m.Prune([](const std::string& s) { return s == "a" ? uint64_t{2} : uint64_t{0}; });
   EXPECT_EQ(m.size(), 3u);
   EXPECT_FALSE(m.Contains(H("a", 2)));

@@ -8,16 +8,12 @@
 
 #include "crypto/ca_trust.h"
 #include "crypto/certificate.h"
+#include "node/peer_penalty.h"
 #include "store/kv_store.h"
 
 namespace v2v::node {
 namespace {
 
-constexpr int kBanThreshold = 100;
-constexpr int kPenaltyUndecodable = 50;
-constexpr int kPenaltyInvalidBlock = 20;
-constexpr int kPenaltyInvalidTx = 5;
-constexpr int kPenaltyWrongChain = 100;
 constexpr auto kTick = std::chrono::milliseconds(50);
 constexpr uint64_t kTicksPerRedial = 20;  // 1 s
 constexpr uint64_t kMaxBlocksBytes = 6u << 20;
@@ -72,8 +68,6 @@ Result<std::unique_ptr<NodeService>> NodeService::Start(boost::asio::io_context&
 }
 
 Status NodeService::Init(contract::Genesis genesis) {
-  clique_.epoch = genesis.clique.epoch;
-  clique_.period_s = genesis.clique.period_s;
   V2V_ASSIGN_OR_RETURN(auto kv, store::OpenRocksKvStore(config_.data_dir));
   LedgerOptions options;
   options.checked_txs = checked_;
@@ -154,26 +148,24 @@ void NodeService::Redial() {
 
 void NodeService::MaybeSeal() {
   if (!config_.seal) return;
-  const auto& snap = ledger_->snapshot();
+  const consensus::poa::Engine& engine = ledger_->engine();
   const crypto::PublicKey& me = key_.public_key();
-  if (!snap.IsSigner(me) || snap.RecentlySigned(me)) {
+  if (!engine.MaySeal(ledger_->headers(), me)) {
     planned_.reset();
     return;
   }
-  if (!consensus::poa::ShouldSeal(clique_, mempool_.size())) return;
-  const Hash32 head = ledger_->head_hash();
+  if (!engine.ShouldSeal(mempool_.size())) return;
   const uint64_t height = ledger_->head().height + 1;
   const int64_t now_ms = env_.now_ms();
-  if (!planned_ || planned_->parent != head) {
-    const int64_t t = consensus::poa::NextTimestamp(clique_, ledger_->head().timestamp_s, now_ms / 1000);
-    const int64_t wiggle = consensus::poa::SealDelayMs(snap, height, me, env_.uniform01());
-    planned_ = Planned{head, t, t * 1000 + wiggle};
+  if (!planned_ || planned_->parent != ledger_->head_hash()) {
+    const consensus::poa::SealPlan plan = engine.SealPlanFor(ledger_->headers(), me, now_ms, env_.uniform01());
+    planned_ = Planned{plan.parent, plan.block_time_s, plan.at_ms};
   }
   if (now_ms < planned_->at_ms) return;
 
   std::vector<chain::Tx> txs = mempool_.Select([this](const std::string& s) { return CommittedNonce(s); },
                                                static_cast<size_t>(config_.max_block_txs), kMaxBlockTxBytes);
-  const auto vote = proposals_.Choose(snap, height, env_.uniform01());
+  const auto vote = proposals_.Choose(ledger_->snapshot(), height, env_.uniform01());
   std::optional<chain::HeaderVote> header_vote;
   if (vote) header_vote = chain::HeaderVote{vote->target, vote->authorize};
   auto proposal = ledger_->Propose(std::move(txs), planned_->block_time_s, key_, header_vote);
@@ -189,9 +181,9 @@ void NodeService::MaybeSeal() {
                               {"dropped_with_successors", n}});
   }
   const chain::Block& block = proposal->block;
-  auto imported = ledger_->Import(block, now_ms / 1000);
+  auto imported = ledger_->ImportProposal(*proposal, now_ms / 1000);
   if (!imported.ok()) {
-    log_.Warn("seal_failed", {{"height", height}, {"error", imported.status().message()}});
+    log_.Warn("seal_failed", {{"height", height}, {"error", imported.ToStatus().message()}});
     return;
   }
   ++metrics_.blocks_sealed;
@@ -216,27 +208,32 @@ void NodeService::AfterHeadChange() {
   planned_.reset();
 }
 
-Result<ImportResult> NodeService::ImportBlock(const chain::Block& block, std::optional<net::PeerId> from,
-                                              bool gossip) {
+chain::ValidationResult<ImportResult> NodeService::ImportBlock(const chain::Block& block,
+                                                              std::optional<net::PeerId> from, bool gossip) {
   const Hash32 hash = chain::BlockHash(block.header);
   if (ledger_->HasBlock(hash)) return ImportResult{ImportOutcome::kKnown, 0};
   const uint64_t old_height = ledger_->head().height;
   const Hash32 old_head = ledger_->head_hash();
   auto r = ledger_->Import(block, env_.now_ms() / 1000);
+  const std::string peer = from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc");
   if (!r.ok()) {
-    if (r.status().code() == StatusCode::kNotFound) {
+    if (r.invalid()) {  // invalid by the rules: the sender's fault
+      ++metrics_.blocks_rejected;
+      log_.Warn("block_rejected", {{"height", block.header.height}, {"hash", hash.Hex()},
+                                   {"reason", r.rejection().ToString()}, {"peer", peer}});
+    } else if (r.error_status().code() == StatusCode::kNotFound) {  // unknown parent: sync from it
       if (from && gossip) {
         auto it = peers_.find(*from);
         if (it != peers_.end()) RequestBlocks(*from, it->second);
       }
-      return r.status();
+    } else {  // our own failure (IoError, Corruption of our store): nobody else is at fault
+      log_.Warn("block_import_failed", {{"height", block.header.height}, {"hash", hash.Hex()},
+                                        {"error", r.error_status().ToString()}, {"peer", peer}});
     }
-    ++metrics_.blocks_rejected;
-    log_.Warn("block_rejected", {{"height", block.header.height}, {"hash", hash.Hex()},
-                                 {"reason", r.status().message()},
-                                 {"peer", from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc")}});
-    if (from) Penalise(*from, kPenaltyInvalidBlock, "invalid block: " + r.status().message());
-    return r.status();
+    if (const int points = BlockPenalty(r); from && points > 0) {
+      Penalise(*from, points, "invalid block: " + r.rejection().ToString());
+    }
+    return r;
   }
   ++metrics_.blocks_imported;
   const char* outcome = r->outcome == ImportOutcome::kExtended  ? "extended"
@@ -269,38 +266,38 @@ void NodeService::ReadmitAbandoned(Hash32 old_head, uint64_t depth) {
   for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
     for (const chain::Tx& tx : it->txs) {
       const Hash32 hash = chain::TxHash(tx);
-      if (!mempool_.Contains(hash) && mempool_.Add(tx, hash, CommittedNonce(tx.sender)).ok()) ++readmitted;
+      if (!mempool_.Contains(hash) && !mempool_.Add(tx, hash, CommittedNonce(tx.sender))) ++readmitted;
     }
   }
   if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
 }
 
-Result<ImportResult> NodeService::SubmitBlock(const chain::Block& block) {
+chain::ValidationResult<ImportResult> NodeService::SubmitBlock(const chain::Block& block) {
   return ImportBlock(block, std::nullopt, /*gossip=*/true);
 }
 
-Result<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from) {
+chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from) {
   const Hash32 hash = chain::TxHash(tx);
-  if (mempool_.Contains(hash)) return Status::InvalidArgument("duplicate: already pending");
+  if (mempool_.Contains(hash)) return chain::Rejected(chain::Reject::kAlreadyPending, "");
   if (!checked_->Contains(hash)) {
-    if (auto r = ledger_->contract().CheckTx(tx)) {
+    if (auto r = ledger_->contract().CheckTx(tx)) {  // invalid by the rules
       ++metrics_.txs_rejected;
       if (from) Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + r->ToString());
-      return r->ToStatus();
+      return *r;
     }
     checked_->Insert(hash);
   }
-  Status s = mempool_.Add(tx, hash, CommittedNonce(tx.sender));
-  if (!s.ok()) {
+  // The pool's refusals (stale or taken nonce, full) are normal gossip races: no penalty.
+  if (auto refused = mempool_.Add(tx, hash, CommittedNonce(tx.sender))) {
     if (!from) ++metrics_.txs_rejected;
-    return s;
+    return *refused;
   }
   ++metrics_.txs_admitted;
   Broadcast(net::EncodeTxMessage(tx), from);
   return hash;
 }
 
-Result<Hash32> NodeService::SubmitTx(const chain::Tx& tx) { return AdmitTx(tx, std::nullopt); }
+chain::ValidationResult<Hash32> NodeService::SubmitTx(const chain::Tx& tx) { return AdmitTx(tx, std::nullopt); }
 
 void NodeService::Broadcast(const net::Frame& frame, std::optional<net::PeerId> except) {
   for (const auto& [id, p] : peers_) {
@@ -488,7 +485,7 @@ void NodeService::OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> bl
     // inside ImportBlock.
     auto r = ImportBlock(blocks[i], id, /*gossip=*/false);
     if (!r.ok()) {
-      if (r.status().code() == StatusCode::kNotFound && i == 0) {
+      if (r.error() && r.error_status().code() == StatusCode::kNotFound && i == 0) {
         if (blocks[i].header.height <= 1) return Penalise(id, kPenaltyInvalidBlock, "blocks do not connect to genesis");
         p.sync_back = std::max<uint64_t>(16, p.sync_back * 2);
         return RequestBlocks(id, p);

@@ -59,9 +59,10 @@ class NodeService {
   // --- the API the RPC methods use (io thread only) ---
   const Ledger& ledger() const { return *ledger_; }
   // Checks a transaction (structure, signatures, nonce) and admits it to the mempool; gossips it.
-  Result<Hash32> SubmitTx(const chain::Tx& tx);
-  // Imports a block as if a peer had sent it (relayed when stored).
-  Result<ImportResult> SubmitBlock(const chain::Block& block);
+  // Rejections: the contract's CheckTx codes and the mempool's (kAlreadyPending, kStaleNonce, ...).
+  chain::ValidationResult<Hash32> SubmitTx(const chain::Tx& tx);
+  // Imports a block as if a peer had sent it (relayed when stored). Ledger::Import's results.
+  chain::ValidationResult<ImportResult> SubmitBlock(const chain::Block& block);
   size_t pending_txs() const { return mempool_.size(); }
   consensus::poa::Proposals& proposals() { return proposals_; }
   std::vector<PeerInfo> Peers() const;
@@ -112,8 +113,10 @@ class NodeService {
   // Whether the peer's last announced tip wins our fork choice against our head.
   bool PeerTipPreferred(const Peer& p) const;
   // `gossip`: relay it if stored, and sync from `from` if its parent is unknown.
-  Result<ImportResult> ImportBlock(const chain::Block& block, std::optional<net::PeerId> from, bool gossip);
-  Result<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
+  // A peer that sent a block invalid by the rules is penalised; our own failure penalises nobody.
+  chain::ValidationResult<ImportResult> ImportBlock(const chain::Block& block, std::optional<net::PeerId> from,
+                                                    bool gossip);
+  chain::ValidationResult<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
   void AfterHeadChange();
   void ReadmitAbandoned(Hash32 old_head, uint64_t depth);
   void Broadcast(const net::Frame& frame, std::optional<net::PeerId> except);
@@ -129,7 +132,6 @@ class NodeService {
   std::shared_ptr<contract::CheckedTxCache> checked_;
   std::unique_ptr<Ledger> ledger_;
   Hash32 genesis_hash_;
-  consensus::poa::CliqueConfig clique_;
   Mempool mempool_;
   consensus::poa::Proposals proposals_;
   std::unique_ptr<net::TlsTransport> transport_;

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "rpc/rejection_error.h"
+
 namespace v2v::rpc {
 namespace {
 
@@ -32,8 +34,6 @@ std::variant<crypto::PublicKey, RpcError> KeyParam(const json& params, size_t i,
   std::copy(bytes.begin(), bytes.end(), k.bytes.begin());
   return k;
 }
-
-RpcError Rejected(const Status& s) { return {kRejected, s.message()}; }
 
 json Keys(const std::vector<crypto::PublicKey>& keys) {
   json out = json::array();
@@ -90,9 +90,9 @@ void RegisterNodeMethods(Dispatcher& d, node::NodeService& node) {
     auto bytes = HexParam(params, 0, "block");
     if (auto* e = std::get_if<RpcError>(&bytes)) return *e;
     auto block = chain::DecodeBlock(std::get<Bytes>(bytes));
-    if (!block.ok()) return Rejected(Status::InvalidArgument("malformed: " + block.status().message()));
+    if (!block.ok()) return RejectionError(chain::Rejected(chain::Reject::kMalformed, block.status().message()));
     auto r = n->SubmitBlock(*block);
-    if (!r.ok()) return Rejected(r.status());
+    if (!r.ok()) return ValidationError(r);
     const char* names[] = {"extended", "reorged", "side", "known"};
     return json{{"outcome", names[static_cast<int>(r->outcome)]}, {"hash", chain::BlockHash(block->header).Hex()}};
   });
@@ -123,9 +123,9 @@ void RegisterNodeMethods(Dispatcher& d, node::NodeService& node) {
     auto bytes = HexParam(params, 0, "tx");
     if (auto* e = std::get_if<RpcError>(&bytes)) return *e;
     auto tx = chain::DecodeTx(std::get<Bytes>(bytes));
-    if (!tx.ok()) return Rejected(Status::InvalidArgument("malformed: " + tx.status().message()));
+    if (!tx.ok()) return RejectionError(chain::Rejected(chain::Reject::kMalformed, tx.status().message()));
     auto hash = n->SubmitTx(*tx);
-    if (!hash.ok()) return Rejected(hash.status());
+    if (!hash.ok()) return ValidationError(hash);
     return json{{"hash", hash->Hex()}};
   });
   d.Register("tx_pending", [n](const json&) -> RpcResult { return json{{"count", n->pending_txs()}}; });
