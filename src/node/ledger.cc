@@ -125,7 +125,7 @@ chain::ValidationResult<ImportResult> Ledger::Import(const chain::Block& block, 
 chain::ValidationResult<ImportResult> Ledger::ImportProposal(const Proposal& proposal,
                                                              int64_t now_s) {
   // Sound because the block hash commits to the parent and to every transaction, and the state
-  // after a given parent is deterministic.
+  // after a given parent is deterministic. REQUIRES: `proposal` is as Propose returned it.
   return Insert(proposal.block, now_s, [&proposal](const chain::State&, const chain::Block&) {
     return chain::ValidationResult<chain::State>(proposal.state_after);
   });
