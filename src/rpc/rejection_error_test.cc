@@ -6,6 +6,8 @@
 
 #include <set>
 
+#include "base/bytes.h"
+
 namespace v2v::rpc {
 namespace {
 
