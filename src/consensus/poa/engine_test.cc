@@ -89,9 +89,12 @@ TEST(EngineTest, PrepareSealVerify) {
 
   chain::Block block{*h, {}};
   block.header.tx_root = chain::TxRoot({});
-  const Hash32 unsealed = Engine::SealHash(block.header);
   Engine::Seal(block.header, *key);
-  EXPECT_EQ(Engine::SealHash(block.header), unsealed);  // the seal is not in what is signed
+  chain::BlockHeader unsealed = block.header;
+  unsealed.seal = crypto::Signature{};
+  EXPECT_EQ(Engine::SealHash(block.header), Engine::SealHash(unsealed));  // the seal is not signed
+  unsealed.timestamp_s += 1;
+  EXPECT_NE(Engine::SealHash(block.header), Engine::SealHash(unsealed));
   EXPECT_TRUE(Engine::VerifySeal(block.header));
   auto next = e.VerifyHeader(chain, block, /*now_s=*/1005);
   ASSERT_TRUE(next.ok()) << next.ToStatus().ToString();
