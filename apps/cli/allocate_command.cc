@@ -3,8 +3,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
+#include "base/file_util.h"
 #include "market/market_json.h"
 #include "market/market_round.h"
 
@@ -20,14 +20,12 @@ struct AllocateOptions {
 // Exit codes: 0 done; 2 the input is not a valid market (one line on stderr naming the field);
 // 1 the round could not be solved (a bug or numerical failure; the message says which).
 int RunAllocate(const AllocateOptions& opt) {
-  std::ifstream in(opt.input, std::ios::binary);
-  if (!in) {
-    std::cerr << "v2v allocate: --input " << opt.input << ": cannot open file\n";
+  auto input = ReadFile(opt.input, market::kMaxMarketJsonBytes);
+  if (!input.ok()) {
+    std::cerr << "v2v allocate: --input " << input.status().message() << "\n";
     return 2;
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
-  auto market = market::ParseMarketJson(buf.str());
+  auto market = market::ParseMarketJson(*input);
   if (!market.ok()) {
     std::cerr << "v2v allocate: " << opt.input << ": " << market.status().message() << "\n";
     return 2;

@@ -46,10 +46,11 @@ std::string_view RejectName(Reject code) {
     case Reject::kInvalidTimestamp: return "invalid_timestamp";
     case Reject::kFutureBlock: return "future_block";
     case Reject::kBadAncestor: return "bad_ancestor";
-    case Reject::kAlreadyPending: return "already_pending";
+    case Reject::kKnown: return "known";
     case Reject::kStaleNonce: return "stale_nonce";
     case Reject::kNonceGap: return "nonce_gap";
     case Reject::kNonceTaken: return "nonce_taken";
+    case Reject::kTooManyFuture: return "too_many_future";
     case Reject::kMempoolFull: return "mempool_full";
   }
   return "unknown";

@@ -56,7 +56,7 @@ enum class Reject : uint16_t {
   kBadStateRoot = 31,
   kBadSeal = 32,
   kConservation = 34,        // money or energy not conserved (a bug if ever seen)
-  kDuplicate = 35,           // the same bidder twice in one round
+  kDuplicate = 35,           // the same bidder twice in one round; a transaction already pending
   // Clique (EIP-225) header rules, produced by consensus/poa (snapshot.h, engine.h).
   kUnauthorizedSigner = 36,           // sealer not in the signer set
   kRecentlySigned = 37,               // sealer sealed one of the last floor(N/2) blocks
@@ -67,13 +67,15 @@ enum class Reject : uint16_t {
   kInvalidTimestamp = 42,             // earlier than parent + period
   kFutureBlock = 43,                  // ahead of the local clock + allowed future
   kBadAncestor = 44,                  // descends from a block found invalid
-  // The node's mempool (node/mempool.h): a transaction it will not hold now. These refuse a
-  // submission; a peer that gossips one is not penalised (a normal race).
-  kAlreadyPending = 45,  // the same transaction is already pending
-  kStaleNonce = 46,      // nonce at or below the sender's committed nonce
-  kNonceGap = 47,        // nonce too far ahead of the committed nonce
-  kNonceTaken = 48,      // another pending transaction of the sender has this nonce
-  kMempoolFull = 49,     // the pool holds its maximum
+  // The node's mempool (node/mempool.h MempoolReject, same names): a transaction it will not
+  // hold now. These refuse a submission; a peer that gossips one is not penalised (a race).
+  // (A transaction already pending is kDuplicate.)
+  kKnown = 45,          // the head state already holds it
+  kStaleNonce = 46,     // nonce at or below the sender's committed nonce
+  kNonceGap = 47,       // nonce too far ahead of the committed nonce
+  kNonceTaken = 48,     // another pending transaction of the sender has this nonce
+  kTooManyFuture = 49,  // the sender has too many transactions waiting for an earlier nonce
+  kMempoolFull = 50,    // the pool holds its maximum
 };
 
 std::string_view RejectName(Reject code);

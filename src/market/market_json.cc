@@ -8,6 +8,8 @@
 #include <set>
 #include <sstream>
 
+#include "market/internal/duplicate_keys.h"
+
 namespace v2v::market {
 namespace {
 
@@ -146,7 +148,12 @@ Status ParseInto(const json& root, Market* m) {
 }  // namespace
 
 Result<Market> ParseMarketJson(std::string_view text) {
-  json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (text.size() > kMaxMarketJsonBytes) {
+    return Status::InvalidArgument("input: larger than the limit of " + std::to_string(kMaxMarketJsonBytes) +
+                                   " bytes");
+  }
+  internal::StrictParse parsed = internal::ParseRejectingDuplicates(text, kMaxMarketJsonDepth);
+  json& root = parsed.value;
   if (root.is_discarded()) {
     // Re-parse with exceptions, caught here, only to recover the position of the error.
     std::string where = "not valid JSON";
@@ -160,6 +167,10 @@ Result<Market> ParseMarketJson(std::string_view text) {
     }
     return Status::InvalidArgument("input: " + where);
   }
+  if (parsed.too_deep) {
+    return Status::InvalidArgument("input: nested deeper than " + std::to_string(kMaxMarketJsonDepth) + " levels");
+  }
+  if (parsed.duplicate) return Status::InvalidArgument(*parsed.duplicate + ": duplicate key");
   Market m;
   V2V_RETURN_IF_ERROR(ParseInto(root, &m));
   V2V_RETURN_IF_ERROR(ValidateMarketStructure(m));

@@ -1,37 +1,80 @@
 #include "node/mempool.h"
 
 #include <algorithm>
+#include <iterator>
 
 namespace v2v::node {
+namespace {
 
-std::optional<chain::Rejection> Mempool::Add(const chain::Tx& tx, const Hash32& hash,
-                                             uint64_t committed_nonce) {
-  using chain::Reject;
-  using chain::Rejected;
-  if (by_hash_.count(hash)) return Rejected(Reject::kAlreadyPending, "");
-  if (tx.nonce <= committed_nonce) {
-    return Rejected(Reject::kStaleNonce, "nonce " + std::to_string(tx.nonce) +
-                                   " already used (committed nonce " +
-                                   std::to_string(committed_nonce) + ")");
+MempoolRefusal Refuse(MempoolReject code, std::string detail) { return {code, std::move(detail)}; }
+
+}  // namespace
+
+std::string_view MempoolRejectName(MempoolReject code) {
+  switch (code) {
+    case MempoolReject::kDuplicate: return "duplicate";
+    case MempoolReject::kKnown: return "known";
+    case MempoolReject::kStaleNonce: return "stale_nonce";
+    case MempoolReject::kNonceGap: return "nonce_gap";
+    case MempoolReject::kNonceTaken: return "nonce_taken";
+    case MempoolReject::kTooManyFuture: return "too_many_future";
+    case MempoolReject::kFull: return "mempool_full";
   }
-  if (tx.nonce - committed_nonce > options_.max_nonce_gap) {
-    return Rejected(Reject::kNonceGap, "nonce " + std::to_string(tx.nonce) + " is more than " +
-                                   std::to_string(options_.max_nonce_gap) +
-                                   " ahead of the committed nonce " + std::to_string(committed_nonce));
+  return "unknown";
+}
+
+std::string MempoolRefusal::ToString() const { return std::string(MempoolRejectName(code)) + ": " + detail; }
+
+bool AlreadyApplied(const chain::Tx& tx, const chain::State& head) {
+  const auto* revoke = std::get_if<chain::Revoke>(&tx.body);
+  return revoke != nullptr && head.revoked.contains(revoke->certificate);
+}
+
+std::optional<MempoolRefusal> Mempool::CheckSender(const chain::Tx& tx, const SenderTxs* mine,
+                                                   uint64_t committed) const {
+  if (tx.nonce <= committed) {
+    return Refuse(MempoolReject::kStaleNonce, "nonce " + std::to_string(tx.nonce) +
+                                                  " already used (committed nonce " + std::to_string(committed) + ")");
   }
-  auto& mine = by_sender_[tx.sender];
-  if (mine.count(tx.nonce)) {
-    if (mine.empty()) by_sender_.erase(tx.sender);
-    return Rejected(Reject::kNonceTaken, "sender " + tx.sender + " already has nonce " +
-                                   std::to_string(tx.nonce) + " pending");
+  if (tx.nonce - committed > options_.max_nonce_gap) {
+    return Refuse(MempoolReject::kNonceGap, "nonce " + std::to_string(tx.nonce) + " is more than " +
+                                                std::to_string(options_.max_nonce_gap) +
+                                                " ahead of the committed nonce " + std::to_string(committed));
+  }
+  if (mine == nullptr) return std::nullopt;
+  if (mine->count(tx.nonce)) {
+    return Refuse(MempoolReject::kNonceTaken,
+                  "sender " + tx.sender + " already has nonce " + std::to_string(tx.nonce) + " pending");
+  }
+  // The ready run: consecutive nonces from committed + 1. Beyond it, transactions wait.
+  uint64_t next = committed + 1;
+  for (auto it = mine->find(next); it != mine->end() && it->first == next; ++it) ++next;
+  if (tx.nonce == next) return std::nullopt;  // extends the run: ready
+  const auto waiting = static_cast<size_t>(std::distance(mine->upper_bound(next), mine->end()));
+  if (waiting >= options_.max_future_per_sender) {
+    return Refuse(MempoolReject::kTooManyFuture,
+                  "sender " + tx.sender + " already has " + std::to_string(waiting) +
+                      " transactions waiting for an earlier nonce (limit " +
+                      std::to_string(options_.max_future_per_sender) + ")");
+  }
+  return std::nullopt;
+}
+
+std::optional<MempoolRefusal> Mempool::Admit(const chain::Tx& tx, const Hash32& hash, const ChainView& chain,
+                                             int64_t now_ms) {
+  if (by_hash_.count(hash)) return Refuse(MempoolReject::kDuplicate, "already pending");
+  if (chain.applied) return Refuse(MempoolReject::kKnown, "already on the chain");
+  auto found = by_sender_.find(tx.sender);
+  if (auto r = CheckSender(tx, found == by_sender_.end() ? nullptr : &found->second, chain.committed_nonce)) {
+    return r;
   }
   if (by_hash_.size() >= options_.max_txs) {
-    if (mine.empty()) by_sender_.erase(tx.sender);
-    return Rejected(Reject::kMempoolFull,  std::to_string(options_.max_txs) +
-                                   " transactions pending");
+    return Refuse(MempoolReject::kFull, std::to_string(options_.max_txs) + " transactions pending");
   }
-  mine.emplace(tx.nonce, Entry{tx, hash, next_seq_++, chain::EncodeTx(tx).size()});
+  const uint64_t seq = next_seq_++;
+  by_sender_[tx.sender].emplace(tx.nonce, Entry{tx, hash, seq, chain::EncodeTx(tx).size(), now_ms});
   by_hash_.emplace(hash, std::make_pair(tx.sender, tx.nonce));
+  by_time_.emplace(std::make_pair(now_ms, seq), hash);
   return std::nullopt;
 }
 
@@ -66,14 +109,17 @@ std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t ma
   return out;
 }
 
+Mempool::SenderTxs::iterator Mempool::Erase(SenderTxs& txs, SenderTxs::iterator it) {
+  by_hash_.erase(it->second.hash);
+  by_time_.erase(std::make_pair(it->second.added_ms, it->second.seq));
+  return txs.erase(it);
+}
+
 void Mempool::Prune(const NonceOf& committed_nonce) {
   for (auto it = by_sender_.begin(); it != by_sender_.end();) {
     const uint64_t done = committed_nonce(it->first);
     auto& txs = it->second;
-    while (!txs.empty() && txs.begin()->first <= done) {
-      by_hash_.erase(txs.begin()->second.hash);
-      txs.erase(txs.begin());
-    }
+    while (!txs.empty() && txs.begin()->first <= done) Erase(txs, txs.begin());
     it = txs.empty() ? by_sender_.erase(it) : std::next(it);
   }
 }
@@ -84,12 +130,20 @@ size_t Mempool::RemoveWithSuccessors(const Hash32& hash) {
   const auto [sender, nonce] = h->second;
   auto& txs = by_sender_[sender];
   size_t n = 0;
-  for (auto it = txs.lower_bound(nonce); it != txs.end();) {
-    by_hash_.erase(it->second.hash);
-    it = txs.erase(it);
+  for (auto it = txs.lower_bound(nonce); it != txs.end(); ++n) it = Erase(txs, it);
+  if (txs.empty()) by_sender_.erase(sender);
+  return n;
+}
+
+size_t Mempool::Expire(int64_t now_ms) {
+  size_t n = 0;
+  while (!by_time_.empty() && by_time_.begin()->first.first <= now_ms - options_.tx_lifetime_ms) {
+    const auto [sender, nonce] = by_hash_.at(by_time_.begin()->second);
+    auto s = by_sender_.find(sender);
+    Erase(s->second, s->second.find(nonce));
+    if (s->second.empty()) by_sender_.erase(s);
     ++n;
   }
-  if (txs.empty()) by_sender_.erase(sender);
   return n;
 }
 

@@ -1,23 +1,28 @@
-// The node's bounded pool of transactions waiting for a block (docs/spec/node.md N3, N4).
+// The node's bounded pool of transactions waiting for a block (docs/spec/node.md N3, N4, N4.1).
 //
 // Pure bookkeeping: the caller checks a transaction's structure and signatures (the contract's
-// CheckTx) before Add, and passes each sender's committed nonce. Per sender, transactions are
-// kept by nonce; a block takes, per sender, the run of consecutive nonces after the committed
-// one, senders in the order their first ready transaction arrived. After a new head, Prune drops
-// what the chain now holds (nonce <= committed). Not thread-safe (one owner).
+// CheckTx) before Admit, and passes what its head state says about it (ChainView) and the time
+// (injected: the mempool reads no clock). Per sender, transactions are kept by nonce; a block
+// takes, per sender, the run of consecutive nonces after the committed one, senders in the order
+// their first ready transaction arrived. After a new head, Prune drops what the chain now holds
+// (nonce <= committed). Bounds: max_txs in all; per sender, nonces at most max_nonce_gap ahead
+// and at most max_future_per_sender transactions that are not ready (waiting for an earlier
+// nonce); a transaction pending longer than tx_lifetime_ms is dropped by Expire.
+// Not thread-safe (one owner).
 #pragma once
 
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/bytes.h"
 #include "base/result.h"
-#include "chain/reject.h"
+#include "chain/state.h"
 #include "chain/tx.h"
 
 namespace v2v::node {
@@ -26,17 +31,48 @@ using NonceOf = std::function<uint64_t(const std::string& sender)>;
 
 struct MempoolOptions {
   size_t max_txs = 200000;
-  uint64_t max_nonce_gap = 4096;  // nonce may be at most committed + this
+  uint64_t max_nonce_gap = 4096;      // nonce may be at most committed + this
+  size_t max_future_per_sender = 64;  // pending, not ready: an earlier nonce is missing
+  int64_t tx_lifetime_ms = 600'000;   // 10 minutes pending, then Expire drops it
 };
+
+// Why Admit refused a transaction. Stable names (MempoolRejectName) are what clients see.
+enum class MempoolReject : uint8_t {
+  kDuplicate = 1,   // "duplicate": already pending
+  kKnown,           // "known": the head state already holds it (ChainView::applied)
+  kStaleNonce,      // "stale_nonce": nonce <= the committed one (it, or another with that nonce,
+                    // is on the chain)
+  kNonceGap,        // "nonce_gap": more than max_nonce_gap ahead
+  kNonceTaken,      // "nonce_taken": another pending transaction of the sender has this nonce
+  kTooManyFuture,   // "too_many_future": the sender has max_future_per_sender not-ready ones
+  kFull,            // "mempool_full": max_txs pending
+};
+std::string_view MempoolRejectName(MempoolReject code);
+
+struct MempoolRefusal {
+  MempoolReject code;
+  std::string detail;
+  std::string ToString() const;  // "<name>: <detail>"
+  Status ToStatus() const { return Status::InvalidArgument(ToString()); }
+};
+
+// What the head state says about a transaction; the caller reads it from its ledger.
+struct ChainView {
+  uint64_t committed_nonce = 0;  // the sender's nonce at the head (0: no account)
+  bool applied = false;          // AlreadyApplied(tx, head state)
+};
+
+// True when `head` already holds the transaction's effect where its nonce cannot tell (the
+// sender has no sequenced nonce): a CA Revoke of a certificate revoked on the ledger.
+bool AlreadyApplied(const chain::Tx& tx, const chain::State& head);
 
 class Mempool {
  public:
   explicit Mempool(MempoolOptions options = {}) : options_(options) {}
 
-  // Adds the transaction, or refuses it with kAlreadyPending, kStaleNonce, kNonceGap,
-  // kNonceTaken (another transaction of this sender already has this nonce) or kMempoolFull.
-  std::optional<chain::Rejection> Add(const chain::Tx& tx, const Hash32& hash,
-                                      uint64_t committed_nonce);
+  // Admits the transaction at time `now_ms`, or says why not (nothing changes then).
+  std::optional<MempoolRefusal> Admit(const chain::Tx& tx, const Hash32& hash, const ChainView& chain,
+                                      int64_t now_ms);
   bool Contains(const Hash32& hash) const { return by_hash_.count(hash) > 0; }
   size_t size() const { return by_hash_.size(); }
 
@@ -49,18 +85,28 @@ class Mempool {
   // Drops one transaction (e.g. the contract refused it) and its sender's later ones, which
   // could never become ready; returns how many were dropped.
   size_t RemoveWithSuccessors(const Hash32& hash);
+  // Drops every transaction admitted at or before now_ms - tx_lifetime_ms; returns how many.
+  size_t Expire(int64_t now_ms);
 
  private:
   struct Entry {
     chain::Tx tx;
     Hash32 hash;
-    uint64_t seq;  // arrival order
-    size_t bytes;  // encoded size
+    uint64_t seq;     // arrival order
+    size_t bytes;     // encoded size
+    int64_t added_ms;
   };
+  using SenderTxs = std::map<uint64_t, Entry>;
+  // Removes one entry from every index; returns the sender map's next iterator.
+  SenderTxs::iterator Erase(SenderTxs& txs, SenderTxs::iterator it);
+  std::optional<MempoolRefusal> CheckSender(const chain::Tx& tx, const SenderTxs* mine,
+                                            uint64_t committed) const;
+
   MempoolOptions options_;
   uint64_t next_seq_ = 0;
-  std::map<std::string, std::map<uint64_t, Entry>> by_sender_;
+  std::map<std::string, SenderTxs> by_sender_;
   std::map<Hash32, std::pair<std::string, uint64_t>> by_hash_;
+  std::map<std::pair<int64_t, uint64_t>, Hash32> by_time_;  // (admitted ms, seq) -> hash
 };
 
 }  // namespace v2v::node

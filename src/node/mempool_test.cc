@@ -22,40 +22,43 @@ Hash32 H(const std::string& sender, uint64_t nonce) {
   return h;
 }
 
-// The rejection code, or nullopt when added.
-std::optional<chain::Reject> Add(Mempool& m, const std::string& s, uint64_t nonce, uint64_t committed = 0) {
-  auto r = m.Add(MakeTx(s, nonce), H(s, nonce), committed);
-  return r ? std::optional<chain::Reject>(r->code) : std::nullopt;
+Status Add(Mempool& m, const chain::Tx& tx, const Hash32& hash, uint64_t committed, int64_t now_ms = 0) {
+  auto refused = m.Admit(tx, hash, ChainView{committed, false}, now_ms);
+  return refused ? refused->ToStatus() : Status::Ok();
+}
+
+Status Add(Mempool& m, const std::string& s, uint64_t nonce, uint64_t committed = 0) {
+  return Add(m, MakeTx(s, nonce), H(s, nonce), committed);
 }
 
 TEST(Mempool, RefusesDuplicatesStaleGapsAndTakenNonces) {
   Mempool m({.max_txs = 10, .max_nonce_gap = 5});
-  ASSERT_EQ(Add(m, "a", 1), std::nullopt);
-  EXPECT_EQ(Add(m, "a", 1), chain::Reject::kAlreadyPending);
-  EXPECT_EQ(Add(m, "b", 3, /*committed=*/3), chain::Reject::kStaleNonce);
-  EXPECT_EQ(Add(m, "b", 9, /*committed=*/3), chain::Reject::kNonceGap);
+  ASSERT_TRUE(Add(m, "a", 1).ok());
+  EXPECT_EQ(Add(m, "a", 1).message().rfind("duplicate", 0), 0u);
+  EXPECT_EQ(Add(m, "b", 3, /*committed=*/3).message().rfind("stale_nonce", 0), 0u);
+  EXPECT_EQ(Add(m, "b", 9, /*committed=*/3).message().rfind("nonce_gap", 0), 0u);
   chain::Tx other = MakeTx("a", 1);
   other.body = chain::Revoke{};
   Hash32 other_hash = H("zz", 77);
-  EXPECT_EQ(m.Add(other, other_hash, 0)->code, chain::Reject::kNonceTaken);
+  EXPECT_EQ(Add(m, other, other_hash, 0).message().rfind("nonce_taken", 0), 0u);
   EXPECT_EQ(m.size(), 1u);
 }
 
 TEST(Mempool, BoundedAtMaxTxs) {
   Mempool m({.max_txs = 3, .max_nonce_gap = 100});
-  for (uint64_t n = 1; n <= 3; ++n) ASSERT_EQ(Add(m, "a", n), std::nullopt);
-  EXPECT_EQ(Add(m, "b", 1), chain::Reject::kMempoolFull);
+  for (uint64_t n = 1; n <= 3; ++n) ASSERT_TRUE(Add(m, "a", n).ok());
+  EXPECT_EQ(Add(m, "b", 1).message().rfind("mempool_full", 0), 0u);
   EXPECT_EQ(m.size(), 3u);
 }
 
 TEST(Mempool, SelectTakesConsecutiveRunsInArrivalOrder) {
   Mempool m;
-  ASSERT_EQ(Add(m, "b", 2), std::nullopt);  // not ready until b's nonce 1 arrives
-  ASSERT_EQ(Add(m, "a", 1), std::nullopt);
-  ASSERT_EQ(Add(m, "a", 2), std::nullopt);
-  ASSERT_EQ(Add(m, "a", 4), std::nullopt);  // gap at 3: not ready
-  ASSERT_EQ(Add(m, "c", 6), std::nullopt);  // c committed 5: ready
-  ASSERT_EQ(Add(m, "b", 1), std::nullopt);
+  ASSERT_TRUE(Add(m, "b", 2).ok());  // not ready until b's nonce 1 arrives
+  ASSERT_TRUE(Add(m, "a", 1).ok());
+  ASSERT_TRUE(Add(m, "a", 2).ok());
+  ASSERT_TRUE(Add(m, "a", 4).ok());  // gap at 3: not ready
+  ASSERT_TRUE(Add(m, "c", 6).ok());  // c committed 5: ready
+  ASSERT_TRUE(Add(m, "b", 1).ok());
   std::map<std::string, uint64_t> committed{{"c", 5}};
   auto nonce = [&](const std::string& s) { return committed.count(s) ? committed[s] : 0; };
   auto txs = m.Select(nonce, 100);
@@ -73,8 +76,8 @@ TEST(Mempool, SelectTakesConsecutiveRunsInArrivalOrder) {
 
 TEST(Mempool, PruneDropsCommittedAndRemoveDropsSuccessors) {
   Mempool m;
-  for (uint64_t n = 1; n <= 4; ++n) ASSERT_EQ(Add(m, "a", n), std::nullopt);
-  ASSERT_EQ(Add(m, "b", 1), std::nullopt);
+  for (uint64_t n = 1; n <= 4; ++n) ASSERT_TRUE(Add(m, "a", n).ok());
+  ASSERT_TRUE(Add(m, "b", 1).ok());
   m.Prune([](const std::string& s) { return s == "a" ? uint64_t{2} : uint64_t{0}; });
   EXPECT_EQ(m.size(), 3u);
   EXPECT_FALSE(m.Contains(H("a", 2)));
@@ -83,6 +86,81 @@ TEST(Mempool, PruneDropsCommittedAndRemoveDropsSuccessors) {
   EXPECT_EQ(m.size(), 1u);
   EXPECT_TRUE(m.Contains(H("b", 1)));
   EXPECT_EQ(m.RemoveWithSuccessors(H("a", 3)), 0u);
+}
+
+TEST(Mempool, RefusalsAreTypedCodes) {
+  Mempool m({.max_txs = 10, .max_nonce_gap = 5});
+  ASSERT_FALSE(m.Admit(MakeTx("a", 1), H("a", 1), {}, 0));
+  auto dup = m.Admit(MakeTx("a", 1), H("a", 1), {}, 0);
+  ASSERT_TRUE(dup);
+  EXPECT_EQ(dup->code, MempoolReject::kDuplicate);
+  auto stale = m.Admit(MakeTx("b", 2), H("b", 2), ChainView{2, false}, 0);
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->code, MempoolReject::kStaleNonce);
+  EXPECT_EQ(stale->ToString().rfind("stale_nonce: ", 0), 0u);
+}
+
+// A transaction whose effect the head state already holds is refused as `known` before any
+// other check; the node then neither admits nor gossips it.
+TEST(Mempool, KnownTransactionsAreRefused) {
+  chain::State head;
+  Hash32 cert;
+  cert.bytes[0] = 7;
+  chain::Tx revoke = MakeTx("ca", 1);
+  revoke.body = chain::Revoke{cert};
+  EXPECT_FALSE(AlreadyApplied(revoke, head));
+  head.revoked.insert(cert);
+  EXPECT_TRUE(AlreadyApplied(revoke, head));
+  EXPECT_FALSE(AlreadyApplied(MakeTx("ca", 1), head));  // not a revocation
+
+  Mempool m;
+  auto r = m.Admit(revoke, H("ca", 1), ChainView{0, AlreadyApplied(revoke, head)}, 0);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, MempoolReject::kKnown);
+  EXPECT_EQ(r->ToString(), "known: already on the chain");
+  EXPECT_EQ(m.size(), 0u);
+  head.revoked.clear();
+  EXPECT_FALSE(m.Admit(revoke, H("ca", 1), ChainView{0, AlreadyApplied(revoke, head)}, 0));
+}
+
+TEST(Mempool, BoundsFutureNoncesPerSender) {
+  Mempool m({.max_txs = 1000, .max_nonce_gap = 4096, .max_future_per_sender = 3});
+  // Nonces 5, 6, 7 wait for 1..4; an 4th waiting one is refused, for this sender only.
+  for (uint64_t n = 5; n <= 7; ++n) ASSERT_TRUE(Add(m, "a", n).ok());
+  auto r = m.Admit(MakeTx("a", 9), H("a", 9), {}, 0);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, MempoolReject::kTooManyFuture);
+  EXPECT_NE(r->detail.find("limit 3"), std::string::npos);
+  EXPECT_TRUE(Add(m, "b", 5).ok());
+  // Ready transactions are never limited by it: 1..4 fill the gap, and then 8 extends the run.
+  for (uint64_t n = 1; n <= 4; ++n) ASSERT_TRUE(Add(m, "a", n).ok()) << n;
+  EXPECT_TRUE(Add(m, "a", 8).ok());
+  // With 1..8 ready, three more may wait again.
+  for (uint64_t n = 10; n <= 12; ++n) ASSERT_TRUE(Add(m, "a", n).ok()) << n;
+  EXPECT_EQ(m.Admit(MakeTx("a", 13), H("a", 13), {}, 0)->code, MempoolReject::kTooManyFuture);
+  // Committed nonces move the run: a committed 8 means nothing of a waits but 10..12.
+  EXPECT_EQ(m.Admit(MakeTx("a", 14), H("a", 14), ChainView{8, false}, 0)->code, MempoolReject::kTooManyFuture);
+  EXPECT_FALSE(m.Admit(MakeTx("a", 9), H("a", 9), ChainView{8, false}, 0));
+}
+
+TEST(Mempool, ExpiresTransactionsPendingTooLong) {
+  Mempool m({.max_txs = 100, .max_nonce_gap = 100, .max_future_per_sender = 64, .tx_lifetime_ms = 1000});
+  ASSERT_TRUE(Add(m, MakeTx("a", 1), H("a", 1), 0, /*now_ms=*/100).ok());
+  ASSERT_TRUE(Add(m, MakeTx("a", 2), H("a", 2), 0, 600).ok());
+  ASSERT_TRUE(Add(m, MakeTx("b", 3), H("b", 3), 0, 900).ok());
+  EXPECT_EQ(m.Expire(1099), 0u);
+  EXPECT_EQ(m.Expire(1100), 1u);  // a/1 was admitted 1000 ms ago
+  EXPECT_FALSE(m.Contains(H("a", 1)));
+  EXPECT_TRUE(m.Contains(H("a", 2)));
+  EXPECT_EQ(m.Expire(1900), 2u);
+  EXPECT_EQ(m.size(), 0u);
+  // What expired may be admitted again, and expires from its new admission time.
+  ASSERT_TRUE(Add(m, MakeTx("a", 1), H("a", 1), 0, 5000).ok());
+  EXPECT_EQ(m.Expire(5999), 0u);
+  EXPECT_EQ(m.Select([](const std::string&) { return uint64_t{0}; }, 10).size(), 1u);
+  // Removing a transaction otherwise also removes it from the expiry order.
+  EXPECT_EQ(m.RemoveWithSuccessors(H("a", 1)), 1u);
+  EXPECT_EQ(m.Expire(100000), 0u);
 }
 
 }  // namespace

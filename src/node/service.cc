@@ -30,6 +30,22 @@ Result<std::string> ReadText(const std::string& path) {
 
 std::string Short(const Hash32& h) { return h.Hex().substr(0, 16); }
 
+// The mempool's refusal as the one rejection code (1:1, same names).
+chain::Rejection ToRejection(const MempoolRefusal& r) {
+  using chain::Reject;
+  Reject code = Reject::kMempoolFull;
+  switch (r.code) {
+    case MempoolReject::kDuplicate: code = Reject::kDuplicate; break;
+    case MempoolReject::kKnown: code = Reject::kKnown; break;
+    case MempoolReject::kStaleNonce: code = Reject::kStaleNonce; break;
+    case MempoolReject::kNonceGap: code = Reject::kNonceGap; break;
+    case MempoolReject::kNonceTaken: code = Reject::kNonceTaken; break;
+    case MempoolReject::kTooManyFuture: code = Reject::kTooManyFuture; break;
+    case MempoolReject::kFull: code = Reject::kMempoolFull; break;
+  }
+  return chain::Rejected(code, r.detail);
+}
+
 }  // namespace
 
 NodeEnv SystemEnv() {
@@ -121,7 +137,10 @@ void NodeService::Stop() {
 void NodeService::Tick() {
   if (stopped_) return;
   ++ticks_;
-  if (ticks_ % kTicksPerRedial == 0) Redial();
+  if (ticks_ % kTicksPerRedial == 0) {
+    Redial();
+    if (size_t n = mempool_.Expire(env_.now_ms())) log_.Info("txs_expired", {{"count", n}});
+  }
   MaybeSeal();
   timer_.expires_after(kTick);
   timer_.async_wait([this](const boost::system::error_code& ec) {
@@ -266,7 +285,8 @@ void NodeService::ReadmitAbandoned(Hash32 old_head, uint64_t depth) {
   for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
     for (const chain::Tx& tx : it->txs) {
       const Hash32 hash = chain::TxHash(tx);
-      if (!mempool_.Contains(hash) && !mempool_.Add(tx, hash, CommittedNonce(tx.sender))) ++readmitted;
+      const ChainView view{CommittedNonce(tx.sender), AlreadyApplied(tx, ledger_->state())};
+      if (!mempool_.Contains(hash) && !mempool_.Admit(tx, hash, view, env_.now_ms())) ++readmitted;
     }
   }
   if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
@@ -278,7 +298,7 @@ chain::ValidationResult<ImportResult> NodeService::SubmitBlock(const chain::Bloc
 
 chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from) {
   const Hash32 hash = chain::TxHash(tx);
-  if (mempool_.Contains(hash)) return chain::Rejected(chain::Reject::kAlreadyPending, "");
+  if (mempool_.Contains(hash)) return chain::Rejected(chain::Reject::kDuplicate, "already pending");
   if (!checked_->Contains(hash)) {
     if (auto r = ledger_->contract().CheckTx(tx)) {  // invalid by the rules
       ++metrics_.txs_rejected;
@@ -287,10 +307,12 @@ chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::o
     }
     checked_->Insert(hash);
   }
-  // The pool's refusals (stale or taken nonce, full) are normal gossip races: no penalty.
-  if (auto refused = mempool_.Add(tx, hash, CommittedNonce(tx.sender))) {
+  // Refused here (a transaction already on the chain as `known`) means never gossiped. The
+  // pool's refusals (duplicate, stale or taken nonce, full) are normal gossip races: no penalty.
+  const ChainView view{CommittedNonce(tx.sender), AlreadyApplied(tx, ledger_->state())};
+  if (auto refused = mempool_.Admit(tx, hash, view, env_.now_ms())) {
     if (!from) ++metrics_.txs_rejected;
-    return *refused;
+    return ToRejection(*refused);
   }
   ++metrics_.txs_admitted;
   Broadcast(net::EncodeTxMessage(tx), from);

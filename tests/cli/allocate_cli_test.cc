@@ -90,6 +90,33 @@ TEST(AllocateCliTest, BadInputExitsTwoWithOneLineNamingTheField) {
   EXPECT_EQ(Allocate(huge).exit_code, 2);
 }
 
+// nlohmann::json alone keeps the last of two equal keys; the input format refuses them.
+TEST(AllocateCliTest, DuplicateKeysAndOversizedInputAreInputErrors) {
+  std::string twice = kValid;
+  twice.replace(twice.find("\"v\": 0.9"), 8, "\"v\": 0.9, \"v\": 0.6");
+  ExpectBadInput(Allocate(twice), "buyers[0].v: duplicate key");
+  std::string root_twice = kValid;
+  root_twice.insert(root_twice.rfind('}'), ", \"sellers\": []");
+  ExpectBadInput(Allocate(root_twice), "sellers: duplicate key");
+  // 16 MiB is the documented limit: one byte more (valid JSON padded with spaces) is refused.
+  std::string big = kValid;
+  big.append((size_t{16} << 20) + 1 - big.size(), ' ');
+  ExpectBadInput(Allocate(big), "market.json: larger than 16777216 bytes");
+  big.pop_back();
+  EXPECT_EQ(Allocate(big).exit_code, 0);
+  ExpectBadInput(Allocate(std::string(100, '[') + std::string(100, ']')), "nested deeper than 16 levels");
+}
+
+TEST(AllocateCliTest, DirectoryOrEndlessInputIsOneLine) {
+  const fs::path d = fs::temp_directory_path() / ("v2v_cli_zero_" + std::to_string(::getpid()));
+  fs::create_directories(d / "sub");
+  ExpectBadInput(v2v::testing::RunCommand(std::string(V2V_CLI) + " allocate --input sub", d),
+                 "sub: is a directory");
+  ExpectBadInput(v2v::testing::RunCommand(std::string(V2V_CLI) + " allocate --input /dev/zero", d),
+                 "/dev/zero: larger than 16777216 bytes");
+  fs::remove_all(d);
+}
+
 TEST(AllocateCliTest, InvalidBidIsRejectedAndTheRoundGoesOn) {
   std::string text = kValid;
   text.replace(text.find("\"c\": 0.5"), 8, "\"c\": 0.95");  // outside [c_min, c_max]
