@@ -22,8 +22,13 @@ ALLOWED = {
     "net": {"base", "codec", "crypto", "chain"},
     "node": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net"},
     "rpc": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
+    "explorer": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "testnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
+    "cluster": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
+    "gateway": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
+    "vehicle": {"base", "codec", "crypto", "chain"},
     "sim": {"base", "market", "node", "codec", "crypto", "chain", "store", "contract"},
+    "fleet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "node", "sim", "vehicle", "testnet"},
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"')
 

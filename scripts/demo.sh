@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make demo`: one trading round of the example market, a short city simulation, and the paper's
 # experiments (Figs. 4-14 + the mechanism table) with a summary, then a 4-node RSU testnet on
-# loopback sealing blocks for a few seconds. About 25 s on 2 cores.
+# loopback with a fleet of 40 simulated vehicles trading on it through the vehicle API for 20 s
+# (rounds, trades, settled escrows, the four heads, and an audit of one node's chain).
+# About a minute on 2 cores.
 set -euo pipefail
 BUILD=${1:-build}
 V2V="$BUILD/bin/v2v"
@@ -32,20 +34,40 @@ echo
 echo "Report with every figure: out/experiments/report.md (mechanism table: out/experiments/mechanisms.csv)"
 
 echo
-echo "== v2v testnet start --nodes 4 --dir out/demo-testnet --period 1   (RSU nodes on loopback)"
-rm -rf out/demo-testnet
-"$V2V" testnet start --nodes 4 --dir out/demo-testnet --period 1
+echo "== v2v testnet start --nodes 4 --vehicles 40 --t-limit 4 --dir out/demo-testnet   (RSU nodes on loopback)"
+rm -rf out/demo-testnet out/demo-fleet
+"$V2V" testnet start --nodes 4 --vehicles 40 --t-limit 4 --dir out/demo-testnet --period 1
 trap '"$V2V" testnet stop --dir out/demo-testnet >/dev/null 2>&1 || true' EXIT
-sleep 8
+
+echo
+echo "== v2v fleet --testnet out/demo-testnet --scenario examples/fleet_city.toml --vehicles 40 --seconds 20 --time-scale 30"
+echo "   (40 vehicles of the simulator, each a WebSocket+TLS client of its nearest RSU: bid, trade, meter, settle)"
+"$V2V" fleet --testnet out/demo-testnet --scenario examples/fleet_city.toml --vehicles 40 --seconds 20 \
+  --time-scale 30 --drain 15 --seed 1 --out out/demo-fleet
+
+echo
+echo "== the four RSU nodes' heads"
 python3 - out/demo-testnet/testnet.json <<'PY'
-import json, sys, urllib.request
-for n in json.load(open(sys.argv[1]))["nodes"]:
-    req = urllib.request.Request(n["rpc"], data=json.dumps(
+import json, sys, time, urllib.request
+def head(url):
+    req = urllib.request.Request(url, data=json.dumps(
         {"jsonrpc": "2.0", "id": 1, "method": "chain_head"}).encode(),
         headers={"Content-Type": "application/json"})
-    h = json.load(urllib.request.urlopen(req, timeout=5))["result"]
+    return json.load(urllib.request.urlopen(req, timeout=5))["result"]
+nodes = json.load(open(sys.argv[1]))["nodes"]
+for attempt in range(10):
+    heads = [head(n["rpc"]) for n in nodes]
+    if len({h["hash"] for h in heads}) == 1:
+        break
+    time.sleep(0.3)
+for n, h in zip(nodes, heads):
     print(f"  {n['name']}: height {h['height']}  head {h['hash'][:16]}  total difficulty {h['total_difficulty']}")
+print("  the four heads are equal" if len({h["hash"] for h in heads}) == 1 else "  the heads differ (still syncing)")
 PY
 "$V2V" testnet stop --dir out/demo-testnet
 trap - EXIT
-echo "  logs: out/demo-testnet/node-*/node.log (one JSON object per line)"
+
+echo
+echo "== v2v audit --data out/demo-testnet/node-0/data   (replays rsu-0's chain from genesis)"
+"$V2V" audit --data out/demo-testnet/node-0/data
+echo "  logs: out/demo-testnet/node-*/node.log (one JSON object per line); trades: out/demo-fleet/trades.csv"

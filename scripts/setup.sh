@@ -16,11 +16,13 @@ PACKAGES=(
   libsodium-dev                       # fast Ed25519 verification (crypto::Verify)
   openssl                             # the openssl command: cross-checks CA output (tests/ca)
   librocksdb-dev                      # ledger storage
+  libjwt-dev                          # JWT (HS256) for the operator HTTP channel (authrpc)
   libboost-dev libboost-system-dev    # Boost.Asio networking
   gnuplot-nox                         # plots
   python3                             # the layering check (scripts/check_layering.py)
   libtomlplusplus-dev                 # TOML scenario files (sim/)
   libexpat1-dev                       # streaming XML: SUMO FCD traces (sim/)
+  chromium                            # headless browser for the explorer test (tests/browser)
 )
 
 missing=()

@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 
+#include "base/file_util.h"
 #include "crypto/ca_store.h"
 #include "crypto/certificate.h"
 #include "crypto/crl.h"
@@ -81,11 +82,9 @@ Status CheckFreshDir(const std::string& flag, const std::string& dir) {
 }
 
 Result<std::string> ReadText(const std::string& flag, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(flag + " " + path + ": cannot open file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  auto text = ReadFile(path);
+  if (!text.ok()) return Status::InvalidArgument(flag + " " + text.status().message());
+  return text;
 }
 
 Status WriteText(const std::string& path, const std::string& text) {

@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "base/file_util.h"
 #include "node/audit.h"
 #include "node/export.h"
 #include "node/genesis_json.h"
@@ -36,15 +37,6 @@ Result<std::unique_ptr<node::Ledger>> OpenLedger(const std::string& dir) {
   return node::Ledger::Open(std::move(kv));
 }
 
-Result<Bytes> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string s = ss.str();
-  return Bytes(s.begin(), s.end());
-}
-
 int RunGenesis(const Options& o) {
   std::ofstream out(o.file, std::ios::trunc);
   out << node::GenesisToJson(node::Simulation().genesis()).dump(2) << "\n";
@@ -56,7 +48,7 @@ int RunGenesis(const Options& o) {
 int RunInit(const Options& o) {
   contract::Genesis g = node::Simulation().genesis();
   if (!o.genesis.empty()) {
-    auto bytes = ReadFile(o.genesis);
+    auto bytes = ReadFileBytes(o.genesis);
     if (!bytes.ok()) return Fail("chain init", bytes.status(), 2);
     auto parsed = node::ParseGenesisJson(*bytes);
     if (!parsed.ok()) return Fail("chain init", parsed.status(), 2);

@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "base/file_util.h"
 #include "consensus/poa/replay.h"
 
 namespace v2v::cli {
@@ -15,15 +16,13 @@ void AddCliqueReplayCommand(CLI::App& app, int* exit_code) {
       "clique-replay", "Replay Clique (EIP-225) voting scenarios; one JSON line per case on stdout");
   cmd->add_option("file", *file, "JSON array of scenarios (see README, Consensus)")->required();
   cmd->callback([file, exit_code] {
-    std::ifstream in(*file, std::ios::binary);
-    if (!in) {
-      std::cerr << "v2v clique-replay: " << *file << ": cannot open file\n";
+    auto text = ReadFile(*file);
+    if (!text.ok()) {
+      std::cerr << "v2v clique-replay: " << text.status().message() << "\n";
       *exit_code = 2;
       return;
     }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    auto lines = consensus::poa::ReplayScenarios(buf.str());
+    auto lines = consensus::poa::ReplayScenarios(*text);
     if (!lines.ok()) {
       std::cerr << "v2v clique-replay: " << *file << ": " << lines.status().message() << "\n";
       *exit_code = 2;

@@ -7,8 +7,11 @@
 #include "experiment_command.h"
 #include "simulate_command.h"
 #include "chain_command.h"
+#include "cluster_command.h"
 #include "node_command.h"
 #include "testnet_command.h"
+#include "vehicle_command.h"
+#include "fleet_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"v2vtrade: vehicle-to-vehicle electricity trading (Bayesian pricing, PoA ledger)"};
@@ -23,6 +26,9 @@ int main(int argc, char** argv) {
   v2v::cli::AddAuditCommand(app, &exit_code);
   v2v::cli::AddNodeCommand(app, &exit_code);
   v2v::cli::AddTestnetCommand(app, &exit_code);
+  v2v::cli::AddClusterSimCommand(app, &exit_code);
+  v2v::cli::AddVehicleCommand(app, &exit_code);
+  v2v::cli::AddFleetCommand(app, &exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

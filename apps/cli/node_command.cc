@@ -7,12 +7,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
+#include "explorer/serve.h"
+#include "gateway/node_gateway.h"
 #include "node/config.h"
 #include "node/genesis_json.h"
 #include "node/log.h"
-#include "node/service.h"
-#include "rpc/http_server.h"
-#include "rpc/node_api.h"
+#include "node/host.h"
+#include "node/ports.h"
+#include "rpc/node_rpc.h"
 
 namespace v2v::cli {
 namespace {
@@ -29,34 +31,45 @@ int RunNode(const std::string& config_path) {
     return 2;
   }
 
-  node::NodeEnv env = node::SystemEnv();
-  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr, env.now_ms);
+  const std::unique_ptr<node::Clock> clock = node::NewSystemClock();
+  const std::unique_ptr<node::Random> random = node::NewSystemRandom();
+  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr,
+                   [&clock] { return clock->NowMs(); });
   boost::asio::io_context io;
-  const node::HostPort rpc_listen = config->rpc_listen;
-  auto service = node::NodeService::Start(io, std::move(config).value(), std::move(genesis).value(), env, log);
-  if (!service.ok()) {
-    log.Log(node::LogLevel::kError, "start_failed", {{"error", service.status().message()}});
-    std::cerr << "v2v node: " << service.status().message() << "\n";
+  auto host = node::NodeHost::Start(io, std::move(config).value(), *genesis, *clock, *random, log);
+  if (!host.ok()) {
+    log.Log(node::LogLevel::kError, "start_failed", {{"error", host.status().message()}});
+    std::cerr << "v2v node: " << host.status().message() << "\n";
     return 1;
   }
-  rpc::Dispatcher dispatcher;
-  rpc::RegisterNodeMethods(dispatcher, **service);
-  node::NodeService* svc = service->get();
-  rpc::HttpServer http(io, dispatcher, [svc] { return node::MetricsText(*svc); });
-  auto port = http.Listen(rpc_listen.host, rpc_listen.port);
-  if (!port.ok()) {
-    log.Log(node::LogLevel::kError, "start_failed", {{"error", "rpc_listen: " + port.status().message()}});
-    std::cerr << "v2v node: rpc_listen " << rpc_listen.ToString() << ": " << port.status().message() << "\n";
+  node::NodeService* svc = &(*host)->service();
+  std::unique_ptr<explorer::Explorer> explorer;
+  auto rpc = rpc::NodeRpc::Start(io, *svc, [&](rpc::Dispatcher& methods, rpc::HttpServer& server) {
+    explorer = std::make_unique<explorer::Explorer>(io, methods, *svc);
+    explorer->Attach(server);
+  });
+  if (!rpc.ok()) {
+    log.Log(node::LogLevel::kError, "start_failed", {{"error", rpc.status().message()}});
+    std::cerr << "v2v node: " << rpc.status().message() << "\n";
     return 1;
   }
-  log.Info("rpc_listening", {{"url", "http://" + rpc_listen.host + ":" + std::to_string(*port) + "/"}});
+  const rpc::NodeEndpoints& endpoints = (*rpc)->endpoints();
+  log.Info("rpc_listening", {{"url", endpoints.rpc}, {"admin", endpoints.admin}, {"authrpc", endpoints.authrpc}});
+  auto vehicles = gateway::NodeGateway::Start(io, *svc, log, [&clock] { return clock->NowMs(); });
+  if (!vehicles.ok()) {
+    log.Log(node::LogLevel::kError, "start_failed", {{"error", "vehicle_listen: " + vehicles.status().message()}});
+    std::cerr << "v2v node: vehicle_listen: " << vehicles.status().message() << "\n";
+    return 1;
+  }
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int sig) {
     if (ec) return;
     log.Info("stopping", {{"signal", sig}});
-    svc->Stop();
-    http.Close();
+    (*vehicles)->Stop();
+    (*host)->Stop();
+    if (explorer) explorer->Close();
+    (*rpc)->Close();
     io.stop();
   });
   io.run();

@@ -27,7 +27,8 @@ int RunStart(TestnetOptions& o) {
   auto t = testnet::Start(o.create, *self, std::chrono::seconds(o.timeout_s));
   if (!t.ok()) return Fail("start", t.status());
   for (const auto& n : t->nodes) {
-    std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\tp2p " << n.p2p << "\n";
+    std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\tp2p " << n.p2p << "\tadmin " << n.admin << "\tvehicles "
+              << n.vehicle_api << "\n";
   }
   std::cout << "testnet of " << t->nodes.size() << " nodes up; " << t->dir << "/testnet.json\n";
   return 0;
@@ -78,6 +79,13 @@ void AddTestnetCommand(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--genesis-delay", start->create.genesis_delay_s,
                   "Seconds from now to the genesis time (block 1 is due one period later)")
+      ->capture_default_str();
+  cmd->add_option("--t-limit", start->create.vehicle_t_limit_s, "T_limit of vehicle rounds, seconds")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--settle-window", start->create.settle_window_s,
+                  "Seconds after a round's block until its escrows may be refunded (genesis)")
+      ->check(CLI::Range(1, 86400 * 30))
       ->capture_default_str();
   cmd->add_option("--max-block-txs", start->create.max_block_txs, "Each node's max_block_txs")
       ->capture_default_str();

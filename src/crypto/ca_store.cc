@@ -21,13 +21,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A CA directory that cannot be read is a precondition failure of the command (exit 2).
 Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::FailedPrecondition(path + ": cannot read");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Status::FailedPrecondition(path + ": read failed");
-  return buf.str();
+  auto text = v2v::ReadFile(path);
+  if (!text.ok()) return Status::FailedPrecondition(text.status().message());
+  return text;
 }
 
 // Writes `text` to `path` with mode 0644, atomically (base/file_util.h).

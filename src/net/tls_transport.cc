@@ -46,18 +46,30 @@ class Connection;
 }  // namespace
 
 struct TlsTransport::Impl : std::enable_shared_from_this<TlsTransport::Impl> {
-  Impl(asio::io_context& io_in, PeerVerifier v, TransportCallbacks c)
-      : io(io_in), ctx(ssl::context::tls), verifier(std::move(v)), cb(std::move(c)) {}
+  Impl(asio::io_context& io_in, PeerVerifier v, TransportCallbacks c, TransportLimits l, Refusals* r)
+      : io(io_in),
+        ctx(ssl::context::tls),
+        verifier(std::move(v)),
+        cb(std::move(c)),
+        limits(l),
+        inbound(l.max_inbound),
+        refusals(r) {}
   asio::io_context& io;
   ssl::context ctx;
   PeerVerifier verifier;
   TransportCallbacks cb;
+  TransportLimits limits;
+  ConnectionBudget inbound;
+  Refusals* refusals;
   PeerScores scores;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::map<PeerId, std::shared_ptr<Connection>> conns;
   std::atomic<PeerId> next_id{1};
   void Accept();
   void OnAccept(const error_code& ec, tcp::socket socket);
+  void Refuse(const std::string& reason, const std::string& detail) {
+    if (refusals) refusals->Record("p2p", reason, detail);
+  }
 };
 
 namespace {
@@ -76,16 +88,29 @@ Bytes PeerCertificateDer(SSL* ssl_handle) {
 // One TLS connection. Owned by Impl::conns while open; handlers keep it alive.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(std::shared_ptr<TlsTransport::Impl> owner, PeerId id, tcp::socket socket, std::string host)
-      : owner_(std::move(owner)), id_(id), stream_(std::move(socket), owner_->ctx), host_(std::move(host)) {}
+  Connection(std::shared_ptr<TlsTransport::Impl> owner, PeerId id, tcp::socket socket, std::string host,
+             ConnectionBudget::Slot slot = {})
+      : owner_(std::move(owner)),
+        id_(id),
+        stream_(std::move(socket), owner_->ctx),
+        host_(std::move(host)),
+        slot_(std::move(slot)),
+        timer_(owner_->io) {}
 
   void Start(ssl::stream_base::handshake_type type) {
     auto self = shared_from_this();
+    Arm(owner_->limits.handshake_timeout, "handshake_timeout");
     stream_.async_handshake(type, [self](const error_code& ec) { self->OnHandshake(ec); });
   }
 
   void Send(Bytes wire) {
     if (closed_) return;
+    queued_bytes_ += wire.size();
+    if (queued_bytes_ > owner_->limits.max_send_queue_bytes) {
+      owner_->Refuse("send_queue", host_ + ": over " + std::to_string(owner_->limits.max_send_queue_bytes) +
+                                       " bytes wait to be sent; the peer does not read");
+      return Close(Status::FailedPrecondition("send queue over its limit: the peer does not read"));
+    }
     out_.push_back(std::move(wire));
     if (!writing_) DoWrite();
   }
@@ -93,6 +118,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close(const Status& why) {
     if (closed_) return;
     closed_ = true;
+    timer_.cancel();
     error_code ignored;
     stream_.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
     stream_.lowest_layer().close(ignored);
@@ -101,14 +127,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
  private:
+  // (Re)starts the one timer: when it fires, the connection is closed as `reason`.
+  void Arm(std::chrono::milliseconds after, const char* reason) {
+    timer_.expires_after(after);
+    std::weak_ptr<Connection> weak = shared_from_this();
+    timer_.async_wait([weak, reason](const error_code& ec) {
+      auto self = weak.lock();
+      if (ec || !self || self->closed_) return;
+      self->owner_->Refuse(reason, self->host_);
+      self->Close(Status::FailedPrecondition(std::string("closed: ") + reason));
+    });
+  }
+
   void OnHandshake(const error_code& ec) {
+    if (closed_) return;
     if (ec) {
+      owner_->Refuse("tls_handshake", host_ + ": " + ec.message());
       owner_->scores.Penalise(host_, kPenaltyUnauthenticated);
       return Close(Status::FailedPrecondition("TLS handshake failed: " + ec.message()));
     }
     const Bytes der = PeerCertificateDer(stream_.native_handle());
     Status verdict = der.empty() ? Status::FailedPrecondition("peer sent no certificate") : owner_->verifier(der);
     if (!verdict.ok()) {
+      owner_->Refuse("peer_certificate", host_ + ": " + verdict.message());
       owner_->scores.Penalise(host_, kPenaltyUnauthenticated);
       return Close(Status::FailedPrecondition("peer certificate refused: " + verdict.message()));
     }
@@ -117,6 +158,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Read() {
+    if (closed_) return;
+    Arm(owner_->limits.idle_timeout, "idle_timeout");
     auto self = shared_from_this();
     stream_.async_read_some(asio::buffer(buf_), [self](const error_code& ec, size_t n) {
       if (self->closed_) return;
@@ -141,6 +184,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       self->writing_ = false;
       if (self->closed_) return;
       if (ec) return self->Close(Status::IoError("write failed: " + ec.message()));
+      self->queued_bytes_ -= self->out_.front().size();
       self->out_.pop_front();
       if (!self->out_.empty()) self->DoWrite();
     });
@@ -150,6 +194,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   PeerId id_;
   ssl::stream<tcp::socket> stream_;
   std::string host_;
+  ConnectionBudget::Slot slot_;  // held by an inbound connection while it is open
+  asio::steady_timer timer_;     // handshake, then idle
+  size_t queued_bytes_ = 0;
   FrameDecoder decoder_;
   std::array<uint8_t, 16384> buf_{};
   std::deque<Bytes> out_;
@@ -160,8 +207,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
 }  // namespace
 
 Result<std::unique_ptr<TlsTransport>> TlsTransport::Create(asio::io_context& io, const TlsFiles& files,
-                                                           PeerVerifier verifier, TransportCallbacks callbacks) {
-  auto impl = std::make_shared<Impl>(io, std::move(verifier), std::move(callbacks));
+                                                           PeerVerifier verifier, TransportCallbacks callbacks,
+                                                           TransportLimits limits, Refusals* refusals) {
+  auto impl = std::make_shared<Impl>(io, std::move(verifier), std::move(callbacks), limits, refusals);
   SSL_CTX* native = impl->ctx.native_handle();
   if (SSL_CTX_ctrl(native, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_3_VERSION, nullptr) != 1) {
     return Status::Internal("cannot require TLS 1.3");
@@ -200,23 +248,29 @@ void TlsTransport::Impl::Accept() {
 }
 
 void TlsTransport::Impl::OnAccept(const error_code& ec, tcp::socket socket) {
-  {
-    if (ec) {
-      if (ec != asio::error::operation_aborted && acceptor) Accept();
-      return;
-    }
-    error_code ignored;
-    const std::string host = socket.remote_endpoint(ignored).address().to_string();
-    if (scores.Banned(host)) {
-      socket.close(ignored);
-    } else {
-      const PeerId id = next_id++;
-      auto conn = std::make_shared<Connection>(shared_from_this(), id, std::move(socket), host);
-      conns[id] = conn;
-      conn->Start(ssl::stream_base::server);
-    }
-    Accept();
+  if (ec == asio::error::operation_aborted || !acceptor) return;
+  if (ec) {  // e.g. out of file descriptors: wait a little instead of spinning
+    Refuse("accept_failed", ec.message());
+    auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(100));
+    timer->async_wait([self = shared_from_this(), timer](const error_code&) { self->Accept(); });
+    return;
   }
+  error_code ignored;
+  const std::string host = socket.remote_endpoint(ignored).address().to_string();
+  ConnectionBudget::Slot slot;
+  if (scores.Banned(host)) {
+    Refuse("banned", host);
+    socket.close(ignored);
+  } else if (slot = inbound.TryAcquire(); !slot.held()) {
+    Refuse("connection_cap", host + ": " + std::to_string(inbound.max()) + " inbound connections open");
+    socket.close(ignored);
+  } else {
+    const PeerId id = next_id++;
+    auto conn = std::make_shared<Connection>(shared_from_this(), id, std::move(socket), host, std::move(slot));
+    conns[id] = conn;
+    conn->Start(ssl::stream_base::server);
+  }
+  Accept();
 }
 
 PeerId TlsTransport::Connect(const std::string& host, uint16_t port) {

@@ -8,11 +8,19 @@
 // stream closes the connection and adds a penalty to the peer's address; an address over the
 // ban threshold is refused at accept/connect time.
 //
+// Limits (TransportLimits, docs/spec/node.md N7): at most max_inbound accepted connections at
+// once (more are closed at accept); a TLS handshake must finish within handshake_timeout; a
+// connection that delivers no byte for idle_timeout is closed (peers say hello every second); a
+// peer whose unsent frames exceed max_send_queue_bytes (it does not read) is disconnected. Each of
+// these, and every handshake or certificate refusal, is recorded in the Refusals given to
+// Create() under the surface "p2p" (a log line and a counter in the node).
+//
 // Threading: every method and callback runs on the io_context's thread(s) given at
 // construction; Send() may be called from any thread (it posts). The io_context must outlive the
 // transport.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,6 +32,8 @@
 #include "base/bytes.h"
 #include "base/result.h"
 #include "net/frame.h"
+#include "net/limits.h"
+#include "net/peer_transport.h"
 
 namespace v2v::net {
 
@@ -35,8 +45,6 @@ struct TlsFiles {
 
 // Decides whether a peer's certificate (DER) is acceptable; returns a Status saying why not.
 using PeerVerifier = std::function<Status(const Bytes& peer_certificate_der)>;
-
-using PeerId = uint64_t;
 
 struct TransportCallbacks {
   std::function<void(PeerId, const std::string& address, const Bytes& peer_cert_der)> on_connect;
@@ -63,15 +71,24 @@ class PeerScores {
   std::map<std::string, int> scores_;  // guarded by mu_
 };
 
+struct TransportLimits {
+  size_t max_inbound = 64;
+  std::chrono::milliseconds handshake_timeout{10'000};
+  std::chrono::milliseconds idle_timeout{30'000};
+  size_t max_send_queue_bytes = 64u << 20;
+};
+
 inline constexpr int kPenaltyMalformed = 50;
 inline constexpr int kPenaltyUnauthenticated = 100;
 
-class TlsTransport {
+class TlsTransport final : public PeerTransport {
  public:
+  // `refusals` (may be null) must outlive the transport.
   static Result<std::unique_ptr<TlsTransport>> Create(boost::asio::io_context& io, const TlsFiles& files,
-                                                      PeerVerifier verifier, TransportCallbacks callbacks);
+                                                      PeerVerifier verifier, TransportCallbacks callbacks,
+                                                      TransportLimits limits = {}, Refusals* refusals = nullptr);
   // Closes everything. REQUIRES: as for Close().
-  ~TlsTransport();
+  ~TlsTransport() override;
   TlsTransport(const TlsTransport&) = delete;
   TlsTransport& operator=(const TlsTransport&) = delete;
 
@@ -79,10 +96,10 @@ class TlsTransport {
   Result<uint16_t> Listen(const std::string& host, uint16_t port);
   // Connects asynchronously; the outcome arrives through on_connect / on_disconnect, carrying
   // the PeerId returned here.
-  PeerId Connect(const std::string& host, uint16_t port);
+  PeerId Connect(const std::string& host, uint16_t port) override;
   // Queues a frame to a connected peer (no-op if it is gone).
-  void Send(PeerId peer, Frame frame);
-  void Disconnect(PeerId peer);
+  void Send(PeerId peer, Frame frame) override;
+  void Disconnect(PeerId peer) override;
   // Closes the listener and every connection.
   // REQUIRES: called on the io_context's thread, or while it is not running.
   void Close();

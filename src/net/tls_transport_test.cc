@@ -95,13 +95,43 @@ class TlsTransportTest : public ::testing::Test {
     io_.stop();
     thread_.join();
   }
-  TlsTransport* Make(const std::string& name, Events& ev) {
-    auto t = TlsTransport::Create(io_, pki_.Files(name), RsuOnly, ev.Callbacks());
+  TlsTransport* Make(const std::string& name, Events& ev, TransportLimits limits = {}) {
+    auto t = TlsTransport::Create(io_, pki_.Files(name), RsuOnly, ev.Callbacks(), limits, &refusals_);
     EXPECT_TRUE(t.ok()) << t.status().ToString();
     transports_.push_back(std::move(t).value());
     return transports_.back().get();
   }
+  // Waits (up to 20 s) until the refusal was counted `n` times.
+  bool Counted(const std::string& reason, uint64_t n) {
+    for (int i = 0; i < 2000 && refusals_.Count("p2p", reason) < n; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return refusals_.Count("p2p", reason) == n;
+  }
+  // A raw TLS client (TLS 1.2 or 1.3, with or without rsu2's certificate).
+  struct RawClient {
+    boost::asio::io_context io;
+    boost::asio::ssl::context ctx{boost::asio::ssl::context::tls_client};
+    std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> s;
+    RawClient(uint16_t port, bool tls12, bool with_cert) {
+      namespace ssl = boost::asio::ssl;
+      if (tls12) SSL_CTX_ctrl(ctx.native_handle(), SSL_CTRL_SET_MAX_PROTO_VERSION, TLS1_2_VERSION, nullptr);
+      if (with_cert) {
+        TlsFiles f = pki_.Files("rsu2");
+        ctx.use_certificate_chain_file(f.cert_pem);
+        ctx.use_private_key_file(f.key_pem, ssl::context::pem);
+      }
+      s.emplace(io, ctx);
+      s->lowest_layer().connect({boost::asio::ip::make_address("127.0.0.1"), port});
+    }
+    boost::system::error_code Handshake() {
+      boost::system::error_code ec;
+      s->handshake(boost::asio::ssl::stream_base::client, ec);
+      return ec;
+    }
+  };
   static Pki pki_;
+  Refusals refusals_;
   Events a, b;  // outlive the transports (cleared in TearDown), whose callbacks they receive
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
@@ -178,6 +208,70 @@ TEST_F(TlsTransportTest, MalformedFrameClosesTheConnectionAndTheServerGoesOn) {
   TlsTransport* client = Make("rsu2", b);
   client->Connect("127.0.0.1", *port);
   ASSERT_TRUE(b.WaitFor([&] { return !b.connected.empty(); }));
+}
+
+// Issue 10 finding 7: peers refused at the handshake were not logged.
+TEST_F(TlsTransportTest, HandshakeRefusalsAreRecorded) {
+  TlsTransport* server = Make("rsu1", a);
+  server->scores().ExemptLoopback(true);
+  auto port = server->Listen("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok());
+  {  // garbage instead of a ClientHello
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::socket raw(io);
+    raw.connect({boost::asio::ip::make_address("127.0.0.1"), *port});
+    boost::asio::write(raw, boost::asio::buffer(std::string("GET / HTTP/1.1\r\n\r\n")));
+    EXPECT_TRUE(Counted("tls_handshake", 1));
+  }
+  {  // TLS 1.2
+    RawClient c(*port, /*tls12=*/true, /*with_cert=*/true);
+    EXPECT_TRUE(c.Handshake());
+    EXPECT_TRUE(Counted("tls_handshake", 2));
+  }
+  {  // TLS 1.3 without a client certificate
+    RawClient c(*port, /*tls12=*/false, /*with_cert=*/false);
+    (void)c.Handshake();  // the client may finish before the server refuses
+    EXPECT_TRUE(Counted("tls_handshake", 3));
+  }
+  EXPECT_TRUE(a.connected.empty());
+}
+
+// Issue 10 finding 3: connections that never handshake stayed open; no cap on the peer port.
+TEST_F(TlsTransportTest, HandshakeTimeoutAndInboundCap) {
+  TransportLimits limits;
+  limits.max_inbound = 2;
+  limits.handshake_timeout = std::chrono::milliseconds(300);
+  TlsTransport* server = Make("rsu1", a, limits);
+  auto port = server->Listen("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok());
+  boost::asio::io_context io;
+  std::vector<boost::asio::ip::tcp::socket> idle;
+  for (int i = 0; i < 3; ++i) {
+    idle.emplace_back(io);
+    idle.back().connect({boost::asio::ip::make_address("127.0.0.1"), *port});
+  }
+  EXPECT_TRUE(Counted("connection_cap", 1));
+  EXPECT_TRUE(Counted("handshake_timeout", 2));
+  // The slots are free again: a real peer connects.
+  TlsTransport* client = Make("rsu2", b);
+  client->Connect("127.0.0.1", *port);
+  ASSERT_TRUE(b.WaitFor([&] { return !b.connected.empty(); }));
+}
+
+// Issue 10 finding 4: a peer that does not read is dropped instead of queueing without bound.
+TEST_F(TlsTransportTest, PeerThatDoesNotReadIsDropped) {
+  TransportLimits limits;
+  limits.max_send_queue_bytes = 4u << 20;
+  TlsTransport* server = Make("rsu1", a, limits);
+  auto port = server->Listen("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok());
+  RawClient c(*port, false, true);
+  ASSERT_FALSE(c.Handshake());
+  ASSERT_TRUE(a.WaitFor([&] { return !a.connected.empty(); }));
+  for (int i = 0; i < 64; ++i) server->Send(a.connected[0], {MessageType::kBlock, Bytes(1 << 20, 7)});
+  EXPECT_TRUE(Counted("send_queue", 1));
+  ASSERT_TRUE(a.WaitFor([&] { return !a.disconnects.empty(); }));
+  EXPECT_NE(a.disconnects[0].find("does not read"), std::string::npos) << a.disconnects[0];
 }
 
 TEST(PeerScoresTest, BanAtThreshold) {

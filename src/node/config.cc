@@ -2,19 +2,51 @@
 
 #include <filesystem>
 #include <fstream>
+#include <cctype>
 #include <set>
+#include <utility>
+#include <vector>
 #include <sstream>
 
 #include <toml++/toml.h>
 
+#include "base/file_util.h"
+
 namespace v2v::node {
 namespace {
+
+using LimitKey = std::pair<const char*, int64_t SurfaceLimits::*>;
+const std::vector<LimitKey>& LimitKeys() {
+  static const std::vector<LimitKey> keys{
+      {"rpc_max_connections", &SurfaceLimits::rpc_max_connections},
+      {"rpc_idle_timeout_ms", &SurfaceLimits::rpc_idle_timeout_ms},
+      {"rpc_read_timeout_ms", &SurfaceLimits::rpc_read_timeout_ms},
+      {"rpc_write_timeout_ms", &SurfaceLimits::rpc_write_timeout_ms},
+      {"rpc_max_body_bytes", &SurfaceLimits::rpc_max_body_bytes},
+      {"rpc_max_batch", &SurfaceLimits::rpc_max_batch},
+      {"rpc_max_response_bytes", &SurfaceLimits::rpc_max_response_bytes},
+      {"rpc_max_json_depth", &SurfaceLimits::rpc_max_json_depth},
+      {"p2p_max_inbound", &SurfaceLimits::p2p_max_inbound},
+      {"p2p_handshake_timeout_ms", &SurfaceLimits::p2p_handshake_timeout_ms},
+      {"p2p_idle_timeout_ms", &SurfaceLimits::p2p_idle_timeout_ms},
+      {"p2p_max_send_queue_bytes", &SurfaceLimits::p2p_max_send_queue_bytes},
+      {"max_dial_targets", &SurfaceLimits::max_dial_targets}};
+  return keys;
+}
 
 const std::set<std::string>& KnownKeys() {
   static const std::set<std::string> keys{"name", "data_dir", "genesis", "ca", "cert", "key",
                                           "p2p_listen", "rpc_listen", "peers", "seal",
-                                          "mempool_max_txs", "max_block_txs", "log_level"};
-  return keys;
+                                          "mempool_max_txs", "max_block_txs", "log_level",
+                                          "admin_socket", "authrpc_listen", "jwt_secret", "rpc_vhosts",
+                                          "rpc_cors_origins", "vehicle_listen",
+                                          "vehicle_t_limit_s"};
+  static const std::set<std::string> all = [] {
+    std::set<std::string> k = keys;
+    for (const auto& [name, field] : LimitKeys()) k.insert(name);
+    return k;
+  }();
+  return all;
 }
 
 Result<std::string> RequiredString(const toml::table& t, const char* key) {
@@ -32,6 +64,29 @@ Result<int64_t> PositiveInt(const toml::table& t, const char* key, int64_t dflt)
   if (!v || *v <= 0) return Status::InvalidArgument(std::string("config: \"") + key + "\" must be a positive integer");
   return *v;
 }
+
+Result<std::vector<std::string>> StringList(const toml::table& t, const char* key) {
+  std::vector<std::string> out;
+  const auto* node = t.get(key);
+  if (node == nullptr) return out;
+  const auto* arr = node->as_array();
+  const auto error = Status::InvalidArgument(std::string("config: \"") + key + "\" must be an array of strings");
+  if (arr == nullptr) return error;
+  for (const auto& v : *arr) {
+    const auto s = v.value<std::string>();
+    if (!s) return error;
+    out.push_back(*s);
+  }
+  return out;
+}
+
+std::string Lowercase(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The security keys: the operator channel, Host and CORS lists, and the limits.
+Status ParseSecurity(const toml::table& t, const std::string& base_dir, NodeConfig& c);
 
 std::string Resolve(const std::string& path, const std::string& base_dir) {
   if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
@@ -102,6 +157,14 @@ Result<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::stri
   }
   V2V_ASSIGN_OR_RETURN(c.mempool_max_txs, PositiveInt(t, "mempool_max_txs", c.mempool_max_txs));
   V2V_ASSIGN_OR_RETURN(c.max_block_txs, PositiveInt(t, "max_block_txs", c.max_block_txs));
+  if (const auto* vl = t.get("vehicle_listen")) {
+    const auto v = vl->value<std::string>();
+    auto hp = v ? ParseHostPort(*v) : Result<HostPort>(Status::InvalidArgument("must be a string"));
+    if (!hp.ok()) return Status::InvalidArgument("config: \"vehicle_listen\": " + hp.status().message());
+    c.vehicle_listen = *hp;
+  }
+  V2V_ASSIGN_OR_RETURN(c.vehicle_t_limit_s, PositiveInt(t, "vehicle_t_limit_s", c.vehicle_t_limit_s));
+  if (c.vehicle_t_limit_s > 3600) return Status::InvalidArgument("config: \"vehicle_t_limit_s\" must be in [1, 3600]");
   if (const auto* level = t.get("log_level")) {
     const auto v = level->value<std::string>();
     if (!v || (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")) {
@@ -109,15 +172,52 @@ Result<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::stri
     }
     c.log_level = *v;
   }
+  V2V_RETURN_IF_ERROR(ParseSecurity(t, base_dir, c));
   return c;
 }
 
+namespace {
+
+Status ParseSecurity(const toml::table& t, const std::string& base_dir, NodeConfig& c) {
+  c.admin_socket = (std::filesystem::path(c.data_dir) / "admin.sock").string();
+  if (const auto* node = t.get("admin_socket")) {
+    const auto v = node->value<std::string>();
+    if (!v) return Status::InvalidArgument("config: \"admin_socket\" must be a path (\"\" turns it off)");
+    c.admin_socket = Resolve(*v, base_dir);
+  }
+  if (t.get("authrpc_listen") != nullptr) {
+    V2V_ASSIGN_OR_RETURN(std::string text, RequiredString(t, "authrpc_listen"));
+    auto hp = ParseHostPort(text);
+    if (!hp.ok()) return Status::InvalidArgument("config: \"authrpc_listen\": " + hp.status().message());
+    c.authrpc_listen = *hp;
+    if (t.get("jwt_secret") == nullptr) {
+      return Status::InvalidArgument("config: \"authrpc_listen\" needs \"jwt_secret\" (a 0600 file of 32 bytes hex)");
+    }
+  }
+  if (t.get("jwt_secret") != nullptr) {
+    V2V_ASSIGN_OR_RETURN(std::string path, RequiredString(t, "jwt_secret"));
+    c.jwt_secret = Resolve(path, base_dir);
+  }
+  V2V_ASSIGN_OR_RETURN(c.rpc_vhosts, StringList(t, "rpc_vhosts"));
+  if (t.get("rpc_vhosts") == nullptr) {
+    c.rpc_vhosts = {"localhost", "127.0.0.1", "[::1]"};
+    const std::string& host = c.rpc_listen.host;
+    c.rpc_vhosts.push_back(host.find(':') != std::string::npos ? "[" + host + "]" : host);
+  }
+  for (std::string& h : c.rpc_vhosts) h = Lowercase(h);
+  V2V_ASSIGN_OR_RETURN(c.rpc_cors_origins, StringList(t, "rpc_cors_origins"));
+  for (const auto& [key, field] : LimitKeys()) {
+    V2V_ASSIGN_OR_RETURN(c.limits.*field, PositiveInt(t, key, c.limits.*field));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<NodeConfig> LoadNodeConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("config: cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseNodeConfig(ss.str(), std::filesystem::path(path).parent_path().string());
+  auto text = ReadFile(path);
+  if (!text.ok()) return Status(text.status().code(), "config: " + text.status().message());
+  return ParseNodeConfig(*text, std::filesystem::path(path).parent_path().string());
 }
 
 }  // namespace v2v::node

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,23 @@ struct HostPort {
 // "host:port" with a port in [0, 65535].
 Result<HostPort> ParseHostPort(const std::string& text);
 
+// The limits on the node's outside surfaces (docs/spec/node.md N7); config keys in brackets.
+struct SurfaceLimits {
+  int64_t rpc_max_connections = 128;         // [rpc_max_connections] per HTTP listener
+  int64_t rpc_idle_timeout_ms = 60'000;      // [rpc_idle_timeout_ms] waiting for a request
+  int64_t rpc_read_timeout_ms = 10'000;      // [rpc_read_timeout_ms] first byte to whole request
+  int64_t rpc_write_timeout_ms = 10'000;     // [rpc_write_timeout_ms] client takes the response
+  int64_t rpc_max_body_bytes = 1 << 20;      // [rpc_max_body_bytes]
+  int64_t rpc_max_batch = 100;               // [rpc_max_batch] calls in one batch
+  int64_t rpc_max_response_bytes = 16 << 20;  // [rpc_max_response_bytes]
+  int64_t rpc_max_json_depth = 64;           // [rpc_max_json_depth]
+  int64_t p2p_max_inbound = 64;              // [p2p_max_inbound] accepted peer connections
+  int64_t p2p_handshake_timeout_ms = 10'000;  // [p2p_handshake_timeout_ms] TLS handshake + hello
+  int64_t p2p_idle_timeout_ms = 30'000;      // [p2p_idle_timeout_ms] no frame from a peer
+  int64_t p2p_max_send_queue_bytes = 64 << 20;  // [p2p_max_send_queue_bytes] per peer
+  int64_t max_dial_targets = 64;             // [max_dial_targets] addresses dialled (config + admin_addPeer)
+};
+
 struct NodeConfig {
   std::string name;
   std::string data_dir, genesis, ca, cert, key;
@@ -27,6 +45,20 @@ struct NodeConfig {
   int64_t mempool_max_txs = 200000;
   int64_t max_block_txs = 20000;
   std::string log_level = "info";
+  // The operator channel (N5): a Unix socket, mode 0600, serving every method. Default
+  // <data_dir>/admin.sock; "" turns it off.
+  std::string admin_socket;
+  // Optional HTTP listener for operators with a JWT (HS256; secret: 32 bytes hex in a 0600 file).
+  std::optional<HostPort> authrpc_listen;
+  std::string jwt_secret;
+  // Host names accepted in the Host header of rpc_listen and authrpc_listen (N7). Default: the
+  // loopback names plus rpc_listen's host; "*" accepts any.
+  std::vector<std::string> rpc_vhosts;
+  std::vector<std::string> rpc_cors_origins;  // empty: CORS off
+  SurfaceLimits limits;
+  // The vehicle API (docs/spec/vehicle-api.md): its listen address and T_limit of its rounds.
+  HostPort vehicle_listen{"127.0.0.1", 0};
+  int64_t vehicle_t_limit_s = 10;
 };
 
 // Relative paths are resolved against the config file's directory. Errors name the key (and

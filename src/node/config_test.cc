@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace v2v::node {
 namespace {
 
@@ -33,7 +36,10 @@ TEST(NodeConfig, ParsesAndResolvesRelativePaths) {
   EXPECT_FALSE(c->seal);
   EXPECT_EQ(c->max_block_txs, 50);
   EXPECT_EQ(c->mempool_max_txs, 200000);  // default
+  EXPECT_EQ(c->vehicle_listen, (HostPort{"127.0.0.1", 0}));  // default: loopback
+  EXPECT_EQ(c->vehicle_t_limit_s, 10);
 }
+
 
 std::string ErrorOf(const std::string& text) {
   auto c = ParseNodeConfig(text, "/x");
@@ -54,6 +60,46 @@ TEST(NodeConfig, ErrorsNameTheKey) {
   std::string neg = good;
   neg.replace(neg.find("max_block_txs = 50"), 18, "max_block_txs = -1");
   EXPECT_NE(ErrorOf(neg).find("max_block_txs"), std::string::npos);
+}
+
+TEST(NodeConfig, SecurityKeysAndTheirDefaults) {
+  auto c = ParseNodeConfig(kGood, "/net/node-0");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->admin_socket, "/net/node-0/data/admin.sock");
+  EXPECT_FALSE(c->authrpc_listen.has_value());
+  EXPECT_EQ(c->rpc_vhosts, (std::vector<std::string>{"localhost", "127.0.0.1", "[::1]", "127.0.0.1"}));
+  EXPECT_TRUE(c->rpc_cors_origins.empty());
+  EXPECT_EQ(c->limits.rpc_max_json_depth, 64);
+  EXPECT_EQ(c->limits.rpc_max_connections, 128);
+  const std::string good = kGood;
+  auto set = ParseNodeConfig(good + R"(
+admin_socket = ""
+authrpc_listen = "127.0.0.1:8551"
+jwt_secret = "jwt.hex"
+rpc_vhosts = ["RSU.example"]
+rpc_cors_origins = ["http://explorer.example"]
+rpc_max_batch = 10
+p2p_handshake_timeout_ms = 500
+)", "/net/node-0");
+  ASSERT_TRUE(set.ok()) << set.status().message();
+  EXPECT_EQ(set->admin_socket, "");
+  EXPECT_EQ(set->authrpc_listen, (HostPort{"127.0.0.1", 8551}));
+  EXPECT_EQ(set->jwt_secret, "/net/node-0/jwt.hex");
+  EXPECT_EQ(set->rpc_vhosts, std::vector<std::string>{"rsu.example"});
+  EXPECT_EQ(set->limits.rpc_max_batch, 10);
+  EXPECT_EQ(set->limits.p2p_handshake_timeout_ms, 500);
+  EXPECT_NE(ErrorOf(good + "authrpc_listen = \"127.0.0.1:8551\"\n").find("jwt_secret"), std::string::npos);
+  EXPECT_NE(ErrorOf(good + "rpc_max_batch = 0\n").find("rpc_max_batch"), std::string::npos);
+  EXPECT_NE(ErrorOf(good + "rpc_vhosts = \"*\"\n").find("rpc_vhosts"), std::string::npos);
+}
+
+TEST(NodeConfig, VehicleApiKeys) {
+  auto c = ParseNodeConfig(std::string(kGood) + "vehicle_listen = \"0.0.0.0:8646\"\nvehicle_t_limit_s = 3\n", "/x");
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->vehicle_listen, (HostPort{"0.0.0.0", 8646}));
+  EXPECT_EQ(c->vehicle_t_limit_s, 3);
+  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_listen = 5\n").find("vehicle_listen"), std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_t_limit_s = 4000\n").find("vehicle_t_limit_s"), std::string::npos);
 }
 
 TEST(NodeConfig, HostPort) {

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file_util.h"
+
 namespace v2v::node {
 namespace {
 
@@ -107,11 +109,7 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
 }
 
 Result<contract::Genesis> ReadGenesisJsonFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  const std::string s = ss.str();
+  V2V_ASSIGN_OR_RETURN(const std::string s, ReadFile(path));
   return ParseGenesisJson(AsBytes(s));
 }
 

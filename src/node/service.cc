@@ -1,164 +1,92 @@
 #include "node/service.h"
 
 #include <algorithm>
-#include <chrono>
-#include <fstream>
-#include <random>
-#include <sstream>
+#include <set>
 
-#include "crypto/ca_trust.h"
-#include "crypto/certificate.h"
 #include "node/peer_penalty.h"
-#include "store/kv_store.h"
 
 namespace v2v::node {
 namespace {
 
-constexpr auto kTick = std::chrono::milliseconds(50);
-constexpr uint64_t kTicksPerRedial = 20;  // 1 s
+constexpr int64_t kRedialMs = 1000;
 constexpr uint64_t kMaxBlocksBytes = 6u << 20;
-// A sealed block's transactions stay well inside one peer frame (net::kMaxFrameBytes, 8 MiB).
-constexpr size_t kMaxBlockTxBytes = 4u << 20;
-
-Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string Short(const Hash32& h) { return h.Hex().substr(0, 16); }
 
-// The mempool's refusal as the one rejection code (1:1, same names).
-chain::Rejection ToRejection(const MempoolRefusal& r) {
-  using chain::Reject;
-  Reject code = Reject::kMempoolFull;
-  switch (r.code) {
-    case MempoolReject::kDuplicate: code = Reject::kDuplicate; break;
-    case MempoolReject::kKnown: code = Reject::kKnown; break;
-    case MempoolReject::kStaleNonce: code = Reject::kStaleNonce; break;
-    case MempoolReject::kNonceGap: code = Reject::kNonceGap; break;
-    case MempoolReject::kNonceTaken: code = Reject::kNonceTaken; break;
-    case MempoolReject::kTooManyFuture: code = Reject::kTooManyFuture; break;
-    case MempoolReject::kFull: code = Reject::kMempoolFull; break;
-  }
-  return chain::Rejected(code, r.detail);
-}
-
 }  // namespace
 
-NodeEnv SystemEnv() {
-  auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
-  return {[] {
-            return std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                .count();
-          },
-          [rng] { return std::uniform_real_distribution<double>(0.0, 1.0)(*rng); }};
-}
-
-NodeService::NodeService(boost::asio::io_context& io, NodeConfig config, NodeEnv env, Logger& log,
-                         crypto::PrivateKey key)
-    : io_(io),
-      config_(std::move(config)),
-      env_(std::move(env)),
-      log_(log),
+NodeService::NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey key)
+    : config_(std::move(config)),
+      ports_(ports),
+      log_(*ports.log),
       key_(std::move(key)),
-      checked_(std::make_shared<contract::CheckedTxCache>()),
-      mempool_(MempoolOptions{static_cast<size_t>(config_.mempool_max_txs), 4096}),
-      timer_(io) {}
+      admission_(MempoolOptions{static_cast<size_t>(config_.mempool_max_txs), 4096},
+                 std::make_shared<contract::CheckedTxCache>()),
+      producer_(static_cast<size_t>(config_.max_block_txs)),
+      book_(config_.peers),
+      own_refusals_(ports.refusals ? nullptr : LoggedRefusals(*ports.log, *ports.clock)),
+      refusals_(ports.refusals ? ports.refusals : own_refusals_.get()) {}
+
+std::unique_ptr<net::Refusals> LoggedRefusals(Logger& log, const Clock& clock) {
+  return std::make_unique<net::Refusals>(
+      [&log](const std::string& surface, const std::string& reason, const std::string& detail,
+             uint64_t suppressed) {
+        nlohmann::json fields = {{"surface", surface}, {"reason", reason}, {"detail", detail}};
+        if (suppressed > 0) fields["suppressed"] = suppressed;
+        log.Warn("refused", std::move(fields));
+      },
+      [&clock] { return clock.NowMs(); });
+}
 
 NodeService::~NodeService() { Stop(); }
 
-Result<std::unique_ptr<NodeService>> NodeService::Start(boost::asio::io_context& io, NodeConfig config,
-                                                        contract::Genesis genesis, NodeEnv env,
-                                                        Logger& log) {
-  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadText(config.key));
-  auto key = crypto::PrivateKey::FromPem(key_pem);
-  if (!key.ok()) return Status::InvalidArgument("key " + config.key + ": " + key.status().message());
+Result<std::unique_ptr<NodeService>> NodeService::Open(
+    NodeConfig config, const contract::Genesis& genesis, crypto::PrivateKey key,
+    std::unique_ptr<store::KvStore> store, NodePorts ports, LedgerOptions ledger_options) {
   std::unique_ptr<NodeService> node(
-      new NodeService(io, std::move(config), std::move(env), log, std::move(key).value()));
-  V2V_RETURN_IF_ERROR(node->Init(std::move(genesis)));
+      new NodeService(std::move(config), ports, std::move(key)));
+  ledger_options.checked_txs = node->admission_.checked();
+  V2V_ASSIGN_OR_RETURN(node->ledger_,
+                       Ledger::Init(std::move(store), genesis, std::move(ledger_options)));
+  V2V_ASSIGN_OR_RETURN(chain::Block genesis_block, node->ledger_->BlockAt(0));
+  node->genesis_hash_ = chain::BlockHash(genesis_block.header);
   return node;
 }
 
-Status NodeService::Init(contract::Genesis genesis) {
-  V2V_ASSIGN_OR_RETURN(auto kv, store::OpenRocksKvStore(config_.data_dir));
-  LedgerOptions options;
-  options.checked_txs = checked_;
-  auto ledger = Ledger::Init(std::move(kv), genesis, options);
-  if (!ledger.ok()) return Status(ledger.status().code(), "ledger in " + config_.data_dir + ": " + ledger.status().message());
-  ledger_ = std::move(ledger).value();
-  V2V_ASSIGN_OR_RETURN(chain::Block genesis_block, ledger_->BlockAt(0));
-  genesis_hash_ = chain::BlockHash(genesis_block.header);
-
-  // Peers: TLS with certificates from the genesis CA; the peer must hold a valid RSU certificate.
-  V2V_ASSIGN_OR_RETURN(std::string ca_pem, ReadText(config_.ca));
-  V2V_ASSIGN_OR_RETURN(Bytes ca_der, crypto::CertificatePemToDer(ca_pem));
-  V2V_ASSIGN_OR_RETURN(crypto::CaTrust trust, crypto::CaTrust::Create(ca_der));
-  auto trust_ptr = std::make_shared<crypto::CaTrust>(std::move(trust));
-  auto now_ms = env_.now_ms;
-  net::PeerVerifier verifier = [trust_ptr, now_ms](const Bytes& der) -> Status {
-    auto info = crypto::VerifyCertificate(der, *trust_ptr, now_ms() / 1000, crypto::Role::kRsu);
-    return info.ok() ? Status::Ok() : info.status();
-  };
-  net::TransportCallbacks cb;
-  cb.on_connect = [this](net::PeerId id, const std::string& host, const Bytes& der) { OnConnect(id, host, der); };
-  cb.on_frame = [this](net::PeerId id, net::Frame f) { OnFrame(id, std::move(f)); };
-  cb.on_disconnect = [this](net::PeerId id, const Status& why) { OnDisconnect(id, why); };
-  V2V_ASSIGN_OR_RETURN(transport_, net::TlsTransport::Create(io_, net::TlsFiles{config_.ca, config_.cert, config_.key},
-                                                             std::move(verifier), std::move(cb)));
-  transport_->scores().ExemptLoopback(true);  // penalties go by certificate name (Penalise)
-  auto port = transport_->Listen(config_.p2p_listen.host, config_.p2p_listen.port);
-  if (!port.ok()) return Status::IoError("p2p_listen " + config_.p2p_listen.ToString() + ": " + port.status().message());
-  p2p_port_ = *port;
-  for (const HostPort& hp : config_.peers) targets_[hp.ToString()] = DialTarget{hp, false, std::nullopt, ""};
-
-  log_.Info("started", {{"height", ledger_->head().height},
-                        {"head", ledger_->head_hash().Hex()},
-                        {"p2p_port", p2p_port_},
-                        {"key", key_.public_key().Hex()},
-                        {"signer", ledger_->snapshot().IsSigner(key_.public_key())}});
+void NodeService::Start() {
   Redial();
-  Tick();
-  return Status::Ok();
+  OnTick();
 }
 
 void NodeService::Stop() {
   if (stopped_) return;
   stopped_ = true;
-  timer_.cancel();
-  if (transport_) transport_->Close();
 }
 
 // --- timers -------------------------------------------------------------------------------
 
-void NodeService::Tick() {
+void NodeService::OnTick() {
   if (stopped_) return;
-  ++ticks_;
-  if (ticks_ % kTicksPerRedial == 0) {
+  const int64_t now_ms = ports_.clock->NowMs();
+  if (now_ms - last_redial_ms_ >= kRedialMs) {
     Redial();
-    if (size_t n = mempool_.Expire(env_.now_ms())) log_.Info("txs_expired", {{"count", n}});
+    if (size_t n = admission_.mempool().Expire(now_ms)) log_.Info("txs_expired", {{"count", n}});
   }
   MaybeSeal();
-  timer_.expires_after(kTick);
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec) Tick();
-  });
 }
 
 void NodeService::Redial() {
+  last_redial_ms_ = ports_.clock->NowMs();
   // A hello every second doubles as a status heartbeat: a peer whose tip our fork choice
   // prefers is synced from even when no block of its reached us (it was sealed while we were
   // apart, or before we connected).
   const net::Frame hello = net::EncodeHello(MakeHello());
   for (auto& [id, p] : peers_) {
-    if (p.hello) transport_->Send(id, hello);
+    if (p.hello) ports_.transport->Send(id, hello);
   }
-  for (auto& [addr, t] : targets_) {
-    if (t.removed || t.peer) continue;
-    t.peer = transport_->Connect(t.hp.host, t.hp.port);
+  for (const std::string& addr : book_.DueForDial()) {
+    const HostPort& hp = book_.target(addr);
+    book_.Dialling(addr, ports_.transport->Connect(hp.host, hp.port));
     log_.Debug("dial", {{"address", addr}});
   }
 }
@@ -167,40 +95,25 @@ void NodeService::Redial() {
 
 void NodeService::MaybeSeal() {
   if (!config_.seal) return;
-  const consensus::poa::Engine& engine = ledger_->engine();
-  const crypto::PublicKey& me = key_.public_key();
-  if (!engine.MaySeal(ledger_->headers(), me)) {
-    planned_.reset();
-    return;
-  }
-  if (!engine.ShouldSeal(mempool_.size())) return;
+  const int64_t now_ms = ports_.clock->NowMs();
   const uint64_t height = ledger_->head().height + 1;
-  const int64_t now_ms = env_.now_ms();
-  if (!planned_ || planned_->parent != ledger_->head_hash()) {
-    const consensus::poa::SealPlan plan = engine.SealPlanFor(ledger_->headers(), me, now_ms, env_.uniform01());
-    planned_ = Planned{plan.parent, plan.block_time_s, plan.at_ms};
-  }
-  if (now_ms < planned_->at_ms) return;
-
-  std::vector<chain::Tx> txs = mempool_.Select([this](const std::string& s) { return CommittedNonce(s); },
-                                               static_cast<size_t>(config_.max_block_txs), kMaxBlockTxBytes);
-  const auto vote = proposals_.Choose(ledger_->snapshot(), height, env_.uniform01());
-  std::optional<chain::HeaderVote> header_vote;
-  if (vote) header_vote = chain::HeaderVote{vote->target, vote->authorize};
-  auto proposal = ledger_->Propose(std::move(txs), planned_->block_time_s, key_, header_vote);
-  planned_.reset();
-  if (!proposal.ok()) {
-    log_.Warn("seal_failed", {{"height", height}, {"error", proposal.status().message()}});
+  auto proposal = producer_.MaybePropose(*ledger_, admission_.mempool(), proposals_, key_, now_ms,
+                                         *ports_.random);
+  if (!proposal) return;
+  if (!proposal->ok()) {
+    log_.Warn("seal_failed", {{"height", height}, {"error", proposal->status().message()}});
     return;
   }
-  for (const auto& [tx, why] : proposal->dropped) {
-    const size_t n = mempool_.RemoveWithSuccessors(chain::TxHash(tx));
+  for (const auto& [tx, why] : (*proposal)->dropped) {
+    const size_t n = admission_.mempool().RemoveWithSuccessors(chain::TxHash(tx));
     ++metrics_.txs_rejected;
-    log_.Info("tx_rejected", {{"tx", chain::TxHash(tx).Hex()}, {"sender", tx.sender}, {"reason", why.ToString()},
+    log_.Info("tx_rejected", {{"tx", chain::TxHash(tx).Hex()},
+                              {"sender", tx.sender},
+                              {"reason", why.ToString()},
                               {"dropped_with_successors", n}});
   }
-  const chain::Block& block = proposal->block;
-  auto imported = ledger_->ImportProposal(*proposal, now_ms / 1000);
+  const chain::Block& block = (*proposal)->block;
+  auto imported = ledger_->ImportProposal(**proposal, now_ms / 1000);
   if (!imported.ok()) {
     log_.Warn("seal_failed", {{"height", height}, {"error", imported.ToStatus().message()}});
     return;
@@ -216,25 +129,22 @@ void NodeService::MaybeSeal() {
 
 // --- blocks and transactions ----------------------------------------------------------------
 
-uint64_t NodeService::CommittedNonce(const std::string& sender) const {
-  const auto& accounts = ledger_->state().accounts;
-  auto it = accounts.find(sender);
-  return it == accounts.end() ? 0 : it->second.nonce;
-}
-
 void NodeService::AfterHeadChange() {
-  mempool_.Prune([this](const std::string& s) { return CommittedNonce(s); });
-  planned_.reset();
+  admission_.Prune(ledger_->state());
+  producer_.Reset();
+  if (head_observer_) head_observer_();
 }
 
 chain::ValidationResult<ImportResult> NodeService::ImportBlock(const chain::Block& block,
-                                                              std::optional<net::PeerId> from, bool gossip) {
+                                                              std::optional<net::PeerId> from,
+                                                              bool gossip) {
   const Hash32 hash = chain::BlockHash(block.header);
   if (ledger_->HasBlock(hash)) return ImportResult{ImportOutcome::kKnown, 0};
   const uint64_t old_height = ledger_->head().height;
   const Hash32 old_head = ledger_->head_hash();
-  auto r = ledger_->Import(block, env_.now_ms() / 1000);
-  const std::string peer = from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc");
+  auto r = ledger_->Import(block, ports_.clock->NowMs() / 1000);
+  const std::string peer =
+      from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc");
   if (!r.ok()) {
     if (r.invalid()) {  // invalid by the rules: the sender's fault
       ++metrics_.blocks_rejected;
@@ -259,64 +169,48 @@ chain::ValidationResult<ImportResult> NodeService::ImportBlock(const chain::Bloc
                         : r->outcome == ImportOutcome::kReorged ? "reorged"
                         : r->outcome == ImportOutcome::kSide    ? "side"
                                                                 : "known";
-  log_.Info("block_imported", {{"height", block.header.height}, {"hash", Short(hash)}, {"outcome", outcome},
+  log_.Info("block_imported", {{"height", block.header.height},
+                               {"hash", Short(hash)},
+                               {"outcome", outcome},
                                {"txs", block.txs.size()}});
   if (r->outcome == ImportOutcome::kReorged) {
     ++metrics_.reorgs;
-    log_.Info("reorg", {{"depth", r->reorg_depth}, {"old_height", old_height}, {"new_height", ledger_->head().height}});
-    ReadmitAbandoned(old_head, r->reorg_depth);
+    log_.Info("reorg", {{"depth", r->reorg_depth},
+                        {"old_height", old_height},
+                        {"new_height", ledger_->head().height}});
+    const size_t readmitted = admission_.ReadmitAbandoned(*ledger_, old_head, r->reorg_depth, ports_.clock->NowMs());
+    if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
   }
-  if (gossip && r->outcome != ImportOutcome::kKnown) Broadcast(net::EncodeBlockMessage(block), from);
-  if (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged) AfterHeadChange();
+  if (gossip && r->outcome != ImportOutcome::kKnown)
+    Broadcast(net::EncodeBlockMessage(block), from);
+  if (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged)
+    AfterHeadChange();
   return r;
-}
-
-// The transactions of the blocks a reorg abandoned go back to the mempool (those the new chain
-// already holds are refused there as stale), so a reorg loses no transaction.
-void NodeService::ReadmitAbandoned(Hash32 old_head, uint64_t depth) {
-  std::vector<chain::Block> abandoned;
-  for (uint64_t i = 0; i < depth; ++i) {
-    auto b = ledger_->BlockByHash(old_head);
-    if (!b.ok()) break;
-    old_head = b->header.parent;
-    abandoned.push_back(std::move(b).value());
-  }
-  size_t readmitted = 0;
-  for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
-    for (const chain::Tx& tx : it->txs) {
-      const Hash32 hash = chain::TxHash(tx);
-      const ChainView view{CommittedNonce(tx.sender), AlreadyApplied(tx, ledger_->state())};
-      if (!mempool_.Contains(hash) && !mempool_.Admit(tx, hash, view, env_.now_ms())) ++readmitted;
-    }
-  }
-  if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
 }
 
 chain::ValidationResult<ImportResult> NodeService::SubmitBlock(const chain::Block& block) {
   return ImportBlock(block, std::nullopt, /*gossip=*/true);
 }
 
-chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from) {
-  const Hash32 hash = chain::TxHash(tx);
-  if (mempool_.Contains(hash)) return chain::Rejected(chain::Reject::kDuplicate, "already pending");
-  if (!checked_->Contains(hash)) {
-    if (auto r = ledger_->contract().CheckTx(tx)) {  // invalid by the rules
+chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx,
+                                                     std::optional<net::PeerId> from) {
+  TxAdmitted a = admission_.Admit(*ledger_, tx, ports_.clock->NowMs());
+  switch (a.verdict) {
+    case TxVerdict::kAdmitted:
+      ++metrics_.txs_admitted;
+      Broadcast(net::EncodeTxMessage(tx), from);
+      break;
+    case TxVerdict::kDuplicate:
+      break;
+    case TxVerdict::kInvalid:  // invalid by the rules (CheckTx): the sender's fault
       ++metrics_.txs_rejected;
-      if (from) Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + r->ToString());
-      return *r;
-    }
-    checked_->Insert(hash);
+      if (from) Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + a.hash.rejection().ToString());
+      break;
+    case TxVerdict::kRefused:  // the pool's refusals are normal gossip races: no penalty
+      if (!from) ++metrics_.txs_rejected;
+      break;
   }
-  // Refused here (a transaction already on the chain as `known`) means never gossiped. The
-  // pool's refusals (duplicate, stale or taken nonce, full) are normal gossip races: no penalty.
-  const ChainView view{CommittedNonce(tx.sender), AlreadyApplied(tx, ledger_->state())};
-  if (auto refused = mempool_.Admit(tx, hash, view, env_.now_ms())) {
-    if (!from) ++metrics_.txs_rejected;
-    return ToRejection(*refused);
-  }
-  ++metrics_.txs_admitted;
-  Broadcast(net::EncodeTxMessage(tx), from);
-  return hash;
+  return a.hash;
 }
 
 chain::ValidationResult<Hash32> NodeService::SubmitTx(const chain::Tx& tx) { return AdmitTx(tx, std::nullopt); }
@@ -324,7 +218,7 @@ chain::ValidationResult<Hash32> NodeService::SubmitTx(const chain::Tx& tx) { ret
 void NodeService::Broadcast(const net::Frame& frame, std::optional<net::PeerId> except) {
   for (const auto& [id, p] : peers_) {
     if (!p.hello || (except && *except == id)) continue;
-    transport_->Send(id, frame);
+    ports_.transport->Send(id, frame);
   }
 }
 
@@ -340,60 +234,48 @@ net::Hello NodeService::MakeHello() const {
   return h;
 }
 
-void NodeService::OnConnect(net::PeerId id, const std::string& host, const Bytes& der) {
-  auto info = crypto::ParseCertificateDer(der);
-  const std::string name = info.ok() ? info->subject : std::string("?");
+void NodeService::OnPeerConnected(net::PeerId id, const std::string& address,
+                                  const std::string& name) {
   Peer p;
   p.name = name;
-  p.address = host;
-  p.inbound = true;
-  for (auto& [addr, t] : targets_) {
-    if (t.peer == id) {
-      p.inbound = false;
-      p.dial_target = addr;
-      p.address = addr;
-      t.last_name = name;
-    }
-  }
-  if (!p.inbound) removed_names_.erase(name);  // we dialled a target that is not removed
-  const bool refuse = name == config_.name || removed_names_.count(name) > 0 ||
-                      name_scores_[name] >= kBanThreshold;
-  if (refuse) {
-    log_.Info("peer_refused", {{"peer", name}, {"address", p.address},
-                               {"reason", name == config_.name ? "self" : "removed or banned"}});
-    peers_[id] = p;  // so OnDisconnect finds it
-    transport_->Disconnect(id);
+  p.address = address;
+  p.dial_target = book_.Connected(id, name);
+  p.inbound = !p.dial_target;
+  if (p.dial_target) p.address = *p.dial_target;
+  if (auto why = book_.Refusal(name, config_.name)) {
+    log_.Info("peer_refused", {{"peer", name}, {"address", p.address}, {"reason", *why}});
+    peers_[id] = p;  // so OnPeerDisconnected finds it
+    ports_.transport->Disconnect(id);
     return;
   }
   peers_[id] = p;
   log_.Info("peer_connected", {{"peer", name}, {"address", p.address}, {"inbound", p.inbound}});
-  transport_->Send(id, net::EncodeHello(MakeHello()));
+  ports_.transport->Send(id, net::EncodeHello(MakeHello()));
 }
 
-void NodeService::OnDisconnect(net::PeerId id, const Status& why) {
-  for (auto& [addr, t] : targets_) {
-    if (t.peer == id) t.peer.reset();
-  }
+void NodeService::OnPeerDisconnected(net::PeerId id, const Status& why) {
+  book_.Disconnected(id);
   auto it = peers_.find(id);
   if (it == peers_.end()) return;  // a failed dial
-  log_.Info("peer_disconnected", {{"peer", it->second.name}, {"reason", why.ok() ? std::string("closed") : why.message()}});
+  log_.Info("peer_disconnected", {{"peer", it->second.name},
+                                  {"reason", why.ok() ? std::string("closed") : why.message()}});
   peers_.erase(it);
 }
 
 void NodeService::Penalise(net::PeerId id, int points, const std::string& why) {
   auto it = peers_.find(id);
   if (it == peers_.end()) return;
-  int& score = name_scores_[it->second.name];
-  score += points;
+  const int score = book_.Penalise(it->second.name, points);
   ++metrics_.peers_penalised;
-  log_.Warn("peer_penalised", {{"peer", it->second.name}, {"points", points}, {"score", score}, {"why", why}});
+  log_.Warn("peer_penalised",
+            {{"peer", it->second.name}, {"points", points}, {"score", score}, {"why", why}});
   if (score >= kBanThreshold) {
     log_.Warn("peer_banned", {{"peer", it->second.name}});
-    transport_->Disconnect(id);
+    ports_.transport->Disconnect(id);
   }
 }
 
-void NodeService::OnFrame(net::PeerId id, net::Frame frame) {
+void NodeService::OnPeerFrame(net::PeerId id, net::Frame frame) {
   auto it = peers_.find(id);
   if (it == peers_.end()) return;
   Peer& p = it->second;
@@ -403,37 +285,43 @@ void NodeService::OnFrame(net::PeerId id, net::Frame frame) {
   switch (frame.type) {
     case net::MessageType::kHello: {
       auto hello = net::DecodeHello(frame.payload);
-      if (!hello.ok()) return Penalise(id, kPenaltyUndecodable, "hello: " + hello.status().message());
+      if (!hello.ok())
+        return Penalise(id, kPenaltyUndecodable, "hello: " + hello.status().message());
       return OnHello(id, p, *hello);
     }
     case net::MessageType::kTransaction: {
       auto tx = net::DecodeTxMessage(frame.payload);
-      if (!tx.ok()) return Penalise(id, kPenaltyUndecodable, "transaction: " + tx.status().message());
+      if (!tx.ok())
+        return Penalise(id, kPenaltyUndecodable, "transaction: " + tx.status().message());
       (void)AdmitTx(*tx, id);  // duplicates and stale nonces are normal gossip races
       return;
     }
     case net::MessageType::kBlock: {
       auto block = net::DecodeBlockMessage(frame.payload);
-      if (!block.ok()) return Penalise(id, kPenaltyUndecodable, "block: " + block.status().message());
+      if (!block.ok())
+        return Penalise(id, kPenaltyUndecodable, "block: " + block.status().message());
       p.height = std::max(p.height, block->header.height);
       auto r = ImportBlock(*block, id, /*gossip=*/true);
-      if (r.ok() && (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged)) {
+      if (r.ok() &&
+          (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged)) {
         p.total_difficulty = std::max(p.total_difficulty, ledger_->total_difficulty());
       }
       return;
     }
     case net::MessageType::kGetBlocks: {
       auto req = net::DecodeGetBlocks(frame.payload);
-      if (!req.ok()) return Penalise(id, kPenaltyUndecodable, "get_blocks: " + req.status().message());
+      if (!req.ok())
+        return Penalise(id, kPenaltyUndecodable, "get_blocks: " + req.status().message());
       return OnGetBlocks(id, *req);
     }
     case net::MessageType::kBlocks: {
       auto blocks = net::DecodeBlocks(frame.payload);
-      if (!blocks.ok()) return Penalise(id, kPenaltyUndecodable, "blocks: " + blocks.status().message());
+      if (!blocks.ok())
+        return Penalise(id, kPenaltyUndecodable, "blocks: " + blocks.status().message());
       return OnBlocks(id, p, std::move(blocks).value());
     }
     case net::MessageType::kPing:
-      transport_->Send(id, net::Frame{net::MessageType::kPong, {}});
+      ports_.transport->Send(id, net::Frame{net::MessageType::kPong, {}});
       return;
     case net::MessageType::kPong:
       return;
@@ -442,13 +330,15 @@ void NodeService::OnFrame(net::PeerId id, net::Frame frame) {
 
 void NodeService::OnHello(net::PeerId id, Peer& p, const net::Hello& hello) {
   if (hello.version != net::kProtocolVersion || hello.genesis != genesis_hash_) {
-    Penalise(id, kPenaltyWrongChain, hello.version != net::kProtocolVersion ? "protocol version" : "other genesis");
-    transport_->Disconnect(id);
+    Penalise(id, kPenaltyWrongChain,
+             hello.version != net::kProtocolVersion ? "protocol version" : "other genesis");
+    ports_.transport->Disconnect(id);
     return;
   }
   if (hello.name != p.name) {
-    Penalise(id, kPenaltyWrongChain, "hello name " + hello.name + " is not the certificate's " + p.name);
-    transport_->Disconnect(id);
+    Penalise(id, kPenaltyWrongChain,
+             "hello name " + hello.name + " is not the certificate's " + p.name);
+    ports_.transport->Disconnect(id);
     return;
   }
   p.hello = true;
@@ -460,8 +350,9 @@ void NodeService::OnHello(net::PeerId id, Peer& p, const net::Hello& hello) {
 
 bool NodeService::PeerTipPreferred(const Peer& p) const {
   if (ledger_->HasBlock(p.head_hash)) return false;  // we have it (as head or as a side block)
-  return consensus::poa::PreferTip({p.total_difficulty, p.height, p.head_hash},
-                                   {ledger_->total_difficulty(), ledger_->head().height, ledger_->head_hash()});
+  return consensus::poa::PreferTip(
+      {p.total_difficulty, p.height, p.head_hash},
+      {ledger_->total_difficulty(), ledger_->head().height, ledger_->head_hash()});
 }
 
 void NodeService::RequestBlocks(net::PeerId id, Peer& p) {
@@ -473,7 +364,7 @@ void NodeService::RequestBlocks(net::PeerId id, Peer& p) {
   p.syncing = true;
   p.sync_from = from;
   log_.Debug("sync_request", {{"peer", p.name}, {"from", from}});
-  transport_->Send(id, net::EncodeGetBlocks({from, net::kMaxBlocksPerMessage}));
+  ports_.transport->Send(id, net::EncodeGetBlocks({from, net::kMaxBlocksPerMessage}));
 }
 
 void NodeService::OnGetBlocks(net::PeerId id, const net::GetBlocks& req) {
@@ -488,7 +379,7 @@ void NodeService::OnGetBlocks(net::PeerId id, const net::GetBlocks& req) {
     bytes += enc.size();
     out.push_back(std::move(enc));
   }
-  transport_->Send(id, net::EncodeBlocks(out));
+  ports_.transport->Send(id, net::EncodeBlocks(out));
 }
 
 void NodeService::OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> blocks) {
@@ -508,7 +399,8 @@ void NodeService::OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> bl
     auto r = ImportBlock(blocks[i], id, /*gossip=*/false);
     if (!r.ok()) {
       if (r.error() && r.error_status().code() == StatusCode::kNotFound && i == 0) {
-        if (blocks[i].header.height <= 1) return Penalise(id, kPenaltyInvalidBlock, "blocks do not connect to genesis");
+        if (blocks[i].header.height <= 1)
+          return Penalise(id, kPenaltyInvalidBlock, "blocks do not connect to genesis");
         p.sync_back = std::max<uint64_t>(16, p.sync_back * 2);
         return RequestBlocks(id, p);
       }
@@ -535,72 +427,36 @@ std::vector<PeerInfo> NodeService::Peers() const {
 }
 
 Status NodeService::AddPeer(const std::string& host_port) {
-  if (host_port.find(':') == std::string::npos) {  // a name: accept it again
-    removed_names_.erase(host_port);
-    for (auto& [addr, target] : targets_) {
-      if (target.last_name == host_port) target.removed = false;
+  if (host_port.find(':') != std::string::npos) {
+    V2V_ASSIGN_OR_RETURN(HostPort hp, ParseHostPort(host_port));
+    const size_t dialled = book_.ActiveTargets();
+    if (!book_.Knows(hp.ToString()) && dialled >= static_cast<size_t>(config_.limits.max_dial_targets)) {
+      refusals_->Record("admin", "dial_limit", hp.ToString());
+      return Status::FailedPrecondition("already dialling " + std::to_string(dialled) +
+                                        " addresses (max_dial_targets)");
     }
-    log_.Info("peer_added", {{"peer", host_port}});
-    Redial();
-    return Status::Ok();
   }
-  V2V_ASSIGN_OR_RETURN(HostPort hp, ParseHostPort(host_port));
-  auto& t = targets_[hp.ToString()];
-  t.hp = hp;
-  t.removed = false;
-  if (!t.last_name.empty()) removed_names_.erase(t.last_name);
-  log_.Info("peer_added", {{"address", hp.ToString()}});
+  V2V_RETURN_IF_ERROR(book_.Add(host_port));
+  if (host_port.find(':') == std::string::npos) {
+    log_.Info("peer_added", {{"peer", host_port}});
+  } else {
+    log_.Info("peer_added", {{"address", ParseHostPort(host_port)->ToString()}});
+  }
   Redial();
   return Status::Ok();
 }
 
 Status NodeService::RemovePeer(const std::string& host_port_or_name) {
-  std::set<std::string> names;
-  auto t = targets_.find(host_port_or_name);
-  if (t != targets_.end()) {
-    t->second.removed = true;
-    if (!t->second.last_name.empty()) names.insert(t->second.last_name);
-  } else if (host_port_or_name.find(':') != std::string::npos) {
-    V2V_ASSIGN_OR_RETURN(HostPort hp, ParseHostPort(host_port_or_name));
-    targets_[hp.ToString()] = DialTarget{hp, true, std::nullopt, ""};
-  } else {
-    names.insert(host_port_or_name);
-  }
+  std::map<std::string, std::string> connected;  // dial target -> name
   for (const auto& [id, p] : peers_) {
-    if (p.dial_target && *p.dial_target == host_port_or_name) names.insert(p.name);
+    if (p.dial_target) connected[*p.dial_target] = p.name;
   }
-  for (const std::string& n : names) {
-    removed_names_.insert(n);
-    for (auto& [addr, target] : targets_) {
-      if (target.last_name == n) target.removed = true;
-    }
-  }
+  V2V_ASSIGN_OR_RETURN(std::set<std::string> names, book_.Remove(host_port_or_name, connected));
   for (const auto& [id, p] : peers_) {
-    if (names.count(p.name)) transport_->Disconnect(id);
+    if (names.count(p.name)) ports_.transport->Disconnect(id);
   }
   log_.Info("peer_removed", {{"peer", host_port_or_name}});
   return Status::Ok();
-}
-
-std::string MetricsText(const NodeService& node) {
-  const auto& m = node.metrics();
-  std::ostringstream out;
-  auto gauge = [&](const char* name, const char* help, uint64_t v, const char* type = "gauge") {
-    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << v << '\n';
-  };
-  gauge("v2v_chain_height", "Height of the head block.", node.ledger().head().height);
-  gauge("v2v_total_difficulty", "Total Clique difficulty of the head.", node.ledger().total_difficulty());
-  gauge("v2v_peers", "Connected peers that completed the hello.", node.Peers().size());
-  gauge("v2v_mempool_txs", "Transactions waiting for a block.", node.pending_txs());
-  gauge("v2v_signers", "Clique signers at the head.", node.ledger().snapshot().signers().size());
-  gauge("v2v_blocks_imported_total", "Blocks stored from peers or RPC.", m.blocks_imported, "counter");
-  gauge("v2v_blocks_sealed_total", "Blocks this node sealed.", m.blocks_sealed, "counter");
-  gauge("v2v_blocks_rejected_total", "Blocks refused.", m.blocks_rejected, "counter");
-  gauge("v2v_reorgs_total", "Chain reorganisations.", m.reorgs, "counter");
-  gauge("v2v_txs_admitted_total", "Transactions admitted to the mempool.", m.txs_admitted, "counter");
-  gauge("v2v_txs_rejected_total", "Transactions refused.", m.txs_rejected, "counter");
-  gauge("v2v_peers_penalised_total", "Penalties given to peers.", m.peers_penalised, "counter");
-  return out.str();
 }
 
 }  // namespace v2v::node

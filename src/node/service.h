@@ -1,39 +1,42 @@
-// The RSU node (docs/spec/node.md): the ledger, the peers, the mempool and the block producer,
-// driven by one io_context thread. Everything here runs on that thread (the RPC server shares
-// it), so the service needs no locks; the ledger verifies signatures on its own worker threads.
+// The RSU node core (docs/spec/node.md): the ledger, the peers (hello, sync, gossip), the
+// mempool and the block producer, with no sockets, disk or clock of its own. Its parts, each
+// with one job: TxAdmission (mempool and checks), BlockProducer (Clique sealing), PeerBook
+// (dialling, removed names, penalties), NodeMetrics; this class keeps the peer table, sync and
+// gossip, and routes between them.
 //
-// The outside world comes in through NodeEnv: the wall clock and the random draws of Clique's
-// out-of-turn wiggle and vote choice. Peers come through net::TlsTransport.
+// The outside world is injected (NodePorts): the clock, the random draws, the peer transport,
+// the store (given to the ledger) and the logger. The owner drives it: OnTick() about every
+// 50 ms, and the transport's events through OnPeerConnected / OnPeerFrame /
+// OnPeerDisconnected. Production wiring (RocksDB, TLS, an asio timer) is NodeHost (host.h); the
+// cluster simulation (src/cluster/) runs several cores on a simulated clock and network.
+//
+// Not thread-safe: every call on one thread (in production the io thread, which the RPC server
+// shares); the ledger verifies signatures on its own worker threads.
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include "consensus/poa/engine.h"
 #include "contract/checked_tx_cache.h"
+#include "net/limits.h"
+#include "net/peer_transport.h"
 #include "net/protocol.h"
-#include "net/tls_transport.h"
 #include "node/config.h"
 #include "node/ledger.h"
 #include "node/log.h"
-#include "node/mempool.h"
+#include "node/metrics.h"
+#include "node/peer_book.h"
+#include "node/ports.h"
+#include "node/producer.h"
+#include "node/tx_admission.h"
+#include "store/kv_store.h"
 
 namespace v2v::node {
-
-struct NodeEnv {
-  std::function<int64_t()> now_ms;     // Unix time in milliseconds
-  std::function<double()> uniform01;   // a draw in [0, 1)
-};
-NodeEnv SystemEnv();  // the system clock and a randomly seeded generator
 
 struct PeerInfo {
   std::string name, address;
@@ -41,29 +44,50 @@ struct PeerInfo {
   uint64_t height = 0, total_difficulty = 0;
 };
 
-struct NodeMetrics {
-  uint64_t blocks_imported = 0, blocks_sealed = 0, blocks_rejected = 0, reorgs = 0;
-  uint64_t txs_admitted = 0, txs_rejected = 0, peers_penalised = 0;
+// What the core talks to; each must outlive it.
+struct NodePorts {
+  const Clock* clock = nullptr;
+  Random* random = nullptr;
+  net::PeerTransport* transport = nullptr;
+  Logger* log = nullptr;
+  net::Refusals* refusals = nullptr;  // shared with the listeners; null: the core keeps its own
 };
+
+// Refusals that log each one as a "refused" warning (at most 10 lines a second per surface and
+// reason) and count them for /metrics (docs/spec/node.md N7).
+std::unique_ptr<net::Refusals> LoggedRefusals(Logger& log, const Clock& clock);
 
 class NodeService {
  public:
-  // Opens (or creates) the ledger in config.data_dir for `genesis`, listens for peers and starts
-  // dialling. The io_context must outlive the service and run on one thread.
-  static Result<std::unique_ptr<NodeService>> Start(boost::asio::io_context& io, NodeConfig config,
-                                                    contract::Genesis genesis, NodeEnv env, Logger& log);
+  // Opens (or initialises) the ledger in `store` for `genesis`. Nothing is sent before Start.
+  static Result<std::unique_ptr<NodeService>> Open(
+      NodeConfig config, const contract::Genesis& genesis, crypto::PrivateKey key,
+      std::unique_ptr<store::KvStore> store, NodePorts ports, LedgerOptions ledger_options = {});
   ~NodeService();
-  // Stops timers and closes every connection. REQUIRES: on the io thread or with io stopped.
+  NodeService(const NodeService&) = delete;
+  NodeService& operator=(const NodeService&) = delete;
+
+  // Dials the configured peers and runs the first tick.
+  void Start();
+  // Timers: redial and hello heartbeat every second, the producer every tick. The owner calls
+  // it about every 50 ms; time is read from the injected clock.
+  void OnTick();
+  // Stops ticking (the owner closes the transport).
   void Stop();
 
-  // --- the API the RPC methods use (io thread only) ---
+  // --- transport events (`name`: the peer's authenticated certificate subject) ---
+  void OnPeerConnected(net::PeerId id, const std::string& address, const std::string& name);
+  void OnPeerFrame(net::PeerId id, net::Frame frame);
+  void OnPeerDisconnected(net::PeerId id, const Status& why);
+
+  // --- the API the RPC methods use ---
   const Ledger& ledger() const { return *ledger_; }
   // Checks a transaction (structure, signatures, nonce) and admits it to the mempool; gossips it.
   // Rejections: the contract's CheckTx codes and the mempool's (kDuplicate, kStaleNonce, ...).
   chain::ValidationResult<Hash32> SubmitTx(const chain::Tx& tx);
   // Imports a block as if a peer had sent it (relayed when stored). Ledger::Import's results.
   chain::ValidationResult<ImportResult> SubmitBlock(const chain::Block& block);
-  size_t pending_txs() const { return mempool_.size(); }
+  size_t pending_txs() const { return admission_.mempool().size(); }
   consensus::poa::Proposals& proposals() { return proposals_; }
   std::vector<PeerInfo> Peers() const;
   Status AddPeer(const std::string& host_port);
@@ -71,7 +95,16 @@ class NodeService {
   const NodeConfig& config() const { return config_; }
   const crypto::PublicKey& key() const { return key_.public_key(); }
   uint16_t p2p_port() const { return p2p_port_; }
+  void set_p2p_port(uint16_t port) { p2p_port_ = port; }  // the bound port, for admin_nodeInfo
   const NodeMetrics& metrics() const { return metrics_; }
+  const Clock& clock() const { return *ports_.clock; }
+  // Refusals on every outside surface (peer port, RPC listeners): counted and logged as
+  // "refused" (docs/spec/node.md N7). Thread-safe.
+  net::Refusals& refusals() { return *refusals_; }
+  const net::Refusals& refusals() const { return *refusals_; }
+  // Called on the io thread after every head change (extension or reorg), e.g. by the vehicle
+  // gateway to learn which of its rounds are in a block. One observer; empty to clear.
+  void SetHeadObserver(std::function<void()> observer) { head_observer_ = std::move(observer); }
 
  private:
   struct Peer {
@@ -85,27 +118,10 @@ class NodeService {
     uint64_t sync_back = 0;  // how far below our head the next request starts
     uint64_t sync_from = 0;  // height of the outstanding request
   };
-  struct DialTarget {
-    HostPort hp;
-    bool removed = false;
-    std::optional<net::PeerId> peer;  // dialling or connected
-    std::string last_name;
-  };
-  struct Planned {
-    Hash32 parent;
-    int64_t block_time_s;
-    int64_t at_ms;
-  };
 
-  NodeService(boost::asio::io_context& io, NodeConfig config, NodeEnv env, Logger& log,
-              crypto::PrivateKey key);
-  Status Init(contract::Genesis genesis);
-  void Tick();
+  NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey key);
   void Redial();
   void MaybeSeal();
-  void OnConnect(net::PeerId id, const std::string& host, const Bytes& der);
-  void OnFrame(net::PeerId id, net::Frame frame);
-  void OnDisconnect(net::PeerId id, const Status& why);
   void OnHello(net::PeerId id, Peer& p, const net::Hello& hello);
   void OnGetBlocks(net::PeerId id, const net::GetBlocks& req);
   void OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> blocks);
@@ -113,41 +129,34 @@ class NodeService {
   // Whether the peer's last announced tip wins our fork choice against our head.
   bool PeerTipPreferred(const Peer& p) const;
   // `gossip`: relay it if stored, and sync from `from` if its parent is unknown.
-  // A peer that sent a block invalid by the rules is penalised; our own failure penalises nobody.
-  chain::ValidationResult<ImportResult> ImportBlock(const chain::Block& block, std::optional<net::PeerId> from,
-                                                    bool gossip);
+  // A peer that sent a block invalid by the rules is penalised (peer_penalty.h); a missing
+  // parent or our own failure (IoError, Corruption of our store) penalises nobody.
+  chain::ValidationResult<ImportResult> ImportBlock(const chain::Block& block,
+                                                    std::optional<net::PeerId> from, bool gossip);
   chain::ValidationResult<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
   void AfterHeadChange();
-  void ReadmitAbandoned(Hash32 old_head, uint64_t depth);
   void Broadcast(const net::Frame& frame, std::optional<net::PeerId> except);
   void Penalise(net::PeerId id, int points, const std::string& why);
   net::Hello MakeHello() const;
-  uint64_t CommittedNonce(const std::string& sender) const;
 
-  boost::asio::io_context& io_;
   NodeConfig config_;
-  NodeEnv env_;
+  NodePorts ports_;
   Logger& log_;
   crypto::PrivateKey key_;
-  std::shared_ptr<contract::CheckedTxCache> checked_;
   std::unique_ptr<Ledger> ledger_;
   Hash32 genesis_hash_;
-  Mempool mempool_;
+  TxAdmission admission_;
+  BlockProducer producer_;
   consensus::poa::Proposals proposals_;
-  std::unique_ptr<net::TlsTransport> transport_;
+  PeerBook book_;
   uint16_t p2p_port_ = 0;
-  boost::asio::steady_timer timer_;
-  uint64_t ticks_ = 0;
+  int64_t last_redial_ms_ = 0;
   bool stopped_ = false;
   std::map<net::PeerId, Peer> peers_;
-  std::map<std::string, DialTarget> targets_;  // by "host:port"
-  std::set<std::string> removed_names_;
-  std::map<std::string, int> name_scores_;
-  std::optional<Planned> planned_;
   NodeMetrics metrics_;
+  std::unique_ptr<net::Refusals> own_refusals_;  // when the ports bring none
+  net::Refusals* refusals_;
+  std::function<void()> head_observer_;
 };
-
-// Prometheus text exposition of the node's gauges and counters (docs/spec/node.md N5).
-std::string MetricsText(const NodeService& node);
 
 }  // namespace v2v::node

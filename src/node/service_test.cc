@@ -1,7 +1,7 @@
 // Three NodeServices in one process, on loopback, sharing one io thread: they connect with TLS,
 // seal in Clique turn with period 1 s, and agree on the chain. Real sockets and the real clock
 // (a few seconds); the multi-process tests in tests/net/ cover crashes and partitions.
-#include "node/service.h"
+#include "node/host.h"
 
 #include <gtest/gtest.h>
 
@@ -78,7 +78,7 @@ class ServiceTest : public ::testing::Test {
            std::function<void()> started = [] {}) {
     for (size_t i = 0; i < configs_.size(); ++i) {
       for (size_t j = 0; j < i; ++j) configs_[i].peers.push_back({"127.0.0.1", nodes_[j]->p2p_port()});
-      auto n = NodeService::Start(io_, configs_[i], genesis_, SystemEnv(), log_);
+      auto n = NodeHost::Start(io_, configs_[i], genesis_, *clock_, *random_, log_);
       ASSERT_TRUE(n.ok()) << n.status().message();
       nodes_.push_back(std::move(n).value());
     }
@@ -87,7 +87,7 @@ class ServiceTest : public ::testing::Test {
     boost::asio::steady_timer poll(io_);
     std::function<void()> check = [&] {
       if (done() || std::chrono::steady_clock::now() >= deadline) {
-        for (auto& n : nodes_) peers_at_stop_.push_back(n->Peers().size());
+        for (auto& n : nodes_) peers_at_stop_.push_back(n->service().Peers().size());
         for (auto& n : nodes_) n->Stop();
         io_.stop();
         return;
@@ -104,14 +104,16 @@ class ServiceTest : public ::testing::Test {
   std::vector<NodeConfig> configs_;
   std::ostringstream log_text_;
   Logger log_{"test", LogLevel::kInfo, log_text_, [] { return int64_t{0}; }};
+  std::unique_ptr<Clock> clock_ = NewSystemClock();
+  std::unique_ptr<Random> random_ = NewSystemRandom();
   boost::asio::io_context io_;
-  std::vector<std::unique_ptr<NodeService>> nodes_;
+  std::vector<std::unique_ptr<NodeHost>> nodes_;
   std::vector<size_t> peers_at_stop_;
 };
 
-uint64_t CommonHeight(const std::vector<std::unique_ptr<NodeService>>& nodes) {
+uint64_t CommonHeight(const std::vector<std::unique_ptr<NodeHost>>& nodes) {
   uint64_t common = UINT64_MAX;
-  for (auto& n : nodes) common = std::min(common, n->ledger().head().height);
+  for (auto& n : nodes) common = std::min(common, n->service().ledger().head().height);
   return common;
 }
 
@@ -120,7 +122,7 @@ TEST_F(ServiceTest, ThreeNodesSealInTurnAndAgree) {
   Run(30, [&] {
     if (nodes_.size() < 3 || CommonHeight(nodes_) < 4) return false;
     for (auto& n : nodes_) {
-      if (n->ledger().head_hash() != nodes_[0]->ledger().head_hash() || n->Peers().size() != 2) return false;
+      if (n->service().ledger().head_hash() != nodes_[0]->service().ledger().head_hash() || n->service().Peers().size() != 2) return false;
     }
     return true;
   });
@@ -128,11 +130,11 @@ TEST_F(ServiceTest, ThreeNodesSealInTurnAndAgree) {
   ASSERT_GE(common, 4u) << log_text_.str();
   std::set<std::string> sealers;
   for (uint64_t h = 1; h <= common; ++h) {
-    auto b0 = nodes_[0]->ledger().BlockAt(h);
+    auto b0 = nodes_[0]->service().ledger().BlockAt(h);
     ASSERT_TRUE(b0.ok());
     sealers.insert(b0->header.sealer.Hex());
     for (auto& n : nodes_) {
-      auto b = n->ledger().BlockAt(h);
+      auto b = n->service().ledger().BlockAt(h);
       ASSERT_TRUE(b.ok());
       EXPECT_EQ(chain::BlockHash(b->header), chain::BlockHash(b0->header)) << "height " << h;
     }
@@ -165,10 +167,10 @@ TEST_F(ServiceTest, MisbehavingPeerIsPenalisedAndBannedWhileTheNodesGoOn) {
   };
   Run(30, [&] {
     return disconnects >= 2 && CommonHeight(nodes_) >= 3 &&
-           nodes_[1]->ledger().head_hash() == nodes_[0]->ledger().head_hash();
+           nodes_[1]->service().ledger().head_hash() == nodes_[0]->service().ledger().head_hash();
   }, started);
   rogue->Close();
-  EXPECT_GE(nodes_[0]->metrics().peers_penalised, 2u);
+  EXPECT_GE(nodes_[0]->service().metrics().peers_penalised, 2u);
   const std::string log = log_text_.str();
   EXPECT_NE(log.find("\"event\":\"peer_banned\""), std::string::npos);
   EXPECT_NE(log.find("\"reason\":\"removed or banned\""), std::string::npos) << "the second connection is refused";
@@ -185,29 +187,29 @@ TEST_F(ServiceTest, RefusesBadTransactionsAndForeignBlocks) {
   auto key = crypto::PrivateKey::Generate();
   chain::SignTx(tx, *key);
   tx.signature.bytes[0] ^= 1;
-  auto r = nodes_[0]->SubmitTx(tx);
+  auto r = nodes_[0]->service().SubmitTx(tx);
   EXPECT_EQ(chain::RejectionCode(r), chain::Reject::kBadSignature) << r.ToStatus().ToString();
-  EXPECT_EQ(nodes_[0]->pending_txs(), 0u);
+  EXPECT_EQ(nodes_[0]->service().pending_txs(), 0u);
 
   // A block sealed by a key that is not a signer.
-  auto proposal = nodes_[0]->ledger().Propose({}, nodes_[0]->ledger().head().timestamp_s + 1, *key, std::nullopt);
+  auto proposal = nodes_[0]->service().ledger().Propose({}, nodes_[0]->service().ledger().head().timestamp_s + 1, *key, std::nullopt);
   if (proposal.ok()) {  // Propose may refuse a non-signer outright; then forge one by hand
-    auto b = nodes_[1]->SubmitBlock(proposal->block);
+    auto b = nodes_[1]->service().SubmitBlock(proposal->block);
     EXPECT_EQ(chain::RejectionCode(b), chain::Reject::kUnauthorizedSigner) << b.ToStatus().ToString();
   }
   chain::Block forged;
-  forged.header = nodes_[1]->ledger().head();
-  forged.header.parent = nodes_[1]->ledger().head_hash();
+  forged.header = nodes_[1]->service().ledger().head();
+  forged.header.parent = nodes_[1]->service().ledger().head_hash();
   forged.header.height += 1;
   forged.header.timestamp_s += 1;
   forged.header.difficulty = 1;
   forged.header.checkpoint_signers.clear();
   forged.header.tx_root = chain::TxRoot({});
   consensus::poa::Engine::Seal(forged.header, *key);
-  const uint64_t before = nodes_[1]->ledger().head().height;
-  auto b = nodes_[1]->SubmitBlock(forged);
+  const uint64_t before = nodes_[1]->service().ledger().head().height;
+  auto b = nodes_[1]->service().SubmitBlock(forged);
   EXPECT_EQ(chain::RejectionCode(b), chain::Reject::kUnauthorizedSigner) << b.ToStatus().ToString();
-  EXPECT_EQ(nodes_[1]->ledger().head().height, before);
+  EXPECT_EQ(nodes_[1]->service().ledger().head().height, before);
 }
 
 }  // namespace

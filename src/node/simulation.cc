@@ -159,9 +159,8 @@ Result<chain::Tx> Simulation::MakeRound(const chain::State& state, int64_t time,
   return tx;
 }
 
-Result<chain::Block> Simulation::NextBlock(const Ledger& ledger, std::mt19937_64& rng,
-                                           const crypto::PrivateKey* sealer) const {
-  const int64_t time = ledger.head().timestamp_s + options_.block_interval_s;
+Result<std::vector<chain::Tx>> Simulation::NextTxs(const Ledger& ledger, int64_t time, uint64_t round,
+                                                   std::mt19937_64& rng) const {
   const chain::State& state = ledger.state();
   Nonces nonces(state);
   std::vector<chain::Tx> txs = Settlements(state, time, nonces, rng);
@@ -175,8 +174,15 @@ Result<chain::Block> Simulation::NextBlock(const Ledger& ledger, std::mt19937_64
     if (auto* r = std::get_if<chain::Rejection>(&next)) return r->ToStatus();
     after = std::get<chain::State>(std::move(next));
   }
-  auto round = MakeRound(after, time, ledger.head().height + 1, rng);
-  if (round.ok()) txs.push_back(std::move(round).value());
+  auto made = MakeRound(after, time, round, rng);
+  if (made.ok()) txs.push_back(std::move(made).value());
+  return txs;
+}
+
+Result<chain::Block> Simulation::NextBlock(const Ledger& ledger, std::mt19937_64& rng,
+                                           const crypto::PrivateKey* sealer) const {
+  const int64_t time = ledger.head().timestamp_s + options_.block_interval_s;
+  V2V_ASSIGN_OR_RETURN(std::vector<chain::Tx> txs, NextTxs(ledger, time, ledger.head().height + 1, rng));
   V2V_ASSIGN_OR_RETURN(Proposal p, ledger.Propose(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
   if (!p.dropped.empty()) return p.dropped.front().second.ToStatus();  // a bug in the generator
   return std::move(p.block);

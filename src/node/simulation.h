@@ -39,6 +39,11 @@ class Simulation {
   // authority; tests with several Clique signers pass theirs.
   Result<chain::Block> NextBlock(const Ledger& ledger, std::mt19937_64& rng,
                                  const crypto::PrivateKey* sealer = nullptr) const;
+  // The transactions of one such block at `time` without sealing it: settlements of the open
+  // escrows, then round `round`, with nonces after the ledger's head state. Used by the cluster
+  // simulation's workload, whose nodes seal them.
+  Result<std::vector<chain::Tx>> NextTxs(const Ledger& ledger, int64_t time, uint64_t round,
+                                         std::mt19937_64& rng) const;
   // The round transaction alone (signed bids, scheme, RSU signature), with nonces taken from
   // `state`; used by the benchmark.
   Result<chain::Tx> MakeRound(const chain::State& state, int64_t time, uint64_t round,

@@ -5,8 +5,11 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+
+#include "rpc/jwt_auth.h"
 
 namespace v2v::rpc {
 namespace {
@@ -15,6 +18,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using local = asio::local::stream_protocol;
 
 // Largest response body accepted (a raw block of many transactions is large).
 constexpr uint64_t kMaxResponseBytes = uint64_t{512} << 20;
@@ -64,11 +68,21 @@ Status RpcErrorStatus(const RpcError& error) {
 
 struct HttpClient::Impl {
   Endpoint endpoint;
-  std::chrono::milliseconds timeout;
+  ClientOptions options;
   asio::io_context io;
-  std::optional<beast::tcp_stream> stream;
+  std::optional<beast::tcp_stream> tcp_stream;
+  std::optional<beast::basic_stream<local>> unix_stream;
   beast::flat_buffer buffer;
   uint64_t next_id = 1;
+
+  std::string Name() const {
+    return endpoint.unix_path.empty() ? "http://" + endpoint.host + ":" + endpoint.port : "unix:" + endpoint.unix_path;
+  }
+  bool IsOpen() const { return tcp_stream.has_value() || unix_stream.has_value(); }
+  void Reset() {
+    tcp_stream.reset();
+    unix_stream.reset();
+  }
 
   // Runs the queued operation to completion (or the timeout, which the stream enforces).
   void Run() {
@@ -77,9 +91,17 @@ struct HttpClient::Impl {
   }
 
   beast::error_code Open() {
-    stream.emplace(io);
     buffer.clear();
     beast::error_code result;
+    if (!endpoint.unix_path.empty()) {
+      unix_stream.emplace(io);
+      unix_stream->expires_after(options.timeout);
+      unix_stream->async_connect(local::endpoint(endpoint.unix_path), [&](beast::error_code ec) { result = ec; });
+      Run();
+      if (result) unix_stream.reset();
+      return result;
+    }
+    tcp_stream.emplace(io);
     tcp::resolver resolver(io);
     tcp::resolver::results_type endpoints;
     resolver.async_resolve(endpoint.host, endpoint.port,
@@ -88,63 +110,72 @@ struct HttpClient::Impl {
                              endpoints = std::move(r);
                            });
     Run();
-    if (result) return result;
-    stream->expires_after(timeout);
-    stream->async_connect(endpoints, [&](beast::error_code ec, const tcp::endpoint&) { result = ec; });
+    if (result) {
+      tcp_stream.reset();
+      return result;
+    }
+    tcp_stream->expires_after(options.timeout);
+    tcp_stream->async_connect(endpoints, [&](beast::error_code ec, const tcp::endpoint&) { result = ec; });
     Run();
-    if (result) stream.reset();
+    if (result) tcp_stream.reset();
     return result;
   }
 
   // One request/response on the open stream.
-  beast::error_code Exchange(const http::request<http::string_body>& req,
+  template <class Stream>
+  beast::error_code Exchange(Stream& stream, const http::request<http::string_body>& req,
                              http::response<http::string_body>& res) {
     beast::error_code result;
-    stream->expires_after(timeout);
-    http::async_write(*stream, req, [&](beast::error_code ec, size_t) { result = ec; });
+    stream.expires_after(options.timeout);
+    http::async_write(stream, req, [&](beast::error_code ec, size_t) { result = ec; });
     Run();
     if (result) return result;
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBytes);
-    stream->expires_after(timeout);
-    http::async_read(*stream, buffer, parser, [&](beast::error_code ec, size_t) { result = ec; });
+    stream.expires_after(options.timeout);
+    http::async_read(stream, buffer, parser, [&](beast::error_code ec, size_t) { result = ec; });
     Run();
     if (!result) res = parser.release();
     return result;
   }
 
-  Result<http::response<http::string_body>> Send(http::verb verb, const std::string& target,
-                                                 std::string body) {
+  Result<http::request<http::string_body>> MakeRequest(http::verb verb, const std::string& target, std::string body) {
     http::request<http::string_body> req{verb, target, 11};
-    req.set(http::field::host, endpoint.host);
+    req.set(http::field::host, endpoint.unix_path.empty() ? endpoint.host : "localhost");
     req.set(http::field::connection, "keep-alive");
     if (verb == http::verb::post) req.set(http::field::content_type, "application/json");
+    if (!options.jwt_secret.empty()) {
+      const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch()).count();
+      V2V_ASSIGN_OR_RETURN(std::string token, MakeJwt(options.jwt_secret, now_s));
+      req.set(http::field::authorization, "Bearer " + token);
+    }
     req.body() = std::move(body);
     req.prepare_payload();
+    return req;
+  }
+
+  Result<http::response<http::string_body>> Send(http::verb verb, const std::string& target,
+                                                 std::string body) {
+    V2V_ASSIGN_OR_RETURN(auto req, MakeRequest(verb, target, std::move(body)));
     for (int attempt = 0; attempt < 2; ++attempt) {
-      const bool reused = stream.has_value();
+      const bool reused = IsOpen();
       if (!reused) {
-        if (beast::error_code ec = Open()) {
-          return Status::IoError("cannot connect to http://" + endpoint.host + ":" + endpoint.port +
-                                 ": " + ec.message());
-        }
+        if (beast::error_code ec = Open()) return Status::IoError("cannot connect to " + Name() + ": " + ec.message());
       }
       http::response<http::string_body> res;
-      beast::error_code ec = Exchange(req, res);
+      beast::error_code ec = tcp_stream ? Exchange(*tcp_stream, req, res) : Exchange(*unix_stream, req, res);
       if (!ec) {
-        if (!res.keep_alive()) stream.reset();
+        if (!res.keep_alive()) Reset();
         return res;
       }
-      stream.reset();
+      Reset();
       // A kept-alive connection the server closed meanwhile: try once more on a new one.
       const bool closed = ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
                           ec == asio::error::broken_pipe || ec == asio::error::eof;
-      if (!(reused && closed)) {
-        return Status::IoError("http://" + endpoint.host + ":" + endpoint.port + target + ": " +
-                               ec.message());
-      }
+      if (!(reused && closed)) return Status::IoError(Name() + target + ": " + ec.message());
     }
-    return Status::IoError("http://" + endpoint.host + ":" + endpoint.port + ": connection closed");
+    return Status::IoError(Name() + ": connection closed");
   }
 };
 
@@ -154,11 +185,27 @@ HttpClient::HttpClient(HttpClient&&) noexcept = default;
 HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 HttpClient::~HttpClient() = default;
 
+Result<Endpoint> ParseRpcUrl(const std::string& url) {
+  if (url.rfind("unix:", 0) != 0) return ParseHttpUrl(url);
+  Endpoint e;
+  e.unix_path = url.substr(5);
+  if (e.unix_path.empty() || e.unix_path[0] != '/') {
+    return Status::InvalidArgument("not a unix:/absolute/path URL: " + url);
+  }
+  return e;
+}
+
 Result<HttpClient> HttpClient::Connect(const std::string& url, std::chrono::milliseconds timeout) {
-  V2V_ASSIGN_OR_RETURN(Endpoint e, ParseHttpUrl(url));
+  ClientOptions options;
+  options.timeout = timeout;
+  return Connect(url, std::move(options));
+}
+
+Result<HttpClient> HttpClient::Connect(const std::string& url, ClientOptions options) {
+  V2V_ASSIGN_OR_RETURN(Endpoint e, ParseRpcUrl(url));
   auto impl = std::make_unique<Impl>();
   impl->endpoint = std::move(e);
-  impl->timeout = timeout;
+  impl->options = std::move(options);
   return HttpClient(url, std::move(impl));
 }
 

@@ -25,7 +25,8 @@ class HttpClientTest : public ::testing::Test {
     dispatcher_.Register("state_getAccount", [](const nlohmann::json&) -> RpcResult {
       return RpcError{kNotFound, "no account car-9"};
     });
-    server_ = std::make_unique<HttpServer>(io_, dispatcher_, [] { return std::string("m 1\n"); });
+    server_ = std::make_unique<HttpServer>(io_, HttpOptions{});
+    ServeJsonRpc(*server_, dispatcher_, [] { return std::string("m 1\n"); });
     auto port = server_->Listen("127.0.0.1", 0);
     ASSERT_TRUE(port.ok()) << port.status().ToString();
     url_ = "http://127.0.0.1:" + std::to_string(*port);

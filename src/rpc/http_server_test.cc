@@ -25,6 +25,7 @@ Reply Request(uint16_t port, http::verb verb, const std::string& target, const s
   s.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
   http::request<http::string_body> req{verb, target, 11};
   req.set(http::field::host, "127.0.0.1");
+  if (verb == http::verb::post) req.set(http::field::content_type, "application/json");
   req.body() = body;
   req.prepare_payload();
   http::write(s, req);
@@ -40,7 +41,8 @@ class HttpServerTest : public ::testing::Test {
     dispatcher_.Register("chain_head", [](const nlohmann::json&) -> RpcResult {
       return nlohmann::json{{"height", 42}};
     });
-    server_ = std::make_unique<HttpServer>(io_, dispatcher_, [] { return std::string("v2v_blocks_total 3\n"); });
+    server_ = std::make_unique<HttpServer>(io_, HttpOptions{});
+    ServeJsonRpc(*server_, dispatcher_, [] { return std::string("v2v_blocks_total 3\n"); });
     auto port = server_->Listen("127.0.0.1", 0);
     ASSERT_TRUE(port.ok()) << port.status().ToString();
     port_ = *port;
@@ -79,7 +81,7 @@ TEST_F(HttpServerTest, MetricsHealthAndErrors) {
     tcp::socket sock(io);
     sock.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port_));
     const std::string head = "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                             std::to_string(kMaxBodyBytes + 10) + "\r\n\r\n";
+                             std::to_string(HttpLimits{}.max_body_bytes + 10) + "\r\n\r\n";
     boost::asio::write(sock, boost::asio::buffer(head));
     boost::beast::flat_buffer buf;
     http::response<http::string_body> res;

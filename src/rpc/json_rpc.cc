@@ -2,6 +2,8 @@
 
 #include <exception>
 
+#include "rpc/json_depth.h"
+
 namespace v2v::rpc {
 namespace {
 
@@ -12,6 +14,9 @@ json ErrorResponse(const json& id, int code, const std::string& message, const j
   if (!data.is_null()) error["data"] = data;
   return {{"jsonrpc", "2.0"}, {"error", std::move(error)}, {"id", id}};
 }
+
+// Text of a response; a string that is not valid UTF-8 is repaired rather than thrown on.
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 }  // namespace
 
@@ -61,20 +66,58 @@ json Dispatcher::HandleOne(const json& req) const {
   return has_id ? response : json();  // notifications get no response
 }
 
-std::string Dispatcher::Handle(std::string_view text) const {
-  json req = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (req.is_discarded()) return ErrorResponse(nullptr, kParseError, "parse error: not valid JSON").dump();
-  if (req.is_array()) {
-    if (req.empty()) return ErrorResponse(nullptr, kInvalidRequest, "empty batch").dump();
-    json out = json::array();
-    for (const json& r : req) {
-      json one = HandleOne(r);
-      if (!one.is_null()) out.push_back(std::move(one));
-    }
-    return out.empty() ? std::string() : out.dump();
+std::string Dispatcher::Refuse(const std::string& reason, const std::string& message, const json& id) const {
+  if (observer_) observer_(reason, message);
+  return Dump(ErrorResponse(id, kLimitExceeded, message));
+}
+
+std::string Dispatcher::HandleBatch(const json& batch) const {
+  if (batch.empty()) return Dump(ErrorResponse(nullptr, kInvalidRequest, "empty batch"));
+  if (batch.size() > limits_.max_batch) {
+    return Refuse("batch_size", "batch of " + std::to_string(batch.size()) + " calls is over the limit of " +
+                                    std::to_string(limits_.max_batch));
   }
+  std::string out = "[";
+  size_t answered = 0;
+  for (const json& r : batch) {
+    json one = HandleOne(r);
+    if (one.is_null()) continue;
+    std::string text = Dump(one);
+    if (out.size() + text.size() + 2 > limits_.max_response_bytes) {
+      // The calls are done (their effects stand); what does not fit is replaced by one error.
+      text = Refuse("response_size", "batch response over the limit of " +
+                                         std::to_string(limits_.max_response_bytes) + " bytes");
+      if (answered == 0) return text;
+      out += ',';
+      out += text;
+      ++answered;
+      break;
+    }
+    if (answered++ > 0) out += ',';
+    out += text;
+  }
+  if (answered == 0) return std::string();
+  out += ']';
+  return out;
+}
+
+std::string Dispatcher::Handle(std::string_view text) const {
+  if (JsonDepth(text, limits_.max_depth) > limits_.max_depth) {
+    return Refuse("json_depth", "request nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+  }
+  json req = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (req.is_discarded()) return Dump(ErrorResponse(nullptr, kParseError, "parse error: not valid JSON"));
+  if (req.is_array()) return HandleBatch(req);
   json one = HandleOne(req);
-  return one.is_null() ? std::string() : one.dump();
+  if (one.is_null()) return std::string();
+  std::string out = Dump(one);
+  if (out.size() > limits_.max_response_bytes) {
+    return Refuse("response_size",
+                  "response of " + std::to_string(out.size()) + " bytes is over the limit of " +
+                      std::to_string(limits_.max_response_bytes),
+                  one["id"]);
+  }
+  return out;
 }
 
 }  // namespace v2v::rpc

@@ -6,6 +6,12 @@
 // answered as JSON-RPC errors; batches are supported; notifications (no "id") get no response
 // (Handle returns an empty string). It never throws: a handler that throws is answered with
 // -32603 and the message. Thread-safe once all methods are registered.
+//
+// Limits (DispatchLimits, docs/spec/node.md N7) are checked before and while handling: a text
+// nested deeper than max_depth is refused before it is parsed (json_depth.h), a batch of more
+// than max_batch calls is refused whole, and a response (or the running total of a batch's
+// responses) above max_response_bytes is replaced by an error. Each refusal is answered with
+// kLimitExceeded and reported to the LimitObserver, if one is set.
 #pragma once
 
 #include <functional>
@@ -34,12 +40,27 @@ inline constexpr int kRejected = -32000;
 // A request the node could not carry out through its own failure (e.g. a store IoError).
 inline constexpr int kNodeError = -32002;
 inline constexpr int kNotFound = -32001;
+// A request beyond one of the server's limits (EIP-1474's "limit exceeded").
+inline constexpr int kLimitExceeded = -32005;
+
+struct DispatchLimits {
+  size_t max_depth = 64;                  // nesting of arrays and objects in one request text
+  size_t max_batch = 100;                 // calls in one batch
+  size_t max_response_bytes = 16u << 20;  // one response, or one batch's responses together
+};
+
+// Told of every limit refusal: reason ("json_depth", "batch_size", "response_size") and detail.
+using LimitObserver = std::function<void(const std::string& reason, const std::string& detail)>;
 
 using RpcResult = std::variant<nlohmann::json, RpcError>;
 using Handler = std::function<RpcResult(const nlohmann::json& params)>;
 
 class Dispatcher {
  public:
+  Dispatcher() = default;
+  explicit Dispatcher(DispatchLimits limits) : limits_(limits) {}
+  void SetLimitObserver(LimitObserver observer) { observer_ = std::move(observer); }
+  const DispatchLimits& limits() const { return limits_; }
   void Register(const std::string& method, Handler handler) { methods_[method] = std::move(handler); }
   bool Has(const std::string& method) const { return methods_.count(method) > 0; }
   // Returns the response text, or "" when nothing is to be sent (notifications only).
@@ -47,7 +68,12 @@ class Dispatcher {
 
  private:
   nlohmann::json HandleOne(const nlohmann::json& request) const;
+  std::string HandleBatch(const nlohmann::json& batch) const;
+  std::string Refuse(const std::string& reason, const std::string& message,
+                     const nlohmann::json& id = nullptr) const;
   std::map<std::string, Handler> methods_;
+  DispatchLimits limits_;
+  LimitObserver observer_;
 };
 
 // Helpers for handlers: positional or named parameter access with typed errors.

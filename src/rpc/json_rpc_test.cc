@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <vector>
 
 namespace v2v::rpc {
 namespace {
@@ -58,6 +59,75 @@ TEST(JsonRpcTest, BatchesAndNotifications) {
   EXPECT_EQ(r[0]["result"], 1);
   EXPECT_EQ(r[1]["error"]["code"], kMethodNotFound);
   EXPECT_EQ(d.Handle(R"({"jsonrpc":"2.0","method":"echo","params":[1]})"), "");
+}
+
+}  // namespace
+}  // namespace v2v::rpc
+
+namespace v2v::rpc {
+namespace {
+
+struct Seen {
+  std::vector<std::string> reasons;
+};
+
+Dispatcher Limited(DispatchLimits limits, Seen& seen) {
+  Dispatcher d(limits);
+  d.Register("echo", [](const json& p) -> RpcResult { return p.empty() ? json() : p[0]; });
+  d.SetLimitObserver([&seen](const std::string& reason, const std::string&) { seen.reasons.push_back(reason); });
+  return d;
+}
+
+// Issue 10 finding 1: params nested 200,000 levels deep (about 400 KB) killed the node.
+TEST(JsonRpcLimitsTest, DeepNestingIsRefusedBeforeParsing) {
+  Seen seen;
+  Dispatcher d = Limited({}, seen);
+  const std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"echo","params":)" + std::string(200000, '[') +
+                           std::string(200000, ']') + "}";
+  json r = Call(d, deep);
+  EXPECT_EQ(r["error"]["code"], kLimitExceeded);
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("nested deeper than 64"), std::string::npos);
+  EXPECT_EQ(seen.reasons, std::vector<std::string>{"json_depth"});
+  // The id nested as deep, and an unterminated deep prefix, are refused the same way.
+  const std::string deep_id = R"({"jsonrpc":"2.0","method":"echo","id":)" + std::string(300000, '{');
+  EXPECT_EQ(Call(d, deep_id)["error"]["code"], kLimitExceeded);
+  // 64 levels (the whole request counts) is still served.
+  const std::string ok = R"({"jsonrpc":"2.0","id":2,"method":"echo","params":)" + std::string(63, '[') +
+                         std::string(63, ']') + "}";
+  EXPECT_TRUE(Call(d, ok).contains("result"));
+}
+
+TEST(JsonRpcLimitsTest, BatchAboveTheLimitIsRefusedWhole) {
+  Seen seen;
+  Dispatcher d = Limited({.max_batch = 3}, seen);
+  json batch = json::array();
+  for (int i = 0; i < 4; ++i) batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "echo"}, {"params", {i}}});
+  json r = Call(d, batch.dump());
+  ASSERT_TRUE(r.is_object());
+  EXPECT_EQ(r["error"]["code"], kLimitExceeded);
+  EXPECT_EQ(seen.reasons, std::vector<std::string>{"batch_size"});
+  batch.erase(batch.begin());
+  EXPECT_EQ(Call(d, batch.dump()).size(), 3u);
+}
+
+TEST(JsonRpcLimitsTest, ResponsesAboveTheLimitAreReplacedByAnError) {
+  Seen seen;
+  Dispatcher d = Limited({.max_response_bytes = 200}, seen);
+  const std::string big(300, 'x');
+  json r = Call(d, json{{"jsonrpc", "2.0"}, {"id", 9}, {"method", "echo"}, {"params", {big}}}.dump());
+  EXPECT_EQ(r["error"]["code"], kLimitExceeded);
+  EXPECT_EQ(r["id"], 9);
+  // A batch keeps the answers that fit and ends with one error for the rest.
+  json batch = json::array();
+  for (int i = 0; i < 5; ++i) {
+    batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "echo"}, {"params", {std::string(40, 'y')}}});
+  }
+  json b = Call(d, batch.dump());
+  ASSERT_TRUE(b.is_array());
+  EXPECT_LT(b.size(), 5u);
+  EXPECT_EQ(b.back()["error"]["code"], kLimitExceeded);
+  EXPECT_TRUE(b.front().contains("result"));
+  EXPECT_EQ(seen.reasons, (std::vector<std::string>{"response_size", "response_size"}));
 }
 
 }  // namespace

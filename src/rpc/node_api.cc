@@ -35,6 +35,8 @@ std::variant<crypto::PublicKey, RpcError> KeyParam(const json& params, size_t i,
   return k;
 }
 
+void RegisterAllMethods(Dispatcher& d, node::NodeService& node, const NodeEndpoints* endpoints);
+
 json Keys(const std::vector<crypto::PublicKey>& keys) {
   json out = json::array();
   for (const auto& k : keys) out.push_back(k.Hex());
@@ -64,7 +66,29 @@ json BlockJson(const chain::Block& block, bool raw) {
   return out;
 }
 
-void RegisterNodeMethods(Dispatcher& d, node::NodeService& node) {
+const std::vector<std::string>& OperatorMethods() {
+  static const std::vector<std::string> methods{"clique_propose",  "clique_discard",   "admin_peers",
+                                                "admin_addPeer",   "admin_removePeer", "admin_nodeInfo",
+                                                "chain_submitBlock"};
+  return methods;
+}
+
+void RegisterNodeMethods(Dispatcher& d, node::NodeService& node, Access access,
+                         std::function<void(const std::string& method)> on_refused, const NodeEndpoints* endpoints) {
+  RegisterAllMethods(d, node, endpoints);
+  if (access == Access::kOperator) return;
+  for (const std::string& method : OperatorMethods()) {
+    d.Register(method, [method, on_refused](const json&) -> RpcResult {
+      if (on_refused) on_refused(method);
+      return RpcError{kMethodNotFound, method + " is an operator method, not available on the public endpoint "
+                                                "(use the node's admin socket or authrpc)"};
+    });
+  }
+}
+
+namespace {
+
+void RegisterAllMethods(Dispatcher& d, node::NodeService& node, const NodeEndpoints* endpoints) {
   node::NodeService* n = &node;
   d.Register("chain_head", [n](const json&) -> RpcResult {
     const auto& l = n->ledger();
@@ -171,13 +195,20 @@ void RegisterNodeMethods(Dispatcher& d, node::NodeService& node) {
     if (!s.ok()) return Invalid(s.message());
     return json(true);
   });
-  d.Register("admin_nodeInfo", [n](const json&) -> RpcResult {
+  d.Register("admin_nodeInfo", [n, endpoints](const json&) -> RpcResult {
+    const NodeEndpoints none;
+    const NodeEndpoints& e = endpoints ? *endpoints : none;
     return json{{"name", n->config().name},
                 {"key", n->key().Hex()},
-                {"p2p_port", n->p2p_port()},
+                {"p2p", n->config().p2p_listen.host + ":" + std::to_string(n->p2p_port())},
+                {"rpc", e.rpc},
+                {"admin", e.admin},
+                {"authrpc", e.authrpc},
                 {"height", n->ledger().head().height},
                 {"signer", n->ledger().snapshot().IsSigner(n->key())}};
   });
 }
+
+}  // namespace
 
 }  // namespace v2v::rpc

@@ -5,14 +5,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file_util.h"
+
 namespace v2v::sim {
 namespace {
 
 std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = ReadFile(path);
+  return text.ok() ? std::move(text).value() : std::string();
 }
 
 TEST(ExperimentsTest, TheoremOneFiguresAgreeWithThePaper) {

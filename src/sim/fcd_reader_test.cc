@@ -5,15 +5,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/file_util.h"
+
 namespace v2v::sim {
 namespace {
 
-std::string Trace() {
-  std::ifstream in(V2V_TEST_DATA "/sumo_grid_fcd.xml", std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string Trace() { return ReadFile(V2V_TEST_DATA "/sumo_grid_fcd.xml").value(); }
 
 struct Collected {
   std::vector<FcdFrame> frames;

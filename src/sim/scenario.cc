@@ -9,6 +9,7 @@
 // here and becomes a Status: no exception leaves this file.
 #include <toml++/toml.h>
 
+#include "base/file_util.h"
 #include "sim/csv.h"
 
 namespace v2v::sim {
@@ -273,11 +274,8 @@ Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view sourc
 }
 
 Result<Scenario> LoadScenarioFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::IoError(path + ": cannot open file");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  return ParseScenarioToml(buf.str(), path);
+  V2V_ASSIGN_OR_RETURN(const std::string text, ReadFile(path));
+  return ParseScenarioToml(text, path);
 }
 
 std::string ScenarioToToml(const Scenario& s) {

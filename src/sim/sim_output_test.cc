@@ -6,14 +6,14 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "base/file_util.h"
+
 namespace v2v::sim {
 namespace {
 
 std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = ReadFile(path);
+  return text.ok() ? std::move(text).value() : std::string();
 }
 
 TEST(SimOutputTest, WritesOneRowPerTradeAndPerRound) {

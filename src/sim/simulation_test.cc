@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "base/file_util.h"
 #include "sim/sim_output.h"
 
 namespace v2v::sim {
@@ -33,10 +34,8 @@ Scenario SmallCity() {
 }
 
 std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  auto text = ReadFile(path);
+  return text.ok() ? std::move(text).value() : std::string();
 }
 
 TEST(SimulationTest, TradesObeyTheMarketRules) {

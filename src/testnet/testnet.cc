@@ -31,6 +31,8 @@ extern char** environ;
 namespace v2v::testnet {
 namespace {
 
+constexpr size_t kMaxUnixSocketPath = 107;  // sizeof(sockaddr_un::sun_path) - 1 on Linux
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -108,11 +110,15 @@ std::string NodeConfigToml(const Testnet& t, size_t i, const Options& o) {
       {"key", dir + "/key.pem"},
       {"p2p_listen", t.nodes[i].p2p},
       {"rpc_listen", t.nodes[i].rpc.substr(std::string("http://").size())},
+      {"admin_socket", t.nodes[i].admin.substr(std::string("unix:").size())},
       {"peers", std::move(peers)},
       {"seal", true},
       {"mempool_max_txs", static_cast<int64_t>(o.mempool_max_txs)},
       {"max_block_txs", static_cast<int64_t>(o.max_block_txs)},
       {"log_level", o.log_level},
+      {"vehicle_listen", t.nodes[i].vehicle_api.substr(std::string("wss://").size(),
+                                                       t.nodes[i].vehicle_api.rfind('/') - std::string("wss://").size())},
+      {"vehicle_t_limit_s", o.vehicle_t_limit_s},
   };
   std::ostringstream out;
   out << "# " << t.nodes[i].name << " of the testnet in " << t.dir << " (v2v testnet start)\n"
@@ -132,7 +138,8 @@ nlohmann::json ToJson(const Testnet& t) {
   nlohmann::json nodes = nlohmann::json::array();
   for (const auto& n : t.nodes) {
     nodes.push_back({{"name", n.name}, {"pid", n.pid}, {"rpc", n.rpc}, {"p2p", n.p2p},
-                     {"config", n.config}, {"key", n.key}});
+                     {"config", n.config}, {"key", n.key}, {"admin", n.admin},
+                     {"vehicle_api", n.vehicle_api}});
   }
   auto ids = [](const std::vector<Identity>& v) {
     nlohmann::json a = nlohmann::json::array();
@@ -152,7 +159,8 @@ Result<Testnet> FromJson(const nlohmann::json& j, const std::string& dir) {
     for (const auto& n : j.at("nodes")) {
       t.nodes.push_back({n.at("name").get<std::string>(), n.at("pid").get<pid_t>(),
                          n.at("rpc").get<std::string>(), n.at("p2p").get<std::string>(),
-                         n.at("config").get<std::string>(), n.at("key").get<std::string>()});
+                         n.at("config").get<std::string>(), n.at("key").get<std::string>(),
+                         n.value("admin", std::string()), n.value("vehicle_api", std::string())});
     }
     for (const char* list : {"spare", "vehicles"}) {
       if (!j.contains(list)) continue;
@@ -210,7 +218,8 @@ Result<Testnet> Create(const Options& o) {
   g.ca_certificate = ca.ca().der;
   g.clique.epoch = o.epoch;
   g.clique.period_s = o.period_s;
-  V2V_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, FreePorts(2 * static_cast<size_t>(o.nodes)));
+  g.params.settle_window_s = o.settle_window_s;
+  V2V_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, FreePorts(3 * static_cast<size_t>(o.nodes)));
   for (int i = 0; i < o.nodes; ++i) {
     const std::string name = "rsu-" + std::to_string(i);
     Bytes der;
@@ -218,9 +227,15 @@ Result<Testnet> Create(const Options& o) {
     NodeInfo n;
     n.name = name;
     n.key = id.key;
-    n.p2p = "127.0.0.1:" + std::to_string(ports[2 * static_cast<size_t>(i)]);
-    n.rpc = "http://127.0.0.1:" + std::to_string(ports[2 * static_cast<size_t>(i) + 1]);
+    n.p2p = "127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i)]);
+    n.rpc = "http://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 1]);
+    n.vehicle_api = "wss://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 2]) + "/vehicle";
     n.config = t.NodeDir(i) + "/config.toml";
+    n.admin = "unix:" + t.NodeDir(i) + "/admin.sock";
+    if (n.admin.size() - 5 > kMaxUnixSocketPath) {
+      return Status::InvalidArgument("--dir " + t.dir + " is too long for the nodes' admin sockets (a Unix socket path " +
+                                     "has at most " + std::to_string(kMaxUnixSocketPath) + " bytes)");
+    }
     t.nodes.push_back(n);
     auto key = FromHex(id.key);
     crypto::PublicKey pk;
@@ -270,10 +285,9 @@ bool IsNodeProcess(pid_t pid, const std::string& config) {
   if (paren == std::string::npos || paren + 2 >= line.size()) return false;
   const char state = line[paren + 2];
   if (state == 'Z' || state == 'X' || state == 'x') return false;
-  std::ifstream cmd(proc + "/cmdline", std::ios::binary);
-  std::stringstream ss;
-  ss << cmd.rdbuf();
-  std::string args = ss.str();
+  auto cmdline = ReadFile(proc + "/cmdline");
+  if (!cmdline.ok()) return false;
+  std::string args = std::move(cmdline).value();
   for (char& c : args) c = c == '\0' ? ' ' : c;
   return args.find(" node ") != std::string::npos && args.find(config) != std::string::npos;
 }
@@ -359,6 +373,7 @@ Status WaitReady(const Testnet& t, const std::vector<size_t>& which, std::chrono
                                           ":\n" + Tail(t.LogPath(i), 10));
       }
       auto head = rpc::Call(n.rpc, "chain_head", nlohmann::json::array(), std::chrono::seconds(2));
+      if (head.ok() && !n.admin.empty()) head = rpc::Call(n.admin, "chain_head", nlohmann::json::array(), std::chrono::seconds(2));
       if (!head.ok()) still.push_back(i);
     }
     pending = std::move(still);
@@ -437,11 +452,8 @@ Status Stop(const std::string& dir, std::chrono::milliseconds grace) {
 }
 
 Result<crypto::PrivateKey> ReadKey(const std::string& pem_path) {
-  std::ifstream in(pem_path);
-  if (!in) return Status::IoError("cannot read " + pem_path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return crypto::PrivateKey::FromPem(ss.str());
+  V2V_ASSIGN_OR_RETURN(const std::string pem, ReadFile(pem_path));
+  return crypto::PrivateKey::FromPem(pem);
 }
 
 }  // namespace v2v::testnet

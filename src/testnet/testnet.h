@@ -8,7 +8,8 @@
 // config.toml per node (node i dials nodes 0..i-1), then DIR/testnet.json. Launch() starts the
 // node processes (`<binary> node --config FILE`, each in its own session so it outlives the
 // caller, stdout and stderr appended to node-<i>/node.log) and returns once every RPC answers
-// chain_head. Stop() sends SIGTERM, waits, then SIGKILL.
+// chain_head on both its public RPC and its operator socket (NodeInfo::admin, which tools use for
+// operator methods). Stop() sends SIGTERM, waits, then SIGKILL.
 //
 // A pid in testnet.json is acted on only while /proc says that process is alive and runs with
 // that node's config file, so a stale pid reused by another process is never signalled.
@@ -45,6 +46,8 @@ struct Options {
   uint64_t mempool_max_txs = 200000;
   uint64_t max_block_txs = 20000;
   std::string log_level = "info";
+  int64_t vehicle_t_limit_s = 10;  // T_limit of the vehicle rounds (node config)
+  int64_t settle_window_s = 3600;  // escrow deadline after the round's block (genesis)
 };
 
 struct NodeInfo {
@@ -54,6 +57,8 @@ struct NodeInfo {
   std::string p2p;     // 127.0.0.1:<port>
   std::string config;  // absolute path of config.toml
   std::string key;     // public key, hex
+  std::string admin;   // the operator channel: unix:<node dir>/admin.sock (docs/spec/node.md N5)
+  std::string vehicle_api;  // wss://127.0.0.1:<port>/vehicle (docs/spec/vehicle-api.md)
 };
 
 struct Identity {

@@ -74,6 +74,12 @@ class TestnetTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << net_.nodes[node].name << " " << method << ": " << r.status().ToString();
     return r.ok() ? *r : json();
   }
+  // An operator method, on the node's admin socket (the public RPC refuses it).
+  json Admin(size_t node, const std::string& method, const json& params = json::array()) {
+    auto r = rpc::Call(net_.nodes[node].admin, method, params);
+    EXPECT_TRUE(r.ok()) << net_.nodes[node].name << " " << method << ": " << r.status().ToString();
+    return r.ok() ? *r : json();
+  }
   uint64_t Height(size_t node) {
     json h = Rpc(node, "chain_head");
     return h.is_object() ? h["height"].get<uint64_t>() : 0;
@@ -169,8 +175,8 @@ TEST_F(TestnetTest, PartitionStallsOrForksThenHealsToOneChain) {
   const std::vector<size_t> left = {0, 1}, right = {2, 3};
   for (size_t a : left) {
     for (size_t b : right) {
-      Rpc(a, "admin_removePeer", {net_.nodes[b].name});
-      Rpc(b, "admin_removePeer", {net_.nodes[a].name});
+      Admin(a, "admin_removePeer", {net_.nodes[b].name});
+      Admin(b, "admin_removePeer", {net_.nodes[a].name});
     }
   }
   const uint64_t split = MinHeight(All());
@@ -178,7 +184,7 @@ TEST_F(TestnetTest, PartitionStallsOrForksThenHealsToOneChain) {
   // seals at most 2 blocks past the last block it shares with the other half, then stalls.
   std::this_thread::sleep_for(seconds(6));
   for (size_t i : All()) {
-    const json peers = Rpc(i, "admin_peers");
+    const json peers = Admin(i, "admin_peers");
     ASSERT_TRUE(peers.is_array());
     EXPECT_EQ(peers.size(), 1u) << net_.nodes[i].name << " peers: " << peers.dump();
   }
@@ -194,8 +200,8 @@ TEST_F(TestnetTest, PartitionStallsOrForksThenHealsToOneChain) {
   // Heal: both sides dial each other again.
   for (size_t a : left) {
     for (size_t b : right) {
-      Rpc(a, "admin_addPeer", {net_.nodes[b].p2p});
-      Rpc(b, "admin_addPeer", {net_.nodes[a].p2p});
+      Admin(a, "admin_addPeer", {net_.nodes[b].p2p});
+      Admin(b, "admin_addPeer", {net_.nodes[a].p2p});
     }
   }
   const uint64_t target = std::max(stalled[0], stalled[1]) + 3;
@@ -235,15 +241,20 @@ TEST_F(TestnetTest, RsuVotedInAndAnotherVotedOut) {
     return true;
   };
   ASSERT_TRUE(signers_everywhere(newcomer, false));
+  // Issue 10: a stranger on the public RPC port may not vote.
+  auto stranger = rpc::Call(net_.nodes[0].rpc, "clique_propose", {newcomer, true});
+  ASSERT_FALSE(stranger.ok());
+  EXPECT_NE(stranger.status().message().find("operator method"), std::string::npos) << stranger.status().ToString();
+  EXPECT_EQ(Rpc(0, "clique_proposals").size(), 0u);
   // A majority (3 of 4) proposes; their blocks carry the votes.
-  for (size_t i : {0, 1, 2}) EXPECT_EQ(Rpc(i, "clique_propose", {newcomer, true}), json(true));
+  for (size_t i : {0, 1, 2}) EXPECT_EQ(Admin(i, "clique_propose", {newcomer, true}), json(true));
   EXPECT_EQ(Rpc(0, "clique_proposals")[newcomer], json(true));
   EXPECT_TRUE(WaitFor([&] { return signers_everywhere(newcomer, true); }, seconds(40)))
       << "the spare RSU was not voted in";
-  for (size_t i : {0, 1, 2}) Rpc(i, "clique_discard", {newcomer});
+  for (size_t i : {0, 1, 2}) Admin(i, "clique_discard", {newcomer});
   EXPECT_EQ(Rpc(0, "clique_getSigners").size(), 5u);
   // 5 signers (4 online): 3 votes are a majority.
-  for (size_t i : {0, 1, 2}) EXPECT_EQ(Rpc(i, "clique_propose", {leaver, false}), json(true));
+  for (size_t i : {0, 1, 2}) EXPECT_EQ(Admin(i, "clique_propose", {leaver, false}), json(true));
   EXPECT_TRUE(WaitFor([&] { return signers_everywhere(leaver, false); }, seconds(40)))
       << "rsu-3 was not voted out";
   EXPECT_EQ(Rpc(3, "clique_getSigners").size(), 4u);
@@ -287,7 +298,7 @@ TEST_F(TestnetTest, BlocksFromANonSignerOrARecentSignerAreRefusedByEveryNode) {
   auto refused_everywhere = [&](const chain::Block& block, const std::string& reason) {
     const std::string hex = ToHex(chain::EncodeBlock(block));
     for (size_t i : All()) {
-      auto r = rpc::HttpClient::Connect(net_.nodes[i].rpc);
+      auto r = rpc::HttpClient::Connect(net_.nodes[i].admin);
       ASSERT_TRUE(r.ok());
       auto res = r->Call("chain_submitBlock", {hex});
       ASSERT_TRUE(res.ok()) << res.status().ToString();

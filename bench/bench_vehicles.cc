@@ -1,0 +1,255 @@
+// bench_vehicles: many concurrent vehicle clients over WebSocket+TLS against a 4-node testnet
+// (docs/spec/vehicle-api.md). Two phases, one process, one io_context:
+//  1. load: `--sellers` persistent sellers per node answer every call (one signed offer per
+//     round each); one buyer per node opens a round as soon as the previous one's deadline has
+//     passed. Reported: offers+requests accepted per second, and those in rounds committed
+//     (the round's `committed` push, then the block hash at that height compared on all nodes);
+//     p50/p99 from a round's deadline to its scheme and committed pushes.
+//  2. idle: `--idle` connections held open to node 0 while it keeps sealing: the most it held,
+//     its RSS growth per connection (VmRSS), and the heights sealed meanwhile.
+// Plus the raw Ed25519 verification rate of the machine during the same run (verify_rate.h).
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "fleet/fleet_stats.h"
+#include "rpc/http_client.h"
+#include "testnet/testnet.h"
+#include "verify_rate.h"
+#include "vehicle/client.h"
+#include "vehicle/trader.h"
+
+namespace v2v {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+int64_t WallMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+long RssKb(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(f, line);) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return 0;
+}
+
+uint64_t Height(const std::string& rpc) {
+  auto h = rpc::Call(rpc, "chain_head", json::array());
+  return h.ok() ? (*h)["height"].get<uint64_t>() : 0;
+}
+
+std::string HashAt(const std::string& rpc, uint64_t height) {
+  auto b = rpc::Call(rpc, "chain_getBlockByNumber", {height});
+  return b.ok() && b->is_object() && b->contains("hash") ? (*b)["hash"].get<std::string>() : "";
+}
+
+struct Load {
+  Load(boost::asio::io_context& i, std::shared_ptr<boost::asio::ssl::context> t, const testnet::Testnet& n)
+      : io(i), tls(std::move(t)), net(n) {}
+  boost::asio::io_context& io;
+  std::shared_ptr<boost::asio::ssl::context> tls;
+  std::vector<vehicle::RsuUrl> nodes;
+  const testnet::Testnet& net;
+  std::vector<std::shared_ptr<vehicle::Trader>> traders;
+  std::map<std::pair<int, uint64_t>, int64_t> accepted_in_round;
+  std::map<std::pair<int, uint64_t>, uint64_t> committed_at;  // block height
+  std::map<std::pair<int, uint64_t>, int64_t> deadline_ms;
+  std::vector<double> scheme_ms, commit_ms;
+  int64_t accepted = 0, refused = 0;
+  std::map<std::string, int64_t> refusals;
+  bool stopping = false;
+
+  vehicle::Identity Id(int k) {
+    return std::move(vehicle::LoadIdentity(net.vehicles[static_cast<size_t>(k)].dir)).value();
+  }
+  vehicle::EventSink Sink(int node) {
+    return [this, node](const vehicle::Event& e) {
+      const auto& d = e.detail;
+      if (e.type == "accepted") {
+        ++accepted;
+        const uint64_t round = d["round"].get<uint64_t>();
+        ++accepted_in_round[{node, round}];
+        if (d.contains("deadline")) deadline_ms[{node, round}] = 1000 * d["deadline"].get<int64_t>();
+      } else if (e.type == "refused") {
+        ++refused;
+        ++refusals[d.is_object() ? d.value("reason", "?") : "?"];
+      } else if (e.type == "scheme" || e.type == "committed") {
+        const auto key = std::make_pair(node, d.value("round", uint64_t{0}));
+        auto dl = deadline_ms.find(key);
+        if (dl != deadline_ms.end()) (e.type == "scheme" ? scheme_ms : commit_ms).push_back(double(WallMs() - dl->second));
+        if (e.type == "committed") committed_at[key] = d.value("block", uint64_t{0});
+      }
+    };
+  }
+  void Seller(int node, int k) {
+    vehicle::SellerTerms t{200, 100, 250, 50'000, 10'000, 20'000, 0, 0};
+    auto c = vehicle::Client::Create(io, tls, nodes[static_cast<size_t>(node)], static_cast<uint64_t>(k) + 1);
+    auto s = vehicle::Seller::Create(c, Id(k), t, 0, vehicle::WaitFor::kAccepted, false, Sink(node), [](bool) {});
+    s->Start();
+    traders.push_back(s);
+  }
+  // A buyer opens a round; once its deadline has passed the next buyer opens the next one.
+  void Buyer(int node, int k) {
+    if (stopping) return;
+    vehicle::BuyerTerms t{250, 150, 300, 0, 1000, 1000, 0, 0};
+    auto c = vehicle::Client::Create(io, tls, nodes[static_cast<size_t>(node)], static_cast<uint64_t>(k) + 7);
+    auto sink = Sink(node);
+    auto again = std::make_shared<boost::asio::steady_timer>(io);
+    auto b = vehicle::Buyer::Create(
+        c, Id(k), t, vehicle::WaitFor::kCommitted, 1.0,
+        [this, sink, again, node, k](const vehicle::Event& e) {
+          sink(e);
+          if (e.type != "accepted" && e.type != "refused") return;
+          const int64_t wait = e.type == "accepted" ? e.detail["deadline"].get<int64_t>() * 1000 - WallMs() + 300 : 1000;
+          again->expires_after(std::chrono::milliseconds(std::max<int64_t>(wait, 0)));
+          again->async_wait([this, again, node, k](const boost::system::error_code& ec) {
+            if (!ec) Buyer(node, k);
+          });
+        },
+        [](bool) {});
+    b->Start();
+    traders.push_back(b);
+  }
+};
+
+void RunFor(boost::asio::io_context& io, double seconds) {
+  io.restart();
+  io.run_for(std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000)));
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"Vehicle API benchmark: concurrent WebSocket+TLS vehicle clients against a 4-node testnet"};
+  std::string v2v_path;
+  int sellers = 250, idle = 5000, nodes_n = 4;
+  double seconds = 30, idle_hold = 10;
+  int64_t t_limit = 2;
+  app.add_option("--sellers", sellers, "Persistent sellers per node")->check(CLI::Range(1, 20000));
+  app.add_option("--seconds", seconds, "Load phase length")->check(CLI::Range(1, 600));
+  app.add_option("--t-limit", t_limit, "T_limit of the rounds (node config)")->check(CLI::Range(1, 60));
+  app.add_option("--idle", idle, "Idle connections held to node 0 (0: skip)")->check(CLI::Range(0, 20000));
+  app.add_option("--idle-hold", idle_hold, "Seconds to hold them");
+  app.add_option("--v2v", v2v_path, "The v2v executable (default: beside this one)");
+  CLI11_PARSE(app, argc, argv);
+
+  rlimit rl{};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  rl.rlim_cur = rl.rlim_max;  // children (the nodes) inherit it
+  setrlimit(RLIMIT_NOFILE, &rl);
+  std::fprintf(stderr, "open files limit (ulimit -n): %llu\n", static_cast<unsigned long long>(rl.rlim_cur));
+  if (v2v_path.empty()) {
+    auto self = testnet::SelfExecutable();
+    if (!self.ok()) return std::fprintf(stderr, "%s\n", self.status().ToString().c_str()), 1;
+    v2v_path = (std::filesystem::path(*self).parent_path() / "v2v").string();
+  }
+  testnet::Options o;
+  o.dir = (std::filesystem::temp_directory_path() / ("v2v_bench_vehicles_" + std::to_string(::getpid()))).string();
+  o.nodes = nodes_n;
+  o.vehicles = nodes_n * (sellers + 1);
+  o.vehicle_t_limit_s = t_limit;
+  std::fprintf(stderr, "starting a %d-node testnet with %d vehicle identities in %s...\n", nodes_n, o.vehicles,
+               o.dir.c_str());
+  auto started = testnet::Start(o, v2v_path);
+  if (!started.ok()) return std::fprintf(stderr, "testnet start: %s\n", started.status().ToString().c_str()), 1;
+  const testnet::Testnet net = std::move(started).value();
+  auto tls = std::move(vehicle::MakeClientTls(net.CaDir() + "/ca.pem")).value();
+  boost::asio::io_context io;
+  Load load(io, tls, net);
+  for (const auto& n : net.nodes) load.nodes.push_back(*vehicle::ParseRsuUrl(n.vehicle_api));
+
+  // Phase 1: load.
+  for (int node = 0; node < nodes_n; ++node) {
+    for (int j = 0; j < sellers; ++j) load.Seller(node, node * sellers + j);
+  }
+  RunFor(io, 3);  // connect and subscribe
+  double verify_rate = 0;
+  std::thread verifier([&] {
+    std::this_thread::sleep_for(std::chrono::seconds(static_cast<int64_t>(seconds / 2)));
+    verify_rate = bench::VerifyRate(1);
+  });
+  const auto t0 = Clock::now();
+  for (int node = 0; node < nodes_n; ++node) load.Buyer(node, nodes_n * sellers + node);
+  RunFor(io, seconds);
+  const double load_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  load.stopping = true;
+  RunFor(io, static_cast<double>(t_limit) + 8.0);  // the last rounds build and commit
+  verifier.join();
+  // Committed on all four nodes: the committed block's hash is the same at every node.
+  int64_t committed_bids = 0, rounds_all = 0;
+  for (const auto& [key, height] : load.committed_at) {
+    std::set<std::string> hashes;
+    for (const auto& n : net.nodes) hashes.insert(HashAt(n.rpc, height));
+    if (hashes.size() == 1 && !hashes.begin()->empty()) {
+      committed_bids += load.accepted_in_round[key];
+      ++rounds_all;
+    }
+  }
+  for (auto& t : load.traders) t->Stop();
+  load.traders.clear();
+  RunFor(io, 1);
+
+  std::printf("vehicle API load: %d nodes, %d sellers per node, T_limit %lld s, %.0f s\n", nodes_n, sellers,
+              static_cast<long long>(t_limit), load_s);
+  std::printf("  bids accepted            %lld (%.0f/s), refused %lld\n", static_cast<long long>(load.accepted),
+              double(load.accepted) / load_s, static_cast<long long>(load.refused));
+  for (const auto& [r, k] : load.refusals) std::printf("    refused %s: %lld\n", r.c_str(), static_cast<long long>(k));
+  std::printf("  bids committed on all %d  %lld (%.0f/s) in %lld rounds\n", nodes_n,
+              static_cast<long long>(committed_bids), double(committed_bids) / load_s,
+              static_cast<long long>(rounds_all));
+  std::printf("  deadline -> scheme push     p50 %.0f ms  p99 %.0f ms (n=%zu)\n", fleet::Percentile(load.scheme_ms, 50),
+              fleet::Percentile(load.scheme_ms, 99), load.scheme_ms.size());
+  std::printf("  deadline -> committed push  p50 %.0f ms  p99 %.0f ms (n=%zu)\n", fleet::Percentile(load.commit_ms, 50),
+              fleet::Percentile(load.commit_ms, 99), load.commit_ms.size());
+  std::printf("  raw Ed25519 verification (1 thread, during the load): %.0f/s\n", verify_rate);
+
+  // Phase 2: idle connections to node 0.
+  if (idle > 0) {
+    const pid_t pid = net.nodes[0].pid;
+    const long rss0 = RssKb(pid);
+    const uint64_t h0 = Height(net.nodes[0].rpc);
+    std::vector<std::shared_ptr<vehicle::Client>> held;
+    for (int k = 0; k < idle; ++k) {
+      held.push_back(vehicle::Client::Create(io, tls, load.nodes[0], static_cast<uint64_t>(k) + 99));
+      held.back()->Start();
+      if (k % 500 == 499) RunFor(io, 0.5);  // let handshakes through in batches
+    }
+    int most = 0;
+    const auto until = Clock::now() + std::chrono::duration<double>(idle_hold);
+    while (Clock::now() < until) {
+      RunFor(io, 1);
+      int now = 0;
+      for (const auto& c : held) now += c->connected() ? 1 : 0;
+      most = std::max(most, now);
+    }
+    const long rss1 = RssKb(pid);
+    const uint64_t h1 = Height(net.nodes[0].rpc);
+    std::printf("idle vehicle connections to one node: %d asked, %d held at once; node RSS %ld -> %ld KiB "
+                "(%.1f KiB per connection); sealed heights %llu -> %llu while held\n",
+                idle, most, rss0, rss1, most ? double(rss1 - rss0) / most : 0.0, static_cast<unsigned long long>(h0),
+                static_cast<unsigned long long>(h1));
+    for (auto& c : held) c->Stop();
+    RunFor(io, 1);
+  }
+  (void)testnet::Stop(net.dir);
+  std::filesystem::remove_all(net.dir);
+  return 0;
+}
+
+}  // namespace
+}  // namespace v2v
+
+int main(int argc, char** argv) { return v2v::Main(argc, argv); }

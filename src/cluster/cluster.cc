@@ -1,0 +1,325 @@
+#include "cluster/cluster.h"
+
+#include <memory>
+#include <random>
+#include <sstream>
+#include <vector>
+
+#include "cluster/chain_checker.h"
+#include "cluster/network.h"
+#include "cluster/sim_ports.h"
+#include "cluster/workload.h"
+#include "crypto/hash.h"
+#include "node/log.h"
+#include "node/service.h"
+#include "store/mem_disk.h"
+
+namespace v2v::cluster {
+namespace {
+
+crypto::PrivateKey NodeKey(size_t i) {
+  const Hash32 seed = crypto::Sha256(AsBytes("v2v-cluster/node-" + std::to_string(i)));
+  return std::move(crypto::PrivateKey::FromSeed(seed.bytes)).value();
+}
+
+std::vector<crypto::PublicKey> PublicKeys(const std::vector<crypto::PrivateKey>& keys) {
+  std::vector<crypto::PublicKey> out;
+  for (const auto& k : keys) out.push_back(k.public_key());
+  return out;
+}
+
+std::vector<crypto::PrivateKey> NodeKeys(int n) {
+  std::vector<crypto::PrivateKey> keys;
+  for (int i = 0; i < n; ++i) keys.push_back(NodeKey(static_cast<size_t>(i)));
+  return keys;
+}
+
+std::vector<std::string> NodeNames(int n) {
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) names.push_back("node-" + std::to_string(i));
+  return names;
+}
+
+// Per-step fault probabilities (step 50 ms) and the network's per-message ones.
+constexpr double kPartitionP = 0.002, kHealP = 0.01, kCrashP = 0.002, kSyncCrashP = 0.001;
+constexpr double kBatchP = 0.04, kVoteP = 0.003;
+constexpr NetworkFaults kChaos{0.05, 0.05, 0.1, 0.003, 1, 120};
+constexpr NetworkFaults kCalm{0.0, 0.0, 0.0, 0.0, 1, 120};
+
+class Cluster {
+ public:
+  Cluster(const ClusterOptions& o, Trace& trace)
+      : o_(o),
+        trace_(trace),
+        rng_(o.seed),
+        keys_(NodeKeys(o.nodes)),
+        names_(NodeNames(o.nodes)),
+        workload_(PublicKeys(keys_)),
+        clock_((workload_.genesis_time_s() + 1) * 1000),
+        net_(names_, rng_),
+        nodes_(static_cast<size_t>(o.nodes)) {
+    report_.seed = o.seed;
+    report_.nodes = o.nodes;
+    report_.steps = o.steps;
+  }
+
+  ClusterReport Run() {
+    net_.set_faults(o_.faults ? kChaos : kCalm);
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (!Start(i)) return Finish();
+    }
+    for (step_ = 0; step_ < o_.steps && !report_.violation; ++step_) {
+      Step();
+      if (o_.faults) InjectFaults();
+      if (std::bernoulli_distribution(kBatchP)(rng_)) SubmitBatch();
+    }
+    if (!report_.violation) Settle();
+    return Finish();
+  }
+
+ private:
+  struct Node {
+    std::shared_ptr<store::MemDisk> disk = std::make_shared<store::MemDisk>();
+    std::unique_ptr<SeededRandom> random;
+    std::unique_ptr<node::Logger> log;
+    std::unique_ptr<node::NodeService> service;  // null while down
+    ChainChecker checker;
+    int64_t restart_at_ms = 0;
+    uint64_t incarnation = 0;
+    Hash32 last_head;
+  };
+
+  int64_t now() const { return clock_.NowMs(); }
+  void Note(const std::string& line) { trace_.Add(now(), line); }
+  void Violation(size_t i, const std::string& what) {
+    if (report_.violation) return;
+    report_.violation = "step " + std::to_string(step_) + " " + names_[i] + ": " + what;
+    Note("VIOLATION " + *report_.violation);
+  }
+
+  bool Start(size_t i) {
+    Node& n = nodes_[i];
+    ++n.incarnation;
+    n.random = std::make_unique<SeededRandom>(o_.seed * 1000003 + i * 101 + n.incarnation);
+    n.log = std::make_unique<node::Logger>(names_[i], node::LogLevel::kInfo, trace_.log_stream(),
+                                           [this] { return now(); });
+    node::NodeConfig c;
+    c.name = names_[i];
+    for (size_t j = 0; j < i; ++j) c.peers.push_back({names_[j], 1});
+    node::LedgerOptions lo;
+    lo.verify_threads = 1;
+    auto s = node::NodeService::Open(
+        c, workload_.genesis(), NodeKey(i), store::OpenMemDiskStore(n.disk),
+        node::NodePorts{&clock_, n.random.get(), &net_.transport(i), n.log.get()}, lo);
+    if (!s.ok()) {
+      Violation(i, "cannot reopen its store: " + s.status().message());
+      return false;
+    }
+    n.service = std::move(s).value();
+    node::NodeService* svc = n.service.get();
+    net_.Attach(
+        i,
+        Endpoint{[svc](net::PeerId id, const std::string& a, const std::string& name) {
+                   svc->OnPeerConnected(id, a, name);
+                 },
+                 [svc](net::PeerId id, net::Frame f) { svc->OnPeerFrame(id, std::move(f)); },
+                 [svc](net::PeerId id, const Status& why) { svc->OnPeerDisconnected(id, why); }});
+    Note(names_[i] + " up (incarnation " + std::to_string(n.incarnation) + ") at height " +
+         std::to_string(svc->ledger().head().height));
+    if (n.incarnation > 1) {
+      if (auto e = n.checker.CheckSurvived(svc->ledger())) Violation(i, *e);
+    }
+    svc->Start();
+    return true;
+  }
+
+  void Crash(size_t i, const std::string& why) {
+    Node& n = nodes_[i];
+    net_.Crash(i);
+    report_.penalties += n.service->metrics().peers_penalised;
+    n.service.reset();
+    n.restart_at_ms = now() + std::uniform_int_distribution<int64_t>(500, 5000)(rng_);
+    Note(names_[i] + " crashed (" + why + ")");
+  }
+
+  void Step() {
+    clock_.Advance(o_.step_ms);
+    net_.RunUntil(now());
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      Node& n = nodes_[i];
+      if (!n.service && now() >= n.restart_at_ms && n.restart_at_ms > 0) {
+        n.restart_at_ms = 0;
+        if (!Start(i)) return;
+      }
+      if (n.service) n.service->OnTick();
+    }
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      Node& n = nodes_[i];
+      if (n.service && n.disk->crashed()) {
+        ++report_.sync_crashes;
+        Crash(i, "between write and sync");
+      }
+      if (!n.service) continue;
+      if (auto e = n.checker.Check(n.service->ledger())) Violation(i, *e);
+      const node::Ledger& l = n.service->ledger();
+      if (l.head_hash() != n.last_head) {
+        n.last_head = l.head_hash();
+        Note(names_[i] + " head " + std::to_string(l.head().height) + " " +
+             l.head_hash().Hex().substr(0, 12) + " td " + std::to_string(l.total_difficulty()));
+      }
+    }
+  }
+
+  std::vector<size_t> Up() const {
+    std::vector<size_t> up;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (nodes_[i].service) up.push_back(i);
+    }
+    return up;
+  }
+
+  size_t Pick(const std::vector<size_t>& from) {
+    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng_)];
+  }
+
+  void InjectFaults() {
+    auto chance = [this](double p) { return std::bernoulli_distribution(p)(rng_); };
+    if (!net_.partitioned() && chance(kPartitionP)) {
+      std::vector<int> group(nodes_.size());
+      for (int& g : group) g = std::uniform_int_distribution<int>(0, 1)(rng_);
+      group[0] = 0;
+      group[1] = 1;  // two non-empty sides
+      std::string sides;
+      for (int g : group) sides += static_cast<char>('0' + g);
+      net_.Partition(group);
+      ++report_.partitions;
+      Note("partition " + sides);
+    } else if (net_.partitioned() && chance(kHealP)) {
+      net_.Heal();
+      Note("heal");
+    }
+    const std::vector<size_t> up = Up();
+    const size_t max_down = (nodes_.size() - 1) / 2;
+    if (nodes_.size() - up.size() < max_down + 1 && up.size() > 1) {
+      if (chance(kCrashP)) {
+        ++report_.crashes;
+        Crash(Pick(up), "killed");
+      } else if (chance(kSyncCrashP)) {
+        const size_t i = Pick(up);
+        nodes_[i].disk->CrashAtNextSync();
+        Note(names_[i] + " will crash at its next sync");
+      }
+    }
+    if (nodes_.size() >= 3 && chance(kVoteP)) Vote();
+  }
+
+  // Every live operator proposes to flip the last node's signer status (as seen by node 0's
+  // head or the first live node's).
+  void Vote() {
+    const std::vector<size_t> up = Up();
+    if (up.empty()) return;
+    const crypto::PublicKey target = keys_.back().public_key();
+    const bool authorize = !nodes_[up.front()].service->ledger().snapshot().IsSigner(target);
+    for (size_t i : up) nodes_[i].service->proposals().Propose(target, authorize);
+    ++report_.votes;
+    Note(std::string("vote ") + (authorize ? "authorize " : "drop ") + names_.back());
+  }
+
+  void SubmitBatch() {
+    const std::vector<size_t> up = Up();
+    if (up.empty()) return;
+    const size_t i = Pick(up);
+    const size_t n = workload_.SubmitBatch(*nodes_[i].service, now() / 1000, rng_);
+    if (n > 0) Note(names_[i] + " got " + std::to_string(n) + " transactions");
+  }
+
+  // Heal, bring every node up, stop the faults and the workload, and wait for one head.
+  void Settle() {
+    net_.Heal();
+    net_.set_faults(kCalm);
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (!nodes_[i].service) nodes_[i].restart_at_ms = now();
+    }
+    Note("healed and quiet");
+    for (int q = 0; q < o_.quiet_steps && !report_.violation; ++q, ++step_) {
+      Step();
+      if (Converged()) return;
+    }
+    if (!report_.violation) Violation(0, "no convergence after healing: " + Heads());
+  }
+
+  bool Converged() const {
+    const node::NodeService* first = nodes_[0].service.get();
+    if (!first) return false;
+    const Hash32 root = chain::StateRoot(chain::EncodeEntries(first->ledger().state()));
+    for (const Node& n : nodes_) {
+      if (!n.service || n.service->ledger().head_hash() != first->ledger().head_hash())
+        return false;
+      if (chain::StateRoot(chain::EncodeEntries(n.service->ledger().state())) != root) return false;
+    }
+    return true;
+  }
+
+  std::string Heads() const {
+    std::string out;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (!nodes_[i].service) {
+        out += names_[i] + "=down ";
+        continue;
+      }
+      const node::Ledger& l = nodes_[i].service->ledger();
+      out += names_[i] + "=" + std::to_string(l.head().height) + "/" +
+             l.head_hash().Hex().substr(0, 8) + " ";
+    }
+    return out;
+  }
+
+  ClusterReport Finish() {
+    const NetworkCounts& c = net_.counts();
+    report_.dropped = c.dropped;
+    report_.duplicated = c.duplicated;
+    report_.reordered = c.reordered;
+    report_.broken = c.broken;
+    report_.submitted = workload_.submitted();
+    for (const Node& n : nodes_) {
+      if (!n.service) continue;
+      report_.penalties += n.service->metrics().peers_penalised;
+      report_.blocks = std::max(report_.blocks, n.service->ledger().head().height);
+      report_.txs = std::max(report_.txs, n.checker.txs());
+    }
+    Note("end: " + Heads());
+    report_.fingerprint = trace_.Fingerprint();
+    return report_;
+  }
+
+  ClusterOptions o_;
+  Trace& trace_;
+  std::mt19937_64 rng_;
+  std::vector<crypto::PrivateKey> keys_;
+  std::vector<std::string> names_;
+  Workload workload_;
+  SimClock clock_;
+  Network net_;
+  std::vector<Node> nodes_;
+  ClusterReport report_;
+  int step_ = 0;
+};
+
+}  // namespace
+
+std::string ClusterReport::Summary() const {
+  std::ostringstream out;
+  out << "seed=" << seed << " nodes=" << nodes << " steps=" << steps << " partitions=" << partitions
+      << " crashes=" << crashes << " sync_crashes=" << sync_crashes << " drops=" << dropped
+      << " duplicates=" << duplicated << " reorders=" << reordered << " resets=" << broken
+      << " votes=" << votes << " penalties=" << penalties << " blocks=" << blocks << " txs=" << txs
+      << "/" << submitted << " trace=" << fingerprint.Hex().substr(0, 16)
+      << (violation ? " VIOLATION: " + *violation : " ok");
+  return out.str();
+}
+
+ClusterReport RunCluster(const ClusterOptions& options, Trace& trace) {
+  return Cluster(options, trace).Run();
+}
+
+}  // namespace v2v::cluster

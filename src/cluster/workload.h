@@ -1,0 +1,40 @@
+// The cluster simulation's clients: the built-in market (node::Simulation: one CA, the
+// auctioneer "rsu-1" and a dozen vehicles, keys from fixed seeds) submitting signed trading
+// rounds with the sellers' meter reports (co-signed by the buyers) and the buyers' refunds past
+// the escrow deadline, and the operators' Clique signer votes.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "contract/genesis.h"
+#include "crypto/ed25519.h"
+#include "node/service.h"
+#include "node/simulation.h"
+
+namespace v2v::cluster {
+
+class Workload {
+ public:
+  // The genesis of a cluster whose authorities are `signers` (Clique period 2 s, escrow
+  // deadline 20 s, so refunds happen within a run).
+  explicit Workload(const std::vector<crypto::PublicKey>& signers);
+  const contract::Genesis& genesis() const { return genesis_; }
+  int64_t genesis_time_s() const { return genesis_.timestamp_s; }
+
+  // One batch (settlements, then the next round) built on `node`'s head state at `now_s`,
+  // submitted to it; returns how many it admitted. Nothing when its mempool is not empty (the
+  // nonces would collide with the pending batch).
+  size_t SubmitBatch(node::NodeService& node, int64_t now_s, std::mt19937_64& rng);
+  uint64_t submitted() const { return submitted_; }
+
+ private:
+  node::Simulation market_;
+  contract::Genesis genesis_;
+  uint64_t next_round_ = 1;
+  uint64_t submitted_ = 0;
+};
+
+}  // namespace v2v::cluster

@@ -1,0 +1,72 @@
+// WebSocket subscriptions to new heads on the RPC listener (docs/spec/node.md N8), go-ethereum's
+// eth_subscribe convention with our prefix:
+//
+//   -> {"jsonrpc":"2.0","id":1,"method":"chain_subscribe","params":["newHeads"]}
+//   <- {"jsonrpc":"2.0","id":1,"result":"0x1"}
+//   <- {"jsonrpc":"2.0","method":"chain_subscription","params":{"subscription":"0x1","result":{header}}}
+//   -> {"jsonrpc":"2.0","id":2,"method":"chain_unsubscribe","params":["0x1"]}   <- true
+//
+// Any other request on the socket goes to the public dispatcher, as over HTTP. A subscription
+// ends with its connection; nothing is replayed (a client catches up with chain_getBlocks from
+// the last height it saw: heights are the cursor). The head is read from the ledger on a timer
+// on the io thread (every `poll`), so the node's service needs no hook; when the head moved by
+// several blocks, each canonical block above the last one sent is notified (at most
+// kMaxCatchUp, the newest); after a reorg, the new head is notified.
+//
+// Bounds: at most `max_connections` sockets (more are closed at once with "try again later"),
+// `max_subscriptions` per connection, messages of at most 64 KiB from the client, and at most
+// `max_queue` messages waiting to be sent to one client: a client that falls further behind is
+// disconnected (geth does the same at 10,000).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+
+#include "node/ledger.h"
+#include "rpc/json_rpc.h"
+
+namespace v2v::explorer {
+
+inline constexpr uint64_t kMaxCatchUp = 16;
+
+struct SubscriptionLimits {
+  size_t max_connections = 64;
+  size_t max_subscriptions = 16;
+  size_t max_queue = 256;
+  size_t max_message_bytes = 64 << 10;
+  std::chrono::milliseconds poll{100};
+};
+
+class HeadSubscriptions {
+ public:
+  // `dispatcher` must outlive this; `ledger` is called on the io thread.
+  HeadSubscriptions(boost::asio::io_context& io, const rpc::Dispatcher& dispatcher,
+                    std::function<const node::Ledger&()> ledger, SubscriptionLimits limits = {});
+  ~HeadSubscriptions();
+  HeadSubscriptions(const HeadSubscriptions&) = delete;
+  HeadSubscriptions& operator=(const HeadSubscriptions&) = delete;
+
+  // Takes over a connection whose request asked for a WebSocket upgrade (answers the handshake).
+  void Accept(boost::asio::ip::tcp::socket socket,
+              boost::beast::http::request<boost::beast::http::string_body> request);
+  // Closes every connection and stops the timer. REQUIRES: on the io thread or io stopped.
+  void Close();
+  size_t connections() const;
+
+  struct Impl;
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// The header a newHeads notification carries: rpc::BlockJson without the transaction list, plus
+// tx_count, in_turn and the sealer's account name when known.
+nlohmann::json HeadJson(const chain::Block& block, const std::string& sealer_name);
+
+}  // namespace v2v::explorer

@@ -1,0 +1,71 @@
+// What a fleet run counts and measures, and how it prints it: the summary (bids sent, accepted,
+// refused by reason, rounds, trades, kWh, settled, refunded, latencies), the progress line, and
+// trades.csv (one row per trade of the schemes the fleet's buyers received). Pure: times are
+// passed in. Not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+
+namespace v2v::fleet {
+
+struct TradeRow {
+  double time_s = 0;  // since the fleet started
+  int node = 0;
+  uint64_t round = 0;
+  std::string buyer, seller, escrow;
+  int64_t price = 0;  // smallest units per kWh
+  int64_t energy_wh = 0, loss_wh = 0, amount = 0;
+  std::string state = "scheduled";  // scheduled, settled, refunded
+};
+
+// p in [0, 100] of the samples (nearest rank); 0 without samples.
+double Percentile(std::vector<double> samples, double p);
+
+class FleetStats {
+ public:
+  void BidSent() { ++bids_sent_; }
+  // rtt_ms: from a seller's call to its offer's acceptance (negative: not measured, a buyer).
+  void Accepted(int node, uint64_t round, double rtt_ms);
+  void Refused(const std::string& reason) { ++refused_[reason.empty() ? "unknown" : reason]; }
+  void Scheme(double after_deadline_ms) { scheme_ms_.push_back(after_deadline_ms); }
+  void Committed(int node, uint64_t round, double after_deadline_ms);
+  void Dropped(int node, uint64_t round) { dropped_.insert({node, round}); }
+  void Trade(TradeRow row);
+  // A buyer's escrow ended (settled or refunded).
+  void EscrowClosed(const std::string& escrow, bool settled);
+  void SetHandovers(int64_t n) { handovers_ = n; }
+
+  int64_t accepted() const { return accepted_; }
+  int64_t refused() const;
+  int64_t settled() const { return settled_; }
+  int64_t trades() const { return static_cast<int64_t>(trades_.size()); }
+  size_t rounds() const { return rounds_.size(); }
+  size_t committed_rounds() const { return committed_.size(); }
+  const std::vector<TradeRow>& trade_rows() const { return trades_; }
+
+  std::string ProgressLine(double now_s, int engaged) const;
+  // The summary as JSON (also written to summary.json) and in words.
+  nlohmann::json SummaryJson(double wall_s) const;
+  std::string SummaryText(double wall_s) const;
+  // trades.csv in dir (created): a "#" stamp line, then the header and one row per trade.
+  Status WriteTradesCsv(const std::string& dir, const std::string& stamp) const;
+
+ private:
+  int64_t bids_sent_ = 0, accepted_ = 0, settled_ = 0, refunded_ = 0, handovers_ = 0;
+  std::map<std::string, int64_t> refused_;
+  std::set<std::pair<int, uint64_t>> rounds_, committed_, dropped_;
+  std::vector<double> accept_ms_, scheme_ms_, commit_ms_;
+  std::vector<TradeRow> trades_;
+  std::map<std::string, size_t> by_escrow_;
+};
+
+}  // namespace v2v::fleet

@@ -1,0 +1,48 @@
+// Step 2 of a trading round (SPEC 2) as pure checks over the head state: who sent a vehicle
+// transaction (account, certified key, certificate valid now and not revoked on the ledger),
+// its timestamp against the server clock, and Algorithm 1's bounds against this RSU's
+// auctioneer parameters. Nonces and rounds are the RoundBook's (round_book.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "chain/state.h"
+#include "chain/tx.h"
+#include "contract/identity.h"
+#include "gateway/reason.h"
+
+namespace v2v::gateway {
+
+// This RSU's auctioneer (Table II bounds and the volume program's l1, l2, radius).
+struct AuctionParams {
+  int64_t v_min = 100, c_max = 300;
+  int64_t l1_micro = 1'000'000, l2_micro = 5'000'000;
+  int64_t radius_m = 1000;
+};
+
+inline constexpr int64_t kMaxSkewS = 5;
+
+// Structure and every signature (chain::CheckTxStateless), as a gateway refusal.
+std::optional<Refusal> CheckSigned(const chain::Tx& tx);
+
+// The sender is a registered vehicle whose certified key signed `tx` and whose certificate is
+// valid at `now_s` and not revoked on the ledger.
+std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& state,
+                                   const contract::IdentityVerifier& verifier, int64_t now_s);
+
+// |timestamp - now| <= kMaxSkewS.
+std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s);
+
+// Algorithm 1 and what the escrow will need: the buyer can pay b_max at the highest price a
+// trade can reach (max(v_max, c^max)); the seller holds s_t. `reserved_*`: what this vehicle's
+// pending bids at this RSU already hold.
+std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams& p,
+                                  const chain::Account& account, int64_t reserved_money);
+std::optional<Refusal> CheckSeller(const chain::SellerBid& s, const AuctionParams& p,
+                                   const chain::Account& account, int64_t reserved_energy_wh);
+
+// The most a buyer bid can lead to paying (escrowed), used for the funds check and reservation.
+int64_t MaxPayment(const chain::BuyerBid& b, const AuctionParams& p);
+
+}  // namespace v2v::gateway

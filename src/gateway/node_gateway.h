@@ -1,0 +1,58 @@
+// The vehicle gateway inside an RSU node: a NodePort over node::NodeService and the wiring of
+// the WebSocket server, the API and a tick timer on the node's io thread. The only hook in the
+// node is NodeService::SetHeadObserver.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "gateway/node_port.h"
+#include "gateway/vehicle_api.h"
+#include "gateway/ws_server.h"
+#include "node/log.h"
+#include "node/service.h"
+
+namespace v2v::gateway {
+
+class ServicePort final : public NodePort {
+ public:
+  ServicePort(node::NodeService& service, std::unique_ptr<contract::IdentityVerifier> verifier)
+      : service_(service), verifier_(std::move(verifier)) {}
+  const chain::State& HeadState() const override { return service_.ledger().state(); }
+  uint64_t HeadHeight() const override { return service_.ledger().head().height; }
+  std::optional<chain::Block> CanonicalBlock(uint64_t height) const override;
+  const contract::IdentityVerifier& Verifier() const override { return *verifier_; }
+  const contract::ContractParams& ContractParams() const override { return service_.ledger().genesis().params; }
+  chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override { return service_.SubmitTx(tx); }
+
+ private:
+  node::NodeService& service_;
+  std::unique_ptr<contract::IdentityVerifier> verifier_;
+};
+
+class NodeGateway {
+ public:
+  // Listens on config.vehicle_listen with the node's certificate and key; logs the URL.
+  static Result<std::unique_ptr<NodeGateway>> Start(boost::asio::io_context& io, node::NodeService& service,
+                                                    node::Logger& log, std::function<int64_t()> now_ms);
+  ~NodeGateway();
+  void Stop();
+  uint16_t port() const { return port_; }
+
+ private:
+  NodeGateway(boost::asio::io_context& io, node::NodeService& service, std::function<int64_t()> now_ms);
+  void Arm();
+
+  node::NodeService& service_;
+  std::function<int64_t()> now_ms_;
+  std::unique_ptr<ServicePort> port_impl_;
+  std::unique_ptr<WsServer> server_;
+  std::unique_ptr<VehicleApi> api_;
+  boost::asio::steady_timer timer_;
+  uint16_t port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace v2v::gateway

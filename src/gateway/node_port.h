@@ -1,0 +1,32 @@
+// The gateway's narrow view of its node: the head state, canonical blocks, the identity
+// verifier and the mempool. The node wiring implements it (node_adapter.h); tests use a fake.
+// Called on the node's io thread only.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include "base/result.h"
+#include "chain/block.h"
+#include "chain/reject.h"
+#include "chain/state.h"
+#include "chain/tx.h"
+#include "contract/genesis.h"
+#include "contract/identity.h"
+
+namespace v2v::gateway {
+
+class NodePort {
+ public:
+  virtual ~NodePort() = default;
+  virtual const chain::State& HeadState() const = 0;
+  virtual uint64_t HeadHeight() const = 0;
+  virtual std::optional<chain::Block> CanonicalBlock(uint64_t height) const = 0;
+  virtual const contract::IdentityVerifier& Verifier() const = 0;
+  virtual const contract::ContractParams& ContractParams() const = 0;
+  // Checks (structure, signatures, mempool nonce rules) and admits to the mempool, gossiped.
+  // A refusal is the typed chain::Rejection; an error Status is the node's own failure.
+  virtual chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) = 0;
+};
+
+}  // namespace v2v::gateway

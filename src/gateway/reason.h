@@ -1,0 +1,40 @@
+// Why the gateway refuses a vehicle's message (docs/spec/vehicle-api.md "Errors"): a typed code
+// that travels to the vehicle as `data.reason`, never parsed back from text.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "chain/reject.h"
+
+namespace v2v::gateway {
+
+enum class Reason : uint8_t {
+  kMalformed, kWrongKind, kBadSignature, kUnknownVehicle, kKeyMismatch, kBadCertificate,
+  kWrongRole, kCertificateExpired, kCertificateNotYetValid, kCertificateRevoked, kClockSkew,
+  kBadNonce, kReplayed, kWrongRsu, kWrongRound, kBidOutsideWindow, kDeadlinePassed,
+  kNoOpenRound, kDuplicate, kInvalidBid, kInsufficientFunds, kInsufficientEnergy,
+  kUnknownEscrow, kNotParty, kOverDelivery, kDeadlineNotReached, kAlreadyRegistered, kUnknownRound, kRateLimited,
+  kTooManySubscriptions, kRoundFull, kInternal,
+};
+
+std::string_view ReasonName(Reason r);
+
+// A refusal: the code, words for a person, and the fields some codes carry.
+struct Refusal {
+  Reason reason = Reason::kInternal;
+  std::string detail;
+  std::optional<uint64_t> expected_nonce;  // bad_nonce, replayed
+  std::optional<uint64_t> round;           // wrong_round: the open (or next) round
+  std::optional<int64_t> deadline_s;       // deadline_passed
+  std::string bound;                       // invalid_bid: v_min, v, c_max or c
+};
+
+inline Refusal Refuse(Reason r, std::string detail) { return Refusal{r, std::move(detail), {}, {}, {}, {}}; }
+
+// The gateway code for a ledger rejection (certificate, signature and structure codes).
+Reason FromReject(chain::Reject code);
+
+}  // namespace v2v::gateway

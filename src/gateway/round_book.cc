@@ -1,0 +1,175 @@
+#include "gateway/round_book.h"
+
+#include <algorithm>
+
+#include "crypto/hash.h"
+
+namespace v2v::gateway {
+
+std::string_view RoundStateName(RoundState s) {
+  switch (s) {
+    case RoundState::kOpen: return "open";
+    case RoundState::kBuilt: return "built";
+    case RoundState::kCommitted: return "committed";
+    case RoundState::kDropped: return "dropped";
+  }
+  return "open";
+}
+
+RoundBook::RoundBook(RoundBookOptions options, crypto::PrivateKey key, NodePort& node, PushSink& sink)
+    : options_(std::move(options)), key_(std::move(key)), node_(node), sink_(sink),
+      scanned_height_(node.HeadHeight()) {}
+
+const Round* RoundBook::Find(uint64_t number) const {
+  auto it = rounds_.find(number);
+  return it == rounds_.end() ? nullptr : &it->second;
+}
+
+uint64_t RoundBook::CurrentRoundNumber(int64_t now_ms) const {
+  if (open_) return *open_;
+  return std::max(last_round_ + 1, static_cast<uint64_t>(std::max<int64_t>(now_ms / 1000, 0)));
+}
+
+uint64_t RoundBook::NextNonce(const std::string& id) const {
+  const auto& accounts = node_.HeadState().accounts;
+  auto a = accounts.find(id);
+  uint64_t n = a == accounts.end() ? 0 : a->second.nonce;
+  auto p = pending_.find(id);
+  if (p != pending_.end()) {
+    for (const Pending& e : p->second) n = std::max(n, e.nonce);
+  }
+  return n + 1;
+}
+
+std::pair<int64_t, int64_t> RoundBook::Reserved(const std::string& id) const {
+  int64_t money = 0, energy = 0;
+  auto p = pending_.find(id);
+  if (p != pending_.end()) {
+    for (const Pending& e : p->second) {
+      money += e.money;
+      energy += e.energy_wh;
+    }
+  }
+  return {money, energy};
+}
+
+std::optional<Refusal> RoundBook::CheckNonce(const chain::Tx& tx) const {
+  const auto& accounts = node_.HeadState().accounts;
+  auto a = accounts.find(tx.sender);
+  const uint64_t committed = a == accounts.end() ? 0 : a->second.nonce;
+  const uint64_t expected = NextNonce(tx.sender);
+  if (tx.nonce == expected) return std::nullopt;
+  Refusal r = tx.nonce <= committed
+                  ? Refuse(Reason::kReplayed, "nonce " + std::to_string(tx.nonce) + " already used on the ledger")
+                  : Refuse(Reason::kBadNonce, "nonce " + std::to_string(tx.nonce) + ", expected " + std::to_string(expected));
+  r.expected_nonce = expected;
+  return r;
+}
+
+std::optional<Refusal> RoundBook::CheckRound(const chain::Tx& tx, uint64_t round, int64_t timestamp_s,
+                                             int64_t now_ms, bool opens) const {
+  const int64_t now_s = now_ms / 1000;
+  auto wrong = [&](std::string detail) {
+    Refusal r = Refuse(Reason::kWrongRound, std::move(detail));
+    r.round = CurrentRoundNumber(now_ms);
+    return r;
+  };
+  if (opens) {
+    if (round <= last_round_ || round > static_cast<uint64_t>(now_s + 60)) {
+      return wrong("round " + std::to_string(round) + " cannot be opened now");
+    }
+    return std::nullopt;
+  }
+  const Round& r = rounds_.at(*open_);
+  if (round != r.number) return wrong("round " + std::to_string(r.number) + " is open");
+  if (now_s > r.deadline_s()) {
+    Refusal d = Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(r.deadline_s()));
+    d.deadline_s = r.deadline_s();
+    return d;
+  }
+  if (timestamp_s < r.t_stamp_s || timestamp_s > r.deadline_s()) {
+    return Refuse(Reason::kBidOutsideWindow, "timestamp outside [T_stamp, T_stamp + T_limit]");
+  }
+  if (r.bidders.count(tx.sender)) return Refuse(Reason::kDuplicate, tx.sender + " already bids in this round");
+  if (r.bidders.size() >= options_.max_bids_per_round) return Refuse(Reason::kRoundFull, "the round is full");
+  return std::nullopt;
+}
+
+BidAnswer RoundBook::Accept(Round& r, const chain::Tx& tx, int64_t money, int64_t energy_wh) {
+  const Hash32 hash = chain::TxHash(tx);
+  const bool buyer = std::holds_alternative<chain::BuyerBid>(tx.body);
+  (buyer ? r.buyers : r.sellers).push_back(tx);
+  BidAnswer ans{r.number, r.t_stamp_s, r.t_limit_s, hash};
+  r.answers[hash] = ans;
+  r.bidders.insert(tx.sender);
+  bid_round_[hash] = r.number;
+  pending_[tx.sender].push_back({tx.nonce, money, energy_wh, r.number, hash});
+  sink_.ToVehicle(tx.sender, {{"type", "bid"}, {"round", r.number}, {"bid_hash", hash.Hex()},
+                              {"role", buyer ? "buyer" : "seller"}});
+  return ans;
+}
+
+BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
+  Tick(now_ms);
+  const auto* b = std::get_if<chain::BuyerBid>(&tx.body);
+  if (b == nullptr) return Refuse(Reason::kWrongKind, "vehicle_request takes a signed BuyerBid");
+  const Hash32 hash = chain::TxHash(tx);
+  if (auto it = bid_round_.find(hash); it != bid_round_.end()) return rounds_.at(it->second).answers.at(hash);
+  const int64_t now_s = now_ms / 1000;
+  if (auto r = CheckSigned(tx)) return *r;
+  if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
+  if (auto r = CheckNonce(tx)) return *r;
+  if (b->rsu != options_.rsu) return Refuse(Reason::kWrongRsu, "this RSU is " + options_.rsu);
+  if (auto r = CheckSkew(b->timestamp_s, now_s)) return *r;
+  const bool opens = !open_.has_value();
+  if (auto r = CheckRound(tx, b->round, b->timestamp_s, now_ms, opens)) return *r;
+  const auto reserved = Reserved(tx.sender);
+  if (auto r = CheckBuyer(*b, options_.auction, node_.HeadState().accounts.at(tx.sender), reserved.first)) return *r;
+  if (opens) {
+    if (pending_.size() >= options_.max_pending_vehicles) return Refuse(Reason::kRoundFull, "too many pending vehicles");
+    Round r;
+    r.number = b->round;
+    r.t_stamp_s = std::min(now_s, b->timestamp_s);
+    r.t_limit_s = options_.t_limit_s;
+    rounds_[r.number] = std::move(r);
+    open_ = b->round;
+    last_round_ = b->round;
+  }
+  Round& r = rounds_.at(*open_);
+  BidAnswer ans = Accept(r, tx, MaxPayment(*b, options_.auction), 0);
+  sink_.Call(b->x_m, b->y_m, options_.auction.radius_m,
+             {{"type", "call"}, {"rsu", options_.rsu}, {"round", r.number}, {"t_stamp", r.t_stamp_s},
+              {"t_limit", r.t_limit_s}, {"deadline", r.deadline_s()}, {"buyer", tx.sender},
+              {"x", b->x_m}, {"y", b->y_m}, {"b_min_wh", b->b_min_wh}, {"b_max_wh", b->b_max_wh},
+              {"v_max", b->v_max}, {"radius_m", options_.auction.radius_m}});
+  return ans;
+}
+
+BidResult RoundBook::Offer(const chain::Tx& tx, int64_t now_ms) {
+  Tick(now_ms);
+  const auto* s = std::get_if<chain::SellerBid>(&tx.body);
+  if (s == nullptr) return Refuse(Reason::kWrongKind, "vehicle_offer takes a signed SellerBid");
+  const Hash32 hash = chain::TxHash(tx);
+  if (auto it = bid_round_.find(hash); it != bid_round_.end()) return rounds_.at(it->second).answers.at(hash);
+  const int64_t now_s = now_ms / 1000;
+  if (auto r = CheckSigned(tx)) return *r;
+  if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
+  if (auto r = CheckNonce(tx)) return *r;
+  if (s->rsu != options_.rsu) return Refuse(Reason::kWrongRsu, "this RSU is " + options_.rsu);
+  if (auto r = CheckSkew(s->timestamp_s, now_s)) return *r;
+  if (!open_) {
+    // The round may just have closed: name its deadline when the offer was meant for it.
+    if (const Round* last = Find(s->round); last != nullptr && now_s > last->deadline_s()) {
+      Refusal d = Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(last->deadline_s()));
+      d.deadline_s = last->deadline_s();
+      return d;
+    }
+    return Refuse(Reason::kNoOpenRound, "no round is open at " + options_.rsu);
+  }
+  if (auto r = CheckRound(tx, s->round, s->timestamp_s, now_ms, false)) return *r;
+  const auto reserved = Reserved(tx.sender);
+  if (auto r = CheckSeller(*s, options_.auction, node_.HeadState().accounts.at(tx.sender), reserved.second)) return *r;
+  return Accept(rounds_.at(*open_), tx, 0, s->s_t_wh);
+}
+
+}  // namespace v2v::gateway

@@ -1,0 +1,151 @@
+// The RSU's side of Steps 2-5 (SPEC 2; docs/spec/vehicle-api.md), as a pure core: the clock is
+// a parameter, the node is a NodePort and the pushes go to a PushSink, so tests drive it with no
+// socket and no wall clock.
+//
+// One round is open at a time. A buyer's accepted request opens it (T_stamp = server time) or
+// joins it; sellers' offers join it until T_stamp + T_limit. Tick() builds a due round two seconds
+// after its deadline (contract::BuildRound), signs it with the RSU key and its next nonce, admits
+// it through the port and pushes each participant its trades. OnHead() follows the canonical
+// chain: `committed` when a block holds a round (again after a reorg moves it), `uncommitted`
+// when a reorg removes it, `settled` / `refunded` for the escrows of its rounds; a round not in a
+// block by its deadline + the ledger's max round age is `dropped` and its bids' nonces released.
+//
+// Nonces: a vehicle's next nonce is its ledger nonce plus its bids and transactions pending here
+// (NextNonce); a bid must carry exactly it. Identical bytes sent again while their round is kept
+// get the first answer (idempotent).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "chain/tx.h"
+#include "crypto/ed25519.h"
+#include "gateway/admission.h"
+#include "gateway/node_port.h"
+#include "gateway/reason.h"
+
+namespace v2v::gateway {
+
+class PushSink {
+ public:
+  virtual ~PushSink() = default;
+  // To every `vehicle` subscription of `id`.
+  virtual void ToVehicle(const std::string& id, const nlohmann::json& result) = 0;
+  // To every `calls` subscription within `radius_m` of (x, y).
+  virtual void Call(int64_t x_m, int64_t y_m, int64_t radius_m, const nlohmann::json& result) = 0;
+};
+
+struct BidAnswer {
+  uint64_t round = 0;
+  int64_t t_stamp_s = 0, t_limit_s = 0;
+  Hash32 bid_hash;
+};
+using BidResult = std::variant<BidAnswer, Refusal>;
+using TxResult = std::variant<Hash32, Refusal>;
+
+enum class RoundState { kOpen, kBuilt, kCommitted, kDropped };
+std::string_view RoundStateName(RoundState s);
+
+struct Round {
+  uint64_t number = 0;
+  int64_t t_stamp_s = 0, t_limit_s = 0;
+  RoundState state = RoundState::kOpen;
+  std::vector<chain::Tx> buyers, sellers;
+  std::map<Hash32, BidAnswer> answers;  // by bid hash
+  std::set<std::string> bidders;
+  Hash32 round_tx;
+  std::optional<uint64_t> block;  // height while committed
+  Hash32 block_hash;
+  nlohmann::json trades = nlohmann::json::array();  // every trade, as pushed (with buyer/seller)
+  std::vector<Hash32> escrows;                      // one per trade
+  std::string drop_reason;
+  int64_t deadline_s() const { return t_stamp_s + t_limit_s; }
+};
+
+struct RoundBookOptions {
+  std::string rsu;  // this RSU's account id (its certificate's name)
+  AuctionParams auction;
+  int64_t t_limit_s = 10;
+  size_t max_bids_per_round = chain::kMaxBidsPerRound;
+  size_t max_rounds_kept = 4096;      // and at most one hour
+  size_t max_pending_vehicles = 100000;
+};
+
+class RoundBook {
+ public:
+  RoundBook(RoundBookOptions options, crypto::PrivateKey key, NodePort& node, PushSink& sink);
+
+  BidResult Request(const chain::Tx& tx, int64_t now_ms);  // a signed BuyerBid
+  BidResult Offer(const chain::Tx& tx, int64_t now_ms);    // a signed SellerBid
+  TxResult Submit(const chain::Tx& tx, int64_t now_ms);    // a signed MeterReport or Refund
+  TxResult Register(const chain::Tx& tx, int64_t now_ms);  // a signed Register
+  // The buyer's co-signature of a meter reading, pushed to the escrow's seller.
+  std::optional<Refusal> Cosign(const Hash32& escrow, int64_t delivered_wh,
+                                const crypto::PublicKey& buyer_key, const crypto::Signature& sig);
+  const nlohmann::json* CosignOf(const Hash32& escrow) const;
+
+  void Tick(int64_t now_ms);    // builds a due round; drops stale ones; forgets old ones
+  void OnHead(int64_t now_ms);  // after every head change
+  // When Tick has work next (the open round's build time), if a round is open.
+  std::optional<int64_t> NextTickMs() const;
+
+  uint64_t NextNonce(const std::string& id) const;
+  const Round* Find(uint64_t number) const;
+  const Round* OpenRound() const { return open_ ? Find(*open_) : nullptr; }
+  // The round a buyer should sign now: the open one, else the next number.
+  uint64_t CurrentRoundNumber(int64_t now_ms) const;
+  const RoundBookOptions& options() const { return options_; }
+  const NodePort& node() const { return node_; }
+
+ private:
+  struct Pending {
+    uint64_t nonce = 0;
+    int64_t money = 0, energy_wh = 0;
+    uint64_t round = 0;  // 0: a transaction, not a bid
+    Hash32 hash;
+  };
+  struct EscrowParties {
+    std::string buyer, seller;
+    uint64_t round = 0;
+  };
+  std::optional<Refusal> CheckNonce(const chain::Tx& tx) const;
+  std::optional<Refusal> CheckRound(const chain::Tx& tx, uint64_t round, int64_t timestamp_s,
+                                    int64_t now_ms, bool opens) const;
+  BidAnswer Accept(Round& r, const chain::Tx& tx, int64_t money, int64_t energy_wh);
+  std::pair<int64_t, int64_t> Reserved(const std::string& id) const;
+  void Build(Round& r);
+  void Drop(Round& r, const std::string& reason);
+  void Repend(const Round& r);
+  void ReleaseRound(uint64_t round);
+  uint64_t NextRsuNonce() const;
+  void Push(const Round& r, const nlohmann::json& result);  // to every bidder of r
+  void ScanBlock(const chain::Block& block, uint64_t height);
+  void Forget(int64_t now_ms);
+
+  RoundBookOptions options_;
+  crypto::PrivateKey key_;
+  NodePort& node_;
+  PushSink& sink_;
+  std::map<uint64_t, Round> rounds_;
+  std::optional<uint64_t> open_;
+  uint64_t last_round_ = 0;
+  std::map<Hash32, uint64_t> bid_round_;  // bid hash -> round (idempotency)
+  std::map<std::string, std::vector<Pending>> pending_;
+  std::map<Hash32, uint64_t> round_by_tx_;  // built rounds by transaction hash
+  std::map<Hash32, EscrowParties> escrows_;
+  std::map<Hash32, nlohmann::json> cosigns_;
+  std::deque<Hash32> cosign_order_;
+  uint64_t scanned_height_ = 0;
+};
+
+nlohmann::json TradesFor(const Round& r, const std::string& id);
+
+}  // namespace v2v::gateway

@@ -1,0 +1,183 @@
+#include "gateway/round_book.h"
+
+#include <gtest/gtest.h>
+
+#include "contract/trading_contract.h"
+#include "crypto/hash.h"
+#include "gateway/testing_fake_node.h"
+#include "market/bayesian_pricing.h"
+
+namespace v2v::gateway {
+namespace {
+
+using contract::testing::World;
+using testing::FakeNode;
+using testing::RecordingSink;
+
+constexpr int64_t kT0 = World::kT0;
+constexpr int64_t kMs = 1000;
+
+class RoundBookTest : public ::testing::Test {
+ protected:
+  RoundBookTest() : node_(w_), book_(Options(), chain::testing::FixedKey(101), node_, sink_) {}
+  static RoundBookOptions Options() {
+    RoundBookOptions o;
+    o.rsu = "rsu-1";
+    o.t_limit_s = 10;
+    return o;
+  }
+  chain::Tx Buyer(int car, uint64_t nonce, int64_t ts, uint64_t round = 1, int64_t v = 300) {
+    chain::Tx tx;
+    tx.sender = World::CarId(car);
+    tx.nonce = nonce;
+    tx.body = chain::BuyerBid{"rsu-1", round, v, 200, 400, 1000, 5000, 3000, 0, 0, ts};
+    chain::SignTx(tx, w_.cars[static_cast<size_t>(car)]);
+    return tx;
+  }
+  chain::Tx Seller(int car, uint64_t nonce, int64_t ts, uint64_t round = 1, int64_t c = 150) {
+    chain::Tx tx;
+    tx.sender = World::CarId(car);
+    tx.nonce = nonce;
+    tx.body = chain::SellerBid{"rsu-1", round, c, 100, 200, 20'000, 5'000, 50'000, 100, 0, ts};
+    chain::SignTx(tx, w_.cars[static_cast<size_t>(car)]);
+    return tx;
+  }
+  static Reason ReasonOf(const BidResult& r) {
+    EXPECT_TRUE(std::holds_alternative<Refusal>(r));
+    return std::holds_alternative<Refusal>(r) ? std::get<Refusal>(r).reason : Reason::kInternal;
+  }
+
+  World w_{4};
+  FakeNode node_;
+  RecordingSink sink_;
+  RoundBook book_;
+};
+
+TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
+  auto a = book_.Request(Buyer(0, 1, kT0), kT0 * kMs);
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(a));
+  EXPECT_EQ(std::get<BidAnswer>(a).t_stamp_s, kT0);
+  EXPECT_EQ(sink_.Of("calls", "call").size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
+  EXPECT_EQ(book_.NextNonce("car-0"), 2u);  // the pending bid counts
+  EXPECT_EQ(*book_.NextTickMs(), (kT0 + 12) * kMs);
+  book_.Tick((kT0 + 11) * kMs);  // not yet built
+  EXPECT_TRUE(node_.mempool.empty());
+  book_.Tick((kT0 + 12) * kMs);
+  ASSERT_EQ(node_.mempool.size(), 1u);
+  const auto scheme = sink_.Of("car-0", "scheme");
+  ASSERT_EQ(scheme.size(), 1u);
+  ASSERT_EQ(scheme[0]["trades"].size(), 1u);
+  const auto trade = scheme[0]["trades"][0];
+  EXPECT_EQ(trade["counterparty"], "car-2");
+  EXPECT_EQ(trade["price"].get<int64_t>(), market::PriceExact(300, 400, 150, 100).t);
+  const int64_t wh = trade["energy_wh"].get<int64_t>();
+  EXPECT_GE(wh, 1000);
+  EXPECT_EQ(sink_.Of("car-2", "scheme")[0]["trades"][0]["role"], "seller");
+
+  const auto before = node_.HeadState();
+  ASSERT_FALSE(node_.Seal(kT0 + 13).has_value());  // the contract accepts the round
+  book_.OnHead((kT0 + 13) * kMs);
+  const auto committed = sink_.Of("car-0", "committed");
+  ASSERT_EQ(committed.size(), 1u);
+  EXPECT_EQ(committed[0]["block"], 1);
+  EXPECT_EQ(book_.Find(1)->state, RoundState::kCommitted);
+  EXPECT_EQ(book_.NextNonce("car-0"), 2u);  // now from the ledger
+  const Hash32 escrow = book_.Find(1)->escrows.at(0);
+  EXPECT_EQ(trade["escrow"], escrow.Hex());
+
+  // Settlement: the buyer co-signs 600 Wh, pushed to the seller, who reports it.
+  const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(escrow, 600));
+  crypto::Signature bad = sig;
+  bad.bytes[0] ^= 1;
+  EXPECT_EQ(book_.Cosign(escrow, 600, w_.cars[0].public_key(), bad)->reason, Reason::kBadSignature);
+  EXPECT_EQ(book_.Cosign(escrow, wh + 1, w_.cars[0].public_key(), sig)->reason, Reason::kOverDelivery);
+  EXPECT_FALSE(book_.Cosign(escrow, 600, w_.cars[0].public_key(), sig).has_value());
+  ASSERT_EQ(sink_.Of("car-2", "cosign").size(), 1u);
+  chain::Tx report;
+  report.sender = "car-2";
+  report.nonce = 2;
+  report.body = chain::MeterReport{escrow, 600, w_.cars[0].public_key(), sig};
+  chain::SignTx(report, w_.cars[2]);
+  ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));
+  EXPECT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));  // idempotent
+  ASSERT_EQ(node_.mempool.size(), 1u);
+  ASSERT_FALSE(node_.Seal(kT0 + 15).has_value());
+  book_.OnHead((kT0 + 15) * kMs);
+  EXPECT_EQ(sink_.Of("car-0", "settled").size(), 1u);
+  const auto& s = node_.HeadState();
+  const int64_t price = trade["price"].get<int64_t>();
+  EXPECT_EQ(s.accounts.at("car-0").balance, before.accounts.at("car-0").balance - chain::Payment(price, 600));
+  EXPECT_EQ(s.accounts.at("car-2").balance, before.accounts.at("car-2").balance + chain::Payment(price, 600));
+  EXPECT_EQ(s.accounts.at("car-0").energy_wh, before.accounts.at("car-0").energy_wh + 600);
+}
+
+TEST_F(RoundBookTest, RefusalsRecordNothing) {
+  const int64_t now = (kT0 + 1) * kMs;
+  chain::Tx tampered = Buyer(0, 1, kT0);
+  std::get<chain::BuyerBid>(tampered.body).v = 310;
+  EXPECT_EQ(ReasonOf(book_.Request(tampered, now)), Reason::kBadSignature);
+  EXPECT_EQ(ReasonOf(book_.Request(Buyer(0, 2, kT0), now)), Reason::kBadNonce);
+  EXPECT_EQ(ReasonOf(book_.Request(Buyer(0, 1, kT0 - 30), now)), Reason::kClockSkew);
+  EXPECT_EQ(ReasonOf(book_.Request(Seller(2, 1, kT0), now)), Reason::kWrongKind);
+  EXPECT_EQ(ReasonOf(book_.Offer(Seller(2, 1, kT0), now)), Reason::kNoOpenRound);
+  auto low = Buyer(0, 1, kT0);
+  std::get<chain::BuyerBid>(low.body).v_min = 50;
+  std::get<chain::BuyerBid>(low.body).v = 60;
+  chain::SignTx(low, w_.cars[0]);
+  const BidResult r = book_.Request(low, now);
+  EXPECT_EQ(ReasonOf(r), Reason::kInvalidBid);
+  EXPECT_EQ(std::get<Refusal>(r).bound, "v_min");
+  node_.MutableState().revoked.insert(node_.HeadState().accounts.at("car-1").cert_hash);
+  EXPECT_EQ(ReasonOf(book_.Request(Buyer(1, 1, kT0), now)), Reason::kCertificateRevoked);
+  chain::Tx stranger = Buyer(0, 1, kT0);
+  stranger.sender = "car-99";
+  chain::SignTx(stranger, w_.cars[0]);
+  EXPECT_EQ(ReasonOf(book_.Request(stranger, now)), Reason::kUnknownVehicle);
+  node_.MutableState().accounts.at("car-3").certificate =
+      w_.Cert("car-3", chain::Role::kVehicle, w_.cars[3], kT0 - 1000, kT0 - 1);
+  EXPECT_EQ(ReasonOf(book_.Request(Buyer(3, 1, kT0), now)), Reason::kCertificateExpired);
+  EXPECT_TRUE(sink_.pushes.empty());
+  EXPECT_EQ(book_.OpenRound(), nullptr);
+  EXPECT_EQ(book_.NextNonce("car-0"), 1u);
+}
+
+TEST_F(RoundBookTest, IdempotentDuplicateAndDeadline) {
+  const chain::Tx bid = Buyer(0, 1, kT0);
+  auto a = book_.Request(bid, kT0 * kMs);
+  auto b = book_.Request(bid, (kT0 + 2) * kMs);
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(b));
+  EXPECT_EQ(std::get<BidAnswer>(a).bid_hash, std::get<BidAnswer>(b).bid_hash);
+  EXPECT_EQ(sink_.Of("car-0", "bid").size(), 1u);  // recorded once
+  EXPECT_EQ(ReasonOf(book_.Request(Buyer(0, 2, kT0 + 1), (kT0 + 1) * kMs)), Reason::kDuplicate);
+  EXPECT_EQ(ReasonOf(book_.Request(Buyer(1, 1, kT0, 7), (kT0 + 1) * kMs)), Reason::kWrongRound);
+  EXPECT_EQ(ReasonOf(book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 10) * kMs)), Reason::kBidOutsideWindow);
+  const BidResult late = book_.Offer(Seller(2, 1, kT0 + 11), (kT0 + 11) * kMs);  // open, past the deadline
+  EXPECT_EQ(ReasonOf(late), Reason::kDeadlinePassed);
+  EXPECT_EQ(*std::get<Refusal>(late).deadline_s, kT0 + 10);
+  const BidResult built = book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 12) * kMs);  // built by now
+  EXPECT_EQ(ReasonOf(built), Reason::kDeadlinePassed);
+  EXPECT_EQ(book_.Find(1)->state, RoundState::kBuilt);
+  EXPECT_EQ(book_.Find(1)->sellers.size(), 0u);
+}
+
+TEST_F(RoundBookTest, AReorgUncommitsAndAStaleRoundIsDropped) {
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0), kT0 * kMs)));
+  book_.Tick((kT0 + 12) * kMs);
+  const chain::State before = node_.HeadState();
+  ASSERT_FALSE(node_.Seal(kT0 + 13).has_value());
+  book_.OnHead((kT0 + 13) * kMs);
+  ASSERT_EQ(sink_.Of("car-0", "committed").size(), 1u);
+  node_.ReplaceHeadWithEmpty(before);
+  book_.OnHead((kT0 + 14) * kMs);
+  EXPECT_EQ(sink_.Of("car-0", "uncommitted").size(), 1u);
+  EXPECT_EQ(book_.Find(1)->state, RoundState::kBuilt);
+  EXPECT_EQ(book_.NextNonce("car-0"), 2u);
+  book_.Tick((kT0 + 10 + 600 + 31) * kMs);
+  EXPECT_EQ(sink_.Of("car-2", "dropped").size(), 1u);
+  EXPECT_EQ(book_.NextNonce("car-0"), 1u);  // released
+}
+
+}  // namespace
+}  // namespace v2v::gateway

@@ -1,0 +1,259 @@
+#include "gateway/vehicle_api.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace v2v::gateway {
+
+namespace {
+RpcProblem BadParams(const std::string& what) { return RpcProblem{nullptr, kInvalidParams, what}; }
+Refusal Malformed(const std::string& what) { return Refuse(Reason::kMalformed, what); }
+}  // namespace
+
+nlohmann::json RefusalData(const Refusal& r, int64_t server_time_ms) {
+  nlohmann::json d = {{"reason", ReasonName(r.reason)}, {"server_time", server_time_ms}};
+  if (r.expected_nonce) d["expected"] = *r.expected_nonce;
+  if (r.round) d["round"] = *r.round;
+  if (r.deadline_s) d["deadline"] = *r.deadline_s;
+  if (!r.bound.empty()) d["bound"] = r.bound;
+  return d;
+}
+
+VehicleApi::VehicleApi(RoundBookOptions options, crypto::PrivateKey key, NodePort& node,
+                       std::function<int64_t()> now_ms, SessionOut& out, ApiLimits limits)
+    : now_ms_(std::move(now_ms)), out_(out), limits_(limits),
+      book_(std::move(options), std::move(key), node, *this) {}
+
+void VehicleApi::Open(SessionId session) { sessions_[session] = Session{limits_.burst, now_ms_(), 0}; }
+
+void VehicleApi::Close(SessionId session) {
+  sessions_.erase(session);
+  for (auto it = subs_.begin(); it != subs_.end();) {
+    if (it->second.session != session) {
+      ++it;
+      continue;
+    }
+    if (!it->second.calls) {
+      auto range = by_vehicle_.equal_range(it->second.vehicle);
+      for (auto v = range.first; v != range.second; ++v) {
+        if (v->second == it->first) {
+          by_vehicle_.erase(v);
+          break;
+        }
+      }
+    }
+    it = subs_.erase(it);
+  }
+}
+
+bool VehicleApi::TakeToken(Session& s) {
+  const int64_t now = now_ms_();
+  s.tokens = std::min(limits_.burst, s.tokens + static_cast<double>(std::max<int64_t>(now - s.last_ms, 0)) *
+                                                    limits_.requests_per_s / 1000.0);
+  s.last_ms = now;
+  if (s.tokens < 1) return false;
+  s.tokens -= 1;
+  return true;
+}
+
+std::string VehicleApi::Handle(SessionId session, std::string_view text) {
+  auto decoded = DecodeRequest(text);
+  if (auto* p = std::get_if<RpcProblem>(&decoded)) return ErrorText(p->id, p->code, p->message);
+  const RpcRequest& req = std::get<RpcRequest>(decoded);
+  auto s = sessions_.find(session);
+  Reply reply = s == sessions_.end() ? Reply{Refuse(Reason::kInternal, "no such session")}
+                : !TakeToken(s->second) ? Reply{Refuse(Reason::kRateLimited, "too many requests")}
+                                        : Dispatch(session, req);
+  if (req.id.is_null()) return "";
+  const int64_t now = now_ms_();
+  if (auto* r = std::get_if<nlohmann::json>(&reply)) {
+    if (r->is_object() && !r->contains("server_time")) (*r)["server_time"] = now;
+    return ResultText(req.id, *r);
+  }
+  if (auto* p = std::get_if<RpcProblem>(&reply)) return ErrorText(req.id, p->code, p->message);
+  const Refusal& f = std::get<Refusal>(reply);
+  return ErrorText(req.id, kRefused, std::string(ReasonName(f.reason)) + ": " + f.detail, RefusalData(f, now));
+}
+
+VehicleApi::Reply VehicleApi::Dispatch(SessionId session, const RpcRequest& req) {
+  const auto& m = req.method;
+  const auto& p = req.params;
+  if (m == "vehicle_request") return Bid(p, true);
+  if (m == "vehicle_offer") return Bid(p, false);
+  if (m == "vehicle_register") return Tx(p, true);
+  if (m == "vehicle_submit") return Tx(p, false);
+  if (m == "vehicle_getRound") return GetRound(p);
+  if (m == "vehicle_getAccount") return GetAccount(p);
+  if (m == "vehicle_getEscrow") return GetEscrow(p);
+  if (m == "vehicle_cosign") return Cosign(p);
+  if (m == "vehicle_subscribe") return Subscribe(session, p);
+  if (m == "vehicle_unsubscribe") return Unsubscribe(session, p);
+  return RpcProblem{nullptr, kMethodNotFound, "unknown method " + m.substr(0, 64)};
+}
+
+VehicleApi::Reply VehicleApi::Bid(const nlohmann::json& params, bool buyer) {
+  if (params.size() != 1) return BadParams("expected [signed transaction hex]");
+  auto tx = TxFromHex(params[0]);
+  if (!tx) return Malformed("not the hex of one canonical transaction");
+  const int64_t now = now_ms_();
+  BidResult r = buyer ? book_.Request(*tx, now) : book_.Offer(*tx, now);
+  if (auto* f = std::get_if<Refusal>(&r)) return *f;
+  const BidAnswer& a = std::get<BidAnswer>(r);
+  return nlohmann::json{{"round", a.round}, {"t_stamp", a.t_stamp_s}, {"t_limit", a.t_limit_s},
+                        {"deadline", a.t_stamp_s + a.t_limit_s}, {"bid_hash", a.bid_hash.Hex()}};
+}
+
+VehicleApi::Reply VehicleApi::Tx(const nlohmann::json& params, bool registration) {
+  if (params.size() != 1) return BadParams("expected [signed transaction hex]");
+  auto tx = TxFromHex(params[0]);
+  if (!tx) return Malformed("not the hex of one canonical transaction");
+  TxResult r = registration ? book_.Register(*tx, now_ms_()) : book_.Submit(*tx, now_ms_());
+  if (auto* f = std::get_if<Refusal>(&r)) return *f;
+  return nlohmann::json{{"tx_hash", std::get<Hash32>(r).Hex()}};
+}
+
+nlohmann::json VehicleApi::RoundJson(const Round* r, uint64_t number) const {
+  const auto& o = book_.options();
+  nlohmann::json j = {{"rsu", o.rsu}, {"round", number}, {"open", r != nullptr && r->state == RoundState::kOpen},
+                      {"t_limit", r ? r->t_limit_s : o.t_limit_s}, {"v_min", o.auction.v_min},
+                      {"c_max", o.auction.c_max}, {"radius_m", o.auction.radius_m}, {"max_skew_s", kMaxSkewS}};
+  if (r == nullptr) return j;
+  j["t_stamp"] = r->t_stamp_s;
+  j["deadline"] = r->deadline_s();
+  j["state"] = RoundStateName(r->state);
+  if (r->state != RoundState::kOpen && !r->round_tx.IsZero()) j["round_tx"] = r->round_tx.Hex();
+  if (r->block) j["block"] = *r->block;
+  if (!r->drop_reason.empty()) j["reason"] = r->drop_reason;
+  j["trades"] = r->trades;
+  nlohmann::json buyers = nlohmann::json::array(), sellers = nlohmann::json::array();
+  for (const auto& b : r->buyers) buyers.push_back(b.sender);
+  for (const auto& x : r->sellers) sellers.push_back(x.sender);
+  j["buyers"] = buyers;
+  j["sellers"] = sellers;
+  return j;
+}
+
+VehicleApi::Reply VehicleApi::GetRound(const nlohmann::json& params) {
+  if (params.size() != 1) return BadParams("expected [\"current\"] or [round]");
+  if (params[0] == "current") {
+    book_.Tick(now_ms_());
+    const uint64_t n = book_.CurrentRoundNumber(now_ms_());
+    return RoundJson(book_.OpenRound(), n);
+  }
+  if (!params[0].is_number_unsigned()) return BadParams("round must be a number or \"current\"");
+  const uint64_t n = params[0].get<uint64_t>();
+  const Round* r = book_.Find(n);
+  if (r == nullptr) return Refuse(Reason::kUnknownRound, "no round " + std::to_string(n) + " here");
+  return RoundJson(r, n);
+}
+
+VehicleApi::Reply VehicleApi::GetAccount(const nlohmann::json& params) {
+  if (params.size() != 1 || !params[0].is_string()) return BadParams("expected [account id]");
+  const std::string id = params[0].get<std::string>();
+  const chain::State& state = book_.node().HeadState();
+  auto a = state.accounts.find(id);
+  if (a == state.accounts.end()) return Refuse(Reason::kUnknownVehicle, "no account " + id.substr(0, 64));
+  return nlohmann::json{{"id", id}, {"energy_wh", a->second.energy_wh}, {"balance", a->second.balance},
+                        {"nonce", a->second.nonce}, {"next_nonce", book_.NextNonce(id)},
+                        {"revoked", state.revoked.count(a->second.cert_hash) > 0}};
+}
+
+VehicleApi::Reply VehicleApi::GetEscrow(const nlohmann::json& params) {
+  if (params.size() != 1) return BadParams("expected [escrow id hex]");
+  auto id = Hash32FromHex(params[0]);
+  if (!id) return BadParams("escrow id: 32 bytes of hex");
+  nlohmann::json j = {{"escrow", id->Hex()}};
+  const auto& escrows = book_.node().HeadState().escrows;
+  if (auto e = escrows.find(*id); e != escrows.end()) {
+    const chain::Escrow& x = e->second;
+    j.update({{"state", "open"}, {"buyer", x.buyer}, {"seller", x.seller}, {"energy_wh", x.energy_wh},
+              {"loss_wh", x.loss_wh}, {"price", x.price}, {"amount", x.amount}, {"deadline", x.deadline_s}});
+  } else {
+    j["state"] = "closed_or_unknown";
+  }
+  if (const nlohmann::json* c = book_.CosignOf(*id)) j["cosign"] = *c;
+  return j;
+}
+
+VehicleApi::Reply VehicleApi::Cosign(const nlohmann::json& params) {
+  if (params.size() != 1 || !params[0].is_object()) return BadParams("expected [{escrow, delivered_wh, buyer_key, signature}]");
+  const auto& o = params[0];
+  auto escrow = Hash32FromHex(o.value("escrow", nlohmann::json()));
+  auto key = KeyFromHex(o.value("buyer_key", nlohmann::json()));
+  auto sig = SignatureFromHex(o.value("signature", nlohmann::json()));
+  auto wh = o.find("delivered_wh");
+  if (!escrow || !key || !sig || wh == o.end() || !wh->is_number_integer()) {
+    return BadParams("escrow, buyer_key, signature (hex) and delivered_wh (integer) are required");
+  }
+  if (auto r = book_.Cosign(*escrow, wh->get<int64_t>(), *key, *sig)) return *r;
+  return nlohmann::json{{"escrow", escrow->Hex()}, {"delivered_wh", wh->get<int64_t>()}};
+}
+
+VehicleApi::Reply VehicleApi::Subscribe(SessionId session, const nlohmann::json& params) {
+  if (params.size() != 2 || !params[0].is_string()) return BadParams("expected [\"calls\", {x, y}] or [\"vehicle\", id]");
+  Session& s = sessions_.at(session);
+  if (s.subs >= limits_.max_subscriptions) return Refuse(Reason::kTooManySubscriptions, "subscription cap reached");
+  Sub sub;
+  sub.session = session;
+  if (params[0] == "calls") {
+    const auto& pos = params[1];
+    if (!pos.is_object() || !pos.value("x", nlohmann::json()).is_number_integer() ||
+        !pos.value("y", nlohmann::json()).is_number_integer()) {
+      return BadParams("calls: {\"x\": metres, \"y\": metres}");
+    }
+    sub.calls = true;
+    sub.x_m = pos["x"].get<int64_t>();
+    sub.y_m = pos["y"].get<int64_t>();
+  } else if (params[0] == "vehicle" && params[1].is_string() && params[1].get_ref<const std::string&>().size() <= chain::kMaxIdBytes) {
+    sub.vehicle = params[1].get<std::string>();
+  } else {
+    return BadParams("expected [\"calls\", {x, y}] or [\"vehicle\", id]");
+  }
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(next_sub_++ * 0x9e3779b97f4a7c15ull));
+  const std::string id = buf;
+  if (!sub.calls) by_vehicle_.emplace(sub.vehicle, id);
+  subs_[id] = sub;
+  ++s.subs;
+  return nlohmann::json(id);
+}
+
+VehicleApi::Reply VehicleApi::Unsubscribe(SessionId session, const nlohmann::json& params) {
+  if (params.size() != 1 || !params[0].is_string()) return BadParams("expected [subscription id]");
+  auto it = subs_.find(params[0].get<std::string>());
+  if (it == subs_.end() || it->second.session != session) return nlohmann::json(false);
+  if (!it->second.calls) {
+    auto range = by_vehicle_.equal_range(it->second.vehicle);
+    for (auto v = range.first; v != range.second; ++v) {
+      if (v->second == it->first) {
+        by_vehicle_.erase(v);
+        break;
+      }
+    }
+  }
+  subs_.erase(it);
+  --sessions_.at(session).subs;
+  return nlohmann::json(true);
+}
+
+void VehicleApi::ToVehicle(const std::string& id, const nlohmann::json& result) {
+  nlohmann::json r = result;
+  r["server_time"] = now_ms_();
+  auto range = by_vehicle_.equal_range(id);
+  for (auto it = range.first; it != range.second; ++it) {
+    out_.Send(subs_.at(it->second).session, PushText(it->second, r));
+  }
+}
+
+void VehicleApi::Call(int64_t x_m, int64_t y_m, int64_t radius_m, const nlohmann::json& result) {
+  nlohmann::json r = result;
+  r["server_time"] = now_ms_();
+  for (const auto& [id, sub] : subs_) {
+    if (!sub.calls) continue;
+    const double dx = static_cast<double>(sub.x_m - x_m), dy = static_cast<double>(sub.y_m - y_m);
+    if (dx * dx + dy * dy > static_cast<double>(radius_m) * static_cast<double>(radius_m)) continue;
+    out_.Send(sub.session, PushText(id, r));
+  }
+}
+
+}  // namespace v2v::gateway

@@ -1,0 +1,54 @@
+// Decoding what a vehicle sends (docs/spec/vehicle-api.md): one JSON-RPC 2.0 request per
+// WebSocket text frame, and the hex fields inside its params. Strict and bounded: every input
+// gives a request or a typed problem, never an exception; nesting deeper than kMaxJsonDepth is
+// refused before parsing. A libFuzzer target covers it (tests/fuzz/vehicle_wire_fuzz.cc).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "base/bytes.h"
+#include "chain/tx.h"
+#include "crypto/ed25519.h"
+
+namespace v2v::gateway {
+
+inline constexpr int kParseError = -32700;
+inline constexpr int kInvalidRequest = -32600;
+inline constexpr int kMethodNotFound = -32601;
+inline constexpr int kInvalidParams = -32602;
+inline constexpr int kRefused = -32000;  // a refusal by the rules: data.reason
+inline constexpr size_t kMaxJsonDepth = 16;
+inline constexpr size_t kMaxTxBytes = 16 * 1024;
+
+struct RpcRequest {
+  nlohmann::json id;  // number or string; null for a notification
+  std::string method;
+  nlohmann::json params;  // array (positional), or null
+};
+struct RpcProblem {
+  nlohmann::json id;  // null when unreadable
+  int code = kInvalidRequest;
+  std::string message;
+};
+
+std::variant<RpcRequest, RpcProblem> DecodeRequest(std::string_view text);
+
+// "0x"-prefixed or bare hex of one canonical transaction (chain::DecodeTx).
+std::optional<chain::Tx> TxFromHex(const nlohmann::json& value);
+std::optional<Hash32> Hash32FromHex(const nlohmann::json& value);
+std::optional<crypto::PublicKey> KeyFromHex(const nlohmann::json& value);
+std::optional<crypto::Signature> SignatureFromHex(const nlohmann::json& value);
+std::string TxToHex(const chain::Tx& tx);
+
+// Responses and pushes, as text.
+std::string ResultText(const nlohmann::json& id, const nlohmann::json& result);
+std::string ErrorText(const nlohmann::json& id, int code, const std::string& message,
+                      const nlohmann::json& data = nullptr);
+std::string PushText(const std::string& subscription, const nlohmann::json& result);
+
+}  // namespace v2v::gateway

@@ -1,0 +1,241 @@
+#include "gateway/ws_server.h"
+
+#include <deque>
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "net/tcp_listen.h"
+
+namespace v2v::gateway {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+namespace {
+constexpr size_t kMaxUpgradeBytes = 8 * 1024;
+}  // namespace
+
+class WsConnection;
+
+struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
+  Impl(asio::io_context& io_in, WsLimits l) : io(io_in), ctx(ssl::context::tls_server), limits(l) {}
+  void Accept();
+  void Remove(SessionId id);
+
+  asio::io_context& io;
+  ssl::context ctx;
+  WsLimits limits;
+  VehicleApi* api = nullptr;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::map<SessionId, std::shared_ptr<WsConnection>> conns;
+  SessionId next_id = 1;
+  WsStats stats;
+  bool closed = false;
+};
+
+// One vehicle's connection: TLS handshake, HTTP upgrade, then frames until closed.
+class WsConnection : public std::enable_shared_from_this<WsConnection> {
+ public:
+  WsConnection(std::shared_ptr<WsServer::Impl> server, tcp::socket socket, SessionId id)
+      : server_(std::move(server)), ws_(std::move(socket), server_->ctx), id_(id) {}
+
+  void Start() {
+    beast::get_lowest_layer(ws_).expires_after(server_->limits.handshake_timeout);
+    ws_.next_layer().async_handshake(ssl::stream_base::server,
+                                     [self = shared_from_this()](const error_code& ec) { self->OnTls(ec); });
+  }
+
+  void Send(std::string text) {
+    if (closing_) return;
+    if (out_.size() >= server_->limits.max_queued_messages) {
+      ++server_->stats.slow_readers;
+      return Fail();  // a slow reader is disconnected, never buffered without bound
+    }
+    out_.push_back(std::move(text));
+    if (!writing_ && open_) Write();
+  }
+
+  void Fail() {
+    if (closing_) return;
+    closing_ = true;
+    beast::get_lowest_layer(ws_).close();
+    Done();
+  }
+
+ private:
+  void OnTls(const error_code& ec) {
+    if (ec) return Fail();
+    parser_.emplace();
+    parser_->header_limit(kMaxUpgradeBytes);
+    parser_->body_limit(kMaxUpgradeBytes);
+    http::async_read(ws_.next_layer(), buffer_, *parser_,
+                     [self = shared_from_this()](const error_code& e, size_t) { self->OnUpgrade(e); });
+  }
+
+  void OnUpgrade(const error_code& ec) {
+    if (ec) return Fail();
+    const auto& req = parser_->get();
+    if (!websocket::is_upgrade(req) || req.target() != "/vehicle") {
+      ++server_->stats.bad_upgrades;
+      const bool wrong_path = req.target() != "/vehicle";
+      return Refuse(wrong_path ? http::status::not_found : http::status::bad_request,
+                    wrong_path ? "the vehicle API is at /vehicle\n" : "expected a WebSocket upgrade\n");
+    }
+    beast::get_lowest_layer(ws_).expires_never();
+    websocket::stream_base::timeout t;
+    t.handshake_timeout = server_->limits.handshake_timeout;
+    t.idle_timeout = server_->limits.idle_timeout;
+    t.keep_alive_pings = true;
+    ws_.set_option(t);
+    ws_.read_message_max(server_->limits.max_message_bytes);
+    ws_.text(true);
+    ws_.async_accept(req, [self = shared_from_this()](const error_code& e) { self->OnAccept(e); });
+  }
+
+  void Refuse(http::status status, const char* body) {
+    auto res = std::make_shared<http::response<http::string_body>>(status, 11);
+    res->set(http::field::content_type, "text/plain");
+    res->set(http::field::connection, "close");
+    res->body() = body;
+    res->prepare_payload();
+    http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](const error_code&, size_t) {
+      self->Fail();
+    });
+  }
+
+  void OnAccept(const error_code& ec) {
+    if (ec) return Fail();
+    open_ = true;
+    server_->api->Open(id_);
+    if (!out_.empty()) Write();
+    Read();
+  }
+
+  void Read() {
+    ws_.async_read(buffer_, [self = shared_from_this()](const error_code& ec, size_t) { self->OnRead(ec); });
+  }
+
+  void OnRead(const error_code& ec) {
+    if (ec) return Fail();  // timeouts, close frames, too-big messages (Beast sent 1009)
+    if (!ws_.got_text()) {  // binary frames are not part of the API: close 1003
+      ws_.async_close(websocket::close_code::unknown_data,
+                      [self = shared_from_this()](const error_code&) { self->Fail(); });
+      return;
+    }
+    const std::string text = beast::buffers_to_string(buffer_.data());
+    buffer_.consume(buffer_.size());
+    std::string reply = server_->api->Handle(id_, text);
+    if (!reply.empty()) Send(std::move(reply));
+    if (!closing_) Read();
+  }
+
+  void Write() {
+    writing_ = true;
+    ws_.async_write(asio::buffer(out_.front()), [self = shared_from_this()](const error_code& ec, size_t) {
+      self->writing_ = false;
+      if (ec) return self->Fail();
+      self->out_.pop_front();
+      if (!self->out_.empty()) self->Write();
+    });
+  }
+
+  void Done() {
+    if (open_) server_->api->Close(id_);
+    open_ = false;
+    server_->Remove(id_);
+  }
+
+  std::shared_ptr<WsServer::Impl> server_;
+  websocket::stream<ssl::stream<beast::tcp_stream>> ws_;
+  SessionId id_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::deque<std::string> out_;
+  bool writing_ = false, open_ = false, closing_ = false;
+};
+
+void WsServer::Impl::Accept() {
+  if (!acceptor || closed) return;
+  acceptor->async_accept([self = shared_from_this()](const error_code& ec, tcp::socket socket) {
+    if (ec || self->closed) {
+      if (ec != asio::error::operation_aborted && !self->closed) self->Accept();
+      return;
+    }
+    if (self->conns.size() >= self->limits.max_connections) {
+      ++self->stats.refused_cap;
+      error_code ignored;
+      socket.close(ignored);
+    } else {
+      ++self->stats.accepted;
+      const SessionId id = self->next_id++;
+      auto c = std::make_shared<WsConnection>(self, std::move(socket), id);
+      self->conns[id] = c;
+      self->stats.connections = self->conns.size();
+      c->Start();
+    }
+    self->Accept();
+  });
+}
+
+void WsServer::Impl::Remove(SessionId id) {
+  conns.erase(id);
+  stats.connections = conns.size();
+}
+
+Result<std::unique_ptr<WsServer>> WsServer::Create(asio::io_context& io, const std::string& cert_pem,
+                                                   const std::string& key_pem, WsLimits limits) {
+  auto impl = std::make_shared<Impl>(io, limits);
+  SSL_CTX* native = impl->ctx.native_handle();
+  if (SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION) != 1) return Status::Internal("cannot require TLS 1.3");
+  error_code ec;
+  impl->ctx.use_certificate_chain_file(cert_pem, ec);
+  if (ec) return Status::InvalidArgument(cert_pem + ": cannot load certificate: " + ec.message());
+  impl->ctx.use_private_key_file(key_pem, ssl::context::pem, ec);
+  if (ec) return Status::InvalidArgument(key_pem + ": cannot load private key: " + ec.message());
+  if (SSL_CTX_check_private_key(native) != 1) return Status::InvalidArgument(key_pem + ": does not match " + cert_pem);
+  return std::unique_ptr<WsServer>(new WsServer(std::move(impl)));
+}
+
+WsServer::WsServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+WsServer::~WsServer() { Close(); }
+void WsServer::SetApi(VehicleApi* api) { impl_->api = api; }
+const WsStats& WsServer::stats() const { return impl_->stats; }
+
+Result<uint16_t> WsServer::Listen(const std::string& host, uint16_t port) {
+  V2V_ASSIGN_OR_RETURN(auto acc, net::ListenTcp(impl_->io, host, port));
+  const uint16_t bound = acc->local_endpoint().port();
+  impl_->acceptor = std::move(acc);
+  impl_->Accept();
+  return bound;
+}
+
+void WsServer::Close() {
+  if (impl_->closed) return;
+  impl_->closed = true;
+  if (impl_->acceptor) {
+    error_code ignored;
+    impl_->acceptor->close(ignored);
+  }
+  auto conns = impl_->conns;
+  for (auto& [id, c] : conns) c->Fail();
+}
+
+void WsServer::Send(SessionId session, std::string text) {
+  auto it = impl_->conns.find(session);
+  if (it != impl_->conns.end()) it->second->Send(std::move(text));
+}
+
+}  // namespace v2v::gateway

@@ -1,0 +1,54 @@
+#include "net/limits.h"
+
+#include <sstream>
+
+namespace v2v::net {
+
+ConnectionBudget::Slot ConnectionBudget::TryAcquire() {
+  size_t n = used_->load();
+  while (n < max_) {
+    if (used_->compare_exchange_weak(n, n + 1)) return Slot(used_);
+  }
+  return Slot();
+}
+
+void Refusals::Record(const std::string& surface, const std::string& reason, const std::string& detail) {
+  uint64_t suppressed = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    Entry& e = entries_[{surface, reason}];
+    ++e.count;
+    if (!sink_) return;
+    const int64_t now = now_ms_ ? now_ms_() : 0;
+    if (now - e.window_start_ms >= 1000) {
+      e.window_start_ms = now;
+      e.lines_in_window = 0;
+    }
+    if (e.lines_in_window >= kLinesPerSecond) {
+      ++e.suppressed;
+      return;
+    }
+    ++e.lines_in_window;
+    suppressed = std::exchange(e.suppressed, 0);
+  }
+  sink_(surface, reason, detail, suppressed);
+}
+
+uint64_t Refusals::Count(const std::string& surface, const std::string& reason) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find({surface, reason});
+  return it == entries_.end() ? 0 : it->second.count;
+}
+
+std::string Refusals::MetricsText() const {
+  std::ostringstream out;
+  out << "# HELP v2v_refusals_total Requests and connections refused by a limit or a check, by surface and reason.\n"
+      << "# TYPE v2v_refusals_total counter\n";
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [key, e] : entries_) {
+    out << "v2v_refusals_total{surface=\"" << key.first << "\",reason=\"" << key.second << "\"} " << e.count << '\n';
+  }
+  return out.str();
+}
+
+}  // namespace v2v::net

@@ -1,0 +1,49 @@
+// The production wiring of a node core (NodeService): the ledger in RocksDB at data_dir, peers
+// over net::TlsTransport (certificates from the genesis CA; the peer must hold a valid RSU
+// certificate), and an asio timer ticking the core every 50 ms. Used by `v2v node`.
+//
+// Threading: everything runs on the io_context's thread (the RPC server shares it).
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+
+#include "contract/genesis.h"
+#include "net/tls_transport.h"
+#include "node/config.h"
+#include "node/log.h"
+#include "node/ports.h"
+#include "node/service.h"
+
+namespace v2v::node {
+
+class NodeHost {
+ public:
+  // Opens the store, reads the key, listens for peers and starts the core. `io`, `clock`,
+  // `random` and `log` must outlive the host; `io` runs on one thread.
+  static Result<std::unique_ptr<NodeHost>> Start(boost::asio::io_context& io, NodeConfig config,
+                                                 const contract::Genesis& genesis,
+                                                 const Clock& clock, Random& random, Logger& log);
+  ~NodeHost();
+  NodeHost(const NodeHost&) = delete;
+  NodeHost& operator=(const NodeHost&) = delete;
+
+  // Stops the timer and closes every connection. REQUIRES: on the io thread or with io stopped.
+  void Stop();
+  NodeService& service() { return *service_; }
+  const NodeService& service() const { return *service_; }
+  uint16_t p2p_port() const { return service_->p2p_port(); }
+
+ private:
+  explicit NodeHost(boost::asio::io_context& io) : timer_(io) {}
+  void ScheduleTick();
+
+  boost::asio::steady_timer timer_;
+  std::unique_ptr<net::Refusals> refusals_;  // shared by the transport, the core and the RPC
+  std::unique_ptr<net::TlsTransport> transport_;
+  std::unique_ptr<NodeService> service_;
+  bool stopped_ = false;
+};
+
+}  // namespace v2v::node

@@ -1,0 +1,177 @@
+// The node core alone, with no socket, disk or wall clock: a fake clock and transport drive it
+// deterministically (the production wiring is covered by service_test.cc, the whole network by
+// src/cluster/).
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "chain/testing/fixtures.h"
+#include "consensus/poa/engine.h"
+#include "store/kv_store.h"
+#include "node/service.h"
+#include "node/simulation.h"
+
+namespace v2v::node {
+namespace {
+
+class FakeClock final : public Clock {
+ public:
+  int64_t NowMs() const override { return now_ms; }
+  int64_t now_ms = 0;
+};
+
+class FixedRandom final : public Random {
+ public:
+  double Uniform01() override { return 0.5; }
+};
+
+class RecordingTransport final : public net::PeerTransport {
+ public:
+  net::PeerId Connect(const std::string& host, uint16_t) override {
+    dialled.push_back(host);
+    return next++;
+  }
+  void Send(net::PeerId peer, net::Frame frame) override {
+    sent.emplace_back(peer, std::move(frame));
+  }
+  void Disconnect(net::PeerId peer) override { hung_up.push_back(peer); }
+  std::vector<std::string> dialled;
+  std::vector<std::pair<net::PeerId, net::Frame>> sent;
+  std::vector<net::PeerId> hung_up;
+  net::PeerId next = 1;
+};
+
+// The in-memory store with write failures injected on demand (our own disk failing).
+class FailingKvStore final : public store::KvStore {
+ public:
+  explicit FailingKvStore(bool* fail_writes) : fail_writes_(fail_writes) {}
+  Result<std::optional<Bytes>> Get(std::string_view key) const override { return inner_->Get(key); }
+  Status Write(const store::WriteBatch& batch, bool sync) override {
+    if (*fail_writes_) return Status::IoError("injected: disk full");
+    return inner_->Write(batch, sync);
+  }
+  Status Scan(std::string_view prefix,
+              const std::function<bool(std::string_view, ByteSpan)>& fn) const override {
+    return inner_->Scan(prefix, fn);
+  }
+
+ private:
+  bool* fail_writes_;
+  std::unique_ptr<store::KvStore> inner_ = store::NewMemKvStore();
+};
+
+class ServiceCoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    genesis_ = market_.genesis();
+    genesis_.authorities = {chain::testing::FixedKey(5).public_key()};
+    genesis_.clique.period_s = 2;
+    clock_.now_ms = genesis_.timestamp_s * 1000;
+    NodeConfig c;
+    c.name = "rsu-a";
+    c.peers = {{"rsu-b", 1}};
+    auto n = NodeService::Open(c, genesis_, chain::testing::FixedKey(5),
+                               std::make_unique<FailingKvStore>(&fail_writes_),
+                               NodePorts{&clock_, &random_, &transport_, &log_});
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    node_ = std::move(n).value();
+    node_->Start();
+  }
+
+  // Connects peer 1 as "rsu-b" on our chain, at our genesis.
+  void HelloFromPeer() {
+    node_->OnPeerConnected(1, "rsu-b", "rsu-b");
+    net::Hello h;
+    h.genesis = chain::BlockHash(node_->ledger().BlockAt(0)->header);
+    h.head_hash = h.genesis;
+    h.total_difficulty = 1;
+    h.name = "rsu-b";
+    node_->OnPeerFrame(1, net::EncodeHello(h));
+  }
+  // A valid next block, sealed by the authority.
+  chain::Block NextBlock() {
+    auto p = node_->ledger().Propose({}, genesis_.timestamp_s + 2, chain::testing::FixedKey(5), std::nullopt);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return p->block;
+  }
+
+  bool fail_writes_ = false;
+  Simulation market_;
+  contract::Genesis genesis_;
+  FakeClock clock_;
+  FixedRandom random_;
+  RecordingTransport transport_;
+  std::ostringstream log_text_;
+  Logger log_{"rsu-a", LogLevel::kInfo, log_text_, [this] { return clock_.now_ms; }};
+  std::unique_ptr<NodeService> node_;
+};
+
+TEST_F(ServiceCoreTest, SealsWhenTheInjectedClockReachesThePeriod) {
+  EXPECT_EQ(transport_.dialled, std::vector<std::string>{"rsu-b"});
+  node_->OnTick();
+  EXPECT_EQ(node_->ledger().head().height, 0u) << "the period has not passed";
+  clock_.now_ms += 2000;
+  node_->OnTick();
+  EXPECT_EQ(node_->ledger().head().height, 1u);
+  EXPECT_EQ(node_->ledger().head().timestamp_s, genesis_.timestamp_s + 2);
+  EXPECT_EQ(node_->metrics().blocks_sealed, 1u);
+  clock_.now_ms += 1000;
+  node_->OnTick();
+  EXPECT_EQ(node_->ledger().head().height, 1u);
+}
+
+TEST_F(ServiceCoreTest, APeerTalkingBeforeItsHelloIsPenalisedThenBanned) {
+  node_->OnPeerConnected(1, "rsu-b", "rsu-b");
+  ASSERT_FALSE(transport_.sent.empty());
+  EXPECT_EQ(transport_.sent.back().second.type, net::MessageType::kHello) << "our hello first";
+  node_->OnPeerFrame(1, net::Frame{net::MessageType::kPing, {}});
+  EXPECT_EQ(node_->metrics().peers_penalised, 1u);
+  EXPECT_TRUE(transport_.hung_up.empty());
+  node_->OnPeerFrame(1, net::Frame{net::MessageType::kPing, {}});
+  EXPECT_EQ(transport_.hung_up, std::vector<net::PeerId>{1}) << "100 points: banned";
+  node_->OnPeerDisconnected(1, Status::IoError("closed"));
+  node_->OnPeerConnected(7, "rsu-b", "rsu-b");
+  EXPECT_EQ(transport_.hung_up.back(), 7u) << "refused by name when it comes back";
+}
+
+TEST_F(ServiceCoreTest, AHelloFromAnotherChainIsRefused) {
+  node_->OnPeerConnected(1, "rsu-b", "rsu-b");
+  net::Hello h;
+  h.name = "rsu-b";  // genesis hash left zero: another chain
+  node_->OnPeerFrame(1, net::EncodeHello(h));
+  ASSERT_FALSE(transport_.hung_up.empty());
+  EXPECT_EQ(transport_.hung_up.front(), 1u);
+  EXPECT_TRUE(node_->Peers().empty());
+}
+
+TEST_F(ServiceCoreTest, AGossipedBlockInvalidByTheRulesPenalisesItsSender) {
+  HelloFromPeer();
+  ASSERT_EQ(node_->Peers().size(), 1u);
+  chain::Block bad = NextBlock();
+  bad.header.state_root.bytes[0] ^= 1;
+  consensus::poa::Engine::Seal(bad.header, chain::testing::FixedKey(5));
+  node_->OnPeerFrame(1, net::EncodeBlockMessage(bad));
+  EXPECT_EQ(node_->ledger().head().height, 0u);
+  EXPECT_EQ(node_->metrics().blocks_rejected, 1u);
+  EXPECT_EQ(node_->metrics().peers_penalised, 1u);
+  EXPECT_NE(log_text_.str().find("bad_state_root"), std::string::npos) << log_text_.str();
+}
+
+TEST_F(ServiceCoreTest, OurOwnStoreFailingOnAGossipedBlockPenalisesNobody) {
+  HelloFromPeer();
+  const chain::Block block = NextBlock();
+  fail_writes_ = true;
+  node_->OnPeerFrame(1, net::EncodeBlockMessage(block));
+  EXPECT_EQ(node_->ledger().head().height, 0u);
+  EXPECT_EQ(node_->metrics().peers_penalised, 0u) << log_text_.str();
+  EXPECT_EQ(node_->metrics().blocks_rejected, 0u);
+  EXPECT_NE(log_text_.str().find("block_import_failed"), std::string::npos) << log_text_.str();
+  EXPECT_TRUE(transport_.hung_up.empty());
+  fail_writes_ = false;  // the disk is back: the same block goes in (it was never marked bad)
+  node_->OnPeerFrame(1, net::EncodeBlockMessage(block));
+  EXPECT_EQ(node_->ledger().head().height, 1u);
+  EXPECT_EQ(node_->metrics().peers_penalised, 0u);
+}
+
+}  // namespace
+}  // namespace v2v::node

@@ -1,0 +1,71 @@
+#include "node/tx_admission.h"
+
+#include "node/producer.h"
+
+namespace v2v::node {
+
+namespace {
+
+ChainView ViewOf(const chain::Tx& tx, const chain::State& head) {
+  return ChainView{CommittedNonce(head, tx.sender), AlreadyApplied(tx, head)};
+}
+
+}  // namespace
+
+chain::Rejection ToRejection(const MempoolRefusal& r) {
+  using chain::Reject;
+  Reject code = Reject::kMempoolFull;
+  switch (r.code) {
+    case MempoolReject::kDuplicate: code = Reject::kDuplicate; break;
+    case MempoolReject::kKnown: code = Reject::kKnown; break;
+    case MempoolReject::kStaleNonce: code = Reject::kStaleNonce; break;
+    case MempoolReject::kNonceGap: code = Reject::kNonceGap; break;
+    case MempoolReject::kNonceTaken: code = Reject::kNonceTaken; break;
+    case MempoolReject::kTooManyFuture: code = Reject::kTooManyFuture; break;
+    case MempoolReject::kFull: code = Reject::kMempoolFull; break;
+  }
+  return chain::Rejected(code, r.detail);
+}
+
+TxAdmitted TxAdmission::Admit(const Ledger& ledger, const chain::Tx& tx, int64_t now_ms) {
+  const Hash32 hash = chain::TxHash(tx);
+  if (mempool_.Contains(hash)) {
+    return {TxVerdict::kDuplicate, chain::Rejected(chain::Reject::kDuplicate, "already pending")};
+  }
+  if (!checked_->Contains(hash)) {
+    if (auto r = ledger.contract().CheckTx(tx)) return {TxVerdict::kInvalid, *r};
+    checked_->Insert(hash);
+  }
+  // Refused here (a transaction already on the chain as `known`) means never gossiped.
+  if (auto refused = mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms)) {
+    return {TxVerdict::kRefused, ToRejection(*refused)};
+  }
+  return {TxVerdict::kAdmitted, hash};
+}
+
+void TxAdmission::Prune(const chain::State& state) {
+  mempool_.Prune([&state](const std::string& s) { return CommittedNonce(state, s); });
+}
+
+size_t TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth,
+                                     int64_t now_ms) {
+  std::vector<chain::Block> abandoned;
+  for (uint64_t i = 0; i < depth; ++i) {
+    auto b = ledger.BlockByHash(old_head);
+    if (!b.ok()) break;
+    old_head = b->header.parent;
+    abandoned.push_back(std::move(b).value());
+  }
+  size_t readmitted = 0;
+  for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
+    for (const chain::Tx& tx : it->txs) {
+      const Hash32 hash = chain::TxHash(tx);
+      if (!mempool_.Contains(hash) && !mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms)) {
+        ++readmitted;
+      }
+    }
+  }
+  return readmitted;
+}
+
+}  // namespace v2v::node

@@ -1,0 +1,231 @@
+// The HTTP server's limits and checks (docs/spec/node.md N7) against a real io_context on
+// loopback: timeouts, the connection cap, Host, Content-Type, CORS, header size, the Unix socket.
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <array>
+#include <filesystem>
+#include <thread>
+
+#include "rpc/http_client.h"
+#include "rpc/http_server.h"
+
+namespace v2v::rpc {
+namespace {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+struct Reply {
+  unsigned status = 0;
+  std::string body;
+  http::response<http::string_body> raw;
+};
+
+class HttpLimitsTest : public ::testing::Test {
+ protected:
+  void Start(HttpOptions options) {
+    dispatcher_.Register("chain_head", [](const nlohmann::json&) -> RpcResult { return nlohmann::json{{"height", 1}}; });
+    server_ = std::make_unique<HttpServer>(io_, std::move(options), &refusals_);
+    ServeJsonRpc(*server_, dispatcher_, [] { return std::string("m 1\n"); });
+    server_->Route(http::verb::get, "/big", [](const HttpRequest& req) {
+      HttpResponse res{http::status::ok, req.version()};
+      res.body() = std::string(32 << 20, 'x');
+      return res;
+    });
+    auto port = server_->Listen("127.0.0.1", 0);
+    ASSERT_TRUE(port.ok()) << port.status().ToString();
+    port_ = *port;
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  void TearDown() override {
+    if (!thread_.joinable()) return;
+    asio::post(io_, [this] { server_->Close(); });
+    io_.stop();
+    thread_.join();
+  }
+  tcp::socket Connect() {
+    tcp::socket s(client_io_);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    return s;
+  }
+  Reply Send(http::request<http::string_body> req) {
+    tcp::socket s = Connect();
+    req.prepare_payload();
+    http::write(s, req);
+    boost::beast::flat_buffer buf;
+    Reply r;
+    http::read(s, buf, r.raw);
+    r.status = r.raw.result_int();
+    r.body = r.raw.body();
+    return r;
+  }
+  static http::request<http::string_body> Post(const std::string& host, const std::string& type) {
+    http::request<http::string_body> req{http::verb::post, "/", 11};
+    req.set(http::field::host, host);
+    if (!type.empty()) req.set(http::field::content_type, type);
+    req.body() = R"({"jsonrpc":"2.0","id":1,"method":"chain_head"})";
+    return req;
+  }
+  // True once the server has closed `s` (reads until EOF or an error; the server's own timeout
+  // is what ends the wait).
+  static bool ClosedByServer(tcp::socket& s) {
+    std::array<char, 4096> buf;
+    boost::system::error_code ec;
+    while (!ec) s.read_some(asio::buffer(buf), ec);
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
+  }
+  // Waits (up to 10 s) until the refusal was counted `n` times.
+  bool Counted(const std::string& reason, uint64_t n) {
+    for (int i = 0; i < 1000 && refusals_.Count("rpc", reason) < n; ++i) std::this_thread::sleep_for(10ms);
+    return refusals_.Count("rpc", reason) == n;
+  }
+
+  net::Refusals refusals_;
+  Dispatcher dispatcher_;
+  asio::io_context io_, client_io_;
+  std::unique_ptr<HttpServer> server_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(HttpLimitsTest, HostOutsideTheAllowListIsRefused) {
+  Start({});
+  EXPECT_EQ(Send(Post("127.0.0.1:8545", "application/json")).status, 200u);
+  EXPECT_EQ(Send(Post("localhost", "application/json")).status, 200u);
+  EXPECT_EQ(Send(Post("[::1]:1", "application/json")).status, 200u);
+  Reply r = Send(Post("attacker.example:8545", "application/json"));  // DNS rebinding
+  EXPECT_EQ(r.status, 403u);
+  EXPECT_NE(r.body.find("attacker.example"), std::string::npos);
+  EXPECT_EQ(refusals_.Count("rpc", "host"), 1u);
+}
+
+TEST_F(HttpLimitsTest, PostWithoutJsonContentTypeIs415) {
+  Start({});
+  EXPECT_EQ(Send(Post("localhost", "text/plain")).status, 415u);  // what a cross-site form can send
+  EXPECT_EQ(Send(Post("localhost", "")).status, 415u);
+  EXPECT_EQ(Send(Post("localhost", "application/json; charset=utf-8")).status, 200u);
+  EXPECT_EQ(refusals_.Count("rpc", "content_type"), 2u);
+}
+
+TEST_F(HttpLimitsTest, CorsHeadersOnlyForConfiguredOrigins) {
+  HttpOptions o;
+  o.policy.cors_origins = {"http://explorer.example"};
+  Start(o);
+  auto req = Post("localhost", "application/json");
+  req.set(http::field::origin, "http://explorer.example");
+  EXPECT_EQ(Send(req).raw[http::field::access_control_allow_origin], "http://explorer.example");
+  req.set(http::field::origin, "http://evil.example");
+  EXPECT_EQ(Send(req).raw.count(http::field::access_control_allow_origin), 0u);
+}
+
+TEST_F(HttpLimitsTest, NoCorsByDefault) {
+  Start({});
+  auto req = Post("localhost", "application/json");
+  req.set(http::field::origin, "http://explorer.example");
+  EXPECT_EQ(Send(req).raw.count(http::field::access_control_allow_origin), 0u);
+  http::request<http::string_body> preflight{http::verb::options, "/", 11};
+  preflight.set(http::field::host, "localhost");
+  preflight.set(http::field::origin, "http://explorer.example");
+  EXPECT_EQ(Send(preflight).status, 405u);
+}
+
+TEST_F(HttpLimitsTest, OversizedHeaderIs431) {
+  Start({});
+  auto req = Post("localhost", "application/json");
+  req.set("X-Padding", std::string(16 << 10, 'p'));
+  EXPECT_EQ(Send(req).status, 431u);
+  EXPECT_EQ(refusals_.Count("rpc", "header_size"), 1u);
+}
+
+// Issue 10 finding 3: half-sent requests stayed open forever.
+TEST_F(HttpLimitsTest, HalfSentRequestIsDroppedWhileOthersAreServed) {
+  HttpOptions o;
+  o.limits.read_timeout = 300ms;
+  Start(o);
+  tcp::socket slow = Connect();
+  asio::write(slow, asio::buffer(std::string("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Le")));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Send(Post("localhost", "application/json")).status, 200u);
+  EXPECT_TRUE(ClosedByServer(slow));
+  EXPECT_TRUE(Counted("read_timeout", 1));
+}
+
+TEST_F(HttpLimitsTest, IdleConnectionIsClosed) {
+  HttpOptions o;
+  o.limits.idle_timeout = 200ms;
+  Start(o);
+  tcp::socket idle = Connect();
+  EXPECT_TRUE(ClosedByServer(idle));
+  EXPECT_TRUE(Counted("idle_timeout", 1));
+}
+
+// Issue 10 finding 4: replies waited in memory for clients that do not read.
+TEST_F(HttpLimitsTest, ClientThatDoesNotReadIsDropped) {
+  HttpOptions o;
+  o.limits.write_timeout = 300ms;
+  Start(o);
+  tcp::socket lazy(client_io_);
+  lazy.open(tcp::v4());
+  lazy.set_option(asio::socket_base::receive_buffer_size(4096));
+  lazy.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+  asio::write(lazy, asio::buffer(std::string("GET /big HTTP/1.1\r\nHost: localhost\r\n\r\n")));
+  EXPECT_TRUE(Counted("write_timeout", 1));
+  EXPECT_EQ(Send(Post("localhost", "application/json")).status, 200u);
+}
+
+TEST_F(HttpLimitsTest, ConnectionsOverTheCapAreClosed) {
+  HttpOptions o;
+  o.limits.max_connections = 2;
+  Start(o);
+  auto a = std::make_unique<tcp::socket>(Connect());
+  tcp::socket b = Connect();
+  tcp::socket over = Connect();
+  EXPECT_TRUE(ClosedByServer(over));
+  EXPECT_TRUE(Counted("connection_cap", 1));
+  a.reset();  // gives its place back once the server sees the close
+  bool served = false;
+  for (int i = 0; i < 100 && !served; ++i) {
+    try {
+      served = Send(Post("localhost", "application/json")).status == 200u;
+    } catch (const boost::system::system_error&) {
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  EXPECT_TRUE(served);
+}
+
+TEST(HttpUnixSocketTest, OwnerOnlySocketServesJsonRpc) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("v2v_admin_" + std::to_string(::getpid()) + ".sock")).string();
+  asio::io_context io;
+  Dispatcher d;
+  d.Register("clique_propose", [](const nlohmann::json&) -> RpcResult { return true; });
+  HttpOptions o;
+  o.surface = "admin";
+  o.policy.vhosts.clear();
+  HttpServer server(io, o);
+  ServeJsonRpc(server, d, {});
+  ASSERT_TRUE(server.ListenUnix(path).ok());
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISSOCK(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  HttpServer second(io, o);
+  EXPECT_FALSE(second.ListenUnix(path).ok());  // someone is listening there
+  std::thread t([&io] { io.run(); });
+  auto r = Call("unix:" + path, "clique_propose", nlohmann::json::array());
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  io.stop();
+  t.join();
+  server.Close();  // the io_context is stopped: allowed off its thread
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+}  // namespace
+}  // namespace v2v::rpc

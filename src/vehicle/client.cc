@@ -1,0 +1,262 @@
+#include "vehicle/client.h"
+
+#include <deque>
+#include <optional>
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+
+#include "crypto/certificate.h"
+
+namespace v2v::vehicle {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+
+Result<RsuUrl> ParseRsuUrl(const std::string& url) {
+  const std::string scheme = "wss://";
+  if (url.rfind(scheme, 0) != 0) return Status::InvalidArgument("RSU URL must start with wss://: " + url);
+  const std::string rest = url.substr(scheme.size());
+  const auto slash = rest.find('/');
+  const std::string hostport = rest.substr(0, slash);
+  RsuUrl u;
+  u.path = slash == std::string::npos ? "/vehicle" : rest.substr(slash);
+  const auto colon = hostport.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == hostport.size()) {
+    return Status::InvalidArgument("RSU URL needs host:port: " + url);
+  }
+  u.host = hostport.substr(0, colon);
+  u.port = hostport.substr(colon + 1);
+  if (u.port.find_first_not_of("0123456789") != std::string::npos) return Status::InvalidArgument("bad port in " + url);
+  return u;
+}
+
+Result<std::shared_ptr<ssl::context>> MakeClientTls(const std::string& ca_pem_path) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
+  if (SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_3_VERSION) != 1) {
+    return Status::Internal("cannot require TLS 1.3");
+  }
+  error_code ec;
+  ctx->load_verify_file(ca_pem_path, ec);
+  if (ec) return Status::InvalidArgument(ca_pem_path + ": cannot load the CA certificate: " + ec.message());
+  ctx->set_verify_mode(ssl::verify_peer, ec);
+  return ctx;
+}
+
+// One connection attempt and its life; a new one per reconnect.
+struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
+  Conn(asio::io_context& io, ssl::context& ctx, std::weak_ptr<Client> c)
+      : resolver(io), ws(io, ctx), client(std::move(c)) {}
+
+  tcp::resolver resolver;
+  websocket::stream<ssl::stream<beast::tcp_stream>> ws;
+  std::weak_ptr<Client> client;
+  beast::flat_buffer buffer;
+  std::deque<std::string> out;
+  bool writing = false, open = false, dead = false;
+
+  void Fail(const std::string& why) {
+    if (dead) return;
+    dead = true;
+    beast::get_lowest_layer(ws).close();
+    if (auto c = client.lock()) c->OnClosed(why);
+  }
+
+  void Run(const RsuUrl& url) {
+    auto self = shared_from_this();
+    resolver.async_resolve(url.host, url.port, [self, url](const error_code& ec, tcp::resolver::results_type r) {
+      if (ec) return self->Fail("resolve: " + ec.message());
+      beast::get_lowest_layer(self->ws).expires_after(std::chrono::seconds(10));
+      beast::get_lowest_layer(self->ws).async_connect(r, [self, url](const error_code& e, const tcp::endpoint&) {
+        if (e) return self->Fail("connect: " + e.message());
+        self->ws.next_layer().async_handshake(ssl::stream_base::client, [self, url](const error_code& e2) {
+          if (e2) return self->Fail("TLS: " + e2.message());
+          if (auto why = self->CheckRsu()) return self->Fail(*why);
+          beast::get_lowest_layer(self->ws).expires_never();
+          websocket::stream_base::timeout t;
+          t.handshake_timeout = std::chrono::seconds(10);
+          t.idle_timeout = std::chrono::seconds(90);
+          t.keep_alive_pings = false;  // the server pings; a silent server is detected here
+          self->ws.set_option(t);
+          self->ws.read_message_max(4 * 1024 * 1024);
+          self->ws.text(true);
+          self->ws.async_handshake(url.host + ":" + url.port, url.path, [self](const error_code& e3) {
+            if (e3) return self->Fail("WebSocket: " + e3.message());
+            self->open = true;
+            if (auto c = self->client.lock()) c->OnOpen();
+            self->Read();
+            if (!self->out.empty() && !self->writing) self->Write();  // OnOpen may have started one
+          });
+        });
+      });
+    });
+  }
+
+  // The server's certificate chained to the CA (OpenSSL checked); it must be an RSU's.
+  std::optional<std::string> CheckRsu() {
+    X509* peer = SSL_get1_peer_certificate(ws.next_layer().native_handle());
+    if (peer == nullptr) return "TLS: no server certificate";
+    unsigned char* der = nullptr;
+    const int n = i2d_X509(peer, &der);
+    X509_free(peer);
+    if (n <= 0) return "TLS: unreadable server certificate";
+    Bytes bytes(der, der + n);
+    OPENSSL_free(der);
+    auto info = crypto::ParseCertificateDer(bytes);
+    if (!info.ok()) return "TLS: " + info.status().message();
+    if (info->role != crypto::Role::kRsu) return "TLS: the server certificate is not an RSU's";
+    return std::nullopt;
+  }
+
+  void Read() {
+    auto self = shared_from_this();
+    ws.async_read(buffer, [self](const error_code& ec, size_t) {
+      if (ec) return self->Fail(ec == websocket::error::closed ? "closed by the RSU" : ec.message());
+      std::string text = beast::buffers_to_string(self->buffer.data());
+      self->buffer.consume(self->buffer.size());
+      if (auto c = self->client.lock()) c->OnText(text);
+      if (!self->dead) self->Read();
+    });
+  }
+
+  void Send(std::string text) {
+    out.push_back(std::move(text));
+    if (open && !writing) Write();
+  }
+
+  void Write() {
+    writing = true;
+    auto self = shared_from_this();
+    ws.async_write(asio::buffer(out.front()), [self](const error_code& ec, size_t) {
+      self->writing = false;
+      if (ec) return self->Fail("write: " + ec.message());
+      self->out.pop_front();
+      if (!self->out.empty()) self->Write();
+    });
+  }
+};
+
+std::shared_ptr<Client> Client::Create(asio::io_context& io, std::shared_ptr<ssl::context> tls, RsuUrl url,
+                                       uint64_t seed, Backoff backoff) {
+  return std::shared_ptr<Client>(new Client(io, std::move(tls), std::move(url), seed, backoff));
+}
+
+Client::Client(asio::io_context& io, std::shared_ptr<ssl::context> tls, RsuUrl url, uint64_t seed, Backoff backoff)
+    : io_(io), tls_(std::move(tls)), url_(std::move(url)), rng_(seed), backoff_(backoff), wait_(backoff.min) {}
+
+Client::~Client() {
+  if (conn_) conn_->client.reset();
+}
+
+bool Client::connected() const { return conn_ && conn_->open && !conn_->dead; }
+
+void Client::Start() {
+  stopped_ = false;
+  Connect();
+}
+
+void Client::Stop() {
+  stopped_ = true;
+  if (retry_timer_) retry_timer_->cancel();
+  if (conn_) {
+    auto c = conn_;
+    conn_.reset();
+    c->client.reset();
+    c->Fail("stopped");
+  }
+  FailPending();
+}
+
+void Client::Connect() {
+  conn_ = std::make_shared<Conn>(io_, *tls_, weak_from_this());
+  conn_->Run(url_);
+}
+
+void Client::OnOpen() {
+  ++connects_;
+  opened_at_ = std::chrono::steady_clock::now();
+  if (on_connected_) on_connected_();
+}
+
+void Client::OnClosed(const std::string& why) {
+  FailPending();
+  if (on_disconnected_) on_disconnected_(why);
+  if (stopped_) return;
+  if (std::chrono::steady_clock::now() - opened_at_ > backoff_.reset_after) wait_ = backoff_.min;
+  Retry();
+}
+
+void Client::Retry() {
+  std::uniform_int_distribution<int64_t> jitter(0, backoff_.random_range.count());
+  const auto delay = wait_ + std::chrono::milliseconds(jitter(rng_));
+  wait_ = std::min(wait_ * 2, backoff_.cap);
+  retry_timer_ = std::make_unique<asio::steady_timer>(io_, delay);
+  retry_timer_->async_wait([w = weak_from_this()](const error_code& ec) {
+    auto self = w.lock();
+    if (ec || !self || self->stopped_) return;
+    self->Connect();
+  });
+}
+
+void Client::FailPending() {
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (auto& [id, cb] : pending) {
+    CallResult r;
+    r.code = -1;
+    r.message = "disconnected";
+    cb(r);
+  }
+}
+
+void Client::Call(const std::string& method, nlohmann::json params, CallCallback cb) {
+  if (!connected()) {
+    CallResult r;
+    r.code = -1;
+    r.message = "disconnected";
+    return cb(r);
+  }
+  const uint64_t id = next_id_++;
+  pending_[id] = std::move(cb);
+  conn_->Send(nlohmann::json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}.dump());
+}
+
+void Client::OnText(const std::string& text) {
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return;
+  if (j.value("method", "") == "vehicle_subscription") {
+    const auto& p = j["params"];
+    if (on_push_ && p.is_object() && p.contains("subscription")) on_push_(p["subscription"].get<std::string>(), p["result"]);
+    return;
+  }
+  if (!j.contains("id") || !j["id"].is_number_unsigned()) return;
+  auto it = pending_.find(j["id"].get<uint64_t>());
+  if (it == pending_.end()) return;
+  CallCallback cb = std::move(it->second);
+  pending_.erase(it);
+  CallResult r;
+  if (j.contains("result")) {
+    r.ok = true;
+    r.result = j["result"];
+  } else {
+    const auto& e = j["error"];
+    r.code = e.value("code", 0);
+    r.message = e.value("message", "");
+    r.data = e.value("data", nlohmann::json());
+  }
+  cb(r);
+}
+
+}  // namespace v2v::vehicle

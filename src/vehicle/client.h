@@ -1,0 +1,104 @@
+// A vehicle's connection to one RSU's vehicle API (docs/spec/vehicle-api.md): WebSocket over TLS
+// 1.3, the server certificate verified against the network CA and required to be an RSU's.
+// JSON-RPC calls with callbacks, pushes to a handler, and reconnection with backoff (a minimum
+// wait plus a random range, doubling to a cap; reset after a connection that lasted). Calls in
+// flight when the connection drops are answered with the error "disconnected" (code -1): the
+// caller resends (the API is idempotent for identical signed bytes). Subscriptions do not
+// survive a reconnect: on_connected runs after every (re)connection so the caller subscribes
+// again and catches up (vehicle_getRound, vehicle_getAccount).
+//
+// Asynchronous on the given io_context (one thread); many clients may share it and one TLS
+// context, so one process can drive thousands of vehicles. Not thread-safe.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+
+namespace v2v::vehicle {
+
+struct RsuUrl {
+  std::string host, port, path;
+};
+// wss://host:port/path
+Result<RsuUrl> ParseRsuUrl(const std::string& url);
+
+// A TLS 1.3 client context trusting only `ca_pem_path` (the network CA).
+Result<std::shared_ptr<boost::asio::ssl::context>> MakeClientTls(const std::string& ca_pem_path);
+
+struct CallResult {
+  bool ok = false;
+  nlohmann::json result;  // when ok
+  int code = 0;           // JSON-RPC error code; -1: disconnected before an answer
+  std::string message;
+  nlohmann::json data;  // {"reason", "server_time", ...} for refusals
+  std::string reason() const { return data.is_object() ? data.value("reason", "") : ""; }
+};
+
+struct Backoff {
+  std::chrono::milliseconds min{500}, random_range{500}, cap{10000};
+  std::chrono::seconds reset_after{10};
+};
+
+class Client : public std::enable_shared_from_this<Client> {
+ public:
+  using CallCallback = std::function<void(const CallResult&)>;
+  using PushHandler = std::function<void(const std::string& subscription, const nlohmann::json& result)>;
+
+  static std::shared_ptr<Client> Create(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls,
+                                        RsuUrl url, uint64_t seed, Backoff backoff = {});
+  ~Client();
+
+  void on_connected(std::function<void()> f) { on_connected_ = std::move(f); }
+  void on_disconnected(std::function<void(const std::string& why)> f) { on_disconnected_ = std::move(f); }
+  void on_push(PushHandler f) { on_push_ = std::move(f); }
+
+  void Start();  // connects (and reconnects until Stop)
+  void Stop();   // closes; pending calls are answered "disconnected"
+  // Sends at once when connected, else answers "disconnected".
+  void Call(const std::string& method, nlohmann::json params, CallCallback cb);
+  bool connected() const;
+  int connects() const { return connects_; }
+  boost::asio::io_context& io() { return io_; }
+
+  struct Conn;
+
+ private:
+  Client(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, RsuUrl url, uint64_t seed,
+         Backoff backoff);
+  void Connect();
+  void OnOpen();
+  void OnText(const std::string& text);
+  void OnClosed(const std::string& why);
+  void Retry();
+  void FailPending();
+
+  boost::asio::io_context& io_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
+  RsuUrl url_;
+  std::mt19937_64 rng_;
+  Backoff backoff_;
+  std::chrono::milliseconds wait_;
+  std::shared_ptr<Conn> conn_;
+  std::unique_ptr<boost::asio::steady_timer> retry_timer_;
+  std::chrono::steady_clock::time_point opened_at_;
+  std::map<uint64_t, CallCallback> pending_;
+  uint64_t next_id_ = 1;
+  bool stopped_ = true;
+  int connects_ = 0;
+  std::function<void()> on_connected_;
+  std::function<void(const std::string&)> on_disconnected_;
+  PushHandler on_push_;
+};
+
+}  // namespace v2v::vehicle

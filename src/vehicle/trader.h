@@ -1,0 +1,127 @@
+// A buyer's and a seller's side of trading rounds over one RSU's vehicle API, as asynchronous
+// state machines on a Client (client.h), reusable by a many-vehicle driver. Each reports what
+// happens as Events (accepted, refused, scheme, committed, cosigned, settled, refunded, ...)
+// and ends with done(true) or done(false) with the refusal's reason.
+//
+// Buyer: on (re)connect it subscribes to its vehicle, reads next_nonce and the current round,
+// signs and sends its request (the same bytes again after a reconnect: idempotent), follows the
+// round to `committed`, then (wait settled) co-signs each trade's metered reading (the scheduled
+// volume times meter_fraction) and waits for `settled`; an escrow still open after its deadline
+// is refunded. Seller: answers every call in range (one offer per round) until `rounds` rounds
+// are finished (the caller stops it after a time limit), submits the meter report for each co-signed reading it
+// receives, and (report=false) leaves them unreported so a refund follows the deadline.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "vehicle/client.h"
+#include "vehicle/identity.h"
+
+namespace v2v::vehicle {
+
+struct Event {
+  std::string type;  // accepted, refused, call, scheme, committed, uncommitted, dropped, cosigned,
+                     // reported, settled, refunded, reconnecting, error
+  nlohmann::json detail;
+  std::string text;  // in words, for a person
+};
+using EventSink = std::function<void(const Event&)>;
+
+enum class WaitFor { kAccepted, kCommitted, kSettled };
+
+// Shared by Buyer and Seller: the client, server-time estimate, nonce reads and signing.
+class Trader : public std::enable_shared_from_this<Trader> {
+ public:
+  virtual ~Trader() = default;
+  void Start();
+  void Stop();
+  bool finished() const { return finished_; }
+  bool succeeded() const { return succeeded_; }
+  const std::string& failure_reason() const { return failure_; }
+
+ protected:
+  Trader(std::shared_ptr<Client> client, Identity me, EventSink sink, std::function<void(bool)> done);
+  virtual void OnConnected() = 0;
+  virtual void OnPush(const nlohmann::json& result) = 0;
+  void Emit(const std::string& type, nlohmann::json detail, const std::string& text);
+  void Finish(bool ok, const std::string& reason = "");
+  // Server time (Unix ms) as last seen in a reply, advanced by the local clock since.
+  int64_t ServerNowMs() const;
+  void Learn(const CallResult& r);
+  // vehicle_getAccount -> next_nonce, then f(nonce).
+  void WithNextNonce(std::function<void(uint64_t)> f);
+  void SubmitSigned(const std::string& what, std::function<chain::Tx(uint64_t nonce)> make);
+  void Cosign(const Hash32& escrow, int64_t delivered_wh);
+  void ScheduleRefundCheck(const std::string& escrow_hex, int64_t deadline_s);
+
+  std::shared_ptr<Client> client_;
+  Identity me_;
+  EventSink sink_;
+  std::function<void(bool)> done_;
+  bool finished_ = false, succeeded_ = false;
+  std::string failure_;
+  int64_t offset_ms_ = 0;
+  std::set<std::string> open_escrows_;  // waiting for settled / refunded
+};
+
+class Buyer final : public Trader {
+ public:
+  static std::shared_ptr<Buyer> Create(std::shared_ptr<Client> client, Identity me, BuyerTerms terms, WaitFor wait,
+                                       double meter_fraction, EventSink sink, std::function<void(bool)> done);
+
+ private:
+  Buyer(std::shared_ptr<Client> c, Identity me, BuyerTerms t, WaitFor w, double f, EventSink s,
+        std::function<void(bool)> d)
+      : Trader(std::move(c), std::move(me), std::move(s), std::move(d)), terms_(t), wait_(w), fraction_(f) {}
+  void OnConnected() override;
+  void OnPush(const nlohmann::json& result) override;
+  void SendRequest();
+  void OnScheme(const nlohmann::json& trades, const std::string& round_tx);
+  void OnCommitted(const nlohmann::json& detail);
+
+  BuyerTerms terms_;
+  WaitFor wait_;
+  double fraction_;
+  std::optional<std::string> bid_hex_;  // signed once, resent as is
+  std::optional<uint64_t> round_;
+  nlohmann::json trades_ = nlohmann::json::array();
+  bool schemed_ = false, committed_ = false;
+};
+
+class Seller final : public Trader {
+ public:
+  // rounds: offer in this many rounds (0: no limit); each is finished at `wait` (kAccepted: once
+  // its scheme is known). report=false: co-signed readings are not reported (a refund follows).
+  static std::shared_ptr<Seller> Create(std::shared_ptr<Client> client, Identity me, SellerTerms terms, int rounds,
+                                        WaitFor wait, bool report, EventSink sink, std::function<void(bool)> done);
+
+ private:
+  Seller(std::shared_ptr<Client> c, Identity me, SellerTerms t, int rounds, WaitFor w, bool report, EventSink s,
+         std::function<void(bool)> d)
+      : Trader(std::move(c), std::move(me), std::move(s), std::move(d)), terms_(t), rounds_(rounds), wait_(w),
+        report_(report) {}
+  void OnConnected() override;
+  void OnPush(const nlohmann::json& result) override;
+  void Offer(const nlohmann::json& call);
+  void RoundFinished(uint64_t round);
+  void EscrowClosed(const std::string& escrow);
+
+  SellerTerms terms_;
+  int rounds_;
+  WaitFor wait_;
+  bool report_;
+  std::set<uint64_t> offered_;
+  std::set<uint64_t> finished_rounds_;  // committed with no trade of ours, dropped, or all settled
+  std::map<std::string, uint64_t> escrow_round_;
+  std::map<uint64_t, int> round_open_escrows_;
+};
+
+}  // namespace v2v::vehicle

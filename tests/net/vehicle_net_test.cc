@@ -1,0 +1,358 @@
+// Multi-process tests of the vehicle API (docs/spec/vehicle-api.md): real `v2v node` processes
+// from `v2v testnet start`, vehicles as `v2v vehicle buy|sell` processes or as in-process
+// clients of src/vehicle/, and raw WebSocket frames for what a client library never sends.
+// Label "net"; each test makes its own 4-node testnet (period 1 s, T_limit 3 s).
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "chain/state.h"
+#include "crypto/certificate.h"
+#include "crypto/certificate_issue.h"
+#include "crypto/hash.h"
+#include "market/bayesian_pricing.h"
+#include "rpc/http_client.h"
+#include "testing/shell.h"
+#include "testnet/testnet.h"
+#include "vehicle/client.h"
+#include "vehicle/identity.h"
+
+namespace v2v {
+namespace {
+
+namespace fs = std::filesystem;
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+using std::chrono::seconds;
+
+// A raw WebSocket (or plain HTTP) exchange over TLS, for frames a client library never sends.
+struct RawTls {
+  asio::io_context io;
+  asio::ssl::context ctx{asio::ssl::context::tls_client};
+  beast::websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws{io, ctx};
+  explicit RawTls(const vehicle::RsuUrl& u) {
+    asio::ip::tcp::resolver resolver(io);
+    beast::get_lowest_layer(ws).connect(resolver.resolve(u.host, u.port));
+    ws.next_layer().handshake(asio::ssl::stream_base::client);
+  }
+  void Upgrade(const vehicle::RsuUrl& u) { ws.handshake(u.host, u.path); }
+  // The next text frame, or "" when the server closed the connection.
+  std::string Exchange(const std::string& text) {
+    beast::error_code ec;
+    ws.write(asio::buffer(text), ec);
+    beast::flat_buffer b;
+    ws.read(b, ec);
+    return ec ? "" : beast::buffers_to_string(b.data());
+  }
+};
+
+class VehicleNetTest : public ::testing::Test {
+ protected:
+  void Start(const std::string& extra) {
+    static int serial = 0;
+    dir_ = fs::temp_directory_path() / ("v2v_vnet_" + std::to_string(::getpid()) + "_" + std::to_string(serial++));
+    fs::remove_all(dir_);
+    scratch_ = fs::path(dir_.string() + "_cmd");
+    fs::create_directories(scratch_);
+    const auto r = V2V("testnet start --nodes 4 --period 1 --vehicles 4 --t-limit 3 --dir " + dir_.string() + " " + extra);
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    auto t = testnet::Load(dir_.string());
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    net_ = std::move(t).value();
+    started_ = true;
+    for (const auto& n : net_.nodes) ASSERT_EQ(n.vehicle_api.rfind("wss://127.0.0.1:", 0), 0u) << n.vehicle_api;
+  }
+  void TearDown() override {
+    if (!started_) return;
+    EXPECT_EQ(V2V("testnet stop --dir " + dir_.string()).exit_code, 0);
+    if (HasFailure()) {
+      for (size_t i = 0; i < net_.nodes.size(); ++i) {
+        std::fprintf(stderr, "--- %s:\n%s", net_.LogPath(i).c_str(), testnet::Tail(net_.LogPath(i), 12).c_str());
+      }
+      for (const char* f : {"b.txt", "s1.txt", "s2.txt", "stderr.txt"}) {
+        std::fprintf(stderr, "--- %s:\n%s", f, testing::Slurp(scratch_ / f).c_str());
+      }
+      std::fprintf(stderr, "kept %s\n", dir_.string().c_str());
+      return;
+    }
+    fs::remove_all(dir_);
+    fs::remove_all(scratch_);
+  }
+  testing::CommandResult V2V(const std::string& args) {
+    return testing::RunCommand(std::string(V2V_CLI) + " " + args, scratch_);
+  }
+  std::string Car(int k) const { return (dir_ / "vehicles" / ("car-" + std::to_string(k))).string(); }
+  std::string Ca() const { return (dir_ / "ca" / "ca.pem").string(); }
+  json Account(size_t node, const std::string& id) {
+    auto r = rpc::Call(net_.nodes[node].rpc, "state_getAccount", {id});
+    return r.ok() ? *r : json();
+  }
+  static bool WaitFor(const std::function<bool()>& done, Clock::duration timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      if (done()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    return done();
+  }
+  // Every JSON line of a `--json` output file.
+  std::vector<json> Events(const std::string& file) {
+    std::vector<json> out;
+    std::istringstream in(testing::Slurp(scratch_ / file));
+    for (std::string line; std::getline(in, line);) {
+      auto j = json::parse(line, nullptr, false);
+      if (!j.is_discarded()) out.push_back(j);
+    }
+    return out;
+  }
+  static std::vector<json> Of(const std::vector<json>& events, const std::string& type) {
+    std::vector<json> out;
+    for (const auto& e : events) {
+      if (e["event"] == type) out.push_back(e["detail"]);
+    }
+    return out;
+  }
+
+  fs::path dir_, scratch_;
+  testnet::Testnet net_;
+  bool started_ = false;
+};
+
+// In-process vehicle clients of src/vehicle/, driven synchronously.
+class SyncVehicle {
+ public:
+  SyncVehicle(const std::string& url, const std::string& ca) {
+    auto u = vehicle::ParseRsuUrl(url);
+    auto tls = vehicle::MakeClientTls(ca);
+    EXPECT_TRUE(u.ok() && tls.ok());
+    client_ = vehicle::Client::Create(io_, *tls, *u, 7);
+    client_->Start();
+    const auto deadline = Clock::now() + seconds(10);
+    while (!client_->connected() && Clock::now() < deadline) io_.run_one_for(std::chrono::milliseconds(100));
+    EXPECT_TRUE(client_->connected());
+  }
+  ~SyncVehicle() { client_->Stop(); }
+  vehicle::CallResult Call(const std::string& method, json params) {
+    std::optional<vehicle::CallResult> out;
+    client_->Call(method, std::move(params), [&](const vehicle::CallResult& r) { out = r; });
+    const auto deadline = Clock::now() + seconds(10);
+    while (!out && Clock::now() < deadline) io_.run_one_for(std::chrono::milliseconds(100));
+    return out.value_or(vehicle::CallResult{});
+  }
+  int64_t ServerNowS() { return Call("vehicle_getRound", {"current"}).result.value("server_time", int64_t{0}) / 1000; }
+
+ private:
+  asio::io_context io_;
+  std::shared_ptr<vehicle::Client> client_;
+};
+
+// A buyer and two sellers, each its own `v2v vehicle` process, trade through RSU 0: the prices
+// are the exact Theorem 1 prices, the round is in one block on all four nodes, the buyer's
+// co-signed readings and the sellers' meter reports settle every escrow, and balances and
+// energies move exactly as the contract says.
+TEST_F(VehicleNetTest, BuyerAndTwoSellersTradeAndSettle) {
+  Start("");
+  const std::string rsu = net_.nodes[0].vehicle_api;
+  std::map<std::string, json> before;
+  for (const char* id : {"car-0", "car-1", "car-2"}) before[id] = Account(0, id);
+  const std::string common = " --rsu " + rsu + " --ca " + Ca() + " --json --timeout 90 --wait settled";
+  const std::string sell = std::string(V2V_CLI) + " vehicle sell --available 30 --reserve 5 --loss 0.05 --rounds 1";
+  const std::string cmd =
+      "( " + sell + common + " --identity " + Car(1) + " --cost 150 --range 100:200 --at 100,0 > s1.txt 2>&1 & p1=$!; " +
+      sell + common + " --identity " + Car(2) + " --cost 120 --range 90:180 --at 0,100 > s2.txt 2>&1 & p2=$!; " +
+      "sleep 1.5; " + V2V_CLI + " vehicle buy" + common + " --identity " + Car(0) +
+      " --kwh 2:8 --value 300 --range 200:400 --willingness 3 --at 0,0 > b.txt 2>&1; echo $? > b.rc; " +
+      "wait $p1; echo $? > s1.rc; wait $p2; echo $? > s2.rc )";
+  testing::RunCommand(cmd, scratch_);
+  ASSERT_EQ(testing::Slurp(scratch_ / "b.rc"), "0\n");
+  EXPECT_EQ(testing::Slurp(scratch_ / "s1.rc"), "0\n");
+  EXPECT_EQ(testing::Slurp(scratch_ / "s2.rc"), "0\n");
+
+  const auto events = Events("b.txt");
+  const auto schemes = Of(events, "scheme");
+  ASSERT_EQ(schemes.size(), 1u);
+  const json trades = schemes[0]["trades"];
+  ASSERT_FALSE(trades.empty());
+  const std::map<std::string, std::pair<int64_t, int64_t>> cost = {{"car-1", {150, 100}}, {"car-2", {120, 90}}};
+  int64_t paid = 0, got_wh = 0;
+  std::map<std::string, int64_t> seller_paid, seller_wh;
+  for (const auto& t : trades) {
+    const auto& [c, c_min] = cost.at(t["counterparty"].get<std::string>());
+    EXPECT_EQ(t["price"].get<int64_t>(), market::PriceExact(300, 400, c, c_min).t);
+    const int64_t wh = t["energy_wh"].get<int64_t>();
+    paid += chain::Payment(t["price"].get<int64_t>(), wh);
+    got_wh += wh;
+    seller_paid[t["counterparty"]] += chain::Payment(t["price"].get<int64_t>(), wh);
+    seller_wh[t["counterparty"]] += wh + chain::LossWh(wh, 50'000);
+  }
+  EXPECT_GE(got_wh, 2000);
+  EXPECT_LE(got_wh, 8000);
+  const auto committed = Of(events, "committed");
+  ASSERT_EQ(committed.size(), 1u);
+  const uint64_t block = committed[0]["block"].get<uint64_t>();
+  const std::string round_tx = committed[0]["round_tx"].get<std::string>();
+  EXPECT_EQ(Of(events, "settled").size(), trades.size());
+  // The round is in the same block on all four nodes; every node ends with the same balances.
+  for (size_t i = 0; i < 4; ++i) {
+    ASSERT_TRUE(WaitFor([&] {
+      auto b = rpc::Call(net_.nodes[i].rpc, "chain_getBlockByNumber", {block, false});
+      if (!b.ok()) return false;
+      for (const auto& h : (*b)["txs"]) {
+        if (h == round_tx) return true;
+      }
+      return false;
+    }, seconds(20))) << net_.nodes[i].name << " has no round tx at block " << block;
+    ASSERT_TRUE(WaitFor([&] {
+      const json b = Account(i, "car-0");
+      return b.is_object() && b["balance"].get<int64_t>() == before["car-0"]["balance"].get<int64_t>() - paid;
+    }, seconds(20))) << net_.nodes[i].name;
+    EXPECT_EQ(Account(i, "car-0")["energy_wh"].get<int64_t>(), before["car-0"]["energy_wh"].get<int64_t>() + got_wh);
+    for (const char* s : {"car-1", "car-2"}) {
+      EXPECT_EQ(Account(i, s)["balance"].get<int64_t>(), before[s]["balance"].get<int64_t>() + seller_paid[s]);
+      EXPECT_EQ(Account(i, s)["energy_wh"].get<int64_t>(), before[s]["energy_wh"].get<int64_t>() - seller_wh[s]);
+    }
+  }
+}
+
+// An offer after T_stamp + T_limit is refused with deadline_passed and the server time, and is not
+// in the round; a refund after an unreported escrow's deadline is covered by the next test.
+TEST_F(VehicleNetTest, RefusalsRecordNothing) {
+  Start("");
+  const std::string url = net_.nodes[1].vehicle_api;
+  SyncVehicle v(url, Ca());
+  auto car0 = vehicle::LoadIdentity(Car(0));
+  auto car1 = vehicle::LoadIdentity(Car(1));
+  auto car2 = vehicle::LoadIdentity(Car(2));
+  ASSERT_TRUE(car0.ok() && car1.ok() && car2.ok());
+  vehicle::BuyerTerms bt{300, 200, 400, 1000, 4000, 2000, 0, 0};
+  vehicle::SellerTerms st{150, 100, 200, 20000, 5000, 50000, 10, 0};
+  const auto round = v.Call("vehicle_getRound", {"current"}).result;
+  const uint64_t n = round["round"].get<uint64_t>();
+  const std::string rsu = round["rsu"].get<std::string>();
+  auto reason = [&](const std::string& method, const chain::Tx& tx) {
+    const auto r = v.Call(method, {vehicle::Hex(tx)});
+    EXPECT_FALSE(r.ok) << method;
+    EXPECT_TRUE(r.data.contains("server_time")) << r.data.dump();
+    return r.reason();
+  };
+  const int64_t now = v.ServerNowS();
+  chain::Tx forged = vehicle::SignBuyerBid(*car0, 1, rsu, n, bt, now);
+  forged.signature.bytes[5] ^= 0x40;
+  EXPECT_EQ(reason("vehicle_request", forged), "bad_signature");
+  EXPECT_EQ(reason("vehicle_request", vehicle::SignBuyerBid(*car0, 3, rsu, n, bt, now)), "bad_nonce");
+  vehicle::BuyerTerms low = bt;
+  low.v_min = 50;
+  const auto bound = v.Call("vehicle_request", {vehicle::Hex(vehicle::SignBuyerBid(*car0, 1, rsu, n, low, now))});
+  EXPECT_EQ(bound.reason(), "invalid_bid");
+  EXPECT_EQ(bound.data["bound"], "v_min");
+  EXPECT_EQ(reason("vehicle_request", vehicle::SignBuyerBid(*car0, 1, rsu, n, bt, now - 60)), "clock_skew");
+
+  // A certificate from another CA cannot register.
+  auto other_ca = crypto::PrivateKey::Generate();
+  auto stranger = crypto::PrivateKey::Generate();
+  ASSERT_TRUE(other_ca.ok() && stranger.ok());
+  auto ca_der = crypto::MakeCaCertificate(*other_ca, {"other CA", *crypto::RandomSerial(), now - 10, now + 86400});
+  ASSERT_TRUE(ca_der.ok());
+  auto cert = crypto::IssueCertificate(*other_ca, *ca_der, {"car-x", crypto::Role::kVehicle, stranger->public_key(),
+                                                            *crypto::RandomSerial(), now - 10, now + 86400});
+  ASSERT_TRUE(cert.ok());
+  chain::Tx reg;
+  reg.sender = "car-x";
+  reg.nonce = 1;
+  reg.body = chain::Register{chain::Role::kVehicle, *cert};
+  chain::SignTx(reg, *stranger);
+  EXPECT_EQ(reason("vehicle_register", reg), "bad_certificate");
+
+  // Replay: a bid accepted at RSU 1 and recorded (its round closes with no seller) is replayed
+  // to RSU 2 and refused there.
+  const chain::Tx bid = vehicle::SignBuyerBid(*car0, 1, rsu, n, bt, v.ServerNowS());
+  const auto ok = v.Call("vehicle_request", {vehicle::Hex(bid)});
+  ASSERT_TRUE(ok.ok) << ok.message;
+  EXPECT_EQ(v.Call("vehicle_request", {vehicle::Hex(bid)}).result["bid_hash"], ok.result["bid_hash"]);  // idempotent
+  // An offer after the deadline: refused with deadline_passed, and not in the round.
+  std::this_thread::sleep_for(seconds(5));
+  const auto late = v.Call("vehicle_offer", {vehicle::Hex(vehicle::SignSellerBid(*car2, 1, rsu, n, st, v.ServerNowS()))});
+  EXPECT_EQ(late.reason(), "deadline_passed");
+  EXPECT_EQ(late.data["deadline"], ok.result["deadline"]);
+  ASSERT_TRUE(WaitFor([&] { return v.Call("vehicle_getRound", {n}).result.value("state", "") == "committed"; }, seconds(20)));
+  EXPECT_TRUE(v.Call("vehicle_getRound", {n}).result["sellers"].empty());
+  ASSERT_TRUE(WaitFor([&] { return Account(2, "car-0")["nonce"] == 1; }, seconds(20)));
+  SyncVehicle other(net_.nodes[2].vehicle_api, Ca());
+  EXPECT_EQ(other.Call("vehicle_request", {vehicle::Hex(bid)}).reason(), "replayed");
+
+  // Revoked on the ledger with `v2v ca revoke --rpc`: refused.
+  const auto r = V2V("ca revoke --ca " + (dir_ / "ca").string() + " --cert " + Car(1) + "/cert.pem --rpc " + net_.nodes[0].rpc);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  const auto account = v.Call("vehicle_getAccount", {"car-1"});
+  ASSERT_TRUE(WaitFor([&] { return v.Call("vehicle_getAccount", {"car-1"}).result.value("revoked", false); }, seconds(20)));
+  const auto open = v.Call("vehicle_getRound", {"current"}).result["round"].get<uint64_t>();
+  EXPECT_EQ(reason("vehicle_request", vehicle::SignBuyerBid(*car1, 1, rsu, open, bt, v.ServerNowS())),
+            "certificate_revoked");
+  // Nothing of the refused ones was recorded: car-1 and car-2 never used a nonce.
+  EXPECT_EQ(Account(1, "car-1")["nonce"], 0);
+  EXPECT_EQ(Account(1, "car-2")["nonce"], 0);
+  (void)account;
+
+  // Raw frames: malformed JSON, an oversized message, a request that is not a WebSocket upgrade.
+  auto u = vehicle::ParseRsuUrl(url);
+  RawTls raw(*u);
+  raw.Upgrade(*u);
+  const auto parse = json::parse(raw.Exchange("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\""), nullptr, false);
+  EXPECT_EQ(parse["error"]["code"], -32700);
+  EXPECT_EQ(raw.Exchange(std::string(70 * 1024, ' ')), "");  // closed (1009)
+  RawTls plain(*u);
+  beast::http::request<beast::http::empty_body> get(beast::http::verb::get, "/vehicle", 11);
+  get.set(beast::http::field::host, u->host);
+  beast::http::write(plain.ws.next_layer(), get);
+  beast::flat_buffer buf;
+  beast::http::response<beast::http::string_body> res;
+  beast::http::read(plain.ws.next_layer(), buf, res);
+  EXPECT_EQ(res.result(), beast::http::status::bad_request);
+}
+
+// An escrow whose seller never reports is refunded after its deadline (the buyer sends the
+// Refund): the buyer's money and the seller's energy are back where they were.
+TEST_F(VehicleNetTest, UnreportedEscrowIsRefunded) {
+  Start("--settle-window 3");
+  const std::string rsu = net_.nodes[3].vehicle_api;
+  std::map<std::string, json> before;
+  for (const char* id : {"car-0", "car-1"}) before[id] = Account(0, id);
+  const std::string common = " --rsu " + rsu + " --ca " + Ca() + " --json --timeout 90";
+  const std::string cmd = "( " + std::string(V2V_CLI) + " vehicle sell" + common + " --identity " + Car(1) +
+                          " --available 30 --reserve 5 --loss 0 --cost 150 --range 100:200 --at 0,0 --rounds 1"
+                          " --wait committed --no-report > s1.txt 2>&1 & p1=$!; sleep 1.5; " +
+                          V2V_CLI + " vehicle buy" + common + " --wait settled --identity " + Car(0) +
+                          " --kwh 1:3 --value 300 --range 200:400 --willingness 2 --at 0,0 > b.txt 2>&1;"
+                          " echo $? > b.rc; wait $p1; echo $? > s1.rc )";
+  testing::RunCommand(cmd, scratch_);
+  ASSERT_EQ(testing::Slurp(scratch_ / "b.rc"), "0\n");
+  const auto events = Events("b.txt");
+  ASSERT_EQ(Of(events, "scheme").size(), 1u);
+  ASSERT_FALSE(Of(events, "scheme")[0]["trades"].empty());
+  EXPECT_EQ(Of(events, "refunded").size(), Of(events, "scheme")[0]["trades"].size());
+  EXPECT_TRUE(Of(events, "settled").empty());
+  ASSERT_TRUE(WaitFor([&] {
+    return Account(2, "car-0")["balance"] == before["car-0"]["balance"] &&
+           Account(2, "car-1")["energy_wh"] == before["car-1"]["energy_wh"];
+  }, seconds(20)));
+}
+
+}  // namespace
+}  // namespace v2v
