@@ -20,18 +20,22 @@ demo: build
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
+# The sanitizer builds keep assertions on (Debug) but optimise a little (-O1, as ASan advises)
+# and keep line tables only (-g1): reports still name file and line, the build is a third faster.
+SANITIZE_FLAGS := -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1"
+
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (CI runs this too).
 asan: setup
-	@cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DV2V_SANITIZE=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
+	@cmake -S . -B $(BUILD)-asan -G Ninja $(SANITIZE_FLAGS) -DV2V_SANITIZE=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
 	@cmake --build $(BUILD)-asan -j $(JOBS)
 	@ctest --test-dir $(BUILD)-asan --output-on-failure -j $(JOBS) -LE slow
 
-# libFuzzer targets (clang), each run for FUZZ_SECONDS.
+# libFuzzer targets (clang), each run for FUZZ_SECONDS, JOBS targets at a time.
 FUZZ_SECONDS ?= 30
 fuzz: setup
-	@CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DV2V_FUZZ=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
+	@CC=clang CXX=clang++ cmake -S . -B $(BUILD)-fuzz -G Ninja $(SANITIZE_FLAGS) -DV2V_FUZZ=ON -DV2V_BENCH=OFF $(LAUNCHER) > /dev/null
 	@cmake --build $(BUILD)-fuzz -j $(JOBS) --target fuzz_targets
-	@bash scripts/run_fuzzers.sh $(BUILD)-fuzz $(FUZZ_SECONDS)
+	@bash scripts/run_fuzzers.sh $(BUILD)-fuzz $(FUZZ_SECONDS) $(JOBS)
 
 bench: build
 	@$(BUILD)/bin/bench_allocate

@@ -1,21 +1,47 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target in BUILD/fuzz for SECONDS each, starting from its seed corpus.
+# Runs every libFuzzer target in BUILD/fuzz for SECONDS each, starting from its seed corpus,
+# JOBS targets at a time (default: the number of cores; each target is one process).
 set -euo pipefail
 BUILD=$1
 SECONDS_EACH=${2:-30}
+JOBS=${3:-$(nproc)}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+
+# One target: its own corpus copy; its report in $WORK/<name>.out, its status in <name>.rc.
+fuzz_one() {
+  local target=$1 name corpus
+  name=$(basename "$target" _fuzz)
+  corpus="$WORK/$name.corpus"
+  mkdir -p "$corpus"
+  cp -r "$ROOT/tests/fuzz/corpus/$name/." "$corpus/" 2>/dev/null || true
+  {
+    echo "== fuzz $name for ${SECONDS_EACH}s"
+    if "$target" -max_total_time="$SECONDS_EACH" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+         -print_final_stats=1 "$corpus" 2>"$WORK/$name.log"; then
+      grep -E "stat::number_of_executed_units|Done" "$WORK/$name.log" | tail -2
+      echo 0 > "$WORK/$name.rc"
+    else
+      tail -40 "$WORK/$name.log"
+      echo 1 > "$WORK/$name.rc"
+    fi
+  } > "$WORK/$name.out"
+  rm -rf "$corpus"
+}
+
+running=0
+for target in "$BUILD"/fuzz/*_fuzz; do
+  if [ "$running" -ge "$JOBS" ]; then wait -n || true; running=$((running - 1)); fi
+  fuzz_one "$target" &
+  running=$((running + 1))
+done
+wait || true
+
 status=0
 for target in "$BUILD"/fuzz/*_fuzz; do
   name=$(basename "$target" _fuzz)
-  corpus=$(mktemp -d)
-  cp -r "$ROOT/tests/fuzz/corpus/$name/." "$corpus/" 2>/dev/null || true
-  echo "== fuzz $name for ${SECONDS_EACH}s"
-  if ! "$target" -max_total_time="$SECONDS_EACH" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
-       -print_final_stats=1 "$corpus" 2>"$corpus.log"; then
-    tail -40 "$corpus.log"; status=1
-  else
-    grep -E "stat::number_of_executed_units|Done" "$corpus.log" | tail -2
-  fi
-  rm -rf "$corpus" "$corpus.log"
+  cat "$WORK/$name.out" 2>/dev/null || echo "== fuzz $name: no report"
+  [ "$(cat "$WORK/$name.rc" 2>/dev/null)" = 0 ] || status=1
 done
 exit $status
