@@ -21,9 +21,9 @@
 #include <random>
 #include <thread>
 
+#include "devnet/block_generator.h"
 #include "node/ledger.h"
 #include "verify_rate.h"
-#include "node/simulation.h"
 
 namespace {
 
@@ -70,9 +70,9 @@ int main(int argc, char** argv) {
                "Check block i+1's signatures while block i is applied and committed");
   CLI11_PARSE(app, argc, argv);
 
-  v2v::node::SimOptions so;
+  v2v::devnet::BlockGeneratorOptions so;
   so.vehicles = vehicles;
-  const v2v::node::Simulation sim(so);
+  const v2v::devnet::BlockGenerator sim(so);
   auto mem = std::move(v2v::node::Ledger::Init(v2v::store::NewMemKvStore(), sim.genesis())).value();
   std::mt19937_64 rng(seed);
   std::vector<v2v::chain::Block> chain;

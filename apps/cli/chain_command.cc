@@ -9,11 +9,11 @@
 #include <sstream>
 
 #include "base/file_util.h"
+#include "devnet/block_generator.h"
 #include "node/audit.h"
 #include "node/export.h"
 #include "node/genesis_json.h"
 #include "node/ledger.h"
-#include "node/simulation.h"
 
 namespace v2v::cli {
 namespace {
@@ -39,14 +39,14 @@ Result<std::unique_ptr<node::Ledger>> OpenLedger(const std::string& dir) {
 
 int RunGenesis(const Options& o) {
   std::ofstream out(o.file, std::ios::trunc);
-  out << node::GenesisToJson(node::Simulation().genesis()).dump(2) << "\n";
+  out << node::GenesisToJson(devnet::BlockGenerator().genesis()).dump(2) << "\n";
   out.close();
   if (!out) return Fail("chain genesis", Status::IoError("cannot write " + o.file));
   return 0;
 }
 
 int RunInit(const Options& o) {
-  contract::Genesis g = node::Simulation().genesis();
+  contract::Genesis g = devnet::BlockGenerator().genesis();
   if (!o.genesis.empty()) {
     auto bytes = ReadFileBytes(o.genesis);
     if (!bytes.ok()) return Fail("chain init", bytes.status(), 2);
@@ -64,7 +64,7 @@ int RunInit(const Options& o) {
 }
 
 int RunSimulate(const Options& o) {
-  const node::Simulation sim;
+  const devnet::BlockGenerator sim;
   auto kv = store::OpenRocksKvStore(o.data);
   if (!kv.ok()) return Fail("chain simulate", kv.status());
   auto ledger = node::Ledger::Init(std::move(kv).value(), sim.genesis());

@@ -3,8 +3,8 @@
 namespace v2v::cluster {
 namespace {
 
-node::SimOptions MarketOptions() {
-  node::SimOptions o;
+devnet::BlockGeneratorOptions MarketOptions() {
+  devnet::BlockGeneratorOptions o;
   o.vehicles = 10;
   o.settle_probability = 0.5;
   return o;

@@ -1,4 +1,4 @@
-// The cluster simulation's clients: the built-in market (node::Simulation: one CA, the
+// The cluster simulation's clients: the built-in market (devnet::BlockGenerator: one CA, the
 // auctioneer "rsu-1" and a dozen vehicles, keys from fixed seeds) submitting signed trading
 // rounds with the sellers' meter reports (co-signed by the buyers) and the buyers' refunds past
 // the escrow deadline, and the operators' Clique signer votes.
@@ -11,8 +11,8 @@
 
 #include "contract/genesis.h"
 #include "crypto/ed25519.h"
+#include "devnet/block_generator.h"
 #include "node/service.h"
-#include "node/simulation.h"
 
 namespace v2v::cluster {
 
@@ -31,7 +31,7 @@ class Workload {
   uint64_t submitted() const { return submitted_; }
 
  private:
-  node::Simulation market_;
+  devnet::BlockGenerator market_;
   contract::Genesis genesis_;
   uint64_t next_round_ = 1;
   uint64_t submitted_ = 0;

@@ -6,8 +6,8 @@
 #include <random>
 
 #include "contract/trading_contract.h"
+#include "devnet/block_generator.h"
 #include "explorer/chain_index.h"
-#include "node/simulation.h"
 #include "store/kv_store.h"
 
 namespace v2v::explorer {
@@ -15,11 +15,11 @@ namespace {
 
 using nlohmann::json;
 
-std::unique_ptr<node::Ledger> Chain(const node::Simulation& sim, int blocks, uint64_t seed) {
-  auto ledger = std::move(node::Ledger::Init(store::NewMemKvStore(), sim.genesis())).value();
+std::unique_ptr<node::Ledger> Chain(const devnet::BlockGenerator& generator, int blocks, uint64_t seed) {
+  auto ledger = std::move(node::Ledger::Init(store::NewMemKvStore(), generator.genesis())).value();
   std::mt19937_64 rng(seed);
   for (int i = 0; i < blocks; ++i) {
-    auto block = sim.NextBlock(*ledger, rng);
+    auto block = generator.NextBlock(*ledger, rng);
     EXPECT_TRUE(block.ok()) << block.status().ToString();
     EXPECT_TRUE(ledger->Append(*block).ok());
   }
@@ -29,7 +29,7 @@ std::unique_ptr<node::Ledger> Chain(const node::Simulation& sim, int blocks, uin
 class ExplorerApi : public ::testing::Test {
  protected:
   void SetUp() override {
-    ledger_ = Chain(sim_, 14, 7);
+    ledger_ = Chain(generator_, 14, 7);
     const node::Ledger* l = ledger_.get();
     RegisterExplorerMethods(d_, {[l]() -> const node::Ledger& { return *l; }, nullptr});
   }
@@ -58,7 +58,7 @@ class ExplorerApi : public ::testing::Test {
     return out;
   }
 
-  node::Simulation sim_;
+  devnet::BlockGenerator generator_;
   std::unique_ptr<node::Ledger> ledger_;
   rpc::Dispatcher d_;
 };
@@ -153,13 +153,13 @@ TEST_F(ExplorerApi, CliqueStatusHasGethsShape) {
   json s = Call("clique_status", json::array());
   EXPECT_EQ(s["numBlocks"], 14);
   EXPECT_DOUBLE_EQ(s["inturnPercent"].get<double>(), 100.0);  // one authority: always in turn
-  EXPECT_EQ(s["sealerActivity"][sim_.authority().public_key().Hex()], 14);
+  EXPECT_EQ(s["sealerActivity"][generator_.authority().public_key().Hex()], 14);
   EXPECT_EQ(Call("clique_status", json::array({5}))["numBlocks"], 5);
 }
 
 TEST(ChainIndex, FollowsAnotherBranchFromTheCommonAncestor) {
-  node::Simulation sim;
-  auto a = Chain(sim, 6, 1), b = Chain(sim, 4, 2);
+  devnet::BlockGenerator generator;
+  auto a = Chain(generator, 6, 1), b = Chain(generator, 4, 2);
   ChainIndex index;
   ASSERT_TRUE(index.Sync(*a).ok());
   const Hash32 only_a = chain::TxHash(a->BlockAt(3)->txs.back());

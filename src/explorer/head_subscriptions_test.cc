@@ -11,7 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include "node/simulation.h"
+#include "devnet/block_generator.h"
 #include "store/kv_store.h"
 
 namespace v2v::explorer {
@@ -29,7 +29,7 @@ using tcp = asio::ip::tcp;
 class Subscriptions : public ::testing::Test {
  protected:
   void SetUp() override {
-    ledger_ = std::move(node::Ledger::Init(store::NewMemKvStore(), sim_.genesis())).value();
+    ledger_ = std::move(node::Ledger::Init(store::NewMemKvStore(), generator_.genesis())).value();
     dispatcher_.Register("echo", [](const json& p) -> rpc::RpcResult { return p; });
     SubscriptionLimits limits;
     limits.max_subscriptions = 2;
@@ -64,7 +64,7 @@ class Subscriptions : public ::testing::Test {
   void AppendBlock() {
     std::promise<void> done;
     asio::post(io_, [&] {
-      auto b = sim_.NextBlock(*ledger_, rng_);
+      auto b = generator_.NextBlock(*ledger_, rng_);
       EXPECT_TRUE(b.ok() && ledger_->Append(*b).ok());
       done.set_value();
     });
@@ -86,7 +86,7 @@ class Subscriptions : public ::testing::Test {
     return json::parse(beast::buffers_to_string(b.data()));
   }
 
-  node::Simulation sim_;
+  devnet::BlockGenerator generator_;
   std::mt19937_64 rng_{3};
   std::unique_ptr<node::Ledger> ledger_;
   rpc::Dispatcher dispatcher_;

@@ -5,16 +5,16 @@
 #include <random>
 #include <sstream>
 
-#include "node/simulation.h"
+#include "devnet/block_generator.h"
 
 namespace v2v::node {
 namespace {
 
 Bytes ExportOf(int blocks) {
-  Simulation sim;
-  auto ledger = std::move(Ledger::Init(store::NewMemKvStore(), sim.genesis())).value();
+  devnet::BlockGenerator generator;
+  auto ledger = std::move(Ledger::Init(store::NewMemKvStore(), generator.genesis())).value();
   std::mt19937_64 rng(5);
-  for (int i = 0; i < blocks; ++i) EXPECT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
+  for (int i = 0; i < blocks; ++i) EXPECT_TRUE(ledger->Append(*generator.NextBlock(*ledger, rng)).ok());
   return *ExportChain(*ledger);
 }
 
@@ -93,7 +93,7 @@ TEST(ExportReader, DecodeExportHoldsWhatWasExported) {
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   ASSERT_EQ(decoded->blocks.size(), 2u);
   EXPECT_EQ(decoded->blocks[1].header.height, 2u);
-  EXPECT_EQ(contract::EncodeGenesis(decoded->genesis), contract::EncodeGenesis(Simulation().genesis()));
+  EXPECT_EQ(contract::EncodeGenesis(decoded->genesis), contract::EncodeGenesis(devnet::BlockGenerator().genesis()));
 }
 
 }  // namespace

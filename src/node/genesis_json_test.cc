@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "contract/genesis.h"
-#include "node/simulation.h"
+#include "devnet/block_generator.h"
 
 namespace v2v::node {
 namespace {
@@ -14,7 +14,7 @@ Result<contract::Genesis> Parse(const nlohmann::json& j) {
 }
 
 TEST(GenesisJson, RoundTripsIncludingClique) {
-  contract::Genesis g = Simulation().genesis();
+  contract::Genesis g = devnet::BlockGenerator().genesis();
   g.clique.epoch = 7;
   g.clique.period_s = 3;
   const nlohmann::json j = GenesisToJson(g);
@@ -41,7 +41,7 @@ TEST(GenesisJson, RoundTripsIncludingClique) {
 }
 
 TEST(GenesisJson, RefusesBadInput) {
-  const nlohmann::json j = GenesisToJson(Simulation().genesis());
+  const nlohmann::json j = GenesisToJson(devnet::BlockGenerator().genesis());
   EXPECT_EQ(ParseGenesisJson(AsBytes("not json")).status().code(), StatusCode::kInvalidArgument);
   auto bad = [&](auto edit, const std::string& needle) {
     nlohmann::json k = j;

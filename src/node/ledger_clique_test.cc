@@ -8,9 +8,9 @@
 #include <random>
 
 #include "chain/testing/fixtures.h"
+#include "devnet/block_generator.h"
 #include "node/audit.h"
 #include "node/ledger.h"
-#include "node/simulation.h"
 
 namespace v2v::node {
 namespace {
@@ -47,7 +47,7 @@ class CliqueLedger : public ::testing::Test {
   }
   static int64_t Now(const chain::Block& b) { return b.header.timestamp_s; }
 
-  Simulation sim_;
+  devnet::BlockGenerator sim_;
   std::vector<crypto::PrivateKey> keys_;
   contract::Genesis genesis_;
 };

@@ -9,18 +9,18 @@
 #include "node/audit.h"
 #include "node/export.h"
 #include "chain/testing/fixtures.h"
-#include "node/simulation.h"
+#include "devnet/block_generator.h"
 #include "store/schema.h"
 
 namespace v2v::node {
 namespace {
 
-std::unique_ptr<Ledger> Fresh(const Simulation& sim) {
+std::unique_ptr<Ledger> Fresh(const devnet::BlockGenerator& sim) {
   return std::move(Ledger::Init(store::NewMemKvStore(), sim.genesis())).value();
 }
 
 TEST(Ledger, SimulatedChainAppliesAuditsAndReplays) {
-  Simulation sim;
+  devnet::BlockGenerator sim;
   auto ledger = Fresh(sim);
   std::mt19937_64 rng(1);
   size_t escrows_seen = 0;
@@ -51,13 +51,13 @@ TEST(Ledger, SimulatedChainAppliesAuditsAndReplays) {
 // Pins the built-in genesis (keys from fixed seeds, certificates, encoding, state root): a change
 // here means every existing simulated chain is a different chain.
 TEST(Ledger, GoldenGenesisHash) {
-  Simulation sim;
+  devnet::BlockGenerator sim;
   EXPECT_EQ(Fresh(sim)->head_hash().Hex(),
             "eb830f96ede25683cb10925adac3afbea4342d640b6ee7a0009e163182126263");
 }
 
 TEST(Ledger, RejectsBadBlocksAndKeepsState) {
-  Simulation sim;
+  devnet::BlockGenerator sim;
   auto ledger = Fresh(sim);
   std::mt19937_64 rng(2);
   auto block = sim.NextBlock(*ledger, rng);
@@ -79,7 +79,7 @@ TEST(Ledger, RejectsBadBlocksAndKeepsState) {
 }
 
 TEST(Ledger, PrecheckedAppendMatchesAppend) {
-  Simulation sim;
+  devnet::BlockGenerator sim;
   auto a = Fresh(sim);
   auto b = Fresh(sim);
   std::mt19937_64 rng(6);
@@ -103,7 +103,7 @@ TEST(Ledger, PrecheckedAppendMatchesAppend) {
 }
 
 TEST(Export, CorruptionIsDetected) {
-  Simulation sim;
+  devnet::BlockGenerator sim;
   auto ledger = Fresh(sim);
   std::mt19937_64 rng(3);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
@@ -120,7 +120,7 @@ TEST(Audit, FindsTamperingAndOpenRefusesIt) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("v2v_audit_tamper_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  Simulation sim;
+  devnet::BlockGenerator sim;
   {
     auto ledger = std::move(
         Ledger::Init(std::move(store::OpenRocksKvStore(dir.string())).value(), sim.genesis())).value();
@@ -146,7 +146,7 @@ TEST(Audit, FindsTamperingAndOpenRefusesIt) {
 }
 
 TEST(Audit, FindsATamperedBlock) {
-  Simulation sim;
+  devnet::BlockGenerator sim;
   auto kv = store::NewMemKvStore();
   store::KvStore* raw = kv.get();
   auto ledger = std::move(Ledger::Init(std::move(kv), sim.genesis())).value();

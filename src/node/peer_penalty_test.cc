@@ -7,8 +7,8 @@
 #include <random>
 
 #include "consensus/poa/engine.h"
+#include "devnet/block_generator.h"
 #include "node/ledger.h"
-#include "node/simulation.h"
 
 namespace v2v::node {
 namespace {
@@ -44,7 +44,7 @@ class PeerPenalty : public ::testing::Test {
   }
   chain::Block Next() { return std::move(sim_.NextBlock(*ledger_, rng_)).value(); }
 
-  Simulation sim_;
+  devnet::BlockGenerator sim_;
   std::mt19937_64 rng_{7};
   FailingKvStore* kv_ = nullptr;  // owned by ledger_
   std::unique_ptr<Ledger> ledger_;

@@ -7,9 +7,9 @@
 
 #include "chain/testing/fixtures.h"
 #include "consensus/poa/engine.h"
+#include "devnet/block_generator.h"
 #include "store/kv_store.h"
 #include "node/service.h"
-#include "node/simulation.h"
 
 namespace v2v::node {
 namespace {
@@ -96,7 +96,7 @@ class ServiceCoreTest : public ::testing::Test {
   }
 
   bool fail_writes_ = false;
-  Simulation market_;
+  devnet::BlockGenerator market_;
   contract::Genesis genesis_;
   FakeClock clock_;
   FixedRandom random_;

@@ -14,11 +14,10 @@
 #include "chain/tx_check.h"
 #include "contract/genesis.h"
 #include "contract/simple_identity.h"
-#include "chain/tx_check.h"
 #include "contract/trading_contract.h"
+#include "devnet/block_generator.h"
 #include "node/export.h"
 #include "node/ledger.h"
-#include "node/simulation.h"
 
 namespace {
 
@@ -28,12 +27,12 @@ void Require(bool ok) {
 
 void ApplyToGenesis(const v2v::chain::Block& block) {
   using namespace v2v;
-  static const node::Simulation* sim = new node::Simulation();
-  static const auto* verifier = node::DefaultVerifierFactory()(sim->genesis()).release();
+  static const devnet::BlockGenerator* generator = new devnet::BlockGenerator();
+  static const auto* verifier = node::DefaultVerifierFactory()(generator->genesis()).release();
   static const chain::State* genesis =
-      new chain::State(contract::GenesisState(sim->genesis(), *verifier).value());
+      new chain::State(contract::GenesisState(generator->genesis(), *verifier).value());
   static const contract::TradingContract* contract = new contract::TradingContract(
-      *verifier, contract::ContractParams{300, 600, sim->genesis().ca_key});
+      *verifier, contract::ContractParams{300, 600, generator->genesis().ca_key});
   for (const auto& tx : block.txs) {
     if (chain::CheckTxStructure(tx)) return;
   }

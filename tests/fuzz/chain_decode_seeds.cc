@@ -18,7 +18,7 @@
 #include "chain/block.h"
 #include "contract/genesis.h"
 #include "contract/simple_identity.h"
-#include "node/simulation.h"
+#include "devnet/block_generator.h"
 #include "node/export.h"
 
 namespace {
@@ -36,7 +36,7 @@ Bytes Seed(Selector s, const Bytes& bytes) {
 
 // name -> seed bytes
 std::map<std::string, Bytes> MakeSeeds() {
-  const node::Simulation gen;
+  const devnet::BlockGenerator gen;
   auto ledger = std::move(node::Ledger::Init(store::NewMemKvStore(), gen.genesis())).value();
   std::mt19937_64 rng(1);
   std::map<std::string, Bytes> seeds;

@@ -6,17 +6,17 @@
 #include <random>
 #include <string_view>
 
+#include "devnet/block_generator.h"
 #include "explorer/explorer_api.h"
-#include "node/simulation.h"
 #include "store/kv_store.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const v2v::rpc::Dispatcher* d = [] {
-    static v2v::node::Simulation sim;
-    static auto ledger = std::move(v2v::node::Ledger::Init(v2v::store::NewMemKvStore(), sim.genesis())).value();
+    static v2v::devnet::BlockGenerator generator;
+    static auto ledger = std::move(v2v::node::Ledger::Init(v2v::store::NewMemKvStore(), generator.genesis())).value();
     std::mt19937_64 rng(5);
     for (int i = 0; i < 4; ++i) {
-      auto block = sim.NextBlock(*ledger, rng);
+      auto block = generator.NextBlock(*ledger, rng);
       if (!block.ok() || !ledger->Append(*block).ok()) __builtin_trap();
     }
     auto* disp = new v2v::rpc::Dispatcher();

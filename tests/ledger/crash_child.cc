@@ -12,8 +12,8 @@
 #include <string>
 
 #include "consensus/poa/engine.h"
+#include "devnet/block_generator.h"
 #include "node/ledger.h"
-#include "node/simulation.h"
 
 namespace {
 
@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: crash_child DATA PROGRESS SEED\n");
     return 2;
   }
-  const v2v::node::Simulation sim;
+  const v2v::devnet::BlockGenerator sim;
   auto kv = v2v::store::OpenRocksKvStore(argv[1]);
   if (!kv.ok()) return std::fprintf(stderr, "%s\n", kv.status().ToString().c_str()), 1;
   auto ledger = v2v::node::Ledger::Init(std::move(kv).value(), sim.genesis());

@@ -16,9 +16,9 @@
 #include <random>
 #include <thread>
 
+#include "devnet/block_generator.h"
 #include "node/audit.h"
 #include "node/ledger.h"
-#include "node/simulation.h"
 
 extern char** environ;
 
@@ -70,11 +70,11 @@ TEST(Crash, KilledWriterAlwaysReopensAtACommittedBlock) {
   }
   EXPECT_GT(last_height, 0u);
   // The survivor continues.
-  const node::Simulation sim;
+  const devnet::BlockGenerator generator;
   auto ledger = node::Ledger::Open(std::move(store::OpenRocksKvStore(data)).value());
   ASSERT_TRUE(ledger.ok());
   std::mt19937_64 more(seed + 1);
-  ASSERT_TRUE((*ledger)->Append(*sim.NextBlock(**ledger, more)).ok());
+  ASSERT_TRUE((*ledger)->Append(*generator.NextBlock(**ledger, more)).ok());
   EXPECT_EQ((*ledger)->head().height, last_height + 1);
   ledger->reset();
   std::filesystem::remove_all(dir);

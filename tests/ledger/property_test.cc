@@ -11,8 +11,8 @@
 
 #include "contract/trading_contract.h"
 #include "consensus/poa/engine.h"
+#include "devnet/block_generator.h"
 #include "node/ledger.h"
-#include "node/simulation.h"
 
 namespace v2v {
 namespace {
@@ -25,7 +25,7 @@ void Reseal(Block& b, const crypto::PrivateKey& key) {
 }
 
 // A variant of `b` that must be invalid, or nullopt if this kind does not apply to `b`.
-std::optional<Block> Mutate(const Block& b, const node::Simulation& sim, std::mt19937_64& rng,
+std::optional<Block> Mutate(const Block& b, const devnet::BlockGenerator& sim, std::mt19937_64& rng,
                             int kind) {
   Block m = b;
   const size_t n = m.txs.size();
@@ -77,7 +77,7 @@ TEST(LedgerProperty, RandomBlocksConserveAndReplayIdentically) {
   std::map<std::string, int> rejections;
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
-    const node::Simulation sim;
+    const devnet::BlockGenerator sim;
     auto a = std::move(node::Ledger::Init(store::NewMemKvStore(), sim.genesis())).value();
     std::mt19937_64 rng(seed);
     std::vector<Block> accepted;

@@ -1,6 +1,8 @@
-// A small built-in market for `v2v chain simulate`, tests and the benchmark: one CA, one RSU
-// (the only sealing authority) and a few vehicles, all with keys derived from fixed seeds, so
-// every run of the same seed produces the same chain.
+// The built-in development network's block generator: a small market of one CA, one RSU (the
+// only sealing authority) and a few vehicles, all with keys derived from fixed names, that
+// produces signed transactions and sealed blocks for a ledger. Used by `v2v chain simulate`, the
+// tests, the benchmarks, the fuzz targets and the cluster simulation's workload; no node runs it.
+// Runs fed the same seeded random generator produce the same chain, byte for byte.
 //
 // Each block: the sellers' meter reports (co-signed by the buyers) for some open escrows,
 // refunds for escrows past their deadline, then one trading round of random bids built by the
@@ -14,9 +16,9 @@
 #include "contract/round_builder.h"
 #include "node/ledger.h"
 
-namespace v2v::node {
+namespace v2v::devnet {
 
-struct SimOptions {
+struct BlockGeneratorOptions {
   int vehicles = 12;
   int64_t t0 = 1'700'000'000;
   int64_t block_interval_s = 70;
@@ -25,24 +27,25 @@ struct SimOptions {
 
 // The auctioneer's parameters of the built-in market's round `round` recorded at `time`: the
 // window [time - 65, time - 5] (T_limit 60 s), Table II bounds v_min 100 / c_max 300, l1 = 1,
-// l2 = 5 per kWh (in millionths), radius 1 km. Shared with the testnet load generator.
-contract::RoundParams SimulatedRoundParams(uint64_t round, int64_t time);
+// l2 = 5 per kWh (in millionths), radius 1 km. Shared with the testnet load generator
+// (bench/bench_testnet.cc).
+contract::RoundParams MarketRoundParams(uint64_t round, int64_t time);
 
-class Simulation {
+class BlockGenerator {
  public:
-  explicit Simulation(SimOptions options = {});
+  explicit BlockGenerator(BlockGeneratorOptions options = {});
 
   const contract::Genesis& genesis() const { return genesis_; }
   const crypto::PrivateKey& authority() const { return rsu_; }
   // A sealed block on top of the ledger's head (Ledger::Propose: Clique difficulty; with the
   // single authority every block is in turn, difficulty 2). `sealer` defaults to the RSU
   // authority; tests with several Clique signers pass theirs.
-  Result<chain::Block> NextBlock(const Ledger& ledger, std::mt19937_64& rng,
+  Result<chain::Block> NextBlock(const node::Ledger& ledger, std::mt19937_64& rng,
                                  const crypto::PrivateKey* sealer = nullptr) const;
   // The transactions of one such block at `time` without sealing it: settlements of the open
   // escrows, then round `round`, with nonces after the ledger's head state. Used by the cluster
   // simulation's workload, whose nodes seal them.
-  Result<std::vector<chain::Tx>> NextTxs(const Ledger& ledger, int64_t time, uint64_t round,
+  Result<std::vector<chain::Tx>> NextTxs(const node::Ledger& ledger, int64_t time, uint64_t round,
                                          std::mt19937_64& rng) const;
   // The round transaction alone (signed bids, scheme, RSU signature), with nonces taken from
   // `state`; used by the benchmark.
@@ -55,11 +58,11 @@ class Simulation {
                                      std::mt19937_64& rng) const;
   const crypto::PrivateKey& CarKey(const std::string& id) const;
 
-  SimOptions options_;
+  BlockGeneratorOptions options_;
   crypto::PrivateKey ca_, rsu_;
   std::vector<std::string> car_ids_;
   std::vector<crypto::PrivateKey> cars_;
   contract::Genesis genesis_;
 };
 
-}  // namespace v2v::node
+}  // namespace v2v::devnet

@@ -1,4 +1,4 @@
-#include "node/simulation.h"
+#include "devnet/block_generator.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -9,15 +9,17 @@
 #include "crypto/certificate_issue.h"
 #include "crypto/hash.h"
 
-namespace v2v::node {
+namespace v2v::devnet {
 namespace {
 
+// The "v2v-sim/" derivation prefix and the CA's name "v2vtrade sim CA" predate the generator's
+// name; they stay, so every key, certificate and block is the same as before (seed corpora, tests).
 crypto::PrivateKey SeededKey(const std::string& name) {
   const Hash32 seed = crypto::Sha256(AsBytes("v2v-sim/" + name));
   return std::move(crypto::PrivateKey::FromSeed(seed.bytes)).value();
 }
 
-// A fixed, non-zero serial per name (the simulation is reproducible byte for byte).
+// A fixed, non-zero serial per name (the generated chain is reproducible byte for byte).
 Bytes SerialFor(const std::string& name) {
   const Hash32 h = crypto::Sha256(AsBytes("v2v-sim/serial/" + name));
   Bytes serial(h.bytes.begin(), h.bytes.begin() + crypto::kSerialBytes);
@@ -25,7 +27,7 @@ Bytes SerialFor(const std::string& name) {
   return serial;
 }
 
-// X.509 certificate of `key` for `name`, issued by the simulation's CA. The inputs are valid by
+// X.509 certificate of `key` for `name`, issued by the generator's CA. The inputs are valid by
 // construction, so a failure here is a bug.
 Bytes Issue(const crypto::PrivateKey& ca, const Bytes& ca_der, const std::string& name,
             crypto::Role role, const crypto::PublicKey& key, int64_t from, int64_t to) {
@@ -40,7 +42,7 @@ int64_t Uniform(std::mt19937_64& rng, int64_t lo, int64_t hi) {
 
 }  // namespace
 
-class Simulation::Nonces {
+class BlockGenerator::Nonces {
  public:
   explicit Nonces(const chain::State& s) : s_(s) {}
   uint64_t Next(const std::string& id) { return s_.accounts.at(id).nonce + ++used_[id]; }
@@ -50,7 +52,7 @@ class Simulation::Nonces {
   std::map<std::string, uint64_t> used_;
 };
 
-Simulation::Simulation(SimOptions options)
+BlockGenerator::BlockGenerator(BlockGeneratorOptions options)
     : options_(options), ca_(SeededKey("ca")), rsu_(SeededKey("rsu-1")) {
   const int64_t from = options_.t0 - 86400, to = options_.t0 + 10 * 365 * 86400;
   genesis_.timestamp_s = options_.t0;
@@ -76,12 +78,12 @@ Simulation::Simulation(SimOptions options)
   }
 }
 
-const crypto::PrivateKey& Simulation::CarKey(const std::string& id) const {
+const crypto::PrivateKey& BlockGenerator::CarKey(const std::string& id) const {
   const auto it = std::find(car_ids_.begin(), car_ids_.end(), id);
   return cars_[static_cast<size_t>(it - car_ids_.begin())];
 }
 
-std::vector<chain::Tx> Simulation::Settlements(const chain::State& state, int64_t time,
+std::vector<chain::Tx> BlockGenerator::Settlements(const chain::State& state, int64_t time,
                                                Nonces& nonces, std::mt19937_64& rng) const {
   std::vector<chain::Tx> txs;
   std::bernoulli_distribution settle(options_.settle_probability);
@@ -106,7 +108,7 @@ std::vector<chain::Tx> Simulation::Settlements(const chain::State& state, int64_
   return txs;
 }
 
-contract::RoundParams SimulatedRoundParams(uint64_t round, int64_t time) {
+contract::RoundParams MarketRoundParams(uint64_t round, int64_t time) {
   contract::RoundParams p;
   p.round = round;
   p.t_stamp_s = time - 65;
@@ -119,10 +121,10 @@ contract::RoundParams SimulatedRoundParams(uint64_t round, int64_t time) {
   return p;
 }
 
-Result<chain::Tx> Simulation::MakeRound(const chain::State& state, int64_t time, uint64_t round,
+Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t time, uint64_t round,
                                         std::mt19937_64& rng) const {
   Nonces nonces(state);
-  const contract::RoundParams p = SimulatedRoundParams(round, time);
+  const contract::RoundParams p = MarketRoundParams(round, time);
   std::vector<std::string> ids = car_ids_;
   std::shuffle(ids.begin(), ids.end(), rng);
   const auto n_buyers = static_cast<size_t>(Uniform(rng, 1, static_cast<int64_t>(ids.size()) / 2));
@@ -159,7 +161,7 @@ Result<chain::Tx> Simulation::MakeRound(const chain::State& state, int64_t time,
   return tx;
 }
 
-Result<std::vector<chain::Tx>> Simulation::NextTxs(const Ledger& ledger, int64_t time, uint64_t round,
+Result<std::vector<chain::Tx>> BlockGenerator::NextTxs(const node::Ledger& ledger, int64_t time, uint64_t round,
                                                    std::mt19937_64& rng) const {
   const chain::State& state = ledger.state();
   Nonces nonces(state);
@@ -179,13 +181,13 @@ Result<std::vector<chain::Tx>> Simulation::NextTxs(const Ledger& ledger, int64_t
   return txs;
 }
 
-Result<chain::Block> Simulation::NextBlock(const Ledger& ledger, std::mt19937_64& rng,
+Result<chain::Block> BlockGenerator::NextBlock(const node::Ledger& ledger, std::mt19937_64& rng,
                                            const crypto::PrivateKey* sealer) const {
   const int64_t time = ledger.head().timestamp_s + options_.block_interval_s;
   V2V_ASSIGN_OR_RETURN(std::vector<chain::Tx> txs, NextTxs(ledger, time, ledger.head().height + 1, rng));
-  V2V_ASSIGN_OR_RETURN(Proposal p, ledger.Propose(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
+  V2V_ASSIGN_OR_RETURN(node::Proposal p, ledger.Propose(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
   if (!p.dropped.empty()) return p.dropped.front().second.ToStatus();  // a bug in the generator
   return std::move(p.block);
 }
 
-}  // namespace v2v::node
+}  // namespace v2v::devnet
