@@ -1,8 +1,8 @@
 // bench_vehicles: many concurrent vehicle clients over WebSocket+TLS against a 4-node testnet
 // (docs/spec/vehicle-api.md). Two phases, one process, one io_context:
 //  1. load: `--sellers` persistent sellers per node answer every call (one signed offer per
-//     round each); one buyer per node opens a round as soon as the previous one's deadline has
-//     passed. Reported: offers+requests accepted per second, and those in rounds committed
+//     round each); one buyer per node opens a round as soon as the previous one is built (two
+//     seconds after its deadline). Reported: offers+requests accepted per second, and those in rounds committed
 //     (the round's `committed` push, then the block hash at that height compared on all nodes);
 //     p50/p99 from a round's deadline to its scheme and committed pushes.
 //  2. idle: `--idle` connections held open to node 0 while it keeps sealing: the most it held,
@@ -119,10 +119,10 @@ struct Load {
         [this, sink, again, node, k](const vehicle::Event& e) {
           sink(e);
           if (e.type != "accepted" && e.type != "refused") return;
-          // Offers are taken through the deadline's whole second (the API's times are in
-          // seconds), so the next round can open once that second is over.
+          // The RSU's round stays the open one until it builds it, two seconds after its
+          // deadline (the API's times are whole seconds); the next round can open then.
           const int64_t wait =
-              e.type == "accepted" ? (e.detail["deadline"].get<int64_t>() + 1) * 1000 - WallMs() + 50 : 250;
+              e.type == "accepted" ? (e.detail["deadline"].get<int64_t>() + 2) * 1000 - WallMs() + 50 : 250;
           again->expires_after(std::chrono::milliseconds(std::max<int64_t>(wait, 0)));
           again->async_wait([this, again, node, k](const boost::system::error_code& ec) {
             if (!ec) Buyer(node, k);
