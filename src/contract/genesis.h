@@ -29,7 +29,7 @@ struct CliqueParams {
 };
 
 struct GenesisAccount {
-  chain::Role role = chain::Role::kVehicle;
+  crypto::Role role = crypto::Role::kVehicle;
   Bytes certificate;
   int64_t energy_wh = 0;
   int64_t balance = 0;

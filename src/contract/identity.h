@@ -23,7 +23,7 @@ namespace v2v::contract {
 
 struct Identity {
   std::string id;
-  chain::Role role = chain::Role::kVehicle;
+  crypto::Role role = crypto::Role::kVehicle;
   crypto::PublicKey key;
   Hash32 cert_hash;  // SHA-256 of the certificate bytes
 };
@@ -35,7 +35,7 @@ using IdentityResult = std::variant<Identity, chain::Rejection>;
 class IdentityVerifier {
  public:
   virtual ~IdentityVerifier() = default;
-  virtual IdentityResult Verify(ByteSpan certificate, chain::Role expected,
+  virtual IdentityResult Verify(ByteSpan certificate, crypto::Role expected,
                                 int64_t at_unix_s) const = 0;
 };
 

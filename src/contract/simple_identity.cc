@@ -27,7 +27,7 @@ Bytes IssueSimpleCertificate(const crypto::PrivateKey& ca, const SimpleCertifica
   return out;
 }
 
-IdentityResult SimpleIdentityVerifier::Verify(ByteSpan certificate, chain::Role expected,
+IdentityResult SimpleIdentityVerifier::Verify(ByteSpan certificate, crypto::Role expected,
                                               int64_t at_unix_s) const {
   using chain::Reject;
   if (certificate.size() < 64) return chain::Rejected(Reject::kBadCertificate, "too short");
@@ -62,10 +62,10 @@ IdentityResult SimpleIdentityVerifier::Verify(ByteSpan certificate, chain::Role 
   if (revoked_.contains(hash)) return chain::Rejected(Reject::kCertRevoked, c.id);
   if (at_unix_s < c.not_before) return chain::Rejected(Reject::kCertNotYetValid, c.id);
   if (at_unix_s > c.not_after) return chain::Rejected(Reject::kCertExpired, c.id);
-  if (static_cast<chain::Role>(role) != expected) {
+  if (static_cast<crypto::Role>(role) != expected) {
     return chain::Rejected(Reject::kWrongRole, c.id);
   }
-  return Identity{c.id, static_cast<chain::Role>(role), c.key, hash};
+  return Identity{c.id, static_cast<crypto::Role>(role), c.key, hash};
 }
 
 }  // namespace v2v::contract

@@ -16,7 +16,7 @@ namespace v2v::contract {
 
 struct SimpleCertificate {
   std::string id;
-  chain::Role role = chain::Role::kVehicle;
+  crypto::Role role = crypto::Role::kVehicle;
   crypto::PublicKey key;
   int64_t not_before = 0, not_after = 0;
 };
@@ -27,7 +27,7 @@ class SimpleIdentityVerifier final : public IdentityVerifier {
  public:
   SimpleIdentityVerifier(crypto::PublicKey ca, std::set<Hash32> revoked)
       : ca_(ca), revoked_(std::move(revoked)) {}
-  IdentityResult Verify(ByteSpan certificate, chain::Role expected,
+  IdentityResult Verify(ByteSpan certificate, crypto::Role expected,
                         int64_t at_unix_s) const override;
 
  private:

@@ -9,7 +9,7 @@ namespace v2v::contract {
 namespace {
 
 using chain::Reject;
-using chain::Role;
+using crypto::Role;
 
 Reject CodeOf(const IdentityResult& r) { return std::get<chain::Rejection>(r).code; }
 

@@ -132,8 +132,8 @@ TEST(TradingContract, CertificatesAtBlockTime) {
   reg.sender = "car-new";
   reg.nonce = 1;
   const auto key = chain::testing::FixedKey(50);
-  reg.body = chain::Register{chain::Role::kVehicle,
-                             env.w.Cert("car-new", chain::Role::kVehicle, key, World::kT0,
+  reg.body = chain::Register{crypto::Role::kVehicle,
+                             env.w.Cert("car-new", crypto::Role::kVehicle, key, World::kT0,
                                         World::kT0 + 10)};
   chain::SignTx(reg, key);
   EXPECT_EQ(env.Rejects(env.genesis, World::kT0 + 11, {reg}), Reject::kCertExpired);
@@ -141,7 +141,7 @@ TEST(TradingContract, CertificatesAtBlockTime) {
   chain::State s = env.Ok(env.genesis, World::kT0 + 5, {reg});
   EXPECT_EQ(env.Rejects(s, World::kT0 + 6, {reg}), Reject::kAlreadyRegistered);
   chain::Tx wrong = reg;
-  std::get<chain::Register>(wrong.body).role = chain::Role::kRsu;
+  std::get<chain::Register>(wrong.body).role = crypto::Role::kRsu;
   chain::SignTx(wrong, key);
   EXPECT_EQ(env.Rejects(env.genesis, World::kT0 + 5, {wrong}), Reject::kWrongRole);
   // A revoked RSU certificate stops its rounds.

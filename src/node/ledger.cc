@@ -25,7 +25,7 @@ namespace {
 class RefuseAll final : public contract::IdentityVerifier {
  public:
   explicit RefuseAll(std::string why) : why_(std::move(why)) {}
-  contract::IdentityResult Verify(ByteSpan, chain::Role, int64_t) const override {
+  contract::IdentityResult Verify(ByteSpan, crypto::Role, int64_t) const override {
     return chain::Rejected(Reject::kBadCertificate, why_);
   }
 

@@ -68,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 5: {
       const contract::SimpleIdentityVerifier v(crypto::PublicKey{}, {});
-      (void)v.Verify(in, chain::Role::kVehicle, 0);
+      (void)v.Verify(in, crypto::Role::kVehicle, 0);
       break;
     }
     default:
