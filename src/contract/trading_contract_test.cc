@@ -12,7 +12,7 @@ using testing::World;
 
 struct Env {
   World w;
-  SimpleIdentityVerifier verifier = w.Verifier();
+  CompactIdentityVerifier verifier = w.Verifier();
   TradingContract contract{verifier, ContractParams{3600, 600, w.ca.public_key()}};
   chain::State genesis = w.GenesisStateOrDie();
 
@@ -147,7 +147,7 @@ TEST(TradingContract, CertificatesAtBlockTime) {
   // A revoked RSU certificate stops its rounds.
   World w2;
   w2.revoked.insert(env.genesis.accounts.at("rsu-1").cert_hash);
-  SimpleIdentityVerifier v2 = w2.Verifier();
+  CompactIdentityVerifier v2 = w2.Verifier();
   TradingContract c2(v2, ContractParams{});
   auto r = c2.ApplyBlock(env.genesis, World::MakeBlock(kClose + 1, {env.w.Round()}));
   ASSERT_TRUE(std::holds_alternative<chain::Rejection>(r));

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "codec/codec.h"
-#include "contract/simple_identity.h"
+#include "contract/compact_identity.h"
 #include "contract/x509_identity.h"
 #include "store/schema.h"
 
@@ -13,9 +13,9 @@ using chain::Reject;
 using chain::Rejected;
 namespace schema = store::schema;
 
-VerifierFactory SimpleVerifierFactory() {
+VerifierFactory CompactVerifierFactory() {
   return [](const contract::Genesis& g) -> std::unique_ptr<contract::IdentityVerifier> {
-    return std::make_unique<contract::SimpleIdentityVerifier>(g.ca_key, std::set<Hash32>{});
+    return std::make_unique<contract::CompactIdentityVerifier>(g.ca_key, std::set<Hash32>{});
   };
 }
 
@@ -37,7 +37,7 @@ class RefuseAll final : public contract::IdentityVerifier {
 
 VerifierFactory DefaultVerifierFactory() {
   return [](const contract::Genesis& g) -> std::unique_ptr<contract::IdentityVerifier> {
-    if (g.ca_certificate.empty()) return SimpleVerifierFactory()(g);
+    if (g.ca_certificate.empty()) return CompactVerifierFactory()(g);
     auto trust = crypto::CaTrust::Create(g.ca_certificate);
     if (!trust.ok()) return std::make_unique<RefuseAll>("genesis CA certificate: " + trust.status().message());
     if (trust->ca().public_key != g.ca_key) {

@@ -10,7 +10,7 @@
 #include "chain/testing/fixtures.h"
 #include "contract/genesis.h"
 #include "contract/round_builder.h"
-#include "contract/simple_identity.h"
+#include "contract/compact_identity.h"
 #include "contract/trading_contract.h"
 
 namespace v2v::contract::testing {
@@ -42,10 +42,10 @@ struct World {
 
   Bytes Cert(const std::string& id, crypto::Role role, const crypto::PrivateKey& key,
              int64_t not_before = kT0 - 1000, int64_t not_after = kT0 + 100000) const {
-    return IssueSimpleCertificate(ca, {id, role, key.public_key(), not_before, not_after});
+    return IssueCompactCertificate(ca, {id, role, key.public_key(), not_before, not_after});
   }
 
-  SimpleIdentityVerifier Verifier() const { return SimpleIdentityVerifier(ca.public_key(), revoked); }
+  CompactIdentityVerifier Verifier() const { return CompactIdentityVerifier(ca.public_key(), revoked); }
 
   chain::State GenesisStateOrDie() const {
     auto v = Verifier();
