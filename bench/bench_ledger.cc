@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   const auto t0 = Clock::now();
   if (!pipelined) {
     for (const auto& b : chain) {
-      if (auto s = disk->Append(b); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+      if (auto s = disk->Append(b); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToStatus().ToString().c_str()), 1;
     }
   } else {
     // Block i+1's context-free checks (signatures) overlap block i's apply and synced commit.
@@ -108,7 +108,7 @@ int main(int argc, char** argv) {
       if (auto r = next.get()) return std::fprintf(stderr, "%s\n", r->ToString().c_str()), 1;
       if (i + 1 < chain.size()) next = precheck(i + 1);
       if (auto s = disk->AppendPrechecked(chain[i]); !s.ok()) {
-        return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+        return std::fprintf(stderr, "%s\n", s.ToStatus().ToString().c_str()), 1;
       }
     }
   }

@@ -373,7 +373,7 @@ int main(int argc, char** argv) {
   }
 
   // Like a wallet, send again (to every node) a transaction that is in no block 3 s after it was
-  // sent: a node answers "duplicate" while it still holds it; an acceptance means the network
+  // sent: a node answers already_pending while it still holds it; an acceptance means the network
   // had lost it (counted: "re-admitted").
   std::thread resubmitter([&] {
     std::vector<rpc::HttpClient> clients;

@@ -74,7 +74,7 @@ int RunSimulate(const Options& o) {
   for (int i = 0; i < o.rounds; ++i) {
     auto block = sim.NextBlock(**ledger, rng);
     if (!block.ok()) return Fail("chain simulate", block.status());
-    if (Status s = (*ledger)->Append(*block); !s.ok()) return Fail("chain simulate", s);
+    if (Status s = (*ledger)->Append(*block).ToStatus(); !s.ok()) return Fail("chain simulate", s);
     txs += block->txs.size();
   }
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},

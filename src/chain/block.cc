@@ -107,11 +107,4 @@ Result<Block> DecodeBlock(ByteSpan bytes) {
   return b;
 }
 
-void SealHeader(BlockHeader& h, const crypto::PrivateKey& key) {
-  h.sealer = key.public_key();
-  h.seal = key.Sign(SealBytes(h));
-}
-
-bool SealValid(const BlockHeader& h) { return crypto::Verify(h.sealer, SealBytes(h), h.seal); }
-
 }  // namespace v2v::chain

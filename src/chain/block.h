@@ -7,7 +7,8 @@
 // The Clique (EIP-225) fields ride in the header too, sealed and hashed like the rest:
 // difficulty (2 in turn, 1 out of turn), an optional vote (Clique's beneficiary + nonce) and, at
 // epoch checkpoints, the sorted signer list (Clique's extraData). Consensus rules (who may seal
-// when, consensus/poa) belong to the consensus module; this is the data layer.
+// when, how a header is sealed: consensus/poa/engine.h) belong to the consensus module; this is
+// the data layer.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,8 @@ struct Block {
   std::vector<Tx> txs;
 };
 
+// The bytes a sealer signs: every header field but the seal (consensus/poa/engine.h seals and
+// verifies them).
 Bytes SealBytes(const BlockHeader& h);
 Bytes EncodeHeader(const BlockHeader& h);
 Result<BlockHeader> DecodeHeader(ByteSpan bytes);
@@ -57,9 +60,5 @@ Hash32 TxRoot(const std::vector<Tx>& txs);
 
 Bytes EncodeBlock(const Block& b);
 Result<Block> DecodeBlock(ByteSpan bytes);
-
-// Sets sealer and seal.
-void SealHeader(BlockHeader& h, const crypto::PrivateKey& key);
-bool SealValid(const BlockHeader& h);
 
 }  // namespace v2v::chain

@@ -9,6 +9,13 @@
 namespace v2v::chain {
 namespace {
 
+// What consensus::poa::Engine::Seal does (chain may not include consensus).
+void SealHeader(BlockHeader& h, const crypto::PrivateKey& key) {
+  h.sealer = key.public_key();
+  h.seal = key.Sign(SealBytes(h));
+}
+bool SealValid(const BlockHeader& h) { return crypto::Verify(h.sealer, SealBytes(h), h.seal); }
+
 Block SampleBlock() {
   Block b;
   b.header.height = 5;

@@ -32,11 +32,9 @@ std::string_view RejectName(Reject code) {
     case Reject::kOverflow: return "overflow";
     case Reject::kBadHeight: return "bad_height";
     case Reject::kBadParent: return "bad_parent";
-    case Reject::kBadTimestamp: return "bad_timestamp";
     case Reject::kBadTxRoot: return "bad_tx_root";
     case Reject::kBadStateRoot: return "bad_state_root";
     case Reject::kBadSeal: return "bad_seal";
-    case Reject::kUnauthorizedSealer: return "unauthorized_sealer";
     case Reject::kConservation: return "conservation";
     case Reject::kDuplicate: return "duplicate";
     case Reject::kUnauthorizedSigner: return "unauthorized_signer";
@@ -48,6 +46,12 @@ std::string_view RejectName(Reject code) {
     case Reject::kInvalidTimestamp: return "invalid_timestamp";
     case Reject::kFutureBlock: return "future_block";
     case Reject::kBadAncestor: return "bad_ancestor";
+    case Reject::kKnown: return "known";
+    case Reject::kStaleNonce: return "stale_nonce";
+    case Reject::kNonceGap: return "nonce_gap";
+    case Reject::kNonceTaken: return "nonce_taken";
+    case Reject::kTooManyFuture: return "too_many_future";
+    case Reject::kMempoolFull: return "mempool_full";
   }
   return "unknown";
 }

@@ -1,18 +1,28 @@
-// Typed rejection reasons for transactions and blocks (like bitcoin's validation.h).
+// Typed rejection reasons for transactions and blocks, and the result of validating an input
+// from outside (like bitcoin's src/consensus/validation.h).
 //
-// A Rejection means "invalid by the rules": the input is refused and state is unchanged.
-// Runtime failures (I/O) are Status values instead. Codes are stable: they may be printed,
-// persisted or sent to a peer.
+// A Rejection means "invalid by the rules": the input is refused and state is unchanged; the
+// sender is at fault (a peer that sent it may be penalised). Our own failures (an IoError or a
+// Corruption of our own store) are Status values instead and are nobody else's fault.
+// ValidationResult<T> keeps the two apart so that callers decide by kind, never by text.
+// Codes are stable: they may be printed, persisted, sent to a peer or returned by the RPC
+// (RejectName is the wire name).
 #pragma once
 
+#include <cassert>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <variant>
 
 #include "base/status.h"
 
 namespace v2v::chain {
 
+// Values 29 and 33 were retired (bad_timestamp, unauthorized_sealer: never produced); they are
+// not reused.
 enum class Reject : uint16_t {
   kMalformed = 1,            // bytes do not decode, or a field breaks its structural range
   kBadSignature = 2,         // a signature does not verify against the stated key
@@ -40,16 +50,14 @@ enum class Reject : uint16_t {
   kDeadlineNotReached = 24,  // refund before the escrow's deadline
   kDeadlinePassed = 25,      // meter report after the escrow's deadline
   kOverflow = 26,            // arithmetic would leave the int64 range
-  kBadHeight = 27,
+  kBadHeight = 27,                    // not its parent's height + 1
   kBadParent = 28,
-  kBadTimestamp = 29,
   kBadTxRoot = 30,
   kBadStateRoot = 31,
   kBadSeal = 32,
-  kUnauthorizedSealer = 33,  // pre-Clique (any genesis authority); no longer produced
   kConservation = 34,        // money or energy not conserved (a bug if ever seen)
-  kDuplicate = 35,           // the same bidder twice in one round
-  // Clique (EIP-225) header rules; names equal consensus::poa::CliqueErrorCode's.
+  kDuplicate = 35,           // the same bidder twice in one round; a transaction already pending
+  // Clique (EIP-225) header rules, produced by consensus/poa (snapshot.h, engine.h).
   kUnauthorizedSigner = 36,           // sealer not in the signer set
   kRecentlySigned = 37,               // sealer sealed one of the last floor(N/2) blocks
   kWrongDifficulty = 38,              // difficulty does not match the sealer's turn
@@ -59,6 +67,15 @@ enum class Reject : uint16_t {
   kInvalidTimestamp = 42,             // earlier than parent + period
   kFutureBlock = 43,                  // ahead of the local clock + allowed future
   kBadAncestor = 44,                  // descends from a block found invalid
+  // The node's mempool (node/mempool.h MempoolReject, same names): a transaction it will not
+  // hold now. These refuse a submission; a peer that gossips one is not penalised (a race).
+  // (A transaction already pending is kDuplicate.)
+  kKnown = 45,          // the head state already holds it
+  kStaleNonce = 46,     // nonce at or below the sender's committed nonce
+  kNonceGap = 47,       // nonce too far ahead of the committed nonce
+  kNonceTaken = 48,     // another pending transaction of the sender has this nonce
+  kTooManyFuture = 49,  // the sender has too many transactions waiting for an earlier nonce
+  kMempoolFull = 50,    // the pool holds its maximum
 };
 
 std::string_view RejectName(Reject code);
@@ -68,11 +85,100 @@ struct Rejection {
   std::string detail;
   int tx_index = -1;  // index in the block, -1 when not about one transaction
 
+  // "<name>[ (tx i)][: <detail>]", for logs and messages (never parsed back).
   std::string ToString() const;
-  // InvalidArgument("<name>: <detail>"), for module boundaries that speak Status.
+  // InvalidArgument with ToString() as message, for outputs that only report (CLI, logs).
   Status ToStatus() const { return Status::InvalidArgument(ToString()); }
 };
 
 inline Rejection Rejected(Reject code, std::string detail) { return {code, std::move(detail), -1}; }
 
+// The value of a successful validation that yields nothing.
+struct Valid {};
+
+// Why a validation did not yield a value: a Rejection or our own failure (a non-OK Status).
+using ValidationFailure = std::variant<Rejection, Status>;
+
+// A value; or "invalid by the rules" (a Rejection); or our own failure (a non-OK Status:
+// IoError, Corruption, ...; where a function documents it, NotFound for a missing parent).
+// There is deliberately no status(): V2V_ASSIGN_OR_RETURN would turn a rejection into text.
+// Propagate with V2V_VALIDATED_OR_RETURN, report with ToStatus().
+// REQUIRES: value() only when ok(); rejection() only when invalid(); failure() only when !ok().
+template <typename T>
+class [[nodiscard]] ValidationResult {
+ public:
+  ValidationResult(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  ValidationResult(Rejection r) : v_(std::move(r)) {}      // NOLINT: implicit by design
+  ValidationResult(Status error) : v_(std::move(error)) {  // NOLINT: implicit by design
+    assert(!std::get<Status>(v_).ok() && "a ValidationResult error must not be OK");
+  }
+  ValidationResult(ValidationFailure f)  // NOLINT: implicit by design
+      : v_(std::visit([](auto&& why) -> std::variant<T, Rejection, Status> { return std::move(why); },
+                      std::move(f))) {}
+
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  // Refused by the rules (the input's fault).
+  bool invalid() const { return std::holds_alternative<Rejection>(v_); }
+  // Not a verdict on the input: our own failure (or a documented NotFound).
+  bool error() const { return std::holds_alternative<Status>(v_); }
+  const Rejection& rejection() const {
+    assert(invalid());
+    return std::get<Rejection>(v_);
+  }
+  // Our own failure. REQUIRES: error().
+  const Status& error_status() const {
+    assert(error());
+    return std::get<Status>(v_);
+  }
+  ValidationFailure failure() const {
+    if (invalid()) return rejection();
+    return error_status();
+  }
+  // OK; the rejection as Rejection::ToStatus(); or the error itself. For reporting only.
+  Status ToStatus() const {
+    if (ok()) return Status::Ok();
+    if (invalid()) return rejection().ToStatus();
+    return error_status();
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  T& value() & {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<T>(std::move(v_));
+  }
+  const T& operator*() const& { return value(); }
+  T& operator*() & { return value(); }
+  const T* operator->() const { return &value(); }
+  T* operator->() { return &value(); }
+
+ private:
+  std::variant<T, Rejection, Status> v_;
+};
+
+// A validation that yields no value.
+using ValidationStatus = ValidationResult<Valid>;
+
+// The rejection's code, or nullopt if `r` is not a rejection (a value or our own failure).
+template <typename T>
+std::optional<Reject> RejectionCode(const ValidationResult<T>& r) {
+  return r.invalid() ? std::optional<Reject>(r.rejection().code) : std::nullopt;
+}
+
 }  // namespace v2v::chain
+
+// Declares `lhs` from a ValidationResult expression, or returns its failure (rejection or error)
+// unchanged from the enclosing function (which returns a ValidationResult).
+#define V2V_VALIDATED_OR_RETURN(lhs, expr) \
+  V2V_VALIDATED_OR_RETURN_IMPL_(V2V_VALIDATED_CONCAT_(v2v_validated_, __LINE__), lhs, expr)
+#define V2V_VALIDATED_CONCAT_INNER_(a, b) a##b
+#define V2V_VALIDATED_CONCAT_(a, b) V2V_VALIDATED_CONCAT_INNER_(a, b)
+#define V2V_VALIDATED_OR_RETURN_IMPL_(tmp, lhs, expr) \
+  auto tmp = (expr);                                  \
+  if (!tmp.ok()) return tmp.failure();                \
+  lhs = std::move(tmp).value()

@@ -3,21 +3,12 @@
 #include <algorithm>
 
 #include "chain/block.h"
+#include "consensus/poa/engine.h"
 
 namespace v2v::cluster {
 namespace {
 
 std::string Short(const Hash32& h) { return h.Hex().substr(0, 12); }
-
-consensus::poa::CliqueHeader CliqueFields(const chain::BlockHeader& h) {
-  consensus::poa::CliqueHeader c;
-  c.height = h.height;
-  c.sealer = h.sealer;
-  c.difficulty = h.difficulty <= 2 ? static_cast<uint8_t>(h.difficulty) : uint8_t{0};
-  if (h.vote) c.vote = consensus::poa::Vote{h.vote->target, h.vote->authorize};
-  c.checkpoint_signers = h.checkpoint_signers;
-  return c;
-}
 
 struct Totals {
   int64_t money = 0, energy = 0;
@@ -77,12 +68,12 @@ std::optional<std::string> ChainChecker::Extend(const node::Ledger& ledger,
     return at + "does not extend its parent";
   if (h.timestamp_s < parent.time_s + static_cast<int64_t>(period_s_))
     return at + "period not kept";
-  if (!chain::SealValid(h)) return at + "bad seal";
+  if (!consensus::poa::Engine::VerifySeal(h)) return at + "bad seal";
   if (h.tx_root != chain::TxRoot(block.txs)) return at + "bad tx root";
   std::map<uint64_t, crypto::PublicKey> recents;
   if (auto e = CheckSigner(h, recents)) return at + *e;
-  auto next = parent.snapshot.Apply(CliqueFields(h));
-  if (!next.ok()) return at + "Clique: " + next.status().message();
+  auto next = parent.snapshot.Apply(consensus::poa::ToCliqueHeader(h));
+  if (!next.ok()) return at + "Clique: " + next.ToStatus().message();
   if (next->signers().size() < parent.snapshot.signers().size()) {  // a signer voted out
     const uint64_t limit = next->signers().size() / 2 + 1;
     if (h.height >= limit) recents.erase(h.height - limit);

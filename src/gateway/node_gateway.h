@@ -25,7 +25,7 @@ class ServicePort final : public NodePort {
   std::optional<chain::Block> CanonicalBlock(uint64_t height) const override;
   const contract::IdentityVerifier& Verifier() const override { return *verifier_; }
   const contract::ContractParams& ContractParams() const override { return service_.ledger().genesis().params; }
-  Result<Hash32> Submit(const chain::Tx& tx) override { return service_.SubmitTx(tx); }
+  chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override { return service_.SubmitTx(tx); }
 
  private:
   node::NodeService& service_;

@@ -8,6 +8,7 @@
 
 #include "base/result.h"
 #include "chain/block.h"
+#include "chain/reject.h"
 #include "chain/state.h"
 #include "chain/tx.h"
 #include "contract/genesis.h"
@@ -24,7 +25,8 @@ class NodePort {
   virtual const contract::IdentityVerifier& Verifier() const = 0;
   virtual const contract::ContractParams& ContractParams() const = 0;
   // Checks (structure, signatures, mempool nonce rules) and admits to the mempool, gossiped.
-  virtual Result<Hash32> Submit(const chain::Tx& tx) = 0;
+  // A refusal is the typed chain::Rejection; an error Status is the node's own failure.
+  virtual chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) = 0;
 };
 
 }  // namespace v2v::gateway

@@ -72,7 +72,7 @@ void RoundBook::Build(Round& r) {
   tx.body = built->round;
   chain::SignTx(tx, key_);
   auto h = node_.Submit(tx);
-  if (!h.ok()) return Drop(r, "the node refused the round: " + h.status().message());
+  if (!h.ok()) return Drop(r, "the node refused the round: " + h.ToStatus().message());
   r.state = RoundState::kBuilt;
   r.round_tx = *h;
   round_by_tx_[*h] = r.number;

@@ -25,8 +25,8 @@ class FakeNode final : public NodePort {
   }
   const contract::IdentityVerifier& Verifier() const override { return verifier_; }
   const contract::ContractParams& ContractParams() const override { return params_; }
-  Result<Hash32> Submit(const chain::Tx& tx) override {
-    if (auto r = contract_.CheckTx(tx)) return r->ToStatus();
+  chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
+    if (auto r = contract_.CheckTx(tx)) return *r;
     mempool.push_back(tx);
     return chain::TxHash(tx);
   }

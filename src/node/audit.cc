@@ -79,7 +79,7 @@ Result<AuditReport> Audit(const store::KvStore& kv, const VerifierFactory& verif
   }
   chain::BlockHeader parent = (*b0)->header;
   consensus::poa::Snapshot snapshot = GenesisSnapshot(*genesis);
-  const consensus::poa::CliqueConfig clique = CliqueConfigOf(*genesis);
+  const consensus::poa::Engine engine(CliqueConfigOf(*genesis));
   for (uint64_t h = 1;; ++h) {
     auto block = LoadBlock(kv, h);
     if (!block.ok()) {
@@ -88,9 +88,9 @@ Result<AuditReport> Audit(const store::KvStore& kv, const VerifierFactory& verif
     }
     if (!block->has_value()) break;
     const chain::Block& b = **block;
-    auto header = CheckHeader(b, parent, snapshot, clique, std::nullopt);
+    auto header = engine.VerifyHeaderOn(parent, snapshot, b, std::nullopt);  // only ever rejects
     std::optional<chain::Rejection> why;
-    if (auto* r = std::get_if<chain::Rejection>(&header)) why = *r;
+    if (header.invalid()) why = header.rejection();
     if (!why) {
       auto indexed = IndexedHash(kv, h);
       if (!indexed.ok() || !*indexed || **indexed != chain::BlockHash(b.header)) {
@@ -108,7 +108,7 @@ Result<AuditReport> Audit(const store::KvStore& kv, const VerifierFactory& verif
       break;
     }
     s = std::get<chain::State>(std::move(next));
-    snapshot = std::get<consensus::poa::Snapshot>(std::move(header));
+    snapshot = std::move(header).value();
     parent = b.header;
     ++report.blocks;
     report.txs += b.txs.size();

@@ -152,10 +152,8 @@ Result<std::unique_ptr<Ledger>> ImportChain(std::unique_ptr<store::KvStore> kv, 
   V2V_ASSIGN_OR_RETURN(auto ledger, Ledger::Init(std::move(kv), genesis, std::move(options)));
   for (uint64_t i = 0; i < reader.block_count(); ++i) {
     V2V_ASSIGN_OR_RETURN(chain::Block b, reader.NextBlock());
-    Status s = ledger->Append(b);
-    if (!s.ok()) {
-      return Status::InvalidArgument("block " + std::to_string(b.header.height) + ": " + s.message());
-    }
+    const Status s = ledger->Append(b).ToStatus();
+    if (!s.ok()) return Status(s.code(), "block " + std::to_string(b.header.height) + ": " + s.message());
   }
   V2V_RETURN_IF_ERROR(reader.Finish());
   return ledger;

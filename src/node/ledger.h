@@ -1,16 +1,21 @@
 // Ledger: the chain on one node under Clique (EIP-225; ../shared/CLIQUE.md). Owns the store;
 // validates, stores and executes blocks, keeps side branches, picks the head by fork choice and
-// reorganises atomically; reopens at the last committed head.
+// reorganises atomically; reopens at the last committed head. It is built from parts with one
+// job each (docs/architecture.md):
+//   consensus::poa::Engine   the header rules, preparing and sealing, seal timing (pure)
+//   BlockTree                stored blocks, side branches, bad blocks, the head, fork choice;
+//                            the engine's read-only port (ChainHeaderReader)
+//   BlockExecutor            executing a block (CheckTx, the contract, the state root) and the
+//                            undo records that roll it back
+//   BuildProposal            the producer's block (block_builder.h)
+//   store/ledger_records.h   the stored byte formats (store/schema.h lists the keys)
 //
-// Header rules (no state needed), checked against the block's parent, which may be any stored
-// block, canonical or side (CheckHeader):
-//   height = parent + 1; timestamp >= parent + period and, in Import, <= now + allowed_future_s
-//   (consensus/poa/engine.h VerifyTimestamp); the seal verifies for the header's sealer field;
-//   Snapshot(parent).Apply(header) succeeds (authorised signer, recency, difficulty 2 in turn /
-//   1 out of turn, votes, checkpoint rules: consensus/poa/snapshot.h); the tx root matches.
-// Execution rules (only for blocks that become canonical): every transaction passes CheckTx
-// (structure + signatures, in parallel; hashes already in LedgerOptions::checked_txs are
-// skipped), the contract applies them all, and the resulting state root is the header's.
+// Header rules (no state needed), checked by the engine against the block's parent, which may be
+// any stored block, canonical or side: height = parent + 1; timestamp >= parent + period and, in
+// Import, <= now + allowed_future_s; the seal verifies for the header's sealer field;
+// Snapshot(parent).Apply(header) succeeds (authorised signer, recency, difficulty 2 in turn / 1
+// out of turn, votes, checkpoint rules); the tx root matches.
+// Execution rules (only for blocks that become canonical): block_executor.h.
 //
 // Fork choice: a block's total difficulty is its parent's plus its difficulty (genesis: 1). A
 // new block becomes the head iff consensus::poa::PreferTip says so against the current head:
@@ -26,8 +31,9 @@
 // at any instant reopens at a consistent head. Open checks that the stored state hashes to the
 // head's state root (Corruption otherwise).
 //
-// Rejections are InvalidArgument whose message starts with the rule's code (chain/reject.h
-// names; the Clique ones equal consensus::poa::CliqueErrorCode, so CliqueErrorOf() parses them).
+// Results: a chain::ValidationResult -- the value; a chain::Rejection (invalid by the rules, with
+// its typed code); or a Status that is not a verdict on the block: NotFound("unknown parent")
+// from Import, or our own failure (IoError, Corruption of our store).
 //
 // Not thread-safe: one owner; the one exception is PrecheckBlock, which reads only immutable
 // members (and the thread-safe CheckedTxCache) and may run on another thread meanwhile.
@@ -37,31 +43,23 @@
 #include <memory>
 #include <optional>
 #include <utility>
-#include <variant>
 #include <vector>
 
 #include "chain/block.h"
+#include "chain/reject.h"
 #include "chain/state.h"
 #include "consensus/poa/engine.h"
 #include "consensus/poa/snapshot.h"
 #include "contract/checked_tx_cache.h"
 #include "contract/genesis.h"
 #include "contract/trading_contract.h"
+#include "node/block_builder.h"
+#include "node/block_executor.h"
+#include "node/block_tree.h"
+#include "node/verifier_factory.h"
 #include "store/kv_store.h"
 
 namespace v2v::node {
-
-using VerifierFactory =
-    std::function<std::unique_ptr<contract::IdentityVerifier>(const contract::Genesis&)>;
-// The compact-certificate verifier (contract/compact_identity.h) with the genesis CA and no
-// revocations.
-VerifierFactory CompactVerifierFactory();
-// The X.509 verifier (contract/x509_identity.h) trusting genesis.ca_certificate when the genesis
-// has one, else the compact-certificate verifier (on every node, in production too). A CA
-// certificate that does not parse, or whose key is not genesis.ca_key, yields a verifier that
-// refuses every certificate with the reason (so the genesis itself fails to load with that
-// message).
-VerifierFactory DefaultVerifierFactory();
 
 struct LedgerOptions {
   VerifierFactory verifier = DefaultVerifierFactory();
@@ -82,12 +80,6 @@ struct ImportResult {
   uint64_t reorg_depth = 0;  // canonical blocks rolled back (kReorged only)
 };
 
-// Ledger::Propose's result: the sealed block and the transactions left out, with why.
-struct Proposal {
-  chain::Block block;
-  std::vector<std::pair<chain::Tx, chain::Rejection>> dropped;
-};
-
 class Ledger {
  public:
   // Writes the genesis into an empty store, or checks that the store holds this genesis.
@@ -100,47 +92,42 @@ class Ledger {
 
   // Validates and stores a block whose parent is any stored block (canonical or side), then
   // applies fork choice (see the file comment). `now_s` is the local clock for the future-block
-  // rule. Invalid -> InvalidArgument("<code>: ..."); unknown parent -> NotFound("unknown parent
-  // <hex>"); already stored -> kKnown; IoError from the store.
-  Result<ImportResult> Import(const chain::Block& block, int64_t now_s);
-  bool HasBlock(const Hash32& hash) const;
-  Result<chain::Block> BlockByHash(const Hash32& hash) const;  // canonical or side
-
-  // The new state if `block` extends the head validly (Clique header rules with no future-block
-  // check: the block's own clock is not compared with ours), else the typed rejection.
-  std::variant<chain::State, chain::Rejection> Validate(const chain::Block& block) const;
-  // REQUIRES: PrecheckBlock(block) returned nullopt.
-  std::variant<chain::State, chain::Rejection> ValidateAfterPrecheck(
-      const chain::Block& block) const;
-  // Validate + commit: the block must extend the head (the rules of Validate; no future-block
-  // check). InvalidArgument (the rejection's text) if invalid; IoError from the store.
-  Status Append(const chain::Block& block);
-
+  // rule. Already stored -> kKnown; unknown parent -> NotFound("unknown parent <hex>").
+  chain::ValidationResult<ImportResult> Import(const chain::Block& block, int64_t now_s);
+  // Import of this ledger's own Proposal: the same, except that the contract is not run again
+  // when the block is executed (its state_after is used).
+  chain::ValidationResult<ImportResult> ImportProposal(const Proposal& proposal, int64_t now_s);
+  // Import for a block that must extend the head (kBadHeight / kBadParent otherwise), with no
+  // future-block check (the block's own clock is not compared with ours).
+  chain::ValidationStatus Append(const chain::Block& block);
   // The context-free part of validation (seal, tx root, every transaction's structure and
   // signatures). Needs no state and is safe to call from another thread while Append runs, so
   // a node can check the next block as it arrives, overlapping the current block's commit.
-  // AppendPrechecked then skips the transaction checks.
   std::optional<chain::Rejection> PrecheckBlock(const chain::Block& block) const;
-  // REQUIRES: PrecheckBlock(block) returned nullopt.
-  Status AppendPrechecked(const chain::Block& block);
+  // Append that skips the transaction checks. REQUIRES: PrecheckBlock(block) returned nullopt.
+  chain::ValidationStatus AppendPrechecked(const chain::Block& block);
+  // The state after `block` if it extends the head validly (the rules of Append), stored nowhere.
+  chain::ValidationResult<chain::State> Validate(const chain::Block& block) const;
 
-  // A sealed block on top of the head at `time`: difficulty from snapshot().DifficultyFor,
-  // checkpoint_signers at epoch heights (then no vote), else `vote`. Transactions the contract
-  // rejects are left out and returned in `dropped` with their rejection; the state root is
-  // filled in. FailedPrecondition if `sealer` may not seal now (not a signer, or recently
-  // signed); InvalidArgument if `time` is before head + period.
-  using Proposal = node::Proposal;
+  // A sealed block on top of the head at `time` (block_builder.h). FailedPrecondition if
+  // `sealer` may not seal now (not a signer, or recently signed); InvalidArgument if `time` is
+  // before head + period.
   Result<Proposal> Propose(std::vector<chain::Tx> txs, int64_t time,
                            const crypto::PrivateKey& sealer,
                            std::optional<chain::HeaderVote> vote) const;
 
-  const chain::BlockHeader& head() const { return head_; }
-  Hash32 head_hash() const { return head_hash_; }
-  uint64_t total_difficulty() const { return head_td_; }  // of the head
-  const consensus::poa::Snapshot& snapshot() const { return snapshot_; }  // after the head
+  bool HasBlock(const Hash32& hash) const { return tree_.Has(hash); }
+  Result<chain::Block> BlockByHash(const Hash32& hash) const { return tree_.BlockByHash(hash); }
+  const chain::BlockHeader& head() const { return tree_.CurrentHeader(); }
+  Hash32 head_hash() const { return tree_.CurrentHash(); }
+  uint64_t total_difficulty() const { return tree_.head().total_difficulty; }  // of the head
+  const consensus::poa::Snapshot& snapshot() const { return tree_.CurrentSnapshot(); }  // after the head
   // The Clique snapshot after a stored block (canonical or side); NotFound otherwise.
   Result<consensus::poa::Snapshot> SnapshotAfter(const Hash32& block_hash) const;
-  const consensus::poa::CliqueConfig& clique_config() const { return clique_; }
+  const consensus::poa::Engine& engine() const { return engine_; }
+  const consensus::poa::CliqueConfig& clique_config() const { return engine_.config(); }
+  // The engine's read-only view of this chain.
+  const consensus::poa::ChainHeaderReader& headers() const { return tree_; }
   const chain::State& state() const { return state_; }
   const contract::Genesis& genesis() const { return genesis_; }
   const contract::TradingContract& contract() const { return *contract_; }
@@ -151,51 +138,32 @@ class Ledger {
   const store::KvStore& kv() const { return *kv_; }
 
  private:
+  // The state after the new block on its parent's state (the branch's blocks run Execute).
+  using ExecuteNew = std::function<chain::ValidationResult<chain::State>(const chain::State&,
+                                                                        const chain::Block&)>;
   Ledger(std::unique_ptr<store::KvStore> kv, contract::Genesis genesis, LedgerOptions options);
   Status Load();
-  Result<std::optional<std::string>> BadReason(const Hash32& hash) const;
-  Result<ImportResult> Insert(const chain::Block& block, std::optional<int64_t> now_s,
-                              bool txs_checked, bool must_extend);
-  std::optional<chain::Rejection> Execute(const chain::State& state, const chain::Block& block,
-                                          bool txs_checked, chain::State& next) const;
-  // Marks `hashes` bad (schema "X/") and drops those stored; one synced batch.
-  Status MarkBad(const std::vector<Hash32>& hashes, const chain::Rejection& why);
+  // kBadHeight / kBadParent unless `h` is the head's child.
+  std::optional<chain::Rejection> NotOnHead(const chain::BlockHeader& h) const;
+  chain::ValidationResult<ImportResult> Insert(const chain::Block& block,
+                                               std::optional<int64_t> now_s,
+                                               const ExecuteNew& execute_new);
+  chain::ValidationResult<ImportResult> MakeCanonical(const chain::Block& block,
+                                                      const Hash32& hash, BlockMeta meta,
+                                                      const ExecuteNew& execute_new,
+                                                      store::WriteBatch batch);
 
   std::unique_ptr<store::KvStore> kv_;
   contract::Genesis genesis_;
   LedgerOptions options_;
-  consensus::poa::CliqueConfig clique_;
+  consensus::poa::Engine engine_;
   std::unique_ptr<contract::IdentityVerifier> verifier_;
   std::unique_ptr<contract::TradingContract> contract_;
-  chain::BlockHeader head_;
-  Hash32 head_hash_;
-  uint64_t head_td_ = 0;
-  consensus::poa::Snapshot snapshot_{1, {}};
-  chain::State state_;
-  // The state after the last block Propose sealed, by that block's hash: importing it then skips
-  // running the contract a second time (the sealer's own block). Sound because the block hash
-  // commits to the parent and to every transaction, and the state after a given parent is
-  // deterministic.
-  struct ProposedState {
-    Hash32 hash;
-    chain::State state;
-  };
-  mutable std::optional<ProposedState> proposed_;
+  BlockExecutor executor_;
+  BlockTree tree_;
+  chain::State state_;      // after the head
   chain::Entries entries_;  // EncodeEntries(state_)
 };
-
-// The Clique header rules of `block` against its parent, without state: height, parent link,
-// timestamp (period; future only when `now_s` is set), seal, Snapshot(parent).Apply, tx root.
-// Returns the snapshot after the block, or the typed rejection.
-std::variant<consensus::poa::Snapshot, chain::Rejection> CheckHeader(
-    const chain::Block& block, const chain::BlockHeader& parent,
-    const consensus::poa::Snapshot& parent_snapshot, const consensus::poa::CliqueConfig& config,
-    std::optional<int64_t> now_s);
-
-// The Clique fields of a header, for consensus::poa::Snapshot::Apply.
-consensus::poa::CliqueHeader ToCliqueHeader(const chain::BlockHeader& h);
-// A consensus::poa error Status (CliqueStatus) as a typed rejection.
-chain::Rejection CliqueRejection(const Status& s);
 
 // The genesis snapshot (height 0): the genesis authorities under its epoch.
 consensus::poa::Snapshot GenesisSnapshot(const contract::Genesis& genesis);
@@ -203,6 +171,6 @@ consensus::poa::CliqueConfig CliqueConfigOf(const contract::Genesis& genesis,
                                             int64_t allowed_future_s = 15);
 
 // The canonical block at `height` of a ledger store (nullopt above the canonical chain).
-Result<std::optional<chain::Block>> LoadCanonicalBlock(const store::KvStore& kv, uint64_t height);
+using store::LoadCanonicalBlock;
 
 }  // namespace v2v::node

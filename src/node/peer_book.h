@@ -13,10 +13,9 @@
 #include "base/result.h"
 #include "net/peer_transport.h"
 #include "node/config.h"
+#include "node/peer_penalty.h"
 
 namespace v2v::node {
-
-inline constexpr int kBanThreshold = 100;
 
 class PeerBook {
  public:

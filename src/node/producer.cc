@@ -18,20 +18,18 @@ std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger
                                                             const consensus::poa::Proposals& votes,
                                                             const crypto::PrivateKey& key,
                                                             int64_t now_ms, Random& random) {
-  const auto& snap = ledger.snapshot();
+  const consensus::poa::Engine& engine = ledger.engine();
   const crypto::PublicKey& me = key.public_key();
-  if (!snap.IsSigner(me) || snap.RecentlySigned(me)) {
+  if (!engine.MaySeal(ledger.headers(), me)) {
     planned_.reset();
     return std::nullopt;
   }
-  if (!consensus::poa::ShouldSeal(clique_, mempool.size())) return std::nullopt;
-  const Hash32 head = ledger.head_hash();
+  if (!engine.ShouldSeal(mempool.size())) return std::nullopt;
   const uint64_t height = ledger.head().height + 1;
-  if (!planned_ || planned_->parent != head) {
-    const int64_t t =
-        consensus::poa::NextTimestamp(clique_, ledger.head().timestamp_s, now_ms / 1000);
-    const int64_t wiggle = consensus::poa::SealDelayMs(snap, height, me, random.Uniform01());
-    planned_ = Planned{head, t, t * 1000 + wiggle};
+  if (!planned_ || planned_->parent != ledger.head_hash()) {
+    const consensus::poa::SealPlan plan =
+        engine.SealPlanFor(ledger.headers(), me, now_ms, random.Uniform01());
+    planned_ = Planned{plan.parent, plan.block_time_s, plan.at_ms};
   }
   if (now_ms < planned_->at_ms) return std::nullopt;
 
@@ -39,7 +37,7 @@ std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger
   std::vector<chain::Tx> txs =
       mempool.Select([&state](const std::string& s) { return CommittedNonce(state, s); },
                      max_block_txs_, kMaxBlockTxBytes);
-  const auto vote = votes.Choose(snap, height, random.Uniform01());
+  const auto vote = votes.Choose(ledger.snapshot(), height, random.Uniform01());
   std::optional<chain::HeaderVote> header_vote;
   if (vote) header_vote = chain::HeaderVote{vote->target, vote->authorize};
   const int64_t block_time_s = planned_->block_time_s;

@@ -1,7 +1,9 @@
-// The Clique block producer (docs/spec/node.md N4): when this node is an authorised signer that
-// has not signed recently, it plans the next block on the head (timestamp max(parent + period,
-// now), plus the out-of-turn wiggle), and at that time builds a proposal from the mempool and
-// its pending votes. Time and draws are passed in; it sends and stores nothing itself.
+// The Clique block producer (docs/spec/node.md N4): when the ledger's consensus engine says this
+// node may seal (an authorised signer that has not signed recently), it keeps the engine's plan
+// for the next block on the head (timestamp max(parent + period, now), plus the out-of-turn
+// wiggle), and at that time builds a proposal from the mempool and its pending votes. The seal
+// rules and timing are the engine's (consensus/poa/engine.h); time and draws are passed in; it
+// sends and stores nothing itself.
 // Not thread-safe (one owner).
 #pragma once
 
@@ -19,8 +21,7 @@ namespace v2v::node {
 
 class BlockProducer {
  public:
-  BlockProducer(const consensus::poa::CliqueConfig& clique, size_t max_block_txs)
-      : clique_(clique), max_block_txs_(max_block_txs) {}
+  explicit BlockProducer(size_t max_block_txs) : max_block_txs_(max_block_txs) {}
 
   // A proposal when it is `key`'s time to seal on the ledger's head at `now_ms`, else nullopt
   // (not a signer, signed recently, nothing to seal, or not yet). A failed Propose comes back
@@ -38,7 +39,6 @@ class BlockProducer {
     int64_t block_time_s;
     int64_t at_ms;
   };
-  consensus::poa::CliqueConfig clique_;
   size_t max_block_txs_;
   std::optional<Planned> planned_;
 };

@@ -3,13 +3,11 @@
 #include <algorithm>
 #include <set>
 
+#include "node/peer_penalty.h"
+
 namespace v2v::node {
 namespace {
 
-constexpr int kPenaltyUndecodable = 50;
-constexpr int kPenaltyInvalidBlock = 20;
-constexpr int kPenaltyInvalidTx = 5;
-constexpr int kPenaltyWrongChain = 100;
 constexpr int64_t kRedialMs = 1000;
 constexpr uint64_t kMaxBlocksBytes = 6u << 20;
 
@@ -17,15 +15,14 @@ std::string Short(const Hash32& h) { return h.Hex().substr(0, 16); }
 
 }  // namespace
 
-NodeService::NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey key,
-                         const contract::Genesis& genesis)
+NodeService::NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey key)
     : config_(std::move(config)),
       ports_(ports),
       log_(*ports.log),
       key_(std::move(key)),
       admission_(MempoolOptions{static_cast<size_t>(config_.mempool_max_txs), 4096},
                  std::make_shared<contract::CheckedTxCache>()),
-      producer_(CliqueConfigOf(genesis), static_cast<size_t>(config_.max_block_txs)),
+      producer_(static_cast<size_t>(config_.max_block_txs)),
       book_(config_.peers),
       own_refusals_(ports.refusals ? nullptr : LoggedRefusals(*ports.log, *ports.clock)),
       refusals_(ports.refusals ? ports.refusals : own_refusals_.get()) {}
@@ -47,7 +44,7 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(
     NodeConfig config, const contract::Genesis& genesis, crypto::PrivateKey key,
     std::unique_ptr<store::KvStore> store, NodePorts ports, LedgerOptions ledger_options) {
   std::unique_ptr<NodeService> node(
-      new NodeService(std::move(config), ports, std::move(key), genesis));
+      new NodeService(std::move(config), ports, std::move(key)));
   ledger_options.checked_txs = node->admission_.checked();
   V2V_ASSIGN_OR_RETURN(node->ledger_,
                        Ledger::Init(std::move(store), genesis, std::move(ledger_options)));
@@ -116,9 +113,9 @@ void NodeService::MaybeSeal() {
                               {"dropped_with_successors", n}});
   }
   const chain::Block& block = (*proposal)->block;
-  auto imported = ledger_->Import(block, now_ms / 1000);
+  auto imported = ledger_->ImportProposal(**proposal, now_ms / 1000);
   if (!imported.ok()) {
-    log_.Warn("seal_failed", {{"height", height}, {"error", imported.status().message()}});
+    log_.Warn("seal_failed", {{"height", height}, {"error", imported.ToStatus().message()}});
     return;
   }
   ++metrics_.blocks_sealed;
@@ -138,29 +135,34 @@ void NodeService::AfterHeadChange() {
   if (head_observer_) head_observer_();
 }
 
-Result<ImportResult> NodeService::ImportBlock(const chain::Block& block,
-                                              std::optional<net::PeerId> from, bool gossip) {
+chain::ValidationResult<ImportResult> NodeService::ImportBlock(const chain::Block& block,
+                                                              std::optional<net::PeerId> from,
+                                                              bool gossip) {
   const Hash32 hash = chain::BlockHash(block.header);
   if (ledger_->HasBlock(hash)) return ImportResult{ImportOutcome::kKnown, 0};
   const uint64_t old_height = ledger_->head().height;
   const Hash32 old_head = ledger_->head_hash();
   auto r = ledger_->Import(block, ports_.clock->NowMs() / 1000);
+  const std::string peer =
+      from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc");
   if (!r.ok()) {
-    if (r.status().code() == StatusCode::kNotFound) {
+    if (r.invalid()) {  // invalid by the rules: the sender's fault
+      ++metrics_.blocks_rejected;
+      log_.Warn("block_rejected", {{"height", block.header.height}, {"hash", hash.Hex()},
+                                   {"reason", r.rejection().ToString()}, {"peer", peer}});
+    } else if (r.error_status().code() == StatusCode::kNotFound) {  // unknown parent: sync from it
       if (from && gossip) {
         auto it = peers_.find(*from);
         if (it != peers_.end()) RequestBlocks(*from, it->second);
       }
-      return r.status();
+    } else {  // our own failure (IoError, Corruption of our store): nobody else is at fault
+      log_.Warn("block_import_failed", {{"height", block.header.height}, {"hash", hash.Hex()},
+                                        {"error", r.error_status().ToString()}, {"peer", peer}});
     }
-    ++metrics_.blocks_rejected;
-    log_.Warn("block_rejected",
-              {{"height", block.header.height},
-               {"hash", hash.Hex()},
-               {"reason", r.status().message()},
-               {"peer", from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc")}});
-    if (from) Penalise(*from, kPenaltyInvalidBlock, "invalid block: " + r.status().message());
-    return r.status();
+    if (const int points = BlockPenalty(r); from && points > 0) {
+      Penalise(*from, points, "invalid block: " + r.rejection().ToString());
+    }
+    return r;
   }
   ++metrics_.blocks_imported;
   const char* outcome = r->outcome == ImportOutcome::kExtended  ? "extended"
@@ -186,11 +188,12 @@ Result<ImportResult> NodeService::ImportBlock(const chain::Block& block,
   return r;
 }
 
-Result<ImportResult> NodeService::SubmitBlock(const chain::Block& block) {
+chain::ValidationResult<ImportResult> NodeService::SubmitBlock(const chain::Block& block) {
   return ImportBlock(block, std::nullopt, /*gossip=*/true);
 }
 
-Result<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from) {
+chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx,
+                                                     std::optional<net::PeerId> from) {
   TxAdmitted a = admission_.Admit(*ledger_, tx, ports_.clock->NowMs());
   switch (a.verdict) {
     case TxVerdict::kAdmitted:
@@ -199,19 +202,18 @@ Result<Hash32> NodeService::AdmitTx(const chain::Tx& tx, std::optional<net::Peer
       break;
     case TxVerdict::kDuplicate:
       break;
-    case TxVerdict::kInvalid:
+    case TxVerdict::kInvalid:  // invalid by the rules (CheckTx): the sender's fault
       ++metrics_.txs_rejected;
-      if (from)
-        Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + a.hash.status().message());
+      if (from) Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + a.hash.rejection().ToString());
       break;
-    case TxVerdict::kRefused:
+    case TxVerdict::kRefused:  // the pool's refusals are normal gossip races: no penalty
       if (!from) ++metrics_.txs_rejected;
       break;
   }
   return a.hash;
 }
 
-Result<Hash32> NodeService::SubmitTx(const chain::Tx& tx) { return AdmitTx(tx, std::nullopt); }
+chain::ValidationResult<Hash32> NodeService::SubmitTx(const chain::Tx& tx) { return AdmitTx(tx, std::nullopt); }
 
 void NodeService::Broadcast(const net::Frame& frame, std::optional<net::PeerId> except) {
   for (const auto& [id, p] : peers_) {
@@ -396,7 +398,7 @@ void NodeService::OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> bl
     // inside ImportBlock.
     auto r = ImportBlock(blocks[i], id, /*gossip=*/false);
     if (!r.ok()) {
-      if (r.status().code() == StatusCode::kNotFound && i == 0) {
+      if (r.error() && r.error_status().code() == StatusCode::kNotFound && i == 0) {
         if (blocks[i].header.height <= 1)
           return Penalise(id, kPenaltyInvalidBlock, "blocks do not connect to genesis");
         p.sync_back = std::max<uint64_t>(16, p.sync_back * 2);

@@ -83,9 +83,10 @@ class NodeService {
   // --- the API the RPC methods use ---
   const Ledger& ledger() const { return *ledger_; }
   // Checks a transaction (structure, signatures, nonce) and admits it to the mempool; gossips it.
-  Result<Hash32> SubmitTx(const chain::Tx& tx);
-  // Imports a block as if a peer had sent it (relayed when stored).
-  Result<ImportResult> SubmitBlock(const chain::Block& block);
+  // Rejections: the contract's CheckTx codes and the mempool's (kDuplicate, kStaleNonce, ...).
+  chain::ValidationResult<Hash32> SubmitTx(const chain::Tx& tx);
+  // Imports a block as if a peer had sent it (relayed when stored). Ledger::Import's results.
+  chain::ValidationResult<ImportResult> SubmitBlock(const chain::Block& block);
   size_t pending_txs() const { return admission_.mempool().size(); }
   consensus::poa::Proposals& proposals() { return proposals_; }
   std::vector<PeerInfo> Peers() const;
@@ -118,8 +119,7 @@ class NodeService {
     uint64_t sync_from = 0;  // height of the outstanding request
   };
 
-  NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey key,
-              const contract::Genesis& genesis);
+  NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey key);
   void Redial();
   void MaybeSeal();
   void OnHello(net::PeerId id, Peer& p, const net::Hello& hello);
@@ -129,9 +129,11 @@ class NodeService {
   // Whether the peer's last announced tip wins our fork choice against our head.
   bool PeerTipPreferred(const Peer& p) const;
   // `gossip`: relay it if stored, and sync from `from` if its parent is unknown.
-  Result<ImportResult> ImportBlock(const chain::Block& block, std::optional<net::PeerId> from,
-                                   bool gossip);
-  Result<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
+  // A peer that sent a block invalid by the rules is penalised (peer_penalty.h); a missing
+  // parent or our own failure (IoError, Corruption of our store) penalises nobody.
+  chain::ValidationResult<ImportResult> ImportBlock(const chain::Block& block,
+                                                    std::optional<net::PeerId> from, bool gossip);
+  chain::ValidationResult<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
   void AfterHeadChange();
   void Broadcast(const net::Frame& frame, std::optional<net::PeerId> except);
   void Penalise(net::PeerId id, int points, const std::string& why);

@@ -6,7 +6,9 @@
 #include <sstream>
 
 #include "chain/testing/fixtures.h"
+#include "consensus/poa/engine.h"
 #include "devnet/block_generator.h"
+#include "store/kv_store.h"
 #include "node/service.h"
 
 namespace v2v::node {
@@ -39,6 +41,25 @@ class RecordingTransport final : public net::PeerTransport {
   net::PeerId next = 1;
 };
 
+// The in-memory store with write failures injected on demand (our own disk failing).
+class FailingKvStore final : public store::KvStore {
+ public:
+  explicit FailingKvStore(bool* fail_writes) : fail_writes_(fail_writes) {}
+  Result<std::optional<Bytes>> Get(std::string_view key) const override { return inner_->Get(key); }
+  Status Write(const store::WriteBatch& batch, bool sync) override {
+    if (*fail_writes_) return Status::IoError("injected: disk full");
+    return inner_->Write(batch, sync);
+  }
+  Status Scan(std::string_view prefix,
+              const std::function<bool(std::string_view, ByteSpan)>& fn) const override {
+    return inner_->Scan(prefix, fn);
+  }
+
+ private:
+  bool* fail_writes_;
+  std::unique_ptr<store::KvStore> inner_ = store::NewMemKvStore();
+};
+
 class ServiceCoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -49,13 +70,32 @@ class ServiceCoreTest : public ::testing::Test {
     NodeConfig c;
     c.name = "rsu-a";
     c.peers = {{"rsu-b", 1}};
-    auto n = NodeService::Open(c, genesis_, chain::testing::FixedKey(5), store::NewMemKvStore(),
+    auto n = NodeService::Open(c, genesis_, chain::testing::FixedKey(5),
+                               std::make_unique<FailingKvStore>(&fail_writes_),
                                NodePorts{&clock_, &random_, &transport_, &log_});
     ASSERT_TRUE(n.ok()) << n.status().ToString();
     node_ = std::move(n).value();
     node_->Start();
   }
 
+  // Connects peer 1 as "rsu-b" on our chain, at our genesis.
+  void HelloFromPeer() {
+    node_->OnPeerConnected(1, "rsu-b", "rsu-b");
+    net::Hello h;
+    h.genesis = chain::BlockHash(node_->ledger().BlockAt(0)->header);
+    h.head_hash = h.genesis;
+    h.total_difficulty = 1;
+    h.name = "rsu-b";
+    node_->OnPeerFrame(1, net::EncodeHello(h));
+  }
+  // A valid next block, sealed by the authority.
+  chain::Block NextBlock() {
+    auto p = node_->ledger().Propose({}, genesis_.timestamp_s + 2, chain::testing::FixedKey(5), std::nullopt);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return p->block;
+  }
+
+  bool fail_writes_ = false;
   devnet::BlockGenerator market_;
   contract::Genesis genesis_;
   FakeClock clock_;
@@ -102,6 +142,35 @@ TEST_F(ServiceCoreTest, AHelloFromAnotherChainIsRefused) {
   ASSERT_FALSE(transport_.hung_up.empty());
   EXPECT_EQ(transport_.hung_up.front(), 1u);
   EXPECT_TRUE(node_->Peers().empty());
+}
+
+TEST_F(ServiceCoreTest, AGossipedBlockInvalidByTheRulesPenalisesItsSender) {
+  HelloFromPeer();
+  ASSERT_EQ(node_->Peers().size(), 1u);
+  chain::Block bad = NextBlock();
+  bad.header.state_root.bytes[0] ^= 1;
+  consensus::poa::Engine::Seal(bad.header, chain::testing::FixedKey(5));
+  node_->OnPeerFrame(1, net::EncodeBlockMessage(bad));
+  EXPECT_EQ(node_->ledger().head().height, 0u);
+  EXPECT_EQ(node_->metrics().blocks_rejected, 1u);
+  EXPECT_EQ(node_->metrics().peers_penalised, 1u);
+  EXPECT_NE(log_text_.str().find("bad_state_root"), std::string::npos) << log_text_.str();
+}
+
+TEST_F(ServiceCoreTest, OurOwnStoreFailingOnAGossipedBlockPenalisesNobody) {
+  HelloFromPeer();
+  const chain::Block block = NextBlock();
+  fail_writes_ = true;
+  node_->OnPeerFrame(1, net::EncodeBlockMessage(block));
+  EXPECT_EQ(node_->ledger().head().height, 0u);
+  EXPECT_EQ(node_->metrics().peers_penalised, 0u) << log_text_.str();
+  EXPECT_EQ(node_->metrics().blocks_rejected, 0u);
+  EXPECT_NE(log_text_.str().find("block_import_failed"), std::string::npos) << log_text_.str();
+  EXPECT_TRUE(transport_.hung_up.empty());
+  fail_writes_ = false;  // the disk is back: the same block goes in (it was never marked bad)
+  node_->OnPeerFrame(1, net::EncodeBlockMessage(block));
+  EXPECT_EQ(node_->ledger().head().height, 1u);
+  EXPECT_EQ(node_->metrics().peers_penalised, 0u);
 }
 
 }  // namespace

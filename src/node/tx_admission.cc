@@ -12,18 +12,33 @@ ChainView ViewOf(const chain::Tx& tx, const chain::State& head) {
 
 }  // namespace
 
+chain::Rejection ToRejection(const MempoolRefusal& r) {
+  using chain::Reject;
+  Reject code = Reject::kMempoolFull;
+  switch (r.code) {
+    case MempoolReject::kDuplicate: code = Reject::kDuplicate; break;
+    case MempoolReject::kKnown: code = Reject::kKnown; break;
+    case MempoolReject::kStaleNonce: code = Reject::kStaleNonce; break;
+    case MempoolReject::kNonceGap: code = Reject::kNonceGap; break;
+    case MempoolReject::kNonceTaken: code = Reject::kNonceTaken; break;
+    case MempoolReject::kTooManyFuture: code = Reject::kTooManyFuture; break;
+    case MempoolReject::kFull: code = Reject::kMempoolFull; break;
+  }
+  return chain::Rejected(code, r.detail);
+}
+
 TxAdmitted TxAdmission::Admit(const Ledger& ledger, const chain::Tx& tx, int64_t now_ms) {
   const Hash32 hash = chain::TxHash(tx);
   if (mempool_.Contains(hash)) {
-    return {TxVerdict::kDuplicate, Status::InvalidArgument("duplicate: already pending")};
+    return {TxVerdict::kDuplicate, chain::Rejected(chain::Reject::kDuplicate, "already pending")};
   }
   if (!checked_->Contains(hash)) {
-    if (auto r = ledger.contract().CheckTx(tx)) return {TxVerdict::kInvalid, r->ToStatus()};
+    if (auto r = ledger.contract().CheckTx(tx)) return {TxVerdict::kInvalid, *r};
     checked_->Insert(hash);
   }
   // Refused here (a transaction already on the chain as `known`) means never gossiped.
   if (auto refused = mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms)) {
-    return {TxVerdict::kRefused, refused->ToStatus()};
+    return {TxVerdict::kRefused, ToRejection(*refused)};
   }
   return {TxVerdict::kAdmitted, hash};
 }

@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "chain/reject.h"
 #include "contract/checked_tx_cache.h"
 #include "node/ledger.h"
 #include "node/mempool.h"
@@ -20,8 +21,13 @@ enum class TxVerdict {
 };
 struct TxAdmitted {
   TxVerdict verdict;
-  Result<Hash32> hash;  // the hash, or why not
+  // The hash, or the typed rejection: the contract's CheckTx code (kInvalid), kDuplicate, or the
+  // mempool's refusal as its chain::Reject (kKnown, kStaleNonce, ..., kMempoolFull).
+  chain::ValidationResult<Hash32> hash;
 };
+
+// The mempool's refusal as the one rejection code (1:1, same names).
+chain::Rejection ToRejection(const MempoolRefusal& r);
 
 class TxAdmission {
  public:

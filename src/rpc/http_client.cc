@@ -227,6 +227,7 @@ Result<RpcResult> HttpClient::Call(const std::string& method, const nlohmann::js
     }
     RpcError err{e["code"].get<int>(), ""};
     if (e.contains("message") && e["message"].is_string()) err.message = e["message"].get<std::string>();
+    if (e.contains("data")) err.data = e["data"];
     return RpcResult(std::move(err));
   }
   if (!j.contains("result")) return Status::IoError(url_ + " " + method + ": no result in the response");

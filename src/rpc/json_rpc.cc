@@ -9,8 +9,10 @@ namespace {
 
 using nlohmann::json;
 
-json ErrorResponse(const json& id, int code, const std::string& message) {
-  return {{"jsonrpc", "2.0"}, {"error", {{"code", code}, {"message", message}}}, {"id", id}};
+json ErrorResponse(const json& id, int code, const std::string& message, const json& data = nullptr) {
+  json error = {{"code", code}, {"message", message}};
+  if (!data.is_null()) error["data"] = data;
+  return {{"jsonrpc", "2.0"}, {"error", std::move(error)}, {"id", id}};
 }
 
 // Text of a response; a string that is not valid UTF-8 is repaired rather than thrown on.
@@ -53,7 +55,7 @@ json Dispatcher::HandleOne(const json& req) const {
     try {
       RpcResult r = it->second(params);
       if (auto* err = std::get_if<RpcError>(&r)) {
-        response = ErrorResponse(id, err->code, err->message);
+        response = ErrorResponse(id, err->code, err->message, err->data);
       } else {
         response = {{"jsonrpc", "2.0"}, {"result", std::get<json>(std::move(r))}, {"id", id}};
       }

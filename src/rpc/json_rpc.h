@@ -26,6 +26,7 @@ namespace v2v::rpc {
 struct RpcError {
   int code;
   std::string message;
+  nlohmann::json data = nullptr;  // the error object's "data" member when not null
 };
 
 inline constexpr int kParseError = -32700;
@@ -34,7 +35,10 @@ inline constexpr int kMethodNotFound = -32601;
 inline constexpr int kInvalidParams = -32602;
 inline constexpr int kInternalError = -32603;
 // Application errors (the -32000 to -32099 range is reserved for implementations).
-inline constexpr int kRejected = -32000;  // a valid request the node refuses (typed reason in message)
+// A valid request the node refuses by the rules: data {"reason": chain::RejectName(code)}.
+inline constexpr int kRejected = -32000;
+// A request the node could not carry out through its own failure (e.g. a store IoError).
+inline constexpr int kNodeError = -32002;
 inline constexpr int kNotFound = -32001;
 // A request beyond one of the server's limits (EIP-1474's "limit exceeded").
 inline constexpr int kLimitExceeded = -32005;

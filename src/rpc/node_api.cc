@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "rpc/rejection_error.h"
+
 namespace v2v::rpc {
 namespace {
 
@@ -34,8 +36,6 @@ std::variant<crypto::PublicKey, RpcError> KeyParam(const json& params, size_t i,
 }
 
 void RegisterAllMethods(Dispatcher& d, node::NodeService& node, const NodeEndpoints* endpoints);
-
-RpcError Rejected(const Status& s) { return {kRejected, s.message()}; }
 
 json Keys(const std::vector<crypto::PublicKey>& keys) {
   json out = json::array();
@@ -114,9 +114,9 @@ void RegisterAllMethods(Dispatcher& d, node::NodeService& node, const NodeEndpoi
     auto bytes = HexParam(params, 0, "block");
     if (auto* e = std::get_if<RpcError>(&bytes)) return *e;
     auto block = chain::DecodeBlock(std::get<Bytes>(bytes));
-    if (!block.ok()) return Rejected(Status::InvalidArgument("malformed: " + block.status().message()));
+    if (!block.ok()) return RejectionError(chain::Rejected(chain::Reject::kMalformed, block.status().message()));
     auto r = n->SubmitBlock(*block);
-    if (!r.ok()) return Rejected(r.status());
+    if (!r.ok()) return ValidationError(r);
     const char* names[] = {"extended", "reorged", "side", "known"};
     return json{{"outcome", names[static_cast<int>(r->outcome)]}, {"hash", chain::BlockHash(block->header).Hex()}};
   });
@@ -147,9 +147,9 @@ void RegisterAllMethods(Dispatcher& d, node::NodeService& node, const NodeEndpoi
     auto bytes = HexParam(params, 0, "tx");
     if (auto* e = std::get_if<RpcError>(&bytes)) return *e;
     auto tx = chain::DecodeTx(std::get<Bytes>(bytes));
-    if (!tx.ok()) return Rejected(Status::InvalidArgument("malformed: " + tx.status().message()));
+    if (!tx.ok()) return RejectionError(chain::Rejected(chain::Reject::kMalformed, tx.status().message()));
     auto hash = n->SubmitTx(*tx);
-    if (!hash.ok()) return Rejected(hash.status());
+    if (!hash.ok()) return ValidationError(hash);
     return json{{"hash", hash->Hex()}};
   });
   d.Register("tx_pending", [n](const json&) -> RpcResult { return json{{"count", n->pending_txs()}}; });

@@ -1,5 +1,5 @@
 // Every key the ledger writes to its KvStore (like geth's core/rawdb/schema.go). Nothing else
-// in the store. Heights are 8-byte big-endian so keys sort by height; hashes are 32 raw bytes.
+// in the store. The values' encoders and decoders are in ledger_records.h. Heights are 8-byte big-endian so keys sort by height; hashes are 32 raw bytes.
 //
 //   "g"                      -> genesis (contract/genesis.h canonical encoding)
 //   "H"                      -> head: u64 height || 32-byte block hash
@@ -12,8 +12,9 @@
 //   "u/" + hash              -> undo record of a canonical block above genesis, tag "v2v.undo":
 //                               list of (str state key | u8 had | blob prior value if had): what
 //                               the block changed, to roll the state back on a reorg
-//   "X/" + hash              -> str rejection: the block failed execution (bad); its "B/" and
-//                               "m/" entries are gone and descendants are refused
+//   "X/" + hash              -> why the block failed execution (bad), tag "v2v.badblock": u32
+//                               chain::Reject code | i64 tx index (-1: none) | str detail; its
+//                               "B/" and "m/" entries are gone and descendants are refused
 //   "S/" + state key         -> state entry value of the head state (chain/state.h: "a/<id>",
 //                               "e/<32 bytes>", "r/<32 bytes>", "s")
 //

@@ -39,6 +39,7 @@ void Seller::Offer(const nlohmann::json& call) {
     const chain::Tx tx = SignSellerBid(self->me_, nonce, rsu, round, self->terms_, ts);
     self->client_->Call("vehicle_offer", {Hex(tx)}, [self, round](const CallResult& r) {
       self->Learn(r);
+      if (!r.ok) self->next_nonce_.reset();
       if (r.code == -1) {
         self->offered_.erase(round);  // try again after reconnecting if still open
         return;

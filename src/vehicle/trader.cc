@@ -36,6 +36,7 @@ void Trader::Start() {
     if (auto self = w.lock(); self && !self->finished_) self->OnPush(r);
   });
   client_->on_disconnected([w](const std::string& why) {
+    if (auto self = w.lock()) self->next_nonce_.reset();
     if (auto self = w.lock(); self && !self->finished_) self->Emit("reconnecting", {{"why", why}}, "connection lost (" + why + "); reconnecting");
   });
   client_->Start();
@@ -65,6 +66,7 @@ void Trader::Learn(const CallResult& r) {
 }
 
 void Trader::WithNextNonce(std::function<void(uint64_t)> f) {
+  if (next_nonce_) return f((*next_nonce_)++);
   auto self = shared_from_this();
   client_->Call("vehicle_getAccount", {me_.id}, [self, f](const CallResult& r) {
     self->Learn(r);
@@ -72,7 +74,9 @@ void Trader::WithNextNonce(std::function<void(uint64_t)> f) {
       if (r.code != -1) self->Emit("error", {{"reason", r.reason()}}, "cannot read the account: " + Refusal(r));
       return;  // disconnected: on_connected starts over
     }
-    f(r.result["next_nonce"].get<uint64_t>());
+    // Another read may have answered first and handed out nonces since: keep counting from there.
+    if (!self->next_nonce_) self->next_nonce_ = r.result["next_nonce"].get<uint64_t>();
+    f((*self->next_nonce_)++);
   });
 }
 
@@ -82,6 +86,7 @@ void Trader::SubmitSigned(const std::string& what, std::function<chain::Tx(uint6
     const chain::Tx tx = make(nonce);
     self->client_->Call("vehicle_submit", {Hex(tx)}, [self, what](const CallResult& r) {
       self->Learn(r);
+      if (!r.ok) self->next_nonce_.reset();
       if (r.ok) return self->Emit(what, {{"tx_hash", r.result["tx_hash"]}}, what + " sent (tx " + r.result["tx_hash"].get<std::string>().substr(0, 16) + ")");
       self->Emit("error", {{"reason", r.reason()}, {"what", what}}, what + " refused: " + Refusal(r));
     });
@@ -170,6 +175,7 @@ void Buyer::SendRequest() {
         if (self->wait_ == WaitFor::kAccepted) self->Finish(true);
         return;
       }
+      self->next_nonce_.reset();
       if (r.reason() == "wrong_round" && r.data.contains("round")) {
         self->bid_hex_.reset();  // sign again for the open round
         return self->SendRequest();

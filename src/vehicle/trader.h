@@ -56,7 +56,8 @@ class Trader : public std::enable_shared_from_this<Trader> {
   // Server time (Unix ms) as last seen in a reply, advanced by the local clock since.
   int64_t ServerNowMs() const;
   void Learn(const CallResult& r);
-  // vehicle_getAccount -> next_nonce, then f(nonce).
+  // f(the nonce of the next signed message): read once with vehicle_getAccount (next_nonce),
+  // then counted up for each message signed; read again after a refusal or a lost connection.
   void WithNextNonce(std::function<void(uint64_t)> f);
   void SubmitSigned(const std::string& what, std::function<chain::Tx(uint64_t nonce)> make);
   void Cosign(const Hash32& escrow, int64_t delivered_wh);
@@ -69,6 +70,7 @@ class Trader : public std::enable_shared_from_this<Trader> {
   bool finished_ = false, succeeded_ = false;
   std::string failure_;
   int64_t offset_ms_ = 0;
+  std::optional<uint64_t> next_nonce_;  // see WithNextNonce
   std::set<std::string> open_escrows_;  // waiting for settled / refunded
 };
 

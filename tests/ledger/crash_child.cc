@@ -11,6 +11,7 @@
 #include <random>
 #include <string>
 
+#include "consensus/poa/engine.h"
 #include "devnet/block_generator.h"
 #include "node/ledger.h"
 
@@ -25,7 +26,7 @@ v2v::chain::Block EmptyOn(const v2v::chain::BlockHeader& parent, const v2v::cryp
   b.header.difficulty = 2;
   b.header.tx_root = v2v::chain::TxRoot({});
   b.header.state_root = parent.state_root;
-  v2v::chain::SealHeader(b.header, key);
+  v2v::consensus::poa::Engine::Seal(b.header, key);
   return b;
 }
 
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
       for (int i = 0; i < 3; ++i) {
         const v2v::chain::Block b = EmptyOn(parent, sim.authority());
         auto r = l.Import(b, b.header.timestamp_s);
-        if (!r.ok()) return std::fprintf(stderr, "%s\n", r.status().ToString().c_str()), 1;
+        if (!r.ok()) return std::fprintf(stderr, "%s\n", r.ToStatus().ToString().c_str()), 1;
         reorged = reorged || r->outcome == v2v::node::ImportOutcome::kReorged;
         parent = b.header;
       }
@@ -64,7 +65,7 @@ int main(int argc, char** argv) {
       auto block = sim.NextBlock(l, rng);
       if (!block.ok()) return std::fprintf(stderr, "%s\n", block.status().ToString().c_str()), 1;
       if (auto s = l.Append(*block); !s.ok()) {
-        return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+        return std::fprintf(stderr, "%s\n", s.ToStatus().ToString().c_str()), 1;
       }
     }
     const std::string line = std::to_string(l.head().height) + "\n";

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "crypto/hash.h"
@@ -13,20 +14,124 @@ Signer Key(const std::string& name) {
   return crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("engine/" + name)).bytes)->public_key();
 }
 
-TEST(EngineTest, TimestampRules) {
+crypto::PrivateKey PrivateKey(const std::string& name) {
+  return std::move(crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("engine/" + name)).bytes)).value();
+}
+
+// A chain of stored headers in memory: the engine's port, as the ledger's BlockTree is.
+class FakeChain final : public ChainHeaderReader {
+ public:
+  FakeChain(CliqueConfig config, std::vector<Signer> signers) {
+    chain::BlockHeader genesis;
+    genesis.timestamp_s = 1000;
+    genesis.difficulty = 1;
+    Add(genesis, Snapshot(config.epoch, std::move(signers)));
+  }
+  void Add(const chain::BlockHeader& h, Snapshot snap) {
+    head_hash_ = chain::BlockHash(h);
+    stored_.insert_or_assign(head_hash_, StoredHeader{h, std::move(snap)});
+  }
+  const chain::BlockHeader& CurrentHeader() const override { return stored_.at(head_hash_).header; }
+  const Hash32& CurrentHash() const override { return head_hash_; }
+  const Snapshot& CurrentSnapshot() const override { return stored_.at(head_hash_).snapshot; }
+  Result<std::optional<StoredHeader>> HeaderByHash(const Hash32& hash) const override {
+    if (failing) return Status::IoError("disk on fire");
+    auto it = stored_.find(hash);
+    if (it == stored_.end()) return std::optional<StoredHeader>();
+    return std::optional<StoredHeader>(it->second);
+  }
+  bool failing = false;
+
+ private:
+  std::map<Hash32, StoredHeader> stored_;
+  Hash32 head_hash_;
+};
+
+CliqueConfig Config(uint64_t period_s = 5, uint64_t epoch = 10) {
   CliqueConfig c;
-  c.period_s = 5;
-  EXPECT_TRUE(VerifyTimestamp(c, 100, 105, 105).ok());
-  EXPECT_EQ(CliqueErrorOf(VerifyTimestamp(c, 100, 104, 200)), CliqueError::kInvalidTimestamp);
-  EXPECT_EQ(CliqueErrorOf(VerifyTimestamp(c, 100, 200, 150)), CliqueError::kFutureBlock);
-  EXPECT_TRUE(VerifyTimestamp(c, 100, 160, 150).ok());  // within the allowed 15 s of drift
-  EXPECT_EQ(NextTimestamp(c, 100, 90), 105);
-  EXPECT_EQ(NextTimestamp(c, 100, 120), 120);
-  CliqueConfig zero;
-  zero.period_s = 0;
-  EXPECT_FALSE(ShouldSeal(zero, 0));
-  EXPECT_TRUE(ShouldSeal(zero, 3));
-  EXPECT_TRUE(ShouldSeal(c, 0));
+  c.period_s = period_s;
+  c.epoch = epoch;
+  return c;
+}
+
+TEST(EngineTest, TimestampRules) {
+  const Engine e(Config());
+  EXPECT_FALSE(e.VerifyTimestamp(100, 105, 105));
+  EXPECT_EQ(e.VerifyTimestamp(100, 104, 200)->code, chain::Reject::kInvalidTimestamp);
+  EXPECT_EQ(e.VerifyTimestamp(100, 200, 150)->code, chain::Reject::kFutureBlock);
+  EXPECT_FALSE(e.VerifyTimestamp(100, 160, 150));  // within the allowed 15 s of drift
+  EXPECT_EQ(NextTimestamp(e.config(), 100, 90), 105);
+  EXPECT_EQ(NextTimestamp(e.config(), 100, 120), 120);
+  const Engine zero(Config(/*period_s=*/0));
+  EXPECT_FALSE(zero.ShouldSeal(0));
+  EXPECT_TRUE(zero.ShouldSeal(3));
+  EXPECT_TRUE(e.ShouldSeal(0));
+}
+
+TEST(EngineTest, PrepareSealVerify) {
+  const Engine e(Config());
+  FakeChain chain(e.config(), {Key("a"), Key("b"), Key("c")});
+  const Signer in_turn = chain.CurrentSnapshot().signers()[1];
+  const crypto::PrivateKey* key = nullptr;
+  std::vector<crypto::PrivateKey> keys;
+  for (const char* name : {"a", "b", "c"}) keys.push_back(PrivateKey(name));
+  for (const auto& k : keys) key = k.public_key() == in_turn ? &k : key;
+  ASSERT_NE(key, nullptr);
+  auto h = e.Prepare(chain, 1005, in_turn, chain::HeaderVote{Key("d"), true});
+  ASSERT_TRUE(h.ok()) << h.status().ToString();
+  EXPECT_EQ(h->height, 1u);
+  EXPECT_EQ(h->parent, chain.CurrentHash());
+  EXPECT_EQ(h->difficulty, kDiffInTurn);
+  EXPECT_TRUE(h->vote.has_value());
+  EXPECT_EQ(e.Prepare(chain, 1004, in_turn, std::nullopt).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(e.Prepare(chain, 1005, Key("x"), std::nullopt).status().code(),
+            StatusCode::kFailedPrecondition);
+
+  chain::Block block{*h, {}};
+  block.header.tx_root = chain::TxRoot({});
+  Engine::Seal(block.header, *key);
+  chain::BlockHeader unsealed = block.header;
+  unsealed.seal = crypto::Signature{};
+  EXPECT_EQ(Engine::SealHash(block.header), Engine::SealHash(unsealed));  // the seal is not signed
+  unsealed.timestamp_s += 1;
+  EXPECT_NE(Engine::SealHash(block.header), Engine::SealHash(unsealed));
+  EXPECT_TRUE(Engine::VerifySeal(block.header));
+  auto next = e.VerifyHeader(chain, block, /*now_s=*/1005);
+  ASSERT_TRUE(next.ok()) << next.ToStatus().ToString();
+  EXPECT_EQ(next->TallyFor(Key("d"), true), 1);
+
+  chain::Block tampered = block;
+  tampered.header.timestamp_s += 1;
+  EXPECT_EQ(chain::RejectionCode(e.VerifyHeader(chain, tampered, 1006)), chain::Reject::kBadSeal);
+  EXPECT_EQ(chain::RejectionCode(e.VerifyHeader(chain, block, 1005 - 16)), chain::Reject::kFutureBlock);
+  chain::Block orphan = block;
+  orphan.header.parent.bytes[0] ^= 1;
+  Engine::Seal(orphan.header, *key);
+  auto unknown = e.VerifyHeader(chain, orphan, 1005);
+  ASSERT_TRUE(unknown.error());
+  EXPECT_EQ(unknown.error_status().code(), StatusCode::kNotFound);
+  chain.failing = true;  // the reader's own failure is not a verdict on the header
+  auto broken = e.VerifyHeader(chain, block, 1005);
+  ASSERT_TRUE(broken.error());
+  EXPECT_EQ(broken.error_status().code(), StatusCode::kIoError);
+}
+
+TEST(EngineTest, CheckpointPrepareListsSignersAndSealPlanWaitsOutOfTurn) {
+  const Engine e(Config(/*period_s=*/1, /*epoch=*/1));
+  FakeChain chain(e.config(), {Key("a"), Key("b"), Key("c"), Key("d")});
+  const Snapshot& snap = chain.CurrentSnapshot();
+  auto h = e.Prepare(chain, 1001, snap.signers()[1], chain::HeaderVote{Key("x"), true});
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->checkpoint_signers, snap.signers());
+  EXPECT_FALSE(h->vote.has_value());
+  EXPECT_TRUE(e.MaySeal(chain, snap.signers()[0]));
+  EXPECT_FALSE(e.MaySeal(chain, Key("x")));
+  const SealPlan in = e.SealPlanFor(chain, snap.signers()[1], 1000500, 0.5);
+  EXPECT_EQ(in.parent, chain.CurrentHash());
+  EXPECT_EQ(in.block_time_s, 1001);
+  EXPECT_EQ(in.at_ms, 1001000);  // in turn: at once
+  const SealPlan out = e.SealPlanFor(chain, snap.signers()[2], 1000500, 0.5);
+  EXPECT_EQ(out.at_ms, 1001000 + 750);  // wiggle (4/2 + 1) * 500 ms, half of it
 }
 
 TEST(EngineTest, OutOfTurnDelayStaysInGethsWiggleAndInTurnIsImmediate) {

@@ -73,11 +73,10 @@ Result<std::string> RunCase(const json& c, const std::string& path) {
       V2V_ASSIGN_OR_RETURN(snap, Snapshot::Decode(snap.Encode()));
     }
     auto applied = snap.Apply(h);
-    if (!applied.ok()) {
-      auto code = CliqueErrorOf(applied.status());
+    if (!applied.ok()) {  // Apply only ever rejects (it reads nothing)
       nlohmann::ordered_json out;
       out["name"] = name;
-      out["error"] = code ? std::string(CliqueErrorCode(*code)) : applied.status().message();
+      out["error"] = std::string(chain::RejectName(applied.rejection().code));
       return out.dump();
     }
     snap = std::move(applied).value();

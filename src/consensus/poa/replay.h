@@ -9,7 +9,7 @@
 // The signer order is therefore the order of those keys, not of the names.
 //
 // Output: one JSON line per case, in order: {"name", "signers": [names sorted]} for the final
-// signer set, or {"name", "error": CODE} for the first block refused (CliqueErrorCode).
+// signer set, or {"name", "error": CODE} for the first block refused (chain::RejectName).
 #pragma once
 
 #include <string>

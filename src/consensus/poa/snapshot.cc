@@ -46,38 +46,8 @@ class Reader {
 
 }  // namespace
 
-std::string_view CliqueErrorCode(CliqueError e) {
-  switch (e) {
-    case CliqueError::kUnauthorizedSigner: return "unauthorized_signer";
-    case CliqueError::kRecentlySigned: return "recently_signed";
-    case CliqueError::kWrongDifficulty: return "wrong_difficulty";
-    case CliqueError::kInvalidCheckpointVote: return "invalid_checkpoint_vote";
-    case CliqueError::kMismatchingCheckpointSigners: return "mismatching_checkpoint_signers";
-    case CliqueError::kCheckpointSignersOffEpoch: return "checkpoint_signers_off_epoch";
-    case CliqueError::kNonContiguousHeight: return "non_contiguous_height";
-    case CliqueError::kInvalidTimestamp: return "invalid_timestamp";
-    case CliqueError::kFutureBlock: return "future_block";
-  }
-  return "unknown";
-}
-
-Status CliqueStatus(CliqueError e, std::string_view detail) {
-  std::string msg(CliqueErrorCode(e));
-  if (!detail.empty()) msg += ": " + std::string(detail);
-  return Status::InvalidArgument(msg);
-}
-
-std::optional<CliqueError> CliqueErrorOf(const Status& s) {
-  for (int k = 0; k <= static_cast<int>(CliqueError::kFutureBlock); ++k) {
-    const auto e = static_cast<CliqueError>(k);
-    const std::string_view code = CliqueErrorCode(e);
-    if (s.message().compare(0, code.size(), code) == 0 &&
-        (s.message().size() == code.size() || s.message()[code.size()] == ':')) {
-      return e;
-    }
-  }
-  return std::nullopt;
-}
+using chain::Reject;
+using chain::Rejected;
 
 Snapshot::Snapshot(uint64_t epoch, std::vector<Signer> signers) : epoch_(epoch == 0 ? kDefaultEpoch : epoch) {
   std::sort(signers.begin(), signers.end());
@@ -131,18 +101,18 @@ void Snapshot::Uncast(const Signer& target, bool authorize) {
   if (it->second.votes > 1) --it->second.votes; else tally_.erase(it);
 }
 
-Result<Snapshot> Snapshot::Apply(const CliqueHeader& h) const {
+chain::ValidationResult<Snapshot> Snapshot::Apply(const CliqueHeader& h) const {
   if (h.height != height_ + 1) {
-    return CliqueStatus(CliqueError::kNonContiguousHeight,
-                        "expected " + std::to_string(height_ + 1) + ", got " + std::to_string(h.height));
+    return Rejected(Reject::kBadHeight,
+                    "expected " + std::to_string(height_ + 1) + ", got " + std::to_string(h.height));
   }
   const bool checkpoint = h.height % epoch_ == 0;
-  if (checkpoint && h.vote) return CliqueStatus(CliqueError::kInvalidCheckpointVote);
-  if (!checkpoint && !h.checkpoint_signers.empty()) return CliqueStatus(CliqueError::kCheckpointSignersOffEpoch);
+  if (checkpoint && h.vote) return Rejected(Reject::kInvalidCheckpointVote, {});
+  if (!checkpoint && !h.checkpoint_signers.empty()) return Rejected(Reject::kCheckpointSignersOffEpoch, {});
   if (checkpoint) {
     std::vector<Signer> listed = h.checkpoint_signers;
     std::sort(listed.begin(), listed.end());
-    if (listed != signers_) return CliqueStatus(CliqueError::kMismatchingCheckpointSigners);
+    if (listed != signers_) return Rejected(Reject::kMismatchingCheckpointSigners, {});
   }
   Snapshot next = *this;
   next.height_ = h.height;
@@ -152,11 +122,11 @@ Result<Snapshot> Snapshot::Apply(const CliqueHeader& h) const {
   }
   const uint64_t limit = signers_.size() / 2 + 1;
   if (h.height >= limit) next.recents_.erase(h.height - limit);  // [R7], signed arithmetic
-  if (!IsSigner(h.sealer)) return CliqueStatus(CliqueError::kUnauthorizedSigner);  // [R6]
+  if (!IsSigner(h.sealer)) return Rejected(Reject::kUnauthorizedSigner, {});  // [R6]
   for (const auto& entry : next.recents_) {
-    if (entry.second == h.sealer) return CliqueStatus(CliqueError::kRecentlySigned);
+    if (entry.second == h.sealer) return Rejected(Reject::kRecentlySigned, {});
   }
-  if (h.difficulty != DifficultyFor(h.height, h.sealer)) return CliqueStatus(CliqueError::kWrongDifficulty);
+  if (h.difficulty != DifficultyFor(h.height, h.sealer)) return Rejected(Reject::kWrongDifficulty, {});
   next.recents_[h.height] = h.sealer;
   if (!h.vote) return next;
 

@@ -14,6 +14,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "chain/reject.h"
 #include "crypto/ed25519.h"
 
 namespace v2v::consensus::poa {
@@ -23,24 +24,6 @@ using Signer = crypto::PublicKey;
 inline constexpr uint64_t kDefaultEpoch = 30000;
 inline constexpr uint8_t kDiffInTurn = 2;
 inline constexpr uint8_t kDiffNoTurn = 1;
-
-// Why a header is refused. Values are stable; CliqueErrorCode gives the replay's snake_case code.
-enum class CliqueError {
-  kUnauthorizedSigner,           // sealer not in the signer set [R6]
-  kRecentlySigned,               // sealer sealed one of the last floor(N/2) blocks [R7]
-  kWrongDifficulty,              // difficulty does not match the sealer's turn [R4]
-  kInvalidCheckpointVote,        // a checkpoint block carries a vote [R2]
-  kMismatchingCheckpointSigners,  // checkpoint signer list != snapshot's signers [R2]
-  kCheckpointSignersOffEpoch,    // a non-checkpoint block lists signers
-  kNonContiguousHeight,          // height != snapshot height + 1
-  kInvalidTimestamp,             // earlier than parent + period [R1]
-  kFutureBlock,                  // timestamp ahead of the local clock [R1]
-};
-std::string_view CliqueErrorCode(CliqueError e);
-// The error as a Status (InvalidArgument, message "<code>: <detail>").
-Status CliqueStatus(CliqueError e, std::string_view detail = {});
-// Recovers the CliqueError from a Status produced by CliqueStatus (nullopt otherwise).
-std::optional<CliqueError> CliqueErrorOf(const Status& s);
 
 // A vote rides in a header: target and direction [R8].
 struct Vote {
@@ -62,8 +45,11 @@ class Snapshot {
   // The genesis snapshot (height 0). Duplicates are removed; order is irrelevant.
   Snapshot(uint64_t epoch, std::vector<Signer> signers);
 
-  // Applies the header at height() + 1: returns the next snapshot or the typed error.
-  Result<Snapshot> Apply(const CliqueHeader& header) const;
+  // Applies the header at height() + 1: returns the next snapshot or the rule it breaks, one of
+  // chain::Reject kBadHeight (not height() + 1), kInvalidCheckpointVote [R2],
+  // kCheckpointSignersOffEpoch, kMismatchingCheckpointSigners [R2], kUnauthorizedSigner [R6],
+  // kRecentlySigned [R7], kWrongDifficulty [R4]. Never an error Status (it reads nothing).
+  chain::ValidationResult<Snapshot> Apply(const CliqueHeader& header) const;
 
   uint64_t height() const { return height_; }
   uint64_t epoch() const { return epoch_; }

@@ -41,10 +41,10 @@ TEST(SnapshotTest, WrongDifficultyAndHeightAreRefused) {
   Snapshot s(kDefaultEpoch, {Key("a"), Key("b")});
   CliqueHeader h = Block(s, Key("a"));
   h.difficulty = h.difficulty == kDiffInTurn ? kDiffNoTurn : kDiffInTurn;
-  EXPECT_EQ(CliqueErrorOf(s.Apply(h).status()), CliqueError::kWrongDifficulty);
+  EXPECT_EQ(chain::RejectionCode(s.Apply(h)), chain::Reject::kWrongDifficulty);
   CliqueHeader skip = Block(s, Key("a"));
   skip.height = 5;
-  EXPECT_EQ(CliqueErrorOf(s.Apply(skip).status()), CliqueError::kNonContiguousHeight);
+  EXPECT_EQ(chain::RejectionCode(s.Apply(skip)), chain::Reject::kBadHeight);
 }
 
 TEST(SnapshotTest, ApplyIsPure) {
@@ -63,7 +63,7 @@ TEST(SnapshotTest, RecencyUsesSignedArithmeticNearGenesis) {
   auto one = s.Apply(Block(s, Key("a")));
   ASSERT_TRUE(one.ok());
   EXPECT_TRUE(one->RecentlySigned(Key("a")));
-  EXPECT_EQ(CliqueErrorOf(one->Apply(Block(*one, Key("a"))).status()), CliqueError::kRecentlySigned);
+  EXPECT_EQ(chain::RejectionCode(one->Apply(Block(*one, Key("a")))), chain::Reject::kRecentlySigned);
   auto two = one->Apply(Block(*one, Key("b")));
   auto three = two->Apply(Block(*two, Key("c")));
   ASSERT_TRUE(three.ok());
@@ -77,7 +77,7 @@ TEST(SnapshotTest, EncodingRoundTripsEveryField) {
       {"a", Vote{Key("d"), true}}, {"b", Vote{Key("c"), false}}, {"c", std::nullopt}, {"a", Vote{Key("e"), true}}};
   for (const auto& [who, vote] : seq) {
     auto n = s.Apply(Block(s, Key(who), vote));
-    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    ASSERT_TRUE(n.ok()) << n.ToStatus().ToString();
     s = *n;
   }
   auto back = Snapshot::Decode(s.Encode());

@@ -1,0 +1,38 @@
+// Building a proposal: the producer's block on top of the head. The consensus engine prepares
+// the header (consensus/poa/engine.h Prepare) and seals it; the contract decides which pending
+// transactions fit (those it rejects are left out, with why); the state root is filled in.
+#pragma once
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "chain/block.h"
+#include "chain/reject.h"
+#include "chain/state.h"
+#include "consensus/poa/engine.h"
+#include "crypto/ed25519.h"
+#include "node/block_executor.h"
+
+namespace v2v::node {
+
+// A sealed block, the transactions left out (with their rejection), and the state after the
+// block, so that importing it (Ledger::ImportProposal) need not run the contract again.
+struct Proposal {
+  chain::Block block;
+  std::vector<std::pair<chain::Tx, chain::Rejection>> dropped;
+  chain::State state_after;
+};
+
+// The block on the head that `chain` reads, whose state is `head_state`, at `time_s`, sealed by
+// `sealer`, carrying `vote` unless it is a checkpoint. Errors: Engine::Prepare's
+// (FailedPrecondition: may not seal now; InvalidArgument: too early), or a rejection that is not
+// about one transaction, as InvalidArgument.
+Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
+                               const consensus::poa::ChainHeaderReader& chain,
+                               const BlockExecutor& executor, const chain::State& head_state,
+                               std::vector<chain::Tx> txs, int64_t time_s,
+                               const crypto::PrivateKey& sealer,
+                               std::optional<chain::HeaderVote> vote);
+
+}  // namespace v2v::node

@@ -1,0 +1,90 @@
+#include "node/block_executor.h"
+
+#include "store/schema.h"
+
+namespace v2v::node {
+
+using chain::Reject;
+using chain::Rejected;
+namespace schema = store::schema;
+
+std::optional<chain::Rejection> BlockExecutor::CheckTxs(const std::vector<chain::Tx>& txs) const {
+  return contract::CheckTxsParallel(txs, verify_threads_, checked_txs_.get());
+}
+
+chain::ValidationResult<chain::State> BlockExecutor::Execute(const chain::State& state,
+                                                             const chain::Block& block) const {
+  if (auto r = CheckTxs(block.txs)) return *r;
+  return ExecuteChecked(state, block);
+}
+
+chain::ValidationResult<chain::State> BlockExecutor::ExecuteChecked(const chain::State& state,
+                                                                    const chain::Block& block) const {
+  auto result = contract_.ApplyBlock(state, block, /*checked=*/true);
+  if (auto* r = std::get_if<chain::Rejection>(&result)) return *r;
+  chain::State next = std::get<chain::State>(std::move(result));
+  if (contract_.Commit(next) != block.header.state_root) return Rejected(Reject::kBadStateRoot, "");
+  return next;
+}
+
+namespace {
+
+// Calls f(key, before or null, after or null) for every key whose value differs.
+template <class F>
+void ForEachChange(const chain::Entries& before, const chain::Entries& after, F f) {
+  auto b = before.begin(), a = after.begin();
+  while (b != before.end() || a != after.end()) {
+    if (a == after.end() || (b != before.end() && b->first < a->first)) {
+      f(b->first, &b->second, nullptr);
+      ++b;
+    } else if (b == before.end() || a->first < b->first) {
+      f(a->first, nullptr, &a->second);
+      ++a;
+    } else {
+      if (a->second != b->second) f(a->first, &b->second, &a->second);
+      ++a, ++b;
+    }
+  }
+}
+
+}  // namespace
+
+store::UndoRecord MakeUndo(const chain::Entries& before, const chain::Entries& after) {
+  store::UndoRecord undo;
+  ForEachChange(before, after, [&](const std::string& k, const Bytes* was, const Bytes*) {
+    undo.emplace_back(k, was ? std::optional<Bytes>(*was) : std::nullopt);
+  });
+  return undo;
+}
+
+void StageStateChanges(const chain::Entries& before, const chain::Entries& after,
+                       store::WriteBatch& batch) {
+  ForEachChange(before, after, [&](const std::string& k, const Bytes*, const Bytes* now) {
+    if (now) {
+      batch.Put(schema::StateKey(k), *now);
+    } else {
+      batch.Delete(schema::StateKey(k));
+    }
+  });
+}
+
+Result<chain::Entries> RollBack(const store::KvStore& kv, chain::Entries entries,
+                                uint64_t head_height, uint64_t ancestor, store::WriteBatch& batch) {
+  for (uint64_t k = head_height; k > ancestor; --k) {
+    V2V_ASSIGN_OR_RETURN(auto gone, store::LoadCanonicalHash(kv, k));
+    if (!gone) return Status::Corruption("canonical index missing at " + std::to_string(k));
+    V2V_ASSIGN_OR_RETURN(auto undo, store::LoadUndo(kv, *gone));
+    if (!undo) return Status::Corruption("undo record missing for " + gone->Hex());
+    for (auto& [key, value] : *undo) {
+      if (value) {
+        entries[key] = std::move(*value);
+      } else {
+        entries.erase(key);
+      }
+    }
+    batch.Delete(schema::UndoKey(*gone));
+  }
+  return entries;
+}
+
+}  // namespace v2v::node

@@ -1,0 +1,58 @@
+// Executing and undoing blocks: the execution rules of docs/spec/node.md and the undo records
+// that let a reorg roll the state back (store/ledger_records.h "u/").
+//
+// Execute: every transaction passes CheckTx (structure + signatures, in parallel; hashes in the
+// shared CheckedTxCache are skipped), the contract applies them all at the block's timestamp,
+// and the resulting state root is the header's. ExecuteChecked skips the CheckTx step, for a
+// block whose transactions were checked already (Ledger::PrecheckBlock).
+//
+// Pure apart from the CheckedTxCache (thread-safe); the contract must outlive the executor.
+#pragma once
+
+#include <memory>
+
+#include "chain/block.h"
+#include "chain/reject.h"
+#include "chain/state.h"
+#include "contract/checked_tx_cache.h"
+#include "contract/trading_contract.h"
+#include "store/kv_store.h"
+#include "store/ledger_records.h"
+
+namespace v2v::node {
+
+class BlockExecutor {
+ public:
+  BlockExecutor(const contract::TradingContract& contract, int verify_threads,
+                std::shared_ptr<contract::CheckedTxCache> checked_txs)
+      : contract_(contract), verify_threads_(verify_threads), checked_txs_(std::move(checked_txs)) {}
+
+  // The state after `block` on `state`, or the rule it breaks. Never an error Status.
+  chain::ValidationResult<chain::State> Execute(const chain::State& state,
+                                                const chain::Block& block) const;
+  // REQUIRES: CheckTxs(block.txs) found nothing.
+  chain::ValidationResult<chain::State> ExecuteChecked(const chain::State& state,
+                                                       const chain::Block& block) const;
+  // CheckTx of every transaction, in parallel; the first rejection (with its tx index).
+  std::optional<chain::Rejection> CheckTxs(const std::vector<chain::Tx>& txs) const;
+
+  const contract::TradingContract& contract() const { return contract_; }
+
+ private:
+  const contract::TradingContract& contract_;
+  int verify_threads_;
+  std::shared_ptr<contract::CheckedTxCache> checked_txs_;
+};
+
+// The undo record of a block that turned the state entries `before` into `after`.
+store::UndoRecord MakeUndo(const chain::Entries& before, const chain::Entries& after);
+// Stages the "S/" puts and deletes that turn `before` into `after`.
+void StageStateChanges(const chain::Entries& before, const chain::Entries& after,
+                       store::WriteBatch& batch);
+// The state entries after canonical block `ancestor`, from `entries` (those after canonical
+// block `head_height`) and the undo records of the blocks above it, whose deletion is staged.
+// Corruption if an undo record or canonical entry is missing.
+Result<chain::Entries> RollBack(const store::KvStore& kv, chain::Entries entries,
+                                uint64_t head_height, uint64_t ancestor, store::WriteBatch& batch);
+
+}  // namespace v2v::node

@@ -1,0 +1,22 @@
+// Which contract::IdentityVerifier a ledger uses for its genesis.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "contract/genesis.h"
+#include "contract/identity.h"
+
+namespace v2v::node {
+
+using VerifierFactory =
+    std::function<std::unique_ptr<contract::IdentityVerifier>(const contract::Genesis&)>;
+// The stand-in verifier (contract/simple_identity.h) with the genesis CA and no revocations.
+VerifierFactory SimpleVerifierFactory();
+// The X.509 verifier (contract/x509_identity.h) trusting genesis.ca_certificate when the genesis
+// has one, else the stand-in. A CA certificate that does not parse, or whose key is not
+// genesis.ca_key, yields a verifier that refuses every certificate with the reason (so the
+// genesis itself fails to load with that message).
+VerifierFactory DefaultVerifierFactory();
+
+}  // namespace v2v::node
