@@ -24,7 +24,7 @@ Result<Account> DecodeAccount(ByteSpan bytes) {
   Account a;
   const uint8_t role = r.U8();
   if (role != 1 && role != 2) r.Fail("unknown role");
-  a.role = static_cast<Role>(role);
+  a.role = static_cast<crypto::Role>(role);
   a.certificate = r.Blob(kMaxCertificateBytes);
   a.cert_hash = r.Hash();
   a.key.bytes = r.Fixed<32>();

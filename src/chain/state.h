@@ -18,7 +18,7 @@
 namespace v2v::chain {
 
 struct Account {
-  Role role = Role::kVehicle;
+  crypto::Role role = crypto::Role::kVehicle;
   Bytes certificate;  // as registered; re-verified at each use against the block time
   Hash32 cert_hash;   // SHA-256 of certificate
   crypto::PublicKey key;

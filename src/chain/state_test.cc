@@ -13,7 +13,7 @@ State SampleState() {
   a.balance = 100;
   a.nonce = 2;
   s.accounts["car-1"] = a;
-  a.role = Role::kRsu;
+  a.role = crypto::Role::kRsu;
   s.accounts["rsu-1"] = a;
   Escrow e{"car-1", "car-2", 100, 1, 300, 30, 10000, 1700000000};
   Hash32 id;

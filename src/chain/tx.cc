@@ -68,7 +68,7 @@ Register GetRegister(codec::Reader& r) {
   Register b;
   const uint8_t role = r.U8();
   if (role != 1 && role != 2) r.Fail("unknown role");
-  b.role = static_cast<Role>(role);
+  b.role = static_cast<crypto::Role>(role);
   b.certificate = r.Blob(kMaxCertificateBytes);
   return b;
 }

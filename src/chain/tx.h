@@ -19,15 +19,15 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "crypto/certificate.h"
 #include "crypto/ed25519.h"
 
 namespace v2v::chain {
 
-enum class Role : uint8_t { kVehicle = 1, kRsu = 2 };
-
-// Registration of a new account: the certificate binds sender id, role and key.
+// Registration of a new account: the certificate binds sender id, role and key. The role is the
+// certificate's (crypto::Role, whose values are the encoded byte).
 struct Register {
-  Role role = Role::kVehicle;
+  crypto::Role role = crypto::Role::kVehicle;
   Bytes certificate;
 };
 

@@ -14,7 +14,7 @@ TEST(Tx, RoundTripsEveryKind) {
   Tx reg;
   reg.sender = "car-1";
   reg.nonce = 1;
-  reg.body = Register{Role::kVehicle, Bytes{1, 2, 3}};
+  reg.body = Register{crypto::Role::kVehicle, Bytes{1, 2, 3}};
   txs.push_back(reg);
   Tx round;
   round.sender = "rsu-1";

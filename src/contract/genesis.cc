@@ -47,7 +47,7 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes) {
   for (auto& a : g.accounts) {
     const uint8_t role = r.U8();
     if (role != 1 && role != 2) r.Fail("unknown role");
-    a.role = static_cast<chain::Role>(role);
+    a.role = static_cast<crypto::Role>(role);
     a.certificate = r.Blob(chain::kMaxCertificateBytes);
     a.energy_wh = r.I64();
     a.balance = r.I64();

@@ -29,7 +29,7 @@ struct CliqueParams {
 };
 
 struct GenesisAccount {
-  chain::Role role = chain::Role::kVehicle;
+  crypto::Role role = crypto::Role::kVehicle;
   Bytes certificate;
   int64_t energy_wh = 0;
   int64_t balance = 0;
@@ -40,7 +40,7 @@ struct Genesis {
   crypto::PublicKey ca_key;
   // The CA's X.509 certificate (DER). When set, account certificates are X.509 certificates
   // verified by contract::X509IdentityVerifier and ca_key must be this certificate's key; when
-  // empty, the stand-in certificates of simple_identity.h are used (tests).
+  // empty, every node verifies the compact certificates of compact_identity.h instead.
   Bytes ca_certificate;
   // The initial Clique signers (order irrelevant; the genesis header lists them sorted).
   std::vector<crypto::PublicKey> authorities;

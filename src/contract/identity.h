@@ -2,9 +2,10 @@
 //
 // The contract never parses certificates itself: it asks an IdentityVerifier whether a
 // certificate is valid at the block's time for the expected role, and which identity and key it
-// binds. The production verifier (X.509 chained to the CA, with its CRL) is plugged in by the
-// node wiring; SimpleIdentityVerifier (simple_identity.h) is a small stand-in with the same
-// rules, used by tests and by `v2v chain simulate` until then.
+// binds. The node wiring (node::DefaultVerifierFactory) plugs in X509IdentityVerifier (X.509
+// chained to the genesis CA certificate, with its CRL) when the genesis has a CA certificate, and
+// CompactIdentityVerifier (compact_identity.h: the compact `v2v.cert` format, same rules) when it
+// has none, in production too.
 //
 // REQUIRES of implementations: deterministic (same bytes, role and time give the same answer on
 // every node; no wall clock, no network) and thread-safe for concurrent Verify calls.
@@ -23,7 +24,7 @@ namespace v2v::contract {
 
 struct Identity {
   std::string id;
-  chain::Role role = chain::Role::kVehicle;
+  crypto::Role role = crypto::Role::kVehicle;
   crypto::PublicKey key;
   Hash32 cert_hash;  // SHA-256 of the certificate bytes
 };
@@ -35,7 +36,7 @@ using IdentityResult = std::variant<Identity, chain::Rejection>;
 class IdentityVerifier {
  public:
   virtual ~IdentityVerifier() = default;
-  virtual IdentityResult Verify(ByteSpan certificate, chain::Role expected,
+  virtual IdentityResult Verify(ByteSpan certificate, crypto::Role expected,
                                 int64_t at_unix_s) const = 0;
 };
 

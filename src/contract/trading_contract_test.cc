@@ -12,7 +12,7 @@ using testing::World;
 
 struct Env {
   World w;
-  SimpleIdentityVerifier verifier = w.Verifier();
+  CompactIdentityVerifier verifier = w.Verifier();
   TradingContract contract{verifier, ContractParams{3600, 600, w.ca.public_key()}};
   chain::State genesis = w.GenesisStateOrDie();
 
@@ -132,8 +132,8 @@ TEST(TradingContract, CertificatesAtBlockTime) {
   reg.sender = "car-new";
   reg.nonce = 1;
   const auto key = chain::testing::FixedKey(50);
-  reg.body = chain::Register{chain::Role::kVehicle,
-                             env.w.Cert("car-new", chain::Role::kVehicle, key, World::kT0,
+  reg.body = chain::Register{crypto::Role::kVehicle,
+                             env.w.Cert("car-new", crypto::Role::kVehicle, key, World::kT0,
                                         World::kT0 + 10)};
   chain::SignTx(reg, key);
   EXPECT_EQ(env.Rejects(env.genesis, World::kT0 + 11, {reg}), Reject::kCertExpired);
@@ -141,13 +141,13 @@ TEST(TradingContract, CertificatesAtBlockTime) {
   chain::State s = env.Ok(env.genesis, World::kT0 + 5, {reg});
   EXPECT_EQ(env.Rejects(s, World::kT0 + 6, {reg}), Reject::kAlreadyRegistered);
   chain::Tx wrong = reg;
-  std::get<chain::Register>(wrong.body).role = chain::Role::kRsu;
+  std::get<chain::Register>(wrong.body).role = crypto::Role::kRsu;
   chain::SignTx(wrong, key);
   EXPECT_EQ(env.Rejects(env.genesis, World::kT0 + 5, {wrong}), Reject::kWrongRole);
   // A revoked RSU certificate stops its rounds.
   World w2;
   w2.revoked.insert(env.genesis.accounts.at("rsu-1").cert_hash);
-  SimpleIdentityVerifier v2 = w2.Verifier();
+  CompactIdentityVerifier v2 = w2.Verifier();
   TradingContract c2(v2, ContractParams{});
   auto r = c2.ApplyBlock(env.genesis, World::MakeBlock(kClose + 1, {env.w.Round()}));
   ASSERT_TRUE(std::holds_alternative<chain::Rejection>(r));

@@ -24,13 +24,9 @@ chain::Rejection ToRejection(const Status& s) {
   return chain::Rejected(code, s.message());
 }
 
-crypto::Role ToCryptoRole(chain::Role r) {
-  return r == chain::Role::kRsu ? crypto::Role::kRsu : crypto::Role::kVehicle;
-}
-
 }  // namespace
 
-IdentityResult X509IdentityVerifier::Verify(ByteSpan certificate, chain::Role expected,
+IdentityResult X509IdentityVerifier::Verify(ByteSpan certificate, crypto::Role expected,
                                             int64_t at_unix_s) const {
   const Hash32 hash = crypto::Sha256(certificate);
   crypto::CertInfo info;
@@ -47,7 +43,7 @@ IdentityResult X509IdentityVerifier::Verify(ByteSpan certificate, chain::Role ex
     issued_.emplace(hash, info);
   }
   if (Status s = crypto::CheckIssuedCertificateAt(info, trust_, at_unix_s); !s.ok()) return ToRejection(s);
-  if (Status s = crypto::CheckRole(info, ToCryptoRole(expected)); !s.ok()) return ToRejection(s);
+  if (Status s = crypto::CheckRole(info, expected); !s.ok()) return ToRejection(s);
   return Identity{info.subject, expected, info.public_key, hash};
 }
 

@@ -22,7 +22,7 @@ namespace v2v::contract {
 class X509IdentityVerifier final : public IdentityVerifier {
  public:
   explicit X509IdentityVerifier(crypto::CaTrust trust) : trust_(std::move(trust)) {}
-  IdentityResult Verify(ByteSpan certificate, chain::Role expected,
+  IdentityResult Verify(ByteSpan certificate, crypto::Role expected,
                         int64_t at_unix_s) const override;
 
  private:

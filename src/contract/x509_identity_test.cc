@@ -41,32 +41,32 @@ chain::Reject CodeOf(const IdentityResult& r) {
 TEST(X509IdentityTest, ValidCertificateGivesItsIdentity) {
   Pki p;
   X509IdentityVerifier v(*crypto::CaTrust::Create(p.ca_der));
-  IdentityResult r = v.Verify(p.car_der, chain::Role::kVehicle, kT0);
+  IdentityResult r = v.Verify(p.car_der, crypto::Role::kVehicle, kT0);
   ASSERT_TRUE(std::holds_alternative<Identity>(r)) << std::get<chain::Rejection>(r).ToString();
   const Identity& id = std::get<Identity>(r);
   EXPECT_EQ(id.id, "ZJ-A12345");
   EXPECT_EQ(id.key, p.car.public_key());
   EXPECT_EQ(id.cert_hash, crypto::Sha256(p.car_der));
-  EXPECT_EQ(id.role, chain::Role::kVehicle);
+  EXPECT_EQ(id.role, crypto::Role::kVehicle);
 }
 
 TEST(X509IdentityTest, EveryFailureHasItsTypedReason) {
   Pki p;
   X509IdentityVerifier v(*crypto::CaTrust::Create(p.ca_der));
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, chain::Role::kVehicle, kT0 + 2 * kDay)), chain::Reject::kCertExpired);
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, chain::Role::kVehicle, kT0 - 2 * kDay)), chain::Reject::kCertNotYetValid);
-  EXPECT_EQ(CodeOf(v.Verify(p.rsu_der, chain::Role::kVehicle, kT0)), chain::Reject::kWrongRole);
-  EXPECT_EQ(CodeOf(v.Verify(AsBytes("not a certificate"), chain::Role::kVehicle, kT0)),
+  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 2 * kDay)), chain::Reject::kCertExpired);
+  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 - 2 * kDay)), chain::Reject::kCertNotYetValid);
+  EXPECT_EQ(CodeOf(v.Verify(p.rsu_der, crypto::Role::kVehicle, kT0)), chain::Reject::kWrongRole);
+  EXPECT_EQ(CodeOf(v.Verify(AsBytes("not a certificate"), crypto::Role::kVehicle, kT0)),
             chain::Reject::kBadCertificate);
   Bytes tampered = p.car_der;
   tampered[tampered.size() - 5] ^= 1;  // inside the signature
-  EXPECT_EQ(CodeOf(v.Verify(tampered, chain::Role::kVehicle, kT0)), chain::Reject::kBadCertificate);
+  EXPECT_EQ(CodeOf(v.Verify(tampered, crypto::Role::kVehicle, kT0)), chain::Reject::kBadCertificate);
   // Issued by another CA.
   crypto::PrivateKey other = Key("other");
   Bytes other_ca = *crypto::MakeCaCertificate(other, {"Test CA", Serial(9), kT0 - kDay, kT0 + kDay});
   Bytes foreign = *crypto::IssueCertificate(other, other_ca, {"ZJ-B999", crypto::Role::kVehicle,
                                                              p.car.public_key(), Serial(4), kT0 - kDay, kT0 + kDay});
-  EXPECT_EQ(CodeOf(v.Verify(foreign, chain::Role::kVehicle, kT0)), chain::Reject::kBadCertificate);
+  EXPECT_EQ(CodeOf(v.Verify(foreign, crypto::Role::kVehicle, kT0)), chain::Reject::kBadCertificate);
 }
 
 TEST(X509IdentityTest, RevokedThroughTheCrl) {
@@ -77,18 +77,18 @@ TEST(X509IdentityTest, RevokedThroughTheCrl) {
   auto trust = crypto::CaTrust::Create(p.ca_der, *crl);
   ASSERT_TRUE(trust.ok()) << trust.status().ToString();
   X509IdentityVerifier v(*trust);
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, chain::Role::kVehicle, kT0)), chain::Reject::kCertRevoked);
-  EXPECT_TRUE(std::holds_alternative<Identity>(v.Verify(p.rsu_der, chain::Role::kRsu, kT0)));
+  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0)), chain::Reject::kCertRevoked);
+  EXPECT_TRUE(std::holds_alternative<Identity>(v.Verify(p.rsu_der, crypto::Role::kRsu, kT0)));
 }
 
 // The memoised signature check must not make a certificate valid outside its dates later.
 TEST(X509IdentityTest, MemoisedCertificateIsStillCheckedForTimeAndRole) {
   Pki p;
   X509IdentityVerifier v(*crypto::CaTrust::Create(p.ca_der));
-  ASSERT_TRUE(std::holds_alternative<Identity>(v.Verify(p.car_der, chain::Role::kVehicle, kT0)));
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, chain::Role::kVehicle, kT0 + 3 * kDay)), chain::Reject::kCertExpired);
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, chain::Role::kRsu, kT0)), chain::Reject::kWrongRole);
-  EXPECT_TRUE(std::holds_alternative<Identity>(v.Verify(p.car_der, chain::Role::kVehicle, kT0 + 100)));
+  ASSERT_TRUE(std::holds_alternative<Identity>(v.Verify(p.car_der, crypto::Role::kVehicle, kT0)));
+  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 3 * kDay)), chain::Reject::kCertExpired);
+  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kRsu, kT0)), chain::Reject::kWrongRole);
+  EXPECT_TRUE(std::holds_alternative<Identity>(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 100)));
 }
 
 }  // namespace

@@ -62,7 +62,7 @@ BlockGenerator::BlockGenerator(BlockGeneratorOptions options)
   genesis_.ca_certificate = std::move(ca_der).value();
   genesis_.authorities = {rsu_.public_key()};
   genesis_.params = {300, 600, ca_.public_key()};
-  genesis_.accounts.push_back({chain::Role::kRsu,
+  genesis_.accounts.push_back({crypto::Role::kRsu,
                                Issue(ca_, genesis_.ca_certificate, "rsu-1", crypto::Role::kRsu,
                                      rsu_.public_key(), from, to),
                                0, 0});
@@ -71,7 +71,7 @@ BlockGenerator::BlockGenerator(BlockGeneratorOptions options)
     std::snprintf(id, sizeof(id), "car-%03d", i);
     car_ids_.emplace_back(id);
     cars_.push_back(SeededKey(id));
-    genesis_.accounts.push_back({chain::Role::kVehicle,
+    genesis_.accounts.push_back({crypto::Role::kVehicle,
                                  Issue(ca_, genesis_.ca_certificate, id, crypto::Role::kVehicle,
                                        cars_.back().public_key(), from, to),
                                  40'000 + 5'000 * (i % 8), 10'000'000});

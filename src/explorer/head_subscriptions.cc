@@ -149,7 +149,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 std::string SealerName(const node::Ledger& ledger, const crypto::PublicKey& key) {
   for (const auto& [id, a] : ledger.state().accounts)
-    if (a.role == chain::Role::kRsu && a.key == key) return id;
+    if (a.role == crypto::Role::kRsu && a.key == key) return id;
   return "";
 }
 

@@ -20,7 +20,7 @@ std::string ApiContext::NameOf(const crypto::PublicKey& key) {
   if (names_.empty() || names_at_ != ledger().head_hash()) {
     names_.clear();
     for (const auto& [id, a] : ledger().state().accounts)
-      if (a.role == chain::Role::kRsu) names_[a.key] = id;
+      if (a.role == crypto::Role::kRsu) names_[a.key] = id;
     names_at_ = ledger().head_hash();
   }
   auto it = names_.find(key);

@@ -58,7 +58,7 @@ json RoundBody(const chain::Tx& tx, const chain::TradingRound& r) {
 }
 
 json RegisterBody(const chain::Register& r) {
-  json out = {{"role", r.role == chain::Role::kRsu ? "rsu" : "vehicle"}, {"certificate_bytes", r.certificate.size()}};
+  json out = {{"role", crypto::RoleName(r.role)}, {"certificate_bytes", r.certificate.size()}};
   auto info = crypto::ParseCertificateDer(r.certificate);
   if (info.ok()) {
     out["subject"] = info->subject;

@@ -19,12 +19,12 @@ std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& stat
   auto it = state.accounts.find(tx.sender);
   if (it == state.accounts.end()) return Refuse(Reason::kUnknownVehicle, tx.sender + " has no account");
   const chain::Account& a = it->second;
-  if (a.role != chain::Role::kVehicle) return Refuse(Reason::kWrongRole, tx.sender + " is not a vehicle");
+  if (a.role != crypto::Role::kVehicle) return Refuse(Reason::kWrongRole, tx.sender + " is not a vehicle");
   if (!(a.key == tx.sender_key)) return Refuse(Reason::kKeyMismatch, "not the key " + tx.sender + "'s certificate binds");
   if (state.revoked.count(a.cert_hash)) {
     return Refuse(Reason::kCertificateRevoked, tx.sender + "'s certificate is revoked on the ledger");
   }
-  auto id = verifier.Verify(a.certificate, chain::Role::kVehicle, now_s);
+  auto id = verifier.Verify(a.certificate, crypto::Role::kVehicle, now_s);
   if (auto* rej = std::get_if<chain::Rejection>(&id)) return Refuse(FromReject(rej->code), rej->detail);
   return std::nullopt;
 }

@@ -135,7 +135,7 @@ TEST_F(RoundBookTest, RefusalsRecordNothing) {
   chain::SignTx(stranger, w_.cars[0]);
   EXPECT_EQ(ReasonOf(book_.Request(stranger, now)), Reason::kUnknownVehicle);
   node_.MutableState().accounts.at("car-3").certificate =
-      w_.Cert("car-3", chain::Role::kVehicle, w_.cars[3], kT0 - 1000, kT0 - 1);
+      w_.Cert("car-3", crypto::Role::kVehicle, w_.cars[3], kT0 - 1000, kT0 - 1);
   EXPECT_EQ(ReasonOf(book_.Request(Buyer(3, 1, kT0), now)), Reason::kCertificateExpired);
   EXPECT_TRUE(sink_.pushes.empty());
   EXPECT_EQ(book_.OpenRound(), nullptr);

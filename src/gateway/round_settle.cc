@@ -58,11 +58,11 @@ TxResult RoundBook::Register(const chain::Tx& tx, int64_t now_ms) {
   if (auto r = CheckSigned(tx)) return *r;
   const chain::State& state = node_.HeadState();
   if (state.accounts.count(tx.sender)) return Refuse(Reason::kAlreadyRegistered, tx.sender + " is registered");
-  if (reg->role != chain::Role::kVehicle) return Refuse(Reason::kWrongRole, "vehicles register as vehicles");
+  if (reg->role != crypto::Role::kVehicle) return Refuse(Reason::kWrongRole, "vehicles register as vehicles");
   if (state.revoked.count(crypto::Sha256(reg->certificate))) {
     return Refuse(Reason::kCertificateRevoked, "the certificate is revoked on the ledger");
   }
-  auto id = node_.Verifier().Verify(reg->certificate, chain::Role::kVehicle, now_ms / 1000);
+  auto id = node_.Verifier().Verify(reg->certificate, crypto::Role::kVehicle, now_ms / 1000);
   if (auto* rej = std::get_if<chain::Rejection>(&id)) return Refuse(FromReject(rej->code), rej->detail);
   const auto& who = std::get<contract::Identity>(id);
   if (who.id != tx.sender || !(who.key == tx.sender_key)) {

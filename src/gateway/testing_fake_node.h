@@ -55,7 +55,7 @@ class FakeNode final : public NodePort {
   std::vector<chain::Tx> mempool;
 
  private:
-  contract::SimpleIdentityVerifier verifier_;
+  contract::CompactIdentityVerifier verifier_;
   contract::TradingContract contract_;
   contract::ContractParams params_;
   chain::State state_;

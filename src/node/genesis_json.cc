@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "base/file_util.h"
+#include "crypto/certificate.h"
 
 namespace v2v::node {
 namespace {
@@ -71,10 +72,11 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
     for (const auto& a : j.at("accounts")) {
       contract::GenesisAccount acc;
       const std::string role = a.at("role").get<std::string>();
-      if (role != "rsu" && role != "vehicle") {
+      const std::optional<crypto::Role> parsed = crypto::ParseRole(role);
+      if (!parsed) {
         return Status::InvalidArgument("genesis account role: expected \"vehicle\" or \"rsu\", got \"" + role + "\"");
       }
-      acc.role = role == "rsu" ? chain::Role::kRsu : chain::Role::kVehicle;
+      acc.role = *parsed;
       auto cert = FromHex(a.at("certificate").get<std::string>());
       if (!cert) return Status::InvalidArgument("genesis account certificate: not hex");
       acc.certificate = *cert;
@@ -93,7 +95,7 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
   for (const auto& k : g.authorities) authorities.push_back(k.Hex());
   nlohmann::json accounts = nlohmann::json::array();
   for (const auto& a : g.accounts) {
-    accounts.push_back({{"role", a.role == chain::Role::kRsu ? "rsu" : "vehicle"},
+    accounts.push_back({{"role", crypto::RoleName(a.role)},
                         {"certificate", ToHex(a.certificate)},
                         {"energy_wh", a.energy_wh},
                         {"balance", a.balance}});

@@ -2,7 +2,7 @@
 // `genesis = ...`, `v2v testnet start`):
 //
 //   {"timestamp": <unix s>, "ca_public_key": hex, "ca_certificate": hex DER of the CA's X.509
-//    certificate (absent or "" = stand-in certificates), "authorities": [hex keys],
+//    certificate (absent or "" = compact `v2v.cert` certificates), "authorities": [hex keys],
 //    "clique": {"epoch": <blocks, > 0>, "period_s": <s>} (optional; defaults 30000 and 1; the
 //    flat keys "clique_epoch" / "clique_period_s" are accepted instead),
 //    "settle_window_s", "max_round_age_s" (optional),

@@ -57,7 +57,7 @@ class ServiceTest : public ::testing::Test {
       std::ofstream(d / "cert.pem") << crypto::CertificateDerToPem(*cert);
       ASSERT_TRUE(crypto::WritePrivateFile((d / "key.pem").string(), *key->ToPem()).ok());
       genesis_.authorities.push_back(key->public_key());
-      genesis_.accounts.push_back({chain::Role::kRsu, *cert, 0, 0});
+      genesis_.accounts.push_back({crypto::Role::kRsu, *cert, 0, 0});
       NodeConfig c;
       c.name = name;
       c.data_dir = (d / "data").string();

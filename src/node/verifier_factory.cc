@@ -3,7 +3,7 @@
 #include <set>
 #include <string>
 
-#include "contract/simple_identity.h"
+#include "contract/compact_identity.h"
 #include "contract/x509_identity.h"
 
 namespace v2v::node {
@@ -13,7 +13,7 @@ namespace {
 class RefuseAll final : public contract::IdentityVerifier {
  public:
   explicit RefuseAll(std::string why) : why_(std::move(why)) {}
-  contract::IdentityResult Verify(ByteSpan, chain::Role, int64_t) const override {
+  contract::IdentityResult Verify(ByteSpan, crypto::Role, int64_t) const override {
     return chain::Rejected(chain::Reject::kBadCertificate, why_);
   }
 
@@ -23,15 +23,15 @@ class RefuseAll final : public contract::IdentityVerifier {
 
 }  // namespace
 
-VerifierFactory SimpleVerifierFactory() {
+VerifierFactory CompactVerifierFactory() {
   return [](const contract::Genesis& g) -> std::unique_ptr<contract::IdentityVerifier> {
-    return std::make_unique<contract::SimpleIdentityVerifier>(g.ca_key, std::set<Hash32>{});
+    return std::make_unique<contract::CompactIdentityVerifier>(g.ca_key, std::set<Hash32>{});
   };
 }
 
 VerifierFactory DefaultVerifierFactory() {
   return [](const contract::Genesis& g) -> std::unique_ptr<contract::IdentityVerifier> {
-    if (g.ca_certificate.empty()) return SimpleVerifierFactory()(g);
+    if (g.ca_certificate.empty()) return CompactVerifierFactory()(g);
     auto trust = crypto::CaTrust::Create(g.ca_certificate);
     if (!trust.ok()) return std::make_unique<RefuseAll>("genesis CA certificate: " + trust.status().message());
     if (trust->ca().public_key != g.ca_key) {

@@ -11,12 +11,14 @@ namespace v2v::node {
 
 using VerifierFactory =
     std::function<std::unique_ptr<contract::IdentityVerifier>(const contract::Genesis&)>;
-// The stand-in verifier (contract/simple_identity.h) with the genesis CA and no revocations.
-VerifierFactory SimpleVerifierFactory();
+// The compact-certificate verifier (contract/compact_identity.h) with the genesis CA and no
+// revocations.
+VerifierFactory CompactVerifierFactory();
 // The X.509 verifier (contract/x509_identity.h) trusting genesis.ca_certificate when the genesis
-// has one, else the stand-in. A CA certificate that does not parse, or whose key is not
-// genesis.ca_key, yields a verifier that refuses every certificate with the reason (so the
-// genesis itself fails to load with that message).
+// has one, else the compact-certificate verifier (on every node, in production too). A CA
+// certificate that does not parse, or whose key is not genesis.ca_key, yields a verifier that
+// refuses every certificate with the reason (so the genesis itself fails to load with that
+// message).
 VerifierFactory DefaultVerifierFactory();
 
 }  // namespace v2v::node

@@ -128,7 +128,7 @@ void RegisterAllMethods(Dispatcher& d, node::NodeService& node, const NodeEndpoi
     if (it == accounts.end()) return RpcError{kNotFound, "no account " + std::get<std::string>(id)};
     const auto& a = it->second;
     return json{{"id", it->first},
-                {"role", a.role == chain::Role::kRsu ? "rsu" : "vehicle"},
+                {"role", a.role == crypto::Role::kRsu ? "rsu" : "vehicle"},
                 {"energy_wh", a.energy_wh},
                 {"balance", a.balance},
                 {"nonce", a.nonce},

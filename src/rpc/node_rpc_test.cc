@@ -53,7 +53,7 @@ class NodeRpcTest : public ::testing::Test {
     g.ca_certificate = ca->ca().der;
     g.clique.period_s = 1;
     g.authorities.push_back(key->public_key());
-    g.accounts.push_back({chain::Role::kRsu, *cert, 0, 0});
+    g.accounts.push_back({crypto::Role::kRsu, *cert, 0, 0});
     node::NodeConfig c;
     c.name = "rsu-0";
     c.data_dir = (dir_ / "data").string();

@@ -241,21 +241,21 @@ Result<Testnet> Create(const Options& o) {
     crypto::PublicKey pk;
     std::copy(key->begin(), key->end(), pk.bytes.begin());
     g.authorities.push_back(pk);
-    g.accounts.push_back({chain::Role::kRsu, std::move(der), 0, 0});
+    g.accounts.push_back({crypto::Role::kRsu, std::move(der), 0, 0});
   }
   for (int j = 0; j < o.spare; ++j) {
     const std::string name = "rsu-" + std::to_string(o.nodes + j);
     Bytes der;
     V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kRsu, dir + "/spare/" + name, now, &der));
     t.spare.push_back(std::move(id));
-    g.accounts.push_back({chain::Role::kRsu, std::move(der), 0, 0});
+    g.accounts.push_back({crypto::Role::kRsu, std::move(der), 0, 0});
   }
   for (int k = 0; k < o.vehicles; ++k) {
     const std::string name = "car-" + std::to_string(k);
     Bytes der;
     V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kVehicle, dir + "/vehicles/" + name, now, &der));
     t.vehicles.push_back(std::move(id));
-    g.accounts.push_back({chain::Role::kVehicle, std::move(der), o.vehicle_energy_wh, o.vehicle_balance});
+    g.accounts.push_back({crypto::Role::kVehicle, std::move(der), o.vehicle_energy_wh, o.vehicle_balance});
   }
   // The chain starts a little after the files are ready, so that every node is up and connected
   // before block 1 may be sealed (otherwise each node seals its own block 1 before it has a peer).

@@ -13,7 +13,7 @@
 #include "chain/block.h"
 #include "chain/tx_check.h"
 #include "contract/genesis.h"
-#include "contract/simple_identity.h"
+#include "contract/compact_identity.h"
 #include "contract/trading_contract.h"
 #include "devnet/block_generator.h"
 #include "node/export.h"
@@ -67,8 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (auto g = contract::DecodeGenesis(in); g.ok()) Require(contract::EncodeGenesis(*g) == bytes);
       break;
     case 5: {
-      const contract::SimpleIdentityVerifier v(crypto::PublicKey{}, {});
-      (void)v.Verify(in, chain::Role::kVehicle, 0);
+      const contract::CompactIdentityVerifier v(crypto::PublicKey{}, {});
+      (void)v.Verify(in, crypto::Role::kVehicle, 0);
       break;
     }
     default:

@@ -17,7 +17,7 @@
 #include "base/file_util.h"
 #include "chain/block.h"
 #include "contract/genesis.h"
-#include "contract/simple_identity.h"
+#include "contract/compact_identity.h"
 #include "devnet/block_generator.h"
 #include "node/export.h"
 
@@ -70,12 +70,12 @@ std::map<std::string, Bytes> MakeSeeds() {
   reg.sender = "car-new";
   reg.sender_key = gen.authority().public_key();
   reg.nonce = 1;
-  reg.body = chain::Register{chain::Role::kVehicle, gen.genesis().accounts.front().certificate};
+  reg.body = chain::Register{crypto::Role::kVehicle, gen.genesis().accounts.front().certificate};
   seeds["tx_kind1"] = Seed(kTx, chain::EncodeTx(reg));
   seeds["genesis"] = Seed(kGenesis, contract::EncodeGenesis(gen.genesis()));
   seeds["export"] = Seed(kExport, *node::ExportChain(*ledger));
-  seeds["cert"] = Seed(kCert, contract::IssueSimpleCertificate(
-                                  gen.authority(), {"car-1", chain::Role::kVehicle, gen.authority().public_key(),
+  seeds["cert"] = Seed(kCert, contract::IssueCompactCertificate(
+                                  gen.authority(), {"car-1", crypto::Role::kVehicle, gen.authority().public_key(),
                                                     1'600'000'000, 1'900'000'000}));
   seeds["empty"] = Bytes{kTx};
   return seeds;

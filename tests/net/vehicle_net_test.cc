@@ -122,7 +122,7 @@ TEST_F(VehicleNetTest, RefusalsRecordNothing) {
   chain::Tx reg;
   reg.sender = "car-x";
   reg.nonce = 1;
-  reg.body = chain::Register{chain::Role::kVehicle, *cert};
+  reg.body = chain::Register{crypto::Role::kVehicle, *cert};
   chain::SignTx(reg, *stranger);
   EXPECT_EQ(reason("vehicle_register", reg), "bad_certificate");
   // Nor one of this network's CA that has expired.
@@ -134,7 +134,7 @@ TEST_F(VehicleNetTest, RefusalsRecordNothing) {
                                                                   now - 86400, now - 3600});
   ASSERT_TRUE(old_cert.ok());
   reg.sender = "car-y";
-  reg.body = chain::Register{chain::Role::kVehicle, *old_cert};
+  reg.body = chain::Register{crypto::Role::kVehicle, *old_cert};
   chain::SignTx(reg, *stranger);
   EXPECT_EQ(reason("vehicle_register", reg), "certificate_expired");
 

@@ -55,7 +55,7 @@ std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx) {
       tx.body);
 }
 
-BlockRun::Check BlockRun::CertificateValid(const chain::Account& a, chain::Role role) {
+BlockRun::Check BlockRun::CertificateValid(const chain::Account& a, crypto::Role role) {
   if (s_.revoked.contains(a.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
   auto key = std::make_pair(a.cert_hash, role);
   auto it = cert_cache_.find(key);
@@ -68,7 +68,7 @@ BlockRun::Check BlockRun::CertificateValid(const chain::Account& a, chain::Role 
   return it->second;
 }
 
-BlockRun::Check BlockRun::Authenticate(const chain::Tx& tx, chain::Role role,
+BlockRun::Check BlockRun::Authenticate(const chain::Tx& tx, crypto::Role role,
                                        chain::Account** out) {
   auto it = s_.accounts.find(tx.sender);
   if (it == s_.accounts.end()) return Rejected(Reject::kUnknownAccount, tx.sender);
@@ -118,7 +118,7 @@ BlockRun::Check BlockRun::CheckBidders(const chain::Tx& tx, const chain::Trading
     const auto& b = std::get<chain::BuyerBid>(bid.body);
     if (auto r = window(b.rsu, b.round, b.timestamp_s)) return r;
     if (auto r = CheckBuyerBounds(body, b)) return r;
-    if (auto r = Authenticate(bid, chain::Role::kVehicle, &a)) return r;
+    if (auto r = Authenticate(bid, crypto::Role::kVehicle, &a)) return r;
   }
   for (const chain::Tx& bid : body.sellers) {
     const auto same = [&bid](const chain::Tx& b) { return b.sender == bid.sender; };
@@ -128,7 +128,7 @@ BlockRun::Check BlockRun::CheckBidders(const chain::Tx& tx, const chain::Trading
     const auto& s = std::get<chain::SellerBid>(bid.body);
     if (auto r = window(s.rsu, s.round, s.timestamp_s)) return r;
     if (auto r = CheckSellerBounds(body, s)) return r;
-    if (auto r = Authenticate(bid, chain::Role::kVehicle, &a)) return r;
+    if (auto r = Authenticate(bid, crypto::Role::kVehicle, &a)) return r;
     if (s.s_t_wh > a->energy_wh) {
       return Rejected(Reject::kInsufficientEnergy, bid.sender + " claims more than it holds");
     }
@@ -138,7 +138,7 @@ BlockRun::Check BlockRun::CheckBidders(const chain::Tx& tx, const chain::Trading
 
 BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRound& body) {
   chain::Account* rsu = nullptr;
-  if (auto r = Authenticate(tx, chain::Role::kRsu, &rsu)) return r;
+  if (auto r = Authenticate(tx, crypto::Role::kRsu, &rsu)) return r;
   const int64_t close = body.t_stamp_s + body.t_limit_s;
   if (now_ < close) return Rejected(Reject::kWindowNotClosed, "block before T_stamp + T_limit");
   if (now_ - close > params_.max_round_age_s) {
@@ -182,11 +182,11 @@ BlockRun::Check BlockRun::ApplyMeter(const chain::Tx& tx, const chain::MeterRepo
   const chain::Escrow e = it->second;
   if (tx.sender != e.seller) return Rejected(Reject::kNotParty, "the seller sends the reading");
   chain::Account* seller = nullptr;
-  if (auto r = Authenticate(tx, chain::Role::kVehicle, &seller)) return r;
+  if (auto r = Authenticate(tx, crypto::Role::kVehicle, &seller)) return r;
   if (now_ > e.deadline_s) return Rejected(Reject::kDeadlinePassed, body.escrow.Hex());
   if (body.delivered_wh > e.energy_wh) return Rejected(Reject::kOverDelivery, body.escrow.Hex());
   chain::Account& buyer = s_.accounts.at(e.buyer);
-  if (auto r = CertificateValid(buyer, chain::Role::kVehicle)) return r;
+  if (auto r = CertificateValid(buyer, crypto::Role::kVehicle)) return r;
   // The co-signature itself was verified with the context-free checks (tx_check).
   if (body.buyer_key != buyer.key) return Rejected(Reject::kKeyMismatch, "meter co-signer");
   const int64_t pay = chain::Payment(e.price, body.delivered_wh);
@@ -208,7 +208,7 @@ BlockRun::Check BlockRun::ApplyRefund(const chain::Tx& tx, const chain::Refund& 
   const chain::Escrow e = it->second;
   if (tx.sender != e.seller && tx.sender != e.buyer) return Rejected(Reject::kNotParty, tx.sender);
   chain::Account* sender = nullptr;
-  if (auto r = Authenticate(tx, chain::Role::kVehicle, &sender)) return r;
+  if (auto r = Authenticate(tx, crypto::Role::kVehicle, &sender)) return r;
   if (now_ <= e.deadline_s) return Rejected(Reject::kDeadlineNotReached, body.escrow.Hex());
   if (!AddTo(s_.accounts.at(e.buyer).balance, e.amount) ||
       !AddTo(s_.accounts.at(e.seller).energy_wh, e.energy_wh + e.loss_wh)) {

@@ -29,8 +29,8 @@ class BlockRun {
  private:
   using Check = std::optional<chain::Rejection>;
   // Certificate valid now for `role`, key = the account's, nonce = next; bumps the nonce.
-  Check Authenticate(const chain::Tx& tx, chain::Role role, chain::Account** out);
-  Check CertificateValid(const chain::Account& a, chain::Role role);
+  Check Authenticate(const chain::Tx& tx, crypto::Role role, chain::Account** out);
+  Check CertificateValid(const chain::Account& a, crypto::Role role);
   Check ApplyRegister(const chain::Tx& tx, const chain::Register& body);
   Check ApplyRound(const chain::Tx& tx, const chain::TradingRound& body);
   Check CheckBidders(const chain::Tx& tx, const chain::TradingRound& body);
@@ -44,7 +44,7 @@ class BlockRun {
   const IdentityVerifier& verifier_;
   const ContractParams& params_;
   // Certificates already verified in this block (same time, so same answer): (hash, role).
-  std::map<std::pair<Hash32, chain::Role>, std::optional<chain::Rejection>> cert_cache_;
+  std::map<std::pair<Hash32, crypto::Role>, std::optional<chain::Rejection>> cert_cache_;
 };
 
 }  // namespace v2v::contract::internal

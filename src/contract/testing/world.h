@@ -10,7 +10,7 @@
 #include "chain/testing/fixtures.h"
 #include "contract/genesis.h"
 #include "contract/round_builder.h"
-#include "contract/simple_identity.h"
+#include "contract/compact_identity.h"
 #include "contract/trading_contract.h"
 
 namespace v2v::contract::testing {
@@ -29,10 +29,10 @@ struct World {
     genesis.timestamp_s = kT0;
     genesis.ca_key = ca.public_key();
     genesis.authorities = {rsu.public_key()};
-    genesis.accounts.push_back({chain::Role::kRsu, Cert("rsu-1", chain::Role::kRsu, rsu), 0, 0});
+    genesis.accounts.push_back({crypto::Role::kRsu, Cert("rsu-1", crypto::Role::kRsu, rsu), 0, 0});
     for (int i = 0; i < n_cars; ++i) {
       cars.push_back(FixedKey(static_cast<uint8_t>(i + 1)));
-      genesis.accounts.push_back({chain::Role::kVehicle, Cert(CarId(i), chain::Role::kVehicle,
+      genesis.accounts.push_back({crypto::Role::kVehicle, Cert(CarId(i), crypto::Role::kVehicle,
                                                                cars.back()),
                                   50'000, 1'000'000});
     }
@@ -40,12 +40,12 @@ struct World {
 
   static std::string CarId(int i) { return "car-" + std::to_string(i); }
 
-  Bytes Cert(const std::string& id, chain::Role role, const crypto::PrivateKey& key,
+  Bytes Cert(const std::string& id, crypto::Role role, const crypto::PrivateKey& key,
              int64_t not_before = kT0 - 1000, int64_t not_after = kT0 + 100000) const {
-    return IssueSimpleCertificate(ca, {id, role, key.public_key(), not_before, not_after});
+    return IssueCompactCertificate(ca, {id, role, key.public_key(), not_before, not_after});
   }
 
-  SimpleIdentityVerifier Verifier() const { return SimpleIdentityVerifier(ca.public_key(), revoked); }
+  CompactIdentityVerifier Verifier() const { return CompactIdentityVerifier(ca.public_key(), revoked); }
 
   chain::State GenesisStateOrDie() const {
     auto v = Verifier();

@@ -1,4 +1,4 @@
-#include "contract/simple_identity.h"
+#include "contract/compact_identity.h"
 
 #include <gtest/gtest.h>
 
@@ -9,11 +9,11 @@ namespace v2v::contract {
 namespace {
 
 using chain::Reject;
-using chain::Role;
+using crypto::Role;
 
 Reject CodeOf(const IdentityResult& r) { return std::get<chain::Rejection>(r).code; }
 
-TEST(SimpleIdentity, AcceptsAValidCertificate) {
+TEST(CompactIdentity, AcceptsAValidCertificate) {
   testing::World w;
   const Bytes cert = w.Cert("car-9", Role::kVehicle, w.cars[0]);
   auto r = w.Verifier().Verify(cert, Role::kVehicle, testing::World::kT0);
@@ -22,7 +22,7 @@ TEST(SimpleIdentity, AcceptsAValidCertificate) {
   EXPECT_EQ(std::get<Identity>(r).key, w.cars[0].public_key());
 }
 
-TEST(SimpleIdentity, TypedRejections) {
+TEST(CompactIdentity, TypedRejections) {
   testing::World w;
   const int64_t t = testing::World::kT0;
   const Bytes cert = w.Cert("car-9", Role::kVehicle, w.cars[0], t - 10, t + 10);
@@ -36,7 +36,7 @@ TEST(SimpleIdentity, TypedRejections) {
   w.revoked.insert(crypto::Sha256(cert));
   EXPECT_EQ(CodeOf(w.Verifier().Verify(cert, Role::kVehicle, t)), Reject::kCertRevoked);
   // Signed by another CA.
-  const Bytes foreign = IssueSimpleCertificate(w.rsu, {"car-9", Role::kVehicle,
+  const Bytes foreign = IssueCompactCertificate(w.rsu, {"car-9", Role::kVehicle,
                                                        w.cars[0].public_key(), t - 10, t + 10});
   EXPECT_EQ(CodeOf(w.Verifier().Verify(foreign, Role::kVehicle, t)), Reject::kBadCertificate);
 }

@@ -1,4 +1,4 @@
-#include "contract/simple_identity.h"
+#include "contract/compact_identity.h"
 
 #include "codec/codec.h"
 #include "crypto/hash.h"
@@ -8,7 +8,7 @@ namespace {
 
 constexpr std::string_view kTag = "v2v.cert";
 
-Bytes Body(const SimpleCertificate& c) {
+Bytes Body(const CompactCertificate& c) {
   codec::Writer w(kTag);
   w.Str(c.id);
   w.U8(static_cast<uint8_t>(c.role));
@@ -20,21 +20,21 @@ Bytes Body(const SimpleCertificate& c) {
 
 }  // namespace
 
-Bytes IssueSimpleCertificate(const crypto::PrivateKey& ca, const SimpleCertificate& cert) {
+Bytes IssueCompactCertificate(const crypto::PrivateKey& ca, const CompactCertificate& cert) {
   Bytes out = Body(cert);
   const crypto::Signature sig = ca.Sign(out);
   out.insert(out.end(), sig.bytes.begin(), sig.bytes.end());
   return out;
 }
 
-IdentityResult SimpleIdentityVerifier::Verify(ByteSpan certificate, chain::Role expected,
+IdentityResult CompactIdentityVerifier::Verify(ByteSpan certificate, crypto::Role expected,
                                               int64_t at_unix_s) const {
   using chain::Reject;
   if (certificate.size() < 64) return chain::Rejected(Reject::kBadCertificate, "too short");
   const ByteSpan body = certificate.first(certificate.size() - 64);
   codec::Reader r(body);
   r.ExpectTag(kTag);
-  SimpleCertificate c;
+  CompactCertificate c;
   c.id = r.Str(chain::kMaxIdBytes);
   const uint8_t role = r.U8();
   c.key.bytes = r.Fixed<32>();
@@ -62,10 +62,10 @@ IdentityResult SimpleIdentityVerifier::Verify(ByteSpan certificate, chain::Role 
   if (revoked_.contains(hash)) return chain::Rejected(Reject::kCertRevoked, c.id);
   if (at_unix_s < c.not_before) return chain::Rejected(Reject::kCertNotYetValid, c.id);
   if (at_unix_s > c.not_after) return chain::Rejected(Reject::kCertExpired, c.id);
-  if (static_cast<chain::Role>(role) != expected) {
+  if (static_cast<crypto::Role>(role) != expected) {
     return chain::Rejected(Reject::kWrongRole, c.id);
   }
-  return Identity{c.id, static_cast<chain::Role>(role), c.key, hash};
+  return Identity{c.id, static_cast<crypto::Role>(role), c.key, hash};
 }
 
 }  // namespace v2v::contract
