@@ -37,4 +37,15 @@ inline Refusal Refuse(Reason r, std::string detail) { return Refusal{r, std::mov
 // The gateway code for a ledger rejection (certificate, signature and structure codes).
 Reason FromReject(chain::Reject code);
 
+// The refusal for a transaction the node would not admit: a rule it broke travels as its own
+// code (FromReject); the node's own failure (its store, say) is `internal`, not the sender's.
+// REQUIRES: !answer.ok().
+template <typename T>
+Refusal FromNodeAnswer(const chain::ValidationResult<T>& answer) {
+  if (answer.invalid()) {
+    return Refuse(FromReject(answer.rejection().code), "the node refused it: " + answer.rejection().detail);
+  }
+  return Refuse(Reason::kInternal, "the node failed: " + answer.error_status().message());
+}
+
 }  // namespace v2v::gateway

@@ -47,7 +47,7 @@ TxResult RoundBook::Submit(const chain::Tx& tx, int64_t now_ms) {
     }
   }
   auto h = node_.Submit(tx);
-  if (!h.ok()) return Refuse(Reason::kInternal, "the node refused it: " + h.ToStatus().message());
+  if (!h.ok()) return FromNodeAnswer(h);
   pending_[tx.sender].push_back({tx.nonce, 0, 0, 0, hash});
   return hash;
 }
@@ -74,7 +74,7 @@ TxResult RoundBook::Register(const chain::Tx& tx, int64_t now_ms) {
     return r;
   }
   auto h = node_.Submit(tx);
-  if (!h.ok()) return Refuse(Reason::kInternal, "the node refused it: " + h.ToStatus().message());
+  if (!h.ok()) return FromNodeAnswer(h);
   return *h;
 }
 
