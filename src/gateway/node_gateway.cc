@@ -1,8 +1,6 @@
 #include "gateway/node_gateway.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "base/file_util.h"
 #include "node/ledger.h"
 
 namespace v2v::gateway {
@@ -10,13 +8,6 @@ namespace v2v::gateway {
 namespace {
 constexpr auto kTickPeriod = std::chrono::milliseconds(200);
 
-Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 }  // namespace
 
 std::optional<chain::Block> ServicePort::CanonicalBlock(uint64_t height) const {
@@ -25,28 +16,34 @@ std::optional<chain::Block> ServicePort::CanonicalBlock(uint64_t height) const {
   return std::move(b).value();
 }
 
-NodeGateway::NodeGateway(boost::asio::io_context& io, node::NodeService& service, std::function<int64_t()> now_ms)
+NodeGateway::NodeGateway(boost::asio::io_context& io, node::NodeService& service,
+                         std::function<int64_t()> now_ms)
     : service_(service), now_ms_(std::move(now_ms)), timer_(io) {}
 
-Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context& io, node::NodeService& service,
-                                                        node::Logger& log, std::function<int64_t()> now_ms) {
+Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context& io,
+                                                        node::NodeService& service,
+                                                        node::Logger& log,
+                                                        std::function<int64_t()> now_ms) {
   const node::NodeConfig& config = service.config();
   std::unique_ptr<NodeGateway> g(new NodeGateway(io, service, std::move(now_ms)));
-  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadText(config.key));
+  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(config.key));
   V2V_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::FromPem(key_pem));
-  g->port_impl_ = std::make_unique<ServicePort>(service, node::DefaultVerifierFactory()(service.ledger().genesis()));
+  g->port_impl_ = std::make_unique<ServicePort>(
+      service, node::DefaultVerifierFactory()(service.ledger().genesis()));
   V2V_ASSIGN_OR_RETURN(g->server_, WsServer::Create(io, config.cert, config.key));
   RoundBookOptions o;
   o.rsu = config.name;
   o.t_limit_s = config.vehicle_t_limit_s;
-  g->api_ = std::make_unique<VehicleApi>(std::move(o), std::move(key), *g->port_impl_, g->now_ms_, *g->server_);
+  g->api_ = std::make_unique<VehicleApi>(std::move(o), std::move(key), *g->port_impl_, g->now_ms_,
+                                         *g->server_);
   g->server_->SetApi(g->api_.get());
-  V2V_ASSIGN_OR_RETURN(g->port_, g->server_->Listen(config.vehicle_listen.host, config.vehicle_listen.port));
+  V2V_ASSIGN_OR_RETURN(g->port_,
+                       g->server_->Listen(config.vehicle_listen.host, config.vehicle_listen.port));
   NodeGateway* self = g.get();
   service.SetHeadObserver([self] { self->api_->book().OnHead(self->now_ms_()); });
   g->Arm();
-  log.Info("vehicle_listening",
-           {{"url", "wss://" + config.vehicle_listen.host + ":" + std::to_string(g->port_) + "/vehicle"}});
+  log.Info("vehicle_listening", {{"url", "wss://" + config.vehicle_listen.host + ":" +
+                                             std::to_string(g->port_) + "/vehicle"}});
   return g;
 }
 

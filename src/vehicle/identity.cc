@@ -1,21 +1,11 @@
 #include "vehicle/identity.h"
 
-#include <fstream>
-#include <sstream>
-
+#include "base/file_util.h"
 #include "crypto/certificate.h"
 
 namespace v2v::vehicle {
 
 namespace {
-Result<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 chain::Tx Signed(const Identity& me, uint64_t nonce, chain::TxBody body) {
   chain::Tx tx;
   tx.sender = me.id;
@@ -27,31 +17,35 @@ chain::Tx Signed(const Identity& me, uint64_t nonce, chain::TxBody body) {
 }  // namespace
 
 Result<Identity> LoadIdentity(const std::string& dir) {
-  V2V_ASSIGN_OR_RETURN(std::string cert_pem, ReadText(dir + "/cert.pem"));
-  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadText(dir + "/key.pem"));
+  V2V_ASSIGN_OR_RETURN(std::string cert_pem, ReadFile(dir + "/cert.pem"));
+  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(dir + "/key.pem"));
   V2V_ASSIGN_OR_RETURN(crypto::CertInfo info, crypto::ParseCertificatePem(cert_pem));
   V2V_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::FromPem(key_pem));
   if (!(key.public_key() == info.public_key)) {
     return Status::InvalidArgument(dir + ": key.pem is not the key of cert.pem");
   }
-  if (info.role != crypto::Role::kVehicle) return Status::InvalidArgument(dir + ": not a vehicle certificate");
+  if (info.role != crypto::Role::kVehicle)
+    return Status::InvalidArgument(dir + ": not a vehicle certificate");
   return Identity{info.subject, std::move(key), info.der};
 }
 
 chain::Tx SignBuyerBid(const Identity& me, uint64_t nonce, const std::string& rsu, uint64_t round,
                        const BuyerTerms& t, int64_t timestamp_s) {
-  return Signed(me, nonce, chain::BuyerBid{rsu, round, t.v, t.v_min, t.v_max, t.b_min_wh, t.b_max_wh, t.w_milli,
-                                           t.x_m, t.y_m, timestamp_s});
+  return Signed(me, nonce,
+                chain::BuyerBid{rsu, round, t.v, t.v_min, t.v_max, t.b_min_wh, t.b_max_wh,
+                                t.w_milli, t.x_m, t.y_m, timestamp_s});
 }
 
 chain::Tx SignSellerBid(const Identity& me, uint64_t nonce, const std::string& rsu, uint64_t round,
                         const SellerTerms& t, int64_t timestamp_s) {
-  return Signed(me, nonce, chain::SellerBid{rsu, round, t.c, t.c_min, t.c_max, t.s_t_wh, t.s_r_wh, t.rho_ppm,
-                                            t.x_m, t.y_m, timestamp_s});
+  return Signed(me, nonce,
+                chain::SellerBid{rsu, round, t.c, t.c_min, t.c_max, t.s_t_wh, t.s_r_wh, t.rho_ppm,
+                                 t.x_m, t.y_m, timestamp_s});
 }
 
-chain::Tx SignMeterReport(const Identity& me, uint64_t nonce, const Hash32& escrow, int64_t delivered_wh,
-                          const crypto::PublicKey& buyer_key, const crypto::Signature& buyer_signature) {
+chain::Tx SignMeterReport(const Identity& me, uint64_t nonce, const Hash32& escrow,
+                          int64_t delivered_wh, const crypto::PublicKey& buyer_key,
+                          const crypto::Signature& buyer_signature) {
   return Signed(me, nonce, chain::MeterReport{escrow, delivered_wh, buyer_key, buyer_signature});
 }
 
