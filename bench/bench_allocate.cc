@@ -134,7 +134,8 @@ OursReport RunOurs(int n, uint64_t seed) {
   std::fprintf(stderr,
                "%sours: prepared in %.3f s (%d in-range pairs, %d program edges, %d unserved, "
                "%d admission LP solves); solving...\n",
-               tag.c_str(), r.prepare_s, r.in_range_pairs, r.pairs, r.unserved, prep->result.lp_solves);
+               tag.c_str(), r.prepare_s, r.in_range_pairs, r.pairs, r.unserved,
+               prep->result.lp_solves);
   start = std::chrono::steady_clock::now();
   Result<market::VolumeSolution> sol = market::SolveVolumes(prep->problem);
   r.solve_s = Seconds(start);
@@ -149,7 +150,8 @@ OursReport RunOurs(int n, uint64_t seed) {
   r.max_violation = sol->certificate.max_violation_kwh;
   r.objective = market::VolumeObjective(prep->problem, sol->x);
   r.ok = true;
-  std::fprintf(stderr, "%sours: solved in %.3f s, %d Newton / %d CG iterations, gap %.2e, peak %.1f MB\n",
+  std::fprintf(stderr,
+               "%sours: solved in %.3f s, %d Newton / %d CG iterations, gap %.2e, peak %.1f MB\n",
                tag.c_str(), r.solve_s, r.newton_iters, r.cg_iters, r.gap, r.peak_mb);
   return r;
 }
@@ -180,7 +182,8 @@ IpoptReport RunIpopt(int n, uint64_t seed, double timeout_s) {
   r.objective = res->objective;
   r.max_violation = res->max_violation_kwh;
   CopyString(res->status, r.status, sizeof r.status);
-  std::fprintf(stderr, "%sipopt: %s in %.3f s, %d iterations, max violation %.2e kWh, peak %.1f MB\n",
+  std::fprintf(stderr,
+               "%sipopt: %s in %.3f s, %d iterations, max violation %.2e kWh, peak %.1f MB\n",
                tag.c_str(), r.status, r.wall_s, r.iterations, r.max_violation, r.peak_mb);
   return r;
 }
@@ -199,8 +202,9 @@ struct Row {
 };
 
 void PrintTable(const std::vector<Row>& rows) {
-  std::printf("| size | pairs | prepare_s | solve_s | newton_iters | cg_iters | duality_gap | peak_MB "
-              "| ipopt_s | ipopt_iters | objective_ours | objective_ipopt | rel_diff | speedup |\n");
+  std::printf(
+      "| size | pairs | prepare_s | solve_s | newton_iters | cg_iters | duality_gap | peak_MB "
+      "| ipopt_s | ipopt_iters | objective_ours | objective_ipopt | rel_diff | speedup |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (const Row& row : rows) {
     const std::string size = std::to_string(row.n) + "x" + std::to_string(row.n);
@@ -220,25 +224,27 @@ void PrintTable(const std::vector<Row>& rows) {
       rel = Fmt("%.2e", std::abs(o.objective - p.objective) / std::max(1.0, std::abs(o.objective)));
       speedup = Fmt("%.1f", p.wall_s / std::max(o.solve_s, 1e-9));
     }
-    std::printf("| %s | %d | %.3f | %.3f | %d | %d | %.2e | %.1f | %s | %s | %.10f | %s | %s | %s |\n",
-                size.c_str(), o.pairs, o.prepare_s, o.solve_s, o.newton_iters, o.cg_iters, o.gap,
-                o.peak_mb, ipopt_s.c_str(), iters.c_str(), o.objective, obj.c_str(), rel.c_str(),
-                speedup.c_str());
+    std::printf(
+        "| %s | %d | %.3f | %.3f | %d | %d | %.2e | %.1f | %s | %s | %.10f | %s | %s | %s |\n",
+        size.c_str(), o.pairs, o.prepare_s, o.solve_s, o.newton_iters, o.cg_iters, o.gap, o.peak_mb,
+        ipopt_s.c_str(), iters.c_str(), o.objective, obj.c_str(), rel.c_str(), speedup.c_str());
   }
   std::printf("\n");
   for (const Row& row : rows) {
     const std::string size = std::to_string(row.n) + "x" + std::to_string(row.n);
     if (!row.ours || !row.ours->ok) continue;
     if (!row.ipopt) {
-      std::printf("- %s: objectives not compared (Ipopt %s)\n", size.c_str(), row.ipopt_note.c_str());
+      std::printf("- %s: objectives not compared (Ipopt %s)\n", size.c_str(),
+                  row.ipopt_note.c_str());
       continue;
     }
     const double rel = std::abs(row.ours->objective - row.ipopt->objective) /
                        std::max(1.0, std::abs(row.ours->objective));
-    std::printf("- %s: objectives %s to %.0e relative (rel_diff %.2e; Ipopt status %s, "
-                "Ipopt max row violation %.2e kWh, ours %.2e kWh)\n",
-                size.c_str(), rel <= kAgreeTolerance ? "AGREE" : "DISAGREE", kAgreeTolerance, rel,
-                row.ipopt->status, row.ipopt->max_violation, row.ours->max_violation);
+    std::printf(
+        "- %s: objectives %s to %.0e relative (rel_diff %.2e; Ipopt status %s, "
+        "Ipopt max row violation %.2e kWh, ours %.2e kWh)\n",
+        size.c_str(), rel <= kAgreeTolerance ? "AGREE" : "DISAGREE", kAgreeTolerance, rel,
+        row.ipopt->status, row.ipopt->max_violation, row.ours->max_violation);
   }
 }
 
@@ -270,8 +276,8 @@ int Main(int argc, char** argv) {
     } else {
       // Wall-clock backstop for Ipopt's CPU-time limit: preparation plus the limit plus slack.
       const double deadline = 2 * row.ours->prepare_s + 1.2 * ipopt_timeout + 30;
-      std::optional<IpoptReport> p =
-          RunInChild<IpoptReport>([&] { return RunIpopt(n, seed, ipopt_timeout); }, deadline, &timed_out);
+      std::optional<IpoptReport> p = RunInChild<IpoptReport>(
+          [&] { return RunIpopt(n, seed, ipopt_timeout); }, deadline, &timed_out);
       if (timed_out) {
         row.ipopt_note = "timed out (killed after " + Fmt("%.0f", deadline) + " s wall)";
       } else if (!p) {
@@ -285,7 +291,8 @@ int Main(int argc, char** argv) {
       } else {
         row.ipopt = p;
       }
-      if (!row.ipopt) std::fprintf(stderr, "[%dx%d] ipopt: n/a: %s\n", n, n, row.ipopt_note.c_str());
+      if (!row.ipopt)
+        std::fprintf(stderr, "[%dx%d] ipopt: n/a: %s\n", n, n, row.ipopt_note.c_str());
     }
     rows.push_back(std::move(row));
   }

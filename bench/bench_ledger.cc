@@ -33,7 +33,6 @@ double Seconds(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double>(b - a).count();
 }
 
-
 size_t SignedTxs(const v2v::chain::Block& b) {
   size_t n = 0;
   for (const auto& tx : b.txs) {
@@ -90,13 +89,15 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(dir);
   v2v::node::LedgerOptions options;
   options.verify_threads = threads;
-  auto disk = std::move(v2v::node::Ledger::Init(
-                            std::move(v2v::store::OpenRocksKvStore(dir)).value(), sim.genesis(),
-                            options)).value();
+  auto disk =
+      std::move(v2v::node::Ledger::Init(std::move(v2v::store::OpenRocksKvStore(dir)).value(),
+                                        sim.genesis(), options))
+          .value();
   const auto t0 = Clock::now();
   if (!pipelined) {
     for (const auto& b : chain) {
-      if (auto s = disk->Append(b); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToStatus().ToString().c_str()), 1;
+      if (auto s = disk->Append(b); !s.ok())
+        return std::fprintf(stderr, "%s\n", s.ToStatus().ToString().c_str()), 1;
     }
   } else {
     // Block i+1's context-free checks (signatures) overlap block i's apply and synced commit.
@@ -117,9 +118,11 @@ int main(int argc, char** argv) {
   const double sodium_n = v2v::bench::VerifyRate(threads, v2v::crypto::Verify);
   const double openssl1 = v2v::bench::VerifyRate(1, v2v::crypto::VerifyWithOpenSsl);
   const double openssl_n = v2v::bench::VerifyRate(threads, v2v::crypto::VerifyWithOpenSsl);
-  std::printf("| blocks | signed txs (top-level) | seconds | signed txs/s | verifications/s in "
-              "Append | raw verify/s, libsodium (the ledger's), 1 thread | %d threads | raw "
-              "verify/s, OpenSSL EVP, 1 thread | %d threads |\n", threads, threads);
+  std::printf(
+      "| blocks | signed txs (top-level) | seconds | signed txs/s | verifications/s in "
+      "Append | raw verify/s, libsodium (the ledger's), 1 thread | %d threads | raw "
+      "verify/s, OpenSSL EVP, 1 thread | %d threads |\n",
+      threads, threads);
   std::printf("|---|---|---|---|---|---|---|---|---|\n");
   std::printf("| %d | %zu (%zu) | %.3f | %.0f | %.0f | %.0f | %.0f | %.0f | %.0f |\n", blocks, txs,
               top, secs, static_cast<double>(txs) / secs, static_cast<double>(verifications) / secs,

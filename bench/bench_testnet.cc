@@ -8,9 +8,9 @@
 //
 // Workload: the contract accepts no bare bids (C-3.4), so the load is signed TradingRound
 // transactions, each carrying --bids signed vehicle bids (about half buyers, half sellers) with
-// an honest allocation (contract/round_builder.h), built like devnet::BlockGenerator::MakeRound: RSU i
-// builds rounds from its own vehicles (car-k with k mod N = i, so every vehicle's nonces follow
-// its RSU's round order), signs them with DIR/node-i/key.pem and submits them to node i; the
+// an honest allocation (contract/round_builder.h), built like devnet::BlockGenerator::MakeRound:
+// RSU i builds rounds from its own vehicles (car-k with k mod N = i, so every vehicle's nonces
+// follow its RSU's round order), signs them with DIR/node-i/key.pem and submits them to node i; the
 // round-robin over RSUs spreads the load over every node. Rounds are built and signed before the
 // clock starts (their windows, docs/spec/contract.md C-4.1, are relative to the current time and
 // stay open for max_round_age_s). --rate is the offered rate in signed transactions per second
@@ -39,8 +39,8 @@
 #include "crypto/ed25519.h"
 #include "devnet/block_generator.h"
 #include "rpc/http_client.h"
-#include "verify_rate.h"
 #include "testnet/testnet.h"
+#include "verify_rate.h"
 
 namespace {
 
@@ -48,10 +48,14 @@ using namespace v2v;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-double Seconds(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
+double Seconds(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double>(b - a).count();
+}
 
 int64_t NowUnix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 int64_t Uniform(std::mt19937_64& rng, int64_t lo, int64_t hi) {
@@ -79,7 +83,8 @@ struct Prepared {
 
 // One round of `bids` bids from the RSU's vehicles (random half buyers), positions spread over
 // 6 km x 6 km so each buyer has a few sellers within the 1 km radius.
-Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids, std::mt19937_64& rng) {
+Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids,
+                           std::mt19937_64& rng) {
   const contract::RoundParams p = devnet::MarketRoundParams(round, now);
   std::vector<size_t> idx(rsu.vehicles.size());
   for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
@@ -96,19 +101,38 @@ Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids, s
     if (k < n_buyers) {
       const int64_t v_min = Uniform(rng, 100, 150), v_max = v_min + Uniform(rng, 100, 200);
       const int64_t b_min = Uniform(rng, 0, 2000);
-      tx.body = chain::BuyerBid{rsu.name, round, Uniform(rng, v_min, v_max), v_min, v_max, b_min,
-                                b_min + Uniform(rng, 1000, 10000), Uniform(rng, 1000, 5000), x, y, ts};
+      tx.body = chain::BuyerBid{rsu.name,
+                                round,
+                                Uniform(rng, v_min, v_max),
+                                v_min,
+                                v_max,
+                                b_min,
+                                b_min + Uniform(rng, 1000, 10000),
+                                Uniform(rng, 1000, 5000),
+                                x,
+                                y,
+                                ts};
     } else {
       const int64_t c_min = Uniform(rng, 50, 100), c_max = c_min + Uniform(rng, 50, 150);
       const int64_t s_t = 1'000'000;
-      tx.body = chain::SellerBid{rsu.name, round, Uniform(rng, c_min, c_max), c_min, c_max, s_t,
-                                 s_t * Uniform(rng, 10, 50) / 100, Uniform(rng, 10'000, 80'000), x, y, ts};
+      tx.body = chain::SellerBid{rsu.name,
+                                 round,
+                                 Uniform(rng, c_min, c_max),
+                                 c_min,
+                                 c_max,
+                                 s_t,
+                                 s_t * Uniform(rng, 10, 50) / 100,
+                                 Uniform(rng, 10'000, 80'000),
+                                 x,
+                                 y,
+                                 ts};
     }
     tx.nonce = ++v.nonce;
     chain::SignTx(tx, v.key);
     (k < n_buyers ? buyers : sellers).push_back(std::move(tx));
   }
-  V2V_ASSIGN_OR_RETURN(contract::BuiltRound built, contract::BuildRound(p, std::move(buyers), std::move(sellers)));
+  V2V_ASSIGN_OR_RETURN(contract::BuiltRound built,
+                       contract::BuildRound(p, std::move(buyers), std::move(sellers)));
   if (!built.dropped.empty()) return Status::Internal("the round builder dropped bids");
   chain::Tx tx;
   tx.sender = rsu.name;
@@ -130,7 +154,8 @@ struct Track {
 double Percentile(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5));
+  const size_t i =
+      std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size() - 1) + 0.5));
   return v[i];
 }
 
@@ -165,14 +190,17 @@ int main(int argc, char** argv) {
       v2v_path = (std::filesystem::path(*self).parent_path() / "v2v").string();
     }
     testnet::Options o;
-    o.dir = (std::filesystem::temp_directory_path() / ("v2v_bench_testnet_" + std::to_string(::getpid()))).string();
+    o.dir = (std::filesystem::temp_directory_path() /
+             ("v2v_bench_testnet_" + std::to_string(::getpid())))
+                .string();
     o.nodes = nodes;
     o.period_s = period;
     o.vehicles = nodes * bids;
-    std::fprintf(stderr, "starting a %d-node testnet (period %llu s, %d vehicles) in %s...\n", nodes,
-                 static_cast<unsigned long long>(period), o.vehicles, o.dir.c_str());
+    std::fprintf(stderr, "starting a %d-node testnet (period %llu s, %d vehicles) in %s...\n",
+                 nodes, static_cast<unsigned long long>(period), o.vehicles, o.dir.c_str());
     auto t = testnet::Start(o, v2v_path);
-    if (!t.ok()) return std::fprintf(stderr, "testnet start: %s\n", t.status().ToString().c_str()), 1;
+    if (!t.ok())
+      return std::fprintf(stderr, "testnet start: %s\n", t.status().ToString().c_str()), 1;
     net = std::move(t).value();
     dir = net.dir;
     started = true;
@@ -199,19 +227,24 @@ int main(int argc, char** argv) {
     };
     for (size_t i = 0; i < n_nodes; ++i) {
       auto key = testnet::ReadKey(net.NodeDir(i) + "/key.pem");
-      if (!key.ok()) return std::fprintf(stderr, "%s\n", key.status().ToString().c_str()), stop_net(), 1;
+      if (!key.ok())
+        return std::fprintf(stderr, "%s\n", key.status().ToString().c_str()), stop_net(), 1;
       rsus.push_back({net.nodes[i].name, std::move(key).value(), nonce_of(net.nodes[i].name), {}});
     }
     for (size_t k = 0; k < net.vehicles.size(); ++k) {
       auto key = testnet::ReadKey(net.vehicles[k].dir + "/key.pem");
-      if (!key.ok()) return std::fprintf(stderr, "%s\n", key.status().ToString().c_str()), stop_net(), 1;
-      rsus[k % n_nodes].vehicles.push_back({net.vehicles[k].name, std::move(key).value(), nonce_of(net.vehicles[k].name)});
+      if (!key.ok())
+        return std::fprintf(stderr, "%s\n", key.status().ToString().c_str()), stop_net(), 1;
+      rsus[k % n_nodes].vehicles.push_back(
+          {net.vehicles[k].name, std::move(key).value(), nonce_of(net.vehicles[k].name)});
     }
   }
   for (const auto& r : rsus) {
     if (r.vehicles.size() < static_cast<size_t>(bids)) {
-      std::fprintf(stderr, "%s has %zu vehicles, fewer than --bids %d (start the testnet with more --vehicles)\n",
-                   r.name.c_str(), r.vehicles.size(), bids);
+      std::fprintf(
+          stderr,
+          "%s has %zu vehicles, fewer than --bids %d (start the testnet with more --vehicles)\n",
+          r.name.c_str(), r.vehicles.size(), bids);
       stop_net();
       return 1;
     }
@@ -219,8 +252,10 @@ int main(int argc, char** argv) {
 
   // Build and sign every round first (untimed), one thread per RSU.
   const double rounds_per_s = rate / (bids + 1);
-  const size_t per_rsu = static_cast<size_t>(rounds_per_s * seconds / static_cast<double>(n_nodes)) + 1;
-  std::fprintf(stderr, "building %zu rounds of %d signed bids (%zu per RSU)...\n", per_rsu * n_nodes, bids, per_rsu);
+  const size_t per_rsu =
+      static_cast<size_t>(rounds_per_s * seconds / static_cast<double>(n_nodes)) + 1;
+  std::fprintf(stderr, "building %zu rounds of %d signed bids (%zu per RSU)...\n",
+               per_rsu * n_nodes, bids, per_rsu);
   std::vector<std::vector<Prepared>> work(n_nodes);
   {
     const int64_t now = NowUnix();
@@ -344,8 +379,10 @@ int main(int argc, char** argv) {
     submitters.emplace_back([&, i] {
       auto client = std::move(rpc::HttpClient::Connect(net.nodes[i].rpc)).value();
       for (size_t r = 0; r < work[i].size(); ++r) {
-        const auto due = t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-                                  interval_s * (static_cast<double>(r) + static_cast<double>(i) / static_cast<double>(n_nodes))));
+        const auto due =
+            t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                     interval_s * (static_cast<double>(r) +
+                                   static_cast<double>(i) / static_cast<double>(n_nodes))));
         if (due > t0 + std::chrono::seconds(seconds)) break;
         std::this_thread::sleep_until(due);
         const Prepared& p = work[i][r];
@@ -361,7 +398,8 @@ int main(int argc, char** argv) {
         if (!res.ok() || std::holds_alternative<rpc::RpcError>(*res)) {
           std::lock_guard<std::mutex> lock(mu);
           if (first_reject.empty()) {
-            first_reject = res.ok() ? std::get<rpc::RpcError>(*res).message : res.status().ToString();
+            first_reject =
+                res.ok() ? std::get<rpc::RpcError>(*res).message : res.status().ToString();
           }
           tracks.erase(p.hash);
           ++rejected;
@@ -377,7 +415,8 @@ int main(int argc, char** argv) {
   // had lost it (counted: "re-admitted").
   std::thread resubmitter([&] {
     std::vector<rpc::HttpClient> clients;
-    for (const auto& n : net.nodes) clients.push_back(std::move(rpc::HttpClient::Connect(n.rpc)).value());
+    for (const auto& n : net.nodes)
+      clients.push_back(std::move(rpc::HttpClient::Connect(n.rpc)).value());
     while (polling) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
       std::vector<const std::string*> again;
@@ -400,7 +439,8 @@ int main(int argc, char** argv) {
             ++readmitted;
           } else {
             std::lock_guard<std::mutex> lock(mu);
-            const std::string why = r.ok() ? std::get<rpc::RpcError>(*r).message : r.status().ToString();
+            const std::string why =
+                r.ok() ? std::get<rpc::RpcError>(*r).message : r.status().ToString();
             ++resend_errors[why.substr(0, why.find(':'))];
           }
         }
@@ -412,9 +452,11 @@ int main(int argc, char** argv) {
   auto progress = [&] {
     std::string hs;
     for (size_t i = 0; i < n_nodes; ++i) hs += (i ? "," : "") + std::to_string(heights[i].load());
-    std::fprintf(stderr, "t=%5.1fs submitted %zu rejected %zu committed-on-all %zu re-admitted %zu heights %s\n",
-                 Seconds(t0, Clock::now()), submitted.load(), rejected.load(), committed.load(),
-                 readmitted.load(), hs.c_str());
+    std::fprintf(
+        stderr,
+        "t=%5.1fs submitted %zu rejected %zu committed-on-all %zu re-admitted %zu heights %s\n",
+        Seconds(t0, Clock::now()), submitted.load(), rejected.load(), committed.load(),
+        readmitted.load(), hs.c_str());
   };
   while (Seconds(t0, Clock::now()) < seconds) {
     std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -443,21 +485,34 @@ int main(int argc, char** argv) {
     last = std::max(last, *t.all);
   }
   const double span = std::max(Seconds(t0, last), 1e-9);
-  std::printf("\nbench_testnet: %zu nodes, period %llu s, %d s of submission at an offered %.0f signed tx/s "
-              "(TradingRound transactions of %d signed bids)\n",
-              n_nodes, static_cast<unsigned long long>(net.period_s), seconds, rate, bids);
-  std::printf("| submitted top-level (signed) | rejected | committed on all nodes, top-level (signed) | span s | top-level tx/s | signed tx/s | p50 s | p99 s | max s | raw Ed25519 verify/s, 2 threads (before / after) |\n");
+  std::printf(
+      "\nbench_testnet: %zu nodes, period %llu s, %d s of submission at an offered %.0f signed "
+      "tx/s "
+      "(TradingRound transactions of %d signed bids)\n",
+      n_nodes, static_cast<unsigned long long>(net.period_s), seconds, rate, bids);
+  std::printf(
+      "| submitted top-level (signed) | rejected | committed on all nodes, top-level (signed) | "
+      "span s | top-level tx/s | signed tx/s | p50 s | p99 s | max s | raw Ed25519 verify/s, 2 "
+      "threads (before / after) |\n");
   std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-  std::printf("| %zu (%zu) | %zu | %zu (%zu) | %.1f | %.1f | %.0f | %.3f | %.3f | %.3f | %.0f / %.0f |\n",
-              tracks.size(), signed_submitted, rejected.load(), top, signed_txs, span, static_cast<double>(top) / span,
-              static_cast<double>(signed_txs) / span, Percentile(latency, 0.5), Percentile(latency, 0.99),
-              latency.empty() ? 0.0 : *std::max_element(latency.begin(), latency.end()), verify_before, verify_after);
+  std::printf(
+      "| %zu (%zu) | %zu | %zu (%zu) | %.1f | %.1f | %.0f | %.3f | %.3f | %.3f | %.0f / %.0f |\n",
+      tracks.size(), signed_submitted, rejected.load(), top, signed_txs, span,
+      static_cast<double>(top) / span, static_cast<double>(signed_txs) / span,
+      Percentile(latency, 0.5), Percentile(latency, 0.99),
+      latency.empty() ? 0.0 : *std::max_element(latency.begin(), latency.end()), verify_before,
+      verify_after);
   std::printf("committed on all nodes, then reorged out of one (counted as committed): %zu\n",
               reorged_after_commit.load());
-  std::printf("re-admitted after a resubmission (lost by a node, e.g. in a reorg): %zu\n", readmitted.load());
-  for (const auto& [why, n] : resend_errors) std::printf("resend refused: %s x %zu\n", why.c_str(), n);
+  std::printf("re-admitted after a resubmission (lost by a node, e.g. in a reorg): %zu\n",
+              readmitted.load());
+  for (const auto& [why, n] : resend_errors)
+    std::printf("resend refused: %s x %zu\n", why.c_str(), n);
   if (!first_reject.empty()) std::printf("first rejection: %s\n", first_reject.c_str());
-  if (top < tracks.size()) std::printf("%zu submitted transactions were not on every node 20 s after the last submission\n", tracks.size() - top);
+  if (top < tracks.size())
+    std::printf(
+        "%zu submitted transactions were not on every node 20 s after the last submission\n",
+        tracks.size() - top);
   stop_net();
   return 0;
 }

@@ -2,9 +2,9 @@
 // (docs/spec/vehicle-api.md). Two phases, one process, one io_context:
 //  1. load: `--sellers` persistent sellers per node answer every call (one signed offer per
 //     round each); one buyer per node opens a round as soon as the previous one is built (two
-//     seconds after its deadline). Reported: offers+requests accepted per second, and those in rounds committed
-//     (the round's `committed` push, then the block hash at that height compared on all nodes);
-//     p50/p99 from a round's deadline to its scheme and committed pushes.
+//     seconds after its deadline). Reported: offers+requests accepted per second, and those in
+//     rounds committed (the round's `committed` push, then the block hash at that height compared
+//     on all nodes); p50/p99 from a round's deadline to its scheme and committed pushes.
 //  2. idle: `--idle` connections held open to node 0 while it keeps sealing: the most it held,
 //     its RSS growth per connection (VmRSS), and the heights sealed meanwhile.
 // Plus the raw Ed25519 verification rate of the machine during the same run (verify_rate.h).
@@ -13,6 +13,9 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -20,16 +23,12 @@
 #include <map>
 #include <set>
 
-#include <CLI/CLI.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
-
 #include "fleet/fleet_stats.h"
 #include "rpc/http_client.h"
 #include "testnet/testnet.h"
-#include "verify_rate.h"
 #include "vehicle/client.h"
 #include "vehicle/trader.h"
+#include "verify_rate.h"
 
 namespace v2v {
 namespace {
@@ -38,7 +37,8 @@ using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
 int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -61,7 +61,8 @@ std::string HashAt(const std::string& rpc, uint64_t height) {
 }
 
 struct Load {
-  Load(boost::asio::io_context& i, std::shared_ptr<boost::asio::ssl::context> t, const testnet::Testnet& n)
+  Load(boost::asio::io_context& i, std::shared_ptr<boost::asio::ssl::context> t,
+       const testnet::Testnet& n)
       : io(i), tls(std::move(t)), net(n) {}
   boost::asio::io_context& io;
   std::shared_ptr<boost::asio::ssl::context> tls;
@@ -87,23 +88,27 @@ struct Load {
         ++accepted;
         const uint64_t round = d["round"].get<uint64_t>();
         ++accepted_in_round[{node, round}];
-        if (d.contains("deadline")) deadline_ms[{node, round}] = 1000 * d["deadline"].get<int64_t>();
+        if (d.contains("deadline"))
+          deadline_ms[{node, round}] = 1000 * d["deadline"].get<int64_t>();
       } else if (e.type == "refused") {
         ++refused;
         ++refusals[d.is_object() ? d.value("reason", "?") : "?"];
       } else if (e.type == "scheme" || e.type == "committed") {
         const auto key = std::make_pair(node, d.value("round", uint64_t{0}));
         auto dl = deadline_ms.find(key);
-        if (dl != deadline_ms.end()) (e.type == "scheme" ? scheme_ms : commit_ms).push_back(double(WallMs() - dl->second));
+        if (dl != deadline_ms.end())
+          (e.type == "scheme" ? scheme_ms : commit_ms).push_back(double(WallMs() - dl->second));
         if (e.type == "committed") committed_at[key] = d.value("block", uint64_t{0});
       }
     };
   }
   void Seller(int node, int k) {
     vehicle::SellerTerms t{200, 100, 250, 50'000, 10'000, 20'000, 0, 0};
-    auto c = vehicle::Client::Create(io, tls, nodes[static_cast<size_t>(node)], static_cast<uint64_t>(k) + 1);
+    auto c = vehicle::Client::Create(io, tls, nodes[static_cast<size_t>(node)],
+                                     static_cast<uint64_t>(k) + 1);
     seller_clients.push_back(c);
-    auto s = vehicle::Seller::Create(c, Id(k), t, 0, vehicle::WaitFor::kAccepted, false, Sink(node), [](bool) {});
+    auto s = vehicle::Seller::Create(c, Id(k), t, 0, vehicle::WaitFor::kAccepted, false, Sink(node),
+                                     [](bool) {});
     s->Start();
     traders.push_back(s);
   }
@@ -111,7 +116,8 @@ struct Load {
   void Buyer(int node, int k) {
     if (stopping) return;
     vehicle::BuyerTerms t{250, 150, 300, 0, 1000, 1000, 0, 0};
-    auto c = vehicle::Client::Create(io, tls, nodes[static_cast<size_t>(node)], static_cast<uint64_t>(k) + 7);
+    auto c = vehicle::Client::Create(io, tls, nodes[static_cast<size_t>(node)],
+                                     static_cast<uint64_t>(k) + 7);
     auto sink = Sink(node);
     auto again = std::make_shared<boost::asio::steady_timer>(io);
     auto b = vehicle::Buyer::Create(
@@ -122,7 +128,9 @@ struct Load {
           // The RSU's round stays the open one until it builds it, two seconds after its
           // deadline (the API's times are whole seconds); the next round can open then.
           const int64_t wait =
-              e.type == "accepted" ? (e.detail["deadline"].get<int64_t>() + 2) * 1000 - WallMs() + 50 : 250;
+              e.type == "accepted"
+                  ? (e.detail["deadline"].get<int64_t>() + 2) * 1000 - WallMs() + 50
+                  : 250;
           again->expires_after(std::chrono::milliseconds(std::max<int64_t>(wait, 0)));
           again->async_wait([this, again, node, k](const boost::system::error_code& ec) {
             if (!ec) Buyer(node, k);
@@ -140,15 +148,18 @@ void RunFor(boost::asio::io_context& io, double seconds) {
 }
 
 int Main(int argc, char** argv) {
-  CLI::App app{"Vehicle API benchmark: concurrent WebSocket+TLS vehicle clients against a 4-node testnet"};
+  CLI::App app{
+      "Vehicle API benchmark: concurrent WebSocket+TLS vehicle clients against a 4-node testnet"};
   std::string v2v_path;
   int sellers = 250, idle = 5000, nodes_n = 4;
   double seconds = 30, idle_hold = 10;
   int64_t t_limit = 2;
   app.add_option("--sellers", sellers, "Persistent sellers per node")->check(CLI::Range(1, 20000));
   app.add_option("--seconds", seconds, "Load phase length")->check(CLI::Range(1, 600));
-  app.add_option("--t-limit", t_limit, "T_limit of the rounds (node config)")->check(CLI::Range(1, 60));
-  app.add_option("--idle", idle, "Idle connections held to node 0 (0: skip)")->check(CLI::Range(0, 20000));
+  app.add_option("--t-limit", t_limit, "T_limit of the rounds (node config)")
+      ->check(CLI::Range(1, 60));
+  app.add_option("--idle", idle, "Idle connections held to node 0 (0: skip)")
+      ->check(CLI::Range(0, 20000));
   app.add_option("--idle-hold", idle_hold, "Seconds to hold them");
   app.add_option("--v2v", v2v_path, "The v2v executable (default: beside this one)");
   CLI11_PARSE(app, argc, argv);
@@ -157,21 +168,25 @@ int Main(int argc, char** argv) {
   getrlimit(RLIMIT_NOFILE, &rl);
   rl.rlim_cur = rl.rlim_max;  // children (the nodes) inherit it
   setrlimit(RLIMIT_NOFILE, &rl);
-  std::fprintf(stderr, "open files limit (ulimit -n): %llu\n", static_cast<unsigned long long>(rl.rlim_cur));
+  std::fprintf(stderr, "open files limit (ulimit -n): %llu\n",
+               static_cast<unsigned long long>(rl.rlim_cur));
   if (v2v_path.empty()) {
     auto self = testnet::SelfExecutable();
     if (!self.ok()) return std::fprintf(stderr, "%s\n", self.status().ToString().c_str()), 1;
     v2v_path = (std::filesystem::path(*self).parent_path() / "v2v").string();
   }
   testnet::Options o;
-  o.dir = (std::filesystem::temp_directory_path() / ("v2v_bench_vehicles_" + std::to_string(::getpid()))).string();
+  o.dir = (std::filesystem::temp_directory_path() /
+           ("v2v_bench_vehicles_" + std::to_string(::getpid())))
+              .string();
   o.nodes = nodes_n;
   o.vehicles = nodes_n * (sellers + 1);
   o.vehicle_t_limit_s = t_limit;
-  std::fprintf(stderr, "starting a %d-node testnet with %d vehicle identities in %s...\n", nodes_n, o.vehicles,
-               o.dir.c_str());
+  std::fprintf(stderr, "starting a %d-node testnet with %d vehicle identities in %s...\n", nodes_n,
+               o.vehicles, o.dir.c_str());
   auto started = testnet::Start(o, v2v_path);
-  if (!started.ok()) return std::fprintf(stderr, "testnet start: %s\n", started.status().ToString().c_str()), 1;
+  if (!started.ok())
+    return std::fprintf(stderr, "testnet start: %s\n", started.status().ToString().c_str()), 1;
   const testnet::Testnet net = std::move(started).value();
   auto tls = std::move(vehicle::MakeClientTls(net.CaDir() + "/ca.pem")).value();
   boost::asio::io_context io;
@@ -182,16 +197,19 @@ int Main(int argc, char** argv) {
   for (int node = 0; node < nodes_n; ++node) {
     for (int j = 0; j < sellers; ++j) load.Seller(node, node * sellers + j);
   }
-  // Every seller connected (TLS handshakes take a while with thousands), then a second to subscribe.
+  // Every seller connected (TLS handshakes take a while with thousands), then a second to
+  // subscribe.
   const auto connect_start = Clock::now();
   size_t connected = 0;
-  while (connected < load.seller_clients.size() && Clock::now() - connect_start < std::chrono::seconds(120)) {
+  while (connected < load.seller_clients.size() &&
+         Clock::now() - connect_start < std::chrono::seconds(120)) {
     RunFor(io, 0.5);
     connected = 0;
     for (const auto& c : load.seller_clients) connected += c->connected() ? 1 : 0;
   }
   RunFor(io, 1);
-  std::fprintf(stderr, "%zu of %zu sellers connected in %.1f s\n", connected, load.seller_clients.size(),
+  std::fprintf(stderr, "%zu of %zu sellers connected in %.1f s\n", connected,
+               load.seller_clients.size(),
                std::chrono::duration<double>(Clock::now() - connect_start).count());
   double verify_rate = 0;
   std::thread verifier([&] {
@@ -219,23 +237,29 @@ int Main(int argc, char** argv) {
   load.traders.clear();
   RunFor(io, 1);
 
-  std::printf("vehicle API load: %d nodes, %d sellers per node, T_limit %lld s, %.0f s\n", nodes_n, sellers,
-              static_cast<long long>(t_limit), load_s);
-  std::printf("  bids accepted            %lld (%.0f/s), refused %lld\n", static_cast<long long>(load.accepted),
-              double(load.accepted) / load_s, static_cast<long long>(load.refused));
-  for (const auto& [r, k] : load.refusals) std::printf("    refused %s: %lld\n", r.c_str(), static_cast<long long>(k));
+  std::printf("vehicle API load: %d nodes, %d sellers per node, T_limit %lld s, %.0f s\n", nodes_n,
+              sellers, static_cast<long long>(t_limit), load_s);
+  std::printf("  bids accepted            %lld (%.0f/s), refused %lld\n",
+              static_cast<long long>(load.accepted), double(load.accepted) / load_s,
+              static_cast<long long>(load.refused));
+  for (const auto& [r, k] : load.refusals)
+    std::printf("    refused %s: %lld\n", r.c_str(), static_cast<long long>(k));
   std::printf("  bids committed on all %d  %lld (%.0f/s) in %lld rounds\n", nodes_n,
               static_cast<long long>(committed_bids), double(committed_bids) / load_s,
               static_cast<long long>(rounds_all));
-  std::printf("  deadline -> scheme push     p50 %.0f ms  p99 %.0f ms (n=%zu)\n", fleet::Percentile(load.scheme_ms, 50),
-              fleet::Percentile(load.scheme_ms, 99), load.scheme_ms.size());
-  std::printf("  deadline -> committed push  p50 %.0f ms  p99 %.0f ms (n=%zu)\n", fleet::Percentile(load.commit_ms, 50),
-              fleet::Percentile(load.commit_ms, 99), load.commit_ms.size());
+  std::printf("  deadline -> scheme push     p50 %.0f ms  p99 %.0f ms (n=%zu)\n",
+              fleet::Percentile(load.scheme_ms, 50), fleet::Percentile(load.scheme_ms, 99),
+              load.scheme_ms.size());
+  std::printf("  deadline -> committed push  p50 %.0f ms  p99 %.0f ms (n=%zu)\n",
+              fleet::Percentile(load.commit_ms, 50), fleet::Percentile(load.commit_ms, 99),
+              load.commit_ms.size());
   std::printf("  raw Ed25519 verification (1 thread, during the load): %.0f/s\n", verify_rate);
   // A failure is a run where nothing works, never a slow one (CI runs a short load, .ci/run).
   int status = 0;
   if (load.accepted == 0 || rounds_all == 0) {
-    std::fprintf(stderr, "error: %s\n", load.accepted == 0 ? "no bid was accepted" : "no round was committed on all nodes");
+    std::fprintf(
+        stderr, "error: %s\n",
+        load.accepted == 0 ? "no bid was accepted" : "no round was committed on all nodes");
     status = 1;
   }
 
@@ -246,7 +270,8 @@ int Main(int argc, char** argv) {
     const uint64_t h0 = Height(net.nodes[0].rpc);
     std::vector<std::shared_ptr<vehicle::Client>> held;
     for (int k = 0; k < idle; ++k) {
-      held.push_back(vehicle::Client::Create(io, tls, load.nodes[0], static_cast<uint64_t>(k) + 99));
+      held.push_back(
+          vehicle::Client::Create(io, tls, load.nodes[0], static_cast<uint64_t>(k) + 99));
       held.back()->Start();
       if (k % 500 == 499) RunFor(io, 0.5);  // let handshakes through in batches
     }
@@ -260,10 +285,11 @@ int Main(int argc, char** argv) {
     }
     const long rss1 = RssKb(pid);
     const uint64_t h1 = Height(net.nodes[0].rpc);
-    std::printf("idle vehicle connections to one node: %d asked, %d held at once; node RSS %ld -> %ld KiB "
-                "(%.1f KiB per connection); sealed heights %llu -> %llu while held\n",
-                idle, most, rss0, rss1, most ? double(rss1 - rss0) / most : 0.0, static_cast<unsigned long long>(h0),
-                static_cast<unsigned long long>(h1));
+    std::printf(
+        "idle vehicle connections to one node: %d asked, %d held at once; node RSS %ld -> %ld KiB "
+        "(%.1f KiB per connection); sealed heights %llu -> %llu while held\n",
+        idle, most, rss0, rss1, most ? double(rss1 - rss0) / most : 0.0,
+        static_cast<unsigned long long>(h0), static_cast<unsigned long long>(h1));
     for (auto& c : held) c->Stop();
     RunFor(io, 1);
     if (most == 0) {

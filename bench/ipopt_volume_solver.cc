@@ -3,7 +3,6 @@
 #include <IpIpoptApplication.hpp>
 #include <IpSolveStatistics.hpp>
 #include <IpTNLP.hpp>
-
 #include <algorithm>
 #include <chrono>
 #include <climits>
@@ -24,30 +23,51 @@ double Log(double t) {
   const double d = t - kLogKnot;
   return std::log(kLogKnot) + d / kLogKnot - d * d / (2 * kLogKnot * kLogKnot);
 }
-double LogD1(double t) { return t >= kLogKnot ? 1 / t : 1 / kLogKnot - (t - kLogKnot) / (kLogKnot * kLogKnot); }
+double LogD1(double t) {
+  return t >= kLogKnot ? 1 / t : 1 / kLogKnot - (t - kLogKnot) / (kLogKnot * kLogKnot);
+}
 double LogD2(double t) { return t >= kLogKnot ? -1 / (t * t) : -1 / (kLogKnot * kLogKnot); }
 
 const char* StatusName(Ipopt::ApplicationReturnStatus s) {
   switch (s) {
-    case Ipopt::Solve_Succeeded: return "Solve_Succeeded";
-    case Ipopt::Solved_To_Acceptable_Level: return "Solved_To_Acceptable_Level";
-    case Ipopt::Infeasible_Problem_Detected: return "Infeasible_Problem_Detected";
-    case Ipopt::Search_Direction_Becomes_Too_Small: return "Search_Direction_Becomes_Too_Small";
-    case Ipopt::Diverging_Iterates: return "Diverging_Iterates";
-    case Ipopt::User_Requested_Stop: return "User_Requested_Stop";
-    case Ipopt::Feasible_Point_Found: return "Feasible_Point_Found";
-    case Ipopt::Maximum_Iterations_Exceeded: return "Maximum_Iterations_Exceeded";
-    case Ipopt::Restoration_Failed: return "Restoration_Failed";
-    case Ipopt::Error_In_Step_Computation: return "Error_In_Step_Computation";
-    case Ipopt::Maximum_CpuTime_Exceeded: return "Maximum_CpuTime_Exceeded";
-    case Ipopt::Not_Enough_Degrees_Of_Freedom: return "Not_Enough_Degrees_Of_Freedom";
-    case Ipopt::Invalid_Problem_Definition: return "Invalid_Problem_Definition";
-    case Ipopt::Invalid_Option: return "Invalid_Option";
-    case Ipopt::Invalid_Number_Detected: return "Invalid_Number_Detected";
-    case Ipopt::Unrecoverable_Exception: return "Unrecoverable_Exception";
-    case Ipopt::NonIpopt_Exception_Thrown: return "NonIpopt_Exception_Thrown";
-    case Ipopt::Insufficient_Memory: return "Insufficient_Memory";
-    case Ipopt::Internal_Error: return "Internal_Error";
+    case Ipopt::Solve_Succeeded:
+      return "Solve_Succeeded";
+    case Ipopt::Solved_To_Acceptable_Level:
+      return "Solved_To_Acceptable_Level";
+    case Ipopt::Infeasible_Problem_Detected:
+      return "Infeasible_Problem_Detected";
+    case Ipopt::Search_Direction_Becomes_Too_Small:
+      return "Search_Direction_Becomes_Too_Small";
+    case Ipopt::Diverging_Iterates:
+      return "Diverging_Iterates";
+    case Ipopt::User_Requested_Stop:
+      return "User_Requested_Stop";
+    case Ipopt::Feasible_Point_Found:
+      return "Feasible_Point_Found";
+    case Ipopt::Maximum_Iterations_Exceeded:
+      return "Maximum_Iterations_Exceeded";
+    case Ipopt::Restoration_Failed:
+      return "Restoration_Failed";
+    case Ipopt::Error_In_Step_Computation:
+      return "Error_In_Step_Computation";
+    case Ipopt::Maximum_CpuTime_Exceeded:
+      return "Maximum_CpuTime_Exceeded";
+    case Ipopt::Not_Enough_Degrees_Of_Freedom:
+      return "Not_Enough_Degrees_Of_Freedom";
+    case Ipopt::Invalid_Problem_Definition:
+      return "Invalid_Problem_Definition";
+    case Ipopt::Invalid_Option:
+      return "Invalid_Option";
+    case Ipopt::Invalid_Number_Detected:
+      return "Invalid_Number_Detected";
+    case Ipopt::Unrecoverable_Exception:
+      return "Unrecoverable_Exception";
+    case Ipopt::NonIpopt_Exception_Thrown:
+      return "NonIpopt_Exception_Thrown";
+    case Ipopt::Insufficient_Memory:
+      return "Insufficient_Memory";
+    case Ipopt::Internal_Error:
+      return "Internal_Error";
   }
   return "Unknown";
 }
@@ -99,8 +119,8 @@ class VolumeNlp : public Ipopt::TNLP {
     return true;
   }
 
-  bool get_starting_point(Index /*n*/, bool /*init_x*/, Number* x, bool /*init_z*/,
-                          Number* /*z_L*/, Number* /*z_U*/, Index /*m*/, bool /*init_lambda*/,
+  bool get_starting_point(Index /*n*/, bool /*init_x*/, Number* x, bool /*init_z*/, Number* /*z_L*/,
+                          Number* /*z_U*/, Index /*m*/, bool /*init_lambda*/,
                           Number* /*lambda*/) override {
     // Half of each buyer's range spread over its edges, within the caps (Ipopt then pushes the
     // point into the interior of the bounds).
@@ -152,18 +172,24 @@ class VolumeNlp : public Ipopt::TNLP {
     return true;
   }
 
-  bool eval_jac_g(Index /*n*/, const Number* /*x*/, bool /*new_x*/, Index /*m*/,
-                  Index /*nele_jac*/, Index* i_row, Index* j_col, Number* values) override {
+  bool eval_jac_g(Index /*n*/, const Number* /*x*/, bool /*new_x*/, Index /*m*/, Index /*nele_jac*/,
+                  Index* i_row, Index* j_col, Number* values) override {
     Index r = 0, k = 0;
     for (int i : buyer_rows_) {
       for (int e = p_.buyer_start[i]; e < p_.buyer_start[i + 1]; ++e, ++k) {
-        if (values == nullptr) i_row[k] = r, j_col[k] = e; else values[k] = 1;
+        if (values == nullptr)
+          i_row[k] = r, j_col[k] = e;
+        else
+          values[k] = 1;
       }
       ++r;
     }
     for (int j : seller_rows_) {
       for (int q = seller_start_[j]; q < seller_start_[j + 1]; ++q, ++k) {
-        if (values == nullptr) i_row[k] = r, j_col[k] = seller_edges_[q]; else values[k] = 1 + p_.rho[j];
+        if (values == nullptr)
+          i_row[k] = r, j_col[k] = seller_edges_[q];
+        else
+          values[k] = 1 + p_.rho[j];
       }
       ++r;
     }

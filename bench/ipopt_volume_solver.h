@@ -33,10 +33,10 @@ struct IpoptVolumeResult {
   double objective = 0;          // market::VolumeObjective at x (the maximised value)
   double max_violation_kwh = 0;  // largest violation of a buyer or seller row at x
   int iterations = 0;
-  int status_code = 0;           // Ipopt::ApplicationReturnStatus
-  std::string status;            // e.g. "Solve_Succeeded"
-  bool solved = false;           // Solve_Succeeded or Solved_To_Acceptable_Level
-  double wall_s = 0;             // Initialize + OptimizeTNLP
+  int status_code = 0;  // Ipopt::ApplicationReturnStatus
+  std::string status;   // e.g. "Solve_Succeeded"
+  bool solved = false;  // Solve_Succeeded or Solved_To_Acceptable_Level
+  double wall_s = 0;    // Initialize + OptimizeTNLP
 };
 
 // Returns Internal if Ipopt cannot be set up (e.g. an option is rejected). A run that stops

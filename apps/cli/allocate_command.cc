@@ -35,8 +35,8 @@ int RunAllocate(const AllocateOptions& opt) {
     std::cerr << "v2v allocate: " << result.status().ToString() << "\n";
     return 1;
   }
-  const std::string text = opt.table ? market::RoundResultToTable(*result)
-                                     : market::RoundResultToJson(*result) + "\n";
+  const std::string text =
+      opt.table ? market::RoundResultToTable(*result) : market::RoundResultToJson(*result) + "\n";
   if (opt.output.empty()) {
     std::cout << text;
     return 0;
@@ -57,7 +57,8 @@ void AddAllocateCommand(CLI::App& app, int* exit_code) {
   auto opt = std::make_shared<AllocateOptions>();
   CLI::App* cmd = app.add_subcommand(
       "allocate", "Run one trading round (validate, pair, price, allocate) on a JSON market");
-  cmd->add_option("--input,-i", opt->input, "Market JSON file (kWh, currency/kWh, metres)")->required();
+  cmd->add_option("--input,-i", opt->input, "Market JSON file (kWh, currency/kWh, metres)")
+      ->required();
   cmd->add_option("--output,-o", opt->output, "Write the result here instead of stdout");
   cmd->add_flag("--table", opt->table, "Print a human-readable table instead of JSON");
   cmd->callback([opt, exit_code] { *exit_code = RunAllocate(*opt); });

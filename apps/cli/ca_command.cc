@@ -13,10 +13,10 @@
 #include <sstream>
 
 #include "base/file_util.h"
+#include "chain/tx.h"
 #include "crypto/ca_store.h"
 #include "crypto/certificate.h"
 #include "crypto/crl.h"
-#include "chain/tx.h"
 #include "crypto/ed25519.h"
 #include "crypto/hash.h"
 #include "rpc/http_client.h"
@@ -158,7 +158,8 @@ Status Revoke(const CaOptions& opt) {
   // sender has no account, so its nonce is not sequenced; 1 is as good as any.
   const std::string cert_hash = crypto::Sha256(*der).Hex();
   auto known = rpc::Call(opt.rpc, "state_isRevoked", nlohmann::json::array({cert_hash}));
-  if (!known.ok()) return Status(known.status().code(), "--rpc " + opt.rpc + ": " + known.status().message());
+  if (!known.ok())
+    return Status(known.status().code(), "--rpc " + opt.rpc + ": " + known.status().message());
   if (known->value("revoked", false)) {
     std::cout << "already revoked on the ledger: certificate " << cert_hash << "\n";
     return Status::Ok();
@@ -169,7 +170,8 @@ Status Revoke(const CaOptions& opt) {
   tx.body = chain::Revoke{crypto::Sha256(*der)};
   chain::SignTx(tx, store.key());
   auto r = rpc::Call(opt.rpc, "tx_submit", nlohmann::json::array({ToHex(chain::EncodeTx(tx))}));
-  if (!r.ok()) return Status(r.status().code(), "--rpc " + opt.rpc + ": tx_submit: " + r.status().message());
+  if (!r.ok())
+    return Status(r.status().code(), "--rpc " + opt.rpc + ": tx_submit: " + r.status().message());
   std::cout << "submitted on-chain Revoke " << r->value("hash", std::string()) << " of certificate "
             << crypto::Sha256(*der).Hex() << " to " << opt.rpc << "\n";
   return Status::Ok();

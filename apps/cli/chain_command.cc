@@ -59,7 +59,9 @@ int RunInit(const Options& o) {
   auto ledger = node::Ledger::Init(std::move(kv).value(), g);
   if (!ledger.ok()) return Fail("chain init", ledger.status(), 2);
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},
-                              {"hash", (*ledger)->head_hash().Hex()}}.dump() << "\n";
+                              {"hash", (*ledger)->head_hash().Hex()}}
+                   .dump()
+            << "\n";
   return 0;
 }
 
@@ -80,7 +82,8 @@ int RunSimulate(const Options& o) {
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},
                               {"hash", (*ledger)->head_hash().Hex()},
                               {"transactions", txs},
-                              {"open_escrows", (*ledger)->state().escrows.size()}}.dump()
+                              {"open_escrows", (*ledger)->state().escrows.size()}}
+                   .dump()
             << "\n";
   return 0;
 }
@@ -89,7 +92,9 @@ int RunHead(const Options& o) {
   auto ledger = OpenLedger(o.data);
   if (!ledger.ok()) return Fail("chain head", ledger.status());
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},
-                              {"hash", (*ledger)->head_hash().Hex()}}.dump() << "\n";
+                              {"hash", (*ledger)->head_hash().Hex()}}
+                   .dump()
+            << "\n";
   return 0;
 }
 
@@ -123,7 +128,8 @@ int RunExport(const Options& o) {
   auto bytes = node::ExportChain(**ledger);
   if (!bytes.ok()) return Fail("chain export", bytes.status());
   std::ofstream out(o.file, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes->data()), static_cast<std::streamsize>(bytes->size()));
+  out.write(reinterpret_cast<const char*>(bytes->data()),
+            static_cast<std::streamsize>(bytes->size()));
   out.close();
   if (!out) return Fail("chain export", Status::IoError("cannot write " + o.file));
   return 0;
@@ -135,7 +141,8 @@ int RunExport(const Options& o) {
 int RunImport(const Options& o) {
   std::error_code ec;
   if (std::filesystem::is_directory(o.file, ec)) {
-    return Fail("chain import", Status::InvalidArgument("--in " + o.file + " is a directory, not an export"), 2);
+    return Fail("chain import",
+                Status::InvalidArgument("--in " + o.file + " is a directory, not an export"), 2);
   }
   std::ifstream in(o.file, std::ios::binary);
   if (!in) return Fail("chain import", Status::IoError("cannot read --in " + o.file), 2);
@@ -144,14 +151,17 @@ int RunImport(const Options& o) {
   in.clear();
   in.seekg(0);
   if (!in) {
-    return Fail("chain import", Status::InvalidArgument("--in " + o.file + " cannot be read twice (a pipe?)"), 2);
+    return Fail("chain import",
+                Status::InvalidArgument("--in " + o.file + " cannot be read twice (a pipe?)"), 2);
   }
   auto kv = store::OpenRocksKvStore(o.data);
   if (!kv.ok()) return Fail("chain import", kv.status());
   auto ledger = node::ImportChain(std::move(kv).value(), in);
   if (!ledger.ok()) return Fail("chain import", ledger.status(), 2);
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},
-                              {"hash", (*ledger)->head_hash().Hex()}}.dump() << "\n";
+                              {"hash", (*ledger)->head_hash().Hex()}}
+                   .dump()
+            << "\n";
   return 0;
 }
 
@@ -175,7 +185,8 @@ CLI::App* Sub(CLI::App* parent, const char* name, const char* help, std::shared_
 
 void AddChainCommand(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<Options>();
-  CLI::App* chain = app.add_subcommand("chain", "The ledger: init, simulate, inspect, export, import");
+  CLI::App* chain =
+      app.add_subcommand("chain", "The ledger: init, simulate, inspect, export, import");
   chain->require_subcommand(1);
   auto* gen = chain->add_subcommand("genesis", "Write the built-in market's genesis as JSON");
   gen->add_option("--out", o->file, "Output file")->required();
@@ -183,11 +194,15 @@ void AddChainCommand(CLI::App& app, int* exit_code) {
   auto* init = Sub(chain, "init", "Create a ledger from a genesis (default: the built-in one)", o);
   init->add_option("--genesis", o->genesis, "Genesis JSON file");
   init->callback([o, exit_code] { *exit_code = RunInit(*o); });
-  auto* sim = Sub(chain, "simulate", "Run trading rounds of the built-in market and persist them", o);
-  sim->add_option("--rounds", o->rounds, "Blocks (one trading round each)")->check(CLI::Range(0, 1000000));
+  auto* sim =
+      Sub(chain, "simulate", "Run trading rounds of the built-in market and persist them", o);
+  sim->add_option("--rounds", o->rounds, "Blocks (one trading round each)")
+      ->check(CLI::Range(0, 1000000));
   sim->add_option("--seed", o->seed, "Random seed");
   sim->callback([o, exit_code] { *exit_code = RunSimulate(*o); });
-  Sub(chain, "head", "Print the head as JSON", o)->callback([o, exit_code] { *exit_code = RunHead(*o); });
+  Sub(chain, "head", "Print the head as JSON", o)->callback([o, exit_code] {
+    *exit_code = RunHead(*o);
+  });
   auto* acc = Sub(chain, "accounts", "List accounts (id, energy_wh, balance)", o);
   acc->add_option("--at", o->at, "State after this height (replayed)");
   acc->add_flag("--json", o->json, "JSON array");

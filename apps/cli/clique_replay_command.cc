@@ -13,7 +13,8 @@ namespace v2v::cli {
 void AddCliqueReplayCommand(CLI::App& app, int* exit_code) {
   auto file = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand(
-      "clique-replay", "Replay Clique (EIP-225) voting scenarios; one JSON line per case on stdout");
+      "clique-replay",
+      "Replay Clique (EIP-225) voting scenarios; one JSON line per case on stdout");
   cmd->add_option("file", *file, "JSON array of scenarios (see README, Consensus)")->required();
   cmd->callback([file, exit_code] {
     auto text = ReadFile(*file);

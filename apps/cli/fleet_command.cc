@@ -2,10 +2,9 @@
 
 #include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
 #include <iostream>
 #include <memory>
-
-#include <boost/asio/io_context.hpp>
 
 #include "fleet/fleet_driver.h"
 #include "fleet/fleet_plan.h"
@@ -50,12 +49,14 @@ int RunFleet(const FleetOptions& o) {
   if (!net.ok()) return Fail(2, "--testnet: " + net.status().message());
   if (o.vehicles > static_cast<int>(net->vehicles.size())) {
     return Fail(2, "--vehicles " + std::to_string(o.vehicles) + ": the testnet has " +
-                       std::to_string(net->vehicles.size()) + " vehicle identities (testnet start --vehicles V)");
+                       std::to_string(net->vehicles.size()) +
+                       " vehicle identities (testnet start --vehicles V)");
   }
   std::vector<vehicle::RsuUrl> nodes;
   for (const auto& n : net->nodes) {
     auto url = vehicle::ParseRsuUrl(n.vehicle_api);
-    if (!url.ok()) return Fail(2, n.name + ": no vehicle API in testnet.json (" + url.status().message() + ")");
+    if (!url.ok())
+      return Fail(2, n.name + ": no vehicle API in testnet.json (" + url.status().message() + ")");
     nodes.push_back(*url);
   }
   sim::Scenario scenario;
@@ -93,16 +94,19 @@ int RunFleet(const FleetOptions& o) {
   d.settle = !o.no_settle;
   const bool tty = isatty(2) != 0;
   if (!o.quiet) {
-    d.progress = [tty](const std::string& line) { std::cerr << line << (tty ? "\r" : "\n") << std::flush; };
+    d.progress = [tty](const std::string& line) {
+      std::cerr << line << (tty ? "\r" : "\n") << std::flush;
+    };
   }
   auto driver = fleet::FleetDriver::Create(io, *tls, nodes, std::move(dirs), *plan, stats, d);
   if (!driver.ok()) return Fail(2, driver.status().message());
-  std::cout << "v2v fleet: " << o.vehicles << " vehicles on " << nodes.size() << " RSU nodes for " << o.seconds
-            << " s (time scale " << o.time_scale << ", " << (o.fcd.empty() ? "synthetic city" : "trace " + o.fcd)
-            << ")" << std::endl;
+  std::cout << "v2v fleet: " << o.vehicles << " vehicles on " << nodes.size() << " RSU nodes for "
+            << o.seconds << " s (time scale " << o.time_scale << ", "
+            << (o.fcd.empty() ? "synthetic city" : "trace " + o.fcd) << ")" << std::endl;
   const double wall_s = (*driver)->Run();
   if (!o.quiet && tty) std::cerr << "\n";
-  const std::string stamp = "v2v fleet seed=" + std::to_string(o.seed) + " scenario=" + sim::ScenarioHash(scenario);
+  const std::string stamp =
+      "v2v fleet seed=" + std::to_string(o.seed) + " scenario=" + sim::ScenarioHash(scenario);
   Status st = stats.WriteTradesCsv(o.out, stamp);
   if (!st.ok()) return Fail(1, st.message());
   auto summary = stats.SummaryJson(wall_s);
@@ -117,7 +121,8 @@ int RunFleet(const FleetOptions& o) {
   if (o.json) {
     std::cout << summary.dump() << std::endl;
   } else {
-    std::cout << stats.SummaryText(wall_s) << "  outputs: " << o.out << "/{trades.csv,summary.json}" << std::endl;
+    std::cout << stats.SummaryText(wall_s) << "  outputs: " << o.out << "/{trades.csv,summary.json}"
+              << std::endl;
   }
   return 0;
 }
@@ -126,20 +131,30 @@ int RunFleet(const FleetOptions& o) {
 
 void AddFleetCommand(CLI::App& app, int* exit_code) {
   auto opt = std::make_shared<FleetOptions>();
-  auto* cmd = app.add_subcommand("fleet", "Drive the simulator's vehicles against a running testnet's vehicle APIs");
-  cmd->add_option("--testnet", opt->testnet, "The testnet directory (v2v testnet start --dir)")->required();
-  cmd->add_option("--scenario", opt->scenario, "Scenario TOML (default: the built-in synthetic city)");
-  cmd->add_option("--fcd", opt->fcd, "Mobility from a SUMO FCD trace instead of the synthetic grid");
-  cmd->add_option("--vehicles", opt->vehicles, "Vehicles (DIR/vehicles/car-0..N-1)")->capture_default_str();
-  cmd->add_option("--seconds", opt->seconds, "Start engagements during this many seconds")->capture_default_str();
-  cmd->add_option("--drain", opt->drain_s, "Then let engagements in flight finish for at most this long")
+  auto* cmd = app.add_subcommand(
+      "fleet", "Drive the simulator's vehicles against a running testnet's vehicle APIs");
+  cmd->add_option("--testnet", opt->testnet, "The testnet directory (v2v testnet start --dir)")
+      ->required();
+  cmd->add_option("--scenario", opt->scenario,
+                  "Scenario TOML (default: the built-in synthetic city)");
+  cmd->add_option("--fcd", opt->fcd,
+                  "Mobility from a SUMO FCD trace instead of the synthetic grid");
+  cmd->add_option("--vehicles", opt->vehicles, "Vehicles (DIR/vehicles/car-0..N-1)")
       ->capture_default_str();
-  cmd->add_option("--listen", opt->listen_s, "A seller waits this long for a call")->capture_default_str();
+  cmd->add_option("--seconds", opt->seconds, "Start engagements during this many seconds")
+      ->capture_default_str();
+  cmd->add_option("--drain", opt->drain_s,
+                  "Then let engagements in flight finish for at most this long")
+      ->capture_default_str();
+  cmd->add_option("--listen", opt->listen_s, "A seller waits this long for a call")
+      ->capture_default_str();
   cmd->add_option("--seed", opt->seed, "Random seed")->capture_default_str();
-  cmd->add_option("--time-scale", opt->time_scale, "Simulated seconds per real second")->capture_default_str();
+  cmd->add_option("--time-scale", opt->time_scale, "Simulated seconds per real second")
+      ->capture_default_str();
   cmd->add_option("--price-scale", opt->price_scale, "Ledger units per scenario currency unit")
       ->capture_default_str();
-  cmd->add_option("--out", opt->out, "Output directory (trades.csv, summary.json)")->capture_default_str();
+  cmd->add_option("--out", opt->out, "Output directory (trades.csv, summary.json)")
+      ->capture_default_str();
   cmd->add_flag("--no-settle", opt->no_settle, "Stop at the commit (no metering and settlement)");
   cmd->add_flag("--json", opt->json, "Print the summary as one JSON line");
   cmd->add_flag("--quiet,-q", opt->quiet, "No progress line");

@@ -3,15 +3,15 @@
 
 #include "allocate_command.h"
 #include "ca_command.h"
-#include "clique_replay_command.h"
-#include "experiment_command.h"
-#include "simulate_command.h"
 #include "chain_command.h"
+#include "clique_replay_command.h"
 #include "cluster_command.h"
+#include "experiment_command.h"
+#include "fleet_command.h"
 #include "node_command.h"
+#include "simulate_command.h"
 #include "testnet_command.h"
 #include "vehicle_command.h"
-#include "fleet_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"v2vtrade: vehicle-to-vehicle electricity trading (Bayesian pricing, PoA ledger)"};

@@ -1,18 +1,17 @@
 #include "node_command.h"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/signal_set.hpp>
 
 #include "explorer/serve.h"
 #include "gateway/node_gateway.h"
 #include "node/config.h"
 #include "node/genesis_json.h"
-#include "node/log.h"
 #include "node/host.h"
+#include "node/log.h"
 #include "node/ports.h"
 #include "rpc/node_rpc.h"
 
@@ -27,7 +26,8 @@ int RunNode(const std::string& config_path) {
   }
   auto genesis = node::ReadGenesisJsonFile(config->genesis);
   if (!genesis.ok()) {
-    std::cerr << "v2v node: genesis " << config->genesis << ": " << genesis.status().message() << "\n";
+    std::cerr << "v2v node: genesis " << config->genesis << ": " << genesis.status().message()
+              << "\n";
     return 2;
   }
 
@@ -54,10 +54,12 @@ int RunNode(const std::string& config_path) {
     return 1;
   }
   const rpc::NodeEndpoints& endpoints = (*rpc)->endpoints();
-  log.Info("rpc_listening", {{"url", endpoints.rpc}, {"admin", endpoints.admin}, {"authrpc", endpoints.authrpc}});
+  log.Info("rpc_listening",
+           {{"url", endpoints.rpc}, {"admin", endpoints.admin}, {"authrpc", endpoints.authrpc}});
   auto vehicles = gateway::NodeGateway::Start(io, *svc, log, [&clock] { return clock->NowMs(); });
   if (!vehicles.ok()) {
-    log.Log(node::LogLevel::kError, "start_failed", {{"error", "vehicle_listen: " + vehicles.status().message()}});
+    log.Log(node::LogLevel::kError, "start_failed",
+            {{"error", "vehicle_listen: " + vehicles.status().message()}});
     std::cerr << "v2v node: vehicle_listen: " << vehicles.status().message() << "\n";
     return 1;
   }
@@ -80,7 +82,8 @@ int RunNode(const std::string& config_path) {
 }  // namespace
 
 void AddNodeCommand(CLI::App& app, int* exit_code) {
-  auto* cmd = app.add_subcommand("node", "Run an RSU node (ledger, peers, mempool, producer, JSON-RPC)");
+  auto* cmd =
+      app.add_subcommand("node", "Run an RSU node (ledger, peers, mempool, producer, JSON-RPC)");
   auto path = std::make_shared<std::string>();
   cmd->add_option("--config", *path, "Node config (TOML; docs/spec/node.md)")->required();
   cmd->callback([path, exit_code] { *exit_code = RunNode(*path); });

@@ -27,8 +27,8 @@ int RunStart(TestnetOptions& o) {
   auto t = testnet::Start(o.create, *self, std::chrono::seconds(o.timeout_s));
   if (!t.ok()) return Fail("start", t.status());
   for (const auto& n : t->nodes) {
-    std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\tp2p " << n.p2p << "\tadmin " << n.admin << "\tvehicles "
-              << n.vehicle_api << "\n";
+    std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\tp2p " << n.p2p << "\tadmin "
+              << n.admin << "\tvehicles " << n.vehicle_api << "\n";
   }
   std::cout << "testnet of " << t->nodes.size() << " nodes up; " << t->dir << "/testnet.json\n";
   return 0;
@@ -65,8 +65,10 @@ void AddTestnetCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--nodes", start->create.nodes, "Number of RSU nodes (all signers)")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  cmd->add_option("--dir", start->dir, "New testnet directory (must not exist or be empty)")->required();
-  cmd->add_option("--period", start->create.period_s, "Clique period in seconds")->capture_default_str();
+  cmd->add_option("--dir", start->dir, "New testnet directory (must not exist or be empty)")
+      ->required();
+  cmd->add_option("--period", start->create.period_s, "Clique period in seconds")
+      ->capture_default_str();
   cmd->add_option("--vehicles", start->create.vehicles, "Funded vehicle identities car-<k>")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
@@ -80,7 +82,8 @@ void AddTestnetCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--genesis-delay", start->create.genesis_delay_s,
                   "Seconds from now to the genesis time (block 1 is due one period later)")
       ->capture_default_str();
-  cmd->add_option("--t-limit", start->create.vehicle_t_limit_s, "T_limit of vehicle rounds, seconds")
+  cmd->add_option("--t-limit", start->create.vehicle_t_limit_s,
+                  "T_limit of vehicle rounds, seconds")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   cmd->add_option("--settle-window", start->create.settle_window_s,
@@ -105,7 +108,8 @@ void AddTestnetCommand(CLI::App& app, int* exit_code) {
   cmd = tn->add_subcommand("restart", "Start node I again with the same config and wait for it");
   cmd->add_option("--dir", restart->dir, "Testnet directory")->required();
   cmd->add_option("--node", restart->node, "Node index")->required();
-  cmd->add_option("--timeout", restart->timeout_s, "Seconds to wait for its RPC")->capture_default_str();
+  cmd->add_option("--timeout", restart->timeout_s, "Seconds to wait for its RPC")
+      ->capture_default_str();
   cmd->callback([restart, exit_code] { *exit_code = RunRestart(*restart); });
 }
 

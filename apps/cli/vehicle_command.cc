@@ -1,11 +1,10 @@
 #include "vehicle_command.h"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <cmath>
 #include <iostream>
 #include <random>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "vehicle/client.h"
 #include "vehicle/trader.h"
@@ -53,14 +52,16 @@ int Usage(const std::string& what) {
 }
 
 vehicle::WaitFor ParseWait(const std::string& w) {
-  return w == "settled" ? vehicle::WaitFor::kSettled
-         : w == "accepted" ? vehicle::WaitFor::kAccepted : vehicle::WaitFor::kCommitted;
+  return w == "settled"    ? vehicle::WaitFor::kSettled
+         : w == "accepted" ? vehicle::WaitFor::kAccepted
+                           : vehicle::WaitFor::kCommitted;
 }
 
 // Connects, runs the trader until it finishes or the time is up; the exit code.
 int Drive(const Common& c, double limit_s, bool limit_is_success,
-          const std::function<std::shared_ptr<vehicle::Trader>(std::shared_ptr<vehicle::Client>, vehicle::Identity,
-                                                               vehicle::EventSink, std::function<void(bool)>)>& make) {
+          const std::function<std::shared_ptr<vehicle::Trader>(
+              std::shared_ptr<vehicle::Client>, vehicle::Identity, vehicle::EventSink,
+              std::function<void(bool)>)>& make) {
   auto url = vehicle::ParseRsuUrl(c.rsu);
   if (!url.ok()) return Usage(url.status().message());
   auto me = vehicle::LoadIdentity(c.identity);
@@ -79,7 +80,8 @@ int Drive(const Common& c, double limit_s, bool limit_is_success,
     }
   };
   auto trader = make(client, std::move(me).value(), sink, [&io](bool) { io.stop(); });
-  boost::asio::steady_timer limit(io, std::chrono::milliseconds(static_cast<int64_t>(limit_s * 1000)));
+  boost::asio::steady_timer limit(io,
+                                  std::chrono::milliseconds(static_cast<int64_t>(limit_s * 1000)));
   bool timed_out = false;
   limit.async_wait([&](const boost::system::error_code& ec) {
     if (ec) return;
@@ -91,8 +93,10 @@ int Drive(const Common& c, double limit_s, bool limit_is_success,
   trader->Stop();
   if (timed_out && !trader->finished()) {
     if (limit_is_success) return 0;
-    if (json) std::cout << nlohmann::json{{"event", "timeout"}}.dump() << std::endl;
-    else std::cout << "gave up after " << limit_s << " s" << std::endl;
+    if (json)
+      std::cout << nlohmann::json{{"event", "timeout"}}.dump() << std::endl;
+    else
+      std::cout << "gave up after " << limit_s << " s" << std::endl;
     return 1;
   }
   return trader->succeeded() ? 0 : 1;
@@ -101,11 +105,14 @@ int Drive(const Common& c, double limit_s, bool limit_is_success,
 int RunBuy(const BuyArgs& a) {
   vehicle::BuyerTerms t;
   double kmin = 0, kmax = 0, vmin = 0, vmax = 0, x = 0, y = 0;
-  if (!Pair(a.kwh, ':', kmin, kmax) || kmin < 0 || kmax < kmin) return Usage("--kwh MIN:MAX (kWh, MIN <= MAX)");
-  if (!Pair(a.range, ':', vmin, vmax) || vmin < 0 || vmax < vmin) return Usage("--range VMIN:VMAX (price per kWh)");
+  if (!Pair(a.kwh, ':', kmin, kmax) || kmin < 0 || kmax < kmin)
+    return Usage("--kwh MIN:MAX (kWh, MIN <= MAX)");
+  if (!Pair(a.range, ':', vmin, vmax) || vmin < 0 || vmax < vmin)
+    return Usage("--range VMIN:VMAX (price per kWh)");
   if (!Pair(a.c.at, ',', x, y)) return Usage("--at X,Y (metres)");
   if (a.willingness < 0 || a.willingness > 5) return Usage("--willingness must be in [0, 5]");
-  if (a.meter_fraction < 0 || a.meter_fraction > 1) return Usage("--meter-fraction must be in [0, 1]");
+  if (a.meter_fraction < 0 || a.meter_fraction > 1)
+    return Usage("--meter-fraction must be in [0, 1]");
   t.b_min_wh = std::llround(kmin * 1000);
   t.b_max_wh = std::llround(kmax * 1000);
   t.v = a.value;
@@ -124,9 +131,11 @@ int RunBuy(const BuyArgs& a) {
 int RunSell(const SellArgs& a) {
   vehicle::SellerTerms t;
   double cmin = 0, cmax = 0, x = 0, y = 0;
-  if (!Pair(a.range, ':', cmin, cmax) || cmin < 0 || cmax < cmin) return Usage("--range CMIN:CMAX (price per kWh)");
+  if (!Pair(a.range, ':', cmin, cmax) || cmin < 0 || cmax < cmin)
+    return Usage("--range CMIN:CMAX (price per kWh)");
   if (!Pair(a.c.at, ',', x, y)) return Usage("--at X,Y (metres)");
-  if (a.available < 0 || a.reserve < 0 || a.reserve > a.available) return Usage("--available and --reserve: kWh, reserve <= available");
+  if (a.available < 0 || a.reserve < 0 || a.reserve > a.available)
+    return Usage("--available and --reserve: kWh, reserve <= available");
   if (a.loss < 0 || a.loss > 10) return Usage("--loss must be in [0, 10]");
   if (a.rounds <= 0 && a.for_s <= 0) return Usage("give --rounds N or --for SECONDS");
   t.c = a.cost;
@@ -147,32 +156,40 @@ int RunSell(const SellArgs& a) {
 
 void AddCommon(CLI::App* cmd, Common& c) {
   cmd->add_option("--rsu", c.rsu, "The RSU's vehicle API, wss://HOST:PORT/vehicle")->required();
-  cmd->add_option("--ca", c.ca, "The network CA certificate (PEM) the RSU's certificate must chain to")->required();
-  cmd->add_option("--identity", c.identity, "Directory with cert.pem and key.pem (v2v ca issue)")->required();
+  cmd->add_option("--ca", c.ca,
+                  "The network CA certificate (PEM) the RSU's certificate must chain to")
+      ->required();
+  cmd->add_option("--identity", c.identity, "Directory with cert.pem and key.pem (v2v ca issue)")
+      ->required();
   cmd->add_option("--at", c.at, "Position X,Y in metres")->required();
   cmd->add_option("--wait", c.wait, "Until the round is accepted, committed or settled")
       ->check(CLI::IsMember({"accepted", "committed", "settled"}));
   cmd->add_flag("--json", c.json, "One JSON object per event");
-  cmd->add_option("--timeout", c.timeout_s, "Give up (exit 1) after this many seconds")->check(CLI::PositiveNumber);
+  cmd->add_option("--timeout", c.timeout_s, "Give up (exit 1) after this many seconds")
+      ->check(CLI::PositiveNumber);
 }
 
 }  // namespace
 
 void AddVehicleCommand(CLI::App& app, int* exit_code) {
-  auto* v = app.add_subcommand("vehicle", "Act as a vehicle: buy or sell through an RSU's vehicle API");
+  auto* v =
+      app.add_subcommand("vehicle", "Act as a vehicle: buy or sell through an RSU's vehicle API");
   v->require_subcommand(1);
   auto buy = std::make_shared<BuyArgs>();
-  auto* b = v->add_subcommand("buy", "Send a signed request (Steps 1-2) and follow it to the chain");
+  auto* b =
+      v->add_subcommand("buy", "Send a signed request (Steps 1-2) and follow it to the chain");
   AddCommon(b, buy->c);
   b->add_option("--kwh", buy->kwh, "Demand MIN:MAX in kWh")->required();
   b->add_option("--value", buy->value, "Unit value v (smallest units per kWh)")->required();
   b->add_option("--range", buy->range, "VMIN:VMAX, the range of v")->required();
   b->add_option("--willingness", buy->willingness, "Willingness w in [0, 5]")->required();
-  b->add_option("--meter-fraction", buy->meter_fraction, "Meter this share of the scheduled volume (settled)");
+  b->add_option("--meter-fraction", buy->meter_fraction,
+                "Meter this share of the scheduled volume (settled)");
   b->callback([buy, exit_code] { *exit_code = RunBuy(*buy); });
 
   auto sell = std::make_shared<SellArgs>();
-  auto* s = v->add_subcommand("sell", "Answer calls in range with signed offers (Step 4) and settle");
+  auto* s =
+      v->add_subcommand("sell", "Answer calls in range with signed offers (Step 4) and settle");
   AddCommon(s, sell->c);
   s->add_option("--available", sell->available, "Current energy s_t offered, kWh")->required();
   s->add_option("--reserve", sell->reserve, "Reserve s_r kept, kWh")->required();
@@ -181,7 +198,8 @@ void AddVehicleCommand(CLI::App& app, int* exit_code) {
   s->add_option("--loss", sell->loss, "Loss rate rho (e.g. 0.05)")->required();
   s->add_option("--rounds", sell->rounds, "Stop after this many rounds are finished");
   s->add_option("--for", sell->for_s, "Stop after this many seconds");
-  s->add_flag("--no-report", sell->no_report, "Do not report co-signed readings (the escrow is refunded)");
+  s->add_flag("--no-report", sell->no_report,
+              "Do not report co-signed readings (the escrow is refunded)");
   s->callback([sell, exit_code] { *exit_code = RunSell(*sell); });
 }
 

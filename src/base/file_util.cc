@@ -29,7 +29,8 @@ Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {
     return Status::IoError(path + ": cannot open: " + std::strerror(e));
   }
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) return Status::IoError(path + ": cannot stat: " + std::strerror(errno));
+  if (::fstat(f.fd, &st) != 0)
+    return Status::IoError(path + ": cannot stat: " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return Status::IoError(path + ": is a directory, not a file");
   std::string out;
   if (S_ISREG(st.st_mode) && static_cast<uint64_t>(st.st_size) <= max_bytes) {
@@ -42,7 +43,8 @@ Result<std::string> ReadFile(const std::string& path, size_t max_bytes) {
     if (n < 0) return Status::IoError(path + ": read failed: " + std::strerror(errno));
     if (n == 0) break;
     if (out.size() + static_cast<size_t>(n) > max_bytes) {
-      return Status::InvalidArgument(path + ": larger than " + std::to_string(max_bytes) + " bytes");
+      return Status::InvalidArgument(path + ": larger than " + std::to_string(max_bytes) +
+                                     " bytes");
     }
     out.append(buf, static_cast<size_t>(n));
   }

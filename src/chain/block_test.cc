@@ -41,7 +41,8 @@ TEST(Block, RoundTripAndSeal) {
 }
 
 TEST(Block, GoldenHash) {
-  EXPECT_EQ(BlockHash(SampleBlock().header).Hex(), "a74615823dea2b9e5d1e95436fc0cb3df4c3ae5c42d9c58d98e1f527ac6bc09d");
+  EXPECT_EQ(BlockHash(SampleBlock().header).Hex(),
+            "a74615823dea2b9e5d1e95436fc0cb3df4c3ae5c42d9c58d98e1f527ac6bc09d");
 }
 
 // A checkpoint header: no vote, the signers listed sorted.
@@ -50,7 +51,8 @@ BlockHeader SampleCheckpoint() {
   h.height = 30000;
   h.timestamp_s = 1700000200;
   h.difficulty = 1;
-  for (uint8_t k : {uint8_t{4}, uint8_t{5}, uint8_t{6}}) h.checkpoint_signers.push_back(testing::FixedKey(k).public_key());
+  for (uint8_t k : {uint8_t{4}, uint8_t{5}, uint8_t{6}})
+    h.checkpoint_signers.push_back(testing::FixedKey(k).public_key());
   std::sort(h.checkpoint_signers.begin(), h.checkpoint_signers.end());
   SealHeader(h, testing::FixedKey(9));
   return h;
@@ -100,7 +102,8 @@ TEST(Block, StrictHeaderDecoding) {
   const size_t list = kFlagOffset + 1 + 4;  // flag 0, then u32 count
   ASSERT_EQ(good[kFlagOffset], 0);
   Bytes swapped = good;
-  std::swap_ranges(swapped.begin() + list, swapped.begin() + list + 32, swapped.begin() + list + 32);
+  std::swap_ranges(swapped.begin() + list, swapped.begin() + list + 32,
+                   swapped.begin() + list + 32);
   EXPECT_FALSE(DecodeHeader(swapped).ok());
   Bytes dup = good;
   std::copy(dup.begin() + list, dup.begin() + list + 32, dup.begin() + list + 32);

@@ -37,7 +37,8 @@ TEST(Merkle, LeafAndInnerDomainsDiffer) {
 }
 
 TEST(Merkle, GoldenRoot) {
-  EXPECT_EQ(MerkleRoot({Leaf(1), Leaf(2), Leaf(3)}).Hex(), "e2da0242936eb38ec996a543601b3a1da4226391ff92014ed1a7a248ace36347");
+  EXPECT_EQ(MerkleRoot({Leaf(1), Leaf(2), Leaf(3)}).Hex(),
+            "e2da0242936eb38ec996a543601b3a1da4226391ff92014ed1a7a248ace36347");
 }
 
 }  // namespace

@@ -24,13 +24,13 @@ namespace v2v::chain {
 // Values 29 and 33 were retired (bad_timestamp, unauthorized_sealer: never produced); they are
 // not reused.
 enum class Reject : uint16_t {
-  kMalformed = 1,            // bytes do not decode, or a field breaks its structural range
-  kBadSignature = 2,         // a signature does not verify against the stated key
-  kBadCertificate = 3,       // certificate not issued by the CA / unparsable
+  kMalformed = 1,       // bytes do not decode, or a field breaks its structural range
+  kBadSignature = 2,    // a signature does not verify against the stated key
+  kBadCertificate = 3,  // certificate not issued by the CA / unparsable
   kCertExpired = 4,
   kCertNotYetValid = 5,
   kCertRevoked = 6,
-  kWrongRole = 7,            // certificate role differs from the one the transaction needs
+  kWrongRole = 7,  // certificate role differs from the one the transaction needs
   kUnknownAccount = 8,
   kAlreadyRegistered = 9,
   kBadNonce = 10,            // not the sender's next nonce (replay or gap)
@@ -50,23 +50,23 @@ enum class Reject : uint16_t {
   kDeadlineNotReached = 24,  // refund before the escrow's deadline
   kDeadlinePassed = 25,      // meter report after the escrow's deadline
   kOverflow = 26,            // arithmetic would leave the int64 range
-  kBadHeight = 27,                    // not its parent's height + 1
+  kBadHeight = 27,           // not its parent's height + 1
   kBadParent = 28,
   kBadTxRoot = 30,
   kBadStateRoot = 31,
   kBadSeal = 32,
-  kConservation = 34,        // money or energy not conserved (a bug if ever seen)
-  kDuplicate = 35,           // the same bidder twice in one round; a transaction already pending
+  kConservation = 34,  // money or energy not conserved (a bug if ever seen)
+  kDuplicate = 35,     // the same bidder twice in one round; a transaction already pending
   // Clique (EIP-225) header rules, produced by consensus/poa (snapshot.h, engine.h).
-  kUnauthorizedSigner = 36,           // sealer not in the signer set
-  kRecentlySigned = 37,               // sealer sealed one of the last floor(N/2) blocks
-  kWrongDifficulty = 38,              // difficulty does not match the sealer's turn
-  kInvalidCheckpointVote = 39,        // a checkpoint block carries a vote
+  kUnauthorizedSigner = 36,            // sealer not in the signer set
+  kRecentlySigned = 37,                // sealer sealed one of the last floor(N/2) blocks
+  kWrongDifficulty = 38,               // difficulty does not match the sealer's turn
+  kInvalidCheckpointVote = 39,         // a checkpoint block carries a vote
   kMismatchingCheckpointSigners = 40,  // checkpoint list != the parent snapshot's signers
-  kCheckpointSignersOffEpoch = 41,    // a non-checkpoint block lists signers
-  kInvalidTimestamp = 42,             // earlier than parent + period
-  kFutureBlock = 43,                  // ahead of the local clock + allowed future
-  kBadAncestor = 44,                  // descends from a block found invalid
+  kCheckpointSignersOffEpoch = 41,     // a non-checkpoint block lists signers
+  kInvalidTimestamp = 42,              // earlier than parent + period
+  kFutureBlock = 43,                   // ahead of the local clock + allowed future
+  kBadAncestor = 44,                   // descends from a block found invalid
   // The node's mempool (node/mempool.h MempoolReject, same names): a transaction it will not
   // hold now. These refuse a submission; a peer that gossips one is not penalised (a race).
   // (A transaction already pending is kDuplicate.)
@@ -113,8 +113,9 @@ class [[nodiscard]] ValidationResult {
     assert(!std::get<Status>(v_).ok() && "a ValidationResult error must not be OK");
   }
   ValidationResult(ValidationFailure f)  // NOLINT: implicit by design
-      : v_(std::visit([](auto&& why) -> std::variant<T, Rejection, Status> { return std::move(why); },
-                      std::move(f))) {}
+      : v_(std::visit(
+            [](auto&& why) -> std::variant<T, Rejection, Status> { return std::move(why); },
+            std::move(f))) {}
 
   bool ok() const { return std::holds_alternative<T>(v_); }
   // Refused by the rules (the input's fault).

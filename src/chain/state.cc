@@ -89,7 +89,8 @@ Entries EncodeEntries(const State& state) {
   Entries out;
   for (const auto& [id, a] : state.accounts) out.emplace(AccountKey(id), EncodeAccount(a));
   for (const auto& [id, e] : state.escrows) out.emplace(EscrowKey(id), EncodeEscrow(e));
-  for (const Hash32& h : state.revoked) out.emplace(RevokedKey(h), codec::Writer("v2v.revoked").Take());
+  for (const Hash32& h : state.revoked)
+    out.emplace(RevokedKey(h), codec::Writer("v2v.revoked").Take());
   out.emplace(std::string(kSupplyKey), EncodeSupply(state.supply));
   return out;
 }

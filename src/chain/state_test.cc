@@ -30,7 +30,10 @@ TEST(State, EntriesRoundTrip) {
   EXPECT_EQ(*back, s);
 }
 
-TEST(State, GoldenRoot) { EXPECT_EQ(StateRoot(SampleState()).Hex(), "57da08017686cc09edf1bfe9daaadb5f5d61d97255889af7bbb85a833b78e954"); }
+TEST(State, GoldenRoot) {
+  EXPECT_EQ(StateRoot(SampleState()).Hex(),
+            "57da08017686cc09edf1bfe9daaadb5f5d61d97255889af7bbb85a833b78e954");
+}
 
 TEST(State, RootChangesWithAnyField) {
   State s = SampleState();
@@ -41,8 +44,8 @@ TEST(State, RootChangesWithAnyField) {
 
 TEST(State, PaymentRoundsHalfUpAndLossRoundsUp) {
   EXPECT_EQ(Payment(300, 1000), 300);
-  EXPECT_EQ(Payment(3, 500), 2);   // 1.5 -> 2
-  EXPECT_EQ(Payment(3, 499), 1);   // 1.497 -> 1
+  EXPECT_EQ(Payment(3, 500), 2);  // 1.5 -> 2
+  EXPECT_EQ(Payment(3, 499), 1);  // 1.497 -> 1
   EXPECT_EQ(Payment(int64_t{1} << 31, int64_t{1} << 31), ((int64_t{1} << 62) + 500) / 1000);
   EXPECT_EQ(LossWh(1000, 1), 1);
   EXPECT_EQ(LossWh(1000, 0), 0);

@@ -16,16 +16,16 @@ void Put(codec::Writer& w, const Register& b) {
 void Put(codec::Writer& w, const BuyerBid& b) {
   w.Str(b.rsu);
   w.U64(b.round);
-  for (int64_t v : {b.v, b.v_min, b.v_max, b.b_min_wh, b.b_max_wh, b.w_milli, b.x_m, b.y_m,
-                    b.timestamp_s}) {
+  for (int64_t v :
+       {b.v, b.v_min, b.v_max, b.b_min_wh, b.b_max_wh, b.w_milli, b.x_m, b.y_m, b.timestamp_s}) {
     w.I64(v);
   }
 }
 void Put(codec::Writer& w, const SellerBid& b) {
   w.Str(b.rsu);
   w.U64(b.round);
-  for (int64_t v : {b.c, b.c_min, b.c_max, b.s_t_wh, b.s_r_wh, b.rho_ppm, b.x_m, b.y_m,
-                    b.timestamp_s}) {
+  for (int64_t v :
+       {b.c, b.c_min, b.c_max, b.s_t_wh, b.s_r_wh, b.rho_ppm, b.x_m, b.y_m, b.timestamp_s}) {
     w.I64(v);
   }
 }
@@ -35,8 +35,8 @@ void PutDoubles(codec::Writer& w, const std::vector<double>& v) {
 }
 void Put(codec::Writer& w, const TradingRound& b) {
   w.U64(b.round);
-  for (int64_t v : {b.t_stamp_s, b.t_limit_s, b.v_min, b.c_max, b.l1_micro, b.l2_micro,
-                    b.radius_m}) {
+  for (int64_t v :
+       {b.t_stamp_s, b.t_limit_s, b.v_min, b.c_max, b.l1_micro, b.l2_micro, b.radius_m}) {
     w.I64(v);
   }
   for (const auto* list : {&b.buyers, &b.sellers}) {
@@ -76,8 +76,8 @@ BuyerBid GetBuyer(codec::Reader& r) {
   BuyerBid b;
   b.rsu = r.Str(kMaxIdBytes);
   b.round = r.U64();
-  for (int64_t* v : {&b.v, &b.v_min, &b.v_max, &b.b_min_wh, &b.b_max_wh, &b.w_milli, &b.x_m,
-                     &b.y_m, &b.timestamp_s}) {
+  for (int64_t* v : {&b.v, &b.v_min, &b.v_max, &b.b_min_wh, &b.b_max_wh, &b.w_milli, &b.x_m, &b.y_m,
+                     &b.timestamp_s}) {
     *v = r.I64();
   }
   return b;
@@ -115,8 +115,8 @@ void GetNested(codec::Reader& r, std::vector<Tx>& out) {
 TradingRound GetRound(codec::Reader& r) {
   TradingRound b;
   b.round = r.U64();
-  for (int64_t* v : {&b.t_stamp_s, &b.t_limit_s, &b.v_min, &b.c_max, &b.l1_micro, &b.l2_micro,
-                     &b.radius_m}) {
+  for (int64_t* v :
+       {&b.t_stamp_s, &b.t_limit_s, &b.v_min, &b.c_max, &b.l1_micro, &b.l2_micro, &b.radius_m}) {
     *v = r.I64();
   }
   GetNested(r, b.buyers);
@@ -162,14 +162,29 @@ Result<Tx> DecodeTxImpl(ByteSpan bytes, bool nested) {
   // Only bids nest inside a round: this also bounds the decoder's recursion to one level.
   if (nested && kind != 2 && kind != 3) r.Fail("only bids may be nested in a round");
   switch (r.ok() ? kind : 0) {
-    case 1: tx.body = GetRegister(r); break;
-    case 2: tx.body = GetBuyer(r); break;
-    case 3: tx.body = GetSeller(r); break;
-    case 4: tx.body = GetRound(r); break;
-    case 5: tx.body = GetMeter(r); break;
-    case 6: tx.body = Refund{r.Hash()}; break;
-    case 7: tx.body = Revoke{r.Hash()}; break;
-    default: r.Fail("unknown transaction kind " + std::to_string(kind));
+    case 1:
+      tx.body = GetRegister(r);
+      break;
+    case 2:
+      tx.body = GetBuyer(r);
+      break;
+    case 3:
+      tx.body = GetSeller(r);
+      break;
+    case 4:
+      tx.body = GetRound(r);
+      break;
+    case 5:
+      tx.body = GetMeter(r);
+      break;
+    case 6:
+      tx.body = Refund{r.Hash()};
+      break;
+    case 7:
+      tx.body = Revoke{r.Hash()};
+      break;
+    default:
+      r.Fail("unknown transaction kind " + std::to_string(kind));
   }
   tx.signature.bytes = r.Fixed<64>();
   V2V_RETURN_IF_ERROR(r.Finish());

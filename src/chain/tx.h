@@ -70,11 +70,11 @@ struct Tx;
 struct TradingRound {
   uint64_t round = 0;
   int64_t t_stamp_s = 0, t_limit_s = 0;
-  int64_t v_min = 0, c_max = 0;    // Table II bounds
+  int64_t v_min = 0, c_max = 0;  // Table II bounds
   int64_t l1_micro = 0, l2_micro = 0;
   int64_t radius_m = 1000;
-  std::vector<Tx> buyers;   // each a signed BuyerBid, sorted by sender id
-  std::vector<Tx> sellers;  // each a signed SellerBid, sorted by sender id
+  std::vector<Tx> buyers;     // each a signed BuyerBid, sorted by sender id
+  std::vector<Tx> sellers;    // each a signed SellerBid, sorted by sender id
   std::vector<Trade> trades;  // sorted by (buyer, seller), volume > 0
   RoundCertificate certificate;
 };
@@ -103,7 +103,12 @@ using TxBody =
     std::variant<Register, BuyerBid, SellerBid, TradingRound, MeterReport, Refund, Revoke>;
 
 enum class TxKind : uint8_t {  // wire values; = variant index + 1
-  kRegister = 1, kBuyerBid = 2, kSellerBid = 3, kTradingRound = 4, kMeterReport = 5, kRefund = 6,
+  kRegister = 1,
+  kBuyerBid = 2,
+  kSellerBid = 3,
+  kTradingRound = 4,
+  kMeterReport = 5,
+  kRefund = 6,
   kRevoke = 7,
 };
 

@@ -25,7 +25,7 @@ inline constexpr uint32_t kMaxFieldBytes = 16u << 20;
 
 class Writer {
  public:
-  Writer() = default;                   // no tag: for pieces nested inside a tagged value
+  Writer() = default;                     // no tag: for pieces nested inside a tagged value
   explicit Writer(std::string_view tag);  // REQUIRES: 1 <= tag.size() <= 255
 
   void U8(uint8_t v) { out_.push_back(v); }

@@ -14,7 +14,15 @@ TEST(Codec, GoldenLayout) {
   w.Str("ab");
   w.F64(1.0);
   EXPECT_EQ(ToHex(w.bytes()),
-            "01" "74" "01" "07" "01" "01020304" "fffffffffffffffe" "00000002" "6162"
+            "01"
+            "74"
+            "01"
+            "07"
+            "01"
+            "01020304"
+            "fffffffffffffffe"
+            "00000002"
+            "6162"
             "3ff0000000000000");
 }
 

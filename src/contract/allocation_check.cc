@@ -28,8 +28,8 @@ Check CheckTrades(const chain::TradingRound& r, const std::vector<chain::BuyerBi
     const market::ExactPrice p = market::PriceExact(bb.v, bb.v_max, ss.c, ss.c_min);
     if (!p.trade) return Rejected(Reject::kBadPrice, "pair may not trade (P < R)");
     if (p.t != tr.price) {
-      return Rejected(Reject::kBadPrice, "price " + std::to_string(tr.price) + " != exact " +
-                                             std::to_string(p.t));
+      return Rejected(Reject::kBadPrice,
+                      "price " + std::to_string(tr.price) + " != exact " + std::to_string(p.t));
     }
     if (!InRange(bb, ss, r.radius_m)) return Rejected(Reject::kOutOfRange, "pair beyond radius");
     const double cap = CapKwh(tr.price, ss.rho_ppm, r.l1_micro, r.l2_micro);
@@ -159,7 +159,11 @@ std::optional<chain::Rejection> CheckAllocation(const chain::TradingRound& round
   t.seller_edges.assign(sellers.size(), 0);
   t.x.assign(buyers.size(), std::vector<int64_t>(sellers.size(), 0));
   if (auto r = CheckTrades(round, buyers, sellers, t)) return r;
-  Kkt kkt{round, buyers, sellers, t, static_cast<double>(round.l1_micro) * 1e-6,
+  Kkt kkt{round,
+          buyers,
+          sellers,
+          t,
+          static_cast<double>(round.l1_micro) * 1e-6,
           static_cast<double>(round.l2_micro) * 1e-6};
   for (size_t i = 0; i < buyers.size(); ++i) {
     for (size_t j = 0; j < sellers.size(); ++j) {

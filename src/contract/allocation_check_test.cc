@@ -92,13 +92,23 @@ TEST(AllocationCheck, HonestSchemesAlwaysPass) {
       const int64_t x = U(-1500, 1500), y = U(-1500, 1500), ts = p.t_stamp_s + U(0, 60);
       if (k < n_buyers) {
         const int64_t v_min = U(100, 300), v_max = v_min + U(0, 300), b_min = U(0, 1) * U(0, 8000);
-        tx.body = chain::BuyerBid{"rsu-1", 1, U(v_min, v_max), v_min, v_max, b_min,
-                                  b_min + U(0, 20000), U(0, 5000), x, y, ts};
+        tx.body = chain::BuyerBid{
+            "rsu-1", 1, U(v_min, v_max), v_min, v_max, b_min, b_min + U(0, 20000), U(0, 5000), x,
+            y,       ts};
       } else {
         const int64_t c_min = U(0, 150), c_max = std::min<int64_t>(250, c_min + U(0, 150));
         const int64_t s_t = U(0, 50000);
-        tx.body = chain::SellerBid{"rsu-1", 1, U(c_min, c_max), c_min, c_max, s_t,
-                                   s_t * U(0, 90) / 100, U(0, 3) == 0 ? 0 : U(1, 2'000'000), x, y, ts};
+        tx.body = chain::SellerBid{"rsu-1",
+                                   1,
+                                   U(c_min, c_max),
+                                   c_min,
+                                   c_max,
+                                   s_t,
+                                   s_t * U(0, 90) / 100,
+                                   U(0, 3) == 0 ? 0 : U(1, 2'000'000),
+                                   x,
+                                   y,
+                                   ts};
       }
       chain::SignTx(tx, w.cars[static_cast<size_t>(k)]);
       (k < n_buyers ? buyers : sellers).push_back(std::move(tx));

@@ -19,7 +19,8 @@ namespace v2v::contract {
 class CheckedTxCache {
  public:
   static constexpr size_t kDefaultCapacity = size_t{1} << 20;
-  explicit CheckedTxCache(size_t capacity = kDefaultCapacity) : capacity_(capacity == 0 ? 1 : capacity) {}
+  explicit CheckedTxCache(size_t capacity = kDefaultCapacity)
+      : capacity_(capacity == 0 ? 1 : capacity) {}
 
   bool Contains(const Hash32& tx_hash) const;
   // Records that the transaction with this hash passed CheckTx. A hash already present keeps

@@ -28,7 +28,7 @@ Bytes IssueCompactCertificate(const crypto::PrivateKey& ca, const CompactCertifi
 }
 
 IdentityResult CompactIdentityVerifier::Verify(ByteSpan certificate, crypto::Role expected,
-                                              int64_t at_unix_s) const {
+                                               int64_t at_unix_s) const {
   using chain::Reject;
   if (certificate.size() < 64) return chain::Rejected(Reject::kBadCertificate, "too short");
   const ByteSpan body = certificate.first(certificate.size() - 64);

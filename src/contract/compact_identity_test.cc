@@ -36,8 +36,8 @@ TEST(CompactIdentity, TypedRejections) {
   w.revoked.insert(crypto::Sha256(cert));
   EXPECT_EQ(CodeOf(w.Verifier().Verify(cert, Role::kVehicle, t)), Reject::kCertRevoked);
   // Signed by another CA.
-  const Bytes foreign = IssueCompactCertificate(w.rsu, {"car-9", Role::kVehicle,
-                                                       w.cars[0].public_key(), t - 10, t + 10});
+  const Bytes foreign = IssueCompactCertificate(
+      w.rsu, {"car-9", Role::kVehicle, w.cars[0].public_key(), t - 10, t + 10});
   EXPECT_EQ(CodeOf(w.Verifier().Verify(foreign, Role::kVehicle, t)), Reject::kBadCertificate);
 }
 

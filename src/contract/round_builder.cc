@@ -61,13 +61,16 @@ market::VolumeProblem MakeProblem(const RoundParams& p, const std::vector<chain:
   prob.l1 = static_cast<double>(p.l1_micro) * 1e-6;
   prob.l2 = static_cast<double>(p.l2_micro) * 1e-6;
   for (size_t j = 0; j < s.size(); ++j) {
-    const int64_t supply_wh = std::max<int64_t>(0, s[j].s_t_wh - s[j].s_r_wh - e.seller_count[j] - 1);
-    prob.AddSeller(static_cast<double>(s[j].rho_ppm) * 1e-6, static_cast<double>(supply_wh) / 1000.0);
+    const int64_t supply_wh =
+        std::max<int64_t>(0, s[j].s_t_wh - s[j].s_r_wh - e.seller_count[j] - 1);
+    prob.AddSeller(static_cast<double>(s[j].rho_ppm) * 1e-6,
+                   static_cast<double>(supply_wh) / 1000.0);
   }
   for (size_t i = 0; i < b.size(); ++i) {
     const bool in = admitted == nullptr || (*admitted)[i];
     const auto k = static_cast<int64_t>(e.of_buyer[i].size());
-    const int64_t b_min = in ? std::min(b[i].b_max_wh, b[i].b_min_wh + (b[i].b_min_wh > 0 ? k : 0)) : 0;
+    const int64_t b_min =
+        in ? std::min(b[i].b_max_wh, b[i].b_min_wh + (b[i].b_min_wh > 0 ? k : 0)) : 0;
     prob.AddBuyer(static_cast<double>(b[i].w_milli) / 1000.0, static_cast<double>(b_min) / 1000.0,
                   static_cast<double>(b[i].b_max_wh) / 1000.0,
                   in ? e.of_buyer[i] : std::vector<std::pair<int, double>>{});

@@ -21,8 +21,9 @@ std::optional<chain::Rejection> TradingContract::CheckTx(const chain::Tx& tx) co
   return chain::CheckTxStateless(tx);
 }
 
-std::variant<chain::State, chain::Rejection> TradingContract::ApplyBlock(
-    const chain::State& state, const chain::Block& block, bool checked) const {
+std::variant<chain::State, chain::Rejection> TradingContract::ApplyBlock(const chain::State& state,
+                                                                         const chain::Block& block,
+                                                                         bool checked) const {
   if (!checked) {
     if (auto r = CheckTxsParallel(block.txs, 1)) return *r;
   }
@@ -72,7 +73,8 @@ std::optional<chain::Rejection> CheckConservation(const chain::State& state) {
 namespace {
 
 // CheckTxsParallel over the transactions `txs` points to; tx_index is the position in `txs`.
-std::optional<chain::Rejection> CheckTxPointers(const std::vector<const chain::Tx*>& txs, int threads) {
+std::optional<chain::Rejection> CheckTxPointers(const std::vector<const chain::Tx*>& txs,
+                                                int threads) {
   // Structure first, in order; then every signature (nested bids included) on the pool.
   std::vector<chain::SignatureJob> jobs;
   std::vector<size_t> job_tx;  // job -> index of its top-level transaction

@@ -132,9 +132,8 @@ TEST(TradingContract, CertificatesAtBlockTime) {
   reg.sender = "car-new";
   reg.nonce = 1;
   const auto key = chain::testing::FixedKey(50);
-  reg.body = chain::Register{crypto::Role::kVehicle,
-                             env.w.Cert("car-new", crypto::Role::kVehicle, key, World::kT0,
-                                        World::kT0 + 10)};
+  reg.body = chain::Register{crypto::Role::kVehicle, env.w.Cert("car-new", crypto::Role::kVehicle,
+                                                                key, World::kT0, World::kT0 + 10)};
   chain::SignTx(reg, key);
   EXPECT_EQ(env.Rejects(env.genesis, World::kT0 + 11, {reg}), Reject::kCertExpired);
   EXPECT_EQ(env.Rejects(env.genesis, World::kT0 - 1, {reg}), Reject::kCertNotYetValid);

@@ -11,14 +11,24 @@ chain::Rejection ToRejection(const Status& s) {
   chain::Reject code = chain::Reject::kBadCertificate;
   if (auto e = crypto::CertErrorOf(s)) {
     switch (*e) {
-      case CertError::kExpired: code = chain::Reject::kCertExpired; break;
-      case CertError::kNotYetValid: code = chain::Reject::kCertNotYetValid; break;
-      case CertError::kRevoked: code = chain::Reject::kCertRevoked; break;
-      case CertError::kWrongRole: code = chain::Reject::kWrongRole; break;
+      case CertError::kExpired:
+        code = chain::Reject::kCertExpired;
+        break;
+      case CertError::kNotYetValid:
+        code = chain::Reject::kCertNotYetValid;
+        break;
+      case CertError::kRevoked:
+        code = chain::Reject::kCertRevoked;
+        break;
+      case CertError::kWrongRole:
+        code = chain::Reject::kWrongRole;
+        break;
       case CertError::kMalformed:
       case CertError::kNotEd25519:
       case CertError::kBadSignature:
-      case CertError::kStaleCrl: code = chain::Reject::kBadCertificate; break;
+      case CertError::kStaleCrl:
+        code = chain::Reject::kBadCertificate;
+        break;
     }
   }
   return chain::Rejected(code, s.message());
@@ -42,7 +52,8 @@ IdentityResult X509IdentityVerifier::Verify(ByteSpan certificate, crypto::Role e
     std::lock_guard<std::mutex> lock(mu_);
     issued_.emplace(hash, info);
   }
-  if (Status s = crypto::CheckIssuedCertificateAt(info, trust_, at_unix_s); !s.ok()) return ToRejection(s);
+  if (Status s = crypto::CheckIssuedCertificateAt(info, trust_, at_unix_s); !s.ok())
+    return ToRejection(s);
   if (Status s = crypto::CheckRole(info, expected); !s.ok()) return ToRejection(s);
   return Identity{info.subject, expected, info.public_key, hash};
 }

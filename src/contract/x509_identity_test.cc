@@ -14,7 +14,8 @@ constexpr int64_t kT0 = 1'800'000'000;
 constexpr int64_t kDay = 86400;
 
 crypto::PrivateKey Key(const std::string& name) {
-  return std::move(crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("x509test/" + name)).bytes)).value();
+  return std::move(crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("x509test/" + name)).bytes))
+      .value();
 }
 Bytes Serial(uint8_t b) {
   Bytes s(crypto::kSerialBytes, 0);
@@ -25,12 +26,15 @@ Bytes Serial(uint8_t b) {
 
 struct Pki {
   crypto::PrivateKey ca = Key("ca");
-  Bytes ca_der = *crypto::MakeCaCertificate(ca, {"Test CA", Serial(1), kT0 - 10 * kDay, kT0 + 100 * kDay});
+  Bytes ca_der =
+      *crypto::MakeCaCertificate(ca, {"Test CA", Serial(1), kT0 - 10 * kDay, kT0 + 100 * kDay});
   crypto::PrivateKey car = Key("car");
-  Bytes car_der = *crypto::IssueCertificate(ca, ca_der, {"ZJ-A12345", crypto::Role::kVehicle, car.public_key(),
-                                                         Serial(2), kT0 - kDay, kT0 + kDay});
-  Bytes rsu_der = *crypto::IssueCertificate(ca, ca_der, {"RSU-7", crypto::Role::kRsu, Key("rsu").public_key(),
-                                                         Serial(3), kT0 - kDay, kT0 + kDay});
+  Bytes car_der = *crypto::IssueCertificate(
+      ca, ca_der,
+      {"ZJ-A12345", crypto::Role::kVehicle, car.public_key(), Serial(2), kT0 - kDay, kT0 + kDay});
+  Bytes rsu_der = *crypto::IssueCertificate(
+      ca, ca_der,
+      {"RSU-7", crypto::Role::kRsu, Key("rsu").public_key(), Serial(3), kT0 - kDay, kT0 + kDay});
 };
 
 chain::Reject CodeOf(const IdentityResult& r) {
@@ -53,26 +57,32 @@ TEST(X509IdentityTest, ValidCertificateGivesItsIdentity) {
 TEST(X509IdentityTest, EveryFailureHasItsTypedReason) {
   Pki p;
   X509IdentityVerifier v(*crypto::CaTrust::Create(p.ca_der));
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 2 * kDay)), chain::Reject::kCertExpired);
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 - 2 * kDay)), chain::Reject::kCertNotYetValid);
+  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 2 * kDay)),
+            chain::Reject::kCertExpired);
+  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 - 2 * kDay)),
+            chain::Reject::kCertNotYetValid);
   EXPECT_EQ(CodeOf(v.Verify(p.rsu_der, crypto::Role::kVehicle, kT0)), chain::Reject::kWrongRole);
   EXPECT_EQ(CodeOf(v.Verify(AsBytes("not a certificate"), crypto::Role::kVehicle, kT0)),
             chain::Reject::kBadCertificate);
   Bytes tampered = p.car_der;
   tampered[tampered.size() - 5] ^= 1;  // inside the signature
-  EXPECT_EQ(CodeOf(v.Verify(tampered, crypto::Role::kVehicle, kT0)), chain::Reject::kBadCertificate);
+  EXPECT_EQ(CodeOf(v.Verify(tampered, crypto::Role::kVehicle, kT0)),
+            chain::Reject::kBadCertificate);
   // Issued by another CA.
   crypto::PrivateKey other = Key("other");
-  Bytes other_ca = *crypto::MakeCaCertificate(other, {"Test CA", Serial(9), kT0 - kDay, kT0 + kDay});
-  Bytes foreign = *crypto::IssueCertificate(other, other_ca, {"ZJ-B999", crypto::Role::kVehicle,
-                                                             p.car.public_key(), Serial(4), kT0 - kDay, kT0 + kDay});
+  Bytes other_ca =
+      *crypto::MakeCaCertificate(other, {"Test CA", Serial(9), kT0 - kDay, kT0 + kDay});
+  Bytes foreign = *crypto::IssueCertificate(
+      other, other_ca,
+      {"ZJ-B999", crypto::Role::kVehicle, p.car.public_key(), Serial(4), kT0 - kDay, kT0 + kDay});
   EXPECT_EQ(CodeOf(v.Verify(foreign, crypto::Role::kVehicle, kT0)), chain::Reject::kBadCertificate);
 }
 
 TEST(X509IdentityTest, RevokedThroughTheCrl) {
   Pki p;
   const std::string serial = crypto::ParseCertificateDer(p.car_der)->serial;
-  auto crl = crypto::MakeCrl(p.ca, p.ca_der, {{{serial, kT0 - 100}}, 1, kT0 - 100, kT0 + 10 * kDay});
+  auto crl =
+      crypto::MakeCrl(p.ca, p.ca_der, {{{serial, kT0 - 100}}, 1, kT0 - 100, kT0 + 10 * kDay});
   ASSERT_TRUE(crl.ok()) << crl.status().ToString();
   auto trust = crypto::CaTrust::Create(p.ca_der, *crl);
   ASSERT_TRUE(trust.ok()) << trust.status().ToString();
@@ -86,9 +96,11 @@ TEST(X509IdentityTest, MemoisedCertificateIsStillCheckedForTimeAndRole) {
   Pki p;
   X509IdentityVerifier v(*crypto::CaTrust::Create(p.ca_der));
   ASSERT_TRUE(std::holds_alternative<Identity>(v.Verify(p.car_der, crypto::Role::kVehicle, kT0)));
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 3 * kDay)), chain::Reject::kCertExpired);
+  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 3 * kDay)),
+            chain::Reject::kCertExpired);
   EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kRsu, kT0)), chain::Reject::kWrongRole);
-  EXPECT_TRUE(std::holds_alternative<Identity>(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 100)));
+  EXPECT_TRUE(
+      std::holds_alternative<Identity>(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 100)));
 }
 
 }  // namespace

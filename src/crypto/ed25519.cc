@@ -28,7 +28,9 @@ bool RawPublic(EVP_PKEY* pkey, PublicKey* out) {
 }  // namespace
 
 PrivateKey::PrivateKey(void* pkey) : pkey_(pkey) { RawPublic(Key(pkey_), &public_); }
-PrivateKey::PrivateKey(PrivateKey&& o) noexcept : pkey_(o.pkey_), public_(o.public_) { o.pkey_ = nullptr; }
+PrivateKey::PrivateKey(PrivateKey&& o) noexcept : pkey_(o.pkey_), public_(o.public_) {
+  o.pkey_ = nullptr;
+}
 PrivateKey& PrivateKey::operator=(PrivateKey&& o) noexcept {
   if (this != &o) {
     EVP_PKEY_free(Key(pkey_));
@@ -40,7 +42,6 @@ PrivateKey& PrivateKey::operator=(PrivateKey&& o) noexcept {
 }
 PrivateKey::~PrivateKey() { EVP_PKEY_free(Key(pkey_)); }
 
-
 Result<PrivateKey> PrivateKey::Generate() {
   EVP_PKEY* pkey = nullptr;
   EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_id(EVP_PKEY_ED25519, nullptr);
@@ -51,7 +52,8 @@ Result<PrivateKey> PrivateKey::Generate() {
 }
 
 Result<PrivateKey> PrivateKey::FromSeed(const std::array<uint8_t, 32>& seed) {
-  EVP_PKEY* pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size());
+  EVP_PKEY* pkey =
+      EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size());
   if (pkey == nullptr) return Status::Internal("Ed25519 key from seed failed");
   return PrivateKey(pkey);
 }
@@ -73,7 +75,8 @@ Signature PrivateKey::Sign(ByteSpan message) const {
   size_t len = sig.bytes.size();
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   if (ctx == nullptr || EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, Key(pkey_)) != 1 ||
-      EVP_DigestSign(ctx, sig.bytes.data(), &len, message.data(), message.size()) != 1 || len != 64) {
+      EVP_DigestSign(ctx, sig.bytes.data(), &len, message.data(), message.size()) != 1 ||
+      len != 64) {
     std::abort();  // cannot fail for a valid key: a broken OpenSSL is a bug, not an input error
   }
   EVP_MD_CTX_free(ctx);
@@ -82,7 +85,8 @@ Signature PrivateKey::Sign(ByteSpan message) const {
 
 Result<std::string> PrivateKey::ToPem() const {
   BIO* bio = BIO_new(BIO_s_mem());
-  if (bio == nullptr || PEM_write_bio_PrivateKey(bio, Key(pkey_), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
+  if (bio == nullptr ||
+      PEM_write_bio_PrivateKey(bio, Key(pkey_), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     BIO_free(bio);
     return Status::Internal("cannot encode private key as PEM");
   }

@@ -34,17 +34,22 @@ void FlipBit(std::array<uint8_t, N>& a, size_t bit) {
 
 // RFC 8032 section 7.1, TEST 1 (empty message) and TEST 2 (one byte 0x72).
 TEST(Ed25519Test, Rfc8032Vectors) {
-  auto k = PrivateKey::FromSeed(Seed("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
+  auto k = PrivateKey::FromSeed(
+      Seed("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60"));
   ASSERT_TRUE(k.ok());
-  EXPECT_EQ(k->public_key().Hex(), "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
+  EXPECT_EQ(k->public_key().Hex(),
+            "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   Signature s = k->Sign({});
   EXPECT_EQ(ToHex(s.bytes),
-            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46b"
+            "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39"
+            "701cf9b46b"
             "d25bf5f0595bbe24655141438e7a100b");
-  auto k2 = PrivateKey::FromSeed(Seed("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
+  auto k2 = PrivateKey::FromSeed(
+      Seed("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb"));
   const uint8_t msg[] = {0x72};
   EXPECT_EQ(ToHex(k2->Sign(msg).bytes),
-            "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c"
+            "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f36"
+            "13d0f11d8c"
             "387b2eaeb4302aeeb00d291612bb0c00");
 }
 
@@ -52,12 +57,14 @@ TEST(Ed25519Test, Rfc8032Vectors) {
 TEST(Ed25519Test, VerifyAcceptsRfc8032Vectors) {
   const auto k1 = Fixed<32>("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a");
   const auto s1 = Fixed<64>(
-      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46b"
+      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9"
+      "b46b"
       "d25bf5f0595bbe24655141438e7a100b");
   EXPECT_TRUE(Verify(PublicKey{k1}, {}, Signature{s1}));
   const auto k2 = Fixed<32>("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
   const auto s2 = Fixed<64>(
-      "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c"
+      "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f1"
+      "1d8c"
       "387b2eaeb4302aeeb00d291612bb0c00");
   const uint8_t msg[] = {0x72};
   EXPECT_TRUE(Verify(PublicKey{k2}, msg, Signature{s2}));

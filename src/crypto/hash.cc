@@ -11,7 +11,8 @@ struct Sha256Hasher::Impl {
 };
 
 Sha256Hasher::Sha256Hasher() : impl_(new Impl{EVP_MD_CTX_new()}) {
-  if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1) std::abort();
+  if (impl_->ctx == nullptr || EVP_DigestInit_ex(impl_->ctx, EVP_sha256(), nullptr) != 1)
+    std::abort();
 }
 
 Sha256Hasher::~Sha256Hasher() {

@@ -84,7 +84,7 @@ const crypto::PrivateKey& BlockGenerator::CarKey(const std::string& id) const {
 }
 
 std::vector<chain::Tx> BlockGenerator::Settlements(const chain::State& state, int64_t time,
-                                               Nonces& nonces, std::mt19937_64& rng) const {
+                                                   Nonces& nonces, std::mt19937_64& rng) const {
   std::vector<chain::Tx> txs;
   std::bernoulli_distribution settle(options_.settle_probability);
   for (const auto& [id, e] : state.escrows) {
@@ -122,7 +122,7 @@ contract::RoundParams MarketRoundParams(uint64_t round, int64_t time) {
 }
 
 Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t time, uint64_t round,
-                                        std::mt19937_64& rng) const {
+                                            std::mt19937_64& rng) const {
   Nonces nonces(state);
   const contract::RoundParams p = MarketRoundParams(round, time);
   std::vector<std::string> ids = car_ids_;
@@ -137,15 +137,33 @@ Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t t
     if (k < n_buyers) {
       const int64_t v_min = Uniform(rng, 100, 150), v_max = v_min + Uniform(rng, 100, 200);
       const int64_t b_min = Uniform(rng, 0, 2000);
-      tx.body = chain::BuyerBid{"rsu-1", round, Uniform(rng, v_min, v_max), v_min, v_max, b_min,
-                                b_min + Uniform(rng, 1000, 10000), Uniform(rng, 1000, 5000), x, y, ts};
+      tx.body = chain::BuyerBid{"rsu-1",
+                                round,
+                                Uniform(rng, v_min, v_max),
+                                v_min,
+                                v_max,
+                                b_min,
+                                b_min + Uniform(rng, 1000, 10000),
+                                Uniform(rng, 1000, 5000),
+                                x,
+                                y,
+                                ts};
     } else {
       const int64_t energy = state.accounts.at(ids[k]).energy_wh;
       if (energy < 2000) continue;
       const int64_t c_min = Uniform(rng, 50, 100), c_max = c_min + Uniform(rng, 50, 150);
       const int64_t s_t = energy / 2;
-      tx.body = chain::SellerBid{"rsu-1", round, Uniform(rng, c_min, c_max), c_min, c_max, s_t,
-                                 s_t * Uniform(rng, 10, 50) / 100, Uniform(rng, 10'000, 80'000), x, y, ts};
+      tx.body = chain::SellerBid{"rsu-1",
+                                 round,
+                                 Uniform(rng, c_min, c_max),
+                                 c_min,
+                                 c_max,
+                                 s_t,
+                                 s_t * Uniform(rng, 10, 50) / 100,
+                                 Uniform(rng, 10'000, 80'000),
+                                 x,
+                                 y,
+                                 ts};
     }
     tx.nonce = nonces.Next(tx.sender);
     chain::SignTx(tx, CarKey(tx.sender));
@@ -161,8 +179,8 @@ Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t t
   return tx;
 }
 
-Result<std::vector<chain::Tx>> BlockGenerator::NextTxs(const node::Ledger& ledger, int64_t time, uint64_t round,
-                                                   std::mt19937_64& rng) const {
+Result<std::vector<chain::Tx>> BlockGenerator::NextTxs(const node::Ledger& ledger, int64_t time,
+                                                       uint64_t round, std::mt19937_64& rng) const {
   const chain::State& state = ledger.state();
   Nonces nonces(state);
   std::vector<chain::Tx> txs = Settlements(state, time, nonces, rng);
@@ -182,10 +200,12 @@ Result<std::vector<chain::Tx>> BlockGenerator::NextTxs(const node::Ledger& ledge
 }
 
 Result<chain::Block> BlockGenerator::NextBlock(const node::Ledger& ledger, std::mt19937_64& rng,
-                                           const crypto::PrivateKey* sealer) const {
+                                               const crypto::PrivateKey* sealer) const {
   const int64_t time = ledger.head().timestamp_s + options_.block_interval_s;
-  V2V_ASSIGN_OR_RETURN(std::vector<chain::Tx> txs, NextTxs(ledger, time, ledger.head().height + 1, rng));
-  V2V_ASSIGN_OR_RETURN(node::Proposal p, ledger.Propose(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
+  V2V_ASSIGN_OR_RETURN(std::vector<chain::Tx> txs,
+                       NextTxs(ledger, time, ledger.head().height + 1, rng));
+  V2V_ASSIGN_OR_RETURN(node::Proposal p,
+                       ledger.Propose(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
   if (!p.dropped.empty()) return p.dropped.front().second.ToStatus();  // a bug in the generator
   return std::move(p.block);
 }

@@ -16,7 +16,9 @@ class ApiContext {
  public:
   explicit ApiContext(ExplorerSource source) : source_(std::move(source)) {}
   const node::Ledger& ledger() const { return source_.ledger(); }
-  nlohmann::json NodeStatus() const { return source_.node_status ? source_.node_status() : nlohmann::json::object(); }
+  nlohmann::json NodeStatus() const {
+    return source_.node_status ? source_.node_status() : nlohmann::json::object();
+  }
   // The index, synced to the current head first.
   Result<const ChainIndex*> Index();
   // The account id registered with `key` (RSUs seal with their account key), or "".
@@ -33,9 +35,12 @@ using ParamResult = std::variant<uint64_t, rpc::RpcError>;
 
 rpc::RpcError InvalidParam(const std::string& msg);
 // A non-negative integer parameter; `fallback` when absent (nullopt: required).
-ParamResult UintParam(const nlohmann::json& params, size_t i, const char* name, std::optional<uint64_t> fallback);
-std::variant<std::string, rpc::RpcError> StringParam(const nlohmann::json& params, size_t i, const char* name);
-std::variant<Hash32, rpc::RpcError> HashParam(const nlohmann::json& params, size_t i, const char* name);
+ParamResult UintParam(const nlohmann::json& params, size_t i, const char* name,
+                      std::optional<uint64_t> fallback);
+std::variant<std::string, rpc::RpcError> StringParam(const nlohmann::json& params, size_t i,
+                                                     const char* name);
+std::variant<Hash32, rpc::RpcError> HashParam(const nlohmann::json& params, size_t i,
+                                              const char* name);
 
 // Summary of a canonical block: height, hash, timestamp, sealer (+ name), in_turn, tx count.
 nlohmann::json BlockSummaryJson(ApiContext& ctx, const chain::Block& block);

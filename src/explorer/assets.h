@@ -9,7 +9,7 @@
 namespace v2v::explorer {
 
 struct Asset {
-  std::string_view path;          // "/" for index.html, else "/explorer/<file>"
+  std::string_view path;  // "/" for index.html, else "/explorer/<file>"
   std::string_view content_type;
   std::string_view body;
 };

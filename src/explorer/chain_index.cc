@@ -22,7 +22,8 @@ Result<std::optional<Hash32>> CanonicalHash(const node::Ledger& ledger, uint64_t
 }  // namespace
 
 std::vector<std::string> TouchedAccounts(
-    const chain::Tx& tx, const std::map<Hash32, std::pair<std::string, std::string>>& escrow_parties) {
+    const chain::Tx& tx,
+    const std::map<Hash32, std::pair<std::string, std::string>>& escrow_parties) {
   std::set<std::string> out{tx.sender};
   auto add_escrow = [&](const Hash32& id) {
     auto it = escrow_parties.find(id);
@@ -104,8 +105,8 @@ std::optional<TxLocation> ChainIndex::Find(const Hash32& tx_hash) const {
   return it->second;
 }
 
-std::vector<TxLocation> ChainIndex::History(const std::string& account, std::optional<TxLocation> before,
-                                            size_t limit) const {
+std::vector<TxLocation> ChainIndex::History(const std::string& account,
+                                            std::optional<TxLocation> before, size_t limit) const {
   std::vector<TxLocation> out;
   auto it = by_account_.find(account);
   if (it == by_account_.end()) return out;
@@ -115,7 +116,8 @@ std::vector<TxLocation> ChainIndex::History(const std::string& account, std::opt
   return out;
 }
 
-std::optional<std::pair<std::string, std::string>> ChainIndex::EscrowParties(const Hash32& escrow) const {
+std::optional<std::pair<std::string, std::string>> ChainIndex::EscrowParties(
+    const Hash32& escrow) const {
   auto it = escrows_.find(escrow);
   if (it == escrows_.end()) return std::nullopt;
   return it->second;

@@ -34,7 +34,8 @@ struct TxLocation {
 // The accounts a transaction touches: its sender, the senders of the bids a round carries, and
 // for a meter report or refund the escrow's buyer and seller (looked up in `escrow_parties`).
 std::vector<std::string> TouchedAccounts(
-    const chain::Tx& tx, const std::map<Hash32, std::pair<std::string, std::string>>& escrow_parties);
+    const chain::Tx& tx,
+    const std::map<Hash32, std::pair<std::string, std::string>>& escrow_parties);
 
 class ChainIndex {
  public:

@@ -26,7 +26,8 @@ std::variant<chain::Block, RpcError> BlockParam(ApiContext& ctx, const json& par
     if (!b.ok()) return NotFound("no block at height " + std::to_string(p->get<uint64_t>()));
     return *b;
   }
-  if (p == nullptr || !p->is_string()) return InvalidParam("param block: expected a height or a block hash");
+  if (p == nullptr || !p->is_string())
+    return InvalidParam("param block: expected a height or a block hash");
   const std::string s = p->get<std::string>();
   if (!s.empty() && s.size() < 20 && s.find_first_not_of("0123456789") == std::string::npos) {
     auto b = ctx.ledger().BlockAt(std::stoull(s));
@@ -48,7 +49,8 @@ RpcResult GetBlock(ApiContext& ctx, const json& params) {
   out.erase("txs");
   out.update(BlockSummaryJson(ctx, b));
   auto canonical = ctx.ledger().BlockAt(b.header.height);
-  out["canonical"] = canonical.ok() && chain::BlockHash(canonical->header) == chain::BlockHash(b.header);
+  out["canonical"] =
+      canonical.ok() && chain::BlockHash(canonical->header) == chain::BlockHash(b.header);
   json names = json::array();
   for (const auto& k : b.header.checkpoint_signers) names.push_back(ctx.NameOf(k));
   out["checkpoint_signer_names"] = names;
@@ -60,10 +62,12 @@ RpcResult GetBlocks(ApiContext& ctx, const json& params) {
   if (auto* e = std::get_if<RpcError>(&from)) return *e;
   auto count = UintParam(params, 1, "count", 20);
   if (auto* e = std::get_if<RpcError>(&count)) return *e;
-  if (std::get<uint64_t>(count) > kMaxPage) return InvalidParam("param count: at most " + std::to_string(kMaxPage));
+  if (std::get<uint64_t>(count) > kMaxPage)
+    return InvalidParam("param count: at most " + std::to_string(kMaxPage));
   json out = json::array();
   const uint64_t head = ctx.ledger().head().height;
-  for (uint64_t h = std::get<uint64_t>(from), n = 0; h <= head && n < std::get<uint64_t>(count); ++h, ++n) {
+  for (uint64_t h = std::get<uint64_t>(from), n = 0; h <= head && n < std::get<uint64_t>(count);
+       ++h, ++n) {
     auto b = ctx.ledger().BlockAt(h);
     if (!b.ok()) return Internal(b.status());
     out.push_back(BlockSummaryJson(ctx, *b));
@@ -79,16 +83,19 @@ RpcResult GetBlockTransactions(ApiContext& ctx, const json& params) {
   auto size = UintParam(params, 2, "page_size", 25);
   if (auto* e = std::get_if<RpcError>(&size)) return *e;
   const uint64_t n = std::get<uint64_t>(size);
-  if (n == 0 || n > kMaxPage) return InvalidParam("param page_size: 1 to " + std::to_string(kMaxPage));
+  if (n == 0 || n > kMaxPage)
+    return InvalidParam("param page_size: 1 to " + std::to_string(kMaxPage));
   const auto& txs = std::get<chain::Block>(block).txs;
   json items = json::array();
-  const uint64_t first = std::min<uint64_t>(std::get<uint64_t>(page), txs.size()) * n;  // no overflow
+  const uint64_t first =
+      std::min<uint64_t>(std::get<uint64_t>(page), txs.size()) * n;  // no overflow
   for (uint64_t i = first; i < txs.size() && i < first + n; ++i) {
     json s = TxSummaryJson(txs[i]);
     s["index"] = i;
     items.push_back(std::move(s));
   }
-  return json{{"total", txs.size()}, {"page", std::get<uint64_t>(page)}, {"page_size", n}, {"txs", items}};
+  return json{
+      {"total", txs.size()}, {"page", std::get<uint64_t>(page)}, {"page_size", n}, {"txs", items}};
 }
 
 RpcResult GetTransaction(ApiContext& ctx, const json& params) {
@@ -99,9 +106,12 @@ RpcResult GetTransaction(ApiContext& ctx, const json& params) {
   auto loc = (*index)->Find(std::get<Hash32>(hash));
   if (!loc) return NotFound("no committed transaction " + std::get<Hash32>(hash).Hex());
   auto block = ctx.ledger().BlockAt(loc->height);
-  if (!block.ok() || loc->index >= block->txs.size()) return Internal(Status::Internal("index out of step"));
+  if (!block.ok() || loc->index >= block->txs.size())
+    return Internal(Status::Internal("index out of step"));
   json out = TxDetailJson(block->txs[loc->index]);
-  out.update({{"height", loc->height}, {"index", loc->index}, {"block", chain::BlockHash(block->header).Hex()},
+  out.update({{"height", loc->height},
+              {"index", loc->index},
+              {"block", chain::BlockHash(block->header).Hex()},
               {"timestamp", block->header.timestamp_s}});
   return out;
 }
@@ -109,7 +119,8 @@ RpcResult GetTransaction(ApiContext& ctx, const json& params) {
 // Cursor "HEIGHT:INDEX": the oldest entry of the previous page.
 std::optional<TxLocation> ParseCursor(const std::string& s) {
   const size_t colon = s.find(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size() || s.size() > 32) return std::nullopt;
+  if (colon == std::string::npos || colon == 0 || colon + 1 == s.size() || s.size() > 32)
+    return std::nullopt;
   const std::string h = s.substr(0, colon), i = s.substr(colon + 1);
   if (h.size() > 19 || h.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
   if (i.find_first_not_of("0123456789") != std::string::npos || i.size() > 9) return std::nullopt;
@@ -122,7 +133,8 @@ RpcResult AccountHistory(ApiContext& ctx, const json& params) {
   std::optional<TxLocation> before;
   if (const json* c = rpc::Param(params, 1, "cursor"); c != nullptr && !c->is_null()) {
     if (c->is_string()) before = ParseCursor(c->get<std::string>());
-    if (!before) return InvalidParam("param cursor: expected null or \"HEIGHT:INDEX\" from a previous page");
+    if (!before)
+      return InvalidParam("param cursor: expected null or \"HEIGHT:INDEX\" from a previous page");
   }
   auto limit = UintParam(params, 2, "limit", 25);
   if (auto* e = std::get_if<RpcError>(&limit)) return *e;
@@ -136,11 +148,14 @@ RpcResult AccountHistory(ApiContext& ctx, const json& params) {
     auto block = ctx.ledger().BlockAt(locs[k].height);
     if (!block.ok()) return Internal(block.status());
     json s = TxSummaryJson(block->txs[locs[k].index]);
-    s.update({{"height", locs[k].height}, {"index", locs[k].index}, {"timestamp", block->header.timestamp_s}});
+    s.update({{"height", locs[k].height},
+              {"index", locs[k].index},
+              {"timestamp", block->header.timestamp_s}});
     items.push_back(std::move(s));
   }
   json next = nullptr;
-  if (locs.size() > n) next = std::to_string(locs[n - 1].height) + ":" + std::to_string(locs[n - 1].index);
+  if (locs.size() > n)
+    next = std::to_string(locs[n - 1].height) + ":" + std::to_string(locs[n - 1].index);
   return json{{"txs", items}, {"next", next}};
 }
 
@@ -151,8 +166,14 @@ RpcResult Escrows(ApiContext& ctx, const json& params) {
   json out = json::array();
   for (const auto& [eid, e] : ctx.ledger().state().escrows) {
     if (e.buyer != who && e.seller != who) continue;
-    out.push_back({{"id", eid.Hex()}, {"buyer", e.buyer}, {"seller", e.seller}, {"energy_wh", e.energy_wh},
-                   {"loss_wh", e.loss_wh}, {"price", e.price}, {"amount", e.amount}, {"rho_ppm", e.rho_ppm},
+    out.push_back({{"id", eid.Hex()},
+                   {"buyer", e.buyer},
+                   {"seller", e.seller},
+                   {"energy_wh", e.energy_wh},
+                   {"loss_wh", e.loss_wh},
+                   {"price", e.price},
+                   {"amount", e.amount},
+                   {"rho_ppm", e.rho_ppm},
                    {"deadline", e.deadline_s}});
     if (out.size() >= 1000) break;
   }
@@ -169,8 +190,11 @@ RpcResult Certificate(ApiContext& ctx, const json& params) {
   json out = {{"hash", a.cert_hash.Hex()}, {"revoked", state.revoked.count(a.cert_hash) > 0}};
   auto info = crypto::ParseCertificateDer(a.certificate);
   if (info.ok()) {
-    out.update({{"format", "x509"}, {"subject", info->subject}, {"serial", info->serial},
-                {"not_before", info->not_before}, {"not_after", info->not_after}});
+    out.update({{"format", "x509"},
+                {"subject", info->subject},
+                {"serial", info->serial},
+                {"not_before", info->not_before},
+                {"not_after", info->not_after}});
   } else {
     out["format"] = "stand-in";
   }
@@ -184,9 +208,12 @@ ExplorerSource NodeSource(const node::NodeService& node) {
   ExplorerSource s;
   s.ledger = [n]() -> const node::Ledger& { return n->ledger(); };
   s.node_status = [n] {
-    return json{{"name", n->config().name},      {"key", n->key().Hex()},
-                {"height", n->ledger().head().height}, {"peers", n->Peers().size()},
-                {"pending_txs", n->pending_txs()}, {"signer", n->ledger().snapshot().IsSigner(n->key())},
+    return json{{"name", n->config().name},
+                {"key", n->key().Hex()},
+                {"height", n->ledger().head().height},
+                {"peers", n->Peers().size()},
+                {"pending_txs", n->pending_txs()},
+                {"signer", n->ledger().snapshot().IsSigner(n->key())},
                 {"period_s", n->ledger().clique_config().period_s}};
   };
   return s;

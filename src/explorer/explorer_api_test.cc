@@ -15,7 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-std::unique_ptr<node::Ledger> Chain(const devnet::BlockGenerator& generator, int blocks, uint64_t seed) {
+std::unique_ptr<node::Ledger> Chain(const devnet::BlockGenerator& generator, int blocks,
+                                    uint64_t seed) {
   auto ledger = std::move(node::Ledger::Init(store::NewMemKvStore(), generator.genesis())).value();
   std::mt19937_64 rng(seed);
   for (int i = 0; i < blocks; ++i) {
@@ -49,8 +50,8 @@ class ExplorerApi : public ::testing::Test {
       for (uint32_t i = 0; i < b.txs.size(); ++i) {
         if (const auto* r = std::get_if<chain::TradingRound>(&b.txs[i].body))
           for (uint32_t t = 0; t < r->trades.size(); ++t)
-            escrows[contract::EscrowId(chain::TxHash(b.txs[i]), t)] = {r->buyers[r->trades[t].buyer].sender,
-                                                                      r->sellers[r->trades[t].seller].sender};
+            escrows[contract::EscrowId(chain::TxHash(b.txs[i]), t)] = {
+                r->buyers[r->trades[t].buyer].sender, r->sellers[r->trades[t].seller].sender};
         auto who = TouchedAccounts(b.txs[i], escrows);
         if (std::find(who.begin(), who.end(), id) != who.end()) out.insert(out.begin(), {h, i});
       }
@@ -100,7 +101,8 @@ TEST_F(ExplorerApi, BlockTransactionsAndDecodedRound) {
       ASSERT_EQ(tx["body"]["trades"].size(), r->trades.size());
       for (size_t t = 0; t < r->trades.size(); ++t) {
         EXPECT_EQ(tx["body"]["trades"][t]["price"], r->trades[t].price);
-        EXPECT_EQ(tx["body"]["trades"][t]["payment"], chain::Payment(r->trades[t].price, r->trades[t].volume_wh));
+        EXPECT_EQ(tx["body"]["trades"][t]["payment"],
+                  chain::Payment(r->trades[t].price, r->trades[t].volume_wh));
         EXPECT_EQ(tx["body"]["trades"][t]["buyer"], r->buyers[r->trades[t].buyer].sender);
       }
       EXPECT_EQ(tx["body"]["buyers"].size(), r->buyers.size());
@@ -118,13 +120,15 @@ TEST_F(ExplorerApi, AccountHistoryPagesWithACursorAndMatchesAScan) {
   json cursor = nullptr;
   for (int pages = 0; pages < 100; ++pages) {
     json page = Call("state_getAccountHistory", {id, cursor, 3});
-    for (const auto& t : page["txs"]) got.emplace_back(t["height"].get<uint64_t>(), t["index"].get<uint32_t>());
+    for (const auto& t : page["txs"])
+      got.emplace_back(t["height"].get<uint64_t>(), t["index"].get<uint32_t>());
     cursor = page["next"];
     if (cursor.is_null()) break;
   }
   EXPECT_EQ(got, expected);
   EXPECT_EQ(Call("state_getAccountHistory", {id, "bad", 3})["code"], rpc::kInvalidParams);
-  EXPECT_EQ(Call("state_getAccountHistory", {id, "99999999999999999999999:1", 3})["code"], rpc::kInvalidParams);
+  EXPECT_EQ(Call("state_getAccountHistory", {id, "99999999999999999999999:1", 3})["code"],
+            rpc::kInvalidParams);
   EXPECT_EQ(Call("state_getAccountHistory", {id, nullptr, 0})["code"], rpc::kInvalidParams);
 }
 

@@ -1,13 +1,12 @@
 #include "explorer/head_subscriptions.h"
 
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 #include <deque>
 #include <set>
 #include <sstream>
 #include <string>
-
-#include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/websocket.hpp>
 
 #include "rpc/node_api.h"
 
@@ -63,7 +62,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     ws_.async_accept(req, [self, over_limit](beast::error_code ec) {
       if (ec) return self->Drop();
       if (over_limit) {
-        self->ws_.async_close(websocket::close_code::try_again_later, [self](beast::error_code) { self->Drop(); });
+        self->ws_.async_close(websocket::close_code::try_again_later,
+                              [self](beast::error_code) { self->Drop(); });
         return;
       }
       self->Read();
@@ -72,7 +72,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool Subscribed() const { return !subs_.empty(); }
   void SendHead(const json& head) {
     for (const auto& id : subs_)
-      Send(json{{"jsonrpc", "2.0"}, {"method", "chain_subscription"}, {"params", {{"subscription", id}, {"result", head}}}}.dump());
+      Send(json{{"jsonrpc", "2.0"},
+                {"method", "chain_subscription"},
+                {"params", {{"subscription", id}, {"result", head}}}}
+               .dump());
   }
   void Close() {
     if (closing_) return;
@@ -106,7 +109,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
   json Subscribe(const json& id, const json& params) {
     if (!params.is_array() || params.size() != 1 || params[0] != "newHeads")
-      return Error(id, rpc::kInvalidParams, "params: expected [\"newHeads\"] (the only subscription)");
+      return Error(id, rpc::kInvalidParams,
+                   "params: expected [\"newHeads\"] (the only subscription)");
     if (subs_.size() >= hub_->limits.max_subscriptions)
       return Error(id, rpc::kRejected, "too many subscriptions on this connection");
     std::ostringstream hex;
@@ -117,7 +121,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   json Unsubscribe(const json& id, const json& params) {
     if (!params.is_array() || params.size() != 1 || !params[0].is_string())
       return Error(id, rpc::kInvalidParams, "params: expected [subscription id]");
-    return {{"jsonrpc", "2.0"}, {"id", id}, {"result", subs_.erase(params[0].get<std::string>()) > 0}};
+    return {
+        {"jsonrpc", "2.0"}, {"id", id}, {"result", subs_.erase(params[0].get<std::string>()) > 0}};
   }
   void Send(std::string text) {
     if (closing_) return;
@@ -174,7 +179,8 @@ void HeadSubscriptions::Impl::Poll() {
   } else if (l.head_hash() != last_hash) {
     const uint64_t head = l.head().height;
     uint64_t from = head;
-    if (last_height < head) from = std::max(last_height + 1, head >= kMaxCatchUp ? head - kMaxCatchUp + 1 : 0);
+    if (last_height < head)
+      from = std::max(last_height + 1, head >= kMaxCatchUp ? head - kMaxCatchUp + 1 : 0);
     for (uint64_t h = from; h <= head; ++h) {
       auto block = l.BlockAt(h);
       if (block.ok()) Notify(HeadJson(*block, SealerName(l, block->header.sealer)));
@@ -195,14 +201,16 @@ void HeadSubscriptions::Impl::Notify(const json& head) {
 }
 
 HeadSubscriptions::HeadSubscriptions(asio::io_context& io, const rpc::Dispatcher& dispatcher,
-                                     std::function<const node::Ledger&()> ledger, SubscriptionLimits limits)
+                                     std::function<const node::Ledger&()> ledger,
+                                     SubscriptionLimits limits)
     : impl_(std::make_shared<Impl>(io, dispatcher, std::move(ledger), limits)) {
   asio::post(io, [impl = impl_] { impl->Poll(); });
 }
 
 HeadSubscriptions::~HeadSubscriptions() { Close(); }
 
-void HeadSubscriptions::Accept(asio::ip::tcp::socket socket, beast::http::request<beast::http::string_body> request) {
+void HeadSubscriptions::Accept(asio::ip::tcp::socket socket,
+                               beast::http::request<beast::http::string_body> request) {
   if (impl_->closed) return;
   auto c = std::make_shared<Connection>(impl_, std::move(socket));
   const bool over = impl_->connections.size() >= impl_->limits.max_connections;

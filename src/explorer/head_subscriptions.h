@@ -3,7 +3,8 @@
 //
 //   -> {"jsonrpc":"2.0","id":1,"method":"chain_subscribe","params":["newHeads"]}
 //   <- {"jsonrpc":"2.0","id":1,"result":"0x1"}
-//   <- {"jsonrpc":"2.0","method":"chain_subscription","params":{"subscription":"0x1","result":{header}}}
+//   <-
+//   {"jsonrpc":"2.0","method":"chain_subscription","params":{"subscription":"0x1","result":{header}}}
 //   -> {"jsonrpc":"2.0","id":2,"method":"chain_unsubscribe","params":["0x1"]}   <- true
 //
 // Any other request on the socket goes to the public dispatcher, as over HTTP. A subscription
@@ -19,14 +20,13 @@
 // disconnected (geth does the same at 10,000).
 #pragma once
 
-#include <chrono>
-#include <functional>
-#include <memory>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
 
 #include "node/ledger.h"
 #include "rpc/json_rpc.h"

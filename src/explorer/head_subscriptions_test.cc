@@ -2,14 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include <future>
-#include <random>
-#include <thread>
-
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
+#include <future>
+#include <random>
+#include <thread>
 
 #include "devnet/block_generator.h"
 #include "store/kv_store.h"
@@ -34,7 +33,8 @@ class Subscriptions : public ::testing::Test {
     SubscriptionLimits limits;
     limits.max_subscriptions = 2;
     limits.poll = std::chrono::milliseconds(10);
-    subs_ = std::make_unique<HeadSubscriptions>(io_, dispatcher_, [this]() -> const node::Ledger& { return *ledger_; }, limits);
+    subs_ = std::make_unique<HeadSubscriptions>(
+        io_, dispatcher_, [this]() -> const node::Ledger& { return *ledger_; }, limits);
     acceptor_.open(tcp::v4());
     acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
     acceptor_.listen();
@@ -98,7 +98,9 @@ class Subscriptions : public ::testing::Test {
 
 TEST_F(Subscriptions, NewHeadsAreNotifiedInOrderUntilUnsubscribed) {
   auto ws = Connect();
-  json r = Call(*ws, {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "chain_subscribe"}, {"params", {"newHeads"}}});
+  json r = Call(
+      *ws,
+      {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "chain_subscribe"}, {"params", {"newHeads"}}});
   ASSERT_TRUE(r["result"].is_string()) << r;
   const std::string id = r["result"];
   AppendBlock();
@@ -112,13 +114,36 @@ TEST_F(Subscriptions, NewHeadsAreNotifiedInOrderUntilUnsubscribed) {
     EXPECT_EQ(n["params"]["result"]["tx_count"], ledger_->BlockAt(h)->txs.size());
   }
   // Other methods go to the dispatcher; subscriptions are bounded per connection.
-  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"}, {"id", 2}, {"method", "echo"}, {"params", {7}}})["result"], json({7}));
-  EXPECT_TRUE(Call(*ws, {{"jsonrpc", "2.0"}, {"id", 3}, {"method", "chain_subscribe"}, {"params", {"newHeads"}}})["result"].is_string());
-  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"}, {"id", 4}, {"method", "chain_subscribe"}, {"params", {"newHeads"}}})["error"]["code"], rpc::kRejected);
-  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"}, {"id", 5}, {"method", "chain_subscribe"}, {"params", {"logs"}}})["error"]["code"], rpc::kInvalidParams);
-  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"}, {"id", 6}, {"method", "chain_unsubscribe"}, {"params", {id}}})["result"], true);
-  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"}, {"id", 7}, {"method", "chain_unsubscribe"}, {"params", {id}}})["result"], false);
-  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"}, {"id", 8}, {"method", "nope"}})["error"]["code"], rpc::kMethodNotFound);
+  EXPECT_EQ(
+      Call(*ws, {{"jsonrpc", "2.0"}, {"id", 2}, {"method", "echo"}, {"params", {7}}})["result"],
+      json({7}));
+  EXPECT_TRUE(Call(*ws, {{"jsonrpc", "2.0"},
+                         {"id", 3},
+                         {"method", "chain_subscribe"},
+                         {"params", {"newHeads"}}})["result"]
+                  .is_string());
+  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"},
+                       {"id", 4},
+                       {"method", "chain_subscribe"},
+                       {"params", {"newHeads"}}})["error"]["code"],
+            rpc::kRejected);
+  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"},
+                       {"id", 5},
+                       {"method", "chain_subscribe"},
+                       {"params", {"logs"}}})["error"]["code"],
+            rpc::kInvalidParams);
+  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"},
+                       {"id", 6},
+                       {"method", "chain_unsubscribe"},
+                       {"params", {id}}})["result"],
+            true);
+  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"},
+                       {"id", 7},
+                       {"method", "chain_unsubscribe"},
+                       {"params", {id}}})["result"],
+            false);
+  EXPECT_EQ(Call(*ws, {{"jsonrpc", "2.0"}, {"id", 8}, {"method", "nope"}})["error"]["code"],
+            rpc::kMethodNotFound);
 }
 
 }  // namespace

@@ -29,7 +29,8 @@ std::string ApiContext::NameOf(const crypto::PublicKey& key) {
 
 RpcError InvalidParam(const std::string& msg) { return {rpc::kInvalidParams, msg}; }
 
-ParamResult UintParam(const json& params, size_t i, const char* name, std::optional<uint64_t> fallback) {
+ParamResult UintParam(const json& params, size_t i, const char* name,
+                      std::optional<uint64_t> fallback) {
   const json* p = rpc::Param(params, i, name);
   if ((p == nullptr || p->is_null()) && fallback) return *fallback;
   if (p == nullptr || !p->is_number_unsigned())
@@ -39,7 +40,8 @@ ParamResult UintParam(const json& params, size_t i, const char* name, std::optio
 
 std::variant<std::string, RpcError> StringParam(const json& params, size_t i, const char* name) {
   const json* p = rpc::Param(params, i, name);
-  if (p == nullptr || !p->is_string()) return InvalidParam(std::string("param ") + name + ": expected a string");
+  if (p == nullptr || !p->is_string())
+    return InvalidParam(std::string("param ") + name + ": expected a string");
   return p->get<std::string>();
 }
 
@@ -49,7 +51,8 @@ std::variant<Hash32, RpcError> HashParam(const json& params, size_t i, const cha
   std::string text = std::get<std::string>(s);
   if (text.rfind("0x", 0) == 0) text = text.substr(2);
   auto bytes = FromHex(text);
-  if (!bytes || bytes->size() != 32) return InvalidParam(std::string("param ") + name + ": expected 32 bytes in hex");
+  if (!bytes || bytes->size() != 32)
+    return InvalidParam(std::string("param ") + name + ": expected 32 bytes in hex");
   Hash32 h;
   std::copy(bytes->begin(), bytes->end(), h.bytes.begin());
   return h;
@@ -76,7 +79,7 @@ RpcResult CliqueStatus(ApiContext& ctx, const json& params) {
     return InvalidParam("param blocks: 1 to " + std::to_string(kMaxStatusBlocks));
   const node::Ledger& l = ctx.ledger();
   const uint64_t head = l.head().height;
-  const uint64_t count = std::min(std::get<uint64_t>(n), head);  // genesis is not sealed
+  const uint64_t count = std::min(std::get<uint64_t>(n), head);         // genesis is not sealed
   std::map<crypto::PublicKey, std::pair<uint64_t, uint64_t>> activity;  // blocks, in turn
   for (const auto& s : l.snapshot().signers()) activity[s];
   uint64_t in_turn = 0;
@@ -92,11 +95,18 @@ RpcResult CliqueStatus(ApiContext& ctx, const json& params) {
   json sealer_activity = json::object(), signers = json::array();
   for (const auto& [key, a] : activity) {
     sealer_activity[key.Hex()] = a.first;
-    signers.push_back({{"key", key.Hex()}, {"name", ctx.NameOf(key)}, {"blocks", a.first}, {"in_turn", a.second},
+    signers.push_back({{"key", key.Hex()},
+                       {"name", ctx.NameOf(key)},
+                       {"blocks", a.first},
+                       {"in_turn", a.second},
                        {"signer", l.snapshot().IsSigner(key)}});
   }
-  const double pct = count == 0 ? 0.0 : 100.0 * static_cast<double>(in_turn) / static_cast<double>(count);
-  return json{{"inturnPercent", pct}, {"numBlocks", count}, {"sealerActivity", sealer_activity}, {"signers", signers}};
+  const double pct =
+      count == 0 ? 0.0 : 100.0 * static_cast<double>(in_turn) / static_cast<double>(count);
+  return json{{"inturnPercent", pct},
+              {"numBlocks", count},
+              {"sealerActivity", sealer_activity},
+              {"signers", signers}};
 }
 
 json PositionOf(const chain::Tx& bid) {
@@ -105,10 +115,13 @@ json PositionOf(const chain::Tx& bid) {
   return nullptr;
 }
 
-json RoundJson(const chain::Block& block, const chain::Tx& tx, const chain::TradingRound& r, bool trades) {
+json RoundJson(const chain::Block& block, const chain::Tx& tx, const chain::TradingRound& r,
+               bool trades) {
   json out = TxSummaryJson(tx);
-  out.update({{"height", block.header.height}, {"timestamp", block.header.timestamp_s},
-              {"buyers", r.buyers.size()}, {"sellers", r.sellers.size()}});
+  out.update({{"height", block.header.height},
+              {"timestamp", block.header.timestamp_s},
+              {"buyers", r.buyers.size()},
+              {"sellers", r.sellers.size()}});
   int64_t lo = 0, hi = 0;
   json list = json::array();
   for (size_t i = 0; i < r.trades.size(); ++i) {
@@ -116,9 +129,12 @@ json RoundJson(const chain::Block& block, const chain::Tx& tx, const chain::Trad
     lo = i == 0 ? t.price : std::min(lo, t.price);
     hi = i == 0 ? t.price : std::max(hi, t.price);
     if (!trades || t.buyer >= r.buyers.size() || t.seller >= r.sellers.size()) continue;
-    list.push_back({{"buyer", r.buyers[t.buyer].sender}, {"seller", r.sellers[t.seller].sender},
-                    {"volume_wh", t.volume_wh}, {"price", t.price},
-                    {"buyer_pos", PositionOf(r.buyers[t.buyer])}, {"seller_pos", PositionOf(r.sellers[t.seller])}});
+    list.push_back({{"buyer", r.buyers[t.buyer].sender},
+                    {"seller", r.sellers[t.seller].sender},
+                    {"volume_wh", t.volume_wh},
+                    {"price", t.price},
+                    {"buyer_pos", PositionOf(r.buyers[t.buyer])},
+                    {"seller_pos", PositionOf(r.sellers[t.seller])}});
   }
   out.update({{"min_price", lo}, {"max_price", hi}});
   if (trades) out["trade_list"] = std::move(list);
@@ -137,15 +153,18 @@ RpcResult MarketRounds(ApiContext& ctx, const json& params) {
     if (!t->is_boolean()) return InvalidParam("param trades: expected true or false");
     trades = t->get<bool>();
   }
-  const uint64_t a = std::get<uint64_t>(from), b = std::min(std::get<uint64_t>(to), l.head().height);
+  const uint64_t a = std::get<uint64_t>(from),
+                 b = std::min(std::get<uint64_t>(to), l.head().height);
   if (a > std::get<uint64_t>(to)) return InvalidParam("param to: below from");
-  if (std::get<uint64_t>(to) - a >= kMaxRoundSpan) return InvalidParam("at most " + std::to_string(kMaxRoundSpan) + " blocks a call");
+  if (std::get<uint64_t>(to) - a >= kMaxRoundSpan)
+    return InvalidParam("at most " + std::to_string(kMaxRoundSpan) + " blocks a call");
   json out = json::array();
   for (uint64_t h = a; h <= b; ++h) {
     auto block = l.BlockAt(h);
     if (!block.ok()) return RpcError{rpc::kInternalError, block.status().message()};
     for (const auto& tx : block->txs)
-      if (const auto* r = std::get_if<chain::TradingRound>(&tx.body)) out.push_back(RoundJson(*block, tx, *r, trades));
+      if (const auto* r = std::get_if<chain::TradingRound>(&tx.body))
+        out.push_back(RoundJson(*block, tx, *r, trades));
   }
   return out;
 }

@@ -8,7 +8,8 @@ namespace v2v::explorer {
 namespace http = boost::beast::http;
 
 std::optional<rpc::HttpServer::Response> PageResponse(const rpc::HttpServer::Request& request) {
-  const Asset* asset = FindAsset(std::string_view(request.target().data(), request.target().size()));
+  const Asset* asset =
+      FindAsset(std::string_view(request.target().data(), request.target().size()));
   if (asset == nullptr) return std::nullopt;
   rpc::HttpServer::Response res{http::status::ok, request.version()};
   res.set(http::field::content_type, std::string(asset->content_type));
@@ -20,18 +21,21 @@ std::optional<rpc::HttpServer::Response> PageResponse(const rpc::HttpServer::Req
   return res;
 }
 
-Explorer::Explorer(boost::asio::io_context& io, rpc::Dispatcher& dispatcher, const node::NodeService& node) {
+Explorer::Explorer(boost::asio::io_context& io, rpc::Dispatcher& dispatcher,
+                   const node::NodeService& node) {
   RegisterExplorerMethods(dispatcher, NodeSource(node));
   const node::NodeService* n = &node;
-  subscriptions_ = std::make_shared<HeadSubscriptions>(io, dispatcher, [n]() -> const node::Ledger& { return n->ledger(); });
+  subscriptions_ = std::make_shared<HeadSubscriptions>(
+      io, dispatcher, [n]() -> const node::Ledger& { return n->ledger(); });
 }
 
 void Explorer::Attach(rpc::HttpServer& server) {
   server.SetGetHandler(PageResponse);
   auto subs = subscriptions_;
-  server.SetUpgradeHandler([subs](boost::asio::ip::tcp::socket socket, rpc::HttpServer::Request req) {
-    subs->Accept(std::move(socket), std::move(req));
-  });
+  server.SetUpgradeHandler(
+      [subs](boost::asio::ip::tcp::socket socket, rpc::HttpServer::Request req) {
+        subs->Accept(std::move(socket), std::move(req));
+      });
 }
 
 }  // namespace v2v::explorer

@@ -12,9 +12,17 @@ using nlohmann::json;
 json BuyerJson(const chain::Tx& tx) {
   json out = {{"sender", tx.sender}, {"hash", chain::TxHash(tx).Hex()}};
   if (const auto* b = std::get_if<chain::BuyerBid>(&tx.body)) {
-    out.update({{"rsu", b->rsu}, {"round", b->round}, {"v", b->v}, {"v_min", b->v_min}, {"v_max", b->v_max},
-                {"b_min_wh", b->b_min_wh}, {"b_max_wh", b->b_max_wh}, {"w_milli", b->w_milli},
-                {"x_m", b->x_m}, {"y_m", b->y_m}, {"timestamp", b->timestamp_s}});
+    out.update({{"rsu", b->rsu},
+                {"round", b->round},
+                {"v", b->v},
+                {"v_min", b->v_min},
+                {"v_max", b->v_max},
+                {"b_min_wh", b->b_min_wh},
+                {"b_max_wh", b->b_max_wh},
+                {"w_milli", b->w_milli},
+                {"x_m", b->x_m},
+                {"y_m", b->y_m},
+                {"timestamp", b->timestamp_s}});
   }
   return out;
 }
@@ -22,9 +30,17 @@ json BuyerJson(const chain::Tx& tx) {
 json SellerJson(const chain::Tx& tx) {
   json out = {{"sender", tx.sender}, {"hash", chain::TxHash(tx).Hex()}};
   if (const auto* s = std::get_if<chain::SellerBid>(&tx.body)) {
-    out.update({{"rsu", s->rsu}, {"round", s->round}, {"c", s->c}, {"c_min", s->c_min}, {"c_max", s->c_max},
-                {"s_t_wh", s->s_t_wh}, {"s_r_wh", s->s_r_wh}, {"rho_ppm", s->rho_ppm},
-                {"x_m", s->x_m}, {"y_m", s->y_m}, {"timestamp", s->timestamp_s}});
+    out.update({{"rsu", s->rsu},
+                {"round", s->round},
+                {"c", s->c},
+                {"c_min", s->c_min},
+                {"c_max", s->c_max},
+                {"s_t_wh", s->s_t_wh},
+                {"s_r_wh", s->s_r_wh},
+                {"rho_ppm", s->rho_ppm},
+                {"x_m", s->x_m},
+                {"y_m", s->y_m},
+                {"timestamp", s->timestamp_s}});
   }
   return out;
 }
@@ -42,19 +58,34 @@ json RoundBody(const chain::Tx& tx, const chain::TradingRound& r) {
   for (const auto& s : r.sellers) sellers.push_back(SellerJson(s));
   for (uint32_t i = 0; i < r.trades.size(); ++i) {
     const auto& t = r.trades[i];
-    json trade = {{"buyer_index", t.buyer}, {"seller_index", t.seller}, {"volume_wh", t.volume_wh},
-                  {"price", t.price}, {"payment", chain::Payment(t.price, t.volume_wh)},
+    json trade = {{"buyer_index", t.buyer},
+                  {"seller_index", t.seller},
+                  {"volume_wh", t.volume_wh},
+                  {"price", t.price},
+                  {"payment", chain::Payment(t.price, t.volume_wh)},
                   {"escrow", contract::EscrowId(hash, i).Hex()}};
     if (t.buyer < r.buyers.size()) trade["buyer"] = r.buyers[t.buyer].sender;
     if (t.seller < r.sellers.size()) trade["seller"] = r.sellers[t.seller].sender;
     trades.push_back(std::move(trade));
   }
   const auto& c = r.certificate;
-  return {{"round", r.round}, {"rsu", RoundRsu(r, tx.sender)}, {"t_stamp", r.t_stamp_s}, {"t_limit_s", r.t_limit_s},
-          {"v_min", r.v_min}, {"c_max", r.c_max}, {"l1_micro", r.l1_micro}, {"l2_micro", r.l2_micro},
-          {"radius_m", r.radius_m}, {"buyers", buyers}, {"sellers", sellers}, {"trades", trades},
-          {"certificate", {{"seller_price", c.seller_price}, {"buyer_price", c.buyer_price},
-                           {"mu_min", c.mu_min}, {"mu_max", c.mu_max}}}};
+  return {{"round", r.round},
+          {"rsu", RoundRsu(r, tx.sender)},
+          {"t_stamp", r.t_stamp_s},
+          {"t_limit_s", r.t_limit_s},
+          {"v_min", r.v_min},
+          {"c_max", r.c_max},
+          {"l1_micro", r.l1_micro},
+          {"l2_micro", r.l2_micro},
+          {"radius_m", r.radius_m},
+          {"buyers", buyers},
+          {"sellers", sellers},
+          {"trades", trades},
+          {"certificate",
+           {{"seller_price", c.seller_price},
+            {"buyer_price", c.buyer_price},
+            {"mu_min", c.mu_min},
+            {"mu_max", c.mu_max}}}};
 }
 
 json RegisterBody(const chain::Register& r) {
@@ -73,19 +104,28 @@ json RegisterBody(const chain::Register& r) {
 
 const char* TxKindName(chain::TxKind kind) {
   switch (kind) {
-    case chain::TxKind::kRegister: return "register";
-    case chain::TxKind::kBuyerBid: return "buyer_bid";
-    case chain::TxKind::kSellerBid: return "seller_bid";
-    case chain::TxKind::kTradingRound: return "round";
-    case chain::TxKind::kMeterReport: return "meter_report";
-    case chain::TxKind::kRefund: return "refund";
-    case chain::TxKind::kRevoke: return "revoke";
+    case chain::TxKind::kRegister:
+      return "register";
+    case chain::TxKind::kBuyerBid:
+      return "buyer_bid";
+    case chain::TxKind::kSellerBid:
+      return "seller_bid";
+    case chain::TxKind::kTradingRound:
+      return "round";
+    case chain::TxKind::kMeterReport:
+      return "meter_report";
+    case chain::TxKind::kRefund:
+      return "refund";
+    case chain::TxKind::kRevoke:
+      return "revoke";
   }
   return "unknown";
 }
 
 json TxSummaryJson(const chain::Tx& tx) {
-  json out = {{"hash", chain::TxHash(tx).Hex()}, {"kind", TxKindName(tx.kind())}, {"sender", tx.sender},
+  json out = {{"hash", chain::TxHash(tx).Hex()},
+              {"kind", TxKindName(tx.kind())},
+              {"sender", tx.sender},
               {"nonce", tx.nonce}};
   if (const auto* r = std::get_if<chain::TradingRound>(&tx.body)) {
     int64_t volume = 0, value = 0;
@@ -93,9 +133,13 @@ json TxSummaryJson(const chain::Tx& tx) {
       volume += t.volume_wh;
       value += t.price * t.volume_wh;
     }
-    out.update({{"rsu", RoundRsu(*r, tx.sender)}, {"round", r->round}, {"bids", r->buyers.size() + r->sellers.size()},
-                {"trades", r->trades.size()}, {"volume_wh", volume},
-                {"mean_price", volume > 0 ? static_cast<double>(value) / static_cast<double>(volume) : 0.0}});
+    out.update({{"rsu", RoundRsu(*r, tx.sender)},
+                {"round", r->round},
+                {"bids", r->buyers.size() + r->sellers.size()},
+                {"trades", r->trades.size()},
+                {"volume_wh", volume},
+                {"mean_price",
+                 volume > 0 ? static_cast<double>(value) / static_cast<double>(volume) : 0.0}});
   } else if (const auto* m = std::get_if<chain::MeterReport>(&tx.body)) {
     out.update({{"escrow", m->escrow.Hex()}, {"delivered_wh", m->delivered_wh}});
   } else if (const auto* f = std::get_if<chain::Refund>(&tx.body)) {
@@ -113,7 +157,9 @@ json TxDetailJson(const chain::Tx& tx) {
   if (const auto* r = std::get_if<chain::TradingRound>(&tx.body)) {
     body = RoundBody(tx, *r);
   } else if (const auto* m = std::get_if<chain::MeterReport>(&tx.body)) {
-    body = {{"escrow", m->escrow.Hex()}, {"delivered_wh", m->delivered_wh}, {"buyer_key", m->buyer_key.Hex()}};
+    body = {{"escrow", m->escrow.Hex()},
+            {"delivered_wh", m->delivered_wh},
+            {"buyer_key", m->buyer_key.Hex()}};
   } else if (const auto* f = std::get_if<chain::Refund>(&tx.body)) {
     body = {{"escrow", f->escrow.Hex()}};
   } else if (const auto* v = std::get_if<chain::Revoke>(&tx.body)) {

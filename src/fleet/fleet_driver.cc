@@ -8,7 +8,8 @@ namespace v2v::fleet {
 
 namespace {
 int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 int64_t Int(const nlohmann::json& j, const char* k) {
@@ -27,14 +28,15 @@ struct FleetDriver::Engagement {
   std::unique_ptr<boost::asio::steady_timer> timer;
 };
 
-Result<std::unique_ptr<FleetDriver>> FleetDriver::Create(boost::asio::io_context& io,
-                                                         std::shared_ptr<boost::asio::ssl::context> tls,
-                                                         std::vector<vehicle::RsuUrl> nodes,
-                                                         std::vector<std::string> identity_dirs, FleetPlan& plan,
-                                                         FleetStats& stats, DriverOptions options) {
-  if (identity_dirs.size() < static_cast<size_t>(plan.size())) return Status::InvalidArgument("too few identities");
-  std::unique_ptr<FleetDriver> d(new FleetDriver(io, std::move(tls), std::move(nodes), std::move(identity_dirs), plan,
-                                                 stats, std::move(options)));
+Result<std::unique_ptr<FleetDriver>> FleetDriver::Create(
+    boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls,
+    std::vector<vehicle::RsuUrl> nodes, std::vector<std::string> identity_dirs, FleetPlan& plan,
+    FleetStats& stats, DriverOptions options) {
+  if (identity_dirs.size() < static_cast<size_t>(plan.size()))
+    return Status::InvalidArgument("too few identities");
+  std::unique_ptr<FleetDriver> d(new FleetDriver(io, std::move(tls), std::move(nodes),
+                                                 std::move(identity_dirs), plan, stats,
+                                                 std::move(options)));
   for (const auto& dir : d->dirs_) {
     V2V_ASSIGN_OR_RETURN(vehicle::Identity id, vehicle::LoadIdentity(dir));
     d->names_.push_back(id.id);
@@ -42,7 +44,8 @@ Result<std::unique_ptr<FleetDriver>> FleetDriver::Create(boost::asio::io_context
   return d;
 }
 
-FleetDriver::FleetDriver(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls,
+FleetDriver::FleetDriver(boost::asio::io_context& io,
+                         std::shared_ptr<boost::asio::ssl::context> tls,
                          std::vector<vehicle::RsuUrl> nodes, std::vector<std::string> identity_dirs,
                          FleetPlan& plan, FleetStats& stats, DriverOptions options)
     : io_(io),
@@ -93,7 +96,8 @@ void FleetDriver::Tick() {
 
 void FleetDriver::Progress() {
   last_progress_s_ = Now();
-  if (opt_.progress) opt_.progress(stats_.ProgressLine(last_progress_s_, static_cast<int>(live_.size())));
+  if (opt_.progress)
+    opt_.progress(stats_.ProgressLine(last_progress_s_, static_cast<int>(live_.size())));
 }
 
 void FleetDriver::Start(const Intent& in) {
@@ -106,27 +110,27 @@ void FleetDriver::Start(const Intent& in) {
     plan_.Finish(in.vehicle, Now(), 0, 0, 0);
     return;
   }
-  auto client = vehicle::Client::Create(io_, tls_, nodes_[static_cast<size_t>(in.node)],
-                                        0x9E3779B97F4A7C15ull * static_cast<uint64_t>(in.vehicle + 1) +
-                                            static_cast<uint64_t>(plan_.counters().engagements));
+  auto client =
+      vehicle::Client::Create(io_, tls_, nodes_[static_cast<size_t>(in.node)],
+                              0x9E3779B97F4A7C15ull * static_cast<uint64_t>(in.vehicle + 1) +
+                                  static_cast<uint64_t>(plan_.counters().engagements));
   std::weak_ptr<Engagement> w = e;
   auto sink = [this, w](const vehicle::Event& ev) {
     if (auto live = w.lock()) OnEvent(live, ev);
   };
   const int vehicle = in.vehicle;
-  auto done = [this, vehicle](bool) {
-    boost::asio::post(io_, [this, vehicle] { End(vehicle); });
-  };
+  auto done = [this, vehicle](bool) { boost::asio::post(io_, [this, vehicle] { End(vehicle); }); };
   const auto wait = opt_.settle ? vehicle::WaitFor::kSettled : vehicle::WaitFor::kCommitted;
   if (in.role == Role::kBuyer) {
-    vehicle::BuyerTerms t{in.buy.v, in.buy.v_min, in.buy.v_max, in.buy.b_min_wh, in.buy.b_max_wh,
-                          in.buy.w_milli, in.x_m, in.y_m};
+    vehicle::BuyerTerms t{in.buy.v,        in.buy.v_min,   in.buy.v_max, in.buy.b_min_wh,
+                          in.buy.b_max_wh, in.buy.w_milli, in.x_m,       in.y_m};
     e->trader = vehicle::Buyer::Create(client, std::move(me).value(), t, wait, 1.0, sink, done);
     stats_.BidSent();
   } else {
-    vehicle::SellerTerms t{in.sell.c, in.sell.c_min, in.sell.c_max, in.sell.s_t_wh, in.sell.s_r_wh,
-                           in.sell.rho_ppm, in.x_m, in.y_m};
-    e->trader = vehicle::Seller::Create(client, std::move(me).value(), t, 1, wait, true, sink, done);
+    vehicle::SellerTerms t{in.sell.c,      in.sell.c_min,   in.sell.c_max, in.sell.s_t_wh,
+                           in.sell.s_r_wh, in.sell.rho_ppm, in.x_m,        in.y_m};
+    e->trader =
+        vehicle::Seller::Create(client, std::move(me).value(), t, 1, wait, true, sink, done);
   }
   e->timer = std::make_unique<boost::asio::steady_timer>(io_);
   const double limit = in.role == Role::kSeller ? opt_.listen_s : opt_.max_engagement_s;
@@ -159,7 +163,8 @@ void FleetDriver::OnEvent(const std::shared_ptr<Engagement>& e, const vehicle::E
   } else if (ev.type == "accepted") {
     e->accepted = true;
     e->round = static_cast<uint64_t>(Int(d, "round"));
-    e->deadline_ms = 1000 * (d.contains("deadline") ? Int(d, "deadline") : Int(d, "t_stamp") + Int(d, "t_limit"));
+    e->deadline_ms = 1000 * (d.contains("deadline") ? Int(d, "deadline")
+                                                    : Int(d, "t_stamp") + Int(d, "t_limit"));
     stats_.Accepted(node, e->round, e->call_s >= 0 ? (now - e->call_s) * 1000 : -1);
   } else if (ev.type == "refused") {
     stats_.Refused(d.is_object() ? d.value("reason", "") : "");
@@ -174,11 +179,12 @@ void FleetDriver::OnEvent(const std::shared_ptr<Engagement>& e, const vehicle::E
         continue;
       }
       e->bought_wh += wh;
-      stats_.Trade({now, node, e->round, me, t.value("counterparty", ""), t.value("escrow", ""), Int(t, "price"), wh,
-                    Int(t, "loss_wh"), Int(t, "amount"), "scheduled"});
+      stats_.Trade({now, node, e->round, me, t.value("counterparty", ""), t.value("escrow", ""),
+                    Int(t, "price"), wh, Int(t, "loss_wh"), Int(t, "amount"), "scheduled"});
     }
   } else if (ev.type == "committed") {
-    if (e->deadline_ms > 0) stats_.Committed(node, e->round, static_cast<double>(WallMs() - e->deadline_ms));
+    if (e->deadline_ms > 0)
+      stats_.Committed(node, e->round, static_cast<double>(WallMs() - e->deadline_ms));
   } else if (ev.type == "dropped") {
     stats_.Dropped(node, e->round);
   } else if ((ev.type == "settled" || ev.type == "refunded") && e->intent.role == Role::kBuyer) {

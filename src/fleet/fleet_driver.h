@@ -9,16 +9,15 @@
 // context must outlive the driver.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "fleet/fleet_plan.h"
 #include "fleet/fleet_stats.h"
@@ -46,16 +45,17 @@ class FleetDriver {
   static Result<std::unique_ptr<FleetDriver>> Create(boost::asio::io_context& io,
                                                      std::shared_ptr<boost::asio::ssl::context> tls,
                                                      std::vector<vehicle::RsuUrl> nodes,
-                                                     std::vector<std::string> identity_dirs, FleetPlan& plan,
-                                                     FleetStats& stats, DriverOptions options);
+                                                     std::vector<std::string> identity_dirs,
+                                                     FleetPlan& plan, FleetStats& stats,
+                                                     DriverOptions options);
   ~FleetDriver();
   // Runs the io_context until the drain is over. Returns the wall time spent (s).
   double Run();
 
  private:
   FleetDriver(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls,
-              std::vector<vehicle::RsuUrl> nodes, std::vector<std::string> identity_dirs, FleetPlan& plan,
-              FleetStats& stats, DriverOptions options);
+              std::vector<vehicle::RsuUrl> nodes, std::vector<std::string> identity_dirs,
+              FleetPlan& plan, FleetStats& stats, DriverOptions options);
   struct Engagement;
   double Now() const;
   void Tick();

@@ -25,7 +25,10 @@ Status FleetPlan::Check(const sim::Scenario& s, const PlanOptions& o) {
 }
 
 FleetPlan::FleetPlan(const sim::Scenario& s, const PlanOptions& o)
-    : s_(s), opt_(o), index_(sim::PlaceRsus(s), s.rsu_range_m), market_rng_(sim::DeriveSeed(o.seed, 1)) {}
+    : s_(s),
+      opt_(o),
+      index_(sim::PlaceRsus(s), s.rsu_range_m),
+      market_rng_(sim::DeriveSeed(o.seed, 1)) {}
 
 Result<FleetPlan> FleetPlan::Synthetic(const sim::Scenario& s, const PlanOptions& o) {
   V2V_RETURN_IF_ERROR(Check(s, o));
@@ -44,7 +47,8 @@ Result<FleetPlan> FleetPlan::Synthetic(const sim::Scenario& s, const PlanOptions
   return p;
 }
 
-Result<FleetPlan> FleetPlan::Trace(const sim::Scenario& s, const PlanOptions& o, std::vector<sim::FcdFrame> frames) {
+Result<FleetPlan> FleetPlan::Trace(const sim::Scenario& s, const PlanOptions& o,
+                                   std::vector<sim::FcdFrame> frames) {
   V2V_RETURN_IF_ERROR(Check(s, o));
   if (frames.empty()) return Status::InvalidArgument("the trace has no timestep");
   FleetPlan p(s, o);
@@ -63,7 +67,8 @@ Result<FleetPlan> FleetPlan::Trace(const sim::Scenario& s, const PlanOptions& o,
     p.frame_pos_.push_back(std::move(pos));
   }
   if (static_cast<int>(chosen.size()) < o.vehicles) {
-    return Status::InvalidArgument("the trace has " + std::to_string(chosen.size()) + " vehicles, fewer than --vehicles " +
+    return Status::InvalidArgument("the trace has " + std::to_string(chosen.size()) +
+                                   " vehicles, fewer than --vehicles " +
                                    std::to_string(o.vehicles));
   }
   sim::Rng init(sim::DeriveSeed(o.seed, 2));
@@ -85,7 +90,8 @@ void FleetPlan::Drain(VehicleState& v, double moved_m, double dt_s) {
   if (!v.charging && v.energy_kwh < s_.grid_charge_below_soc * cap) v.charging = true;
   double kw = v.charging ? s_.grid_charger_kw : v.plugged ? s_.park_charger_kw : 0;
   if (kw > 0) {
-    const double add = std::min(kw * dt_s / 3600.0, std::max(0.0, s_.grid_charge_target_soc * cap - v.energy_kwh));
+    const double add =
+        std::min(kw * dt_s / 3600.0, std::max(0.0, s_.grid_charge_target_soc * cap - v.energy_kwh));
     v.energy_kwh += add;
     counters_.grid_kwh += add;
     if (v.energy_kwh >= s_.grid_charge_target_soc * cap - 1e-9) v.charging = false;
@@ -105,7 +111,8 @@ void FleetPlan::MoveTo(double sim_s) {
       Drain(v_[i], moved, dt);
     }
   } else {
-    // The last frame at or before sim_s; positions jump frame to frame (distance as the crow flies).
+    // The last frame at or before sim_s; positions jump frame to frame (distance as the crow
+    // flies).
     while (next_frame_ < frame_t_.size() && frame_t_[next_frame_] <= sim_s) {
       const double dt = next_frame_ == 0 ? 0 : frame_t_[next_frame_] - frame_t_[next_frame_ - 1];
       const auto& pos = frame_pos_[next_frame_];
@@ -134,8 +141,9 @@ Role FleetPlan::RoleOf(int i) const {
   if (!v.present || v.charging || v.plugged) return Role::kNone;
   const double cap = s_.battery_kwh;
   if (v.energy_kwh < s_.buyer_below_soc * cap) {
-    return Wh(std::min(s_.max_kwh_per_round, s_.buyer_target_soc * cap - v.energy_kwh)) > 0 ? Role::kBuyer
-                                                                                             : Role::kNone;
+    return Wh(std::min(s_.max_kwh_per_round, s_.buyer_target_soc * cap - v.energy_kwh)) > 0
+               ? Role::kBuyer
+               : Role::kNone;
   }
   if (v.energy_kwh > s_.seller_above_soc * cap) return Role::kSeller;
   return Role::kNone;
@@ -154,17 +162,20 @@ Intent FleetPlan::MakeIntent(int i, Role role, int rsu) {
   if (role == Role::kBuyer) {
     in.buy.v_min = Units(s_.buyer_value_min_per_kwh, k);
     in.buy.v_max = Units(s_.buyer_value_max_per_kwh, k);
-    in.buy.v = std::clamp(Units(market_rng_.Uniform(s_.buyer_value_min_per_kwh, s_.buyer_value_max_per_kwh), k),
-                          in.buy.v_min, in.buy.v_max);
+    in.buy.v = std::clamp(
+        Units(market_rng_.Uniform(s_.buyer_value_min_per_kwh, s_.buyer_value_max_per_kwh), k),
+        in.buy.v_min, in.buy.v_max);
     const double b_max = std::min(s_.max_kwh_per_round, s_.buyer_target_soc * cap - v.energy_kwh);
     in.buy.b_max_wh = Wh(b_max);
     in.buy.b_min_wh = std::min(Wh(s_.demand_min_kwh), in.buy.b_max_wh);
-    in.buy.w_milli = std::llround(market_rng_.Uniform(s_.willingness_min, s_.willingness_max) * 1000);
+    in.buy.w_milli =
+        std::llround(market_rng_.Uniform(s_.willingness_min, s_.willingness_max) * 1000);
   } else {
     in.sell.c_min = Units(s_.seller_cost_min_per_kwh, k);
     in.sell.c_max = Units(s_.seller_cost_max_per_kwh, k);
-    in.sell.c = std::clamp(Units(market_rng_.Uniform(s_.seller_cost_min_per_kwh, s_.seller_cost_max_per_kwh), k),
-                           in.sell.c_min, in.sell.c_max);
+    in.sell.c = std::clamp(
+        Units(market_rng_.Uniform(s_.seller_cost_min_per_kwh, s_.seller_cost_max_per_kwh), k),
+        in.sell.c_min, in.sell.c_max);
     in.sell.s_t_wh = Wh(v.energy_kwh);
     in.sell.s_r_wh = std::min(Wh(s_.seller_reserve_soc * cap), in.sell.s_t_wh);
     in.sell.rho_ppm = std::llround(market_rng_.Uniform(s_.loss_rate_min, s_.loss_rate_max) * 1e6);
@@ -195,8 +206,9 @@ void FleetPlan::Finish(int i, double now_s, int64_t bought_wh, int64_t sold_wh, 
   auto& v = v_[static_cast<size_t>(i)];
   v.engaged = false;
   v.next_try_s = now_s + opt_.retry_after_s;
-  v.energy_kwh = std::clamp(v.energy_kwh + static_cast<double>(bought_wh - sold_wh - loss_wh) / 1000.0, 0.0,
-                            s_.battery_kwh);
+  v.energy_kwh =
+      std::clamp(v.energy_kwh + static_cast<double>(bought_wh - sold_wh - loss_wh) / 1000.0, 0.0,
+                 s_.battery_kwh);
 }
 
 }  // namespace v2v::fleet

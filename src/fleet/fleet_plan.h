@@ -76,9 +76,9 @@ struct VehicleState {
   bool plugged = false;   // parked at a grid charger (no trading)
   bool present = true;    // on a trace: seen in the current timestep
   bool engaged = false;
-  int node = -1;              // node of the nearest RSU in range, -1 none
-  int engaged_node = -1;      // where the current (or last) engagement was
-  double next_try_s = 0;      // real time
+  int node = -1;          // node of the nearest RSU in range, -1 none
+  int engaged_node = -1;  // where the current (or last) engagement was
+  double next_try_s = 0;  // real time
 };
 
 struct PlanCounters {
@@ -92,7 +92,8 @@ class FleetPlan {
   static Result<FleetPlan> Synthetic(const sim::Scenario& s, const PlanOptions& o);
   // A SUMO trace: the first o.vehicles distinct vehicle ids of the frames become vehicles 0..N-1
   // (frames in time order; simulated time starts at the first frame's).
-  static Result<FleetPlan> Trace(const sim::Scenario& s, const PlanOptions& o, std::vector<sim::FcdFrame> frames);
+  static Result<FleetPlan> Trace(const sim::Scenario& s, const PlanOptions& o,
+                                 std::vector<sim::FcdFrame> frames);
 
   // Moves the city to real time now_s (simulated: now_s * time_scale) and returns the
   // engagements to start now. Each returned vehicle is engaged until Finish(). REQUIRES: now_s

@@ -13,7 +13,8 @@ double Percentile(std::vector<double> samples, double p) {
   if (samples.empty()) return 0;
   std::sort(samples.begin(), samples.end());
   const double rank = std::ceil(p / 100.0 * static_cast<double>(samples.size()));
-  const size_t k = static_cast<size_t>(std::clamp(rank, 1.0, static_cast<double>(samples.size()))) - 1;
+  const size_t k =
+      static_cast<size_t>(std::clamp(rank, 1.0, static_cast<double>(samples.size()))) - 1;
   return samples[k];
 }
 
@@ -50,11 +51,13 @@ int64_t FleetStats::refused() const {
 std::string FleetStats::ProgressLine(double now_s, int engaged) const {
   char line[200];
   std::snprintf(line, sizeof line,
-                "t=%5.1fs engaged %d  bids %lld accepted %lld refused %lld  rounds %zu committed %zu  trades %lld "
+                "t=%5.1fs engaged %d  bids %lld accepted %lld refused %lld  rounds %zu committed "
+                "%zu  trades %lld "
                 "settled %lld",
-                now_s, engaged, static_cast<long long>(bids_sent_), static_cast<long long>(accepted_),
-                static_cast<long long>(refused()), rounds_.size(), committed_.size(),
-                static_cast<long long>(trades_.size()), static_cast<long long>(settled_));
+                now_s, engaged, static_cast<long long>(bids_sent_),
+                static_cast<long long>(accepted_), static_cast<long long>(refused()),
+                rounds_.size(), committed_.size(), static_cast<long long>(trades_.size()),
+                static_cast<long long>(settled_));
   return line;
 }
 
@@ -80,9 +83,10 @@ nlohmann::json FleetStats::SummaryJson(double wall_s) const {
           {"settled", settled_},
           {"refunded", refunded_},
           {"handovers", handovers_},
-          {"latency_ms", {{"call_to_offer_accepted", lat(accept_ms_)},
-                          {"deadline_to_scheme_push", lat(scheme_ms_)},
-                          {"deadline_to_committed_push", lat(commit_ms_)}}},
+          {"latency_ms",
+           {{"call_to_offer_accepted", lat(accept_ms_)},
+            {"deadline_to_scheme_push", lat(scheme_ms_)},
+            {"deadline_to_committed_push", lat(commit_ms_)}}},
           {"wall_s", wall_s}};
 }
 
@@ -94,17 +98,18 @@ std::string FleetStats::SummaryText(double wall_s) const {
   o << "  refused               " << refused();
   for (const auto& [reason, k] : refused_) o << "  " << reason << ": " << k;
   o << "\n";
-  o << "  rounds                " << rounds_.size() << " (committed " << committed_.size() << ", dropped " << dropped_.size()
-    << ")\n";
-  o << "  trades                " << trades_.size() << "  (" << j["energy_kwh"].get<double>() << " kWh, payments "
-    << j["payments"] << ")\n";
+  o << "  rounds                " << rounds_.size() << " (committed " << committed_.size()
+    << ", dropped " << dropped_.size() << ")\n";
+  o << "  trades                " << trades_.size() << "  (" << j["energy_kwh"].get<double>()
+    << " kWh, payments " << j["payments"] << ")\n";
   o << "  escrows settled       " << settled_ << "  refunded " << refunded_ << "\n";
   o << "  handovers             " << handovers_ << "\n";
-  for (const char* k : {"call_to_offer_accepted", "deadline_to_scheme_push", "deadline_to_committed_push"}) {
+  for (const char* k :
+       {"call_to_offer_accepted", "deadline_to_scheme_push", "deadline_to_committed_push"}) {
     const auto& l = j["latency_ms"][k];
     char line[160];
-    std::snprintf(line, sizeof line, "  %-21s p50 %.0f ms  p99 %.0f ms  (n=%zu)\n", k, l["p50"].get<double>(),
-                  l["p99"].get<double>(), l["n"].get<size_t>());
+    std::snprintf(line, sizeof line, "  %-21s p50 %.0f ms  p99 %.0f ms  (n=%zu)\n", k,
+                  l["p50"].get<double>(), l["p99"].get<double>(), l["n"].get<size_t>());
     o << line;
   }
   return o.str();
@@ -120,11 +125,12 @@ Status FleetStats::WriteTradesCsv(const std::string& dir, const std::string& sta
   f << "time_s,node,round,buyer,seller,price_per_kwh,kwh,loss_kwh,amount,escrow,state\n";
   for (const auto& t : trades_) {
     char line[400];
-    std::snprintf(line, sizeof line, "%.3f,%d,%llu,%s,%s,%lld,%.3f,%.3f,%lld,%s,%s\n", t.time_s, t.node,
-                  static_cast<unsigned long long>(t.round), t.buyer.c_str(), t.seller.c_str(),
-                  static_cast<long long>(t.price), static_cast<double>(t.energy_wh) / 1000.0,
-                  static_cast<double>(t.loss_wh) / 1000.0, static_cast<long long>(t.amount), t.escrow.c_str(),
-                  t.state.c_str());
+    std::snprintf(line, sizeof line, "%.3f,%d,%llu,%s,%s,%lld,%.3f,%.3f,%lld,%s,%s\n", t.time_s,
+                  t.node, static_cast<unsigned long long>(t.round), t.buyer.c_str(),
+                  t.seller.c_str(), static_cast<long long>(t.price),
+                  static_cast<double>(t.energy_wh) / 1000.0,
+                  static_cast<double>(t.loss_wh) / 1000.0, static_cast<long long>(t.amount),
+                  t.escrow.c_str(), t.state.c_str());
     f << line;
   }
   f.close();

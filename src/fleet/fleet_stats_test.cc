@@ -1,10 +1,10 @@
 #include "fleet/fleet_stats.h"
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 namespace v2v::fleet {
 namespace {

@@ -17,22 +17,28 @@ std::optional<Refusal> CheckSigned(const chain::Tx& tx) {
 std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& state,
                                    const contract::IdentityVerifier& verifier, int64_t now_s) {
   auto it = state.accounts.find(tx.sender);
-  if (it == state.accounts.end()) return Refuse(Reason::kUnknownVehicle, tx.sender + " has no account");
+  if (it == state.accounts.end())
+    return Refuse(Reason::kUnknownVehicle, tx.sender + " has no account");
   const chain::Account& a = it->second;
-  if (a.role != crypto::Role::kVehicle) return Refuse(Reason::kWrongRole, tx.sender + " is not a vehicle");
-  if (!(a.key == tx.sender_key)) return Refuse(Reason::kKeyMismatch, "not the key " + tx.sender + "'s certificate binds");
+  if (a.role != crypto::Role::kVehicle)
+    return Refuse(Reason::kWrongRole, tx.sender + " is not a vehicle");
+  if (!(a.key == tx.sender_key))
+    return Refuse(Reason::kKeyMismatch, "not the key " + tx.sender + "'s certificate binds");
   if (state.revoked.count(a.cert_hash)) {
-    return Refuse(Reason::kCertificateRevoked, tx.sender + "'s certificate is revoked on the ledger");
+    return Refuse(Reason::kCertificateRevoked,
+                  tx.sender + "'s certificate is revoked on the ledger");
   }
   auto id = verifier.Verify(a.certificate, crypto::Role::kVehicle, now_s);
-  if (auto* rej = std::get_if<chain::Rejection>(&id)) return Refuse(FromReject(rej->code), rej->detail);
+  if (auto* rej = std::get_if<chain::Rejection>(&id))
+    return Refuse(FromReject(rej->code), rej->detail);
   return std::nullopt;
 }
 
 std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s) {
   if (timestamp_s > now_s + kMaxSkewS || timestamp_s < now_s - kMaxSkewS) {
-    return Refuse(Reason::kClockSkew, "timestamp " + std::to_string(timestamp_s) + " vs server time " +
-                                          std::to_string(now_s) + " (bound " + std::to_string(kMaxSkewS) + " s)");
+    return Refuse(Reason::kClockSkew, "timestamp " + std::to_string(timestamp_s) +
+                                          " vs server time " + std::to_string(now_s) + " (bound " +
+                                          std::to_string(kMaxSkewS) + " s)");
   }
   return std::nullopt;
 }
@@ -52,12 +58,14 @@ int64_t MaxPayment(const chain::BuyerBid& b, const AuctionParams& p) {
 std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams& p,
                                   const chain::Account& account, int64_t reserved_money) {
   if (b.v_min < p.v_min) {
-    return Bound("v_min", "v_min " + std::to_string(b.v_min) + " < the RSU's v^min " + std::to_string(p.v_min));
+    return Bound("v_min", "v_min " + std::to_string(b.v_min) + " < the RSU's v^min " +
+                              std::to_string(p.v_min));
   }
   if (b.v < b.v_min || b.v > b.v_max) return Bound("v", "v outside [v_min, v_max]");
   if (account.balance - reserved_money < MaxPayment(b, p)) {
-    return Refuse(Reason::kInsufficientFunds, "balance below the largest payment this bid can lead to (" +
-                                                  std::to_string(MaxPayment(b, p)) + ")");
+    return Refuse(Reason::kInsufficientFunds,
+                  "balance below the largest payment this bid can lead to (" +
+                      std::to_string(MaxPayment(b, p)) + ")");
   }
   return std::nullopt;
 }
@@ -65,7 +73,8 @@ std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams&
 std::optional<Refusal> CheckSeller(const chain::SellerBid& s, const AuctionParams& p,
                                    const chain::Account& account, int64_t reserved_energy_wh) {
   if (s.c_max > p.c_max) {
-    return Bound("c_max", "c_max " + std::to_string(s.c_max) + " > the RSU's c^max " + std::to_string(p.c_max));
+    return Bound("c_max", "c_max " + std::to_string(s.c_max) + " > the RSU's c^max " +
+                              std::to_string(p.c_max));
   }
   if (s.c < s.c_min || s.c > s.c_max) return Bound("c", "c outside [c_min, c_max]");
   if (s.s_t_wh > account.energy_wh - reserved_energy_wh) {

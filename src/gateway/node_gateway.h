@@ -3,10 +3,9 @@
 // node is NodeService::SetHeadObserver.
 #pragma once
 
-#include <memory>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <memory>
 
 #include "gateway/node_port.h"
 #include "gateway/vehicle_api.h"
@@ -24,8 +23,12 @@ class ServicePort final : public NodePort {
   uint64_t HeadHeight() const override { return service_.ledger().head().height; }
   std::optional<chain::Block> CanonicalBlock(uint64_t height) const override;
   const contract::IdentityVerifier& Verifier() const override { return *verifier_; }
-  const contract::ContractParams& ContractParams() const override { return service_.ledger().genesis().params; }
-  chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override { return service_.SubmitTx(tx); }
+  const contract::ContractParams& ContractParams() const override {
+    return service_.ledger().genesis().params;
+  }
+  chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
+    return service_.SubmitTx(tx);
+  }
 
  private:
   node::NodeService& service_;
@@ -35,14 +38,16 @@ class ServicePort final : public NodePort {
 class NodeGateway {
  public:
   // Listens on config.vehicle_listen with the node's certificate and key; logs the URL.
-  static Result<std::unique_ptr<NodeGateway>> Start(boost::asio::io_context& io, node::NodeService& service,
-                                                    node::Logger& log, std::function<int64_t()> now_ms);
+  static Result<std::unique_ptr<NodeGateway>> Start(boost::asio::io_context& io,
+                                                    node::NodeService& service, node::Logger& log,
+                                                    std::function<int64_t()> now_ms);
   ~NodeGateway();
   void Stop();
   uint16_t port() const { return port_; }
 
  private:
-  NodeGateway(boost::asio::io_context& io, node::NodeService& service, std::function<int64_t()> now_ms);
+  NodeGateway(boost::asio::io_context& io, node::NodeService& service,
+              std::function<int64_t()> now_ms);
   void Arm();
 
   node::NodeService& service_;

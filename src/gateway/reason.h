@@ -12,12 +12,38 @@
 namespace v2v::gateway {
 
 enum class Reason : uint8_t {
-  kMalformed, kWrongKind, kBadSignature, kUnknownVehicle, kKeyMismatch, kBadCertificate,
-  kWrongRole, kCertificateExpired, kCertificateNotYetValid, kCertificateRevoked, kClockSkew,
-  kBadNonce, kReplayed, kWrongRsu, kWrongRound, kBidOutsideWindow, kDeadlinePassed,
-  kNoOpenRound, kDuplicate, kInvalidBid, kInsufficientFunds, kInsufficientEnergy,
-  kUnknownEscrow, kNotParty, kOverDelivery, kDeadlineNotReached, kAlreadyRegistered, kUnknownRound, kRateLimited,
-  kTooManySubscriptions, kRoundFull, kInternal,
+  kMalformed,
+  kWrongKind,
+  kBadSignature,
+  kUnknownVehicle,
+  kKeyMismatch,
+  kBadCertificate,
+  kWrongRole,
+  kCertificateExpired,
+  kCertificateNotYetValid,
+  kCertificateRevoked,
+  kClockSkew,
+  kBadNonce,
+  kReplayed,
+  kWrongRsu,
+  kWrongRound,
+  kBidOutsideWindow,
+  kDeadlinePassed,
+  kNoOpenRound,
+  kDuplicate,
+  kInvalidBid,
+  kInsufficientFunds,
+  kInsufficientEnergy,
+  kUnknownEscrow,
+  kNotParty,
+  kOverDelivery,
+  kDeadlineNotReached,
+  kAlreadyRegistered,
+  kUnknownRound,
+  kRateLimited,
+  kTooManySubscriptions,
+  kRoundFull,
+  kInternal,
 };
 
 std::string_view ReasonName(Reason r);
@@ -32,7 +58,9 @@ struct Refusal {
   std::string bound;                       // invalid_bid: v_min, v, c_max or c
 };
 
-inline Refusal Refuse(Reason r, std::string detail) { return Refusal{r, std::move(detail), {}, {}, {}, {}}; }
+inline Refusal Refuse(Reason r, std::string detail) {
+  return Refusal{r, std::move(detail), {}, {}, {}, {}};
+}
 
 // The gateway code for a ledger rejection (certificate, signature and structure codes).
 Reason FromReject(chain::Reject code);
@@ -43,7 +71,8 @@ Reason FromReject(chain::Reject code);
 template <typename T>
 Refusal FromNodeAnswer(const chain::ValidationResult<T>& answer) {
   if (answer.invalid()) {
-    return Refuse(FromReject(answer.rejection().code), "the node refused it: " + answer.rejection().detail);
+    return Refuse(FromReject(answer.rejection().code),
+                  "the node refused it: " + answer.rejection().detail);
   }
   return Refuse(Reason::kInternal, "the node failed: " + answer.error_status().message());
 }

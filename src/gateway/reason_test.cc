@@ -9,7 +9,8 @@ namespace v2v::gateway {
 namespace {
 
 TEST(FromNodeAnswerTest, ARuleTheNodeAppliesTravelsAsItsOwnCode) {
-  chain::ValidationResult<int> over(chain::Rejection{chain::Reject::kOverDelivery, "2000 Wh > 1500 Wh", -1});
+  chain::ValidationResult<int> over(
+      chain::Rejection{chain::Reject::kOverDelivery, "2000 Wh > 1500 Wh", -1});
   Refusal r = FromNodeAnswer(over);
   EXPECT_EQ(r.reason, Reason::kOverDelivery);
   EXPECT_NE(r.detail.find("2000 Wh > 1500 Wh"), std::string::npos);

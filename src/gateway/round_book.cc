@@ -8,16 +8,24 @@ namespace v2v::gateway {
 
 std::string_view RoundStateName(RoundState s) {
   switch (s) {
-    case RoundState::kOpen: return "open";
-    case RoundState::kBuilt: return "built";
-    case RoundState::kCommitted: return "committed";
-    case RoundState::kDropped: return "dropped";
+    case RoundState::kOpen:
+      return "open";
+    case RoundState::kBuilt:
+      return "built";
+    case RoundState::kCommitted:
+      return "committed";
+    case RoundState::kDropped:
+      return "dropped";
   }
   return "open";
 }
 
-RoundBook::RoundBook(RoundBookOptions options, crypto::PrivateKey key, NodePort& node, PushSink& sink)
-    : options_(std::move(options)), key_(std::move(key)), node_(node), sink_(sink),
+RoundBook::RoundBook(RoundBookOptions options, crypto::PrivateKey key, NodePort& node,
+                     PushSink& sink)
+    : options_(std::move(options)),
+      key_(std::move(key)),
+      node_(node),
+      sink_(sink),
       scanned_height_(node.HeadHeight()) {}
 
 const Round* RoundBook::Find(uint64_t number) const {
@@ -60,14 +68,17 @@ std::optional<Refusal> RoundBook::CheckNonce(const chain::Tx& tx) const {
   const uint64_t expected = NextNonce(tx.sender);
   if (tx.nonce == expected) return std::nullopt;
   Refusal r = tx.nonce <= committed
-                  ? Refuse(Reason::kReplayed, "nonce " + std::to_string(tx.nonce) + " already used on the ledger")
-                  : Refuse(Reason::kBadNonce, "nonce " + std::to_string(tx.nonce) + ", expected " + std::to_string(expected));
+                  ? Refuse(Reason::kReplayed,
+                           "nonce " + std::to_string(tx.nonce) + " already used on the ledger")
+                  : Refuse(Reason::kBadNonce, "nonce " + std::to_string(tx.nonce) + ", expected " +
+                                                  std::to_string(expected));
   r.expected_nonce = expected;
   return r;
 }
 
-std::optional<Refusal> RoundBook::CheckRound(const chain::Tx& tx, uint64_t round, int64_t timestamp_s,
-                                             int64_t now_ms, bool opens) const {
+std::optional<Refusal> RoundBook::CheckRound(const chain::Tx& tx, uint64_t round,
+                                             int64_t timestamp_s, int64_t now_ms,
+                                             bool opens) const {
   const int64_t now_s = now_ms / 1000;
   auto wrong = [&](std::string detail) {
     Refusal r = Refuse(Reason::kWrongRound, std::move(detail));
@@ -83,15 +94,18 @@ std::optional<Refusal> RoundBook::CheckRound(const chain::Tx& tx, uint64_t round
   const Round& r = rounds_.at(*open_);
   if (round != r.number) return wrong("round " + std::to_string(r.number) + " is open");
   if (now_s > r.deadline_s()) {
-    Refusal d = Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(r.deadline_s()));
+    Refusal d =
+        Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(r.deadline_s()));
     d.deadline_s = r.deadline_s();
     return d;
   }
   if (timestamp_s < r.t_stamp_s || timestamp_s > r.deadline_s()) {
     return Refuse(Reason::kBidOutsideWindow, "timestamp outside [T_stamp, T_stamp + T_limit]");
   }
-  if (r.bidders.count(tx.sender)) return Refuse(Reason::kDuplicate, tx.sender + " already bids in this round");
-  if (r.bidders.size() >= options_.max_bids_per_round) return Refuse(Reason::kRoundFull, "the round is full");
+  if (r.bidders.count(tx.sender))
+    return Refuse(Reason::kDuplicate, tx.sender + " already bids in this round");
+  if (r.bidders.size() >= options_.max_bids_per_round)
+    return Refuse(Reason::kRoundFull, "the round is full");
   return std::nullopt;
 }
 
@@ -104,7 +118,9 @@ BidAnswer RoundBook::Accept(Round& r, const chain::Tx& tx, int64_t money, int64_
   r.bidders.insert(tx.sender);
   bid_round_[hash] = r.number;
   pending_[tx.sender].push_back({tx.nonce, money, energy_wh, r.number, hash});
-  sink_.ToVehicle(tx.sender, {{"type", "bid"}, {"round", r.number}, {"bid_hash", hash.Hex()},
+  sink_.ToVehicle(tx.sender, {{"type", "bid"},
+                              {"round", r.number},
+                              {"bid_hash", hash.Hex()},
                               {"role", buyer ? "buyer" : "seller"}});
   return ans;
 }
@@ -114,7 +130,8 @@ BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
   const auto* b = std::get_if<chain::BuyerBid>(&tx.body);
   if (b == nullptr) return Refuse(Reason::kWrongKind, "vehicle_request takes a signed BuyerBid");
   const Hash32 hash = chain::TxHash(tx);
-  if (auto it = bid_round_.find(hash); it != bid_round_.end()) return rounds_.at(it->second).answers.at(hash);
+  if (auto it = bid_round_.find(hash); it != bid_round_.end())
+    return rounds_.at(it->second).answers.at(hash);
   const int64_t now_s = now_ms / 1000;
   if (auto r = CheckSigned(tx)) return *r;
   if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
@@ -124,9 +141,12 @@ BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
   const bool opens = !open_.has_value();
   if (auto r = CheckRound(tx, b->round, b->timestamp_s, now_ms, opens)) return *r;
   const auto reserved = Reserved(tx.sender);
-  if (auto r = CheckBuyer(*b, options_.auction, node_.HeadState().accounts.at(tx.sender), reserved.first)) return *r;
+  if (auto r = CheckBuyer(*b, options_.auction, node_.HeadState().accounts.at(tx.sender),
+                          reserved.first))
+    return *r;
   if (opens) {
-    if (pending_.size() >= options_.max_pending_vehicles) return Refuse(Reason::kRoundFull, "too many pending vehicles");
+    if (pending_.size() >= options_.max_pending_vehicles)
+      return Refuse(Reason::kRoundFull, "too many pending vehicles");
     Round r;
     r.number = b->round;
     r.t_stamp_s = std::min(now_s, b->timestamp_s);
@@ -138,10 +158,19 @@ BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
   Round& r = rounds_.at(*open_);
   BidAnswer ans = Accept(r, tx, MaxPayment(*b, options_.auction), 0);
   sink_.Call(b->x_m, b->y_m, options_.auction.radius_m,
-             {{"type", "call"}, {"rsu", options_.rsu}, {"round", r.number}, {"t_stamp", r.t_stamp_s},
-              {"t_limit", r.t_limit_s}, {"deadline", r.deadline_s()}, {"buyer", tx.sender},
-              {"x", b->x_m}, {"y", b->y_m}, {"b_min_wh", b->b_min_wh}, {"b_max_wh", b->b_max_wh},
-              {"v_max", b->v_max}, {"radius_m", options_.auction.radius_m}});
+             {{"type", "call"},
+              {"rsu", options_.rsu},
+              {"round", r.number},
+              {"t_stamp", r.t_stamp_s},
+              {"t_limit", r.t_limit_s},
+              {"deadline", r.deadline_s()},
+              {"buyer", tx.sender},
+              {"x", b->x_m},
+              {"y", b->y_m},
+              {"b_min_wh", b->b_min_wh},
+              {"b_max_wh", b->b_max_wh},
+              {"v_max", b->v_max},
+              {"radius_m", options_.auction.radius_m}});
   return ans;
 }
 
@@ -150,7 +179,8 @@ BidResult RoundBook::Offer(const chain::Tx& tx, int64_t now_ms) {
   const auto* s = std::get_if<chain::SellerBid>(&tx.body);
   if (s == nullptr) return Refuse(Reason::kWrongKind, "vehicle_offer takes a signed SellerBid");
   const Hash32 hash = chain::TxHash(tx);
-  if (auto it = bid_round_.find(hash); it != bid_round_.end()) return rounds_.at(it->second).answers.at(hash);
+  if (auto it = bid_round_.find(hash); it != bid_round_.end())
+    return rounds_.at(it->second).answers.at(hash);
   const int64_t now_s = now_ms / 1000;
   if (auto r = CheckSigned(tx)) return *r;
   if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
@@ -160,7 +190,8 @@ BidResult RoundBook::Offer(const chain::Tx& tx, int64_t now_ms) {
   if (!open_) {
     // The round may just have closed: name its deadline when the offer was meant for it.
     if (const Round* last = Find(s->round); last != nullptr && now_s > last->deadline_s()) {
-      Refusal d = Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(last->deadline_s()));
+      Refusal d =
+          Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(last->deadline_s()));
       d.deadline_s = last->deadline_s();
       return d;
     }
@@ -168,7 +199,9 @@ BidResult RoundBook::Offer(const chain::Tx& tx, int64_t now_ms) {
   }
   if (auto r = CheckRound(tx, s->round, s->timestamp_s, now_ms, false)) return *r;
   const auto reserved = Reserved(tx.sender);
-  if (auto r = CheckSeller(*s, options_.auction, node_.HeadState().accounts.at(tx.sender), reserved.second)) return *r;
+  if (auto r = CheckSeller(*s, options_.auction, node_.HeadState().accounts.at(tx.sender),
+                           reserved.second))
+    return *r;
   return Accept(rounds_.at(*open_), tx, 0, s->s_t_wh);
 }
 

@@ -18,13 +18,12 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "chain/tx.h"
 #include "crypto/ed25519.h"
@@ -75,7 +74,7 @@ struct RoundBookOptions {
   AuctionParams auction;
   int64_t t_limit_s = 10;
   size_t max_bids_per_round = chain::kMaxBidsPerRound;
-  size_t max_rounds_kept = 4096;      // and at most one hour
+  size_t max_rounds_kept = 4096;  // and at most one hour
   size_t max_pending_vehicles = 100000;
 };
 

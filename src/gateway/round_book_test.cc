@@ -58,7 +58,8 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(a));
   EXPECT_EQ(std::get<BidAnswer>(a).t_stamp_s, kT0);
   EXPECT_EQ(sink_.Of("calls", "call").size(), 1u);
-  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
+  ASSERT_TRUE(
+      std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
   EXPECT_EQ(book_.NextNonce("car-0"), 2u);  // the pending bid counts
   EXPECT_EQ(*book_.NextTickMs(), (kT0 + 12) * kMs);
   book_.Tick((kT0 + 11) * kMs);  // not yet built
@@ -91,7 +92,8 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   crypto::Signature bad = sig;
   bad.bytes[0] ^= 1;
   EXPECT_EQ(book_.Cosign(escrow, 600, w_.cars[0].public_key(), bad)->reason, Reason::kBadSignature);
-  EXPECT_EQ(book_.Cosign(escrow, wh + 1, w_.cars[0].public_key(), sig)->reason, Reason::kOverDelivery);
+  EXPECT_EQ(book_.Cosign(escrow, wh + 1, w_.cars[0].public_key(), sig)->reason,
+            Reason::kOverDelivery);
   EXPECT_FALSE(book_.Cosign(escrow, 600, w_.cars[0].public_key(), sig).has_value());
   ASSERT_EQ(sink_.Of("car-2", "cosign").size(), 1u);
   chain::Tx report;
@@ -100,15 +102,18 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   report.body = chain::MeterReport{escrow, 600, w_.cars[0].public_key(), sig};
   chain::SignTx(report, w_.cars[2]);
   ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));
-  EXPECT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));  // idempotent
+  EXPECT_TRUE(
+      std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));  // idempotent
   ASSERT_EQ(node_.mempool.size(), 1u);
   ASSERT_FALSE(node_.Seal(kT0 + 15).has_value());
   book_.OnHead((kT0 + 15) * kMs);
   EXPECT_EQ(sink_.Of("car-0", "settled").size(), 1u);
   const auto& s = node_.HeadState();
   const int64_t price = trade["price"].get<int64_t>();
-  EXPECT_EQ(s.accounts.at("car-0").balance, before.accounts.at("car-0").balance - chain::Payment(price, 600));
-  EXPECT_EQ(s.accounts.at("car-2").balance, before.accounts.at("car-2").balance + chain::Payment(price, 600));
+  EXPECT_EQ(s.accounts.at("car-0").balance,
+            before.accounts.at("car-0").balance - chain::Payment(price, 600));
+  EXPECT_EQ(s.accounts.at("car-2").balance,
+            before.accounts.at("car-2").balance + chain::Payment(price, 600));
   EXPECT_EQ(s.accounts.at("car-0").energy_wh, before.accounts.at("car-0").energy_wh + 600);
 }
 
@@ -151,8 +156,10 @@ TEST_F(RoundBookTest, IdempotentDuplicateAndDeadline) {
   EXPECT_EQ(sink_.Of("car-0", "bid").size(), 1u);  // recorded once
   EXPECT_EQ(ReasonOf(book_.Request(Buyer(0, 2, kT0 + 1), (kT0 + 1) * kMs)), Reason::kDuplicate);
   EXPECT_EQ(ReasonOf(book_.Request(Buyer(1, 1, kT0, 7), (kT0 + 1) * kMs)), Reason::kWrongRound);
-  EXPECT_EQ(ReasonOf(book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 10) * kMs)), Reason::kBidOutsideWindow);
-  const BidResult late = book_.Offer(Seller(2, 1, kT0 + 11), (kT0 + 11) * kMs);  // open, past the deadline
+  EXPECT_EQ(ReasonOf(book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 10) * kMs)),
+            Reason::kBidOutsideWindow);
+  const BidResult late =
+      book_.Offer(Seller(2, 1, kT0 + 11), (kT0 + 11) * kMs);  // open, past the deadline
   EXPECT_EQ(ReasonOf(late), Reason::kDeadlinePassed);
   EXPECT_EQ(*std::get<Refusal>(late).deadline_s, kT0 + 10);
   const BidResult built = book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 12) * kMs);  // built by now

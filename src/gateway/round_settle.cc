@@ -1,8 +1,7 @@
 // RoundBook: the transactions a vehicle sends outside rounds (registration, meter reports,
 // refunds) and the co-signature exchange of settlement (docs/spec/vehicle-api.md "Settlement").
-#include "gateway/round_book.h"
-
 #include "crypto/hash.h"
+#include "gateway/round_book.h"
 
 namespace v2v::gateway {
 
@@ -25,23 +24,29 @@ TxResult RoundBook::Submit(const chain::Tx& tx, int64_t now_ms) {
   if (auto r = CheckSigned(tx)) return *r;
   if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
   if (auto r = CheckNonce(tx)) return *r;
-  const Hash32 escrow_id = report ? std::get<chain::MeterReport>(tx.body).escrow : std::get<chain::Refund>(tx.body).escrow;
+  const Hash32 escrow_id = report ? std::get<chain::MeterReport>(tx.body).escrow
+                                  : std::get<chain::Refund>(tx.body).escrow;
   const auto& escrows = node_.HeadState().escrows;
   auto e = escrows.find(escrow_id);
-  if (e == escrows.end()) return Refuse(Reason::kUnknownEscrow, "no open escrow " + escrow_id.Hex());
+  if (e == escrows.end())
+    return Refuse(Reason::kUnknownEscrow, "no open escrow " + escrow_id.Hex());
   if (report) {
     const auto& m = std::get<chain::MeterReport>(tx.body);
-    if (tx.sender != e->second.seller) return Refuse(Reason::kNotParty, "a meter report comes from the escrow's seller");
+    if (tx.sender != e->second.seller)
+      return Refuse(Reason::kNotParty, "a meter report comes from the escrow's seller");
     if (m.delivered_wh < 0 || m.delivered_wh > e->second.energy_wh) {
-      return Refuse(Reason::kOverDelivery, "delivered above the scheduled " + std::to_string(e->second.energy_wh) + " Wh");
+      return Refuse(Reason::kOverDelivery,
+                    "delivered above the scheduled " + std::to_string(e->second.energy_wh) + " Wh");
     }
-    if (now_s > e->second.deadline_s) return Refuse(Reason::kDeadlinePassed, "the escrow's deadline passed; refund it");
+    if (now_s > e->second.deadline_s)
+      return Refuse(Reason::kDeadlinePassed, "the escrow's deadline passed; refund it");
   } else {
     if (tx.sender != e->second.seller && tx.sender != e->second.buyer) {
       return Refuse(Reason::kNotParty, "a refund comes from the escrow's buyer or seller");
     }
     if (now_s <= e->second.deadline_s) {
-      Refusal r = Refuse(Reason::kDeadlineNotReached, "refund only after " + std::to_string(e->second.deadline_s));
+      Refusal r = Refuse(Reason::kDeadlineNotReached,
+                         "refund only after " + std::to_string(e->second.deadline_s));
       r.deadline_s = e->second.deadline_s;
       return r;
     }
@@ -57,13 +62,16 @@ TxResult RoundBook::Register(const chain::Tx& tx, int64_t now_ms) {
   if (reg == nullptr) return Refuse(Reason::kWrongKind, "vehicle_register takes a signed Register");
   if (auto r = CheckSigned(tx)) return *r;
   const chain::State& state = node_.HeadState();
-  if (state.accounts.count(tx.sender)) return Refuse(Reason::kAlreadyRegistered, tx.sender + " is registered");
-  if (reg->role != crypto::Role::kVehicle) return Refuse(Reason::kWrongRole, "vehicles register as vehicles");
+  if (state.accounts.count(tx.sender))
+    return Refuse(Reason::kAlreadyRegistered, tx.sender + " is registered");
+  if (reg->role != crypto::Role::kVehicle)
+    return Refuse(Reason::kWrongRole, "vehicles register as vehicles");
   if (state.revoked.count(crypto::Sha256(reg->certificate))) {
     return Refuse(Reason::kCertificateRevoked, "the certificate is revoked on the ledger");
   }
   auto id = node_.Verifier().Verify(reg->certificate, crypto::Role::kVehicle, now_ms / 1000);
-  if (auto* rej = std::get_if<chain::Rejection>(&id)) return Refuse(FromReject(rej->code), rej->detail);
+  if (auto* rej = std::get_if<chain::Rejection>(&id))
+    return Refuse(FromReject(rej->code), rej->detail);
   const auto& who = std::get<contract::Identity>(id);
   if (who.id != tx.sender || !(who.key == tx.sender_key)) {
     return Refuse(Reason::kKeyMismatch, "the certificate binds " + who.id + " to another key");
@@ -79,22 +87,28 @@ TxResult RoundBook::Register(const chain::Tx& tx, int64_t now_ms) {
 }
 
 std::optional<Refusal> RoundBook::Cosign(const Hash32& escrow, int64_t delivered_wh,
-                                         const crypto::PublicKey& buyer_key, const crypto::Signature& sig) {
+                                         const crypto::PublicKey& buyer_key,
+                                         const crypto::Signature& sig) {
   const chain::State& state = node_.HeadState();
   auto e = state.escrows.find(escrow);
-  if (e == state.escrows.end()) return Refuse(Reason::kUnknownEscrow, "no open escrow " + escrow.Hex());
+  if (e == state.escrows.end())
+    return Refuse(Reason::kUnknownEscrow, "no open escrow " + escrow.Hex());
   auto buyer = state.accounts.find(e->second.buyer);
   if (buyer == state.accounts.end() || !(buyer->second.key == buyer_key)) {
     return Refuse(Reason::kKeyMismatch, "not the key of the escrow's buyer");
   }
   if (delivered_wh < 0 || delivered_wh > e->second.energy_wh) {
-    return Refuse(Reason::kOverDelivery, "delivered above the scheduled " + std::to_string(e->second.energy_wh) + " Wh");
+    return Refuse(Reason::kOverDelivery,
+                  "delivered above the scheduled " + std::to_string(e->second.energy_wh) + " Wh");
   }
   if (!crypto::Verify(buyer_key, chain::MeterSigningBytes(escrow, delivered_wh), sig)) {
     return Refuse(Reason::kBadSignature, "the co-signature does not verify");
   }
-  nlohmann::json c = {{"type", "cosign"}, {"escrow", escrow.Hex()}, {"delivered_wh", delivered_wh},
-                      {"buyer_key", buyer_key.Hex()}, {"signature", ToHex(sig.bytes)}};
+  nlohmann::json c = {{"type", "cosign"},
+                      {"escrow", escrow.Hex()},
+                      {"delivered_wh", delivered_wh},
+                      {"buyer_key", buyer_key.Hex()},
+                      {"signature", ToHex(sig.bytes)}};
   if (!cosigns_.count(escrow)) {
     cosign_order_.push_back(escrow);
     if (cosign_order_.size() > kMaxCosigns) {

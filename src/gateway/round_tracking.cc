@@ -46,9 +46,13 @@ nlohmann::json TradesFor(const Round& r, const std::string& id) {
   for (const auto& t : r.trades) {
     const bool buyer = t.at("buyer") == id, seller = t.at("seller") == id;
     if (!buyer && !seller) continue;
-    out.push_back({{"escrow", t.at("escrow")}, {"role", buyer ? "buyer" : "seller"},
-                   {"counterparty", buyer ? t.at("seller") : t.at("buyer")}, {"price", t.at("price")},
-                   {"energy_wh", t.at("energy_wh")}, {"loss_wh", t.at("loss_wh")}, {"amount", t.at("amount")}});
+    out.push_back({{"escrow", t.at("escrow")},
+                   {"role", buyer ? "buyer" : "seller"},
+                   {"counterparty", buyer ? t.at("seller") : t.at("buyer")},
+                   {"price", t.at("price")},
+                   {"energy_wh", t.at("energy_wh")},
+                   {"loss_wh", t.at("loss_wh")},
+                   {"amount", t.at("amount")}});
   }
   return out;
 }
@@ -87,12 +91,18 @@ void RoundBook::Build(Round& r) {
     const Hash32 escrow = contract::EscrowId(*h, static_cast<uint32_t>(k));
     escrows_[escrow] = {buyer, seller, r.number};
     r.escrows.push_back(escrow);
-    r.trades.push_back({{"escrow", escrow.Hex()}, {"buyer", buyer}, {"seller", seller}, {"price", t.price},
-                        {"energy_wh", t.volume_wh}, {"loss_wh", chain::LossWh(t.volume_wh, rho)},
+    r.trades.push_back({{"escrow", escrow.Hex()},
+                        {"buyer", buyer},
+                        {"seller", seller},
+                        {"price", t.price},
+                        {"energy_wh", t.volume_wh},
+                        {"loss_wh", chain::LossWh(t.volume_wh, rho)},
                         {"amount", chain::Payment(t.price, t.volume_wh)}});
   }
   for (const std::string& id : r.bidders) {
-    sink_.ToVehicle(id, {{"type", "scheme"}, {"round", r.number}, {"round_tx", h->Hex()},
+    sink_.ToVehicle(id, {{"type", "scheme"},
+                         {"round", r.number},
+                         {"round_tx", h->Hex()},
                          {"trades", TradesFor(r, id)}});
   }
 }
@@ -100,7 +110,8 @@ void RoundBook::Build(Round& r) {
 void RoundBook::ReleaseRound(uint64_t round) {
   for (auto it = pending_.begin(); it != pending_.end();) {
     auto& v = it->second;
-    v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& e) { return e.round == round; }), v.end());
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& e) { return e.round == round; }),
+            v.end());
     it = v.empty() ? pending_.erase(it) : std::next(it);
   }
 }
@@ -113,7 +124,8 @@ void RoundBook::Repend(const Round& r) {
     pending_[b.sender].push_back({b.nonce, money, 0, r.number, chain::TxHash(b)});
   }
   for (const chain::Tx& s : r.sellers) {
-    pending_[s.sender].push_back({s.nonce, 0, std::get<chain::SellerBid>(s.body).s_t_wh, r.number, chain::TxHash(s)});
+    pending_[s.sender].push_back(
+        {s.nonce, 0, std::get<chain::SellerBid>(s.body).s_t_wh, r.number, chain::TxHash(s)});
   }
 }
 
@@ -131,7 +143,9 @@ void RoundBook::OnHead(int64_t now_ms) {
     auto a = state.accounts.find(it->first);
     const uint64_t committed = a == state.accounts.end() ? 0 : a->second.nonce;
     auto& v = it->second;
-    v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& e) { return e.nonce <= committed; }), v.end());
+    v.erase(
+        std::remove_if(v.begin(), v.end(), [&](const Pending& e) { return e.nonce <= committed; }),
+        v.end());
     it = v.empty() ? pending_.erase(it) : std::next(it);
   }
   const uint64_t head = node_.HeadHeight();
@@ -160,8 +174,10 @@ void RoundBook::ScanBlock(const chain::Block& block, uint64_t height) {
     if (const auto* m = std::get_if<chain::MeterReport>(&tx.body)) {
       auto e = escrows_.find(m->escrow);
       if (e == escrows_.end()) continue;
-      const nlohmann::json push = {{"type", "settled"}, {"escrow", m->escrow.Hex()},
-                                   {"delivered_wh", m->delivered_wh}, {"block", height}};
+      const nlohmann::json push = {{"type", "settled"},
+                                   {"escrow", m->escrow.Hex()},
+                                   {"delivered_wh", m->delivered_wh},
+                                   {"block", height}};
       sink_.ToVehicle(e->second.buyer, push);
       sink_.ToVehicle(e->second.seller, push);
       continue;
@@ -169,19 +185,24 @@ void RoundBook::ScanBlock(const chain::Block& block, uint64_t height) {
     if (const auto* f = std::get_if<chain::Refund>(&tx.body)) {
       auto e = escrows_.find(f->escrow);
       if (e == escrows_.end()) continue;
-      const nlohmann::json push = {{"type", "refunded"}, {"escrow", f->escrow.Hex()}, {"block", height}};
+      const nlohmann::json push = {
+          {"type", "refunded"}, {"escrow", f->escrow.Hex()}, {"block", height}};
       sink_.ToVehicle(e->second.buyer, push);
       sink_.ToVehicle(e->second.seller, push);
       continue;
     }
-    if (!std::holds_alternative<chain::TradingRound>(tx.body) || tx.sender != options_.rsu) continue;
+    if (!std::holds_alternative<chain::TradingRound>(tx.body) || tx.sender != options_.rsu)
+      continue;
     auto it = round_by_tx_.find(chain::TxHash(tx));
     if (it == round_by_tx_.end()) continue;
     Round& r = rounds_.at(it->second);
     r.state = RoundState::kCommitted;
     r.block = height;
     r.block_hash = block_hash;
-    Push(r, {{"type", "committed"}, {"round", r.number}, {"round_tx", r.round_tx.Hex()}, {"block", height},
+    Push(r, {{"type", "committed"},
+             {"round", r.number},
+             {"round_tx", r.round_tx.Hex()},
+             {"block", height},
              {"block_hash", block_hash.Hex()}});
   }
 }
@@ -191,7 +212,8 @@ void RoundBook::Forget(int64_t now_ms) {
   while (!rounds_.empty()) {
     auto it = rounds_.begin();
     const Round& r = it->second;
-    const bool old = r.t_stamp_s < now_s - kKeepRoundsS || rounds_.size() > options_.max_rounds_kept;
+    const bool old =
+        r.t_stamp_s < now_s - kKeepRoundsS || rounds_.size() > options_.max_rounds_kept;
     if (!old || open_ == r.number || r.state == RoundState::kBuilt) break;
     for (const auto& [hash, ans] : r.answers) bid_round_.erase(hash);
     round_by_tx_.erase(r.round_tx);

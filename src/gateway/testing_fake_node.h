@@ -13,8 +13,10 @@ namespace v2v::gateway::testing {
 class FakeNode final : public NodePort {
  public:
   explicit FakeNode(const contract::testing::World& w)
-      : verifier_(w.Verifier()), contract_(verifier_, w.genesis.params),
-        params_(w.genesis.params), state_(w.GenesisStateOrDie()) {
+      : verifier_(w.Verifier()),
+        contract_(verifier_, w.genesis.params),
+        params_(w.genesis.params),
+        state_(w.GenesisStateOrDie()) {
     chain_.push_back(contract::testing::World::MakeBlock(w.genesis.timestamp_s, {}));
   }
   const chain::State& HeadState() const override { return state_; }
@@ -69,8 +71,12 @@ struct Push {
 
 class RecordingSink final : public PushSink {
  public:
-  void ToVehicle(const std::string& id, const nlohmann::json& r) override { pushes.push_back({id, r}); }
-  void Call(int64_t, int64_t, int64_t, const nlohmann::json& r) override { pushes.push_back({"calls", r}); }
+  void ToVehicle(const std::string& id, const nlohmann::json& r) override {
+    pushes.push_back({id, r});
+  }
+  void Call(int64_t, int64_t, int64_t, const nlohmann::json& r) override {
+    pushes.push_back({"calls", r});
+  }
   std::vector<nlohmann::json> Of(const std::string& to, const std::string& type) const {
     std::vector<nlohmann::json> out;
     for (const auto& p : pushes) {

@@ -21,10 +21,14 @@ nlohmann::json RefusalData(const Refusal& r, int64_t server_time_ms) {
 
 VehicleApi::VehicleApi(RoundBookOptions options, crypto::PrivateKey key, NodePort& node,
                        std::function<int64_t()> now_ms, SessionOut& out, ApiLimits limits)
-    : now_ms_(std::move(now_ms)), out_(out), limits_(limits),
+    : now_ms_(std::move(now_ms)),
+      out_(out),
+      limits_(limits),
       book_(std::move(options), std::move(key), node, *this) {}
 
-void VehicleApi::Open(SessionId session) { sessions_[session] = Session{limits_.burst, now_ms_(), 0}; }
+void VehicleApi::Open(SessionId session) {
+  sessions_[session] = Session{limits_.burst, now_ms_(), 0};
+}
 
 void VehicleApi::Close(SessionId session) {
   sessions_.erase(session);
@@ -48,8 +52,9 @@ void VehicleApi::Close(SessionId session) {
 
 bool VehicleApi::TakeToken(Session& s) {
   const int64_t now = now_ms_();
-  s.tokens = std::min(limits_.burst, s.tokens + static_cast<double>(std::max<int64_t>(now - s.last_ms, 0)) *
-                                                    limits_.requests_per_s / 1000.0);
+  s.tokens = std::min(limits_.burst,
+                      s.tokens + static_cast<double>(std::max<int64_t>(now - s.last_ms, 0)) *
+                                     limits_.requests_per_s / 1000.0);
   s.last_ms = now;
   if (s.tokens < 1) return false;
   s.tokens -= 1;
@@ -61,7 +66,7 @@ std::string VehicleApi::Handle(SessionId session, std::string_view text) {
   if (auto* p = std::get_if<RpcProblem>(&decoded)) return ErrorText(p->id, p->code, p->message);
   const RpcRequest& req = std::get<RpcRequest>(decoded);
   auto s = sessions_.find(session);
-  Reply reply = s == sessions_.end() ? Reply{Refuse(Reason::kInternal, "no such session")}
+  Reply reply = s == sessions_.end()    ? Reply{Refuse(Reason::kInternal, "no such session")}
                 : !TakeToken(s->second) ? Reply{Refuse(Reason::kRateLimited, "too many requests")}
                                         : Dispatch(session, req);
   if (req.id.is_null()) return "";
@@ -72,7 +77,8 @@ std::string VehicleApi::Handle(SessionId session, std::string_view text) {
   }
   if (auto* p = std::get_if<RpcProblem>(&reply)) return ErrorText(req.id, p->code, p->message);
   const Refusal& f = std::get<Refusal>(reply);
-  return ErrorText(req.id, kRefused, std::string(ReasonName(f.reason)) + ": " + f.detail, RefusalData(f, now));
+  return ErrorText(req.id, kRefused, std::string(ReasonName(f.reason)) + ": " + f.detail,
+                   RefusalData(f, now));
 }
 
 VehicleApi::Reply VehicleApi::Dispatch(SessionId session, const RpcRequest& req) {
@@ -99,8 +105,11 @@ VehicleApi::Reply VehicleApi::Bid(const nlohmann::json& params, bool buyer) {
   BidResult r = buyer ? book_.Request(*tx, now) : book_.Offer(*tx, now);
   if (auto* f = std::get_if<Refusal>(&r)) return *f;
   const BidAnswer& a = std::get<BidAnswer>(r);
-  return nlohmann::json{{"round", a.round}, {"t_stamp", a.t_stamp_s}, {"t_limit", a.t_limit_s},
-                        {"deadline", a.t_stamp_s + a.t_limit_s}, {"bid_hash", a.bid_hash.Hex()}};
+  return nlohmann::json{{"round", a.round},
+                        {"t_stamp", a.t_stamp_s},
+                        {"t_limit", a.t_limit_s},
+                        {"deadline", a.t_stamp_s + a.t_limit_s},
+                        {"bid_hash", a.bid_hash.Hex()}};
 }
 
 VehicleApi::Reply VehicleApi::Tx(const nlohmann::json& params, bool registration) {
@@ -114,9 +123,14 @@ VehicleApi::Reply VehicleApi::Tx(const nlohmann::json& params, bool registration
 
 nlohmann::json VehicleApi::RoundJson(const Round* r, uint64_t number) const {
   const auto& o = book_.options();
-  nlohmann::json j = {{"rsu", o.rsu}, {"round", number}, {"open", r != nullptr && r->state == RoundState::kOpen},
-                      {"t_limit", r ? r->t_limit_s : o.t_limit_s}, {"v_min", o.auction.v_min},
-                      {"c_max", o.auction.c_max}, {"radius_m", o.auction.radius_m}, {"max_skew_s", kMaxSkewS}};
+  nlohmann::json j = {{"rsu", o.rsu},
+                      {"round", number},
+                      {"open", r != nullptr && r->state == RoundState::kOpen},
+                      {"t_limit", r ? r->t_limit_s : o.t_limit_s},
+                      {"v_min", o.auction.v_min},
+                      {"c_max", o.auction.c_max},
+                      {"radius_m", o.auction.radius_m},
+                      {"max_skew_s", kMaxSkewS}};
   if (r == nullptr) return j;
   j["t_stamp"] = r->t_stamp_s;
   j["deadline"] = r->deadline_s();
@@ -152,9 +166,13 @@ VehicleApi::Reply VehicleApi::GetAccount(const nlohmann::json& params) {
   const std::string id = params[0].get<std::string>();
   const chain::State& state = book_.node().HeadState();
   auto a = state.accounts.find(id);
-  if (a == state.accounts.end()) return Refuse(Reason::kUnknownVehicle, "no account " + id.substr(0, 64));
-  return nlohmann::json{{"id", id}, {"energy_wh", a->second.energy_wh}, {"balance", a->second.balance},
-                        {"nonce", a->second.nonce}, {"next_nonce", book_.NextNonce(id)},
+  if (a == state.accounts.end())
+    return Refuse(Reason::kUnknownVehicle, "no account " + id.substr(0, 64));
+  return nlohmann::json{{"id", id},
+                        {"energy_wh", a->second.energy_wh},
+                        {"balance", a->second.balance},
+                        {"nonce", a->second.nonce},
+                        {"next_nonce", book_.NextNonce(id)},
                         {"revoked", state.revoked.count(a->second.cert_hash) > 0}};
 }
 
@@ -166,8 +184,14 @@ VehicleApi::Reply VehicleApi::GetEscrow(const nlohmann::json& params) {
   const auto& escrows = book_.node().HeadState().escrows;
   if (auto e = escrows.find(*id); e != escrows.end()) {
     const chain::Escrow& x = e->second;
-    j.update({{"state", "open"}, {"buyer", x.buyer}, {"seller", x.seller}, {"energy_wh", x.energy_wh},
-              {"loss_wh", x.loss_wh}, {"price", x.price}, {"amount", x.amount}, {"deadline", x.deadline_s}});
+    j.update({{"state", "open"},
+              {"buyer", x.buyer},
+              {"seller", x.seller},
+              {"energy_wh", x.energy_wh},
+              {"loss_wh", x.loss_wh},
+              {"price", x.price},
+              {"amount", x.amount},
+              {"deadline", x.deadline_s}});
   } else {
     j["state"] = "closed_or_unknown";
   }
@@ -176,7 +200,8 @@ VehicleApi::Reply VehicleApi::GetEscrow(const nlohmann::json& params) {
 }
 
 VehicleApi::Reply VehicleApi::Cosign(const nlohmann::json& params) {
-  if (params.size() != 1 || !params[0].is_object()) return BadParams("expected [{escrow, delivered_wh, buyer_key, signature}]");
+  if (params.size() != 1 || !params[0].is_object())
+    return BadParams("expected [{escrow, delivered_wh, buyer_key, signature}]");
   const auto& o = params[0];
   auto escrow = Hash32FromHex(o.value("escrow", nlohmann::json()));
   auto key = KeyFromHex(o.value("buyer_key", nlohmann::json()));
@@ -190,9 +215,11 @@ VehicleApi::Reply VehicleApi::Cosign(const nlohmann::json& params) {
 }
 
 VehicleApi::Reply VehicleApi::Subscribe(SessionId session, const nlohmann::json& params) {
-  if (params.size() != 2 || !params[0].is_string()) return BadParams("expected [\"calls\", {x, y}] or [\"vehicle\", id]");
+  if (params.size() != 2 || !params[0].is_string())
+    return BadParams("expected [\"calls\", {x, y}] or [\"vehicle\", id]");
   Session& s = sessions_.at(session);
-  if (s.subs >= limits_.max_subscriptions) return Refuse(Reason::kTooManySubscriptions, "subscription cap reached");
+  if (s.subs >= limits_.max_subscriptions)
+    return Refuse(Reason::kTooManySubscriptions, "subscription cap reached");
   Sub sub;
   sub.session = session;
   if (params[0] == "calls") {
@@ -204,13 +231,15 @@ VehicleApi::Reply VehicleApi::Subscribe(SessionId session, const nlohmann::json&
     sub.calls = true;
     sub.x_m = pos["x"].get<int64_t>();
     sub.y_m = pos["y"].get<int64_t>();
-  } else if (params[0] == "vehicle" && params[1].is_string() && params[1].get_ref<const std::string&>().size() <= chain::kMaxIdBytes) {
+  } else if (params[0] == "vehicle" && params[1].is_string() &&
+             params[1].get_ref<const std::string&>().size() <= chain::kMaxIdBytes) {
     sub.vehicle = params[1].get<std::string>();
   } else {
     return BadParams("expected [\"calls\", {x, y}] or [\"vehicle\", id]");
   }
   char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(next_sub_++ * 0x9e3779b97f4a7c15ull));
+  std::snprintf(buf, sizeof buf, "0x%016llx",
+                static_cast<unsigned long long>(next_sub_++ * 0x9e3779b97f4a7c15ull));
   const std::string id = buf;
   if (!sub.calls) by_vehicle_.emplace(sub.vehicle, id);
   subs_[id] = sub;

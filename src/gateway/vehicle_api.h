@@ -76,7 +76,7 @@ class VehicleApi final : public PushSink {
   ApiLimits limits_;
   RoundBook book_;
   std::map<SessionId, Session> sessions_;
-  std::map<std::string, Sub> subs_;                    // by subscription id
+  std::map<std::string, Sub> subs_;                     // by subscription id
   std::multimap<std::string, std::string> by_vehicle_;  // vehicle id -> subscription id
   uint64_t next_sub_ = 1;
 };

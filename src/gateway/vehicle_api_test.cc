@@ -10,13 +10,18 @@ namespace {
 using contract::testing::World;
 
 struct Outbox final : SessionOut {
-  void Send(SessionId s, std::string text) override { sent.emplace_back(s, nlohmann::json::parse(text)); }
+  void Send(SessionId s, std::string text) override {
+    sent.emplace_back(s, nlohmann::json::parse(text));
+  }
   std::vector<std::pair<SessionId, nlohmann::json>> sent;
 };
 
 class VehicleApiTest : public ::testing::Test {
  protected:
-  VehicleApiTest() : node_(w_), api_(Options(), chain::testing::FixedKey(101), node_, [this] { return now_ms_; }, out_) {
+  VehicleApiTest()
+      : node_(w_),
+        api_(
+            Options(), chain::testing::FixedKey(101), node_, [this] { return now_ms_; }, out_) {
     api_.Open(1);
     api_.Open(2);
   }
@@ -26,7 +31,11 @@ class VehicleApiTest : public ::testing::Test {
     return o;
   }
   nlohmann::json Call(SessionId s, const std::string& method, nlohmann::json params) {
-    const std::string text = nlohmann::json{{"jsonrpc", "2.0"}, {"id", 7}, {"method", method}, {"params", params}}.dump();
+    const std::string text = nlohmann::json{
+        {"jsonrpc", "2.0"},
+        {"id", 7},
+        {"method", method},
+        {"params", params}}.dump();
     return nlohmann::json::parse(api_.Handle(s, text));
   }
   chain::Tx Buyer(uint64_t nonce) {
@@ -48,14 +57,16 @@ class VehicleApiTest : public ::testing::Test {
 TEST_F(VehicleApiTest, ProtocolErrorsAreJsonRpcErrors) {
   EXPECT_EQ(nlohmann::json::parse(api_.Handle(1, "{not json"))["error"]["code"], kParseError);
   EXPECT_EQ(nlohmann::json::parse(api_.Handle(1, "[1,2]"))["error"]["code"], kInvalidRequest);
-  EXPECT_EQ(nlohmann::json::parse(api_.Handle(1, std::string(40, '[') + std::string(40, ']')))["error"]["code"],
+  EXPECT_EQ(nlohmann::json::parse(
+                api_.Handle(1, std::string(40, '[') + std::string(40, ']')))["error"]["code"],
             kInvalidRequest);
   EXPECT_EQ(Call(1, "vehicle_fly", nlohmann::json::array())["error"]["code"], kMethodNotFound);
   const auto bad = Call(1, "vehicle_request", {"zz"});
   EXPECT_EQ(bad["error"]["code"], kRefused);
   EXPECT_EQ(bad["error"]["data"]["reason"], "malformed");
   EXPECT_EQ(bad["error"]["data"]["server_time"], now_ms_);
-  EXPECT_EQ(api_.Handle(1, R"({"jsonrpc":"2.0","method":"vehicle_getRound","params":["current"]})"), "");
+  EXPECT_EQ(api_.Handle(1, R"({"jsonrpc":"2.0","method":"vehicle_getRound","params":["current"]})"),
+            "");
 }
 
 TEST_F(VehicleApiTest, ARequestIsAnsweredAndPushedToSubscribers) {

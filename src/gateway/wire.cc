@@ -10,12 +10,16 @@ bool DepthWithin(std::string_view text, size_t max) {
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
+    if (c == '"')
+      in_string = true;
     else if (c == '[' || c == '{') {
       if (++depth > max) return false;
     } else if ((c == ']' || c == '}') && depth > 0) {
@@ -45,10 +49,12 @@ std::optional<std::array<uint8_t, N>> FixedHex(const nlohmann::json& value) {
 }  // namespace
 
 std::variant<RpcRequest, RpcProblem> DecodeRequest(std::string_view text) {
-  if (!DepthWithin(text, kMaxJsonDepth)) return RpcProblem{nullptr, kInvalidRequest, "nested too deeply"};
+  if (!DepthWithin(text, kMaxJsonDepth))
+    return RpcProblem{nullptr, kInvalidRequest, "nested too deeply"};
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return RpcProblem{nullptr, kParseError, "parse error"};
-  if (!j.is_object()) return RpcProblem{nullptr, kInvalidRequest, "expected one JSON-RPC request object"};
+  if (!j.is_object())
+    return RpcProblem{nullptr, kInvalidRequest, "expected one JSON-RPC request object"};
   nlohmann::json id = nullptr;
   if (auto it = j.find("id"); it != j.end()) {
     if (!it->is_number_integer() && !it->is_string() && !it->is_null()) {
@@ -60,9 +66,11 @@ std::variant<RpcRequest, RpcProblem> DecodeRequest(std::string_view text) {
     id = *it;
   }
   auto v = j.find("jsonrpc");
-  if (v == j.end() || *v != "2.0") return RpcProblem{id, kInvalidRequest, "jsonrpc must be \"2.0\""};
+  if (v == j.end() || *v != "2.0")
+    return RpcProblem{id, kInvalidRequest, "jsonrpc must be \"2.0\""};
   auto m = j.find("method");
-  if (m == j.end() || !m->is_string()) return RpcProblem{id, kInvalidRequest, "method must be a string"};
+  if (m == j.end() || !m->is_string())
+    return RpcProblem{id, kInvalidRequest, "method must be a string"};
   RpcRequest r;
   r.id = id;
   r.method = m->get<std::string>();
@@ -114,7 +122,8 @@ std::string ResultText(const nlohmann::json& id, const nlohmann::json& result) {
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string ErrorText(const nlohmann::json& id, int code, const std::string& message, const nlohmann::json& data) {
+std::string ErrorText(const nlohmann::json& id, int code, const std::string& message,
+                      const nlohmann::json& data) {
   nlohmann::json err = {{"code", code}, {"message", message}};
   if (!data.is_null()) err["data"] = data;
   return nlohmann::json{{"jsonrpc", "2.0"}, {"id", id}, {"error", err}}.dump(
@@ -122,7 +131,8 @@ std::string ErrorText(const nlohmann::json& id, int code, const std::string& mes
 }
 
 std::string PushText(const std::string& subscription, const nlohmann::json& result) {
-  return nlohmann::json{{"jsonrpc", "2.0"}, {"method", "vehicle_subscription"},
+  return nlohmann::json{{"jsonrpc", "2.0"},
+                        {"method", "vehicle_subscription"},
                         {"params", {{"subscription", subscription}, {"result", result}}}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

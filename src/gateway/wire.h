@@ -4,12 +4,11 @@
 // refused before parsing. A libFuzzer target covers it (tests/fuzz/vehicle_wire_fuzz.cc).
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "base/bytes.h"
 #include "chain/tx.h"

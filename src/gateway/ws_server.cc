@@ -1,7 +1,5 @@
 #include "gateway/ws_server.h"
 
-#include <deque>
-
 #include <openssl/ssl.h>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -11,6 +9,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <deque>
 
 #include "net/tcp_listen.h"
 
@@ -54,8 +53,9 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
 
   void Start() {
     beast::get_lowest_layer(ws_).expires_after(server_->limits.handshake_timeout);
-    ws_.next_layer().async_handshake(ssl::stream_base::server,
-                                     [self = shared_from_this()](const error_code& ec) { self->OnTls(ec); });
+    ws_.next_layer().async_handshake(
+        ssl::stream_base::server,
+        [self = shared_from_this()](const error_code& ec) { self->OnTls(ec); });
   }
 
   void Send(std::string text) {
@@ -81,8 +81,9 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     parser_.emplace();
     parser_->header_limit(kMaxUpgradeBytes);
     parser_->body_limit(kMaxUpgradeBytes);
-    http::async_read(ws_.next_layer(), buffer_, *parser_,
-                     [self = shared_from_this()](const error_code& e, size_t) { self->OnUpgrade(e); });
+    http::async_read(
+        ws_.next_layer(), buffer_, *parser_,
+        [self = shared_from_this()](const error_code& e, size_t) { self->OnUpgrade(e); });
   }
 
   void OnUpgrade(const error_code& ec) {
@@ -91,8 +92,9 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     if (!websocket::is_upgrade(req) || req.target() != "/vehicle") {
       ++server_->stats.bad_upgrades;
       const bool wrong_path = req.target() != "/vehicle";
-      return Refuse(wrong_path ? http::status::not_found : http::status::bad_request,
-                    wrong_path ? "the vehicle API is at /vehicle\n" : "expected a WebSocket upgrade\n");
+      return Refuse(
+          wrong_path ? http::status::not_found : http::status::bad_request,
+          wrong_path ? "the vehicle API is at /vehicle\n" : "expected a WebSocket upgrade\n");
     }
     beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout t;
@@ -111,9 +113,9 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     res->set(http::field::connection, "close");
     res->body() = body;
     res->prepare_payload();
-    http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](const error_code&, size_t) {
-      self->Fail();
-    });
+    http::async_write(
+        ws_.next_layer(), *res,
+        [self = shared_from_this(), res](const error_code&, size_t) { self->Fail(); });
   }
 
   void OnAccept(const error_code& ec) {
@@ -125,7 +127,8 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   }
 
   void Read() {
-    ws_.async_read(buffer_, [self = shared_from_this()](const error_code& ec, size_t) { self->OnRead(ec); });
+    ws_.async_read(buffer_,
+                   [self = shared_from_this()](const error_code& ec, size_t) { self->OnRead(ec); });
   }
 
   void OnRead(const error_code& ec) {
@@ -144,12 +147,13 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
 
   void Write() {
     writing_ = true;
-    ws_.async_write(asio::buffer(out_.front()), [self = shared_from_this()](const error_code& ec, size_t) {
-      self->writing_ = false;
-      if (ec) return self->Fail();
-      self->out_.pop_front();
-      if (!self->out_.empty()) self->Write();
-    });
+    ws_.async_write(asio::buffer(out_.front()),
+                    [self = shared_from_this()](const error_code& ec, size_t) {
+                      self->writing_ = false;
+                      if (ec) return self->Fail();
+                      self->out_.pop_front();
+                      if (!self->out_.empty()) self->Write();
+                    });
   }
 
   void Done() {
@@ -195,17 +199,20 @@ void WsServer::Impl::Remove(SessionId id) {
   stats.connections = conns.size();
 }
 
-Result<std::unique_ptr<WsServer>> WsServer::Create(asio::io_context& io, const std::string& cert_pem,
+Result<std::unique_ptr<WsServer>> WsServer::Create(asio::io_context& io,
+                                                   const std::string& cert_pem,
                                                    const std::string& key_pem, WsLimits limits) {
   auto impl = std::make_shared<Impl>(io, limits);
   SSL_CTX* native = impl->ctx.native_handle();
-  if (SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION) != 1) return Status::Internal("cannot require TLS 1.3");
+  if (SSL_CTX_set_min_proto_version(native, TLS1_3_VERSION) != 1)
+    return Status::Internal("cannot require TLS 1.3");
   error_code ec;
   impl->ctx.use_certificate_chain_file(cert_pem, ec);
   if (ec) return Status::InvalidArgument(cert_pem + ": cannot load certificate: " + ec.message());
   impl->ctx.use_private_key_file(key_pem, ssl::context::pem, ec);
   if (ec) return Status::InvalidArgument(key_pem + ": cannot load private key: " + ec.message());
-  if (SSL_CTX_check_private_key(native) != 1) return Status::InvalidArgument(key_pem + ": does not match " + cert_pem);
+  if (SSL_CTX_check_private_key(native) != 1)
+    return Status::InvalidArgument(key_pem + ": does not match " + cert_pem);
   return std::unique_ptr<WsServer>(new WsServer(std::move(impl)));
 }
 

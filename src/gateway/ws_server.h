@@ -10,13 +10,12 @@
 // is closed; a binary frame closes with 1003. One io thread (the node's).
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "base/result.h"
 #include "gateway/vehicle_api.h"
@@ -39,7 +38,8 @@ struct WsStats {
 class WsServer final : public SessionOut {
  public:
   // cert_pem/key_pem: the RSU's certificate and Ed25519 key files.
-  static Result<std::unique_ptr<WsServer>> Create(boost::asio::io_context& io, const std::string& cert_pem,
+  static Result<std::unique_ptr<WsServer>> Create(boost::asio::io_context& io,
+                                                  const std::string& cert_pem,
                                                   const std::string& key_pem, WsLimits limits = {});
   ~WsServer() override;
   void SetApi(VehicleApi* api);  // REQUIRES: before Listen

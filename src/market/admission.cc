@@ -27,7 +27,8 @@ bool GreedyMeetsMinimums(const VolumeProblem& p, const std::vector<int>& candida
   std::vector<int> order(candidates.size());
   for (size_t k = 0; k < order.size(); ++k) order[k] = static_cast<int>(k);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return alone[candidates[a]] - p.b_min[candidates[a]] < alone[candidates[b]] - p.b_min[candidates[b]];
+    return alone[candidates[a]] - p.b_min[candidates[a]] <
+           alone[candidates[b]] - p.b_min[candidates[b]];
   });
   std::vector<double> left = p.supply;
   std::vector<int> edges;
@@ -81,10 +82,12 @@ class FeasibilityLp {
           glp_set_col_bnds(lp_.get(), col, GLP_LO, 0, 0);
         }
         ia.push_back(row_[i]), ja.push_back(col), ar.push_back(1.0);
-        ia.push_back(1 + nc + p.edge_seller[e]), ja.push_back(col), ar.push_back(1 + p.rho[p.edge_seller[e]]);
+        ia.push_back(1 + nc + p.edge_seller[e]), ja.push_back(col),
+            ar.push_back(1 + p.rho[p.edge_seller[e]]);
       }
     }
-    if (col > 0) glp_load_matrix(lp_.get(), static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
+    if (col > 0)
+      glp_load_matrix(lp_.get(), static_cast<int>(ia.size()) - 1, ia.data(), ja.data(), ar.data());
   }
 
   void Require(int i) {

@@ -77,12 +77,12 @@ TEST(AdmissionTest, LpRowsFollowCandidatesNotBuyerIndices) {
   VolumeProblem p;
   p.l1 = 1;
   int s0 = p.AddSeller(0.0, 10), s1 = p.AddSeller(0.0, 10);
-  p.AddBuyer(1, 0, 10, {{s0, 100}});    // needs nothing
-  p.AddBuyer(1, 50, 60, {{s1, 100}});   // cannot be met alone
-  p.AddBuyer(1, 0, 10, {{s1, 100}});    // needs nothing
+  p.AddBuyer(1, 0, 10, {{s0, 100}});   // needs nothing
+  p.AddBuyer(1, 50, 60, {{s1, 100}});  // cannot be met alone
+  p.AddBuyer(1, 0, 10, {{s1, 100}});   // needs nothing
   p.AddBuyer(1, 4, 10, {{s0, 4}, {s1, 1}});
   p.AddBuyer(1, 6.5, 10, {{s0, 100}});
-  p.AddBuyer(1, 9, 10, {{s0, 100}});    // does not fit with the two before it
+  p.AddBuyer(1, 9, 10, {{s0, 100}});  // does not fit with the two before it
   auto a = AdmitBuyers(p, {0, 1, 2, 3, 4, 5});
   ASSERT_TRUE(a.ok());
   EXPECT_EQ(a->admitted, (std::vector<char>{1, 0, 1, 1, 1, 0}));

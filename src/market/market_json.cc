@@ -149,8 +149,8 @@ Status ParseInto(const json& root, Market* m) {
 
 Result<Market> ParseMarketJson(std::string_view text) {
   if (text.size() > kMaxMarketJsonBytes) {
-    return Status::InvalidArgument("input: larger than the limit of " + std::to_string(kMaxMarketJsonBytes) +
-                                   " bytes");
+    return Status::InvalidArgument("input: larger than the limit of " +
+                                   std::to_string(kMaxMarketJsonBytes) + " bytes");
   }
   internal::StrictParse parsed = internal::ParseRejectingDuplicates(text, kMaxMarketJsonDepth);
   json& root = parsed.value;
@@ -168,7 +168,8 @@ Result<Market> ParseMarketJson(std::string_view text) {
     return Status::InvalidArgument("input: " + where);
   }
   if (parsed.too_deep) {
-    return Status::InvalidArgument("input: nested deeper than " + std::to_string(kMaxMarketJsonDepth) + " levels");
+    return Status::InvalidArgument("input: nested deeper than " +
+                                   std::to_string(kMaxMarketJsonDepth) + " levels");
   }
   if (parsed.duplicate) return Status::InvalidArgument(*parsed.duplicate + ": duplicate key");
   Market m;

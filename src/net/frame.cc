@@ -6,22 +6,32 @@ namespace v2v::net {
 
 std::string_view MessageTypeName(MessageType t) {
   switch (t) {
-    case MessageType::kHello: return "hello";
-    case MessageType::kTransaction: return "transaction";
-    case MessageType::kBlock: return "block";
-    case MessageType::kGetBlocks: return "get_blocks";
-    case MessageType::kBlocks: return "blocks";
-    case MessageType::kPing: return "ping";
-    case MessageType::kPong: return "pong";
+    case MessageType::kHello:
+      return "hello";
+    case MessageType::kTransaction:
+      return "transaction";
+    case MessageType::kBlock:
+      return "block";
+    case MessageType::kGetBlocks:
+      return "get_blocks";
+    case MessageType::kBlocks:
+      return "blocks";
+    case MessageType::kPing:
+      return "ping";
+    case MessageType::kPong:
+      return "pong";
   }
   return "unknown";
 }
 
 std::string_view FrameErrorName(FrameError e) {
   switch (e) {
-    case FrameError::kOversized: return "oversized_frame";
-    case FrameError::kEmpty: return "empty_frame";
-    case FrameError::kUnknownType: return "unknown_message_type";
+    case FrameError::kOversized:
+      return "oversized_frame";
+    case FrameError::kEmpty:
+      return "empty_frame";
+    case FrameError::kUnknownType:
+      return "unknown_message_type";
   }
   return "unknown";
 }
@@ -57,13 +67,15 @@ Status FrameDecoder::Parse() {
     for (int i = 0; i < 4; ++i) len = (len << 8) | buffer_[static_cast<size_t>(i)];
     if (len == 0) return FrameStatus(FrameError::kEmpty, "length 0");
     if (len > kMaxFrameBytes) {
-      return FrameStatus(FrameError::kOversized, std::to_string(len) + " bytes > " + std::to_string(kMaxFrameBytes));
+      return FrameStatus(FrameError::kOversized,
+                         std::to_string(len) + " bytes > " + std::to_string(kMaxFrameBytes));
     }
     if (buffer_.size() >= 5 && !KnownType(buffer_[4])) {
       return FrameStatus(FrameError::kUnknownType, "type " + std::to_string(buffer_[4]));
     }
     if (buffer_.size() < 4 + static_cast<size_t>(len)) return Status::Ok();  // wait for more
-    Frame f{static_cast<MessageType>(buffer_[4]), Bytes(buffer_.begin() + 5, buffer_.begin() + 4 + len)};
+    Frame f{static_cast<MessageType>(buffer_[4]),
+            Bytes(buffer_.begin() + 5, buffer_.begin() + 4 + len)};
     buffer_.erase(buffer_.begin(), buffer_.begin() + 4 + len);
     ready_.push_back(std::move(f));
   }

@@ -20,11 +20,11 @@ namespace v2v::net {
 inline constexpr uint32_t kMaxFrameBytes = 8u << 20;  // 8 MiB: a full block with room to spare
 
 enum class MessageType : uint8_t {
-  kHello = 1,          // protocol version, chain id, head (height, hash)
-  kTransaction = 2,    // one signed transaction
-  kBlock = 3,          // one sealed block
-  kGetBlocks = 4,      // request: from height, max count
-  kBlocks = 5,         // response: consecutive blocks
+  kHello = 1,        // protocol version, chain id, head (height, hash)
+  kTransaction = 2,  // one signed transaction
+  kBlock = 3,        // one sealed block
+  kGetBlocks = 4,    // request: from height, max count
+  kBlocks = 5,       // response: consecutive blocks
   kPing = 6,
   kPong = 7,
 };

@@ -12,7 +12,8 @@ ConnectionBudget::Slot ConnectionBudget::TryAcquire() {
   return Slot();
 }
 
-void Refusals::Record(const std::string& surface, const std::string& reason, const std::string& detail) {
+void Refusals::Record(const std::string& surface, const std::string& reason,
+                      const std::string& detail) {
   uint64_t suppressed = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -42,11 +43,13 @@ uint64_t Refusals::Count(const std::string& surface, const std::string& reason) 
 
 std::string Refusals::MetricsText() const {
   std::ostringstream out;
-  out << "# HELP v2v_refusals_total Requests and connections refused by a limit or a check, by surface and reason.\n"
+  out << "# HELP v2v_refusals_total Requests and connections refused by a limit or a check, by "
+         "surface and reason.\n"
       << "# TYPE v2v_refusals_total counter\n";
   std::lock_guard<std::mutex> lock(mu_);
   for (const auto& [key, e] : entries_) {
-    out << "v2v_refusals_total{surface=\"" << key.first << "\",reason=\"" << key.second << "\"} " << e.count << '\n';
+    out << "v2v_refusals_total{surface=\"" << key.first << "\",reason=\"" << key.second << "\"} "
+        << e.count << '\n';
   }
   return out.str();
 }

@@ -41,7 +41,8 @@ class ConnectionBudget {
     std::shared_ptr<std::atomic<size_t>> used_;
   };
 
-  explicit ConnectionBudget(size_t max) : max_(max), used_(std::make_shared<std::atomic<size_t>>(0)) {}
+  explicit ConnectionBudget(size_t max)
+      : max_(max), used_(std::make_shared<std::atomic<size_t>>(0)) {}
   // A held slot, or an empty one (held() false) when `max` are in use.
   Slot TryAcquire();
   size_t in_use() const { return used_->load(); }
@@ -65,7 +66,8 @@ class Refusals {
 
   Refusals() = default;
   // `now_ms`: a clock for the rate limit (injected; the wall clock in the node).
-  Refusals(Sink sink, std::function<int64_t()> now_ms) : sink_(std::move(sink)), now_ms_(std::move(now_ms)) {}
+  Refusals(Sink sink, std::function<int64_t()> now_ms)
+      : sink_(std::move(sink)), now_ms_(std::move(now_ms)) {}
 
   void Record(const std::string& surface, const std::string& reason, const std::string& detail);
   uint64_t Count(const std::string& surface, const std::string& reason) const;

@@ -37,7 +37,8 @@ TEST(RefusalsTest, CountsEveryRefusalAndRateLimitsTheLog) {
   ASSERT_EQ(lines.back().first, "rpc/connection_cap");
   EXPECT_EQ(lines.back().second, 15u);  // the lines held back in the previous second
   const std::string text = r.MetricsText();
-  EXPECT_NE(text.find("v2v_refusals_total{surface=\"rpc\",reason=\"connection_cap\"} 26"), std::string::npos);
+  EXPECT_NE(text.find("v2v_refusals_total{surface=\"rpc\",reason=\"connection_cap\"} 26"),
+            std::string::npos);
   EXPECT_NE(text.find("# TYPE v2v_refusals_total counter"), std::string::npos);
 }
 

@@ -77,7 +77,9 @@ Result<std::vector<chain::Block>> DecodeBlocks(ByteSpan payload) {
   return blocks;
 }
 
-Frame EncodeTxMessage(const chain::Tx& tx) { return {MessageType::kTransaction, chain::EncodeTx(tx)}; }
+Frame EncodeTxMessage(const chain::Tx& tx) {
+  return {MessageType::kTransaction, chain::EncodeTx(tx)};
+}
 Result<chain::Tx> DecodeTxMessage(ByteSpan payload) { return chain::DecodeTx(payload); }
 Frame EncodeBlockMessage(const chain::Block& block) {
   return {MessageType::kBlock, chain::EncodeBlock(block)};

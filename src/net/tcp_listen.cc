@@ -5,7 +5,8 @@
 namespace v2v::net {
 
 Result<std::unique_ptr<boost::asio::ip::tcp::acceptor>> ListenTcp(boost::asio::io_context& io,
-                                                                   const std::string& host, uint16_t port) {
+                                                                  const std::string& host,
+                                                                  uint16_t port) {
   using boost::asio::ip::tcp;
   boost::system::error_code ec;
   const auto addr = boost::asio::ip::make_address(host, ec);
@@ -16,7 +17,8 @@ Result<std::unique_ptr<boost::asio::ip::tcp::acceptor>> ListenTcp(boost::asio::i
   if (!ec) acc->set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acc->bind(ep, ec);
   if (!ec) acc->listen(boost::asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::IoError("listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  if (ec)
+    return Status::IoError("listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
   return acc;
 }
 

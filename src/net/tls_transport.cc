@@ -1,10 +1,10 @@
 #include "net/tls_transport.h"
 
-#include <atomic>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include <array>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <deque>
@@ -46,7 +46,8 @@ class Connection;
 }  // namespace
 
 struct TlsTransport::Impl : std::enable_shared_from_this<TlsTransport::Impl> {
-  Impl(asio::io_context& io_in, PeerVerifier v, TransportCallbacks c, TransportLimits l, Refusals* r)
+  Impl(asio::io_context& io_in, PeerVerifier v, TransportCallbacks c, TransportLimits l,
+       Refusals* r)
       : io(io_in),
         ctx(ssl::context::tls),
         verifier(std::move(v)),
@@ -88,8 +89,8 @@ Bytes PeerCertificateDer(SSL* ssl_handle) {
 // One TLS connection. Owned by Impl::conns while open; handlers keep it alive.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
-  Connection(std::shared_ptr<TlsTransport::Impl> owner, PeerId id, tcp::socket socket, std::string host,
-             ConnectionBudget::Slot slot = {})
+  Connection(std::shared_ptr<TlsTransport::Impl> owner, PeerId id, tcp::socket socket,
+             std::string host, ConnectionBudget::Slot slot = {})
       : owner_(std::move(owner)),
         id_(id),
         stream_(std::move(socket), owner_->ctx),
@@ -107,7 +108,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (closed_) return;
     queued_bytes_ += wire.size();
     if (queued_bytes_ > owner_->limits.max_send_queue_bytes) {
-      owner_->Refuse("send_queue", host_ + ": over " + std::to_string(owner_->limits.max_send_queue_bytes) +
+      owner_->Refuse("send_queue", host_ + ": over " +
+                                       std::to_string(owner_->limits.max_send_queue_bytes) +
                                        " bytes wait to be sent; the peer does not read");
       return Close(Status::FailedPrecondition("send queue over its limit: the peer does not read"));
     }
@@ -147,7 +149,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return Close(Status::FailedPrecondition("TLS handshake failed: " + ec.message()));
     }
     const Bytes der = PeerCertificateDer(stream_.native_handle());
-    Status verdict = der.empty() ? Status::FailedPrecondition("peer sent no certificate") : owner_->verifier(der);
+    Status verdict = der.empty() ? Status::FailedPrecondition("peer sent no certificate")
+                                 : owner_->verifier(der);
     if (!verdict.ok()) {
       owner_->Refuse("peer_certificate", host_ + ": " + verdict.message());
       owner_->scores.Penalise(host_, kPenaltyUnauthenticated);
@@ -206,10 +209,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
 }  // namespace
 
-Result<std::unique_ptr<TlsTransport>> TlsTransport::Create(asio::io_context& io, const TlsFiles& files,
-                                                           PeerVerifier verifier, TransportCallbacks callbacks,
-                                                           TransportLimits limits, Refusals* refusals) {
-  auto impl = std::make_shared<Impl>(io, std::move(verifier), std::move(callbacks), limits, refusals);
+Result<std::unique_ptr<TlsTransport>> TlsTransport::Create(
+    asio::io_context& io, const TlsFiles& files, PeerVerifier verifier,
+    TransportCallbacks callbacks, TransportLimits limits, Refusals* refusals) {
+  auto impl =
+      std::make_shared<Impl>(io, std::move(verifier), std::move(callbacks), limits, refusals);
   SSL_CTX* native = impl->ctx.native_handle();
   if (SSL_CTX_ctrl(native, SSL_CTRL_SET_MIN_PROTO_VERSION, TLS1_3_VERSION, nullptr) != 1) {
     return Status::Internal("cannot require TLS 1.3");
@@ -217,13 +221,17 @@ Result<std::unique_ptr<TlsTransport>> TlsTransport::Create(asio::io_context& io,
   error_code ec;
   impl->ctx.set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert, ec);
   if (!ec) impl->ctx.load_verify_file(files.ca_pem, ec);
-  if (ec) return Status::InvalidArgument(files.ca_pem + ": cannot load CA certificate: " + ec.message());
+  if (ec)
+    return Status::InvalidArgument(files.ca_pem + ": cannot load CA certificate: " + ec.message());
   impl->ctx.use_certificate_chain_file(files.cert_pem, ec);
-  if (ec) return Status::InvalidArgument(files.cert_pem + ": cannot load certificate: " + ec.message());
+  if (ec)
+    return Status::InvalidArgument(files.cert_pem + ": cannot load certificate: " + ec.message());
   impl->ctx.use_private_key_file(files.key_pem, ssl::context::pem, ec);
-  if (ec) return Status::InvalidArgument(files.key_pem + ": cannot load private key: " + ec.message());
+  if (ec)
+    return Status::InvalidArgument(files.key_pem + ": cannot load private key: " + ec.message());
   if (SSL_CTX_check_private_key(native) != 1) {
-    return Status::InvalidArgument(files.key_pem + ": private key does not match " + files.cert_pem);
+    return Status::InvalidArgument(files.key_pem + ": private key does not match " +
+                                   files.cert_pem);
   }
   return std::unique_ptr<TlsTransport>(new TlsTransport(std::move(impl)));
 }
@@ -262,11 +270,13 @@ void TlsTransport::Impl::OnAccept(const error_code& ec, tcp::socket socket) {
     Refuse("banned", host);
     socket.close(ignored);
   } else if (slot = inbound.TryAcquire(); !slot.held()) {
-    Refuse("connection_cap", host + ": " + std::to_string(inbound.max()) + " inbound connections open");
+    Refuse("connection_cap",
+           host + ": " + std::to_string(inbound.max()) + " inbound connections open");
     socket.close(ignored);
   } else {
     const PeerId id = next_id++;
-    auto conn = std::make_shared<Connection>(shared_from_this(), id, std::move(socket), host, std::move(slot));
+    auto conn = std::make_shared<Connection>(shared_from_this(), id, std::move(socket), host,
+                                             std::move(slot));
     conns[id] = conn;
     conn->Start(ssl::stream_base::server);
   }
@@ -281,15 +291,18 @@ PeerId TlsTransport::Connect(const std::string& host, uint16_t port) {
     const auto addr = asio::ip::make_address(host, ec);
     if (ec || impl->scores.Banned(host)) {
       if (impl->cb.on_disconnect) {
-        impl->cb.on_disconnect(id, ec ? Status::InvalidArgument("peer address " + host + ": " + ec.message())
-                                      : Status::FailedPrecondition("peer " + host + " is banned"));
+        impl->cb.on_disconnect(
+            id, ec ? Status::InvalidArgument("peer address " + host + ": " + ec.message())
+                   : Status::FailedPrecondition("peer " + host + " is banned"));
       }
       return;
     }
     auto socket = std::make_shared<tcp::socket>(impl->io);
-    socket->async_connect(tcp::endpoint(addr, port), [impl, socket, id, host](const error_code& cec) {
+    socket->async_connect(tcp::endpoint(addr, port), [impl, socket, id,
+                                                      host](const error_code& cec) {
       if (cec) {
-        if (impl->cb.on_disconnect) impl->cb.on_disconnect(id, Status::IoError("connect to " + host + ": " + cec.message()));
+        if (impl->cb.on_disconnect)
+          impl->cb.on_disconnect(id, Status::IoError("connect to " + host + ": " + cec.message()));
         return;
       }
       auto conn = std::make_shared<Connection>(impl, id, std::move(*socket), host);

@@ -20,14 +20,13 @@
 // transport.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
 
 #include "base/bytes.h"
 #include "base/result.h"
@@ -84,9 +83,11 @@ inline constexpr int kPenaltyUnauthenticated = 100;
 class TlsTransport final : public PeerTransport {
  public:
   // `refusals` (may be null) must outlive the transport.
-  static Result<std::unique_ptr<TlsTransport>> Create(boost::asio::io_context& io, const TlsFiles& files,
-                                                      PeerVerifier verifier, TransportCallbacks callbacks,
-                                                      TransportLimits limits = {}, Refusals* refusals = nullptr);
+  static Result<std::unique_ptr<TlsTransport>> Create(boost::asio::io_context& io,
+                                                      const TlsFiles& files, PeerVerifier verifier,
+                                                      TransportCallbacks callbacks,
+                                                      TransportLimits limits = {},
+                                                      Refusals* refusals = nullptr);
   // Closes everything. REQUIRES: as for Close().
   ~TlsTransport() override;
   TlsTransport(const TlsTransport&) = delete;

@@ -40,9 +40,10 @@ class Pki {
 
  private:
   void Leaf(const std::string& name, const std::string& role, const std::string& ca) {
-    Run("openssl genpkey -algorithm ed25519 -out " + name + ".key && openssl req -new -key " + name +
-        ".key -subj /CN=" + name + "/OU=" + role + " -out " + name + ".csr && openssl x509 -req -in " + name +
-        ".csr -CA " + ca + ".pem -CAkey " + ca + ".key -CAcreateserial -days 2 -out " + name + ".pem");
+    Run("openssl genpkey -algorithm ed25519 -out " + name + ".key && openssl req -new -key " +
+        name + ".key -subj /CN=" + name + "/OU=" + role + " -out " + name +
+        ".csr && openssl x509 -req -in " + name + ".csr -CA " + ca + ".pem -CAkey " + ca +
+        ".key -CAcreateserial -days 2 -out " + name + ".pem");
   }
   void Run(const std::string& cmd) const {
     const std::string full = "cd " + dir_.string() + " && (" + cmd + ") >/dev/null 2>&1";
@@ -55,7 +56,8 @@ class Pki {
 // Accepts any certificate whose subject names the rsu role (the real check is crypto's verifier).
 Status RsuOnly(const Bytes& der) {
   const std::string text(der.begin(), der.end());
-  return text.find("rsu") != std::string::npos ? Status::Ok() : Status::InvalidArgument("wrong_role: not an RSU");
+  return text.find("rsu") != std::string::npos ? Status::Ok()
+                                               : Status::InvalidArgument("wrong_role: not an RSU");
 }
 
 // Collects transport events; waits are bounded so a broken transport fails instead of hanging.
@@ -66,7 +68,9 @@ struct Events {
   std::vector<Frame> frames;
   std::vector<std::string> disconnects;
   TransportCallbacks Callbacks() {
-    return {[this](PeerId id, const std::string&, const Bytes&) { Push([&] { connected.push_back(id); }); },
+    return {[this](PeerId id, const std::string&, const Bytes&) {
+              Push([&] { connected.push_back(id); });
+            },
             [this](PeerId, Frame f) { Push([&] { frames.push_back(std::move(f)); }); },
             [this](PeerId, const Status& s) { Push([&] { disconnects.push_back(s.message()); }); }};
   }
@@ -96,7 +100,8 @@ class TlsTransportTest : public ::testing::Test {
     thread_.join();
   }
   TlsTransport* Make(const std::string& name, Events& ev, TransportLimits limits = {}) {
-    auto t = TlsTransport::Create(io_, pki_.Files(name), RsuOnly, ev.Callbacks(), limits, &refusals_);
+    auto t =
+        TlsTransport::Create(io_, pki_.Files(name), RsuOnly, ev.Callbacks(), limits, &refusals_);
     EXPECT_TRUE(t.ok()) << t.status().ToString();
     transports_.push_back(std::move(t).value());
     return transports_.back().get();
@@ -115,7 +120,8 @@ class TlsTransportTest : public ::testing::Test {
     std::optional<boost::asio::ssl::stream<boost::asio::ip::tcp::socket>> s;
     RawClient(uint16_t port, bool tls12, bool with_cert) {
       namespace ssl = boost::asio::ssl;
-      if (tls12) SSL_CTX_ctrl(ctx.native_handle(), SSL_CTRL_SET_MAX_PROTO_VERSION, TLS1_2_VERSION, nullptr);
+      if (tls12)
+        SSL_CTX_ctrl(ctx.native_handle(), SSL_CTRL_SET_MAX_PROTO_VERSION, TLS1_2_VERSION, nullptr);
       if (with_cert) {
         TlsFiles f = pki_.Files("rsu2");
         ctx.use_certificate_chain_file(f.cert_pem);
@@ -148,7 +154,8 @@ TEST_F(TlsTransportTest, TwoRsusAuthenticateAndExchangeFramesInOrder) {
   client->Connect("127.0.0.1", *port);
   ASSERT_TRUE(b.WaitFor([&] { return !b.connected.empty(); }));
   ASSERT_TRUE(a.WaitFor([&] { return !a.connected.empty(); }));
-  for (uint8_t k = 0; k < 50; ++k) client->Send(b.connected[0], {MessageType::kTransaction, Bytes(1000 + k, k)});
+  for (uint8_t k = 0; k < 50; ++k)
+    client->Send(b.connected[0], {MessageType::kTransaction, Bytes(1000 + k, k)});
   ASSERT_TRUE(a.WaitFor([&] { return a.frames.size() == 50; }));
   for (uint8_t k = 0; k < 50; ++k) {
     EXPECT_EQ(a.frames[k].payload.size(), 1000u + k);
@@ -268,7 +275,8 @@ TEST_F(TlsTransportTest, PeerThatDoesNotReadIsDropped) {
   RawClient c(*port, false, true);
   ASSERT_FALSE(c.Handshake());
   ASSERT_TRUE(a.WaitFor([&] { return !a.connected.empty(); }));
-  for (int i = 0; i < 64; ++i) server->Send(a.connected[0], {MessageType::kBlock, Bytes(1 << 20, 7)});
+  for (int i = 0; i < 64; ++i)
+    server->Send(a.connected[0], {MessageType::kBlock, Bytes(1 << 20, 7)});
   EXPECT_TRUE(Counted("send_queue", 1));
   ASSERT_TRUE(a.WaitFor([&] { return !a.disconnects.empty(); }));
   EXPECT_NE(a.disconnects[0].find("does not read"), std::string::npos) << a.disconnects[0];

@@ -13,8 +13,8 @@ std::string AuditReport::ToText() const {
      << "  blocks replayed: " << blocks << " (head height " << height << ", hash " << head.Hex()
      << ")\n"
      << "  transactions: " << txs << "\n"
-     << "  money supply: " << money << ", energy supply: " << energy_wh << " Wh (lost "
-     << lost_wh << " Wh), open escrows: " << escrows << "\n";
+     << "  money supply: " << money << ", energy supply: " << energy_wh << " Wh (lost " << lost_wh
+     << " Wh), open escrows: " << escrows << "\n";
   for (const auto& v : violations) os << "  VIOLATION: " << v << "\n";
   return os.str();
 }

@@ -18,8 +18,8 @@ chain::ValidationResult<chain::State> BlockExecutor::Execute(const chain::State&
   return ExecuteChecked(state, block);
 }
 
-chain::ValidationResult<chain::State> BlockExecutor::ExecuteChecked(const chain::State& state,
-                                                                    const chain::Block& block) const {
+chain::ValidationResult<chain::State> BlockExecutor::ExecuteChecked(
+    const chain::State& state, const chain::Block& block) const {
   auto result = contract_.ApplyBlock(state, block, /*checked=*/true);
   if (auto* r = std::get_if<chain::Rejection>(&result)) return *r;
   chain::State next = std::get<chain::State>(std::move(result));

@@ -25,7 +25,9 @@ class BlockExecutor {
  public:
   BlockExecutor(const contract::TradingContract& contract, int verify_threads,
                 std::shared_ptr<contract::CheckedTxCache> checked_txs)
-      : contract_(contract), verify_threads_(verify_threads), checked_txs_(std::move(checked_txs)) {}
+      : contract_(contract),
+        verify_threads_(verify_threads),
+        checked_txs_(std::move(checked_txs)) {}
 
   // The state after `block` on `state`, or the rule it breaks. Never an error Status.
   chain::ValidationResult<chain::State> Execute(const chain::State& state,

@@ -14,7 +14,8 @@ Status BlockTree::LoadHead() {
   V2V_ASSIGN_OR_RETURN(auto head, store::LoadHead(kv_));
   if (!head) return Status::Corruption("missing or bad head record");
   V2V_ASSIGN_OR_RETURN(auto meta, Meta(head->hash));
-  if (!meta || meta->header.height != head->height || chain::BlockHash(meta->header) != head->hash) {
+  if (!meta || meta->header.height != head->height ||
+      chain::BlockHash(meta->header) != head->hash) {
     return Status::Corruption("head record does not name a stored block");
   }
   V2V_ASSIGN_OR_RETURN(auto canonical, CanonicalHash(head->height));
@@ -41,7 +42,8 @@ Result<std::optional<BlockMeta>> BlockTree::Meta(const Hash32& hash) const {
       BlockMeta{record->total_difficulty, std::move(record->header), std::move(snapshot).value()});
 }
 
-Result<std::optional<consensus::poa::StoredHeader>> BlockTree::HeaderByHash(const Hash32& hash) const {
+Result<std::optional<consensus::poa::StoredHeader>> BlockTree::HeaderByHash(
+    const Hash32& hash) const {
   V2V_ASSIGN_OR_RETURN(auto meta, Meta(hash));
   if (!meta) return std::optional<consensus::poa::StoredHeader>();
   return std::optional<consensus::poa::StoredHeader>(

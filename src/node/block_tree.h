@@ -50,7 +50,8 @@ class BlockTree final : public consensus::poa::ChainHeaderReader {
   const chain::BlockHeader& CurrentHeader() const override { return head_.header; }
   const Hash32& CurrentHash() const override { return head_hash_; }
   const consensus::poa::Snapshot& CurrentSnapshot() const override { return head_.snapshot; }
-  Result<std::optional<consensus::poa::StoredHeader>> HeaderByHash(const Hash32& hash) const override;
+  Result<std::optional<consensus::poa::StoredHeader>> HeaderByHash(
+      const Hash32& hash) const override;
 
   Result<std::optional<BlockMeta>> Meta(const Hash32& hash) const;
   Result<std::optional<Hash32>> CanonicalHash(uint64_t height) const;

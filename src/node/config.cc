@@ -1,14 +1,14 @@
 #include "node/config.h"
 
+#include <toml++/toml.h>
+
+#include <cctype>
 #include <filesystem>
 #include <fstream>
-#include <cctype>
 #include <set>
+#include <sstream>
 #include <utility>
 #include <vector>
-#include <sstream>
-
-#include <toml++/toml.h>
 
 #include "base/file_util.h"
 
@@ -35,11 +35,25 @@ const std::vector<LimitKey>& LimitKeys() {
 }
 
 const std::set<std::string>& KnownKeys() {
-  static const std::set<std::string> keys{"name", "data_dir", "genesis", "ca", "cert", "key",
-                                          "p2p_listen", "rpc_listen", "peers", "seal",
-                                          "mempool_max_txs", "max_block_txs", "log_level",
-                                          "admin_socket", "authrpc_listen", "jwt_secret", "rpc_vhosts",
-                                          "rpc_cors_origins", "vehicle_listen",
+  static const std::set<std::string> keys{"name",
+                                          "data_dir",
+                                          "genesis",
+                                          "ca",
+                                          "cert",
+                                          "key",
+                                          "p2p_listen",
+                                          "rpc_listen",
+                                          "peers",
+                                          "seal",
+                                          "mempool_max_txs",
+                                          "max_block_txs",
+                                          "log_level",
+                                          "admin_socket",
+                                          "authrpc_listen",
+                                          "jwt_secret",
+                                          "rpc_vhosts",
+                                          "rpc_cors_origins",
+                                          "vehicle_listen",
                                           "vehicle_t_limit_s"};
   static const std::set<std::string> all = [] {
     std::set<std::string> k = keys;
@@ -51,9 +65,12 @@ const std::set<std::string>& KnownKeys() {
 
 Result<std::string> RequiredString(const toml::table& t, const char* key) {
   const auto* node = t.get(key);
-  if (node == nullptr) return Status::InvalidArgument(std::string("config: missing key \"") + key + "\"");
+  if (node == nullptr)
+    return Status::InvalidArgument(std::string("config: missing key \"") + key + "\"");
   const auto v = node->value<std::string>();
-  if (!v || v->empty()) return Status::InvalidArgument(std::string("config: \"") + key + "\" must be a non-empty string");
+  if (!v || v->empty())
+    return Status::InvalidArgument(std::string("config: \"") + key +
+                                   "\" must be a non-empty string");
   return *v;
 }
 
@@ -61,7 +78,9 @@ Result<int64_t> PositiveInt(const toml::table& t, const char* key, int64_t dflt)
   const auto* node = t.get(key);
   if (node == nullptr) return dflt;
   const auto v = node->value<int64_t>();
-  if (!v || *v <= 0) return Status::InvalidArgument(std::string("config: \"") + key + "\" must be a positive integer");
+  if (!v || *v <= 0)
+    return Status::InvalidArgument(std::string("config: \"") + key +
+                                   "\" must be a positive integer");
   return *v;
 }
 
@@ -70,7 +89,8 @@ Result<std::vector<std::string>> StringList(const toml::table& t, const char* ke
   const auto* node = t.get(key);
   if (node == nullptr) return out;
   const auto* arr = node->as_array();
-  const auto error = Status::InvalidArgument(std::string("config: \"") + key + "\" must be an array of strings");
+  const auto error =
+      Status::InvalidArgument(std::string("config: \"") + key + "\" must be an array of strings");
   if (arr == nullptr) return error;
   for (const auto& v : *arr) {
     const auto s = v.value<std::string>();
@@ -128,20 +148,27 @@ Result<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::stri
   }
   NodeConfig c;
   V2V_ASSIGN_OR_RETURN(c.name, RequiredString(t, "name"));
-  for (auto [field, key] : {std::pair{&c.data_dir, "data_dir"}, {&c.genesis, "genesis"}, {&c.ca, "ca"},
-                            {&c.cert, "cert"}, {&c.key, "key"}}) {
+  for (auto [field, key] : {std::pair{&c.data_dir, "data_dir"},
+                            {&c.genesis, "genesis"},
+                            {&c.ca, "ca"},
+                            {&c.cert, "cert"},
+                            {&c.key, "key"}}) {
     V2V_ASSIGN_OR_RETURN(std::string path, RequiredString(t, key));
     *field = Resolve(path, base_dir);
   }
-  for (auto [field, key] : {std::pair{&c.p2p_listen, "p2p_listen"}, {&c.rpc_listen, "rpc_listen"}}) {
+  for (auto [field, key] :
+       {std::pair{&c.p2p_listen, "p2p_listen"}, {&c.rpc_listen, "rpc_listen"}}) {
     V2V_ASSIGN_OR_RETURN(std::string text, RequiredString(t, key));
     auto hp = ParseHostPort(text);
-    if (!hp.ok()) return Status::InvalidArgument(std::string("config: \"") + key + "\": " + hp.status().message());
+    if (!hp.ok())
+      return Status::InvalidArgument(std::string("config: \"") + key +
+                                     "\": " + hp.status().message());
     *field = *hp;
   }
   if (const auto* peers = t.get("peers")) {
     const auto* arr = peers->as_array();
-    if (arr == nullptr) return Status::InvalidArgument("config: \"peers\" must be an array of \"host:port\"");
+    if (arr == nullptr)
+      return Status::InvalidArgument("config: \"peers\" must be an array of \"host:port\"");
     for (const auto& p : *arr) {
       const auto s = p.value<std::string>();
       if (!s) return Status::InvalidArgument("config: \"peers\" must be an array of \"host:port\"");
@@ -160,11 +187,14 @@ Result<NodeConfig> ParseNodeConfig(const std::string& toml_text, const std::stri
   if (const auto* vl = t.get("vehicle_listen")) {
     const auto v = vl->value<std::string>();
     auto hp = v ? ParseHostPort(*v) : Result<HostPort>(Status::InvalidArgument("must be a string"));
-    if (!hp.ok()) return Status::InvalidArgument("config: \"vehicle_listen\": " + hp.status().message());
+    if (!hp.ok())
+      return Status::InvalidArgument("config: \"vehicle_listen\": " + hp.status().message());
     c.vehicle_listen = *hp;
   }
-  V2V_ASSIGN_OR_RETURN(c.vehicle_t_limit_s, PositiveInt(t, "vehicle_t_limit_s", c.vehicle_t_limit_s));
-  if (c.vehicle_t_limit_s > 3600) return Status::InvalidArgument("config: \"vehicle_t_limit_s\" must be in [1, 3600]");
+  V2V_ASSIGN_OR_RETURN(c.vehicle_t_limit_s,
+                       PositiveInt(t, "vehicle_t_limit_s", c.vehicle_t_limit_s));
+  if (c.vehicle_t_limit_s > 3600)
+    return Status::InvalidArgument("config: \"vehicle_t_limit_s\" must be in [1, 3600]");
   if (const auto* level = t.get("log_level")) {
     const auto v = level->value<std::string>();
     if (!v || (*v != "debug" && *v != "info" && *v != "warn" && *v != "error")) {
@@ -182,16 +212,19 @@ Status ParseSecurity(const toml::table& t, const std::string& base_dir, NodeConf
   c.admin_socket = (std::filesystem::path(c.data_dir) / "admin.sock").string();
   if (const auto* node = t.get("admin_socket")) {
     const auto v = node->value<std::string>();
-    if (!v) return Status::InvalidArgument("config: \"admin_socket\" must be a path (\"\" turns it off)");
+    if (!v)
+      return Status::InvalidArgument("config: \"admin_socket\" must be a path (\"\" turns it off)");
     c.admin_socket = Resolve(*v, base_dir);
   }
   if (t.get("authrpc_listen") != nullptr) {
     V2V_ASSIGN_OR_RETURN(std::string text, RequiredString(t, "authrpc_listen"));
     auto hp = ParseHostPort(text);
-    if (!hp.ok()) return Status::InvalidArgument("config: \"authrpc_listen\": " + hp.status().message());
+    if (!hp.ok())
+      return Status::InvalidArgument("config: \"authrpc_listen\": " + hp.status().message());
     c.authrpc_listen = *hp;
     if (t.get("jwt_secret") == nullptr) {
-      return Status::InvalidArgument("config: \"authrpc_listen\" needs \"jwt_secret\" (a 0600 file of 32 bytes hex)");
+      return Status::InvalidArgument(
+          "config: \"authrpc_listen\" needs \"jwt_secret\" (a 0600 file of 32 bytes hex)");
     }
   }
   if (t.get("jwt_secret") != nullptr) {

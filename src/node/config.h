@@ -21,19 +21,19 @@ Result<HostPort> ParseHostPort(const std::string& text);
 
 // The limits on the node's outside surfaces (docs/spec/node.md N7); config keys in brackets.
 struct SurfaceLimits {
-  int64_t rpc_max_connections = 128;         // [rpc_max_connections] per HTTP listener
-  int64_t rpc_idle_timeout_ms = 60'000;      // [rpc_idle_timeout_ms] waiting for a request
-  int64_t rpc_read_timeout_ms = 10'000;      // [rpc_read_timeout_ms] first byte to whole request
-  int64_t rpc_write_timeout_ms = 10'000;     // [rpc_write_timeout_ms] client takes the response
-  int64_t rpc_max_body_bytes = 1 << 20;      // [rpc_max_body_bytes]
-  int64_t rpc_max_batch = 100;               // [rpc_max_batch] calls in one batch
-  int64_t rpc_max_response_bytes = 16 << 20;  // [rpc_max_response_bytes]
-  int64_t rpc_max_json_depth = 64;           // [rpc_max_json_depth]
-  int64_t p2p_max_inbound = 64;              // [p2p_max_inbound] accepted peer connections
-  int64_t p2p_handshake_timeout_ms = 10'000;  // [p2p_handshake_timeout_ms] TLS handshake + hello
-  int64_t p2p_idle_timeout_ms = 30'000;      // [p2p_idle_timeout_ms] no frame from a peer
+  int64_t rpc_max_connections = 128;            // [rpc_max_connections] per HTTP listener
+  int64_t rpc_idle_timeout_ms = 60'000;         // [rpc_idle_timeout_ms] waiting for a request
+  int64_t rpc_read_timeout_ms = 10'000;         // [rpc_read_timeout_ms] first byte to whole request
+  int64_t rpc_write_timeout_ms = 10'000;        // [rpc_write_timeout_ms] client takes the response
+  int64_t rpc_max_body_bytes = 1 << 20;         // [rpc_max_body_bytes]
+  int64_t rpc_max_batch = 100;                  // [rpc_max_batch] calls in one batch
+  int64_t rpc_max_response_bytes = 16 << 20;    // [rpc_max_response_bytes]
+  int64_t rpc_max_json_depth = 64;              // [rpc_max_json_depth]
+  int64_t p2p_max_inbound = 64;                 // [p2p_max_inbound] accepted peer connections
+  int64_t p2p_handshake_timeout_ms = 10'000;    // [p2p_handshake_timeout_ms] TLS handshake + hello
+  int64_t p2p_idle_timeout_ms = 30'000;         // [p2p_idle_timeout_ms] no frame from a peer
   int64_t p2p_max_send_queue_bytes = 64 << 20;  // [p2p_max_send_queue_bytes] per peer
-  int64_t max_dial_targets = 64;             // [max_dial_targets] addresses dialled (config + admin_addPeer)
+  int64_t max_dial_targets = 64;  // [max_dial_targets] addresses dialled (config + admin_addPeer)
 };
 
 struct NodeConfig {

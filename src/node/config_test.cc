@@ -35,11 +35,10 @@ TEST(NodeConfig, ParsesAndResolvesRelativePaths) {
   EXPECT_EQ(c->peers[1], (HostPort{"localhost", 30302}));
   EXPECT_FALSE(c->seal);
   EXPECT_EQ(c->max_block_txs, 50);
-  EXPECT_EQ(c->mempool_max_txs, 200000);  // default
+  EXPECT_EQ(c->mempool_max_txs, 200000);                     // default
   EXPECT_EQ(c->vehicle_listen, (HostPort{"127.0.0.1", 0}));  // default: loopback
   EXPECT_EQ(c->vehicle_t_limit_s, 10);
 }
-
 
 std::string ErrorOf(const std::string& text) {
   auto c = ParseNodeConfig(text, "/x");
@@ -67,7 +66,8 @@ TEST(NodeConfig, SecurityKeysAndTheirDefaults) {
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->admin_socket, "/net/node-0/data/admin.sock");
   EXPECT_FALSE(c->authrpc_listen.has_value());
-  EXPECT_EQ(c->rpc_vhosts, (std::vector<std::string>{"localhost", "127.0.0.1", "[::1]", "127.0.0.1"}));
+  EXPECT_EQ(c->rpc_vhosts,
+            (std::vector<std::string>{"localhost", "127.0.0.1", "[::1]", "127.0.0.1"}));
   EXPECT_TRUE(c->rpc_cors_origins.empty());
   EXPECT_EQ(c->limits.rpc_max_json_depth, 64);
   EXPECT_EQ(c->limits.rpc_max_connections, 128);
@@ -80,7 +80,8 @@ rpc_vhosts = ["RSU.example"]
 rpc_cors_origins = ["http://explorer.example"]
 rpc_max_batch = 10
 p2p_handshake_timeout_ms = 500
-)", "/net/node-0");
+)",
+                             "/net/node-0");
   ASSERT_TRUE(set.ok()) << set.status().message();
   EXPECT_EQ(set->admin_socket, "");
   EXPECT_EQ(set->authrpc_listen, (HostPort{"127.0.0.1", 8551}));
@@ -88,18 +89,22 @@ p2p_handshake_timeout_ms = 500
   EXPECT_EQ(set->rpc_vhosts, std::vector<std::string>{"rsu.example"});
   EXPECT_EQ(set->limits.rpc_max_batch, 10);
   EXPECT_EQ(set->limits.p2p_handshake_timeout_ms, 500);
-  EXPECT_NE(ErrorOf(good + "authrpc_listen = \"127.0.0.1:8551\"\n").find("jwt_secret"), std::string::npos);
+  EXPECT_NE(ErrorOf(good + "authrpc_listen = \"127.0.0.1:8551\"\n").find("jwt_secret"),
+            std::string::npos);
   EXPECT_NE(ErrorOf(good + "rpc_max_batch = 0\n").find("rpc_max_batch"), std::string::npos);
   EXPECT_NE(ErrorOf(good + "rpc_vhosts = \"*\"\n").find("rpc_vhosts"), std::string::npos);
 }
 
 TEST(NodeConfig, VehicleApiKeys) {
-  auto c = ParseNodeConfig(std::string(kGood) + "vehicle_listen = \"0.0.0.0:8646\"\nvehicle_t_limit_s = 3\n", "/x");
+  auto c = ParseNodeConfig(
+      std::string(kGood) + "vehicle_listen = \"0.0.0.0:8646\"\nvehicle_t_limit_s = 3\n", "/x");
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->vehicle_listen, (HostPort{"0.0.0.0", 8646}));
   EXPECT_EQ(c->vehicle_t_limit_s, 3);
-  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_listen = 5\n").find("vehicle_listen"), std::string::npos);
-  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_t_limit_s = 4000\n").find("vehicle_t_limit_s"), std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_listen = 5\n").find("vehicle_listen"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(std::string(kGood) + "vehicle_t_limit_s = 4000\n").find("vehicle_t_limit_s"),
+            std::string::npos);
 }
 
 TEST(NodeConfig, HostPort) {

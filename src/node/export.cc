@@ -50,10 +50,11 @@ Status ExportReader::Read(size_t n, Bytes* out, const char* what) {
     out->resize(old + got);
     offset_ += got;
     if (got < want) {
-      if (in_.bad()) return Status::IoError("export: read failed at byte " + std::to_string(offset_));
+      if (in_.bad())
+        return Status::IoError("export: read failed at byte " + std::to_string(offset_));
       if (offset_ == 0) return Status::Corruption("export is empty");
-      return Status::Corruption("export truncated at byte " + std::to_string(offset_) + " (reading " +
-                                what + ")");
+      return Status::Corruption("export truncated at byte " + std::to_string(offset_) +
+                                " (reading " + what + ")");
     }
   }
   return Status::Ok();
@@ -90,7 +91,8 @@ Result<contract::Genesis> ExportReader::ReadHeader() {
   hasher_.Update(tag);
   codec::Reader r(tag);
   r.ExpectTag(kTag);
-  if (Status s = r.Finish(); !s.ok()) return Status::Corruption("not a chain export: " + s.message());
+  if (Status s = r.Finish(); !s.ok())
+    return Status::Corruption("not a chain export: " + s.message());
   V2V_ASSIGN_OR_RETURN(Bytes genesis_bytes, ReadBlob("the genesis"));
   auto genesis = contract::DecodeGenesis(genesis_bytes);
   if (!genesis.ok()) return Status::Corruption("export: genesis: " + genesis.status().message());
@@ -115,7 +117,8 @@ Status ExportReader::Finish() {
     return Status::Corruption("export checksum mismatch");
   }
   if (in_.peek() != std::istream::traits_type::eof()) {
-    return Status::Corruption("export: bytes after the checksum at byte " + std::to_string(offset_));
+    return Status::Corruption("export: bytes after the checksum at byte " +
+                              std::to_string(offset_));
   }
   if (in_.bad()) return Status::IoError("export: read failed at byte " + std::to_string(offset_));
   return Status::Ok();
@@ -124,7 +127,8 @@ Status ExportReader::Finish() {
 Result<uint64_t> VerifyExport(std::istream& in) {
   ExportReader reader(in);
   V2V_RETURN_IF_ERROR(reader.ReadHeader().status());
-  for (uint64_t i = 0; i < reader.block_count(); ++i) V2V_RETURN_IF_ERROR(reader.NextBlock().status());
+  for (uint64_t i = 0; i < reader.block_count(); ++i)
+    V2V_RETURN_IF_ERROR(reader.NextBlock().status());
   V2V_RETURN_IF_ERROR(reader.Finish());
   return reader.block_count();
 }
@@ -153,7 +157,8 @@ Result<std::unique_ptr<Ledger>> ImportChain(std::unique_ptr<store::KvStore> kv, 
   for (uint64_t i = 0; i < reader.block_count(); ++i) {
     V2V_ASSIGN_OR_RETURN(chain::Block b, reader.NextBlock());
     const Status s = ledger->Append(b).ToStatus();
-    if (!s.ok()) return Status(s.code(), "block " + std::to_string(b.header.height) + ": " + s.message());
+    if (!s.ok())
+      return Status(s.code(), "block " + std::to_string(b.header.height) + ": " + s.message());
   }
   V2V_RETURN_IF_ERROR(reader.Finish());
   return ledger;

@@ -14,7 +14,8 @@ Bytes ExportOf(int blocks) {
   devnet::BlockGenerator generator;
   auto ledger = std::move(Ledger::Init(store::NewMemKvStore(), generator.genesis())).value();
   std::mt19937_64 rng(5);
-  for (int i = 0; i < blocks; ++i) EXPECT_TRUE(ledger->Append(*generator.NextBlock(*ledger, rng)).ok());
+  for (int i = 0; i < blocks; ++i)
+    EXPECT_TRUE(ledger->Append(*generator.NextBlock(*ledger, rng)).ok());
   return *ExportChain(*ledger);
 }
 
@@ -74,7 +75,9 @@ TEST(ExportReader, RefusesAHugeDeclaredLengthBeforeReadingIt) {
   Bytes bytes = codec::Writer("v2v.export").Take();
   for (int i = 0; i < 4; ++i) bytes.push_back(0xff);
   const std::string m = MessageOf(bytes);
-  EXPECT_NE(m.find("the genesis declares 4294967295 bytes, above the limit of 16777216"), std::string::npos) << m;
+  EXPECT_NE(m.find("the genesis declares 4294967295 bytes, above the limit of 16777216"),
+            std::string::npos)
+      << m;
 
   // The same for a block, after a valid genesis.
   const Bytes good = ExportOf(1);
@@ -93,7 +96,8 @@ TEST(ExportReader, DecodeExportHoldsWhatWasExported) {
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   ASSERT_EQ(decoded->blocks.size(), 2u);
   EXPECT_EQ(decoded->blocks[1].header.height, 2u);
-  EXPECT_EQ(contract::EncodeGenesis(decoded->genesis), contract::EncodeGenesis(devnet::BlockGenerator().genesis()));
+  EXPECT_EQ(contract::EncodeGenesis(decoded->genesis),
+            contract::EncodeGenesis(devnet::BlockGenerator().genesis()));
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ namespace {
 
 Result<crypto::PublicKey> KeyFromHex(const std::string& what, const std::string& hex) {
   auto b = FromHex(hex);
-  if (!b || b->size() != 32) return Status::InvalidArgument("genesis " + what + ": bad public key hex: " + hex);
+  if (!b || b->size() != 32)
+    return Status::InvalidArgument("genesis " + what + ": bad public key hex: " + hex);
   crypto::PublicKey k;
   std::copy(b->begin(), b->end(), k.bytes.begin());
   return k;
@@ -25,7 +26,8 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
   try {
     contract::Genesis g;
     g.timestamp_s = j.at("timestamp").get<int64_t>();
-    V2V_ASSIGN_OR_RETURN(g.ca_key, KeyFromHex("ca_public_key", j.at("ca_public_key").get<std::string>()));
+    V2V_ASSIGN_OR_RETURN(g.ca_key,
+                         KeyFromHex("ca_public_key", j.at("ca_public_key").get<std::string>()));
     if (j.contains("ca_certificate")) {
       auto ca = FromHex(j.at("ca_certificate").get<std::string>());
       if (!ca) return Status::InvalidArgument("genesis ca_certificate: not hex");
@@ -37,11 +39,13 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
     }
     // The flat keys "clique_epoch" / "clique_period_s" (an earlier form) are read too.
     if (j.contains("clique") && (j.contains("clique_epoch") || j.contains("clique_period_s"))) {
-      return Status::InvalidArgument("genesis: give either \"clique\" or clique_epoch / clique_period_s, not both");
+      return Status::InvalidArgument(
+          "genesis: give either \"clique\" or clique_epoch / clique_period_s, not both");
     }
     for (const char* key : {"clique_epoch", "clique_period_s"}) {
       if (j.contains(key) && !j.at(key).is_number_unsigned()) {
-        return Status::InvalidArgument(std::string("genesis ") + key + ": expected a non-negative integer");
+        return Status::InvalidArgument(std::string("genesis ") + key +
+                                       ": expected a non-negative integer");
       }
     }
     g.clique.epoch = j.value("clique_epoch", g.clique.epoch);
@@ -74,7 +78,8 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
       const std::string role = a.at("role").get<std::string>();
       const std::optional<crypto::Role> parsed = crypto::ParseRole(role);
       if (!parsed) {
-        return Status::InvalidArgument("genesis account role: expected \"vehicle\" or \"rsu\", got \"" + role + "\"");
+        return Status::InvalidArgument(
+            "genesis account role: expected \"vehicle\" or \"rsu\", got \"" + role + "\"");
       }
       acc.role = *parsed;
       auto cert = FromHex(a.at("certificate").get<std::string>());

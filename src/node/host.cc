@@ -53,18 +53,18 @@ Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, N
   limits.handshake_timeout = std::chrono::milliseconds(config.limits.p2p_handshake_timeout_ms);
   limits.idle_timeout = std::chrono::milliseconds(config.limits.p2p_idle_timeout_ms);
   limits.max_send_queue_bytes = static_cast<size_t>(config.limits.p2p_max_send_queue_bytes);
-  V2V_ASSIGN_OR_RETURN(host->transport_,
-                       net::TlsTransport::Create(io, net::TlsFiles{config.ca, config.cert, config.key},
-                                                 std::move(verifier), std::move(cb), limits,
-                                                 host->refusals_.get()));
+  V2V_ASSIGN_OR_RETURN(
+      host->transport_,
+      net::TlsTransport::Create(io, net::TlsFiles{config.ca, config.cert, config.key},
+                                std::move(verifier), std::move(cb), limits, host->refusals_.get()));
   host->transport_->scores().ExemptLoopback(true);  // penalties go by certificate name (PeerBook)
 
   const std::string data_dir = config.data_dir;
   const HostPort listen = config.p2p_listen;
   V2V_ASSIGN_OR_RETURN(auto kv, store::OpenRocksKvStore(data_dir));
-  auto service =
-      NodeService::Open(std::move(config), genesis, std::move(key).value(), std::move(kv),
-                        NodePorts{&clock, &random, host->transport_.get(), &log, host->refusals_.get()});
+  auto service = NodeService::Open(
+      std::move(config), genesis, std::move(key).value(), std::move(kv),
+      NodePorts{&clock, &random, host->transport_.get(), &log, host->refusals_.get()});
   if (!service.ok()) {
     return Status(service.status().code(),
                   "ledger in " + data_dir + ": " + service.status().message());

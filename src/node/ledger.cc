@@ -26,8 +26,8 @@ poa::CliqueConfig CliqueConfigOf(const contract::Genesis& genesis, int64_t allow
 
 namespace {
 
-std::unique_ptr<contract::TradingContract> MakeContract(const contract::Genesis& genesis,
-                                                        const contract::IdentityVerifier& verifier) {
+std::unique_ptr<contract::TradingContract> MakeContract(
+    const contract::Genesis& genesis, const contract::IdentityVerifier& verifier) {
   contract::ContractParams params = genesis.params;
   params.ca_key = genesis.ca_key;
   return std::make_unique<contract::TradingContract>(verifier, params);
@@ -35,8 +35,7 @@ std::unique_ptr<contract::TradingContract> MakeContract(const contract::Genesis&
 
 }  // namespace
 
-Ledger::Ledger(std::unique_ptr<store::KvStore> kv, contract::Genesis genesis,
-               LedgerOptions options)
+Ledger::Ledger(std::unique_ptr<store::KvStore> kv, contract::Genesis genesis, LedgerOptions options)
     : kv_(std::move(kv)),
       genesis_(std::move(genesis)),
       options_(std::move(options)),
@@ -196,7 +195,8 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
   chain::State rolled;  // the state after the last block executed (from the ancestor's on)
   if (depth > 0) {
     auto decoded = chain::DecodeEntries(entries);
-    if (!decoded.ok()) return Status::Corruption("rolled-back state: " + decoded.status().message());
+    if (!decoded.ok())
+      return Status::Corruption("rolled-back state: " + decoded.status().message());
     rolled = std::move(decoded).value();
   }
   const chain::State* current = depth > 0 ? &rolled : &state_;
@@ -211,15 +211,17 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
     const chain::Block& b = is_new ? block : stored;
     auto next = is_new ? execute_new(*current, b) : executor_.Execute(*current, b);
     if (next.invalid()) {
-      V2V_RETURN_IF_ERROR(tree_.MarkBad(
-          std::vector<Hash32>(branch.blocks.begin() + static_cast<std::ptrdiff_t>(i), branch.blocks.end()),
-          next.rejection()));
+      V2V_RETURN_IF_ERROR(
+          tree_.MarkBad(std::vector<Hash32>(branch.blocks.begin() + static_cast<std::ptrdiff_t>(i),
+                                            branch.blocks.end()),
+                        next.rejection()));
       return next.rejection();
     }
     V2V_VALIDATED_OR_RETURN(rolled, std::move(next));
     current = &rolled;
     chain::Entries next_entries = chain::EncodeEntries(rolled);
-    batch.Put(schema::UndoKey(branch.blocks[i]), store::EncodeUndo(MakeUndo(entries, next_entries)));
+    batch.Put(schema::UndoKey(branch.blocks[i]),
+              store::EncodeUndo(MakeUndo(entries, next_entries)));
     BlockTree::StageCanonical(batch, b.header.height, branch.blocks[i]);
     entries = std::move(next_entries);
   }
@@ -243,7 +245,8 @@ chain::ValidationResult<chain::State> Ledger::Validate(const chain::Block& block
 }
 
 std::optional<chain::Rejection> Ledger::PrecheckBlock(const chain::Block& block) const {
-  if (!poa::Engine::VerifySeal(block.header)) return Rejected(Reject::kBadSeal, "seal does not verify");
+  if (!poa::Engine::VerifySeal(block.header))
+    return Rejected(Reject::kBadSeal, "seal does not verify");
   if (block.header.tx_root != chain::TxRoot(block.txs)) return Rejected(Reject::kBadTxRoot, "");
   return executor_.CheckTxs(block.txs);
 }

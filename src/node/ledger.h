@@ -121,7 +121,9 @@ class Ledger {
   const chain::BlockHeader& head() const { return tree_.CurrentHeader(); }
   Hash32 head_hash() const { return tree_.CurrentHash(); }
   uint64_t total_difficulty() const { return tree_.head().total_difficulty; }  // of the head
-  const consensus::poa::Snapshot& snapshot() const { return tree_.CurrentSnapshot(); }  // after the head
+  const consensus::poa::Snapshot& snapshot() const {
+    return tree_.CurrentSnapshot();
+  }  // after the head
   // The Clique snapshot after a stored block (canonical or side); NotFound otherwise.
   Result<consensus::poa::Snapshot> SnapshotAfter(const Hash32& block_hash) const;
   const consensus::poa::Engine& engine() const { return engine_; }
@@ -140,7 +142,7 @@ class Ledger {
  private:
   // The state after the new block on its parent's state (the branch's blocks run Execute).
   using ExecuteNew = std::function<chain::ValidationResult<chain::State>(const chain::State&,
-                                                                        const chain::Block&)>;
+                                                                         const chain::Block&)>;
   Ledger(std::unique_ptr<store::KvStore> kv, contract::Genesis genesis, LedgerOptions options);
   Status Load();
   // kBadHeight / kBadParent unless `h` is the head's child.
@@ -148,9 +150,8 @@ class Ledger {
   chain::ValidationResult<ImportResult> Insert(const chain::Block& block,
                                                std::optional<int64_t> now_s,
                                                const ExecuteNew& execute_new);
-  chain::ValidationResult<ImportResult> MakeCanonical(const chain::Block& block,
-                                                      const Hash32& hash, BlockMeta meta,
-                                                      const ExecuteNew& execute_new,
+  chain::ValidationResult<ImportResult> MakeCanonical(const chain::Block& block, const Hash32& hash,
+                                                      BlockMeta meta, const ExecuteNew& execute_new,
                                                       store::WriteBatch batch);
 
   std::unique_ptr<store::KvStore> kv_;

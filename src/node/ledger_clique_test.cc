@@ -1,7 +1,6 @@
 // The ledger under Clique with three signers: header rules, votes, checkpoints, fork choice,
 // reorgs (including a failing branch) and reopening after a reorg.
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -20,7 +19,8 @@ using consensus::poa::Snapshot;
 class CliqueLedger : public ::testing::Test {
  protected:
   explicit CliqueLedger(uint64_t epoch = 30000) {
-    for (uint8_t n : {uint8_t{11}, uint8_t{12}, uint8_t{13}}) keys_.push_back(chain::testing::FixedKey(n));
+    for (uint8_t n : {uint8_t{11}, uint8_t{12}, uint8_t{13}})
+      keys_.push_back(chain::testing::FixedKey(n));
     std::sort(keys_.begin(), keys_.end(),
               [](const crypto::PrivateKey& a, const crypto::PrivateKey& b) {
                 return a.public_key() < b.public_key();
@@ -77,7 +77,8 @@ TEST_F(CliqueLedger, InTurnTwoOutOfTurnOne) {
   auto p = l->Propose({}, l->head().timestamp_s + 1, Key(0), std::nullopt);
   EXPECT_EQ(p.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(l->Propose({}, l->head().timestamp_s + 1, chain::testing::FixedKey(77), std::nullopt)
-                .status().code(),
+                .status()
+                .code(),
             StatusCode::kFailedPrecondition);
 }
 
@@ -196,8 +197,8 @@ TEST_F(CliqueCheckpoint, CheckpointListsSignersAndDropsVotes) {
   auto l = Fresh();
   const crypto::PublicKey d = chain::testing::FixedKey(14).public_key();
   ASSERT_TRUE(l->Append(Empty(*l, Key(1), chain::HeaderVote{d, true})).ok());  // height 1
-  ASSERT_TRUE(l->Append(Empty(*l, Key(2))).ok());                             // height 2
-  ASSERT_TRUE(l->Append(Empty(*l, Key(0))).ok());                             // height 3
+  ASSERT_TRUE(l->Append(Empty(*l, Key(2))).ok());                              // height 2
+  ASSERT_TRUE(l->Append(Empty(*l, Key(0))).ok());                              // height 3
   EXPECT_EQ(l->snapshot().TallyFor(d, true), 1);
   const chain::Block cp = Empty(*l, Key(1), chain::HeaderVote{d, true});  // height 4
   EXPECT_FALSE(cp.header.vote);  // Propose leaves the vote out at a checkpoint
@@ -223,8 +224,9 @@ TEST_F(CliqueLedger, ForkChoiceReorgsAndReopen) {
   const auto dir = std::filesystem::temp_directory_path() /
                    ("v2v_clique_fork_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
-  auto l = std::move(Ledger::Init(std::move(store::OpenRocksKvStore(dir.string())).value(), genesis_))
-               .value();
+  auto l =
+      std::move(Ledger::Init(std::move(store::OpenRocksKvStore(dir.string())).value(), genesis_))
+          .value();
   auto f = Fresh();  // builds branch B
   auto g = Fresh();  // builds branch A
   std::mt19937_64 rng(7), rng_a(8), rng_b(9);
@@ -316,7 +318,7 @@ TEST_F(CliqueLedger, ForkChoiceReorgsAndReopen) {
   EXPECT_EQ(l->total_difficulty(), td);
   EXPECT_FALSE(l->HasBlock(chain::BlockHash(b3.header)));
   EXPECT_TRUE(l->HasBlock(chain::BlockHash(b2.header)));  // the valid side blocks stay
-  r = l->Import(b3, Now(b3));  // remembered
+  r = l->Import(b3, Now(b3));                             // remembered
   EXPECT_EQ(chain::RejectionCode(r), chain::Reject::kBadStateRoot) << r.ToStatus().message();
   // A descendant of the bad block is refused.
   chain::Block child;

@@ -1,15 +1,14 @@
 #include "node/ledger.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
 
-#include "node/audit.h"
-#include "node/export.h"
 #include "chain/testing/fixtures.h"
 #include "devnet/block_generator.h"
+#include "node/audit.h"
+#include "node/export.h"
 #include "store/schema.h"
 
 namespace v2v::node {
@@ -122,8 +121,9 @@ TEST(Audit, FindsTamperingAndOpenRefusesIt) {
   std::filesystem::remove_all(dir);
   devnet::BlockGenerator sim;
   {
-    auto ledger = std::move(
-        Ledger::Init(std::move(store::OpenRocksKvStore(dir.string())).value(), sim.genesis())).value();
+    auto ledger = std::move(Ledger::Init(std::move(store::OpenRocksKvStore(dir.string())).value(),
+                                         sim.genesis()))
+                      .value();
     std::mt19937_64 rng(4);
     for (int i = 0; i < 4; ++i) ASSERT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
   }

@@ -18,7 +18,8 @@ class Logger {
   // `now_ms` is the wall clock (injected); `out` must outlive the logger.
   Logger(std::string node, LogLevel min_level, std::ostream& out, std::function<int64_t()> now_ms)
       : node_(std::move(node)), min_level_(min_level), out_(out), now_ms_(std::move(now_ms)) {}
-  void Log(LogLevel level, const std::string& event, nlohmann::json fields = nlohmann::json::object());
+  void Log(LogLevel level, const std::string& event,
+           nlohmann::json fields = nlohmann::json::object());
   void Info(const std::string& event, nlohmann::json fields = nlohmann::json::object()) {
     Log(LogLevel::kInfo, event, std::move(fields));
   }

@@ -12,18 +12,27 @@ MempoolRefusal Refuse(MempoolReject code, std::string detail) { return {code, st
 
 std::string_view MempoolRejectName(MempoolReject code) {
   switch (code) {
-    case MempoolReject::kDuplicate: return "duplicate";
-    case MempoolReject::kKnown: return "known";
-    case MempoolReject::kStaleNonce: return "stale_nonce";
-    case MempoolReject::kNonceGap: return "nonce_gap";
-    case MempoolReject::kNonceTaken: return "nonce_taken";
-    case MempoolReject::kTooManyFuture: return "too_many_future";
-    case MempoolReject::kFull: return "mempool_full";
+    case MempoolReject::kDuplicate:
+      return "duplicate";
+    case MempoolReject::kKnown:
+      return "known";
+    case MempoolReject::kStaleNonce:
+      return "stale_nonce";
+    case MempoolReject::kNonceGap:
+      return "nonce_gap";
+    case MempoolReject::kNonceTaken:
+      return "nonce_taken";
+    case MempoolReject::kTooManyFuture:
+      return "too_many_future";
+    case MempoolReject::kFull:
+      return "mempool_full";
   }
   return "unknown";
 }
 
-std::string MempoolRefusal::ToString() const { return std::string(MempoolRejectName(code)) + ": " + detail; }
+std::string MempoolRefusal::ToString() const {
+  return std::string(MempoolRejectName(code)) + ": " + detail;
+}
 
 bool AlreadyApplied(const chain::Tx& tx, const chain::State& head) {
   const auto* revoke = std::get_if<chain::Revoke>(&tx.body);
@@ -34,17 +43,19 @@ std::optional<MempoolRefusal> Mempool::CheckSender(const chain::Tx& tx, const Se
                                                    uint64_t committed) const {
   if (tx.nonce <= committed) {
     return Refuse(MempoolReject::kStaleNonce, "nonce " + std::to_string(tx.nonce) +
-                                                  " already used (committed nonce " + std::to_string(committed) + ")");
+                                                  " already used (committed nonce " +
+                                                  std::to_string(committed) + ")");
   }
   if (tx.nonce - committed > options_.max_nonce_gap) {
     return Refuse(MempoolReject::kNonceGap, "nonce " + std::to_string(tx.nonce) + " is more than " +
                                                 std::to_string(options_.max_nonce_gap) +
-                                                " ahead of the committed nonce " + std::to_string(committed));
+                                                " ahead of the committed nonce " +
+                                                std::to_string(committed));
   }
   if (mine == nullptr) return std::nullopt;
   if (mine->count(tx.nonce)) {
-    return Refuse(MempoolReject::kNonceTaken,
-                  "sender " + tx.sender + " already has nonce " + std::to_string(tx.nonce) + " pending");
+    return Refuse(MempoolReject::kNonceTaken, "sender " + tx.sender + " already has nonce " +
+                                                  std::to_string(tx.nonce) + " pending");
   }
   // The ready run: consecutive nonces from committed + 1. Beyond it, transactions wait.
   uint64_t next = committed + 1;
@@ -60,12 +71,13 @@ std::optional<MempoolRefusal> Mempool::CheckSender(const chain::Tx& tx, const Se
   return std::nullopt;
 }
 
-std::optional<MempoolRefusal> Mempool::Admit(const chain::Tx& tx, const Hash32& hash, const ChainView& chain,
-                                             int64_t now_ms) {
+std::optional<MempoolRefusal> Mempool::Admit(const chain::Tx& tx, const Hash32& hash,
+                                             const ChainView& chain, int64_t now_ms) {
   if (by_hash_.count(hash)) return Refuse(MempoolReject::kDuplicate, "already pending");
   if (chain.applied) return Refuse(MempoolReject::kKnown, "already on the chain");
   auto found = by_sender_.find(tx.sender);
-  if (auto r = CheckSender(tx, found == by_sender_.end() ? nullptr : &found->second, chain.committed_nonce)) {
+  if (auto r = CheckSender(tx, found == by_sender_.end() ? nullptr : &found->second,
+                           chain.committed_nonce)) {
     return r;
   }
   if (by_hash_.size() >= options_.max_txs) {
@@ -78,7 +90,8 @@ std::optional<MempoolRefusal> Mempool::Admit(const chain::Tx& tx, const Hash32& 
   return std::nullopt;
 }
 
-std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t max, size_t max_bytes) const {
+std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t max,
+                                       size_t max_bytes) const {
   struct Run {
     uint64_t first_seq;
     std::vector<const Entry*> entries;

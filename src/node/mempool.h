@@ -38,14 +38,14 @@ struct MempoolOptions {
 
 // Why Admit refused a transaction. Stable names (MempoolRejectName) are what clients see.
 enum class MempoolReject : uint8_t {
-  kDuplicate = 1,   // "duplicate": already pending
-  kKnown,           // "known": the head state already holds it (ChainView::applied)
-  kStaleNonce,      // "stale_nonce": nonce <= the committed one (it, or another with that nonce,
-                    // is on the chain)
-  kNonceGap,        // "nonce_gap": more than max_nonce_gap ahead
-  kNonceTaken,      // "nonce_taken": another pending transaction of the sender has this nonce
-  kTooManyFuture,   // "too_many_future": the sender has max_future_per_sender not-ready ones
-  kFull,            // "mempool_full": max_txs pending
+  kDuplicate = 1,  // "duplicate": already pending
+  kKnown,          // "known": the head state already holds it (ChainView::applied)
+  kStaleNonce,     // "stale_nonce": nonce <= the committed one (it, or another with that nonce,
+                   // is on the chain)
+  kNonceGap,       // "nonce_gap": more than max_nonce_gap ahead
+  kNonceTaken,     // "nonce_taken": another pending transaction of the sender has this nonce
+  kTooManyFuture,  // "too_many_future": the sender has max_future_per_sender not-ready ones
+  kFull,           // "mempool_full": max_txs pending
 };
 std::string_view MempoolRejectName(MempoolReject code);
 
@@ -71,8 +71,8 @@ class Mempool {
   explicit Mempool(MempoolOptions options = {}) : options_(options) {}
 
   // Admits the transaction at time `now_ms`, or says why not (nothing changes then).
-  std::optional<MempoolRefusal> Admit(const chain::Tx& tx, const Hash32& hash, const ChainView& chain,
-                                      int64_t now_ms);
+  std::optional<MempoolRefusal> Admit(const chain::Tx& tx, const Hash32& hash,
+                                      const ChainView& chain, int64_t now_ms);
   bool Contains(const Hash32& hash) const { return by_hash_.count(hash) > 0; }
   size_t size() const { return by_hash_.size(); }
 
@@ -92,8 +92,8 @@ class Mempool {
   struct Entry {
     chain::Tx tx;
     Hash32 hash;
-    uint64_t seq;     // arrival order
-    size_t bytes;     // encoded size
+    uint64_t seq;  // arrival order
+    size_t bytes;  // encoded size
     int64_t added_ms;
   };
   using SenderTxs = std::map<uint64_t, Entry>;

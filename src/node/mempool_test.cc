@@ -18,11 +18,13 @@ chain::Tx MakeTx(const std::string& sender, uint64_t nonce) {
 Hash32 H(const std::string& sender, uint64_t nonce) {
   Hash32 h;
   for (size_t i = 0; i < sender.size() && i < 24; ++i) h.bytes[i] = static_cast<uint8_t>(sender[i]);
-  for (int i = 0; i < 8; ++i) h.bytes[24 + static_cast<size_t>(i)] = static_cast<uint8_t>(nonce >> (8 * i));
+  for (int i = 0; i < 8; ++i)
+    h.bytes[24 + static_cast<size_t>(i)] = static_cast<uint8_t>(nonce >> (8 * i));
   return h;
 }
 
-Status Add(Mempool& m, const chain::Tx& tx, const Hash32& hash, uint64_t committed, int64_t now_ms = 0) {
+Status Add(Mempool& m, const chain::Tx& tx, const Hash32& hash, uint64_t committed,
+           int64_t now_ms = 0) {
   auto refused = m.Admit(tx, hash, ChainView{committed, false}, now_ms);
   return refused ? refused->ToStatus() : Status::Ok();
 }
@@ -64,7 +66,8 @@ TEST(Mempool, SelectTakesConsecutiveRunsInArrivalOrder) {
   auto txs = m.Select(nonce, 100);
   std::vector<std::pair<std::string, uint64_t>> got;
   for (const auto& t : txs) got.emplace_back(t.sender, t.nonce);
-  const std::vector<std::pair<std::string, uint64_t>> want{{"a", 1}, {"a", 2}, {"c", 6}, {"b", 1}, {"b", 2}};
+  const std::vector<std::pair<std::string, uint64_t>> want{
+      {"a", 1}, {"a", 2}, {"c", 6}, {"b", 1}, {"b", 2}};
   EXPECT_EQ(got, want);
   EXPECT_EQ(m.Select(nonce, 3).size(), 3u);
   // A byte budget of two transactions: a's run fills it; later runs do not fit.
@@ -139,12 +142,14 @@ TEST(Mempool, BoundsFutureNoncesPerSender) {
   for (uint64_t n = 10; n <= 12; ++n) ASSERT_TRUE(Add(m, "a", n).ok()) << n;
   EXPECT_EQ(m.Admit(MakeTx("a", 13), H("a", 13), {}, 0)->code, MempoolReject::kTooManyFuture);
   // Committed nonces move the run: a committed 8 means nothing of a waits but 10..12.
-  EXPECT_EQ(m.Admit(MakeTx("a", 14), H("a", 14), ChainView{8, false}, 0)->code, MempoolReject::kTooManyFuture);
+  EXPECT_EQ(m.Admit(MakeTx("a", 14), H("a", 14), ChainView{8, false}, 0)->code,
+            MempoolReject::kTooManyFuture);
   EXPECT_FALSE(m.Admit(MakeTx("a", 9), H("a", 9), ChainView{8, false}, 0));
 }
 
 TEST(Mempool, ExpiresTransactionsPendingTooLong) {
-  Mempool m({.max_txs = 100, .max_nonce_gap = 100, .max_future_per_sender = 64, .tx_lifetime_ms = 1000});
+  Mempool m(
+      {.max_txs = 100, .max_nonce_gap = 100, .max_future_per_sender = 64, .tx_lifetime_ms = 1000});
   ASSERT_TRUE(Add(m, MakeTx("a", 1), H("a", 1), 0, /*now_ms=*/100).ok());
   ASSERT_TRUE(Add(m, MakeTx("a", 2), H("a", 2), 0, 600).ok());
   ASSERT_TRUE(Add(m, MakeTx("b", 3), H("b", 3), 0, 900).ok());

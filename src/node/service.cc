@@ -43,8 +43,7 @@ NodeService::~NodeService() { Stop(); }
 Result<std::unique_ptr<NodeService>> NodeService::Open(
     NodeConfig config, const contract::Genesis& genesis, crypto::PrivateKey key,
     std::unique_ptr<store::KvStore> store, NodePorts ports, LedgerOptions ledger_options) {
-  std::unique_ptr<NodeService> node(
-      new NodeService(std::move(config), ports, std::move(key)));
+  std::unique_ptr<NodeService> node(new NodeService(std::move(config), ports, std::move(key)));
   ledger_options.checked_txs = node->admission_.checked();
   V2V_ASSIGN_OR_RETURN(node->ledger_,
                        Ledger::Init(std::move(store), genesis, std::move(ledger_options)));
@@ -136,28 +135,31 @@ void NodeService::AfterHeadChange() {
 }
 
 chain::ValidationResult<ImportResult> NodeService::ImportBlock(const chain::Block& block,
-                                                              std::optional<net::PeerId> from,
-                                                              bool gossip) {
+                                                               std::optional<net::PeerId> from,
+                                                               bool gossip) {
   const Hash32 hash = chain::BlockHash(block.header);
   if (ledger_->HasBlock(hash)) return ImportResult{ImportOutcome::kKnown, 0};
   const uint64_t old_height = ledger_->head().height;
   const Hash32 old_head = ledger_->head_hash();
   auto r = ledger_->Import(block, ports_.clock->NowMs() / 1000);
-  const std::string peer =
-      from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc");
+  const std::string peer = from && peers_.count(*from) ? peers_.at(*from).name : std::string("rpc");
   if (!r.ok()) {
     if (r.invalid()) {  // invalid by the rules: the sender's fault
       ++metrics_.blocks_rejected;
-      log_.Warn("block_rejected", {{"height", block.header.height}, {"hash", hash.Hex()},
-                                   {"reason", r.rejection().ToString()}, {"peer", peer}});
+      log_.Warn("block_rejected", {{"height", block.header.height},
+                                   {"hash", hash.Hex()},
+                                   {"reason", r.rejection().ToString()},
+                                   {"peer", peer}});
     } else if (r.error_status().code() == StatusCode::kNotFound) {  // unknown parent: sync from it
       if (from && gossip) {
         auto it = peers_.find(*from);
         if (it != peers_.end()) RequestBlocks(*from, it->second);
       }
     } else {  // our own failure (IoError, Corruption of our store): nobody else is at fault
-      log_.Warn("block_import_failed", {{"height", block.header.height}, {"hash", hash.Hex()},
-                                        {"error", r.error_status().ToString()}, {"peer", peer}});
+      log_.Warn("block_import_failed", {{"height", block.header.height},
+                                        {"hash", hash.Hex()},
+                                        {"error", r.error_status().ToString()},
+                                        {"peer", peer}});
     }
     if (const int points = BlockPenalty(r); from && points > 0) {
       Penalise(*from, points, "invalid block: " + r.rejection().ToString());
@@ -178,7 +180,8 @@ chain::ValidationResult<ImportResult> NodeService::ImportBlock(const chain::Bloc
     log_.Info("reorg", {{"depth", r->reorg_depth},
                         {"old_height", old_height},
                         {"new_height", ledger_->head().height}});
-    const size_t readmitted = admission_.ReadmitAbandoned(*ledger_, old_head, r->reorg_depth, ports_.clock->NowMs());
+    const size_t readmitted =
+        admission_.ReadmitAbandoned(*ledger_, old_head, r->reorg_depth, ports_.clock->NowMs());
     if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
   }
   if (gossip && r->outcome != ImportOutcome::kKnown)
@@ -204,7 +207,8 @@ chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx,
       break;
     case TxVerdict::kInvalid:  // invalid by the rules (CheckTx): the sender's fault
       ++metrics_.txs_rejected;
-      if (from) Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + a.hash.rejection().ToString());
+      if (from)
+        Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + a.hash.rejection().ToString());
       break;
     case TxVerdict::kRefused:  // the pool's refusals are normal gossip races: no penalty
       if (!from) ++metrics_.txs_rejected;
@@ -213,7 +217,9 @@ chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx,
   return a.hash;
 }
 
-chain::ValidationResult<Hash32> NodeService::SubmitTx(const chain::Tx& tx) { return AdmitTx(tx, std::nullopt); }
+chain::ValidationResult<Hash32> NodeService::SubmitTx(const chain::Tx& tx) {
+  return AdmitTx(tx, std::nullopt);
+}
 
 void NodeService::Broadcast(const net::Frame& frame, std::optional<net::PeerId> except) {
   for (const auto& [id, p] : peers_) {
@@ -430,7 +436,8 @@ Status NodeService::AddPeer(const std::string& host_port) {
   if (host_port.find(':') != std::string::npos) {
     V2V_ASSIGN_OR_RETURN(HostPort hp, ParseHostPort(host_port));
     const size_t dialled = book_.ActiveTargets();
-    if (!book_.Knows(hp.ToString()) && dialled >= static_cast<size_t>(config_.limits.max_dial_targets)) {
+    if (!book_.Knows(hp.ToString()) &&
+        dialled >= static_cast<size_t>(config_.limits.max_dial_targets)) {
       refusals_->Record("admin", "dial_limit", hp.ToString());
       return Status::FailedPrecondition("already dialling " + std::to_string(dialled) +
                                         " addresses (max_dial_targets)");

@@ -8,8 +8,8 @@
 #include "chain/testing/fixtures.h"
 #include "consensus/poa/engine.h"
 #include "devnet/block_generator.h"
-#include "store/kv_store.h"
 #include "node/service.h"
+#include "store/kv_store.h"
 
 namespace v2v::node {
 namespace {
@@ -90,7 +90,8 @@ class ServiceCoreTest : public ::testing::Test {
   }
   // A valid next block, sealed by the authority.
   chain::Block NextBlock() {
-    auto p = node_->ledger().Propose({}, genesis_.timestamp_s + 2, chain::testing::FixedKey(5), std::nullopt);
+    auto p = node_->ledger().Propose({}, genesis_.timestamp_s + 2, chain::testing::FixedKey(5),
+                                     std::nullopt);
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     return p->block;
   }

@@ -1,8 +1,6 @@
 // Three NodeServices in one process, on loopback, sharing one io thread: they connect with TLS,
 // seal in Clique turn with period 1 s, and agree on the chain. Real sockets and the real clock
 // (a few seconds); the multi-process tests in tests/net/ cover crashes and partitions.
-#include "node/host.h"
-
 #include <gtest/gtest.h>
 
 #include <boost/asio/steady_timer.hpp>
@@ -14,6 +12,7 @@
 
 #include "crypto/ca_store.h"
 #include "crypto/certificate.h"
+#include "node/host.h"
 
 namespace v2v::node {
 namespace {
@@ -21,7 +20,9 @@ namespace {
 namespace fs = std::filesystem;
 
 int64_t NowS() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 class ServiceTest : public ::testing::Test {
@@ -44,7 +45,8 @@ class ServiceTest : public ::testing::Test {
       ASSERT_TRUE(cert.ok());
       fs::create_directories(dir_ / "rsu-9");
       std::ofstream(dir_ / "rsu-9" / "cert.pem") << crypto::CertificateDerToPem(*cert);
-      ASSERT_TRUE(crypto::WritePrivateFile((dir_ / "rsu-9" / "key.pem").string(), *key->ToPem()).ok());
+      ASSERT_TRUE(
+          crypto::WritePrivateFile((dir_ / "rsu-9" / "key.pem").string(), *key->ToPem()).ok());
     }
     for (int i = 0; i < 3; ++i) {
       const std::string name = "rsu-" + std::to_string(i);
@@ -74,16 +76,19 @@ class ServiceTest : public ::testing::Test {
 
   // Starts the nodes, node i dialling nodes 0..i-1, and runs the io thread until `done()` holds
   // (checked every 100 ms) or `seconds` pass.
-  void Run(double seconds, std::function<bool()> done = [] { return false; },
-           std::function<void()> started = [] {}) {
+  void Run(
+      double seconds, std::function<bool()> done = [] { return false; },
+      std::function<void()> started = [] {}) {
     for (size_t i = 0; i < configs_.size(); ++i) {
-      for (size_t j = 0; j < i; ++j) configs_[i].peers.push_back({"127.0.0.1", nodes_[j]->p2p_port()});
+      for (size_t j = 0; j < i; ++j)
+        configs_[i].peers.push_back({"127.0.0.1", nodes_[j]->p2p_port()});
       auto n = NodeHost::Start(io_, configs_[i], genesis_, *clock_, *random_, log_);
       ASSERT_TRUE(n.ok()) << n.status().message();
       nodes_.push_back(std::move(n).value());
     }
     started();
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
     boost::asio::steady_timer poll(io_);
     std::function<void()> check = [&] {
       if (done() || std::chrono::steady_clock::now() >= deadline) {
@@ -122,7 +127,9 @@ TEST_F(ServiceTest, ThreeNodesSealInTurnAndAgree) {
   Run(30, [&] {
     if (nodes_.size() < 3 || CommonHeight(nodes_) < 4) return false;
     for (auto& n : nodes_) {
-      if (n->service().ledger().head_hash() != nodes_[0]->service().ledger().head_hash() || n->service().Peers().size() != 2) return false;
+      if (n->service().ledger().head_hash() != nodes_[0]->service().ledger().head_hash() ||
+          n->service().Peers().size() != 2)
+        return false;
     }
     return true;
   });
@@ -159,21 +166,27 @@ TEST_F(ServiceTest, MisbehavingPeerIsPenalisedAndBannedWhileTheNodesGoOn) {
       if (++disconnects == 1) rogue->Connect("127.0.0.1", nodes_[0]->p2p_port());  // try again once
     };
     const std::string d = (dir_ / "rsu-9").string();
-    auto t = net::TlsTransport::Create(io_, {configs_[0].ca, d + "/cert.pem", d + "/key.pem"},
-                                       [](const Bytes&) { return Status::Ok(); }, cb);
+    auto t = net::TlsTransport::Create(
+        io_, {configs_[0].ca, d + "/cert.pem", d + "/key.pem"},
+        [](const Bytes&) { return Status::Ok(); }, cb);
     ASSERT_TRUE(t.ok()) << t.status().message();
     rogue = std::move(t).value();
     rogue->Connect("127.0.0.1", nodes_[0]->p2p_port());
   };
-  Run(30, [&] {
-    return disconnects >= 2 && CommonHeight(nodes_) >= 3 &&
-           nodes_[1]->service().ledger().head_hash() == nodes_[0]->service().ledger().head_hash();
-  }, started);
+  Run(
+      30,
+      [&] {
+        return disconnects >= 2 && CommonHeight(nodes_) >= 3 &&
+               nodes_[1]->service().ledger().head_hash() ==
+                   nodes_[0]->service().ledger().head_hash();
+      },
+      started);
   rogue->Close();
   EXPECT_GE(nodes_[0]->service().metrics().peers_penalised, 2u);
   const std::string log = log_text_.str();
   EXPECT_NE(log.find("\"event\":\"peer_banned\""), std::string::npos);
-  EXPECT_NE(log.find("\"reason\":\"removed or banned\""), std::string::npos) << "the second connection is refused";
+  EXPECT_NE(log.find("\"reason\":\"removed or banned\""), std::string::npos)
+      << "the second connection is refused";
   EXPECT_EQ(disconnects, 2);
   EXPECT_GE(CommonHeight(nodes_), 3u) << log;
 }
@@ -192,10 +205,12 @@ TEST_F(ServiceTest, RefusesBadTransactionsAndForeignBlocks) {
   EXPECT_EQ(nodes_[0]->service().pending_txs(), 0u);
 
   // A block sealed by a key that is not a signer.
-  auto proposal = nodes_[0]->service().ledger().Propose({}, nodes_[0]->service().ledger().head().timestamp_s + 1, *key, std::nullopt);
+  auto proposal = nodes_[0]->service().ledger().Propose(
+      {}, nodes_[0]->service().ledger().head().timestamp_s + 1, *key, std::nullopt);
   if (proposal.ok()) {  // Propose may refuse a non-signer outright; then forge one by hand
     auto b = nodes_[1]->service().SubmitBlock(proposal->block);
-    EXPECT_EQ(chain::RejectionCode(b), chain::Reject::kUnauthorizedSigner) << b.ToStatus().ToString();
+    EXPECT_EQ(chain::RejectionCode(b), chain::Reject::kUnauthorizedSigner)
+        << b.ToStatus().ToString();
   }
   chain::Block forged;
   forged.header = nodes_[1]->service().ledger().head();

@@ -16,13 +16,27 @@ chain::Rejection ToRejection(const MempoolRefusal& r) {
   using chain::Reject;
   Reject code = Reject::kMempoolFull;
   switch (r.code) {
-    case MempoolReject::kDuplicate: code = Reject::kDuplicate; break;
-    case MempoolReject::kKnown: code = Reject::kKnown; break;
-    case MempoolReject::kStaleNonce: code = Reject::kStaleNonce; break;
-    case MempoolReject::kNonceGap: code = Reject::kNonceGap; break;
-    case MempoolReject::kNonceTaken: code = Reject::kNonceTaken; break;
-    case MempoolReject::kTooManyFuture: code = Reject::kTooManyFuture; break;
-    case MempoolReject::kFull: code = Reject::kMempoolFull; break;
+    case MempoolReject::kDuplicate:
+      code = Reject::kDuplicate;
+      break;
+    case MempoolReject::kKnown:
+      code = Reject::kKnown;
+      break;
+    case MempoolReject::kStaleNonce:
+      code = Reject::kStaleNonce;
+      break;
+    case MempoolReject::kNonceGap:
+      code = Reject::kNonceGap;
+      break;
+    case MempoolReject::kNonceTaken:
+      code = Reject::kNonceTaken;
+      break;
+    case MempoolReject::kTooManyFuture:
+      code = Reject::kTooManyFuture;
+      break;
+    case MempoolReject::kFull:
+      code = Reject::kMempoolFull;
+      break;
   }
   return chain::Rejected(code, r.detail);
 }
@@ -60,7 +74,8 @@ size_t TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint
   for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
     for (const chain::Tx& tx : it->txs) {
       const Hash32 hash = chain::TxHash(tx);
-      if (!mempool_.Contains(hash) && !mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms)) {
+      if (!mempool_.Contains(hash) &&
+          !mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms)) {
         ++readmitted;
       }
     }

@@ -33,7 +33,8 @@ VerifierFactory DefaultVerifierFactory() {
   return [](const contract::Genesis& g) -> std::unique_ptr<contract::IdentityVerifier> {
     if (g.ca_certificate.empty()) return CompactVerifierFactory()(g);
     auto trust = crypto::CaTrust::Create(g.ca_certificate);
-    if (!trust.ok()) return std::make_unique<RefuseAll>("genesis CA certificate: " + trust.status().message());
+    if (!trust.ok())
+      return std::make_unique<RefuseAll>("genesis CA certificate: " + trust.status().message());
     if (trust->ca().public_key != g.ca_key) {
       return std::make_unique<RefuseAll>("genesis ca_key is not the CA certificate's key");
     }

@@ -1,13 +1,12 @@
 #include "rpc/http_client.h"
 
-#include <optional>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <optional>
 
 #include "rpc/jwt_auth.h"
 
@@ -76,7 +75,8 @@ struct HttpClient::Impl {
   uint64_t next_id = 1;
 
   std::string Name() const {
-    return endpoint.unix_path.empty() ? "http://" + endpoint.host + ":" + endpoint.port : "unix:" + endpoint.unix_path;
+    return endpoint.unix_path.empty() ? "http://" + endpoint.host + ":" + endpoint.port
+                                      : "unix:" + endpoint.unix_path;
   }
   bool IsOpen() const { return tcp_stream.has_value() || unix_stream.has_value(); }
   void Reset() {
@@ -96,7 +96,8 @@ struct HttpClient::Impl {
     if (!endpoint.unix_path.empty()) {
       unix_stream.emplace(io);
       unix_stream->expires_after(options.timeout);
-      unix_stream->async_connect(local::endpoint(endpoint.unix_path), [&](beast::error_code ec) { result = ec; });
+      unix_stream->async_connect(local::endpoint(endpoint.unix_path),
+                                 [&](beast::error_code ec) { result = ec; });
       Run();
       if (result) unix_stream.reset();
       return result;
@@ -115,7 +116,8 @@ struct HttpClient::Impl {
       return result;
     }
     tcp_stream->expires_after(options.timeout);
-    tcp_stream->async_connect(endpoints, [&](beast::error_code ec, const tcp::endpoint&) { result = ec; });
+    tcp_stream->async_connect(endpoints,
+                              [&](beast::error_code ec, const tcp::endpoint&) { result = ec; });
     Run();
     if (result) tcp_stream.reset();
     return result;
@@ -139,14 +141,16 @@ struct HttpClient::Impl {
     return result;
   }
 
-  Result<http::request<http::string_body>> MakeRequest(http::verb verb, const std::string& target, std::string body) {
+  Result<http::request<http::string_body>> MakeRequest(http::verb verb, const std::string& target,
+                                                       std::string body) {
     http::request<http::string_body> req{verb, target, 11};
     req.set(http::field::host, endpoint.unix_path.empty() ? endpoint.host : "localhost");
     req.set(http::field::connection, "keep-alive");
     if (verb == http::verb::post) req.set(http::field::content_type, "application/json");
     if (!options.jwt_secret.empty()) {
       const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::system_clock::now().time_since_epoch()).count();
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
       V2V_ASSIGN_OR_RETURN(std::string token, MakeJwt(options.jwt_secret, now_s));
       req.set(http::field::authorization, "Bearer " + token);
     }
@@ -161,10 +165,12 @@ struct HttpClient::Impl {
     for (int attempt = 0; attempt < 2; ++attempt) {
       const bool reused = IsOpen();
       if (!reused) {
-        if (beast::error_code ec = Open()) return Status::IoError("cannot connect to " + Name() + ": " + ec.message());
+        if (beast::error_code ec = Open())
+          return Status::IoError("cannot connect to " + Name() + ": " + ec.message());
       }
       http::response<http::string_body> res;
-      beast::error_code ec = tcp_stream ? Exchange(*tcp_stream, req, res) : Exchange(*unix_stream, req, res);
+      beast::error_code ec =
+          tcp_stream ? Exchange(*tcp_stream, req, res) : Exchange(*unix_stream, req, res);
       if (!ec) {
         if (!res.keep_alive()) Reset();
         return res;
@@ -211,8 +217,10 @@ Result<HttpClient> HttpClient::Connect(const std::string& url, ClientOptions opt
 
 Result<RpcResult> HttpClient::Call(const std::string& method, const nlohmann::json& params) {
   const uint64_t id = impl_->next_id++;
-  const nlohmann::json request = {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
-  V2V_ASSIGN_OR_RETURN(auto res, impl_->Send(http::verb::post, impl_->endpoint.target, request.dump()));
+  const nlohmann::json request = {
+      {"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}};
+  V2V_ASSIGN_OR_RETURN(auto res,
+                       impl_->Send(http::verb::post, impl_->endpoint.target, request.dump()));
   if (res.result() != http::status::ok) {
     return Status::IoError(url_ + " " + method + ": HTTP " + std::to_string(res.result_int()));
   }
@@ -226,11 +234,13 @@ Result<RpcResult> HttpClient::Call(const std::string& method, const nlohmann::js
       return Status::IoError(url_ + " " + method + ": malformed error object");
     }
     RpcError err{e["code"].get<int>(), ""};
-    if (e.contains("message") && e["message"].is_string()) err.message = e["message"].get<std::string>();
+    if (e.contains("message") && e["message"].is_string())
+      err.message = e["message"].get<std::string>();
     if (e.contains("data")) err.data = e["data"];
     return RpcResult(std::move(err));
   }
-  if (!j.contains("result")) return Status::IoError(url_ + " " + method + ": no result in the response");
+  if (!j.contains("result"))
+    return Status::IoError(url_ + " " + method + ": no result in the response");
   return RpcResult(j["result"]);
 }
 

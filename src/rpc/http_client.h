@@ -3,7 +3,8 @@
 //
 // HttpClient keeps one keep-alive connection to "http://host:port[/path]", or to a node's
 // operator socket "unix:/path/admin.sock", and reconnects when it is closed. With a JWT secret it
-// sends "Authorization: Bearer <fresh HS256 token>" on every request (the authrpc listener). Every exchange (connect, write, read) is bounded by the timeout. Errors:
+// sends "Authorization: Bearer <fresh HS256 token>" on every request (the authrpc listener). Every
+// exchange (connect, write, read) is bounded by the timeout. Errors:
 //   - transport (refused, timeout, malformed HTTP or JSON, non-200 status): IoError;
 //   - a JSON-RPC error response: Call() returns it as an RpcError {code, message} value;
 //     CallOk() folds it into a Status (see RpcErrorStatus) with the node's message kept as is.
@@ -52,7 +53,8 @@ class HttpClient {
   ~HttpClient();
 
   // One request; the result value or the server's error object.
-  Result<RpcResult> Call(const std::string& method, const nlohmann::json& params = nlohmann::json::array());
+  Result<RpcResult> Call(const std::string& method,
+                         const nlohmann::json& params = nlohmann::json::array());
   // Same, with a JSON-RPC error folded into a Status (RpcErrorStatus).
   Result<nlohmann::json> CallOk(const std::string& method,
                                 const nlohmann::json& params = nlohmann::json::array());

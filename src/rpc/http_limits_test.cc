@@ -1,13 +1,12 @@
 // The HTTP server's limits and checks (docs/spec/node.md N7) against a real io_context on
 // loopback: timeouts, the connection cap, Host, Content-Type, CORS, header size, the Unix socket.
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <gtest/gtest.h>
-
+#include <array>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <array>
 #include <filesystem>
 #include <thread>
 
@@ -31,7 +30,9 @@ struct Reply {
 class HttpLimitsTest : public ::testing::Test {
  protected:
   void Start(HttpOptions options) {
-    dispatcher_.Register("chain_head", [](const nlohmann::json&) -> RpcResult { return nlohmann::json{{"height", 1}}; });
+    dispatcher_.Register("chain_head", [](const nlohmann::json&) -> RpcResult {
+      return nlohmann::json{{"height", 1}};
+    });
     server_ = std::make_unique<HttpServer>(io_, std::move(options), &refusals_);
     ServeJsonRpc(*server_, dispatcher_, [] { return std::string("m 1\n"); });
     server_->Route(http::verb::get, "/big", [](const HttpRequest& req) {
@@ -83,7 +84,8 @@ class HttpLimitsTest : public ::testing::Test {
   }
   // Waits (up to 10 s) until the refusal was counted `n` times.
   bool Counted(const std::string& reason, uint64_t n) {
-    for (int i = 0; i < 1000 && refusals_.Count("rpc", reason) < n; ++i) std::this_thread::sleep_for(10ms);
+    for (int i = 0; i < 1000 && refusals_.Count("rpc", reason) < n; ++i)
+      std::this_thread::sleep_for(10ms);
     return refusals_.Count("rpc", reason) == n;
   }
 
@@ -202,7 +204,8 @@ TEST_F(HttpLimitsTest, ConnectionsOverTheCapAreClosed) {
 
 TEST(HttpUnixSocketTest, OwnerOnlySocketServesJsonRpc) {
   const std::string path = (std::filesystem::temp_directory_path() /
-                            ("v2v_admin_" + std::to_string(::getpid()) + ".sock")).string();
+                            ("v2v_admin_" + std::to_string(::getpid()) + ".sock"))
+                               .string();
   asio::io_context io;
   Dispatcher d;
   d.Register("clique_propose", [](const nlohmann::json&) -> RpcResult { return true; });

@@ -31,7 +31,8 @@ std::string_view Sv(boost::beast::string_view s) { return {s.data(), s.size()}; 
 
 std::string Lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   return out;
 }
 
@@ -112,8 +113,12 @@ template <class Protocol>
 class Session : public std::enable_shared_from_this<Session<Protocol>> {
  public:
   using Stream = beast::basic_stream<Protocol>;
-  Session(std::shared_ptr<HttpServer::Impl> owner, typename Protocol::socket socket, net::ConnectionBudget::Slot slot)
-      : owner_(std::move(owner)), peer_(PeerName(socket)), stream_(std::move(socket)), slot_(std::move(slot)) {}
+  Session(std::shared_ptr<HttpServer::Impl> owner, typename Protocol::socket socket,
+          net::ConnectionBudget::Slot slot)
+      : owner_(std::move(owner)),
+        peer_(PeerName(socket)),
+        stream_(std::move(socket)),
+        slot_(std::move(slot)) {}
 
   void ReadRequest() {
     const HttpLimits& limits = owner_->options.limits;
@@ -144,19 +149,24 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
 
   void OnReadError(error_code ec) {
     if (ec == beast::error::timeout) {
-      return owner_->Refuse("read_timeout", peer_ + ": request incomplete after " +
-                                                std::to_string(owner_->options.limits.read_timeout.count()) + " ms");
+      return owner_->Refuse(
+          "read_timeout", peer_ + ": request incomplete after " +
+                              std::to_string(owner_->options.limits.read_timeout.count()) + " ms");
     }
-    if (ec == http::error::body_limit) return SendError(http::status::payload_too_large, "body_size", "request body too large");
+    if (ec == http::error::body_limit)
+      return SendError(http::status::payload_too_large, "body_size", "request body too large");
     if (ec == http::error::header_limit) {
-      return SendError(http::status::request_header_fields_too_large, "header_size", "request header too large");
+      return SendError(http::status::request_header_fields_too_large, "header_size",
+                       "request header too large");
     }
-    if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-        ec == http::error::partial_message) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == http::error::partial_message) {
       return Shutdown();
     }
-    if (ec.category() == http::make_error_code(http::error::bad_target).category()) {  // a Beast HTTP parse error
-      return SendError(http::status::bad_request, "malformed_http", "malformed HTTP request: " + ec.message());
+    if (ec.category() ==
+        http::make_error_code(http::error::bad_target).category()) {  // a Beast HTTP parse error
+      return SendError(http::status::bad_request, "malformed_http",
+                       "malformed HTTP request: " + ec.message());
     }
     Shutdown();
   }
@@ -190,7 +200,8 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     auto self = this->shared_from_this();
     http::async_write(stream_, *res, [self, res](error_code ec, size_t) {
       if (ec == beast::error::timeout) {
-        return self->owner_->Refuse("write_timeout", self->peer_ + ": response of " + std::to_string(res->body().size()) +
+        return self->owner_->Refuse("write_timeout", self->peer_ + ": response of " +
+                                                         std::to_string(res->body().size()) +
                                                          " bytes not taken in time");
       }
       if (ec || !res->keep_alive()) return self->Shutdown();
@@ -224,8 +235,9 @@ void AcceptLoop(std::shared_ptr<HttpServer::Impl> owner, std::shared_ptr<Accepto
     }
     net::ConnectionBudget::Slot slot = owner->budget.TryAcquire();
     if (!slot.held()) {
-      owner->Refuse("connection_cap", PeerName(socket) + ": " + std::to_string(owner->budget.max()) +
-                                          " connections open");
+      owner->Refuse(
+          "connection_cap",
+          PeerName(socket) + ": " + std::to_string(owner->budget.max()) + " connections open");
       error_code ignored;
       socket.close(ignored);
     } else {
@@ -241,7 +253,8 @@ HttpResponse HttpServer::Impl::Respond(const HttpRequest& req) {
   if (std::optional<HttpResponse> refused = CheckHost(req)) return std::move(*refused);
   const HttpPolicy& policy = options.policy;
   const std::string origin(req[http::field::origin]);
-  const bool cors = !origin.empty() && !policy.cors_origins.empty() && Listed(policy.cors_origins, origin);
+  const bool cors =
+      !origin.empty() && !policy.cors_origins.empty() && Listed(policy.cors_origins, origin);
   HttpResponse res{http::status::ok, req.version()};
   if (cors && req.method() == http::verb::options) {
     res.result(http::status::no_content);
@@ -266,7 +279,8 @@ std::optional<HttpResponse> HttpServer::Impl::CheckHost(const HttpRequest& req) 
   const std::string host = HostName(Sv(req[http::field::host]));
   if (Listed(options.policy.vhosts, host)) return std::nullopt;
   Refuse("host", "Host \"" + std::string(req[http::field::host]) + "\" is not in the allow-list");
-  HttpResponse res = Text(http::status::forbidden, req.version(), "host not allowed: \"" + host + "\" (see rpc_vhosts)\n");
+  HttpResponse res = Text(http::status::forbidden, req.version(),
+                          "host not allowed: \"" + host + "\" (see rpc_vhosts)\n");
   res.keep_alive(false);
   return res;
 }
@@ -275,7 +289,8 @@ std::optional<HttpResponse> HttpServer::Impl::CheckAuthorization(const HttpReque
   const HttpPolicy& policy = options.policy;
   if (Status s = policy.authorize ? policy.authorize(req) : Status::Ok(); !s.ok()) {
     Refuse("unauthorized", s.message());
-    HttpResponse res = Text(http::status::unauthorized, req.version(), "unauthorized: " + s.message() + "\n");
+    HttpResponse res =
+        Text(http::status::unauthorized, req.version(), "unauthorized: " + s.message() + "\n");
     res.set(http::field::www_authenticate, "Bearer");
     return res;
   }
@@ -299,7 +314,8 @@ HttpResponse HttpServer::Impl::Route(const HttpRequest& req) {
   }
   std::string allow;
   for (const auto& [key, handler] : routes) {
-    if (key.second == path) allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(key.first));
+    if (key.second == path)
+      allow += (allow.empty() ? "" : ", ") + std::string(http::to_string(key.first));
   }
   if (allow.empty()) return Text(http::status::not_found, req.version(), "not found\n");
   HttpResponse res = Text(http::status::method_not_allowed, req.version(), "method not allowed\n");
@@ -326,8 +342,10 @@ void HttpServer::RouteJsonRpc(const std::string& path, const Dispatcher& dispatc
   Impl* impl = impl_.get();
   Route(http::verb::post, path, [impl, &dispatcher](const HttpRequest& req) {
     if (!IsJsonContentType(Sv(req[http::field::content_type]))) {
-      impl->Refuse("content_type", "Content-Type \"" + std::string(req[http::field::content_type]) + "\"");
-      return Text(http::status::unsupported_media_type, req.version(), "Content-Type must be application/json\n");
+      impl->Refuse("content_type",
+                   "Content-Type \"" + std::string(req[http::field::content_type]) + "\"");
+      return Text(http::status::unsupported_media_type, req.version(),
+                  "Content-Type must be application/json\n");
     }
     HttpResponse res{http::status::ok, req.version()};
     std::string out = dispatcher.Handle(req.body());
@@ -352,16 +370,18 @@ Result<uint16_t> HttpServer::Listen(const std::string& host, uint16_t port) {
 Status HttpServer::ListenUnix(const std::string& path) {
   constexpr size_t kMaxPath = sizeof(sockaddr_un::sun_path) - 1;
   if (path.empty() || path.size() > kMaxPath) {
-    return Status::InvalidArgument("unix socket path of " + std::to_string(path.size()) + " bytes (at most " +
-                                   std::to_string(kMaxPath) + "): " + path);
+    return Status::InvalidArgument("unix socket path of " + std::to_string(path.size()) +
+                                   " bytes (at most " + std::to_string(kMaxPath) + "): " + path);
   }
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) return Status::FailedPrecondition(path + " exists and is not a socket");
+    if (!S_ISSOCK(st.st_mode))
+      return Status::FailedPrecondition(path + " exists and is not a socket");
     local::socket probe(impl_->io);
     error_code ec;
     probe.connect(local::endpoint(path), ec);
-    if (!ec) return Status::FailedPrecondition(path + ": another process is listening on this socket");
+    if (!ec)
+      return Status::FailedPrecondition(path + ": another process is listening on this socket");
     ::unlink(path.c_str());
   }
   auto acc = std::make_shared<local::acceptor>(impl_->io);
@@ -369,7 +389,8 @@ Status HttpServer::ListenUnix(const std::string& path) {
   acc->open(local(), ec);
   if (!ec) acc->bind(local::endpoint(path), ec);
   // Owner-only before listen(): until then every connect is refused, so nobody slips in.
-  if (!ec && ::chmod(path.c_str(), 0600) != 0) ec = error_code(errno, boost::system::system_category());
+  if (!ec && ::chmod(path.c_str(), 0600) != 0)
+    ec = error_code(errno, boost::system::system_category());
   if (!ec) acc->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::IoError("listen on unix socket " + path + ": " + ec.message());
   impl_->unix_acceptor = acc;
@@ -393,7 +414,8 @@ void HttpServer::Close() {
 size_t HttpServer::open_connections() const { return impl_->budget.in_use(); }
 net::Refusals& HttpServer::refusals() { return impl_->refusals; }
 
-void ServeJsonRpc(HttpServer& server, const Dispatcher& dispatcher, std::function<std::string()> metrics) {
+void ServeJsonRpc(HttpServer& server, const Dispatcher& dispatcher,
+                  std::function<std::string()> metrics) {
   server.RouteJsonRpc("/", dispatcher);
   server.RouteJsonRpc("/rpc", dispatcher);
   server.Route(http::verb::get, "/metrics", [metrics = std::move(metrics)](const HttpRequest& req) {
@@ -402,7 +424,9 @@ void ServeJsonRpc(HttpServer& server, const Dispatcher& dispatcher, std::functio
     res.body() = metrics ? metrics() : std::string();
     return res;
   });
-  server.Route(http::verb::get, "/health", [](const HttpRequest& req) { return Text(http::status::ok, req.version(), "ok\n"); });
+  server.Route(http::verb::get, "/health", [](const HttpRequest& req) {
+    return Text(http::status::ok, req.version(), "ok\n");
+  });
 }
 
 }  // namespace v2v::rpc

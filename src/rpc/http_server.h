@@ -21,20 +21,19 @@
 // Runs on the given io_context, which must outlive the server; handlers run on its thread.
 #pragma once
 
-#include <chrono>
-#include <functional>
-#include <map>
-#include <optional>
-#include <memory>
-#include <string>
-#include <utility>
-#include <vector>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "base/result.h"
 #include "net/limits.h"
@@ -117,6 +116,7 @@ class HttpServer {
 };
 
 // The node's routes: POST / and /rpc -> dispatcher, GET /metrics -> metrics(), GET /health.
-void ServeJsonRpc(HttpServer& server, const Dispatcher& dispatcher, std::function<std::string()> metrics);
+void ServeJsonRpc(HttpServer& server, const Dispatcher& dispatcher,
+                  std::function<std::string()> metrics);
 
 }  // namespace v2v::rpc

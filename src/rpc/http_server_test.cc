@@ -61,7 +61,8 @@ class HttpServerTest : public ::testing::Test {
 };
 
 TEST_F(HttpServerTest, JsonRpcOverPost) {
-  Reply r = Request(port_, http::verb::post, "/", R"({"jsonrpc":"2.0","method":"chain_head","id":1})");
+  Reply r =
+      Request(port_, http::verb::post, "/", R"({"jsonrpc":"2.0","method":"chain_head","id":1})");
   EXPECT_EQ(r.status, 200u);
   EXPECT_EQ(r.content_type, "application/json");
   EXPECT_EQ(nlohmann::json::parse(r.body)["result"]["height"], 42);

@@ -9,7 +9,8 @@ namespace {
 
 using nlohmann::json;
 
-json ErrorResponse(const json& id, int code, const std::string& message, const json& data = nullptr) {
+json ErrorResponse(const json& id, int code, const std::string& message,
+                   const json& data = nullptr) {
   json error = {{"code", code}, {"message", message}};
   if (!data.is_null()) error["data"] = data;
   return {{"jsonrpc", "2.0"}, {"error", std::move(error)}, {"id", id}};
@@ -50,7 +51,8 @@ json Dispatcher::HandleOne(const json& req) const {
   auto it = methods_.find(req["method"].get<std::string>());
   json response;
   if (it == methods_.end()) {
-    response = ErrorResponse(id, kMethodNotFound, "method not found: " + req["method"].get<std::string>());
+    response =
+        ErrorResponse(id, kMethodNotFound, "method not found: " + req["method"].get<std::string>());
   } else {
     try {
       RpcResult r = it->second(params);
@@ -66,7 +68,8 @@ json Dispatcher::HandleOne(const json& req) const {
   return has_id ? response : json();  // notifications get no response
 }
 
-std::string Dispatcher::Refuse(const std::string& reason, const std::string& message, const json& id) const {
+std::string Dispatcher::Refuse(const std::string& reason, const std::string& message,
+                               const json& id) const {
   if (observer_) observer_(reason, message);
   return Dump(ErrorResponse(id, kLimitExceeded, message));
 }
@@ -74,7 +77,8 @@ std::string Dispatcher::Refuse(const std::string& reason, const std::string& mes
 std::string Dispatcher::HandleBatch(const json& batch) const {
   if (batch.empty()) return Dump(ErrorResponse(nullptr, kInvalidRequest, "empty batch"));
   if (batch.size() > limits_.max_batch) {
-    return Refuse("batch_size", "batch of " + std::to_string(batch.size()) + " calls is over the limit of " +
+    return Refuse("batch_size", "batch of " + std::to_string(batch.size()) +
+                                    " calls is over the limit of " +
                                     std::to_string(limits_.max_batch));
   }
   std::string out = "[";
@@ -103,10 +107,12 @@ std::string Dispatcher::HandleBatch(const json& batch) const {
 
 std::string Dispatcher::Handle(std::string_view text) const {
   if (JsonDepth(text, limits_.max_depth) > limits_.max_depth) {
-    return Refuse("json_depth", "request nested deeper than " + std::to_string(limits_.max_depth) + " levels");
+    return Refuse("json_depth",
+                  "request nested deeper than " + std::to_string(limits_.max_depth) + " levels");
   }
   json req = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (req.is_discarded()) return Dump(ErrorResponse(nullptr, kParseError, "parse error: not valid JSON"));
+  if (req.is_discarded())
+    return Dump(ErrorResponse(nullptr, kParseError, "parse error: not valid JSON"));
   if (req.is_array()) return HandleBatch(req);
   json one = HandleOne(req);
   if (one.is_null()) return std::string();

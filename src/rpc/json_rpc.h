@@ -61,7 +61,9 @@ class Dispatcher {
   explicit Dispatcher(DispatchLimits limits) : limits_(limits) {}
   void SetLimitObserver(LimitObserver observer) { observer_ = std::move(observer); }
   const DispatchLimits& limits() const { return limits_; }
-  void Register(const std::string& method, Handler handler) { methods_[method] = std::move(handler); }
+  void Register(const std::string& method, Handler handler) {
+    methods_[method] = std::move(handler);
+  }
   bool Has(const std::string& method) const { return methods_.count(method) > 0; }
   // Returns the response text, or "" when nothing is to be sent (notifications only).
   std::string Handle(std::string_view request_text) const;

@@ -12,7 +12,9 @@ using nlohmann::json;
 
 Dispatcher Make() {
   Dispatcher d;
-  d.Register("chain_head", [](const json&) -> RpcResult { return json{{"height", 7}, {"hash", "ab"}}; });
+  d.Register("chain_head", [](const json&) -> RpcResult {
+    return json{{"height", 7}, {"hash", "ab"}};
+  });
   d.Register("echo", [](const json& p) -> RpcResult {
     const json* v = Param(p, 0, "value");
     if (v == nullptr) return RpcError{kInvalidParams, "missing parameter: value"};
@@ -35,8 +37,10 @@ TEST(JsonRpcTest, ResultAndIdAreEchoed) {
 TEST(JsonRpcTest, PositionalAndNamedParams) {
   Dispatcher d = Make();
   EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":[5],"id":"a"})")["result"], 5);
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":{"value":"x"},"id":1})")["result"], "x");
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":[],"id":1})")["error"]["code"], kInvalidParams);
+  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":{"value":"x"},"id":1})")["result"],
+            "x");
+  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":[],"id":1})")["error"]["code"],
+            kInvalidParams);
 }
 
 TEST(JsonRpcTest, ProtocolErrors) {
@@ -45,9 +49,12 @@ TEST(JsonRpcTest, ProtocolErrors) {
   EXPECT_EQ(Call(d, R"([])")["error"]["code"], kInvalidRequest);
   EXPECT_EQ(Call(d, R"({"method":"chain_head","id":1})")["error"]["code"], kInvalidRequest);
   EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":5,"id":1})")["error"]["code"], kInvalidRequest);
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"nope","id":1})")["error"]["code"], kMethodNotFound);
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":3,"id":1})")["error"]["code"], kInvalidRequest);
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"boom","id":1})")["error"]["code"], kInternalError);
+  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"nope","id":1})")["error"]["code"],
+            kMethodNotFound);
+  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":3,"id":1})")["error"]["code"],
+            kInvalidRequest);
+  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"boom","id":1})")["error"]["code"],
+            kInternalError);
 }
 
 TEST(JsonRpcTest, BatchesAndNotifications) {
@@ -74,7 +81,8 @@ struct Seen {
 Dispatcher Limited(DispatchLimits limits, Seen& seen) {
   Dispatcher d(limits);
   d.Register("echo", [](const json& p) -> RpcResult { return p.empty() ? json() : p[0]; });
-  d.SetLimitObserver([&seen](const std::string& reason, const std::string&) { seen.reasons.push_back(reason); });
+  d.SetLimitObserver(
+      [&seen](const std::string& reason, const std::string&) { seen.reasons.push_back(reason); });
   return d;
 }
 
@@ -82,18 +90,20 @@ Dispatcher Limited(DispatchLimits limits, Seen& seen) {
 TEST(JsonRpcLimitsTest, DeepNestingIsRefusedBeforeParsing) {
   Seen seen;
   Dispatcher d = Limited({}, seen);
-  const std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"echo","params":)" + std::string(200000, '[') +
-                           std::string(200000, ']') + "}";
+  const std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"echo","params":)" +
+                           std::string(200000, '[') + std::string(200000, ']') + "}";
   json r = Call(d, deep);
   EXPECT_EQ(r["error"]["code"], kLimitExceeded);
-  EXPECT_NE(r["error"]["message"].get<std::string>().find("nested deeper than 64"), std::string::npos);
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("nested deeper than 64"),
+            std::string::npos);
   EXPECT_EQ(seen.reasons, std::vector<std::string>{"json_depth"});
   // The id nested as deep, and an unterminated deep prefix, are refused the same way.
-  const std::string deep_id = R"({"jsonrpc":"2.0","method":"echo","id":)" + std::string(300000, '{');
+  const std::string deep_id =
+      R"({"jsonrpc":"2.0","method":"echo","id":)" + std::string(300000, '{');
   EXPECT_EQ(Call(d, deep_id)["error"]["code"], kLimitExceeded);
   // 64 levels (the whole request counts) is still served.
-  const std::string ok = R"({"jsonrpc":"2.0","id":2,"method":"echo","params":)" + std::string(63, '[') +
-                         std::string(63, ']') + "}";
+  const std::string ok = R"({"jsonrpc":"2.0","id":2,"method":"echo","params":)" +
+                         std::string(63, '[') + std::string(63, ']') + "}";
   EXPECT_TRUE(Call(d, ok).contains("result"));
 }
 
@@ -101,7 +111,8 @@ TEST(JsonRpcLimitsTest, BatchAboveTheLimitIsRefusedWhole) {
   Seen seen;
   Dispatcher d = Limited({.max_batch = 3}, seen);
   json batch = json::array();
-  for (int i = 0; i < 4; ++i) batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "echo"}, {"params", {i}}});
+  for (int i = 0; i < 4; ++i)
+    batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "echo"}, {"params", {i}}});
   json r = Call(d, batch.dump());
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["error"]["code"], kLimitExceeded);
@@ -114,13 +125,15 @@ TEST(JsonRpcLimitsTest, ResponsesAboveTheLimitAreReplacedByAnError) {
   Seen seen;
   Dispatcher d = Limited({.max_response_bytes = 200}, seen);
   const std::string big(300, 'x');
-  json r = Call(d, json{{"jsonrpc", "2.0"}, {"id", 9}, {"method", "echo"}, {"params", {big}}}.dump());
+  json r =
+      Call(d, json{{"jsonrpc", "2.0"}, {"id", 9}, {"method", "echo"}, {"params", {big}}}.dump());
   EXPECT_EQ(r["error"]["code"], kLimitExceeded);
   EXPECT_EQ(r["id"], 9);
   // A batch keeps the answers that fit and ends with one error for the rest.
   json batch = json::array();
   for (int i = 0; i < 5; ++i) {
-    batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "echo"}, {"params", {std::string(40, 'y')}}});
+    batch.push_back(
+        {{"jsonrpc", "2.0"}, {"id", i}, {"method", "echo"}, {"params", {std::string(40, 'y')}}});
   }
   json b = Call(d, batch.dump());
   ASSERT_TRUE(b.is_array());

@@ -24,7 +24,8 @@ constexpr size_t kSecretBytes = 32;
 Result<Bytes> ParseJwtSecret(std::string_view text) {
   const size_t first = text.find_first_not_of(" \t\r\n");
   const size_t last = text.find_last_not_of(" \t\r\n");
-  std::string_view hex = first == std::string_view::npos ? std::string_view() : text.substr(first, last - first + 1);
+  std::string_view hex =
+      first == std::string_view::npos ? std::string_view() : text.substr(first, last - first + 1);
   if (hex.rfind("0x", 0) == 0) hex.remove_prefix(2);
   auto bytes = FromHex(std::string(hex));
   if (!bytes || bytes->size() != kSecretBytes) {
@@ -35,9 +36,11 @@ Result<Bytes> ParseJwtSecret(std::string_view text) {
 
 Result<Bytes> ReadJwtSecretFile(const std::string& path) {
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return Status::NotFound("JWT secret " + path + ": cannot read it");
+  if (::stat(path.c_str(), &st) != 0)
+    return Status::NotFound("JWT secret " + path + ": cannot read it");
   if ((st.st_mode & 077) != 0) {
-    return Status::FailedPrecondition("JWT secret " + path + ": group or others may access it (chmod 600)");
+    return Status::FailedPrecondition("JWT secret " + path +
+                                      ": group or others may access it (chmod 600)");
   }
   std::ifstream in(path);
   std::stringstream text;
@@ -59,7 +62,8 @@ Status VerifyJwtBearer(std::string_view authorization, const Bytes& secret, int6
   const int rc = jwt_decode(&raw, token.c_str(), secret.data(), static_cast<int>(secret.size()));
   JwtPtr jwt(raw);
   if (rc != 0 || !jwt) return Status::InvalidArgument("JWT: malformed or bad signature");
-  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) return Status::InvalidArgument("JWT: algorithm must be HS256");
+  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256)
+    return Status::InvalidArgument("JWT: algorithm must be HS256");
   errno = 0;
   const long iat = jwt_get_grant_int(jwt.get(), "iat");
   if (errno != 0) return Status::InvalidArgument("JWT: no \"iat\" claim");
@@ -85,7 +89,8 @@ Result<std::string> MakeJwt(const Bytes& secret, int64_t iat_s) {
   return out;
 }
 
-std::function<Status(const HttpRequest&)> JwtAuthorizer(Bytes secret, std::function<int64_t()> now_s) {
+std::function<Status(const HttpRequest&)> JwtAuthorizer(Bytes secret,
+                                                        std::function<int64_t()> now_s) {
   return [secret = std::move(secret), now_s = std::move(now_s)](const HttpRequest& req) {
     const auto header = req[boost::beast::http::field::authorization];
     return VerifyJwtBearer(std::string_view(header.data(), header.size()), secret, now_s());

@@ -31,6 +31,7 @@ Status VerifyJwtBearer(std::string_view authorization, const Bytes& secret, int6
 Result<std::string> MakeJwt(const Bytes& secret, int64_t iat_s);
 
 // An HttpPolicy::authorize that requires a valid bearer token; `now_s` is the wall clock.
-std::function<Status(const HttpRequest&)> JwtAuthorizer(Bytes secret, std::function<int64_t()> now_s);
+std::function<Status(const HttpRequest&)> JwtAuthorizer(Bytes secret,
+                                                        std::function<int64_t()> now_s);
 
 }  // namespace v2v::rpc

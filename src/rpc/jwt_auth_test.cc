@@ -1,9 +1,8 @@
 #include "rpc/jwt_auth.h"
 
+#include <gtest/gtest.h>
 #include <jwt.h>
 #include <sys/stat.h>
-
-#include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -41,7 +40,8 @@ TEST(JwtAuthTest, SecretIs32BytesOfHex) {
 }
 
 TEST(JwtAuthTest, SecretFileMustBeOwnerOnly) {
-  const auto path = std::filesystem::temp_directory_path() / ("v2v_jwt_" + std::to_string(::getpid()));
+  const auto path =
+      std::filesystem::temp_directory_path() / ("v2v_jwt_" + std::to_string(::getpid()));
   std::ofstream(path) << kHex << "\n";
   ::chmod(path.c_str(), 0644);
   auto open = ReadJwtSecretFile(path.string());
@@ -60,7 +60,8 @@ TEST(JwtAuthTest, GoodTokenIsAccepted) {
   ASSERT_TRUE(token.ok());
   EXPECT_TRUE(VerifyJwtBearer("Bearer " + *token, Secret(), now).ok());
   EXPECT_TRUE(VerifyJwtBearer("Bearer " + *token, Secret(), now + 60).ok());
-  EXPECT_TRUE(VerifyJwtBearer("Bearer " + Token(JWT_ALG_HS256, Secret(), now - 59), Secret(), now).ok());
+  EXPECT_TRUE(
+      VerifyJwtBearer("Bearer " + Token(JWT_ALG_HS256, Secret(), now - 59), Secret(), now).ok());
 }
 
 TEST(JwtAuthTest, BadTokensAreRefusedWithTheReason) {
@@ -74,11 +75,11 @@ TEST(JwtAuthTest, BadTokensAreRefusedWithTheReason) {
   refused("", "missing");
   refused("Basic dXNlcjpwYXNz", "Bearer");
   refused("Bearer not.a.jwt", "malformed");
-  refused("Bearer " + Token(JWT_ALG_HS256, other, now), "signature");               // wrong secret
-  refused("Bearer " + Token(JWT_ALG_HS256, Secret(), now - 61), "iat");             // expired
-  refused("Bearer " + Token(JWT_ALG_HS256, Secret(), now + 61), "iat");             // from the future
-  refused("Bearer " + Token(JWT_ALG_HS256, Secret(), std::nullopt), "iat");         // no iat
-  refused("Bearer " + Token(JWT_ALG_HS512, Secret(), now), "HS256");                // wrong algorithm
+  refused("Bearer " + Token(JWT_ALG_HS256, other, now), "signature");        // wrong secret
+  refused("Bearer " + Token(JWT_ALG_HS256, Secret(), now - 61), "iat");      // expired
+  refused("Bearer " + Token(JWT_ALG_HS256, Secret(), now + 61), "iat");      // from the future
+  refused("Bearer " + Token(JWT_ALG_HS256, Secret(), std::nullopt), "iat");  // no iat
+  refused("Bearer " + Token(JWT_ALG_HS512, Secret(), now), "HS256");         // wrong algorithm
   Status none = VerifyJwtBearer("Bearer " + Token(JWT_ALG_NONE, Secret(), now), Secret(), now);
   EXPECT_FALSE(none.ok());  // "alg": "none" never passes
 }

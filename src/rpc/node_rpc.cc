@@ -22,7 +22,8 @@ HttpOptions Options(const node::NodeConfig& c, const std::string& surface) {
 }
 
 DispatchLimits Limits(const node::NodeConfig& c) {
-  return {static_cast<size_t>(c.limits.rpc_max_json_depth), static_cast<size_t>(c.limits.rpc_max_batch),
+  return {static_cast<size_t>(c.limits.rpc_max_json_depth),
+          static_cast<size_t>(c.limits.rpc_max_batch),
           static_cast<size_t>(c.limits.rpc_max_response_bytes)};
 }
 
@@ -33,7 +34,8 @@ std::string HttpUrl(const std::string& host, uint16_t port) {
 
 }  // namespace
 
-Result<std::unique_ptr<NodeRpc>> NodeRpc::Start(boost::asio::io_context& io, node::NodeService& node,
+Result<std::unique_ptr<NodeRpc>> NodeRpc::Start(boost::asio::io_context& io,
+                                                node::NodeService& node,
                                                 const PublicExtension& extend_public) {
   const node::NodeConfig& c = node.config();
   net::Refusals& refusals = node.refusals();
@@ -48,7 +50,8 @@ Result<std::unique_ptr<NodeRpc>> NodeRpc::Start(boost::asio::io_context& io, nod
   });
   RegisterNodeMethods(
       r->public_, node, Access::kPublic,
-      [&refusals](const std::string& method) { refusals.Record("rpc", "operator_method", method); }, &r->endpoints_);
+      [&refusals](const std::string& method) { refusals.Record("rpc", "operator_method", method); },
+      &r->endpoints_);
   RegisterNodeMethods(r->operator_, node, Access::kOperator, {}, &r->endpoints_);
   auto metrics = [&node] { return node::MetricsText(node); };
 
@@ -56,7 +59,9 @@ Result<std::unique_ptr<NodeRpc>> NodeRpc::Start(boost::asio::io_context& io, nod
   ServeJsonRpc(*r->rpc_, r->public_, metrics);
   if (extend_public) extend_public(r->public_, *r->rpc_);
   auto port = r->rpc_->Listen(c.rpc_listen.host, c.rpc_listen.port);
-  if (!port.ok()) return Status(port.status().code(), "rpc_listen " + c.rpc_listen.ToString() + ": " + port.status().message());
+  if (!port.ok())
+    return Status(port.status().code(),
+                  "rpc_listen " + c.rpc_listen.ToString() + ": " + port.status().message());
   r->endpoints_.rpc = HttpUrl(c.rpc_listen.host, *port);
 
   if (!c.admin_socket.empty()) {
@@ -70,7 +75,8 @@ Result<std::unique_ptr<NodeRpc>> NodeRpc::Start(boost::asio::io_context& io, nod
   }
   if (c.authrpc_listen) {
     auto secret = ReadJwtSecretFile(c.jwt_secret);
-    if (!secret.ok()) return Status(secret.status().code(), "jwt_secret: " + secret.status().message());
+    if (!secret.ok())
+      return Status(secret.status().code(), "jwt_secret: " + secret.status().message());
     HttpOptions o = Options(c, "authrpc");
     auto now_s = [&clock = node.clock()] { return clock.NowMs() / 1000; };
     o.policy.authorize = JwtAuthorizer(std::move(secret).value(), now_s);

@@ -7,10 +7,9 @@
 // Runs on the node's io thread; the service and the io_context must outlive it.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
 #include <functional>
 #include <memory>
-
-#include <boost/asio/io_context.hpp>
 
 #include "node/service.h"
 #include "rpc/http_server.h"
@@ -23,9 +22,11 @@ class NodeRpc {
  public:
   // What a caller adds to the public endpoint before it listens (the explorer: read methods on
   // the public dispatcher, its page and WebSocket on the public server).
-  using PublicExtension = std::function<void(Dispatcher& public_methods, HttpServer& public_server)>;
+  using PublicExtension =
+      std::function<void(Dispatcher& public_methods, HttpServer& public_server)>;
   // Listens on every configured endpoint; an error names the config key.
-  static Result<std::unique_ptr<NodeRpc>> Start(boost::asio::io_context& io, node::NodeService& node,
+  static Result<std::unique_ptr<NodeRpc>> Start(boost::asio::io_context& io,
+                                                node::NodeService& node,
                                                 const PublicExtension& extend_public = {});
   NodeRpc(const NodeRpc&) = delete;
   NodeRpc& operator=(const NodeRpc&) = delete;

@@ -3,9 +3,8 @@
 // finding 2); admin_nodeInfo says what docs/spec/node.md N5 says.
 #include "rpc/node_rpc.h"
 
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <boost/asio/post.hpp>
 #include <filesystem>
@@ -28,7 +27,9 @@ using nlohmann::json;
 const char* kSecretHex = "6a7774206f6620746865206f70657261746f72206368616e6e656c2121212121";
 
 int64_t NowS() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 class NodeRpcTest : public ::testing::Test {
@@ -120,7 +121,8 @@ TEST_F(NodeRpcTest, PublicEndpointRefusesOperatorMethods) {
   EXPECT_EQ(node_->service().refusals().Count("rpc", "operator_method"), OperatorMethods().size());
   auto metrics = client->Get("/metrics");
   ASSERT_TRUE(metrics.ok());
-  EXPECT_NE(metrics->find("v2v_refusals_total{surface=\"rpc\",reason=\"operator_method\"} 7"), std::string::npos);
+  EXPECT_NE(metrics->find("v2v_refusals_total{surface=\"rpc\",reason=\"operator_method\"} 7"),
+            std::string::npos);
   EXPECT_NE(log_text_.str().find("\"event\":\"refused\""), std::string::npos);
 }
 
@@ -148,7 +150,8 @@ TEST_F(NodeRpcTest, AuthRpcNeedsAFreshHs256Token) {
   const std::string url = rpc_->endpoints().authrpc;
   auto anonymous = Call(url, "admin_peers");
   ASSERT_FALSE(anonymous.ok());
-  EXPECT_NE(anonymous.status().message().find("HTTP 401"), std::string::npos) << anonymous.status().ToString();
+  EXPECT_NE(anonymous.status().message().find("HTTP 401"), std::string::npos)
+      << anonymous.status().ToString();
   ClientOptions wrong;
   wrong.jwt_secret = Bytes(32, 1);
   auto bad = HttpClient::Connect(url, wrong);

@@ -12,14 +12,16 @@
 namespace v2v::rpc {
 
 inline RpcError RejectionError(const chain::Rejection& r) {
-  return {kRejected, r.ToString(), nlohmann::json{{"reason", std::string(chain::RejectName(r.code))}}};
+  return {kRejected, r.ToString(),
+          nlohmann::json{{"reason", std::string(chain::RejectName(r.code))}}};
 }
 
 // REQUIRES: !r.ok().
 template <typename T>
 RpcError ValidationError(const chain::ValidationResult<T>& r) {
   if (r.invalid()) return RejectionError(r.rejection());
-  if (r.error_status().code() == StatusCode::kNotFound) return {kNotFound, r.error_status().message()};
+  if (r.error_status().code() == StatusCode::kNotFound)
+    return {kNotFound, r.error_status().message()};
   return {kNodeError, r.error_status().ToString()};
 }
 

@@ -33,7 +33,7 @@ TEST(RejectionError, EveryCodeReachesTheCallerAsItsReason) {
     EXPECT_EQ(e.at("data"), json({{"reason", name}})) << name;
     seen.insert(name);
   }
-  EXPECT_GE(seen.size(), 45u);  // every live code has its own name
+  EXPECT_GE(seen.size(), 45u);                 // every live code has its own name
   EXPECT_EQ(seen.count("bad_timestamp"), 0u);  // retired
   EXPECT_EQ(seen.count("unauthorized_sealer"), 0u);
 }

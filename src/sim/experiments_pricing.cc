@@ -49,7 +49,7 @@ SatStats Satisfaction(double v_lo, double v_hi, double c_lo, double c_hi, int64_
 double TradeShare(const TradeShareQuery& q, int64_t draws, uint64_t seed) {
   Rng rng(seed);
   int64_t trades = 0;
-  const double p0 = q.buyer_vmax / 12 + q.buyer_cmin / 4;   // eq. 5 without the 2v/3 term
+  const double p0 = q.buyer_vmax / 12 + q.buyer_cmin / 4;    // eq. 5 without the 2v/3 term
   const double r0 = q.seller_cmin / 12 + q.seller_vmax / 4;  // eq. 6 without the 2c/3 term
   for (int64_t i = 0; i < draws; ++i) {
     const double v = rng.Uniform(q.v_lo, q.v_hi), c = rng.Uniform(q.c_lo, q.c_hi);
@@ -97,9 +97,12 @@ Figure Fig4BuyerBids(const ExperimentOptions& opt) {
       "v_i^max lowers its bid (and the transaction price), and more of its trades fail.";
   f.measured = "P rises by " + G(slope / 0.1) +
                " per unit of v (eq. 5's 2/3) and lowering v_i^max from 1.0 to 0.8 lowers every "
-               "bid by " + G(shift) + " (= 0.2/12). Trade probability of buyers v ~ U[0.5, 0.8] "
+               "bid by " +
+               G(shift) +
+               " (= 0.2/12). Trade probability of buyers v ~ U[0.5, 0.8] "
                "declaring v^max = 0.8 / 1.0 / 1.2 against sellers c ~ U[0.3, 0.8]: " +
-               Shares(both) + " when the seller's ask follows eq. 6 (which also uses v^max: a lower "
+               Shares(both) +
+               " when the seller's ask follows eq. 6 (which also uses v^max: a lower "
                "v^max lowers the ask 3 times as much as the bid, so trades get MORE likely), and " +
                Shares(fixed_ask) + " when the ask is held at v^max = 1.0 (the paper's reading).";
   const bool fixed_falls = fixed_ask[0] < fixed_ask[1] && fixed_ask[1] < fixed_ask[2];
@@ -133,11 +136,14 @@ Figure Fig5SellerAsks(const ExperimentOptions& opt) {
   f.paper_claim =
       "The seller's ask is linear in its cost c_j; a seller that raises c_j^min raises its ask and "
       "its probability of trading falls.";
-  f.measured = "R rises by 2/3 per unit of c and by 1/12 per unit of c_j^min. Trade probability of "
-               "sellers c ~ U[0.4, 0.8] declaring c^min = 0.2 / 0.3 / 0.4 against buyers "
-               "v ~ U[0.5, 1]: " + Shares(both) + " when the buyer's bid follows eq. 5 (which "
-               "rises with c^min 3 times as fast as the ask, so trades get MORE likely), and " +
-               Shares(fixed_bid) + " when the bid is held at c^min = 0.3 (the paper's reading).";
+  f.measured =
+      "R rises by 2/3 per unit of c and by 1/12 per unit of c_j^min. Trade probability of "
+      "sellers c ~ U[0.4, 0.8] declaring c^min = 0.2 / 0.3 / 0.4 against buyers "
+      "v ~ U[0.5, 1]: " +
+      Shares(both) +
+      " when the buyer's bid follows eq. 5 (which "
+      "rises with c^min 3 times as fast as the ask, so trades get MORE likely), and " +
+      Shares(fixed_bid) + " when the bid is held at c^min = 0.3 (the paper's reading).";
   const bool fixed_falls = fixed_bid[0] > fixed_bid[1] && fixed_bid[1] > fixed_bid[2];
   f.verdict = fixed_falls ? Verdict::kPartly : Verdict::kDiffers;
   return f;

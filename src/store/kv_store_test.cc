@@ -1,7 +1,6 @@
 #include "store/kv_store.h"
 
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -37,8 +36,8 @@ void Exercise(KvStore& kv) {
 TEST(KvStore, Memory) { Exercise(*NewMemKvStore()); }
 
 TEST(KvStore, RocksPersists) {
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("v2v_kv_store_test_" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("v2v_kv_store_test_" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   {
     auto kv = OpenRocksKvStore(dir.string());

@@ -81,7 +81,8 @@ Result<chain::Rejection> DecodeBadBlock(ByteSpan bytes) {
   if (code > UINT16_MAX || chain::RejectName(why.code) == "unknown") {
     return Status::Corruption("bad-block record: unknown code " + std::to_string(code));
   }
-  if (tx_index < -1 || tx_index > INT32_MAX) return Status::Corruption("bad-block record: tx index");
+  if (tx_index < -1 || tx_index > INT32_MAX)
+    return Status::Corruption("bad-block record: tx index");
   why.tx_index = static_cast<int>(tx_index);
   return why;
 }

@@ -6,9 +6,7 @@
 namespace v2v::store {
 namespace {
 
-rocksdb::Slice ToSlice(ByteSpan b) {
-  return {reinterpret_cast<const char*>(b.data()), b.size()};
-}
+rocksdb::Slice ToSlice(ByteSpan b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
 class RocksKvStore final : public KvStore {
  public:
@@ -16,8 +14,8 @@ class RocksKvStore final : public KvStore {
 
   Result<std::optional<Bytes>> Get(std::string_view key) const override {
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()),
-                                 &value);
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return std::optional<Bytes>();
     if (!s.ok()) return Status::IoError("rocksdb get: " + s.ToString());
     return std::optional<Bytes>(Bytes(value.begin(), value.end()));
@@ -63,7 +61,8 @@ Result<std::unique_ptr<KvStore>> OpenRocksKvStore(const std::string& path) {
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(options, path, &raw);
   if (!s.ok()) return Status::IoError("cannot open store " + path + ": " + s.ToString());
-  return std::unique_ptr<KvStore>(std::make_unique<RocksKvStore>(std::unique_ptr<rocksdb::DB>(raw)));
+  return std::unique_ptr<KvStore>(
+      std::make_unique<RocksKvStore>(std::unique_ptr<rocksdb::DB>(raw)));
 }
 
 }  // namespace v2v::store

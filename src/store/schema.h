@@ -1,5 +1,6 @@
 // Every key the ledger writes to its KvStore (like geth's core/rawdb/schema.go). Nothing else
-// in the store. The values' encoders and decoders are in ledger_records.h. Heights are 8-byte big-endian so keys sort by height; hashes are 32 raw bytes.
+// in the store. The values' encoders and decoders are in ledger_records.h. Heights are 8-byte
+// big-endian so keys sort by height; hashes are 32 raw bytes.
 //
 //   "g"                      -> genesis (contract/genesis.h canonical encoding)
 //   "H"                      -> head: u64 height || 32-byte block hash

@@ -1,14 +1,14 @@
 #include "testnet/testnet.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <toml++/toml.h>
 #include <unistd.h>
-
-#include <arpa/inet.h>
 
 #include <cerrno>
 #include <cstring>
@@ -17,8 +17,6 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
-
-#include <toml++/toml.h>
 
 #include "base/file_util.h"
 #include "crypto/ca_store.h"
@@ -51,7 +49,8 @@ Status WriteText(const std::string& path, const std::string& text, mode_t mode =
 Status MakeDir(const std::string& dir, mode_t mode) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec || ::chmod(dir.c_str(), mode) != 0) return Status::IoError(dir + ": cannot create directory");
+  if (ec || ::chmod(dir.c_str(), mode) != 0)
+    return Status::IoError(dir + ": cannot create directory");
   return Status::Ok();
 }
 
@@ -116,8 +115,9 @@ std::string NodeConfigToml(const Testnet& t, size_t i, const Options& o) {
       {"mempool_max_txs", static_cast<int64_t>(o.mempool_max_txs)},
       {"max_block_txs", static_cast<int64_t>(o.max_block_txs)},
       {"log_level", o.log_level},
-      {"vehicle_listen", t.nodes[i].vehicle_api.substr(std::string("wss://").size(),
-                                                       t.nodes[i].vehicle_api.rfind('/') - std::string("wss://").size())},
+      {"vehicle_listen", t.nodes[i].vehicle_api.substr(
+                             std::string("wss://").size(),
+                             t.nodes[i].vehicle_api.rfind('/') - std::string("wss://").size())},
       {"vehicle_t_limit_s", o.vehicle_t_limit_s},
   };
   std::ostringstream out;
@@ -137,8 +137,13 @@ void ReapIfChild(pid_t pid) {
 nlohmann::json ToJson(const Testnet& t) {
   nlohmann::json nodes = nlohmann::json::array();
   for (const auto& n : t.nodes) {
-    nodes.push_back({{"name", n.name}, {"pid", n.pid}, {"rpc", n.rpc}, {"p2p", n.p2p},
-                     {"config", n.config}, {"key", n.key}, {"admin", n.admin},
+    nodes.push_back({{"name", n.name},
+                     {"pid", n.pid},
+                     {"rpc", n.rpc},
+                     {"p2p", n.p2p},
+                     {"config", n.config},
+                     {"key", n.key},
+                     {"admin", n.admin},
                      {"vehicle_api", n.vehicle_api}});
   }
   auto ids = [](const std::vector<Identity>& v) {
@@ -146,8 +151,11 @@ nlohmann::json ToJson(const Testnet& t) {
     for (const auto& i : v) a.push_back({{"name", i.name}, {"key", i.key}, {"dir", i.dir}});
     return a;
   };
-  return {{"nodes", nodes}, {"period", t.period_s}, {"epoch", t.epoch},
-          {"spare", ids(t.spare)}, {"vehicles", ids(t.vehicles)}};
+  return {{"nodes", nodes},
+          {"period", t.period_s},
+          {"epoch", t.epoch},
+          {"spare", ids(t.spare)},
+          {"vehicles", ids(t.vehicles)}};
 }
 
 Result<Testnet> FromJson(const nlohmann::json& j, const std::string& dir) {
@@ -179,7 +187,8 @@ Result<Testnet> FromJson(const nlohmann::json& j, const std::string& dir) {
 Result<Testnet> Load(const std::string& dir) {
   const std::string abs = fs::absolute(dir).lexically_normal().string();
   std::ifstream in(abs + "/testnet.json");
-  if (!in) return Status::NotFound(abs + "/testnet.json: no testnet there (run `v2v testnet start`)");
+  if (!in)
+    return Status::NotFound(abs + "/testnet.json: no testnet there (run `v2v testnet start`)");
   const auto j = nlohmann::json::parse(in, nullptr, false);
   if (j.is_discarded()) return Status::InvalidArgument(abs + "/testnet.json: not JSON");
   return FromJson(j, abs);
@@ -192,7 +201,8 @@ Status Save(const Testnet& t) {
 Result<Testnet> Create(const Options& o) {
   if (o.dir.empty()) return Status::InvalidArgument("--dir: required");
   if (o.nodes < 1 || o.nodes > 64) return Status::InvalidArgument("--nodes: must be in [1, 64]");
-  if (o.vehicles < 0 || o.vehicles > 100000) return Status::InvalidArgument("--vehicles: must be in [0, 100000]");
+  if (o.vehicles < 0 || o.vehicles > 100000)
+    return Status::InvalidArgument("--vehicles: must be in [0, 100000]");
   if (o.spare < 0 || o.spare > 64) return Status::InvalidArgument("--spare: must be in [0, 64]");
   if (o.epoch == 0) return Status::InvalidArgument("--epoch: must be > 0");
   if (o.genesis_delay_s < 0 || o.genesis_delay_s > 3600) {
@@ -210,7 +220,8 @@ Result<Testnet> Create(const Options& o) {
   t.period_s = o.period_s;
   t.epoch = o.epoch;
   const int64_t now = NowUnix();
-  V2V_ASSIGN_OR_RETURN(crypto::CaStore ca, crypto::CaStore::Init(t.CaDir(), "v2vtrade testnet CA", now, kCaDays));
+  V2V_ASSIGN_OR_RETURN(crypto::CaStore ca,
+                       crypto::CaStore::Init(t.CaDir(), "v2vtrade testnet CA", now, kCaDays));
 
   contract::Genesis g;
   g.timestamp_s = now;
@@ -223,18 +234,21 @@ Result<Testnet> Create(const Options& o) {
   for (int i = 0; i < o.nodes; ++i) {
     const std::string name = "rsu-" + std::to_string(i);
     Bytes der;
-    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kRsu, t.NodeDir(i), now, &der));
+    V2V_ASSIGN_OR_RETURN(Identity id,
+                         IssueIdentity(ca, name, crypto::Role::kRsu, t.NodeDir(i), now, &der));
     NodeInfo n;
     n.name = name;
     n.key = id.key;
     n.p2p = "127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i)]);
     n.rpc = "http://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 1]);
-    n.vehicle_api = "wss://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 2]) + "/vehicle";
+    n.vehicle_api =
+        "wss://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 2]) + "/vehicle";
     n.config = t.NodeDir(i) + "/config.toml";
     n.admin = "unix:" + t.NodeDir(i) + "/admin.sock";
     if (n.admin.size() - 5 > kMaxUnixSocketPath) {
-      return Status::InvalidArgument("--dir " + t.dir + " is too long for the nodes' admin sockets (a Unix socket path " +
-                                     "has at most " + std::to_string(kMaxUnixSocketPath) + " bytes)");
+      return Status::InvalidArgument(
+          "--dir " + t.dir + " is too long for the nodes' admin sockets (a Unix socket path " +
+          "has at most " + std::to_string(kMaxUnixSocketPath) + " bytes)");
     }
     t.nodes.push_back(n);
     auto key = FromHex(id.key);
@@ -246,16 +260,19 @@ Result<Testnet> Create(const Options& o) {
   for (int j = 0; j < o.spare; ++j) {
     const std::string name = "rsu-" + std::to_string(o.nodes + j);
     Bytes der;
-    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kRsu, dir + "/spare/" + name, now, &der));
+    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kRsu,
+                                                    dir + "/spare/" + name, now, &der));
     t.spare.push_back(std::move(id));
     g.accounts.push_back({crypto::Role::kRsu, std::move(der), 0, 0});
   }
   for (int k = 0; k < o.vehicles; ++k) {
     const std::string name = "car-" + std::to_string(k);
     Bytes der;
-    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kVehicle, dir + "/vehicles/" + name, now, &der));
+    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kVehicle,
+                                                    dir + "/vehicles/" + name, now, &der));
     t.vehicles.push_back(std::move(id));
-    g.accounts.push_back({crypto::Role::kVehicle, std::move(der), o.vehicle_energy_wh, o.vehicle_balance});
+    g.accounts.push_back(
+        {crypto::Role::kVehicle, std::move(der), o.vehicle_energy_wh, o.vehicle_balance});
   }
   // The chain starts a little after the files are ready, so that every node is up and connected
   // before block 1 may be sealed (otherwise each node seals its own block 1 before it has a peer).
@@ -296,7 +313,8 @@ Status Spawn(Testnet& t, size_t i, const std::string& binary) {
   if (i >= t.nodes.size()) return Status::InvalidArgument("no node " + std::to_string(i));
   NodeInfo& n = t.nodes[i];
   if (IsNodeProcess(n.pid, n.config)) {
-    return Status::FailedPrecondition(n.name + " is already running (pid " + std::to_string(n.pid) + ")");
+    return Status::FailedPrecondition(n.name + " is already running (pid " + std::to_string(n.pid) +
+                                      ")");
   }
   const std::string log = t.LogPath(i);
   // Everything the child needs is prepared before fork (only async-signal-safe calls after it).
@@ -305,7 +323,8 @@ Status Spawn(Testnet& t, size_t i, const std::string& binary) {
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   int pipefd[2];
-  if (::pipe2(pipefd, O_CLOEXEC) != 0) return Status::IoError(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(pipefd, O_CLOEXEC) != 0)
+    return Status::IoError(std::string("pipe: ") + std::strerror(errno));
   const pid_t pid = ::fork();
   if (pid < 0) {
     ::close(pipefd[0]);
@@ -359,7 +378,8 @@ std::string Tail(const std::string& path, size_t lines) {
   return out;
 }
 
-Status WaitReady(const Testnet& t, const std::vector<size_t>& which, std::chrono::milliseconds timeout) {
+Status WaitReady(const Testnet& t, const std::vector<size_t>& which,
+                 std::chrono::milliseconds timeout) {
   const auto deadline = Clock::now() + timeout;
   std::vector<size_t> pending = which;
   while (!pending.empty()) {
@@ -369,11 +389,12 @@ Status WaitReady(const Testnet& t, const std::vector<size_t>& which, std::chrono
       ReapIfChild(n.pid);
       if (!IsNodeProcess(n.pid, n.config)) {
         return Status::FailedPrecondition(n.name + " (pid " + std::to_string(n.pid) +
-                                          ") exited during startup; see " + t.LogPath(i) +
-                                          ":\n" + Tail(t.LogPath(i), 10));
+                                          ") exited during startup; see " + t.LogPath(i) + ":\n" +
+                                          Tail(t.LogPath(i), 10));
       }
       auto head = rpc::Call(n.rpc, "chain_head", nlohmann::json::array(), std::chrono::seconds(2));
-      if (head.ok() && !n.admin.empty()) head = rpc::Call(n.admin, "chain_head", nlohmann::json::array(), std::chrono::seconds(2));
+      if (head.ok() && !n.admin.empty())
+        head = rpc::Call(n.admin, "chain_head", nlohmann::json::array(), std::chrono::seconds(2));
       if (!head.ok()) still.push_back(i);
     }
     pending = std::move(still);
@@ -404,13 +425,15 @@ Status Launch(Testnet& t, const std::string& binary, std::chrono::milliseconds t
   return s;
 }
 
-Result<Testnet> Start(const Options& options, const std::string& binary, std::chrono::milliseconds timeout) {
+Result<Testnet> Start(const Options& options, const std::string& binary,
+                      std::chrono::milliseconds timeout) {
   V2V_ASSIGN_OR_RETURN(Testnet t, Create(options));
   V2V_RETURN_IF_ERROR(Launch(t, binary, timeout));
   return t;
 }
 
-Status Restart(const std::string& dir, size_t i, const std::string& binary, std::chrono::milliseconds timeout) {
+Status Restart(const std::string& dir, size_t i, const std::string& binary,
+               std::chrono::milliseconds timeout) {
   V2V_ASSIGN_OR_RETURN(Testnet t, Load(dir));
   if (i >= t.nodes.size()) {
     return Status::InvalidArgument("--node " + std::to_string(i) + ": the testnet has nodes 0.." +

@@ -32,11 +32,11 @@ namespace v2v::testnet {
 
 struct Options {
   std::string dir;
-  int nodes = 4;             // 1..64
-  uint64_t period_s = 1;     // Clique period
-  uint64_t epoch = 30000;    // Clique epoch (checkpoint interval)
-  int vehicles = 8;          // 0..100000
-  int spare = 0;             // RSU identities outside the authority set, 0..64
+  int nodes = 4;           // 1..64
+  uint64_t period_s = 1;   // Clique period
+  uint64_t epoch = 30000;  // Clique epoch (checkpoint interval)
+  int vehicles = 8;        // 0..100000
+  int spare = 0;           // RSU identities outside the authority set, 0..64
   // Genesis time = when the files are written + this, so the nodes are up and connected before
   // block 1 is due.
   int64_t genesis_delay_s = 3;
@@ -97,7 +97,8 @@ Result<std::string> SelfExecutable();
 Status Spawn(Testnet& t, size_t i, const std::string& binary);
 // Waits until each node in `which` answers chain_head, the node's process dies, or the timeout.
 // The error names the node and its log and quotes the log's last lines.
-Status WaitReady(const Testnet& t, const std::vector<size_t>& which, std::chrono::milliseconds timeout);
+Status WaitReady(const Testnet& t, const std::vector<size_t>& which,
+                 std::chrono::milliseconds timeout);
 // Starts every node, saves testnet.json, waits for them. On failure stops the started nodes.
 Status Launch(Testnet& t, const std::string& binary,
               std::chrono::milliseconds timeout = std::chrono::seconds(30));

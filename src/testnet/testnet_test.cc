@@ -1,14 +1,13 @@
 #include "testnet/testnet.h"
 
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <toml++/toml.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <set>
-#include <toml++/toml.h>
 
 #include "node/config.h"
 #include "node/genesis_json.h"
@@ -31,7 +30,7 @@ class TestnetLayout : public ::testing::Test {
 };
 
 mode_t Mode(const fs::path& p) {
-  struct stat st{};
+  struct stat st {};
   ::stat(p.c_str(), &st);
   return st.st_mode & 0777;
 }
@@ -63,7 +62,8 @@ TEST_F(TestnetLayout, CreateWritesCaGenesisConfigsAndTestnetJson) {
   auto ledger = node::Ledger::Init(store::NewMemKvStore(), *g);
   ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
   const auto& accounts = (*ledger)->state().accounts;
-  for (const char* id : {"rsu-0", "rsu-2", "rsu-3", "car-0", "car-1"}) EXPECT_TRUE(accounts.count(id)) << id;
+  for (const char* id : {"rsu-0", "rsu-2", "rsu-3", "car-0", "car-1"})
+    EXPECT_TRUE(accounts.count(id)) << id;
   EXPECT_EQ(accounts.at("car-1").energy_wh, o.vehicle_energy_wh);
   EXPECT_EQ(accounts.at("car-1").balance, o.vehicle_balance);
   std::ifstream gin(dir_ / "genesis.json");

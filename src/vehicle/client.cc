@@ -1,8 +1,5 @@
 #include "vehicle/client.h"
 
-#include <deque>
-#include <optional>
-
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -13,6 +10,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <deque>
+#include <optional>
 
 #include "crypto/certificate.h"
 
@@ -27,7 +26,8 @@ using error_code = boost::system::error_code;
 
 Result<RsuUrl> ParseRsuUrl(const std::string& url) {
   const std::string scheme = "wss://";
-  if (url.rfind(scheme, 0) != 0) return Status::InvalidArgument("RSU URL must start with wss://: " + url);
+  if (url.rfind(scheme, 0) != 0)
+    return Status::InvalidArgument("RSU URL must start with wss://: " + url);
   const std::string rest = url.substr(scheme.size());
   const auto slash = rest.find('/');
   const std::string hostport = rest.substr(0, slash);
@@ -39,7 +39,8 @@ Result<RsuUrl> ParseRsuUrl(const std::string& url) {
   }
   u.host = hostport.substr(0, colon);
   u.port = hostport.substr(colon + 1);
-  if (u.port.find_first_not_of("0123456789") != std::string::npos) return Status::InvalidArgument("bad port in " + url);
+  if (u.port.find_first_not_of("0123456789") != std::string::npos)
+    return Status::InvalidArgument("bad port in " + url);
   return u;
 }
 
@@ -50,7 +51,9 @@ Result<std::shared_ptr<ssl::context>> MakeClientTls(const std::string& ca_pem_pa
   }
   error_code ec;
   ctx->load_verify_file(ca_pem_path, ec);
-  if (ec) return Status::InvalidArgument(ca_pem_path + ": cannot load the CA certificate: " + ec.message());
+  if (ec)
+    return Status::InvalidArgument(ca_pem_path +
+                                   ": cannot load the CA certificate: " + ec.message());
   ctx->set_verify_mode(ssl::verify_peer, ec);
   return ctx;
 }
@@ -76,32 +79,38 @@ struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
 
   void Run(const RsuUrl& url) {
     auto self = shared_from_this();
-    resolver.async_resolve(url.host, url.port, [self, url](const error_code& ec, tcp::resolver::results_type r) {
-      if (ec) return self->Fail("resolve: " + ec.message());
-      beast::get_lowest_layer(self->ws).expires_after(std::chrono::seconds(10));
-      beast::get_lowest_layer(self->ws).async_connect(r, [self, url](const error_code& e, const tcp::endpoint&) {
-        if (e) return self->Fail("connect: " + e.message());
-        self->ws.next_layer().async_handshake(ssl::stream_base::client, [self, url](const error_code& e2) {
-          if (e2) return self->Fail("TLS: " + e2.message());
-          if (auto why = self->CheckRsu()) return self->Fail(*why);
-          beast::get_lowest_layer(self->ws).expires_never();
-          websocket::stream_base::timeout t;
-          t.handshake_timeout = std::chrono::seconds(10);
-          t.idle_timeout = std::chrono::seconds(90);
-          t.keep_alive_pings = false;  // the server pings; a silent server is detected here
-          self->ws.set_option(t);
-          self->ws.read_message_max(4 * 1024 * 1024);
-          self->ws.text(true);
-          self->ws.async_handshake(url.host + ":" + url.port, url.path, [self](const error_code& e3) {
-            if (e3) return self->Fail("WebSocket: " + e3.message());
-            self->open = true;
-            if (auto c = self->client.lock()) c->OnOpen();
-            self->Read();
-            if (!self->out.empty() && !self->writing) self->Write();  // OnOpen may have started one
+    resolver.async_resolve(
+        url.host, url.port, [self, url](const error_code& ec, tcp::resolver::results_type r) {
+          if (ec) return self->Fail("resolve: " + ec.message());
+          beast::get_lowest_layer(self->ws).expires_after(std::chrono::seconds(10));
+          beast::get_lowest_layer(self->ws).async_connect(r, [self, url](const error_code& e,
+                                                                         const tcp::endpoint&) {
+            if (e) return self->Fail("connect: " + e.message());
+            self->ws.next_layer().async_handshake(
+                ssl::stream_base::client, [self, url](const error_code& e2) {
+                  if (e2) return self->Fail("TLS: " + e2.message());
+                  if (auto why = self->CheckRsu()) return self->Fail(*why);
+                  beast::get_lowest_layer(self->ws).expires_never();
+                  websocket::stream_base::timeout t;
+                  t.handshake_timeout = std::chrono::seconds(10);
+                  t.idle_timeout = std::chrono::seconds(90);
+                  t.keep_alive_pings = false;  // the server pings; a silent server is detected here
+                  self->ws.set_option(t);
+                  self->ws.read_message_max(4 * 1024 * 1024);
+                  self->ws.text(true);
+                  self->ws.async_handshake(url.host + ":" + url.port, url.path,
+                                           [self](const error_code& e3) {
+                                             if (e3)
+                                               return self->Fail("WebSocket: " + e3.message());
+                                             self->open = true;
+                                             if (auto c = self->client.lock()) c->OnOpen();
+                                             self->Read();
+                                             if (!self->out.empty() && !self->writing)
+                                               self->Write();  // OnOpen may have started one
+                                           });
+                });
           });
         });
-      });
-    });
   }
 
   // The server's certificate chained to the CA (OpenSSL checked); it must be an RSU's.
@@ -123,7 +132,8 @@ struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
   void Read() {
     auto self = shared_from_this();
     ws.async_read(buffer, [self](const error_code& ec, size_t) {
-      if (ec) return self->Fail(ec == websocket::error::closed ? "closed by the RSU" : ec.message());
+      if (ec)
+        return self->Fail(ec == websocket::error::closed ? "closed by the RSU" : ec.message());
       std::string text = beast::buffers_to_string(self->buffer.data());
       self->buffer.consume(self->buffer.size());
       if (auto c = self->client.lock()) c->OnText(text);
@@ -148,13 +158,19 @@ struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
   }
 };
 
-std::shared_ptr<Client> Client::Create(asio::io_context& io, std::shared_ptr<ssl::context> tls, RsuUrl url,
-                                       uint64_t seed, Backoff backoff) {
+std::shared_ptr<Client> Client::Create(asio::io_context& io, std::shared_ptr<ssl::context> tls,
+                                       RsuUrl url, uint64_t seed, Backoff backoff) {
   return std::shared_ptr<Client>(new Client(io, std::move(tls), std::move(url), seed, backoff));
 }
 
-Client::Client(asio::io_context& io, std::shared_ptr<ssl::context> tls, RsuUrl url, uint64_t seed, Backoff backoff)
-    : io_(io), tls_(std::move(tls)), url_(std::move(url)), rng_(seed), backoff_(backoff), wait_(backoff.min) {}
+Client::Client(asio::io_context& io, std::shared_ptr<ssl::context> tls, RsuUrl url, uint64_t seed,
+               Backoff backoff)
+    : io_(io),
+      tls_(std::move(tls)),
+      url_(std::move(url)),
+      rng_(seed),
+      backoff_(backoff),
+      wait_(backoff.min) {}
 
 Client::~Client() {
   if (conn_) conn_->client.reset();
@@ -230,7 +246,9 @@ void Client::Call(const std::string& method, nlohmann::json params, CallCallback
   }
   const uint64_t id = next_id_++;
   pending_[id] = std::move(cb);
-  conn_->Send(nlohmann::json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}.dump());
+  conn_->Send(nlohmann::json{
+      {"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}
+                  .dump());
 }
 
 void Client::OnText(const std::string& text) {
@@ -238,7 +256,8 @@ void Client::OnText(const std::string& text) {
   if (!j.is_object()) return;
   if (j.value("method", "") == "vehicle_subscription") {
     const auto& p = j["params"];
-    if (on_push_ && p.is_object() && p.contains("subscription")) on_push_(p["subscription"].get<std::string>(), p["result"]);
+    if (on_push_ && p.is_object() && p.contains("subscription"))
+      on_push_(p["subscription"].get<std::string>(), p["result"]);
     return;
   }
   if (!j.contains("id") || !j["id"].is_number_unsigned()) return;

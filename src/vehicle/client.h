@@ -11,17 +11,16 @@
 // context, so one process can drive thousands of vehicles. Not thread-safe.
 #pragma once
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <string>
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ssl/context.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <nlohmann/json.hpp>
 
 #include "base/result.h"
 
@@ -53,14 +52,18 @@ struct Backoff {
 class Client : public std::enable_shared_from_this<Client> {
  public:
   using CallCallback = std::function<void(const CallResult&)>;
-  using PushHandler = std::function<void(const std::string& subscription, const nlohmann::json& result)>;
+  using PushHandler =
+      std::function<void(const std::string& subscription, const nlohmann::json& result)>;
 
-  static std::shared_ptr<Client> Create(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls,
-                                        RsuUrl url, uint64_t seed, Backoff backoff = {});
+  static std::shared_ptr<Client> Create(boost::asio::io_context& io,
+                                        std::shared_ptr<boost::asio::ssl::context> tls, RsuUrl url,
+                                        uint64_t seed, Backoff backoff = {});
   ~Client();
 
   void on_connected(std::function<void()> f) { on_connected_ = std::move(f); }
-  void on_disconnected(std::function<void(const std::string& why)> f) { on_disconnected_ = std::move(f); }
+  void on_disconnected(std::function<void(const std::string& why)> f) {
+    on_disconnected_ = std::move(f);
+  }
   void on_push(PushHandler f) { on_push_ = std::move(f); }
 
   void Start();  // connects (and reconnects until Stop)
@@ -74,8 +77,8 @@ class Client : public std::enable_shared_from_this<Client> {
   struct Conn;
 
  private:
-  Client(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, RsuUrl url, uint64_t seed,
-         Backoff backoff);
+  Client(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, RsuUrl url,
+         uint64_t seed, Backoff backoff);
   void Connect();
   void OnOpen();
   void OnText(const std::string& text);

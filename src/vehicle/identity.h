@@ -36,8 +36,9 @@ chain::Tx SignBuyerBid(const Identity& me, uint64_t nonce, const std::string& rs
                        const BuyerTerms& t, int64_t timestamp_s);
 chain::Tx SignSellerBid(const Identity& me, uint64_t nonce, const std::string& rsu, uint64_t round,
                         const SellerTerms& t, int64_t timestamp_s);
-chain::Tx SignMeterReport(const Identity& me, uint64_t nonce, const Hash32& escrow, int64_t delivered_wh,
-                          const crypto::PublicKey& buyer_key, const crypto::Signature& buyer_signature);
+chain::Tx SignMeterReport(const Identity& me, uint64_t nonce, const Hash32& escrow,
+                          int64_t delivered_wh, const crypto::PublicKey& buyer_key,
+                          const crypto::Signature& buyer_signature);
 chain::Tx SignRefund(const Identity& me, uint64_t nonce, const Hash32& escrow);
 // The buyer's co-signature of its meter reading (chain::MeterSigningBytes).
 crypto::Signature CosignReading(const Identity& me, const Hash32& escrow, int64_t delivered_wh);

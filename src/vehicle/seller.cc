@@ -1,28 +1,31 @@
 // Seller: answers calls in range, reports co-signed meter readings (trader.h).
-#include "vehicle/trader.h"
-
 #include <algorithm>
+
+#include "vehicle/trader.h"
 
 namespace v2v::vehicle {
 
-std::shared_ptr<Seller> Seller::Create(std::shared_ptr<Client> client, Identity me, SellerTerms terms, int rounds,
-                                       WaitFor wait, bool report, EventSink sink, std::function<void(bool)> done) {
-  return std::shared_ptr<Seller>(
-      new Seller(std::move(client), std::move(me), terms, rounds, wait, report, std::move(sink), std::move(done)));
+std::shared_ptr<Seller> Seller::Create(std::shared_ptr<Client> client, Identity me,
+                                       SellerTerms terms, int rounds, WaitFor wait, bool report,
+                                       EventSink sink, std::function<void(bool)> done) {
+  return std::shared_ptr<Seller>(new Seller(std::move(client), std::move(me), terms, rounds, wait,
+                                            report, std::move(sink), std::move(done)));
 }
 
 void Seller::OnConnected() {
   auto self = std::static_pointer_cast<Seller>(shared_from_this());
   client_->Call("vehicle_subscribe", {"vehicle", me_.id}, [](const CallResult&) {});
-  client_->Call("vehicle_subscribe", {"calls", {{"x", terms_.x_m}, {"y", terms_.y_m}}}, [self](const CallResult& r) {
-    self->Learn(r);
-    if (!r.ok) return;
-    // A round may be open already (its call went out before we subscribed): answer it too.
-    self->client_->Call("vehicle_getRound", {"current"}, [self](const CallResult& g) {
-      self->Learn(g);
-      if (g.ok && g.result.value("open", false)) self->Offer(g.result);
-    });
-  });
+  client_->Call("vehicle_subscribe", {"calls", {{"x", terms_.x_m}, {"y", terms_.y_m}}},
+                [self](const CallResult& r) {
+                  self->Learn(r);
+                  if (!r.ok) return;
+                  // A round may be open already (its call went out before we subscribed): answer it
+                  // too.
+                  self->client_->Call("vehicle_getRound", {"current"}, [self](const CallResult& g) {
+                    self->Learn(g);
+                    if (g.ok && g.result.value("open", false)) self->Offer(g.result);
+                  });
+                });
 }
 
 void Seller::Offer(const nlohmann::json& call) {
@@ -30,7 +33,9 @@ void Seller::Offer(const nlohmann::json& call) {
   if (offered_.count(round)) return;
   if (rounds_ > 0 && static_cast<int>(offered_.size()) >= rounds_) return;
   offered_.insert(round);
-  Emit("call", call, "call for round " + std::to_string(round) + " from " + call.value("rsu", std::string("the RSU")));
+  Emit("call", call,
+       "call for round " + std::to_string(round) + " from " +
+           call.value("rsu", std::string("the RSU")));
   auto self = std::static_pointer_cast<Seller>(shared_from_this());
   const std::string rsu = call["rsu"].get<std::string>();
   const int64_t t_stamp = call["t_stamp"].get<int64_t>();
@@ -44,8 +49,10 @@ void Seller::Offer(const nlohmann::json& call) {
         self->offered_.erase(round);  // try again after reconnecting if still open
         return;
       }
-      if (r.ok) return self->Emit("accepted", r.result, "offer accepted in round " + std::to_string(round));
-      self->Emit("refused", r.data, "offer refused: " + (r.reason().empty() ? r.message : r.reason()));
+      if (r.ok)
+        return self->Emit("accepted", r.result, "offer accepted in round " + std::to_string(round));
+      self->Emit("refused", r.data,
+                 "offer refused: " + (r.reason().empty() ? r.message : r.reason()));
       self->RoundFinished(round);
     });
   });
@@ -73,8 +80,9 @@ void Seller::OnPush(const nlohmann::json& r) {
     for (const auto& t : r["trades"]) {
       escrow_round_[t["escrow"].get<std::string>()] = round;
       ++round_open_escrows_[round];
-      words += std::to_string(t["energy_wh"].get<int64_t>()) + " Wh to " + t["counterparty"].get<std::string>() +
-               " at " + std::to_string(t["price"].get<int64_t>()) + "/kWh; ";
+      words += std::to_string(t["energy_wh"].get<int64_t>()) + " Wh to " +
+               t["counterparty"].get<std::string>() + " at " +
+               std::to_string(t["price"].get<int64_t>()) + "/kWh; ";
     }
     if (r["trades"].empty()) words += "no trade for this seller";
     Emit(type, r, words);
@@ -82,8 +90,9 @@ void Seller::OnPush(const nlohmann::json& r) {
     return;
   }
   if (type == "committed") {
-    Emit(type, r, "round " + std::to_string(r["round"].get<uint64_t>()) + " committed at block " +
-                      std::to_string(r["block"].get<uint64_t>()));
+    Emit(type, r,
+         "round " + std::to_string(r["round"].get<uint64_t>()) + " committed at block " +
+             std::to_string(r["block"].get<uint64_t>()));
     if (wait_ == WaitFor::kCommitted) RoundFinished(r["round"].get<uint64_t>());
     return;
   }
@@ -94,11 +103,13 @@ void Seller::OnPush(const nlohmann::json& r) {
   if (type == "cosign") {
     const std::string escrow_hex = r["escrow"].get<std::string>();
     const int64_t wh = r["delivered_wh"].get<int64_t>();
-    Emit(type, r, "the buyer co-signed " + std::to_string(wh) + " Wh on escrow " + escrow_hex.substr(0, 16));
+    Emit(type, r,
+         "the buyer co-signed " + std::to_string(wh) + " Wh on escrow " + escrow_hex.substr(0, 16));
     if (!report_) return;
     auto escrow = FromHex(escrow_hex), key = FromHex(r["buyer_key"].get<std::string>()),
          sig = FromHex(r["signature"].get<std::string>());
-    if (!escrow || escrow->size() != 32 || !key || key->size() != 32 || !sig || sig->size() != 64) return;
+    if (!escrow || escrow->size() != 32 || !key || key->size() != 32 || !sig || sig->size() != 64)
+      return;
     Hash32 e;
     crypto::PublicKey k;
     crypto::Signature s;
@@ -106,12 +117,16 @@ void Seller::OnPush(const nlohmann::json& r) {
     std::copy(key->begin(), key->end(), k.bytes.begin());
     std::copy(sig->begin(), sig->end(), s.bytes.begin());
     auto self = std::static_pointer_cast<Seller>(shared_from_this());
-    SubmitSigned("meter report", [self, e, wh, k, s](uint64_t nonce) { return SignMeterReport(self->me_, nonce, e, wh, k, s); });
+    SubmitSigned("meter report", [self, e, wh, k, s](uint64_t nonce) {
+      return SignMeterReport(self->me_, nonce, e, wh, k, s);
+    });
     return;
   }
   if (type == "settled" || type == "refunded") {
     const std::string escrow = r["escrow"].get<std::string>();
-    Emit(type, r, "escrow " + escrow.substr(0, 16) + " " + type + " at block " + std::to_string(r["block"].get<uint64_t>()));
+    Emit(type, r,
+         "escrow " + escrow.substr(0, 16) + " " + type + " at block " +
+             std::to_string(r["block"].get<uint64_t>()));
     EscrowClosed(escrow);
   }
 }

@@ -1,14 +1,14 @@
 #include "vehicle/trader.h"
 
 #include <algorithm>
-
 #include <boost/asio/steady_timer.hpp>
 
 namespace v2v::vehicle {
 
 namespace {
 int64_t LocalMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 std::optional<Hash32> HashOf(const nlohmann::json& v) {
@@ -24,8 +24,12 @@ std::string Refusal(const CallResult& r) {
 }
 }  // namespace
 
-Trader::Trader(std::shared_ptr<Client> client, Identity me, EventSink sink, std::function<void(bool)> done)
-    : client_(std::move(client)), me_(std::move(me)), sink_(std::move(sink)), done_(std::move(done)) {}
+Trader::Trader(std::shared_ptr<Client> client, Identity me, EventSink sink,
+               std::function<void(bool)> done)
+    : client_(std::move(client)),
+      me_(std::move(me)),
+      sink_(std::move(sink)),
+      done_(std::move(done)) {}
 
 void Trader::Start() {
   std::weak_ptr<Trader> w = weak_from_this();
@@ -37,7 +41,8 @@ void Trader::Start() {
   });
   client_->on_disconnected([w](const std::string& why) {
     if (auto self = w.lock()) self->next_nonce_.reset();
-    if (auto self = w.lock(); self && !self->finished_) self->Emit("reconnecting", {{"why", why}}, "connection lost (" + why + "); reconnecting");
+    if (auto self = w.lock(); self && !self->finished_)
+      self->Emit("reconnecting", {{"why", why}}, "connection lost (" + why + "); reconnecting");
   });
   client_->Start();
 }
@@ -60,8 +65,10 @@ int64_t Trader::ServerNowMs() const { return LocalMs() + offset_ms_; }
 
 void Trader::Learn(const CallResult& r) {
   int64_t server = 0;
-  if (r.ok && r.result.is_object() && r.result.contains("server_time")) server = r.result["server_time"].get<int64_t>();
-  if (!r.ok && r.data.is_object() && r.data.contains("server_time")) server = r.data["server_time"].get<int64_t>();
+  if (r.ok && r.result.is_object() && r.result.contains("server_time"))
+    server = r.result["server_time"].get<int64_t>();
+  if (!r.ok && r.data.is_object() && r.data.contains("server_time"))
+    server = r.data["server_time"].get<int64_t>();
   if (server > 0) offset_ms_ = server - LocalMs();
 }
 
@@ -71,7 +78,8 @@ void Trader::WithNextNonce(std::function<void(uint64_t)> f) {
   client_->Call("vehicle_getAccount", {me_.id}, [self, f](const CallResult& r) {
     self->Learn(r);
     if (!r.ok) {
-      if (r.code != -1) self->Emit("error", {{"reason", r.reason()}}, "cannot read the account: " + Refusal(r));
+      if (r.code != -1)
+        self->Emit("error", {{"reason", r.reason()}}, "cannot read the account: " + Refusal(r));
       return;  // disconnected: on_connected starts over
     }
     // Another read may have answered first and handed out nonces since: keep counting from there.
@@ -87,23 +95,29 @@ void Trader::SubmitSigned(const std::string& what, std::function<chain::Tx(uint6
     self->client_->Call("vehicle_submit", {Hex(tx)}, [self, what](const CallResult& r) {
       self->Learn(r);
       if (!r.ok) self->next_nonce_.reset();
-      if (r.ok) return self->Emit(what, {{"tx_hash", r.result["tx_hash"]}}, what + " sent (tx " + r.result["tx_hash"].get<std::string>().substr(0, 16) + ")");
-      self->Emit("error", {{"reason", r.reason()}, {"what", what}}, what + " refused: " + Refusal(r));
+      if (r.ok)
+        return self->Emit(
+            what, {{"tx_hash", r.result["tx_hash"]}},
+            what + " sent (tx " + r.result["tx_hash"].get<std::string>().substr(0, 16) + ")");
+      self->Emit("error", {{"reason", r.reason()}, {"what", what}},
+                 what + " refused: " + Refusal(r));
     });
   });
 }
 
 void Trader::Cosign(const Hash32& escrow, int64_t delivered_wh) {
   const crypto::Signature sig = CosignReading(me_, escrow, delivered_wh);
-  nlohmann::json p = {{"escrow", escrow.Hex()}, {"delivered_wh", delivered_wh},
-                      {"buyer_key", me_.key.public_key().Hex()}, {"signature", ToHex(sig.bytes)}};
+  nlohmann::json p = {{"escrow", escrow.Hex()},
+                      {"delivered_wh", delivered_wh},
+                      {"buyer_key", me_.key.public_key().Hex()},
+                      {"signature", ToHex(sig.bytes)}};
   auto self = shared_from_this();
   client_->Call("vehicle_cosign", {p}, [self, escrow, delivered_wh](const CallResult& r) {
     self->Learn(r);
     if (r.ok) {
       return self->Emit("cosigned", {{"escrow", escrow.Hex()}, {"delivered_wh", delivered_wh}},
-                        "metered " + std::to_string(delivered_wh) + " Wh on escrow " + escrow.Hex().substr(0, 16) +
-                            "; co-signature sent to the seller");
+                        "metered " + std::to_string(delivered_wh) + " Wh on escrow " +
+                            escrow.Hex().substr(0, 16) + "; co-signature sent to the seller");
     }
     self->Emit("error", {{"reason", r.reason()}}, "co-signature refused: " + Refusal(r));
   });
@@ -111,24 +125,28 @@ void Trader::Cosign(const Hash32& escrow, int64_t delivered_wh) {
 
 void Trader::ScheduleRefundCheck(const std::string& escrow_hex, int64_t deadline_s) {
   const int64_t wait_ms = std::max<int64_t>((deadline_s + 2) * 1000 - ServerNowMs(), 0);
-  auto timer = std::make_shared<boost::asio::steady_timer>(client_->io(), std::chrono::milliseconds(wait_ms));
+  auto timer = std::make_shared<boost::asio::steady_timer>(client_->io(),
+                                                           std::chrono::milliseconds(wait_ms));
   auto self = shared_from_this();
   timer->async_wait([self, timer, escrow_hex](const boost::system::error_code& ec) {
     if (ec || self->finished_ || !self->open_escrows_.count(escrow_hex)) return;
     self->client_->Call("vehicle_getEscrow", {escrow_hex}, [self, escrow_hex](const CallResult& r) {
       if (!r.ok || r.result.value("state", "") != "open") return;
       const auto escrow = HashOf(nlohmann::json(escrow_hex));
-      self->SubmitSigned("refund", [self, escrow](uint64_t nonce) { return SignRefund(self->me_, nonce, *escrow); });
+      self->SubmitSigned("refund", [self, escrow](uint64_t nonce) {
+        return SignRefund(self->me_, nonce, *escrow);
+      });
     });
   });
 }
 
 // --- buyer ----------------------------------------------------------------------------------
 
-std::shared_ptr<Buyer> Buyer::Create(std::shared_ptr<Client> client, Identity me, BuyerTerms terms, WaitFor wait,
-                                     double meter_fraction, EventSink sink, std::function<void(bool)> done) {
-  return std::shared_ptr<Buyer>(
-      new Buyer(std::move(client), std::move(me), terms, wait, meter_fraction, std::move(sink), std::move(done)));
+std::shared_ptr<Buyer> Buyer::Create(std::shared_ptr<Client> client, Identity me, BuyerTerms terms,
+                                     WaitFor wait, double meter_fraction, EventSink sink,
+                                     std::function<void(bool)> done) {
+  return std::shared_ptr<Buyer>(new Buyer(std::move(client), std::move(me), terms, wait,
+                                          meter_fraction, std::move(sink), std::move(done)));
 }
 
 void Buyer::OnConnected() {
@@ -144,15 +162,20 @@ void Buyer::OnConnected() {
         nlohmann::json mine = nlohmann::json::array();
         for (const auto& t : j["trades"]) {
           if (t["buyer"] == self->me_.id) {
-            mine.push_back({{"escrow", t["escrow"]}, {"role", "buyer"}, {"counterparty", t["seller"]},
-                            {"price", t["price"]}, {"energy_wh", t["energy_wh"]}, {"loss_wh", t["loss_wh"]},
+            mine.push_back({{"escrow", t["escrow"]},
+                            {"role", "buyer"},
+                            {"counterparty", t["seller"]},
+                            {"price", t["price"]},
+                            {"energy_wh", t["energy_wh"]},
+                            {"loss_wh", t["loss_wh"]},
                             {"amount", t["amount"]}});
           }
         }
         self->OnScheme(mine, j["round_tx"].get<std::string>());
       }
       if (!self->committed_ && j.value("state", "") == "committed") {
-        self->OnCommitted({{"round", j["round"]}, {"round_tx", j["round_tx"]}, {"block", j["block"]}});
+        self->OnCommitted(
+            {{"round", j["round"]}, {"round_tx", j["round_tx"]}, {"block", j["block"]}});
       }
       if (j.value("state", "") == "dropped") {
         self->Emit("dropped", j, "round dropped: " + j.value("reason", ""));
@@ -170,8 +193,10 @@ void Buyer::SendRequest() {
       if (r.code == -1) return;  // reconnecting; the same bytes go again
       if (r.ok) {
         self->round_ = r.result["round"].get<uint64_t>();
-        self->Emit("accepted", r.result, "request accepted in round " + std::to_string(*self->round_) +
-                                             " (offers until " + std::to_string(r.result["deadline"].get<int64_t>()) + ")");
+        self->Emit("accepted", r.result,
+                   "request accepted in round " + std::to_string(*self->round_) +
+                       " (offers until " + std::to_string(r.result["deadline"].get<int64_t>()) +
+                       ")");
         if (self->wait_ == WaitFor::kAccepted) self->Finish(true);
         return;
       }
@@ -191,7 +216,8 @@ void Buyer::SendRequest() {
     const uint64_t round = g.result["round"].get<uint64_t>();
     const std::string rsu = g.result["rsu"].get<std::string>();
     self->WithNextNonce([self, send, round, rsu](uint64_t nonce) {
-      const chain::Tx tx = SignBuyerBid(self->me_, nonce, rsu, round, self->terms_, self->ServerNowMs() / 1000);
+      const chain::Tx tx =
+          SignBuyerBid(self->me_, nonce, rsu, round, self->terms_, self->ServerNowMs() / 1000);
       self->bid_hex_ = Hex(tx);
       send();
     });
@@ -202,13 +228,15 @@ void Buyer::OnScheme(const nlohmann::json& trades, const std::string& round_tx) 
   schemed_ = true;
   trades_ = trades;
   if (trades.empty()) {
-    Emit("scheme", {{"round", *round_}, {"round_tx", round_tx}, {"trades", trades}}, "the scheme gives this buyer no trade");
+    Emit("scheme", {{"round", *round_}, {"round_tx", round_tx}, {"trades", trades}},
+         "the scheme gives this buyer no trade");
     return Finish(true);
   }
   std::string words = "scheme: ";
   for (const auto& t : trades) {
-    words += std::to_string(t["energy_wh"].get<int64_t>()) + " Wh from " + t["counterparty"].get<std::string>() +
-             " at " + std::to_string(t["price"].get<int64_t>()) + "/kWh (escrow " +
+    words += std::to_string(t["energy_wh"].get<int64_t>()) + " Wh from " +
+             t["counterparty"].get<std::string>() + " at " +
+             std::to_string(t["price"].get<int64_t>()) + "/kWh (escrow " +
              t["escrow"].get<std::string>().substr(0, 16) + "); ";
   }
   Emit("scheme", {{"round", *round_}, {"round_tx", round_tx}, {"trades", trades}}, words);
@@ -216,7 +244,8 @@ void Buyer::OnScheme(const nlohmann::json& trades, const std::string& round_tx) 
 
 void Buyer::OnCommitted(const nlohmann::json& detail) {
   committed_ = true;
-  Emit("committed", detail, "round committed at block " + std::to_string(detail["block"].get<uint64_t>()));
+  Emit("committed", detail,
+       "round committed at block " + std::to_string(detail["block"].get<uint64_t>()));
   if (wait_ != WaitFor::kSettled) return Finish(true);
   for (const auto& t : trades_) {
     const auto escrow = HashOf(t["escrow"]);
@@ -227,7 +256,8 @@ void Buyer::OnCommitted(const nlohmann::json& detail) {
     auto self = std::static_pointer_cast<Buyer>(shared_from_this());
     client_->Call("vehicle_getEscrow", {t["escrow"]}, [self, t](const CallResult& r) {
       if (r.ok && r.result.contains("deadline")) {
-        self->ScheduleRefundCheck(t["escrow"].get<std::string>(), r.result["deadline"].get<int64_t>());
+        self->ScheduleRefundCheck(t["escrow"].get<std::string>(),
+                                  r.result["deadline"].get<int64_t>());
       }
     });
   }
@@ -240,7 +270,8 @@ void Buyer::OnPush(const nlohmann::json& r) {
   }
   if (type == "scheme" && !schemed_) return OnScheme(r["trades"], r["round_tx"].get<std::string>());
   if (type == "committed") return OnCommitted(r);
-  if (type == "uncommitted") return Emit(type, r, "a reorg took the round out of the chain; waiting");
+  if (type == "uncommitted")
+    return Emit(type, r, "a reorg took the round out of the chain; waiting");
   if (type == "dropped") {
     Emit(type, r, "round dropped: " + r.value("reason", ""));
     return Finish(false, "dropped");
@@ -248,7 +279,9 @@ void Buyer::OnPush(const nlohmann::json& r) {
   if (type == "settled" || type == "refunded") {
     const std::string escrow = r["escrow"].get<std::string>();
     if (!open_escrows_.erase(escrow)) return;
-    Emit(type, r, "escrow " + escrow.substr(0, 16) + " " + type + " at block " + std::to_string(r["block"].get<uint64_t>()));
+    Emit(type, r,
+         "escrow " + escrow.substr(0, 16) + " " + type + " at block " +
+             std::to_string(r["block"].get<uint64_t>()));
     if (open_escrows_.empty()) Finish(true);
   }
 }

@@ -8,19 +8,19 @@
 // round to `committed`, then (wait settled) co-signs each trade's metered reading (the scheduled
 // volume times meter_fraction) and waits for `settled`; an escrow still open after its deadline
 // is refunded. Seller: answers every call in range (one offer per round) until `rounds` rounds
-// are finished (the caller stops it after a time limit), submits the meter report for each co-signed reading it
-// receives, and (report=false) leaves them unreported so a refund follows the deadline.
+// are finished (the caller stops it after a time limit), submits the meter report for each
+// co-signed reading it receives, and (report=false) leaves them unreported so a refund follows the
+// deadline.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 #include "vehicle/client.h"
 #include "vehicle/identity.h"
@@ -48,7 +48,8 @@ class Trader : public std::enable_shared_from_this<Trader> {
   const std::string& failure_reason() const { return failure_; }
 
  protected:
-  Trader(std::shared_ptr<Client> client, Identity me, EventSink sink, std::function<void(bool)> done);
+  Trader(std::shared_ptr<Client> client, Identity me, EventSink sink,
+         std::function<void(bool)> done);
   virtual void OnConnected() = 0;
   virtual void OnPush(const nlohmann::json& result) = 0;
   void Emit(const std::string& type, nlohmann::json detail, const std::string& text);
@@ -76,13 +77,17 @@ class Trader : public std::enable_shared_from_this<Trader> {
 
 class Buyer final : public Trader {
  public:
-  static std::shared_ptr<Buyer> Create(std::shared_ptr<Client> client, Identity me, BuyerTerms terms, WaitFor wait,
-                                       double meter_fraction, EventSink sink, std::function<void(bool)> done);
+  static std::shared_ptr<Buyer> Create(std::shared_ptr<Client> client, Identity me,
+                                       BuyerTerms terms, WaitFor wait, double meter_fraction,
+                                       EventSink sink, std::function<void(bool)> done);
 
  private:
   Buyer(std::shared_ptr<Client> c, Identity me, BuyerTerms t, WaitFor w, double f, EventSink s,
         std::function<void(bool)> d)
-      : Trader(std::move(c), std::move(me), std::move(s), std::move(d)), terms_(t), wait_(w), fraction_(f) {}
+      : Trader(std::move(c), std::move(me), std::move(s), std::move(d)),
+        terms_(t),
+        wait_(w),
+        fraction_(f) {}
   void OnConnected() override;
   void OnPush(const nlohmann::json& result) override;
   void SendRequest();
@@ -102,13 +107,17 @@ class Seller final : public Trader {
  public:
   // rounds: offer in this many rounds (0: no limit); each is finished at `wait` (kAccepted: once
   // its scheme is known). report=false: co-signed readings are not reported (a refund follows).
-  static std::shared_ptr<Seller> Create(std::shared_ptr<Client> client, Identity me, SellerTerms terms, int rounds,
-                                        WaitFor wait, bool report, EventSink sink, std::function<void(bool)> done);
+  static std::shared_ptr<Seller> Create(std::shared_ptr<Client> client, Identity me,
+                                        SellerTerms terms, int rounds, WaitFor wait, bool report,
+                                        EventSink sink, std::function<void(bool)> done);
 
  private:
-  Seller(std::shared_ptr<Client> c, Identity me, SellerTerms t, int rounds, WaitFor w, bool report, EventSink s,
-         std::function<void(bool)> d)
-      : Trader(std::move(c), std::move(me), std::move(s), std::move(d)), terms_(t), rounds_(rounds), wait_(w),
+  Seller(std::shared_ptr<Client> c, Identity me, SellerTerms t, int rounds, WaitFor w, bool report,
+         EventSink s, std::function<void(bool)> d)
+      : Trader(std::move(c), std::move(me), std::move(s), std::move(d)),
+        terms_(t),
+        rounds_(rounds),
+        wait_(w),
         report_(report) {}
   void OnConnected() override;
   void OnPush(const nlohmann::json& result) override;

@@ -15,7 +15,6 @@
 #include "crypto/ca_trust.h"
 #include "crypto/certificate.h"
 #include "crypto/crl.h"
-
 #include "testing/shell.h"
 
 namespace {
@@ -75,8 +74,9 @@ TEST_F(CaCliTest, IssuedCertificatesPassOpensslVerifyUntilRevoked) {
                                  std::string(v2v::crypto::kRsuPolicyOid) + " -CAfile ca/ca.pem ";
   EXPECT_EQ(Openssl("verify " + rsu_policy + "rsu/cert.pem").exit_code, 0);
   EXPECT_NE(Openssl("verify " + rsu_policy + "car/cert.pem").exit_code, 0);
-  EXPECT_EQ(Openssl("verify -x509_strict -purpose sslclient -CAfile ca/ca.pem rsu/cert.pem").exit_code,
-            0);
+  EXPECT_EQ(
+      Openssl("verify -x509_strict -purpose sslclient -CAfile ca/ca.pem rsu/cert.pem").exit_code,
+      0);
 
   // An empty CRL: still valid with -crl_check.
   ASSERT_EQ(V2v("ca crl --ca ca --out crl.pem").exit_code, 0);

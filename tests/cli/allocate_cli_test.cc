@@ -23,7 +23,8 @@ CliRun Allocate(const std::string& input_text, const std::string& extra = "") {
   fs::create_directories(dir);
   const fs::path in = dir / "market.json";
   std::ofstream(in) << input_text;
-  CliRun r = v2v::testing::RunCommand(std::string(V2V_CLI) + " allocate --input " + in.string() + " " + extra, dir);
+  CliRun r = v2v::testing::RunCommand(
+      std::string(V2V_CLI) + " allocate --input " + in.string() + " " + extra, dir);
   fs::remove_all(dir);
   return r;
 }
@@ -43,7 +44,8 @@ TEST(AllocateCliTest, ValidMarketPrintsTheDocumentedJson) {
   CliRun r = Allocate(kValid);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"pairs", "rejected", "unserved", "welfare", "duality_gap", "buyers", "sellers"}) {
+  for (const char* key :
+       {"pairs", "rejected", "unserved", "welfare", "duality_gap", "buyers", "sellers"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   ASSERT_EQ(j["pairs"].size(), 1u);
@@ -104,7 +106,8 @@ TEST(AllocateCliTest, DuplicateKeysAndOversizedInputAreInputErrors) {
   ExpectBadInput(Allocate(big), "market.json: larger than 16777216 bytes");
   big.pop_back();
   EXPECT_EQ(Allocate(big).exit_code, 0);
-  ExpectBadInput(Allocate(std::string(100, '[') + std::string(100, ']')), "nested deeper than 16 levels");
+  ExpectBadInput(Allocate(std::string(100, '[') + std::string(100, ']')),
+                 "nested deeper than 16 levels");
 }
 
 TEST(AllocateCliTest, DirectoryOrEndlessInputIsOneLine) {

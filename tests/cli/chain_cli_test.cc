@@ -29,7 +29,9 @@ class ChainCli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  CliRun V2v(const std::string& args) { return v2v::testing::RunCommand(std::string(V2V_CLI) + " " + args, dir_); }
+  CliRun V2v(const std::string& args) {
+    return v2v::testing::RunCommand(std::string(V2V_CLI) + " " + args, dir_);
+  }
   std::string D(const std::string& name) const { return (dir_ / name).string(); }
 
   fs::path dir_;
@@ -133,8 +135,8 @@ TEST_F(ChainCli, ImportOfDevZeroUnderAMemoryLimitIsAClearError) {
 #ifdef V2V_UNDER_ASAN
   GTEST_SKIP() << "address-space limits do not apply under AddressSanitizer";
 #endif
-  CliRun r = v2v::testing::RunCommand("ulimit -v 262144 && " + std::string(V2V_CLI) + " chain import --data " +
-                                          D("z") + " --in /dev/zero",
+  CliRun r = v2v::testing::RunCommand("ulimit -v 262144 && " + std::string(V2V_CLI) +
+                                          " chain import --data " + D("z") + " --in /dev/zero",
                                       dir_);
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("not a chain export"), std::string::npos) << r.err;

@@ -12,8 +12,8 @@
 
 #include "chain/block.h"
 #include "chain/tx_check.h"
-#include "contract/genesis.h"
 #include "contract/compact_identity.h"
+#include "contract/genesis.h"
 #include "contract/trading_contract.h"
 #include "devnet/block_generator.h"
 #include "node/export.h"
@@ -64,7 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)node::DecodeExport(in);
       break;
     case 4:
-      if (auto g = contract::DecodeGenesis(in); g.ok()) Require(contract::EncodeGenesis(*g) == bytes);
+      if (auto g = contract::DecodeGenesis(in); g.ok())
+        Require(contract::EncodeGenesis(*g) == bytes);
       break;
     case 5: {
       const contract::CompactIdentityVerifier v(crypto::PublicKey{}, {});

@@ -16,8 +16,8 @@
 
 #include "base/file_util.h"
 #include "chain/block.h"
-#include "contract/genesis.h"
 #include "contract/compact_identity.h"
+#include "contract/genesis.h"
 #include "devnet/block_generator.h"
 #include "node/export.h"
 
@@ -25,7 +25,15 @@ namespace {
 
 using namespace v2v;
 
-enum Selector : uint8_t { kTx = 0, kBlock = 1, kHeader = 2, kExport = 3, kGenesis = 4, kCert = 5, kApply = 6 };
+enum Selector : uint8_t {
+  kTx = 0,
+  kBlock = 1,
+  kHeader = 2,
+  kExport = 3,
+  kGenesis = 4,
+  kCert = 5,
+  kApply = 6
+};
 
 Bytes Seed(Selector s, const Bytes& bytes) {
   Bytes out(bytes.size() + 1);
@@ -74,9 +82,10 @@ std::map<std::string, Bytes> MakeSeeds() {
   seeds["tx_kind1"] = Seed(kTx, chain::EncodeTx(reg));
   seeds["genesis"] = Seed(kGenesis, contract::EncodeGenesis(gen.genesis()));
   seeds["export"] = Seed(kExport, *node::ExportChain(*ledger));
-  seeds["cert"] = Seed(kCert, contract::IssueCompactCertificate(
-                                  gen.authority(), {"car-1", crypto::Role::kVehicle, gen.authority().public_key(),
-                                                    1'600'000'000, 1'900'000'000}));
+  seeds["cert"] = Seed(
+      kCert, contract::IssueCompactCertificate(
+                 gen.authority(), {"car-1", crypto::Role::kVehicle, gen.authority().public_key(),
+                                   1'600'000'000, 1'900'000'000}));
   seeds["empty"] = Bytes{kTx};
   return seeds;
 }
@@ -86,13 +95,19 @@ bool Decodes(const Bytes& seed) {
   if (seed.size() <= 1) return true;
   const ByteSpan in(seed.data() + 1, seed.size() - 1);
   switch (seed[0]) {
-    case kTx: return chain::DecodeTx(in).ok();
+    case kTx:
+      return chain::DecodeTx(in).ok();
     case kBlock:
-    case kApply: return chain::DecodeBlock(in).ok();
-    case kHeader: return chain::DecodeHeader(in).ok();
-    case kExport: return node::DecodeExport(in).ok();
-    case kGenesis: return contract::DecodeGenesis(in).ok();
-    default: return true;
+    case kApply:
+      return chain::DecodeBlock(in).ok();
+    case kHeader:
+      return chain::DecodeHeader(in).ok();
+    case kExport:
+      return node::DecodeExport(in).ok();
+    case kGenesis:
+      return contract::DecodeGenesis(in).ok();
+    default:
+      return true;
   }
 }
 
@@ -100,7 +115,8 @@ int Write(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
   for (const auto& [name, bytes] : MakeSeeds()) {
     std::ofstream out(dir / name, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     if (!out) {
       std::fprintf(stderr, "cannot write %s\n", (dir / name).c_str());
       return 1;
@@ -117,8 +133,10 @@ int Check(const std::filesystem::path& dir) {
       std::fprintf(stderr, "%s: missing (%s); regenerate with chain_decode_seeds\n", name.c_str(),
                    bytes.status().ToString().c_str());
       ++bad;
-    } else if (bytes->empty() || (*bytes)[0] != generated[0] || !Decodes(*bytes) || !Decodes(generated)) {
-      std::fprintf(stderr, "%s: does not decode with today's layout; regenerate with chain_decode_seeds\n",
+    } else if (bytes->empty() || (*bytes)[0] != generated[0] || !Decodes(*bytes) ||
+               !Decodes(generated)) {
+      std::fprintf(stderr,
+                   "%s: does not decode with today's layout; regenerate with chain_decode_seeds\n",
                    name.c_str());
       ++bad;
     }

@@ -7,7 +7,8 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 8192) return 0;
-  auto lines = v2v::consensus::poa::ReplayScenarios(std::string_view(reinterpret_cast<const char*>(data), size));
+  auto lines = v2v::consensus::poa::ReplayScenarios(
+      std::string_view(reinterpret_cast<const char*>(data), size));
   (void)lines;
   return 0;
 }

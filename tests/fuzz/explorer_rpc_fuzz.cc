@@ -13,7 +13,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const v2v::rpc::Dispatcher* d = [] {
     static v2v::devnet::BlockGenerator generator;
-    static auto ledger = std::move(v2v::node::Ledger::Init(v2v::store::NewMemKvStore(), generator.genesis())).value();
+    static auto ledger =
+        std::move(v2v::node::Ledger::Init(v2v::store::NewMemKvStore(), generator.genesis()))
+            .value();
     std::mt19937_64 rng(5);
     for (int i = 0; i < 4; ++i) {
       auto block = generator.NextBlock(*ledger, rng);
@@ -21,7 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     auto* disp = new v2v::rpc::Dispatcher();
     const v2v::node::Ledger* l = ledger.get();
-    v2v::explorer::RegisterExplorerMethods(*disp, {[l]() -> const v2v::node::Ledger& { return *l; }, nullptr});
+    v2v::explorer::RegisterExplorerMethods(
+        *disp, {[l]() -> const v2v::node::Ledger& { return *l; }, nullptr});
     return disp;
   }();
   const std::string out = d->Handle(std::string_view(reinterpret_cast<const char*>(data), size));

@@ -22,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string out = d->Handle(text);
   if (!out.empty() && nlohmann::json::parse(out, nullptr, false).is_discarded()) __builtin_trap();
   const size_t limit = d->limits().max_depth;
-  if (v2v::rpc::JsonDepth(text, limit) > limit && out.find("-32005") == std::string::npos) __builtin_trap();
+  if (v2v::rpc::JsonDepth(text, limit) > limit && out.find("-32005") == std::string::npos)
+    __builtin_trap();
   return 0;
 }

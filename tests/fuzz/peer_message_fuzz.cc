@@ -36,7 +36,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (auto m = DecodeTxMessage(payload); m.ok()) Same(EncodeTxMessage(*m).payload, payload);
       break;
     case 4:
-      if (auto m = DecodeBlockMessage(payload); m.ok()) Same(EncodeBlockMessage(*m).payload, payload);
+      if (auto m = DecodeBlockMessage(payload); m.ok())
+        Same(EncodeBlockMessage(*m).payload, payload);
       break;
   }
   return 0;

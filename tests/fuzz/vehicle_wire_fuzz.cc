@@ -25,7 +25,10 @@ struct Harness {
                                  o.rsu = "rsu-1";
                                  return o;
                                }(),
-                               v2v::chain::testing::FixedKey(101), node, [this] { return now_ms; }, sink,
+                               v2v::chain::testing::FixedKey(101),
+                               node,
+                               [this] { return now_ms; },
+                               sink,
                                v2v::gateway::ApiLimits{64, 1e9, 1e9}};
   Harness() { api.Open(1); }
 };

@@ -18,7 +18,8 @@
 namespace {
 
 // An empty block on `parent` (whose state root it keeps) sealed in turn by `key`.
-v2v::chain::Block EmptyOn(const v2v::chain::BlockHeader& parent, const v2v::crypto::PrivateKey& key) {
+v2v::chain::Block EmptyOn(const v2v::chain::BlockHeader& parent,
+                          const v2v::crypto::PrivateKey& key) {
   v2v::chain::Block b;
   b.header.height = parent.height + 1;
   b.header.parent = v2v::chain::BlockHash(parent);

@@ -3,12 +3,11 @@
 // kill the store must reopen at a head at or above the last height the child reported committed
 // (heights only grow: each fork is one block longer than what it replaces), audit clean, and
 // accept further blocks.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
@@ -36,7 +35,8 @@ TEST(Crash, KilledWriterAlwaysReopensAtACommittedBlock) {
   const uint64_t seed = 20261124;
   std::printf("crash test seed %llu\n", static_cast<unsigned long long>(seed));
   std::mt19937_64 rng(seed);
-  const auto dir = std::filesystem::temp_directory_path() / ("v2v_crash_" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("v2v_crash_" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   const std::string data = (dir / "data").string(), progress = (dir / "progress").string();
@@ -46,8 +46,8 @@ TEST(Crash, KilledWriterAlwaysReopensAtACommittedBlock) {
     const char* args[] = {V2V_CRASH_CHILD, data.c_str(), progress.c_str(), child_seed.c_str(),
                           nullptr};
     pid_t pid = 0;
-    ASSERT_EQ(posix_spawn(&pid, V2V_CRASH_CHILD, nullptr, nullptr, const_cast<char**>(args),
-                          environ), 0);
+    ASSERT_EQ(
+        posix_spawn(&pid, V2V_CRASH_CHILD, nullptr, nullptr, const_cast<char**>(args), environ), 0);
     std::this_thread::sleep_for(
         std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 700)(rng)));
     ::kill(pid, SIGKILL);

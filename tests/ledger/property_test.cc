@@ -9,8 +9,8 @@
 #include <map>
 #include <random>
 
-#include "contract/trading_contract.h"
 #include "consensus/poa/engine.h"
+#include "contract/trading_contract.h"
 #include "devnet/block_generator.h"
 #include "node/ledger.h"
 
@@ -57,7 +57,8 @@ std::optional<Block> Mutate(const Block& b, const devnet::BlockGenerator& sim, s
       if (it == m.txs.end()) return std::nullopt;
       auto& round = std::get<chain::TradingRound>(it->body);
       if (round.trades.empty()) return std::nullopt;
-      round.trades[pick() % round.trades.size()].volume_wh += 1 + static_cast<int64_t>(rng() % 3000);
+      round.trades[pick() % round.trades.size()].volume_wh +=
+          1 + static_cast<int64_t>(rng() % 3000);
       chain::SignTx(*it, sim.authority());
       break;
     }
@@ -90,7 +91,8 @@ TEST(LedgerProperty, RandomBlocksConserveAndReplayIdentically) {
         const Hash32 head = a->head_hash();
         const Hash32 root = chain::StateRoot(a->state());
         auto s = a->Append(*bad);
-        ASSERT_TRUE(s.invalid()) << "mutation " << k << " at step " << step << ": " << s.ToStatus().ToString();
+        ASSERT_TRUE(s.invalid()) << "mutation " << k << " at step " << step << ": "
+                                 << s.ToStatus().ToString();
         rejections[std::string(chain::RejectName(s.rejection().code))]++;
         EXPECT_EQ(a->head_hash(), head);
         EXPECT_EQ(chain::StateRoot(a->state()), root);
@@ -104,7 +106,8 @@ TEST(LedgerProperty, RandomBlocksConserveAndReplayIdentically) {
     EXPECT_EQ(chain::StateRoot(b->state()), chain::StateRoot(a->state()));
     EXPECT_EQ(b->head_hash(), a->head_hash());
   }
-  for (const auto& [why, count] : rejections) std::printf("  rejected %-24s %d\n", why.c_str(), count);
+  for (const auto& [why, count] : rejections)
+    std::printf("  rejected %-24s %d\n", why.c_str(), count);
 }
 
 }  // namespace

@@ -2,9 +2,8 @@
 // trace start near RSU 0 (node 0) and after 12 s are near RSU 1 (node 1). The fleet must get a
 // round committed and settled, the four nodes must agree on the chain, and a buyer that moved
 // must have traded at both nodes (handover keeps it trading).
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -83,12 +82,15 @@ TEST(FleetNet, AFleetTradesSettlesAndKeepsTradingAcrossAHandover) {
   fs::remove_all(dir);
   fs::remove_all(scratch);
   fs::create_directories(scratch);
-  auto v2v = [&](const std::string& args) { return testing::RunCommand(std::string(V2V_CLI) + " " + args, scratch); };
+  auto v2v = [&](const std::string& args) {
+    return testing::RunCommand(std::string(V2V_CLI) + " " + args, scratch);
+  };
   {
     std::ofstream(scratch / "city.toml") << kScenario;
     std::ofstream(scratch / "trace.xml") << Trace();
   }
-  const auto started = v2v("testnet start --nodes 4 --period 1 --vehicles 8 --t-limit 3 --dir " + dir.string());
+  const auto started =
+      v2v("testnet start --nodes 4 --period 1 --vehicles 8 --t-limit 3 --dir " + dir.string());
   ASSERT_EQ(started.exit_code, 0) << started.err << started.out;
   // Stops the testnet however the test ends (an ASSERT returns early).
   struct StopAtExit {
@@ -96,10 +98,11 @@ TEST(FleetNet, AFleetTradesSettlesAndKeepsTradingAcrossAHandover) {
     ~StopAtExit() { f(); }
   } stop_at_exit{[&] { (void)v2v("testnet stop --dir " + dir.string()); }};
 
-  const auto run = v2v("fleet --testnet " + dir.string() + " --scenario " + (scratch / "city.toml").string() +
-                       " --fcd " + (scratch / "trace.xml").string() +
-                       " --vehicles 8 --seconds 30 --drain 25 --listen 8 --seed 3 -q --out " +
-                       (scratch / "out").string());
+  const auto run =
+      v2v("fleet --testnet " + dir.string() + " --scenario " + (scratch / "city.toml").string() +
+          " --fcd " + (scratch / "trace.xml").string() +
+          " --vehicles 8 --seconds 30 --drain 25 --listen 8 --seed 3 -q --out " +
+          (scratch / "out").string());
   EXPECT_EQ(run.exit_code, 0) << run.err << run.out;
   std::ifstream sf(scratch / "out" / "summary.json");
   const json summary = json::parse(sf, nullptr, false);
@@ -110,10 +113,13 @@ TEST(FleetNet, AFleetTradesSettlesAndKeepsTradingAcrossAHandover) {
 
   // A buyer that traded at node 0 before the move and at node 1 after it.
   std::map<std::string, std::set<std::string>> nodes_of_buyer;
-  for (const auto& row : ReadCsv(scratch / "out" / "trades.csv")) nodes_of_buyer[row.at("buyer")].insert(row.at("node"));
+  for (const auto& row : ReadCsv(scratch / "out" / "trades.csv"))
+    nodes_of_buyer[row.at("buyer")].insert(row.at("node"));
   bool moved_and_traded = false;
-  for (const auto& [buyer, nodes] : nodes_of_buyer) moved_and_traded |= nodes.count("0") && nodes.count("1");
-  EXPECT_TRUE(moved_and_traded) << summary.dump(2) << testing::Slurp(scratch / "out" / "trades.csv");
+  for (const auto& [buyer, nodes] : nodes_of_buyer)
+    moved_and_traded |= nodes.count("0") && nodes.count("1");
+  EXPECT_TRUE(moved_and_traded) << summary.dump(2)
+                                << testing::Slurp(scratch / "out" / "trades.csv");
 
   // The four nodes agree on the chain (at the height they all reached).
   auto net = testnet::Load(dir.string());
@@ -133,7 +139,8 @@ TEST(FleetNet, AFleetTradesSettlesAndKeepsTradingAcrossAHandover) {
   EXPECT_EQ(v2v("testnet stop --dir " + dir.string()).exit_code, 0);
   if (HasFailure()) {  // the logs are kept (the nodes are stopped)
     for (size_t i = 0; i < net->nodes.size(); ++i) {
-      std::fprintf(stderr, "--- %s:\n%s", net->LogPath(i).c_str(), testnet::Tail(net->LogPath(i), 10).c_str());
+      std::fprintf(stderr, "--- %s:\n%s", net->LogPath(i).c_str(),
+                   testnet::Tail(net->LogPath(i), 10).c_str());
     }
     std::fprintf(stderr, "kept %s\n", dir.string().c_str());
     return;

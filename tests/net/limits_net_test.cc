@@ -2,9 +2,8 @@
 // a 4-node testnet keeps sealing and answering while a stranger holds hundreds of idle and
 // half-sent connections on one node's RPC and peer ports; the node refuses what is over the caps,
 // logs it and counts it in /metrics. Label "net".
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio.hpp>
 #include <chrono>
@@ -100,7 +99,8 @@ TEST_F(LimitsNetTest, IdleConnectionFloodDoesNotStopTheNetwork) {
   // The network goes on: every node keeps sealing and answering (node 0 on its operator socket,
   // the others on their public RPC).
   const uint64_t start = Height(0);
-  EXPECT_TRUE(WaitFor([&] { return Height(0) >= start + 3; }, std::chrono::seconds(30))) << "node 0 stalled";
+  EXPECT_TRUE(WaitFor([&] { return Height(0) >= start + 3; }, std::chrono::seconds(30)))
+      << "node 0 stalled";
   for (size_t i = 1; i < net_.nodes.size(); ++i) {
     auto h = rpc::Call(net_.nodes[i].rpc, "chain_head");
     ASSERT_TRUE(h.ok()) << net_.nodes[i].name << ": " << h.status().ToString();
@@ -111,17 +111,22 @@ TEST_F(LimitsNetTest, IdleConnectionFloodDoesNotStopTheNetwork) {
   ASSERT_TRUE(client.ok());
   auto metrics = client->Get("/metrics");
   ASSERT_TRUE(metrics.ok()) << metrics.status().ToString();
-  EXPECT_NE(metrics->find("v2v_refusals_total{surface=\"rpc\",reason=\"connection_cap\"}"), std::string::npos)
+  EXPECT_NE(metrics->find("v2v_refusals_total{surface=\"rpc\",reason=\"connection_cap\"}"),
+            std::string::npos)
       << *metrics;
-  EXPECT_NE(metrics->find("v2v_refusals_total{surface=\"p2p\",reason=\"connection_cap\"}"), std::string::npos)
+  EXPECT_NE(metrics->find("v2v_refusals_total{surface=\"p2p\",reason=\"connection_cap\"}"),
+            std::string::npos)
       << *metrics;
   std::ifstream log(net_.LogPath(0));
   const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("\"event\":\"refused\""), std::string::npos);
   // Once the stranger lets go, the public RPC answers again.
   held.clear();
-  EXPECT_TRUE(WaitFor([&] { return rpc::Call(victim.rpc, "chain_head", json::array(), std::chrono::seconds(2)).ok(); },
-                      std::chrono::seconds(30)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return rpc::Call(victim.rpc, "chain_head", json::array(), std::chrono::seconds(2)).ok();
+      },
+      std::chrono::seconds(30)));
 }
 
 }  // namespace

@@ -15,12 +15,13 @@ using namespace vehicle_net;  // NOLINT(google-build-using-namespace)
 class RsuFailureNetTest : public VehicleNetTest {
  protected:
   std::string Sell(size_t node, int timeout_s) const {
-    return std::string(V2V_CLI) + " vehicle sell" + Common(node, timeout_s) + " --identity " + Car(1) +
+    return std::string(V2V_CLI) + " vehicle sell" + Common(node, timeout_s) + " --identity " +
+           Car(1) +
            " --available 30 --reserve 5 --loss 0.05 --cost 150 --range 100:200 --at 0,0 --rounds 1";
   }
   std::string Buy(size_t node, int timeout_s) const {
-    return std::string(V2V_CLI) + " vehicle buy" + Common(node, timeout_s) + " --identity " + Car(0) +
-           " --kwh 2:8 --value 300 --range 200:400 --willingness 3 --at 0,0";
+    return std::string(V2V_CLI) + " vehicle buy" + Common(node, timeout_s) + " --identity " +
+           Car(0) + " --kwh 2:8 --value 300 --range 200:400 --willingness 3 --at 0,0";
   }
   // The trading rounds in node i's canonical chain (explorer's market_rounds).
   json Rounds(size_t i) {
@@ -30,20 +31,24 @@ class RsuFailureNetTest : public VehicleNetTest {
 
  private:
   std::string Common(size_t node, int timeout_s) const {
-    return " --rsu " + net_.nodes[node].vehicle_api + " --ca " + Ca() + " --json --wait committed --timeout " +
-           std::to_string(timeout_s);
+    return " --rsu " + net_.nodes[node].vehicle_api + " --ca " + Ca() +
+           " --json --wait committed --timeout " + std::to_string(timeout_s);
   }
 };
 
-TEST_F(RsuFailureNetTest, AnRsuKilledWithItsRoundOpenLeavesNothingHalfAndItsVehiclesTradeElsewhere) {
+TEST_F(RsuFailureNetTest,
+       AnRsuKilledWithItsRoundOpenLeavesNothingHalfAndItsVehiclesTradeElsewhere) {
   Start("");
   // At RSU 0: the seller waits for a call, the buyer's request opens the round, the seller offers.
-  testing::RunCommand("( ( " + Sell(0, 8) + " > s0.txt 2>&1; echo $? > s0.rc ) & ( sleep 1.5; " + Buy(0, 8) +
-                          " > b0.txt 2>&1; echo $? > b0.rc ) & )",
+  testing::RunCommand("( ( " + Sell(0, 8) + " > s0.txt 2>&1; echo $? > s0.rc ) & ( sleep 1.5; " +
+                          Buy(0, 8) + " > b0.txt 2>&1; echo $? > b0.rc ) & )",
                       scratch_);
-  ASSERT_TRUE(WaitFor([&] {
-    return !Of(Events("s0.txt"), "accepted").empty() && !Of(Events("b0.txt"), "accepted").empty();
-  }, seconds(30)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return !Of(Events("s0.txt"), "accepted").empty() &&
+               !Of(Events("b0.txt"), "accepted").empty();
+      },
+      seconds(30)));
   const uint64_t dead_round = Of(Events("s0.txt"), "accepted")[0]["round"].get<uint64_t>();
   ASSERT_EQ(Of(Events("b0.txt"), "accepted")[0]["round"], dead_round);
   // Killed before the round's deadline (T_limit 3 s after the request).
@@ -51,7 +56,9 @@ TEST_F(RsuFailureNetTest, AnRsuKilledWithItsRoundOpenLeavesNothingHalfAndItsVehi
   ASSERT_EQ(::kill(net_.nodes[0].pid, SIGKILL), 0);
 
   // Both vehicles are told the connection is gone, and give up without a scheme.
-  ASSERT_TRUE(WaitFor([&] { return fs::exists(scratch_ / "s0.rc") && fs::exists(scratch_ / "b0.rc"); }, seconds(40)));
+  ASSERT_TRUE(
+      WaitFor([&] { return fs::exists(scratch_ / "s0.rc") && fs::exists(scratch_ / "b0.rc"); },
+              seconds(40)));
   for (const char* who : {"b0", "s0"}) {
     const auto events = Events(std::string(who) + ".txt");
     EXPECT_EQ(testing::Slurp(scratch_ / (std::string(who) + ".rc")), "1\n") << who;
@@ -74,16 +81,20 @@ TEST_F(RsuFailureNetTest, AnRsuKilledWithItsRoundOpenLeavesNothingHalfAndItsVehi
   // On the three live nodes: RSU 1's round with both bids, nothing of RSU 0's, and each vehicle
   // used exactly one nonce (the bids of the dead round were never recorded).
   for (size_t i = 1; i < 4; ++i) {
-    ASSERT_TRUE(WaitFor([&] {
-      auto head = rpc::Call(net_.nodes[i].rpc, "chain_head", json::array());
-      return head.ok() && (*head)["height"].get<uint64_t>() >= block;
-    }, seconds(20))) << net_.nodes[i].name;
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          auto head = rpc::Call(net_.nodes[i].rpc, "chain_head", json::array());
+          return head.ok() && (*head)["height"].get<uint64_t>() >= block;
+        },
+        seconds(20)))
+        << net_.nodes[i].name;
     const json rounds = Rounds(i);
     ASSERT_TRUE(rounds.is_array()) << net_.nodes[i].name;
     int at_rsu1 = 0;
     for (const auto& r : rounds) {
-      EXPECT_NE(r["rsu"], net_.nodes[0].name) << "round " << r["round"] << " of the killed RSU (its open round was "
-                                              << dead_round << ") on " << net_.nodes[i].name;
+      EXPECT_NE(r["rsu"], net_.nodes[0].name)
+          << "round " << r["round"] << " of the killed RSU (its open round was " << dead_round
+          << ") on " << net_.nodes[i].name;
       if (r["rsu"] == net_.nodes[1].name && r["buyers"] == 1 && r["sellers"] == 1) ++at_rsu1;
     }
     EXPECT_EQ(at_rsu1, 1) << rounds.dump();

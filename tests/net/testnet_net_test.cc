@@ -2,10 +2,9 @@
 // `v2v testnet` (docs/spec/node.md N6), driven over JSON-RPC (N5). Period 1 s, 4 RSUs.
 // Label "net" (ctest -L net); each test makes its own testnet in a temporary directory and
 // stops it in TearDown, also when an assertion failed (the logs are then printed and kept).
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
@@ -40,7 +39,8 @@ class TestnetTest : public ::testing::Test {
     fs::create_directories(dir_.parent_path());
     scratch_ = fs::path(dir_.string() + "_cmd");
     fs::create_directories(scratch_);
-    const auto r = V2V("testnet start --nodes 4 --period 1 --vehicles 2 --dir " + dir_.string() + " " + extra);
+    const auto r =
+        V2V("testnet start --nodes 4 --period 1 --vehicles 2 --dir " + dir_.string() + " " + extra);
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     auto t = testnet::Load(dir_.string());
     ASSERT_TRUE(t.ok()) << t.status().ToString();
@@ -129,7 +129,8 @@ class TestnetTest : public ::testing::Test {
 // (limit = 4/2 + 1), so several sealers take turns; every node ends up with the same chain.
 TEST_F(TestnetTest, FourNodesSealInTurnAndAgree) {
   Start();
-  ASSERT_TRUE(WaitFor([&] { return MinHeight(All()) >= 8; }, seconds(30))) << "heights stay below 8";
+  ASSERT_TRUE(WaitFor([&] { return MinHeight(All()) >= 8; }, seconds(30)))
+      << "heights stay below 8";
   const uint64_t h = MinHeight(All()) - 1;
   ASSERT_TRUE(WaitAgree(All(), h, seconds(10))) << "no agreement at height " << h;
   std::vector<std::string> sealers;
@@ -155,7 +156,8 @@ TEST_F(TestnetTest, KilledNodeLeavesThreeSealingAndCatchesUpAfterRestart) {
   const pid_t victim = net_.nodes[3].pid;
   ASSERT_TRUE(testnet::IsNodeProcess(victim, net_.nodes[3].config));
   ASSERT_EQ(::kill(victim, SIGKILL), 0);
-  ASSERT_TRUE(WaitFor([&] { return !testnet::IsNodeProcess(victim, net_.nodes[3].config); }, seconds(5)));
+  ASSERT_TRUE(
+      WaitFor([&] { return !testnet::IsNodeProcess(victim, net_.nodes[3].config); }, seconds(5)));
   const std::vector<size_t> live = {0, 1, 2};
   const uint64_t at_kill = MinHeight(live);
   EXPECT_TRUE(WaitFor([&] { return MinHeight(live) >= at_kill + 5; }, seconds(20)))
@@ -244,7 +246,8 @@ TEST_F(TestnetTest, RsuVotedInAndAnotherVotedOut) {
   // Issue 10: a stranger on the public RPC port may not vote.
   auto stranger = rpc::Call(net_.nodes[0].rpc, "clique_propose", {newcomer, true});
   ASSERT_FALSE(stranger.ok());
-  EXPECT_NE(stranger.status().message().find("operator method"), std::string::npos) << stranger.status().ToString();
+  EXPECT_NE(stranger.status().message().find("operator method"), std::string::npos)
+      << stranger.status().ToString();
   EXPECT_EQ(Rpc(0, "clique_proposals").size(), 0u);
   // A majority (3 of 4) proposes; their blocks carry the votes.
   for (size_t i : {0, 1, 2}) EXPECT_EQ(Admin(i, "clique_propose", {newcomer, true}), json(true));
@@ -285,9 +288,11 @@ TEST_F(TestnetTest, BlocksFromANonSignerOrARecentSignerAreRefusedByEveryNode) {
     chain::BlockHeader& c = child.header;
     c.height = h + 1;
     c.parent = chain::BlockHash(parent->header);
-    const int64_t now = std::chrono::duration_cast<seconds>(
-                            std::chrono::system_clock::now().time_since_epoch()).count();
-    c.timestamp_s = std::max<int64_t>(parent->header.timestamp_s + static_cast<int64_t>(net_.period_s), now);
+    const int64_t now =
+        std::chrono::duration_cast<seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    c.timestamp_s =
+        std::max<int64_t>(parent->header.timestamp_s + static_cast<int64_t>(net_.period_s), now);
     c.tx_root = chain::TxRoot(child.txs);
     c.state_root = parent->header.state_root;
     const std::string in_turn = signers[(h + 1) % signers.size()];
@@ -333,7 +338,6 @@ TEST_F(TestnetTest, BlocksFromANonSignerOrARecentSignerAreRefusedByEveryNode) {
   }
 }
 
-
 // `v2v ca revoke --rpc`: the CA revokes a vehicle's certificate in its store and on the ledger
 // (a Revoke signed by the CA key, submitted to one node); every node then holds the revocation,
 // and a second revocation of the same certificate is recognised and not submitted again.
@@ -346,18 +350,22 @@ TEST_F(TestnetTest, CaRevocationReachesEveryNodesLedger) {
   const std::string hash = crypto::Sha256(*der).Hex();
   for (size_t i : All()) EXPECT_FALSE(Rpc(i, "state_isRevoked", {hash})["revoked"].get<bool>());
 
-  auto r = V2V("ca revoke --ca " + (dir_ / "ca").string() + " --cert " + cert + " --rpc " + net_.nodes[1].rpc);
+  auto r = V2V("ca revoke --ca " + (dir_ / "ca").string() + " --cert " + cert + " --rpc " +
+               net_.nodes[1].rpc);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("submitted on-chain Revoke"), std::string::npos) << r.out;
-  EXPECT_TRUE(WaitFor([&] {
-    for (size_t i : All()) {
-      auto v = rpc::Call(net_.nodes[i].rpc, "state_isRevoked", {hash});
-      if (!v.ok() || !(*v)["revoked"].get<bool>()) return false;
-    }
-    return true;
-  }, seconds(20)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        for (size_t i : All()) {
+          auto v = rpc::Call(net_.nodes[i].rpc, "state_isRevoked", {hash});
+          if (!v.ok() || !(*v)["revoked"].get<bool>()) return false;
+        }
+        return true;
+      },
+      seconds(20)));
 
-  r = V2V("ca revoke --ca " + (dir_ / "ca").string() + " --cert " + cert + " --rpc " + net_.nodes[2].rpc);
+  r = V2V("ca revoke --ca " + (dir_ / "ca").string() + " --cert " + cert + " --rpc " +
+          net_.nodes[2].rpc);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("already revoked on the ledger"), std::string::npos) << r.out;
 }

@@ -4,9 +4,8 @@
 // RPC reads, in-process vehicle clients driven synchronously, and raw TLS/WebSocket exchanges.
 #pragma once
 
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -68,28 +67,33 @@ class VehicleNetTest : public ::testing::Test {
  protected:
   void Start(const std::string& extra) {
     static int serial = 0;
-    dir_ = fs::temp_directory_path() / ("v2v_vnet_" + std::to_string(::getpid()) + "_" + std::to_string(serial++));
+    dir_ = fs::temp_directory_path() /
+           ("v2v_vnet_" + std::to_string(::getpid()) + "_" + std::to_string(serial++));
     fs::remove_all(dir_);
     scratch_ = fs::path(dir_.string() + "_cmd");
     fs::create_directories(scratch_);
-    const auto r = V2V("testnet start --nodes 4 --period 1 --vehicles 4 --t-limit 3 --dir " + dir_.string() + " " + extra);
+    const auto r = V2V("testnet start --nodes 4 --period 1 --vehicles 4 --t-limit 3 --dir " +
+                       dir_.string() + " " + extra);
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
     auto t = testnet::Load(dir_.string());
     ASSERT_TRUE(t.ok()) << t.status().ToString();
     net_ = std::move(t).value();
     started_ = true;
-    for (const auto& n : net_.nodes) ASSERT_EQ(n.vehicle_api.rfind("wss://127.0.0.1:", 0), 0u) << n.vehicle_api;
+    for (const auto& n : net_.nodes)
+      ASSERT_EQ(n.vehicle_api.rfind("wss://127.0.0.1:", 0), 0u) << n.vehicle_api;
   }
   void TearDown() override {
     if (!started_) return;
     EXPECT_EQ(V2V("testnet stop --dir " + dir_.string()).exit_code, 0);
     if (HasFailure()) {
       for (size_t i = 0; i < net_.nodes.size(); ++i) {
-        std::fprintf(stderr, "--- %s:\n%s", net_.LogPath(i).c_str(), testnet::Tail(net_.LogPath(i), 12).c_str());
+        std::fprintf(stderr, "--- %s:\n%s", net_.LogPath(i).c_str(),
+                     testnet::Tail(net_.LogPath(i), 12).c_str());
       }
       for (const auto& f : fs::directory_iterator(scratch_)) {
         if (f.path().extension() != ".txt") continue;
-        std::fprintf(stderr, "--- %s:\n%s", f.path().filename().c_str(), testing::Slurp(f.path()).c_str());
+        std::fprintf(stderr, "--- %s:\n%s", f.path().filename().c_str(),
+                     testing::Slurp(f.path()).c_str());
       }
       std::fprintf(stderr, "kept %s\n", dir_.string().c_str());
       return;
@@ -100,7 +104,9 @@ class VehicleNetTest : public ::testing::Test {
   testing::CommandResult V2V(const std::string& args) {
     return testing::RunCommand(std::string(V2V_CLI) + " " + args, scratch_);
   }
-  std::string Car(int k) const { return (dir_ / "vehicles" / ("car-" + std::to_string(k))).string(); }
+  std::string Car(int k) const {
+    return (dir_ / "vehicles" / ("car-" + std::to_string(k))).string();
+  }
   std::string Ca() const { return (dir_ / "ca" / "ca.pem").string(); }
   json Account(size_t node, const std::string& id) {
     auto r = rpc::Call(net_.nodes[node].rpc, "state_getAccount", {id});
@@ -147,7 +153,8 @@ class SyncVehicle {
     client_ = vehicle::Client::Create(io_, *tls, *u, 7);
     client_->Start();
     const auto deadline = Clock::now() + seconds(10);
-    while (!client_->connected() && Clock::now() < deadline) io_.run_one_for(std::chrono::milliseconds(100));
+    while (!client_->connected() && Clock::now() < deadline)
+      io_.run_one_for(std::chrono::milliseconds(100));
     EXPECT_TRUE(client_->connected());
   }
   ~SyncVehicle() { client_->Stop(); }
@@ -158,7 +165,9 @@ class SyncVehicle {
     while (!out && Clock::now() < deadline) io_.run_one_for(std::chrono::milliseconds(100));
     return out.value_or(vehicle::CallResult{});
   }
-  int64_t ServerNowS() { return Call("vehicle_getRound", {"current"}).result.value("server_time", int64_t{0}) / 1000; }
+  int64_t ServerNowS() {
+    return Call("vehicle_getRound", {"current"}).result.value("server_time", int64_t{0}) / 1000;
+  }
 
  private:
   asio::io_context io_;

@@ -18,13 +18,17 @@ TEST_F(VehicleNetTest, BuyerAndTwoSellersTradeAndSettle) {
   const std::string rsu = net_.nodes[0].vehicle_api;
   std::map<std::string, json> before;
   for (const char* id : {"car-0", "car-1", "car-2"}) before[id] = Account(0, id);
-  const std::string common = " --rsu " + rsu + " --ca " + Ca() + " --json --timeout 90 --wait settled";
-  const std::string sell = std::string(V2V_CLI) + " vehicle sell --available 30 --reserve 5 --loss 0.05 --rounds 1";
+  const std::string common =
+      " --rsu " + rsu + " --ca " + Ca() + " --json --timeout 90 --wait settled";
+  const std::string sell =
+      std::string(V2V_CLI) + " vehicle sell --available 30 --reserve 5 --loss 0.05 --rounds 1";
   const std::string cmd =
-      "( " + sell + common + " --identity " + Car(1) + " --cost 150 --range 100:200 --at 100,0 > s1.txt 2>&1 & p1=$!; " +
-      sell + common + " --identity " + Car(2) + " --cost 120 --range 90:180 --at 0,100 > s2.txt 2>&1 & p2=$!; " +
+      "( " + sell + common + " --identity " + Car(1) +
+      " --cost 150 --range 100:200 --at 100,0 > s1.txt 2>&1 & p1=$!; " + sell + common +
+      " --identity " + Car(2) + " --cost 120 --range 90:180 --at 0,100 > s2.txt 2>&1 & p2=$!; " +
       "sleep 1.5; " + V2V_CLI + " vehicle buy" + common + " --identity " + Car(0) +
-      " --kwh 2:8 --value 300 --range 200:400 --willingness 3 --at 0,0 > b.txt 2>&1; echo $? > b.rc; " +
+      " --kwh 2:8 --value 300 --range 200:400 --willingness 3 --at 0,0 > b.txt 2>&1; echo $? > "
+      "b.rc; " +
       "wait $p1; echo $? > s1.rc; wait $p2; echo $? > s2.rc )";
   testing::RunCommand(cmd, scratch_);
   ASSERT_EQ(testing::Slurp(scratch_ / "b.rc"), "0\n");
@@ -36,7 +40,8 @@ TEST_F(VehicleNetTest, BuyerAndTwoSellersTradeAndSettle) {
   ASSERT_EQ(schemes.size(), 1u);
   const json trades = schemes[0]["trades"];
   ASSERT_FALSE(trades.empty());
-  const std::map<std::string, std::pair<int64_t, int64_t>> cost = {{"car-1", {150, 100}}, {"car-2", {120, 90}}};
+  const std::map<std::string, std::pair<int64_t, int64_t>> cost = {{"car-1", {150, 100}},
+                                                                   {"car-2", {120, 90}}};
   int64_t paid = 0, got_wh = 0;
   std::map<std::string, int64_t> seller_paid, seller_wh;
   for (const auto& t : trades) {
@@ -57,22 +62,32 @@ TEST_F(VehicleNetTest, BuyerAndTwoSellersTradeAndSettle) {
   EXPECT_EQ(Of(events, "settled").size(), trades.size());
   // The round is in the same block on all four nodes; every node ends with the same balances.
   for (size_t i = 0; i < 4; ++i) {
-    ASSERT_TRUE(WaitFor([&] {
-      auto b = rpc::Call(net_.nodes[i].rpc, "chain_getBlockByNumber", {block, false});
-      if (!b.ok()) return false;
-      for (const auto& h : (*b)["txs"]) {
-        if (h == round_tx) return true;
-      }
-      return false;
-    }, seconds(20))) << net_.nodes[i].name << " has no round tx at block " << block;
-    ASSERT_TRUE(WaitFor([&] {
-      const json b = Account(i, "car-0");
-      return b.is_object() && b["balance"].get<int64_t>() == before["car-0"]["balance"].get<int64_t>() - paid;
-    }, seconds(20))) << net_.nodes[i].name;
-    EXPECT_EQ(Account(i, "car-0")["energy_wh"].get<int64_t>(), before["car-0"]["energy_wh"].get<int64_t>() + got_wh);
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          auto b = rpc::Call(net_.nodes[i].rpc, "chain_getBlockByNumber", {block, false});
+          if (!b.ok()) return false;
+          for (const auto& h : (*b)["txs"]) {
+            if (h == round_tx) return true;
+          }
+          return false;
+        },
+        seconds(20)))
+        << net_.nodes[i].name << " has no round tx at block " << block;
+    ASSERT_TRUE(WaitFor(
+        [&] {
+          const json b = Account(i, "car-0");
+          return b.is_object() &&
+                 b["balance"].get<int64_t>() == before["car-0"]["balance"].get<int64_t>() - paid;
+        },
+        seconds(20)))
+        << net_.nodes[i].name;
+    EXPECT_EQ(Account(i, "car-0")["energy_wh"].get<int64_t>(),
+              before["car-0"]["energy_wh"].get<int64_t>() + got_wh);
     for (const char* s : {"car-1", "car-2"}) {
-      EXPECT_EQ(Account(i, s)["balance"].get<int64_t>(), before[s]["balance"].get<int64_t>() + seller_paid[s]);
-      EXPECT_EQ(Account(i, s)["energy_wh"].get<int64_t>(), before[s]["energy_wh"].get<int64_t>() - seller_wh[s]);
+      EXPECT_EQ(Account(i, s)["balance"].get<int64_t>(),
+                before[s]["balance"].get<int64_t>() + seller_paid[s]);
+      EXPECT_EQ(Account(i, s)["energy_wh"].get<int64_t>(),
+                before[s]["energy_wh"].get<int64_t>() - seller_wh[s]);
     }
   }
 }
@@ -102,22 +117,27 @@ TEST_F(VehicleNetTest, RefusalsRecordNothing) {
   chain::Tx forged = vehicle::SignBuyerBid(*car0, 1, rsu, n, bt, now);
   forged.signature.bytes[5] ^= 0x40;
   EXPECT_EQ(reason("vehicle_request", forged), "bad_signature");
-  EXPECT_EQ(reason("vehicle_request", vehicle::SignBuyerBid(*car0, 3, rsu, n, bt, now)), "bad_nonce");
+  EXPECT_EQ(reason("vehicle_request", vehicle::SignBuyerBid(*car0, 3, rsu, n, bt, now)),
+            "bad_nonce");
   vehicle::BuyerTerms low = bt;
   low.v_min = 50;
-  const auto bound = v.Call("vehicle_request", {vehicle::Hex(vehicle::SignBuyerBid(*car0, 1, rsu, n, low, now))});
+  const auto bound =
+      v.Call("vehicle_request", {vehicle::Hex(vehicle::SignBuyerBid(*car0, 1, rsu, n, low, now))});
   EXPECT_EQ(bound.reason(), "invalid_bid");
   EXPECT_EQ(bound.data["bound"], "v_min");
-  EXPECT_EQ(reason("vehicle_request", vehicle::SignBuyerBid(*car0, 1, rsu, n, bt, now - 60)), "clock_skew");
+  EXPECT_EQ(reason("vehicle_request", vehicle::SignBuyerBid(*car0, 1, rsu, n, bt, now - 60)),
+            "clock_skew");
 
   // A certificate from another CA cannot register.
   auto other_ca = crypto::PrivateKey::Generate();
   auto stranger = crypto::PrivateKey::Generate();
   ASSERT_TRUE(other_ca.ok() && stranger.ok());
-  auto ca_der = crypto::MakeCaCertificate(*other_ca, {"other CA", *crypto::RandomSerial(), now - 10, now + 86400});
+  auto ca_der = crypto::MakeCaCertificate(
+      *other_ca, {"other CA", *crypto::RandomSerial(), now - 10, now + 86400});
   ASSERT_TRUE(ca_der.ok());
-  auto cert = crypto::IssueCertificate(*other_ca, *ca_der, {"car-x", crypto::Role::kVehicle, stranger->public_key(),
-                                                            *crypto::RandomSerial(), now - 10, now + 86400});
+  auto cert = crypto::IssueCertificate(*other_ca, *ca_der,
+                                       {"car-x", crypto::Role::kVehicle, stranger->public_key(),
+                                        *crypto::RandomSerial(), now - 10, now + 86400});
   ASSERT_TRUE(cert.ok());
   chain::Tx reg;
   reg.sender = "car-x";
@@ -129,9 +149,9 @@ TEST_F(VehicleNetTest, RefusalsRecordNothing) {
   auto our_ca = testnet::ReadKey((dir_ / "ca" / "ca.key").string());
   auto our_ca_der = crypto::CertificatePemToDer(testing::Slurp(Ca()));
   ASSERT_TRUE(our_ca.ok() && our_ca_der.ok());
-  auto old_cert = crypto::IssueCertificate(*our_ca, *our_ca_der, {"car-y", crypto::Role::kVehicle,
-                                                                  stranger->public_key(), *crypto::RandomSerial(),
-                                                                  now - 86400, now - 3600});
+  auto old_cert = crypto::IssueCertificate(*our_ca, *our_ca_der,
+                                           {"car-y", crypto::Role::kVehicle, stranger->public_key(),
+                                            *crypto::RandomSerial(), now - 86400, now - 3600});
   ASSERT_TRUE(old_cert.ok());
   reg.sender = "car-y";
   reg.body = chain::Register{crypto::Role::kVehicle, *old_cert};
@@ -143,26 +163,35 @@ TEST_F(VehicleNetTest, RefusalsRecordNothing) {
   const chain::Tx bid = vehicle::SignBuyerBid(*car0, 1, rsu, n, bt, v.ServerNowS());
   const auto ok = v.Call("vehicle_request", {vehicle::Hex(bid)});
   ASSERT_TRUE(ok.ok) << ok.message;
-  EXPECT_EQ(v.Call("vehicle_request", {vehicle::Hex(bid)}).result["bid_hash"], ok.result["bid_hash"]);  // idempotent
+  EXPECT_EQ(v.Call("vehicle_request", {vehicle::Hex(bid)}).result["bid_hash"],
+            ok.result["bid_hash"]);  // idempotent
   // An offer after the deadline: refused with deadline_passed, and not in the round.
   std::this_thread::sleep_for(seconds(5));
-  const auto late = v.Call("vehicle_offer", {vehicle::Hex(vehicle::SignSellerBid(*car2, 1, rsu, n, st, v.ServerNowS()))});
+  const auto late =
+      v.Call("vehicle_offer",
+             {vehicle::Hex(vehicle::SignSellerBid(*car2, 1, rsu, n, st, v.ServerNowS()))});
   EXPECT_EQ(late.reason(), "deadline_passed");
   EXPECT_EQ(late.data["deadline"], ok.result["deadline"]);
-  ASSERT_TRUE(WaitFor([&] { return v.Call("vehicle_getRound", {n}).result.value("state", "") == "committed"; }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] { return v.Call("vehicle_getRound", {n}).result.value("state", "") == "committed"; },
+      seconds(20)));
   EXPECT_TRUE(v.Call("vehicle_getRound", {n}).result["sellers"].empty());
   ASSERT_TRUE(WaitFor([&] { return Account(2, "car-0")["nonce"] == 1; }, seconds(20)));
   SyncVehicle other(net_.nodes[2].vehicle_api, Ca());
   EXPECT_EQ(other.Call("vehicle_request", {vehicle::Hex(bid)}).reason(), "replayed");
 
   // Revoked on the ledger with `v2v ca revoke --rpc`: refused.
-  const auto r = V2V("ca revoke --ca " + (dir_ / "ca").string() + " --cert " + Car(1) + "/cert.pem --rpc " + net_.nodes[0].rpc);
+  const auto r = V2V("ca revoke --ca " + (dir_ / "ca").string() + " --cert " + Car(1) +
+                     "/cert.pem --rpc " + net_.nodes[0].rpc);
   ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
   const auto account = v.Call("vehicle_getAccount", {"car-1"});
-  ASSERT_TRUE(WaitFor([&] { return v.Call("vehicle_getAccount", {"car-1"}).result.value("revoked", false); }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] { return v.Call("vehicle_getAccount", {"car-1"}).result.value("revoked", false); },
+      seconds(20)));
   const auto open = v.Call("vehicle_getRound", {"current"}).result["round"].get<uint64_t>();
-  EXPECT_EQ(reason("vehicle_request", vehicle::SignBuyerBid(*car1, 1, rsu, open, bt, v.ServerNowS())),
-            "certificate_revoked");
+  EXPECT_EQ(
+      reason("vehicle_request", vehicle::SignBuyerBid(*car1, 1, rsu, open, bt, v.ServerNowS())),
+      "certificate_revoked");
   // Nothing of the refused ones was recorded: car-1 and car-2 never used a nonce.
   EXPECT_EQ(Account(1, "car-1")["nonce"], 0);
   EXPECT_EQ(Account(1, "car-2")["nonce"], 0);
@@ -172,7 +201,8 @@ TEST_F(VehicleNetTest, RefusalsRecordNothing) {
   auto u = vehicle::ParseRsuUrl(url);
   RawTls raw(*u);
   raw.Upgrade(*u);
-  const auto parse = json::parse(raw.Exchange("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\""), nullptr, false);
+  const auto parse =
+      json::parse(raw.Exchange("{\"jsonrpc\": \"2.0\", \"id\": 1, \"method\""), nullptr, false);
   EXPECT_EQ(parse["error"]["code"], -32700);
   EXPECT_EQ(raw.Exchange(std::string(70 * 1024, ' ')), "");  // closed (1009)
   RawTls plain(*u);
@@ -193,12 +223,13 @@ TEST_F(VehicleNetTest, UnreportedEscrowIsRefunded) {
   std::map<std::string, json> before;
   for (const char* id : {"car-0", "car-1"}) before[id] = Account(0, id);
   const std::string common = " --rsu " + rsu + " --ca " + Ca() + " --json --timeout 90";
-  const std::string cmd = "( " + std::string(V2V_CLI) + " vehicle sell" + common + " --identity " + Car(1) +
-                          " --available 30 --reserve 5 --loss 0 --cost 150 --range 100:200 --at 0,0 --rounds 1"
-                          " --wait committed --no-report > s1.txt 2>&1 & p1=$!; sleep 1.5; " +
-                          V2V_CLI + " vehicle buy" + common + " --wait settled --identity " + Car(0) +
-                          " --kwh 1:3 --value 300 --range 200:400 --willingness 2 --at 0,0 > b.txt 2>&1;"
-                          " echo $? > b.rc; wait $p1; echo $? > s1.rc )";
+  const std::string cmd =
+      "( " + std::string(V2V_CLI) + " vehicle sell" + common + " --identity " + Car(1) +
+      " --available 30 --reserve 5 --loss 0 --cost 150 --range 100:200 --at 0,0 --rounds 1"
+      " --wait committed --no-report > s1.txt 2>&1 & p1=$!; sleep 1.5; " +
+      V2V_CLI + " vehicle buy" + common + " --wait settled --identity " + Car(0) +
+      " --kwh 1:3 --value 300 --range 200:400 --willingness 2 --at 0,0 > b.txt 2>&1;"
+      " echo $? > b.rc; wait $p1; echo $? > s1.rc )";
   testing::RunCommand(cmd, scratch_);
   ASSERT_EQ(testing::Slurp(scratch_ / "b.rc"), "0\n");
   const auto events = Events("b.txt");
@@ -206,10 +237,12 @@ TEST_F(VehicleNetTest, UnreportedEscrowIsRefunded) {
   ASSERT_FALSE(Of(events, "scheme")[0]["trades"].empty());
   EXPECT_EQ(Of(events, "refunded").size(), Of(events, "scheme")[0]["trades"].size());
   EXPECT_TRUE(Of(events, "settled").empty());
-  ASSERT_TRUE(WaitFor([&] {
-    return Account(2, "car-0")["balance"] == before["car-0"]["balance"] &&
-           Account(2, "car-1")["energy_wh"] == before["car-1"]["energy_wh"];
-  }, seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Account(2, "car-0")["balance"] == before["car-0"]["balance"] &&
+               Account(2, "car-1")["energy_wh"] == before["car-1"]["energy_wh"];
+      },
+      seconds(20)));
 }
 
 }  // namespace

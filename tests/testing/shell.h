@@ -27,7 +27,8 @@ inline std::string Slurp(const std::filesystem::path& p) {
 // Runs `command` through the shell in `dir`, capturing stdout and stderr through files there.
 inline CommandResult RunCommand(const std::string& command, const std::filesystem::path& dir) {
   const std::filesystem::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string full = "cd " + dir.string() + " && " + command + " >" + out.string() + " 2>" + err.string();
+  const std::string full =
+      "cd " + dir.string() + " && " + command + " >" + out.string() + " 2>" + err.string();
   const int status = std::system(full.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(out), Slurp(err)};
 }

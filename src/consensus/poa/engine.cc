@@ -45,9 +45,9 @@ std::optional<chain::Rejection> Engine::VerifyTimestamp(int64_t parent_time_s,
                                               " is ahead of local time " + std::to_string(now_s));
   }
   if (header_time_s < parent_time_s + static_cast<int64_t>(config_.period_s)) {
-    return Rejected(Reject::kInvalidTimestamp,
-                    "timestamp " + std::to_string(header_time_s) + " < parent " +
-                        std::to_string(parent_time_s) + " + period " + std::to_string(config_.period_s));
+    return Rejected(Reject::kInvalidTimestamp, "timestamp " + std::to_string(header_time_s) +
+                                                   " < parent " + std::to_string(parent_time_s) +
+                                                   " + period " + std::to_string(config_.period_s));
   }
   return std::nullopt;
 }
@@ -62,7 +62,8 @@ Result<chain::BlockHeader> Engine::Prepare(const ChainHeaderReader& chain, int64
     return Status::FailedPrecondition("not a signer at height " + std::to_string(height));
   }
   if (snap.RecentlySigned(sealer)) {
-    return Status::FailedPrecondition("signed recently: may not seal height " + std::to_string(height));
+    return Status::FailedPrecondition("signed recently: may not seal height " +
+                                      std::to_string(height));
   }
   if (time_s < head.timestamp_s + static_cast<int64_t>(config_.period_s)) {
     return Status::InvalidArgument("timestamp " + std::to_string(time_s) + " < parent " +
@@ -132,14 +133,17 @@ int64_t SealDelayMs(const Snapshot& snap, uint64_t height, const Signer& me, dou
   return static_cast<int64_t>(std::floor(std::clamp(uniform01, 0.0, 0.999999999) * wiggle_ms));
 }
 
-std::optional<Vote> Proposals::Choose(const Snapshot& snap, uint64_t height, double uniform01) const {
+std::optional<Vote> Proposals::Choose(const Snapshot& snap, uint64_t height,
+                                      double uniform01) const {
   if (height % snap.epoch() == 0) return std::nullopt;
   std::vector<Vote> valid;
   for (const auto& [target, authorize] : pending_) {
-    if (snap.IsSigner(target) != authorize) valid.push_back({target, authorize});  // would change status
+    if (snap.IsSigner(target) != authorize)
+      valid.push_back({target, authorize});  // would change status
   }
   if (valid.empty()) return std::nullopt;
-  const auto k = static_cast<size_t>(std::clamp(uniform01, 0.0, 0.999999999) * static_cast<double>(valid.size()));
+  const auto k = static_cast<size_t>(std::clamp(uniform01, 0.0, 0.999999999) *
+                                     static_cast<double>(valid.size()));
   return valid[k];
 }
 

@@ -11,11 +11,13 @@ namespace v2v::consensus::poa {
 namespace {
 
 Signer Key(const std::string& name) {
-  return crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("engine/" + name)).bytes)->public_key();
+  return crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("engine/" + name)).bytes)
+      ->public_key();
 }
 
 crypto::PrivateKey PrivateKey(const std::string& name) {
-  return std::move(crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("engine/" + name)).bytes)).value();
+  return std::move(crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("engine/" + name)).bytes))
+      .value();
 }
 
 // A chain of stored headers in memory: the engine's port, as the ledger's BlockTree is.
@@ -83,7 +85,8 @@ TEST(EngineTest, PrepareSealVerify) {
   EXPECT_EQ(h->parent, chain.CurrentHash());
   EXPECT_EQ(h->difficulty, kDiffInTurn);
   EXPECT_TRUE(h->vote.has_value());
-  EXPECT_EQ(e.Prepare(chain, 1004, in_turn, std::nullopt).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(e.Prepare(chain, 1004, in_turn, std::nullopt).status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(e.Prepare(chain, 1005, Key("x"), std::nullopt).status().code(),
             StatusCode::kFailedPrecondition);
 
@@ -103,7 +106,8 @@ TEST(EngineTest, PrepareSealVerify) {
   chain::Block tampered = block;
   tampered.header.timestamp_s += 1;
   EXPECT_EQ(chain::RejectionCode(e.VerifyHeader(chain, tampered, 1006)), chain::Reject::kBadSeal);
-  EXPECT_EQ(chain::RejectionCode(e.VerifyHeader(chain, block, 1005 - 16)), chain::Reject::kFutureBlock);
+  EXPECT_EQ(chain::RejectionCode(e.VerifyHeader(chain, block, 1005 - 16)),
+            chain::Reject::kFutureBlock);
   chain::Block orphan = block;
   orphan.header.parent.bytes[0] ^= 1;
   Engine::Seal(orphan.header, *key);

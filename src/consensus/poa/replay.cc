@@ -19,11 +19,13 @@ Result<Signer> KeyOf(const std::string& name, std::map<Signer, std::string>& nam
   return key->public_key();
 }
 
-Result<std::vector<Signer>> Keys(const json& arr, const std::string& path, std::map<Signer, std::string>& names) {
+Result<std::vector<Signer>> Keys(const json& arr, const std::string& path,
+                                 std::map<Signer, std::string>& names) {
   if (!arr.is_array()) return Status::InvalidArgument(path + ": expected an array of names");
   std::vector<Signer> out;
   for (size_t i = 0; i < arr.size(); ++i) {
-    if (!arr[i].is_string()) return Status::InvalidArgument(path + "[" + std::to_string(i) + "]: expected a name");
+    if (!arr[i].is_string())
+      return Status::InvalidArgument(path + "[" + std::to_string(i) + "]: expected a name");
     V2V_ASSIGN_OR_RETURN(Signer k, KeyOf(arr[i].get<std::string>(), names));
     out.push_back(k);
   }
@@ -32,7 +34,8 @@ Result<std::vector<Signer>> Keys(const json& arr, const std::string& path, std::
 
 Result<std::string> RunCase(const json& c, const std::string& path) {
   if (!c.is_object()) return Status::InvalidArgument(path + ": expected an object");
-  if (!c.contains("name") || !c["name"].is_string()) return Status::InvalidArgument(path + ".name: expected a string");
+  if (!c.contains("name") || !c["name"].is_string())
+    return Status::InvalidArgument(path + ".name: expected a string");
   const std::string name = c["name"].get<std::string>();
   uint64_t epoch = kDefaultEpoch;
   if (c.contains("epoch") && !c["epoch"].is_null()) {
@@ -58,7 +61,8 @@ Result<std::string> RunCase(const json& c, const std::string& path) {
     V2V_ASSIGN_OR_RETURN(h.sealer, KeyOf(v["signer"].get<std::string>(), names));
     h.difficulty = snap.DifficultyFor(h.height, h.sealer);
     if (v.contains("voted") && !v["voted"].is_null()) {
-      if (!v["voted"].is_string()) return Status::InvalidArgument(at + ".voted: expected a name or null");
+      if (!v["voted"].is_string())
+        return Status::InvalidArgument(at + ".voted: expected a name or null");
       V2V_ASSIGN_OR_RETURN(Signer target, KeyOf(v["voted"].get<std::string>(), names));
       const json auth = v.value("auth", json(false));
       if (!auth.is_boolean()) return Status::InvalidArgument(at + ".auth: expected a boolean");
@@ -68,7 +72,8 @@ Result<std::string> RunCase(const json& c, const std::string& path) {
       V2V_ASSIGN_OR_RETURN(h.checkpoint_signers, Keys(v["checkpoint"], at + ".checkpoint", names));
     }
     const json newbatch = v.value("newbatch", json(false));
-    if (!newbatch.is_boolean()) return Status::InvalidArgument(at + ".newbatch: expected a boolean");
+    if (!newbatch.is_boolean())
+      return Status::InvalidArgument(at + ".newbatch: expected a boolean");
     if (newbatch.get<bool>()) {  // close and reopen from storage
       V2V_ASSIGN_OR_RETURN(snap, Snapshot::Decode(snap.Encode()));
     }
@@ -95,7 +100,8 @@ Result<std::string> RunCase(const json& c, const std::string& path) {
 Result<std::vector<std::string>> ReplayScenarios(std::string_view text) {
   json root = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (root.is_discarded()) return Status::InvalidArgument("scenario file: not valid JSON");
-  if (!root.is_array()) return Status::InvalidArgument("scenario file: expected a JSON array of cases");
+  if (!root.is_array())
+    return Status::InvalidArgument("scenario file: expected a JSON array of cases");
   std::vector<std::string> lines;
   for (size_t i = 0; i < root.size(); ++i) {
     V2V_ASSIGN_OR_RETURN(std::string line, RunCase(root[i], "[" + std::to_string(i) + "]"));

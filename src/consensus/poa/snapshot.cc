@@ -30,8 +30,8 @@ class Reader {
   }
   bool Key(Signer* s) {
     if (pos_ + 32 > b_.size()) return false;
-    std::copy(b_.begin() + static_cast<std::ptrdiff_t>(pos_), b_.begin() + static_cast<std::ptrdiff_t>(pos_ + 32),
-              s->bytes.begin());
+    std::copy(b_.begin() + static_cast<std::ptrdiff_t>(pos_),
+              b_.begin() + static_cast<std::ptrdiff_t>(pos_ + 32), s->bytes.begin());
     pos_ += 32;
     return true;
   }
@@ -49,13 +49,16 @@ class Reader {
 using chain::Reject;
 using chain::Rejected;
 
-Snapshot::Snapshot(uint64_t epoch, std::vector<Signer> signers) : epoch_(epoch == 0 ? kDefaultEpoch : epoch) {
+Snapshot::Snapshot(uint64_t epoch, std::vector<Signer> signers)
+    : epoch_(epoch == 0 ? kDefaultEpoch : epoch) {
   std::sort(signers.begin(), signers.end());
   signers.erase(std::unique(signers.begin(), signers.end()), signers.end());
   signers_ = std::move(signers);
 }
 
-bool Snapshot::IsSigner(const Signer& s) const { return std::binary_search(signers_.begin(), signers_.end(), s); }
+bool Snapshot::IsSigner(const Signer& s) const {
+  return std::binary_search(signers_.begin(), signers_.end(), s);
+}
 
 bool Snapshot::InTurn(uint64_t height, const Signer& s) const {
   auto it = std::lower_bound(signers_.begin(), signers_.end(), s);
@@ -98,17 +101,21 @@ bool Snapshot::Cast(const Signer& target, bool authorize) {
 void Snapshot::Uncast(const Signer& target, bool authorize) {
   auto it = tally_.find(target);
   if (it == tally_.end() || it->second.authorize != authorize) return;  // only counted votes
-  if (it->second.votes > 1) --it->second.votes; else tally_.erase(it);
+  if (it->second.votes > 1)
+    --it->second.votes;
+  else
+    tally_.erase(it);
 }
 
 chain::ValidationResult<Snapshot> Snapshot::Apply(const CliqueHeader& h) const {
   if (h.height != height_ + 1) {
-    return Rejected(Reject::kBadHeight,
-                    "expected " + std::to_string(height_ + 1) + ", got " + std::to_string(h.height));
+    return Rejected(Reject::kBadHeight, "expected " + std::to_string(height_ + 1) + ", got " +
+                                            std::to_string(h.height));
   }
   const bool checkpoint = h.height % epoch_ == 0;
   if (checkpoint && h.vote) return Rejected(Reject::kInvalidCheckpointVote, {});
-  if (!checkpoint && !h.checkpoint_signers.empty()) return Rejected(Reject::kCheckpointSignersOffEpoch, {});
+  if (!checkpoint && !h.checkpoint_signers.empty())
+    return Rejected(Reject::kCheckpointSignersOffEpoch, {});
   if (checkpoint) {
     std::vector<Signer> listed = h.checkpoint_signers;
     std::sort(listed.begin(), listed.end());
@@ -126,7 +133,8 @@ chain::ValidationResult<Snapshot> Snapshot::Apply(const CliqueHeader& h) const {
   for (const auto& entry : next.recents_) {
     if (entry.second == h.sealer) return Rejected(Reject::kRecentlySigned, {});
   }
-  if (h.difficulty != DifficultyFor(h.height, h.sealer)) return Rejected(Reject::kWrongDifficulty, {});
+  if (h.difficulty != DifficultyFor(h.height, h.sealer))
+    return Rejected(Reject::kWrongDifficulty, {});
   next.recents_[h.height] = h.sealer;
   if (!h.vote) return next;
 
@@ -139,10 +147,12 @@ chain::ValidationResult<Snapshot> Snapshot::Apply(const CliqueHeader& h) const {
       break;
     }
   }
-  if (next.Cast(v.target, v.authorize)) next.votes_.push_back({h.sealer, h.height, v.target, v.authorize});
+  if (next.Cast(v.target, v.authorize))
+    next.votes_.push_back({h.sealer, h.height, v.target, v.authorize});
   // [R10] The touched target's tally is checked even if this block's vote was ignored.
   auto t = next.tally_.find(v.target);
-  if (t == next.tally_.end() || t->second.votes <= static_cast<int>(next.signers_.size() / 2)) return next;
+  if (t == next.tally_.end() || t->second.votes <= static_cast<int>(next.signers_.size() / 2))
+    return next;
   if (t->second.authorize) {
     next.AddSigner(v.target);
   } else {
@@ -194,11 +204,13 @@ Result<Snapshot> Snapshot::Decode(ByteSpan bytes) {
   uint8_t version = 0;
   uint64_t n = 0;
   const Status bad = Status::Corruption("clique snapshot: truncated or malformed encoding");
-  if (!r.U8(&version) || version != kEncodingVersion) return Status::Corruption("clique snapshot: unknown version");
+  if (!r.U8(&version) || version != kEncodingVersion)
+    return Status::Corruption("clique snapshot: unknown version");
   if (!r.U64(&s.epoch_) || s.epoch_ == 0 || !r.U64(&s.height_) || !r.Count(&n, 32)) return bad;
   for (uint64_t i = 0; i < n; ++i) {
     Signer k;
-    if (!r.Key(&k) || (!s.signers_.empty() && !(s.signers_.back() < k))) return bad;  // sorted, unique
+    if (!r.Key(&k) || (!s.signers_.empty() && !(s.signers_.back() < k)))
+      return bad;  // sorted, unique
     s.signers_.push_back(k);
   }
   if (!r.Count(&n, 40)) return bad;
@@ -206,7 +218,8 @@ Result<Snapshot> Snapshot::Decode(ByteSpan bytes) {
     uint64_t h = 0;
     Signer k;
     // Strictly increasing heights: the one order Encode writes.
-    if (!r.U64(&h) || !r.Key(&k) || h > s.height_ || (!s.recents_.empty() && h <= s.recents_.rbegin()->first)) {
+    if (!r.U64(&h) || !r.Key(&k) || h > s.height_ ||
+        (!s.recents_.empty() && h <= s.recents_.rbegin()->first)) {
       return bad;
     }
     s.recents_.emplace(h, k);
@@ -215,7 +228,8 @@ Result<Snapshot> Snapshot::Decode(ByteSpan bytes) {
   for (uint64_t i = 0; i < n; ++i) {
     CastVote v{};
     uint8_t a = 0;
-    if (!r.Key(&v.signer) || !r.U64(&v.height) || !r.Key(&v.target) || !r.U8(&a) || a > 1) return bad;
+    if (!r.Key(&v.signer) || !r.U64(&v.height) || !r.Key(&v.target) || !r.U8(&a) || a > 1)
+      return bad;
     v.authorize = a == 1;
     s.votes_.push_back(v);
   }
@@ -224,7 +238,8 @@ Result<Snapshot> Snapshot::Decode(ByteSpan bytes) {
     Signer k;
     uint8_t a = 0;
     uint64_t votes = 0;
-    if (!r.Key(&k) || !r.U8(&a) || a > 1 || !r.U64(&votes) || votes == 0 || votes > s.votes_.size() ||
+    if (!r.Key(&k) || !r.U8(&a) || a > 1 || !r.U64(&votes) || votes == 0 ||
+        votes > s.votes_.size() ||
         (!s.tally_.empty() && !(s.tally_.rbegin()->first < k))) {  // strictly increasing keys
       return bad;
     }

@@ -34,9 +34,9 @@ struct Vote {
 // The fields of a block header the engine reads.
 struct CliqueHeader {
   uint64_t height = 0;
-  Signer sealer;                         // recovered from the seal by the caller
+  Signer sealer;  // recovered from the seal by the caller
   uint8_t difficulty = 0;
-  std::optional<Vote> vote;              // none on checkpoints
+  std::optional<Vote> vote;                // none on checkpoints
   std::vector<Signer> checkpoint_signers;  // only at heights that are a multiple of the epoch
 };
 
@@ -93,9 +93,9 @@ class Snapshot {
 
   uint64_t epoch_ = kDefaultEpoch;
   uint64_t height_ = 0;
-  std::vector<Signer> signers_;              // sorted, unique
-  std::map<uint64_t, Signer> recents_;       // height -> sealer
-  std::vector<CastVote> votes_;              // in the order cast
+  std::vector<Signer> signers_;         // sorted, unique
+  std::map<uint64_t, Signer> recents_;  // height -> sealer
+  std::vector<CastVote> votes_;         // in the order cast
   std::map<Signer, Tally> tally_;
 };
 

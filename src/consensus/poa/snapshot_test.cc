@@ -13,7 +13,8 @@ Signer Key(const std::string& name) {
   return crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("test/" + name)).bytes)->public_key();
 }
 
-CliqueHeader Block(const Snapshot& s, const Signer& sealer, std::optional<Vote> vote = std::nullopt) {
+CliqueHeader Block(const Snapshot& s, const Signer& sealer,
+                   std::optional<Vote> vote = std::nullopt) {
   CliqueHeader h;
   h.height = s.height() + 1;
   h.sealer = sealer;
@@ -63,7 +64,8 @@ TEST(SnapshotTest, RecencyUsesSignedArithmeticNearGenesis) {
   auto one = s.Apply(Block(s, Key("a")));
   ASSERT_TRUE(one.ok());
   EXPECT_TRUE(one->RecentlySigned(Key("a")));
-  EXPECT_EQ(chain::RejectionCode(one->Apply(Block(*one, Key("a")))), chain::Reject::kRecentlySigned);
+  EXPECT_EQ(chain::RejectionCode(one->Apply(Block(*one, Key("a")))),
+            chain::Reject::kRecentlySigned);
   auto two = one->Apply(Block(*one, Key("b")));
   auto three = two->Apply(Block(*two, Key("c")));
   ASSERT_TRUE(three.ok());
@@ -73,8 +75,10 @@ TEST(SnapshotTest, RecencyUsesSignedArithmeticNearGenesis) {
 
 TEST(SnapshotTest, EncodingRoundTripsEveryField) {
   Snapshot s(7, {Key("a"), Key("b"), Key("c")});
-  std::vector<std::pair<std::string, std::optional<Vote>>> seq = {
-      {"a", Vote{Key("d"), true}}, {"b", Vote{Key("c"), false}}, {"c", std::nullopt}, {"a", Vote{Key("e"), true}}};
+  std::vector<std::pair<std::string, std::optional<Vote>>> seq = {{"a", Vote{Key("d"), true}},
+                                                                  {"b", Vote{Key("c"), false}},
+                                                                  {"c", std::nullopt},
+                                                                  {"a", Vote{Key("e"), true}}};
   for (const auto& [who, vote] : seq) {
     auto n = s.Apply(Block(s, Key(who), vote));
     ASSERT_TRUE(n.ok()) << n.ToStatus().ToString();

@@ -21,14 +21,16 @@ bool AddTo(int64_t& target, int64_t delta) {
 std::optional<chain::Rejection> CheckBuyerBounds(const chain::TradingRound& r,
                                                  const chain::BuyerBid& b) {
   if (b.v_min < r.v_min) return Rejected(Reject::kInvalidBid, "buyer v_min below v^min");
-  if (b.v < b.v_min || b.v > b.v_max) return Rejected(Reject::kInvalidBid, "v outside [v_min, v_max]");
+  if (b.v < b.v_min || b.v > b.v_max)
+    return Rejected(Reject::kInvalidBid, "v outside [v_min, v_max]");
   return std::nullopt;
 }
 
 std::optional<chain::Rejection> CheckSellerBounds(const chain::TradingRound& r,
                                                   const chain::SellerBid& s) {
   if (s.c_max > r.c_max) return Rejected(Reject::kInvalidBid, "seller c_max above c^max");
-  if (s.c < s.c_min || s.c > s.c_max) return Rejected(Reject::kInvalidBid, "c outside [c_min, c_max]");
+  if (s.c < s.c_min || s.c > s.c_max)
+    return Rejected(Reject::kInvalidBid, "c outside [c_min, c_max]");
   return std::nullopt;
 }
 
@@ -162,9 +164,10 @@ BlockRun::Check BlockRun::Escrow(const chain::Tx& tx, const chain::TradingRound&
     const auto& sb = std::get<chain::SellerBid>(body.sellers[t.seller].body);
     chain::Account& buyer = s_.accounts.at(buyer_id);
     chain::Account& seller = s_.accounts.at(seller_id);
-    chain::Escrow e{buyer_id, seller_id, t.volume_wh, chain::LossWh(t.volume_wh, sb.rho_ppm),
-                    t.price, chain::Payment(t.price, t.volume_wh), sb.rho_ppm,
-                    now_ + params_.settle_window_s};
+    chain::Escrow e{buyer_id,    seller_id,
+                    t.volume_wh, chain::LossWh(t.volume_wh, sb.rho_ppm),
+                    t.price,     chain::Payment(t.price, t.volume_wh),
+                    sb.rho_ppm,  now_ + params_.settle_window_s};
     if (buyer.balance < e.amount) return Rejected(Reject::kOverspend, buyer_id);
     if (seller.energy_wh < e.energy_wh + e.loss_wh) {
       return Rejected(Reject::kInsufficientEnergy, seller_id);

@@ -8,9 +8,9 @@
 
 #include "chain/block.h"
 #include "chain/testing/fixtures.h"
+#include "contract/compact_identity.h"
 #include "contract/genesis.h"
 #include "contract/round_builder.h"
-#include "contract/compact_identity.h"
 #include "contract/trading_contract.h"
 
 namespace v2v::contract::testing {
@@ -32,9 +32,9 @@ struct World {
     genesis.accounts.push_back({crypto::Role::kRsu, Cert("rsu-1", crypto::Role::kRsu, rsu), 0, 0});
     for (int i = 0; i < n_cars; ++i) {
       cars.push_back(FixedKey(static_cast<uint8_t>(i + 1)));
-      genesis.accounts.push_back({crypto::Role::kVehicle, Cert(CarId(i), crypto::Role::kVehicle,
-                                                               cars.back()),
-                                  50'000, 1'000'000});
+      genesis.accounts.push_back({crypto::Role::kVehicle,
+                                  Cert(CarId(i), crypto::Role::kVehicle, cars.back()), 50'000,
+                                  1'000'000});
     }
   }
 
@@ -45,7 +45,9 @@ struct World {
     return IssueCompactCertificate(ca, {id, role, key.public_key(), not_before, not_after});
   }
 
-  CompactIdentityVerifier Verifier() const { return CompactIdentityVerifier(ca.public_key(), revoked); }
+  CompactIdentityVerifier Verifier() const {
+    return CompactIdentityVerifier(ca.public_key(), revoked);
+  }
 
   chain::State GenesisStateOrDie() const {
     auto v = Verifier();

@@ -35,7 +35,8 @@ TEST(MarketJson, DuplicateKeysDepthAndSizeAreInputErrors) {
   const std::string ok = R"({"auctioneer": {"v_min": 0.4, "c_max": 1.0, "l1": 0.5, "l2": 0.1},
     "buyers": [], "sellers": []})";
   EXPECT_TRUE(ParseMarketJson(ok).ok());
-  auto dup = ParseMarketJson(R"({"auctioneer": {"v_min": 0.4, "c_max": 1.0, "l1": 0.5, "l2": 0.1, "l1": 9},
+  auto dup =
+      ParseMarketJson(R"({"auctioneer": {"v_min": 0.4, "c_max": 1.0, "l1": 0.5, "l2": 0.1, "l1": 9},
     "buyers": [], "sellers": []})");
   EXPECT_EQ(dup.status().message(), "auctioneer.l1: duplicate key");
   auto deep = ParseMarketJson(std::string(100, '[') + std::string(100, ']'));
