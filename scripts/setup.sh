@@ -5,6 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
+  ccache                              # compiler cache shared by every checkout (Makefile)
   clang libclang-rt-14-dev            # libFuzzer + sanitizers for the fuzz targets
   clang-format                        # the format check (scripts/check_format.sh, ctest)
   libgtest-dev libgmock-dev googletest  # unit tests
@@ -45,5 +46,13 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "setup: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# apt's and dpkg's output goes to a log, printed only when the install fails.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+    >"$log" 2>&1; then
+  cat "$log" >&2
+  echo "setup: apt-get failed" >&2
+  exit 1
+fi
+echo "setup: installed ${#missing[@]} packages"

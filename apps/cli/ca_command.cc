@@ -55,7 +55,7 @@ std::string Iso(int64_t unix_s) {
 }
 
 // Prints one line "v2v ca <cmd>: <message>" and returns the exit code for `status`.
-int Fail(const char* cmd, const Status& status) {
+int CaFail(const char* cmd, const Status& status) {
   std::cerr << "v2v ca " << cmd << ": " << status.message() << "\n";
   switch (status.code()) {
     case StatusCode::kInvalidArgument:
@@ -104,10 +104,10 @@ Result<crypto::CaStore> OpenCa(const std::string& dir) {
 }
 
 int RunInit(const CaOptions& opt) {
-  if (Status s = CheckFreshDir("--out", opt.out); !s.ok()) return Fail("init", s);
+  if (Status s = CheckFreshDir("--out", opt.out); !s.ok()) return CaFail("init", s);
   const int64_t now = NowUnix();
   auto store = crypto::CaStore::Init(opt.out, opt.subject, now, opt.days);
-  if (!store.ok()) return Fail("init", store.status());
+  if (!store.ok()) return CaFail("init", store.status());
   std::cout << "created CA '" << store->ca().name << "' in " << opt.out
             << " (ca.pem, ca.key), valid until " << Iso(store->ca().not_after) << "\n";
   return 0;
@@ -193,7 +193,7 @@ template <typename F>
 void Bind(CLI::App* cmd, const char* name, std::shared_ptr<CaOptions> opt, int* exit_code, F run) {
   cmd->callback([name, opt, exit_code, run] {
     const Status s = run(*opt);
-    *exit_code = s.ok() ? 0 : Fail(name, s);
+    *exit_code = s.ok() ? 0 : CaFail(name, s);
   });
 }
 

@@ -26,7 +26,7 @@ struct Options {
   bool json = false;
 };
 
-int Fail(const std::string& what, const Status& s, int code = 1) {
+int ChainFail(const std::string& what, const Status& s, int code = 1) {
   std::cerr << "v2v " << what << ": " << s.ToString() << "\n";
   return code;
 }
@@ -41,7 +41,7 @@ int RunGenesis(const Options& o) {
   std::ofstream out(o.file, std::ios::trunc);
   out << node::GenesisToJson(devnet::BlockGenerator().genesis()).dump(2) << "\n";
   out.close();
-  if (!out) return Fail("chain genesis", Status::IoError("cannot write " + o.file));
+  if (!out) return ChainFail("chain genesis", Status::IoError("cannot write " + o.file));
   return 0;
 }
 
@@ -49,15 +49,15 @@ int RunInit(const Options& o) {
   contract::Genesis g = devnet::BlockGenerator().genesis();
   if (!o.genesis.empty()) {
     auto bytes = ReadFileBytes(o.genesis);
-    if (!bytes.ok()) return Fail("chain init", bytes.status(), 2);
+    if (!bytes.ok()) return ChainFail("chain init", bytes.status(), 2);
     auto parsed = node::ParseGenesisJson(*bytes);
-    if (!parsed.ok()) return Fail("chain init", parsed.status(), 2);
+    if (!parsed.ok()) return ChainFail("chain init", parsed.status(), 2);
     g = std::move(parsed).value();
   }
   auto kv = store::OpenRocksKvStore(o.data);
-  if (!kv.ok()) return Fail("chain init", kv.status());
+  if (!kv.ok()) return ChainFail("chain init", kv.status());
   auto ledger = node::Ledger::Init(std::move(kv).value(), g);
-  if (!ledger.ok()) return Fail("chain init", ledger.status(), 2);
+  if (!ledger.ok()) return ChainFail("chain init", ledger.status(), 2);
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},
                               {"hash", (*ledger)->head_hash().Hex()}}
                    .dump()
@@ -68,15 +68,16 @@ int RunInit(const Options& o) {
 int RunSimulate(const Options& o) {
   const devnet::BlockGenerator sim;
   auto kv = store::OpenRocksKvStore(o.data);
-  if (!kv.ok()) return Fail("chain simulate", kv.status());
+  if (!kv.ok()) return ChainFail("chain simulate", kv.status());
   auto ledger = node::Ledger::Init(std::move(kv).value(), sim.genesis());
-  if (!ledger.ok()) return Fail("chain simulate", ledger.status(), 2);
+  if (!ledger.ok()) return ChainFail("chain simulate", ledger.status(), 2);
   std::mt19937_64 rng(o.seed ^ ((*ledger)->head().height * 0x9e3779b97f4a7c15ull));
   uint64_t txs = 0;
   for (int i = 0; i < o.rounds; ++i) {
     auto block = sim.NextBlock(**ledger, rng);
-    if (!block.ok()) return Fail("chain simulate", block.status());
-    if (Status s = (*ledger)->Append(*block).ToStatus(); !s.ok()) return Fail("chain simulate", s);
+    if (!block.ok()) return ChainFail("chain simulate", block.status());
+    if (Status s = (*ledger)->Append(*block).ToStatus(); !s.ok())
+      return ChainFail("chain simulate", s);
     txs += block->txs.size();
   }
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},
@@ -90,7 +91,7 @@ int RunSimulate(const Options& o) {
 
 int RunHead(const Options& o) {
   auto ledger = OpenLedger(o.data);
-  if (!ledger.ok()) return Fail("chain head", ledger.status());
+  if (!ledger.ok()) return ChainFail("chain head", ledger.status());
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},
                               {"hash", (*ledger)->head_hash().Hex()}}
                    .dump()
@@ -100,11 +101,11 @@ int RunHead(const Options& o) {
 
 int RunAccounts(const Options& o) {
   auto ledger = OpenLedger(o.data);
-  if (!ledger.ok()) return Fail("chain accounts", ledger.status());
+  if (!ledger.ok()) return ChainFail("chain accounts", ledger.status());
   chain::State state = (*ledger)->state();
   if (o.at >= 0) {
     auto at = (*ledger)->StateAt(static_cast<uint64_t>(o.at));
-    if (!at.ok()) return Fail("chain accounts", at.status(), 2);
+    if (!at.ok()) return ChainFail("chain accounts", at.status(), 2);
     state = std::move(at).value();
   }
   nlohmann::json out = nlohmann::json::array();
@@ -124,14 +125,14 @@ int RunAccounts(const Options& o) {
 
 int RunExport(const Options& o) {
   auto ledger = OpenLedger(o.data);
-  if (!ledger.ok()) return Fail("chain export", ledger.status());
+  if (!ledger.ok()) return ChainFail("chain export", ledger.status());
   auto bytes = node::ExportChain(**ledger);
-  if (!bytes.ok()) return Fail("chain export", bytes.status());
+  if (!bytes.ok()) return ChainFail("chain export", bytes.status());
   std::ofstream out(o.file, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(bytes->data()),
             static_cast<std::streamsize>(bytes->size()));
   out.close();
-  if (!out) return Fail("chain export", Status::IoError("cannot write " + o.file));
+  if (!out) return ChainFail("chain export", Status::IoError("cannot write " + o.file));
   return 0;
 }
 
@@ -141,23 +142,25 @@ int RunExport(const Options& o) {
 int RunImport(const Options& o) {
   std::error_code ec;
   if (std::filesystem::is_directory(o.file, ec)) {
-    return Fail("chain import",
-                Status::InvalidArgument("--in " + o.file + " is a directory, not an export"), 2);
+    return ChainFail("chain import",
+                     Status::InvalidArgument("--in " + o.file + " is a directory, not an export"),
+                     2);
   }
   std::ifstream in(o.file, std::ios::binary);
-  if (!in) return Fail("chain import", Status::IoError("cannot read --in " + o.file), 2);
+  if (!in) return ChainFail("chain import", Status::IoError("cannot read --in " + o.file), 2);
   auto blocks = node::VerifyExport(in);
-  if (!blocks.ok()) return Fail("chain import", blocks.status(), 2);
+  if (!blocks.ok()) return ChainFail("chain import", blocks.status(), 2);
   in.clear();
   in.seekg(0);
   if (!in) {
-    return Fail("chain import",
-                Status::InvalidArgument("--in " + o.file + " cannot be read twice (a pipe?)"), 2);
+    return ChainFail("chain import",
+                     Status::InvalidArgument("--in " + o.file + " cannot be read twice (a pipe?)"),
+                     2);
   }
   auto kv = store::OpenRocksKvStore(o.data);
-  if (!kv.ok()) return Fail("chain import", kv.status());
+  if (!kv.ok()) return ChainFail("chain import", kv.status());
   auto ledger = node::ImportChain(std::move(kv).value(), in);
-  if (!ledger.ok()) return Fail("chain import", ledger.status(), 2);
+  if (!ledger.ok()) return ChainFail("chain import", ledger.status(), 2);
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},
                               {"hash", (*ledger)->head_hash().Hex()}}
                    .dump()
@@ -166,11 +169,11 @@ int RunImport(const Options& o) {
 }
 
 int RunAudit(const Options& o) {
-  if (!std::filesystem::exists(o.data)) return Fail("audit", Status::NotFound(o.data));
+  if (!std::filesystem::exists(o.data)) return ChainFail("audit", Status::NotFound(o.data));
   auto kv = store::OpenRocksKvStore(o.data);
-  if (!kv.ok()) return Fail("audit", kv.status());
+  if (!kv.ok()) return ChainFail("audit", kv.status());
   auto report = node::Audit(**kv, node::DefaultVerifierFactory());
-  if (!report.ok()) return Fail("audit", report.status());
+  if (!report.ok()) return ChainFail("audit", report.status());
   std::cout << report->ToText();
   return report->ok() ? 0 : 1;
 }

@@ -26,7 +26,7 @@ struct FleetOptions {
   bool no_settle = false, quiet = false, json = false;
 };
 
-int Fail(int code, const std::string& what) {
+int FleetFail(int code, const std::string& what) {
   std::cerr << "v2v fleet: " << what << "\n";
   return code;
 }
@@ -46,23 +46,24 @@ Result<std::vector<sim::FcdFrame>> ReadFrames(const std::string& path, double un
 
 int RunFleet(const FleetOptions& o) {
   auto net = testnet::Load(o.testnet);
-  if (!net.ok()) return Fail(2, "--testnet: " + net.status().message());
+  if (!net.ok()) return FleetFail(2, "--testnet: " + net.status().message());
   if (o.vehicles > static_cast<int>(net->vehicles.size())) {
-    return Fail(2, "--vehicles " + std::to_string(o.vehicles) + ": the testnet has " +
-                       std::to_string(net->vehicles.size()) +
-                       " vehicle identities (testnet start --vehicles V)");
+    return FleetFail(2, "--vehicles " + std::to_string(o.vehicles) + ": the testnet has " +
+                            std::to_string(net->vehicles.size()) +
+                            " vehicle identities (testnet start --vehicles V)");
   }
   std::vector<vehicle::RsuUrl> nodes;
   for (const auto& n : net->nodes) {
     auto url = vehicle::ParseRsuUrl(n.vehicle_api);
     if (!url.ok())
-      return Fail(2, n.name + ": no vehicle API in testnet.json (" + url.status().message() + ")");
+      return FleetFail(
+          2, n.name + ": no vehicle API in testnet.json (" + url.status().message() + ")");
     nodes.push_back(*url);
   }
   sim::Scenario scenario;
   if (!o.scenario.empty()) {
     auto s = sim::LoadScenarioFile(o.scenario);
-    if (!s.ok()) return Fail(2, s.status().message());
+    if (!s.ok()) return FleetFail(2, s.status().message());
     scenario = *s;
   }
   fleet::PlanOptions po;
@@ -76,14 +77,14 @@ int RunFleet(const FleetOptions& o) {
     plan = fleet::FleetPlan::Synthetic(scenario, po);
   } else {
     auto frames = ReadFrames(o.fcd, (o.seconds + 1) * o.time_scale);
-    if (!frames.ok()) return Fail(2, frames.status().message());
+    if (!frames.ok()) return FleetFail(2, frames.status().message());
     plan = fleet::FleetPlan::Trace(scenario, po, std::move(frames).value());
   }
-  if (!plan.ok()) return Fail(2, plan.status().message());
+  if (!plan.ok()) return FleetFail(2, plan.status().message());
   std::vector<std::string> dirs;
   for (int k = 0; k < o.vehicles; ++k) dirs.push_back(net->vehicles[static_cast<size_t>(k)].dir);
   auto tls = vehicle::MakeClientTls(net->CaDir() + "/ca.pem");
-  if (!tls.ok()) return Fail(2, tls.status().message());
+  if (!tls.ok()) return FleetFail(2, tls.status().message());
 
   boost::asio::io_context io;
   fleet::FleetStats stats;
@@ -99,7 +100,7 @@ int RunFleet(const FleetOptions& o) {
     };
   }
   auto driver = fleet::FleetDriver::Create(io, *tls, nodes, std::move(dirs), *plan, stats, d);
-  if (!driver.ok()) return Fail(2, driver.status().message());
+  if (!driver.ok()) return FleetFail(2, driver.status().message());
   std::cout << "v2v fleet: " << o.vehicles << " vehicles on " << nodes.size() << " RSU nodes for "
             << o.seconds << " s (time scale " << o.time_scale << ", "
             << (o.fcd.empty() ? "synthetic city" : "trace " + o.fcd) << ")" << std::endl;
@@ -108,7 +109,7 @@ int RunFleet(const FleetOptions& o) {
   const std::string stamp =
       "v2v fleet seed=" + std::to_string(o.seed) + " scenario=" + sim::ScenarioHash(scenario);
   Status st = stats.WriteTradesCsv(o.out, stamp);
-  if (!st.ok()) return Fail(1, st.message());
+  if (!st.ok()) return FleetFail(1, st.message());
   auto summary = stats.SummaryJson(wall_s);
   summary["vehicles"] = o.vehicles;
   summary["simulated_s"] = plan->simulated_s();

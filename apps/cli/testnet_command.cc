@@ -15,17 +15,17 @@ struct TestnetOptions {
   int timeout_s = 30;
 };
 
-int Fail(const char* cmd, const Status& s) {
+int TestnetFail(const char* cmd, const Status& s) {
   std::cerr << "v2v testnet " << cmd << ": " << s.message() << "\n";
   return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
 }
 
 int RunStart(TestnetOptions& o) {
   auto self = testnet::SelfExecutable();
-  if (!self.ok()) return Fail("start", self.status());
+  if (!self.ok()) return TestnetFail("start", self.status());
   o.create.dir = o.dir;
   auto t = testnet::Start(o.create, *self, std::chrono::seconds(o.timeout_s));
-  if (!t.ok()) return Fail("start", t.status());
+  if (!t.ok()) return TestnetFail("start", t.status());
   for (const auto& n : t->nodes) {
     std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\tp2p " << n.p2p << "\tadmin "
               << n.admin << "\tvehicles " << n.vehicle_api << "\n";
@@ -36,18 +36,18 @@ int RunStart(TestnetOptions& o) {
 
 int RunStop(const TestnetOptions& o) {
   const Status s = testnet::Stop(o.dir);
-  if (!s.ok()) return Fail("stop", s);
+  if (!s.ok()) return TestnetFail("stop", s);
   std::cout << "stopped the testnet in " << o.dir << "\n";
   return 0;
 }
 
 int RunRestart(const TestnetOptions& o) {
   auto self = testnet::SelfExecutable();
-  if (!self.ok()) return Fail("restart", self.status());
+  if (!self.ok()) return TestnetFail("restart", self.status());
   const Status s = testnet::Restart(o.dir, o.node, *self, std::chrono::seconds(o.timeout_s));
-  if (!s.ok()) return Fail("restart", s);
+  if (!s.ok()) return TestnetFail("restart", s);
   auto t = testnet::Load(o.dir);
-  if (!t.ok()) return Fail("restart", t.status());
+  if (!t.ok()) return TestnetFail("restart", t.status());
   const auto& n = t->nodes[o.node];
   std::cout << n.name << "\tpid " << n.pid << "\trpc " << n.rpc << "\n";
   return 0;

@@ -37,7 +37,7 @@ struct Pki {
       {"RSU-7", crypto::Role::kRsu, Key("rsu").public_key(), Serial(3), kT0 - kDay, kT0 + kDay});
 };
 
-chain::Reject CodeOf(const IdentityResult& r) {
+chain::Reject X509CodeOf(const IdentityResult& r) {
   const auto* rej = std::get_if<chain::Rejection>(&r);
   return rej ? rej->code : static_cast<chain::Reject>(0);
 }
@@ -57,16 +57,17 @@ TEST(X509IdentityTest, ValidCertificateGivesItsIdentity) {
 TEST(X509IdentityTest, EveryFailureHasItsTypedReason) {
   Pki p;
   X509IdentityVerifier v(*crypto::CaTrust::Create(p.ca_der));
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 2 * kDay)),
+  EXPECT_EQ(X509CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 2 * kDay)),
             chain::Reject::kCertExpired);
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 - 2 * kDay)),
+  EXPECT_EQ(X509CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 - 2 * kDay)),
             chain::Reject::kCertNotYetValid);
-  EXPECT_EQ(CodeOf(v.Verify(p.rsu_der, crypto::Role::kVehicle, kT0)), chain::Reject::kWrongRole);
-  EXPECT_EQ(CodeOf(v.Verify(AsBytes("not a certificate"), crypto::Role::kVehicle, kT0)),
+  EXPECT_EQ(X509CodeOf(v.Verify(p.rsu_der, crypto::Role::kVehicle, kT0)),
+            chain::Reject::kWrongRole);
+  EXPECT_EQ(X509CodeOf(v.Verify(AsBytes("not a certificate"), crypto::Role::kVehicle, kT0)),
             chain::Reject::kBadCertificate);
   Bytes tampered = p.car_der;
   tampered[tampered.size() - 5] ^= 1;  // inside the signature
-  EXPECT_EQ(CodeOf(v.Verify(tampered, crypto::Role::kVehicle, kT0)),
+  EXPECT_EQ(X509CodeOf(v.Verify(tampered, crypto::Role::kVehicle, kT0)),
             chain::Reject::kBadCertificate);
   // Issued by another CA.
   crypto::PrivateKey other = Key("other");
@@ -75,7 +76,8 @@ TEST(X509IdentityTest, EveryFailureHasItsTypedReason) {
   Bytes foreign = *crypto::IssueCertificate(
       other, other_ca,
       {"ZJ-B999", crypto::Role::kVehicle, p.car.public_key(), Serial(4), kT0 - kDay, kT0 + kDay});
-  EXPECT_EQ(CodeOf(v.Verify(foreign, crypto::Role::kVehicle, kT0)), chain::Reject::kBadCertificate);
+  EXPECT_EQ(X509CodeOf(v.Verify(foreign, crypto::Role::kVehicle, kT0)),
+            chain::Reject::kBadCertificate);
 }
 
 TEST(X509IdentityTest, RevokedThroughTheCrl) {
@@ -87,7 +89,8 @@ TEST(X509IdentityTest, RevokedThroughTheCrl) {
   auto trust = crypto::CaTrust::Create(p.ca_der, *crl);
   ASSERT_TRUE(trust.ok()) << trust.status().ToString();
   X509IdentityVerifier v(*trust);
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0)), chain::Reject::kCertRevoked);
+  EXPECT_EQ(X509CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0)),
+            chain::Reject::kCertRevoked);
   EXPECT_TRUE(std::holds_alternative<Identity>(v.Verify(p.rsu_der, crypto::Role::kRsu, kT0)));
 }
 
@@ -96,9 +99,9 @@ TEST(X509IdentityTest, MemoisedCertificateIsStillCheckedForTimeAndRole) {
   Pki p;
   X509IdentityVerifier v(*crypto::CaTrust::Create(p.ca_der));
   ASSERT_TRUE(std::holds_alternative<Identity>(v.Verify(p.car_der, crypto::Role::kVehicle, kT0)));
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 3 * kDay)),
+  EXPECT_EQ(X509CodeOf(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 3 * kDay)),
             chain::Reject::kCertExpired);
-  EXPECT_EQ(CodeOf(v.Verify(p.car_der, crypto::Role::kRsu, kT0)), chain::Reject::kWrongRole);
+  EXPECT_EQ(X509CodeOf(v.Verify(p.car_der, crypto::Role::kRsu, kT0)), chain::Reject::kWrongRole);
   EXPECT_TRUE(
       std::holds_alternative<Identity>(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 100)));
 }

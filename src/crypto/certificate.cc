@@ -11,7 +11,7 @@ namespace {
 
 using internal::X509Ptr;
 
-constexpr const char* kPemLabel = "CERTIFICATE";
+constexpr const char* kCertificatePemLabel = "CERTIFICATE";
 
 Status Malformed(const std::string& detail) {
   return CertErrorStatus(CertError::kMalformed, detail);
@@ -174,12 +174,14 @@ Result<CertInfo> ParseCertificatePem(const std::string& pem) {
 }
 
 Result<Bytes> CertificatePemToDer(const std::string& pem) {
-  auto der = internal::PemToDer(pem, kPemLabel);
+  auto der = internal::PemToDer(pem, kCertificatePemLabel);
   if (!der.ok()) return Malformed(der.status().message());
   return der;
 }
 
-std::string CertificateDerToPem(ByteSpan der) { return internal::DerToPem(der, kPemLabel); }
+std::string CertificateDerToPem(ByteSpan der) {
+  return internal::DerToPem(der, kCertificatePemLabel);
+}
 
 Status CheckSubjectName(std::string_view subject) {
   if (subject.empty() || subject.size() > 64)

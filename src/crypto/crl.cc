@@ -12,7 +12,7 @@ using internal::Asn1TimePtr;
 using internal::X509CrlPtr;
 using internal::X509Ptr;
 
-constexpr const char* kPemLabel = "X509 CRL";
+constexpr const char* kCrlPemLabel = "X509 CRL";
 
 using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, internal::Deleter<ASN1_INTEGER_free>>;
 
@@ -136,11 +136,11 @@ Result<CrlInfo> ParseCrlDer(ByteSpan crl_der, ByteSpan ca_cert_der) {
 }
 
 Result<Bytes> CrlPemToDer(const std::string& pem) {
-  auto der = internal::PemToDer(pem, kPemLabel);
+  auto der = internal::PemToDer(pem, kCrlPemLabel);
   if (!der.ok()) return CertErrorStatus(CertError::kMalformed, der.status().message());
   return der;
 }
 
-std::string CrlDerToPem(ByteSpan der) { return internal::DerToPem(der, kPemLabel); }
+std::string CrlDerToPem(ByteSpan der) { return internal::DerToPem(der, kCrlPemLabel); }
 
 }  // namespace v2v::crypto

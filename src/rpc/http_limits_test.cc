@@ -21,7 +21,7 @@ namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
-struct Reply {
+struct LimitsReply {
   unsigned status = 0;
   std::string body;
   http::response<http::string_body> raw;
@@ -56,12 +56,12 @@ class HttpLimitsTest : public ::testing::Test {
     s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
     return s;
   }
-  Reply Send(http::request<http::string_body> req) {
+  LimitsReply Send(http::request<http::string_body> req) {
     tcp::socket s = Connect();
     req.prepare_payload();
     http::write(s, req);
     boost::beast::flat_buffer buf;
-    Reply r;
+    LimitsReply r;
     http::read(s, buf, r.raw);
     r.status = r.raw.result_int();
     r.body = r.raw.body();
@@ -102,7 +102,7 @@ TEST_F(HttpLimitsTest, HostOutsideTheAllowListIsRefused) {
   EXPECT_EQ(Send(Post("127.0.0.1:8545", "application/json")).status, 200u);
   EXPECT_EQ(Send(Post("localhost", "application/json")).status, 200u);
   EXPECT_EQ(Send(Post("[::1]:1", "application/json")).status, 200u);
-  Reply r = Send(Post("attacker.example:8545", "application/json"));  // DNS rebinding
+  LimitsReply r = Send(Post("attacker.example:8545", "application/json"));  // DNS rebinding
   EXPECT_EQ(r.status, 403u);
   EXPECT_NE(r.body.find("attacker.example"), std::string::npos);
   EXPECT_EQ(refusals_.Count("rpc", "host"), 1u);

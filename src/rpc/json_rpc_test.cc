@@ -24,10 +24,12 @@ Dispatcher Make() {
   return d;
 }
 
-json Call(const Dispatcher& d, const std::string& text) { return json::parse(d.Handle(text)); }
+json DispatchCall(const Dispatcher& d, const std::string& text) {
+  return json::parse(d.Handle(text));
+}
 
 TEST(JsonRpcTest, ResultAndIdAreEchoed) {
-  json r = Call(Make(), R"({"jsonrpc":"2.0","method":"chain_head","id":3})");
+  json r = DispatchCall(Make(), R"({"jsonrpc":"2.0","method":"chain_head","id":3})");
   EXPECT_EQ(r["result"]["height"], 7);
   EXPECT_EQ(r["id"], 3);
   EXPECT_EQ(r["jsonrpc"], "2.0");
@@ -36,30 +38,35 @@ TEST(JsonRpcTest, ResultAndIdAreEchoed) {
 
 TEST(JsonRpcTest, PositionalAndNamedParams) {
   Dispatcher d = Make();
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":[5],"id":"a"})")["result"], 5);
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":{"value":"x"},"id":1})")["result"],
+  EXPECT_EQ(DispatchCall(d, R"({"jsonrpc":"2.0","method":"echo","params":[5],"id":"a"})")["result"],
+            5);
+  EXPECT_EQ(DispatchCall(
+                d, R"({"jsonrpc":"2.0","method":"echo","params":{"value":"x"},"id":1})")["result"],
             "x");
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":[],"id":1})")["error"]["code"],
-            kInvalidParams);
+  EXPECT_EQ(
+      DispatchCall(d, R"({"jsonrpc":"2.0","method":"echo","params":[],"id":1})")["error"]["code"],
+      kInvalidParams);
 }
 
 TEST(JsonRpcTest, ProtocolErrors) {
   Dispatcher d = Make();
-  EXPECT_EQ(Call(d, "{nope")["error"]["code"], kParseError);
-  EXPECT_EQ(Call(d, R"([])")["error"]["code"], kInvalidRequest);
-  EXPECT_EQ(Call(d, R"({"method":"chain_head","id":1})")["error"]["code"], kInvalidRequest);
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":5,"id":1})")["error"]["code"], kInvalidRequest);
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"nope","id":1})")["error"]["code"],
-            kMethodNotFound);
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"echo","params":3,"id":1})")["error"]["code"],
+  EXPECT_EQ(DispatchCall(d, "{nope")["error"]["code"], kParseError);
+  EXPECT_EQ(DispatchCall(d, R"([])")["error"]["code"], kInvalidRequest);
+  EXPECT_EQ(DispatchCall(d, R"({"method":"chain_head","id":1})")["error"]["code"], kInvalidRequest);
+  EXPECT_EQ(DispatchCall(d, R"({"jsonrpc":"2.0","method":5,"id":1})")["error"]["code"],
             kInvalidRequest);
-  EXPECT_EQ(Call(d, R"({"jsonrpc":"2.0","method":"boom","id":1})")["error"]["code"],
+  EXPECT_EQ(DispatchCall(d, R"({"jsonrpc":"2.0","method":"nope","id":1})")["error"]["code"],
+            kMethodNotFound);
+  EXPECT_EQ(
+      DispatchCall(d, R"({"jsonrpc":"2.0","method":"echo","params":3,"id":1})")["error"]["code"],
+      kInvalidRequest);
+  EXPECT_EQ(DispatchCall(d, R"({"jsonrpc":"2.0","method":"boom","id":1})")["error"]["code"],
             kInternalError);
 }
 
 TEST(JsonRpcTest, BatchesAndNotifications) {
   Dispatcher d = Make();
-  json r = Call(d, R"([{"jsonrpc":"2.0","method":"echo","params":[1],"id":1},
+  json r = DispatchCall(d, R"([{"jsonrpc":"2.0","method":"echo","params":[1],"id":1},
                       {"jsonrpc":"2.0","method":"echo","params":[2]},
                       {"jsonrpc":"2.0","method":"nope","id":2}])");
   ASSERT_EQ(r.size(), 2u);  // the notification gets no response
@@ -92,7 +99,7 @@ TEST(JsonRpcLimitsTest, DeepNestingIsRefusedBeforeParsing) {
   Dispatcher d = Limited({}, seen);
   const std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"echo","params":)" +
                            std::string(200000, '[') + std::string(200000, ']') + "}";
-  json r = Call(d, deep);
+  json r = DispatchCall(d, deep);
   EXPECT_EQ(r["error"]["code"], kLimitExceeded);
   EXPECT_NE(r["error"]["message"].get<std::string>().find("nested deeper than 64"),
             std::string::npos);
@@ -100,11 +107,11 @@ TEST(JsonRpcLimitsTest, DeepNestingIsRefusedBeforeParsing) {
   // The id nested as deep, and an unterminated deep prefix, are refused the same way.
   const std::string deep_id =
       R"({"jsonrpc":"2.0","method":"echo","id":)" + std::string(300000, '{');
-  EXPECT_EQ(Call(d, deep_id)["error"]["code"], kLimitExceeded);
+  EXPECT_EQ(DispatchCall(d, deep_id)["error"]["code"], kLimitExceeded);
   // 64 levels (the whole request counts) is still served.
   const std::string ok = R"({"jsonrpc":"2.0","id":2,"method":"echo","params":)" +
                          std::string(63, '[') + std::string(63, ']') + "}";
-  EXPECT_TRUE(Call(d, ok).contains("result"));
+  EXPECT_TRUE(DispatchCall(d, ok).contains("result"));
 }
 
 TEST(JsonRpcLimitsTest, BatchAboveTheLimitIsRefusedWhole) {
@@ -113,20 +120,20 @@ TEST(JsonRpcLimitsTest, BatchAboveTheLimitIsRefusedWhole) {
   json batch = json::array();
   for (int i = 0; i < 4; ++i)
     batch.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "echo"}, {"params", {i}}});
-  json r = Call(d, batch.dump());
+  json r = DispatchCall(d, batch.dump());
   ASSERT_TRUE(r.is_object());
   EXPECT_EQ(r["error"]["code"], kLimitExceeded);
   EXPECT_EQ(seen.reasons, std::vector<std::string>{"batch_size"});
   batch.erase(batch.begin());
-  EXPECT_EQ(Call(d, batch.dump()).size(), 3u);
+  EXPECT_EQ(DispatchCall(d, batch.dump()).size(), 3u);
 }
 
 TEST(JsonRpcLimitsTest, ResponsesAboveTheLimitAreReplacedByAnError) {
   Seen seen;
   Dispatcher d = Limited({.max_response_bytes = 200}, seen);
   const std::string big(300, 'x');
-  json r =
-      Call(d, json{{"jsonrpc", "2.0"}, {"id", 9}, {"method", "echo"}, {"params", {big}}}.dump());
+  json r = DispatchCall(
+      d, json{{"jsonrpc", "2.0"}, {"id", 9}, {"method", "echo"}, {"params", {big}}}.dump());
   EXPECT_EQ(r["error"]["code"], kLimitExceeded);
   EXPECT_EQ(r["id"], 9);
   // A batch keeps the answers that fit and ends with one error for the rest.
@@ -135,7 +142,7 @@ TEST(JsonRpcLimitsTest, ResponsesAboveTheLimitAreReplacedByAnError) {
     batch.push_back(
         {{"jsonrpc", "2.0"}, {"id", i}, {"method", "echo"}, {"params", {std::string(40, 'y')}}});
   }
-  json b = Call(d, batch.dump());
+  json b = DispatchCall(d, batch.dump());
   ASSERT_TRUE(b.is_array());
   EXPECT_LT(b.size(), 5u);
   EXPECT_EQ(b.back()["error"]["code"], kLimitExceeded);

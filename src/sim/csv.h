@@ -3,6 +3,7 @@
 // (tool, seed, scenario hash); gnuplot and most CSV readers (pandas: comment='#') skip it.
 #pragma once
 
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,10 @@ namespace v2v::sim {
 std::string FormatExact(double x);
 // At most `digits` significant digits (std::to_chars general format); -0 prints as 0.
 std::string FormatG(double x, int digits = 8);
+// The experiments' tables: four significant digits.
+inline std::string FormatG4(double x) { return FormatG(x, 4); }
+// A cell with no value: written "nan".
+inline constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 // A table of already formatted cells.
 class CsvTable {

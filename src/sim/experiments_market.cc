@@ -12,9 +12,6 @@
 namespace v2v::sim {
 namespace {
 
-constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-std::string G(double x) { return FormatG(x, 4); }
-
 // Hourly means of the city's rounds.
 class HourlyPrices : public SimObserver {
  public:
@@ -118,11 +115,11 @@ Result<Figure> Fig11GridTariff(const ExperimentOptions& opt) {
       "The grid's time-of-use price varies over the day; buyers in a conventional market plan "
       "around "
       "it, while V2V trading at the Bayesian price can happen at any time and place.";
-  f.measured = std::to_string(sum.trades) + " trades (" + G(sum.energy_kwh) +
+  f.measured = std::to_string(sum.trades) + " trades (" + FormatG4(sum.energy_kwh) +
                " kWh) in 24 h; the hourly mean "
                "Bayesian price stays within [" +
-               G(lo) + ", " + G(hi) + "] while the tariff runs from " + G(tariff_lo) + " to " +
-               G(tariff_hi) +
+               FormatG4(lo) + ", " + FormatG4(hi) + "] while the tariff runs from " +
+               FormatG4(tariff_lo) + " to " + FormatG4(tariff_hi) +
                ", "
                "and is below the tariff in " +
                std::to_string(cheaper) + " of " + std::to_string(hours) +
@@ -179,9 +176,9 @@ Figure Fig12BuyerSellerRatio(const ExperimentOptions& opt) {
       "In the conventional P2P market the price is high when buyers outnumber sellers and low "
       "otherwise; the Bayesian price does not change with the numbers of buyers and sellers.";
   f.measured = "From 2 buyers : 18 sellers to 18 : 2 the P2P clearing price goes from " +
-               G(p2ps.front()) + " to " + G(p2ps.back()) +
-               " while the mean Bayesian price goes from " + G(bayes.front()) + " to " +
-               G(bayes.back()) + " (values v ~ U[0.5, 1], costs c ~ U[0.3, 0.8]).";
+               FormatG4(p2ps.front()) + " to " + FormatG4(p2ps.back()) +
+               " while the mean Bayesian price goes from " + FormatG4(bayes.front()) + " to " +
+               FormatG4(bayes.back()) + " (values v ~ U[0.5, 1], costs c ~ U[0.3, 0.8]).";
   const bool agrees =
       p2ps.back() - p2ps.front() > 0.1 && std::abs(bayes.back() - bayes.front()) < 0.01;
   f.verdict = agrees ? Verdict::kAgrees : Verdict::kDiffers;
@@ -214,8 +211,8 @@ Result<Figure> Fig13VolumeVsLoss(const ExperimentOptions&) {
       "set xlabel 'loss rate rho'\nset ylabel 'volume (kWh)'\nset key top right\n"
       "plot datafile using 1:2 with linespoints lw 2\n";
   f.paper_claim = "The traded volume falls as the loss rate rises.";
-  f.measured = "The round's optimal volume falls from " + G(vols.front()) +
-               " kWh at rho = 0.01 to " + G(vols.back()) + " kWh at rho = 0.30, " +
+  f.measured = "The round's optimal volume falls from " + FormatG4(vols.front()) +
+               " kWh at rho = 0.01 to " + FormatG4(vols.back()) + " kWh at rho = 0.30, " +
                (decreasing ? "monotonically." : "but not monotonically.");
   f.verdict = decreasing && vols.back() < vols.front() ? Verdict::kAgrees : Verdict::kDiffers;
   return f;
@@ -248,7 +245,7 @@ Result<Figure> Fig14VolumeVsPrice(const ExperimentOptions& opt) {
     }
     const double cr = Correlation(ts, vs);
     positive = positive && cr > 0.5;
-    corr += (corr.empty() ? "" : ", ") + G(cr) + " at rho = " + G(rho);
+    corr += (corr.empty() ? "" : ", ") + FormatG4(cr) + " at rho = " + FormatG4(rho);
   }
   f.gnuplot =
       "set xlabel 'transaction price T (per kWh)'\nset ylabel 'volume (kWh)'\nset key top left\n"

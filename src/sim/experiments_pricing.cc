@@ -10,8 +10,6 @@
 namespace v2v::sim {
 namespace {
 
-constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
-std::string G(double x) { return FormatG(x, 4); }
 std::string Pct(double x) { return FormatG(100 * x, 4) + "%"; }
 
 int64_t Draws(const ExperimentOptions& o) { return o.quick ? 200000 : 2000000; }
@@ -61,7 +59,9 @@ double TradeShare(const TradeShareQuery& q, int64_t draws, uint64_t seed) {
 namespace {
 
 // "X / Y / Z" of the trade shares for the three declared values.
-std::string Shares(const double (&x)[3]) { return G(x[0]) + " / " + G(x[1]) + " / " + G(x[2]); }
+std::string Shares(const double (&x)[3]) {
+  return FormatG4(x[0]) + " / " + FormatG4(x[1]) + " / " + FormatG4(x[2]);
+}
 
 }  // namespace
 
@@ -95,10 +95,10 @@ Figure Fig4BuyerBids(const ExperimentOptions& opt) {
   f.paper_claim =
       "The buyer's bid is linear in its value v_i; with c_j^min fixed, a buyer that lowers "
       "v_i^max lowers its bid (and the transaction price), and more of its trades fail.";
-  f.measured = "P rises by " + G(slope / 0.1) +
+  f.measured = "P rises by " + FormatG4(slope / 0.1) +
                " per unit of v (eq. 5's 2/3) and lowering v_i^max from 1.0 to 0.8 lowers every "
                "bid by " +
-               G(shift) +
+               FormatG4(shift) +
                " (= 0.2/12). Trade probability of buyers v ~ U[0.5, 0.8] "
                "declaring v^max = 0.8 / 1.0 / 1.2 against sellers c ~ U[0.3, 0.8]: " +
                Shares(both) +
@@ -215,10 +215,10 @@ Figure Fig7Satisfaction(const ExperimentOptions& opt) {
       "Users' satisfaction (price over own bid) under incomplete information is close to that "
       "under complete information.";
   f.measured = "Over " + std::to_string(all.trades) + " trading pairs: buyers " +
-               G(all.Mean(all.buyer_bayes)) + " (Bayesian, T/P) vs " +
-               G(all.Mean(all.buyer_complete)) + " (complete, T^c/v); sellers " +
-               G(all.Mean(all.seller_bayes)) + " (R/T) vs " + G(all.Mean(all.seller_complete)) +
-               " (c/T^c).";
+               FormatG4(all.Mean(all.buyer_bayes)) + " (Bayesian, T/P) vs " +
+               FormatG4(all.Mean(all.buyer_complete)) + " (complete, T^c/v); sellers " +
+               FormatG4(all.Mean(all.seller_bayes)) + " (R/T) vs " +
+               FormatG4(all.Mean(all.seller_complete)) + " (c/T^c).";
   const double gap = std::max(std::abs(all.Mean(all.buyer_bayes) - all.Mean(all.buyer_complete)),
                               std::abs(all.Mean(all.seller_bayes) - all.Mean(all.seller_complete)));
   f.verdict = gap < 0.1 ? Verdict::kAgrees : Verdict::kPartly;
@@ -258,7 +258,7 @@ Figure Fig8Approximation(const ExperimentOptions& opt) {
       "trading "
       "pairs, is " +
       Pct(at_zero) + "; over offsets d in [-0.25, 0.5] it stays between " + Pct(lowest) + " and " +
-      Pct(highest) + " (at d = " + G(at_highest) + ", buyers' range below the sellers').";
+      Pct(highest) + " (at d = " + FormatG4(at_highest) + ", buyers' range below the sellers').";
   f.verdict = lowest >= 0.8 && at_zero >= 0.95
                   ? (at_zero >= 0.975 ? Verdict::kAgrees : Verdict::kPartly)
                   : Verdict::kDiffers;
@@ -290,8 +290,8 @@ Figure Fig9SinglePriceRegion(const ExperimentOptions& opt) {
       "trades "
       "in c <= 0.75, v >= 0.75; each misses trades the other makes.";
   f.measured =
-      "Trade probability " + G(st[0].trade_probability) + " (Bayesian; exact 9/32 = 0.2813) vs " +
-      G(st[2].trade_probability) +
+      "Trade probability " + FormatG4(st[0].trade_probability) +
+      " (Bayesian; exact 9/32 = 0.2813) vs " + FormatG4(st[2].trade_probability) +
       " (single price; exact 1/4). The paper's example c = 0, v = 0.75 - e "
       "lies outside the [0.5, 1] square it assumes; inside it, c = 0.5, v = 0.74 is such a trade.";
   return f;
@@ -322,8 +322,9 @@ Figure Fig10Benefit(const ExperimentOptions& opt) {
       "The participants' expected benefit under the Bayesian linear equilibrium is higher than "
       "under "
       "a single price.";
-  f.measured = "Surplus per pair " + G(bayes) + " (Bayesian; exact 9/128 = 0.07031) vs at most " +
-               G(best_single) + " for any single price in [0.5, 1] (best p0 = 0.75, exact 1/16).";
+  f.measured = "Surplus per pair " + FormatG4(bayes) +
+               " (Bayesian; exact 9/128 = 0.07031) vs at most " + FormatG4(best_single) +
+               " for any single price in [0.5, 1] (best p0 = 0.75, exact 1/16).";
   f.verdict = bayes > best_single ? Verdict::kAgrees : Verdict::kDiffers;
   return f;
 }

@@ -10,7 +10,7 @@
 namespace v2v::sim {
 namespace {
 
-std::string Slurp(const std::string& path) {
+std::string SlurpExperimentFile(const std::string& path) {
   auto text = ReadFile(path);
   return text.ok() ? std::move(text).value() : std::string();
 }
@@ -68,11 +68,11 @@ TEST(ExperimentsTest, SameSeedGivesByteIdenticalCsv) {
   ASSERT_TRUE(rb.ok()) << rb.status().ToString();
   for (const char* f : {"/fig5/data.csv", "/fig7/data.csv", "/fig11/data.csv", "/fig12/data.csv",
                         "/mechanisms.csv"}) {
-    const std::string x = Slurp(a + f);
+    const std::string x = SlurpExperimentFile(a + f);
     EXPECT_GT(x.size(), 100u) << f;
-    EXPECT_EQ(x, Slurp(b + f)) << f;
+    EXPECT_EQ(x, SlurpExperimentFile(b + f)) << f;
   }
-  const std::string report = Slurp(a + "/report.md");
+  const std::string report = SlurpExperimentFile(a + "/report.md");
   for (const char* s : {"fig5/plot.png", "fig12/plot.png", "| bayesian | unit-square |"}) {
     EXPECT_NE(report.find(s), std::string::npos) << s;
   }

@@ -7,6 +7,7 @@
 
 #include "market/market_round.h"
 #include "sim/city.h"
+#include "sim/csv.h"
 #include "sim/fcd_reader.h"
 #include "sim/mechanisms.h"
 #include "sim/rng.h"
@@ -15,7 +16,6 @@ namespace v2v::sim {
 namespace {
 
 constexpr double kMinTradeKwh = 1e-6;  // volumes below 1 mWh are not trades
-constexpr double kNan = std::numeric_limits<double>::quiet_NaN();
 
 struct Ev {
   std::string id;

@@ -33,7 +33,7 @@ Scenario SmallCity() {
   return s;
 }
 
-std::string Slurp(const std::string& path) {
+std::string SlurpSimulationFile(const std::string& path) {
   auto text = ReadFile(path);
   return text.ok() ? std::move(text).value() : std::string();
 }
@@ -77,8 +77,8 @@ TEST(SimulationTest, SameSeedGivesByteIdenticalCsv) {
     ASSERT_TRUE(w.ok());
     ASSERT_TRUE(RunSyntheticCity(s, seeds[run], **w).ok());
     ASSERT_TRUE((*w)->Close().ok());
-    files[run][0] = Slurp(dir + "/trades.csv");
-    files[run][1] = Slurp(dir + "/rounds.csv");
+    files[run][0] = SlurpSimulationFile(dir + "/trades.csv");
+    files[run][1] = SlurpSimulationFile(dir + "/rounds.csv");
   }
   EXPECT_GT(files[0][0].size(), 1000u);
   EXPECT_EQ(files[0][0], files[1][0]);

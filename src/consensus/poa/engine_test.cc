@@ -10,7 +10,7 @@
 namespace v2v::consensus::poa {
 namespace {
 
-Signer Key(const std::string& name) {
+Signer EngineSigner(const std::string& name) {
   return crypto::PrivateKey::FromSeed(crypto::Sha256(AsBytes("engine/" + name)).bytes)
       ->public_key();
 }
@@ -72,14 +72,14 @@ TEST(EngineTest, TimestampRules) {
 
 TEST(EngineTest, PrepareSealVerify) {
   const Engine e(Config());
-  FakeChain chain(e.config(), {Key("a"), Key("b"), Key("c")});
+  FakeChain chain(e.config(), {EngineSigner("a"), EngineSigner("b"), EngineSigner("c")});
   const Signer in_turn = chain.CurrentSnapshot().signers()[1];
   const crypto::PrivateKey* key = nullptr;
   std::vector<crypto::PrivateKey> keys;
   for (const char* name : {"a", "b", "c"}) keys.push_back(PrivateKey(name));
   for (const auto& k : keys) key = k.public_key() == in_turn ? &k : key;
   ASSERT_NE(key, nullptr);
-  auto h = e.Prepare(chain, 1005, in_turn, chain::HeaderVote{Key("d"), true});
+  auto h = e.Prepare(chain, 1005, in_turn, chain::HeaderVote{EngineSigner("d"), true});
   ASSERT_TRUE(h.ok()) << h.status().ToString();
   EXPECT_EQ(h->height, 1u);
   EXPECT_EQ(h->parent, chain.CurrentHash());
@@ -87,7 +87,7 @@ TEST(EngineTest, PrepareSealVerify) {
   EXPECT_TRUE(h->vote.has_value());
   EXPECT_EQ(e.Prepare(chain, 1004, in_turn, std::nullopt).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(e.Prepare(chain, 1005, Key("x"), std::nullopt).status().code(),
+  EXPECT_EQ(e.Prepare(chain, 1005, EngineSigner("x"), std::nullopt).status().code(),
             StatusCode::kFailedPrecondition);
 
   chain::Block block{*h, {}};
@@ -101,7 +101,7 @@ TEST(EngineTest, PrepareSealVerify) {
   EXPECT_TRUE(Engine::VerifySeal(block.header));
   auto next = e.VerifyHeader(chain, block, /*now_s=*/1005);
   ASSERT_TRUE(next.ok()) << next.ToStatus().ToString();
-  EXPECT_EQ(next->TallyFor(Key("d"), true), 1);
+  EXPECT_EQ(next->TallyFor(EngineSigner("d"), true), 1);
 
   chain::Block tampered = block;
   tampered.header.timestamp_s += 1;
@@ -122,14 +122,15 @@ TEST(EngineTest, PrepareSealVerify) {
 
 TEST(EngineTest, CheckpointPrepareListsSignersAndSealPlanWaitsOutOfTurn) {
   const Engine e(Config(/*period_s=*/1, /*epoch=*/1));
-  FakeChain chain(e.config(), {Key("a"), Key("b"), Key("c"), Key("d")});
+  FakeChain chain(e.config(),
+                  {EngineSigner("a"), EngineSigner("b"), EngineSigner("c"), EngineSigner("d")});
   const Snapshot& snap = chain.CurrentSnapshot();
-  auto h = e.Prepare(chain, 1001, snap.signers()[1], chain::HeaderVote{Key("x"), true});
+  auto h = e.Prepare(chain, 1001, snap.signers()[1], chain::HeaderVote{EngineSigner("x"), true});
   ASSERT_TRUE(h.ok());
   EXPECT_EQ(h->checkpoint_signers, snap.signers());
   EXPECT_FALSE(h->vote.has_value());
   EXPECT_TRUE(e.MaySeal(chain, snap.signers()[0]));
-  EXPECT_FALSE(e.MaySeal(chain, Key("x")));
+  EXPECT_FALSE(e.MaySeal(chain, EngineSigner("x")));
   const SealPlan in = e.SealPlanFor(chain, snap.signers()[1], 1000500, 0.5);
   EXPECT_EQ(in.parent, chain.CurrentHash());
   EXPECT_EQ(in.block_time_s, 1001);
@@ -139,7 +140,8 @@ TEST(EngineTest, CheckpointPrepareListsSignersAndSealPlanWaitsOutOfTurn) {
 }
 
 TEST(EngineTest, OutOfTurnDelayStaysInGethsWiggleAndInTurnIsImmediate) {
-  Snapshot s(kDefaultEpoch, {Key("a"), Key("b"), Key("c"), Key("d")});  // wiggle (4/2+1)*500
+  Snapshot s(kDefaultEpoch, {EngineSigner("a"), EngineSigner("b"), EngineSigner("c"),
+                             EngineSigner("d")});  // wiggle (4/2+1)*500
   const Signer in = s.signers()[5 % 4], out = s.signers()[6 % 4];
   EXPECT_EQ(SealDelayMs(s, 5, in, 0.7), 0);
   EXPECT_EQ(SealDelayMs(s, 5, out, 0.0), 0);
@@ -148,19 +150,19 @@ TEST(EngineTest, OutOfTurnDelayStaysInGethsWiggleAndInTurnIsImmediate) {
 }
 
 TEST(EngineTest, ProposalsOnlyOfferVotesThatChangeStatus) {
-  Snapshot s(10, {Key("a"), Key("b")});
+  Snapshot s(10, {EngineSigner("a"), EngineSigner("b")});
   Proposals p;
-  p.Propose(Key("a"), true);   // already a signer: not offered
-  p.Propose(Key("x"), false);  // not a signer: not offered
+  p.Propose(EngineSigner("a"), true);   // already a signer: not offered
+  p.Propose(EngineSigner("x"), false);  // not a signer: not offered
   EXPECT_FALSE(p.Choose(s, 1, 0.3).has_value());
-  p.Propose(Key("c"), true);
-  p.Propose(Key("b"), false);
+  p.Propose(EngineSigner("c"), true);
+  p.Propose(EngineSigner("b"), false);
   std::set<Signer> seen;
   for (double u : {0.0, 0.49, 0.5, 0.99}) seen.insert(p.Choose(s, 1, u)->target);
-  EXPECT_EQ(seen, (std::set<Signer>{Key("c"), Key("b")}));
+  EXPECT_EQ(seen, (std::set<Signer>{EngineSigner("c"), EngineSigner("b")}));
   EXPECT_FALSE(p.Choose(s, 10, 0.3).has_value());  // checkpoint: no vote
-  p.Discard(Key("c"));
-  p.Discard(Key("b"));
+  p.Discard(EngineSigner("c"));
+  p.Discard(EngineSigner("b"));
   EXPECT_FALSE(p.Choose(s, 1, 0.3).has_value());
 }
 
