@@ -46,7 +46,7 @@ class WsServer final : public SessionOut {
   Result<uint16_t> Listen(const std::string& host, uint16_t port);
   void Close();  // stops accepting and closes every connection
 
-  void Send(SessionId session, std::string text) override;
+  void Send(SessionId session, OutFrame frame) override;
   const WsStats& stats() const;
 
   struct Impl;
