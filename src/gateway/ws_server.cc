@@ -11,8 +11,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <deque>
 
+#include "gateway/send_queue.h"
 #include "net/tcp_listen.h"
 
 namespace v2v::gateway {
@@ -51,7 +51,10 @@ struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
 class WsConnection : public std::enable_shared_from_this<WsConnection> {
  public:
   WsConnection(std::shared_ptr<WsServer::Impl> server, tcp::socket socket, SessionId id)
-      : server_(std::move(server)), ws_(std::move(socket), server_->ctx), id_(id) {}
+      : server_(std::move(server)),
+        ws_(std::move(socket), server_->ctx),
+        id_(id),
+        out_(server_->limits.max_queued_bytes) {}
 
   void Start() {
     beast::get_lowest_layer(ws_).expires_after(server_->limits.handshake_timeout);
@@ -64,13 +67,12 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   // API may be walking its subscriptions, SessionOut).
   void Send(OutFrame frame) {
     if (closing_ || slow_) return;
-    if (out_.size() >= server_->limits.max_queued_messages) {
+    if (!out_.Push(std::move(frame))) {
       ++server_->stats.slow_readers;
       slow_ = true;
       asio::post(server_->io, [self = shared_from_this()] { self->Fail(); });
       return;
     }
-    out_.push_back(std::move(frame));
     if (!writing_ && open_) Write();
   }
 
@@ -159,7 +161,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     ws_.async_write(parts, [self = shared_from_this()](const error_code& ec, size_t) {
       self->writing_ = false;
       if (ec) return self->Fail();
-      self->out_.pop_front();
+      self->out_.Pop();
       if (!self->out_.empty()) self->Write();
     });
   }
@@ -175,7 +177,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   SessionId id_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::deque<OutFrame> out_;
+  SendQueue out_;
   bool writing_ = false, open_ = false, closing_ = false, slow_ = false;
 };
 
