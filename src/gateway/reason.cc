@@ -64,6 +64,8 @@ std::string_view ReasonName(Reason r) {
       return "rate_limited";
     case Reason::kTooManySubscriptions:
       return "too_many_subscriptions";
+    case Reason::kNodeSubscriptionsFull:
+      return "node_subscriptions_full";
     case Reason::kRoundFull:
       return "round_full";
     case Reason::kInternal:

@@ -42,6 +42,7 @@ enum class Reason : uint8_t {
   kUnknownRound,
   kRateLimited,
   kTooManySubscriptions,
+  kNodeSubscriptionsFull,
   kRoundFull,
   kInternal,
 };

@@ -1,7 +1,6 @@
 #include "gateway/vehicle_api.h"
 
 #include <algorithm>
-#include <cstdio>
 
 namespace v2v::gateway {
 
@@ -24,30 +23,14 @@ VehicleApi::VehicleApi(RoundBookOptions options, crypto::PrivateKey key, NodePor
     : now_ms_(std::move(now_ms)),
       out_(out),
       limits_(limits),
-      book_(std::move(options), std::move(key), node, *this) {}
+      book_(std::move(options), std::move(key), node, *this),
+      subs_(limits_.subscriptions, book_.options().auction.radius_m) {}
 
-void VehicleApi::Open(SessionId session) {
-  sessions_[session] = Session{limits_.burst, now_ms_(), 0};
-}
+void VehicleApi::Open(SessionId session) { sessions_[session] = Session{limits_.burst, now_ms_()}; }
 
 void VehicleApi::Close(SessionId session) {
   sessions_.erase(session);
-  for (auto it = subs_.begin(); it != subs_.end();) {
-    if (it->second.session != session) {
-      ++it;
-      continue;
-    }
-    if (!it->second.calls) {
-      auto range = by_vehicle_.equal_range(it->second.vehicle);
-      for (auto v = range.first; v != range.second; ++v) {
-        if (v->second == it->first) {
-          by_vehicle_.erase(v);
-          break;
-        }
-      }
-    }
-    it = subs_.erase(it);
-  }
+  subs_.RemoveSession(session);
 }
 
 bool VehicleApi::TakeToken(Session& s) {
@@ -217,72 +200,48 @@ VehicleApi::Reply VehicleApi::Cosign(const nlohmann::json& params) {
 VehicleApi::Reply VehicleApi::Subscribe(SessionId session, const nlohmann::json& params) {
   if (params.size() != 2 || !params[0].is_string())
     return BadParams("expected [\"calls\", {x, y}] or [\"vehicle\", id]");
-  Session& s = sessions_.at(session);
-  if (s.subs >= limits_.max_subscriptions)
-    return Refuse(Reason::kTooManySubscriptions, "subscription cap reached");
-  Sub sub;
-  sub.session = session;
+  SubscriptionTopic topic;
   if (params[0] == "calls") {
     const auto& pos = params[1];
     if (!pos.is_object() || !pos.value("x", nlohmann::json()).is_number_integer() ||
         !pos.value("y", nlohmann::json()).is_number_integer()) {
       return BadParams("calls: {\"x\": metres, \"y\": metres}");
     }
-    sub.calls = true;
-    sub.x_m = pos["x"].get<int64_t>();
-    sub.y_m = pos["y"].get<int64_t>();
+    topic = CallsAt{pos["x"].get<int64_t>(), pos["y"].get<int64_t>()};
   } else if (params[0] == "vehicle" && params[1].is_string() &&
              params[1].get_ref<const std::string&>().size() <= chain::kMaxIdBytes) {
-    sub.vehicle = params[1].get<std::string>();
+    topic = params[1].get<std::string>();
   } else {
     return BadParams("expected [\"calls\", {x, y}] or [\"vehicle\", id]");
   }
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%016llx",
-                static_cast<unsigned long long>(next_sub_++ * 0x9e3779b97f4a7c15ull));
-  const std::string id = buf;
-  if (!sub.calls) by_vehicle_.emplace(sub.vehicle, id);
-  subs_[id] = sub;
-  ++s.subs;
-  return nlohmann::json(id);
+  SubscriptionResult added = subs_.Add(session, std::move(topic));
+  if (auto* f = std::get_if<Refusal>(&added)) return *f;
+  return nlohmann::json(std::get<SubscriptionId>(added));
 }
 
 VehicleApi::Reply VehicleApi::Unsubscribe(SessionId session, const nlohmann::json& params) {
   if (params.size() != 1 || !params[0].is_string()) return BadParams("expected [subscription id]");
-  auto it = subs_.find(params[0].get<std::string>());
-  if (it == subs_.end() || it->second.session != session) return nlohmann::json(false);
-  if (!it->second.calls) {
-    auto range = by_vehicle_.equal_range(it->second.vehicle);
-    for (auto v = range.first; v != range.second; ++v) {
-      if (v->second == it->first) {
-        by_vehicle_.erase(v);
-        break;
-      }
-    }
-  }
-  subs_.erase(it);
-  --sessions_.at(session).subs;
-  return nlohmann::json(true);
+  return nlohmann::json(subs_.Remove(session, params[0].get<std::string>()));
+}
+
+std::shared_ptr<const std::string> VehicleApi::StampedPushHead(const nlohmann::json& result) {
+  nlohmann::json r = result;
+  r["server_time"] = now_ms_();
+  return PushHead(r);
 }
 
 void VehicleApi::ToVehicle(const std::string& id, const nlohmann::json& result) {
-  nlohmann::json r = result;
-  r["server_time"] = now_ms_();
-  auto range = by_vehicle_.equal_range(id);
-  for (auto it = range.first; it != range.second; ++it) {
-    out_.Send(subs_.at(it->second).session, PushText(it->second, r));
-  }
+  auto head = StampedPushHead(result);
+  subs_.ForVehicle(id, [&](SessionId session, const SubscriptionId& sub) {
+    out_.Send(session, PushFrame(head, sub));
+  });
 }
 
 void VehicleApi::Call(int64_t x_m, int64_t y_m, int64_t radius_m, const nlohmann::json& result) {
-  nlohmann::json r = result;
-  r["server_time"] = now_ms_();
-  for (const auto& [id, sub] : subs_) {
-    if (!sub.calls) continue;
-    const double dx = static_cast<double>(sub.x_m - x_m), dy = static_cast<double>(sub.y_m - y_m);
-    if (dx * dx + dy * dy > static_cast<double>(radius_m) * static_cast<double>(radius_m)) continue;
-    out_.Send(sub.session, PushText(id, r));
-  }
+  auto head = StampedPushHead(result);
+  subs_.ForCallsWithin(x_m, y_m, radius_m, [&](SessionId session, const SubscriptionId& sub) {
+    out_.Send(session, PushFrame(head, sub));
+  });
 }
 
 }  // namespace v2v::gateway

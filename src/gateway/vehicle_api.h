@@ -1,8 +1,9 @@
 // The vehicle API's JSON-RPC layer (docs/spec/vehicle-api.md "Methods" and "Pushes"), free of
 // any transport: the WebSocket server (ws_server.h) hands it each text frame of a session and
 // sends what it returns; pushes go out through SessionOut. Owns the RoundBook and is its
-// PushSink: it fans pushes out to the subscriptions (geth's shape). Per-session limits: a
-// request rate (token bucket) and a subscription cap. One thread (the node's io thread).
+// PushSink: it fans pushes out to the subscriptions (geth's shape), each push serialised once and
+// shared by its subscribers' frames. Limits: a request rate per session (token bucket) and
+// subscription caps per session and per node (subscriptions.h). One thread (the node's io thread).
 #pragma once
 
 #include <cstdint>
@@ -13,20 +14,21 @@
 #include <string_view>
 
 #include "gateway/round_book.h"
+#include "gateway/subscriptions.h"
 #include "gateway/wire.h"
 
 namespace v2v::gateway {
 
-using SessionId = uint64_t;
-
 class SessionOut {
  public:
   virtual ~SessionOut() = default;
-  virtual void Send(SessionId session, std::string text) = 0;
+  // Queues one frame to the session. Never calls back into the VehicleApi (a transport that
+  // drops the session closes it later): pushes are sent while the subscriptions are walked.
+  virtual void Send(SessionId session, OutFrame frame) = 0;
 };
 
 struct ApiLimits {
-  size_t max_subscriptions = 64;  // per session
+  SubscriptionLimits subscriptions;  // per session and per node
   double requests_per_s = 50, burst = 100;
 };
 
@@ -42,21 +44,16 @@ class VehicleApi final : public PushSink {
 
   RoundBook& book() { return book_; }
   size_t subscriptions() const { return subs_.size(); }
+  // Subscription entries examined so far by closes and pushes (Subscriptions::visited).
+  uint64_t subscription_visits() const { return subs_.visited(); }
 
   void ToVehicle(const std::string& id, const nlohmann::json& result) override;
   void Call(int64_t x_m, int64_t y_m, int64_t radius_m, const nlohmann::json& result) override;
 
  private:
-  struct Sub {
-    SessionId session = 0;
-    bool calls = false;
-    std::string vehicle;
-    int64_t x_m = 0, y_m = 0;
-  };
   struct Session {
     double tokens = 0;
     int64_t last_ms = 0;
-    size_t subs = 0;
   };
   using Reply = std::variant<nlohmann::json, RpcProblem, Refusal>;
   Reply Dispatch(SessionId session, const RpcRequest& req);
@@ -69,6 +66,8 @@ class VehicleApi final : public PushSink {
   Reply Subscribe(SessionId session, const nlohmann::json& params);
   Reply Unsubscribe(SessionId session, const nlohmann::json& params);
   nlohmann::json RoundJson(const Round* r, uint64_t number) const;
+  // The push text before the subscription id, with server_time, built once per push.
+  std::shared_ptr<const std::string> StampedPushHead(const nlohmann::json& result);
   bool TakeToken(Session& s);
 
   std::function<int64_t()> now_ms_;
@@ -76,9 +75,7 @@ class VehicleApi final : public PushSink {
   ApiLimits limits_;
   RoundBook book_;
   std::map<SessionId, Session> sessions_;
-  std::map<std::string, Sub> subs_;                     // by subscription id
-  std::multimap<std::string, std::string> by_vehicle_;  // vehicle id -> subscription id
-  uint64_t next_sub_ = 1;
+  Subscriptions subs_;
 };
 
 // The error data of a refusal: {"reason", "server_time", ...}.

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "gateway/testing_fake_node.h"
 
 namespace v2v::gateway {
@@ -10,18 +15,21 @@ namespace {
 using contract::testing::World;
 
 struct Outbox final : SessionOut {
-  void Send(SessionId s, std::string text) override {
-    sent.emplace_back(s, nlohmann::json::parse(text));
+  void Send(SessionId s, OutFrame frame) override {
+    sent.emplace_back(s, nlohmann::json::parse(frame.Text()));
+    shared.push_back(frame.shared);
   }
   std::vector<std::pair<SessionId, nlohmann::json>> sent;
+  std::vector<std::shared_ptr<const std::string>> shared;  // each frame's shared part
 };
 
 class VehicleApiTest : public ::testing::Test {
  protected:
-  VehicleApiTest()
+  explicit VehicleApiTest(ApiLimits limits = {})
       : node_(w_),
         api_(
-            Options(), chain::testing::FixedKey(101), node_, [this] { return now_ms_; }, out_) {
+            Options(), chain::testing::FixedKey(101), node_, [this] { return now_ms_; }, out_,
+            limits) {
     api_.Open(1);
     api_.Open(2);
   }
@@ -29,6 +37,9 @@ class VehicleApiTest : public ::testing::Test {
     RoundBookOptions o;
     o.rsu = "rsu-1";
     return o;
+  }
+  nlohmann::json SubscribeCalls(SessionId s, int64_t x_m, int64_t y_m) {
+    return Call(s, "vehicle_subscribe", {"calls", {{"x", x_m}, {"y", y_m}}});
   }
   nlohmann::json Call(SessionId s, const std::string& method, nlohmann::json params) {
     const std::string text = nlohmann::json{
@@ -107,6 +118,83 @@ TEST_F(VehicleApiTest, RateLimitPerSession) {
   EXPECT_EQ(limited, 50);  // burst 100, no time passed
   now_ms_ += 1000;         // 50 more tokens
   EXPECT_TRUE(Call(1, "vehicle_getRound", {"current"}).contains("result"));
+}
+
+// Finding A: closing a session took time in every session's subscriptions (3,000 connections x
+// 64 subscriptions stalled the io thread for 82 s). Now it examines only its own entries.
+TEST_F(VehicleApiTest, ClosingASessionVisitsOnlyItsOwnSubscriptions) {
+  for (SessionId s = 3; s < 103; ++s) {
+    api_.Open(s);
+    for (int i = 0; i < 64; ++i) ASSERT_TRUE(SubscribeCalls(s, i, s)["result"].is_string());
+  }
+  ASSERT_TRUE(SubscribeCalls(1, 0, 0)["result"].is_string());
+  ASSERT_TRUE(Call(1, "vehicle_subscribe", {"vehicle", "car-0"})["result"].is_string());
+  ASSERT_EQ(api_.subscriptions(), 100u * 64 + 2);
+  const uint64_t before = api_.subscription_visits();
+  api_.Close(1);
+  EXPECT_EQ(api_.subscription_visits() - before, 2u);  // not 6,402
+  EXPECT_EQ(api_.subscriptions(), 100u * 64);
+  api_.Close(50);
+  EXPECT_EQ(api_.subscription_visits() - before, 2u + 64);
+  EXPECT_EQ(api_.subscriptions(), 99u * 64);
+}
+
+// Finding B: a call is serialised once; every subscriber's frame shares that text and adds only
+// its own subscription id, and the fan-out visits only the cells the radius reaches.
+TEST_F(VehicleApiTest, OneCallIsOneSharedTextAndVisitsOnlyNearbyCells) {
+  for (SessionId s = 10; s < 18; ++s) {  // 512 subscribers 50 km away (the buyer is at 0, 0)
+    api_.Open(s);
+    for (int i = 0; i < 64; ++i)
+      ASSERT_TRUE(SubscribeCalls(s, 50'000 + i, 50'000)["result"].is_string());
+  }
+  std::set<std::string> near;
+  for (int i = 0; i < 3; ++i)
+    near.insert(SubscribeCalls(2, 300 * i, 0)["result"].get<std::string>());
+  api_.Open(3);
+  ASSERT_TRUE(SubscribeCalls(3, 1500, 1500)["result"].is_string());  // a reached cell, 2.1 km
+  const uint64_t before = api_.subscription_visits();
+  ASSERT_TRUE(Call(1, "vehicle_request", {TxToHex(Buyer(1))}).contains("result"));
+  EXPECT_EQ(api_.subscription_visits() - before, 4u);  // not the 512 far away
+  ASSERT_EQ(out_.sent.size(), 3u);
+  std::set<std::string> pushed_to;
+  for (size_t i = 0; i < out_.sent.size(); ++i) {
+    const auto& [session, push] = out_.sent[i];
+    EXPECT_EQ(session, 2u);
+    EXPECT_NE(out_.shared[i], nullptr);
+    EXPECT_EQ(out_.shared[i], out_.shared[0]);  // one text, not one copy per subscriber
+    EXPECT_EQ(push["method"], "vehicle_subscription");
+    EXPECT_EQ(push["params"]["result"]["type"], "call");
+    EXPECT_EQ(push["params"]["result"]["server_time"], now_ms_);
+    pushed_to.insert(push["params"]["subscription"].get<std::string>());
+  }
+  EXPECT_EQ(pushed_to, near);
+}
+
+class VehicleApiNodeCapTest : public VehicleApiTest {
+ protected:
+  VehicleApiNodeCapTest() : VehicleApiTest(ApiLimits{.subscriptions = {.per_node = 3}}) {}
+};
+
+// Finding B: subscriptions are capped per node, not only per connection; the refusal is typed.
+TEST_F(VehicleApiNodeCapTest, TheNodeWideCapRefusesWithATypedReason) {
+  ASSERT_TRUE(SubscribeCalls(1, 0, 0)["result"].is_string());
+  ASSERT_TRUE(SubscribeCalls(1, 0, 0)["result"].is_string());
+  const auto last = Call(2, "vehicle_subscribe", {"vehicle", "car-1"});
+  ASSERT_TRUE(last["result"].is_string());
+  const auto refused = Call(2, "vehicle_subscribe", {"vehicle", "car-1"});
+  ASSERT_TRUE(refused.contains("error")) << refused.dump();
+  EXPECT_EQ(refused["error"]["code"], kRefused);
+  EXPECT_EQ(refused["error"]["data"]["reason"], "node_subscriptions_full");
+  EXPECT_EQ(refused["error"]["data"]["server_time"], now_ms_);
+  EXPECT_EQ(api_.subscriptions(), 3u);
+  EXPECT_TRUE(Call(2, "vehicle_unsubscribe", {last["result"]})["result"].get<bool>());
+  EXPECT_TRUE(Call(2, "vehicle_subscribe", {"vehicle", "car-1"})["result"].is_string());
+}
+
+TEST_F(VehicleApiTest, TheSessionCapStillRefusesWithItsOwnReason) {
+  for (int i = 0; i < 64; ++i) ASSERT_TRUE(SubscribeCalls(1, 0, 0)["result"].is_string());
+  EXPECT_EQ(SubscribeCalls(1, 0, 0)["error"]["data"]["reason"], "too_many_subscriptions");
+  EXPECT_TRUE(SubscribeCalls(2, 0, 0)["result"].is_string());
 }
 
 }  // namespace

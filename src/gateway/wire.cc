@@ -130,11 +130,20 @@ std::string ErrorText(const nlohmann::json& id, int code, const std::string& mes
       -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string PushText(const std::string& subscription, const nlohmann::json& result) {
-  return nlohmann::json{{"jsonrpc", "2.0"},
-                        {"method", "vehicle_subscription"},
-                        {"params", {{"subscription", subscription}, {"result", result}}}}
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+// {"jsonrpc":"2.0","method":"vehicle_subscription","params":{"result":R,"subscription":ID}}: the
+// keys in nlohmann's (sorted) order, so the text is what one json object would dump.
+std::shared_ptr<const std::string> PushHead(const nlohmann::json& result) {
+  return std::make_shared<const std::string>(
+      R"({"jsonrpc":"2.0","method":"vehicle_subscription","params":{"result":)" +
+      result.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+      R"(,"subscription":)");
+}
+
+OutFrame PushFrame(std::shared_ptr<const std::string> head, const std::string& subscription) {
+  return OutFrame{
+      std::move(head),
+      nlohmann::json(subscription).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+          "}}"};
 }
 
 }  // namespace v2v::gateway

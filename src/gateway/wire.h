@@ -4,6 +4,7 @@
 // refused before parsing. A libFuzzer target covers it (tests/fuzz/vehicle_wire_fuzz.cc).
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -44,10 +45,24 @@ std::optional<crypto::PublicKey> KeyFromHex(const nlohmann::json& value);
 std::optional<crypto::Signature> SignatureFromHex(const nlohmann::json& value);
 std::string TxToHex(const chain::Tx& tx);
 
-// Responses and pushes, as text.
+// One outgoing text frame: `shared` (when set, bytes built once and shared by every frame of one
+// push) followed by `own` (this frame's own bytes: a whole response, or the end of a push).
+struct OutFrame {
+  std::shared_ptr<const std::string> shared;
+  std::string own;
+  size_t size() const { return (shared ? shared->size() : 0) + own.size(); }
+  std::string Text() const { return (shared ? *shared : std::string()) + own; }
+};
+
+// Responses, as text.
 std::string ResultText(const nlohmann::json& id, const nlohmann::json& result);
 std::string ErrorText(const nlohmann::json& id, int code, const std::string& message,
                       const nlohmann::json& data = nullptr);
-std::string PushText(const std::string& subscription, const nlohmann::json& result);
+
+// A push (go-ethereum's shape), built in two parts so that one push to many subscriptions is
+// serialised once: PushHead(result) is everything before the subscription id, PushFrame adds one
+// subscription's id and the end.
+std::shared_ptr<const std::string> PushHead(const nlohmann::json& result);
+OutFrame PushFrame(std::shared_ptr<const std::string> head, const std::string& subscription);
 
 }  // namespace v2v::gateway

@@ -2,15 +2,17 @@
 
 #include <openssl/ssl.h>
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <deque>
 
+#include "gateway/send_queue.h"
 #include "net/tcp_listen.h"
 
 namespace v2v::gateway {
@@ -49,7 +51,10 @@ struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
 class WsConnection : public std::enable_shared_from_this<WsConnection> {
  public:
   WsConnection(std::shared_ptr<WsServer::Impl> server, tcp::socket socket, SessionId id)
-      : server_(std::move(server)), ws_(std::move(socket), server_->ctx), id_(id) {}
+      : server_(std::move(server)),
+        ws_(std::move(socket), server_->ctx),
+        id_(id),
+        out_(server_->limits.max_queued_bytes) {}
 
   void Start() {
     beast::get_lowest_layer(ws_).expires_after(server_->limits.handshake_timeout);
@@ -58,13 +63,16 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
         [self = shared_from_this()](const error_code& ec) { self->OnTls(ec); });
   }
 
-  void Send(std::string text) {
-    if (closing_) return;
-    if (out_.size() >= server_->limits.max_queued_messages) {
+  // A slow reader is disconnected, never buffered without bound; later, not inside Send (the
+  // API may be walking its subscriptions, SessionOut).
+  void Send(OutFrame frame) {
+    if (closing_ || slow_) return;
+    if (!out_.Push(std::move(frame))) {
       ++server_->stats.slow_readers;
-      return Fail();  // a slow reader is disconnected, never buffered without bound
+      slow_ = true;
+      asio::post(server_->io, [self = shared_from_this()] { self->Fail(); });
+      return;
     }
-    out_.push_back(std::move(text));
     if (!writing_ && open_) Write();
   }
 
@@ -141,19 +149,21 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     std::string reply = server_->api->Handle(id_, text);
-    if (!reply.empty()) Send(std::move(reply));
-    if (!closing_) Read();
+    if (!reply.empty()) Send(OutFrame{nullptr, std::move(reply)});
+    if (!closing_ && !slow_) Read();
   }
 
   void Write() {
     writing_ = true;
-    ws_.async_write(asio::buffer(out_.front()),
-                    [self = shared_from_this()](const error_code& ec, size_t) {
-                      self->writing_ = false;
-                      if (ec) return self->Fail();
-                      self->out_.pop_front();
-                      if (!self->out_.empty()) self->Write();
-                    });
+    const OutFrame& f = out_.front();
+    const std::array<asio::const_buffer, 2> parts{
+        f.shared ? asio::buffer(*f.shared) : asio::const_buffer(), asio::buffer(f.own)};
+    ws_.async_write(parts, [self = shared_from_this()](const error_code& ec, size_t) {
+      self->writing_ = false;
+      if (ec) return self->Fail();
+      self->out_.Pop();
+      if (!self->out_.empty()) self->Write();
+    });
   }
 
   void Done() {
@@ -167,8 +177,8 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   SessionId id_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::deque<std::string> out_;
-  bool writing_ = false, open_ = false, closing_ = false;
+  SendQueue out_;
+  bool writing_ = false, open_ = false, closing_ = false, slow_ = false;
 };
 
 void WsServer::Impl::Accept() {
@@ -240,9 +250,9 @@ void WsServer::Close() {
   for (auto& [id, c] : conns) c->Fail();
 }
 
-void WsServer::Send(SessionId session, std::string text) {
+void WsServer::Send(SessionId session, OutFrame frame) {
   auto it = impl_->conns.find(session);
-  if (it != impl_->conns.end()) it->second->Send(std::move(text));
+  if (it != impl_->conns.end()) it->second->Send(std::move(frame));
 }
 
 }  // namespace v2v::gateway

@@ -5,9 +5,9 @@
 //
 // Bounded everywhere: a connection cap (excess connections are closed at accept), a handshake
 // timeout (TLS + HTTP upgrade), an idle timeout with pings (Beast's websocket timeouts), a
-// maximum message size (close 1009), a bounded send queue (a slow reader is disconnected), a
-// bounded upgrade request. Anything but a WebSocket upgrade to /vehicle gets an HTTP error and
-// is closed; a binary frame closes with 1003. One io thread (the node's).
+// maximum message size (close 1009), a send queue bounded in bytes (send_queue.h; a slow reader
+// is disconnected), a bounded upgrade request. Anything but a WebSocket upgrade to /vehicle gets an
+// HTTP error and is closed; a binary frame closes with 1003. One io thread (the node's).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -25,7 +25,7 @@ namespace v2v::gateway {
 struct WsLimits {
   size_t max_connections = 10000;
   size_t max_message_bytes = 64 * 1024;
-  size_t max_queued_messages = 1024;
+  size_t max_queued_bytes = 1024 * 1024;  // per connection
   std::chrono::seconds handshake_timeout{10};
   std::chrono::seconds idle_timeout{60};
 };
@@ -46,7 +46,7 @@ class WsServer final : public SessionOut {
   Result<uint16_t> Listen(const std::string& host, uint16_t port);
   void Close();  // stops accepting and closes every connection
 
-  void Send(SessionId session, std::string text) override;
+  void Send(SessionId session, OutFrame frame) override;
   const WsStats& stats() const;
 
   struct Impl;

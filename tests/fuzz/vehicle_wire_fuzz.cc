@@ -11,8 +11,8 @@
 
 namespace {
 struct Sink final : v2v::gateway::SessionOut {
-  void Send(v2v::gateway::SessionId, std::string text) override {
-    if (nlohmann::json::parse(text, nullptr, false).is_discarded()) __builtin_trap();
+  void Send(v2v::gateway::SessionId, v2v::gateway::OutFrame frame) override {
+    if (nlohmann::json::parse(frame.Text(), nullptr, false).is_discarded()) __builtin_trap();
   }
 };
 struct Harness {
@@ -20,16 +20,17 @@ struct Harness {
   v2v::gateway::testing::FakeNode node{world};
   Sink sink;
   int64_t now_ms = v2v::contract::testing::World::kT0 * 1000;
-  v2v::gateway::VehicleApi api{[] {
-                                 v2v::gateway::RoundBookOptions o;
-                                 o.rsu = "rsu-1";
-                                 return o;
-                               }(),
-                               v2v::chain::testing::FixedKey(101),
-                               node,
-                               [this] { return now_ms; },
-                               sink,
-                               v2v::gateway::ApiLimits{64, 1e9, 1e9}};
+  v2v::gateway::VehicleApi api{
+      [] {
+        v2v::gateway::RoundBookOptions o;
+        o.rsu = "rsu-1";
+        return o;
+      }(),
+      v2v::chain::testing::FixedKey(101),
+      node,
+      [this] { return now_ms; },
+      sink,
+      v2v::gateway::ApiLimits{.subscriptions = {}, .requests_per_s = 1e9, .burst = 1e9}};
   Harness() { api.Open(1); }
 };
 }  // namespace
