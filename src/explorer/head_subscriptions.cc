@@ -4,6 +4,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -96,16 +97,25 @@ class Connection : public std::enable_shared_from_this<Connection> {
     });
   }
   void OnMessage(const std::string& text) {
-    json req = json::parse(text, nullptr, false);
-    if (req.is_object() && req.contains("method") && req["method"].is_string()) {
-      const std::string method = req["method"];
-      const json id = req.contains("id") ? req["id"] : json(nullptr);
-      const json params = req.contains("params") ? req["params"] : json::array();
-      if (method == "chain_subscribe") return Send(Subscribe(id, params).dump());
-      if (method == "chain_unsubscribe") return Send(Unsubscribe(id, params).dump());
+    // Only a text within the dispatcher's nesting rule is parsed here; a deeper one goes to the
+    // dispatcher unparsed, which refuses it (json_depth) as over HTTP.
+    if (hub_->dispatcher.WithinDepth(text)) {
+      if (std::optional<json> answer = SubscriptionCall(text)) return Send(answer->dump());
     }
     std::string out = hub_->dispatcher.Handle(text);
     if (!out.empty()) Send(std::move(out));
+  }
+  // The answer to chain_subscribe or chain_unsubscribe; nullopt for anything else.
+  std::optional<json> SubscriptionCall(const std::string& text) {
+    json req = json::parse(text, nullptr, false);
+    if (!req.is_object() || !req.contains("method") || !req["method"].is_string())
+      return std::nullopt;
+    const std::string method = req["method"];
+    const json id = req.contains("id") ? req["id"] : json(nullptr);
+    const json params = req.contains("params") ? req["params"] : json::array();
+    if (method == "chain_subscribe") return Subscribe(id, params);
+    if (method == "chain_unsubscribe") return Unsubscribe(id, params);
+    return std::nullopt;
   }
   json Subscribe(const json& id, const json& params) {
     if (!params.is_array() || params.size() != 1 || params[0] != "newHeads")

@@ -146,5 +146,34 @@ TEST_F(Subscriptions, NewHeadsAreNotifiedInOrderUntilUnsubscribed) {
             rpc::kMethodNotFound);
 }
 
+// Security review finding M: the socket parsed chain_subscribe requests without the depth guard
+// the HTTP side has. A request nested deeper than the dispatcher's max_depth is refused by the
+// dispatcher's rule (-32005) before anything parses it; the subscription keeps its heads.
+TEST_F(Subscriptions, DeeplyNestedRequestIsRefusedByTheDispatchersDepthRule) {
+  auto ws = Connect();
+  const json sub = Call(
+      *ws,
+      {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "chain_subscribe"}, {"params", {"newHeads"}}});
+  ASSERT_TRUE(sub["result"].is_string()) << sub;
+  const size_t depth = dispatcher_.limits().max_depth;  // params adds one level to the object's
+  const std::string deep = R"({"jsonrpc":"2.0","id":2,"method":"chain_subscribe","params":)" +
+                           std::string(depth, '[') + R"("newHeads")" + std::string(depth, ']') +
+                           "}";
+  ws->write(asio::buffer(deep));
+  json r = Next(*ws);
+  EXPECT_EQ(r["error"]["code"], rpc::kLimitExceeded) << r;
+  EXPECT_NE(r["error"]["message"].get<std::string>().find("nested deeper"), std::string::npos);
+  // One level less is parsed and answered by the subscription code (not ["newHeads"]: -32602).
+  const std::string ok = R"({"jsonrpc":"2.0","id":3,"method":"chain_subscribe","params":)" +
+                         std::string(depth - 1, '[') + R"("newHeads")" +
+                         std::string(depth - 1, ']') + "}";
+  ws->write(asio::buffer(ok));
+  EXPECT_EQ(Next(*ws)["error"]["code"], rpc::kInvalidParams);
+  AppendBlock();
+  json n = Next(*ws);
+  EXPECT_EQ(n["params"]["subscription"], sub["result"]);
+  EXPECT_EQ(n["params"]["result"]["height"], 1);
+}
+
 }  // namespace
 }  // namespace v2v::explorer
