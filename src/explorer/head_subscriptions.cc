@@ -109,7 +109,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
       : hub_(std::move(hub)),
         peer_(PeerName(socket)),
         ws_(std::move(socket)),
-        out_(hub_->limits.max_queue_bytes) {}
+        out_(hub_->limits.max_queue_bytes),
+        idle_(hub_->io) {}
 
   void Start(beast::http::request<beast::http::string_body> req, bool over_limit) {
     ws_.read_message_max(hub_->limits.max_message_bytes);
@@ -122,6 +123,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
                               [self](beast::error_code) { self->Drop(); });
         return;
       }
+      self->ArmIdle();
       self->Read();
     });
   }
@@ -138,6 +140,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Close() {
     if (closing_) return;
     closing_ = true;
+    idle_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
   }
@@ -152,8 +155,23 @@ class Connection : public std::enable_shared_from_this<Connection> {
       std::string text = beast::buffers_to_string(self->buffer_.data());
       self->buffer_.consume(self->buffer_.size());
       ++self->in_flight_;
+      self->ArmIdle();
       self->OnMessage(text);
       self->ReadIfRoom();
+    });
+  }
+  // (Re)starts the idle clock: at its end a connection with no subscription is closed (pings and
+  // pongs do not count; only requests do).
+  void ArmIdle() {
+    const uint64_t arm = ++idle_arms_;  // a handler already queued when re-armed is stale
+    idle_.expires_after(hub_->limits.idle_timeout);
+    idle_.async_wait([self = shared_from_this(), arm](beast::error_code ec) {
+      if (ec || self->closing_ || arm != self->idle_arms_) return;
+      if (self->Subscribed()) return self->ArmIdle();
+      self->hub_->Refuse("idle_timeout",
+                         self->peer_ + ": no request and no subscription for " +
+                             std::to_string(self->hub_->limits.idle_timeout.count()) + " ms");
+      self->Drop();
     });
   }
   // Reads the next request unless max_in_flight are unanswered; a written answer resumes.
@@ -238,6 +256,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   beast::flat_buffer buffer_;
   OutQueue out_;
   std::set<std::string> subs_;
+  asio::steady_timer idle_;
+  uint64_t idle_arms_ = 0;
   size_t in_flight_ = 0;  // requests read whose answer is not yet written
   bool reading_ = false;
   bool closing_ = false;

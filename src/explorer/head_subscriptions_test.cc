@@ -115,6 +115,12 @@ class Subscriptions : public ::testing::Test {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     return done();
   }
+  // Open connections, read on the io thread.
+  size_t Open() {
+    std::promise<size_t> n;
+    asio::post(io_, [&] { n.set_value(subs_->connections()); });
+    return n.get_future().get();
+  }
   uint64_t Refused(const std::string& reason) {
     return subs_->refusals().Count(kRefusalSurface, reason);
   }
@@ -227,7 +233,7 @@ TEST_F(Subscriptions, SubscribersThatDoNotReadAreClosedByBytesWhileHonestOnesKee
     ASSERT_EQ(n["params"]["result"]["height"], h) << n;
     EXPECT_EQ(n["params"]["subscription"], id);
   }
-  EXPECT_TRUE(WaitFor([&] { return subs_->connections() == 1; }));
+  EXPECT_TRUE(WaitFor([&] { return Open() == 1; }));
   EXPECT_EQ(Refused("slow_reader"), 2u);
   AppendBlock();
   EXPECT_EQ(Next(*honest)["params"]["result"]["height"], 101);
@@ -272,6 +278,42 @@ TEST_F(Subscriptions, ResponsesAreBoundedByTheQueuesBytes) {
                 .get<std::string>()
                 .size(),
             2000u);
+}
+
+class IdleSubscriptions : public Subscriptions {
+ protected:
+  SubscriptionLimits Limits() const override {
+    SubscriptionLimits limits = Subscriptions::Limits();
+    limits.idle_timeout = std::chrono::milliseconds(300);
+    return limits;
+  }
+};
+
+// Security review finding L: the 64 slots could be held forever by clients that only answer
+// pings. A connection with no subscription that sent no request for idle_timeout (300 ms here) is
+// closed; pings do not count. A subscriber keeps its slot and its heads, a client that keeps
+// asking keeps its slot, and once it stops asking it is closed too.
+TEST_F(IdleSubscriptions, ConnectionsWithNoRequestAndNoSubscriptionAreClosed) {
+  auto honest = Connect();
+  const std::string id = Subscribe(*honest);
+  auto asker = Connect();
+  auto holder = Connect();        // sends nothing
+  for (int i = 0; i < 10; ++i) {  // 1 s: more than three idle timeouts
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(Call(*asker,
+                   {{"jsonrpc", "2.0"}, {"id", i}, {"method", "echo"}, {"params", {i}}})["result"],
+              json({i}));
+  }
+  EXPECT_EQ(Open(), 2u);
+  EXPECT_EQ(Refused("idle_timeout"), 1u);
+  AppendBlock();
+  json n = Next(*honest);
+  EXPECT_EQ(n["params"]["subscription"], id);
+  EXPECT_EQ(n["params"]["result"]["height"], 1);
+  EXPECT_TRUE(WaitFor([&] { return Open() == 1; }));  // the asker went quiet
+  EXPECT_EQ(Refused("idle_timeout"), 2u);
+  AppendBlock();
+  EXPECT_EQ(Next(*honest)["params"]["result"]["height"], 2);
 }
 
 }  // namespace
