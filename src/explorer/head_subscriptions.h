@@ -14,7 +14,9 @@
 // several blocks, each canonical block above the last one sent is notified (at most
 // kMaxCatchUp, the newest); after a reorg, the new head is notified.
 //
-// Bounds (docs/spec/node.md N8; each hit is a refusal under surface "ws", log line + counter):
+// An upgrade reaches Accept only after the RPC server's Host, authorization and Origin checks
+// (rpc/http_policy.h: a browser page of another origin is refused unless rpc_cors_origins lists
+// it). Bounds (docs/spec/node.md N8; each hit is a refusal under surface "ws", log line + counter):
 // at most `max_connections` sockets (more are closed at once with "try again later"),
 // `max_subscriptions` per connection, messages of at most 64 KiB from the client, at most
 // `max_in_flight` requests read and not yet answered (the socket is not read further until one
