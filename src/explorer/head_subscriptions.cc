@@ -4,6 +4,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -25,16 +26,27 @@ class Connection;
 
 struct HeadSubscriptions::Impl : std::enable_shared_from_this<HeadSubscriptions::Impl> {
   Impl(asio::io_context& io_in, const rpc::Dispatcher& d, std::function<const node::Ledger&()> l,
-       SubscriptionLimits lim)
-      : io(io_in), dispatcher(d), ledger(std::move(l)), limits(lim), timer(io_in) {}
+       SubscriptionLimits lim, net::Refusals* r)
+      : io(io_in),
+        dispatcher(d),
+        ledger(std::move(l)),
+        limits(lim),
+        timer(io_in),
+        own_refusals(r ? nullptr : std::make_unique<net::Refusals>()),
+        refusals(r ? *r : *own_refusals) {}
   void Poll();
   void Notify(const json& head);
+  void Refuse(const std::string& reason, const std::string& detail) {
+    refusals.Record(kRefusalSurface, reason, detail);
+  }
 
   asio::io_context& io;
   const rpc::Dispatcher& dispatcher;
   std::function<const node::Ledger&()> ledger;
   SubscriptionLimits limits;
   asio::steady_timer timer;
+  std::unique_ptr<net::Refusals> own_refusals;
+  net::Refusals& refusals;
   bool closed = false;
   bool started = false;
   uint64_t last_height = 0;
@@ -49,11 +61,56 @@ json Error(const json& id, int code, const std::string& msg) {
   return {{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", msg}}}};
 }
 
-// One WebSocket client: reads requests one at a time, writes from a bounded queue.
+std::string PeerName(const asio::ip::tcp::socket& s) {
+  beast::error_code ec;
+  const auto ep = s.remote_endpoint(ec);
+  return ec ? std::string("ws") : ep.address().to_string() + ":" + std::to_string(ep.port());
+}
+
+// The messages waiting for one client, in order; the front one is being written. Bounded in the
+// bytes waiting behind the front: a push beyond the bound is refused (the caller closes).
+class OutQueue {
+ public:
+  explicit OutQueue(size_t max_waiting_bytes) : max_waiting_(max_waiting_bytes) {}
+  // Takes `text` (moved from; `answer`: it answers a request); false, and nothing taken, if the
+  // bytes waiting would exceed the bound. An empty queue takes any message: it is written at once.
+  bool Push(std::string& text, bool answer) {
+    if (!items_.empty() && waiting_ + text.size() > max_waiting_) return false;
+    if (!items_.empty()) waiting_ += text.size();
+    items_.push_back({std::move(text), answer});
+    return true;
+  }
+  bool empty() const { return items_.empty(); }
+  size_t size() const { return items_.size(); }
+  const std::string& front() const { return items_.front().text; }
+  // Drops the front message, now written; returns whether it answered a request.
+  bool Pop() {
+    const bool answer = items_.front().answer;
+    items_.pop_front();
+    if (!items_.empty()) waiting_ -= items_.front().text.size();
+    return answer;
+  }
+
+ private:
+  struct Item {
+    std::string text;
+    bool answer;
+  };
+  size_t max_waiting_;
+  size_t waiting_ = 0;  // bytes of every item but the front
+  std::deque<Item> items_;
+};
+
+// One WebSocket client: reads requests while fewer than max_in_flight are unanswered, writes
+// answers and heads from a queue bounded in bytes.
 class Connection : public std::enable_shared_from_this<Connection> {
  public:
   Connection(std::shared_ptr<HeadSubscriptions::Impl> hub, asio::ip::tcp::socket socket)
-      : hub_(std::move(hub)), ws_(std::move(socket)) {}
+      : hub_(std::move(hub)),
+        peer_(PeerName(socket)),
+        ws_(std::move(socket)),
+        out_(hub_->limits.max_queue_bytes),
+        idle_(hub_->io) {}
 
   void Start(beast::http::request<beast::http::string_body> req, bool over_limit) {
     ws_.read_message_max(hub_->limits.max_message_bytes);
@@ -66,46 +123,80 @@ class Connection : public std::enable_shared_from_this<Connection> {
                               [self](beast::error_code) { self->Drop(); });
         return;
       }
+      self->ArmIdle();
       self->Read();
     });
   }
+  const std::string& peer() const { return peer_; }
   bool Subscribed() const { return !subs_.empty(); }
   void SendHead(const json& head) {
     for (const auto& id : subs_)
       Send(json{{"jsonrpc", "2.0"},
                 {"method", "chain_subscription"},
                 {"params", {{"subscription", id}, {"result", head}}}}
-               .dump());
+               .dump(),
+           /*answer=*/false);
   }
   void Close() {
     if (closing_) return;
     closing_ = true;
+    idle_.cancel();
     beast::error_code ignored;
     beast::get_lowest_layer(ws_).socket().close(ignored);
   }
 
  private:
   void Read() {
+    reading_ = true;
     auto self = shared_from_this();
     ws_.async_read(buffer_, [self](beast::error_code ec, size_t) {
+      self->reading_ = false;
       if (ec) return self->Drop();
       std::string text = beast::buffers_to_string(self->buffer_.data());
       self->buffer_.consume(self->buffer_.size());
+      ++self->in_flight_;
+      self->ArmIdle();
       self->OnMessage(text);
-      if (!self->closing_) self->Read();
+      self->ReadIfRoom();
     });
   }
+  // (Re)starts the idle clock: at its end a connection with no subscription is closed (pings and
+  // pongs do not count; only requests do).
+  void ArmIdle() {
+    const uint64_t arm = ++idle_arms_;  // a handler already queued when re-armed is stale
+    idle_.expires_after(hub_->limits.idle_timeout);
+    idle_.async_wait([self = shared_from_this(), arm](beast::error_code ec) {
+      if (ec || self->closing_ || arm != self->idle_arms_) return;
+      if (self->Subscribed()) return self->ArmIdle();
+      self->hub_->Refuse("idle_timeout",
+                         self->peer_ + ": no request and no subscription for " +
+                             std::to_string(self->hub_->limits.idle_timeout.count()) + " ms");
+      self->Drop();
+    });
+  }
+  // Reads the next request unless max_in_flight are unanswered; a written answer resumes.
+  void ReadIfRoom() {
+    if (!closing_ && !reading_ && in_flight_ < hub_->limits.max_in_flight) Read();
+  }
   void OnMessage(const std::string& text) {
-    json req = json::parse(text, nullptr, false);
-    if (req.is_object() && req.contains("method") && req["method"].is_string()) {
-      const std::string method = req["method"];
-      const json id = req.contains("id") ? req["id"] : json(nullptr);
-      const json params = req.contains("params") ? req["params"] : json::array();
-      if (method == "chain_subscribe") return Send(Subscribe(id, params).dump());
-      if (method == "chain_unsubscribe") return Send(Unsubscribe(id, params).dump());
+    // Only a text within the dispatcher's nesting rule is parsed here; a deeper one goes to the
+    // dispatcher unparsed, which refuses it (json_depth) as over HTTP.
+    if (hub_->dispatcher.WithinDepth(text)) {
+      if (std::optional<json> answer = SubscriptionCall(text)) return Answer(answer->dump());
     }
-    std::string out = hub_->dispatcher.Handle(text);
-    if (!out.empty()) Send(std::move(out));
+    Answer(hub_->dispatcher.Handle(text, hub_->limits.max_queue_bytes));
+  }
+  // The answer to chain_subscribe or chain_unsubscribe; nullopt for anything else.
+  std::optional<json> SubscriptionCall(const std::string& text) {
+    json req = json::parse(text, nullptr, false);
+    if (!req.is_object() || !req.contains("method") || !req["method"].is_string())
+      return std::nullopt;
+    const std::string method = req["method"];
+    const json id = req.contains("id") ? req["id"] : json(nullptr);
+    const json params = req.contains("params") ? req["params"] : json::array();
+    if (method == "chain_subscribe") return Subscribe(id, params);
+    if (method == "chain_unsubscribe") return Unsubscribe(id, params);
+    return std::nullopt;
   }
   json Subscribe(const json& id, const json& params) {
     if (!params.is_array() || params.size() != 1 || params[0] != "newHeads")
@@ -124,19 +215,34 @@ class Connection : public std::enable_shared_from_this<Connection> {
     return {
         {"jsonrpc", "2.0"}, {"id", id}, {"result", subs_.erase(params[0].get<std::string>()) > 0}};
   }
-  void Send(std::string text) {
+  // Queues the answer to the request just read ("": a notification, nothing to answer).
+  void Answer(std::string text) {
+    if (text.empty()) {
+      --in_flight_;
+      return;
+    }
+    Send(std::move(text), /*answer=*/true);
+  }
+  void Send(std::string text, bool answer) {
     if (closing_) return;
-    if (queue_.size() >= hub_->limits.max_queue) return Drop();  // fell behind
-    queue_.push_back(std::move(text));
-    if (queue_.size() == 1) Write();
+    if (!out_.Push(text, answer)) {  // fell behind
+      hub_->Refuse("slow_reader", peer_ + ": over " + std::to_string(hub_->limits.max_queue_bytes) +
+                                      " bytes waiting to be sent");
+      return Drop();
+    }
+    if (out_.size() == 1) Write();
   }
   void Write() {
     auto self = shared_from_this();
     ws_.text(true);
-    ws_.async_write(asio::buffer(queue_.front()), [self](beast::error_code ec, size_t) {
+    ws_.async_write(asio::buffer(out_.front()), [self](beast::error_code ec, size_t) {
       if (ec) return self->Drop();
-      self->queue_.pop_front();
-      if (!self->queue_.empty()) self->Write();
+      const bool answered = self->out_.Pop();
+      if (!self->out_.empty()) self->Write();
+      if (answered) {
+        --self->in_flight_;
+        self->ReadIfRoom();
+      }
     });
   }
   void Drop() {
@@ -145,10 +251,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   std::shared_ptr<HeadSubscriptions::Impl> hub_;
+  std::string peer_;
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
+  OutQueue out_;
   std::set<std::string> subs_;
+  asio::steady_timer idle_;
+  uint64_t idle_arms_ = 0;
+  size_t in_flight_ = 0;  // requests read whose answer is not yet written
+  bool reading_ = false;
   bool closing_ = false;
 };
 
@@ -202,8 +313,8 @@ void HeadSubscriptions::Impl::Notify(const json& head) {
 
 HeadSubscriptions::HeadSubscriptions(asio::io_context& io, const rpc::Dispatcher& dispatcher,
                                      std::function<const node::Ledger&()> ledger,
-                                     SubscriptionLimits limits)
-    : impl_(std::make_shared<Impl>(io, dispatcher, std::move(ledger), limits)) {
+                                     SubscriptionLimits limits, net::Refusals* refusals)
+    : impl_(std::make_shared<Impl>(io, dispatcher, std::move(ledger), limits, refusals)) {
   asio::post(io, [impl = impl_] { impl->Poll(); });
 }
 
@@ -214,7 +325,13 @@ void HeadSubscriptions::Accept(asio::ip::tcp::socket socket,
   if (impl_->closed) return;
   auto c = std::make_shared<Connection>(impl_, std::move(socket));
   const bool over = impl_->connections.size() >= impl_->limits.max_connections;
-  if (!over) impl_->connections.insert(c);
+  if (over) {
+    impl_->Refuse("connection_cap", c->peer() + ": " +
+                                        std::to_string(impl_->limits.max_connections) +
+                                        " WebSocket connections open");
+  } else {
+    impl_->connections.insert(c);
+  }
   c->Start(std::move(request), over);
 }
 
@@ -228,5 +345,6 @@ void HeadSubscriptions::Close() {
 }
 
 size_t HeadSubscriptions::connections() const { return impl_->connections.size(); }
+net::Refusals& HeadSubscriptions::refusals() { return impl_->refusals; }
 
 }  // namespace v2v::explorer

@@ -14,10 +14,21 @@
 // several blocks, each canonical block above the last one sent is notified (at most
 // kMaxCatchUp, the newest); after a reorg, the new head is notified.
 //
-// Bounds: at most `max_connections` sockets (more are closed at once with "try again later"),
-// `max_subscriptions` per connection, messages of at most 64 KiB from the client, and at most
-// `max_queue` messages waiting to be sent to one client: a client that falls further behind is
-// disconnected (geth does the same at 10,000).
+// An upgrade reaches Accept only after the RPC server's Host, authorization and Origin checks
+// (rpc/http_policy.h: a browser page of another origin is refused unless rpc_cors_origins lists
+// it). Bounds (docs/spec/node.md N8; each hit is a refusal under surface "ws", log line + counter):
+// at most `max_connections` sockets (more are closed at once with "try again later"),
+// `max_subscriptions` per connection, messages of at most 64 KiB from the client, at most
+// `max_in_flight` requests read and not yet answered (the socket is not read further until one
+// is: a client that sends without reading is held back by TCP, not by our memory), and at most
+// `max_queue_bytes` waiting to be sent behind the message being written: a client that falls
+// further behind is disconnected (slow_reader). A response on the socket is at most
+// `max_queue_bytes` too (the dispatcher's response_size rule with that bound), so one client
+// holds at most about twice `max_queue_bytes`. A connection with no subscription that has sent
+// no request for `idle_timeout` is closed (idle_timeout), so a client that only answers pings
+// cannot hold one of the slots; a subscriber keeps its slot as long as it takes its heads (the
+// page stays open for hours; a maximum lifetime would cut it and not stop a client that
+// reconnects at once).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -28,26 +39,33 @@
 #include <functional>
 #include <memory>
 
+#include "net/limits.h"
 #include "node/ledger.h"
 #include "rpc/json_rpc.h"
 
 namespace v2v::explorer {
 
 inline constexpr uint64_t kMaxCatchUp = 16;
+// The surface name of the socket's refusals (v2v_refusals_total{surface="ws"}).
+inline constexpr const char* kRefusalSurface = "ws";
 
 struct SubscriptionLimits {
   size_t max_connections = 64;
   size_t max_subscriptions = 16;
-  size_t max_queue = 256;
+  size_t max_queue_bytes = 1 << 20;  // waiting behind the message being written; also a response
+  size_t max_in_flight = 4;          // requests read whose answer is not yet written
   size_t max_message_bytes = 64 << 10;
+  std::chrono::milliseconds idle_timeout{60'000};  // no request and no subscription
   std::chrono::milliseconds poll{100};
 };
 
 class HeadSubscriptions {
  public:
-  // `dispatcher` must outlive this; `ledger` is called on the io thread.
+  // `dispatcher` must outlive this; `ledger` is called on the io thread. `refusals` must outlive
+  // this; null: it keeps its own (refusals()).
   HeadSubscriptions(boost::asio::io_context& io, const rpc::Dispatcher& dispatcher,
-                    std::function<const node::Ledger&()> ledger, SubscriptionLimits limits = {});
+                    std::function<const node::Ledger&()> ledger, SubscriptionLimits limits = {},
+                    net::Refusals* refusals = nullptr);
   ~HeadSubscriptions();
   HeadSubscriptions(const HeadSubscriptions&) = delete;
   HeadSubscriptions& operator=(const HeadSubscriptions&) = delete;
@@ -58,6 +76,7 @@ class HeadSubscriptions {
   // Closes every connection and stops the timer. REQUIRES: on the io thread or io stopped.
   void Close();
   size_t connections() const;
+  net::Refusals& refusals();
 
   struct Impl;
 

@@ -19,12 +19,18 @@ class Explorer {
  public:
   // Registers the read methods on `dispatcher`, which must outlive this object.
   Explorer(boost::asio::io_context& io, rpc::Dispatcher& dispatcher, const node::NodeService& node);
-  // Serves the page and the subscriptions on `server` (before it listens).
+  // Serves the page and the subscriptions on `server` (before it listens); the subscriptions'
+  // refusals go to the server's (the node's) net::Refusals.
   void Attach(rpc::HttpServer& server);
   // REQUIRES: on the io thread or with io stopped.
-  void Close() { subscriptions_->Close(); }
+  void Close() {
+    if (subscriptions_) subscriptions_->Close();
+  }
 
  private:
+  boost::asio::io_context& io_;
+  const rpc::Dispatcher& dispatcher_;
+  const node::NodeService& node_;
   std::shared_ptr<HeadSubscriptions> subscriptions_;
 };
 

@@ -1,12 +1,15 @@
 // The HTTP server's limits and checks (docs/spec/node.md N7) against a real io_context on
-// loopback: timeouts, the connection cap, Host, Content-Type, CORS, header size, the Unix socket.
+// loopback: timeouts, the connection cap, Host, Content-Type, CORS (and the WebSocket Origin
+// check), header size, the Unix socket.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <array>
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 #include <filesystem>
 #include <thread>
 
@@ -18,6 +21,7 @@ namespace {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
+namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
@@ -29,7 +33,8 @@ struct LimitsReply {
 
 class HttpLimitsTest : public ::testing::Test {
  protected:
-  void Start(HttpOptions options) {
+  // With `websocket`, upgrades are taken as the explorer takes them: answered 101 and kept open.
+  void Start(HttpOptions options, bool websocket = false) {
     dispatcher_.Register("chain_head", [](const nlohmann::json&) -> RpcResult {
       return nlohmann::json{{"height", 1}};
     });
@@ -40,6 +45,15 @@ class HttpLimitsTest : public ::testing::Test {
       res.body() = std::string(32 << 20, 'x');
       return res;
     });
+    if (websocket) {
+      server_->SetUpgradeHandler([this](tcp::socket s, HttpRequest req) {
+        auto ws = std::make_shared<websocket::stream<tcp::socket>>(std::move(s));
+        upgrades_.push_back(ws);
+        ws->async_accept(req, [this](boost::system::error_code ec) {
+          if (!ec) ++upgraded_;
+        });
+      });
+    }
     auto port = server_->Listen("127.0.0.1", 0);
     ASSERT_TRUE(port.ok()) << port.status().ToString();
     port_ = *port;
@@ -74,6 +88,17 @@ class HttpLimitsTest : public ::testing::Test {
     req.body() = R"({"jsonrpc":"2.0","id":1,"method":"chain_head"})";
     return req;
   }
+  // The HTTP status a WebSocket handshake from a page of `origin` ("": no Origin) gets.
+  unsigned Upgrade(const std::string& origin) {
+    websocket::stream<tcp::socket> ws(Connect());
+    ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+      if (!origin.empty()) req.set(http::field::origin, origin);
+    }));
+    websocket::response_type res;
+    boost::system::error_code ec;
+    ws.handshake(res, "localhost:" + std::to_string(port_), "/ws", ec);
+    return res.result_int();
+  }
   // True once the server has closed `s` (reads until EOF or an error; the server's own timeout
   // is what ends the wait).
   static bool ClosedByServer(tcp::socket& s) {
@@ -95,6 +120,8 @@ class HttpLimitsTest : public ::testing::Test {
   std::unique_ptr<HttpServer> server_;
   std::thread thread_;
   uint16_t port_ = 0;
+  std::vector<std::shared_ptr<websocket::stream<tcp::socket>>> upgrades_;  // io thread only
+  std::atomic<int> upgraded_{0};
 };
 
 TEST_F(HttpLimitsTest, HostOutsideTheAllowListIsRefused) {
@@ -136,6 +163,24 @@ TEST_F(HttpLimitsTest, NoCorsByDefault) {
   preflight.set(http::field::host, "localhost");
   preflight.set(http::field::origin, "http://explorer.example");
   EXPECT_EQ(Send(preflight).status, 405u);
+}
+
+// Security review finding D: browsers do not hold a WebSocket to CORS, so any web page could open
+// the explorer's socket on a node its visitor reaches. The upgrade is held to the CORS rule: the
+// node's own page, a listed origin and non-browser clients (no Origin) are upgraded; others 403.
+TEST_F(HttpLimitsTest, WebSocketFromAnOriginOutsideTheCorsListIsRefused) {
+  HttpOptions o;
+  o.policy.cors_origins = {"http://explorer.example"};
+  Start(o, /*websocket=*/true);
+  EXPECT_EQ(Upgrade("http://evil.example"), 403u);
+  EXPECT_EQ(Upgrade("http://localhost:" + std::to_string(port_ + 1)), 403u);  // another origin
+  EXPECT_EQ(Upgrade("null"), 403u);
+  EXPECT_EQ(refusals_.Count("rpc", "origin"), 3u);
+  EXPECT_EQ(Upgrade(""), 101u);
+  EXPECT_EQ(Upgrade("http://localhost:" + std::to_string(port_)), 101u);  // the node's own page
+  EXPECT_EQ(Upgrade("http://explorer.example"), 101u);
+  for (int i = 0; i < 500 && upgraded_ < 3; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(upgraded_, 3);
 }
 
 TEST_F(HttpLimitsTest, OversizedHeaderIs431) {

@@ -10,7 +10,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
-#include <cctype>
 #include <optional>
 #include <type_traits>
 
@@ -29,35 +28,6 @@ namespace {
 
 std::string_view Sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-// "Name:port" -> "name"; "[::1]:port" -> "[::1]".
-std::string HostName(std::string_view host_header) {
-  std::string h = Lower(host_header);
-  if (!h.empty() && h[0] == '[') {
-    const size_t close = h.find(']');
-    return close == std::string::npos ? h : h.substr(0, close + 1);
-  }
-  return h.substr(0, h.find(':'));
-}
-
-bool Listed(const std::vector<std::string>& list, const std::string& value) {
-  return std::find(list.begin(), list.end(), "*") != list.end() ||
-         std::find(list.begin(), list.end(), value) != list.end();
-}
-
-bool IsJsonContentType(std::string_view value) {
-  std::string v = Lower(value.substr(0, value.find(';')));
-  v.erase(v.find_last_not_of(" \t") + 1);
-  v.erase(0, v.find_first_not_of(" \t"));
-  return v == "application/json";
-}
-
 HttpResponse Text(http::status status, unsigned version, std::string body) {
   HttpResponse res{status, version};
   res.set(http::field::content_type, "text/plain");
@@ -73,8 +43,6 @@ std::string PeerName(const tcp::socket& s) {
 std::string PeerName(const local::socket&) { return "unix"; }
 
 }  // namespace
-
-std::vector<std::string> LoopbackHosts() { return {"localhost", "127.0.0.1", "[::1]"}; }
 
 struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   Impl(asio::io_context& io_in, HttpOptions o, net::Refusals* r)
@@ -103,6 +71,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   // The Host allow-list / the authorization: a refusal response, or nullopt to go on.
   std::optional<HttpResponse> CheckHost(const HttpRequest& req);
   std::optional<HttpResponse> CheckAuthorization(const HttpRequest& req);
+  // The checks of a WebSocket upgrade before it is handed over: Host, authorization, Origin.
+  std::optional<HttpResponse> CheckUpgrade(const HttpRequest& req);
 };
 
 namespace {
@@ -174,9 +144,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   void OnRequest() {
     if constexpr (std::is_same_v<Protocol, tcp>) {
       if (owner_->upgrade_handler && beast::websocket::is_upgrade(parser_->get())) {
-        std::optional<HttpResponse> refusal = owner_->CheckHost(parser_->get());
-        if (!refusal) refusal = owner_->CheckAuthorization(parser_->get());
-        if (refusal) {
+        if (std::optional<HttpResponse> refusal = owner_->CheckUpgrade(parser_->get())) {
           refusal->keep_alive(false);
           return Write(std::make_shared<HttpResponse>(std::move(*refusal)));
         }
@@ -253,8 +221,7 @@ HttpResponse HttpServer::Impl::Respond(const HttpRequest& req) {
   if (std::optional<HttpResponse> refused = CheckHost(req)) return std::move(*refused);
   const HttpPolicy& policy = options.policy;
   const std::string origin(req[http::field::origin]);
-  const bool cors =
-      !origin.empty() && !policy.cors_origins.empty() && Listed(policy.cors_origins, origin);
+  const bool cors = CorsAllowed(policy, origin);
   HttpResponse res{http::status::ok, req.version()};
   if (cors && req.method() == http::verb::options) {
     res.result(http::status::no_content);
@@ -275,9 +242,8 @@ HttpResponse HttpServer::Impl::Respond(const HttpRequest& req) {
 }
 
 std::optional<HttpResponse> HttpServer::Impl::CheckHost(const HttpRequest& req) {
-  if (options.policy.vhosts.empty()) return std::nullopt;
+  if (HostAllowed(options.policy, Sv(req[http::field::host]))) return std::nullopt;
   const std::string host = HostName(Sv(req[http::field::host]));
-  if (Listed(options.policy.vhosts, host)) return std::nullopt;
   Refuse("host", "Host \"" + std::string(req[http::field::host]) + "\" is not in the allow-list");
   HttpResponse res = Text(http::status::forbidden, req.version(),
                           "host not allowed: \"" + host + "\" (see rpc_vhosts)\n");
@@ -295,6 +261,17 @@ std::optional<HttpResponse> HttpServer::Impl::CheckAuthorization(const HttpReque
     return res;
   }
   return std::nullopt;
+}
+
+std::optional<HttpResponse> HttpServer::Impl::CheckUpgrade(const HttpRequest& req) {
+  if (std::optional<HttpResponse> refused = CheckHost(req)) return refused;
+  if (std::optional<HttpResponse> refused = CheckAuthorization(req)) return refused;
+  const std::string_view origin = Sv(req[http::field::origin]);
+  if (WebSocketOriginAllowed(options.policy, origin, Sv(req[http::field::host])))
+    return std::nullopt;
+  Refuse("origin", "WebSocket upgrade from Origin \"" + std::string(origin) + "\"");
+  return Text(http::status::forbidden, req.version(),
+              "origin not allowed: \"" + std::string(origin) + "\" (see rpc_cors_origins)\n");
 }
 
 HttpResponse HttpServer::Impl::Route(const HttpRequest& req) {

@@ -8,7 +8,8 @@
 //     in memory);
 //   - header and body size limits (431 and 413);
 //   - a Host header allow-list (403; DNS rebinding), CORS headers only for configured origins,
-//     an optional authorization check on every request (401; the JWT of jwt_auth.h);
+//     an optional authorization check on every request (401; the JWT of jwt_auth.h); the rules
+//     themselves are in http_policy.h;
 //   - POST to a JSON-RPC route must say Content-Type: application/json (415).
 // Every refusal goes to the net::Refusals under the server's surface name (log line + counter).
 //
@@ -16,15 +17,14 @@
 // JSON-RPC route; a GET that no route takes goes to the GET handler if one is set (the explorer's
 // page and assets); a 404 or 405 (with Allow) answers what nothing takes. A WebSocket upgrade on
 // a TCP listener is handed to the upgrade handler (the explorer's chain_subscribe) after the same
-// Host and authorization checks as any request.
+// Host and authorization checks as any request and an Origin check by the CORS rule (403
+// otherwise: browsers let any page open a WebSocket to any host, so the server must refuse).
 //
 // Runs on the given io_context, which must outlive the server; handlers run on its thread.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/verb.hpp>
 #include <chrono>
 #include <functional>
@@ -37,12 +37,12 @@
 
 #include "base/result.h"
 #include "net/limits.h"
+#include "rpc/http_policy.h"
+#include "rpc/http_types.h"
 #include "rpc/json_rpc.h"
 
 namespace v2v::rpc {
 
-using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;
-using HttpResponse = boost::beast::http::response<boost::beast::http::string_body>;
 using RouteHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpLimits {
@@ -52,19 +52,6 @@ struct HttpLimits {
   std::chrono::milliseconds idle_timeout{60'000};   // waiting for the first byte of a request
   std::chrono::milliseconds read_timeout{10'000};   // from that byte to the whole request
   std::chrono::milliseconds write_timeout{10'000};  // for the client to take the whole response
-};
-
-// The loopback names every HTTP listener accepts in Host (geth's --http.vhosts default).
-std::vector<std::string> LoopbackHosts();
-
-struct HttpPolicy {
-  // Host names (lowercase, no port; IPv6 in brackets) accepted in the Host header; "*" accepts
-  // any. Empty: no check (the Unix socket, where no browser can reach).
-  std::vector<std::string> vhosts = LoopbackHosts();
-  // Origins that get CORS headers (and preflight answers); "*" any. Empty: none (CORS off).
-  std::vector<std::string> cors_origins;
-  // Checked on every request before routing; a refusal is answered 401 with its message.
-  std::function<Status(const HttpRequest&)> authorize;
 };
 
 struct HttpOptions {
@@ -92,9 +79,10 @@ class HttpServer {
   // GET requests no route takes (e.g. the explorer's page at "/"); nullopt: 404/405 as usual.
   // REQUIRES: before Listen.
   void SetGetHandler(std::function<std::optional<Response>(const Request&)> handler);
-  // TCP connections whose request asks for a WebSocket upgrade, once the Host check and the
-  // authorization passed, are handed over (socket and request); the handler owns their limits.
-  // Without a handler such a request is answered like any other. REQUIRES: before Listen.
+  // TCP connections whose request asks for a WebSocket upgrade, once the Host check, the
+  // authorization and the Origin check (WebSocketOriginAllowed) passed, are handed over (socket and
+  // request); the handler owns their limits. Without a handler such a request is answered like any
+  // other. REQUIRES: before Listen.
   void SetUpgradeHandler(std::function<void(boost::asio::ip::tcp::socket, Request)> handler);
 
   // Binds host:port (0 picks a port) and starts accepting; returns the bound port.

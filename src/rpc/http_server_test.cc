@@ -93,5 +93,23 @@ TEST_F(HttpServerTest, MetricsHealthAndErrors) {
   EXPECT_EQ(Request(port_, http::verb::get, "/health", "").status, 200u);
 }
 
+// The WebSocket Origin rule is the CORS rule plus the node's own origin (http_policy.h).
+TEST(HttpPolicyTest, WebSocketOriginFollowsTheCorsRule) {
+  HttpPolicy p;
+  EXPECT_TRUE(WebSocketOriginAllowed(p, "", "localhost:8545"));  // not a browser
+  EXPECT_TRUE(WebSocketOriginAllowed(p, "http://LocalHost:8545", "localhost:8545"));
+  EXPECT_TRUE(WebSocketOriginAllowed(p, "https://[::1]:8545", "[::1]:8545"));
+  EXPECT_FALSE(WebSocketOriginAllowed(p, "http://localhost:8545", ""));
+  EXPECT_FALSE(WebSocketOriginAllowed(p, "http://localhost:8546", "localhost:8545"));
+  EXPECT_FALSE(WebSocketOriginAllowed(p, "http://evil.example", "localhost:8545"));
+  EXPECT_FALSE(CorsAllowed(p, "http://evil.example"));
+  p.cors_origins = {"http://evil.example"};
+  EXPECT_TRUE(CorsAllowed(p, "http://evil.example"));
+  EXPECT_TRUE(WebSocketOriginAllowed(p, "http://evil.example", "localhost:8545"));
+  EXPECT_FALSE(WebSocketOriginAllowed(p, "http://other.example", "localhost:8545"));
+  p.cors_origins = {"*"};
+  EXPECT_TRUE(WebSocketOriginAllowed(p, "http://other.example", "localhost:8545"));
+}
+
 }  // namespace
 }  // namespace v2v::rpc

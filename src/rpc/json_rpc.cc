@@ -1,5 +1,6 @@
 #include "rpc/json_rpc.h"
 
+#include <algorithm>
 #include <exception>
 
 #include "rpc/json_depth.h"
@@ -74,7 +75,7 @@ std::string Dispatcher::Refuse(const std::string& reason, const std::string& mes
   return Dump(ErrorResponse(id, kLimitExceeded, message));
 }
 
-std::string Dispatcher::HandleBatch(const json& batch) const {
+std::string Dispatcher::HandleBatch(const json& batch, size_t max_response_bytes) const {
   if (batch.empty()) return Dump(ErrorResponse(nullptr, kInvalidRequest, "empty batch"));
   if (batch.size() > limits_.max_batch) {
     return Refuse("batch_size", "batch of " + std::to_string(batch.size()) +
@@ -87,10 +88,10 @@ std::string Dispatcher::HandleBatch(const json& batch) const {
     json one = HandleOne(r);
     if (one.is_null()) continue;
     std::string text = Dump(one);
-    if (out.size() + text.size() + 2 > limits_.max_response_bytes) {
+    if (out.size() + text.size() + 2 > max_response_bytes) {
       // The calls are done (their effects stand); what does not fit is replaced by one error.
       text = Refuse("response_size", "batch response over the limit of " +
-                                         std::to_string(limits_.max_response_bytes) + " bytes");
+                                         std::to_string(max_response_bytes) + " bytes");
       if (answered == 0) return text;
       out += ',';
       out += text;
@@ -105,22 +106,31 @@ std::string Dispatcher::HandleBatch(const json& batch) const {
   return out;
 }
 
+bool Dispatcher::WithinDepth(std::string_view text) const {
+  return JsonDepth(text, limits_.max_depth) <= limits_.max_depth;
+}
+
 std::string Dispatcher::Handle(std::string_view text) const {
-  if (JsonDepth(text, limits_.max_depth) > limits_.max_depth) {
+  return Handle(text, limits_.max_response_bytes);
+}
+
+std::string Dispatcher::Handle(std::string_view text, size_t max_response_bytes) const {
+  max_response_bytes = std::min(max_response_bytes, limits_.max_response_bytes);
+  if (!WithinDepth(text)) {
     return Refuse("json_depth",
                   "request nested deeper than " + std::to_string(limits_.max_depth) + " levels");
   }
   json req = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
   if (req.is_discarded())
     return Dump(ErrorResponse(nullptr, kParseError, "parse error: not valid JSON"));
-  if (req.is_array()) return HandleBatch(req);
+  if (req.is_array()) return HandleBatch(req, max_response_bytes);
   json one = HandleOne(req);
   if (one.is_null()) return std::string();
   std::string out = Dump(one);
-  if (out.size() > limits_.max_response_bytes) {
+  if (out.size() > max_response_bytes) {
     return Refuse("response_size",
                   "response of " + std::to_string(out.size()) + " bytes is over the limit of " +
-                      std::to_string(limits_.max_response_bytes),
+                      std::to_string(max_response_bytes),
                   one["id"]);
   }
   return out;

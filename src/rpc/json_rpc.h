@@ -67,10 +67,17 @@ class Dispatcher {
   bool Has(const std::string& method) const { return methods_.count(method) > 0; }
   // Returns the response text, or "" when nothing is to be sent (notifications only).
   std::string Handle(std::string_view request_text) const;
+  // The same with responses bounded by the smaller of limits().max_response_bytes and
+  // `max_response_bytes` (a transport with a tighter budget, e.g. the explorer's WebSocket).
+  std::string Handle(std::string_view request_text, size_t max_response_bytes) const;
+  // The nesting rule: true if `text` is nested at most limits().max_depth deep, so it may be
+  // parsed. Handle() refuses any other text before parsing it; a transport that reads a request
+  // itself (the WebSocket's chain_subscribe) asks here first.
+  bool WithinDepth(std::string_view text) const;
 
  private:
   nlohmann::json HandleOne(const nlohmann::json& request) const;
-  std::string HandleBatch(const nlohmann::json& batch) const;
+  std::string HandleBatch(const nlohmann::json& batch, size_t max_response_bytes) const;
   std::string Refuse(const std::string& reason, const std::string& message,
                      const nlohmann::json& id = nullptr) const;
   std::map<std::string, Handler> methods_;

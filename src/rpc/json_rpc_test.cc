@@ -150,5 +150,29 @@ TEST(JsonRpcLimitsTest, ResponsesAboveTheLimitAreReplacedByAnError) {
   EXPECT_EQ(seen.reasons, (std::vector<std::string>{"response_size", "response_size"}));
 }
 
+// A transport with a tighter budget (the explorer's WebSocket) gets the same response_size rule
+// with its bound; a larger bound than the dispatcher's does not lift the dispatcher's.
+TEST(JsonRpcLimitsTest, ATransportMayBoundResponsesTighter) {
+  Seen seen;
+  Dispatcher d = Limited({.max_response_bytes = 200}, seen);
+  auto echo = [](size_t n) {
+    return json{
+        {"jsonrpc", "2.0"}, {"id", 1}, {"method", "echo"}, {"params", {std::string(n, 'x')}}}
+        .dump();
+  };
+  EXPECT_TRUE(json::parse(d.Handle(echo(100), 1000)).contains("result"));
+  EXPECT_EQ(json::parse(d.Handle(echo(100), 80))["error"]["code"], kLimitExceeded);
+  EXPECT_EQ(json::parse(d.Handle(echo(300), 1000))["error"]["code"], kLimitExceeded);
+  EXPECT_EQ(seen.reasons, (std::vector<std::string>{"response_size", "response_size"}));
+}
+
+TEST(JsonRpcLimitsTest, WithinDepthIsTheDispatchersNestingRule) {
+  Seen seen;
+  Dispatcher d = Limited({.max_depth = 3}, seen);
+  EXPECT_TRUE(d.WithinDepth(R"({"a":[[1]]})"));
+  EXPECT_FALSE(d.WithinDepth(R"({"a":[[[1]]]})"));
+  EXPECT_TRUE(seen.reasons.empty());  // asking refuses nothing; Handle() does
+}
+
 }  // namespace
 }  // namespace v2v::rpc
