@@ -12,6 +12,35 @@ ConnectionBudget::Slot ConnectionBudget::TryAcquire() {
   return Slot();
 }
 
+void AddressQuota::Slot::Release() {
+  if (!state_) return;
+  {
+    std::lock_guard<std::mutex> lock(state_->mu);
+    auto it = state_->open.find(address_);
+    if (it != state_->open.end() && --it->second == 0) state_->open.erase(it);
+  }
+  state_.reset();
+}
+
+AddressQuota::Slot AddressQuota::TryAcquire(const std::string& address) {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  auto it = state_->open.find(address);
+  if ((it == state_->open.end() ? 0 : it->second) >= per_address_) return Slot();
+  ++state_->open[address];
+  return Slot(state_, address);
+}
+
+size_t AddressQuota::open(const std::string& address) const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  auto it = state_->open.find(address);
+  return it == state_->open.end() ? 0 : it->second;
+}
+
+size_t AddressQuota::addresses() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->open.size();
+}
+
 void Refusals::Record(const std::string& surface, const std::string& reason,
                       const std::string& detail) {
   uint64_t suppressed = 0;

@@ -53,6 +53,51 @@ class ConnectionBudget {
   std::shared_ptr<std::atomic<size_t>> used_;
 };
 
+// At most `per_address` connections at once from one address (a remote IP as text). The same
+// slot rule as ConnectionBudget, one count per address; an address's entry goes when its last slot
+// does, so the table holds only addresses with an open connection. Thread-safe.
+class AddressQuota {
+ public:
+  class Slot {
+   public:
+    Slot() = default;
+    Slot(Slot&& other) noexcept
+        : state_(std::exchange(other.state_, nullptr)), address_(std::move(other.address_)) {}
+    Slot& operator=(Slot&& other) noexcept {
+      Release();
+      state_ = std::exchange(other.state_, nullptr);
+      address_ = std::move(other.address_);
+      return *this;
+    }
+    ~Slot() { Release(); }
+    bool held() const { return state_ != nullptr; }
+
+   private:
+    friend class AddressQuota;
+    struct State {
+      std::mutex mu;
+      std::map<std::string, size_t> open;  // guarded by mu
+    };
+    Slot(std::shared_ptr<State> state, std::string address)
+        : state_(std::move(state)), address_(std::move(address)) {}
+    void Release();
+    std::shared_ptr<State> state_;
+    std::string address_;
+  };
+
+  explicit AddressQuota(size_t per_address)
+      : per_address_(per_address), state_(std::make_shared<Slot::State>()) {}
+  // A held slot, or an empty one when `address` already holds `per_address` slots.
+  Slot TryAcquire(const std::string& address);
+  size_t open(const std::string& address) const;
+  size_t addresses() const;  // addresses holding a slot
+  size_t per_address() const { return per_address_; }
+
+ private:
+  size_t per_address_;
+  std::shared_ptr<Slot::State> state_;
+};
+
 // Counts refusals by (surface, reason) for Prometheus and reports each to a sink (the node's log).
 // So that an attacker cannot flood the log, at most kLinesPerSecond lines per (surface, reason)
 // go to the sink each second; the next line that goes out carries how many were held back.

@@ -21,6 +21,20 @@ TEST(ConnectionBudgetTest, SlotsAreLimitedAndGivenBack) {
   EXPECT_EQ(budget.in_use(), 1u);
 }
 
+TEST(AddressQuotaTest, EachAddressHasItsOwnLimitAndEntriesGoWithTheLastSlot) {
+  AddressQuota quota(2);
+  AddressQuota::Slot a = quota.TryAcquire("10.0.0.1"), b = quota.TryAcquire("10.0.0.1");
+  EXPECT_TRUE(a.held());
+  EXPECT_TRUE(b.held());
+  EXPECT_FALSE(quota.TryAcquire("10.0.0.1").held());  // the third from one address
+  EXPECT_TRUE(quota.TryAcquire("10.0.0.2").held());   // another address is not affected
+  EXPECT_EQ(quota.open("10.0.0.1"), 2u);
+  { AddressQuota::Slot moved = std::move(a); }
+  EXPECT_EQ(quota.open("10.0.0.1"), 1u);
+  b = AddressQuota::Slot();
+  EXPECT_EQ(quota.addresses(), 0u);  // no entry kept for an address with nothing open
+}
+
 TEST(RefusalsTest, CountsEveryRefusalAndRateLimitsTheLog) {
   int64_t now = 5000;
   std::vector<std::pair<std::string, uint64_t>> lines;
