@@ -44,14 +44,20 @@ bool VehicleApi::TakeToken(Session& s) {
   return true;
 }
 
+// Every text frame takes a token before it is parsed (a frame that is not a request costs as
+// much to parse as one that is); one without a token is answered with a null id, unparsed.
 std::string VehicleApi::Handle(SessionId session, std::string_view text) {
+  auto s = sessions_.find(session);
+  if (s == sessions_.end() || !TakeToken(s->second)) {
+    const Refusal f = s == sessions_.end() ? Refuse(Reason::kInternal, "no such session")
+                                           : Refuse(Reason::kRateLimited, "too many requests");
+    return ErrorText(nullptr, kRefused, std::string(ReasonName(f.reason)) + ": " + f.detail,
+                     RefusalData(f, now_ms_()));
+  }
   auto decoded = DecodeRequest(text);
   if (auto* p = std::get_if<RpcProblem>(&decoded)) return ErrorText(p->id, p->code, p->message);
   const RpcRequest& req = std::get<RpcRequest>(decoded);
-  auto s = sessions_.find(session);
-  Reply reply = s == sessions_.end()    ? Reply{Refuse(Reason::kInternal, "no such session")}
-                : !TakeToken(s->second) ? Reply{Refuse(Reason::kRateLimited, "too many requests")}
-                                        : Dispatch(session, req);
+  Reply reply = Dispatch(session, req);
   if (req.id.is_null()) return "";
   const int64_t now = now_ms_();
   if (auto* r = std::get_if<nlohmann::json>(&reply)) {

@@ -120,6 +120,23 @@ TEST_F(VehicleApiTest, RateLimitPerSession) {
   EXPECT_TRUE(Call(1, "vehicle_getRound", {"current"}).contains("result"));
 }
 
+// Finding I: the rate limit ran after parsing and only on requests, so 64 KiB frames that are not
+// requests were parsed without limit. Every text frame now takes a token before it is parsed.
+TEST_F(VehicleApiTest, EveryFrameTakesATokenBeforeItIsParsed) {
+  const std::string not_a_request = "[\"" + std::string(1000, 'a') + "\"]";
+  for (int i = 0; i < 100; ++i) {
+    const auto r = nlohmann::json::parse(api_.Handle(1, not_a_request));
+    EXPECT_EQ(r["error"]["code"], kInvalidRequest) << i;  // the burst: parsed and answered
+  }
+  const auto limited = nlohmann::json::parse(api_.Handle(1, not_a_request));
+  EXPECT_EQ(limited["error"]["data"]["reason"], "rate_limited");  // not parsed: no token left
+  EXPECT_TRUE(limited["id"].is_null());
+  const auto also = nlohmann::json::parse(api_.Handle(1, "not json at all"));
+  EXPECT_EQ(also["error"]["data"]["reason"], "rate_limited");
+  EXPECT_EQ(Call(1, "vehicle_getRound", {"current"})["error"]["data"]["reason"], "rate_limited");
+  EXPECT_TRUE(Call(2, "vehicle_getRound", {"current"}).contains("result"));  // per session
+}
+
 // Finding A: closing a session took time in every session's subscriptions (3,000 connections x
 // 64 subscriptions stalled the io thread for 82 s). Now it examines only its own entries.
 TEST_F(VehicleApiTest, ClosingASessionVisitsOnlyItsOwnSubscriptions) {
