@@ -1,6 +1,7 @@
 #include "net/tcp_listen.h"
 
 #include <boost/asio.hpp>
+#include <memory>
 
 namespace v2v::net {
 
@@ -20,6 +21,12 @@ Result<std::unique_ptr<boost::asio::ip::tcp::acceptor>> ListenTcp(boost::asio::i
   if (ec)
     return Status::IoError("listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
   return acc;
+}
+
+void RetryAcceptLater(boost::asio::io_context& io, std::function<void()> retry) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(io, kAcceptRetryDelay);
+  timer->async_wait(
+      [timer, retry = std::move(retry)](const boost::system::error_code&) { retry(); });
 }
 
 }  // namespace v2v::net

@@ -259,8 +259,7 @@ void TlsTransport::Impl::OnAccept(const error_code& ec, tcp::socket socket) {
   if (ec == asio::error::operation_aborted || !acceptor) return;
   if (ec) {  // e.g. out of file descriptors: wait a little instead of spinning
     Refuse("accept_failed", ec.message());
-    auto timer = std::make_shared<asio::steady_timer>(io, std::chrono::milliseconds(100));
-    timer->async_wait([self = shared_from_this(), timer](const error_code&) { self->Accept(); });
+    RetryAcceptLater(io, [self = shared_from_this()] { self->Accept(); });
     return;
   }
   error_code ignored;

@@ -197,8 +197,7 @@ void AcceptLoop(std::shared_ptr<HttpServer::Impl> owner, std::shared_ptr<Accepto
     if (ec == asio::error::operation_aborted || !acc->is_open()) return;
     if (ec) {  // e.g. out of file descriptors: wait a little instead of spinning
       owner->Refuse("accept_failed", ec.message());
-      auto timer = std::make_shared<asio::steady_timer>(owner->io, std::chrono::milliseconds(100));
-      timer->async_wait([owner, acc, timer](error_code) { AcceptLoop(owner, acc); });
+      net::RetryAcceptLater(owner->io, [owner, acc] { AcceptLoop(owner, acc); });
       return;
     }
     net::ConnectionBudget::Slot slot = owner->budget.TryAcquire();
