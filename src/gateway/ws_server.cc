@@ -2,10 +2,12 @@
 
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -32,13 +34,25 @@ constexpr size_t kMaxUpgradeBytes = 8 * 1024;
 class WsConnection;
 
 struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
-  Impl(asio::io_context& io_in, WsLimits l) : io(io_in), ctx(ssl::context::tls_server), limits(l) {}
+  Impl(asio::io_context& io_in, WsLimits l)
+      : io(io_in),
+        ctx(ssl::context::tls_server),
+        limits(l),
+        per_address(l.max_connections_per_address) {}
   void Accept();
+  void OnAccept(const error_code& ec, tcp::socket socket);
   void Remove(SessionId id);
+  // Counts a refusal in `stats` and records it (surface "vehicle") when refusals are set.
+  void Refused(uint64_t WsStats::*counter, const std::string& reason, const std::string& detail) {
+    ++(stats.*counter);
+    if (refusals) refusals->Record("vehicle", reason, detail);
+  }
 
   asio::io_context& io;
   ssl::context ctx;
   WsLimits limits;
+  net::AddressQuota per_address;
+  net::Refusals* refusals = nullptr;
   VehicleApi* api = nullptr;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::map<SessionId, std::shared_ptr<WsConnection>> conns;
@@ -47,20 +61,29 @@ struct WsServer::Impl : std::enable_shared_from_this<WsServer::Impl> {
   bool closed = false;
 };
 
-// One vehicle's connection: TLS handshake, HTTP upgrade, then frames until closed.
+// One vehicle's connection: first byte, TLS handshake, HTTP upgrade, then frames until closed.
 class WsConnection : public std::enable_shared_from_this<WsConnection> {
  public:
-  WsConnection(std::shared_ptr<WsServer::Impl> server, tcp::socket socket, SessionId id)
+  WsConnection(std::shared_ptr<WsServer::Impl> server, tcp::socket socket, SessionId id,
+               std::string peer, net::AddressQuota::Slot slot)
       : server_(std::move(server)),
         ws_(std::move(socket), server_->ctx),
         id_(id),
-        out_(server_->limits.max_queued_bytes) {}
+        peer_(std::move(peer)),
+        slot_(std::move(slot)),
+        out_(server_->limits.max_queued_bytes),
+        deadline_(server_->io),
+        quiet_(server_->io) {}
 
+  // Waits for the first byte (the ClientHello) for tls_start_timeout only; the handshake timeout
+  // runs from accept.
   void Start() {
-    beast::get_lowest_layer(ws_).expires_after(server_->limits.handshake_timeout);
-    ws_.next_layer().async_handshake(
-        ssl::stream_base::server,
-        [self = shared_from_this()](const error_code& ec) { self->OnTls(ec); });
+    handshake_deadline_ = std::chrono::steady_clock::now() + server_->limits.handshake_timeout;
+    Arm(deadline_, server_->limits.tls_start_timeout, &WsStats::tls_start_timeouts,
+        "tls_start_timeout");
+    beast::get_lowest_layer(ws_).socket().async_wait(
+        tcp::socket::wait_read,
+        [self = shared_from_this()](const error_code& ec) { self->OnFirstByte(ec); });
   }
 
   // A slow reader is disconnected, never buffered without bound; later, not inside Send (the
@@ -79,11 +102,35 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   void Fail() {
     if (closing_) return;
     closing_ = true;
+    deadline_.cancel();
+    quiet_.cancel();
     beast::get_lowest_layer(ws_).close();
     Done();
   }
 
  private:
+  // `timer` closes the connection after `after` unless re-armed or cancelled first.
+  void Arm(asio::steady_timer& timer, std::chrono::milliseconds after, uint64_t WsStats::*counter,
+           const char* reason) {
+    timer.expires_after(after);
+    timer.async_wait(
+        [self = shared_from_this(), &timer, after, counter, reason](const error_code& ec) {
+          if (ec || self->closing_ || timer.expiry() > std::chrono::steady_clock::now()) return;
+          self->server_->Refused(counter, reason,
+                                 self->peer_ + ": after " + std::to_string(after.count()) + " ms");
+          self->Fail();
+        });
+  }
+
+  void OnFirstByte(const error_code& ec) {
+    if (ec || closing_) return Fail();
+    deadline_.cancel();
+    beast::get_lowest_layer(ws_).expires_at(handshake_deadline_);
+    ws_.next_layer().async_handshake(
+        ssl::stream_base::server,
+        [self = shared_from_this()](const error_code& e) { self->OnTls(e); });
+  }
+
   void OnTls(const error_code& ec) {
     if (ec) return Fail();
     parser_.emplace();
@@ -104,9 +151,18 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
           wrong_path ? http::status::not_found : http::status::bad_request,
           wrong_path ? "the vehicle API is at /vehicle\n" : "expected a WebSocket upgrade\n");
     }
+    if (buffer_.size() > 0) {  // RFC 6455 4.1: the client waits for our answer before sending
+      server_->Refused(
+          &WsStats::early_data, "early_data",
+          peer_ + ": " + std::to_string(buffer_.size()) + " bytes after the upgrade request");
+      return Refuse(http::status::bad_request,
+                    "no data may follow the upgrade request before the server's answer\n");
+    }
     beast::get_lowest_layer(ws_).expires_never();
     websocket::stream_base::timeout t;
-    t.handshake_timeout = server_->limits.handshake_timeout;
+    t.handshake_timeout = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       handshake_deadline_ - std::chrono::steady_clock::now()),
+                                   std::chrono::milliseconds(1));
     t.idle_timeout = server_->limits.idle_timeout;
     t.keep_alive_pings = true;
     ws_.set_option(t);
@@ -131,12 +187,21 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     open_ = true;
     server_->api->Open(id_);
     if (!out_.empty()) Write();
+    ArmQuiet();
     Read();
   }
 
+  void ArmQuiet() {
+    Arm(quiet_, server_->limits.message_idle_timeout, &WsStats::message_idle_timeouts,
+        "message_idle_timeout");
+  }
+
+  // Reads as the bytes come, so that a message's start is seen: from its first byte it has
+  // message_timeout to complete.
   void Read() {
-    ws_.async_read(buffer_,
-                   [self = shared_from_this()](const error_code& ec, size_t) { self->OnRead(ec); });
+    ws_.async_read_some(buffer_, 0, [self = shared_from_this()](const error_code& ec, size_t) {
+      self->OnRead(ec);
+    });
   }
 
   void OnRead(const error_code& ec) {
@@ -146,6 +211,17 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
                       [self = shared_from_this()](const error_code&) { self->Fail(); });
       return;
     }
+    if (!ws_.is_message_done()) {
+      if (!in_message_) {
+        in_message_ = true;
+        Arm(deadline_, server_->limits.message_timeout, &WsStats::message_timeouts,
+            "message_timeout");
+      }
+      return Read();
+    }
+    in_message_ = false;
+    deadline_.cancel();
+    ArmQuiet();
     const std::string text = beast::buffers_to_string(buffer_.data());
     buffer_.consume(buffer_.size());
     std::string reply = server_->api->Handle(id_, text);
@@ -175,33 +251,53 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   std::shared_ptr<WsServer::Impl> server_;
   websocket::stream<ssl::stream<beast::tcp_stream>> ws_;
   SessionId id_;
+  std::string peer_;
+  net::AddressQuota::Slot slot_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   SendQueue out_;
-  bool writing_ = false, open_ = false, closing_ = false, slow_ = false;
+  asio::steady_timer deadline_;  // the first byte, then a begun message's completion
+  asio::steady_timer quiet_;     // a whole message from the vehicle
+  std::chrono::steady_clock::time_point handshake_deadline_;
+  bool writing_ = false, open_ = false, closing_ = false, slow_ = false, in_message_ = false;
 };
 
 void WsServer::Impl::Accept() {
   if (!acceptor || closed) return;
   acceptor->async_accept([self = shared_from_this()](const error_code& ec, tcp::socket socket) {
-    if (ec || self->closed) {
-      if (ec != asio::error::operation_aborted && !self->closed) self->Accept();
-      return;
-    }
-    if (self->conns.size() >= self->limits.max_connections) {
-      ++self->stats.refused_cap;
-      error_code ignored;
-      socket.close(ignored);
-    } else {
-      ++self->stats.accepted;
-      const SessionId id = self->next_id++;
-      auto c = std::make_shared<WsConnection>(self, std::move(socket), id);
-      self->conns[id] = c;
-      self->stats.connections = self->conns.size();
-      c->Start();
-    }
-    self->Accept();
+    self->OnAccept(ec, std::move(socket));
   });
+}
+
+void WsServer::Impl::OnAccept(const error_code& ec, tcp::socket socket) {
+  if (ec == asio::error::operation_aborted || closed) return;
+  if (ec) {  // e.g. out of file descriptors: wait instead of spinning
+    Refused(&WsStats::accept_failures, "accept_failed", ec.message());
+    net::RetryAcceptLater(io, [self = shared_from_this()] { self->Accept(); });
+    return;
+  }
+  error_code ignored;
+  const auto endpoint = socket.remote_endpoint(ignored);
+  const std::string host = ignored ? std::string("unknown") : endpoint.address().to_string();
+  net::AddressQuota::Slot slot;
+  if (conns.size() >= limits.max_connections) {
+    Refused(&WsStats::refused_cap, "connection_cap",
+            host + ": " + std::to_string(limits.max_connections) + " connections open");
+    socket.close(ignored);
+  } else if (slot = per_address.TryAcquire(host); !slot.held()) {
+    Refused(&WsStats::refused_address, "address_quota",
+            host + ": " + std::to_string(per_address.per_address()) + " connections open");
+    socket.close(ignored);
+  } else {
+    ++stats.accepted;
+    const SessionId id = next_id++;
+    auto c = std::make_shared<WsConnection>(shared_from_this(), std::move(socket), id, host,
+                                            std::move(slot));
+    conns[id] = c;
+    stats.connections = conns.size();
+    c->Start();
+  }
+  Accept();
 }
 
 void WsServer::Impl::Remove(SessionId id) {
@@ -229,6 +325,7 @@ Result<std::unique_ptr<WsServer>> WsServer::Create(asio::io_context& io,
 WsServer::WsServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
 WsServer::~WsServer() { Close(); }
 void WsServer::SetApi(VehicleApi* api) { impl_->api = api; }
+void WsServer::SetRefusals(net::Refusals* refusals) { impl_->refusals = refusals; }
 const WsStats& WsServer::stats() const { return impl_->stats; }
 
 Result<uint16_t> WsServer::Listen(const std::string& host, uint16_t port) {
