@@ -91,6 +91,11 @@ void Subscriptions::RemoveSession(SessionId session) {
   by_session_.erase(own);
 }
 
+size_t Subscriptions::OfSession(SessionId session) const {
+  auto own = by_session_.find(session);
+  return own == by_session_.end() ? 0 : own->second.size();
+}
+
 void Subscriptions::ForVehicle(const std::string& vehicle, const SubscriptionVisitor& visit) {
   auto ids = by_vehicle_.find(vehicle);
   if (ids == by_vehicle_.end()) return;

@@ -51,6 +51,7 @@ class Subscriptions {
   void ForCallsWithin(int64_t x_m, int64_t y_m, int64_t radius_m, const SubscriptionVisitor& visit);
 
   size_t size() const { return by_id_.size(); }
+  size_t OfSession(SessionId session) const;  // the subscriptions `session` holds
   uint64_t visited() const { return visited_; }
 
  private:

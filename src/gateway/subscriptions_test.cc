@@ -49,10 +49,13 @@ TEST(SubscriptionsTest, RemovingASessionVisitsOnlyItsOwn) {
 TEST(SubscriptionsTest, OnlyTheOwningSessionRemovesASubscription) {
   Subscriptions subs;
   const SubscriptionId id = Added(subs, 1, CallsAt{0, 0});
+  EXPECT_EQ(subs.OfSession(1), 1u);
   EXPECT_FALSE(subs.Remove(2, id));
   EXPECT_FALSE(subs.Remove(1, "0x0"));
+  EXPECT_EQ(subs.OfSession(2), 0u);
   EXPECT_TRUE(subs.Remove(1, id));
   EXPECT_EQ(subs.size(), 0u);
+  EXPECT_EQ(subs.OfSession(1), 0u);
   EXPECT_TRUE(CallsWithin(subs, 0, 0, 1000).empty());
 }
 

@@ -44,6 +44,9 @@ class VehicleApi final : public PushSink {
 
   RoundBook& book() { return book_; }
   size_t subscriptions() const { return subs_.size(); }
+  // Whether `session` holds at least one subscription: the transport's message-idle rule exempts
+  // such a session (ws_server.h), which waits for pushes without sending.
+  bool Subscribed(SessionId session) const { return subs_.OfSession(session) > 0; }
   // Subscription entries examined so far by closes and pushes (Subscriptions::visited).
   uint64_t subscription_visits() const { return subs_.visited(); }
 

@@ -115,11 +115,18 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     timer.expires_after(after);
     timer.async_wait(
         [self = shared_from_this(), &timer, after, counter, reason](const error_code& ec) {
-          if (ec || self->closing_ || timer.expiry() > std::chrono::steady_clock::now()) return;
-          self->server_->Refused(counter, reason,
-                                 self->peer_ + ": after " + std::to_string(after.count()) + " ms");
-          self->Fail();
+          if (self->Expired(ec, timer)) self->TimedOut(after, counter, reason);
         });
+  }
+
+  // A wait on `timer` ended at its expiry (not cancelled, re-armed or overtaken by a close).
+  bool Expired(const error_code& ec, const asio::steady_timer& timer) const {
+    return !ec && !closing_ && timer.expiry() <= std::chrono::steady_clock::now();
+  }
+
+  void TimedOut(std::chrono::milliseconds after, uint64_t WsStats::*counter, const char* reason) {
+    server_->Refused(counter, reason, peer_ + ": after " + std::to_string(after.count()) + " ms");
+    Fail();
   }
 
   void OnFirstByte(const error_code& ec) {
@@ -191,9 +198,19 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
     Read();
   }
 
+  // The message-idle rule, its one place: no whole message for message_idle_timeout closes the
+  // connection unless its session holds a subscription (VehicleApi::Subscribed): a subscriber
+  // waits for pushes without sending and is bounded by the send queue and the pinged idle timeout
+  // instead; its clock starts again. Only a message or the close changes a session's
+  // subscriptions, so what holds at the expiry held since the last message.
   void ArmQuiet() {
-    Arm(quiet_, server_->limits.message_idle_timeout, &WsStats::message_idle_timeouts,
-        "message_idle_timeout");
+    const std::chrono::milliseconds after = server_->limits.message_idle_timeout;
+    quiet_.expires_after(after);
+    quiet_.async_wait([self = shared_from_this(), after](const error_code& ec) {
+      if (!self->Expired(ec, self->quiet_)) return;
+      if (self->server_->api->Subscribed(self->id_)) return self->ArmQuiet();
+      self->TimedOut(after, &WsStats::message_idle_timeouts, "message_idle_timeout");
+    });
   }
 
   // Reads as the bytes come, so that a message's start is seen: from its first byte it has
@@ -257,7 +274,7 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
   std::optional<http::request_parser<http::string_body>> parser_;
   SendQueue out_;
   asio::steady_timer deadline_;  // the first byte, then a begun message's completion
-  asio::steady_timer quiet_;     // a whole message from the vehicle
+  asio::steady_timer quiet_;     // a whole message from the vehicle (ArmQuiet)
   std::chrono::steady_clock::time_point handshake_deadline_;
   bool writing_ = false, open_ = false, closing_ = false, slow_ = false, in_message_ = false;
 };

@@ -6,8 +6,10 @@
 // Bounded everywhere: a connection cap and a per-address quota (excess connections are closed at
 // accept), a time to the first TLS byte, a handshake timeout (TLS + HTTP upgrade), an idle timeout
 // with pings (Beast's websocket timeouts), a time for a begun message to complete and a time
-// without a whole message, a maximum message size (close 1009), a send queue bounded in bytes
-// (send_queue.h; a slow reader is disconnected), a bounded upgrade request with nothing after it.
+// without a whole message unless subscribed (a subscriber waits for pushes without sending; the
+// VehicleApi says whether a session holds one), a maximum message size (close 1009), a send queue
+// bounded in bytes (send_queue.h; a slow reader is disconnected), a bounded upgrade request with
+// nothing after it.
 // A failing accept() is retried after 100 ms (net::RetryAcceptLater). Anything but a WebSocket
 // upgrade to /vehicle gets an HTTP error and is closed; a binary frame closes with 1003. One io
 // thread (the node's).
@@ -38,7 +40,9 @@ struct WsLimits {
   std::chrono::milliseconds idle_timeout{60000};  // no frame either way (the server pings at half)
   // A message, once its first byte arrived, must be whole within this time.
   std::chrono::milliseconds message_timeout{10000};
-  // No whole message from the vehicle for this long: closed (pings and pongs do not count).
+  // No whole message from the vehicle for this long: closed (pings and pongs do not count),
+  // unless the session holds a subscription (VehicleApi::Subscribed): a seller waiting for a call
+  // sends nothing, and a subscriber is bounded by max_queued_bytes and idle_timeout instead.
   std::chrono::milliseconds message_idle_timeout{60000};
 };
 

@@ -1,6 +1,7 @@
 // The vehicle WebSocket server on a real io_context on loopback (findings F, G, N of the
 // security review): a plain TCP connect that never starts TLS, the per-address quota, bytes
-// glued to the upgrade request, a message that never completes, pings instead of messages.
+// glued to the upgrade request, a message that never completes, pings instead of messages, and
+// a silent subscriber (a seller waiting for a call) kept while a silent non-subscriber is closed.
 #include "gateway/ws_server.h"
 
 #include <gtest/gtest.h>
@@ -49,6 +50,7 @@ class WsServerTest : public ::testing::Test {
     api_ = std::make_unique<VehicleApi>(
         o, chain::testing::FixedKey(101), node_, [] { return World::kT0 * 1000; }, *server_);
     server_->SetApi(api_.get());
+    server_->SetRefusals(&refusals_);
     auto port = server_->Listen("127.0.0.1", 0);
     ASSERT_TRUE(port.ok());
     endpoint_ = tcp::endpoint(asio::ip::make_address("127.0.0.1"), *port);
@@ -80,13 +82,23 @@ class WsServerTest : public ::testing::Test {
     s.connect(endpoint_);
     return s;
   }
+  using Ws = websocket::stream<ssl::stream<tcp::socket>>;
   // TLS and the WebSocket upgrade, as a vehicle client does it.
-  std::unique_ptr<websocket::stream<ssl::stream<tcp::socket>>> OpenWebSocket() {
-    auto ws = std::make_unique<websocket::stream<ssl::stream<tcp::socket>>>(client_io_, tls_);
+  std::unique_ptr<Ws> OpenWebSocket() {
+    auto ws = std::make_unique<Ws>(client_io_, tls_);
     boost::beast::get_lowest_layer(*ws).connect(endpoint_);
     ws->next_layer().handshake(ssl::stream_base::client);
     ws->handshake("127.0.0.1", "/vehicle");
     return ws;
+  }
+  // One JSON-RPC request on `ws` and its answer (the next frame: no subscription pushes here).
+  static nlohmann::json CallOver(Ws& ws, const std::string& method, const nlohmann::json& params) {
+    ws.write(asio::buffer(
+        nlohmann::json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", method}, {"params", params}}
+            .dump()));
+    boost::beast::flat_buffer buf;
+    ws.read(buf);
+    return nlohmann::json::parse(boost::beast::buffers_to_string(buf.data()));
   }
   // Seconds until the server closes `s` (reads until an error).
   static double SecondsUntilClosed(tcp::socket& s) {
@@ -104,6 +116,7 @@ class WsServerTest : public ::testing::Test {
   asio::io_context io_, client_io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
   ssl::context tls_{ssl::context::tls_client};
+  net::Refusals refusals_;  // outlives server_
   std::unique_ptr<WsServer> server_;
   std::unique_ptr<VehicleApi> api_;
   tcp::endpoint endpoint_;
@@ -179,6 +192,30 @@ TEST_F(WsServerTest, PingsAreNotMessages) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   EXPECT_EQ(Stats().message_idle_timeouts, 1u);
+}
+
+// Finding G's rule must not cut an honest seller, who sends nothing while it waits for a call: a
+// session holding a subscription is exempt; one without is closed, also once it unsubscribes.
+TEST_F(WsServerTest, ASilentSubscriberStaysOpenAndASilentNonSubscriberIsClosed) {
+  WsLimits limits;
+  limits.message_idle_timeout = std::chrono::milliseconds(500);
+  Serve(limits);
+  auto seller = OpenWebSocket();
+  nlohmann::json sub = CallOver(*seller, "vehicle_subscribe", {"vehicle", "car-1"});
+  ASSERT_TRUE(sub["result"].is_string()) << sub.dump();
+  auto idle = OpenWebSocket();  // opens and never sends a message
+  EXPECT_TRUE(EventuallyStats([](const WsStats& st) { return st.message_idle_timeouts == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1600));  // three more timeouts
+  WsStats st = Stats();
+  EXPECT_EQ(st.message_idle_timeouts, 1u);  // only `idle`
+  EXPECT_EQ(st.connections, 1u);
+  // Still open and answered; without its subscription it is closed at the next timeout.
+  EXPECT_EQ(
+      CallOver(*seller, "vehicle_unsubscribe", nlohmann::json::array({sub["result"]}))["result"],
+      true);
+  EXPECT_TRUE(EventuallyStats([](const WsStats& s2) { return s2.message_idle_timeouts == 2; }));
+  EXPECT_EQ(Stats().connections, 0u);
+  EXPECT_EQ(refusals_.Count("vehicle", "message_idle_timeout"), 2u);  // log line + counter
 }
 
 }  // namespace
