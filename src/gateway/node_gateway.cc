@@ -37,6 +37,7 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
   g->api_ = std::make_unique<VehicleApi>(std::move(o), std::move(key), *g->port_impl_, g->now_ms_,
                                          *g->server_);
   g->server_->SetApi(g->api_.get());
+  g->server_->SetRefusals(&service.refusals());  // surface "vehicle": the log and /metrics
   V2V_ASSIGN_OR_RETURN(g->port_,
                        g->server_->Listen(config.vehicle_listen.host, config.vehicle_listen.port));
   NodeGateway* self = g.get();

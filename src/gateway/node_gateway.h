@@ -37,7 +37,9 @@ class ServicePort final : public NodePort {
 
 class NodeGateway {
  public:
-  // Listens on config.vehicle_listen with the node's certificate and key; logs the URL.
+  // Listens on config.vehicle_listen with the node's certificate and key; logs the URL. The
+  // port's refusals go to the node's net::Refusals (surface "vehicle": a `refused` log line and
+  // v2v_refusals_total on /metrics, as the RPC listeners').
   static Result<std::unique_ptr<NodeGateway>> Start(boost::asio::io_context& io,
                                                     node::NodeService& service, node::Logger& log,
                                                     std::function<int64_t()> now_ms);
