@@ -3,12 +3,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 
+#include "net/byte_queue.h"
 #include "rpc/node_api.h"
 
 namespace v2v::explorer {
@@ -67,38 +67,12 @@ std::string PeerName(const asio::ip::tcp::socket& s) {
   return ec ? std::string("ws") : ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 
-// The messages waiting for one client, in order; the front one is being written. Bounded in the
-// bytes waiting behind the front: a push beyond the bound is refused (the caller closes).
-class OutQueue {
- public:
-  explicit OutQueue(size_t max_waiting_bytes) : max_waiting_(max_waiting_bytes) {}
-  // Takes `text` (moved from; `answer`: it answers a request); false, and nothing taken, if the
-  // bytes waiting would exceed the bound. An empty queue takes any message: it is written at once.
-  bool Push(std::string& text, bool answer) {
-    if (!items_.empty() && waiting_ + text.size() > max_waiting_) return false;
-    if (!items_.empty()) waiting_ += text.size();
-    items_.push_back({std::move(text), answer});
-    return true;
-  }
-  bool empty() const { return items_.empty(); }
-  size_t size() const { return items_.size(); }
-  const std::string& front() const { return items_.front().text; }
-  // Drops the front message, now written; returns whether it answered a request.
-  bool Pop() {
-    const bool answer = items_.front().answer;
-    items_.pop_front();
-    if (!items_.empty()) waiting_ -= items_.front().text.size();
-    return answer;
-  }
-
- private:
-  struct Item {
-    std::string text;
-    bool answer;
-  };
-  size_t max_waiting_;
-  size_t waiting_ = 0;  // bytes of every item but the front
-  std::deque<Item> items_;
+// A message waiting for one client; `answer`: it answers a request (frees an in-flight slot once
+// written). Queued in a net::ByteBoundedQueue, the one byte bound of the node's client sockets.
+struct OutMessage {
+  std::string text;
+  bool answer;
+  size_t size() const { return text.size(); }
 };
 
 // One WebSocket client: reads requests while fewer than max_in_flight are unanswered, writes
@@ -225,7 +199,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
   void Send(std::string text, bool answer) {
     if (closing_) return;
-    if (!out_.Push(text, answer)) {  // fell behind
+    if (!out_.Push(OutMessage{std::move(text), answer})) {  // fell behind
       hub_->Refuse("slow_reader", peer_ + ": over " + std::to_string(hub_->limits.max_queue_bytes) +
                                       " bytes waiting to be sent");
       return Drop();
@@ -235,9 +209,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void Write() {
     auto self = shared_from_this();
     ws_.text(true);
-    ws_.async_write(asio::buffer(out_.front()), [self](beast::error_code ec, size_t) {
+    ws_.async_write(asio::buffer(out_.front().text), [self](beast::error_code ec, size_t) {
       if (ec) return self->Drop();
-      const bool answered = self->out_.Pop();
+      const bool answered = self->out_.Pop().answer;
       if (!self->out_.empty()) self->Write();
       if (answered) {
         --self->in_flight_;
@@ -254,7 +228,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::string peer_;
   websocket::stream<beast::tcp_stream> ws_;
   beast::flat_buffer buffer_;
-  OutQueue out_;
+  net::ByteBoundedQueue<OutMessage> out_;
   std::set<std::string> subs_;
   asio::steady_timer idle_;
   uint64_t idle_arms_ = 0;

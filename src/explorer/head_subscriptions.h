@@ -21,10 +21,11 @@
 // `max_subscriptions` per connection, messages of at most 64 KiB from the client, at most
 // `max_in_flight` requests read and not yet answered (the socket is not read further until one
 // is: a client that sends without reading is held back by TCP, not by our memory), and at most
-// `max_queue_bytes` waiting to be sent behind the message being written: a client that falls
-// further behind is disconnected (slow_reader). A response on the socket is at most
-// `max_queue_bytes` too (the dispatcher's response_size rule with that bound), so one client
-// holds at most about twice `max_queue_bytes`. A connection with no subscription that has sent
+// `max_queue_bytes` queued to be sent, the message being written included (net/byte_queue.h, the
+// vehicle port's rule too; an empty queue takes any one message): a client that falls further
+// behind is disconnected (slow_reader). A response on the socket is at most `max_queue_bytes` too
+// (the dispatcher's response_size rule with that bound), so one client holds at most about
+// `max_queue_bytes`. A connection with no subscription that has sent
 // no request for `idle_timeout` is closed (idle_timeout), so a client that only answers pings
 // cannot hold one of the slots; a subscriber keeps its slot as long as it takes its heads (the
 // page stays open for hours; a maximum lifetime would cut it and not stop a client that
@@ -52,7 +53,7 @@ inline constexpr const char* kRefusalSurface = "ws";
 struct SubscriptionLimits {
   size_t max_connections = 64;
   size_t max_subscriptions = 16;
-  size_t max_queue_bytes = 1 << 20;  // waiting behind the message being written; also a response
+  size_t max_queue_bytes = 1 << 20;  // queued, the one being written included; also a response
   size_t max_in_flight = 4;          // requests read whose answer is not yet written
   size_t max_message_bytes = 64 << 10;
   std::chrono::milliseconds idle_timeout{60'000};  // no request and no subscription

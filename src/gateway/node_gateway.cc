@@ -30,7 +30,11 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
   V2V_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::FromPem(key_pem));
   g->port_impl_ = std::make_unique<ServicePort>(
       service, node::DefaultVerifierFactory()(service.ledger().genesis()));
-  V2V_ASSIGN_OR_RETURN(g->server_, WsServer::Create(io, config.cert, config.key));
+  WsLimits limits;
+  limits.max_connections = static_cast<size_t>(config.limits.vehicle_max_connections);
+  limits.max_connections_per_address =
+      static_cast<size_t>(config.limits.vehicle_max_connections_per_address);
+  V2V_ASSIGN_OR_RETURN(g->server_, WsServer::Create(io, config.cert, config.key, limits));
   RoundBookOptions o;
   o.rsu = config.name;
   o.t_limit_s = config.vehicle_t_limit_s;

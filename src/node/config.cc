@@ -30,7 +30,9 @@ const std::vector<LimitKey>& LimitKeys() {
       {"p2p_handshake_timeout_ms", &SurfaceLimits::p2p_handshake_timeout_ms},
       {"p2p_idle_timeout_ms", &SurfaceLimits::p2p_idle_timeout_ms},
       {"p2p_max_send_queue_bytes", &SurfaceLimits::p2p_max_send_queue_bytes},
-      {"max_dial_targets", &SurfaceLimits::max_dial_targets}};
+      {"max_dial_targets", &SurfaceLimits::max_dial_targets},
+      {"vehicle_max_connections", &SurfaceLimits::vehicle_max_connections},
+      {"vehicle_max_connections_per_address", &SurfaceLimits::vehicle_max_connections_per_address}};
   return keys;
 }
 

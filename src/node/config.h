@@ -34,6 +34,10 @@ struct SurfaceLimits {
   int64_t p2p_idle_timeout_ms = 30'000;         // [p2p_idle_timeout_ms] no frame from a peer
   int64_t p2p_max_send_queue_bytes = 64 << 20;  // [p2p_max_send_queue_bytes] per peer
   int64_t max_dial_targets = 64;  // [max_dial_targets] addresses dialled (config + admin_addPeer)
+  int64_t vehicle_max_connections = 10'000;  // [vehicle_max_connections] vehicle port, all at once
+  // [vehicle_max_connections_per_address] vehicle port, from one IP at once. `v2v testnet` writes
+  // the connection cap here: on one machine every vehicle comes from 127.0.0.1.
+  int64_t vehicle_max_connections_per_address = 64;
 };
 
 struct NodeConfig {

@@ -21,6 +21,7 @@
 #include "base/file_util.h"
 #include "crypto/ca_store.h"
 #include "crypto/certificate.h"
+#include "node/config.h"
 #include "node/genesis_json.h"
 #include "rpc/http_client.h"
 
@@ -119,6 +120,9 @@ std::string NodeConfigToml(const Testnet& t, size_t i, const Options& o) {
                              std::string("wss://").size(),
                              t.nodes[i].vehicle_api.rfind('/') - std::string("wss://").size())},
       {"vehicle_t_limit_s", o.vehicle_t_limit_s},
+      // Every vehicle of a one-machine testnet connects from 127.0.0.1: the per-address quota is
+      // the whole connection cap here (a deployed node keeps its default, docs/spec/node.md N7).
+      {"vehicle_max_connections_per_address", node::SurfaceLimits{}.vehicle_max_connections},
   };
   std::ostringstream out;
   out << "# " << t.nodes[i].name << " of the testnet in " << t.dir << " (v2v testnet start)\n"

@@ -93,6 +93,9 @@ TEST_F(TestnetLayout, CreateWritesCaGenesisConfigsAndTestnetJson) {
     ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
     EXPECT_EQ(parsed->peers.size(), i);
     EXPECT_EQ(parsed->p2p_listen.ToString(), t->nodes[i].p2p);
+    // Its vehicles all connect from 127.0.0.1: the per-address quota is the whole cap.
+    EXPECT_EQ(parsed->limits.vehicle_max_connections_per_address,
+              parsed->limits.vehicle_max_connections);
   }
   // Ports are distinct.
   std::set<std::string> addrs;
