@@ -31,8 +31,13 @@ std::optional<Refusal> CheckSigned(const chain::Tx& tx);
 std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& state,
                                    const contract::IdentityVerifier& verifier, int64_t now_s);
 
-// |timestamp - now| <= kMaxSkewS.
+// |timestamp - now| <= kMaxSkewS: the freshness of what a vehicle signed.
 std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s);
+
+// A bid's signed timestamp lies in its round's window [T_stamp, T_stamp + T_limit], as the
+// contract checks every bid of a round on chain (docs/spec/contract.md C-4.1). T_stamp is the
+// RSU's time of acceptance of the opening request, never a vehicle's timestamp.
+std::optional<Refusal> CheckWindow(int64_t timestamp_s, int64_t t_stamp_s, int64_t t_limit_s);
 
 // Algorithm 1 and what the escrow will need: the buyer can pay b_max at the highest price a
 // trade can reach (max(v_max, c^max)); the seller holds s_t. `reserved_*`: what this vehicle's

@@ -205,6 +205,11 @@ void Buyer::SendRequest() {
         self->bid_hex_.reset();  // sign again for the open round
         return self->SendRequest();
       }
+      if (r.reason() == "bid_outside_window" && self->restamps_ < kMaxRestamps) {
+        ++self->restamps_;  // e.g. resent after a reconnect: stamp again from the server time
+        self->bid_hex_.reset();
+        return self->SendRequest();
+      }
       self->Emit("refused", r.data, "request refused: " + Refusal(r));
       self->Finish(false, r.reason().empty() ? r.message : r.reason());
     });
@@ -215,9 +220,15 @@ void Buyer::SendRequest() {
     if (!g.ok) return;
     const uint64_t round = g.result["round"].get<uint64_t>();
     const std::string rsu = g.result["rsu"].get<std::string>();
-    self->WithNextNonce([self, send, round, rsu](uint64_t nonce) {
-      const chain::Tx tx =
-          SignBuyerBid(self->me_, nonce, rsu, round, self->terms_, self->ServerNowMs() / 1000);
+    // An open round takes timestamps from its T_stamp on; one this request opens gets T_stamp =
+    // the second the RSU accepts it, so the server time is rounded up (vehicle-api.md).
+    std::optional<int64_t> t_stamp;
+    if (g.result.value("open", false) && g.result.contains("t_stamp"))
+      t_stamp = g.result["t_stamp"].get<int64_t>();
+    self->WithNextNonce([self, send, round, rsu, t_stamp](uint64_t nonce) {
+      const int64_t ms = self->ServerNowMs();
+      const int64_t ts = t_stamp ? std::max(ms / 1000, *t_stamp) : (ms + 999) / 1000;
+      const chain::Tx tx = SignBuyerBid(self->me_, nonce, rsu, round, self->terms_, ts);
       self->bid_hex_ = Hex(tx);
       send();
     });

@@ -97,7 +97,9 @@ class Buyer final : public Trader {
   BuyerTerms terms_;
   WaitFor wait_;
   double fraction_;
+  static constexpr int kMaxRestamps = 3;
   std::optional<std::string> bid_hex_;  // signed once, resent as is
+  int restamps_ = 0;                    // signed again after bid_outside_window
   std::optional<uint64_t> round_;
   nlohmann::json trades_ = nlohmann::json::array();
   bool schemed_ = false, committed_ = false;
