@@ -105,6 +105,25 @@ void Trader::SubmitSigned(const std::string& what, std::function<chain::Tx(uint6
   });
 }
 
+void Trader::SubscribeVehicle(std::function<void(const CallResult&)> then) {
+  auto self = shared_from_this();
+  client_->Call("vehicle_getRound", {"current"}, [self, then](const CallResult& g) {
+    self->Learn(g);
+    if (!g.ok) return then(g);
+    const std::string rsu = g.result["rsu"].get<std::string>();
+    const int64_t ts = self->ServerNowMs() / 1000;
+    const crypto::Signature sig = SignSubscription(self->me_, rsu, ts);
+    const nlohmann::json proof = {{"key", self->me_.key.public_key().Hex()},
+                                  {"timestamp", ts},
+                                  {"signature", ToHex(sig.bytes)}};
+    self->client_->Call("vehicle_subscribe", {"vehicle", self->me_.id, proof},
+                        [self, then](const CallResult& r) {
+                          self->Learn(r);
+                          then(r);
+                        });
+  });
+}
+
 void Trader::Cosign(const Hash32& escrow, int64_t delivered_wh) {
   const crypto::Signature sig = CosignReading(me_, escrow, delivered_wh);
   nlohmann::json p = {{"escrow", escrow.Hex()},
@@ -151,8 +170,12 @@ std::shared_ptr<Buyer> Buyer::Create(std::shared_ptr<Client> client, Identity me
 
 void Buyer::OnConnected() {
   auto self = std::static_pointer_cast<Buyer>(shared_from_this());
-  client_->Call("vehicle_subscribe", {"vehicle", me_.id}, [self](const CallResult& r) {
-    if (!r.ok) return;
+  SubscribeVehicle([self](const CallResult& r) {
+    if (r.code == -1) return;  // disconnected: on_connected starts over
+    if (!r.ok) {
+      self->Emit("refused", r.data, "subscription refused: " + Refusal(r));
+      return self->Finish(false, r.reason().empty() ? r.message : r.reason());
+    }
     if (!self->round_) return self->SendRequest();
     // Reconnected after acceptance: catch up with the round.
     self->client_->Call("vehicle_getRound", {*self->round_}, [self](const CallResult& g) {
