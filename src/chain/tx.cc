@@ -222,4 +222,12 @@ Bytes MeterSigningBytes(const Hash32& escrow, int64_t delivered_wh) {
   return w.Take();
 }
 
+Bytes SubscribeSigningBytes(std::string_view rsu, std::string_view vehicle, int64_t timestamp_s) {
+  codec::Writer w("v2v.subscribe");
+  w.Str(rsu);
+  w.Str(vehicle);
+  w.I64(timestamp_s);
+  return w.Take();
+}
+
 }  // namespace v2v::chain

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -139,5 +140,9 @@ void SignTx(Tx& tx, const crypto::PrivateKey& key);
 
 // What the buyer co-signs in a MeterReport.
 Bytes MeterSigningBytes(const Hash32& escrow, int64_t delivered_wh);
+
+// Not a ledger value: what a vehicle signs to subscribe to its own pushes at the RSU `rsu`
+// (docs/spec/vehicle-api.md, `vehicle_subscribe`), proving it holds `vehicle`'s key.
+Bytes SubscribeSigningBytes(std::string_view rsu, std::string_view vehicle, int64_t timestamp_s);
 
 }  // namespace v2v::chain

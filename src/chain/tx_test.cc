@@ -53,6 +53,17 @@ TEST(Tx, GoldenBuyerBid) {
   EXPECT_EQ(TxHash(tx).Hex(), "2d720c0a841d42109a2441acdfa7f90cf4f3f8730ab09e2be12414baf6925826");
 }
 
+// Pins what a vehicle signs to subscribe to its pushes (docs/spec/encoding.md): tag, RSU, vehicle,
+// timestamp; the vehicle client and the gateway must build the same bytes.
+TEST(Tx, GoldenSubscribeSigningBytes) {
+  EXPECT_EQ(ToHex(SubscribeSigningBytes("rsu-1", "car-0", 1'700'000'000)),
+            "0d7632762e73756273637269626501"
+            "000000057273752d31"
+            "000000056361722d30"
+            "000000006553f100");
+  EXPECT_NE(SubscribeSigningBytes("rsu-1", "car-0", 1), SubscribeSigningBytes("rsu-2", "car-0", 1));
+}
+
 TEST(Tx, RejectsTrailingAndTruncatedBytes) {
   Bytes enc = EncodeTx(testing::SampleBuyerTx(testing::FixedKey(1)));
   Bytes longer = enc;

@@ -4,6 +4,7 @@
 
 #include "base/bytes.h"
 #include "chain/tx_check.h"
+#include "crypto/ed25519.h"
 #include "crypto/hash.h"
 
 namespace v2v::gateway {
@@ -14,24 +15,39 @@ std::optional<Refusal> CheckSigned(const chain::Tx& tx) {
   return Refuse(FromReject(r->code), r->detail);
 }
 
-std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& state,
-                                   const contract::IdentityVerifier& verifier, int64_t now_s) {
-  auto it = state.accounts.find(tx.sender);
-  if (it == state.accounts.end())
-    return Refuse(Reason::kUnknownVehicle, tx.sender + " has no account");
+std::optional<Refusal> CheckVehicleKey(const std::string& id, const crypto::PublicKey& key,
+                                       const chain::State& state,
+                                       const contract::IdentityVerifier& verifier, int64_t now_s) {
+  auto it = state.accounts.find(id);
+  if (it == state.accounts.end()) return Refuse(Reason::kUnknownVehicle, id + " has no account");
   const chain::Account& a = it->second;
-  if (a.role != crypto::Role::kVehicle)
-    return Refuse(Reason::kWrongRole, tx.sender + " is not a vehicle");
-  if (!(a.key == tx.sender_key))
-    return Refuse(Reason::kKeyMismatch, "not the key " + tx.sender + "'s certificate binds");
+  if (a.role != crypto::Role::kVehicle) return Refuse(Reason::kWrongRole, id + " is not a vehicle");
+  if (!(a.key == key))
+    return Refuse(Reason::kKeyMismatch, "not the key " + id + "'s certificate binds");
   if (state.revoked.count(a.cert_hash)) {
-    return Refuse(Reason::kCertificateRevoked,
-                  tx.sender + "'s certificate is revoked on the ledger");
+    return Refuse(Reason::kCertificateRevoked, id + "'s certificate is revoked on the ledger");
   }
-  auto id = verifier.Verify(a.certificate, crypto::Role::kVehicle, now_s);
-  if (auto* rej = std::get_if<chain::Rejection>(&id))
+  auto identity = verifier.Verify(a.certificate, crypto::Role::kVehicle, now_s);
+  if (auto* rej = std::get_if<chain::Rejection>(&identity))
     return Refuse(FromReject(rej->code), rej->detail);
   return std::nullopt;
+}
+
+std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& state,
+                                   const contract::IdentityVerifier& verifier, int64_t now_s) {
+  return CheckVehicleKey(tx.sender, tx.sender_key, state, verifier, now_s);
+}
+
+std::optional<Refusal> CheckKeyProof(const std::string& rsu, const std::string& vehicle,
+                                     const KeyProof& proof, const chain::State& state,
+                                     const contract::IdentityVerifier& verifier, int64_t now_s) {
+  if (auto r = CheckSkew(proof.timestamp_s, now_s)) return r;
+  if (!crypto::Verify(proof.key, chain::SubscribeSigningBytes(rsu, vehicle, proof.timestamp_s),
+                      proof.signature)) {
+    return Refuse(Reason::kBadSignature,
+                  "the proof does not verify for " + vehicle + " at " + rsu + " at its timestamp");
+  }
+  return CheckVehicleKey(vehicle, proof.key, state, verifier, now_s);
 }
 
 std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s) {
@@ -39,6 +55,16 @@ std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s) {
     return Refuse(Reason::kClockSkew, "timestamp " + std::to_string(timestamp_s) +
                                           " vs server time " + std::to_string(now_s) + " (bound " +
                                           std::to_string(kMaxSkewS) + " s)");
+  }
+  return std::nullopt;
+}
+
+std::optional<Refusal> CheckWindow(int64_t timestamp_s, int64_t t_stamp_s, int64_t t_limit_s) {
+  if (timestamp_s < t_stamp_s || timestamp_s > t_stamp_s + t_limit_s) {
+    return Refuse(Reason::kBidOutsideWindow, "timestamp " + std::to_string(timestamp_s) +
+                                                 " outside [T_stamp, T_stamp + " + "T_limit] = [" +
+                                                 std::to_string(t_stamp_s) + ", " +
+                                                 std::to_string(t_stamp_s + t_limit_s) + "]");
   }
   return std::nullopt;
 }

@@ -1,16 +1,19 @@
 // Step 2 of a trading round (SPEC 2) as pure checks over the head state: who sent a vehicle
 // transaction (account, certified key, certificate valid now and not revoked on the ledger),
 // its timestamp against the server clock, and Algorithm 1's bounds against this RSU's
-// auctioneer parameters. Nonces and rounds are the RoundBook's (round_book.h).
+// auctioneer parameters; and the proof of a vehicle's key that a `vehicle` subscription carries.
+// Nonces and rounds are the RoundBook's (round_book.h).
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "chain/state.h"
 #include "chain/tx.h"
 #include "contract/identity.h"
 #include "gateway/reason.h"
+#include "gateway/wire.h"
 
 namespace v2v::gateway {
 
@@ -26,13 +29,30 @@ inline constexpr int64_t kMaxSkewS = 5;
 // Structure and every signature (chain::CheckTxStateless), as a gateway refusal.
 std::optional<Refusal> CheckSigned(const chain::Tx& tx);
 
-// The sender is a registered vehicle whose certified key signed `tx` and whose certificate is
+// `id` is a registered vehicle, `key` is the key its certificate binds, and the certificate is
 // valid at `now_s` and not revoked on the ledger.
+std::optional<Refusal> CheckVehicleKey(const std::string& id, const crypto::PublicKey& key,
+                                       const chain::State& state,
+                                       const contract::IdentityVerifier& verifier, int64_t now_s);
+
+// The sender of `tx` passes CheckVehicleKey with the key that signed `tx`.
 std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& state,
                                    const contract::IdentityVerifier& verifier, int64_t now_s);
 
-// |timestamp - now| <= kMaxSkewS.
+// A `vehicle` subscription's proof at the RSU `rsu`: fresh (CheckSkew), a signature by proof.key
+// over chain::SubscribeSigningBytes(rsu, vehicle, timestamp), and proof.key is `vehicle`'s
+// (CheckVehicleKey). A proof made for another RSU or vehicle is `bad_signature`.
+std::optional<Refusal> CheckKeyProof(const std::string& rsu, const std::string& vehicle,
+                                     const KeyProof& proof, const chain::State& state,
+                                     const contract::IdentityVerifier& verifier, int64_t now_s);
+
+// |timestamp - now| <= kMaxSkewS: the freshness of what a vehicle signed.
 std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s);
+
+// A bid's signed timestamp lies in its round's window [T_stamp, T_stamp + T_limit], as the
+// contract checks every bid of a round on chain (docs/spec/contract.md C-4.1). T_stamp is the
+// RSU's time of acceptance of the opening request, never a vehicle's timestamp.
+std::optional<Refusal> CheckWindow(int64_t timestamp_s, int64_t t_stamp_s, int64_t t_limit_s);
 
 // Algorithm 1 and what the escrow will need: the buyer can pay b_max at the highest price a
 // trade can reach (max(v_max, c^max)); the seller holds s_t. `reserved_*`: what this vehicle's

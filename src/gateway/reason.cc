@@ -68,6 +68,8 @@ std::string_view ReasonName(Reason r) {
       return "node_subscriptions_full";
     case Reason::kRoundFull:
       return "round_full";
+    case Reason::kProofRequired:
+      return "proof_required";
     case Reason::kInternal:
       return "internal";
   }

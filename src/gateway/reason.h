@@ -44,6 +44,7 @@ enum class Reason : uint8_t {
   kTooManySubscriptions,
   kNodeSubscriptionsFull,
   kRoundFull,
+  kProofRequired,
   kInternal,
 };
 

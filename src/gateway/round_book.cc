@@ -89,7 +89,8 @@ std::optional<Refusal> RoundBook::CheckRound(const chain::Tx& tx, uint64_t round
     if (round <= last_round_ || round > static_cast<uint64_t>(now_s + 60)) {
       return wrong("round " + std::to_string(round) + " cannot be opened now");
     }
-    return std::nullopt;
+    // The round would open now (T_stamp = now_s); its opening bid must lie in its window too.
+    return CheckWindow(timestamp_s, now_s, options_.t_limit_s);
   }
   const Round& r = rounds_.at(*open_);
   if (round != r.number) return wrong("round " + std::to_string(r.number) + " is open");
@@ -99,9 +100,7 @@ std::optional<Refusal> RoundBook::CheckRound(const chain::Tx& tx, uint64_t round
     d.deadline_s = r.deadline_s();
     return d;
   }
-  if (timestamp_s < r.t_stamp_s || timestamp_s > r.deadline_s()) {
-    return Refuse(Reason::kBidOutsideWindow, "timestamp outside [T_stamp, T_stamp + T_limit]");
-  }
+  if (auto w = CheckWindow(timestamp_s, r.t_stamp_s, r.t_limit_s)) return w;
   if (r.bidders.count(tx.sender))
     return Refuse(Reason::kDuplicate, tx.sender + " already bids in this round");
   if (r.bidders.size() >= options_.max_bids_per_round)
@@ -149,7 +148,7 @@ BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
       return Refuse(Reason::kRoundFull, "too many pending vehicles");
     Round r;
     r.number = b->round;
-    r.t_stamp_s = std::min(now_s, b->timestamp_s);
+    r.t_stamp_s = now_s;  // the RSU's time of acceptance, not the buyer's timestamp
     r.t_limit_s = options_.t_limit_s;
     rounds_[r.number] = std::move(r);
     open_ = b->round;

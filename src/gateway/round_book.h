@@ -2,13 +2,17 @@
 // a parameter, the node is a NodePort and the pushes go to a PushSink, so tests drive it with no
 // socket and no wall clock.
 //
-// One round is open at a time. A buyer's accepted request opens it (T_stamp = server time) or
-// joins it; sellers' offers join it until T_stamp + T_limit. Tick() builds a due round two seconds
-// after its deadline (contract::BuildRound), signs it with the RSU key and its next nonce, admits
-// it through the port and pushes each participant its trades. OnHead() follows the canonical
-// chain: `committed` when a block holds a round (again after a reorg moves it), `uncommitted`
-// when a reorg removes it, `settled` / `refunded` for the escrows of its rounds; a round not in a
-// block by its deadline + the ledger's max round age is `dropped` and its bids' nonces released.
+// One round is open at a time. A buyer's accepted request opens it or joins it; sellers' offers
+// join it until T_stamp + T_limit. T_stamp is the server time at which the RSU accepts the
+// opening request, never the buyer's timestamp (which could be kMaxSkewS in the past and close
+// the window as it opens); every bid's own timestamp, the opening one included, must be within
+// kMaxSkewS of the server time and inside [T_stamp, T_stamp + T_limit] (contract C-4.1).
+// Tick() builds a due round two seconds after its deadline (contract::BuildRound), signs it with
+// the RSU key and its next nonce, admits it through the port and pushes each participant its
+// trades. OnHead() follows the canonical chain: `committed` when a block holds a round (again
+// after a reorg moves it), `uncommitted` when a reorg removes it, `settled` / `refunded` for the
+// escrows of its rounds; a round not in a block by its deadline + the ledger's max round age is
+// `dropped` and its bids' nonces released.
 //
 // Nonces: a vehicle's next nonce is its ledger nonce plus its bids and transactions pending here
 // (NextNonce); a bid must carry exactly it. Identical bytes sent again while their round is kept

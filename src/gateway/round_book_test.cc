@@ -126,7 +126,7 @@ TEST_F(RoundBookTest, RefusalsRecordNothing) {
   EXPECT_EQ(ReasonOf(book_.Request(Buyer(0, 1, kT0 - 30), now)), Reason::kClockSkew);
   EXPECT_EQ(ReasonOf(book_.Request(Seller(2, 1, kT0), now)), Reason::kWrongKind);
   EXPECT_EQ(ReasonOf(book_.Offer(Seller(2, 1, kT0), now)), Reason::kNoOpenRound);
-  auto low = Buyer(0, 1, kT0);
+  auto low = Buyer(0, 1, kT0 + 1);
   std::get<chain::BuyerBid>(low.body).v_min = 50;
   std::get<chain::BuyerBid>(low.body).v = 60;
   chain::SignTx(low, w_.cars[0]);
@@ -166,6 +166,38 @@ TEST_F(RoundBookTest, IdempotentDuplicateAndDeadline) {
   EXPECT_EQ(ReasonOf(built), Reason::kDeadlinePassed);
   EXPECT_EQ(book_.Find(1)->state, RoundState::kBuilt);
   EXPECT_EQ(book_.Find(1)->sellers.size(), 0u);
+}
+
+// Finding J: T_stamp was the earlier of the server time and the opening request's timestamp, so
+// a buyer stamping kMaxSkewS in the past closed a round with T_limit <= 5 s as it opened and no
+// seller could join (and one stamping past T_stamp + T_limit made the round fail on chain). T_stamp
+// is now the RSU's time of acceptance, and the opening bid, like every bid, must lie in [T_stamp,
+// T_stamp + T_limit] (contract C-4.1), so the round the RSU builds passes the contract.
+TEST_F(RoundBookTest, TStampIsTheRsusTimeOfAcceptance) {
+  RoundBookOptions o = Options();
+  o.t_limit_s = 3;
+  RecordingSink sink;
+  RoundBook book(o, chain::testing::FixedKey(101), node_, sink);
+  const int64_t now = kT0 * kMs + 400;
+  const BidResult backdated = book.Request(Buyer(0, 1, kT0 - 5), now);  // within the skew bound
+  EXPECT_EQ(ReasonOf(backdated), Reason::kBidOutsideWindow);
+  EXPECT_EQ(ReasonOf(book.Request(Buyer(0, 1, kT0 + 4), now)), Reason::kBidOutsideWindow);
+  EXPECT_EQ(book.OpenRound(), nullptr);
+  EXPECT_TRUE(sink.pushes.empty());
+
+  const BidResult opened = book.Request(Buyer(0, 1, kT0 + 2), now);
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(opened));
+  EXPECT_EQ(std::get<BidAnswer>(opened).t_stamp_s, kT0);  // the RSU's second, not the bid's
+  EXPECT_EQ(book.OpenRound()->deadline_s(), kT0 + 3);
+  // A seller joins during the whole window.
+  ASSERT_TRUE(
+      std::holds_alternative<BidAnswer>(book.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
+  book.Tick((kT0 + 5) * kMs);
+  ASSERT_EQ(node_.mempool.size(), 1u);
+  ASSERT_FALSE(node_.Seal(kT0 + 6).has_value());  // the contract accepts the round
+  const auto scheme = sink.Of("car-0", "scheme");
+  ASSERT_EQ(scheme.size(), 1u);
+  EXPECT_EQ(scheme[0]["trades"].size(), 1u);
 }
 
 TEST_F(RoundBookTest, AReorgUncommitsAndAStaleRoundIsDropped) {

@@ -2,6 +2,8 @@
 // round the gateway builds is checked exactly as every node would check it. Tests only.
 #pragma once
 
+#include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "contract/testing/world.h"
@@ -63,6 +65,15 @@ class FakeNode final : public NodePort {
   chain::State state_;
   std::vector<chain::Block> chain_;
 };
+
+// The proof a `vehicle` subscription carries (docs/spec/vehicle-api.md): `key` signs
+// chain::SubscribeSigningBytes(rsu, vehicle, timestamp_s).
+inline nlohmann::json KeyProofJson(const crypto::PrivateKey& key, const std::string& rsu,
+                                   const std::string& vehicle, int64_t timestamp_s) {
+  const crypto::Signature sig = key.Sign(chain::SubscribeSigningBytes(rsu, vehicle, timestamp_s));
+  return {
+      {"key", key.public_key().Hex()}, {"timestamp", timestamp_s}, {"signature", ToHex(sig.bytes)}};
+}
 
 struct Push {
   std::string to;  // vehicle id, or "calls"

@@ -7,6 +7,7 @@ namespace v2v::gateway {
 namespace {
 RpcProblem BadParams(const std::string& what) { return RpcProblem{nullptr, kInvalidParams, what}; }
 Refusal Malformed(const std::string& what) { return Refuse(Reason::kMalformed, what); }
+constexpr const char* kSubscribeParams = "expected [\"calls\", {x, y}] or [\"vehicle\", id, proof]";
 }  // namespace
 
 nlohmann::json RefusalData(const Refusal& r, int64_t server_time_ms) {
@@ -204,10 +205,10 @@ VehicleApi::Reply VehicleApi::Cosign(const nlohmann::json& params) {
 }
 
 VehicleApi::Reply VehicleApi::Subscribe(SessionId session, const nlohmann::json& params) {
-  if (params.size() != 2 || !params[0].is_string())
-    return BadParams("expected [\"calls\", {x, y}] or [\"vehicle\", id]");
+  if (params.size() < 2 || params.size() > 3 || !params[0].is_string())
+    return BadParams(kSubscribeParams);
   SubscriptionTopic topic;
-  if (params[0] == "calls") {
+  if (params[0] == "calls" && params.size() == 2) {
     const auto& pos = params[1];
     if (!pos.is_object() || !pos.value("x", nlohmann::json()).is_number_integer() ||
         !pos.value("y", nlohmann::json()).is_number_integer()) {
@@ -216,13 +217,29 @@ VehicleApi::Reply VehicleApi::Subscribe(SessionId session, const nlohmann::json&
     topic = CallsAt{pos["x"].get<int64_t>(), pos["y"].get<int64_t>()};
   } else if (params[0] == "vehicle" && params[1].is_string() &&
              params[1].get_ref<const std::string&>().size() <= chain::kMaxIdBytes) {
+    if (auto f = ProveVehicle(params)) return *f;
     topic = params[1].get<std::string>();
   } else {
-    return BadParams("expected [\"calls\", {x, y}] or [\"vehicle\", id]");
+    return BadParams(kSubscribeParams);
   }
   SubscriptionResult added = subs_.Add(session, std::move(topic));
   if (auto* f = std::get_if<Refusal>(&added)) return *f;
   return nlohmann::json(std::get<SubscriptionId>(added));
+}
+
+// A vehicle's pushes carry its schemes (counterparty, price, energy, escrow) before the round is
+// on chain: only the holder of its key subscribes to them.
+std::optional<Refusal> VehicleApi::ProveVehicle(const nlohmann::json& params) const {
+  if (params.size() < 3) {
+    return Refuse(Reason::kProofRequired,
+                  "a vehicle subscription proves the vehicle's key: [\"vehicle\", id, {\"key\", "
+                  "\"timestamp\", \"signature\"}]");
+  }
+  auto proof = KeyProofFromJson(params[2]);
+  if (!proof) return Malformed("proof: {\"key\": hex, \"timestamp\": s, \"signature\": hex}");
+  const NodePort& node = book_.node();
+  return CheckKeyProof(book_.options().rsu, params[1].get<std::string>(), *proof, node.HeadState(),
+                       node.Verifier(), now_ms_() / 1000);
 }
 
 VehicleApi::Reply VehicleApi::Unsubscribe(SessionId session, const nlohmann::json& params) {

@@ -67,6 +67,8 @@ class VehicleApi final : public PushSink {
   Reply GetEscrow(const nlohmann::json& params);
   Reply Cosign(const nlohmann::json& params);
   Reply Subscribe(SessionId session, const nlohmann::json& params);
+  // ["vehicle", ID, PROOF]: PROOF shows ID's key (CheckKeyProof); `proof_required` without one.
+  std::optional<Refusal> ProveVehicle(const nlohmann::json& params) const;
   Reply Unsubscribe(SessionId session, const nlohmann::json& params);
   nlohmann::json RoundJson(const Round* r, uint64_t number) const;
   // The push text before the subscription id, with server_time, built once per push.

@@ -41,6 +41,14 @@ class VehicleApiTest : public ::testing::Test {
   nlohmann::json SubscribeCalls(SessionId s, int64_t x_m, int64_t y_m) {
     return Call(s, "vehicle_subscribe", {"calls", {{"x", x_m}, {"y", y_m}}});
   }
+  // A `vehicle` subscription to car `car` with the proof of its key, made now for this RSU.
+  nlohmann::json SubscribeVehicle(SessionId s, int car) {
+    const std::string id = World::CarId(car);
+    return Call(
+        s, "vehicle_subscribe",
+        {"vehicle", id,
+         testing::KeyProofJson(w_.cars[static_cast<size_t>(car)], "rsu-1", id, now_ms_ / 1000)});
+  }
   nlohmann::json Call(SessionId s, const std::string& method, nlohmann::json params) {
     const std::string text = nlohmann::json{
         {"jsonrpc", "2.0"},
@@ -84,7 +92,7 @@ TEST_F(VehicleApiTest, ARequestIsAnsweredAndPushedToSubscribers) {
   const auto sub = Call(2, "vehicle_subscribe", {"calls", {{"x", 100}, {"y", 0}}});
   ASSERT_TRUE(sub["result"].is_string());
   const auto far = Call(2, "vehicle_subscribe", {"calls", {{"x", 5000}, {"y", 0}}});
-  const auto mine = Call(1, "vehicle_subscribe", {"vehicle", "car-0"});
+  const auto mine = SubscribeVehicle(1, 0);
   const auto r = Call(1, "vehicle_request", {TxToHex(Buyer(1))});
   ASSERT_TRUE(r.contains("result")) << r.dump();
   EXPECT_EQ(r["result"]["round"], 1);
@@ -107,6 +115,52 @@ TEST_F(VehicleApiTest, ARequestIsAnsweredAndPushedToSubscribers) {
   EXPECT_EQ(api_.subscriptions(), 1u);
   EXPECT_TRUE(Call(1, "vehicle_unsubscribe", {mine["result"]})["result"].get<bool>());
   (void)far;
+}
+
+// Finding K: anyone could subscribe to any vehicle's pushes and read its scheme (counterparty,
+// price, Wh, escrow) before the round is on chain. A `vehicle` subscription now carries a proof of
+// the vehicle's key; a missing or bad one is refused with a typed reason and subscribes nothing.
+TEST_F(VehicleApiTest, AVehicleSubscriptionProvesTheVehiclesKey) {
+  using testing::KeyProofJson;
+  const int64_t now_s = now_ms_ / 1000;
+  auto refused = [&](const nlohmann::json& params) {
+    const auto r = Call(2, "vehicle_subscribe", params);
+    EXPECT_EQ(r["error"]["code"], kRefused) << r.dump();
+    return r["error"]["data"].value("reason", std::string());
+  };
+  const auto& cars = w_.cars;
+  EXPECT_EQ(refused({"vehicle", "car-0"}), "proof_required");
+  EXPECT_EQ(refused({"vehicle", "car-0", KeyProofJson(cars[1], "rsu-1", "car-0", now_s)}),
+            "key_mismatch");  // signed, but by another vehicle's key
+  EXPECT_EQ(refused({"vehicle", "car-0", KeyProofJson(cars[1], "rsu-1", "car-1", now_s)}),
+            "bad_signature");  // car-1's own proof, replayed for car-0
+  EXPECT_EQ(refused({"vehicle", "car-0", KeyProofJson(cars[0], "rsu-2", "car-0", now_s)}),
+            "bad_signature");  // made for another RSU
+  EXPECT_EQ(refused({"vehicle", "car-0", KeyProofJson(cars[0], "rsu-1", "car-0", now_s - 30)}),
+            "clock_skew");
+  EXPECT_EQ(refused({"vehicle", "car-9", KeyProofJson(cars[0], "rsu-1", "car-9", now_s)}),
+            "unknown_vehicle");
+  EXPECT_EQ(refused({"vehicle", "car-0", {{"key", "zz"}, {"timestamp", now_s}, {"signature", 1}}}),
+            "malformed");
+  nlohmann::json extra = KeyProofJson(cars[0], "rsu-1", "car-0", now_s);
+  extra["more"] = 1;
+  EXPECT_EQ(refused({"vehicle", "car-0", extra}), "malformed");
+  nlohmann::json huge = KeyProofJson(cars[0], "rsu-1", "car-0", now_s);
+  huge["timestamp"] = uint64_t{1} << 63;
+  EXPECT_EQ(refused({"vehicle", "car-0", huge}), "malformed");
+  node_.MutableState().revoked.insert(node_.HeadState().accounts.at("car-3").cert_hash);
+  EXPECT_EQ(refused({"vehicle", "car-3", KeyProofJson(cars[3], "rsu-1", "car-3", now_s)}),
+            "certificate_revoked");
+  EXPECT_EQ(api_.subscriptions(), 0u);
+
+  // car-0's bid is pushed only to the session that proved car-0's key.
+  const auto mine = SubscribeVehicle(1, 0);
+  ASSERT_TRUE(mine["result"].is_string()) << mine.dump();
+  ASSERT_TRUE(Call(1, "vehicle_request", {TxToHex(Buyer(1))}).contains("result"));
+  ASSERT_EQ(out_.sent.size(), 1u);
+  EXPECT_EQ(out_.sent[0].first, 1u);
+  EXPECT_EQ(out_.sent[0].second["params"]["subscription"], mine["result"]);
+  EXPECT_EQ(out_.sent[0].second["params"]["result"]["type"], "bid");
 }
 
 TEST_F(VehicleApiTest, RateLimitPerSession) {
@@ -145,7 +199,7 @@ TEST_F(VehicleApiTest, ClosingASessionVisitsOnlyItsOwnSubscriptions) {
     for (int i = 0; i < 64; ++i) ASSERT_TRUE(SubscribeCalls(s, i, s)["result"].is_string());
   }
   ASSERT_TRUE(SubscribeCalls(1, 0, 0)["result"].is_string());
-  ASSERT_TRUE(Call(1, "vehicle_subscribe", {"vehicle", "car-0"})["result"].is_string());
+  ASSERT_TRUE(SubscribeVehicle(1, 0)["result"].is_string());
   ASSERT_EQ(api_.subscriptions(), 100u * 64 + 2);
   const uint64_t before = api_.subscription_visits();
   api_.Close(1);
@@ -196,16 +250,16 @@ class VehicleApiNodeCapTest : public VehicleApiTest {
 TEST_F(VehicleApiNodeCapTest, TheNodeWideCapRefusesWithATypedReason) {
   ASSERT_TRUE(SubscribeCalls(1, 0, 0)["result"].is_string());
   ASSERT_TRUE(SubscribeCalls(1, 0, 0)["result"].is_string());
-  const auto last = Call(2, "vehicle_subscribe", {"vehicle", "car-1"});
+  const auto last = SubscribeVehicle(2, 1);
   ASSERT_TRUE(last["result"].is_string());
-  const auto refused = Call(2, "vehicle_subscribe", {"vehicle", "car-1"});
+  const auto refused = SubscribeVehicle(2, 1);
   ASSERT_TRUE(refused.contains("error")) << refused.dump();
   EXPECT_EQ(refused["error"]["code"], kRefused);
   EXPECT_EQ(refused["error"]["data"]["reason"], "node_subscriptions_full");
   EXPECT_EQ(refused["error"]["data"]["server_time"], now_ms_);
   EXPECT_EQ(api_.subscriptions(), 3u);
   EXPECT_TRUE(Call(2, "vehicle_unsubscribe", {last["result"]})["result"].get<bool>());
-  EXPECT_TRUE(Call(2, "vehicle_subscribe", {"vehicle", "car-1"})["result"].is_string());
+  EXPECT_TRUE(SubscribeVehicle(2, 1)["result"].is_string());
 }
 
 TEST_F(VehicleApiTest, TheSessionCapStillRefusesWithItsOwnReason) {

@@ -1,5 +1,7 @@
 #include "gateway/wire.h"
 
+#include <limits>
+
 namespace v2v::gateway {
 
 namespace {
@@ -116,6 +118,23 @@ std::optional<crypto::Signature> SignatureFromHex(const nlohmann::json& value) {
 }
 
 std::string TxToHex(const chain::Tx& tx) { return ToHex(chain::EncodeTx(tx)); }
+
+std::optional<KeyProof> KeyProofFromJson(const nlohmann::json& value) {
+  if (!value.is_object() || value.size() != 3) return std::nullopt;
+  auto key = value.find("key");
+  auto ts = value.find("timestamp");
+  auto sig = value.find("signature");
+  if (key == value.end() || ts == value.end() || sig == value.end()) return std::nullopt;
+  if (!ts->is_number_integer()) return std::nullopt;
+  if (ts->is_number_unsigned() &&
+      ts->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    return std::nullopt;
+  }
+  auto k = KeyFromHex(*key);
+  auto s = SignatureFromHex(*sig);
+  if (!k || !s) return std::nullopt;
+  return KeyProof{*k, ts->get<int64_t>(), *s};
+}
 
 std::string ResultText(const nlohmann::json& id, const nlohmann::json& result) {
   return nlohmann::json{{"jsonrpc", "2.0"}, {"id", id}, {"result", result}}.dump(

@@ -45,6 +45,17 @@ std::optional<crypto::PublicKey> KeyFromHex(const nlohmann::json& value);
 std::optional<crypto::Signature> SignatureFromHex(const nlohmann::json& value);
 std::string TxToHex(const chain::Tx& tx);
 
+// What a `vehicle` subscription carries to prove the vehicle's key (docs/spec/vehicle-api.md):
+// {"key": hex, "timestamp": Unix s, "signature": hex}, the signature over
+// chain::SubscribeSigningBytes(rsu, vehicle, timestamp). Checked by CheckKeyProof (admission.h).
+struct KeyProof {
+  crypto::PublicKey key;
+  int64_t timestamp_s = 0;
+  crypto::Signature signature;
+};
+// Exactly those three fields, each well formed; nullopt otherwise.
+std::optional<KeyProof> KeyProofFromJson(const nlohmann::json& value);
+
 // One outgoing text frame: `shared` (when set, bytes built once and shared by every frame of one
 // push) followed by `own` (this frame's own bytes: a whole response, or the end of a push).
 struct OutFrame {

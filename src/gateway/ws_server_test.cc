@@ -201,7 +201,9 @@ TEST_F(WsServerTest, ASilentSubscriberStaysOpenAndASilentNonSubscriberIsClosed) 
   limits.message_idle_timeout = std::chrono::milliseconds(500);
   Serve(limits);
   auto seller = OpenWebSocket();
-  nlohmann::json sub = CallOver(*seller, "vehicle_subscribe", {"vehicle", "car-1"});
+  nlohmann::json sub = CallOver(
+      *seller, "vehicle_subscribe",
+      {"vehicle", "car-1", testing::KeyProofJson(w_.cars[1], "rsu-1", "car-1", World::kT0)});
   ASSERT_TRUE(sub["result"].is_string()) << sub.dump();
   auto idle = OpenWebSocket();  // opens and never sends a message
   EXPECT_TRUE(EventuallyStats([](const WsStats& st) { return st.message_idle_timeouts == 1; }));

@@ -57,6 +57,11 @@ crypto::Signature CosignReading(const Identity& me, const Hash32& escrow, int64_
   return me.key.Sign(chain::MeterSigningBytes(escrow, delivered_wh));
 }
 
+crypto::Signature SignSubscription(const Identity& me, const std::string& rsu,
+                                   int64_t timestamp_s) {
+  return me.key.Sign(chain::SubscribeSigningBytes(rsu, me.id, timestamp_s));
+}
+
 std::string Hex(const chain::Tx& tx) { return ToHex(chain::EncodeTx(tx)); }
 
 }  // namespace v2v::vehicle

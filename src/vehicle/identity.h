@@ -42,6 +42,9 @@ chain::Tx SignMeterReport(const Identity& me, uint64_t nonce, const Hash32& escr
 chain::Tx SignRefund(const Identity& me, uint64_t nonce, const Hash32& escrow);
 // The buyer's co-signature of its meter reading (chain::MeterSigningBytes).
 crypto::Signature CosignReading(const Identity& me, const Hash32& escrow, int64_t delivered_wh);
+// The proof of this vehicle's key that a `vehicle` subscription at the RSU `rsu` carries
+// (chain::SubscribeSigningBytes; docs/spec/vehicle-api.md).
+crypto::Signature SignSubscription(const Identity& me, const std::string& rsu, int64_t timestamp_s);
 
 std::string Hex(const chain::Tx& tx);  // the canonical encoding, hex
 

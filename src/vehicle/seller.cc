@@ -14,7 +14,12 @@ std::shared_ptr<Seller> Seller::Create(std::shared_ptr<Client> client, Identity 
 
 void Seller::OnConnected() {
   auto self = std::static_pointer_cast<Seller>(shared_from_this());
-  client_->Call("vehicle_subscribe", {"vehicle", me_.id}, [](const CallResult&) {});
+  SubscribeVehicle([self](const CallResult& r) {
+    if (r.ok || r.code == -1) return;  // disconnected: on_connected starts over
+    const std::string why = r.reason().empty() ? r.message : r.reason();
+    self->Emit("refused", r.data, "subscription refused: " + why);
+    self->Finish(false, why);
+  });
   client_->Call("vehicle_subscribe", {"calls", {{"x", terms_.x_m}, {"y", terms_.y_m}}},
                 [self](const CallResult& r) {
                   self->Learn(r);

@@ -105,6 +105,25 @@ void Trader::SubmitSigned(const std::string& what, std::function<chain::Tx(uint6
   });
 }
 
+void Trader::SubscribeVehicle(std::function<void(const CallResult&)> then) {
+  auto self = shared_from_this();
+  client_->Call("vehicle_getRound", {"current"}, [self, then](const CallResult& g) {
+    self->Learn(g);
+    if (!g.ok) return then(g);
+    const std::string rsu = g.result["rsu"].get<std::string>();
+    const int64_t ts = self->ServerNowMs() / 1000;
+    const crypto::Signature sig = SignSubscription(self->me_, rsu, ts);
+    const nlohmann::json proof = {{"key", self->me_.key.public_key().Hex()},
+                                  {"timestamp", ts},
+                                  {"signature", ToHex(sig.bytes)}};
+    self->client_->Call("vehicle_subscribe", {"vehicle", self->me_.id, proof},
+                        [self, then](const CallResult& r) {
+                          self->Learn(r);
+                          then(r);
+                        });
+  });
+}
+
 void Trader::Cosign(const Hash32& escrow, int64_t delivered_wh) {
   const crypto::Signature sig = CosignReading(me_, escrow, delivered_wh);
   nlohmann::json p = {{"escrow", escrow.Hex()},
@@ -151,8 +170,12 @@ std::shared_ptr<Buyer> Buyer::Create(std::shared_ptr<Client> client, Identity me
 
 void Buyer::OnConnected() {
   auto self = std::static_pointer_cast<Buyer>(shared_from_this());
-  client_->Call("vehicle_subscribe", {"vehicle", me_.id}, [self](const CallResult& r) {
-    if (!r.ok) return;
+  SubscribeVehicle([self](const CallResult& r) {
+    if (r.code == -1) return;  // disconnected: on_connected starts over
+    if (!r.ok) {
+      self->Emit("refused", r.data, "subscription refused: " + Refusal(r));
+      return self->Finish(false, r.reason().empty() ? r.message : r.reason());
+    }
     if (!self->round_) return self->SendRequest();
     // Reconnected after acceptance: catch up with the round.
     self->client_->Call("vehicle_getRound", {*self->round_}, [self](const CallResult& g) {
@@ -205,6 +228,11 @@ void Buyer::SendRequest() {
         self->bid_hex_.reset();  // sign again for the open round
         return self->SendRequest();
       }
+      if (r.reason() == "bid_outside_window" && self->restamps_ < kMaxRestamps) {
+        ++self->restamps_;  // e.g. resent after a reconnect: stamp again from the server time
+        self->bid_hex_.reset();
+        return self->SendRequest();
+      }
       self->Emit("refused", r.data, "request refused: " + Refusal(r));
       self->Finish(false, r.reason().empty() ? r.message : r.reason());
     });
@@ -215,9 +243,15 @@ void Buyer::SendRequest() {
     if (!g.ok) return;
     const uint64_t round = g.result["round"].get<uint64_t>();
     const std::string rsu = g.result["rsu"].get<std::string>();
-    self->WithNextNonce([self, send, round, rsu](uint64_t nonce) {
-      const chain::Tx tx =
-          SignBuyerBid(self->me_, nonce, rsu, round, self->terms_, self->ServerNowMs() / 1000);
+    // An open round takes timestamps from its T_stamp on; one this request opens gets T_stamp =
+    // the second the RSU accepts it, so the server time is rounded up (vehicle-api.md).
+    std::optional<int64_t> t_stamp;
+    if (g.result.value("open", false) && g.result.contains("t_stamp"))
+      t_stamp = g.result["t_stamp"].get<int64_t>();
+    self->WithNextNonce([self, send, round, rsu, t_stamp](uint64_t nonce) {
+      const int64_t ms = self->ServerNowMs();
+      const int64_t ts = t_stamp ? std::max(ms / 1000, *t_stamp) : (ms + 999) / 1000;
+      const chain::Tx tx = SignBuyerBid(self->me_, nonce, rsu, round, self->terms_, ts);
       self->bid_hex_ = Hex(tx);
       send();
     });

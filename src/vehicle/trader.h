@@ -61,6 +61,9 @@ class Trader : public std::enable_shared_from_this<Trader> {
   // then counted up for each message signed; read again after a refusal or a lost connection.
   void WithNextNonce(std::function<void(uint64_t)> f);
   void SubmitSigned(const std::string& what, std::function<chain::Tx(uint64_t nonce)> make);
+  // Subscribes to this vehicle's pushes with the proof of its key, signed for the RSU's name and
+  // time as vehicle_getRound gives them; `then` gets the answer (or the failed vehicle_getRound).
+  void SubscribeVehicle(std::function<void(const CallResult&)> then);
   void Cosign(const Hash32& escrow, int64_t delivered_wh);
   void ScheduleRefundCheck(const std::string& escrow_hex, int64_t deadline_s);
 
@@ -97,7 +100,9 @@ class Buyer final : public Trader {
   BuyerTerms terms_;
   WaitFor wait_;
   double fraction_;
+  static constexpr int kMaxRestamps = 3;
   std::optional<std::string> bid_hex_;  // signed once, resent as is
+  int restamps_ = 0;                    // signed again after bid_outside_window
   std::optional<uint64_t> round_;
   nlohmann::json trades_ = nlohmann::json::array();
   bool schemed_ = false, committed_ = false;

@@ -44,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       (void)v2v::gateway::TxFromHex(p);
       (void)v2v::gateway::Hash32FromHex(p);
       (void)v2v::gateway::SignatureFromHex(p);
+      (void)v2v::gateway::KeyProofFromJson(p);
     }
   }
   const std::string out = h->api.Handle(1, text);

@@ -165,8 +165,11 @@ class SyncVehicle {
     while (!out && Clock::now() < deadline) io_.run_one_for(std::chrono::milliseconds(100));
     return out.value_or(vehicle::CallResult{});
   }
+  // The server time in seconds, rounded up: a bid stamped with it is never before the second at
+  // which the RSU accepts it (a round's T_stamp when the bid opens it; vehicle-api.md).
   int64_t ServerNowS() {
-    return Call("vehicle_getRound", {"current"}).result.value("server_time", int64_t{0}) / 1000;
+    return (Call("vehicle_getRound", {"current"}).result.value("server_time", int64_t{0}) + 999) /
+           1000;
   }
 
  private:
