@@ -24,11 +24,18 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
       : io(io_in),
         options(std::move(o)),
         budget(options.limits.max_connections),
+        per_address(options.limits.max_connections_per_address),
         own_refusals(r ? nullptr : std::make_unique<net::Refusals>()),
         refusals(r ? *r : *own_refusals) {}
   boost::asio::io_context& io;
   HttpOptions options;
   net::ConnectionBudget budget;
+  net::AddressQuota per_address;  // TCP only: the Unix socket has no addresses
+  // The connections waiting for the first byte of a request (just accepted or kept alive), keyed
+  // by the order in which they began to wait: begin() has waited longest. Each entry closes its
+  // connection and hands over its slot. io thread only.
+  std::map<uint64_t, std::function<net::ConnectionBudget::Slot()>> idle;
+  uint64_t next_idle = 0;
   std::unique_ptr<net::Refusals> own_refusals;
   net::Refusals& refusals;
   std::map<std::pair<boost::beast::http::verb, std::string>, RouteHandler> routes;
@@ -41,6 +48,25 @@ struct HttpServer::Impl : std::enable_shared_from_this<HttpServer::Impl> {
   void Refuse(const std::string& reason, const std::string& detail) {
     refusals.Record(options.surface, reason, detail);
   }
+
+  // What an admitted connection holds: its place under the cap and under its address's quota.
+  struct Admission {
+    net::ConnectionBudget::Slot slot;
+    net::AddressQuota::Slot address;
+  };
+  // The admission rule (docs/spec/node.md N7), the one place it is decided: a connection from an
+  // `address` (empty: the Unix socket, no quota) that already holds its quota is refused
+  // (address_quota); under the cap it takes a free slot; at the cap it takes the slot of the
+  // connection that has been idle longest, which is closed (idle_evicted); with none idle it is
+  // refused (connection_cap). nullopt when refused (recorded under `peer`). http_session.cc.
+  std::optional<Admission> Admit(const std::string& address, const std::string& peer);
+  // Registers an idle connection (`evict` closes it and returns its slot); returns its key.
+  uint64_t AddIdle(std::function<net::ConnectionBudget::Slot()> evict) {
+    idle.emplace(next_idle, std::move(evict));
+    return next_idle++;
+  }
+  void RemoveIdle(uint64_t key) { idle.erase(key); }
+
   HttpResponse Respond(const HttpRequest& req);
   HttpResponse Route(const HttpRequest& req);
   // The Host allow-list / the authorization: a refusal response, or nullopt to go on.

@@ -1,6 +1,5 @@
 // The HTTP server's connections (http_server.h): accepting them, reading a request within the
 // idle and read timeouts, writing the response within the write timeout, keep-alive.
-#include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -27,19 +26,28 @@ std::string PeerName(const tcp::socket& s) {
   return ec ? std::string("tcp") : ep.address().to_string() + ":" + std::to_string(ep.port());
 }
 std::string PeerName(const local::socket&) { return "unix"; }
+// The address a per-address quota counts (the remote IP); "" for the Unix socket (no quota).
+std::string QuotaAddress(const tcp::socket& s) {
+  error_code ec;
+  const auto ep = s.remote_endpoint(ec);
+  return ec ? std::string("unknown") : ep.address().to_string();
+}
+std::string QuotaAddress(const local::socket&) { return ""; }
 
 // One connection: read a request, answer it, repeat while kept alive. Handlers keep it alive;
-// its budget slot is given back when the last one is done.
+// its slots are given back when the last one is done. While it waits for the first byte of a
+// request it is on the server's idle list, from which a newcomer at the cap may evict it.
 template <class Protocol>
 class Session : public std::enable_shared_from_this<Session<Protocol>> {
  public:
   using Stream = beast::basic_stream<Protocol>;
   Session(std::shared_ptr<HttpServer::Impl> owner, typename Protocol::socket socket,
-          net::ConnectionBudget::Slot slot)
+          HttpServer::Impl::Admission admission)
       : owner_(std::move(owner)),
         peer_(PeerName(socket)),
         stream_(std::move(socket)),
-        slot_(std::move(slot)) {}
+        slot_(std::move(admission.slot)),
+        address_slot_(std::move(admission.address)) {}
 
   void ReadRequest() {
     const HttpLimits& limits = owner_->options.limits;
@@ -50,7 +58,12 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
     // Idle until the first byte; from then on the read timeout runs.
     stream_.expires_after(limits.idle_timeout);
     auto self = this->shared_from_this();
-    stream_.async_read_some(buffer_.prepare(4096), [self](error_code ec, size_t n) {
+    const uint64_t idle = owner_->AddIdle([weak = this->weak_from_this()] {
+      auto s = weak.lock();
+      return s ? s->Evict() : net::ConnectionBudget::Slot();
+    });
+    stream_.async_read_some(buffer_.prepare(4096), [self, idle](error_code ec, size_t n) {
+      self->owner_->RemoveIdle(idle);
       if (ec == beast::error::timeout) return self->owner_->Refuse("idle_timeout", self->peer_);
       if (ec) return self->OnReadError(ec);
       self->buffer_.commit(n);
@@ -59,6 +72,15 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   }
 
  private:
+  // Closes this idle connection for a newcomer at the cap and hands its slot over (the pending
+  // read then ends with operation_aborted).
+  net::ConnectionBudget::Slot Evict() {
+    owner_->Refuse("idle_evicted", peer_ + ": idle at the connection cap, closed for a newcomer");
+    address_slot_ = net::AddressQuota::Slot();
+    stream_.close();
+    return std::move(slot_);
+  }
+
   void ReadRest() {
     stream_.expires_after(owner_->options.limits.read_timeout);
     auto self = this->shared_from_this();
@@ -137,6 +159,7 @@ class Session : public std::enable_shared_from_this<Session<Protocol>> {
   std::string peer_;
   Stream stream_;
   net::ConnectionBudget::Slot slot_;
+  net::AddressQuota::Slot address_slot_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
 };
@@ -151,21 +174,42 @@ void AcceptLoop(std::shared_ptr<HttpServer::Impl> owner, std::shared_ptr<Accepto
       net::RetryAcceptLater(owner->io, [owner, acc] { AcceptLoop(owner, acc); });
       return;
     }
-    net::ConnectionBudget::Slot slot = owner->budget.TryAcquire();
-    if (!slot.held()) {
-      owner->Refuse(
-          "connection_cap",
-          PeerName(socket) + ": " + std::to_string(owner->budget.max()) + " connections open");
+    if (auto admitted = owner->Admit(QuotaAddress(socket), PeerName(socket))) {
+      std::make_shared<Session<Protocol>>(owner, std::move(socket), std::move(*admitted))
+          ->ReadRequest();
+    } else {
       error_code ignored;
       socket.close(ignored);
-    } else {
-      std::make_shared<Session<Protocol>>(owner, std::move(socket), std::move(slot))->ReadRequest();
     }
     AcceptLoop(owner, acc);
   });
 }
 
 }  // namespace
+
+std::optional<HttpServer::Impl::Admission> HttpServer::Impl::Admit(const std::string& address,
+                                                                   const std::string& peer) {
+  Admission a;
+  if (!address.empty()) {
+    a.address = per_address.TryAcquire(address);
+    if (!a.address.held()) {
+      Refuse("address_quota", peer + ": " + std::to_string(per_address.per_address()) +
+                                  " connections open from this address");
+      return std::nullopt;
+    }
+  }
+  a.slot = budget.TryAcquire();
+  while (!a.slot.held() && !idle.empty()) {  // at the cap: the longest idle makes room
+    std::function<net::ConnectionBudget::Slot()> evict = std::move(idle.begin()->second);
+    idle.erase(idle.begin());
+    a.slot = evict();
+  }
+  if (!a.slot.held()) {
+    Refuse("connection_cap", peer + ": " + std::to_string(budget.max()) + " connections open");
+    return std::nullopt;
+  }
+  return a;
+}
 
 void StartAccepting(std::shared_ptr<HttpServer::Impl> owner, std::shared_ptr<tcp::acceptor> acc) {
   AcceptLoop(std::move(owner), std::move(acc));
