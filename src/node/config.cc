@@ -19,6 +19,7 @@ using LimitKey = std::pair<const char*, int64_t SurfaceLimits::*>;
 const std::vector<LimitKey>& LimitKeys() {
   static const std::vector<LimitKey> keys{
       {"rpc_max_connections", &SurfaceLimits::rpc_max_connections},
+      {"rpc_max_connections_per_address", &SurfaceLimits::rpc_max_connections_per_address},
       {"rpc_idle_timeout_ms", &SurfaceLimits::rpc_idle_timeout_ms},
       {"rpc_read_timeout_ms", &SurfaceLimits::rpc_read_timeout_ms},
       {"rpc_write_timeout_ms", &SurfaceLimits::rpc_write_timeout_ms},

@@ -21,8 +21,9 @@ Result<HostPort> ParseHostPort(const std::string& text);
 
 // The limits on the node's outside surfaces (docs/spec/node.md N7); config keys in brackets.
 struct SurfaceLimits {
-  int64_t rpc_max_connections = 128;            // [rpc_max_connections] per HTTP listener
-  int64_t rpc_idle_timeout_ms = 60'000;         // [rpc_idle_timeout_ms] waiting for a request
+  int64_t rpc_max_connections = 128;             // [rpc_max_connections] per HTTP listener
+  int64_t rpc_max_connections_per_address = 32;  // [rpc_max_connections_per_address] one IP
+  int64_t rpc_idle_timeout_ms = 60'000;          // [rpc_idle_timeout_ms] waiting for a request
   int64_t rpc_read_timeout_ms = 10'000;         // [rpc_read_timeout_ms] first byte to whole request
   int64_t rpc_write_timeout_ms = 10'000;        // [rpc_write_timeout_ms] client takes the response
   int64_t rpc_max_body_bytes = 1 << 20;         // [rpc_max_body_bytes]

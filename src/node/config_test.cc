@@ -71,6 +71,7 @@ TEST(NodeConfig, SecurityKeysAndTheirDefaults) {
   EXPECT_TRUE(c->rpc_cors_origins.empty());
   EXPECT_EQ(c->limits.rpc_max_json_depth, 64);
   EXPECT_EQ(c->limits.rpc_max_connections, 128);
+  EXPECT_EQ(c->limits.rpc_max_connections_per_address, 32);
   const std::string good = kGood;
   auto set = ParseNodeConfig(good + R"(
 admin_socket = ""
@@ -79,6 +80,7 @@ jwt_secret = "jwt.hex"
 rpc_vhosts = ["RSU.example"]
 rpc_cors_origins = ["http://explorer.example"]
 rpc_max_batch = 10
+rpc_max_connections_per_address = 128
 p2p_handshake_timeout_ms = 500
 )",
                              "/net/node-0");
@@ -88,6 +90,7 @@ p2p_handshake_timeout_ms = 500
   EXPECT_EQ(set->jwt_secret, "/net/node-0/jwt.hex");
   EXPECT_EQ(set->rpc_vhosts, std::vector<std::string>{"rsu.example"});
   EXPECT_EQ(set->limits.rpc_max_batch, 10);
+  EXPECT_EQ(set->limits.rpc_max_connections_per_address, 128);  // behind a reverse proxy
   EXPECT_EQ(set->limits.p2p_handshake_timeout_ms, 500);
   EXPECT_NE(ErrorOf(good + "authrpc_listen = \"127.0.0.1:8551\"\n").find("jwt_secret"),
             std::string::npos);

@@ -16,7 +16,8 @@ poa::Snapshot GenesisSnapshot(const contract::Genesis& genesis) {
   return poa::Snapshot(genesis.clique.epoch, genesis.authorities);
 }
 
-poa::CliqueConfig CliqueConfigOf(const contract::Genesis& genesis, int64_t allowed_future_s) {
+poa::CliqueConfig CliqueConfigOf(const contract::Genesis& genesis,
+                                 std::optional<int64_t> allowed_future_s) {
   poa::CliqueConfig c;
   c.epoch = genesis.clique.epoch;
   c.period_s = genesis.clique.period_s;

@@ -12,9 +12,9 @@
 //
 // Header rules (no state needed), checked by the engine against the block's parent, which may be
 // any stored block, canonical or side: height = parent + 1; timestamp >= parent + period and, in
-// Import, <= now + allowed_future_s; the seal verifies for the header's sealer field;
-// Snapshot(parent).Apply(header) succeeds (authorised signer, recency, difficulty 2 in turn / 1
-// out of turn, votes, checkpoint rules); the tx root matches.
+// Import, <= now + consensus::poa::AllowedFutureS (the period, at least 1 s); the seal verifies
+// for the header's sealer field; Snapshot(parent).Apply(header) succeeds (authorised signer,
+// recency, difficulty 2 in turn / 1 out of turn, votes, checkpoint rules); the tx root matches.
 // Execution rules (only for blocks that become canonical): block_executor.h.
 //
 // Fork choice: a block's total difficulty is its parent's plus its difficulty (genesis: 1). A
@@ -63,8 +63,10 @@ namespace v2v::node {
 
 struct LedgerOptions {
   VerifierFactory verifier = DefaultVerifierFactory();
-  int verify_threads = 2;         // CheckTx parallelism
-  int64_t allowed_future_s = 15;  // Import refuses headers stamped later than now + this
+  int verify_threads = 2;  // CheckTx parallelism
+  // Import refuses headers stamped later than now + this; nullopt: the period, at least 1 s
+  // (consensus::poa::AllowedFutureS).
+  std::optional<int64_t> allowed_future_s;
   // Hashes of transactions whose CheckTx passed (shared with the mempool); may be null.
   std::shared_ptr<contract::CheckedTxCache> checked_txs;
 };
@@ -169,7 +171,7 @@ class Ledger {
 // The genesis snapshot (height 0): the genesis authorities under its epoch.
 consensus::poa::Snapshot GenesisSnapshot(const contract::Genesis& genesis);
 consensus::poa::CliqueConfig CliqueConfigOf(const contract::Genesis& genesis,
-                                            int64_t allowed_future_s = 15);
+                                            std::optional<int64_t> allowed_future_s = std::nullopt);
 
 // The canonical block at `height` of a ledger store (nullopt above the canonical chain).
 using store::LoadCanonicalBlock;

@@ -54,7 +54,7 @@ size_t PeerBook::ActiveTargets() const {
 
 Status PeerBook::Add(const std::string& host_port_or_name) {
   if (host_port_or_name.find(':') == std::string::npos) {  // a name: accept it again
-    removed_names_.erase(host_port_or_name);
+    Forgive(host_port_or_name);
     for (auto& [addr, target] : targets_) {
       if (target.last_name == host_port_or_name) target.removed = false;
     }
@@ -64,8 +64,13 @@ Status PeerBook::Add(const std::string& host_port_or_name) {
   auto& t = targets_[hp.ToString()];
   t.hp = hp;
   t.removed = false;
-  if (!t.last_name.empty()) removed_names_.erase(t.last_name);
+  if (!t.last_name.empty()) Forgive(t.last_name);
   return Status::Ok();
+}
+
+void PeerBook::Forgive(const std::string& name) {
+  removed_names_.erase(name);
+  name_scores_.erase(name);
 }
 
 Result<std::set<std::string>> PeerBook::Remove(

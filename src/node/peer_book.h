@@ -40,7 +40,8 @@ class PeerBook {
   bool Knows(const std::string& address) const { return targets_.count(address) > 0; }
   // The dial targets not removed.
   size_t ActiveTargets() const;
-  // A "host:port" to dial, or a name to accept again.
+  // A "host:port" to dial, or a name to accept again. The name (for an address: the name last
+  // seen there) is forgiven: no longer removed, and its penalty score cleared, so a ban is lifted.
   Status Add(const std::string& host_port_or_name);
   // Stops dialling the address (or the names behind it) and refuses those names; returns the
   // names whose connections must close. `connected` maps live dial targets to peer names.
@@ -48,6 +49,8 @@ class PeerBook {
                                        const std::map<std::string, std::string>& connected);
 
  private:
+  void Forgive(const std::string& name);
+
   struct DialTarget {
     HostPort hp;
     bool removed = false;

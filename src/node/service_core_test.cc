@@ -81,12 +81,25 @@ class ServiceCoreTest : public ::testing::Test {
   // Connects peer 1 as "rsu-b" on our chain, at our genesis.
   void HelloFromPeer() {
     node_->OnPeerConnected(1, "rsu-b", "rsu-b");
+    const Hash32 genesis = chain::BlockHash(node_->ledger().BlockAt(0)->header);
+    SendHello(genesis, 0, 1);
+  }
+  // A hello (the heartbeat) from peer 1 announcing its tip.
+  void SendHello(const Hash32& head, uint64_t height, uint64_t total_difficulty) {
     net::Hello h;
     h.genesis = chain::BlockHash(node_->ledger().BlockAt(0)->header);
-    h.head_hash = h.genesis;
-    h.total_difficulty = 1;
+    h.head_height = height;
+    h.head_hash = head;
+    h.total_difficulty = total_difficulty;
     h.name = "rsu-b";
     node_->OnPeerFrame(1, net::EncodeHello(h));
+  }
+  // Whether we asked peer 1 for blocks since `sent` was last cleared.
+  bool AskedForBlocks() const {
+    for (const auto& [peer, frame] : transport_.sent) {
+      if (peer == 1 && frame.type == net::MessageType::kGetBlocks) return true;
+    }
+    return false;
   }
   // A valid next block, sealed by the authority.
   chain::Block NextBlock() {
@@ -172,6 +185,64 @@ TEST_F(ServiceCoreTest, OurOwnStoreFailingOnAGossipedBlockPenalisesNobody) {
   node_->OnPeerFrame(1, net::EncodeBlockMessage(block));
   EXPECT_EQ(node_->ledger().head().height, 1u);
   EXPECT_EQ(node_->metrics().peers_penalised, 0u);
+}
+
+// Security review finding E: an honest signer whose clock ran 16 s ahead was banned by every peer
+// (20 points per future block). A block stamped beyond the window (the period, 2 s here) is
+// refused for now and penalises nobody; it is not kept, and the peer's hello heartbeat makes us
+// fetch it again until its time is within the window, when it goes in.
+TEST_F(ServiceCoreTest, ABlockFromTheFutureIsNoFaultAndGoesInWhenItsTimeComes) {
+  HelloFromPeer();
+  const int64_t t0 = genesis_.timestamp_s;
+  auto p = node_->ledger().Propose({}, t0 + 20, chain::testing::FixedKey(5), std::nullopt);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  const chain::Block ahead = p->block;  // sealed by a clock 20 s ahead of ours
+  for (int i = 0; i < 6; ++i) node_->OnPeerFrame(1, net::EncodeBlockMessage(ahead));
+  EXPECT_EQ(node_->ledger().head().height, 0u);
+  EXPECT_NE(log_text_.str().find("future_block"), std::string::npos) << log_text_.str();
+  EXPECT_EQ(node_->metrics().peers_penalised, 0u) << "6 x 20 points banned it before";
+  EXPECT_TRUE(transport_.hung_up.empty());
+
+  const Hash32 tip = chain::BlockHash(ahead.header);
+  const uint64_t tip_td = 1 + ahead.header.difficulty;
+  clock_.now_ms = (t0 + 10) * 1000;  // still 10 s ahead: fetched again, refused again
+  transport_.sent.clear();
+  SendHello(tip, 1, tip_td);
+  ASSERT_TRUE(AskedForBlocks());
+  node_->OnPeerFrame(1, net::EncodeBlocks({chain::EncodeBlock(ahead)}));
+  EXPECT_EQ(node_->ledger().head().height, 0u);
+  EXPECT_EQ(node_->metrics().peers_penalised, 0u);
+
+  clock_.now_ms = (t0 + 18) * 1000;  // 2 s ahead: within the window
+  transport_.sent.clear();
+  SendHello(tip, 1, tip_td);
+  ASSERT_TRUE(AskedForBlocks());
+  node_->OnPeerFrame(1, net::EncodeBlocks({chain::EncodeBlock(ahead)}));
+  EXPECT_EQ(node_->ledger().head().height, 1u);
+  EXPECT_EQ(node_->ledger().head_hash(), tip);
+  EXPECT_EQ(node_->metrics().peers_penalised, 0u);
+  EXPECT_TRUE(transport_.hung_up.empty());
+}
+
+// Security review finding E: `admin_addPeer NAME` answered true and left the ban in place, though
+// docs/spec/node.md says it accepts the name again. Adding the name lifts the ban and clears the
+// score.
+TEST_F(ServiceCoreTest, AddingABannedPeerByNameLiftsTheBan) {
+  node_->OnPeerConnected(1, "rsu-b", "rsu-b");
+  node_->OnPeerFrame(1, net::Frame{net::MessageType::kPing, {}});
+  node_->OnPeerFrame(1, net::Frame{net::MessageType::kPing, {}});
+  ASSERT_EQ(transport_.hung_up, std::vector<net::PeerId>{1}) << "100 points: banned";
+  node_->OnPeerDisconnected(1, Status::IoError("closed"));
+  node_->OnPeerConnected(7, "rsu-b", "rsu-b");
+  ASSERT_EQ(transport_.hung_up.back(), 7u) << "refused while banned";
+  node_->OnPeerDisconnected(7, Status::IoError("closed"));
+
+  ASSERT_TRUE(node_->AddPeer("rsu-b").ok());  // admin_addPeer "rsu-b"
+  transport_.hung_up.clear();
+  node_->OnPeerConnected(8, "rsu-b", "rsu-b");
+  EXPECT_TRUE(transport_.hung_up.empty()) << "accepted again";
+  node_->OnPeerFrame(8, net::Frame{net::MessageType::kPing, {}});  // 50 points from zero
+  EXPECT_TRUE(transport_.hung_up.empty()) << "the score was cleared, not left at 100";
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The HTTP server's limits and checks (docs/spec/node.md N7) against a real io_context on
-// loopback: timeouts, the connection cap, Host, Content-Type, CORS (and the WebSocket Origin
-// check), header size, the Unix socket.
+// loopback: timeouts, the connection cap and the per-address quota, Host, Content-Type, CORS (and
+// the WebSocket Origin check), header size, the Unix socket.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -70,8 +70,19 @@ class HttpLimitsTest : public ::testing::Test {
     s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
     return s;
   }
+  // A client from another loopback address (127.0.0.2, ...; Linux routes all of 127/8 to lo).
+  tcp::socket ConnectFrom(const std::string& source) {
+    tcp::socket s(client_io_);
+    s.open(tcp::v4());
+    s.bind(tcp::endpoint(asio::ip::make_address(source), 0));
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_));
+    return s;
+  }
   LimitsReply Send(http::request<http::string_body> req) {
     tcp::socket s = Connect();
+    return SendOn(s, std::move(req));
+  }
+  static LimitsReply SendOn(tcp::socket& s, http::request<http::string_body> req) {
     req.prepare_payload();
     http::write(s, req);
     boost::beast::flat_buffer buf;
@@ -108,6 +119,17 @@ class HttpLimitsTest : public ::testing::Test {
     boost::system::error_code ec;
     while (!ec) s.read_some(asio::buffer(buf), ec);
     return ec == asio::error::eof || ec == asio::error::connection_reset;
+  }
+  // Sends the start of a request: the connection is then busy (reading), no longer idle.
+  static void HalfSend(tcp::socket& s) {
+    boost::system::error_code ec;  // the server may have closed it already
+    asio::write(s, asio::buffer(std::string("POST / HTTP/1.1\r\nHost: localhost\r\n")), ec);
+  }
+  // Waits (up to 5 s) until the server holds `n` connections.
+  bool Open(size_t n) {
+    for (int i = 0; i < 500 && server_->open_connections() != n; ++i)
+      std::this_thread::sleep_for(10ms);
+    return server_->open_connections() == n;
   }
   // Waits (up to 10 s) until the refusal was counted `n` times.
   bool Counted(const std::string& reason, uint64_t n) {
@@ -228,15 +250,20 @@ TEST_F(HttpLimitsTest, ClientThatDoesNotReadIsDropped) {
   EXPECT_EQ(Send(Post("localhost", "application/json")).status, 200u);
 }
 
-TEST_F(HttpLimitsTest, ConnectionsOverTheCapAreClosed) {
+TEST_F(HttpLimitsTest, ConnectionsOverTheCapAreClosedWhenNoneIsIdle) {
   HttpOptions o;
   o.limits.max_connections = 2;
   Start(o);
   auto a = std::make_unique<tcp::socket>(Connect());
   tcp::socket b = Connect();
+  HalfSend(*a);
+  HalfSend(b);
+  ASSERT_TRUE(Open(2));
+  std::this_thread::sleep_for(300ms);  // the server reads the first bytes: both are busy
   tcp::socket over = Connect();
   EXPECT_TRUE(ClosedByServer(over));
   EXPECT_TRUE(Counted("connection_cap", 1));
+  EXPECT_EQ(refusals_.Count("rpc", "idle_evicted"), 0u);
   a.reset();  // gives its place back once the server sees the close
   bool served = false;
   for (int i = 0; i < 100 && !served; ++i) {
@@ -247,6 +274,40 @@ TEST_F(HttpLimitsTest, ConnectionsOverTheCapAreClosed) {
     }
   }
   EXPECT_TRUE(served);
+}
+
+// Security review finding O: at the cap, idle connections (from any number of addresses) no
+// longer lock a new client out: it takes the place of the connection idle longest.
+TEST_F(HttpLimitsTest, AtTheCapTheConnectionIdleLongestMakesRoom) {
+  HttpOptions o;
+  o.limits.max_connections = 2;
+  Start(o);
+  tcp::socket oldest = ConnectFrom("127.0.0.2");
+  ASSERT_TRUE(Open(1));
+  tcp::socket newer = ConnectFrom("127.0.0.3");
+  ASSERT_TRUE(Open(2));
+  EXPECT_EQ(Send(Post("localhost", "application/json")).status, 200u);  // a third client
+  EXPECT_TRUE(ClosedByServer(oldest));
+  EXPECT_TRUE(Counted("idle_evicted", 1));
+  EXPECT_EQ(SendOn(newer, Post("localhost", "application/json")).status, 200u) << "kept";
+  EXPECT_EQ(refusals_.Count("rpc", "connection_cap"), 0u);
+}
+
+// Security review finding O: 150 slow clients from one address held all 128 slots, and a new
+// client was reset. One address now holds at most its quota (32 by default); the rest of its
+// connections are closed at accept and a client from another address is served.
+TEST_F(HttpLimitsTest, OneAddressCannotHoldEverySlot) {
+  Start({});  // the defaults: 128 connections, 32 per address
+  std::vector<tcp::socket> slow;
+  for (int i = 0; i < 150; ++i) {
+    slow.push_back(Connect());  // from 127.0.0.1
+    HalfSend(slow.back());      // busy, so no newcomer may take its place
+  }
+  EXPECT_TRUE(Counted("address_quota", 150 - 32));
+  tcp::socket other = ConnectFrom("127.0.0.2");
+  EXPECT_EQ(SendOn(other, Post("localhost", "application/json")).status, 200u);
+  EXPECT_EQ(server_->open_connections(), 33u);
+  EXPECT_EQ(refusals_.Count("rpc", "connection_cap"), 0u);
 }
 
 TEST(HttpUnixSocketTest, OwnerOnlySocketServesJsonRpc) {

@@ -1,7 +1,11 @@
 // HTTP/1.1 server (Boost.Beast) for the node's JSON-RPC, metrics and health, on TCP or on a Unix
 // domain socket, with the limits and checks of docs/spec/node.md N7:
 //
-//   - a connection cap (net::ConnectionBudget): a connection over it is closed at once;
+//   - a connection cap (net::ConnectionBudget) and a quota per remote address (net::AddressQuota,
+//     TCP only): a connection over the quota is closed at once; one over the cap takes the place
+//     of the connection idle longest (waiting for a request's first byte, e.g. kept alive), which
+//     is closed, or is closed at once when no connection is idle. So one address never holds
+//     every slot, and idle connections from many never lock a new client out;
 //   - timeouts: idle (waiting for a request's first byte), read (first byte to the whole
 //     request: a slow or half-sent request is dropped), write (the client must take the whole
 //     response: one that does not read is dropped, so at most one response per connection waits
@@ -47,6 +51,7 @@ using RouteHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpLimits {
   size_t max_connections = 128;
+  size_t max_connections_per_address = 32;  // open at once from one IP (TCP listeners only)
   size_t max_header_bytes = 8 << 10;
   size_t max_body_bytes = 1 << 20;
   std::chrono::milliseconds idle_timeout{60'000};   // waiting for the first byte of a request

@@ -12,6 +12,7 @@ HttpOptions Options(const node::NodeConfig& c, const std::string& surface) {
   o.surface = surface;
   const node::SurfaceLimits& l = c.limits;
   o.limits.max_connections = static_cast<size_t>(l.rpc_max_connections);
+  o.limits.max_connections_per_address = static_cast<size_t>(l.rpc_max_connections_per_address);
   o.limits.max_body_bytes = static_cast<size_t>(l.rpc_max_body_bytes);
   o.limits.idle_timeout = Ms(l.rpc_idle_timeout_ms);
   o.limits.read_timeout = Ms(l.rpc_read_timeout_ms);

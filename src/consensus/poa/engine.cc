@@ -37,10 +37,15 @@ chain::ValidationResult<Snapshot> Engine::VerifyHeaderOn(const chain::BlockHeade
   return next;
 }
 
+int64_t AllowedFutureS(const CliqueConfig& config) {
+  return config.allowed_future_s.value_or(
+      std::max<int64_t>(1, static_cast<int64_t>(config.period_s)));
+}
+
 std::optional<chain::Rejection> Engine::VerifyTimestamp(int64_t parent_time_s,
                                                         int64_t header_time_s,
                                                         int64_t now_s) const {
-  if (now_s != INT64_MAX && header_time_s > now_s + config_.allowed_future_s) {
+  if (now_s != INT64_MAX && header_time_s > now_s + AllowedFutureS(config_)) {
     return Rejected(Reject::kFutureBlock, "timestamp " + std::to_string(header_time_s) +
                                               " is ahead of local time " + std::to_string(now_s));
   }

@@ -25,9 +25,20 @@ namespace v2v::consensus::poa {
 
 struct CliqueConfig {
   uint64_t epoch = kDefaultEpoch;
-  uint64_t period_s = 1;          // minimum seconds between blocks; 0 = seal only with work
-  int64_t allowed_future_s = 15;  // how far ahead of the local clock a header may be
+  uint64_t period_s = 1;  // minimum seconds between blocks; 0 = seal only with work
+  // How far ahead of the local clock a header may be stamped; nullopt: AllowedFutureS's rule.
+  std::optional<int64_t> allowed_future_s;
 };
+
+// [R1] How far ahead of the local clock a block may be stamped and still be accepted: the
+// configured value, else the period (at least 1 s). Why the period: a block stamped s seconds
+// ahead pushes the next block's earliest time (its time + period) s seconds later, so an honest
+// signer whose clock runs ahead by up to the window delays the next block by at most one period
+// (a block interval at most doubles). A signer further ahead has its blocks refused for now
+// (kFutureBlock, not a fault: docs/spec/node.md N3) until they fall within the window; by then
+// the others have sealed those heights without it, so they stall nobody. 1 s at least, so that a
+// clock a fraction of a second ahead (timestamps are whole seconds) is never refused.
+int64_t AllowedFutureS(const CliqueConfig& config);
 
 // A stored block as the engine reads it.
 struct StoredHeader {
@@ -63,7 +74,7 @@ class Engine {
   // --- verifying ---
   // The header rules of `block` against its stored parent, read through `chain`: height =
   // parent + 1, the parent link, the timestamp [R1] (>= parent + period; <= now_s +
-  // allowed_future_s only when now_s is set), the seal, Snapshot(parent).Apply [R2]-[R12], and
+  // AllowedFutureS only when now_s is set), the seal, Snapshot(parent).Apply [R2]-[R12], and
   // the tx root. Returns the snapshot after the block, the rejection, NotFound("unknown parent
   // <hex>") if the parent is not stored (go-ethereum's ErrUnknownAncestor), or the reader's
   // error.
@@ -76,7 +87,7 @@ class Engine {
                                                    const chain::Block& block,
                                                    std::optional<int64_t> now_s) const;
   // [R1] A header's timestamp is at least its parent's plus the period and not more than
-  // allowed_future_s ahead of now_s: nullopt, or kInvalidTimestamp / kFutureBlock.
+  // AllowedFutureS(config) ahead of now_s: nullopt, or kInvalidTimestamp / kFutureBlock.
   std::optional<chain::Rejection> VerifyTimestamp(int64_t parent_time_s, int64_t header_time_s,
                                                   int64_t now_s) const;
 

@@ -61,13 +61,35 @@ TEST(EngineTest, TimestampRules) {
   EXPECT_FALSE(e.VerifyTimestamp(100, 105, 105));
   EXPECT_EQ(e.VerifyTimestamp(100, 104, 200)->code, chain::Reject::kInvalidTimestamp);
   EXPECT_EQ(e.VerifyTimestamp(100, 200, 150)->code, chain::Reject::kFutureBlock);
-  EXPECT_FALSE(e.VerifyTimestamp(100, 160, 150));  // within the allowed 15 s of drift
+  EXPECT_FALSE(e.VerifyTimestamp(100, 155, 150));  // within the window: the period, 5 s
+  EXPECT_EQ(e.VerifyTimestamp(100, 156, 150)->code, chain::Reject::kFutureBlock);
   EXPECT_EQ(NextTimestamp(e.config(), 100, 90), 105);
   EXPECT_EQ(NextTimestamp(e.config(), 100, 120), 120);
   const Engine zero(Config(/*period_s=*/0));
   EXPECT_FALSE(zero.ShouldSeal(0));
   EXPECT_TRUE(zero.ShouldSeal(3));
   EXPECT_TRUE(e.ShouldSeal(0));
+}
+
+// Security review finding E: with a fixed 15 s window, a signer whose clock ran 15 s ahead made
+// every node wait about 15 s for the block after each of its own (the next block may not be
+// stamped before its time + period). The window is now the period, at least 1 s, so an accepted
+// block delays the next by at most one period; a configured value still wins.
+TEST(EngineTest, TheFutureWindowIsThePeriodAtLeastOneSecond) {
+  EXPECT_EQ(AllowedFutureS(Config(/*period_s=*/5)), 5);
+  EXPECT_EQ(AllowedFutureS(Config(/*period_s=*/1)), 1);
+  EXPECT_EQ(AllowedFutureS(Config(/*period_s=*/0)), 1);
+  CliqueConfig wide = Config(/*period_s=*/1);
+  wide.allowed_future_s = 15;
+  EXPECT_EQ(AllowedFutureS(wide), 15);
+  const Engine e(Config(/*period_s=*/1));
+  EXPECT_FALSE(e.VerifyTimestamp(100, 102, 101));  // 1 s ahead of our clock: accepted
+  EXPECT_EQ(e.VerifyTimestamp(100, 117, 101)->code, chain::Reject::kFutureBlock);  // 16 s ahead
+  EXPECT_EQ(e.VerifyTimestamp(100, 103, 101)->code, chain::Reject::kFutureBlock);  // 2 s ahead
+  // Accepted at local time t, a block is stamped at most t + 1 (the window), so the next block
+  // is due at most at t + 2 = t + 2 x period: one block interval at most doubles.
+  EXPECT_LE(NextTimestamp(e.config(), 102, 101) - 101,
+            2 * static_cast<int64_t>(e.config().period_s));
 }
 
 TEST(EngineTest, PrepareSealVerify) {
