@@ -29,6 +29,9 @@ class ServicePort final : public NodePort {
   chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
     return service_.SubmitTx(tx);
   }
+  std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
+    return service_.PendingNonceUser(sender, nonce);
+  }
 
  private:
   node::NodeService& service_;

@@ -10,9 +10,15 @@
 // when a reorg removes it, `settled` / `refunded` for the escrows of its rounds; a round not in a
 // block by its deadline + the ledger's max round age is `dropped` and its bids' nonces released.
 //
-// Nonces: a vehicle's next nonce is its ledger nonce plus its bids and transactions pending here
-// (NextNonce); a bid must carry exactly it. Identical bytes sent again while their round is kept
-// get the first answer (idempotent).
+// Nonces: a vehicle's next nonce follows its ledger nonce and the run of nonces in use after it,
+// by its bids and transactions pending here or by what the node's mempool holds (another RSU's
+// round carrying its bid, gossiped) (NextNonce); a bid must carry exactly it. Identical bytes
+// sent again while their round is kept get the first answer (idempotent).
+//
+// One bad bid does not sink a round: at build time every bid is checked again against the head
+// state and the mempool (CheckStillValid: the sender's certificate and key; its nonce above the
+// ledger's, used by no pending transaction, following the ledger's or its bid in an earlier round
+// here), and a bid that fails is left out (`bid_dropped` to its vehicle).
 #pragma once
 
 #include <cstdint>
@@ -120,11 +126,15 @@ class RoundBook {
                                     int64_t now_ms, bool opens) const;
   BidAnswer Accept(Round& r, const chain::Tx& tx, int64_t money, int64_t energy_wh);
   std::pair<int64_t, int64_t> Reserved(const std::string& id) const;
-  void Build(Round& r);
+  bool PendingHere(const std::string& id, uint64_t nonce) const;
+  void Build(Round& r, int64_t now_ms);
   void Drop(Round& r, const std::string& reason);
   void Repend(const Round& r);
   void ReleaseRound(uint64_t round);
-  uint64_t NextRsuNonce() const;
+  void ReleaseTx(const Hash32& hash);  // the pending entry with this hash, if any
+  // round_verdict.cc: a bid accepted earlier, checked again when `round` is built.
+  std::optional<Refusal> CheckStillValid(const chain::Tx& bid, uint64_t round, int64_t now_s) const;
+  size_t LeaveOutInvalidBids(Round& r, int64_t now_s);      // returns how many
   void Push(const Round& r, const nlohmann::json& result);  // to every bidder of r
   void ScanBlock(const chain::Block& block, uint64_t height);
   void Forget(int64_t now_ms);

@@ -26,7 +26,10 @@ void RoundBook::Tick(int64_t now_ms) {
   const int64_t now_s = now_ms / 1000;
   if (open_) {
     Round& r = rounds_.at(*open_);
-    if (now_ms >= (r.deadline_s() + kBuildDelayS) * 1000) Build(r);
+    if (now_ms >= (r.deadline_s() + kBuildDelayS) * 1000) {
+      open_.reset();
+      Build(r, now_ms);
+    }
   }
   const int64_t max_age = node_.ContractParams().max_round_age_s;
   for (auto& [n, r] : rounds_) {
@@ -57,8 +60,9 @@ nlohmann::json TradesFor(const Round& r, const std::string& id) {
   return out;
 }
 
-void RoundBook::Build(Round& r) {
-  open_.reset();
+void RoundBook::Build(Round& r, int64_t now_ms) {
+  LeaveOutInvalidBids(r, now_ms / 1000);
+  if (r.buyers.empty() && r.sellers.empty()) return Drop(r, "no bid can be applied any more");
   contract::RoundParams p;
   p.round = r.number;
   p.t_stamp_s = r.t_stamp_s;
@@ -111,6 +115,15 @@ void RoundBook::ReleaseRound(uint64_t round) {
   for (auto it = pending_.begin(); it != pending_.end();) {
     auto& v = it->second;
     v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& e) { return e.round == round; }),
+            v.end());
+    it = v.empty() ? pending_.erase(it) : std::next(it);
+  }
+}
+
+void RoundBook::ReleaseTx(const Hash32& hash) {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    auto& v = it->second;
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& e) { return e.hash == hash; }),
             v.end());
     it = v.empty() ? pending_.erase(it) : std::next(it);
   }
