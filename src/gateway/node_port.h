@@ -1,6 +1,8 @@
 // The gateway's narrow view of its node: the head state, canonical blocks, the identity
 // verifier and the mempool. The node wiring implements it (node_gateway.h); tests use a fake.
-// Called on the node's io thread only.
+// Called on the node's io thread only. The other way, the node tells the gateway what its mempool
+// drops without a block taking it (RoundBook::OnTxDropped: the hash and a chain::Reject code;
+// node::NodeService::SetTxDropObserver, docs/spec/node.md N4.2).
 #pragma once
 
 #include <cstdint>

@@ -18,7 +18,11 @@
 // One bad bid does not sink a round: at build time every bid is checked again against the head
 // state and the mempool (CheckStillValid: the sender's certificate and key; its nonce above the
 // ledger's, used by no pending transaction, following the ledger's or its bid in an earlier round
-// here), and a bid that fails is left out (`bid_dropped` to its vehicle).
+// here), and a bid that fails is left out (`bid_dropped` to its vehicle). When the node drops a
+// round of ours without a block taking it (OnTxDropped: another RSU's round took a bid's nonce, the
+// contract refused it, it expired), the round is built again at once from the bids still valid and
+// signed with the lowest free RSU nonce, and so is every later round the node dropped with it; a
+// round refused for a reason no bid explains, or past the ledger's max round age, is `dropped`.
 #pragma once
 
 #include <cstdint>
@@ -67,7 +71,9 @@ struct Round {
   std::map<Hash32, BidAnswer> answers;  // by bid hash
   std::set<std::string> bidders;
   Hash32 round_tx;
-  std::optional<uint64_t> block;  // height while committed
+  uint64_t rsu_nonce = 0;           // round_tx's nonce
+  std::vector<Hash32> earlier_txs;  // versions signed before round_tx (re-signed since)
+  std::optional<uint64_t> block;    // height while committed
   Hash32 block_hash;
   nlohmann::json trades = nlohmann::json::array();  // every trade, as pushed (with buyer/seller)
   std::vector<Hash32> escrows;                      // one per trade
@@ -99,6 +105,10 @@ class RoundBook {
 
   void Tick(int64_t now_ms);    // builds a due round; drops stale ones; forgets old ones
   void OnHead(int64_t now_ms);  // after every head change
+  // The node's mempool dropped transaction `tx` without a block taking it (`code`: why, e.g.
+  // kStaleNonce, a contract code, kExpired, kPredecessorDropped). Its nonce is free at once; a
+  // round of ours is built and signed again (see above) with every later one the node dropped.
+  void OnTxDropped(const Hash32& tx, chain::Reject code, int64_t now_ms);
   // When Tick has work next (the open round's build time), if a round is open.
   std::optional<int64_t> NextTickMs() const;
 
@@ -128,13 +138,17 @@ class RoundBook {
   std::pair<int64_t, int64_t> Reserved(const std::string& id) const;
   bool PendingHere(const std::string& id, uint64_t nonce) const;
   void Build(Round& r, int64_t now_ms);
+  // r is built by the signed `tx` (hash `h`): its trades, escrows and the `scheme` pushes.
+  void Record(Round& r, const chain::Tx& tx, const Hash32& h);
   void Drop(Round& r, const std::string& reason);
   void Repend(const Round& r);
   void ReleaseRound(uint64_t round);
   void ReleaseTx(const Hash32& hash);  // the pending entry with this hash, if any
   // round_verdict.cc: a bid accepted earlier, checked again when `round` is built.
   std::optional<Refusal> CheckStillValid(const chain::Tx& bid, uint64_t round, int64_t now_s) const;
-  size_t LeaveOutInvalidBids(Round& r, int64_t now_s);      // returns how many
+  size_t LeaveOutInvalidBids(Round& r, int64_t now_s);  // returns how many
+  void Unbuild(Round& r);
+  void Rebuild(Round& r, chain::Reject code, int64_t now_ms);
   void Push(const Round& r, const nlohmann::json& result);  // to every bidder of r
   void ScanBlock(const chain::Block& block, uint64_t height);
   void Forget(int64_t now_ms);

@@ -1,6 +1,13 @@
-// RoundBook: a bid accepted earlier is checked again when its round is built, against the head
-// state and the node's mempool, and left out if it can no longer apply: the contract applies a
-// round whole or not at all, so one bad bid would sink every trade of the round.
+// RoundBook: the verdict on a round's bids, and the node's verdict on the round.
+// A bid accepted earlier is checked again when its round is built, against the head state and
+// the node's mempool, and left out if it can no longer apply: the contract applies a round whole
+// or not at all, so one bad bid would sink every trade of the round.
+// A round transaction the mempool drops without a block taking it (another RSU's round took a
+// bid's nonce, the contract refused it, it expired) frees its RSU nonce at once; the round is
+// built again from the bids that can still apply and signed with the lowest free nonce, and so
+// is every later round the node dropped with it (a dropped transaction takes its sender's later
+// nonces with it: node/mempool.h). Without this, every later round would be signed past the gap
+// and park until it aged out.
 #include <algorithm>
 
 #include "gateway/admission.h"
@@ -58,6 +65,47 @@ size_t RoundBook::LeaveOutInvalidBids(Round& r, int64_t now_s) {
     }
   }
   return left_out;
+}
+
+void RoundBook::Unbuild(Round& r) {
+  ReleaseTx(r.round_tx);  // its RSU nonce
+  for (const Hash32& e : r.escrows) escrows_.erase(e);
+  r.escrows.clear();
+  r.trades = nlohmann::json::array();
+}
+
+void RoundBook::Rebuild(Round& r, chain::Reject code, int64_t now_ms) {
+  const std::string why(chain::RejectName(code));
+  if (now_ms / 1000 > r.deadline_s() + node_.ContractParams().max_round_age_s) {
+    return Drop(r, "the node dropped the round (" + why + ") past the ledger's max round age");
+  }
+  // Refused for itself: built again only without a bid that explains it.
+  const bool itself = code != chain::Reject::kPredecessorDropped && code != chain::Reject::kExpired;
+  if (itself && LeaveOutInvalidBids(r, now_ms / 1000) == 0) {
+    return Drop(r, "the ledger refused the round: " + why);
+  }
+  Build(r, now_ms);
+}
+
+void RoundBook::OnTxDropped(const Hash32& tx, chain::Reject code, int64_t now_ms) {
+  ReleaseTx(tx);
+  auto it = round_by_tx_.find(tx);
+  if (it == round_by_tx_.end()) return;
+  Round& dropped = rounds_.at(it->second);
+  if (dropped.state != RoundState::kBuilt || dropped.round_tx != tx) return;
+  std::vector<Round*> redo;
+  for (auto& [n, r] : rounds_) {
+    if (r.state == RoundState::kBuilt && r.rsu_nonce >= dropped.rsu_nonce &&
+        node_.PendingNonceUser(options_.rsu, r.rsu_nonce) != r.round_tx) {
+      redo.push_back(&r);
+    }
+  }
+  std::sort(redo.begin(), redo.end(),
+            [](const Round* a, const Round* b) { return a->rsu_nonce < b->rsu_nonce; });
+  for (Round* r : redo) Unbuild(*r);  // every nonce free before the first is signed again
+  for (Round* r : redo) {
+    Rebuild(*r, r == &dropped ? code : chain::Reject::kPredecessorDropped, now_ms);
+  }
 }
 
 }  // namespace v2v::gateway

@@ -1,6 +1,7 @@
 // Test fixture: a NodePort over an in-memory chain that runs the real trading contract and the
 // node's real mempool (node::Mempool), so a round the gateway builds is checked and admitted
-// exactly as every node would. Tests only.
+// exactly as every node would, and what the mempool drops is told to the round books as the
+// node tells them (RoundBook::OnTxDropped). Tests only.
 #pragma once
 
 #include <vector>
@@ -43,6 +44,8 @@ class FakeNode final : public NodePort {
     return pool_.NonceUser(sender, nonce);
   }
 
+  // The books told of every drop (the node's drop observer).
+  void Tell(RoundBook* book) { books_.push_back(book); }
   size_t pending() const { return pool_.size(); }
   bool Holds(const Hash32& tx) const { return pool_.Contains(tx); }
 
@@ -51,16 +54,25 @@ class FakeNode final : public NodePort {
   // without it. Returns the contract's first refusal (none: it took everything).
   std::optional<chain::Rejection> Seal(int64_t time) {
     std::optional<chain::Rejection> first;
+    std::vector<node::MempoolDrop> drops;
     for (;;) {
       std::vector<chain::Tx> txs = pool_.Select(Committed(), SIZE_MAX);
       auto r = Apply(time, std::move(txs));
       if (!r) break;
       if (!first) first = *r;
       if (r->tx_index < 0) return first;
-      if (pool_.RemoveWithSuccessors(refused_, r->code).empty()) return first;
+      const auto more = pool_.RemoveWithSuccessors(refused_, r->code);
+      if (more.empty()) return first;
+      drops.insert(drops.end(), more.begin(), more.end());
     }
-    (void)pool_.Prune(Committed());
+    Deliver(std::move(drops), time);
     return first;
+  }
+  // A block another node sealed, holding `txs` (not from this mempool); the contract's refusal.
+  std::optional<chain::Rejection> ImportBlock(int64_t time, std::vector<chain::Tx> txs) {
+    auto r = Apply(time, std::move(txs));
+    if (!r) Deliver({}, time);
+    return r;
   }
   // Replaces the head block by an empty one (a reorg that drops its transactions).
   void ReplaceHeadWithEmpty(const chain::State& before) {
@@ -91,6 +103,15 @@ class FakeNode final : public NodePort {
     chain_.push_back(std::move(b));
     return std::nullopt;
   }
+  // After a new head: the prune's drops join `drops`; each book hears them all.
+  void Deliver(std::vector<node::MempoolDrop> drops, int64_t time) {
+    const auto stale = pool_.Prune(Committed());
+    drops.insert(drops.end(), stale.begin(), stale.end());
+    for (RoundBook* book : books_) {
+      for (const node::MempoolDrop& d : drops) book->OnTxDropped(d.hash, d.code, time * 1000);
+    }
+  }
+
   contract::CompactIdentityVerifier verifier_;
   contract::TradingContract contract_;
   contract::ContractParams params_;
@@ -98,6 +119,7 @@ class FakeNode final : public NodePort {
   std::vector<chain::Block> chain_;
   node::Mempool pool_;
   Hash32 refused_;
+  std::vector<RoundBook*> books_;
 };
 
 struct Push {
