@@ -218,8 +218,8 @@ std::vector<MempoolDrop> Mempool::RemoveWithSuccessors(const Hash32& hash, chain
 std::vector<MempoolDrop> Mempool::Expire(int64_t now_ms) {
   std::vector<MempoolDrop> out;
   while (!by_time_.empty() && by_time_.begin()->first.first <= now_ms - options_.tx_lifetime_ms) {
-    for (const MempoolDrop& d :
-         RemoveWithSuccessors(by_time_.begin()->second, chain::Reject::kExpired)) {
+    const Hash32 oldest = by_time_.begin()->second;  // a copy: the removal erases the entry
+    for (const MempoolDrop& d : RemoveWithSuccessors(oldest, chain::Reject::kExpired)) {
       out.push_back(d);
     }
   }
