@@ -100,6 +100,10 @@ std::string_view RejectName(Reject code) {
       return "too_many_future";
     case Reject::kMempoolFull:
       return "mempool_full";
+    case Reject::kExpired:
+      return "expired";
+    case Reject::kPredecessorDropped:
+      return "predecessor_dropped";
   }
   return "unknown";
 }

@@ -76,6 +76,11 @@ enum class Reject : uint16_t {
   kNonceTaken = 48,     // another pending transaction of the sender has this nonce
   kTooManyFuture = 49,  // the sender has too many transactions waiting for an earlier nonce
   kMempoolFull = 50,    // the pool holds its maximum
+  // Why the mempool let go of a pending transaction that no block took (node/mempool.h
+  // MempoolDrop; the node tells the vehicle gateway, docs/spec/node.md N4.2). Besides these, a
+  // drop carries the contract's code (refused while sealing) or kStaleNonce (a bid inside it).
+  kExpired = 51,             // pending longer than the mempool's lifetime
+  kPredecessorDropped = 52,  // an earlier nonce of its sender was dropped: it could never apply
 };
 
 std::string_view RejectName(Reject code);

@@ -46,6 +46,9 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
                        g->server_->Listen(config.vehicle_listen.host, config.vehicle_listen.port));
   NodeGateway* self = g.get();
   service.SetHeadObserver([self] { self->api_->book().OnHead(self->now_ms_()); });
+  service.SetTxDropObserver([self](const node::MempoolDrop& d) {
+    self->api_->book().OnTxDropped(d.hash, d.code, self->now_ms_());
+  });
   g->Arm();
   log.Info("vehicle_listening", {{"url", "wss://" + config.vehicle_listen.host + ":" +
                                              std::to_string(g->port_) + "/vehicle"}});
@@ -65,6 +68,7 @@ void NodeGateway::Stop() {
   if (stopped_) return;
   stopped_ = true;
   service_.SetHeadObserver(nullptr);
+  service_.SetTxDropObserver(nullptr);
   timer_.cancel();
   if (server_) server_->Close();
 }

@@ -1,6 +1,6 @@
 // The vehicle gateway inside an RSU node: a NodePort over node::NodeService and the wiring of
-// the WebSocket server, the API and a tick timer on the node's io thread. The only hook in the
-// node is NodeService::SetHeadObserver.
+// the WebSocket server, the API and a tick timer on the node's io thread. The hooks in the node
+// are NodeService::SetHeadObserver and SetTxDropObserver (to RoundBook::OnTxDropped).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -28,6 +28,9 @@ class ServicePort final : public NodePort {
   }
   chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
     return service_.SubmitTx(tx);
+  }
+  std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
+    return service_.PendingNonceUser(sender, nonce);
   }
 
  private:

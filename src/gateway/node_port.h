@@ -1,10 +1,13 @@
 // The gateway's narrow view of its node: the head state, canonical blocks, the identity
-// verifier and the mempool. The node wiring implements it (node_adapter.h); tests use a fake.
-// Called on the node's io thread only.
+// verifier and the mempool. The node wiring implements it (node_gateway.h); tests use a fake.
+// Called on the node's io thread only. The other way, the node tells the gateway what its mempool
+// drops without a block taking it (RoundBook::OnTxDropped: the hash and a chain::Reject code;
+// node::NodeService::SetTxDropObserver, docs/spec/node.md N4.2).
 #pragma once
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "base/result.h"
 #include "chain/block.h"
@@ -27,6 +30,10 @@ class NodePort {
   // Checks (structure, signatures, mempool nonce rules) and admits to the mempool, gossiped.
   // A refusal is the typed chain::Rejection; an error Status is the node's own failure.
   virtual chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) = 0;
+  // The transaction pending in the mempool that uses `sender`'s nonce `nonce`: its own, or a
+  // trading round carrying its bid (this RSU's, or another's that arrived by gossip).
+  virtual std::optional<Hash32> PendingNonceUser(const std::string& sender,
+                                                 uint64_t nonce) const = 0;
 };
 
 }  // namespace v2v::gateway

@@ -30,6 +30,8 @@ std::string_view ReasonName(Reason r) {
       return "bad_nonce";
     case Reason::kReplayed:
       return "replayed";
+    case Reason::kNonceTaken:
+      return "nonce_taken";
     case Reason::kWrongRsu:
       return "wrong_rsu";
     case Reason::kWrongRound:
@@ -96,6 +98,8 @@ Reason FromReject(chain::Reject code) {
       return Reason::kAlreadyRegistered;
     case chain::Reject::kBadNonce:
       return Reason::kBadNonce;
+    case chain::Reject::kNonceTaken:
+      return Reason::kNonceTaken;
     case chain::Reject::kKeyMismatch:
       return Reason::kKeyMismatch;
     case chain::Reject::kInvalidBid:

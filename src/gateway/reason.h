@@ -25,6 +25,7 @@ enum class Reason : uint8_t {
   kClockSkew,
   kBadNonce,
   kReplayed,
+  kNonceTaken,
   kWrongRsu,
   kWrongRound,
   kBidOutsideWindow,
@@ -54,7 +55,7 @@ std::string_view ReasonName(Reason r);
 struct Refusal {
   Reason reason = Reason::kInternal;
   std::string detail;
-  std::optional<uint64_t> expected_nonce;  // bad_nonce, replayed
+  std::optional<uint64_t> expected_nonce;  // bad_nonce, replayed, nonce_taken
   std::optional<uint64_t> round;           // wrong_round: the open (or next) round
   std::optional<int64_t> deadline_s;       // deadline_passed
   std::string bound;                       // invalid_bid: v_min, v, c_max or c

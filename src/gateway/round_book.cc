@@ -41,12 +41,16 @@ uint64_t RoundBook::CurrentRoundNumber(int64_t now_ms) const {
 uint64_t RoundBook::NextNonce(const std::string& id) const {
   const auto& accounts = node_.HeadState().accounts;
   auto a = accounts.find(id);
-  uint64_t n = a == accounts.end() ? 0 : a->second.nonce;
+  uint64_t n = (a == accounts.end() ? 0 : a->second.nonce) + 1;
+  while (PendingHere(id, n) || node_.PendingNonceUser(id, n)) ++n;
+  return n;
+}
+
+bool RoundBook::PendingHere(const std::string& id, uint64_t nonce) const {
   auto p = pending_.find(id);
-  if (p != pending_.end()) {
-    for (const Pending& e : p->second) n = std::max(n, e.nonce);
-  }
-  return n + 1;
+  if (p == pending_.end()) return false;
+  return std::any_of(p->second.begin(), p->second.end(),
+                     [nonce](const Pending& e) { return e.nonce == nonce; });
 }
 
 std::pair<int64_t, int64_t> RoundBook::Reserved(const std::string& id) const {
@@ -67,11 +71,13 @@ std::optional<Refusal> RoundBook::CheckNonce(const chain::Tx& tx) const {
   const uint64_t committed = a == accounts.end() ? 0 : a->second.nonce;
   const uint64_t expected = NextNonce(tx.sender);
   if (tx.nonce == expected) return std::nullopt;
-  Refusal r = tx.nonce <= committed
-                  ? Refuse(Reason::kReplayed,
-                           "nonce " + std::to_string(tx.nonce) + " already used on the ledger")
-                  : Refuse(Reason::kBadNonce, "nonce " + std::to_string(tx.nonce) + ", expected " +
-                                                  std::to_string(expected));
+  const std::string n = "nonce " + std::to_string(tx.nonce);
+  Refusal r = Refuse(Reason::kBadNonce, n + ", expected " + std::to_string(expected));
+  if (tx.nonce <= committed) {
+    r = Refuse(Reason::kReplayed, n + " already used on the ledger");
+  } else if (tx.nonce < expected) {  // e.g. by this vehicle's bid in another RSU's round
+    r = Refuse(Reason::kNonceTaken, n + " is used by a pending transaction");
+  }
   r.expected_nonce = expected;
   return r;
 }

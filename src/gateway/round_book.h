@@ -14,9 +14,19 @@
 // escrows of its rounds; a round not in a block by its deadline + the ledger's max round age is
 // `dropped` and its bids' nonces released.
 //
-// Nonces: a vehicle's next nonce is its ledger nonce plus its bids and transactions pending here
-// (NextNonce); a bid must carry exactly it. Identical bytes sent again while their round is kept
-// get the first answer (idempotent).
+// Nonces: a vehicle's next nonce follows its ledger nonce and the run of nonces in use after it,
+// by its bids and transactions pending here or by what the node's mempool holds (another RSU's
+// round carrying its bid, gossiped) (NextNonce); a bid must carry exactly it. Identical bytes
+// sent again while their round is kept get the first answer (idempotent).
+//
+// One bad bid does not sink a round: at build time every bid is checked again against the head
+// state and the mempool (CheckStillValid: the sender's certificate and key; its nonce above the
+// ledger's, used by no pending transaction, following the ledger's or its bid in an earlier round
+// here), and a bid that fails is left out (`bid_dropped` to its vehicle). When the node drops a
+// round of ours without a block taking it (OnTxDropped: another RSU's round took a bid's nonce, the
+// contract refused it, it expired), the round is built again at once from the bids still valid and
+// signed with the lowest free RSU nonce, and so is every later round the node dropped with it; a
+// round refused for a reason no bid explains, or past the ledger's max round age, is `dropped`.
 #pragma once
 
 #include <cstdint>
@@ -65,7 +75,9 @@ struct Round {
   std::map<Hash32, BidAnswer> answers;  // by bid hash
   std::set<std::string> bidders;
   Hash32 round_tx;
-  std::optional<uint64_t> block;  // height while committed
+  uint64_t rsu_nonce = 0;           // round_tx's nonce
+  std::vector<Hash32> earlier_txs;  // versions signed before round_tx (re-signed since)
+  std::optional<uint64_t> block;    // height while committed
   Hash32 block_hash;
   nlohmann::json trades = nlohmann::json::array();  // every trade, as pushed (with buyer/seller)
   std::vector<Hash32> escrows;                      // one per trade
@@ -97,6 +109,10 @@ class RoundBook {
 
   void Tick(int64_t now_ms);    // builds a due round; drops stale ones; forgets old ones
   void OnHead(int64_t now_ms);  // after every head change
+  // The node's mempool dropped transaction `tx` without a block taking it (`code`: why, e.g.
+  // kStaleNonce, a contract code, kExpired, kPredecessorDropped). Its nonce is free at once; a
+  // round of ours is built and signed again (see above) with every later one the node dropped.
+  void OnTxDropped(const Hash32& tx, chain::Reject code, int64_t now_ms);
   // When Tick has work next (the open round's build time), if a round is open.
   std::optional<int64_t> NextTickMs() const;
 
@@ -124,11 +140,19 @@ class RoundBook {
                                     int64_t now_ms, bool opens) const;
   BidAnswer Accept(Round& r, const chain::Tx& tx, int64_t money, int64_t energy_wh);
   std::pair<int64_t, int64_t> Reserved(const std::string& id) const;
-  void Build(Round& r);
+  bool PendingHere(const std::string& id, uint64_t nonce) const;
+  void Build(Round& r, int64_t now_ms);
+  // r is built by the signed `tx` (hash `h`): its trades, escrows and the `scheme` pushes.
+  void Record(Round& r, const chain::Tx& tx, const Hash32& h);
   void Drop(Round& r, const std::string& reason);
   void Repend(const Round& r);
   void ReleaseRound(uint64_t round);
-  uint64_t NextRsuNonce() const;
+  void ReleaseTx(const Hash32& hash);  // the pending entry with this hash, if any
+  // round_verdict.cc: a bid accepted earlier, checked again when `round` is built.
+  std::optional<Refusal> CheckStillValid(const chain::Tx& bid, uint64_t round, int64_t now_s) const;
+  size_t LeaveOutInvalidBids(Round& r, int64_t now_s);  // returns how many
+  void Unbuild(Round& r);
+  void Rebuild(Round& r, chain::Reject code, int64_t now_ms);
   void Push(const Round& r, const nlohmann::json& result);  // to every bidder of r
   void ScanBlock(const chain::Block& block, uint64_t height);
   void Forget(int64_t now_ms);

@@ -63,9 +63,9 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   EXPECT_EQ(book_.NextNonce("car-0"), 2u);  // the pending bid counts
   EXPECT_EQ(*book_.NextTickMs(), (kT0 + 12) * kMs);
   book_.Tick((kT0 + 11) * kMs);  // not yet built
-  EXPECT_TRUE(node_.mempool.empty());
+  EXPECT_EQ(node_.pending(), 0u);
   book_.Tick((kT0 + 12) * kMs);
-  ASSERT_EQ(node_.mempool.size(), 1u);
+  ASSERT_EQ(node_.pending(), 1u);
   const auto scheme = sink_.Of("car-0", "scheme");
   ASSERT_EQ(scheme.size(), 1u);
   ASSERT_EQ(scheme[0]["trades"].size(), 1u);
@@ -104,7 +104,7 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));
   EXPECT_TRUE(
       std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));  // idempotent
-  ASSERT_EQ(node_.mempool.size(), 1u);
+  ASSERT_EQ(node_.pending(), 1u);
   ASSERT_FALSE(node_.Seal(kT0 + 15).has_value());
   book_.OnHead((kT0 + 15) * kMs);
   EXPECT_EQ(sink_.Of("car-0", "settled").size(), 1u);
@@ -193,7 +193,7 @@ TEST_F(RoundBookTest, TStampIsTheRsusTimeOfAcceptance) {
   ASSERT_TRUE(
       std::holds_alternative<BidAnswer>(book.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
   book.Tick((kT0 + 5) * kMs);
-  ASSERT_EQ(node_.mempool.size(), 1u);
+  ASSERT_EQ(node_.pending(), 1u);
   ASSERT_FALSE(node_.Seal(kT0 + 6).has_value());  // the contract accepts the round
   const auto scheme = sink.Of("car-0", "scheme");
   ASSERT_EQ(scheme.size(), 1u);

@@ -26,7 +26,10 @@ void RoundBook::Tick(int64_t now_ms) {
   const int64_t now_s = now_ms / 1000;
   if (open_) {
     Round& r = rounds_.at(*open_);
-    if (now_ms >= (r.deadline_s() + kBuildDelayS) * 1000) Build(r);
+    if (now_ms >= (r.deadline_s() + kBuildDelayS) * 1000) {
+      open_.reset();
+      Build(r, now_ms);
+    }
   }
   const int64_t max_age = node_.ContractParams().max_round_age_s;
   for (auto& [n, r] : rounds_) {
@@ -57,8 +60,9 @@ nlohmann::json TradesFor(const Round& r, const std::string& id) {
   return out;
 }
 
-void RoundBook::Build(Round& r) {
-  open_.reset();
+void RoundBook::Build(Round& r, int64_t now_ms) {
+  LeaveOutInvalidBids(r, now_ms / 1000);
+  if (r.buyers.empty() && r.sellers.empty()) return Drop(r, "no bid can be applied any more");
   contract::RoundParams p;
   p.round = r.number;
   p.t_stamp_s = r.t_stamp_s;
@@ -77,18 +81,29 @@ void RoundBook::Build(Round& r) {
   chain::SignTx(tx, key_);
   auto h = node_.Submit(tx);
   if (!h.ok()) return Drop(r, "the node refused the round: " + h.ToStatus().message());
-  r.state = RoundState::kBuilt;
-  r.round_tx = *h;
-  round_by_tx_[*h] = r.number;
   pending_[options_.rsu].push_back({tx.nonce, 0, 0, r.number, *h});
-  const chain::TradingRound& tr = built->round;
+  Record(r, tx, *h);
+}
+
+void RoundBook::Record(Round& r, const chain::Tx& tx, const Hash32& h) {
+  if (!r.round_tx.IsZero() && r.round_tx != h) r.earlier_txs.push_back(r.round_tx);
+  std::erase(r.earlier_txs, h);
+  for (const Hash32& e : r.escrows) escrows_.erase(e);
+  r.escrows.clear();
+  r.state = RoundState::kBuilt;
+  r.round_tx = h;
+  r.rsu_nonce = tx.nonce;
+  round_by_tx_[h] = r.number;
+  const chain::TradingRound& tr = std::get<chain::TradingRound>(tx.body);
+  r.buyers = tr.buyers;  // as signed (sorted; a version signed before a re-sign may differ)
+  r.sellers = tr.sellers;
   r.trades = nlohmann::json::array();
   for (size_t k = 0; k < tr.trades.size(); ++k) {
     const chain::Trade& t = tr.trades[k];
     const std::string& buyer = tr.buyers[t.buyer].sender;
     const std::string& seller = tr.sellers[t.seller].sender;
     const int64_t rho = std::get<chain::SellerBid>(tr.sellers[t.seller].body).rho_ppm;
-    const Hash32 escrow = contract::EscrowId(*h, static_cast<uint32_t>(k));
+    const Hash32 escrow = contract::EscrowId(h, static_cast<uint32_t>(k));
     escrows_[escrow] = {buyer, seller, r.number};
     r.escrows.push_back(escrow);
     r.trades.push_back({{"escrow", escrow.Hex()},
@@ -102,7 +117,7 @@ void RoundBook::Build(Round& r) {
   for (const std::string& id : r.bidders) {
     sink_.ToVehicle(id, {{"type", "scheme"},
                          {"round", r.number},
-                         {"round_tx", h->Hex()},
+                         {"round_tx", h.Hex()},
                          {"trades", TradesFor(r, id)}});
   }
 }
@@ -111,6 +126,15 @@ void RoundBook::ReleaseRound(uint64_t round) {
   for (auto it = pending_.begin(); it != pending_.end();) {
     auto& v = it->second;
     v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& e) { return e.round == round; }),
+            v.end());
+    it = v.empty() ? pending_.erase(it) : std::next(it);
+  }
+}
+
+void RoundBook::ReleaseTx(const Hash32& hash) {
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    auto& v = it->second;
+    v.erase(std::remove_if(v.begin(), v.end(), [&](const Pending& e) { return e.hash == hash; }),
             v.end());
     it = v.empty() ? pending_.erase(it) : std::next(it);
   }
@@ -193,9 +217,11 @@ void RoundBook::ScanBlock(const chain::Block& block, uint64_t height) {
     }
     if (!std::holds_alternative<chain::TradingRound>(tx.body) || tx.sender != options_.rsu)
       continue;
-    auto it = round_by_tx_.find(chain::TxHash(tx));
+    const Hash32 hash = chain::TxHash(tx);
+    auto it = round_by_tx_.find(hash);
     if (it == round_by_tx_.end()) continue;
     Round& r = rounds_.at(it->second);
+    if (r.round_tx != hash) Record(r, tx, hash);  // a version signed before a re-sign
     r.state = RoundState::kCommitted;
     r.block = height;
     r.block_hash = block_hash;
@@ -217,6 +243,7 @@ void RoundBook::Forget(int64_t now_ms) {
     if (!old || open_ == r.number || r.state == RoundState::kBuilt) break;
     for (const auto& [hash, ans] : r.answers) bid_round_.erase(hash);
     round_by_tx_.erase(r.round_tx);
+    for (const Hash32& h : r.earlier_txs) round_by_tx_.erase(h);
     for (const Hash32& e : r.escrows) escrows_.erase(e);
     rounds_.erase(it);
   }

@@ -1,5 +1,7 @@
-// Test fixture: a NodePort over an in-memory chain that runs the real trading contract, so a
-// round the gateway builds is checked exactly as every node would check it. Tests only.
+// Test fixture: a NodePort over an in-memory chain that runs the real trading contract and the
+// node's real mempool (node::Mempool), so a round the gateway builds is checked and admitted
+// exactly as every node would, and what the mempool drops is told to the round books as the
+// node tells them (RoundBook::OnTxDropped). Tests only.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,6 +11,9 @@
 #include "contract/testing/world.h"
 #include "gateway/node_port.h"
 #include "gateway/round_book.h"
+#include "node/mempool.h"
+#include "node/producer.h"
+#include "node/tx_admission.h"
 
 namespace v2v::gateway::testing {
 
@@ -31,20 +36,45 @@ class FakeNode final : public NodePort {
   const contract::ContractParams& ContractParams() const override { return params_; }
   chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
     if (auto r = contract_.CheckTx(tx)) return *r;
-    mempool.push_back(tx);
-    return chain::TxHash(tx);
+    const Hash32 hash = chain::TxHash(tx);
+    if (auto refused = pool_.Admit(tx, hash, node::ViewOf(tx, state_), 0)) {
+      return node::ToRejection(*refused);
+    }
+    return hash;
   }
-  // Seals every pending transaction into a block at `time`; the contract's verdict.
+  std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
+    return pool_.NonceUser(sender, nonce);
+  }
+
+  // The books told of every drop (the node's drop observer).
+  void Tell(RoundBook* book) { books_.push_back(book); }
+  size_t pending() const { return pool_.size(); }
+  bool Holds(const Hash32& tx) const { return pool_.Contains(tx); }
+
+  // Seals the pending transactions into a block at `time`, as the producer does: what the
+  // contract refuses is dropped from the mempool with its successors and the block is built
+  // without it. Returns the contract's first refusal (none: it took everything).
   std::optional<chain::Rejection> Seal(int64_t time) {
-    chain::Block b = contract::testing::World::MakeBlock(time, mempool);
-    b.header.height = chain_.size();
-    b.header.parent = chain::BlockHash(chain_.back().header);
-    mempool.clear();
-    auto next = contract_.ApplyBlock(state_, b);
-    if (auto* r = std::get_if<chain::Rejection>(&next)) return *r;
-    state_ = std::get<chain::State>(std::move(next));
-    chain_.push_back(std::move(b));
-    return std::nullopt;
+    std::optional<chain::Rejection> first;
+    std::vector<node::MempoolDrop> drops;
+    for (;;) {
+      std::vector<chain::Tx> txs = pool_.Select(Committed(), SIZE_MAX);
+      auto r = Apply(time, std::move(txs));
+      if (!r) break;
+      if (!first) first = *r;
+      if (r->tx_index < 0) return first;
+      const auto more = pool_.RemoveWithSuccessors(refused_, r->code);
+      if (more.empty()) return first;
+      drops.insert(drops.end(), more.begin(), more.end());
+    }
+    Deliver(std::move(drops), time);
+    return first;
+  }
+  // A block another node sealed, holding `txs` (not from this mempool); the contract's refusal.
+  std::optional<chain::Rejection> ImportBlock(int64_t time, std::vector<chain::Tx> txs) {
+    auto r = Apply(time, std::move(txs));
+    if (!r) Deliver({}, time);
+    return r;
   }
   // Replaces the head block by an empty one (a reorg that drops its transactions).
   void ReplaceHeadWithEmpty(const chain::State& before) {
@@ -56,14 +86,42 @@ class FakeNode final : public NodePort {
   }
   chain::State& MutableState() { return state_; }
 
-  std::vector<chain::Tx> mempool;
-
  private:
+  node::NonceOf Committed() const {
+    return [this](const std::string& s) { return node::CommittedNonce(state_, s); };
+  }
+  // The next block at `time` with `txs`, if the contract takes it all (else its refusal, and
+  // refused_ names the transaction).
+  std::optional<chain::Rejection> Apply(int64_t time, std::vector<chain::Tx> txs) {
+    chain::Block b = contract::testing::World::MakeBlock(time, std::move(txs));
+    b.header.height = chain_.size();
+    b.header.parent = chain::BlockHash(chain_.back().header);
+    auto next = contract_.ApplyBlock(state_, b);
+    if (auto* r = std::get_if<chain::Rejection>(&next)) {
+      if (r->tx_index >= 0) refused_ = chain::TxHash(b.txs[static_cast<size_t>(r->tx_index)]);
+      return *r;
+    }
+    state_ = std::get<chain::State>(std::move(next));
+    chain_.push_back(std::move(b));
+    return std::nullopt;
+  }
+  // After a new head: the prune's drops join `drops`; each book hears them all.
+  void Deliver(std::vector<node::MempoolDrop> drops, int64_t time) {
+    const auto stale = pool_.Prune(Committed());
+    drops.insert(drops.end(), stale.begin(), stale.end());
+    for (RoundBook* book : books_) {
+      for (const node::MempoolDrop& d : drops) book->OnTxDropped(d.hash, d.code, time * 1000);
+    }
+  }
+
   contract::CompactIdentityVerifier verifier_;
   contract::TradingContract contract_;
   contract::ContractParams params_;
   chain::State state_;
   std::vector<chain::Block> chain_;
+  node::Mempool pool_;
+  Hash32 refused_;
+  std::vector<RoundBook*> books_;
 };
 
 // The proof a `vehicle` subscription carries (docs/spec/vehicle-api.md): `key` signs

@@ -8,6 +8,16 @@ namespace {
 
 MempoolRefusal Refuse(MempoolReject code, std::string detail) { return {code, std::move(detail)}; }
 
+// Calls f on each bid a transaction carries (a trading round's, each signed with its own
+// sender's nonce).
+template <typename F>
+void ForEachCarriedBid(const chain::Tx& tx, F f) {
+  const auto* round = std::get_if<chain::TradingRound>(&tx.body);
+  if (round == nullptr) return;
+  for (const chain::Tx& b : round->buyers) f(b);
+  for (const chain::Tx& b : round->sellers) f(b);
+}
+
 }  // namespace
 
 std::string_view MempoolRejectName(MempoolReject code) {
@@ -71,15 +81,44 @@ std::optional<MempoolRefusal> Mempool::CheckSender(const chain::Tx& tx, const Se
   return std::nullopt;
 }
 
+std::optional<Hash32> Mempool::NonceUser(const std::string& sender, uint64_t nonce) const {
+  if (auto s = by_sender_.find(sender); s != by_sender_.end()) {
+    if (auto e = s->second.find(nonce); e != s->second.end()) return e->second.hash;
+  }
+  if (auto b = bid_nonces_.find(sender); b != bid_nonces_.end()) {
+    if (auto e = b->second.find(nonce); e != b->second.end()) return e->second;
+  }
+  return std::nullopt;
+}
+
+std::optional<MempoolRefusal> Mempool::CheckNonceUsers(const chain::Tx& tx) const {
+  auto taken = [this](const std::string& sender, uint64_t nonce) -> std::optional<MempoolRefusal> {
+    auto user = NonceUser(sender, nonce);
+    if (!user) return std::nullopt;
+    return Refuse(MempoolReject::kNonceTaken, sender + "'s nonce " + std::to_string(nonce) +
+                                                  " is used by pending transaction " +
+                                                  user->Hex().substr(0, 16));
+  };
+  std::optional<MempoolRefusal> out = taken(tx.sender, tx.nonce);
+  ForEachCarriedBid(tx, [&](const chain::Tx& bid) {
+    if (!out) out = taken(bid.sender, bid.nonce);
+  });
+  return out;
+}
+
 std::optional<MempoolRefusal> Mempool::Admit(const chain::Tx& tx, const Hash32& hash,
                                              const ChainView& chain, int64_t now_ms) {
   if (by_hash_.count(hash)) return Refuse(MempoolReject::kDuplicate, "already pending");
   if (chain.applied) return Refuse(MempoolReject::kKnown, "already on the chain");
+  if (chain.bid_stale) {
+    return Refuse(MempoolReject::kStaleNonce, "a bid inside it uses a nonce already on the chain");
+  }
   auto found = by_sender_.find(tx.sender);
   if (auto r = CheckSender(tx, found == by_sender_.end() ? nullptr : &found->second,
                            chain.committed_nonce)) {
     return r;
   }
+  if (auto r = CheckNonceUsers(tx)) return r;
   if (by_hash_.size() >= options_.max_txs) {
     return Refuse(MempoolReject::kFull, std::to_string(options_.max_txs) + " transactions pending");
   }
@@ -87,6 +126,8 @@ std::optional<MempoolRefusal> Mempool::Admit(const chain::Tx& tx, const Hash32& 
   by_sender_[tx.sender].emplace(tx.nonce, Entry{tx, hash, seq, chain::EncodeTx(tx).size(), now_ms});
   by_hash_.emplace(hash, std::make_pair(tx.sender, tx.nonce));
   by_time_.emplace(std::make_pair(now_ms, seq), hash);
+  ForEachCarriedBid(
+      tx, [&](const chain::Tx& bid) { bid_nonces_[bid.sender].emplace(bid.nonce, hash); });
   return std::nullopt;
 }
 
@@ -123,41 +164,66 @@ std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t ma
 }
 
 Mempool::SenderTxs::iterator Mempool::Erase(SenderTxs& txs, SenderTxs::iterator it) {
-  by_hash_.erase(it->second.hash);
-  by_time_.erase(std::make_pair(it->second.added_ms, it->second.seq));
+  const Entry& e = it->second;
+  ForEachCarriedBid(e.tx, [&](const chain::Tx& bid) {
+    auto b = bid_nonces_.find(bid.sender);
+    if (b == bid_nonces_.end()) return;
+    auto n = b->second.find(bid.nonce);
+    if (n != b->second.end() && n->second == e.hash) b->second.erase(n);
+    if (b->second.empty()) bid_nonces_.erase(b);
+  });
+  by_hash_.erase(e.hash);
+  by_time_.erase(std::make_pair(e.added_ms, e.seq));
   return txs.erase(it);
 }
 
-void Mempool::Prune(const NonceOf& committed_nonce) {
+std::vector<MempoolDrop> Mempool::Prune(const NonceOf& committed_nonce) {
   for (auto it = by_sender_.begin(); it != by_sender_.end();) {
     const uint64_t done = committed_nonce(it->first);
     auto& txs = it->second;
     while (!txs.empty() && txs.begin()->first <= done) Erase(txs, txs.begin());
     it = txs.empty() ? by_sender_.erase(it) : std::next(it);
   }
-}
-
-size_t Mempool::RemoveWithSuccessors(const Hash32& hash) {
-  auto h = by_hash_.find(hash);
-  if (h == by_hash_.end()) return 0;
-  const auto [sender, nonce] = h->second;
-  auto& txs = by_sender_[sender];
-  size_t n = 0;
-  for (auto it = txs.lower_bound(nonce); it != txs.end(); ++n) it = Erase(txs, it);
-  if (txs.empty()) by_sender_.erase(sender);
-  return n;
-}
-
-size_t Mempool::Expire(int64_t now_ms) {
-  size_t n = 0;
-  while (!by_time_.empty() && by_time_.begin()->first.first <= now_ms - options_.tx_lifetime_ms) {
-    const auto [sender, nonce] = by_hash_.at(by_time_.begin()->second);
-    auto s = by_sender_.find(sender);
-    Erase(s->second, s->second.find(nonce));
-    if (s->second.empty()) by_sender_.erase(s);
-    ++n;
+  // A round carrying a bid whose nonce the chain now holds can never apply.
+  std::vector<Hash32> stale;
+  for (const auto& [vehicle, nonces] : bid_nonces_) {
+    const uint64_t done = committed_nonce(vehicle);
+    for (auto n = nonces.begin(); n != nonces.end() && n->first <= done; ++n) {
+      stale.push_back(n->second);
+    }
   }
-  return n;
+  std::vector<MempoolDrop> out;
+  for (const Hash32& h : stale) {
+    for (const MempoolDrop& d : RemoveWithSuccessors(h, chain::Reject::kStaleNonce)) {
+      out.push_back(d);
+    }
+  }
+  return out;
+}
+
+std::vector<MempoolDrop> Mempool::RemoveWithSuccessors(const Hash32& hash, chain::Reject code) {
+  std::vector<MempoolDrop> out;
+  auto h = by_hash_.find(hash);
+  if (h == by_hash_.end()) return out;
+  const auto [sender, nonce] = h->second;  // a copy: Erase invalidates h
+  auto& txs = by_sender_[sender];
+  for (auto it = txs.lower_bound(nonce); it != txs.end();) {
+    out.push_back({it->second.hash, out.empty() ? code : chain::Reject::kPredecessorDropped});
+    it = Erase(txs, it);
+  }
+  if (txs.empty()) by_sender_.erase(sender);
+  return out;
+}
+
+std::vector<MempoolDrop> Mempool::Expire(int64_t now_ms) {
+  std::vector<MempoolDrop> out;
+  while (!by_time_.empty() && by_time_.begin()->first.first <= now_ms - options_.tx_lifetime_ms) {
+    const Hash32 oldest = by_time_.begin()->second;  // a copy: the removal erases the entry
+    for (const MempoolDrop& d : RemoveWithSuccessors(oldest, chain::Reject::kExpired)) {
+      out.push_back(d);
+    }
+  }
+  return out;
 }
 
 }  // namespace v2v::node

@@ -8,6 +8,14 @@
 // (nonce <= committed). Bounds: max_txs in all; per sender, nonces at most max_nonce_gap ahead
 // and at most max_future_per_sender transactions that are not ready (waiting for an earlier
 // nonce); a transaction pending longer than tx_lifetime_ms is dropped by Expire.
+//
+// A nonce is used by one pending transaction at most, counting the bids inside trading rounds
+// (each bid is signed with its vehicle's nonce): a round whose bid uses a nonce that another
+// pending transaction uses (another RSU's round, the vehicle's own transaction) is refused as
+// nonce_taken, and so is a vehicle transaction whose nonce a pending round's bid uses. A pending
+// transaction dropped without a block taking it (refused while sealing, a bid inside it stale
+// after a new head, expired) takes its sender's later ones with it, which could never apply;
+// each drop is returned with its code (MempoolDrop) for the node to report.
 // Not thread-safe (one owner).
 #pragma once
 
@@ -22,6 +30,7 @@
 
 #include "base/bytes.h"
 #include "base/result.h"
+#include "chain/reject.h"
 #include "chain/state.h"
 #include "chain/tx.h"
 
@@ -60,6 +69,15 @@ struct MempoolRefusal {
 struct ChainView {
   uint64_t committed_nonce = 0;  // the sender's nonce at the head (0: no account)
   bool applied = false;          // AlreadyApplied(tx, head state)
+  bool bid_stale = false;        // a bid inside it has a nonce <= its vehicle's committed one
+};
+
+// A pending transaction dropped without a block taking it, and why: the contract's code (it was
+// refused while sealing), kStaleNonce (a bid inside it is stale), kExpired, or
+// kPredecessorDropped (an earlier nonce of its sender was dropped).
+struct MempoolDrop {
+  Hash32 hash;
+  chain::Reject code;
 };
 
 // True when `head` already holds the transaction's effect where its nonce cannot tell (the
@@ -75,18 +93,24 @@ class Mempool {
                                       const ChainView& chain, int64_t now_ms);
   bool Contains(const Hash32& hash) const { return by_hash_.count(hash) > 0; }
   size_t size() const { return by_hash_.size(); }
+  // The pending transaction that uses `sender`'s nonce `nonce`: its own, or a trading round
+  // carrying its bid.
+  std::optional<Hash32> NonceUser(const std::string& sender, uint64_t nonce) const;
 
   // Up to `max` transactions, of at most `max_bytes` encoded bytes in all, that a block can
   // carry in this order (see above).
   std::vector<chain::Tx> Select(const NonceOf& committed_nonce, size_t max,
                                 size_t max_bytes = SIZE_MAX) const;
-  // Drops every transaction whose nonce <= its sender's committed nonce.
-  void Prune(const NonceOf& committed_nonce);
-  // Drops one transaction (e.g. the contract refused it) and its sender's later ones, which
-  // could never become ready; returns how many were dropped.
-  size_t RemoveWithSuccessors(const Hash32& hash);
-  // Drops every transaction admitted at or before now_ms - tx_lifetime_ms; returns how many.
-  size_t Expire(int64_t now_ms);
+  // Forgets every transaction whose nonce <= its sender's committed nonce (the chain holds it,
+  // or another with its nonce), and drops every trading round carrying a bid whose nonce <= its
+  // vehicle's committed one (kStaleNonce), with successors; returns those drops.
+  std::vector<MempoolDrop> Prune(const NonceOf& committed_nonce);
+  // Drops one transaction (e.g. the contract refused it: `code`) and its sender's later ones,
+  // which could never become ready (kPredecessorDropped); returns the drops, it first.
+  std::vector<MempoolDrop> RemoveWithSuccessors(const Hash32& hash, chain::Reject code);
+  // Drops every transaction admitted at or before now_ms - tx_lifetime_ms (kExpired), each with
+  // its successors; returns the drops.
+  std::vector<MempoolDrop> Expire(int64_t now_ms);
 
  private:
   struct Entry {
@@ -101,12 +125,16 @@ class Mempool {
   SenderTxs::iterator Erase(SenderTxs& txs, SenderTxs::iterator it);
   std::optional<MempoolRefusal> CheckSender(const chain::Tx& tx, const SenderTxs* mine,
                                             uint64_t committed) const;
+  // nonce_taken when a bid inside `tx` (or `tx` itself) uses a nonce another pending one uses.
+  std::optional<MempoolRefusal> CheckNonceUsers(const chain::Tx& tx) const;
 
   MempoolOptions options_;
   uint64_t next_seq_ = 0;
   std::map<std::string, SenderTxs> by_sender_;
   std::map<Hash32, std::pair<std::string, uint64_t>> by_hash_;
   std::map<std::pair<int64_t, uint64_t>, Hash32> by_time_;  // (admitted ms, seq) -> hash
+  // Nonces used by bids inside pending trading rounds: vehicle -> nonce -> the round's hash.
+  std::map<std::string, std::map<uint64_t, Hash32>> bid_nonces_;
 };
 
 }  // namespace v2v::node

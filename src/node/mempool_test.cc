@@ -85,10 +85,15 @@ TEST(Mempool, PruneDropsCommittedAndRemoveDropsSuccessors) {
   EXPECT_EQ(m.size(), 3u);
   EXPECT_FALSE(m.Contains(H("a", 2)));
   EXPECT_TRUE(m.Contains(H("a", 3)));
-  EXPECT_EQ(m.RemoveWithSuccessors(H("a", 3)), 2u);
+  const auto drops = m.RemoveWithSuccessors(H("a", 3), chain::Reject::kUnknownEscrow);
+  ASSERT_EQ(drops.size(), 2u);
+  EXPECT_EQ(drops[0].hash, H("a", 3));
+  EXPECT_EQ(drops[0].code, chain::Reject::kUnknownEscrow);
+  EXPECT_EQ(drops[1].hash, H("a", 4));
+  EXPECT_EQ(drops[1].code, chain::Reject::kPredecessorDropped);
   EXPECT_EQ(m.size(), 1u);
   EXPECT_TRUE(m.Contains(H("b", 1)));
-  EXPECT_EQ(m.RemoveWithSuccessors(H("a", 3)), 0u);
+  EXPECT_TRUE(m.RemoveWithSuccessors(H("a", 3), chain::Reject::kUnknownEscrow).empty());
 }
 
 TEST(Mempool, RefusalsAreTypedCodes) {
@@ -153,19 +158,78 @@ TEST(Mempool, ExpiresTransactionsPendingTooLong) {
   ASSERT_TRUE(Add(m, MakeTx("a", 1), H("a", 1), 0, /*now_ms=*/100).ok());
   ASSERT_TRUE(Add(m, MakeTx("a", 2), H("a", 2), 0, 600).ok());
   ASSERT_TRUE(Add(m, MakeTx("b", 3), H("b", 3), 0, 900).ok());
-  EXPECT_EQ(m.Expire(1099), 0u);
-  EXPECT_EQ(m.Expire(1100), 1u);  // a/1 was admitted 1000 ms ago
-  EXPECT_FALSE(m.Contains(H("a", 1)));
-  EXPECT_TRUE(m.Contains(H("a", 2)));
-  EXPECT_EQ(m.Expire(1900), 2u);
+  ASSERT_TRUE(Add(m, MakeTx("b", 4), H("b", 4), 0, 950).ok());
+  EXPECT_TRUE(m.Expire(1099).empty());
+  // a/1 was admitted 1000 ms ago; a/2 could never apply without it.
+  const auto first = m.Expire(1100);
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].code, chain::Reject::kExpired);
+  EXPECT_EQ(first[1].hash, H("a", 2));
+  EXPECT_EQ(first[1].code, chain::Reject::kPredecessorDropped);
+  EXPECT_TRUE(m.Contains(H("b", 3)));
+  EXPECT_EQ(m.Expire(1900).size(), 2u);
   EXPECT_EQ(m.size(), 0u);
   // What expired may be admitted again, and expires from its new admission time.
   ASSERT_TRUE(Add(m, MakeTx("a", 1), H("a", 1), 0, 5000).ok());
-  EXPECT_EQ(m.Expire(5999), 0u);
+  EXPECT_TRUE(m.Expire(5999).empty());
   EXPECT_EQ(m.Select([](const std::string&) { return uint64_t{0}; }, 10).size(), 1u);
   // Removing a transaction otherwise also removes it from the expiry order.
-  EXPECT_EQ(m.RemoveWithSuccessors(H("a", 1)), 1u);
-  EXPECT_EQ(m.Expire(100000), 0u);
+  EXPECT_EQ(m.RemoveWithSuccessors(H("a", 1), chain::Reject::kUnknownEscrow).size(), 1u);
+  EXPECT_TRUE(m.Expire(100000).empty());
+}
+
+// A trading round carrying vehicle v's bid with nonce n (`bids`: (vehicle, nonce) pairs).
+chain::Tx RoundCarrying(const std::string& rsu, uint64_t nonce,
+                        const std::vector<std::pair<std::string, uint64_t>>& bids) {
+  chain::TradingRound r;
+  for (const auto& [vehicle, n] : bids) {
+    chain::Tx bid = MakeTx(vehicle, n);
+    bid.body = chain::BuyerBid{};
+    r.buyers.push_back(bid);
+  }
+  chain::Tx tx = MakeTx(rsu, nonce);
+  tx.body = std::move(r);
+  return tx;
+}
+
+// A vehicle's nonce is used by one pending transaction at most, counting the bids inside rounds.
+TEST(Mempool, ABidsNonceIsUsedByOneRoundAtMost) {
+  Mempool m;
+  ASSERT_TRUE(Add(m, RoundCarrying("rsu-a", 1, {{"v", 1}, {"w", 1}}), H("rsu-a", 1), 0).ok());
+  EXPECT_EQ(m.NonceUser("v", 1).value_or(Hash32{}), H("rsu-a", 1));
+  EXPECT_EQ(m.NonceUser("rsu-a", 1).value_or(Hash32{}), H("rsu-a", 1));
+  EXPECT_FALSE(m.NonceUser("v", 2).has_value());
+  // Another RSU's round with v's nonce 1, and v's own transaction with it: taken.
+  auto other = m.Admit(RoundCarrying("rsu-b", 1, {{"v", 1}}), H("rsu-b", 1), {}, 0);
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->code, MempoolReject::kNonceTaken);
+  EXPECT_EQ(m.Admit(MakeTx("v", 1), H("v", 1), {}, 0)->code, MempoolReject::kNonceTaken);
+  // v's nonce 2 is free; a round whose bid the head state already holds is stale.
+  EXPECT_TRUE(Add(m, RoundCarrying("rsu-b", 1, {{"v", 2}}), H("rsu-b", 1), 0).ok());
+  EXPECT_EQ(m.Admit(RoundCarrying("rsu-c", 1, {{"x", 1}}), H("rsu-c", 1),
+                    ChainView{0, false, /*bid_stale=*/true}, 0)
+                ->code,
+            MempoolReject::kStaleNonce);
+  EXPECT_EQ(m.size(), 2u);
+}
+
+// After a head where v's nonce 1 is on the chain (another round took it), the round carrying
+// v's nonce 1 can never apply: Prune drops it and the RSU's later round, and says why.
+TEST(Mempool, PruneDropsARoundWhoseBidIsStale) {
+  Mempool m;
+  ASSERT_TRUE(Add(m, RoundCarrying("rsu-a", 1, {{"v", 1}}), H("rsu-a", 1), 0).ok());
+  ASSERT_TRUE(Add(m, RoundCarrying("rsu-a", 2, {{"w", 1}}), H("rsu-a", 2), 0).ok());
+  ASSERT_TRUE(Add(m, RoundCarrying("rsu-b", 1, {{"x", 1}}), H("rsu-b", 1), 0).ok());
+  const auto drops =
+      m.Prune([](const std::string& s) { return s == "v" ? uint64_t{1} : uint64_t{0}; });
+  ASSERT_EQ(drops.size(), 2u);
+  EXPECT_EQ(drops[0].hash, H("rsu-a", 1));
+  EXPECT_EQ(drops[0].code, chain::Reject::kStaleNonce);
+  EXPECT_EQ(drops[1].hash, H("rsu-a", 2));
+  EXPECT_EQ(drops[1].code, chain::Reject::kPredecessorDropped);
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_FALSE(m.NonceUser("w", 1).has_value());  // its bids' nonces are free again
+  EXPECT_TRUE(Add(m, RoundCarrying("rsu-a", 1, {{"w", 1}}), H("rsu-a", 9), 0).ok());
 }
 
 }  // namespace

@@ -69,7 +69,10 @@ void NodeService::OnTick() {
   const int64_t now_ms = ports_.clock->NowMs();
   if (now_ms - last_redial_ms_ >= kRedialMs) {
     Redial();
-    if (size_t n = admission_.mempool().Expire(now_ms)) log_.Info("txs_expired", {{"count", n}});
+    std::vector<MempoolDrop> expired = admission_.mempool().Expire(now_ms);
+    if (!expired.empty()) log_.Info("txs_expired", {{"count", expired.size()}});
+    Dropped(std::move(expired));
+    DeliverDrops();
   }
   MaybeSeal();
 }
@@ -104,17 +107,20 @@ void NodeService::MaybeSeal() {
     return;
   }
   for (const auto& [tx, why] : (*proposal)->dropped) {
-    const size_t n = admission_.mempool().RemoveWithSuccessors(chain::TxHash(tx));
+    std::vector<MempoolDrop> removed =
+        admission_.mempool().RemoveWithSuccessors(chain::TxHash(tx), why.code);
     ++metrics_.txs_rejected;
     log_.Info("tx_rejected", {{"tx", chain::TxHash(tx).Hex()},
                               {"sender", tx.sender},
                               {"reason", why.ToString()},
-                              {"dropped_with_successors", n}});
+                              {"dropped_with_successors", removed.size()}});
+    Dropped(std::move(removed));
   }
   const chain::Block& block = (*proposal)->block;
   auto imported = ledger_->ImportProposal(**proposal, now_ms / 1000);
   if (!imported.ok()) {
     log_.Warn("seal_failed", {{"height", height}, {"error", imported.ToStatus().message()}});
+    DeliverDrops();
     return;
   }
   ++metrics_.blocks_sealed;
@@ -129,9 +135,23 @@ void NodeService::MaybeSeal() {
 // --- blocks and transactions ----------------------------------------------------------------
 
 void NodeService::AfterHeadChange() {
-  admission_.Prune(ledger_->state());
+  std::vector<MempoolDrop> stale = admission_.Prune(ledger_->state());
+  if (!stale.empty()) log_.Info("txs_stale", {{"count", stale.size()}});
+  Dropped(std::move(stale));
   producer_.Reset();
   if (head_observer_) head_observer_();
+  DeliverDrops();
+}
+
+void NodeService::Dropped(std::vector<MempoolDrop> drops) {
+  drops_.insert(drops_.end(), drops.begin(), drops.end());
+}
+
+void NodeService::DeliverDrops() {
+  std::vector<MempoolDrop> drops;
+  drops.swap(drops_);  // the observer may submit transactions, even drop more
+  if (!drop_observer_) return;
+  for (const MempoolDrop& d : drops) drop_observer_(d);
 }
 
 chain::ValidationResult<ImportResult> NodeService::ImportBlock(const chain::Block& block,

@@ -105,6 +105,17 @@ class NodeService {
   // Called on the io thread after every head change (extension or reorg), e.g. by the vehicle
   // gateway to learn which of its rounds are in a block. One observer; empty to clear.
   void SetHeadObserver(std::function<void()> observer) { head_observer_ = std::move(observer); }
+  // Called on the io thread for each transaction the mempool drops without a block taking it
+  // (N4.2: refused while sealing, a bid inside it made stale by a new head, expired, or an
+  // earlier nonce of its sender dropped), after the head observer when the head moved; e.g. the
+  // vehicle gateway re-signs its rounds. One observer; empty to clear.
+  void SetTxDropObserver(std::function<void(const MempoolDrop&)> observer) {
+    drop_observer_ = std::move(observer);
+  }
+  // The pending transaction that uses `sender`'s nonce `nonce` (Mempool::NonceUser).
+  std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const {
+    return admission_.mempool().NonceUser(sender, nonce);
+  }
 
  private:
   struct Peer {
@@ -135,6 +146,9 @@ class NodeService {
                                                     std::optional<net::PeerId> from, bool gossip);
   chain::ValidationResult<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
   void AfterHeadChange();
+  // Queues drops for the drop observer; DeliverDrops hands them over.
+  void Dropped(std::vector<MempoolDrop> drops);
+  void DeliverDrops();
   void Broadcast(const net::Frame& frame, std::optional<net::PeerId> except);
   void Penalise(net::PeerId id, int points, const std::string& why);
   net::Hello MakeHello() const;
@@ -157,6 +171,8 @@ class NodeService {
   std::unique_ptr<net::Refusals> own_refusals_;  // when the ports bring none
   net::Refusals* refusals_;
   std::function<void()> head_observer_;
+  std::function<void(const MempoolDrop&)> drop_observer_;
+  std::vector<MempoolDrop> drops_;  // not yet delivered
 };
 
 }  // namespace v2v::node

@@ -245,5 +245,32 @@ TEST_F(ServiceCoreTest, AddingABannedPeerByNameLiftsTheBan) {
   EXPECT_TRUE(transport_.hung_up.empty()) << "the score was cleared, not left at 100";
 }
 
+// What the producer drops (the contract refuses it while sealing) is told to the drop observer
+// with its code, and so is its sender's later transaction dropped with it (N4.2).
+TEST_F(ServiceCoreTest, TheDropObserverHearsWhatTheProducerDrops) {
+  std::vector<MempoolDrop> heard;
+  node_->SetTxDropObserver([&heard](const MempoolDrop& d) { heard.push_back(d); });
+  std::vector<chain::Tx> refunds;
+  for (uint64_t nonce = 1; nonce <= 2; ++nonce) {
+    chain::Tx tx;
+    tx.sender = "nobody";
+    tx.nonce = nonce;
+    tx.body = chain::Refund{};  // of no escrow: the contract refuses it
+    chain::SignTx(tx, chain::testing::FixedKey(9));
+    ASSERT_TRUE(node_->SubmitTx(tx).ok());
+    refunds.push_back(tx);
+  }
+  EXPECT_EQ(node_->PendingNonceUser("nobody", 2).value_or(Hash32{}), chain::TxHash(refunds[1]));
+  clock_.now_ms += 2000;
+  node_->OnTick();
+  EXPECT_EQ(node_->ledger().head().height, 1u);
+  EXPECT_EQ(node_->pending_txs(), 0u);
+  ASSERT_EQ(heard.size(), 2u);
+  EXPECT_EQ(heard[0].hash, chain::TxHash(refunds[0]));
+  EXPECT_EQ(heard[0].code, chain::Reject::kUnknownEscrow);
+  EXPECT_EQ(heard[1].hash, chain::TxHash(refunds[1]));
+  EXPECT_EQ(heard[1].code, chain::Reject::kPredecessorDropped);
+}
+
 }  // namespace
 }  // namespace v2v::node

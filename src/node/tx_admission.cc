@@ -4,13 +4,17 @@
 
 namespace v2v::node {
 
-namespace {
-
 ChainView ViewOf(const chain::Tx& tx, const chain::State& head) {
-  return ChainView{CommittedNonce(head, tx.sender), AlreadyApplied(tx, head)};
+  bool bid_stale = false;
+  if (const auto* round = std::get_if<chain::TradingRound>(&tx.body)) {
+    for (const auto* bids : {&round->buyers, &round->sellers}) {
+      for (const chain::Tx& b : *bids) {
+        bid_stale = bid_stale || b.nonce <= CommittedNonce(head, b.sender);
+      }
+    }
+  }
+  return ChainView{CommittedNonce(head, tx.sender), AlreadyApplied(tx, head), bid_stale};
 }
-
-}  // namespace
 
 chain::Rejection ToRejection(const MempoolRefusal& r) {
   using chain::Reject;
@@ -57,8 +61,8 @@ TxAdmitted TxAdmission::Admit(const Ledger& ledger, const chain::Tx& tx, int64_t
   return {TxVerdict::kAdmitted, hash};
 }
 
-void TxAdmission::Prune(const chain::State& state) {
-  mempool_.Prune([&state](const std::string& s) { return CommittedNonce(state, s); });
+std::vector<MempoolDrop> TxAdmission::Prune(const chain::State& state) {
+  return mempool_.Prune([&state](const std::string& s) { return CommittedNonce(state, s); });
 }
 
 size_t TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth,

@@ -29,14 +29,18 @@ struct TxAdmitted {
 // The mempool's refusal as the one rejection code (1:1, same names).
 chain::Rejection ToRejection(const MempoolRefusal& r);
 
+// What the head state `head` says about `tx` for Mempool::Admit.
+ChainView ViewOf(const chain::Tx& tx, const chain::State& head);
+
 class TxAdmission {
  public:
   TxAdmission(MempoolOptions options, std::shared_ptr<contract::CheckedTxCache> checked)
       : mempool_(options), checked_(std::move(checked)) {}
 
   TxAdmitted Admit(const Ledger& ledger, const chain::Tx& tx, int64_t now_ms);
-  // Drops what the head's state now holds (nonce <= committed).
-  void Prune(const chain::State& state);
+  // Forgets what the head's state now holds (nonce <= committed) and drops the rounds carrying a
+  // bid it made stale (Mempool::Prune); returns those drops.
+  std::vector<MempoolDrop> Prune(const chain::State& state);
   // Re-admits the transactions of the `depth` blocks below `old_head` that a reorg abandoned
   // (those the new chain holds are refused as stale); returns how many came back.
   size_t ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth, int64_t now_ms);

@@ -81,6 +81,9 @@ void Seller::OnPush(const nlohmann::json& r) {
   if (type == "call") return Offer(r);
   if (type == "scheme") {
     const uint64_t round = r["round"].get<uint64_t>();
+    // A round signed again (the node dropped its first version): its trades replace the earlier.
+    std::erase_if(escrow_round_, [round](const auto& e) { return e.second == round; });
+    round_open_escrows_[round] = 0;
     std::string words = "scheme for round " + std::to_string(round) + ": ";
     for (const auto& t : r["trades"]) {
       escrow_round_[t["escrow"].get<std::string>()] = round;
@@ -103,6 +106,10 @@ void Seller::OnPush(const nlohmann::json& r) {
   }
   if (type == "dropped") {
     Emit(type, r, "round dropped: " + r.value("reason", ""));
+    return RoundFinished(r["round"].get<uint64_t>());
+  }
+  if (type == "bid_dropped") {
+    Emit(type, r, "the RSU left the offer out of the round: " + r.value("reason", ""));
     return RoundFinished(r["round"].get<uint64_t>());
   }
   if (type == "cosign") {

@@ -302,7 +302,15 @@ void Buyer::OnPush(const nlohmann::json& r) {
   if (!round_ || (r.contains("round") && r["round"] != *round_)) {
     if (type != "settled" && type != "refunded") return;
   }
-  if (type == "scheme" && !schemed_) return OnScheme(r["trades"], r["round_tx"].get<std::string>());
+  // Until the round is committed a later scheme replaces the earlier one: the RSU signs a round
+  // again when the node dropped its first version (new round_tx, trades and escrows).
+  if (type == "scheme" && !committed_) {
+    return OnScheme(r["trades"], r["round_tx"].get<std::string>());
+  }
+  if (type == "bid_dropped") {
+    Emit(type, r, "the RSU left the bid out of the round: " + r.value("reason", ""));
+    return Finish(false, r.value("reason", "bid_dropped"));
+  }
   if (type == "committed") return OnCommitted(r);
   if (type == "uncommitted")
     return Emit(type, r, "a reorg took the round out of the chain; waiting");
