@@ -105,7 +105,14 @@ class Page:
     def wait_for(self, expression, timeout=20.0, what=None):
         end = time.time() + timeout
         while time.time() < end:
-            value = self.eval(expression)
+            try:
+                value = self.eval(expression)
+            except RuntimeError as e:
+                # An evaluation that races a navigation the test started (location.href = ...) is
+                # cut off by the browser; the new document is asked again.
+                if "navigated or closed" not in str(e):
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.1)
