@@ -113,7 +113,8 @@ TEST_F(VehicleApiTest, ARequestIsAnsweredAndPushedToSubscribers) {
   EXPECT_EQ(round["result"]["state"], "open");
   api_.Close(2);
   EXPECT_EQ(api_.subscriptions(), 1u);
-  EXPECT_TRUE(Call(1, "vehicle_unsubscribe", {mine["result"]})["result"].get<bool>());
+  EXPECT_TRUE(Call(1, "vehicle_unsubscribe", nlohmann::json::array({mine["result"]}))["result"]
+                  .get<bool>());
   (void)far;
 }
 

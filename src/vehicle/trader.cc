@@ -288,12 +288,13 @@ void Buyer::OnCommitted(const nlohmann::json& detail) {
     open_escrows_.insert(t["escrow"].get<std::string>());
     Cosign(*escrow, std::clamp<int64_t>(metered, 0, scheduled));
     auto self = std::static_pointer_cast<Buyer>(shared_from_this());
-    client_->Call("vehicle_getEscrow", {t["escrow"]}, [self, t](const CallResult& r) {
-      if (r.ok && r.result.contains("deadline")) {
-        self->ScheduleRefundCheck(t["escrow"].get<std::string>(),
-                                  r.result["deadline"].get<int64_t>());
-      }
-    });
+    client_->Call("vehicle_getEscrow", nlohmann::json::array({t["escrow"]}),
+                  [self, t](const CallResult& r) {
+                    if (r.ok && r.result.contains("deadline")) {
+                      self->ScheduleRefundCheck(t["escrow"].get<std::string>(),
+                                                r.result["deadline"].get<int64_t>());
+                    }
+                  });
   }
 }
 
