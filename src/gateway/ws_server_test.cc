@@ -1,10 +1,12 @@
-// The vehicle WebSocket server on a real io_context on loopback (findings F, G, N of the
+// The vehicle WebSocket server on a real io_context on loopback (findings F, G, H, N of the
 // security review): a plain TCP connect that never starts TLS, the per-address quota, bytes
 // glued to the upgrade request, a message that never completes, pings instead of messages, and
 // a silent subscriber (a seller waiting for a call) kept while a silent non-subscriber is closed.
 #include "gateway/ws_server.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio.hpp>
@@ -131,6 +133,32 @@ TEST_F(WsServerTest, PlainTcpIsClosedAtTheTlsStartTimeout) {
   tcp::socket s = Connect();
   EXPECT_LT(SecondsUntilClosed(s), 3.0);  // handshake_timeout is 10 s
   EXPECT_TRUE(EventuallyStats([](const WsStats& st) { return st.tls_start_timeouts == 1; }));
+}
+
+// Finding H: at the file-descriptor limit the accept loop spun at 90% of a core and logged
+// nothing. Now each failed accept is counted and logged (accept_failed) and retried after 100 ms,
+// and the waiting connection is taken once a descriptor is free.
+TEST_F(WsServerTest, AtTheDescriptorLimitAcceptBacksOffAndRecovers) {
+  Serve({});
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  tcp::socket client(client_io_);
+  client.open(tcp::v4());  // the client's descriptor, taken before the limit
+  const int lowest_free = ::open("/dev/null", O_RDONLY);  // the descriptor accept() would get
+  ASSERT_GE(lowest_free, 0);
+  ::close(lowest_free);
+  rlimit tight = saved;
+  tight.rlim_cur = static_cast<rlim_t>(lowest_free);  // none left for the server's accept
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+  client.connect(endpoint_);  // completes in the kernel's backlog; accept() gets EMFILE
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  const WsStats during = Stats();
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+  EXPECT_GE(during.accept_failures, 2u);
+  EXPECT_LE(during.accept_failures, 20u) << "a spinning loop fails thousands of times a second";
+  EXPECT_GE(refusals_.Count("vehicle", "accept_failed"), during.accept_failures);  // log + counter
+  EXPECT_TRUE(EventuallyStats([](const WsStats& st) { return st.accepted == 1; }))
+      << "the waiting connection is accepted once descriptors are free";
 }
 
 // Finding F: one address could take every slot; the excess is refused at accept.
