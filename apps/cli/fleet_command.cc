@@ -27,6 +27,7 @@ struct FleetOptions {
          listen_s = fleet::DriverOptions{}.listen_s, time_scale = fleet::PlanOptions{}.time_scale,
          price_scale = fleet::PlanOptions{}.price_scale;
   uint64_t seed = fleet::PlanOptions{}.seed;
+  int per_connection = fleet::DriverOptions{}.per_connection;
   bool no_settle = false, quiet = false, json = false;
 };
 
@@ -98,6 +99,7 @@ int RunFleet(const FleetOptions& o) {
   d.drain_s = o.drain_s;
   d.listen_s = o.listen_s;
   d.settle = !o.no_settle;
+  d.per_connection = o.per_connection;
   const bool tty = isatty(2) != 0;
   if (!o.quiet) {
     d.progress = [tty](const std::string& line) {
@@ -161,6 +163,10 @@ void AddFleetCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--time-scale", opt->time_scale, "Simulated seconds per real second")
       ->capture_default_str();
   cmd->add_option("--price-scale", opt->price_scale, "Ledger units per scenario currency unit")
+      ->capture_default_str();
+  cmd->add_option("--per-connection", opt->per_connection,
+                  "Engagements sharing one connection to a node, their signed transactions sent "
+                  "as vehicle_submitBatch (1: a connection each)")
       ->capture_default_str();
   cmd->add_option("--out", opt->out, "Output directory (trades.csv, summary.json)")
       ->capture_default_str();
