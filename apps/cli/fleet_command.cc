@@ -18,11 +18,16 @@
 namespace v2v::cli {
 namespace {
 
+// The defaults are the plan's and the driver's (one place each; fleet_plan_test.cc checks that
+// they trade).
 struct FleetOptions {
   std::string testnet, scenario, fcd, out = "out/fleet";
-  int vehicles = 8;
-  double seconds = 20, drain_s = 15, listen_s = 15, time_scale = 1, price_scale = 300;
-  uint64_t seed = 1;
+  int vehicles = fleet::PlanOptions{}.vehicles;
+  double seconds = fleet::DriverOptions{}.seconds, drain_s = fleet::DriverOptions{}.drain_s,
+         listen_s = fleet::DriverOptions{}.listen_s, time_scale = fleet::PlanOptions{}.time_scale,
+         price_scale = fleet::PlanOptions{}.price_scale;
+  uint64_t seed = fleet::PlanOptions{}.seed;
+  int per_connection = fleet::DriverOptions{}.per_connection;
   bool no_settle = false, quiet = false, json = false;
 };
 
@@ -60,7 +65,8 @@ int RunFleet(const FleetOptions& o) {
           2, n.name + ": no vehicle API in testnet.json (" + url.status().message() + ")");
     nodes.push_back(*url);
   }
-  sim::Scenario scenario;
+  // Without --scenario: the district for the synthetic city; a trace keeps the built-in defaults.
+  sim::Scenario scenario = o.fcd.empty() ? fleet::FleetDistrict() : sim::Scenario{};
   if (!o.scenario.empty()) {
     auto s = sim::LoadScenarioFile(o.scenario);
     if (!s.ok()) return FleetFail(2, s.status().message());
@@ -93,6 +99,7 @@ int RunFleet(const FleetOptions& o) {
   d.drain_s = o.drain_s;
   d.listen_s = o.listen_s;
   d.settle = !o.no_settle;
+  d.per_connection = o.per_connection;
   const bool tty = isatty(2) != 0;
   if (!o.quiet) {
     d.progress = [tty](const std::string& line) {
@@ -103,7 +110,9 @@ int RunFleet(const FleetOptions& o) {
   if (!driver.ok()) return FleetFail(2, driver.status().message());
   std::cout << "v2v fleet: " << o.vehicles << " vehicles on " << nodes.size() << " RSU nodes for "
             << o.seconds << " s (time scale " << o.time_scale << ", "
-            << (o.fcd.empty() ? "synthetic city" : "trace " + o.fcd) << ")" << std::endl;
+            << (o.fcd.empty() ? (o.scenario.empty() ? "built-in district" : "synthetic city")
+                              : "trace " + o.fcd)
+            << ")" << std::endl;
   const double wall_s = (*driver)->Run();
   if (!o.quiet && tty) std::cerr << "\n";
   const std::string stamp =
@@ -137,7 +146,8 @@ void AddFleetCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--testnet", opt->testnet, "The testnet directory (v2v testnet start --dir)")
       ->required();
   cmd->add_option("--scenario", opt->scenario,
-                  "Scenario TOML (default: the built-in synthetic city)");
+                  "Scenario TOML (default: a built-in 1.4 km district with four RSUs, one per "
+                  "node; with --fcd, the simulator's defaults)");
   cmd->add_option("--fcd", opt->fcd,
                   "Mobility from a SUMO FCD trace instead of the synthetic grid");
   cmd->add_option("--vehicles", opt->vehicles, "Vehicles (DIR/vehicles/car-0..N-1)")
@@ -153,6 +163,10 @@ void AddFleetCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--time-scale", opt->time_scale, "Simulated seconds per real second")
       ->capture_default_str();
   cmd->add_option("--price-scale", opt->price_scale, "Ledger units per scenario currency unit")
+      ->capture_default_str();
+  cmd->add_option("--per-connection", opt->per_connection,
+                  "Engagements sharing one connection to a node, their signed transactions sent "
+                  "as vehicle_submitBatch (1: a connection each)")
       ->capture_default_str();
   cmd->add_option("--out", opt->out, "Output directory (trades.csv, summary.json)")
       ->capture_default_str();

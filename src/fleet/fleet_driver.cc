@@ -17,8 +17,15 @@ int64_t Int(const nlohmann::json& j, const char* k) {
 }
 }  // namespace
 
+struct FleetDriver::Lane {
+  std::shared_ptr<vehicle::Client> client;
+  std::shared_ptr<vehicle::TxBatcher> batcher;
+  int engagements = 0;
+};
+
 struct FleetDriver::Engagement {
   Intent intent;
+  std::shared_ptr<Lane> lane;
   std::shared_ptr<vehicle::Trader> trader;
   double started_s = 0, call_s = -1;
   bool accepted = false;
@@ -34,6 +41,8 @@ Result<std::unique_ptr<FleetDriver>> FleetDriver::Create(
     FleetStats& stats, DriverOptions options) {
   if (identity_dirs.size() < static_cast<size_t>(plan.size()))
     return Status::InvalidArgument("too few identities");
+  if (options.per_connection < 1)
+    return Status::InvalidArgument("--per-connection must be at least 1");
   std::unique_ptr<FleetDriver> d(new FleetDriver(io, std::move(tls), std::move(nodes),
                                                  std::move(identity_dirs), plan, stats,
                                                  std::move(options)));
@@ -55,10 +64,40 @@ FleetDriver::FleetDriver(boost::asio::io_context& io,
       plan_(plan),
       stats_(stats),
       opt_(std::move(options)),
-      tick_timer_(io) {}
+      tick_timer_(io),
+      lanes_(nodes_.size()) {}
 
 FleetDriver::~FleetDriver() {
   for (auto& [v, e] : live_) e->trader->Stop();
+  for (auto& node : lanes_) {
+    for (auto& lane : node) lane->client->Stop();
+  }
+}
+
+std::shared_ptr<FleetDriver::Lane> FleetDriver::LaneTo(int node) {
+  auto& lanes = lanes_[static_cast<size_t>(node)];
+  for (auto& lane : lanes) {
+    if (lane->engagements < opt_.per_connection) return lane;
+  }
+  auto lane = std::make_shared<Lane>();
+  const uint64_t seed = 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(node + 1) + lanes.size();
+  lane->client = vehicle::Client::Create(io_, tls_, nodes_[static_cast<size_t>(node)], seed);
+  lane->batcher = vehicle::TxBatcher::Create(lane->client);
+  lane->client->Start();
+  lanes.push_back(lane);
+  return lane;
+}
+
+void FleetDriver::CountTransport() {
+  int64_t connections = 0, batches = 0, txs = 0;
+  for (const auto& node : lanes_) {
+    for (const auto& lane : node) {
+      ++connections;
+      batches += lane->batcher->batches();
+      txs += lane->batcher->sent();
+    }
+  }
+  stats_.SetTransport(connections, batches, txs);
 }
 
 double FleetDriver::Now() const {
@@ -79,6 +118,7 @@ void FleetDriver::Tick() {
     for (const Intent& in : plan_.Tick(now)) Start(in);
   }
   stats_.SetHandovers(plan_.counters().handovers);
+  CountTransport();
   if (now - last_progress_s_ >= 1) Progress();
   if (draining_ && (live_.empty() || now >= opt_.seconds + opt_.drain_s)) {
     std::vector<int> left;
@@ -110,10 +150,9 @@ void FleetDriver::Start(const Intent& in) {
     plan_.Finish(in.vehicle, Now(), 0, 0, 0);
     return;
   }
-  auto client =
-      vehicle::Client::Create(io_, tls_, nodes_[static_cast<size_t>(in.node)],
-                              0x9E3779B97F4A7C15ull * static_cast<uint64_t>(in.vehicle + 1) +
-                                  static_cast<uint64_t>(plan_.counters().engagements));
+  e->lane = LaneTo(in.node);
+  ++e->lane->engagements;
+  const auto& client = e->lane->client;
   std::weak_ptr<Engagement> w = e;
   auto sink = [this, w](const vehicle::Event& ev) {
     if (auto live = w.lock()) OnEvent(live, ev);
@@ -149,6 +188,7 @@ void FleetDriver::Start(const Intent& in) {
     End(vehicle);
   });
   live_[vehicle] = e;
+  e->trader->ShareClient(e->lane->batcher);
   e->trader->Start();
 }
 
@@ -199,6 +239,7 @@ void FleetDriver::End(int vehicle) {
   live_.erase(it);
   e->timer->cancel();
   e->trader->Stop();
+  --e->lane->engagements;
   plan_.Finish(vehicle, Now(), e->bought_wh, e->sold_wh, e->loss_wh);
 }
 

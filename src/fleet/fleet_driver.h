@@ -1,9 +1,19 @@
 // The network side of `v2v fleet`: runs a FleetPlan (fleet_plan.h) against a testnet's vehicle
 // APIs in real time on one io_context. Each engagement the plan starts becomes a vehicle::Buyer
-// or vehicle::Seller (vehicle/trader.h) on its own connection to the node the plan chose; its
-// events feed FleetStats; when it ends the plan is told what the vehicle bought or sold. A seller
-// that hears no call within listen_s, and any engagement older than max_engagement_s, is stopped
-// and counted as ended without trade.
+// or vehicle::Seller (vehicle/trader.h) at the node the plan chose; its events feed FleetStats;
+// when it ends the plan is told what the vehicle bought or sold. A seller that hears no call
+// within listen_s, and any engagement older than max_engagement_s, is stopped and counted as
+// ended without trade.
+//
+// Connections, as a fleet operator holds them: the engagements at one node share a connection
+// (a "lane", up to per_connection engagements, then another is opened), each vehicle with its own
+// subscriptions on it (a `vehicle` one proved with that vehicle's key), and their signed
+// transactions (bids, offers, meter reports, refunds) leave as vehicle_submitBatch through the
+// lane's TxBatcher, each still its vehicle's own signed bytes. per_connection = 1 gives every
+// engagement a connection of its own (batches of one). A lane lives until the run ends. Why 16:
+// an engagement sends about five messages as it starts (vehicle_getRound, vehicle_subscribe,
+// vehicle_getAccount, ...), so 16 starting at once stay within a connection's burst of 100
+// (docs/spec/vehicle-api.md), and two subscriptions each within its 64.
 //
 // Not thread-safe; everything runs on the io_context's one thread. The plan, stats and TLS
 // context must outlive the driver.
@@ -34,6 +44,7 @@ struct DriverOptions {
   double listen_s = 15;          // a seller waits this long for a call
   double max_engagement_s = 60;  // then any engagement is stopped
   bool settle = true;            // wait for settlement (else: for the commit)
+  int per_connection = 16;       // engagements sharing one connection to a node (see above)
   std::function<void(const std::string&)> progress;  // called once a second with the progress line
 };
 
@@ -57,6 +68,10 @@ class FleetDriver {
               std::vector<vehicle::RsuUrl> nodes, std::vector<std::string> identity_dirs,
               FleetPlan& plan, FleetStats& stats, DriverOptions options);
   struct Engagement;
+  struct Lane;
+  // A lane to `node` with room for one more engagement (a new one if none has).
+  std::shared_ptr<Lane> LaneTo(int node);
+  void CountTransport();
   double Now() const;
   void Tick();
   void Start(const Intent& in);
@@ -75,7 +90,8 @@ class FleetDriver {
   boost::asio::steady_timer tick_timer_;
   double last_progress_s_ = 0;
   bool draining_ = false;
-  std::map<int, std::shared_ptr<Engagement>> live_;  // by vehicle
+  std::map<int, std::shared_ptr<Engagement>> live_;        // by vehicle
+  std::vector<std::vector<std::shared_ptr<Lane>>> lanes_;  // by node
 };
 
 }  // namespace v2v::fleet

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <numeric>
+#include <tuple>
 
 namespace v2v::fleet {
 
@@ -10,6 +12,17 @@ namespace {
 int64_t Units(double per_kwh, double scale) { return std::llround(per_kwh * scale); }
 int64_t Wh(double kwh) { return static_cast<int64_t>(std::floor(kwh * 1000.0)); }
 }  // namespace
+
+sim::Scenario FleetDistrict() {
+  sim::Scenario s;
+  s.city_size_m = 1400;
+  s.road_spacing_m = 350;
+  s.rsu_layout = sim::RsuLayout::kList;
+  s.rsu_positions_m = {{350, 350}, {1050, 350}, {350, 1050}, {1050, 1050}};
+  s.rsu_range_m = 1500;
+  s.park_charge_share = 0;
+  return s;
+}
 
 Status FleetPlan::Check(const sim::Scenario& s, const PlanOptions& o) {
   V2V_RETURN_IF_ERROR(sim::ValidateScenario(s));
@@ -34,15 +47,16 @@ Result<FleetPlan> FleetPlan::Synthetic(const sim::Scenario& s, const PlanOptions
   V2V_RETURN_IF_ERROR(Check(s, o));
   FleetPlan p(s, o);
   p.grid_.emplace(s, sim::DeriveSeed(o.seed, 3));
-  sim::Rng init(sim::DeriveSeed(o.seed, 2));
+  std::vector<int> area;
   for (int i = 0; i < o.vehicles; ++i) {
     p.grid_v_.push_back(p.grid_->Spawn());
     VehicleState v;
-    v.energy_kwh = s.battery_kwh * init.Uniform(s.initial_soc_min, s.initial_soc_max);
     v.pos = p.grid_v_.back().Position(s.road_spacing_m);
     v.plugged = p.grid_v_.back().parked && p.grid_v_.back().at_charger;
     p.v_.push_back(v);
+    area.push_back(p.index_.Nearest(v.pos));
   }
+  p.AssignCharges(area);
   p.sim_start_s_ = p.sim_s_ = s.start_s;
   return p;
 }
@@ -71,16 +85,40 @@ Result<FleetPlan> FleetPlan::Trace(const sim::Scenario& s, const PlanOptions& o,
                                    " vehicles, fewer than --vehicles " +
                                    std::to_string(o.vehicles));
   }
-  sim::Rng init(sim::DeriveSeed(o.seed, 2));
-  for (int i = 0; i < o.vehicles; ++i) {
+  std::vector<int> area;
+  for (const auto& pos : p.frame_pos_.front()) {
     VehicleState v;
-    v.energy_kwh = s.battery_kwh * init.Uniform(s.initial_soc_min, s.initial_soc_max);
     v.present = false;
     p.v_.push_back(v);
+    area.push_back(pos ? p.index_.Nearest(*pos) : -1);
   }
+  p.AssignCharges(area);
   p.sim_start_s_ = p.sim_s_ = p.frame_t_.front();
   p.MoveTo(p.sim_s_);
   return p;
+}
+
+void FleetPlan::AssignCharges(const std::vector<int>& area) {
+  const int n = size();
+  std::map<int, int> count;
+  for (int a : area) ++count[a];
+  auto key = [&](int i) {
+    const int a = area[static_cast<size_t>(i)];
+    return std::make_tuple(a < 0 ? 1 : -count[a], a, i);  // busiest area first, none last
+  };
+  std::vector<int> order(static_cast<size_t>(n));
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int x, int y) { return key(x) < key(y); });
+  std::vector<int> stratum(static_cast<size_t>(n));
+  int low = 0, high = n - 1;
+  for (int k = 0; k < n; ++k)
+    stratum[static_cast<size_t>(order[static_cast<size_t>(k)])] = k % 2 == 0 ? low++ : high--;
+  sim::Rng init(sim::DeriveSeed(opt_.seed, 2));
+  const double lo = s_.initial_soc_min, hi = s_.initial_soc_max;
+  for (int i = 0; i < n; ++i) {
+    const double soc = lo + (hi - lo) * (stratum[static_cast<size_t>(i)] + init.Unit()) / n;
+    v_[static_cast<size_t>(i)].energy_kwh = s_.battery_kwh * std::min(soc, hi);
+  }
 }
 
 void FleetPlan::Drain(VehicleState& v, double moved_m, double dt_s) {

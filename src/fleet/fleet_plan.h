@@ -10,6 +10,14 @@
 // emergency grid charge does not trade. Simulated time runs time_scale times faster than real
 // time.
 //
+// Initial charges are stratified, not drawn independently: the range [initial_soc_min,
+// initial_soc_max] is cut into N equal strata, one per vehicle (a uniform draw inside it), so a
+// fleet of N holds the scenario's share of low and high batteries whatever the seed. Strata go
+// out alternately lowest and highest remaining, in order of starting RSU area (the busiest area
+// first), so an area with two vehicles starts with a low battery beside a full one. (Drawn
+// independently, 8 vehicles at seed 1 held no battery below buyer_below_soc, and in 20 s at time
+// scale 1 none drains that far: nobody bid.)
+//
 // RSUs and nodes: the scenario's RSUs (sim::PlaceRsus) keep their positions; scenario RSU k is
 // served by testnet node (k mod nodes). A vehicle is a client of the node of the RSU nearest to
 // it within rsu_range_m (none when out of range). It hands over only between engagements: while
@@ -59,6 +67,14 @@ struct Intent {
   BuyTerms buy;
   SellTerms sell;
 };
+
+// The city of `v2v fleet` without --scenario: a 1.4 km square district, roads every 350 m, four
+// RSUs at the centres of its quarters (scenario RSU k on testnet node k mod nodes), each in range
+// of the whole district; no stop at a grid charger. A quarter is 700 m square, so any two vehicles
+// in one RSU's area are within the RSUs' trading radius (1 km, gateway::AuctionParams): with the
+// stratified charges, 5 or more vehicles always start with a buyer and a seller side by side at
+// one node. Every other key keeps its default (docs/scenario.md).
+sim::Scenario FleetDistrict();
 
 struct PlanOptions {
   int vehicles = 8;
@@ -117,6 +133,9 @@ class FleetPlan {
   void MoveTo(double sim_s);
   void Drain(VehicleState& v, double moved_m, double dt_s);
   Intent MakeIntent(int i, Role role, int rsu);
+  // Sets every vehicle's initial energy (see the top of this file); area[i]: vehicle i's
+  // starting RSU (-1: none, or not yet present).
+  void AssignCharges(const std::vector<int>& area);
   static Status Check(const sim::Scenario& s, const PlanOptions& o);
 
   sim::Scenario s_;

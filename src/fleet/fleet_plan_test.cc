@@ -2,6 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+
+#include "fleet/fleet_driver.h"
+#include "market/bayesian_pricing.h"
+
 namespace v2v::fleet {
 namespace {
 
@@ -139,6 +145,80 @@ TEST(FleetPlan, TheSameSeedGivesTheSameEngagements) {
     EXPECT_EQ(ia[k].node, ib[k].node);
     EXPECT_EQ(ia[k].buy.v, ib[k].buy.v);
     EXPECT_EQ(ia[k].sell.c, ib[k].sell.c);
+  }
+}
+
+// The RSUs' trading radius (gateway::AuctionParams, docs/spec/vehicle-api.md): a call reaches
+// the sellers this close to the buyer.
+constexpr double kRadiusM = 1000;
+
+bool Near(const Intent& a, const Intent& b) {
+  return a.node == b.node && std::hypot(static_cast<double>(a.x_m - b.x_m),
+                                        static_cast<double>(a.y_m - b.y_m)) <= kRadiusM;
+}
+
+// What `v2v fleet --testnet DIR` does with no other flag (the CLI takes its defaults from
+// PlanOptions and DriverOptions): 8 vehicles on 4 nodes, seed 1, 20 s at time scale 1, in
+// FleetDistrict(). It used to be the built-in 15 km city with charges drawn independently: at
+// seed 1 no vehicle started below buyer_below_soc, none drains that far in 20 s, and three sellers
+// waited for calls that never came (no bid at all). Now buyers bid at once, and one of them is
+// within the radius of a seller at its node whose cost it can pay (Theorem 1's exact test), so
+// the round trades.
+TEST(FleetPlan, TheDefaultsBidAndMeetASellerWithinTheDefaultDuration) {
+  const PlanOptions o;
+  const DriverOptions d;
+  auto plan = FleetPlan::Synthetic(FleetDistrict(), o);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  std::vector<Intent> buyers, sellers;
+  for (double t = 0; t < d.seconds; t += d.tick_s) {
+    for (const Intent& in : plan->Tick(t))
+      (in.role == Role::kBuyer ? buyers : sellers).push_back(in);
+  }
+  ASSERT_FALSE(buyers.empty());
+  int tradeable = 0;
+  for (const Intent& b : buyers) {
+    for (const Intent& s : sellers) {
+      if (Near(b, s) && market::PriceExact(b.buy.v, b.buy.v_max, s.sell.c, s.sell.c_min).trade)
+        ++tradeable;
+    }
+  }
+  EXPECT_GE(tradeable, 1);
+}
+
+// Stratified charges: 8 vehicles over [0.15, 0.95] hold strata 0.1 wide, so exactly two start
+// below buyer_below_soc (0.35) and three above seller_above_soc (0.65), whatever the seed; and the
+// busiest quarter of the district (8 vehicles in 4: at least two) gets the lowest and the highest
+// stratum, within the radius of each other.
+TEST(FleetPlan, EverySeedStartsTwoBuyersAndThreeSellersWithAPairSideBySide) {
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    PlanOptions o;
+    o.seed = seed;
+    auto plan = FleetPlan::Synthetic(FleetDistrict(), o);
+    ASSERT_TRUE(plan.ok());
+    std::vector<Intent> buyers, sellers;
+    for (const Intent& in : plan->Tick(0))
+      (in.role == Role::kBuyer ? buyers : sellers).push_back(in);
+    EXPECT_EQ(buyers.size(), 2u) << "seed " << seed;
+    EXPECT_EQ(sellers.size(), 3u) << "seed " << seed;
+    bool pair = false;
+    for (const Intent& b : buyers) {
+      for (const Intent& s : sellers) pair = pair || Near(b, s);
+    }
+    EXPECT_TRUE(pair) << "seed " << seed;
+  }
+}
+
+TEST(FleetPlan, StratifiedChargesSpanTheScenariosRange) {
+  auto s = SmallCity();
+  auto plan = FleetPlan::Synthetic(s, Opts(50));
+  ASSERT_TRUE(plan.ok());
+  std::vector<double> soc;
+  for (int i = 0; i < plan->size(); ++i) soc.push_back(plan->vehicle(i).energy_kwh / s.battery_kwh);
+  std::sort(soc.begin(), soc.end());
+  const double width = (s.initial_soc_max - s.initial_soc_min) / 50;
+  for (size_t k = 0; k < soc.size(); ++k) {  // one in each stratum
+    EXPECT_GE(soc[k], s.initial_soc_min + width * static_cast<double>(k) - 1e-9) << k;
+    EXPECT_LE(soc[k], s.initial_soc_min + width * static_cast<double>(k + 1) + 1e-9) << k;
   }
 }
 

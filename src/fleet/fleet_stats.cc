@@ -83,6 +83,9 @@ nlohmann::json FleetStats::SummaryJson(double wall_s) const {
           {"settled", settled_},
           {"refunded", refunded_},
           {"handovers", handovers_},
+          {"connections", connections_},
+          {"batches", batches_},
+          {"batched_txs", batched_txs_},
           {"latency_ms",
            {{"call_to_offer_accepted", lat(accept_ms_)},
             {"deadline_to_scheme_push", lat(scheme_ms_)},
@@ -104,6 +107,8 @@ std::string FleetStats::SummaryText(double wall_s) const {
     << " kWh, payments " << j["payments"] << ")\n";
   o << "  escrows settled       " << settled_ << "  refunded " << refunded_ << "\n";
   o << "  handovers             " << handovers_ << "\n";
+  o << "  connections           " << connections_ << "  (" << batched_txs_
+    << " signed transactions in " << batches_ << " batches)\n";
   for (const char* k :
        {"call_to_offer_accepted", "deadline_to_scheme_push", "deadline_to_committed_push"}) {
     const auto& l = j["latency_ms"][k];

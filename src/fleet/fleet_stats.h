@@ -42,6 +42,13 @@ class FleetStats {
   // A buyer's escrow ended (settled or refunded).
   void EscrowClosed(const std::string& escrow, bool settled);
   void SetHandovers(int64_t n) { handovers_ = n; }
+  // Connections opened to the nodes, vehicle_submitBatch messages sent, signed transactions in
+  // them.
+  void SetTransport(int64_t connections, int64_t batches, int64_t batched_txs) {
+    connections_ = connections;
+    batches_ = batches;
+    batched_txs_ = batched_txs;
+  }
 
   int64_t accepted() const { return accepted_; }
   int64_t refused() const;
@@ -60,6 +67,7 @@ class FleetStats {
 
  private:
   int64_t bids_sent_ = 0, accepted_ = 0, settled_ = 0, refunded_ = 0, handovers_ = 0;
+  int64_t connections_ = 0, batches_ = 0, batched_txs_ = 0;
   std::map<std::string, int64_t> refused_;
   std::set<std::pair<int, uint64_t>> rounds_, committed_, dropped_;
   std::vector<double> accept_ms_, scheme_ms_, commit_ms_;

@@ -72,6 +72,8 @@ std::string_view ReasonName(Reason r) {
       return "round_full";
     case Reason::kProofRequired:
       return "proof_required";
+    case Reason::kBatchTooLarge:
+      return "batch_too_large";
     case Reason::kInternal:
       return "internal";
   }

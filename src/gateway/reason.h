@@ -46,6 +46,7 @@ enum class Reason : uint8_t {
   kNodeSubscriptionsFull,
   kRoundFull,
   kProofRequired,
+  kBatchTooLarge,
   kInternal,
 };
 

@@ -7,6 +7,10 @@ namespace v2v::gateway {
 namespace {
 RpcProblem BadParams(const std::string& what) { return RpcProblem{nullptr, kInvalidParams, what}; }
 Refusal Malformed(const std::string& what) { return Refuse(Reason::kMalformed, what); }
+constexpr const char* kNotOneTx = "not the hex of one canonical transaction";
+std::string RefusalMessage(const Refusal& f) {
+  return std::string(ReasonName(f.reason)) + ": " + f.detail;
+}
 constexpr const char* kSubscribeParams = "expected [\"calls\", {x, y}] or [\"vehicle\", id, proof]";
 }  // namespace
 
@@ -34,14 +38,14 @@ void VehicleApi::Close(SessionId session) {
   subs_.RemoveSession(session);
 }
 
-bool VehicleApi::TakeToken(Session& s) {
+bool VehicleApi::TakeTokens(Session& s, double n) {
   const int64_t now = now_ms_();
   s.tokens = std::min(limits_.burst,
                       s.tokens + static_cast<double>(std::max<int64_t>(now - s.last_ms, 0)) *
                                      limits_.requests_per_s / 1000.0);
   s.last_ms = now;
-  if (s.tokens < 1) return false;
-  s.tokens -= 1;
+  if (s.tokens < n) return false;
+  s.tokens -= n;
   return true;
 }
 
@@ -49,26 +53,28 @@ bool VehicleApi::TakeToken(Session& s) {
 // much to parse as one that is); one without a token is answered with a null id, unparsed.
 std::string VehicleApi::Handle(SessionId session, std::string_view text) {
   auto s = sessions_.find(session);
-  if (s == sessions_.end() || !TakeToken(s->second)) {
+  if (s == sessions_.end() || !TakeTokens(s->second, 1)) {
     const Refusal f = s == sessions_.end() ? Refuse(Reason::kInternal, "no such session")
                                            : Refuse(Reason::kRateLimited, "too many requests");
-    return ErrorText(nullptr, kRefused, std::string(ReasonName(f.reason)) + ": " + f.detail,
-                     RefusalData(f, now_ms_()));
+    return ResponseText(nullptr, Outcome(f, now_ms_()));
   }
   auto decoded = DecodeRequest(text);
   if (auto* p = std::get_if<RpcProblem>(&decoded)) return ErrorText(p->id, p->code, p->message);
   const RpcRequest& req = std::get<RpcRequest>(decoded);
   Reply reply = Dispatch(session, req);
   if (req.id.is_null()) return "";
-  const int64_t now = now_ms_();
+  return ResponseText(req.id, Outcome(std::move(reply), now_ms_()));
+}
+
+nlohmann::json VehicleApi::Outcome(Reply reply, int64_t now_ms) {
   if (auto* r = std::get_if<nlohmann::json>(&reply)) {
-    if (r->is_object() && !r->contains("server_time")) (*r)["server_time"] = now;
-    return ResultText(req.id, *r);
+    if (r->is_object() && !r->contains("server_time")) (*r)["server_time"] = now_ms;
+    return {{"result", std::move(*r)}};
   }
-  if (auto* p = std::get_if<RpcProblem>(&reply)) return ErrorText(req.id, p->code, p->message);
+  if (auto* p = std::get_if<RpcProblem>(&reply))
+    return {{"error", ErrorObject(p->code, p->message)}};
   const Refusal& f = std::get<Refusal>(reply);
-  return ErrorText(req.id, kRefused, std::string(ReasonName(f.reason)) + ": " + f.detail,
-                   RefusalData(f, now));
+  return {{"error", ErrorObject(kRefused, RefusalMessage(f), RefusalData(f, now_ms))}};
 }
 
 VehicleApi::Reply VehicleApi::Dispatch(SessionId session, const RpcRequest& req) {
@@ -78,6 +84,7 @@ VehicleApi::Reply VehicleApi::Dispatch(SessionId session, const RpcRequest& req)
   if (m == "vehicle_offer") return Bid(p, false);
   if (m == "vehicle_register") return Tx(p, true);
   if (m == "vehicle_submit") return Tx(p, false);
+  if (m == "vehicle_submitBatch") return Batch(session, p);
   if (m == "vehicle_getRound") return GetRound(p);
   if (m == "vehicle_getAccount") return GetAccount(p);
   if (m == "vehicle_getEscrow") return GetEscrow(p);
@@ -90,9 +97,13 @@ VehicleApi::Reply VehicleApi::Dispatch(SessionId session, const RpcRequest& req)
 VehicleApi::Reply VehicleApi::Bid(const nlohmann::json& params, bool buyer) {
   if (params.size() != 1) return BadParams("expected [signed transaction hex]");
   auto tx = TxFromHex(params[0]);
-  if (!tx) return Malformed("not the hex of one canonical transaction");
+  if (!tx) return Malformed(kNotOneTx);
+  return BidTx(*tx, buyer);
+}
+
+VehicleApi::Reply VehicleApi::BidTx(const chain::Tx& tx, bool buyer) {
   const int64_t now = now_ms_();
-  BidResult r = buyer ? book_.Request(*tx, now) : book_.Offer(*tx, now);
+  BidResult r = buyer ? book_.Request(tx, now) : book_.Offer(tx, now);
   if (auto* f = std::get_if<Refusal>(&r)) return *f;
   const BidAnswer& a = std::get<BidAnswer>(r);
   return nlohmann::json{{"round", a.round},
@@ -105,10 +116,44 @@ VehicleApi::Reply VehicleApi::Bid(const nlohmann::json& params, bool buyer) {
 VehicleApi::Reply VehicleApi::Tx(const nlohmann::json& params, bool registration) {
   if (params.size() != 1) return BadParams("expected [signed transaction hex]");
   auto tx = TxFromHex(params[0]);
-  if (!tx) return Malformed("not the hex of one canonical transaction");
-  TxResult r = registration ? book_.Register(*tx, now_ms_()) : book_.Submit(*tx, now_ms_());
+  if (!tx) return Malformed(kNotOneTx);
+  return SubmitTx(*tx, registration);
+}
+
+VehicleApi::Reply VehicleApi::SubmitTx(const chain::Tx& tx, bool registration) {
+  TxResult r = registration ? book_.Register(tx, now_ms_()) : book_.Submit(tx, now_ms_());
   if (auto* f = std::get_if<Refusal>(&r)) return *f;
   return nlohmann::json{{"tx_hash", std::get<Hash32>(r).Hex()}};
+}
+
+// [[HEX, ...]]: up to limits_.max_batch transactions of any vehicles, each answered as its single
+// method would answer it, in order. The frame took one token before it was parsed; the batch's
+// other transactions take one each, all or none (rate_limited: nothing is looked at).
+VehicleApi::Reply VehicleApi::Batch(SessionId session, const nlohmann::json& params) {
+  if (params.size() != 1 || !params[0].is_array() || params[0].empty())
+    return Malformed("expected [[signed transaction hex, ...]] with at least one transaction");
+  const nlohmann::json& txs = params[0];
+  if (txs.size() > limits_.max_batch) {
+    return Refuse(Reason::kBatchTooLarge, std::to_string(txs.size()) + " transactions; at most " +
+                                              std::to_string(limits_.max_batch));
+  }
+  auto s = sessions_.find(session);
+  if (s == sessions_.end() || !TakeTokens(s->second, static_cast<double>(txs.size() - 1)))
+    return Refuse(Reason::kRateLimited, "a batch of N transactions takes N tokens");
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& hex : txs) out.push_back(Outcome(BatchItem(hex), now_ms_()));
+  return out;
+}
+
+// The single method of a transaction's kind: vehicle_request (BuyerBid), vehicle_offer
+// (SellerBid), vehicle_register (Register), vehicle_submit (any other: it refuses what it does not
+// take, wrong_kind).
+VehicleApi::Reply VehicleApi::BatchItem(const nlohmann::json& hex) {
+  auto tx = TxFromHex(hex);
+  if (!tx) return Malformed(kNotOneTx);
+  if (std::holds_alternative<chain::BuyerBid>(tx->body)) return BidTx(*tx, true);
+  if (std::holds_alternative<chain::SellerBid>(tx->body)) return BidTx(*tx, false);
+  return SubmitTx(*tx, std::holds_alternative<chain::Register>(tx->body));
 }
 
 nlohmann::json VehicleApi::RoundJson(const Round* r, uint64_t number) const {

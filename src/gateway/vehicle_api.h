@@ -2,8 +2,9 @@
 // any transport: the WebSocket server (ws_server.h) hands it each text frame of a session and
 // sends what it returns; pushes go out through SessionOut. Owns the RoundBook and is its
 // PushSink: it fans pushes out to the subscriptions (geth's shape), each push serialised once and
-// shared by its subscribers' frames. Limits: a request rate per session (token bucket) and
-// subscription caps per session and per node (subscriptions.h). One thread (the node's io thread).
+// shared by its subscribers' frames. Limits: a request rate per session (token bucket: a frame
+// takes one token, a batch of N transactions N), the size of a batch, and subscription caps per
+// session and per node (subscriptions.h). One thread (the node's io thread).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,9 @@ class SessionOut {
 struct ApiLimits {
   SubscriptionLimits subscriptions;  // per session and per node
   double requests_per_s = 50, burst = 100;
+  // Transactions in one vehicle_submitBatch (docs/spec/vehicle-api.md): the burst, so that a full
+  // batch fits a full bucket (a batch of N takes N tokens); 100 bids fit the 64 KiB message.
+  size_t max_batch = 100;
 };
 
 class VehicleApi final : public PushSink {
@@ -62,6 +66,15 @@ class VehicleApi final : public PushSink {
   Reply Dispatch(SessionId session, const RpcRequest& req);
   Reply Bid(const nlohmann::json& params, bool buyer);
   Reply Tx(const nlohmann::json& params, bool registration);
+  // One decoded transaction, as vehicle_request/_offer (BidTx) or vehicle_register/_submit
+  // (SubmitTx) check and answer it.
+  Reply BidTx(const chain::Tx& tx, bool buyer);
+  Reply SubmitTx(const chain::Tx& tx, bool registration);
+  Reply Batch(SessionId session, const nlohmann::json& params);
+  Reply BatchItem(const nlohmann::json& hex);
+  // {"result": R} (an object R gets server_time) or {"error": {"code", "message", "data"}}: a
+  // response's body, and one item of a batch's answer.
+  static nlohmann::json Outcome(Reply reply, int64_t now_ms);
   Reply GetRound(const nlohmann::json& params);
   Reply GetAccount(const nlohmann::json& params);
   Reply GetEscrow(const nlohmann::json& params);
@@ -73,7 +86,7 @@ class VehicleApi final : public PushSink {
   nlohmann::json RoundJson(const Round* r, uint64_t number) const;
   // The push text before the subscription id, with server_time, built once per push.
   std::shared_ptr<const std::string> StampedPushHead(const nlohmann::json& result);
-  bool TakeToken(Session& s);
+  bool TakeTokens(Session& s, double n);  // all n or none
 
   std::function<int64_t()> now_ms_;
   SessionOut& out_;

@@ -2,76 +2,16 @@
 
 #include <gtest/gtest.h>
 
-#include <memory>
 #include <set>
 #include <string>
-#include <vector>
 
-#include "gateway/testing_fake_node.h"
+#include "gateway/testing_vehicle_api.h"
 
 namespace v2v::gateway {
 namespace {
 
 using contract::testing::World;
-
-struct Outbox final : SessionOut {
-  void Send(SessionId s, OutFrame frame) override {
-    sent.emplace_back(s, nlohmann::json::parse(frame.Text()));
-    shared.push_back(frame.shared);
-  }
-  std::vector<std::pair<SessionId, nlohmann::json>> sent;
-  std::vector<std::shared_ptr<const std::string>> shared;  // each frame's shared part
-};
-
-class VehicleApiTest : public ::testing::Test {
- protected:
-  explicit VehicleApiTest(ApiLimits limits = {})
-      : node_(w_),
-        api_(
-            Options(), chain::testing::FixedKey(101), node_, [this] { return now_ms_; }, out_,
-            limits) {
-    api_.Open(1);
-    api_.Open(2);
-  }
-  static RoundBookOptions Options() {
-    RoundBookOptions o;
-    o.rsu = "rsu-1";
-    return o;
-  }
-  nlohmann::json SubscribeCalls(SessionId s, int64_t x_m, int64_t y_m) {
-    return Call(s, "vehicle_subscribe", {"calls", {{"x", x_m}, {"y", y_m}}});
-  }
-  // A `vehicle` subscription to car `car` with the proof of its key, made now for this RSU.
-  nlohmann::json SubscribeVehicle(SessionId s, int car) {
-    const std::string id = World::CarId(car);
-    return Call(
-        s, "vehicle_subscribe",
-        {"vehicle", id,
-         testing::KeyProofJson(w_.cars[static_cast<size_t>(car)], "rsu-1", id, now_ms_ / 1000)});
-  }
-  nlohmann::json Call(SessionId s, const std::string& method, nlohmann::json params) {
-    const std::string text = nlohmann::json{
-        {"jsonrpc", "2.0"},
-        {"id", 7},
-        {"method", method},
-        {"params", params}}.dump();
-    return nlohmann::json::parse(api_.Handle(s, text));
-  }
-  chain::Tx Buyer(uint64_t nonce) {
-    chain::Tx tx;
-    tx.sender = "car-0";
-    tx.nonce = nonce;
-    tx.body = chain::BuyerBid{"rsu-1", 1, 300, 200, 400, 1000, 5000, 3000, 0, 0, World::kT0};
-    chain::SignTx(tx, w_.cars[0]);
-    return tx;
-  }
-
-  World w_{4};
-  testing::FakeNode node_;
-  Outbox out_;
-  int64_t now_ms_ = World::kT0 * 1000;
-  VehicleApi api_;
-};
+using testing::VehicleApiTest;
 
 TEST_F(VehicleApiTest, ProtocolErrorsAreJsonRpcErrors) {
   EXPECT_EQ(nlohmann::json::parse(api_.Handle(1, "{not json"))["error"]["code"], kParseError);

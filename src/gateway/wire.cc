@@ -137,16 +137,24 @@ std::optional<KeyProof> KeyProofFromJson(const nlohmann::json& value) {
 }
 
 std::string ResultText(const nlohmann::json& id, const nlohmann::json& result) {
-  return nlohmann::json{{"jsonrpc", "2.0"}, {"id", id}, {"result", result}}.dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return ResponseText(id, {{"result", result}});
+}
+
+nlohmann::json ErrorObject(int code, const std::string& message, const nlohmann::json& data) {
+  nlohmann::json err = {{"code", code}, {"message", message}};
+  if (!data.is_null()) err["data"] = data;
+  return err;
 }
 
 std::string ErrorText(const nlohmann::json& id, int code, const std::string& message,
                       const nlohmann::json& data) {
-  nlohmann::json err = {{"code", code}, {"message", message}};
-  if (!data.is_null()) err["data"] = data;
-  return nlohmann::json{{"jsonrpc", "2.0"}, {"id", id}, {"error", err}}.dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return ResponseText(id, {{"error", ErrorObject(code, message, data)}});
+}
+
+std::string ResponseText(const nlohmann::json& id, nlohmann::json outcome) {
+  outcome["jsonrpc"] = "2.0";
+  outcome["id"] = id;
+  return outcome.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 // {"jsonrpc":"2.0","method":"vehicle_subscription","params":{"result":R,"subscription":ID}}: the

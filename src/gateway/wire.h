@@ -69,6 +69,11 @@ struct OutFrame {
 std::string ResultText(const nlohmann::json& id, const nlohmann::json& result);
 std::string ErrorText(const nlohmann::json& id, int code, const std::string& message,
                       const nlohmann::json& data = nullptr);
+// A JSON-RPC error object {"code", "message"[, "data"]}.
+nlohmann::json ErrorObject(int code, const std::string& message,
+                           const nlohmann::json& data = nullptr);
+// The response to request `id` whose outcome is {"result": R} or {"error": ErrorObject}.
+std::string ResponseText(const nlohmann::json& id, nlohmann::json outcome);
 
 // A push (go-ethereum's shape), built in two parts so that one push to many subscriptions is
 // serialised once: PushHead(result) is everything before the subscription id, PushFrame adds one

@@ -200,15 +200,37 @@ void Client::Connect() {
   conn_->Run(url_);
 }
 
+uint64_t Client::AddListener(Listener l) {
+  listeners_[next_listener_] = std::move(l);
+  return next_listener_++;
+}
+
+void Client::RemoveListener(uint64_t id) { listeners_.erase(id); }
+
+void Client::ForListeners(const std::function<void(const Listener&)>& f) {
+  std::vector<uint64_t> ids;
+  for (const auto& [id, l] : listeners_) ids.push_back(id);
+  for (uint64_t id : ids) {
+    auto it = listeners_.find(id);
+    if (it == listeners_.end()) continue;
+    const Listener l = it->second;  // a copy: the callback may remove it
+    f(l);
+  }
+}
+
 void Client::OnOpen() {
   ++connects_;
   opened_at_ = std::chrono::steady_clock::now();
-  if (on_connected_) on_connected_();
+  ForListeners([](const Listener& l) {
+    if (l.connected) l.connected();
+  });
 }
 
 void Client::OnClosed(const std::string& why) {
   FailPending();
-  if (on_disconnected_) on_disconnected_(why);
+  ForListeners([&why](const Listener& l) {
+    if (l.disconnected) l.disconnected(why);
+  });
   if (stopped_) return;
   if (std::chrono::steady_clock::now() - opened_at_ > backoff_.reset_after) wait_ = backoff_.min;
   Retry();
@@ -251,13 +273,23 @@ void Client::Call(const std::string& method, nlohmann::json params, CallCallback
                   .dump());
 }
 
+void Client::CallBatch(std::vector<std::string> txs_hex, BatchCallback cb) {
+  const size_t n = txs_hex.size();
+  Call("vehicle_submitBatch", nlohmann::json::array({nlohmann::json(std::move(txs_hex))}),
+       [n, cb = std::move(cb)](const CallResult& r) { cb(BatchResults(r, n)); });
+}
+
 void Client::OnText(const std::string& text) {
   nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
   if (!j.is_object()) return;
   if (j.value("method", "") == "vehicle_subscription") {
     const auto& p = j["params"];
-    if (on_push_ && p.is_object() && p.contains("subscription"))
-      on_push_(p["subscription"].get<std::string>(), p["result"]);
+    if (!p.is_object() || !p.contains("subscription") || !p["subscription"].is_string()) return;
+    const std::string sub = p["subscription"].get<std::string>();
+    const nlohmann::json result = p.value("result", nlohmann::json());
+    ForListeners([&](const Listener& l) {
+      if (l.push) l.push(sub, result);
+    });
     return;
   }
   if (!j.contains("id") || !j["id"].is_number_unsigned()) return;
@@ -265,17 +297,41 @@ void Client::OnText(const std::string& text) {
   if (it == pending_.end()) return;
   CallCallback cb = std::move(it->second);
   pending_.erase(it);
+  cb(FromOutcome(j));
+}
+
+CallResult FromOutcome(const nlohmann::json& outcome) {
   CallResult r;
-  if (j.contains("result")) {
-    r.ok = true;
-    r.result = j["result"];
-  } else {
-    const auto& e = j["error"];
-    r.code = e.value("code", 0);
-    r.message = e.value("message", "");
-    r.data = e.value("data", nlohmann::json());
+  if (!outcome.is_object()) {
+    r.message = "not a JSON-RPC outcome";
+    return r;
   }
-  cb(r);
+  if (outcome.contains("result")) {
+    r.ok = true;
+    r.result = outcome["result"];
+    return r;
+  }
+  const nlohmann::json e = outcome.value("error", nlohmann::json::object());
+  if (!e.is_object()) {
+    r.message = "not a JSON-RPC outcome";
+    return r;
+  }
+  r.code = e.value("code", 0);
+  r.message = e.value("message", "");
+  r.data = e.value("data", nlohmann::json());
+  return r;
+}
+
+std::vector<CallResult> BatchResults(const CallResult& call, size_t n) {
+  if (call.ok && call.result.is_array() && call.result.size() == n) {
+    std::vector<CallResult> out;
+    for (const auto& item : call.result) out.push_back(FromOutcome(item));
+    return out;
+  }
+  if (!call.ok) return std::vector<CallResult>(n, call);
+  CallResult bad;
+  bad.message = "the batch's answer does not hold one result per transaction";
+  return std::vector<CallResult>(n, bad);
 }
 
 }  // namespace v2v::vehicle

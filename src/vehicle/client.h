@@ -4,8 +4,10 @@
 // wait plus a random range, doubling to a cap; reset after a connection that lasted). Calls in
 // flight when the connection drops are answered with the error "disconnected" (code -1): the
 // caller resends (the API is idempotent for identical signed bytes). Subscriptions do not
-// survive a reconnect: on_connected runs after every (re)connection so the caller subscribes
-// again and catches up (vehicle_getRound, vehicle_getAccount).
+// survive a reconnect: every listener's `connected` runs after every (re)connection so its owner
+// subscribes again and catches up (vehicle_getRound, vehicle_getAccount). Several listeners may
+// share one connection (a fleet operator's: many vehicles, each with its own subscriptions); each
+// gets every push and keeps those of its own subscription ids.
 //
 // Asynchronous on the given io_context (one thread); many clients may share it and one TLS
 // context, so one process can drive thousands of vehicles. Not thread-safe.
@@ -21,6 +23,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 
@@ -44,6 +47,14 @@ struct CallResult {
   std::string reason() const { return data.is_object() ? data.value("reason", "") : ""; }
 };
 
+// What the RSU answered to one call: its response object ({"result"} or {"error"}), or one item of
+// a vehicle_submitBatch answer (the same shape).
+CallResult FromOutcome(const nlohmann::json& outcome);
+// The per-transaction results of a vehicle_submitBatch call of n transactions: its items in order
+// when it was answered with n of them; otherwise (refused as a whole, e.g. rate_limited, or
+// disconnected) n copies of the whole call's failure.
+std::vector<CallResult> BatchResults(const CallResult& call, size_t n);
+
 struct Backoff {
   std::chrono::milliseconds min{500}, random_range{500}, cap{10000};
   std::chrono::seconds reset_after{10};
@@ -54,22 +65,29 @@ class Client : public std::enable_shared_from_this<Client> {
   using CallCallback = std::function<void(const CallResult&)>;
   using PushHandler =
       std::function<void(const std::string& subscription, const nlohmann::json& result)>;
+  using BatchCallback = std::function<void(const std::vector<CallResult>&)>;
+  struct Listener {
+    std::function<void()> connected;
+    std::function<void(const std::string& why)> disconnected;
+    PushHandler push;
+  };
 
   static std::shared_ptr<Client> Create(boost::asio::io_context& io,
                                         std::shared_ptr<boost::asio::ssl::context> tls, RsuUrl url,
                                         uint64_t seed, Backoff backoff = {});
   ~Client();
 
-  void on_connected(std::function<void()> f) { on_connected_ = std::move(f); }
-  void on_disconnected(std::function<void(const std::string& why)> f) {
-    on_disconnected_ = std::move(f);
-  }
-  void on_push(PushHandler f) { on_push_ = std::move(f); }
+  // Returns an id for RemoveListener. A listener may add or remove listeners from its callbacks.
+  uint64_t AddListener(Listener l);
+  void RemoveListener(uint64_t id);
 
   void Start();  // connects (and reconnects until Stop)
   void Stop();   // closes; pending calls are answered "disconnected"
   // Sends at once when connected, else answers "disconnected".
   void Call(const std::string& method, nlohmann::json params, CallCallback cb);
+  // vehicle_submitBatch of signed transactions (hex, at most the RSU's batch size, 100): cb gets
+  // one result per transaction, in order (BatchResults).
+  void CallBatch(std::vector<std::string> txs_hex, BatchCallback cb);
   bool connected() const;
   int connects() const { return connects_; }
   boost::asio::io_context& io() { return io_; }
@@ -99,9 +117,10 @@ class Client : public std::enable_shared_from_this<Client> {
   uint64_t next_id_ = 1;
   bool stopped_ = true;
   int connects_ = 0;
-  std::function<void()> on_connected_;
-  std::function<void(const std::string&)> on_disconnected_;
-  PushHandler on_push_;
+  uint64_t next_listener_ = 1;
+  std::map<uint64_t, Listener> listeners_;
+  // Calls f on each listener present now that is still present when its turn comes.
+  void ForListeners(const std::function<void(const Listener&)>& f);
 };
 
 }  // namespace v2v::vehicle

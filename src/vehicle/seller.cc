@@ -15,22 +15,23 @@ std::shared_ptr<Seller> Seller::Create(std::shared_ptr<Client> client, Identity 
 void Seller::OnConnected() {
   auto self = std::static_pointer_cast<Seller>(shared_from_this());
   SubscribeVehicle([self](const CallResult& r) {
-    if (r.ok || r.code == -1) return;  // disconnected: on_connected starts over
+    if (r.ok || r.code == -1) return;  // disconnected: the reconnect starts over
     const std::string why = r.reason().empty() ? r.message : r.reason();
     self->Emit("refused", r.data, "subscription refused: " + why);
     self->Finish(false, why);
   });
-  client_->Call("vehicle_subscribe", {"calls", {{"x", terms_.x_m}, {"y", terms_.y_m}}},
-                [self](const CallResult& r) {
-                  self->Learn(r);
-                  if (!r.ok) return;
-                  // A round may be open already (its call went out before we subscribed): answer it
-                  // too.
-                  self->client_->Call("vehicle_getRound", {"current"}, [self](const CallResult& g) {
-                    self->Learn(g);
-                    if (g.ok && g.result.value("open", false)) self->Offer(g.result);
-                  });
-                });
+  Call("vehicle_subscribe", {"calls", {{"x", terms_.x_m}, {"y", terms_.y_m}}},
+       [self](const CallResult& r) {
+         self->Learn(r);
+         self->Subscribed(r);
+         if (!r.ok) return;
+         // A round may be open already (its call went out before we subscribed): answer it
+         // too.
+         self->Call("vehicle_getRound", {"current"}, [self](const CallResult& g) {
+           self->Learn(g);
+           if (g.ok && g.result.value("open", false)) self->Offer(g.result);
+         });
+       });
 }
 
 void Seller::Offer(const nlohmann::json& call) {
@@ -47,7 +48,7 @@ void Seller::Offer(const nlohmann::json& call) {
   WithNextNonce([self, round, rsu, t_stamp](uint64_t nonce) {
     const int64_t ts = std::max(self->ServerNowMs() / 1000, t_stamp);
     const chain::Tx tx = SignSellerBid(self->me_, nonce, rsu, round, self->terms_, ts);
-    self->client_->Call("vehicle_offer", {Hex(tx)}, [self, round](const CallResult& r) {
+    self->SendSigned("vehicle_offer", Hex(tx), [self, round](const CallResult& r) {
       self->Learn(r);
       if (!r.ok) self->next_nonce_.reset();
       if (r.code == -1) {

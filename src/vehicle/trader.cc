@@ -1,6 +1,7 @@
 #include "vehicle/trader.h"
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 namespace v2v::vehicle {
@@ -31,23 +32,63 @@ Trader::Trader(std::shared_ptr<Client> client, Identity me, EventSink sink,
       sink_(std::move(sink)),
       done_(std::move(done)) {}
 
-void Trader::Start() {
-  std::weak_ptr<Trader> w = weak_from_this();
-  client_->on_connected([w] {
-    if (auto self = w.lock(); self && !self->finished_) self->OnConnected();
-  });
-  client_->on_push([w](const std::string&, const nlohmann::json& r) {
-    if (auto self = w.lock(); self && !self->finished_) self->OnPush(r);
-  });
-  client_->on_disconnected([w](const std::string& why) {
-    if (auto self = w.lock()) self->next_nonce_.reset();
-    if (auto self = w.lock(); self && !self->finished_)
-      self->Emit("reconnecting", {{"why", why}}, "connection lost (" + why + "); reconnecting");
-  });
-  client_->Start();
+void Trader::ShareClient(std::shared_ptr<TxBatcher> batcher) {
+  shared_ = true;
+  batcher_ = std::move(batcher);
 }
 
-void Trader::Stop() { client_->Stop(); }
+void Trader::Start() {
+  std::weak_ptr<Trader> w = weak_from_this();
+  auto connected = [w] {
+    if (auto self = w.lock(); self && !self->finished_ && !self->stopped_) self->OnConnected();
+  };
+  Client::Listener l;
+  l.connected = connected;
+  l.push = [w](const std::string& sub, const nlohmann::json& r) {
+    if (auto self = w.lock(); self && !self->finished_ && self->subs_.count(sub)) self->OnPush(r);
+  };
+  l.disconnected = [w](const std::string& why) {
+    auto self = w.lock();
+    if (!self) return;
+    self->next_nonce_.reset();
+    self->subs_.clear();  // subscriptions end with the connection
+    if (!self->finished_)
+      self->Emit("reconnecting", {{"why", why}}, "connection lost (" + why + "); reconnecting");
+  };
+  listener_ = client_->AddListener(std::move(l));
+  if (!shared_) return client_->Start();
+  if (client_->connected()) boost::asio::post(client_->io(), connected);
+}
+
+void Trader::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  client_->RemoveListener(listener_);
+  if (!shared_) return client_->Stop();
+  for (const std::string& sub : subs_)
+    client_->Call("vehicle_unsubscribe", {sub}, [](const CallResult&) {});
+  subs_.clear();
+}
+
+Client::CallCallback Trader::Guarded(Client::CallCallback cb) {
+  return [w = weak_from_this(), cb = std::move(cb)](const CallResult& r) {
+    auto self = w.lock();
+    if (self && !self->stopped_) cb(r);
+  };
+}
+
+void Trader::Call(const std::string& method, nlohmann::json params, Client::CallCallback cb) {
+  client_->Call(method, std::move(params), Guarded(std::move(cb)));
+}
+
+void Trader::SendSigned(const std::string& method, std::string tx_hex, Client::CallCallback cb) {
+  if (!batcher_) return Call(method, {std::move(tx_hex)}, std::move(cb));
+  batcher_->Submit(std::move(tx_hex), Guarded(std::move(cb)));
+}
+
+void Trader::Subscribed(const CallResult& r) {
+  if (r.ok && r.result.is_string()) subs_.insert(r.result.get<std::string>());
+}
 
 void Trader::Emit(const std::string& type, nlohmann::json detail, const std::string& text) {
   if (sink_) sink_(Event{type, std::move(detail), text});
@@ -75,12 +116,12 @@ void Trader::Learn(const CallResult& r) {
 void Trader::WithNextNonce(std::function<void(uint64_t)> f) {
   if (next_nonce_) return f((*next_nonce_)++);
   auto self = shared_from_this();
-  client_->Call("vehicle_getAccount", {me_.id}, [self, f](const CallResult& r) {
+  Call("vehicle_getAccount", {me_.id}, [self, f](const CallResult& r) {
     self->Learn(r);
     if (!r.ok) {
       if (r.code != -1)
         self->Emit("error", {{"reason", r.reason()}}, "cannot read the account: " + Refusal(r));
-      return;  // disconnected: on_connected starts over
+      return;  // disconnected: the reconnect starts over
     }
     // Another read may have answered first and handed out nonces since: keep counting from there.
     if (!self->next_nonce_) self->next_nonce_ = r.result["next_nonce"].get<uint64_t>();
@@ -92,7 +133,7 @@ void Trader::SubmitSigned(const std::string& what, std::function<chain::Tx(uint6
   auto self = shared_from_this();
   WithNextNonce([self, what, make](uint64_t nonce) {
     const chain::Tx tx = make(nonce);
-    self->client_->Call("vehicle_submit", {Hex(tx)}, [self, what](const CallResult& r) {
+    self->SendSigned("vehicle_submit", Hex(tx), [self, what](const CallResult& r) {
       self->Learn(r);
       if (!r.ok) self->next_nonce_.reset();
       if (r.ok)
@@ -107,7 +148,7 @@ void Trader::SubmitSigned(const std::string& what, std::function<chain::Tx(uint6
 
 void Trader::SubscribeVehicle(std::function<void(const CallResult&)> then) {
   auto self = shared_from_this();
-  client_->Call("vehicle_getRound", {"current"}, [self, then](const CallResult& g) {
+  Call("vehicle_getRound", {"current"}, [self, then](const CallResult& g) {
     self->Learn(g);
     if (!g.ok) return then(g);
     const std::string rsu = g.result["rsu"].get<std::string>();
@@ -116,11 +157,12 @@ void Trader::SubscribeVehicle(std::function<void(const CallResult&)> then) {
     const nlohmann::json proof = {{"key", self->me_.key.public_key().Hex()},
                                   {"timestamp", ts},
                                   {"signature", ToHex(sig.bytes)}};
-    self->client_->Call("vehicle_subscribe", {"vehicle", self->me_.id, proof},
-                        [self, then](const CallResult& r) {
-                          self->Learn(r);
-                          then(r);
-                        });
+    self->Call("vehicle_subscribe", {"vehicle", self->me_.id, proof},
+               [self, then](const CallResult& r) {
+                 self->Learn(r);
+                 self->Subscribed(r);
+                 then(r);
+               });
   });
 }
 
@@ -131,7 +173,7 @@ void Trader::Cosign(const Hash32& escrow, int64_t delivered_wh) {
                       {"buyer_key", me_.key.public_key().Hex()},
                       {"signature", ToHex(sig.bytes)}};
   auto self = shared_from_this();
-  client_->Call("vehicle_cosign", {p}, [self, escrow, delivered_wh](const CallResult& r) {
+  Call("vehicle_cosign", {p}, [self, escrow, delivered_wh](const CallResult& r) {
     self->Learn(r);
     if (r.ok) {
       return self->Emit("cosigned", {{"escrow", escrow.Hex()}, {"delivered_wh", delivered_wh}},
@@ -148,8 +190,8 @@ void Trader::ScheduleRefundCheck(const std::string& escrow_hex, int64_t deadline
                                                            std::chrono::milliseconds(wait_ms));
   auto self = shared_from_this();
   timer->async_wait([self, timer, escrow_hex](const boost::system::error_code& ec) {
-    if (ec || self->finished_ || !self->open_escrows_.count(escrow_hex)) return;
-    self->client_->Call("vehicle_getEscrow", {escrow_hex}, [self, escrow_hex](const CallResult& r) {
+    if (ec || self->finished_ || self->stopped_ || !self->open_escrows_.count(escrow_hex)) return;
+    self->Call("vehicle_getEscrow", {escrow_hex}, [self, escrow_hex](const CallResult& r) {
       if (!r.ok || r.result.value("state", "") != "open") return;
       const auto escrow = HashOf(nlohmann::json(escrow_hex));
       self->SubmitSigned("refund", [self, escrow](uint64_t nonce) {
@@ -171,14 +213,14 @@ std::shared_ptr<Buyer> Buyer::Create(std::shared_ptr<Client> client, Identity me
 void Buyer::OnConnected() {
   auto self = std::static_pointer_cast<Buyer>(shared_from_this());
   SubscribeVehicle([self](const CallResult& r) {
-    if (r.code == -1) return;  // disconnected: on_connected starts over
+    if (r.code == -1) return;  // disconnected: the reconnect starts over
     if (!r.ok) {
       self->Emit("refused", r.data, "subscription refused: " + Refusal(r));
       return self->Finish(false, r.reason().empty() ? r.message : r.reason());
     }
     if (!self->round_) return self->SendRequest();
     // Reconnected after acceptance: catch up with the round.
-    self->client_->Call("vehicle_getRound", {*self->round_}, [self](const CallResult& g) {
+    self->Call("vehicle_getRound", {*self->round_}, [self](const CallResult& g) {
       if (!g.ok) return;
       const auto& j = g.result;
       if (!self->schemed_ && j.contains("round_tx") && j.value("state", "") != "dropped") {
@@ -211,7 +253,7 @@ void Buyer::OnConnected() {
 void Buyer::SendRequest() {
   auto self = std::static_pointer_cast<Buyer>(shared_from_this());
   auto send = [self] {
-    self->client_->Call("vehicle_request", {*self->bid_hex_}, [self](const CallResult& r) {
+    self->SendSigned("vehicle_request", *self->bid_hex_, [self](const CallResult& r) {
       self->Learn(r);
       if (r.code == -1) return;  // reconnecting; the same bytes go again
       if (r.ok) {
@@ -238,7 +280,7 @@ void Buyer::SendRequest() {
     });
   };
   if (bid_hex_) return send();
-  client_->Call("vehicle_getRound", {"current"}, [self, send](const CallResult& g) {
+  Call("vehicle_getRound", {"current"}, [self, send](const CallResult& g) {
     self->Learn(g);
     if (!g.ok) return;
     const uint64_t round = g.result["round"].get<uint64_t>();
@@ -288,13 +330,12 @@ void Buyer::OnCommitted(const nlohmann::json& detail) {
     open_escrows_.insert(t["escrow"].get<std::string>());
     Cosign(*escrow, std::clamp<int64_t>(metered, 0, scheduled));
     auto self = std::static_pointer_cast<Buyer>(shared_from_this());
-    client_->Call("vehicle_getEscrow", nlohmann::json::array({t["escrow"]}),
-                  [self, t](const CallResult& r) {
-                    if (r.ok && r.result.contains("deadline")) {
-                      self->ScheduleRefundCheck(t["escrow"].get<std::string>(),
-                                                r.result["deadline"].get<int64_t>());
-                    }
-                  });
+    Call("vehicle_getEscrow", nlohmann::json::array({t["escrow"]}), [self, t](const CallResult& r) {
+      if (r.ok && r.result.contains("deadline")) {
+        self->ScheduleRefundCheck(t["escrow"].get<std::string>(),
+                                  r.result["deadline"].get<int64_t>());
+      }
+    });
   }
 }
 

@@ -11,6 +11,12 @@
 // are finished (the caller stops it after a time limit), submits the meter report for each
 // co-signed reading it receives, and (report=false) leaves them unreported so a refund follows the
 // deadline.
+//
+// A trader owns its client (Start connects it, Stop closes it) unless ShareClient() was called: a
+// fleet operator's connection then carries many vehicles' traders, each with its own
+// subscriptions (a `vehicle` one proved with its own key) and seeing only their pushes; its
+// signed transactions may go through a TxBatcher (vehicle_submitBatch). Stop then only
+// unsubscribes, and answers to calls made before Stop are dropped either way.
 #pragma once
 
 #include <chrono>
@@ -22,6 +28,7 @@
 #include <set>
 #include <string>
 
+#include "vehicle/batcher.h"
 #include "vehicle/client.h"
 #include "vehicle/identity.h"
 
@@ -41,6 +48,9 @@ enum class WaitFor { kAccepted, kCommitted, kSettled };
 class Trader : public std::enable_shared_from_this<Trader> {
  public:
   virtual ~Trader() = default;
+  // Before Start: the client is shared (started and stopped by its owner); signed transactions go
+  // through `batcher` (null: one message each).
+  void ShareClient(std::shared_ptr<TxBatcher> batcher);
   void Start();
   void Stop();
   bool finished() const { return finished_; }
@@ -57,6 +67,15 @@ class Trader : public std::enable_shared_from_this<Trader> {
   // Server time (Unix ms) as last seen in a reply, advanced by the local clock since.
   int64_t ServerNowMs() const;
   void Learn(const CallResult& r);
+  // cb, unless this trader has been stopped (or is gone) when the answer comes.
+  Client::CallCallback Guarded(Client::CallCallback cb);
+  // client_->Call, with the answer dropped once this trader is stopped.
+  void Call(const std::string& method, nlohmann::json params, Client::CallCallback cb);
+  // A signed transaction (hex) by `method`, or through the batcher when there is one (the same
+  // answer either way).
+  void SendSigned(const std::string& method, std::string tx_hex, Client::CallCallback cb);
+  // Records the id of a subscription just made (pushes of other ids are not this trader's).
+  void Subscribed(const CallResult& r);
   // f(the nonce of the next signed message): read once with vehicle_getAccount (next_nonce),
   // then counted up for each message signed; read again after a refusal or a lost connection.
   void WithNextNonce(std::function<void(uint64_t)> f);
@@ -68,6 +87,10 @@ class Trader : public std::enable_shared_from_this<Trader> {
   void ScheduleRefundCheck(const std::string& escrow_hex, int64_t deadline_s);
 
   std::shared_ptr<Client> client_;
+  std::shared_ptr<TxBatcher> batcher_;
+  bool shared_ = false, stopped_ = false;
+  uint64_t listener_ = 0;
+  std::set<std::string> subs_;  // this trader's subscriptions on the current connection
   Identity me_;
   EventSink sink_;
   std::function<void(bool)> done_;
