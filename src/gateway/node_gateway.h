@@ -23,7 +23,7 @@ class ServicePort final : public NodePort {
   const chain::State& HeadState() const override { return service_.ledger().state(); }
   uint64_t HeadHeight() const override { return service_.ledger().head().height; }
   std::shared_ptr<node::ChainSubscription> SubscribeChain() override {
-    return service_.feed().Subscribe();
+    return service_.feed().Subscribe(node::kDefaultFeedQueue, {.blocks = true, .drops = false});
   }
   const contract::IdentityVerifier& Verifier() const override { return *verifier_; }
   const contract::ContractParams& ContractParams() const override {

@@ -28,7 +28,8 @@ class NodePort {
   virtual ~NodePort() = default;
   virtual const chain::State& HeadState() const = 0;
   virtual uint64_t HeadHeight() const = 0;
-  // A subscription to the node's chain event feed from now on (node/chain_feed.h).
+  // A subscription to the node's chain event feed from now on (node/chain_feed.h): the blocks
+  // applied and removed (drops come through RoundBook::OnTxDropped).
   virtual std::shared_ptr<node::ChainSubscription> SubscribeChain() = 0;
   virtual const contract::IdentityVerifier& Verifier() const = 0;
   virtual const contract::ContractParams& ContractParams() const = 0;

@@ -185,7 +185,7 @@ void RoundBook::OnHead(int64_t now_ms) {
       OnRemoved(*removed);
     } else if (const auto* applied = std::get_if<node::BlockApplied>(&e)) {
       OnApplied(*applied);
-    }  // a TxDropped comes to OnTxDropped from the node's drop observer, at once
+    }  // drops are not subscribed to: they come to OnTxDropped from the drop observer, at once
   }
   Tick(now_ms);
 }

@@ -32,7 +32,9 @@ class FakeNode final : public NodePort {
   }
   const chain::State& HeadState() const override { return state_; }
   uint64_t HeadHeight() const override { return chain_.size() - 1; }
-  std::shared_ptr<node::ChainSubscription> SubscribeChain() override { return feed_.Subscribe(); }
+  std::shared_ptr<node::ChainSubscription> SubscribeChain() override {
+    return feed_.Subscribe(node::kDefaultFeedQueue, {.blocks = true, .drops = false});
+  }
   const contract::IdentityVerifier& Verifier() const override { return verifier_; }
   const contract::ContractParams& ContractParams() const override { return params_; }
   chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {

@@ -52,6 +52,8 @@ std::optional<FeedItem> ChainSubscription::Next() {
 }
 
 bool ChainSubscription::Offer(const std::shared_ptr<const ChainEvent>& event) {
+  const bool drop = std::holds_alternative<TxDropped>(*event);
+  if (drop ? !topics_.drops : !topics_.blocks) return false;
   if (lagging_) {
     ++lag_missed_;
     ++missed_;
@@ -71,8 +73,8 @@ bool ChainSubscription::Offer(const std::shared_ptr<const ChainEvent>& event) {
   return true;
 }
 
-std::shared_ptr<ChainSubscription> ChainFeed::Subscribe(size_t capacity) {
-  auto sub = std::make_shared<ChainSubscription>(capacity);
+std::shared_ptr<ChainSubscription> ChainFeed::Subscribe(size_t capacity, FeedTopics topics) {
+  auto sub = std::make_shared<ChainSubscription>(capacity, topics);
   subs_.push_back(sub);
   return sub;
 }

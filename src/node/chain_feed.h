@@ -30,9 +30,16 @@ namespace v2v::node {
 // a handful at a time; this is room for a reorg of that depth.
 inline constexpr size_t kDefaultFeedQueue = 1024;
 
+// Which events a subscription receives.
+struct FeedTopics {
+  bool blocks = true;  // BlockApplied and BlockRemoved
+  bool drops = true;   // TxDropped
+};
+
 class ChainSubscription {
  public:
-  explicit ChainSubscription(size_t capacity) : capacity_(capacity > 0 ? capacity : 1) {}
+  explicit ChainSubscription(size_t capacity, FeedTopics topics = {})
+      : capacity_(capacity > 0 ? capacity : 1), topics_(topics) {}
 
   // The oldest item waiting, or nullopt.
   std::optional<FeedItem> Next();
@@ -52,6 +59,7 @@ class ChainSubscription {
   bool Offer(const std::shared_ptr<const ChainEvent>& event);
 
   size_t capacity_;
+  FeedTopics topics_;
   std::deque<std::shared_ptr<const ChainEvent>> queue_;
   bool lagging_ = false;     // a Lagged heads the queue (which is then empty)
   uint64_t lag_missed_ = 0;  // events it reports
@@ -61,8 +69,9 @@ class ChainSubscription {
 
 class ChainFeed {
  public:
-  // A new subscription that receives every event published from now on.
-  std::shared_ptr<ChainSubscription> Subscribe(size_t capacity = kDefaultFeedQueue);
+  // A new subscription that receives every event of `topics` published from now on.
+  std::shared_ptr<ChainSubscription> Subscribe(size_t capacity = kDefaultFeedQueue,
+                                               FeedTopics topics = {});
   // Queues `event` to every live subscription.
   void Publish(ChainEvent event);
   // Wakes every subscription with an item waiting. A wake may publish, subscribe or

@@ -121,6 +121,19 @@ TEST(ChainFeed, DeliverWakesOnlySubscribersWithSomethingWaiting) {
   EXPECT_EQ(feed.subscribers(), 2u);
 }
 
+TEST(ChainFeed, ASubscriptionReceivesOnlyItsTopics) {
+  ChainFeed feed;
+  auto blocks = feed.Subscribe(kDefaultFeedQueue, FeedTopics{.blocks = true, .drops = false});
+  auto drops = feed.Subscribe(kDefaultFeedQueue, FeedTopics{.blocks = false, .drops = true});
+  feed.Publish(BlockRemoved{3, Hash32{}});
+  feed.Publish(FeedDrop(1));
+  ASSERT_EQ(blocks->queued(), 1u);
+  EXPECT_TRUE(std::holds_alternative<BlockRemoved>(
+      *std::get<std::shared_ptr<const ChainEvent>>(*blocks->Next())));
+  ASSERT_EQ(drops->queued(), 1u);
+  EXPECT_EQ(FeedDropByte(FeedDrain(*drops).at(0)), 1);
+}
+
 // --- the ledger's events ------------------------------------------------------------------------
 
 std::unique_ptr<Ledger> FeedLedger(const devnet::BlockGenerator& sim, ChainFeed* feed) {
