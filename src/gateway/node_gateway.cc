@@ -39,7 +39,8 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
   V2V_ASSIGN_OR_RETURN(g->port_,
                        g->server_->Listen(config.vehicle_listen.host, config.vehicle_listen.port));
   NodeGateway* self = g.get();
-  // The feed delivers after every head change (and batch of drops): the book takes its events.
+  // The feed delivers after every head change: the book takes its blocks (it subscribes to no
+  // drops; those come through the drop observer below, at once).
   g->api_->book().WakeOnChainEvents([self] { self->api_->book().OnHead(self->now_ms_()); });
   service.SetTxDropObserver([self](const node::MempoolDrop& d) {
     self->api_->book().OnTxDropped(d.hash, d.code, self->now_ms_());
