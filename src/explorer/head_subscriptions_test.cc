@@ -328,10 +328,20 @@ TEST_F(IdleSubscriptions, ConnectionsWithNoRequestAndNoSubscriptionAreClosed) {
   EXPECT_EQ(Next(*honest)["params"]["result"]["height"], 2);
 }
 
+// With room for kMaxCatchUp heads at once in the client's queue (the fixture's 4 KiB holds a few).
+class CatchUpSubscriptions : public Subscriptions {
+ protected:
+  SubscriptionLimits Limits() const override {
+    SubscriptionLimits limits = Subscriptions::Limits();
+    limits.max_queue_bytes = 1 << 20;
+    return limits;
+  }
+};
+
 // N8/N9: the heads come from the chain event feed. Blocks applied between two deliveries are
 // notified in order, the newest kMaxCatchUp of them; a subscription that fell behind the feed
 // (over its queue: here the feed gets 1025 events between deliveries) is sent the current head.
-TEST_F(Subscriptions, HeadsComeFromTheFeedCaughtUpToTheNewestAndAfterALagTheHead) {
+TEST_F(CatchUpSubscriptions, HeadsComeFromTheFeedCaughtUpToTheNewestAndAfterALagTheHead) {
   auto ws = Connect();
   const std::string id = Subscribe(*ws);
   for (int i = 0; i < 20; ++i) AppendBlock(/*deliver=*/false);

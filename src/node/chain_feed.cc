@@ -5,7 +5,7 @@
 namespace v2v::node {
 
 namespace {
-// Rounds of Deliver when wakes publish again (bounded: a wake that never drains cannot loop it).
+// Rounds of Deliver while wakes publish (bounded: wakes that keep publishing cannot loop it).
 constexpr int kMaxDeliverRounds = 8;
 }  // namespace
 
@@ -99,6 +99,7 @@ void ChainFeed::Deliver() {
   }
   delivering_ = true;
   for (int round = 0; round < kMaxDeliverRounds; ++round) {
+    const uint64_t published = published_;
     again_ = false;
     // A copy: a wake may subscribe. Each is locked when its turn comes, so a subscription an
     // earlier wake let go of is not woken.
@@ -110,7 +111,7 @@ void ChainFeed::Deliver() {
       wake();
     }
     Prune();
-    if (!again_) break;
+    if (!again_ && published_ == published) break;  // nothing new for anyone
   }
   delivering_ = false;
 }

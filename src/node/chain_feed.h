@@ -74,8 +74,9 @@ class ChainFeed {
                                                FeedTopics topics = {});
   // Queues `event` to every live subscription.
   void Publish(ChainEvent event);
-  // Wakes every subscription with an item waiting. A wake may publish, subscribe or
-  // unsubscribe; a Deliver called from a wake is done by the one running.
+  // Wakes every subscription with an item waiting, again while wakes publish (a few rounds at
+  // most). A wake may publish, subscribe or unsubscribe; a Deliver called from a wake is done by
+  // the one running.
   void Deliver();
 
   size_t subscribers() const;  // live
