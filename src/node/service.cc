@@ -10,6 +10,7 @@ namespace {
 
 constexpr int64_t kRedialMs = 1000;
 constexpr uint64_t kMaxBlocksBytes = 6u << 20;
+constexpr size_t kDropsPerDelivery = kDefaultFeedQueue / 4;
 
 std::string Short(const Hash32& h) { return h.Hex().substr(0, 16); }
 
@@ -153,9 +154,14 @@ void NodeService::Dropped(std::vector<MempoolDrop> drops) {
 void NodeService::DeliverDrops() {
   std::vector<MempoolDrop> drops;
   drops.swap(drops_);  // the observer may submit transactions, even drop more
-  for (const MempoolDrop& d : drops) feed_.Publish(TxDropped{d.hash, d.code});
   if (drop_observer_) {
     for (const MempoolDrop& d : drops) drop_observer_(d);
+  }
+  // Then the feed, delivered in batches well inside a subscription's queue (a mass expiry of a
+  // full mempool does not make the drop subscribers lag).
+  for (size_t i = 0; i < drops.size(); ++i) {
+    feed_.Publish(TxDropped{drops[i].hash, drops[i].code});
+    if ((i + 1) % kDropsPerDelivery == 0) feed_.Deliver();
   }
   feed_.Deliver();
 }
