@@ -24,12 +24,21 @@ std::optional<chain::Rejection> TradingContract::CheckTx(const chain::Tx& tx) co
 std::variant<chain::State, chain::Rejection> TradingContract::ApplyBlock(const chain::State& state,
                                                                          const chain::Block& block,
                                                                          bool checked) const {
+  auto executed = Execute(state, block, checked);
+  if (auto* r = std::get_if<chain::Rejection>(&executed)) return *r;
+  return std::get<Executed>(std::move(executed)).state;
+}
+
+std::variant<Executed, chain::Rejection> TradingContract::Execute(const chain::State& state,
+                                                                  const chain::Block& block,
+                                                                  bool checked) const {
   if (!checked) {
     if (auto r = CheckTxsParallel(block.txs, 1)) return *r;
   }
   internal::BlockRun run(state, block.header.timestamp_s, verifier_, params_);
+  std::vector<TxEffects> effects(block.txs.size());
   for (size_t i = 0; i < block.txs.size(); ++i) {
-    if (auto r = run.Apply(block.txs[i])) {
+    if (auto r = run.Apply(block.txs[i], &effects[i])) {
       r->tx_index = static_cast<int>(i);
       return *r;
     }
@@ -37,7 +46,7 @@ std::variant<chain::State, chain::Rejection> TradingContract::ApplyBlock(const c
 #ifndef NDEBUG
   if (auto r = CheckConservation(run.state())) return *r;
 #endif
-  return std::move(run).TakeState();
+  return Executed{std::move(run).TakeState(), std::move(effects)};
 }
 
 Hash32 EscrowId(const Hash32& round_tx, uint32_t index) {

@@ -5,6 +5,7 @@
 //   ApplyBlock  runs the block's transactions in order at the block's timestamp (the only
 //               clock), returning the new state, or the first transaction's typed rejection;
 //               the input state is never modified (a rejected block changes nothing).
+//   Execute     ApplyBlock that also returns each transaction's effects (receipts.h).
 //   Commit      the state root that the block header must carry.
 //
 // Per transaction: Register creates an account from a certificate valid at the block time.
@@ -27,6 +28,7 @@
 #include "contract/checked_tx_cache.h"
 #include "contract/genesis.h"
 #include "contract/identity.h"
+#include "contract/receipts.h"
 
 namespace v2v::contract {
 
@@ -40,6 +42,10 @@ class TradingContract {
   std::variant<chain::State, chain::Rejection> ApplyBlock(const chain::State& state,
                                                           const chain::Block& block,
                                                           bool checked = false) const;
+  // ApplyBlock, with the effects of every transaction (one TxEffects each, in block order).
+  std::variant<Executed, chain::Rejection> Execute(const chain::State& state,
+                                                   const chain::Block& block,
+                                                   bool checked = false) const;
   Hash32 Commit(const chain::State& state) const { return chain::StateRoot(state); }
 
   const ContractParams& params() const { return params_; }

@@ -189,5 +189,66 @@ TEST(TradingContract, OnChainRevocation) {
   EXPECT_EQ(*back, s);
 }
 
+// C-7: Execute reports what each transaction did, exactly as the state changed: the round's
+// escrows (ids and terms, the same RoundEscrows predicts before the block), then the metered
+// settlement with its payment, and the refund.
+TEST(TradingContract, ExecuteReportsEachTransactionsEffects) {
+  Env env;
+  const chain::Tx round = env.w.Round();
+  const chain::Block block = World::MakeBlock(kClose + 5, {round});
+  auto executed = env.contract.Execute(env.genesis, block);
+  ASSERT_TRUE(std::holds_alternative<Executed>(executed));
+  const Executed& x = std::get<Executed>(executed);
+  EXPECT_EQ(x.state, std::get<chain::State>(env.contract.ApplyBlock(env.genesis, block)));
+  ASSERT_EQ(x.effects.size(), 1u);
+  const auto& created = x.effects[0].escrows;
+  const auto& body = std::get<chain::TradingRound>(round.body);
+  ASSERT_EQ(created.size(), body.trades.size());
+  EXPECT_EQ(created, RoundEscrows(body, chain::TxHash(round), kClose + 5 + 3600));
+  for (uint32_t k = 0; k < created.size(); ++k) {
+    EXPECT_EQ(created[k].escrow, EscrowId(chain::TxHash(round), k));
+    EXPECT_EQ(created[k].trade, k);
+    EXPECT_EQ(x.state.escrows.at(created[k].escrow), created[k].ToEscrow());
+  }
+  EXPECT_TRUE(x.effects[0].payments.empty());
+
+  const EscrowCreated& e = created[0];
+  const int64_t half = e.energy_wh / 2;
+  const chain::Block metered =
+      World::MakeBlock(kClose + 100, {env.Meter(x.state, e.escrow, half, 2)});
+  auto settled = env.contract.Execute(x.state, metered);
+  ASSERT_TRUE(std::holds_alternative<Executed>(settled));
+  const Executed& y = std::get<Executed>(settled);
+  const Payment pay{e.escrow, e.buyer, e.seller, chain::Payment(e.price, half), half};
+  ASSERT_EQ(y.effects.at(0).payments, std::vector<Payment>{pay});
+  ASSERT_EQ(y.effects[0].settlements.size(), 1u);
+  const Settlement& st = y.effects[0].settlements[0];
+  EXPECT_EQ(st.kind, SettlementKind::kMetered);
+  EXPECT_EQ(st.paid, pay.amount);
+  EXPECT_EQ(st.returned_money, e.amount - pay.amount);
+  EXPECT_EQ(st.lost_wh, chain::LossWh(half, e.rho_ppm));
+  EXPECT_EQ(y.state.accounts.at(e.seller).balance, x.state.accounts.at(e.seller).balance + st.paid);
+  EXPECT_EQ(y.state.accounts.at(e.seller).energy_wh,
+            x.state.accounts.at(e.seller).energy_wh + st.returned_wh);
+  EXPECT_EQ(y.state.accounts.at(e.buyer).balance,
+            x.state.accounts.at(e.buyer).balance + st.returned_money);
+
+  const EscrowCreated& e2 = created[1];
+  chain::Tx refund;
+  refund.sender = e2.buyer;
+  refund.nonce = 2;  // the buyer's bid took nonce 1
+  refund.body = chain::Refund{e2.escrow};
+  chain::SignTx(refund, env.w.cars[static_cast<size_t>(std::stoi(e2.buyer.substr(4)))]);
+  auto refunded = env.contract.Execute(y.state, World::MakeBlock(e2.deadline_s + 1, {refund}));
+  ASSERT_TRUE(std::holds_alternative<Executed>(refunded));
+  const TxEffects& r = std::get<Executed>(refunded).effects.at(0);
+  EXPECT_TRUE(r.payments.empty());
+  ASSERT_EQ(r.settlements.size(), 1u);
+  EXPECT_EQ(r.settlements[0], (Settlement{e2.escrow, SettlementKind::kRefunded, e2.buyer, e2.seller,
+                                          0, 0, 0, e2.amount, e2.energy_wh + e2.loss_wh}));
+  // A rejected block reports no effects, only its rejection (the escrow is closed now).
+  EXPECT_TRUE(std::holds_alternative<chain::Rejection>(env.contract.Execute(y.state, metered)));
+}
+
 }  // namespace
 }  // namespace v2v::contract

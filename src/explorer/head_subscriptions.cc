@@ -31,10 +31,9 @@ struct HeadSubscriptions::Impl : std::enable_shared_from_this<HeadSubscriptions:
         dispatcher(d),
         ledger(std::move(l)),
         limits(lim),
-        timer(io_in),
         own_refusals(r ? nullptr : std::make_unique<net::Refusals>()),
         refusals(r ? *r : *own_refusals) {}
-  void Poll();
+  void TakeHeads();
   void Notify(const json& head);
   void Refuse(const std::string& reason, const std::string& detail) {
     refusals.Record(kRefusalSurface, reason, detail);
@@ -44,13 +43,10 @@ struct HeadSubscriptions::Impl : std::enable_shared_from_this<HeadSubscriptions:
   const rpc::Dispatcher& dispatcher;
   std::function<const node::Ledger&()> ledger;
   SubscriptionLimits limits;
-  asio::steady_timer timer;
+  std::shared_ptr<node::ChainSubscription> heads;  // the feed's blocks
   std::unique_ptr<net::Refusals> own_refusals;
   net::Refusals& refusals;
   bool closed = false;
-  bool started = false;
-  uint64_t last_height = 0;
-  Hash32 last_hash;
   uint64_t next_id = 0;
   std::set<std::shared_ptr<Connection>> connections;
 };
@@ -254,29 +250,32 @@ json HeadJson(const chain::Block& block, const std::string& sealer_name) {
   return out;
 }
 
-void HeadSubscriptions::Impl::Poll() {
+// The feed's deliveries: the blocks applied since the last one (the newest kMaxCatchUp), or the
+// head after a lag.
+void HeadSubscriptions::Impl::TakeHeads() {
+  std::vector<std::shared_ptr<const node::ChainEvent>> applied;
+  bool lagged = false;
+  while (auto item = heads->Next()) {
+    if (std::holds_alternative<node::Lagged>(*item)) {
+      lagged = true;
+      applied.clear();  // what follows a Lagged is newer than what it lost
+      continue;
+    }
+    auto event = std::get<std::shared_ptr<const node::ChainEvent>>(std::move(*item));
+    if (std::holds_alternative<node::BlockApplied>(*event)) applied.push_back(std::move(event));
+  }
   if (closed) return;
   const node::Ledger& l = ledger();
-  if (!started) {
-    started = true;
-    last_height = l.head().height;
-    last_hash = l.head_hash();
-  } else if (l.head_hash() != last_hash) {
-    const uint64_t head = l.head().height;
-    uint64_t from = head;
-    if (last_height < head)
-      from = std::max(last_height + 1, head >= kMaxCatchUp ? head - kMaxCatchUp + 1 : 0);
-    for (uint64_t h = from; h <= head; ++h) {
-      auto block = l.BlockAt(h);
-      if (block.ok()) Notify(HeadJson(*block, SealerName(l, block->header.sealer)));
-    }
-    last_height = head;
-    last_hash = l.head_hash();
+  if (lagged && applied.empty()) {
+    auto block = l.BlockAt(l.head().height);
+    if (block.ok()) Notify(HeadJson(*block, SealerName(l, block->header.sealer)));
+    return;
   }
-  timer.expires_after(limits.poll);
-  timer.async_wait([self = shared_from_this()](beast::error_code ec) {
-    if (!ec) self->Poll();
-  });
+  const size_t from = applied.size() > kMaxCatchUp ? applied.size() - kMaxCatchUp : 0;
+  for (size_t i = from; i < applied.size(); ++i) {
+    const chain::Block& block = *std::get<node::BlockApplied>(*applied[i]).block;
+    Notify(HeadJson(block, SealerName(l, block.header.sealer)));
+  }
 }
 
 void HeadSubscriptions::Impl::Notify(const json& head) {
@@ -286,10 +285,14 @@ void HeadSubscriptions::Impl::Notify(const json& head) {
 }
 
 HeadSubscriptions::HeadSubscriptions(asio::io_context& io, const rpc::Dispatcher& dispatcher,
+                                     node::ChainFeed& feed,
                                      std::function<const node::Ledger&()> ledger,
                                      SubscriptionLimits limits, net::Refusals* refusals)
     : impl_(std::make_shared<Impl>(io, dispatcher, std::move(ledger), limits, refusals)) {
-  asio::post(io, [impl = impl_] { impl->Poll(); });
+  impl_->heads = feed.Subscribe(node::kDefaultFeedQueue, {.blocks = true, .drops = false});
+  impl_->heads->SetWake([weak = std::weak_ptr<Impl>(impl_)] {
+    if (auto self = weak.lock()) self->TakeHeads();
+  });
 }
 
 HeadSubscriptions::~HeadSubscriptions() { Close(); }
@@ -312,7 +315,7 @@ void HeadSubscriptions::Accept(asio::ip::tcp::socket socket,
 void HeadSubscriptions::Close() {
   if (!impl_ || impl_->closed) return;
   impl_->closed = true;
-  impl_->timer.cancel();
+  impl_->heads.reset();  // leaves the feed
   auto copy = impl_->connections;
   for (const auto& c : copy) c->Close();
   impl_->connections.clear();

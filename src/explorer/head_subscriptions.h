@@ -9,10 +9,11 @@
 //
 // Any other request on the socket goes to the public dispatcher, as over HTTP. A subscription
 // ends with its connection; nothing is replayed (a client catches up with chain_getBlocks from
-// the last height it saw: heights are the cursor). The head is read from the ledger on a timer
-// on the io thread (every `poll`), so the node's service needs no hook; when the head moved by
-// several blocks, each canonical block above the last one sent is notified (at most
-// kMaxCatchUp, the newest); after a reorg, the new head is notified.
+// the last height it saw: heights are the cursor). The heads come from the node's chain event
+// feed (node/chain_feed.h, docs/spec/node.md N9), delivered on the io thread after each head
+// change: every BlockApplied is notified, so after a reorg each block of the new branch (at most
+// kMaxCatchUp per delivery, the newest); should this subscription fall behind the feed (Lagged),
+// the current head is notified instead of what it lost.
 //
 // An upgrade reaches Accept only after the RPC server's Host, authorization and Origin checks
 // (rpc/http_policy.h: a browser page of another origin is refused unless rpc_cors_origins lists
@@ -41,6 +42,7 @@
 #include <memory>
 
 #include "net/limits.h"
+#include "node/chain_feed.h"
 #include "node/ledger.h"
 #include "rpc/json_rpc.h"
 
@@ -57,16 +59,16 @@ struct SubscriptionLimits {
   size_t max_in_flight = 4;          // requests read whose answer is not yet written
   size_t max_message_bytes = 64 << 10;
   std::chrono::milliseconds idle_timeout{60'000};  // no request and no subscription
-  std::chrono::milliseconds poll{100};
 };
 
 class HeadSubscriptions {
  public:
-  // `dispatcher` must outlive this; `ledger` is called on the io thread. `refusals` must outlive
-  // this; null: it keeps its own (refusals()).
+  // `dispatcher` must outlive this; the heads come from `feed` (subscribed to here; delivered
+  // on the io thread); `ledger` is called on the io thread (sealer names, the head after a lag).
+  // `refusals` must outlive this; null: it keeps its own (refusals()).
   HeadSubscriptions(boost::asio::io_context& io, const rpc::Dispatcher& dispatcher,
-                    std::function<const node::Ledger&()> ledger, SubscriptionLimits limits = {},
-                    net::Refusals* refusals = nullptr);
+                    node::ChainFeed& feed, std::function<const node::Ledger&()> ledger,
+                    SubscriptionLimits limits = {}, net::Refusals* refusals = nullptr);
   ~HeadSubscriptions();
   HeadSubscriptions(const HeadSubscriptions&) = delete;
   HeadSubscriptions& operator=(const HeadSubscriptions&) = delete;
@@ -74,7 +76,7 @@ class HeadSubscriptions {
   // Takes over a connection whose request asked for a WebSocket upgrade (answers the handshake).
   void Accept(boost::asio::ip::tcp::socket socket,
               boost::beast::http::request<boost::beast::http::string_body> request);
-  // Closes every connection and stops the timer. REQUIRES: on the io thread or io stopped.
+  // Closes every connection and leaves the feed. REQUIRES: on the io thread or io stopped.
   void Close();
   size_t connections() const;
   net::Refusals& refusals();

@@ -24,8 +24,9 @@ namespace websocket = boost::beast::websocket;
 using nlohmann::json;
 using tcp = asio::ip::tcp;
 
-// A node-side io thread with a ledger, a dispatcher and the subscriptions; an acceptor hands each
-// upgrade request to HeadSubscriptions as the RPC server does. The node's send buffers are small
+// A node-side io thread with a ledger publishing to a chain event feed, a dispatcher and the
+// subscriptions; an acceptor hands each upgrade request to HeadSubscriptions as the RPC server
+// does. The node's send buffers are small
 // (4 KiB), as are those of the clients that do not read, so the queue's bounds are reached after
 // a few kilobytes and not after the megabytes a loopback socket can absorb.
 class Subscriptions : public ::testing::Test {
@@ -35,18 +36,21 @@ class Subscriptions : public ::testing::Test {
     limits.max_subscriptions = 2;
     limits.max_queue_bytes = 4 << 10;
     limits.max_in_flight = 2;
-    limits.poll = std::chrono::milliseconds(10);
     return limits;
   }
   void SetUp() override {
-    ledger_ = std::move(node::Ledger::Init(store::NewMemKvStore(), generator_.genesis())).value();
+    node::LedgerOptions options;
+    options.events = &feed_;
+    ledger_ = std::move(node::Ledger::Init(store::NewMemKvStore(), generator_.genesis(),
+                                           std::move(options)))
+                  .value();
     dispatcher_.Register("echo", [](const json& p) -> rpc::RpcResult { return p; });
     dispatcher_.Register("blob", [this](const json&) -> rpc::RpcResult {
       ++blobs_served_;
       return std::string(2000, 'b');
     });
     subs_ = std::make_unique<HeadSubscriptions>(
-        io_, dispatcher_, [this]() -> const node::Ledger& { return *ledger_; }, Limits());
+        io_, dispatcher_, feed_, [this]() -> const node::Ledger& { return *ledger_; }, Limits());
     acceptor_.open(tcp::v4());
     acceptor_.bind({asio::ip::make_address("127.0.0.1"), 0});
     acceptor_.listen();
@@ -73,12 +77,19 @@ class Subscriptions : public ::testing::Test {
       AcceptOne();
     });
   }
-  // Appends a simulated block on the io thread.
-  void AppendBlock() {
-    std::promise<void> done;
-    asio::post(io_, [&] {
+  // Appends a simulated block on the io thread and delivers the feed, as the node does.
+  void AppendBlock(bool deliver = true) {
+    OnIo([&] {
       auto b = generator_.NextBlock(*ledger_, rng_);
       EXPECT_TRUE(b.ok() && ledger_->Append(*b).ok());
+      if (deliver) feed_.Deliver();
+    });
+  }
+  // Runs `f` on the io thread and waits for it.
+  void OnIo(const std::function<void()>& f) {
+    std::promise<void> done;
+    asio::post(io_, [&] {
+      f();
       done.set_value();
     });
     done.get_future().wait();
@@ -127,6 +138,7 @@ class Subscriptions : public ::testing::Test {
 
   devnet::BlockGenerator generator_;
   std::mt19937_64 rng_{3};
+  node::ChainFeed feed_;
   std::unique_ptr<node::Ledger> ledger_;
   rpc::Dispatcher dispatcher_;
   asio::io_context io_, client_io_;
@@ -314,6 +326,38 @@ TEST_F(IdleSubscriptions, ConnectionsWithNoRequestAndNoSubscriptionAreClosed) {
   EXPECT_EQ(Refused("idle_timeout"), 2u);
   AppendBlock();
   EXPECT_EQ(Next(*honest)["params"]["result"]["height"], 2);
+}
+
+// With room for kMaxCatchUp heads at once in the client's queue (the fixture's 4 KiB holds a few).
+class CatchUpSubscriptions : public Subscriptions {
+ protected:
+  SubscriptionLimits Limits() const override {
+    SubscriptionLimits limits = Subscriptions::Limits();
+    limits.max_queue_bytes = 1 << 20;
+    return limits;
+  }
+};
+
+// N8/N9: the heads come from the chain event feed. Blocks applied between two deliveries are
+// notified in order, the newest kMaxCatchUp of them; a subscription that fell behind the feed
+// (over its queue: here the feed gets 1025 events between deliveries) is sent the current head.
+TEST_F(CatchUpSubscriptions, HeadsComeFromTheFeedCaughtUpToTheNewestAndAfterALagTheHead) {
+  auto ws = Connect();
+  const std::string id = Subscribe(*ws);
+  for (int i = 0; i < 20; ++i) AppendBlock(/*deliver=*/false);
+  OnIo([&] { feed_.Deliver(); });
+  for (uint64_t h = 20 - kMaxCatchUp + 1; h <= 20; ++h) {
+    json n = Next(*ws);
+    ASSERT_EQ(n["params"]["result"]["height"], h) << n;
+    EXPECT_EQ(n["params"]["subscription"], id);
+  }
+  OnIo([&] {
+    for (size_t i = 0; i <= node::kDefaultFeedQueue; ++i) feed_.Publish(node::BlockRemoved{});
+    feed_.Deliver();
+  });
+  EXPECT_EQ(Next(*ws)["params"]["result"]["height"], 20);
+  AppendBlock();
+  EXPECT_EQ(Next(*ws)["params"]["result"]["height"], 21);
 }
 
 }  // namespace

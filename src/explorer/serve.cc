@@ -22,7 +22,7 @@ std::optional<rpc::HttpServer::Response> PageResponse(const rpc::HttpServer::Req
 }
 
 Explorer::Explorer(boost::asio::io_context& io, rpc::Dispatcher& dispatcher,
-                   const node::NodeService& node)
+                   node::NodeService& node)
     : io_(io), dispatcher_(dispatcher), node_(node) {
   RegisterExplorerMethods(dispatcher, NodeSource(node));
 }
@@ -30,8 +30,8 @@ Explorer::Explorer(boost::asio::io_context& io, rpc::Dispatcher& dispatcher,
 void Explorer::Attach(rpc::HttpServer& server) {
   const node::NodeService* n = &node_;
   subscriptions_ = std::make_shared<HeadSubscriptions>(
-      io_, dispatcher_, [n]() -> const node::Ledger& { return n->ledger(); }, SubscriptionLimits{},
-      &server.refusals());
+      io_, dispatcher_, node_.feed(), [n]() -> const node::Ledger& { return n->ledger(); },
+      SubscriptionLimits{}, &server.refusals());
   server.SetGetHandler(PageResponse);
   auto subs = subscriptions_;
   server.SetUpgradeHandler(

@@ -17,8 +17,9 @@ std::optional<rpc::HttpServer::Response> PageResponse(const rpc::HttpServer::Req
 
 class Explorer {
  public:
-  // Registers the read methods on `dispatcher`, which must outlive this object.
-  Explorer(boost::asio::io_context& io, rpc::Dispatcher& dispatcher, const node::NodeService& node);
+  // Registers the read methods on `dispatcher`, which must outlive this object. The node's chain
+  // event feed gives the subscriptions their heads.
+  Explorer(boost::asio::io_context& io, rpc::Dispatcher& dispatcher, node::NodeService& node);
   // Serves the page and the subscriptions on `server` (before it listens); the subscriptions'
   // refusals go to the server's (the node's) net::Refusals.
   void Attach(rpc::HttpServer& server);
@@ -30,7 +31,7 @@ class Explorer {
  private:
   boost::asio::io_context& io_;
   const rpc::Dispatcher& dispatcher_;
-  const node::NodeService& node_;
+  node::NodeService& node_;
   std::shared_ptr<HeadSubscriptions> subscriptions_;
 };
 

@@ -10,12 +10,6 @@ constexpr auto kTickPeriod = std::chrono::milliseconds(200);
 
 }  // namespace
 
-std::optional<chain::Block> ServicePort::CanonicalBlock(uint64_t height) const {
-  auto b = service_.ledger().BlockAt(height);
-  if (!b.ok()) return std::nullopt;
-  return std::move(b).value();
-}
-
 NodeGateway::NodeGateway(boost::asio::io_context& io, node::NodeService& service,
                          std::function<int64_t()> now_ms)
     : service_(service), now_ms_(std::move(now_ms)), timer_(io) {}
@@ -45,7 +39,9 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
   V2V_ASSIGN_OR_RETURN(g->port_,
                        g->server_->Listen(config.vehicle_listen.host, config.vehicle_listen.port));
   NodeGateway* self = g.get();
-  service.SetHeadObserver([self] { self->api_->book().OnHead(self->now_ms_()); });
+  // The feed delivers after every head change: the book takes its blocks (it subscribes to no
+  // drops; those come through the drop observer below, at once).
+  g->api_->book().WakeOnChainEvents([self] { self->api_->book().OnHead(self->now_ms_()); });
   service.SetTxDropObserver([self](const node::MempoolDrop& d) {
     self->api_->book().OnTxDropped(d.hash, d.code, self->now_ms_());
   });
@@ -67,7 +63,7 @@ void NodeGateway::Arm() {
 void NodeGateway::Stop() {
   if (stopped_) return;
   stopped_ = true;
-  service_.SetHeadObserver(nullptr);
+  if (api_) api_->book().WakeOnChainEvents(nullptr);
   service_.SetTxDropObserver(nullptr);
   timer_.cancel();
   if (server_) server_->Close();

@@ -1,6 +1,7 @@
 // The vehicle gateway inside an RSU node: a NodePort over node::NodeService and the wiring of
 // the WebSocket server, the API and a tick timer on the node's io thread. The hooks in the node
-// are NodeService::SetHeadObserver and SetTxDropObserver (to RoundBook::OnTxDropped).
+// are the chain event feed (NodeService::feed: its deliveries wake RoundBook::OnHead) and
+// SetTxDropObserver (to RoundBook::OnTxDropped).
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -21,7 +22,9 @@ class ServicePort final : public NodePort {
       : service_(service), verifier_(std::move(verifier)) {}
   const chain::State& HeadState() const override { return service_.ledger().state(); }
   uint64_t HeadHeight() const override { return service_.ledger().head().height; }
-  std::optional<chain::Block> CanonicalBlock(uint64_t height) const override;
+  std::shared_ptr<node::ChainSubscription> SubscribeChain() override {
+    return service_.feed().Subscribe(node::kDefaultFeedQueue, {.blocks = true, .drops = false});
+  }
   const contract::IdentityVerifier& Verifier() const override { return *verifier_; }
   const contract::ContractParams& ContractParams() const override {
     return service_.ledger().genesis().params;

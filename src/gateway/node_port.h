@@ -1,11 +1,14 @@
-// The gateway's narrow view of its node: the head state, canonical blocks, the identity
+// The gateway's narrow view of its node: the head state, the chain event feed, the identity
 // verifier and the mempool. The node wiring implements it (node_gateway.h); tests use a fake.
-// Called on the node's io thread only. The other way, the node tells the gateway what its mempool
-// drops without a block taking it (RoundBook::OnTxDropped: the hash and a chain::Reject code;
+// Called on the node's io thread only. The gateway follows the chain on the feed (blocks applied
+// and removed, with the receipts of their execution: docs/spec/node.md N9), never by reading
+// blocks. The other way, the node tells the gateway what its mempool drops without a block taking
+// it (RoundBook::OnTxDropped: the hash and a chain::Reject code;
 // node::NodeService::SetTxDropObserver, docs/spec/node.md N4.2).
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -16,6 +19,7 @@
 #include "chain/tx.h"
 #include "contract/genesis.h"
 #include "contract/identity.h"
+#include "node/chain_feed.h"
 
 namespace v2v::gateway {
 
@@ -24,7 +28,9 @@ class NodePort {
   virtual ~NodePort() = default;
   virtual const chain::State& HeadState() const = 0;
   virtual uint64_t HeadHeight() const = 0;
-  virtual std::optional<chain::Block> CanonicalBlock(uint64_t height) const = 0;
+  // A subscription to the node's chain event feed from now on (node/chain_feed.h): the blocks
+  // applied and removed (drops come through RoundBook::OnTxDropped).
+  virtual std::shared_ptr<node::ChainSubscription> SubscribeChain() = 0;
   virtual const contract::IdentityVerifier& Verifier() const = 0;
   virtual const contract::ContractParams& ContractParams() const = 0;
   // Checks (structure, signatures, mempool nonce rules) and admits to the mempool, gossiped.

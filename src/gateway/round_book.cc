@@ -26,7 +26,7 @@ RoundBook::RoundBook(RoundBookOptions options, crypto::PrivateKey key, NodePort&
       key_(std::move(key)),
       node_(node),
       sink_(sink),
-      scanned_height_(node.HeadHeight()) {}
+      chain_(node.SubscribeChain()) {}
 
 const Round* RoundBook::Find(uint64_t number) const {
   auto it = rounds_.find(number);
@@ -34,7 +34,7 @@ const Round* RoundBook::Find(uint64_t number) const {
 }
 
 uint64_t RoundBook::CurrentRoundNumber(int64_t now_ms) const {
-  if (open_) return *open_;
+  if (OpenRoundAt(now_ms) != nullptr) return *open_;
   return std::max(last_round_ + 1, static_cast<uint64_t>(std::max<int64_t>(now_ms / 1000, 0)));
 }
 

@@ -9,10 +9,14 @@
 // kMaxSkewS of the server time and inside [T_stamp, T_stamp + T_limit] (contract C-4.1).
 // Tick() builds a due round two seconds after its deadline (contract::BuildRound), signs it with
 // the RSU key and its next nonce, admits it through the port and pushes each participant its
-// trades. OnHead() follows the canonical chain: `committed` when a block holds a round (again
-// after a reorg moves it), `uncommitted` when a reorg removes it, `settled` / `refunded` for the
-// escrows of its rounds; a round not in a block by its deadline + the ledger's max round age is
-// `dropped` and its bids' nonces released.
+// trades (the escrows contract::RoundEscrows names, the contract's own derivation). OnHead()
+// follows the canonical chain on the node's chain event feed (node/chain_events.h), from the
+// receipts of each block's execution: `committed` when an applied block holds a round (again
+// after a reorg moves it), `uncommitted` when a removed block held it, `settled` / `refunded` for
+// the settlements of the escrows of its rounds; a round not in a block by its deadline + the
+// ledger's max round age is `dropped` and its bids' nonces released. A book that fell behind the
+// feed (Lagged) pushes nothing for the events it lost. Reads (Find, OpenRoundAt, NextNonce, ...)
+// change nothing: only Tick, OnHead, OnTxDropped and the requests do.
 //
 // Nonces: a vehicle's next nonce follows its ledger nonce and the run of nonces in use after it,
 // by its bids and transactions pending here or by what the node's mempool holds (another RSU's
@@ -31,7 +35,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -40,10 +46,12 @@
 #include <vector>
 
 #include "chain/tx.h"
+#include "contract/receipts.h"
 #include "crypto/ed25519.h"
 #include "gateway/admission.h"
 #include "gateway/node_port.h"
 #include "gateway/reason.h"
+#include "node/chain_events.h"
 
 namespace v2v::gateway {
 
@@ -107,8 +115,12 @@ class RoundBook {
                                 const crypto::PublicKey& buyer_key, const crypto::Signature& sig);
   const nlohmann::json* CosignOf(const Hash32& escrow) const;
 
-  void Tick(int64_t now_ms);    // builds a due round; drops stale ones; forgets old ones
-  void OnHead(int64_t now_ms);  // after every head change
+  void Tick(int64_t now_ms);  // builds a due round; drops stale ones; forgets old ones
+  // Takes the chain events waiting (blocks removed and applied: the pushes above), then Tick.
+  // Called after every head change (the node's feed delivery wakes it).
+  void OnHead(int64_t now_ms);
+  // Called when the feed delivers events to this book (NodeGateway: OnHead); empty: none.
+  void WakeOnChainEvents(std::function<void()> wake) { chain_->SetWake(std::move(wake)); }
   // The node's mempool dropped transaction `tx` without a block taking it (`code`: why, e.g.
   // kStaleNonce, a contract code, kExpired, kPredecessorDropped). Its nonce is free at once; a
   // round of ours is built and signed again (see above) with every later one the node dropped.
@@ -119,8 +131,12 @@ class RoundBook {
   uint64_t NextNonce(const std::string& id) const;
   const Round* Find(uint64_t number) const;
   const Round* OpenRound() const { return open_ ? Find(*open_) : nullptr; }
-  // The round a buyer should sign now: the open one, else the next number.
+  // The open round as a read at now_ms sees it: none once its build time has come (Tick builds
+  // it; a read does not).
+  const Round* OpenRoundAt(int64_t now_ms) const;
+  // The round a buyer should sign now: the open one (OpenRoundAt), else the next number.
   uint64_t CurrentRoundNumber(int64_t now_ms) const;
+  uint64_t lagged() const { return lagged_; }  // times the book fell behind the chain feed
   const RoundBookOptions& options() const { return options_; }
   const NodePort& node() const { return node_; }
 
@@ -142,8 +158,10 @@ class RoundBook {
   std::pair<int64_t, int64_t> Reserved(const std::string& id) const;
   bool PendingHere(const std::string& id, uint64_t nonce) const;
   void Build(Round& r, int64_t now_ms);
-  // r is built by the signed `tx` (hash `h`): its trades, escrows and the `scheme` pushes.
-  void Record(Round& r, const chain::Tx& tx, const Hash32& h);
+  // r is built by the signed `tx` (hash `h`) whose trades create `escrows`: its trades, escrows
+  // and the `scheme` pushes.
+  void Record(Round& r, const chain::Tx& tx, const Hash32& h,
+              const std::vector<contract::EscrowCreated>& escrows);
   void Drop(Round& r, const std::string& reason);
   void Repend(const Round& r);
   void ReleaseRound(uint64_t round);
@@ -154,7 +172,9 @@ class RoundBook {
   void Unbuild(Round& r);
   void Rebuild(Round& r, chain::Reject code, int64_t now_ms);
   void Push(const Round& r, const nlohmann::json& result);  // to every bidder of r
-  void ScanBlock(const chain::Block& block, uint64_t height);
+  void OnRemoved(const node::BlockRemoved& removed);
+  void OnApplied(const node::BlockApplied& applied);
+  void PushSettlement(const contract::Settlement& s, uint64_t height);
   void Forget(int64_t now_ms);
 
   RoundBookOptions options_;
@@ -170,7 +190,8 @@ class RoundBook {
   std::map<Hash32, EscrowParties> escrows_;
   std::map<Hash32, nlohmann::json> cosigns_;
   std::deque<Hash32> cosign_order_;
-  uint64_t scanned_height_ = 0;
+  std::shared_ptr<node::ChainSubscription> chain_;  // from construction on
+  uint64_t lagged_ = 0;
 };
 
 nlohmann::json TradesFor(const Round& r, const std::string& id);

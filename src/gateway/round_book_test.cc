@@ -218,5 +218,48 @@ TEST_F(RoundBookTest, AReorgUncommitsAndAStaleRoundIsDropped) {
   EXPECT_EQ(book_.NextNonce("car-0"), 1u);  // released
 }
 
+// The book follows the chain on the node's feed: one that fell behind it (over its queue) is
+// told so, pushes nothing for what it lost, and follows the events published after.
+TEST_F(RoundBookTest, ABookBehindTheChainFeedIsToldItLaggedAndCarriesOn) {
+  for (size_t i = 0; i <= node::kDefaultFeedQueue; ++i) node_.feed().Publish(node::BlockRemoved{});
+  book_.OnHead(kT0 * kMs);
+  EXPECT_EQ(book_.lagged(), 1u);
+  EXPECT_TRUE(sink_.pushes.empty());
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0), kT0 * kMs)));
+  book_.Tick((kT0 + 12) * kMs);
+  ASSERT_FALSE(node_.Seal(kT0 + 13).has_value());
+  book_.OnHead((kT0 + 13) * kMs);
+  ASSERT_EQ(sink_.Of("car-2", "committed").size(), 1u);
+  EXPECT_EQ(book_.Find(1)->state, RoundState::kCommitted);
+  EXPECT_EQ(book_.lagged(), 1u);
+}
+
+// A refund in a block is pushed to both parties from the receipt's settlement.
+TEST_F(RoundBookTest, ARefundOnChainIsPushedToBothParties) {
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0), kT0 * kMs)));
+  book_.Tick((kT0 + 12) * kMs);
+  ASSERT_FALSE(node_.Seal(kT0 + 13).has_value());
+  book_.OnHead((kT0 + 13) * kMs);
+  const Hash32 escrow = book_.Find(1)->escrows.at(0);
+  const int64_t after = node_.HeadState().escrows.at(escrow).deadline_s + 1;
+  chain::Tx refund;
+  refund.sender = "car-0";
+  refund.nonce = 2;
+  refund.body = chain::Refund{escrow};
+  chain::SignTx(refund, w_.cars[0]);
+  ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(refund, after * kMs)));
+  ASSERT_FALSE(node_.Seal(after).has_value());
+  book_.OnHead(after * kMs);
+  for (const char* id : {"car-0", "car-2"}) {
+    const auto pushed = sink_.Of(id, "refunded");
+    ASSERT_EQ(pushed.size(), 1u) << id;
+    EXPECT_EQ(pushed[0]["escrow"], escrow.Hex());
+    EXPECT_EQ(pushed[0]["block"], 2);
+  }
+  EXPECT_TRUE(sink_.Of("car-0", "settled").empty());
+}
+
 }  // namespace
 }  // namespace v2v::gateway

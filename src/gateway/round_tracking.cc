@@ -1,16 +1,16 @@
-// RoundBook: closing a round at its deadline (Step 5) and following it onto the chain.
+// RoundBook: closing a round at its deadline (Step 5) and following it onto the chain on the
+// node's chain event feed.
 #include <algorithm>
 
 #include "chain/block.h"
+#include "contract/receipts.h"
 #include "contract/round_builder.h"
-#include "contract/trading_contract.h"
 #include "gateway/round_book.h"
 
 namespace v2v::gateway {
 
 namespace {
 constexpr int64_t kKeepRoundsS = 3600;
-constexpr uint64_t kMaxScanBlocks = 1000;  // per head change (a long sync is not replayed)
 constexpr int64_t kDropGraceS = 30;
 // A round is built this long after its deadline, so that the block that takes it is stamped at or
 // after T_stamp + T_limit (contract C-4.1) even when that block was planned a little earlier.
@@ -20,6 +20,12 @@ constexpr int64_t kBuildDelayS = 2;
 std::optional<int64_t> RoundBook::NextTickMs() const {
   if (!open_) return std::nullopt;
   return (rounds_.at(*open_).deadline_s() + kBuildDelayS) * 1000;
+}
+
+const Round* RoundBook::OpenRoundAt(int64_t now_ms) const {
+  const std::optional<int64_t> build_ms = NextTickMs();
+  if (!build_ms || now_ms >= *build_ms) return nullptr;
+  return Find(*open_);
 }
 
 void RoundBook::Tick(int64_t now_ms) {
@@ -82,10 +88,12 @@ void RoundBook::Build(Round& r, int64_t now_ms) {
   auto h = node_.Submit(tx);
   if (!h.ok()) return Drop(r, "the node refused the round: " + h.ToStatus().message());
   pending_[options_.rsu].push_back({tx.nonce, 0, 0, r.number, *h});
-  Record(r, tx, *h);
+  // The escrows the contract will create (the deadline is the block's to set).
+  Record(r, tx, *h, contract::RoundEscrows(built->round, *h, 0));
 }
 
-void RoundBook::Record(Round& r, const chain::Tx& tx, const Hash32& h) {
+void RoundBook::Record(Round& r, const chain::Tx& tx, const Hash32& h,
+                       const std::vector<contract::EscrowCreated>& escrows) {
   if (!r.round_tx.IsZero() && r.round_tx != h) r.earlier_txs.push_back(r.round_tx);
   std::erase(r.earlier_txs, h);
   for (const Hash32& e : r.escrows) escrows_.erase(e);
@@ -98,21 +106,16 @@ void RoundBook::Record(Round& r, const chain::Tx& tx, const Hash32& h) {
   r.buyers = tr.buyers;  // as signed (sorted; a version signed before a re-sign may differ)
   r.sellers = tr.sellers;
   r.trades = nlohmann::json::array();
-  for (size_t k = 0; k < tr.trades.size(); ++k) {
-    const chain::Trade& t = tr.trades[k];
-    const std::string& buyer = tr.buyers[t.buyer].sender;
-    const std::string& seller = tr.sellers[t.seller].sender;
-    const int64_t rho = std::get<chain::SellerBid>(tr.sellers[t.seller].body).rho_ppm;
-    const Hash32 escrow = contract::EscrowId(h, static_cast<uint32_t>(k));
-    escrows_[escrow] = {buyer, seller, r.number};
-    r.escrows.push_back(escrow);
-    r.trades.push_back({{"escrow", escrow.Hex()},
-                        {"buyer", buyer},
-                        {"seller", seller},
-                        {"price", t.price},
-                        {"energy_wh", t.volume_wh},
-                        {"loss_wh", chain::LossWh(t.volume_wh, rho)},
-                        {"amount", chain::Payment(t.price, t.volume_wh)}});
+  for (const contract::EscrowCreated& e : escrows) {
+    escrows_[e.escrow] = {e.buyer, e.seller, r.number};
+    r.escrows.push_back(e.escrow);
+    r.trades.push_back({{"escrow", e.escrow.Hex()},
+                        {"buyer", e.buyer},
+                        {"seller", e.seller},
+                        {"price", e.price},
+                        {"energy_wh", e.energy_wh},
+                        {"loss_wh", e.loss_wh},
+                        {"amount", e.amount}});
   }
   for (const std::string& id : r.bidders) {
     sink_.ToVehicle(id, {{"type", "scheme"},
@@ -172,65 +175,65 @@ void RoundBook::OnHead(int64_t now_ms) {
         v.end());
     it = v.empty() ? pending_.erase(it) : std::next(it);
   }
-  const uint64_t head = node_.HeadHeight();
-  uint64_t from = std::min(scanned_height_, head) + 1;
+  while (auto item = chain_->Next()) {
+    if (std::holds_alternative<node::Lagged>(*item)) {
+      ++lagged_;  // what it lost is not replayed (the rounds' ages still drop them)
+      continue;
+    }
+    const node::ChainEvent& e = *std::get<std::shared_ptr<const node::ChainEvent>>(*item);
+    if (const auto* removed = std::get_if<node::BlockRemoved>(&e)) {
+      OnRemoved(*removed);
+    } else if (const auto* applied = std::get_if<node::BlockApplied>(&e)) {
+      OnApplied(*applied);
+    }  // drops are not subscribed to: they come to OnTxDropped from the drop observer, at once
+  }
+  Tick(now_ms);
+}
+
+// A round whose block a reorg rolled back goes back to the mempool (the node re-admits it).
+void RoundBook::OnRemoved(const node::BlockRemoved& removed) {
   for (auto& [n, r] : rounds_) {
-    if (r.state != RoundState::kCommitted) continue;
-    auto blk = node_.CanonicalBlock(*r.block);
-    if (blk && chain::BlockHash(blk->header) == r.block_hash) continue;
-    from = std::min(from, *r.block);
+    if (r.state != RoundState::kCommitted || r.block_hash != removed.hash) continue;
     r.state = RoundState::kBuilt;
     r.block.reset();
     Repend(r);
     Push(r, {{"type", "uncommitted"}, {"round", r.number}, {"round_tx", r.round_tx.Hex()}});
   }
-  if (head >= from && head - from >= kMaxScanBlocks) from = head - kMaxScanBlocks + 1;
-  for (uint64_t h = from; h <= head; ++h) {
-    if (auto blk = node_.CanonicalBlock(h)) ScanBlock(*blk, h);
-  }
-  scanned_height_ = head;
-  Tick(now_ms);
 }
 
-void RoundBook::ScanBlock(const chain::Block& block, uint64_t height) {
-  const Hash32 block_hash = chain::BlockHash(block.header);
-  for (const chain::Tx& tx : block.txs) {
-    if (const auto* m = std::get_if<chain::MeterReport>(&tx.body)) {
-      auto e = escrows_.find(m->escrow);
-      if (e == escrows_.end()) continue;
-      const nlohmann::json push = {{"type", "settled"},
-                                   {"escrow", m->escrow.Hex()},
-                                   {"delivered_wh", m->delivered_wh},
-                                   {"block", height}};
-      sink_.ToVehicle(e->second.buyer, push);
-      sink_.ToVehicle(e->second.seller, push);
-      continue;
-    }
-    if (const auto* f = std::get_if<chain::Refund>(&tx.body)) {
-      auto e = escrows_.find(f->escrow);
-      if (e == escrows_.end()) continue;
-      const nlohmann::json push = {
-          {"type", "refunded"}, {"escrow", f->escrow.Hex()}, {"block", height}};
-      sink_.ToVehicle(e->second.buyer, push);
-      sink_.ToVehicle(e->second.seller, push);
-      continue;
-    }
-    if (!std::holds_alternative<chain::TradingRound>(tx.body) || tx.sender != options_.rsu)
-      continue;
-    const Hash32 hash = chain::TxHash(tx);
-    auto it = round_by_tx_.find(hash);
+void RoundBook::OnApplied(const node::BlockApplied& applied) {
+  for (const node::TxReceipt& receipt : applied.receipts) {
+    for (const contract::Settlement& s : receipt.settlements) PushSettlement(s, applied.height);
+    auto it = round_by_tx_.find(receipt.tx);  // only rounds this RSU signed
     if (it == round_by_tx_.end()) continue;
     Round& r = rounds_.at(it->second);
-    if (r.round_tx != hash) Record(r, tx, hash);  // a version signed before a re-sign
+    if (r.round_tx != receipt.tx) {  // a version signed before a re-sign
+      Record(r, applied.block->txs.at(receipt.index), receipt.tx, receipt.escrows);
+    }
     r.state = RoundState::kCommitted;
-    r.block = height;
-    r.block_hash = block_hash;
+    r.block = applied.height;
+    r.block_hash = applied.hash;
     Push(r, {{"type", "committed"},
              {"round", r.number},
              {"round_tx", r.round_tx.Hex()},
-             {"block", height},
-             {"block_hash", block_hash.Hex()}});
+             {"block", applied.height},
+             {"block_hash", applied.hash.Hex()}});
   }
+}
+
+// To both parties of an escrow of this RSU's rounds.
+void RoundBook::PushSettlement(const contract::Settlement& s, uint64_t height) {
+  auto e = escrows_.find(s.escrow);
+  if (e == escrows_.end()) return;
+  const nlohmann::json push =
+      s.kind == contract::SettlementKind::kMetered
+          ? nlohmann::json{{"type", "settled"},
+                           {"escrow", s.escrow.Hex()},
+                           {"delivered_wh", s.delivered_wh},
+                           {"block", height}}
+          : nlohmann::json{{"type", "refunded"}, {"escrow", s.escrow.Hex()}, {"block", height}};
+  sink_.ToVehicle(e->second.buyer, push);
+  sink_.ToVehicle(e->second.seller, push);
 }
 
 void RoundBook::Forget(int64_t now_ms) {

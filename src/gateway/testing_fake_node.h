@@ -1,9 +1,12 @@
 // Test fixture: a NodePort over an in-memory chain that runs the real trading contract and the
 // node's real mempool (node::Mempool), so a round the gateway builds is checked and admitted
-// exactly as every node would, and what the mempool drops is told to the round books as the
-// node tells them (RoundBook::OnTxDropped). Tests only.
+// exactly as every node would; every block it applies or removes is published on a real chain
+// event feed with the receipts of the contract's execution (node/chain_feed.h), and what the
+// mempool drops is told to the round books as the node tells them (RoundBook::OnTxDropped).
+// The books take their events when a test calls OnHead. Tests only.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -11,6 +14,7 @@
 #include "contract/testing/world.h"
 #include "gateway/node_port.h"
 #include "gateway/round_book.h"
+#include "node/chain_feed.h"
 #include "node/mempool.h"
 #include "node/producer.h"
 #include "node/tx_admission.h"
@@ -28,9 +32,8 @@ class FakeNode final : public NodePort {
   }
   const chain::State& HeadState() const override { return state_; }
   uint64_t HeadHeight() const override { return chain_.size() - 1; }
-  std::optional<chain::Block> CanonicalBlock(uint64_t h) const override {
-    if (h >= chain_.size()) return std::nullopt;
-    return chain_[h];
+  std::shared_ptr<node::ChainSubscription> SubscribeChain() override {
+    return feed_.Subscribe(node::kDefaultFeedQueue, {.blocks = true, .drops = false});
   }
   const contract::IdentityVerifier& Verifier() const override { return verifier_; }
   const contract::ContractParams& ContractParams() const override { return params_; }
@@ -79,11 +82,15 @@ class FakeNode final : public NodePort {
   // Replaces the head block by an empty one (a reorg that drops its transactions).
   void ReplaceHeadWithEmpty(const chain::State& before) {
     chain::Block b = chain_.back();
+    feed_.Publish(node::BlockRemoved{b.header.height, chain::BlockHash(b.header)});
     b.txs.clear();
     b.header.timestamp_s += 1;
     chain_.back() = b;
     state_ = before;
+    feed_.Publish(node::MakeBlockApplied(std::make_shared<const chain::Block>(b),
+                                         chain::BlockHash(b.header), {}));
   }
+  node::ChainFeed& feed() { return feed_; }
   chain::State& MutableState() { return state_; }
 
  private:
@@ -96,12 +103,16 @@ class FakeNode final : public NodePort {
     chain::Block b = contract::testing::World::MakeBlock(time, std::move(txs));
     b.header.height = chain_.size();
     b.header.parent = chain::BlockHash(chain_.back().header);
-    auto next = contract_.ApplyBlock(state_, b);
+    auto next = contract_.Execute(state_, b);
     if (auto* r = std::get_if<chain::Rejection>(&next)) {
       if (r->tx_index >= 0) refused_ = chain::TxHash(b.txs[static_cast<size_t>(r->tx_index)]);
       return *r;
     }
-    state_ = std::get<chain::State>(std::move(next));
+    contract::Executed& executed = std::get<contract::Executed>(next);
+    state_ = std::move(executed.state);
+    auto block = std::make_shared<const chain::Block>(b);
+    feed_.Publish(
+        node::MakeBlockApplied(block, chain::BlockHash(b.header), std::move(executed.effects)));
     chain_.push_back(std::move(b));
     return std::nullopt;
   }
@@ -119,6 +130,7 @@ class FakeNode final : public NodePort {
   contract::ContractParams params_;
   chain::State state_;
   std::vector<chain::Block> chain_;
+  node::ChainFeed feed_;
   node::Mempool pool_;
   Hash32 refused_;
   std::vector<RoundBook*> books_;

@@ -184,10 +184,9 @@ nlohmann::json VehicleApi::RoundJson(const Round* r, uint64_t number) const {
 
 VehicleApi::Reply VehicleApi::GetRound(const nlohmann::json& params) {
   if (params.size() != 1) return BadParams("expected [\"current\"] or [round]");
-  if (params[0] == "current") {
-    book_.Tick(now_ms_());
-    const uint64_t n = book_.CurrentRoundNumber(now_ms_());
-    return RoundJson(book_.OpenRound(), n);
+  if (params[0] == "current") {  // a read: the tick timer builds a due round, not this
+    const int64_t now = now_ms_();
+    return RoundJson(book_.OpenRoundAt(now), book_.CurrentRoundNumber(now));
   }
   if (!params[0].is_number_unsigned()) return BadParams("round must be a number or \"current\"");
   const uint64_t n = params[0].get<uint64_t>();

@@ -209,5 +209,36 @@ TEST_F(VehicleApiTest, TheSessionCapStillRefusesWithItsOwnReason) {
   EXPECT_TRUE(SubscribeCalls(2, 0, 0)["result"].is_string());
 }
 
+// The rounds issue: vehicle_getRound (a read) built and submitted a due round. Reads have no side
+// effects: past the build time a read reports the open round as closed and changes nothing; the
+// tick (the deadline path) builds it, signs it and submits it.
+TEST_F(VehicleApiTest, GetRoundIsAReadThatNeitherBuildsNorSubmits) {
+  const auto mine = SubscribeVehicle(1, 0);
+  ASSERT_TRUE(mine["result"].is_string()) << mine.dump();
+  ASSERT_TRUE(Call(1, "vehicle_request", {TxToHex(Buyer(1))}).contains("result"));
+  chain::Tx seller;
+  seller.sender = "car-2";
+  seller.nonce = 1;
+  seller.body =
+      chain::SellerBid{"rsu-1", 1, 150, 100, 200, 20'000, 5'000, 50'000, 100, 0, World::kT0};
+  chain::SignTx(seller, w_.cars[2]);
+  ASSERT_TRUE(Call(1, "vehicle_offer", {TxToHex(seller)}).contains("result"));
+  EXPECT_EQ(Call(1, "vehicle_getRound", {"current"})["result"]["open"], true);
+  now_ms_ = (World::kT0 + 13) * 1000;  // past the deadline + the build delay
+  const size_t sent = out_.sent.size();
+  for (int i = 0; i < 3; ++i) {
+    const auto current = Call(1, "vehicle_getRound", {"current"})["result"];
+    EXPECT_EQ(current["open"], false) << current.dump();
+    EXPECT_EQ(current["round"], World::kT0 + 13);
+    EXPECT_EQ(Call(1, "vehicle_getRound", {1})["result"]["state"], "open");
+  }
+  EXPECT_EQ(node_.pending(), 0u) << "a read submitted a round";
+  EXPECT_EQ(out_.sent.size(), sent) << "a read pushed";
+  api_.book().Tick(now_ms_);
+  EXPECT_EQ(node_.pending(), 1u);
+  EXPECT_EQ(Call(1, "vehicle_getRound", {1})["result"]["state"], "built");
+  EXPECT_GT(out_.sent.size(), sent);  // the scheme
+}
+
 }  // namespace
 }  // namespace v2v::gateway

@@ -23,13 +23,15 @@ Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
       drop(*r);
       continue;
     }
-    auto next = executor.contract().ApplyBlock(head_state, block, /*checked=*/true);
+    auto next = executor.contract().Execute(head_state, block, /*checked=*/true);
     if (auto* r = std::get_if<chain::Rejection>(&next)) {
       if (r->tx_index < 0) return r->ToStatus();
       drop(*r);
       continue;
     }
-    out.state_after = std::get<chain::State>(std::move(next));
+    contract::Executed& executed = std::get<contract::Executed>(next);
+    out.state_after = std::move(executed.state);
+    out.effects = std::move(executed.effects);
     break;
   }
   block.header.state_root = executor.contract().Commit(out.state_after);

@@ -17,11 +17,13 @@
 namespace v2v::node {
 
 // A sealed block, the transactions left out (with their rejection), and the state after the
-// block, so that importing it (Ledger::ImportProposal) need not run the contract again.
+// block with its transactions' effects, so that importing it (Ledger::ImportProposal) need not
+// run the contract again.
 struct Proposal {
   chain::Block block;
   std::vector<std::pair<chain::Tx, chain::Rejection>> dropped;
   chain::State state_after;
+  std::vector<contract::TxEffects> effects;  // one per transaction of `block`
 };
 
 // The block on the head that `chain` reads, whose state is `head_state`, at `time_s`, sealed by

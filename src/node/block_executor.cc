@@ -12,18 +12,20 @@ std::optional<chain::Rejection> BlockExecutor::CheckTxs(const std::vector<chain:
   return contract::CheckTxsParallel(txs, verify_threads_, checked_txs_.get());
 }
 
-chain::ValidationResult<chain::State> BlockExecutor::Execute(const chain::State& state,
-                                                             const chain::Block& block) const {
+chain::ValidationResult<contract::Executed> BlockExecutor::Execute(
+    const chain::State& state, const chain::Block& block) const {
   if (auto r = CheckTxs(block.txs)) return *r;
   return ExecuteChecked(state, block);
 }
 
-chain::ValidationResult<chain::State> BlockExecutor::ExecuteChecked(
+chain::ValidationResult<contract::Executed> BlockExecutor::ExecuteChecked(
     const chain::State& state, const chain::Block& block) const {
-  auto result = contract_.ApplyBlock(state, block, /*checked=*/true);
+  auto result = contract_.Execute(state, block, /*checked=*/true);
   if (auto* r = std::get_if<chain::Rejection>(&result)) return *r;
-  chain::State next = std::get<chain::State>(std::move(result));
-  if (contract_.Commit(next) != block.header.state_root) return Rejected(Reject::kBadStateRoot, "");
+  contract::Executed next = std::get<contract::Executed>(std::move(result));
+  if (contract_.Commit(next.state) != block.header.state_root) {
+    return Rejected(Reject::kBadStateRoot, "");
+  }
   return next;
 }
 
@@ -69,10 +71,12 @@ void StageStateChanges(const chain::Entries& before, const chain::Entries& after
 }
 
 Result<chain::Entries> RollBack(const store::KvStore& kv, chain::Entries entries,
-                                uint64_t head_height, uint64_t ancestor, store::WriteBatch& batch) {
+                                uint64_t head_height, uint64_t ancestor, store::WriteBatch& batch,
+                                std::vector<BlockRemoved>* removed) {
   for (uint64_t k = head_height; k > ancestor; --k) {
     V2V_ASSIGN_OR_RETURN(auto gone, store::LoadCanonicalHash(kv, k));
     if (!gone) return Status::Corruption("canonical index missing at " + std::to_string(k));
+    if (removed) removed->push_back({k, *gone});
     V2V_ASSIGN_OR_RETURN(auto undo, store::LoadUndo(kv, *gone));
     if (!undo) return Status::Corruption("undo record missing for " + gone->Hex());
     for (auto& [key, value] : *undo) {

@@ -3,8 +3,10 @@
 //
 // Execute: every transaction passes CheckTx (structure + signatures, in parallel; hashes in the
 // shared CheckedTxCache are skipped), the contract applies them all at the block's timestamp,
-// and the resulting state root is the header's. ExecuteChecked skips the CheckTx step, for a
-// block whose transactions were checked already (Ledger::PrecheckBlock).
+// and the resulting state root is the header's. The result is the state after the block and
+// each transaction's effects (contract/receipts.h), from which the ledger publishes receipts.
+// ExecuteChecked skips the CheckTx step, for a block whose transactions were checked already
+// (Ledger::PrecheckBlock).
 //
 // Pure apart from the CheckedTxCache (thread-safe); the contract must outlive the executor.
 #pragma once
@@ -15,7 +17,9 @@
 #include "chain/reject.h"
 #include "chain/state.h"
 #include "contract/checked_tx_cache.h"
+#include "contract/receipts.h"
 #include "contract/trading_contract.h"
+#include "node/chain_events.h"
 #include "store/kv_store.h"
 #include "store/ledger_records.h"
 
@@ -29,12 +33,13 @@ class BlockExecutor {
         verify_threads_(verify_threads),
         checked_txs_(std::move(checked_txs)) {}
 
-  // The state after `block` on `state`, or the rule it breaks. Never an error Status.
-  chain::ValidationResult<chain::State> Execute(const chain::State& state,
-                                                const chain::Block& block) const;
+  // The state after `block` on `state` and the effects of its transactions, or the rule it
+  // breaks. Never an error Status.
+  chain::ValidationResult<contract::Executed> Execute(const chain::State& state,
+                                                      const chain::Block& block) const;
   // REQUIRES: CheckTxs(block.txs) found nothing.
-  chain::ValidationResult<chain::State> ExecuteChecked(const chain::State& state,
-                                                       const chain::Block& block) const;
+  chain::ValidationResult<contract::Executed> ExecuteChecked(const chain::State& state,
+                                                             const chain::Block& block) const;
   // CheckTx of every transaction, in parallel; the first rejection (with its tx index).
   std::optional<chain::Rejection> CheckTxs(const std::vector<chain::Tx>& txs) const;
 
@@ -53,8 +58,10 @@ void StageStateChanges(const chain::Entries& before, const chain::Entries& after
                        store::WriteBatch& batch);
 // The state entries after canonical block `ancestor`, from `entries` (those after canonical
 // block `head_height`) and the undo records of the blocks above it, whose deletion is staged.
+// The blocks rolled back are appended to `removed` (newest first) when it is not null.
 // Corruption if an undo record or canonical entry is missing.
 Result<chain::Entries> RollBack(const store::KvStore& kv, chain::Entries entries,
-                                uint64_t head_height, uint64_t ancestor, store::WriteBatch& batch);
+                                uint64_t head_height, uint64_t ancestor, store::WriteBatch& batch,
+                                std::vector<BlockRemoved>* removed = nullptr);
 
 }  // namespace v2v::node

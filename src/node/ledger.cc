@@ -127,7 +127,8 @@ chain::ValidationResult<ImportResult> Ledger::ImportProposal(const Proposal& pro
   // Sound because the block hash commits to the parent and to every transaction, and the state
   // after a given parent is deterministic. REQUIRES: `proposal` is as Propose returned it.
   return Insert(proposal.block, now_s, [&proposal](const chain::State&, const chain::Block&) {
-    return chain::ValidationResult<chain::State>(proposal.state_after);
+    return chain::ValidationResult<contract::Executed>(
+        contract::Executed{proposal.state_after, proposal.effects});
   });
 }
 
@@ -189,10 +190,13 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
                                                             const ExecuteNew& execute_new,
                                                             store::WriteBatch batch) {
   const chain::BlockHeader& h = block.header;
+  const bool publish = options_.events != nullptr;
   V2V_VALIDATED_OR_RETURN(Branch branch, tree_.BranchTo(h.parent, h.height - 1));
   const uint64_t depth = head().height - branch.ancestor_height;
+  std::vector<BlockRemoved> removed;
   V2V_ASSIGN_OR_RETURN(chain::Entries entries,
-                       RollBack(*kv_, entries_, head().height, branch.ancestor_height, batch));
+                       RollBack(*kv_, entries_, head().height, branch.ancestor_height, batch,
+                                publish ? &removed : nullptr));
   chain::State rolled;  // the state after the last block executed (from the ancestor's on)
   if (depth > 0) {
     auto decoded = chain::DecodeEntries(entries);
@@ -202,6 +206,7 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
   }
   const chain::State* current = depth > 0 ? &rolled : &state_;
 
+  std::vector<BlockApplied> applied;
   branch.blocks.push_back(hash);
   for (size_t i = 0; i < branch.blocks.size(); ++i) {
     const bool is_new = i + 1 == branch.blocks.size();
@@ -218,13 +223,20 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
                         next.rejection()));
       return next.rejection();
     }
-    V2V_VALIDATED_OR_RETURN(rolled, std::move(next));
+    V2V_VALIDATED_OR_RETURN(contract::Executed executed, std::move(next));
+    rolled = std::move(executed.state);
     current = &rolled;
     chain::Entries next_entries = chain::EncodeEntries(rolled);
     batch.Put(schema::UndoKey(branch.blocks[i]),
               store::EncodeUndo(MakeUndo(entries, next_entries)));
     BlockTree::StageCanonical(batch, b.header.height, branch.blocks[i]);
     entries = std::move(next_entries);
+    if (publish) {
+      auto shared = is_new ? std::make_shared<const chain::Block>(block)
+                           : std::make_shared<const chain::Block>(std::move(stored));
+      applied.push_back(
+          MakeBlockApplied(std::move(shared), branch.blocks[i], std::move(executed.effects)));
+    }
   }
   for (uint64_t k = h.height + 1; k <= head().height; ++k) batch.Delete(schema::CanonicalKey(k));
   StageStateChanges(entries_, entries, batch);
@@ -234,7 +246,14 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
   tree_.SetHead(hash, std::move(meta));
   state_ = std::move(rolled);
   entries_ = std::move(entries);
+  Publish(std::move(removed), std::move(applied));
   return ImportResult{depth == 0 ? ImportOutcome::kExtended : ImportOutcome::kReorged, depth};
+}
+
+void Ledger::Publish(std::vector<BlockRemoved> removed, std::vector<BlockApplied> applied) {
+  if (options_.events == nullptr) return;
+  for (BlockRemoved& r : removed) options_.events->Publish(std::move(r));
+  for (BlockApplied& a : applied) options_.events->Publish(std::move(a));
 }
 
 // --- checking without storing -----------------------------------------------------------------
@@ -242,7 +261,8 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
 chain::ValidationResult<chain::State> Ledger::Validate(const chain::Block& block) const {
   auto header = engine_.VerifyHeaderOn(head(), snapshot(), block, std::nullopt);
   if (!header.ok()) return header.failure();
-  return executor_.Execute(state_, block);
+  V2V_VALIDATED_OR_RETURN(contract::Executed executed, executor_.Execute(state_, block));
+  return std::move(executed.state);
 }
 
 std::optional<chain::Rejection> Ledger::PrecheckBlock(const chain::Block& block) const {

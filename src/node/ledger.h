@@ -31,6 +31,11 @@
 // at any instant reopens at a consistent head. Open checks that the stored state hashes to the
 // head's state root (Corruption otherwise).
 //
+// Events: with LedgerOptions::events set, every commit that changes the head publishes to that
+// feed (chain_feed.h, docs/spec/node.md N9), after the write: the blocks a reorg rolled back
+// (BlockRemoved, newest first), then each block made canonical (BlockApplied, oldest first) with
+// the receipts of its execution. Publishing only queues; the owner delivers.
+//
 // Results: a chain::ValidationResult -- the value; a chain::Rejection (invalid by the rules, with
 // its typed code); or a Status that is not a verdict on the block: NotFound("unknown parent")
 // from Import, or our own failure (IoError, Corruption of our store).
@@ -56,6 +61,7 @@
 #include "node/block_builder.h"
 #include "node/block_executor.h"
 #include "node/block_tree.h"
+#include "node/chain_feed.h"
 #include "node/verifier_factory.h"
 #include "store/kv_store.h"
 
@@ -69,6 +75,9 @@ struct LedgerOptions {
   std::optional<int64_t> allowed_future_s;
   // Hashes of transactions whose CheckTx passed (shared with the mempool); may be null.
   std::shared_ptr<contract::CheckedTxCache> checked_txs;
+  // Where head changes are published (see the file comment); null: nowhere. Must outlive the
+  // ledger.
+  ChainFeed* events = nullptr;
 };
 
 enum class ImportOutcome {
@@ -142,9 +151,10 @@ class Ledger {
   const store::KvStore& kv() const { return *kv_; }
 
  private:
-  // The state after the new block on its parent's state (the branch's blocks run Execute).
-  using ExecuteNew = std::function<chain::ValidationResult<chain::State>(const chain::State&,
-                                                                         const chain::Block&)>;
+  // The state after the new block on its parent's state, with its transactions' effects (the
+  // branch's blocks run Execute).
+  using ExecuteNew = std::function<chain::ValidationResult<contract::Executed>(
+      const chain::State&, const chain::Block&)>;
   Ledger(std::unique_ptr<store::KvStore> kv, contract::Genesis genesis, LedgerOptions options);
   Status Load();
   // kBadHeight / kBadParent unless `h` is the head's child.
@@ -155,6 +165,8 @@ class Ledger {
   chain::ValidationResult<ImportResult> MakeCanonical(const chain::Block& block, const Hash32& hash,
                                                       BlockMeta meta, const ExecuteNew& execute_new,
                                                       store::WriteBatch batch);
+  // Publishes a committed head change to options_.events (see the file comment).
+  void Publish(std::vector<BlockRemoved> removed, std::vector<BlockApplied> applied);
 
   std::unique_ptr<store::KvStore> kv_;
   contract::Genesis genesis_;

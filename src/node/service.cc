@@ -10,6 +10,7 @@ namespace {
 
 constexpr int64_t kRedialMs = 1000;
 constexpr uint64_t kMaxBlocksBytes = 6u << 20;
+constexpr size_t kDropsPerDelivery = kDefaultFeedQueue / 4;
 
 std::string Short(const Hash32& h) { return h.Hex().substr(0, 16); }
 
@@ -25,7 +26,9 @@ NodeService::NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey 
       producer_(static_cast<size_t>(config_.max_block_txs)),
       book_(config_.peers),
       own_refusals_(ports.refusals ? nullptr : LoggedRefusals(*ports.log, *ports.clock)),
-      refusals_(ports.refusals ? ports.refusals : own_refusals_.get()) {}
+      refusals_(ports.refusals ? ports.refusals : own_refusals_.get()) {
+  counted_ = CountChainEvents(feed_, metrics_.chain);
+}
 
 std::unique_ptr<net::Refusals> LoggedRefusals(Logger& log, const Clock& clock) {
   return std::make_unique<net::Refusals>(
@@ -45,6 +48,7 @@ Result<std::unique_ptr<NodeService>> NodeService::Open(
     std::unique_ptr<store::KvStore> store, NodePorts ports, LedgerOptions ledger_options) {
   std::unique_ptr<NodeService> node(new NodeService(std::move(config), ports, std::move(key)));
   ledger_options.checked_txs = node->admission_.checked();
+  ledger_options.events = &node->feed_;
   V2V_ASSIGN_OR_RETURN(node->ledger_,
                        Ledger::Init(std::move(store), genesis, std::move(ledger_options)));
   V2V_ASSIGN_OR_RETURN(chain::Block genesis_block, node->ledger_->BlockAt(0));
@@ -139,7 +143,7 @@ void NodeService::AfterHeadChange() {
   if (!stale.empty()) log_.Info("txs_stale", {{"count", stale.size()}});
   Dropped(std::move(stale));
   producer_.Reset();
-  if (head_observer_) head_observer_();
+  feed_.Deliver();  // the blocks applied and removed, with their receipts
   DeliverDrops();
 }
 
@@ -150,8 +154,16 @@ void NodeService::Dropped(std::vector<MempoolDrop> drops) {
 void NodeService::DeliverDrops() {
   std::vector<MempoolDrop> drops;
   drops.swap(drops_);  // the observer may submit transactions, even drop more
-  if (!drop_observer_) return;
-  for (const MempoolDrop& d : drops) drop_observer_(d);
+  if (drop_observer_) {
+    for (const MempoolDrop& d : drops) drop_observer_(d);
+  }
+  // Then the feed, delivered in batches well inside a subscription's queue (a mass expiry of a
+  // full mempool does not make the drop subscribers lag).
+  for (size_t i = 0; i < drops.size(); ++i) {
+    feed_.Publish(TxDropped{drops[i].hash, drops[i].code});
+    if ((i + 1) % kDropsPerDelivery == 0) feed_.Deliver();
+  }
+  feed_.Deliver();
 }
 
 chain::ValidationResult<ImportResult> NodeService::ImportBlock(const chain::Block& block,

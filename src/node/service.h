@@ -26,6 +26,7 @@
 #include "net/limits.h"
 #include "net/peer_transport.h"
 #include "net/protocol.h"
+#include "node/chain_feed.h"
 #include "node/config.h"
 #include "node/ledger.h"
 #include "node/log.h"
@@ -102,13 +103,18 @@ class NodeService {
   // "refused" (docs/spec/node.md N7). Thread-safe.
   net::Refusals& refusals() { return *refusals_; }
   const net::Refusals& refusals() const { return *refusals_; }
-  // Called on the io thread after every head change (extension or reorg), e.g. by the vehicle
-  // gateway to learn which of its rounds are in a block. One observer; empty to clear.
-  void SetHeadObserver(std::function<void()> observer) { head_observer_ = std::move(observer); }
+  // The chain event feed (chain_feed.h, docs/spec/node.md N9): the ledger publishes every block
+  // applied or removed, with receipts; the node publishes every mempool drop (TxDropped). It is
+  // delivered on the io thread after every head change (once the mempool is pruned) and after
+  // every batch of drops; e.g. the vehicle gateway follows its rounds on it, the explorer pushes
+  // newHeads from it and /metrics counts it.
+  ChainFeed& feed() { return feed_; }
+  const ChainFeed& feed() const { return feed_; }
   // Called on the io thread for each transaction the mempool drops without a block taking it
   // (N4.2: refused while sealing, a bid inside it made stale by a new head, expired, or an
-  // earlier nonce of its sender dropped), after the head observer when the head moved; e.g. the
-  // vehicle gateway re-signs its rounds. One observer; empty to clear.
+  // earlier nonce of its sender dropped), after the feed's delivery of a head change when the
+  // head moved, before the drops' TxDropped events are delivered; e.g. the vehicle gateway
+  // re-signs its rounds at once. One observer; empty to clear.
   void SetTxDropObserver(std::function<void(const MempoolDrop&)> observer) {
     drop_observer_ = std::move(observer);
   }
@@ -146,7 +152,7 @@ class NodeService {
                                                     std::optional<net::PeerId> from, bool gossip);
   chain::ValidationResult<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
   void AfterHeadChange();
-  // Queues drops for the drop observer; DeliverDrops hands them over.
+  // Queues drops for the drop observer; DeliverDrops hands them over and publishes them.
   void Dropped(std::vector<MempoolDrop> drops);
   void DeliverDrops();
   void Broadcast(const net::Frame& frame, std::optional<net::PeerId> except);
@@ -157,6 +163,7 @@ class NodeService {
   NodePorts ports_;
   Logger& log_;
   crypto::PrivateKey key_;
+  ChainFeed feed_;  // before the ledger, which publishes to it
   std::unique_ptr<Ledger> ledger_;
   Hash32 genesis_hash_;
   TxAdmission admission_;
@@ -168,9 +175,9 @@ class NodeService {
   bool stopped_ = false;
   std::map<net::PeerId, Peer> peers_;
   NodeMetrics metrics_;
+  std::shared_ptr<ChainSubscription> counted_;   // metrics_.chain's subscription
   std::unique_ptr<net::Refusals> own_refusals_;  // when the ports bring none
   net::Refusals* refusals_;
-  std::function<void()> head_observer_;
   std::function<void(const MempoolDrop&)> drop_observer_;
   std::vector<MempoolDrop> drops_;  // not yet delivered
 };

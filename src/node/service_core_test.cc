@@ -272,5 +272,50 @@ TEST_F(ServiceCoreTest, TheDropObserverHearsWhatTheProducerDrops) {
   EXPECT_EQ(heard[1].code, chain::Reject::kPredecessorDropped);
 }
 
+// N9: the feed delivers the sealed block (its receipts: none, both transactions were refused) once
+// the head moved and the mempool was pruned, then the drops with their codes after the drop
+// observer heard them; /metrics counts both from the feed.
+TEST_F(ServiceCoreTest, TheFeedDeliversTheSealedBlockThenItsDropsAndMetricsCountThem) {
+  std::vector<std::string> order;
+  node_->SetTxDropObserver([&order](const MempoolDrop&) { order.push_back("observer"); });
+  auto sub = node_->feed().Subscribe();
+  sub->SetWake([&] {
+    while (auto item = sub->Next()) {
+      const ChainEvent& e = *std::get<std::shared_ptr<const ChainEvent>>(*item);
+      if (const auto* a = std::get_if<BlockApplied>(&e)) {
+        EXPECT_EQ(node_->ledger().head_hash(), a->hash) << "delivered after the block";
+        EXPECT_EQ(node_->pending_txs(), 0u) << "after the mempool was pruned";
+        EXPECT_TRUE(a->receipts.empty());
+        order.push_back("applied " + std::to_string(a->height));
+      } else if (const auto* d = std::get_if<TxDropped>(&e)) {
+        order.push_back(std::string("dropped ") + std::string(chain::RejectName(d->code)));
+      }
+    }
+  });
+  for (uint64_t nonce = 1; nonce <= 2; ++nonce) {
+    chain::Tx tx;
+    tx.sender = "nobody";
+    tx.nonce = nonce;
+    tx.body = chain::Refund{};  // of no escrow: the contract refuses it
+    chain::SignTx(tx, chain::testing::FixedKey(9));
+    ASSERT_TRUE(node_->SubmitTx(tx).ok());
+  }
+  clock_.now_ms += 2000;
+  node_->OnTick();
+  ASSERT_EQ(node_->ledger().head().height, 1u);
+  EXPECT_EQ(order,
+            (std::vector<std::string>{"applied 1", "observer", "observer", "dropped unknown_escrow",
+                                      "dropped predecessor_dropped"}));
+  const ChainCounters& c = node_->metrics().chain;
+  EXPECT_EQ(c.blocks_applied, 1u);
+  EXPECT_EQ(c.txs_accepted, 0u);
+  EXPECT_EQ(c.txs_dropped.at(chain::Reject::kUnknownEscrow), 1u);
+  const std::string text = MetricsText(*node_);
+  EXPECT_NE(text.find("v2v_chain_blocks_applied_total 1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("v2v_chain_txs_dropped_total{code=\"predecessor_dropped\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(text.find("v2v_chain_feed_subscribers 2\n"), std::string::npos);  // metrics + ours
+}
+
 }  // namespace
 }  // namespace v2v::node

@@ -36,7 +36,8 @@ std::optional<chain::Rejection> CheckSellerBounds(const chain::TradingRound& r,
 
 }  // namespace
 
-std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx) {
+std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx, TxEffects* effects) {
+  effects_ = effects;
   return std::visit(
       [&](const auto& body) -> Check {
         using T = std::decay_t<decltype(body)>;
@@ -156,25 +157,17 @@ BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRo
 }
 
 BlockRun::Check BlockRun::Escrow(const chain::Tx& tx, const chain::TradingRound& body) {
-  const Hash32 round_hash = chain::TxHash(tx);
-  for (size_t k = 0; k < body.trades.size(); ++k) {
-    const chain::Trade& t = body.trades[k];
-    const std::string& buyer_id = body.buyers[t.buyer].sender;
-    const std::string& seller_id = body.sellers[t.seller].sender;
-    const auto& sb = std::get<chain::SellerBid>(body.sellers[t.seller].body);
-    chain::Account& buyer = s_.accounts.at(buyer_id);
-    chain::Account& seller = s_.accounts.at(seller_id);
-    chain::Escrow e{buyer_id,    seller_id,
-                    t.volume_wh, chain::LossWh(t.volume_wh, sb.rho_ppm),
-                    t.price,     chain::Payment(t.price, t.volume_wh),
-                    sb.rho_ppm,  now_ + params_.settle_window_s};
-    if (buyer.balance < e.amount) return Rejected(Reject::kOverspend, buyer_id);
+  for (EscrowCreated& e : RoundEscrows(body, chain::TxHash(tx), now_ + params_.settle_window_s)) {
+    chain::Account& buyer = s_.accounts.at(e.buyer);
+    chain::Account& seller = s_.accounts.at(e.seller);
+    if (buyer.balance < e.amount) return Rejected(Reject::kOverspend, e.buyer);
     if (seller.energy_wh < e.energy_wh + e.loss_wh) {
-      return Rejected(Reject::kInsufficientEnergy, seller_id);
+      return Rejected(Reject::kInsufficientEnergy, e.seller);
     }
     buyer.balance -= e.amount;
     seller.energy_wh -= e.energy_wh + e.loss_wh;
-    s_.escrows.emplace(EscrowId(round_hash, static_cast<uint32_t>(k)), std::move(e));
+    s_.escrows.emplace(e.escrow, e.ToEscrow());
+    if (effects_) effects_->escrows.push_back(std::move(e));
   }
   return std::nullopt;
 }
@@ -202,6 +195,12 @@ BlockRun::Check BlockRun::ApplyMeter(const chain::Tx& tx, const chain::MeterRepo
   }
   s_.supply.lost_wh += loss;
   s_.escrows.erase(it);
+  if (effects_) {
+    effects_->payments.push_back({body.escrow, e.buyer, e.seller, pay, body.delivered_wh});
+    effects_->settlements.push_back({body.escrow, SettlementKind::kMetered, e.buyer, e.seller,
+                                     body.delivered_wh, loss, pay, e.amount - pay,
+                                     e.energy_wh + e.loss_wh - body.delivered_wh - loss});
+  }
   return std::nullopt;
 }
 
@@ -218,6 +217,10 @@ BlockRun::Check BlockRun::ApplyRefund(const chain::Tx& tx, const chain::Refund& 
     return Rejected(Reject::kOverflow, "refund");
   }
   s_.escrows.erase(it);
+  if (effects_) {
+    effects_->settlements.push_back({body.escrow, SettlementKind::kRefunded, e.buyer, e.seller, 0,
+                                     0, 0, e.amount, e.energy_wh + e.loss_wh});
+  }
   return std::nullopt;
 }
 

@@ -10,6 +10,7 @@
 #include "chain/state.h"
 #include "contract/genesis.h"
 #include "contract/identity.h"
+#include "contract/receipts.h"
 
 namespace v2v::contract::internal {
 
@@ -19,9 +20,10 @@ class BlockRun {
            const ContractParams& params)
       : s_(state), now_(now_s), verifier_(verifier), params_(params) {}
 
-  // Applies one transaction that passed CheckTxStateless. On rejection the working state may be
-  // partly changed: the caller discards the whole run.
-  std::optional<chain::Rejection> Apply(const chain::Tx& tx);
+  // Applies one transaction that passed CheckTxStateless and records what it did in `effects`
+  // (may be null). On rejection the working state and `effects` may be partly changed: the
+  // caller discards the whole run.
+  std::optional<chain::Rejection> Apply(const chain::Tx& tx, TxEffects* effects = nullptr);
 
   const chain::State& state() const { return s_; }
   chain::State TakeState() && { return std::move(s_); }
@@ -45,6 +47,7 @@ class BlockRun {
   const ContractParams& params_;
   // Certificates already verified in this block (same time, so same answer): (hash, role).
   std::map<std::pair<Hash32, crypto::Role>, std::optional<chain::Rejection>> cert_cache_;
+  TxEffects* effects_ = nullptr;  // the transaction being applied reports here, when not null
 };
 
 }  // namespace v2v::contract::internal

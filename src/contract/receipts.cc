@@ -1,0 +1,35 @@
+#include "contract/receipts.h"
+
+#include "contract/trading_contract.h"
+
+namespace v2v::contract {
+
+std::string_view SettlementKindName(SettlementKind k) {
+  return k == SettlementKind::kRefunded ? "refunded" : "metered";
+}
+
+std::vector<EscrowCreated> RoundEscrows(const chain::TradingRound& round, const Hash32& round_tx,
+                                        int64_t deadline_s) {
+  std::vector<EscrowCreated> out;
+  out.reserve(round.trades.size());
+  for (size_t k = 0; k < round.trades.size(); ++k) {
+    const chain::Trade& t = round.trades[k];
+    const chain::Tx& seller = round.sellers[t.seller];
+    const int64_t rho = std::get<chain::SellerBid>(seller.body).rho_ppm;
+    EscrowCreated e;
+    e.escrow = EscrowId(round_tx, static_cast<uint32_t>(k));
+    e.trade = static_cast<uint32_t>(k);
+    e.buyer = round.buyers[t.buyer].sender;
+    e.seller = seller.sender;
+    e.energy_wh = t.volume_wh;
+    e.loss_wh = chain::LossWh(t.volume_wh, rho);
+    e.price = t.price;
+    e.amount = chain::Payment(t.price, t.volume_wh);
+    e.rho_ppm = rho;
+    e.deadline_s = deadline_s;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace v2v::contract
