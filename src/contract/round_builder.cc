@@ -7,6 +7,7 @@
 #include "contract/allocation_check.h"
 #include "market/admission.h"
 #include "market/bayesian_pricing.h"
+#include "market/bid_bounds.h"
 #include "market/welfare_optimizer.h"
 
 namespace v2v::contract {
@@ -22,13 +23,15 @@ void KeepValid(const RoundParams& p, std::vector<chain::Tx>& buyers,
   auto by_sender = [](const chain::Tx& a, const chain::Tx& b) { return a.sender < b.sender; };
   std::erase_if(buyers, [&](const chain::Tx& t) {
     const auto& b = std::get<chain::BuyerBid>(t.body);
-    const bool bad = b.v_min < p.v_min || b.v < b.v_min || b.v > b.v_max;
+    const bool bad =
+        market::BuyerBoundBroken(p.v_min, b.v, b.v_min, b.v_max) != market::BidBound::kNone;
     if (bad) dropped.push_back(t.sender);
     return bad;
   });
   std::erase_if(sellers, [&](const chain::Tx& t) {
     const auto& s = std::get<chain::SellerBid>(t.body);
-    const bool bad = s.c_max > p.c_max || s.c < s.c_min || s.c > s.c_max;
+    const bool bad =
+        market::SellerBoundBroken(p.c_max, s.c, s.c_min, s.c_max) != market::BidBound::kNone;
     if (bad) dropped.push_back(t.sender);
     return bad;
   });
