@@ -35,7 +35,7 @@ class FakeNode final : public NodePort {
   const contract::IdentityVerifier& Verifier() const override { return verifier_; }
   const contract::ContractParams& ContractParams() const override { return params_; }
   chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
-    if (auto r = contract_.CheckTx(tx)) return *r;
+    if (auto r = contract_.CheckStateless(tx)) return *r;
     const Hash32 hash = chain::TxHash(tx);
     if (auto refused = pool_.Admit(tx, hash, node::ViewOf(tx, state_), 0)) {
       return node::ToRejection(*refused);

@@ -51,7 +51,7 @@ TxAdmitted TxAdmission::Admit(const Ledger& ledger, const chain::Tx& tx, int64_t
     return {TxVerdict::kDuplicate, chain::Rejected(chain::Reject::kDuplicate, "already pending")};
   }
   if (!checked_->Contains(hash)) {
-    if (auto r = ledger.contract().CheckTx(tx)) return {TxVerdict::kInvalid, *r};
+    if (auto r = ledger.contract().CheckStateless(tx)) return {TxVerdict::kInvalid, *r};
     checked_->Insert(hash);
   }
   // Refused here (a transaction already on the chain as `known`) means never gossiped.
