@@ -1,9 +1,12 @@
 // Test fixture: a NodePort over an in-memory chain that runs the real trading contract and the
-// node's real mempool (node::Mempool), so a round the gateway builds is checked and admitted
-// exactly as every node would, and what the mempool drops is told to the round books as the
-// node tells them (RoundBook::OnTxDropped). Tests only.
+// node's real admission and mempool (node::TxAdmission), so a round the gateway builds is checked
+// and admitted exactly as every node would (a round whose window is still open waits in the
+// mempool with its lock time), blocks are filled as the producer fills them
+// (TradingContract::FillBlock), and what the mempool drops is told to the round books as the node
+// tells them (RoundBook::OnTxDropped). Tests only.
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -34,39 +37,37 @@ class FakeNode final : public NodePort {
   }
   const contract::IdentityVerifier& Verifier() const override { return verifier_; }
   const contract::ContractParams& ContractParams() const override { return params_; }
+  // Admitted at the head block's time (the fake node has no clock of its own).
   chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
-    if (auto r = contract_.CheckStateless(tx)) return *r;
-    const Hash32 hash = chain::TxHash(tx);
-    if (auto refused = pool_.Admit(tx, hash, node::ViewOf(tx, state_), 0)) {
-      return node::ToRejection(*refused);
-    }
-    return hash;
+    return admission_.Admit(contract_, state_, tx, chain_.back().header.timestamp_s * 1000).hash;
   }
   std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
-    return pool_.NonceUser(sender, nonce);
+    return pool().NonceUser(sender, nonce);
   }
 
   // The books told of every drop (the node's drop observer).
   void Tell(RoundBook* book) { books_.push_back(book); }
-  size_t pending() const { return pool_.size(); }
-  bool Holds(const Hash32& tx) const { return pool_.Contains(tx); }
+  size_t pending() const { return pool().size(); }
+  bool Holds(const Hash32& tx) const { return pool().Contains(tx); }
+  const node::Mempool& pool() const { return admission_.mempool(); }
 
-  // Seals the pending transactions into a block at `time`, as the producer does: what the
-  // contract refuses is dropped from the mempool with its successors and the block is built
-  // without it. Returns the contract's first refusal (none: it took everything).
+  // Seals a block at `time` as the producer does: the pending transactions a block of that time
+  // can take, executed one by one (TradingContract::FillBlock); what the contract refuses is
+  // dropped from the mempool once, with its successors; what is not yet valid stays pending.
+  // Returns the contract's first refusal (none: nothing was refused).
   std::optional<chain::Rejection> Seal(int64_t time) {
+    node::Mempool& pool = admission_.mempool();
+    contract::BlockFill fill =
+        contract_.FillBlock(state_, pool.Select(Committed(), SIZE_MAX, SIZE_MAX, time), time);
+    for (const auto& [hash, not_before_s] : fill.waiting) pool.Defer(hash, not_before_s);
     std::optional<chain::Rejection> first;
     std::vector<node::MempoolDrop> drops;
-    for (;;) {
-      std::vector<chain::Tx> txs = pool_.Select(Committed(), SIZE_MAX);
-      auto r = Apply(time, std::move(txs));
-      if (!r) break;
-      if (!first) first = *r;
-      if (r->tx_index < 0) return first;
-      const auto more = pool_.RemoveWithSuccessors(refused_, r->code);
-      if (more.empty()) return first;
+    for (const auto& [tx, why] : fill.dropped) {
+      if (!first) first = why;
+      const auto more = pool.RemoveWithSuccessors(chain::TxHash(tx), why.code);
       drops.insert(drops.end(), more.begin(), more.end());
     }
+    Append(time, std::move(fill.txs), std::move(fill.state_after));
     Deliver(std::move(drops), time);
     return first;
   }
@@ -90,24 +91,24 @@ class FakeNode final : public NodePort {
   node::NonceOf Committed() const {
     return [this](const std::string& s) { return node::CommittedNonce(state_, s); };
   }
-  // The next block at `time` with `txs`, if the contract takes it all (else its refusal, and
-  // refused_ names the transaction).
+  // The next block at `time` with `txs`, if the contract takes it all (else its refusal).
   std::optional<chain::Rejection> Apply(int64_t time, std::vector<chain::Tx> txs) {
+    chain::Block b = contract::testing::World::MakeBlock(time, std::move(txs));
+    auto next = contract_.ApplyBlock(state_, b);
+    if (auto* r = std::get_if<chain::Rejection>(&next)) return *r;
+    Append(time, std::move(b.txs), std::get<chain::State>(std::move(next)));
+    return std::nullopt;
+  }
+  void Append(int64_t time, std::vector<chain::Tx> txs, chain::State after) {
     chain::Block b = contract::testing::World::MakeBlock(time, std::move(txs));
     b.header.height = chain_.size();
     b.header.parent = chain::BlockHash(chain_.back().header);
-    auto next = contract_.ApplyBlock(state_, b);
-    if (auto* r = std::get_if<chain::Rejection>(&next)) {
-      if (r->tx_index >= 0) refused_ = chain::TxHash(b.txs[static_cast<size_t>(r->tx_index)]);
-      return *r;
-    }
-    state_ = std::get<chain::State>(std::move(next));
+    state_ = std::move(after);
     chain_.push_back(std::move(b));
-    return std::nullopt;
   }
   // After a new head: the prune's drops join `drops`; each book hears them all.
   void Deliver(std::vector<node::MempoolDrop> drops, int64_t time) {
-    const auto stale = pool_.Prune(Committed());
+    const auto stale = admission_.mempool().Prune(Committed());
     drops.insert(drops.end(), stale.begin(), stale.end());
     for (RoundBook* book : books_) {
       for (const node::MempoolDrop& d : drops) book->OnTxDropped(d.hash, d.code, time * 1000);
@@ -119,8 +120,8 @@ class FakeNode final : public NodePort {
   contract::ContractParams params_;
   chain::State state_;
   std::vector<chain::Block> chain_;
-  node::Mempool pool_;
-  Hash32 refused_;
+  node::TxAdmission admission_{node::MempoolOptions{},
+                               std::make_shared<contract::CheckedTxCache>()};
   std::vector<RoundBook*> books_;
 };
 

@@ -11,27 +11,23 @@ Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
   Proposal out;
   chain::Block& block = out.block;
   V2V_ASSIGN_OR_RETURN(block.header, engine.Prepare(chain, time_s, sealer.public_key(), vote));
-  block.txs = std::move(txs);
-  auto drop = [&](const chain::Rejection& r) {
-    const auto at = block.txs.begin() + r.tx_index;
-    out.dropped.emplace_back(std::move(*at), r);
-    block.txs.erase(at);
-  };
-  for (;;) {
-    if (auto r = executor.CheckTxs(block.txs)) {
-      if (r->tx_index < 0) return r->ToStatus();
-      drop(*r);
-      continue;
+  // Context-free checks, each transaction on its own (those admitted here are in the cache).
+  std::vector<std::optional<chain::Rejection>> stateless = executor.CheckEachTx(txs);
+  std::vector<chain::Tx> candidates;
+  candidates.reserve(txs.size());
+  for (size_t i = 0; i < txs.size(); ++i) {
+    if (stateless[i]) {
+      out.dropped.emplace_back(std::move(txs[i]), std::move(*stateless[i]));
+    } else {
+      candidates.push_back(std::move(txs[i]));
     }
-    auto next = executor.contract().ApplyBlock(head_state, block, /*checked=*/true);
-    if (auto* r = std::get_if<chain::Rejection>(&next)) {
-      if (r->tx_index < 0) return r->ToStatus();
-      drop(*r);
-      continue;
-    }
-    out.state_after = std::get<chain::State>(std::move(next));
-    break;
   }
+  contract::BlockFill fill =
+      executor.contract().FillBlock(head_state, std::move(candidates), time_s);
+  for (auto& d : fill.dropped) out.dropped.push_back(std::move(d));
+  out.waiting = std::move(fill.waiting);
+  block.txs = std::move(fill.txs);
+  out.state_after = std::move(fill.state_after);
   block.header.state_root = executor.contract().Commit(out.state_after);
   block.header.tx_root = chain::TxRoot(block.txs);
   consensus::poa::Engine::Seal(block.header, sealer);

@@ -37,6 +37,11 @@ class BlockExecutor {
                                                        const chain::Block& block) const;
   // CheckTx of every transaction, in parallel; the first rejection (with its tx index).
   std::optional<chain::Rejection> CheckTxs(const std::vector<chain::Tx>& txs) const;
+  // The same check of each transaction on its own: its rejection or nullopt, in order.
+  std::vector<std::optional<chain::Rejection>> CheckEachTx(
+      const std::vector<chain::Tx>& txs) const {
+    return contract::CheckEachTx(txs, verify_threads_, checked_txs_.get());
+  }
 
   const contract::TradingContract& contract() const { return contract_; }
 

@@ -34,13 +34,14 @@ std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger
   if (now_ms < planned_->at_ms) return std::nullopt;
 
   const chain::State& state = ledger.state();
+  const int64_t block_time_s = planned_->block_time_s;
+  // Only what a block stamped block_time_s can take: a transaction locked until later waits.
   std::vector<chain::Tx> txs =
       mempool.Select([&state](const std::string& s) { return CommittedNonce(state, s); },
-                     max_block_txs_, kMaxBlockTxBytes);
+                     max_block_txs_, kMaxBlockTxBytes, block_time_s);
   const auto vote = votes.Choose(ledger.snapshot(), height, random.Uniform01());
   std::optional<chain::HeaderVote> header_vote;
   if (vote) header_vote = chain::HeaderVote{vote->target, vote->authorize};
-  const int64_t block_time_s = planned_->block_time_s;
   planned_.reset();
   return ledger.Propose(std::move(txs), block_time_s, key, header_vote);
 }

@@ -106,6 +106,9 @@ void NodeService::MaybeSeal() {
     log_.Warn("seal_failed", {{"height", height}, {"error", proposal->status().message()}});
     return;
   }
+  for (const auto& [hash, not_before_s] : (*proposal)->waiting) {
+    admission_.mempool().Defer(hash, not_before_s);  // not yet: kept for a later block
+  }
   for (const auto& [tx, why] : (*proposal)->dropped) {
     std::vector<MempoolDrop> removed =
         admission_.mempool().RemoveWithSuccessors(chain::TxHash(tx), why.code);
