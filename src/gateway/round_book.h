@@ -7,12 +7,13 @@
 // opening request, never the buyer's timestamp (which could be kMaxSkewS in the past and close
 // the window as it opens); every bid's own timestamp, the opening one included, must be within
 // kMaxSkewS of the server time and inside [T_stamp, T_stamp + T_limit] (contract C-4.1).
-// Tick() builds a due round two seconds after its deadline (contract::BuildRound), signs it with
-// the RSU key and its next nonce, admits it through the port and pushes each participant its
-// trades. OnHead() follows the canonical chain: `committed` when a block holds a round (again
-// after a reorg moves it), `uncommitted` when a reorg removes it, `settled` / `refunded` for the
-// escrows of its rounds; a round not in a block by its deadline + the ledger's max round age is
-// `dropped` and its bids' nonces released.
+// Tick() builds a due round as soon as its window has closed (contract::BuildRound), signs it
+// with the RSU key and its next nonce, admits it through the port and pushes each participant its
+// trades; a block stamped before the window's end cannot take it, and the node's mempool keeps it
+// for a later one (docs/spec/node.md N4.1). OnHead() follows the canonical chain: `committed` when
+// a block holds a round (again after a reorg moves it), `uncommitted` when a reorg removes it,
+// `settled` / `refunded` for the escrows of its rounds; a round not in a block by its deadline +
+// the ledger's max round age is `dropped` and its bids' nonces released.
 //
 // Nonces: a vehicle's next nonce follows its ledger nonce and the run of nonces in use after it,
 // by its bids and transactions pending here or by what the node's mempool holds (another RSU's

@@ -61,10 +61,11 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   ASSERT_TRUE(
       std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
   EXPECT_EQ(book_.NextNonce("car-0"), 2u);  // the pending bid counts
-  EXPECT_EQ(*book_.NextTickMs(), (kT0 + 12) * kMs);
-  book_.Tick((kT0 + 11) * kMs);  // not yet built
+  // Built as soon as the window [kT0, kT0 + 10] has closed: no wait after the deadline.
+  EXPECT_EQ(*book_.NextTickMs(), (kT0 + 11) * kMs);
+  book_.Tick((kT0 + 11) * kMs - 1);  // the window's last second: not yet built
   EXPECT_EQ(node_.pending(), 0u);
-  book_.Tick((kT0 + 12) * kMs);
+  book_.Tick((kT0 + 11) * kMs);
   ASSERT_EQ(node_.pending(), 1u);
   const auto scheme = sink_.Of("car-0", "scheme");
   ASSERT_EQ(scheme.size(), 1u);
