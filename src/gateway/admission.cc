@@ -6,6 +6,7 @@
 #include "chain/tx_check.h"
 #include "crypto/ed25519.h"
 #include "crypto/hash.h"
+#include "market/bid_bounds.h"
 
 namespace v2v::gateway {
 
@@ -70,9 +71,9 @@ std::optional<Refusal> CheckWindow(int64_t timestamp_s, int64_t t_stamp_s, int64
 }
 
 namespace {
-Refusal Bound(const char* bound, std::string detail) {
+Refusal Bound(market::BidBound bound, std::string detail) {
   Refusal r = Refuse(Reason::kInvalidBid, std::move(detail));
-  r.bound = bound;
+  r.bound = market::BidBoundName(bound);
   return r;
 }
 }  // namespace
@@ -83,11 +84,16 @@ int64_t MaxPayment(const chain::BuyerBid& b, const AuctionParams& p) {
 
 std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams& p,
                                   const chain::Account& account, int64_t reserved_money) {
-  if (b.v_min < p.v_min) {
-    return Bound("v_min", "v_min " + std::to_string(b.v_min) + " < the RSU's v^min " +
-                              std::to_string(p.v_min));
+  switch (const market::BidBound broken =
+              market::BuyerBoundBroken(p.v_min, b.v, b.v_min, b.v_max)) {
+    case market::BidBound::kNone:
+      break;
+    case market::BidBound::kVMin:
+      return Bound(broken, "v_min " + std::to_string(b.v_min) + " < the RSU's v^min " +
+                               std::to_string(p.v_min));
+    default:
+      return Bound(broken, "v outside [v_min, v_max]");
   }
-  if (b.v < b.v_min || b.v > b.v_max) return Bound("v", "v outside [v_min, v_max]");
   if (account.balance - reserved_money < MaxPayment(b, p)) {
     return Refuse(Reason::kInsufficientFunds,
                   "balance below the largest payment this bid can lead to (" +
@@ -98,11 +104,16 @@ std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams&
 
 std::optional<Refusal> CheckSeller(const chain::SellerBid& s, const AuctionParams& p,
                                    const chain::Account& account, int64_t reserved_energy_wh) {
-  if (s.c_max > p.c_max) {
-    return Bound("c_max", "c_max " + std::to_string(s.c_max) + " > the RSU's c^max " +
-                              std::to_string(p.c_max));
+  switch (const market::BidBound broken =
+              market::SellerBoundBroken(p.c_max, s.c, s.c_min, s.c_max)) {
+    case market::BidBound::kNone:
+      break;
+    case market::BidBound::kCMax:
+      return Bound(broken, "c_max " + std::to_string(s.c_max) + " > the RSU's c^max " +
+                               std::to_string(p.c_max));
+    default:
+      return Bound(broken, "c outside [c_min, c_max]");
   }
-  if (s.c < s.c_min || s.c > s.c_max) return Bound("c", "c outside [c_min, c_max]");
   if (s.s_t_wh > account.energy_wh - reserved_energy_wh) {
     return Refuse(Reason::kInsufficientEnergy, "s_t above the account's energy");
   }

@@ -54,8 +54,9 @@ std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s);
 // RSU's time of acceptance of the opening request, never a vehicle's timestamp.
 std::optional<Refusal> CheckWindow(int64_t timestamp_s, int64_t t_stamp_s, int64_t t_limit_s);
 
-// Algorithm 1 and what the escrow will need: the buyer can pay b_max at the highest price a
-// trade can reach (max(v_max, c^max)); the seller holds s_t. `reserved_*`: what this vehicle's
+// Algorithm 1 (its bounds: market/bid_bounds.h, as the contract checks them, C-4.2) and what the
+// escrow will need: the buyer can pay b_max at the highest price a trade can reach
+// (max(v_max, c^max)); the seller holds s_t. `reserved_*`: what this vehicle's
 // pending bids at this RSU already hold.
 std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams& p,
                                   const chain::Account& account, int64_t reserved_money);
