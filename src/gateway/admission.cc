@@ -4,6 +4,7 @@
 
 #include "base/bytes.h"
 #include "chain/tx_check.h"
+#include "contract/trading_contract.h"
 #include "crypto/ed25519.h"
 #include "crypto/hash.h"
 #include "market/bid_bounds.h"
@@ -14,6 +15,18 @@ std::optional<Refusal> CheckSigned(const chain::Tx& tx) {
   auto r = chain::CheckTxStateless(tx);
   if (!r) return std::nullopt;
   return Refuse(FromReject(r->code), r->detail);
+}
+
+std::optional<Refusal> CheckOnLedger(const chain::Tx& tx, const chain::State& state,
+                                     const contract::ContractParams& params,
+                                     const contract::IdentityVerifier& verifier, int64_t now_s) {
+  const contract::TxVerdict v =
+      contract::CheckTx(state, tx, params, verifier,
+                        {now_s, contract::NonceRule::kAfterCommitted, /*stateless_checked=*/true});
+  const chain::Rejection* why = contract::RejectionOf(v);
+  if (const contract::NotYet* wait = contract::NotYetOf(v)) why = &wait->why;
+  if (why == nullptr) return std::nullopt;
+  return Refuse(FromReject(why->code), why->detail);
 }
 
 std::optional<Refusal> CheckVehicleKey(const std::string& id, const crypto::PublicKey& key,

@@ -11,6 +11,7 @@
 
 #include "chain/state.h"
 #include "chain/tx.h"
+#include "contract/genesis.h"
 #include "contract/identity.h"
 #include "gateway/reason.h"
 #include "gateway/wire.h"
@@ -28,6 +29,16 @@ inline constexpr int64_t kMaxSkewS = 5;
 
 // Structure and every signature (chain::CheckTxStateless), as a gateway refusal.
 std::optional<Refusal> CheckSigned(const chain::Tx& tx);
+
+// The contract's own verdict (contract::CheckTx: the rules a block applies, not restated here) on
+// a vehicle's transaction against the head state `state` at the server time `now_s`, as a gateway
+// refusal. REQUIRES: CheckSigned(tx) passed. Its nonce is judged as a pending transaction's (above
+// the committed one; the RoundBook sequences its own, CheckNonce). Not yet (a refund before its
+// escrow's deadline) is refused with the rule's code, `deadline_not_reached`: the RSU does not
+// hold a vehicle's transaction for later.
+std::optional<Refusal> CheckOnLedger(const chain::Tx& tx, const chain::State& state,
+                                     const contract::ContractParams& params,
+                                     const contract::IdentityVerifier& verifier, int64_t now_s);
 
 // `id` is a registered vehicle, `key` is the key its certificate binds, and the certificate is
 // valid at `now_s` and not revoked on the ledger.
