@@ -35,6 +35,14 @@ TxVerdict CheckTx(const chain::State& state, const chain::Tx& tx, const Contract
   return then;
 }
 
+std::optional<chain::Rejection> CheckSigner(const chain::State& state, const std::string& id,
+                                            const crypto::PublicKey& key, crypto::Role role,
+                                            const IdentityVerifier& verifier, int64_t time_s) {
+  static const ContractParams kUnused;  // no signer rule reads the parameters
+  internal::StateOverlay overlay(state);
+  return internal::BlockRun(overlay, time_s, verifier, kUnused).CheckSigner(id, key, role);
+}
+
 BlockFill TradingContract::FillBlock(const chain::State& state, std::vector<chain::Tx> candidates,
                                      int64_t block_time_s) const {
   BlockFill out;

@@ -52,6 +52,13 @@ struct CheckTxOptions {
 TxVerdict CheckTx(const chain::State& state, const chain::Tx& tx, const ContractParams& params,
                   const IdentityVerifier& verifier, const CheckTxOptions& options);
 
+// C-3.2 but the nonce, as a block at `time_s` on `state` would judge it: `id` is an account of
+// `role` whose certificate is valid then and not revoked on the ledger, and whose certified key is
+// `key` (the vehicle gateway's check of who signed a bid or a subscription proof).
+std::optional<chain::Rejection> CheckSigner(const chain::State& state, const std::string& id,
+                                            const crypto::PublicKey& key, crypto::Role role,
+                                            const IdentityVerifier& verifier, int64_t time_s);
+
 // A producer's block (TradingContract::FillBlock).
 struct BlockFill {
   std::vector<chain::Tx> txs;  // taken, in the candidates' order

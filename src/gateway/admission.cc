@@ -32,19 +32,10 @@ std::optional<Refusal> CheckOnLedger(const chain::Tx& tx, const chain::State& st
 std::optional<Refusal> CheckVehicleKey(const std::string& id, const crypto::PublicKey& key,
                                        const chain::State& state,
                                        const contract::IdentityVerifier& verifier, int64_t now_s) {
-  auto it = state.accounts.find(id);
-  if (it == state.accounts.end()) return Refuse(Reason::kUnknownVehicle, id + " has no account");
-  const chain::Account& a = it->second;
-  if (a.role != crypto::Role::kVehicle) return Refuse(Reason::kWrongRole, id + " is not a vehicle");
-  if (!(a.key == key))
-    return Refuse(Reason::kKeyMismatch, "not the key " + id + "'s certificate binds");
-  if (state.revoked.count(a.cert_hash)) {
-    return Refuse(Reason::kCertificateRevoked, id + "'s certificate is revoked on the ledger");
-  }
-  auto identity = verifier.Verify(a.certificate, crypto::Role::kVehicle, now_s);
-  if (auto* rej = std::get_if<chain::Rejection>(&identity))
-    return Refuse(FromReject(rej->code), rej->detail);
-  return std::nullopt;
+  // The contract's own rule (C-3.2 but the nonce), as a block at now_s would apply it.
+  auto r = contract::CheckSigner(state, id, key, crypto::Role::kVehicle, verifier, now_s);
+  if (!r) return std::nullopt;
+  return Refuse(FromReject(r->code), r->ToString());
 }
 
 std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& state,

@@ -41,7 +41,7 @@ std::optional<Refusal> CheckOnLedger(const chain::Tx& tx, const chain::State& st
                                      const contract::IdentityVerifier& verifier, int64_t now_s);
 
 // `id` is a registered vehicle, `key` is the key its certificate binds, and the certificate is
-// valid at `now_s` and not revoked on the ledger.
+// valid at `now_s` and not revoked on the ledger: the contract's rule (contract::CheckSigner).
 std::optional<Refusal> CheckVehicleKey(const std::string& id, const crypto::PublicKey& key,
                                        const chain::State& state,
                                        const contract::IdentityVerifier& verifier, int64_t now_s);

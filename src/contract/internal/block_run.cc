@@ -98,13 +98,20 @@ BlockRun::Check BlockRun::CertificateValid(const chain::Account& a, crypto::Role
   return it->second;
 }
 
+BlockRun::Check BlockRun::CheckSigner(const std::string& id, const crypto::PublicKey& key,
+                                      crypto::Role role) {
+  const chain::Account* found = s_.FindAccount(id);
+  if (found == nullptr) return Rejected(Reject::kUnknownAccount, id);
+  if (found->role != role) return Rejected(Reject::kWrongRole, id);
+  if (auto r = CertificateValid(*found, role)) return r;
+  if (found->key != key) return Rejected(Reject::kKeyMismatch, id);
+  return std::nullopt;
+}
+
 BlockRun::Check BlockRun::Authenticate(const chain::Tx& tx, crypto::Role role,
                                        chain::Account** out) {
+  if (auto r = CheckSigner(tx.sender, tx.sender_key, role)) return r;
   const chain::Account* found = s_.FindAccount(tx.sender);
-  if (found == nullptr) return Rejected(Reject::kUnknownAccount, tx.sender);
-  if (found->role != role) return Rejected(Reject::kWrongRole, tx.sender);
-  if (auto r = CertificateValid(*found, role)) return r;
-  if (found->key != tx.sender_key) return Rejected(Reject::kKeyMismatch, tx.sender);
   const bool exact = nonces_ == NonceRule::kNext;
   if (exact ? tx.nonce != found->nonce + 1 : tx.nonce <= found->nonce) {
     const std::string expected =

@@ -28,12 +28,16 @@ class BlockRun {
   // Apply within a savepoint of the overlay: accepted, its changes kept; otherwise none kept, and
   // the rejection, or not yet when a time rule refused it (tx_verdict.h).
   TxVerdict Try(const chain::Tx& tx);
+  // C-3.2 but the nonce: `id` is an account of `role` whose certificate is valid now and not
+  // revoked on the ledger, and whose certified key is `key`. Changes nothing.
+  std::optional<chain::Rejection> CheckSigner(const std::string& id, const crypto::PublicKey& key,
+                                              crypto::Role role);
 
  private:
   using Check = std::optional<chain::Rejection>;
   // A time rule's refusal: `why` for this block, and no block before `earliest_s` can take it.
   Check NotYetUntil(int64_t earliest_s, chain::Rejection why);
-  // Certificate valid now for `role`, key = the account's, nonce by the rule; sets the nonce.
+  // CheckSigner for the sender, then its nonce by the rule; sets the nonce.
   Check Authenticate(const chain::Tx& tx, crypto::Role role, chain::Account** out);
   Check CertificateValid(const chain::Account& a, crypto::Role role);
   Check ApplyRegister(const chain::Tx& tx, const chain::Register& body);
