@@ -99,6 +99,12 @@ class TradingContract {
   ContractParams params_;
 };
 
+// C-4.1: a bid's signed timestamp lies in its round's window [T_stamp, T_stamp + T_limit] (the
+// vehicle gateway asks it on arrival, the contract of every bid of a round on chain).
+constexpr bool InWindow(int64_t timestamp_s, int64_t t_stamp_s, int64_t t_limit_s) {
+  return timestamp_s >= t_stamp_s && timestamp_s <= t_stamp_s + t_limit_s;
+}
+
 // Escrow id of trade `index` of the round transaction with hash `round_tx`.
 Hash32 EscrowId(const Hash32& round_tx, uint32_t index);
 

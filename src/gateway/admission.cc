@@ -65,7 +65,7 @@ std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s) {
 }
 
 std::optional<Refusal> CheckWindow(int64_t timestamp_s, int64_t t_stamp_s, int64_t t_limit_s) {
-  if (timestamp_s < t_stamp_s || timestamp_s > t_stamp_s + t_limit_s) {
+  if (!contract::InWindow(timestamp_s, t_stamp_s, t_limit_s)) {
     return Refuse(Reason::kBidOutsideWindow, "timestamp " + std::to_string(timestamp_s) +
                                                  " outside [T_stamp, T_stamp + " + "T_limit] = [" +
                                                  std::to_string(t_stamp_s) + ", " +

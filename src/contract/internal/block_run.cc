@@ -145,12 +145,13 @@ BlockRun::Check BlockRun::ApplyRegister(const chain::Tx& tx, const chain::Regist
 }
 
 BlockRun::Check BlockRun::CheckBidders(const chain::Tx& tx, const chain::TradingRound& body) {
-  const int64_t open = body.t_stamp_s, close = body.t_stamp_s + body.t_limit_s;
   auto window = [&](const std::string& rsu, uint64_t round, int64_t ts) -> Check {
     if (rsu != tx.sender || round != body.round) {
       return Rejected(Reject::kMalformed, "bid addressed to another RSU or round");
     }
-    if (ts < open || ts > close) return Rejected(Reject::kBidOutsideWindow, std::to_string(ts));
+    if (!InWindow(ts, body.t_stamp_s, body.t_limit_s)) {
+      return Rejected(Reject::kBidOutsideWindow, std::to_string(ts));
+    }
     return std::nullopt;
   };
   chain::Account* a = nullptr;
