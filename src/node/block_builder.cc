@@ -1,5 +1,8 @@
 #include "node/block_builder.h"
 
+#include <set>
+#include <string>
+
 namespace v2v::node {
 
 Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
@@ -11,12 +14,16 @@ Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
   Proposal out;
   chain::Block& block = out.block;
   V2V_ASSIGN_OR_RETURN(block.header, engine.Prepare(chain, time_s, sealer.public_key(), vote));
-  // Context-free checks, each transaction on its own (those admitted here are in the cache).
+  // Context-free checks, each transaction on its own (those admitted here are in the cache). A
+  // sender's transactions after one that fails are left out (they could only fail on the nonce).
   std::vector<std::optional<chain::Rejection>> stateless = executor.CheckEachTx(txs);
   std::vector<chain::Tx> candidates;
   candidates.reserve(txs.size());
+  std::set<std::string> failed;
   for (size_t i = 0; i < txs.size(); ++i) {
+    if (failed.contains(txs[i].sender)) continue;
     if (stateless[i]) {
+      failed.insert(txs[i].sender);
       out.dropped.emplace_back(std::move(txs[i]), std::move(*stateless[i]));
     } else {
       candidates.push_back(std::move(txs[i]));
