@@ -86,7 +86,7 @@ class TradingContract {
   // REQUIRES: every candidate passed chain::CheckTxStateless.
   BlockFill FillBlock(const chain::State& state, std::vector<chain::Tx> candidates,
                       int64_t block_time_s) const;
-  // `checked`: the caller already ran CheckTx on every transaction (skips re-verification).
+  // `checked`: the caller already ran CheckStateless on every transaction (skips re-verification).
   std::variant<chain::State, chain::Rejection> ApplyBlock(const chain::State& state,
                                                           const chain::Block& block,
                                                           bool checked = false) const;

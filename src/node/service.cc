@@ -228,7 +228,7 @@ chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx,
       break;
     case TxVerdict::kDuplicate:
       break;
-    case TxVerdict::kInvalid:  // invalid by the rules (CheckTx): the sender's fault
+    case TxVerdict::kInvalid:  // invalid by the context-free rules: the sender's fault
       ++metrics_.txs_rejected;
       if (from)
         Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + a.hash.rejection().ToString());
