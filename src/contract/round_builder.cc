@@ -83,6 +83,19 @@ market::VolumeProblem MakeProblem(const RoundParams& p, const std::vector<chain:
 
 }  // namespace
 
+chain::TradingRound EmptyRound(const RoundParams& params) {
+  chain::TradingRound r;
+  r.round = params.round;
+  r.t_stamp_s = params.t_stamp_s;
+  r.t_limit_s = params.t_limit_s;
+  r.v_min = params.v_min;
+  r.c_max = params.c_max;
+  r.l1_micro = params.l1_micro;
+  r.l2_micro = params.l2_micro;
+  r.radius_m = params.radius_m;
+  return r;
+}
+
 Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> buyer_bids,
                               std::vector<chain::Tx> seller_bids) {
   BuiltRound out;
@@ -102,14 +115,7 @@ Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> 
   V2V_ASSIGN_OR_RETURN(market::VolumeSolution sol, market::SolveVolumes(prob));
 
   chain::TradingRound& r = out.round;
-  r.round = params.round;
-  r.t_stamp_s = params.t_stamp_s;
-  r.t_limit_s = params.t_limit_s;
-  r.v_min = params.v_min;
-  r.c_max = params.c_max;
-  r.l1_micro = params.l1_micro;
-  r.l2_micro = params.l2_micro;
-  r.radius_m = params.radius_m;
+  r = EmptyRound(params);
   for (int i = 0; i < prob.NumBuyers(); ++i) {
     for (int k = prob.buyer_start[i]; k < prob.buyer_start[i + 1]; ++k) {
       const int j = prob.edge_seller[k];

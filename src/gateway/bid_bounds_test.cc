@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "contract/round_builder.h"
 #include "contract/testing/world.h"
 #include "contract/trading_contract.h"
@@ -29,15 +31,7 @@ struct Judges {
 
   // The contract's verdict on a round of rsu-1 holding the one signed bid (no trades).
   bool ContractTakes(const chain::Tx& bid) const {
-    chain::TradingRound r;
-    r.round = 1;
-    r.t_stamp_s = round.t_stamp_s;
-    r.t_limit_s = round.t_limit_s;
-    r.v_min = round.v_min;
-    r.c_max = round.c_max;
-    r.l1_micro = round.l1_micro;
-    r.l2_micro = round.l2_micro;
-    r.radius_m = round.radius_m;
+    chain::TradingRound r = contract::EmptyRound(round);
     if (std::holds_alternative<chain::BuyerBid>(bid.body)) {
       r.buyers = {bid};
       r.certificate.buyer_price = r.certificate.mu_min = r.certificate.mu_max = {0.0};
@@ -53,6 +47,10 @@ struct Judges {
     }
     EXPECT_TRUE(contract::IsAccepted(v));
     return true;
+  }
+  // The market model's auctioneer with the same bounds.
+  market::Auctioneer Model() const {
+    return {static_cast<double>(round.v_min), static_cast<double>(round.c_max), 1.0, 10.0, 1000.0};
   }
   // Whether the round builder keeps the bid, built with a valid buyer (car-0) and seller (car-2).
   bool BuilderKeeps(const chain::Tx& bid) const {
@@ -84,6 +82,21 @@ chain::Tx SignedSeller(const World& w, int64_t c, int64_t c_min, int64_t c_max) 
   return tx;
 }
 
+// Every judge agrees with the bound function's verdict `b` on `bid`: the gateway (its refusal
+// `gateway`, naming the bound), the contract, the round builder and the market model (`model_ok`).
+void ExpectOneVerdict(const Judges& j, const chain::Tx& bid, market::BidBound b,
+                      const std::optional<Refusal>& gateway, bool model_ok) {
+  const bool ok = b == market::BidBound::kNone;
+  EXPECT_EQ(!gateway.has_value(), ok);
+  if (gateway) {
+    EXPECT_EQ(gateway->reason, Reason::kInvalidBid);
+    EXPECT_EQ(gateway->bound, market::BidBoundName(b));
+  }
+  EXPECT_EQ(j.ContractTakes(bid), ok);
+  EXPECT_EQ(j.BuilderKeeps(bid), ok);
+  EXPECT_EQ(model_ok, ok);
+}
+
 TEST(BidBounds, GatewayContractBuilderAndMarketAgreeOnBuyers) {
   Judges j;
   const chain::Account& rich = j.genesis.accounts.at("car-1");
@@ -94,29 +107,19 @@ TEST(BidBounds, GatewayContractBuilderAndMarketAgreeOnBuyers) {
         SCOPED_TRACE("v " + std::to_string(v) + " in [" + std::to_string(v_min) + ", " +
                      std::to_string(v_max) + "]");
         const market::BidBound b = market::BuyerBoundBroken(j.round.v_min, v, v_min, v_max);
-        const bool ok = b == market::BidBound::kNone;
-        broken += ok ? 0 : 1;
+        broken += b == market::BidBound::kNone ? 0 : 1;
         const chain::Tx bid = SignedBuyer(j.w, v, v_min, v_max);
-        const auto refusal = CheckBuyer(std::get<chain::BuyerBid>(bid.body), j.auction, rich, 0);
-        EXPECT_EQ(!refusal.has_value(), ok);
-        if (refusal) {
-          EXPECT_EQ(refusal->reason, Reason::kInvalidBid);
-          EXPECT_EQ(refusal->bound, market::BidBoundName(b));
-        }
-        EXPECT_EQ(j.ContractTakes(bid), ok);
-        EXPECT_EQ(j.BuilderKeeps(bid), ok);
-        const market::Auctioneer a{static_cast<double>(j.round.v_min),
-                                   static_cast<double>(j.round.c_max), 1.0, 10.0, 1000.0};
-        const market::BuyerBid model{"car-1",
-                                     static_cast<double>(v),
-                                     static_cast<double>(v_min),
-                                     static_cast<double>(v_max),
-                                     1.0,
-                                     5.0,
-                                     3.0,
-                                     0,
-                                     0};
-        EXPECT_EQ(market::ValidateBuyer(a, model).ok(), ok);
+        market::BuyerBid model;
+        model.id = "car-1";
+        model.v = static_cast<double>(v);
+        model.v_min = static_cast<double>(v_min);
+        model.v_max = static_cast<double>(v_max);
+        model.b_min = 1.0;
+        model.b_max = 5.0;
+        model.w = 3.0;
+        ExpectOneVerdict(j, bid, b,
+                         CheckBuyer(std::get<chain::BuyerBid>(bid.body), j.auction, rich, 0),
+                         market::ValidateBuyer(j.Model(), model).ok());
       }
     }
   }
@@ -133,30 +136,18 @@ TEST(BidBounds, GatewayContractBuilderAndMarketAgreeOnSellers) {
         SCOPED_TRACE("c " + std::to_string(c) + " in [" + std::to_string(c_min) + ", " +
                      std::to_string(c_max) + "]");
         const market::BidBound b = market::SellerBoundBroken(j.round.c_max, c, c_min, c_max);
-        const bool ok = b == market::BidBound::kNone;
-        broken += ok ? 0 : 1;
+        broken += b == market::BidBound::kNone ? 0 : 1;
         const chain::Tx bid = SignedSeller(j.w, c, c_min, c_max);
-        const auto refusal =
-            CheckSeller(std::get<chain::SellerBid>(bid.body), j.auction, account, 0);
-        EXPECT_EQ(!refusal.has_value(), ok);
-        if (refusal) {
-          EXPECT_EQ(refusal->reason, Reason::kInvalidBid);
-          EXPECT_EQ(refusal->bound, market::BidBoundName(b));
-        }
-        EXPECT_EQ(j.ContractTakes(bid), ok);
-        EXPECT_EQ(j.BuilderKeeps(bid), ok);
-        const market::Auctioneer a{static_cast<double>(j.round.v_min),
-                                   static_cast<double>(j.round.c_max), 1.0, 10.0, 1000.0};
-        const market::SellerBid model{"car-3",
-                                      static_cast<double>(c),
-                                      static_cast<double>(c_min),
-                                      static_cast<double>(c_max),
-                                      20.0,
-                                      5.0,
-                                      0.0,
-                                      0,
-                                      0};
-        EXPECT_EQ(market::ValidateSeller(a, model).ok(), ok);
+        market::SellerBid model;
+        model.id = "car-3";
+        model.c = static_cast<double>(c);
+        model.c_min = static_cast<double>(c_min);
+        model.c_max = static_cast<double>(c_max);
+        model.s_t = 20.0;
+        model.s_r = 5.0;
+        ExpectOneVerdict(j, bid, b,
+                         CheckSeller(std::get<chain::SellerBid>(bid.body), j.auction, account, 0),
+                         market::ValidateSeller(j.Model(), model).ok());
       }
     }
   }
