@@ -1,9 +1,9 @@
-// CheckedTxCache: the hashes of transactions whose context-free check (CheckTx: structure and
-// every signature, nested bids included) already passed on this node, so each signature is
+// CheckedTxCache: the hashes of transactions whose context-free check (CheckStateless: structure
+// and every signature, nested bids included) already passed on this node, so each signature is
 // verified once per node (mempool admission, then the block that carries the transaction).
 //
-// Sound because CheckTx is a pure function of the transaction's bytes and TxHash is SHA-256 of
-// those bytes, signature included: a hit means exactly these bytes passed before. Bounded: at
+// Sound because CheckStateless is a pure function of the transaction's bytes and TxHash is SHA-256
+// of those bytes, signature included: a hit means exactly these bytes passed before. Bounded: at
 // most `capacity` hashes, the oldest inserted evicted first (FIFO). Thread-safe.
 #pragma once
 
@@ -23,7 +23,7 @@ class CheckedTxCache {
       : capacity_(capacity == 0 ? 1 : capacity) {}
 
   bool Contains(const Hash32& tx_hash) const;
-  // Records that the transaction with this hash passed CheckTx. A hash already present keeps
+  // Records that the transaction with this hash passed CheckStateless. A hash already present keeps
   // its place in the eviction order.
   void Insert(const Hash32& tx_hash);
   size_t size() const;

@@ -72,7 +72,7 @@ struct Executed {
 // The escrows a round creates when its signed transaction has hash `round_tx` and the block
 // that takes it sets the deadline `deadline_s` (block time + settle_window_s), one per trade in
 // order. The contract executes exactly these (internal/block_run.cc); a gateway may call it to
-// tell bidders their scheme before the round is on chain. REQUIRES: the round passed CheckTx
+// tell bidders their scheme before the round is on chain. REQUIRES: the round passed CheckStateless
 // (trade indices within the bids).
 std::vector<EscrowCreated> RoundEscrows(const chain::TradingRound& round, const Hash32& round_tx,
                                         int64_t deadline_s);

@@ -7,6 +7,7 @@
 #include "contract/allocation_check.h"
 #include "market/admission.h"
 #include "market/bayesian_pricing.h"
+#include "market/bid_bounds.h"
 #include "market/welfare_optimizer.h"
 
 namespace v2v::contract {
@@ -22,13 +23,15 @@ void KeepValid(const RoundParams& p, std::vector<chain::Tx>& buyers,
   auto by_sender = [](const chain::Tx& a, const chain::Tx& b) { return a.sender < b.sender; };
   std::erase_if(buyers, [&](const chain::Tx& t) {
     const auto& b = std::get<chain::BuyerBid>(t.body);
-    const bool bad = b.v_min < p.v_min || b.v < b.v_min || b.v > b.v_max;
+    const bool bad =
+        market::BuyerBoundBroken(p.v_min, b.v, b.v_min, b.v_max) != market::BidBound::kNone;
     if (bad) dropped.push_back(t.sender);
     return bad;
   });
   std::erase_if(sellers, [&](const chain::Tx& t) {
     const auto& s = std::get<chain::SellerBid>(t.body);
-    const bool bad = s.c_max > p.c_max || s.c < s.c_min || s.c > s.c_max;
+    const bool bad =
+        market::SellerBoundBroken(p.c_max, s.c, s.c_min, s.c_max) != market::BidBound::kNone;
     if (bad) dropped.push_back(t.sender);
     return bad;
   });
@@ -80,6 +83,19 @@ market::VolumeProblem MakeProblem(const RoundParams& p, const std::vector<chain:
 
 }  // namespace
 
+chain::TradingRound EmptyRound(const RoundParams& params) {
+  chain::TradingRound r;
+  r.round = params.round;
+  r.t_stamp_s = params.t_stamp_s;
+  r.t_limit_s = params.t_limit_s;
+  r.v_min = params.v_min;
+  r.c_max = params.c_max;
+  r.l1_micro = params.l1_micro;
+  r.l2_micro = params.l2_micro;
+  r.radius_m = params.radius_m;
+  return r;
+}
+
 Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> buyer_bids,
                               std::vector<chain::Tx> seller_bids) {
   BuiltRound out;
@@ -99,14 +115,7 @@ Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> 
   V2V_ASSIGN_OR_RETURN(market::VolumeSolution sol, market::SolveVolumes(prob));
 
   chain::TradingRound& r = out.round;
-  r.round = params.round;
-  r.t_stamp_s = params.t_stamp_s;
-  r.t_limit_s = params.t_limit_s;
-  r.v_min = params.v_min;
-  r.c_max = params.c_max;
-  r.l1_micro = params.l1_micro;
-  r.l2_micro = params.l2_micro;
-  r.radius_m = params.radius_m;
+  r = EmptyRound(params);
   for (int i = 0; i < prob.NumBuyers(); ++i) {
     for (int k = prob.buyer_start[i]; k < prob.buyer_start[i + 1]; ++k) {
       const int j = prob.edge_seller[k];

@@ -31,6 +31,10 @@ struct BuiltRound {
   std::vector<std::string> dropped;  // senders of bids that broke Algorithm 1
 };
 
+// The round's own fields (number, window, bounds, loss factors, radius) from its parameters, with
+// no bids, trades or certificate.
+chain::TradingRound EmptyRound(const RoundParams& params);
+
 // REQUIRES: each bid passed CheckTxStateless. Internal error only if the solver fails.
 Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> buyer_bids,
                               std::vector<chain::Tx> seller_bids);

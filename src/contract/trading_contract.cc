@@ -17,7 +17,7 @@ __extension__ typedef __int128 Int128;  // exact sums of int64 values
 using chain::Reject;
 using chain::Rejected;
 
-std::optional<chain::Rejection> TradingContract::CheckTx(const chain::Tx& tx) const {
+std::optional<chain::Rejection> TradingContract::CheckStateless(const chain::Tx& tx) const {
   return chain::CheckTxStateless(tx);
 }
 
@@ -35,7 +35,8 @@ std::variant<Executed, chain::Rejection> TradingContract::Execute(const chain::S
   if (!checked) {
     if (auto r = CheckTxsParallel(block.txs, 1)) return *r;
   }
-  internal::BlockRun run(state, block.header.timestamp_s, verifier_, params_);
+  internal::StateOverlay overlay(state);
+  internal::BlockRun run(overlay, block.header.timestamp_s, verifier_, params_);
   std::vector<TxEffects> effects(block.txs.size());
   for (size_t i = 0; i < block.txs.size(); ++i) {
     if (auto r = run.Apply(block.txs[i], &effects[i])) {
@@ -43,10 +44,11 @@ std::variant<Executed, chain::Rejection> TradingContract::Execute(const chain::S
       return *r;
     }
   }
+  chain::State next = overlay.Merge();
 #ifndef NDEBUG
-  if (auto r = CheckConservation(run.state())) return *r;
+  if (auto r = CheckConservation(next)) return *r;
 #endif
-  return Executed{std::move(run).TakeState(), std::move(effects)};
+  return Executed{std::move(next), std::move(effects)};
 }
 
 Hash32 EscrowId(const Hash32& round_tx, uint32_t index) {
@@ -81,6 +83,22 @@ std::optional<chain::Rejection> CheckConservation(const chain::State& state) {
 
 namespace {
 
+// Verifies every job on up to `threads` threads; each job's failure or nullopt.
+std::vector<std::optional<chain::Rejection>> VerifyJobs(
+    const std::vector<chain::SignatureJob>& jobs, int threads) {
+  const size_t n = jobs.size();
+  std::vector<std::optional<chain::Rejection>> out(n);
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) out[i] = chain::VerifyJob(jobs[i]);
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads && static_cast<size_t>(t) * 8 < n; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  return out;
+}
+
 // CheckTxsParallel over the transactions `txs` points to; tx_index is the position in `txs`.
 std::optional<chain::Rejection> CheckTxPointers(const std::vector<const chain::Tx*>& txs,
                                                 int threads) {
@@ -95,17 +113,8 @@ std::optional<chain::Rejection> CheckTxPointers(const std::vector<const chain::T
     chain::AppendSignatureJobs(*txs[i], jobs);
     job_tx.resize(jobs.size(), i);
   }
-  const size_t n = jobs.size();
-  std::vector<std::optional<chain::Rejection>> out(n);
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i = next++; i < n; i = next++) out[i] = chain::VerifyJob(jobs[i]);
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads && static_cast<size_t>(t) * 8 < n; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  for (size_t i = 0; i < n; ++i) {
+  std::vector<std::optional<chain::Rejection>> out = VerifyJobs(jobs, threads);
+  for (size_t i = 0; i < out.size(); ++i) {
     if (out[i]) {
       out[i]->tx_index = static_cast<int>(job_tx[i]);
       return out[i];
@@ -143,6 +152,39 @@ std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& t
   }
   for (size_t i : index) cache->Insert(hashes[i]);
   return std::nullopt;
+}
+
+std::vector<std::optional<chain::Rejection>> CheckEachTx(const std::vector<chain::Tx>& txs,
+                                                         int threads, CheckedTxCache* cache) {
+  std::vector<std::optional<chain::Rejection>> out(txs.size());
+  std::vector<Hash32> hashes(txs.size());
+  std::vector<chain::SignatureJob> jobs;
+  std::vector<size_t> job_tx;  // job -> index of its top-level transaction
+  for (size_t i = 0; i < txs.size(); ++i) {
+    if (cache != nullptr) {
+      hashes[i] = chain::TxHash(txs[i]);
+      if (cache->Contains(hashes[i])) continue;
+    }
+    out[i] = chain::CheckTxStructure(txs[i]);
+    if (out[i]) continue;
+    chain::AppendSignatureJobs(txs[i], jobs);
+    job_tx.resize(jobs.size(), i);
+  }
+  std::vector<std::optional<chain::Rejection>> verified = VerifyJobs(jobs, threads);
+  std::vector<char> checked(txs.size(), 0);  // 1: its signatures were verified here
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    const size_t i = job_tx[k];
+    checked[i] = 1;
+    if (verified[k] && !out[i]) out[i] = std::move(verified[k]);
+  }
+  for (size_t i = 0; i < txs.size(); ++i) {
+    if (out[i]) {
+      out[i]->tx_index = static_cast<int>(i);
+    } else if (checked[i] && cache != nullptr) {
+      cache->Insert(hashes[i]);
+    }
+  }
+  return out;
 }
 
 }  // namespace v2v::contract

@@ -1,12 +1,19 @@
 // The trading contract (SPEC sections 2-5; docs/spec/contract.md): a deterministic state
-// transition that every node runs on every block, ABCI-shaped.
+// transition that every node runs on every block, ABCI-shaped. One rule book: every rule is
+// written once (internal/block_run.cc), and every question below runs that same code.
 //
-//   CheckTx     context-free checks (chain/tx_check.h): structure and signatures.
-//   ApplyBlock  runs the block's transactions in order at the block's timestamp (the only
-//               clock), returning the new state, or the first transaction's typed rejection;
-//               the input state is never modified (a rejected block changes nothing).
-//   Execute     ApplyBlock that also returns each transaction's effects (receipts.h).
-//   Commit      the state root that the block header must carry.
+//   CheckStateless  context-free checks (chain/tx_check.h): structure and signatures.
+//   CheckTx         one transaction against a state at a block time: accepted, rejected (typed),
+//                   or not yet (the earliest block time that can take it; tx_verdict.h). The
+//                   mempool, the producer and the vehicle gateway ask it; nothing is stored.
+//   FillBlock       the producer's block: candidates executed one by one at the block time; each
+//                   is taken (with its effects, receipts.h), dropped once with its rejection, or
+//                   left waiting (not yet).
+//   ApplyBlock      runs the block's transactions in order at the block's timestamp (the only
+//                   clock), returning the new state, or the first transaction's typed rejection;
+//                   the input state is never modified (a rejected block changes nothing).
+//   Execute         ApplyBlock that also returns each transaction's effects (receipts.h).
+//   Commit          the state root that the block header must carry.
 //
 // Per transaction: Register creates an account from a certificate valid at the block time.
 // TradingRound (sent by an RSU) checks the RSU's and every bidder's certificate, key, nonce and
@@ -20,7 +27,9 @@
 #pragma once
 
 #include <optional>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "chain/block.h"
 #include "chain/reject.h"
@@ -29,16 +38,61 @@
 #include "contract/genesis.h"
 #include "contract/identity.h"
 #include "contract/receipts.h"
+#include "contract/tx_verdict.h"
 
 namespace v2v::contract {
+
+struct CheckTxOptions {
+  int64_t block_time_s = 0;  // the timestamp of the block that would take the transaction
+  NonceRule nonces = NonceRule::kNext;
+  bool stateless_checked = false;  // the caller ran chain::CheckTxStateless on it already
+};
+
+// The verdict of the contract's rules on `tx` against `state` for a block stamped
+// options.block_time_s (the context-free checks first, unless already run). Not yet: a time rule
+// refuses it now, and at the earliest time it names the transaction passes every rule against
+// `state` (else the verdict is that rejection).
+TxVerdict CheckTx(const chain::State& state, const chain::Tx& tx, const ContractParams& params,
+                  const IdentityVerifier& verifier, const CheckTxOptions& options);
+
+// C-3.2 but the nonce, as a block at `time_s` on `state` would judge it: `id` is an account of
+// `role` whose certificate is valid then and not revoked on the ledger, and whose certified key is
+// `key` (the vehicle gateway's check of who signed a bid or a subscription proof).
+std::optional<chain::Rejection> CheckSigner(const chain::State& state, const std::string& id,
+                                            const crypto::PublicKey& key, crypto::Role role,
+                                            const IdentityVerifier& verifier, int64_t time_s);
+
+// A producer's block (TradingContract::FillBlock).
+struct BlockFill {
+  std::vector<chain::Tx> txs;  // taken, in the candidates' order
+  chain::State state_after;
+  // Refused: each with its rejection (tx_index: its position among the candidates).
+  std::vector<std::pair<chain::Tx, chain::Rejection>> dropped;
+  // Not yet (by a time rule): the transaction's hash and the earliest block time that can take it.
+  std::vector<std::pair<Hash32, int64_t>> waiting;
+  // What each taken transaction did (receipts.h), one per entry of `txs`, in order: from the same
+  // execution that took it, so a block built from this fill need not be executed again.
+  std::vector<TxEffects> effects;
+};
 
 class TradingContract {
  public:
   TradingContract(const IdentityVerifier& verifier, ContractParams params)
       : verifier_(verifier), params_(params) {}
 
-  std::optional<chain::Rejection> CheckTx(const chain::Tx& tx) const;
-  // `checked`: the caller already ran CheckTx on every transaction (skips re-verification).
+  std::optional<chain::Rejection> CheckStateless(const chain::Tx& tx) const;
+  TxVerdict CheckTx(const chain::State& state, const chain::Tx& tx,
+                    const CheckTxOptions& options) const {
+    return contract::CheckTx(state, tx, params_, verifier_, options);
+  }
+  // Executes the candidates in order on `state` at `block_time_s`, each on what the ones taken
+  // before it left: an accepted one is taken, with its effects; a rejected one is dropped
+  // (nothing of it kept); a not-yet one waits. A sender's candidates after one not taken are left
+  // alone (they could only fail on their nonce): neither taken, dropped nor waiting.
+  // REQUIRES: every candidate passed chain::CheckTxStateless.
+  BlockFill FillBlock(const chain::State& state, std::vector<chain::Tx> candidates,
+                      int64_t block_time_s) const;
+  // `checked`: the caller already ran CheckStateless on every transaction (skips re-verification).
   std::variant<chain::State, chain::Rejection> ApplyBlock(const chain::State& state,
                                                           const chain::Block& block,
                                                           bool checked = false) const;
@@ -55,6 +109,12 @@ class TradingContract {
   ContractParams params_;
 };
 
+// C-4.1: a bid's signed timestamp lies in its round's window [T_stamp, T_stamp + T_limit] (the
+// vehicle gateway asks it on arrival, the contract of every bid of a round on chain).
+constexpr bool InWindow(int64_t timestamp_s, int64_t t_stamp_s, int64_t t_limit_s) {
+  return timestamp_s >= t_stamp_s && timestamp_s <= t_stamp_s + t_limit_s;
+}
+
 // Escrow id of trade `index` of the round transaction with hash `round_tx`.
 Hash32 EscrowId(const Hash32& round_tx, uint32_t index);
 
@@ -68,5 +128,9 @@ std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& t
 // (when the whole list passes). `cache` may be null (then exactly the overload above).
 std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads,
                                                  CheckedTxCache* cache);
+// CheckTxStateless of each transaction on its own, on up to `threads` threads: its failure or
+// nullopt, in order. Hashes in `cache` (may be null) are skipped; those that pass are inserted.
+std::vector<std::optional<chain::Rejection>> CheckEachTx(const std::vector<chain::Tx>& txs,
+                                                         int threads, CheckedTxCache* cache);
 
 }  // namespace v2v::contract

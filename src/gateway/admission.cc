@@ -4,8 +4,10 @@
 
 #include "base/bytes.h"
 #include "chain/tx_check.h"
+#include "contract/trading_contract.h"
 #include "crypto/ed25519.h"
 #include "crypto/hash.h"
+#include "market/bid_bounds.h"
 
 namespace v2v::gateway {
 
@@ -15,22 +17,25 @@ std::optional<Refusal> CheckSigned(const chain::Tx& tx) {
   return Refuse(FromReject(r->code), r->detail);
 }
 
+std::optional<Refusal> CheckOnLedger(const chain::Tx& tx, const chain::State& state,
+                                     const contract::ContractParams& params,
+                                     const contract::IdentityVerifier& verifier, int64_t now_s) {
+  const contract::TxVerdict v =
+      contract::CheckTx(state, tx, params, verifier,
+                        {now_s, contract::NonceRule::kAfterCommitted, /*stateless_checked=*/true});
+  const chain::Rejection* why = contract::RejectionOf(v);
+  if (const contract::NotYet* wait = contract::NotYetOf(v)) why = &wait->why;
+  if (why == nullptr) return std::nullopt;
+  return Refuse(FromReject(why->code), why->detail);
+}
+
 std::optional<Refusal> CheckVehicleKey(const std::string& id, const crypto::PublicKey& key,
                                        const chain::State& state,
                                        const contract::IdentityVerifier& verifier, int64_t now_s) {
-  auto it = state.accounts.find(id);
-  if (it == state.accounts.end()) return Refuse(Reason::kUnknownVehicle, id + " has no account");
-  const chain::Account& a = it->second;
-  if (a.role != crypto::Role::kVehicle) return Refuse(Reason::kWrongRole, id + " is not a vehicle");
-  if (!(a.key == key))
-    return Refuse(Reason::kKeyMismatch, "not the key " + id + "'s certificate binds");
-  if (state.revoked.count(a.cert_hash)) {
-    return Refuse(Reason::kCertificateRevoked, id + "'s certificate is revoked on the ledger");
-  }
-  auto identity = verifier.Verify(a.certificate, crypto::Role::kVehicle, now_s);
-  if (auto* rej = std::get_if<chain::Rejection>(&identity))
-    return Refuse(FromReject(rej->code), rej->detail);
-  return std::nullopt;
+  // The contract's own rule (C-3.2 but the nonce), as a block at now_s would apply it.
+  auto r = contract::CheckSigner(state, id, key, crypto::Role::kVehicle, verifier, now_s);
+  if (!r) return std::nullopt;
+  return Refuse(FromReject(r->code), r->ToString());
 }
 
 std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& state,
@@ -60,7 +65,7 @@ std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s) {
 }
 
 std::optional<Refusal> CheckWindow(int64_t timestamp_s, int64_t t_stamp_s, int64_t t_limit_s) {
-  if (timestamp_s < t_stamp_s || timestamp_s > t_stamp_s + t_limit_s) {
+  if (!contract::InWindow(timestamp_s, t_stamp_s, t_limit_s)) {
     return Refuse(Reason::kBidOutsideWindow, "timestamp " + std::to_string(timestamp_s) +
                                                  " outside [T_stamp, T_stamp + " + "T_limit] = [" +
                                                  std::to_string(t_stamp_s) + ", " +
@@ -70,9 +75,9 @@ std::optional<Refusal> CheckWindow(int64_t timestamp_s, int64_t t_stamp_s, int64
 }
 
 namespace {
-Refusal Bound(const char* bound, std::string detail) {
+Refusal Bound(market::BidBound bound, std::string detail) {
   Refusal r = Refuse(Reason::kInvalidBid, std::move(detail));
-  r.bound = bound;
+  r.bound = market::BidBoundName(bound);
   return r;
 }
 }  // namespace
@@ -83,11 +88,16 @@ int64_t MaxPayment(const chain::BuyerBid& b, const AuctionParams& p) {
 
 std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams& p,
                                   const chain::Account& account, int64_t reserved_money) {
-  if (b.v_min < p.v_min) {
-    return Bound("v_min", "v_min " + std::to_string(b.v_min) + " < the RSU's v^min " +
-                              std::to_string(p.v_min));
+  switch (const market::BidBound broken =
+              market::BuyerBoundBroken(p.v_min, b.v, b.v_min, b.v_max)) {
+    case market::BidBound::kNone:
+      break;
+    case market::BidBound::kVMin:
+      return Bound(broken, "v_min " + std::to_string(b.v_min) + " < the RSU's v^min " +
+                               std::to_string(p.v_min));
+    default:
+      return Bound(broken, "v outside [v_min, v_max]");
   }
-  if (b.v < b.v_min || b.v > b.v_max) return Bound("v", "v outside [v_min, v_max]");
   if (account.balance - reserved_money < MaxPayment(b, p)) {
     return Refuse(Reason::kInsufficientFunds,
                   "balance below the largest payment this bid can lead to (" +
@@ -98,11 +108,16 @@ std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams&
 
 std::optional<Refusal> CheckSeller(const chain::SellerBid& s, const AuctionParams& p,
                                    const chain::Account& account, int64_t reserved_energy_wh) {
-  if (s.c_max > p.c_max) {
-    return Bound("c_max", "c_max " + std::to_string(s.c_max) + " > the RSU's c^max " +
-                              std::to_string(p.c_max));
+  switch (const market::BidBound broken =
+              market::SellerBoundBroken(p.c_max, s.c, s.c_min, s.c_max)) {
+    case market::BidBound::kNone:
+      break;
+    case market::BidBound::kCMax:
+      return Bound(broken, "c_max " + std::to_string(s.c_max) + " > the RSU's c^max " +
+                               std::to_string(p.c_max));
+    default:
+      return Bound(broken, "c outside [c_min, c_max]");
   }
-  if (s.c < s.c_min || s.c > s.c_max) return Bound("c", "c outside [c_min, c_max]");
   if (s.s_t_wh > account.energy_wh - reserved_energy_wh) {
     return Refuse(Reason::kInsufficientEnergy, "s_t above the account's energy");
   }

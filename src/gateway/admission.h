@@ -11,6 +11,7 @@
 
 #include "chain/state.h"
 #include "chain/tx.h"
+#include "contract/genesis.h"
 #include "contract/identity.h"
 #include "gateway/reason.h"
 #include "gateway/wire.h"
@@ -29,8 +30,18 @@ inline constexpr int64_t kMaxSkewS = 5;
 // Structure and every signature (chain::CheckTxStateless), as a gateway refusal.
 std::optional<Refusal> CheckSigned(const chain::Tx& tx);
 
+// The contract's own verdict (contract::CheckTx: the rules a block applies, not restated here) on
+// a vehicle's transaction against the head state `state` at the server time `now_s`, as a gateway
+// refusal. REQUIRES: CheckSigned(tx) passed. Its nonce is judged as a pending transaction's (above
+// the committed one; the RoundBook sequences its own, CheckNonce). Not yet (a refund before its
+// escrow's deadline) is refused with the rule's code, `deadline_not_reached`: the RSU does not
+// hold a vehicle's transaction for later.
+std::optional<Refusal> CheckOnLedger(const chain::Tx& tx, const chain::State& state,
+                                     const contract::ContractParams& params,
+                                     const contract::IdentityVerifier& verifier, int64_t now_s);
+
 // `id` is a registered vehicle, `key` is the key its certificate binds, and the certificate is
-// valid at `now_s` and not revoked on the ledger.
+// valid at `now_s` and not revoked on the ledger: the contract's rule (contract::CheckSigner).
 std::optional<Refusal> CheckVehicleKey(const std::string& id, const crypto::PublicKey& key,
                                        const chain::State& state,
                                        const contract::IdentityVerifier& verifier, int64_t now_s);
@@ -54,8 +65,9 @@ std::optional<Refusal> CheckSkew(int64_t timestamp_s, int64_t now_s);
 // RSU's time of acceptance of the opening request, never a vehicle's timestamp.
 std::optional<Refusal> CheckWindow(int64_t timestamp_s, int64_t t_stamp_s, int64_t t_limit_s);
 
-// Algorithm 1 and what the escrow will need: the buyer can pay b_max at the highest price a
-// trade can reach (max(v_max, c^max)); the seller holds s_t. `reserved_*`: what this vehicle's
+// Algorithm 1 (its bounds: market/bid_bounds.h, as the contract checks them, C-4.2) and what the
+// escrow will need: the buyer can pay b_max at the highest price a trade can reach
+// (max(v_max, c^max)); the seller holds s_t. `reserved_*`: what this vehicle's
 // pending bids at this RSU already hold.
 std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams& p,
                                   const chain::Account& account, int64_t reserved_money);

@@ -114,6 +114,10 @@ Reason FromReject(chain::Reject code) {
       return Reason::kNotParty;
     case chain::Reject::kOverDelivery:
       return Reason::kOverDelivery;
+    case chain::Reject::kDeadlinePassed:
+      return Reason::kDeadlinePassed;
+    case chain::Reject::kDeadlineNotReached:
+      return Reason::kDeadlineNotReached;
     default:
       return Reason::kMalformed;
   }

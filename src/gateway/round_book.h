@@ -7,16 +7,17 @@
 // opening request, never the buyer's timestamp (which could be kMaxSkewS in the past and close
 // the window as it opens); every bid's own timestamp, the opening one included, must be within
 // kMaxSkewS of the server time and inside [T_stamp, T_stamp + T_limit] (contract C-4.1).
-// Tick() builds a due round two seconds after its deadline (contract::BuildRound), signs it with
-// the RSU key and its next nonce, admits it through the port and pushes each participant its
-// trades (the escrows contract::RoundEscrows names, the contract's own derivation). OnHead()
-// follows the canonical chain on the node's chain event feed (node/chain_events.h), from the
-// receipts of each block's execution: `committed` when an applied block holds a round (again
-// after a reorg moves it), `uncommitted` when a removed block held it, `settled` / `refunded` for
-// the settlements of the escrows of its rounds; a round not in a block by its deadline + the
-// ledger's max round age is `dropped` and its bids' nonces released. A book that fell behind the
-// feed (Lagged) pushes nothing for the events it lost. Reads (Find, OpenRoundAt, NextNonce, ...)
-// change nothing: only Tick, OnHead, OnTxDropped and the requests do.
+// Tick() builds a due round as soon as its window has closed (contract::BuildRound), signs it
+// with the RSU key and its next nonce, admits it through the port and pushes each participant its
+// trades (the escrows contract::RoundEscrows names, the contract's own derivation); a block
+// stamped before the window's end cannot take it, and the node's mempool keeps it for a later one
+// (docs/spec/node.md N4.1). OnHead() follows the canonical chain on the node's chain event feed
+// (node/chain_events.h), from the receipts of each block's execution: `committed` when an applied
+// block holds a round (again after a reorg moves it), `uncommitted` when a removed block held it,
+// `settled` / `refunded` for the settlements of the escrows of its rounds; a round not in a block
+// by its deadline + the ledger's max round age is `dropped` and its bids' nonces released. A book
+// that fell behind the feed (Lagged) pushes nothing for the events it lost. Reads (Find,
+// OpenRoundAt, NextNonce, ...) change nothing: only Tick, OnHead, OnTxDropped and the requests do.
 //
 // Nonces: a vehicle's next nonce follows its ledger nonce and the run of nonces in use after it,
 // by its bids and transactions pending here or by what the node's mempool holds (another RSU's

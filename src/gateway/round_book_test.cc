@@ -61,10 +61,11 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   ASSERT_TRUE(
       std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
   EXPECT_EQ(book_.NextNonce("car-0"), 2u);  // the pending bid counts
-  EXPECT_EQ(*book_.NextTickMs(), (kT0 + 12) * kMs);
-  book_.Tick((kT0 + 11) * kMs);  // not yet built
+  // Built as soon as the window [kT0, kT0 + 10] has closed: no wait after the deadline.
+  EXPECT_EQ(*book_.NextTickMs(), (kT0 + 11) * kMs);
+  book_.Tick((kT0 + 11) * kMs - 1);  // the window's last second: not yet built
   EXPECT_EQ(node_.pending(), 0u);
-  book_.Tick((kT0 + 12) * kMs);
+  book_.Tick((kT0 + 11) * kMs);
   ASSERT_EQ(node_.pending(), 1u);
   const auto scheme = sink_.Of("car-0", "scheme");
   ASSERT_EQ(scheme.size(), 1u);
@@ -115,6 +116,28 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   EXPECT_EQ(s.accounts.at("car-2").balance,
             before.accounts.at("car-2").balance + chain::Payment(price, 600));
   EXPECT_EQ(s.accounts.at("car-0").energy_wh, before.accounts.at("car-0").energy_wh + 600);
+}
+
+// The round is built as its window closes and submitted at once; a block stamped before
+// T_stamp + T_limit cannot take it (contract C-4.1), and the mempool keeps it (no `dropped`, no
+// rebuild) for the next block, which commits it.
+TEST_F(RoundBookTest, ARoundBuiltAsItsWindowClosesWaitsForABlockPastIt) {
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
+  ASSERT_TRUE(
+      std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
+  book_.Tick((kT0 + 11) * kMs);
+  ASSERT_EQ(node_.pending(), 1u);
+  const Hash32 round_tx = book_.Find(1)->round_tx;
+  EXPECT_FALSE(node_.Seal(kT0 + 9).has_value());  // planned before the deadline: nothing refused
+  book_.OnHead((kT0 + 11) * kMs);
+  EXPECT_TRUE(node_.Holds(round_tx));
+  EXPECT_EQ(book_.Find(1)->state, RoundState::kBuilt);
+  EXPECT_TRUE(sink_.Of("car-0", "dropped").empty());
+  ASSERT_FALSE(node_.Seal(kT0 + 10).has_value());  // stamped at T_stamp + T_limit: taken
+  book_.OnHead((kT0 + 12) * kMs);
+  EXPECT_EQ(book_.Find(1)->state, RoundState::kCommitted);
+  EXPECT_EQ(*book_.Find(1)->block, 2u);
+  EXPECT_EQ(book_.Find(1)->round_tx, round_tx);  // never signed again
 }
 
 TEST_F(RoundBookTest, RefusalsRecordNothing) {

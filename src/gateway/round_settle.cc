@@ -1,5 +1,8 @@
 // RoundBook: the transactions a vehicle sends outside rounds (registration, meter reports,
 // refunds) and the co-signature exchange of settlement (docs/spec/vehicle-api.md "Settlement").
+// Their ledger rules (the sender's account and certificate, the escrow's party, delivery and
+// deadline, registration) are the contract's own, asked through CheckOnLedger; the RSU adds its
+// nonce sequencing (CheckNonce) and its policy (vehicles register as vehicles).
 #include "crypto/hash.h"
 #include "gateway/round_book.h"
 
@@ -20,36 +23,15 @@ TxResult RoundBook::Submit(const chain::Tx& tx, int64_t now_ms) {
       if (e.hash == hash) return hash;  // idempotent
     }
   }
-  const int64_t now_s = now_ms / 1000;
   if (auto r = CheckSigned(tx)) return *r;
-  if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
   if (auto r = CheckNonce(tx)) return *r;
-  const Hash32 escrow_id = report ? std::get<chain::MeterReport>(tx.body).escrow
-                                  : std::get<chain::Refund>(tx.body).escrow;
-  const auto& escrows = node_.HeadState().escrows;
-  auto e = escrows.find(escrow_id);
-  if (e == escrows.end())
-    return Refuse(Reason::kUnknownEscrow, "no open escrow " + escrow_id.Hex());
-  if (report) {
-    const auto& m = std::get<chain::MeterReport>(tx.body);
-    if (tx.sender != e->second.seller)
-      return Refuse(Reason::kNotParty, "a meter report comes from the escrow's seller");
-    if (m.delivered_wh < 0 || m.delivered_wh > e->second.energy_wh) {
-      return Refuse(Reason::kOverDelivery,
-                    "delivered above the scheduled " + std::to_string(e->second.energy_wh) + " Wh");
+  const chain::State& head = node_.HeadState();
+  if (auto r = CheckOnLedger(tx, head, node_.ContractParams(), node_.Verifier(), now_ms / 1000)) {
+    if (r->reason == Reason::kDeadlineNotReached) {  // name the deadline the refund waits for
+      const auto e = head.escrows.find(std::get<chain::Refund>(tx.body).escrow);
+      if (e != head.escrows.end()) r->deadline_s = e->second.deadline_s;
     }
-    if (now_s > e->second.deadline_s)
-      return Refuse(Reason::kDeadlinePassed, "the escrow's deadline passed; refund it");
-  } else {
-    if (tx.sender != e->second.seller && tx.sender != e->second.buyer) {
-      return Refuse(Reason::kNotParty, "a refund comes from the escrow's buyer or seller");
-    }
-    if (now_s <= e->second.deadline_s) {
-      Refusal r = Refuse(Reason::kDeadlineNotReached,
-                         "refund only after " + std::to_string(e->second.deadline_s));
-      r.deadline_s = e->second.deadline_s;
-      return r;
-    }
+    return *r;
   }
   auto h = node_.Submit(tx);
   if (!h.ok()) return FromNodeAnswer(h);
@@ -61,25 +43,12 @@ TxResult RoundBook::Register(const chain::Tx& tx, int64_t now_ms) {
   const auto* reg = std::get_if<chain::Register>(&tx.body);
   if (reg == nullptr) return Refuse(Reason::kWrongKind, "vehicle_register takes a signed Register");
   if (auto r = CheckSigned(tx)) return *r;
-  const chain::State& state = node_.HeadState();
-  if (state.accounts.count(tx.sender))
-    return Refuse(Reason::kAlreadyRegistered, tx.sender + " is registered");
   if (reg->role != crypto::Role::kVehicle)
     return Refuse(Reason::kWrongRole, "vehicles register as vehicles");
-  if (state.revoked.count(crypto::Sha256(reg->certificate))) {
-    return Refuse(Reason::kCertificateRevoked, "the certificate is revoked on the ledger");
-  }
-  auto id = node_.Verifier().Verify(reg->certificate, crypto::Role::kVehicle, now_ms / 1000);
-  if (auto* rej = std::get_if<chain::Rejection>(&id))
-    return Refuse(FromReject(rej->code), rej->detail);
-  const auto& who = std::get<contract::Identity>(id);
-  if (who.id != tx.sender || !(who.key == tx.sender_key)) {
-    return Refuse(Reason::kKeyMismatch, "the certificate binds " + who.id + " to another key");
-  }
-  if (tx.nonce != 1) {
-    Refusal r = Refuse(Reason::kBadNonce, "a registration carries nonce 1");
-    r.expected_nonce = 1;
-    return r;
+  if (auto r = CheckOnLedger(tx, node_.HeadState(), node_.ContractParams(), node_.Verifier(),
+                             now_ms / 1000)) {
+    if (r->reason == Reason::kBadNonce) r->expected_nonce = NextNonce(tx.sender);
+    return *r;
   }
   auto h = node_.Submit(tx);
   if (!h.ok()) return FromNodeAnswer(h);

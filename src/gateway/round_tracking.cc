@@ -12,14 +12,16 @@ namespace v2v::gateway {
 namespace {
 constexpr int64_t kKeepRoundsS = 3600;
 constexpr int64_t kDropGraceS = 30;
-// A round is built this long after its deadline, so that the block that takes it is stamped at or
-// after T_stamp + T_limit (contract C-4.1) even when that block was planned a little earlier.
-constexpr int64_t kBuildDelayS = 2;
+// A round is built as soon as its window has closed: the server clock is past the last whole
+// second of [T_stamp, T_stamp + T_limit] (a bid signed in that second is still in the window). It
+// is submitted at once; a block stamped before T_stamp + T_limit cannot take it (contract C-4.1),
+// so it waits in the mempool for a later block (its lock time, node/mempool.h), never dropped.
+int64_t BuildAtMs(const Round& r) { return (r.deadline_s() + 1) * 1000; }
 }  // namespace
 
 std::optional<int64_t> RoundBook::NextTickMs() const {
   if (!open_) return std::nullopt;
-  return (rounds_.at(*open_).deadline_s() + kBuildDelayS) * 1000;
+  return BuildAtMs(rounds_.at(*open_));
 }
 
 const Round* RoundBook::OpenRoundAt(int64_t now_ms) const {
@@ -32,7 +34,7 @@ void RoundBook::Tick(int64_t now_ms) {
   const int64_t now_s = now_ms / 1000;
   if (open_) {
     Round& r = rounds_.at(*open_);
-    if (now_ms >= (r.deadline_s() + kBuildDelayS) * 1000) {
+    if (now_ms >= BuildAtMs(r)) {
       open_.reset();
       Build(r, now_ms);
     }

@@ -1,9 +1,12 @@
 // Test fixture: a NodePort over an in-memory chain that runs the real trading contract and the
-// node's real mempool (node::Mempool), so a round the gateway builds is checked and admitted
-// exactly as every node would; every block it applies or removes is published on a real chain
-// event feed with the receipts of the contract's execution (node/chain_feed.h), and what the
-// mempool drops is told to the round books as the node tells them (RoundBook::OnTxDropped).
-// The books take their events when a test calls OnHead. Tests only.
+// node's real admission and mempool (node::TxAdmission), so a round the gateway builds is checked
+// and admitted exactly as every node would (a round whose window is still open waits in the
+// mempool with its lock time), blocks are filled as the producer fills them
+// (TradingContract::FillBlock); every block it applies or removes is published on a real chain
+// event feed with the receipts of the contract's execution (FillBlock's effects for a block it
+// seals, Execute's for one it imports; node/chain_feed.h), and what the mempool drops is told to
+// the round books as the node tells them (RoundBook::OnTxDropped). The books take their events
+// when a test calls OnHead. Tests only.
 #pragma once
 
 #include <memory>
@@ -37,39 +40,37 @@ class FakeNode final : public NodePort {
   }
   const contract::IdentityVerifier& Verifier() const override { return verifier_; }
   const contract::ContractParams& ContractParams() const override { return params_; }
+  // Admitted at the head block's time (the fake node has no clock of its own).
   chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
-    if (auto r = contract_.CheckTx(tx)) return *r;
-    const Hash32 hash = chain::TxHash(tx);
-    if (auto refused = pool_.Admit(tx, hash, node::ViewOf(tx, state_), 0)) {
-      return node::ToRejection(*refused);
-    }
-    return hash;
+    return admission_.Admit(contract_, state_, tx, chain_.back().header.timestamp_s * 1000).hash;
   }
   std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
-    return pool_.NonceUser(sender, nonce);
+    return pool().NonceUser(sender, nonce);
   }
 
   // The books told of every drop (the node's drop observer).
   void Tell(RoundBook* book) { books_.push_back(book); }
-  size_t pending() const { return pool_.size(); }
-  bool Holds(const Hash32& tx) const { return pool_.Contains(tx); }
+  size_t pending() const { return pool().size(); }
+  bool Holds(const Hash32& tx) const { return pool().Contains(tx); }
+  const node::Mempool& pool() const { return admission_.mempool(); }
 
-  // Seals the pending transactions into a block at `time`, as the producer does: what the
-  // contract refuses is dropped from the mempool with its successors and the block is built
-  // without it. Returns the contract's first refusal (none: it took everything).
+  // Seals a block at `time` as the producer does: the pending transactions a block of that time
+  // can take, executed one by one (TradingContract::FillBlock); what the contract refuses is
+  // dropped from the mempool once, with its successors; what is not yet valid stays pending.
+  // Returns the contract's first refusal (none: nothing was refused).
   std::optional<chain::Rejection> Seal(int64_t time) {
+    node::Mempool& pool = admission_.mempool();
+    contract::BlockFill fill =
+        contract_.FillBlock(state_, pool.Select(Committed(), SIZE_MAX, SIZE_MAX, time), time);
+    for (const auto& [hash, not_before_s] : fill.waiting) pool.Defer(hash, not_before_s);
     std::optional<chain::Rejection> first;
     std::vector<node::MempoolDrop> drops;
-    for (;;) {
-      std::vector<chain::Tx> txs = pool_.Select(Committed(), SIZE_MAX);
-      auto r = Apply(time, std::move(txs));
-      if (!r) break;
-      if (!first) first = *r;
-      if (r->tx_index < 0) return first;
-      const auto more = pool_.RemoveWithSuccessors(refused_, r->code);
-      if (more.empty()) return first;
+    for (const auto& [tx, why] : fill.dropped) {
+      if (!first) first = why;
+      const auto more = pool.RemoveWithSuccessors(chain::TxHash(tx), why.code);
       drops.insert(drops.end(), more.begin(), more.end());
     }
+    Append(time, std::move(fill.txs), std::move(fill.state_after), std::move(fill.effects));
     Deliver(std::move(drops), time);
     return first;
   }
@@ -97,28 +98,30 @@ class FakeNode final : public NodePort {
   node::NonceOf Committed() const {
     return [this](const std::string& s) { return node::CommittedNonce(state_, s); };
   }
-  // The next block at `time` with `txs`, if the contract takes it all (else its refusal, and
-  // refused_ names the transaction).
+  // The next block at `time` with `txs`, if the contract takes it all (else its refusal).
   std::optional<chain::Rejection> Apply(int64_t time, std::vector<chain::Tx> txs) {
+    chain::Block b = contract::testing::World::MakeBlock(time, std::move(txs));
+    auto next = contract_.Execute(state_, b);
+    if (auto* r = std::get_if<chain::Rejection>(&next)) return *r;
+    contract::Executed& executed = std::get<contract::Executed>(next);
+    Append(time, std::move(b.txs), std::move(executed.state), std::move(executed.effects));
+    return std::nullopt;
+  }
+  // Appends the block of `txs` at `time`, whose execution left `after` and `effects` (one per
+  // transaction), and publishes it with its receipts.
+  void Append(int64_t time, std::vector<chain::Tx> txs, chain::State after,
+              std::vector<contract::TxEffects> effects) {
     chain::Block b = contract::testing::World::MakeBlock(time, std::move(txs));
     b.header.height = chain_.size();
     b.header.parent = chain::BlockHash(chain_.back().header);
-    auto next = contract_.Execute(state_, b);
-    if (auto* r = std::get_if<chain::Rejection>(&next)) {
-      if (r->tx_index >= 0) refused_ = chain::TxHash(b.txs[static_cast<size_t>(r->tx_index)]);
-      return *r;
-    }
-    contract::Executed& executed = std::get<contract::Executed>(next);
-    state_ = std::move(executed.state);
-    auto block = std::make_shared<const chain::Block>(b);
-    feed_.Publish(
-        node::MakeBlockApplied(block, chain::BlockHash(b.header), std::move(executed.effects)));
+    state_ = std::move(after);
+    feed_.Publish(node::MakeBlockApplied(std::make_shared<const chain::Block>(b),
+                                         chain::BlockHash(b.header), std::move(effects)));
     chain_.push_back(std::move(b));
-    return std::nullopt;
   }
   // After a new head: the prune's drops join `drops`; each book hears them all.
   void Deliver(std::vector<node::MempoolDrop> drops, int64_t time) {
-    const auto stale = pool_.Prune(Committed());
+    const auto stale = admission_.mempool().Prune(Committed());
     drops.insert(drops.end(), stale.begin(), stale.end());
     for (RoundBook* book : books_) {
       for (const node::MempoolDrop& d : drops) book->OnTxDropped(d.hash, d.code, time * 1000);
@@ -131,8 +134,8 @@ class FakeNode final : public NodePort {
   chain::State state_;
   std::vector<chain::Block> chain_;
   node::ChainFeed feed_;
-  node::Mempool pool_;
-  Hash32 refused_;
+  node::TxAdmission admission_{node::MempoolOptions{},
+                               std::make_shared<contract::CheckedTxCache>()};
   std::vector<RoundBook*> books_;
 };
 

@@ -4,6 +4,8 @@
 #include <set>
 #include <sstream>
 
+#include "market/bid_bounds.h"
+
 namespace v2v::market {
 namespace {
 
@@ -108,14 +110,17 @@ Status ValidateBuyer(const Auctioneer& a, const BuyerBid& b) {
     return Status::InvalidArgument(who + "v_min " + Num(b.v_min) + " exceeds v_max " +
                                    Num(b.v_max));
   }
-  if (b.v_min < a.v_min) {
-    return Status::InvalidArgument(who + "v_min " + Num(b.v_min) +
-                                   " is below the auctioneer's lower price bound v^min " +
-                                   Num(a.v_min));
-  }
-  if (b.v < b.v_min || b.v > b.v_max) {
-    return Status::InvalidArgument(who + "value v " + Num(b.v) + " is outside [v_min, v_max] = [" +
-                                   Num(b.v_min) + ", " + Num(b.v_max) + "]");
+  switch (BuyerBoundBroken(a.v_min, b.v, b.v_min, b.v_max)) {
+    case BidBound::kVMin:
+      return Status::InvalidArgument(who + "v_min " + Num(b.v_min) +
+                                     " is below the auctioneer's lower price bound v^min " +
+                                     Num(a.v_min));
+    case BidBound::kV:
+      return Status::InvalidArgument(who + "value v " + Num(b.v) +
+                                     " is outside [v_min, v_max] = [" + Num(b.v_min) + ", " +
+                                     Num(b.v_max) + "]");
+    default:
+      break;
   }
   if (b.b_min > b.b_max) {
     return Status::InvalidArgument(who + "b_min " + Num(b.b_min) + " kWh exceeds b_max " +
@@ -131,14 +136,16 @@ Status ValidateSeller(const Auctioneer& a, const SellerBid& s) {
     return Status::InvalidArgument(who + "c_min " + Num(s.c_min) + " exceeds c_max " +
                                    Num(s.c_max));
   }
-  if (s.c_max > a.c_max) {
-    return Status::InvalidArgument(who + "c_max " + Num(s.c_max) +
-                                   " is above the auctioneer's upper price bound c^max " +
-                                   Num(a.c_max));
-  }
-  if (s.c < s.c_min || s.c > s.c_max) {
-    return Status::InvalidArgument(who + "cost c " + Num(s.c) + " is outside [c_min, c_max] = [" +
-                                   Num(s.c_min) + ", " + Num(s.c_max) + "]");
+  switch (SellerBoundBroken(a.c_max, s.c, s.c_min, s.c_max)) {
+    case BidBound::kCMax:
+      return Status::InvalidArgument(who + "c_max " + Num(s.c_max) +
+                                     " is above the auctioneer's upper price bound c^max " +
+                                     Num(a.c_max));
+    case BidBound::kC:
+      return Status::InvalidArgument(who + "cost c " + Num(s.c) + " is outside [c_min, c_max] = [" +
+                                     Num(s.c_min) + ", " + Num(s.c_max) + "]");
+    default:
+      break;
   }
   if (s.s_r > s.s_t) {
     return Status::InvalidArgument(who + "reserve s_r " + Num(s.s_r) +

@@ -1,7 +1,8 @@
 // Bids of one trading round, in explicit units (SPEC section 2, paper Table II).
 //
 // Units: energy in kWh, prices in currency per kWh, positions and distances in metres.
-// These are plain values; bid.cc's ValidateBuyer/ValidateSeller apply Algorithm 1's rules.
+// These are plain values; bid.cc's ValidateBuyer/ValidateSeller apply Algorithm 1's rules, whose
+// bounds are stated once in bid_bounds.h.
 #pragma once
 
 #include <limits>

@@ -1,5 +1,8 @@
 #include "node/block_builder.h"
 
+#include <set>
+#include <string>
+
 namespace v2v::node {
 
 Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
@@ -11,29 +14,28 @@ Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
   Proposal out;
   chain::Block& block = out.block;
   V2V_ASSIGN_OR_RETURN(block.header, engine.Prepare(chain, time_s, sealer.public_key(), vote));
-  block.txs = std::move(txs);
-  auto drop = [&](const chain::Rejection& r) {
-    const auto at = block.txs.begin() + r.tx_index;
-    out.dropped.emplace_back(std::move(*at), r);
-    block.txs.erase(at);
-  };
-  for (;;) {
-    if (auto r = executor.CheckTxs(block.txs)) {
-      if (r->tx_index < 0) return r->ToStatus();
-      drop(*r);
-      continue;
+  // Context-free checks, each transaction on its own (those admitted here are in the cache). A
+  // sender's transactions after one that fails are left out (they could only fail on the nonce).
+  std::vector<std::optional<chain::Rejection>> stateless = executor.CheckEachTx(txs);
+  std::vector<chain::Tx> candidates;
+  candidates.reserve(txs.size());
+  std::set<std::string> failed;
+  for (size_t i = 0; i < txs.size(); ++i) {
+    if (failed.contains(txs[i].sender)) continue;
+    if (stateless[i]) {
+      failed.insert(txs[i].sender);
+      out.dropped.emplace_back(std::move(txs[i]), std::move(*stateless[i]));
+    } else {
+      candidates.push_back(std::move(txs[i]));
     }
-    auto next = executor.contract().Execute(head_state, block, /*checked=*/true);
-    if (auto* r = std::get_if<chain::Rejection>(&next)) {
-      if (r->tx_index < 0) return r->ToStatus();
-      drop(*r);
-      continue;
-    }
-    contract::Executed& executed = std::get<contract::Executed>(next);
-    out.state_after = std::move(executed.state);
-    out.effects = std::move(executed.effects);
-    break;
   }
+  contract::BlockFill fill =
+      executor.contract().FillBlock(head_state, std::move(candidates), time_s);
+  for (auto& d : fill.dropped) out.dropped.push_back(std::move(d));
+  out.waiting = std::move(fill.waiting);
+  block.txs = std::move(fill.txs);
+  out.state_after = std::move(fill.state_after);
+  out.effects = std::move(fill.effects);  // from the same execution: the import runs nothing again
   block.header.state_root = executor.contract().Commit(out.state_after);
   block.header.tx_root = chain::TxRoot(block.txs);
   consensus::poa::Engine::Seal(block.header, sealer);

@@ -1,6 +1,8 @@
 // Building a proposal: the producer's block on top of the head. The consensus engine prepares
-// the header (consensus/poa/engine.h Prepare) and seals it; the contract decides which pending
-// transactions fit (those it rejects are left out, with why); the state root is filled in.
+// the header (consensus/poa/engine.h Prepare) and seals it; the contract executes the pending
+// transactions one by one into the block (TradingContract::FillBlock): each is taken, dropped
+// once with why, or left waiting when not yet valid at the block's time; the state root is filled
+// in. No transaction is executed twice and the block is never rebuilt.
 #pragma once
 
 #include <optional>
@@ -22,14 +24,16 @@ namespace v2v::node {
 struct Proposal {
   chain::Block block;
   std::vector<std::pair<chain::Tx, chain::Rejection>> dropped;
+  // Not yet valid at the block's time (contract/tx_verdict.h): hash, earliest block time. They stay
+  // pending (Mempool::Defer).
+  std::vector<std::pair<Hash32, int64_t>> waiting;
   chain::State state_after;
   std::vector<contract::TxEffects> effects;  // one per transaction of `block`
 };
 
 // The block on the head that `chain` reads, whose state is `head_state`, at `time_s`, sealed by
 // `sealer`, carrying `vote` unless it is a checkpoint. Errors: Engine::Prepare's
-// (FailedPrecondition: may not seal now; InvalidArgument: too early), or a rejection that is not
-// about one transaction, as InvalidArgument.
+// (FailedPrecondition: may not seal now; InvalidArgument: too early).
 Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
                                const consensus::poa::ChainHeaderReader& chain,
                                const BlockExecutor& executor, const chain::State& head_state,

@@ -1,12 +1,12 @@
 // Executing and undoing blocks: the execution rules of docs/spec/node.md and the undo records
 // that let a reorg roll the state back (store/ledger_records.h "u/").
 //
-// Execute: every transaction passes CheckTx (structure + signatures, in parallel; hashes in the
-// shared CheckedTxCache are skipped), the contract applies them all at the block's timestamp,
-// and the resulting state root is the header's. The result is the state after the block and
-// each transaction's effects (contract/receipts.h), from which the ledger publishes receipts.
-// ExecuteChecked skips the CheckTx step, for a block whose transactions were checked already
-// (Ledger::PrecheckBlock).
+// Execute: every transaction passes CheckStateless (structure + signatures, in parallel; hashes in
+// the shared CheckedTxCache are skipped), the contract applies them all at the block's timestamp,
+// and the resulting state root is the header's. The result is the state after the block and each
+// transaction's effects (contract/receipts.h), from which the ledger publishes receipts.
+// ExecuteChecked skips the CheckStateless step, for a block whose transactions were checked
+// already (Ledger::PrecheckBlock).
 //
 // Pure apart from the CheckedTxCache (thread-safe); the contract must outlive the executor.
 #pragma once
@@ -40,8 +40,13 @@ class BlockExecutor {
   // REQUIRES: CheckTxs(block.txs) found nothing.
   chain::ValidationResult<contract::Executed> ExecuteChecked(const chain::State& state,
                                                              const chain::Block& block) const;
-  // CheckTx of every transaction, in parallel; the first rejection (with its tx index).
+  // CheckStateless of every transaction, in parallel; the first rejection (with its tx index).
   std::optional<chain::Rejection> CheckTxs(const std::vector<chain::Tx>& txs) const;
+  // The same check of each transaction on its own: its rejection or nullopt, in order.
+  std::vector<std::optional<chain::Rejection>> CheckEachTx(
+      const std::vector<chain::Tx>& txs) const {
+    return contract::CheckEachTx(txs, verify_threads_, checked_txs_.get());
+  }
 
   const contract::TradingContract& contract() const { return contract_; }
 

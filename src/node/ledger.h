@@ -5,7 +5,8 @@
 //   consensus::poa::Engine   the header rules, preparing and sealing, seal timing (pure)
 //   BlockTree                stored blocks, side branches, bad blocks, the head, fork choice;
 //                            the engine's read-only port (ChainHeaderReader)
-//   BlockExecutor            executing a block (CheckTx, the contract, the state root) and the
+//   BlockExecutor            executing a block (CheckStateless, the contract, the state root) and
+//   the
 //                            undo records that roll it back
 //   BuildProposal            the producer's block (block_builder.h)
 //   store/ledger_records.h   the stored byte formats (store/schema.h lists the keys)
@@ -69,11 +70,11 @@ namespace v2v::node {
 
 struct LedgerOptions {
   VerifierFactory verifier = DefaultVerifierFactory();
-  int verify_threads = 2;  // CheckTx parallelism
+  int verify_threads = 2;  // CheckStateless parallelism
   // Import refuses headers stamped later than now + this; nullopt: the period, at least 1 s
   // (consensus::poa::AllowedFutureS).
   std::optional<int64_t> allowed_future_s;
-  // Hashes of transactions whose CheckTx passed (shared with the mempool); may be null.
+  // Hashes of transactions whose CheckStateless passed (shared with the mempool); may be null.
   std::shared_ptr<contract::CheckedTxCache> checked_txs;
   // Where head changes are published (see the file comment); null: nowhere. Must outlive the
   // ledger.

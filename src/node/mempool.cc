@@ -123,7 +123,8 @@ std::optional<MempoolRefusal> Mempool::Admit(const chain::Tx& tx, const Hash32& 
     return Refuse(MempoolReject::kFull, std::to_string(options_.max_txs) + " transactions pending");
   }
   const uint64_t seq = next_seq_++;
-  by_sender_[tx.sender].emplace(tx.nonce, Entry{tx, hash, seq, chain::EncodeTx(tx).size(), now_ms});
+  by_sender_[tx.sender].emplace(
+      tx.nonce, Entry{tx, hash, seq, chain::EncodeTx(tx).size(), now_ms, chain.not_before_s});
   by_hash_.emplace(hash, std::make_pair(tx.sender, tx.nonce));
   by_time_.emplace(std::make_pair(now_ms, seq), hash);
   ForEachCarriedBid(
@@ -131,8 +132,8 @@ std::optional<MempoolRefusal> Mempool::Admit(const chain::Tx& tx, const Hash32& 
   return std::nullopt;
 }
 
-std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t max,
-                                       size_t max_bytes) const {
+std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t max, size_t max_bytes,
+                                       int64_t block_time_s) const {
   struct Run {
     uint64_t first_seq;
     std::vector<const Entry*> entries;
@@ -142,6 +143,7 @@ std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t ma
     uint64_t want = committed_nonce(sender) + 1;
     Run run{0, {}};
     for (auto it = txs.find(want); it != txs.end() && it->first == want; ++it, ++want) {
+      if (it->second.not_before_s > block_time_s) break;  // locked: it and the rest wait
       run.entries.push_back(&it->second);
     }
     if (run.entries.empty()) continue;
@@ -161,6 +163,19 @@ std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t ma
     if (out.size() >= max) break;
   }
   return out;
+}
+
+void Mempool::Defer(const Hash32& hash, int64_t not_before_s) {
+  auto h = by_hash_.find(hash);
+  if (h == by_hash_.end()) return;
+  Entry& e = by_sender_.at(h->second.first).at(h->second.second);
+  e.not_before_s = std::max(e.not_before_s, not_before_s);
+}
+
+std::optional<int64_t> Mempool::NotBefore(const Hash32& hash) const {
+  auto h = by_hash_.find(hash);
+  if (h == by_hash_.end()) return std::nullopt;
+  return by_sender_.at(h->second.first).at(h->second.second).not_before_s;
 }
 
 Mempool::SenderTxs::iterator Mempool::Erase(SenderTxs& txs, SenderTxs::iterator it) {

@@ -1,13 +1,20 @@
 // The node's bounded pool of transactions waiting for a block (docs/spec/node.md N3, N4, N4.1).
 //
 // Pure bookkeeping: the caller checks a transaction's structure and signatures (the contract's
-// CheckTx) before Admit, and passes what its head state says about it (ChainView) and the time
-// (injected: the mempool reads no clock). Per sender, transactions are kept by nonce; a block
-// takes, per sender, the run of consecutive nonces after the committed one, senders in the order
-// their first ready transaction arrived. After a new head, Prune drops what the chain now holds
-// (nonce <= committed). Bounds: max_txs in all; per sender, nonces at most max_nonce_gap ahead
-// and at most max_future_per_sender transactions that are not ready (waiting for an earlier
-// nonce); a transaction pending longer than tx_lifetime_ms is dropped by Expire.
+// CheckStateless) before Admit, and passes what its head state says about it (ChainView, with the
+// contract's CheckTx lock time) and the time (injected: the mempool reads no clock). Per sender,
+// transactions are kept by nonce; a block takes, per sender, the run of consecutive nonces after
+// the committed one, senders in the order their first ready transaction arrived. After a new head,
+// Prune drops what the chain now holds (nonce <= committed). Bounds: max_txs in all; per sender,
+// nonces at most max_nonce_gap ahead and at most max_future_per_sender transactions that are not
+// ready (waiting for an earlier nonce); a transaction pending longer than tx_lifetime_ms is
+// dropped by Expire.
+//
+// Lock times: a transaction that the contract says no block can take before some time (CheckTx's
+// not yet, contract/tx_verdict.h: a round whose window has not closed, a refund before its
+// escrow's deadline) keeps that time (ChainView::not_before_s at admission; Defer when the
+// producer meets it). Select leaves it, with its sender's later ones, for a block stamped at or
+// after that time; it is never dropped for it (only, like any, when it expires).
 //
 // A nonce is used by one pending transaction at most, counting the bids inside trading rounds
 // (each bid is signed with its vehicle's nonce): a round whose bid uses a nonce that another
@@ -22,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -70,6 +78,7 @@ struct ChainView {
   uint64_t committed_nonce = 0;  // the sender's nonce at the head (0: no account)
   bool applied = false;          // AlreadyApplied(tx, head state)
   bool bid_stale = false;        // a bid inside it has a nonce <= its vehicle's committed one
+  int64_t not_before_s = 0;      // the contract's not yet: no block stamped earlier can take it
 };
 
 // A pending transaction dropped without a block taking it, and why: the contract's code (it was
@@ -97,10 +106,17 @@ class Mempool {
   // carrying its bid.
   std::optional<Hash32> NonceUser(const std::string& sender, uint64_t nonce) const;
 
-  // Up to `max` transactions, of at most `max_bytes` encoded bytes in all, that a block can
-  // carry in this order (see above).
+  // Up to `max` transactions, of at most `max_bytes` encoded bytes in all, that a block stamped
+  // `block_time_s` can carry in this order (see above; a sender's run ends at a transaction whose
+  // lock time is later). The default block time means "any": lock times are not looked at.
   std::vector<chain::Tx> Select(const NonceOf& committed_nonce, size_t max,
-                                size_t max_bytes = SIZE_MAX) const;
+                                size_t max_bytes = SIZE_MAX,
+                                int64_t block_time_s = std::numeric_limits<int64_t>::max()) const;
+  // The pending transaction can go in no block stamped before `not_before_s` (the contract said
+  // not yet while sealing). Only ever raises its lock time; unknown hashes are ignored.
+  void Defer(const Hash32& hash, int64_t not_before_s);
+  // The lock time of a pending transaction (0: none), or nullopt if it is not pending.
+  std::optional<int64_t> NotBefore(const Hash32& hash) const;
   // Forgets every transaction whose nonce <= its sender's committed nonce (the chain holds it,
   // or another with its nonce), and drops every trading round carrying a bid whose nonce <= its
   // vehicle's committed one (kStaleNonce), with successors; returns those drops.
@@ -119,6 +135,7 @@ class Mempool {
     uint64_t seq;  // arrival order
     size_t bytes;  // encoded size
     int64_t added_ms;
+    int64_t not_before_s;  // lock time: no block stamped earlier takes it
   };
   using SenderTxs = std::map<uint64_t, Entry>;
   // Removes one entry from every index; returns the sender map's next iterator.

@@ -232,5 +232,39 @@ TEST(Mempool, PruneDropsARoundWhoseBidIsStale) {
   EXPECT_TRUE(Add(m, RoundCarrying("rsu-a", 1, {{"w", 1}}), H("rsu-a", 9), 0).ok());
 }
 
+// Lock times (the contract's not yet): a round whose window is still open waits across any number
+// of blocks, and its sender's later transactions wait behind it; it goes to the first block stamped
+// at or after its time and is never dropped for the wait. Defer only raises the time.
+TEST(Mempool, ALockedTransactionWaitsForTheFirstBlockStampedAtItsTime) {
+  Mempool m;
+  const NonceOf none = [](const std::string&) { return uint64_t{0}; };
+  ChainView locked{0, false};
+  locked.not_before_s = 1000;
+  ASSERT_FALSE(m.Admit(MakeTx("rsu", 1), H("rsu", 1), locked, 0).has_value());
+  ASSERT_TRUE(Add(m, "rsu", 2).ok());  // behind it
+  ASSERT_TRUE(Add(m, "car", 1).ok());
+  EXPECT_EQ(m.NotBefore(H("rsu", 1)), 1000);
+  EXPECT_EQ(m.NotBefore(H("car", 1)), 0);
+  for (int64_t block_time : {990, 998, 999}) {
+    const auto txs = m.Select(none, 100, SIZE_MAX, block_time);
+    ASSERT_EQ(txs.size(), 1u) << block_time;
+    EXPECT_EQ(txs[0].sender, "car");
+    EXPECT_EQ(m.size(), 3u);
+  }
+  const auto at = m.Select(none, 100, SIZE_MAX, 1000);
+  ASSERT_EQ(at.size(), 3u);
+  EXPECT_EQ(at[0].sender, "rsu");
+  EXPECT_EQ(at[1].nonce, 2u);
+  m.Defer(H("rsu", 1), 1005);
+  m.Defer(H("rsu", 1), 1001);  // never lowered
+  m.Defer(H("zz", 1), 1001);   // not pending: ignored
+  EXPECT_EQ(m.NotBefore(H("rsu", 1)), 1005);
+  EXPECT_EQ(m.NotBefore(H("zz", 1)), std::nullopt);
+  EXPECT_EQ(m.Select(none, 100, SIZE_MAX, 1004).size(), 1u);
+  EXPECT_EQ(m.Select(none, 100, SIZE_MAX, 1005).size(), 3u);
+  EXPECT_TRUE(m.Prune(none).empty());  // waiting is no reason to drop
+  EXPECT_EQ(m.size(), 3u);
+}
+
 }  // namespace
 }  // namespace v2v::node

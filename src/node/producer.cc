@@ -24,7 +24,14 @@ std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger
     planned_.reset();
     return std::nullopt;
   }
-  if (!engine.ShouldSeal(mempool.size())) return std::nullopt;
+  const chain::State& state = ledger.state();
+  const NonceOf committed = [&state](const std::string& s) { return CommittedNonce(state, s); };
+  // Work for a block (period 0 seals only with work): what a block stamped now could take; a
+  // transaction locked until later is no work yet. With a period every block is sealed anyway.
+  const size_t work = engine.config().period_s > 0
+                          ? mempool.size()
+                          : mempool.Select(committed, 1, SIZE_MAX, now_ms / 1000).size();
+  if (!engine.ShouldSeal(work)) return std::nullopt;
   const uint64_t height = ledger.head().height + 1;
   if (!planned_ || planned_->parent != ledger.head_hash()) {
     const consensus::poa::SealPlan plan =
@@ -33,14 +40,13 @@ std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger
   }
   if (now_ms < planned_->at_ms) return std::nullopt;
 
-  const chain::State& state = ledger.state();
+  const int64_t block_time_s = planned_->block_time_s;
+  // Only what a block stamped block_time_s can take: a transaction locked until later waits.
   std::vector<chain::Tx> txs =
-      mempool.Select([&state](const std::string& s) { return CommittedNonce(state, s); },
-                     max_block_txs_, kMaxBlockTxBytes);
+      mempool.Select(committed, max_block_txs_, kMaxBlockTxBytes, block_time_s);
   const auto vote = votes.Choose(ledger.snapshot(), height, random.Uniform01());
   std::optional<chain::HeaderVote> header_vote;
   if (vote) header_vote = chain::HeaderVote{vote->target, vote->authorize};
-  const int64_t block_time_s = planned_->block_time_s;
   planned_.reset();
   return ledger.Propose(std::move(txs), block_time_s, key, header_vote);
 }

@@ -1,7 +1,8 @@
 // The Clique block producer (docs/spec/node.md N4): when the ledger's consensus engine says this
 // node may seal (an authorised signer that has not signed recently), it keeps the engine's plan
 // for the next block on the head (timestamp max(parent + period, now), plus the out-of-turn
-// wiggle), and at that time builds a proposal from the mempool and its pending votes. The seal
+// wiggle), and at that time builds a proposal from the mempool (the transactions a block of that
+// timestamp can take: Mempool::Select with the block time) and its pending votes. The seal
 // rules and timing are the engine's (consensus/poa/engine.h); time and draws are passed in; it
 // sends and stores nothing itself.
 // Not thread-safe (one owner).

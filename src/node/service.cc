@@ -110,6 +110,9 @@ void NodeService::MaybeSeal() {
     log_.Warn("seal_failed", {{"height", height}, {"error", proposal->status().message()}});
     return;
   }
+  for (const auto& [hash, not_before_s] : (*proposal)->waiting) {
+    admission_.mempool().Defer(hash, not_before_s);  // not yet: kept for a later block
+  }
   for (const auto& [tx, why] : (*proposal)->dropped) {
     std::vector<MempoolDrop> removed =
         admission_.mempool().RemoveWithSuccessors(chain::TxHash(tx), why.code);
@@ -237,7 +240,7 @@ chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx,
       break;
     case TxVerdict::kDuplicate:
       break;
-    case TxVerdict::kInvalid:  // invalid by the rules (CheckTx): the sender's fault
+    case TxVerdict::kInvalid:  // invalid by the context-free rules: the sender's fault
       ++metrics_.txs_rejected;
       if (from)
         Penalise(*from, kPenaltyInvalidTx, "invalid transaction: " + a.hash.rejection().ToString());

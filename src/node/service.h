@@ -84,7 +84,8 @@ class NodeService {
   // --- the API the RPC methods use ---
   const Ledger& ledger() const { return *ledger_; }
   // Checks a transaction (structure, signatures, nonce) and admits it to the mempool; gossips it.
-  // Rejections: the contract's CheckTx codes and the mempool's (kDuplicate, kStaleNonce, ...).
+  // Rejections: the contract's context-free check's codes and the mempool's (kDuplicate,
+  // kStaleNonce, ...).
   chain::ValidationResult<Hash32> SubmitTx(const chain::Tx& tx);
   // Imports a block as if a peer had sent it (relayed when stored). Ledger::Import's results.
   chain::ValidationResult<ImportResult> SubmitBlock(const chain::Block& block);

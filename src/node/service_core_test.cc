@@ -3,6 +3,7 @@
 // src/cluster/).
 #include <gtest/gtest.h>
 
+#include <random>
 #include <sstream>
 
 #include "chain/testing/fixtures.h"
@@ -315,6 +316,67 @@ TEST_F(ServiceCoreTest, TheFeedDeliversTheSealedBlockThenItsDropsAndMetricsCount
   EXPECT_NE(text.find("v2v_chain_txs_dropped_total{code=\"predecessor_dropped\"} 1\n"),
             std::string::npos);
   EXPECT_NE(text.find("v2v_chain_feed_subscribers 2\n"), std::string::npos);  // metrics + ours
+}
+
+// docs/spec/node.md N4.1: a round whose window has not closed is kept in the mempool (its lock
+// time, from the contract's CheckTx at admission), left out of every block stamped before
+// T_stamp + T_limit and sealed in the first block stamped after; never dropped for the wait.
+TEST_F(ServiceCoreTest, ARoundWaitsInTheMempoolForTheFirstBlockPastItsWindow) {
+  std::vector<MempoolDrop> heard;
+  node_->SetTxDropObserver([&heard](const MempoolDrop& d) { heard.push_back(d); });
+  const int64_t t0 = genesis_.timestamp_s;
+  std::mt19937_64 rng(7);
+  // devnet::MarketRoundParams(round, t0 + 10): window [t0 - 55, t0 + 5].
+  auto round = market_.MakeRound(node_->ledger().state(), t0 + 10, 1, rng);
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  ASSERT_TRUE(node_->SubmitTx(*round).ok());
+  for (uint64_t height = 1; height <= 2; ++height) {  // stamped t0 + 2, t0 + 4
+    clock_.now_ms += 2000;
+    node_->OnTick();
+    ASSERT_EQ(node_->ledger().head().height, height);
+    EXPECT_LT(node_->ledger().head().timestamp_s, t0 + 5);
+    EXPECT_TRUE(node_->ledger().BlockAt(height)->txs.empty());
+    EXPECT_EQ(node_->pending_txs(), 1u) << "kept, not evicted";
+  }
+  clock_.now_ms += 2000;  // t0 + 6: the first block past the window's end
+  node_->OnTick();
+  ASSERT_EQ(node_->ledger().head().height, 3u);
+  const chain::Block sealed = *node_->ledger().BlockAt(3);
+  ASSERT_EQ(sealed.txs.size(), 1u);
+  EXPECT_EQ(chain::TxHash(sealed.txs[0]), chain::TxHash(*round));
+  EXPECT_EQ(node_->pending_txs(), 0u);
+  EXPECT_TRUE(heard.empty());
+  EXPECT_EQ(node_->metrics().txs_rejected, 0u);
+}
+
+// N4: the producer executes the proposal transaction by transaction: one the contract refuses is
+// dropped from the block and the mempool once (told to the drop observer once), and the rest of
+// the block is sealed.
+TEST_F(ServiceCoreTest, ATransactionTheContractRefusesIsDroppedOnceAndTheRestSealed) {
+  std::vector<MempoolDrop> heard;
+  node_->SetTxDropObserver([&heard](const MempoolDrop& d) { heard.push_back(d); });
+  const int64_t t0 = genesis_.timestamp_s;
+  chain::Tx refund;  // of no escrow: the contract refuses it
+  refund.sender = "nobody";
+  refund.nonce = 1;
+  refund.body = chain::Refund{};
+  chain::SignTx(refund, chain::testing::FixedKey(9));
+  std::mt19937_64 rng(3);
+  auto round = market_.MakeRound(node_->ledger().state(), t0, 1, rng);  // window closed at t0 - 5
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  ASSERT_TRUE(node_->SubmitTx(refund).ok());  // first in the block's order
+  ASSERT_TRUE(node_->SubmitTx(*round).ok());
+  clock_.now_ms += 2000;
+  node_->OnTick();
+  ASSERT_EQ(node_->ledger().head().height, 1u);
+  const chain::Block sealed = *node_->ledger().BlockAt(1);
+  ASSERT_EQ(sealed.txs.size(), 1u);
+  EXPECT_EQ(chain::TxHash(sealed.txs[0]), chain::TxHash(*round));
+  ASSERT_EQ(heard.size(), 1u);
+  EXPECT_EQ(heard[0].hash, chain::TxHash(refund));
+  EXPECT_EQ(heard[0].code, chain::Reject::kUnknownEscrow);
+  EXPECT_EQ(node_->metrics().txs_rejected, 1u);
+  EXPECT_EQ(node_->pending_txs(), 0u);
 }
 
 }  // namespace

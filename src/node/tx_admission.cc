@@ -45,17 +45,28 @@ chain::Rejection ToRejection(const MempoolRefusal& r) {
   return chain::Rejected(code, r.detail);
 }
 
-TxAdmitted TxAdmission::Admit(const Ledger& ledger, const chain::Tx& tx, int64_t now_ms) {
+int64_t LockTime(const contract::TradingContract& contract, const chain::State& head,
+                 const chain::Tx& tx, int64_t now_s) {
+  const contract::TxVerdict v = contract.CheckTx(
+      head, tx, {now_s, contract::NonceRule::kAfterCommitted, /*stateless_checked=*/true});
+  const contract::NotYet* wait = contract::NotYetOf(v);
+  return wait == nullptr ? 0 : wait->earliest_block_time_s;
+}
+
+TxAdmitted TxAdmission::Admit(const contract::TradingContract& contract, const chain::State& head,
+                              const chain::Tx& tx, int64_t now_ms) {
   const Hash32 hash = chain::TxHash(tx);
   if (mempool_.Contains(hash)) {
     return {TxVerdict::kDuplicate, chain::Rejected(chain::Reject::kDuplicate, "already pending")};
   }
   if (!checked_->Contains(hash)) {
-    if (auto r = ledger.contract().CheckTx(tx)) return {TxVerdict::kInvalid, *r};
+    if (auto r = contract.CheckStateless(tx)) return {TxVerdict::kInvalid, *r};
     checked_->Insert(hash);
   }
+  ChainView view = ViewOf(tx, head);
+  view.not_before_s = LockTime(contract, head, tx, now_ms / 1000);
   // Refused here (a transaction already on the chain as `known`) means never gossiped.
-  if (auto refused = mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms)) {
+  if (auto refused = mempool_.Admit(tx, hash, view, now_ms)) {
     return {TxVerdict::kRefused, ToRejection(*refused)};
   }
   return {TxVerdict::kAdmitted, hash};

@@ -1,6 +1,8 @@
-// Transaction admission (docs/spec/node.md N3): the contract's CheckTx (structure, signatures;
-// remembered in the shared CheckedTxCache), then the mempool's nonce and size rules. Also puts
-// back the transactions of blocks a reorg abandoned, and prunes after a new head.
+// Transaction admission (docs/spec/node.md N3, N4.1): the contract's context-free check
+// (structure, signatures; remembered in the shared CheckedTxCache), then the mempool's nonce and
+// size rules, with the lock time the contract's CheckTx gives against the head (a transaction not
+// yet valid waits in the mempool for a block that can take it). Also puts back the transactions of
+// blocks a reorg abandoned, and prunes after a new head.
 // Not thread-safe (one owner).
 #pragma once
 
@@ -16,12 +18,12 @@ namespace v2v::node {
 enum class TxVerdict {
   kAdmitted,   // new in the mempool: gossip it
   kDuplicate,  // already pending
-  kInvalid,    // invalid by the rules (CheckTx): a peer that sent it is penalised
+  kInvalid,    // invalid by the context-free rules: a peer that sent it is penalised
   kRefused,    // valid but not admitted now (mempool.h MempoolReject): a normal race
 };
 struct TxAdmitted {
   TxVerdict verdict;
-  // The hash, or the typed rejection: the contract's CheckTx code (kInvalid), kDuplicate, or the
+  // The hash, or the typed rejection: the context-free check's code (kInvalid), kDuplicate, or the
   // mempool's refusal as its chain::Reject (kKnown, kStaleNonce, ..., kMempoolFull).
   chain::ValidationResult<Hash32> hash;
 };
@@ -29,15 +31,28 @@ struct TxAdmitted {
 // The mempool's refusal as the one rejection code (1:1, same names).
 chain::Rejection ToRejection(const MempoolRefusal& r);
 
-// What the head state `head` says about `tx` for Mempool::Admit.
+// What the head state `head` says about `tx` for Mempool::Admit (not_before_s left 0).
 ChainView ViewOf(const chain::Tx& tx, const chain::State& head);
+
+// The lock time of `tx` for a block on `head` at `now_s` or later: CheckTx's earliest block time
+// when it says not yet, else 0. Its nonce is judged as the mempool's (above the committed one:
+// NonceRule::kAfterCommitted). A rejection against the head is not final for a pending
+// transaction (its sender's or others' pending transactions may change what it needs); the block
+// decides it, and the producer drops it once (N4.2). REQUIRES: tx passed the context-free check.
+int64_t LockTime(const contract::TradingContract& contract, const chain::State& head,
+                 const chain::Tx& tx, int64_t now_s);
 
 class TxAdmission {
  public:
   TxAdmission(MempoolOptions options, std::shared_ptr<contract::CheckedTxCache> checked)
       : mempool_(options), checked_(std::move(checked)) {}
 
-  TxAdmitted Admit(const Ledger& ledger, const chain::Tx& tx, int64_t now_ms);
+  TxAdmitted Admit(const Ledger& ledger, const chain::Tx& tx, int64_t now_ms) {
+    return Admit(ledger.contract(), ledger.state(), tx, now_ms);
+  }
+  // The same against the head state `head` that `contract` runs on.
+  TxAdmitted Admit(const contract::TradingContract& contract, const chain::State& head,
+                   const chain::Tx& tx, int64_t now_ms);
   // Forgets what the head's state now holds (nonce <= committed) and drops the rounds carrying a
   // bid it made stale (Mempool::Prune); returns those drops.
   std::vector<MempoolDrop> Prune(const chain::State& state);

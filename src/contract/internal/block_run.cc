@@ -6,6 +6,7 @@
 #include "contract/allocation_check.h"
 #include "contract/trading_contract.h"
 #include "crypto/hash.h"
+#include "market/bid_bounds.h"
 
 namespace v2v::contract::internal {
 
@@ -18,27 +19,37 @@ bool AddTo(int64_t& target, int64_t delta) {
   return !__builtin_add_overflow(target, delta, &target);
 }
 
+// Algorithm 1 (C-4.2): market/bid_bounds.h states the bounds.
 std::optional<chain::Rejection> CheckBuyerBounds(const chain::TradingRound& r,
                                                  const chain::BuyerBid& b) {
-  if (b.v_min < r.v_min) return Rejected(Reject::kInvalidBid, "buyer v_min below v^min");
-  if (b.v < b.v_min || b.v > b.v_max)
-    return Rejected(Reject::kInvalidBid, "v outside [v_min, v_max]");
-  return std::nullopt;
+  switch (market::BuyerBoundBroken(r.v_min, b.v, b.v_min, b.v_max)) {
+    case market::BidBound::kNone:
+      return std::nullopt;
+    case market::BidBound::kVMin:
+      return Rejected(Reject::kInvalidBid, "buyer v_min below v^min");
+    default:
+      return Rejected(Reject::kInvalidBid, "v outside [v_min, v_max]");
+  }
 }
 
 std::optional<chain::Rejection> CheckSellerBounds(const chain::TradingRound& r,
                                                   const chain::SellerBid& s) {
-  if (s.c_max > r.c_max) return Rejected(Reject::kInvalidBid, "seller c_max above c^max");
-  if (s.c < s.c_min || s.c > s.c_max)
-    return Rejected(Reject::kInvalidBid, "c outside [c_min, c_max]");
-  return std::nullopt;
+  switch (market::SellerBoundBroken(r.c_max, s.c, s.c_min, s.c_max)) {
+    case market::BidBound::kNone:
+      return std::nullopt;
+    case market::BidBound::kCMax:
+      return Rejected(Reject::kInvalidBid, "seller c_max above c^max");
+    default:
+      return Rejected(Reject::kInvalidBid, "c outside [c_min, c_max]");
+  }
 }
 
 }  // namespace
 
 std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx, TxEffects* effects) {
+  not_yet_.reset();
   effects_ = effects;
-  return std::visit(
+  Check result = std::visit(
       [&](const auto& body) -> Check {
         using T = std::decay_t<decltype(body)>;
         if constexpr (std::is_same_v<T, chain::Register>) {
@@ -56,10 +67,31 @@ std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx, TxEffects* 
         }
       },
       tx.body);
+  effects_ = nullptr;
+  return result;
+}
+
+TxVerdict BlockRun::Try(const chain::Tx& tx, TxEffects* effects) {
+  s_.Savepoint();
+  TxEffects recorded;  // kept only if the transaction is accepted
+  Check r = Apply(tx, effects != nullptr ? &recorded : nullptr);
+  if (!r) {
+    s_.Release();
+    if (effects != nullptr) *effects = std::move(recorded);
+    return Accepted{};
+  }
+  s_.RollBack();
+  if (not_yet_) return NotYet{*not_yet_, std::move(*r)};
+  return std::move(*r);
+}
+
+BlockRun::Check BlockRun::NotYetUntil(int64_t earliest_s, chain::Rejection why) {
+  not_yet_ = earliest_s;
+  return why;
 }
 
 BlockRun::Check BlockRun::CertificateValid(const chain::Account& a, crypto::Role role) {
-  if (s_.revoked.contains(a.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
+  if (s_.IsRevoked(a.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
   auto key = std::make_pair(a.cert_hash, role);
   auto it = cert_cache_.find(key);
   if (it == cert_cache_.end()) {
@@ -71,29 +103,39 @@ BlockRun::Check BlockRun::CertificateValid(const chain::Account& a, crypto::Role
   return it->second;
 }
 
+BlockRun::Check BlockRun::CheckSigner(const std::string& id, const crypto::PublicKey& key,
+                                      crypto::Role role) {
+  const chain::Account* found = s_.FindAccount(id);
+  if (found == nullptr) return Rejected(Reject::kUnknownAccount, id);
+  if (found->role != role) return Rejected(Reject::kWrongRole, id);
+  if (auto r = CertificateValid(*found, role)) return r;
+  if (found->key != key) return Rejected(Reject::kKeyMismatch, id);
+  return std::nullopt;
+}
+
 BlockRun::Check BlockRun::Authenticate(const chain::Tx& tx, crypto::Role role,
                                        chain::Account** out) {
-  auto it = s_.accounts.find(tx.sender);
-  if (it == s_.accounts.end()) return Rejected(Reject::kUnknownAccount, tx.sender);
-  chain::Account& a = it->second;
-  if (a.role != role) return Rejected(Reject::kWrongRole, tx.sender);
-  if (auto r = CertificateValid(a, role)) return r;
-  if (a.key != tx.sender_key) return Rejected(Reject::kKeyMismatch, tx.sender);
-  if (tx.nonce != a.nonce + 1) {
-    return Rejected(Reject::kBadNonce, tx.sender + ": nonce " + std::to_string(tx.nonce) +
-                                           ", expected " + std::to_string(a.nonce + 1));
+  if (auto r = CheckSigner(tx.sender, tx.sender_key, role)) return r;
+  const chain::Account* found = s_.FindAccount(tx.sender);
+  const bool exact = nonces_ == NonceRule::kNext;
+  if (exact ? tx.nonce != found->nonce + 1 : tx.nonce <= found->nonce) {
+    const std::string expected =
+        exact ? std::to_string(found->nonce + 1) : "above " + std::to_string(found->nonce);
+    return Rejected(Reject::kBadNonce,
+                    tx.sender + ": nonce " + std::to_string(tx.nonce) + ", expected " + expected);
   }
-  a.nonce = tx.nonce;
-  *out = &a;
+  chain::Account* a = s_.MutableAccount(tx.sender);
+  a->nonce = tx.nonce;
+  *out = a;
   return std::nullopt;
 }
 
 BlockRun::Check BlockRun::ApplyRegister(const chain::Tx& tx, const chain::Register& body) {
-  if (s_.accounts.contains(tx.sender)) return Rejected(Reject::kAlreadyRegistered, tx.sender);
+  if (s_.FindAccount(tx.sender)) return Rejected(Reject::kAlreadyRegistered, tx.sender);
   IdentityResult r = verifier_.Verify(body.certificate, body.role, now_);
   if (auto* rej = std::get_if<chain::Rejection>(&r)) return *rej;
   const Identity& id = std::get<Identity>(r);
-  if (s_.revoked.contains(id.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
+  if (s_.IsRevoked(id.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
   if (id.id != tx.sender) return Rejected(Reject::kBadCertificate, "certificate is for " + id.id);
   if (id.key != tx.sender_key) return Rejected(Reject::kKeyMismatch, tx.sender);
   if (tx.nonce != 1) return Rejected(Reject::kBadNonce, "registration carries nonce 1");
@@ -103,17 +145,18 @@ BlockRun::Check BlockRun::ApplyRegister(const chain::Tx& tx, const chain::Regist
   a.cert_hash = id.cert_hash;
   a.key = id.key;
   a.nonce = 1;
-  s_.accounts.emplace(tx.sender, std::move(a));
+  s_.AddAccount(tx.sender, std::move(a));
   return std::nullopt;
 }
 
 BlockRun::Check BlockRun::CheckBidders(const chain::Tx& tx, const chain::TradingRound& body) {
-  const int64_t open = body.t_stamp_s, close = body.t_stamp_s + body.t_limit_s;
   auto window = [&](const std::string& rsu, uint64_t round, int64_t ts) -> Check {
     if (rsu != tx.sender || round != body.round) {
       return Rejected(Reject::kMalformed, "bid addressed to another RSU or round");
     }
-    if (ts < open || ts > close) return Rejected(Reject::kBidOutsideWindow, std::to_string(ts));
+    if (!InWindow(ts, body.t_stamp_s, body.t_limit_s)) {
+      return Rejected(Reject::kBidOutsideWindow, std::to_string(ts));
+    }
     return std::nullopt;
   };
   chain::Account* a = nullptr;
@@ -143,7 +186,9 @@ BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRo
   chain::Account* rsu = nullptr;
   if (auto r = Authenticate(tx, crypto::Role::kRsu, &rsu)) return r;
   const int64_t close = body.t_stamp_s + body.t_limit_s;
-  if (now_ < close) return Rejected(Reject::kWindowNotClosed, "block before T_stamp + T_limit");
+  if (now_ < close) {
+    return NotYetUntil(close, Rejected(Reject::kWindowNotClosed, "block before T_stamp + T_limit"));
+  }
   if (now_ - close > params_.max_round_age_s) {
     return Rejected(Reject::kWindowNotClosed, "round recorded too late");
   }
@@ -158,30 +203,30 @@ BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRo
 
 BlockRun::Check BlockRun::Escrow(const chain::Tx& tx, const chain::TradingRound& body) {
   for (EscrowCreated& e : RoundEscrows(body, chain::TxHash(tx), now_ + params_.settle_window_s)) {
-    chain::Account& buyer = s_.accounts.at(e.buyer);
-    chain::Account& seller = s_.accounts.at(e.seller);
+    chain::Account& buyer = *s_.MutableAccount(e.buyer);  // authenticated: they exist
+    chain::Account& seller = *s_.MutableAccount(e.seller);
     if (buyer.balance < e.amount) return Rejected(Reject::kOverspend, e.buyer);
     if (seller.energy_wh < e.energy_wh + e.loss_wh) {
       return Rejected(Reject::kInsufficientEnergy, e.seller);
     }
     buyer.balance -= e.amount;
     seller.energy_wh -= e.energy_wh + e.loss_wh;
-    s_.escrows.emplace(e.escrow, e.ToEscrow());
+    s_.AddEscrow(e.escrow, e.ToEscrow());
     if (effects_) effects_->escrows.push_back(std::move(e));
   }
   return std::nullopt;
 }
 
 BlockRun::Check BlockRun::ApplyMeter(const chain::Tx& tx, const chain::MeterReport& body) {
-  auto it = s_.escrows.find(body.escrow);
-  if (it == s_.escrows.end()) return Rejected(Reject::kUnknownEscrow, body.escrow.Hex());
-  const chain::Escrow e = it->second;
+  const chain::Escrow* found = s_.FindEscrow(body.escrow);
+  if (found == nullptr) return Rejected(Reject::kUnknownEscrow, body.escrow.Hex());
+  const chain::Escrow e = *found;
   if (tx.sender != e.seller) return Rejected(Reject::kNotParty, "the seller sends the reading");
   chain::Account* seller = nullptr;
   if (auto r = Authenticate(tx, crypto::Role::kVehicle, &seller)) return r;
   if (now_ > e.deadline_s) return Rejected(Reject::kDeadlinePassed, body.escrow.Hex());
   if (body.delivered_wh > e.energy_wh) return Rejected(Reject::kOverDelivery, body.escrow.Hex());
-  chain::Account& buyer = s_.accounts.at(e.buyer);
+  chain::Account& buyer = *s_.MutableAccount(e.buyer);  // an escrow's parties exist
   if (auto r = CertificateValid(buyer, crypto::Role::kVehicle)) return r;
   // The co-signature itself was verified with the context-free checks (tx_check).
   if (body.buyer_key != buyer.key) return Rejected(Reject::kKeyMismatch, "meter co-signer");
@@ -193,8 +238,8 @@ BlockRun::Check BlockRun::ApplyMeter(const chain::Tx& tx, const chain::MeterRepo
       !AddTo(seller->energy_wh, e.energy_wh + e.loss_wh - body.delivered_wh - loss)) {
     return Rejected(Reject::kOverflow, "settlement");
   }
-  s_.supply.lost_wh += loss;
-  s_.escrows.erase(it);
+  s_.AddLostWh(loss);
+  s_.EraseEscrow(body.escrow);
   if (effects_) {
     effects_->payments.push_back({body.escrow, e.buyer, e.seller, pay, body.delivered_wh});
     effects_->settlements.push_back({body.escrow, SettlementKind::kMetered, e.buyer, e.seller,
@@ -205,18 +250,20 @@ BlockRun::Check BlockRun::ApplyMeter(const chain::Tx& tx, const chain::MeterRepo
 }
 
 BlockRun::Check BlockRun::ApplyRefund(const chain::Tx& tx, const chain::Refund& body) {
-  auto it = s_.escrows.find(body.escrow);
-  if (it == s_.escrows.end()) return Rejected(Reject::kUnknownEscrow, body.escrow.Hex());
-  const chain::Escrow e = it->second;
+  const chain::Escrow* found = s_.FindEscrow(body.escrow);
+  if (found == nullptr) return Rejected(Reject::kUnknownEscrow, body.escrow.Hex());
+  const chain::Escrow e = *found;
   if (tx.sender != e.seller && tx.sender != e.buyer) return Rejected(Reject::kNotParty, tx.sender);
   chain::Account* sender = nullptr;
   if (auto r = Authenticate(tx, crypto::Role::kVehicle, &sender)) return r;
-  if (now_ <= e.deadline_s) return Rejected(Reject::kDeadlineNotReached, body.escrow.Hex());
-  if (!AddTo(s_.accounts.at(e.buyer).balance, e.amount) ||
-      !AddTo(s_.accounts.at(e.seller).energy_wh, e.energy_wh + e.loss_wh)) {
+  if (now_ <= e.deadline_s) {
+    return NotYetUntil(e.deadline_s + 1, Rejected(Reject::kDeadlineNotReached, body.escrow.Hex()));
+  }
+  if (!AddTo(s_.MutableAccount(e.buyer)->balance, e.amount) ||
+      !AddTo(s_.MutableAccount(e.seller)->energy_wh, e.energy_wh + e.loss_wh)) {
     return Rejected(Reject::kOverflow, "refund");
   }
-  s_.escrows.erase(it);
+  s_.EraseEscrow(body.escrow);
   if (effects_) {
     effects_->settlements.push_back({body.escrow, SettlementKind::kRefunded, e.buyer, e.seller, 0,
                                      0, 0, e.amount, e.energy_wh + e.loss_wh});
@@ -226,7 +273,7 @@ BlockRun::Check BlockRun::ApplyRefund(const chain::Tx& tx, const chain::Refund& 
 
 BlockRun::Check BlockRun::ApplyRevoke(const chain::Tx& tx, const chain::Revoke& body) {
   if (tx.sender_key != params_.ca_key) return Rejected(Reject::kKeyMismatch, "only the CA revokes");
-  if (!s_.revoked.insert(body.certificate).second) {
+  if (!s_.AddRevoked(body.certificate)) {
     return Rejected(Reject::kDuplicate, "certificate already revoked");
   }
   return std::nullopt;
