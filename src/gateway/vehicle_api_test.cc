@@ -199,7 +199,8 @@ TEST_F(VehicleApiNodeCapTest, TheNodeWideCapRefusesWithATypedReason) {
   EXPECT_EQ(refused["error"]["data"]["reason"], "node_subscriptions_full");
   EXPECT_EQ(refused["error"]["data"]["server_time"], now_ms_);
   EXPECT_EQ(api_.subscriptions(), 3u);
-  EXPECT_TRUE(Call(2, "vehicle_unsubscribe", {last["result"]})["result"].get<bool>());
+  EXPECT_TRUE(Call(2, "vehicle_unsubscribe", nlohmann::json::array({last["result"]}))["result"]
+                  .get<bool>());
   EXPECT_TRUE(SubscribeVehicle(2, 1)["result"].is_string());
 }
 

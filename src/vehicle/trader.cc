@@ -173,15 +173,16 @@ void Trader::Cosign(const Hash32& escrow, int64_t delivered_wh) {
                       {"buyer_key", me_.key.public_key().Hex()},
                       {"signature", ToHex(sig.bytes)}};
   auto self = shared_from_this();
-  Call("vehicle_cosign", {p}, [self, escrow, delivered_wh](const CallResult& r) {
-    self->Learn(r);
-    if (r.ok) {
-      return self->Emit("cosigned", {{"escrow", escrow.Hex()}, {"delivered_wh", delivered_wh}},
-                        "metered " + std::to_string(delivered_wh) + " Wh on escrow " +
-                            escrow.Hex().substr(0, 16) + "; co-signature sent to the seller");
-    }
-    self->Emit("error", {{"reason", r.reason()}}, "co-signature refused: " + Refusal(r));
-  });
+  Call("vehicle_cosign", nlohmann::json::array({p}),
+       [self, escrow, delivered_wh](const CallResult& r) {
+         self->Learn(r);
+         if (r.ok) {
+           return self->Emit("cosigned", {{"escrow", escrow.Hex()}, {"delivered_wh", delivered_wh}},
+                             "metered " + std::to_string(delivered_wh) + " Wh on escrow " +
+                                 escrow.Hex().substr(0, 16) + "; co-signature sent to the seller");
+         }
+         self->Emit("error", {{"reason", r.reason()}}, "co-signature refused: " + Refusal(r));
+       });
 }
 
 void Trader::ScheduleRefundCheck(const std::string& escrow_hex, int64_t deadline_s) {
