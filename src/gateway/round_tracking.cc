@@ -20,24 +20,32 @@ int64_t BuildAtMs(const Round& r) { return (r.deadline_s() + 1) * 1000; }
 }  // namespace
 
 std::optional<int64_t> RoundBook::NextTickMs() const {
-  if (!open_) return std::nullopt;
-  return BuildAtMs(rounds_.at(*open_));
+  std::optional<int64_t> next;
+  for (uint64_t n : open_) {
+    const int64_t at = BuildAtMs(rounds_.at(n));
+    if (!next || at < *next) next = at;
+  }
+  return next;
 }
 
 const Round* RoundBook::OpenRoundAt(int64_t now_ms) const {
-  const std::optional<int64_t> build_ms = NextTickMs();
-  if (!build_ms || now_ms >= *build_ms) return nullptr;
-  return Find(*open_);
+  if (open_.empty()) return nullptr;
+  const Round& newest = rounds_.at(*open_.rbegin());
+  if (now_ms >= BuildAtMs(newest) || !TakesNewBuyer(newest, now_ms / 1000)) return nullptr;
+  return &newest;
 }
 
 void RoundBook::Tick(int64_t now_ms) {
   const int64_t now_s = now_ms / 1000;
-  if (open_) {
-    Round& r = rounds_.at(*open_);
-    if (now_ms >= BuildAtMs(r)) {
-      open_.reset();
-      Build(r, now_ms);
+  // In number order, so that a vehicle's bids and the RSU's nonces follow the rounds' order.
+  for (auto it = open_.begin(); it != open_.end();) {
+    Round& r = rounds_.at(*it);
+    if (now_ms < BuildAtMs(r)) {
+      ++it;
+      continue;
     }
+    it = open_.erase(it);
+    Build(r, now_ms);
   }
   const int64_t max_age = node_.ContractParams().max_round_age_s;
   for (auto& [n, r] : rounds_) {
@@ -159,7 +167,7 @@ void RoundBook::Repend(const Round& r) {
 }
 
 void RoundBook::Drop(Round& r, const std::string& reason) {
-  if (open_ == r.number) open_.reset();
+  open_.erase(r.number);
   r.state = RoundState::kDropped;
   r.drop_reason = reason;
   ReleaseRound(r.number);
@@ -245,7 +253,7 @@ void RoundBook::Forget(int64_t now_ms) {
     const Round& r = it->second;
     const bool old =
         r.t_stamp_s < now_s - kKeepRoundsS || rounds_.size() > options_.max_rounds_kept;
-    if (!old || open_ == r.number || r.state == RoundState::kBuilt) break;
+    if (!old || open_.count(r.number) || r.state == RoundState::kBuilt) break;
     for (const auto& [hash, ans] : r.answers) bid_round_.erase(hash);
     round_by_tx_.erase(r.round_tx);
     for (const Hash32& h : r.earlier_txs) round_by_tx_.erase(h);
