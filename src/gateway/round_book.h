@@ -213,6 +213,7 @@ class RoundBook {
   uint64_t lagged_ = 0;
 };
 
-nlohmann::json TradesFor(const Round& r, const std::string& id);
+// Each bidder's trades in r as its `scheme` push lists them, by vehicle id.
+std::map<std::string, nlohmann::json> TradesByBidder(const Round& r);
 
 }  // namespace v2v::gateway

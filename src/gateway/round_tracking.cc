@@ -60,18 +60,24 @@ void RoundBook::Push(const Round& r, const nlohmann::json& result) {
   for (const std::string& id : r.bidders) sink_.ToVehicle(id, result);
 }
 
-nlohmann::json TradesFor(const Round& r, const std::string& id) {
-  nlohmann::json out = nlohmann::json::array();
+// Each bidder's trades in r, in one pass over them (a round of n bidders has up to n trades).
+std::map<std::string, nlohmann::json> TradesByBidder(const Round& r) {
+  std::map<std::string, nlohmann::json> out;
+  for (const std::string& id : r.bidders) out[id] = nlohmann::json::array();
   for (const auto& t : r.trades) {
-    const bool buyer = t.at("buyer") == id, seller = t.at("seller") == id;
-    if (!buyer && !seller) continue;
-    out.push_back({{"escrow", t.at("escrow")},
-                   {"role", buyer ? "buyer" : "seller"},
-                   {"counterparty", buyer ? t.at("seller") : t.at("buyer")},
-                   {"price", t.at("price")},
-                   {"energy_wh", t.at("energy_wh")},
-                   {"loss_wh", t.at("loss_wh")},
-                   {"amount", t.at("amount")}});
+    const std::string& buyer = t.at("buyer").get_ref<const std::string&>();
+    const std::string& seller = t.at("seller").get_ref<const std::string&>();
+    for (const bool as_buyer : {true, false}) {
+      auto it = out.find(as_buyer ? buyer : seller);
+      if (it == out.end()) continue;
+      it->second.push_back({{"escrow", t.at("escrow")},
+                            {"role", as_buyer ? "buyer" : "seller"},
+                            {"counterparty", as_buyer ? seller : buyer},
+                            {"price", t.at("price")},
+                            {"energy_wh", t.at("energy_wh")},
+                            {"loss_wh", t.at("loss_wh")},
+                            {"amount", t.at("amount")}});
+    }
   }
   return out;
 }
@@ -127,11 +133,11 @@ void RoundBook::Record(Round& r, const chain::Tx& tx, const Hash32& h,
                         {"loss_wh", e.loss_wh},
                         {"amount", e.amount}});
   }
-  for (const std::string& id : r.bidders) {
+  for (auto& [id, trades] : TradesByBidder(r)) {
     sink_.ToVehicle(id, {{"type", "scheme"},
                          {"round", r.number},
                          {"round_tx", h.Hex()},
-                         {"trades", TradesFor(r, id)}});
+                         {"trades", std::move(trades)}});
   }
 }
 
