@@ -133,11 +133,11 @@ Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids,
   }
   V2V_ASSIGN_OR_RETURN(contract::BuiltRound built,
                        contract::BuildRound(p, std::move(buyers), std::move(sellers)));
-  if (!built.dropped.empty()) return Status::Internal("the round builder dropped bids");
+  const size_t n = built.round.buyers.size() + built.round.sellers.size();
+  if (n != idx.size()) return Status::Internal("the round builder left bids out");
   chain::Tx tx;
   tx.sender = rsu.name;
   tx.nonce = ++rsu.nonce;
-  const size_t n = built.round.buyers.size() + built.round.sellers.size();
   tx.body = std::move(built.round);
   chain::SignTx(tx, rsu.key);
   return Prepared{ToHex(chain::EncodeTx(tx)), chain::TxHash(tx), n};

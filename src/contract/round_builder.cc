@@ -19,21 +19,15 @@ struct Edges {
 };
 
 void KeepValid(const RoundParams& p, std::vector<chain::Tx>& buyers,
-               std::vector<chain::Tx>& sellers, std::vector<std::string>& dropped) {
+               std::vector<chain::Tx>& sellers) {
   auto by_sender = [](const chain::Tx& a, const chain::Tx& b) { return a.sender < b.sender; };
   std::erase_if(buyers, [&](const chain::Tx& t) {
     const auto& b = std::get<chain::BuyerBid>(t.body);
-    const bool bad =
-        market::BuyerBoundBroken(p.v_min, b.v, b.v_min, b.v_max) != market::BidBound::kNone;
-    if (bad) dropped.push_back(t.sender);
-    return bad;
+    return market::BuyerBoundBroken(p.v_min, b.v, b.v_min, b.v_max) != market::BidBound::kNone;
   });
   std::erase_if(sellers, [&](const chain::Tx& t) {
     const auto& s = std::get<chain::SellerBid>(t.body);
-    const bool bad =
-        market::SellerBoundBroken(p.c_max, s.c, s.c_min, s.c_max) != market::BidBound::kNone;
-    if (bad) dropped.push_back(t.sender);
-    return bad;
+    return market::SellerBoundBroken(p.c_max, s.c, s.c_min, s.c_max) != market::BidBound::kNone;
   });
   std::sort(buyers.begin(), buyers.end(), by_sender);
   std::sort(sellers.begin(), sellers.end(), by_sender);
@@ -99,7 +93,7 @@ chain::TradingRound EmptyRound(const RoundParams& params) {
 Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> buyer_bids,
                               std::vector<chain::Tx> seller_bids) {
   BuiltRound out;
-  KeepValid(params, buyer_bids, seller_bids, out.dropped);
+  KeepValid(params, buyer_bids, seller_bids);
   std::vector<chain::BuyerBid> b;
   std::vector<chain::SellerBid> s;
   for (const auto& t : buyer_bids) b.push_back(std::get<chain::BuyerBid>(t.body));

@@ -258,13 +258,6 @@ void Ledger::Publish(std::vector<BlockRemoved> removed, std::vector<BlockApplied
 
 // --- checking without storing -----------------------------------------------------------------
 
-chain::ValidationResult<chain::State> Ledger::Validate(const chain::Block& block) const {
-  auto header = engine_.VerifyHeaderOn(head(), snapshot(), block, std::nullopt);
-  if (!header.ok()) return header.failure();
-  V2V_VALIDATED_OR_RETURN(contract::Executed executed, executor_.Execute(state_, block));
-  return std::move(executed.state);
-}
-
 std::optional<chain::Rejection> Ledger::PrecheckBlock(const chain::Block& block) const {
   if (!poa::Engine::VerifySeal(block.header))
     return Rejected(Reject::kBadSeal, "seal does not verify");

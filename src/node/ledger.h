@@ -118,8 +118,6 @@ class Ledger {
   std::optional<chain::Rejection> PrecheckBlock(const chain::Block& block) const;
   // Append that skips the transaction checks. REQUIRES: PrecheckBlock(block) returned nullopt.
   chain::ValidationStatus AppendPrechecked(const chain::Block& block);
-  // The state after `block` if it extends the head validly (the rules of Append), stored nowhere.
-  chain::ValidationResult<chain::State> Validate(const chain::Block& block) const;
 
   // A sealed block on top of the head at `time` (block_builder.h). FailedPrecondition if
   // `sealer` may not seal now (not a signer, or recently signed); InvalidArgument if `time` is
