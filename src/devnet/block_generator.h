@@ -6,14 +6,14 @@
 //
 // Each block: the sellers' meter reports (co-signed by the buyers) for some open escrows,
 // refunds for escrows past their deadline, then one trading round of random bids built by the
-// RSU (contract/round_builder.h). Randomness comes only from the caller's seeded generator;
+// RSU (auction/round_builder.h). Randomness comes only from the caller's seeded generator;
 // this is a client of the ledger, not part of consensus.
 #pragma once
 
 #include <random>
 #include <vector>
 
-#include "contract/round_builder.h"
+#include "auction/round_builder.h"
 #include "node/ledger.h"
 
 namespace v2v::devnet {
@@ -29,7 +29,7 @@ struct BlockGeneratorOptions {
 // window [time - 65, time - 5] (T_limit 60 s), Table II bounds v_min 100 / c_max 300, l1 = 1,
 // l2 = 5 per kWh (in millionths), radius 1 km. Shared with the testnet load generator
 // (bench/bench_testnet.cc).
-contract::RoundParams MarketRoundParams(uint64_t round, int64_t time);
+auction::RoundParams MarketRoundParams(uint64_t round, int64_t time);
 
 class BlockGenerator {
  public:

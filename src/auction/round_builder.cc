@@ -1,4 +1,4 @@
-#include "contract/round_builder.h"
+#include "auction/round_builder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include "market/bid_bounds.h"
 #include "market/welfare_optimizer.h"
 
-namespace v2v::contract {
+namespace v2v::auction {
 namespace {
 
 struct Edges {
@@ -41,8 +41,8 @@ Edges FindEdges(const RoundParams& p, const std::vector<chain::BuyerBid>& b,
   for (size_t i = 0; i < b.size(); ++i) {
     for (size_t j = 0; j < s.size(); ++j) {
       const auto price = market::PriceExact(b[i].v, b[i].v_max, s[j].c, s[j].c_min);
-      if (!price.trade || !InRange(b[i], s[j], p.radius_m)) continue;
-      const double cap = CapKwh(price.t, s[j].rho_ppm, p.l1_micro, p.l2_micro);
+      if (!price.trade || !contract::InRange(b[i], s[j], p.radius_m)) continue;
+      const double cap = contract::CapKwh(price.t, s[j].rho_ppm, p.l1_micro, p.l2_micro);
       if (cap <= 0 || s[j].s_t_wh <= s[j].s_r_wh) continue;
       e.of_buyer[i].emplace_back(static_cast<int>(j), cap);
       ++e.seller_count[j];
@@ -131,4 +131,4 @@ Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> 
   return out;
 }
 
-}  // namespace v2v::contract
+}  // namespace v2v::auction
