@@ -204,8 +204,9 @@ Result<chain::Block> BlockGenerator::NextBlock(const node::Ledger& ledger, std::
   const int64_t time = ledger.head().timestamp_s + options_.block_interval_s;
   V2V_ASSIGN_OR_RETURN(std::vector<chain::Tx> txs,
                        NextTxs(ledger, time, ledger.head().height + 1, rng));
-  V2V_ASSIGN_OR_RETURN(node::Proposal p,
-                       ledger.Propose(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
+  V2V_ASSIGN_OR_RETURN(
+      node::SealedBlock p,
+      ledger.SealBlock(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
   if (!p.dropped.empty()) return p.dropped.front().second.ToStatus();  // a bug in the generator
   return std::move(p.block);
 }

@@ -37,7 +37,7 @@ class BlockGenerator {
 
   const contract::Genesis& genesis() const { return genesis_; }
   const crypto::PrivateKey& authority() const { return rsu_; }
-  // A sealed block on top of the ledger's head (Ledger::Propose: Clique difficulty; with the
+  // A sealed block on top of the ledger's head (Ledger::SealBlock: Clique difficulty; with the
   // single authority every block is in turn, difficulty 2). `sealer` defaults to the RSU
   // authority; tests with several Clique signers pass theirs.
   Result<chain::Block> NextBlock(const node::Ledger& ledger, std::mt19937_64& rng,
