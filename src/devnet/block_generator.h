@@ -1,6 +1,6 @@
 // The built-in development network's block generator: a small market of one CA, one RSU (the
 // only sealing authority) and a few vehicles, all with keys derived from fixed names, that
-// produces signed transactions and sealed blocks for a ledger. Used by `v2v chain simulate`, the
+// produces signed transactions and sealed blocks for a ledger. Used by `v2v chain generate`, the
 // tests, the benchmarks, the fuzz targets and the cluster simulation's workload; no node runs it.
 // Runs fed the same seeded random generator produce the same chain, byte for byte.
 //
