@@ -1,42 +1,9 @@
-// The RSU's side of a trading round: from the signed bids it accepted to the scheme it records
-// (a TradingRound body, unsigned). Not run by validating nodes, which only check the result
-// (allocation_check.h), so it may use floating point freely.
-//
-// Steps: keep the bids that pass Algorithm 1 (others must resubmit; returned in `dropped`),
-// sort by sender id, form every in-range pair that may trade at its exact price, admit buyers
-// by decreasing v (market/admission.h), solve the volume program (market/welfare_optimizer.h)
-// and round volumes down to whole Wh. To make the rounded volumes meet the exact constraints,
-// the program is solved with each admitted buyer's b_min raised by one Wh per pair and each
-// seller's supply lowered by one Wh per pair (rounding moves a total by less than that).
+// Forwarding header: the round builder is auction/round_builder.h. Goes once nothing includes it.
 #pragma once
 
-#include <string>
-#include <vector>
-
-#include "base/result.h"
-#include "chain/tx.h"
+#include "auction/round_builder.h"
 
 namespace v2v::contract {
-
-struct RoundParams {
-  uint64_t round = 0;
-  int64_t t_stamp_s = 0, t_limit_s = 60;
-  int64_t v_min = 0, c_max = 0;
-  int64_t l1_micro = 1, l2_micro = 0;
-  int64_t radius_m = 1000;
-};
-
-struct BuiltRound {
-  chain::TradingRound round;
-  std::vector<std::string> dropped;  // senders of bids that broke Algorithm 1
-};
-
-// The round's own fields (number, window, bounds, loss factors, radius) from its parameters, with
-// no bids, trades or certificate.
-chain::TradingRound EmptyRound(const RoundParams& params);
-
-// REQUIRES: each bid passed CheckTxStateless. Internal error only if the solver fails.
-Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> buyer_bids,
-                              std::vector<chain::Tx> seller_bids);
-
+using auction::BuildRound;
+using auction::RoundParams;
 }  // namespace v2v::contract

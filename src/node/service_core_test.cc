@@ -104,8 +104,8 @@ class ServiceCoreTest : public ::testing::Test {
   }
   // A valid next block, sealed by the authority.
   chain::Block NextBlock() {
-    auto p = node_->ledger().Propose({}, genesis_.timestamp_s + 2, chain::testing::FixedKey(5),
-                                     std::nullopt);
+    auto p = node_->ledger().SealBlock({}, genesis_.timestamp_s + 2, chain::testing::FixedKey(5),
+                                       std::nullopt);
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     return p->block;
   }
@@ -195,7 +195,7 @@ TEST_F(ServiceCoreTest, OurOwnStoreFailingOnAGossipedBlockPenalisesNobody) {
 TEST_F(ServiceCoreTest, ABlockFromTheFutureIsNoFaultAndGoesInWhenItsTimeComes) {
   HelloFromPeer();
   const int64_t t0 = genesis_.timestamp_s;
-  auto p = node_->ledger().Propose({}, t0 + 20, chain::testing::FixedKey(5), std::nullopt);
+  auto p = node_->ledger().SealBlock({}, t0 + 20, chain::testing::FixedKey(5), std::nullopt);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   const chain::Block ahead = p->block;  // sealed by a clock 20 s ahead of ours
   for (int i = 0; i < 6; ++i) node_->OnPeerFrame(1, net::EncodeBlockMessage(ahead));
@@ -349,9 +349,9 @@ TEST_F(ServiceCoreTest, ARoundWaitsInTheMempoolForTheFirstBlockPastItsWindow) {
   EXPECT_EQ(node_->metrics().txs_rejected, 0u);
 }
 
-// N4: the producer executes the proposal transaction by transaction: one the contract refuses is
-// dropped from the block and the mempool once (told to the drop observer once), and the rest of
-// the block is sealed.
+// N4: the producer executes the block it seals transaction by transaction: one the contract
+// refuses is dropped from the block and the mempool once (told to the drop observer once), and
+// the rest of the block is sealed.
 TEST_F(ServiceCoreTest, ATransactionTheContractRefusesIsDroppedOnceAndTheRestSealed) {
   std::vector<MempoolDrop> heard;
   node_->SetTxDropObserver([&heard](const MempoolDrop& d) { heard.push_back(d); });
