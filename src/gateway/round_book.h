@@ -14,7 +14,7 @@
 // own timestamp, the opening one included, must be within kMaxSkewS of the server time and
 // inside [T_stamp, T_stamp + T_limit] (contract C-4.1).
 // Tick() builds each due round, in number order, as soon as its window has closed
-// (contract::BuildRound), signs it with the RSU key and its next nonce, admits it through the port
+// (auction::BuildRound), signs it with the RSU key and its next nonce, admits it through the port
 // and pushes each participant its trades (the escrows contract::RoundEscrows names, the contract's
 // own derivation); a block stamped before the window's end cannot take it, and the node's mempool
 // keeps it for a later one (docs/spec/node.md N4.1). OnHead() follows the canonical chain on the

@@ -2,9 +2,9 @@
 // node's chain event feed.
 #include <algorithm>
 
+#include "auction/round_builder.h"
 #include "chain/block.h"
 #include "contract/receipts.h"
-#include "contract/round_builder.h"
 #include "gateway/round_book.h"
 
 namespace v2v::gateway {
@@ -85,7 +85,7 @@ std::map<std::string, nlohmann::json> TradesByBidder(const Round& r) {
 void RoundBook::Build(Round& r, int64_t now_ms) {
   LeaveOutInvalidBids(r, now_ms / 1000);
   if (r.buyers.empty() && r.sellers.empty()) return Drop(r, "no bid can be applied any more");
-  contract::RoundParams p;
+  auction::RoundParams p;
   p.round = r.number;
   p.t_stamp_s = r.t_stamp_s;
   p.t_limit_s = r.t_limit_s;
@@ -94,7 +94,7 @@ void RoundBook::Build(Round& r, int64_t now_ms) {
   p.l1_micro = options_.auction.l1_micro;
   p.l2_micro = options_.auction.l2_micro;
   p.radius_m = options_.auction.radius_m;
-  auto built = contract::BuildRound(p, r.buyers, r.sellers);
+  auto built = auction::BuildRound(p, r.buyers, r.sellers);
   if (!built.ok()) return Drop(r, "the round could not be built: " + built.status().message());
   chain::Tx tx;
   tx.sender = options_.rsu;
