@@ -56,7 +56,7 @@ int RunNode(const std::string& config_path) {
   const rpc::NodeEndpoints& endpoints = (*rpc)->endpoints();
   log.Info("rpc_listening",
            {{"url", endpoints.rpc}, {"admin", endpoints.admin}, {"authrpc", endpoints.authrpc}});
-  auto vehicles = gateway::NodeGateway::Start(io, *svc, log, [&clock] { return clock->NowMs(); });
+  auto vehicles = gateway::NodeGateway::Start(io, *svc, log);
   if (!vehicles.ok()) {
     log.Log(node::LogLevel::kError, "start_failed",
             {{"error", "vehicle_listen: " + vehicles.status().message()}});
