@@ -159,15 +159,18 @@ struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
 };
 
 std::shared_ptr<Client> Client::Create(asio::io_context& io, std::shared_ptr<ssl::context> tls,
-                                       RsuUrl url, uint64_t seed, Backoff backoff) {
-  return std::shared_ptr<Client>(new Client(io, std::move(tls), std::move(url), seed, backoff));
+                                       RsuUrl url, uint64_t seed, Backoff backoff,
+                                       const base::Clock& clock) {
+  return std::shared_ptr<Client>(
+      new Client(io, std::move(tls), std::move(url), seed, backoff, clock));
 }
 
 Client::Client(asio::io_context& io, std::shared_ptr<ssl::context> tls, RsuUrl url, uint64_t seed,
-               Backoff backoff)
+               Backoff backoff, const base::Clock& clock)
     : io_(io),
       tls_(std::move(tls)),
       url_(std::move(url)),
+      clock_(clock),
       rng_(seed),
       backoff_(backoff),
       wait_(backoff.min) {}
@@ -237,8 +240,9 @@ void Client::OnClosed(const std::string& why) {
 }
 
 void Client::Retry() {
-  std::uniform_int_distribution<int64_t> jitter(0, backoff_.random_range.count());
-  const auto delay = wait_ + std::chrono::milliseconds(jitter(rng_));
+  const auto jitter = static_cast<int64_t>(
+      rng_.Below(static_cast<uint64_t>(backoff_.random_range.count()) + 1));  // [0, range]
+  const auto delay = wait_ + std::chrono::milliseconds(jitter);
   wait_ = std::min(wait_ * 2, backoff_.cap);
   retry_timer_ = std::make_unique<asio::steady_timer>(io_, delay);
   retry_timer_->async_wait([w = weak_from_this()](const error_code& ec) {

@@ -10,7 +10,9 @@
 // gets every push and keeps those of its own subscription ids.
 //
 // Asynchronous on the given io_context (one thread); many clients may share it and one TLS
-// context, so one process can drive thousands of vehicles. Not thread-safe.
+// context, so one process can drive thousands of vehicles. Not thread-safe. The client carries
+// its vehicle's clock (clock(): the system clock unless another is given), which the traders on
+// it read for "now".
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -21,10 +23,11 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
+#include "base/random.h"
 #include "base/result.h"
 
 namespace v2v::vehicle {
@@ -74,7 +77,8 @@ class Client : public std::enable_shared_from_this<Client> {
 
   static std::shared_ptr<Client> Create(boost::asio::io_context& io,
                                         std::shared_ptr<boost::asio::ssl::context> tls, RsuUrl url,
-                                        uint64_t seed, Backoff backoff = {});
+                                        uint64_t seed, Backoff backoff = {},
+                                        const base::Clock& clock = base::SystemClock::Shared());
   ~Client();
 
   // Returns an id for RemoveListener. A listener may add or remove listeners from its callbacks.
@@ -91,12 +95,13 @@ class Client : public std::enable_shared_from_this<Client> {
   bool connected() const;
   int connects() const { return connects_; }
   boost::asio::io_context& io() { return io_; }
+  const base::Clock& clock() const { return clock_; }
 
   struct Conn;
 
  private:
   Client(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, RsuUrl url,
-         uint64_t seed, Backoff backoff);
+         uint64_t seed, Backoff backoff, const base::Clock& clock);
   void Connect();
   void OnOpen();
   void OnText(const std::string& text);
@@ -107,7 +112,8 @@ class Client : public std::enable_shared_from_this<Client> {
   boost::asio::io_context& io_;
   std::shared_ptr<boost::asio::ssl::context> tls_;
   RsuUrl url_;
-  std::mt19937_64 rng_;
+  const base::Clock& clock_;
+  base::Rng rng_;  // the reconnection jitter
   Backoff backoff_;
   std::chrono::milliseconds wait_;
   std::shared_ptr<Conn> conn_;
