@@ -33,8 +33,7 @@ int RunNode(const std::string& config_path) {
 
   const std::unique_ptr<node::Clock> clock = node::NewSystemClock();
   const std::unique_ptr<node::Random> random = node::NewSystemRandom();
-  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr,
-                   [&clock] { return clock->NowMs(); });
+  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr, *clock);
   boost::asio::io_context io;
   auto host = node::NodeHost::Start(io, std::move(config).value(), *genesis, *clock, *random, log);
   if (!host.ok()) {

@@ -112,7 +112,7 @@ class ServiceCoreTest : public ::testing::Test {
   FixedRandom random_;
   RecordingTransport transport_;
   std::ostringstream log_text_;
-  Logger log_{"rsu-a", LogLevel::kInfo, log_text_, [this] { return clock_.NowMs(); }};
+  Logger log_{"rsu-a", LogLevel::kInfo, log_text_, clock_};
   std::unique_ptr<NodeService> node_;
 };
 
