@@ -38,7 +38,7 @@ std::unique_ptr<net::Refusals> LoggedRefusals(Logger& log, const Clock& clock) {
         if (suppressed > 0) fields["suppressed"] = suppressed;
         log.Warn("refused", std::move(fields));
       },
-      [&clock] { return clock.NowMs(); });
+      clock);
 }
 
 NodeService::~NodeService() { Stop(); }

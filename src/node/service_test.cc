@@ -108,7 +108,8 @@ class ServiceTest : public ::testing::Test {
   contract::Genesis genesis_;
   std::vector<NodeConfig> configs_;
   std::ostringstream log_text_;
-  Logger log_{"test", LogLevel::kInfo, log_text_, [] { return int64_t{0}; }};
+  base::FakeClock log_clock_{0};  // the log lines' stamps
+  Logger log_{"test", LogLevel::kInfo, log_text_, log_clock_};
   std::unique_ptr<Clock> clock_ = NewSystemClock();
   std::unique_ptr<Random> random_ = NewSystemRandom();
   boost::asio::io_context io_;
