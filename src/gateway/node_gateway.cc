@@ -1,12 +1,17 @@
 #include "gateway/node_gateway.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "base/file_util.h"
 #include "node/ledger.h"
 
 namespace v2v::gateway {
 
 namespace {
-constexpr auto kTickPeriod = std::chrono::milliseconds(200);
+// The book's tick: at the next round's build time (the end of its window), and at least every
+// 200 ms (a built round past the ledger's max round age is dropped on a tick).
+constexpr int64_t kTickPeriodMs = 200;
 
 }  // namespace
 
@@ -50,7 +55,12 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
 }
 
 void NodeGateway::Arm() {
-  timer_.expires_after(kTickPeriod);
+  const int64_t now = clock_.NowMs();
+  int64_t wait = kTickPeriodMs;
+  if (const std::optional<int64_t> next = api_->book().NextTickMs()) {
+    wait = std::clamp<int64_t>(*next - now, 0, kTickPeriodMs);
+  }
+  timer_.expires_after(std::chrono::milliseconds(wait));
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped_) return;
     api_->book().Tick(clock_.NowMs());
