@@ -2,10 +2,10 @@
 // (docs/spec/vehicle-api.md). Two phases, one process, one io_context:
 //  1. load: `--sellers` persistent sellers per node answer every call (one signed offer per
 //     round each); one buyer per node opens the next round at the last one's deadline (rounds
-//     overlap: the last still takes that second's offers). Reported: offers+requests accepted per second, and those in
-//     rounds committed (the round's `committed` push, then the block hash at that height compared
-//     on all nodes); p50/p99 from a round's close (the end of its deadline second) to its scheme
-//     and committed pushes.
+//     overlap: the last still takes that second's offers). Reported: offers+requests accepted per
+//     second, and those in rounds committed (the round's `committed` push, then the block hash at
+//     that height compared on all nodes); p50/p99 from a round's close (the end of its deadline
+//     second) to its scheme and committed pushes.
 //  2. idle: `--idle` connections held open to node 0 while it keeps sealing: the most it held,
 //     its RSS growth per connection (VmRSS), and the heights sealed meanwhile.
 // Plus the raw Ed25519 verification rate of the machine during the same run (verify_rate.h).
@@ -282,16 +282,18 @@ int Main(int argc, char** argv) {
   std::printf("  close -> committed push     p50 %.0f ms  p99 %.0f ms (n=%zu)\n",
               fleet::Percentile(load.commit_ms, 50), fleet::Percentile(load.commit_ms, 99),
               load.commit_ms.size());
-  std::printf("  raw Ed25519 verification (1 thread, during the load): %.0f/s of wall time, "
-              "%.0f/s of its CPU time\n",
-              verify.per_wall_s, verify.per_cpu_s);
+  std::printf(
+      "  raw Ed25519 verification (1 thread, during the load): %.0f/s of wall time, "
+      "%.0f/s of its CPU time\n",
+      verify.per_wall_s, verify.per_cpu_s);
   // Every node verifies each bid's signature at least once (its own admission or the block's
   // execution): the bound is that many verifications per committed bid, in CPU time.
   if (committed_bids > 0 && verify.per_cpu_s > 0) {
-    std::printf("  node CPU per committed bid  %.3f ms (%.1f CPU s on %d nodes); verification "
-                "bound %.3f ms (%d x 1 verification)\n",
-                1000.0 * node_cpu_s / double(committed_bids), node_cpu_s, nodes_n,
-                1000.0 * nodes_n / verify.per_cpu_s, nodes_n);
+    std::printf(
+        "  node CPU per committed bid  %.3f ms (%.1f CPU s on %d nodes); verification "
+        "bound %.3f ms (%d x 1 verification)\n",
+        1000.0 * node_cpu_s / double(committed_bids), node_cpu_s, nodes_n,
+        1000.0 * nodes_n / verify.per_cpu_s, nodes_n);
   }
   // A failure is a run where nothing works, never a slow one (CI runs a short load, .ci/run).
   int status = 0;

@@ -125,11 +125,11 @@ std::optional<Refusal> RoundBook::CheckOpen(uint64_t round, int64_t timestamp_s,
   }
   if (open_.size() >= options_.max_open_rounds ||
       RoundsInFlight() >= options_.max_rounds_in_flight) {
-    return Refuse(Reason::kTooManyRounds,
-                  std::to_string(open_.size()) + " rounds open, " +
-                      std::to_string(RoundsInFlight()) + " not yet on chain; at most " +
-                      std::to_string(options_.max_open_rounds) + " and " +
-                      std::to_string(options_.max_rounds_in_flight));
+    return Refuse(Reason::kTooManyRounds, std::to_string(open_.size()) + " rounds open, " +
+                                              std::to_string(RoundsInFlight()) +
+                                              " not yet on chain; at most " +
+                                              std::to_string(options_.max_open_rounds) + " and " +
+                                              std::to_string(options_.max_rounds_in_flight));
   }
   // The round would open now (T_stamp = now_s); its opening bid must lie in its window too.
   return CheckWindow(timestamp_s, now_s, options_.t_limit_s);

@@ -108,7 +108,7 @@ struct RoundBookOptions {
   size_t max_bids_per_round = chain::kMaxBidsPerRound;  // a round's capacity (bids)
   size_t max_open_rounds = 4;
   size_t max_rounds_in_flight = 16;  // opened and not yet on chain: open or built
-  size_t max_rounds_kept = 4096;  // and at most one hour
+  size_t max_rounds_kept = 4096;     // and at most one hour
   size_t max_pending_vehicles = 100000;
 };
 
@@ -148,7 +148,7 @@ class RoundBook {
   const Round* OpenRoundAt(int64_t now_ms) const;
   // The round a buyer should sign now: the one it joins (OpenRoundAt), else the next number.
   uint64_t CurrentRoundNumber(int64_t now_ms) const;
-  size_t RoundsInFlight() const;  // opened and not yet on chain: open or built
+  size_t RoundsInFlight() const;               // opened and not yet on chain: open or built
   uint64_t lagged() const { return lagged_; }  // times the book fell behind the chain feed
   const RoundBookOptions& options() const { return options_; }
   const NodePort& node() const { return node_; }

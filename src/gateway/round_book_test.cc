@@ -294,7 +294,7 @@ TEST_F(RoundBookTest, TheNextRoundOpensAtTheDeadlineOfTheLast) {
   RoundBook book(o, chain::testing::FixedKey(101), node_, sink);
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Request(Buyer(0, 1, kT0), kT0 * kMs)));
   EXPECT_EQ(book.CurrentRoundNumber((kT0 + 2) * kMs), 1u);  // buyers still join round 1
-  const int64_t last = (kT0 + 3) * kMs;                      // round 1's deadline
+  const int64_t last = (kT0 + 3) * kMs;                     // round 1's deadline
   EXPECT_EQ(book.OpenRoundAt(last), nullptr);
   const uint64_t next = book.CurrentRoundNumber(last);
   EXPECT_EQ(next, static_cast<uint64_t>(kT0 + 3));
@@ -352,7 +352,8 @@ TEST_F(RoundBookTest, AFullRoundOpensTheNextAndRoundsInFlightAreBounded) {
   book.OnHead(later);
   EXPECT_EQ(book.Find(1)->state, RoundState::kCommitted);
   EXPECT_EQ(book.RoundsInFlight(), 0u);
-  EXPECT_TRUE(std::holds_alternative<BidAnswer>(book.Request(Buyer(2, 1, kT0 + 11, fourth), later)));
+  EXPECT_TRUE(
+      std::holds_alternative<BidAnswer>(book.Request(Buyer(2, 1, kT0 + 11, fourth), later)));
 }
 
 }  // namespace
