@@ -8,7 +8,7 @@
 //
 // Workload: the contract accepts no bare bids (C-3.4), so the load is signed TradingRound
 // transactions, each carrying --bids signed vehicle bids (about half buyers, half sellers) with
-// an honest allocation (contract/round_builder.h), built like devnet::BlockGenerator::MakeRound:
+// an honest allocation (auction/round_builder.h), built like devnet::BlockGenerator::MakeRound:
 // RSU i builds rounds from its own vehicles (car-k with k mod N = i, so every vehicle's nonces
 // follow its RSU's round order), signs them with DIR/node-i/key.pem and submits them to node i; the
 // round-robin over RSUs spreads the load over every node. Rounds are built and signed before the
@@ -35,7 +35,7 @@
 #include <random>
 #include <thread>
 
-#include "contract/round_builder.h"
+#include "auction/round_builder.h"
 #include "crypto/ed25519.h"
 #include "devnet/block_generator.h"
 #include "rpc/http_client.h"
@@ -85,7 +85,7 @@ struct Prepared {
 // 6 km x 6 km so each buyer has a few sellers within the 1 km radius.
 Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids,
                            std::mt19937_64& rng) {
-  const contract::RoundParams p = devnet::MarketRoundParams(round, now);
+  const auction::RoundParams p = devnet::MarketRoundParams(round, now);
   std::vector<size_t> idx(rsu.vehicles.size());
   for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
   std::shuffle(idx.begin(), idx.end(), rng);
@@ -131,13 +131,13 @@ Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids,
     chain::SignTx(tx, v.key);
     (k < n_buyers ? buyers : sellers).push_back(std::move(tx));
   }
-  V2V_ASSIGN_OR_RETURN(contract::BuiltRound built,
-                       contract::BuildRound(p, std::move(buyers), std::move(sellers)));
-  if (!built.dropped.empty()) return Status::Internal("the round builder dropped bids");
+  V2V_ASSIGN_OR_RETURN(auction::BuiltRound built,
+                       auction::BuildRound(p, std::move(buyers), std::move(sellers)));
+  const size_t n = built.round.buyers.size() + built.round.sellers.size();
+  if (n != idx.size()) return Status::Internal("the round builder left bids out");
   chain::Tx tx;
   tx.sender = rsu.name;
   tx.nonce = ++rsu.nonce;
-  const size_t n = built.round.buyers.size() + built.round.sellers.size();
   tx.body = std::move(built.round);
   chain::SignTx(tx, rsu.key);
   return Prepared{ToHex(chain::EncodeTx(tx)), chain::TxHash(tx), n};

@@ -1,10 +1,11 @@
 // bench_vehicles: many concurrent vehicle clients over WebSocket+TLS against a 4-node testnet
 // (docs/spec/vehicle-api.md). Two phases, one process, one io_context:
 //  1. load: `--sellers` persistent sellers per node answer every call (one signed offer per
-//     round each); one buyer per node opens a round as soon as the previous one is built (two
-//     seconds after its deadline). Reported: offers+requests accepted per second, and those in
-//     rounds committed (the round's `committed` push, then the block hash at that height compared
-//     on all nodes); p50/p99 from a round's deadline to its scheme and committed pushes.
+//     round each); one buyer per node opens the next round at the last one's deadline (rounds
+//     overlap: the last still takes that second's offers). Reported: offers+requests accepted per
+//     second, and those in rounds committed (the round's `committed` push, then the block hash at
+//     that height compared on all nodes); p50/p99 from a round's close (the end of its deadline
+//     second) to its scheme and committed pushes.
 //  2. idle: `--idle` connections held open to node 0 while it keeps sealing: the most it held,
 //     its RSS growth per connection (VmRSS), and the heights sealed meanwhile.
 // Plus the raw Ed25519 verification rate of the machine during the same run (verify_rate.h).
@@ -20,8 +21,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "fleet/fleet_stats.h"
 #include "rpc/http_client.h"
@@ -48,6 +51,28 @@ long RssKb(pid_t pid) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
   }
   return 0;
+}
+
+// User + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15).
+double CpuSeconds(pid_t pid) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');  // the command name may hold spaces
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(stat.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
+}
+
+double NodesCpuSeconds(const testnet::Testnet& net) {
+  double s = 0;
+  for (const auto& n : net.nodes) s += CpuSeconds(n.pid);
+  return s;
 }
 
 uint64_t Height(const std::string& rpc) {
@@ -88,8 +113,10 @@ struct Load {
         ++accepted;
         const uint64_t round = d["round"].get<uint64_t>();
         ++accepted_in_round[{node, round}];
+        // Timed from the window's close: the end of its deadline second, the first instant at
+        // which the RSU takes no offer for it (a bid stamped in that second is still in it).
         if (d.contains("deadline"))
-          deadline_ms[{node, round}] = 1000 * d["deadline"].get<int64_t>();
+          deadline_ms[{node, round}] = 1000 * (d["deadline"].get<int64_t>() + 1);
       } else if (e.type == "refused") {
         ++refused;
         ++refusals[d.is_object() ? d.value("reason", "?") : "?"];
@@ -112,7 +139,8 @@ struct Load {
     s->Start();
     traders.push_back(s);
   }
-  // A buyer opens a round; once its deadline has passed the next buyer opens the next one.
+  // A buyer opens a round; at its deadline (its window's last second) the next buyer opens the
+  // next one.
   void Buyer(int node, int k) {
     if (stopping) return;
     vehicle::BuyerTerms t{250, 150, 300, 0, 1000, 1000, 0, 0};
@@ -125,12 +153,11 @@ struct Load {
         [this, sink, again, node, k](const vehicle::Event& e) {
           sink(e);
           if (e.type != "accepted" && e.type != "refused") return;
-          // The RSU's round stays the open one until it builds it, two seconds after its
-          // deadline (the API's times are whole seconds); the next round can open then.
-          const int64_t wait =
-              e.type == "accepted"
-                  ? (e.detail["deadline"].get<int64_t>() + 2) * 1000 - WallMs() + 50
-                  : 250;
+          // New buyers join the open round until its deadline, its window's last second (the
+          // API's times are whole seconds); the next round opens then.
+          const int64_t wait = e.type == "accepted"
+                                   ? e.detail["deadline"].get<int64_t>() * 1000 - WallMs() + 50
+                                   : 250;
           again->expires_after(std::chrono::milliseconds(std::max<int64_t>(wait, 0)));
           again->async_wait([this, again, node, k](const boost::system::error_code& ec) {
             if (!ec) Buyer(node, k);
@@ -211,11 +238,12 @@ int Main(int argc, char** argv) {
   std::fprintf(stderr, "%zu of %zu sellers connected in %.1f s\n", connected,
                load.seller_clients.size(),
                std::chrono::duration<double>(Clock::now() - connect_start).count());
-  double verify_rate = 0;
+  bench::VerifyRates verify;
   std::thread verifier([&] {
     std::this_thread::sleep_for(std::chrono::seconds(static_cast<int64_t>(seconds / 2)));
-    verify_rate = bench::VerifyRate(1);
+    verify = bench::VerifyRatesOneThread();
   });
+  const double cpu0 = NodesCpuSeconds(net);
   const auto t0 = Clock::now();
   for (int node = 0; node < nodes_n; ++node) load.Buyer(node, nodes_n * sellers + node);
   RunFor(io, seconds);
@@ -223,6 +251,7 @@ int Main(int argc, char** argv) {
   load.stopping = true;
   RunFor(io, static_cast<double>(t_limit) + 8.0);  // the last rounds build and commit
   verifier.join();
+  const double node_cpu_s = NodesCpuSeconds(net) - cpu0;
   // Committed on all four nodes: the committed block's hash is the same at every node.
   int64_t committed_bids = 0, rounds_all = 0;
   for (const auto& [key, height] : load.committed_at) {
@@ -247,13 +276,25 @@ int Main(int argc, char** argv) {
   std::printf("  bids committed on all %d  %lld (%.0f/s) in %lld rounds\n", nodes_n,
               static_cast<long long>(committed_bids), double(committed_bids) / load_s,
               static_cast<long long>(rounds_all));
-  std::printf("  deadline -> scheme push     p50 %.0f ms  p99 %.0f ms (n=%zu)\n",
+  std::printf("  close -> scheme push        p50 %.0f ms  p99 %.0f ms (n=%zu)\n",
               fleet::Percentile(load.scheme_ms, 50), fleet::Percentile(load.scheme_ms, 99),
               load.scheme_ms.size());
-  std::printf("  deadline -> committed push  p50 %.0f ms  p99 %.0f ms (n=%zu)\n",
+  std::printf("  close -> committed push     p50 %.0f ms  p99 %.0f ms (n=%zu)\n",
               fleet::Percentile(load.commit_ms, 50), fleet::Percentile(load.commit_ms, 99),
               load.commit_ms.size());
-  std::printf("  raw Ed25519 verification (1 thread, during the load): %.0f/s\n", verify_rate);
+  std::printf(
+      "  raw Ed25519 verification (1 thread, during the load): %.0f/s of wall time, "
+      "%.0f/s of its CPU time\n",
+      verify.per_wall_s, verify.per_cpu_s);
+  // Every node verifies each bid's signature at least once (its own admission or the block's
+  // execution): the bound is that many verifications per committed bid, in CPU time.
+  if (committed_bids > 0 && verify.per_cpu_s > 0) {
+    std::printf(
+        "  node CPU per committed bid  %.3f ms (%.1f CPU s on %d nodes); verification "
+        "bound %.3f ms (%d x 1 verification)\n",
+        1000.0 * node_cpu_s / double(committed_bids), node_cpu_s, nodes_n,
+        1000.0 * nodes_n / verify.per_cpu_s, nodes_n);
+  }
   // A failure is a run where nothing works, never a slow one (CI runs a short load, .ci/run).
   int status = 0;
   if (load.accepted == 0 || rounds_all == 0) {

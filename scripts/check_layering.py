@@ -4,8 +4,9 @@
 Reads every #include "module/..." in src/<module>/ and fails, naming the file and line, when the
 included module is not in the allow-list of the including one. Private helpers in
 <module>/internal/ may be included only from the same module. A module's unit tests (*_test.cc)
-may also include the test-fixture modules (TEST_FIXTURES): the node's own tests build chains
-with devnet's block generator, which itself sits above node. Run by ctest (layering_check).
+and test helpers (<module>/testing/) may also include the test-fixture modules (TEST_FIXTURES):
+the node's own tests build chains with devnet's block generator, which itself sits above node,
+and the contract's build rounds with the RSU's auction, which sits above the contract. Run by ctest (layering_check).
 """
 import pathlib
 import re
@@ -20,22 +21,25 @@ ALLOWED = {
     "store": {"base", "codec", "crypto", "chain"},
     "market": {"base"},
     "contract": {"base", "codec", "crypto", "chain", "store", "market"},
+    "auction": {"base", "codec", "crypto", "chain", "store", "market", "contract"},
     "consensus": {"base", "codec", "crypto", "chain"},
     "net": {"base", "codec", "crypto", "chain"},
     "node": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net"},
-    "devnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
+    "devnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node",
+               "auction"},
     "rpc": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
     "explorer": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "testnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "cluster": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node",
-                "devnet"},
-    "gateway": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node"},
+                "auction", "devnet"},
+    "gateway": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node",
+                "auction"},
     "vehicle": {"base", "codec", "crypto", "chain"},
     "sim": {"base", "market", "node", "codec", "crypto", "chain", "store", "contract"},
     "fleet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "node", "sim", "vehicle", "testnet"},
 }
-# modules any module's unit tests may include besides its allow-list
-TEST_FIXTURES = {"devnet"}
+# modules any module's unit tests and test helpers may include besides its allow-list
+TEST_FIXTURES = {"devnet", "auction"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/([^"]+)"')
 
 
@@ -50,7 +54,7 @@ def main() -> int:
         if allowed is None:
             errors.append(f"{path}: module '{module}' has no entry in the allow-list")
             continue
-        if path.name.endswith("_test.cc"):
+        if path.name.endswith("_test.cc") or "testing" in path.relative_to(root).parts[1:-1]:
             allowed = allowed | TEST_FIXTURES
         for lineno, line in enumerate(path.read_text().splitlines(), 1):
             m = INCLUDE.match(line)

@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 
+#include "base/clock.h"
 #include "base/file_util.h"
 #include "chain/tx.h"
 #include "crypto/ca_store.h"
@@ -37,11 +38,7 @@ struct CaOptions {
 };
 
 // The only clock read in the CA path: the library takes the time as an argument.
-int64_t NowUnix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowUnix() { return base::SystemClock::Shared().NowMs() / 1000; }
 
 std::string Iso(int64_t unix_s) {
   const auto t = static_cast<std::time_t>(unix_s);

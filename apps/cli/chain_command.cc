@@ -65,19 +65,19 @@ int RunInit(const Options& o) {
   return 0;
 }
 
-int RunSimulate(const Options& o) {
-  const devnet::BlockGenerator sim;
+int RunGenerate(const Options& o) {
+  const devnet::BlockGenerator generator;
   auto kv = store::OpenRocksKvStore(o.data);
-  if (!kv.ok()) return ChainFail("chain simulate", kv.status());
-  auto ledger = node::Ledger::Init(std::move(kv).value(), sim.genesis());
-  if (!ledger.ok()) return ChainFail("chain simulate", ledger.status(), 2);
+  if (!kv.ok()) return ChainFail("chain generate", kv.status());
+  auto ledger = node::Ledger::Init(std::move(kv).value(), generator.genesis());
+  if (!ledger.ok()) return ChainFail("chain generate", ledger.status(), 2);
   std::mt19937_64 rng(o.seed ^ ((*ledger)->head().height * 0x9e3779b97f4a7c15ull));
   uint64_t txs = 0;
   for (int i = 0; i < o.rounds; ++i) {
-    auto block = sim.NextBlock(**ledger, rng);
-    if (!block.ok()) return ChainFail("chain simulate", block.status());
+    auto block = generator.NextBlock(**ledger, rng);
+    if (!block.ok()) return ChainFail("chain generate", block.status());
     if (Status s = (*ledger)->Append(*block).ToStatus(); !s.ok())
-      return ChainFail("chain simulate", s);
+      return ChainFail("chain generate", s);
     txs += block->txs.size();
   }
   std::cout << nlohmann::json{{"height", (*ledger)->head().height},
@@ -189,7 +189,7 @@ CLI::App* Sub(CLI::App* parent, const char* name, const char* help, std::shared_
 void AddChainCommand(CLI::App& app, int* exit_code) {
   auto o = std::make_shared<Options>();
   CLI::App* chain =
-      app.add_subcommand("chain", "The ledger: init, simulate, inspect, export, import");
+      app.add_subcommand("chain", "The ledger: init, generate, inspect, export, import");
   chain->require_subcommand(1);
   auto* gen = chain->add_subcommand("genesis", "Write the built-in market's genesis as JSON");
   gen->add_option("--out", o->file, "Output file")->required();
@@ -197,12 +197,12 @@ void AddChainCommand(CLI::App& app, int* exit_code) {
   auto* init = Sub(chain, "init", "Create a ledger from a genesis (default: the built-in one)", o);
   init->add_option("--genesis", o->genesis, "Genesis JSON file");
   init->callback([o, exit_code] { *exit_code = RunInit(*o); });
-  auto* sim =
-      Sub(chain, "simulate", "Run trading rounds of the built-in market and persist them", o);
-  sim->add_option("--rounds", o->rounds, "Blocks (one trading round each)")
+  auto* generate =
+      Sub(chain, "generate", "Generate trading rounds of the built-in market and persist them", o);
+  generate->add_option("--rounds", o->rounds, "Blocks (one trading round each)")
       ->check(CLI::Range(0, 1000000));
-  sim->add_option("--seed", o->seed, "Random seed");
-  sim->callback([o, exit_code] { *exit_code = RunSimulate(*o); });
+  generate->add_option("--seed", o->seed, "Random seed");
+  generate->callback([o, exit_code] { *exit_code = RunGenerate(*o); });
   Sub(chain, "head", "Print the head as JSON", o)->callback([o, exit_code] {
     *exit_code = RunHead(*o);
   });

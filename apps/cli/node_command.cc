@@ -33,8 +33,7 @@ int RunNode(const std::string& config_path) {
 
   const std::unique_ptr<node::Clock> clock = node::NewSystemClock();
   const std::unique_ptr<node::Random> random = node::NewSystemRandom();
-  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr,
-                   [&clock] { return clock->NowMs(); });
+  node::Logger log(config->name, node::ParseLogLevel(config->log_level), std::cerr, *clock);
   boost::asio::io_context io;
   auto host = node::NodeHost::Start(io, std::move(config).value(), *genesis, *clock, *random, log);
   if (!host.ok()) {
@@ -56,7 +55,7 @@ int RunNode(const std::string& config_path) {
   const rpc::NodeEndpoints& endpoints = (*rpc)->endpoints();
   log.Info("rpc_listening",
            {{"url", endpoints.rpc}, {"admin", endpoints.admin}, {"authrpc", endpoints.authrpc}});
-  auto vehicles = gateway::NodeGateway::Start(io, *svc, log, [&clock] { return clock->NowMs(); });
+  auto vehicles = gateway::NodeGateway::Start(io, *svc, log);
   if (!vehicles.ok()) {
     log.Log(node::LogLevel::kError, "start_failed",
             {{"error", "vehicle_listen: " + vehicles.status().message()}});

@@ -102,7 +102,7 @@ class Cluster {
     ++n.incarnation;
     n.random = std::make_unique<SeededRandom>(o_.seed * 1000003 + i * 101 + n.incarnation);
     n.log = std::make_unique<node::Logger>(names_[i], node::LogLevel::kInfo, trace_.log_stream(),
-                                           [this] { return now(); });
+                                           clock_);
     node::NodeConfig c;
     c.name = names_[i];
     for (size_t j = 0; j < i; ++j) c.peers.push_back({names_[j], 1});

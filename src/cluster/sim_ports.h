@@ -1,24 +1,20 @@
-// The node ports on the simulation's side: one simulated clock shared by every node, and a
-// seeded generator per node process.
+// The node ports on the simulation's side: one simulated clock shared by every node (a
+// base::FakeClock the simulation advances), and a seeded generator per node process.
 #pragma once
 
 #include <cstdint>
 #include <random>
 
+#include "base/clock.h"
 #include "node/ports.h"
 
 namespace v2v::cluster {
 
-class SimClock final : public node::Clock {
- public:
-  explicit SimClock(int64_t start_ms) : now_ms_(start_ms) {}
-  int64_t NowMs() const override { return now_ms_; }
-  void Advance(int64_t ms) { now_ms_ += ms; }
+using SimClock = base::FakeClock;
 
- private:
-  int64_t now_ms_;
-};
-
+// Draws with std::uniform_real_distribution over std::mt19937_64, like the rest of the
+// simulation's faults and workload (cluster.cc, network.cc), so that a seed replays the same run
+// on one standard library.
 class SeededRandom final : public node::Random {
  public:
   explicit SeededRandom(uint64_t seed) : rng_(seed) {}

@@ -80,7 +80,7 @@ TEST(AllocationCheck, HonestSchemesAlwaysPass) {
     auto U = [&rng](int64_t lo, int64_t hi) {
       return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
     };
-    RoundParams p = testing::World::Params();
+    auction::RoundParams p = testing::World::Params();
     p.l1_micro = U(1000, 20'000'000);
     p.l2_micro = U(0, 20'000'000);
     const int n_buyers = static_cast<int>(U(1, 6));
@@ -113,7 +113,7 @@ TEST(AllocationCheck, HonestSchemesAlwaysPass) {
       chain::SignTx(tx, w.cars[static_cast<size_t>(k)]);
       (k < n_buyers ? buyers : sellers).push_back(std::move(tx));
     }
-    auto built = BuildRound(p, buyers, sellers);
+    auto built = auction::BuildRound(p, buyers, sellers);
     if (!built.ok()) continue;  // the solver may refuse a degenerate market; nothing recorded
     ++checked;
     with_trades += built->round.trades.empty() ? 0 : 1;

@@ -34,11 +34,11 @@ struct Checker {
   // A second round of rsu-1 (nonce 2), window [kT0 + 100, kT0 + 160], bids of cars 0 and 2 with
   // their nonce 2.
   chain::Tx LaterRound() const {
-    RoundParams p = World::Params();
+    auction::RoundParams p = World::Params();
     p.round = 2;
     p.t_stamp_s = World::kT0 + 100;
-    auto built =
-        BuildRound(p, {w.Buyer(0, 2, World::kT0 + 110)}, {w.Seller(2, 2, World::kT0 + 110)});
+    auto built = auction::BuildRound(p, {w.Buyer(0, 2, World::kT0 + 110)},
+                                     {w.Seller(2, 2, World::kT0 + 110)});
     EXPECT_TRUE(built.ok());
     chain::TradingRound r = std::move(built).value().round;
     for (chain::Tx& bid : r.buyers) std::get<chain::BuyerBid>(bid.body).round = 2;
@@ -90,8 +90,8 @@ TEST(CheckTx, ARoundWhoseWindowIsOpenIsNotYetUntilItClosesThenAccepted) {
 
 TEST(CheckTx, NotYetOnlyWhenEveryOtherRulePassesAtTheEarliestTime) {
   Checker c;
-  auto built = BuildRound(World::Params(), {c.w.Buyer(0, 1, kWindowEnd + 1)},
-                          {c.w.Seller(2, 1, World::kT0 + 1)});
+  auto built = auction::BuildRound(World::Params(), {c.w.Buyer(0, 1, kWindowEnd + 1)},
+                                   {c.w.Seller(2, 1, World::kT0 + 1)});
   ASSERT_TRUE(built.ok());
   const chain::Tx outside = c.w.SignRound(built->round, 1);  // a bid stamped after the window
   EXPECT_EQ(VerdictCode(c.At(c.genesis, outside, World::kT0 + 5)), Reject::kBidOutsideWindow);

@@ -4,10 +4,6 @@
 
 namespace v2v::contract {
 
-std::string_view SettlementKindName(SettlementKind k) {
-  return k == SettlementKind::kRefunded ? "refunded" : "metered";
-}
-
 std::vector<EscrowCreated> RoundEscrows(const chain::TradingRound& round, const Hash32& round_tx,
                                         int64_t deadline_s) {
   std::vector<EscrowCreated> out;

@@ -7,7 +7,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "base/bytes.h"
@@ -40,7 +39,6 @@ struct Payment {
 };
 
 enum class SettlementKind : uint8_t { kMetered, kRefunded };
-std::string_view SettlementKindName(SettlementKind k);  // "metered", "refunded"
 
 // An escrow closed (C-5.1 / C-5.2) and where its money and energy went.
 struct Settlement {

@@ -107,13 +107,13 @@ TEST(TradingContract, RejectionsLeaveStateUnchanged) {
   bad.signature.bytes[3] ^= 1;
   EXPECT_EQ(env.Rejects(before, kClose + 1, {bad}), Reject::kBadSignature);
   // A bid outside the window.
-  auto built = BuildRound(World::Params(), {env.w.Buyer(0, 1, kClose + 1)},
-                          {env.w.Seller(2, 1, World::kT0 + 1)});
+  auto built = auction::BuildRound(World::Params(), {env.w.Buyer(0, 1, kClose + 1)},
+                                   {env.w.Seller(2, 1, World::kT0 + 1)});
   EXPECT_EQ(env.Rejects(before, kClose + 5, {env.w.SignRound(built->round, 1)}),
             Reject::kBidOutsideWindow);
   // One vehicle on both sides.
-  auto both = BuildRound(World::Params(), {env.w.Buyer(0, 1, World::kT0 + 1)},
-                         {env.w.Seller(0, 2, World::kT0 + 1)});
+  auto both = auction::BuildRound(World::Params(), {env.w.Buyer(0, 1, World::kT0 + 1)},
+                                  {env.w.Seller(0, 2, World::kT0 + 1)});
   ASSERT_TRUE(both.ok());
   EXPECT_EQ(env.Rejects(before, kClose + 5, {env.w.SignRound(both->round, 1)}), Reject::kDuplicate);
   EXPECT_EQ(env.genesis, before);

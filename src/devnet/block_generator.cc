@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <map>
 
-#include "contract/round_builder.h"
+#include "auction/round_builder.h"
 #include "crypto/certificate_issue.h"
 #include "crypto/hash.h"
 
@@ -108,8 +108,8 @@ std::vector<chain::Tx> BlockGenerator::Settlements(const chain::State& state, in
   return txs;
 }
 
-contract::RoundParams MarketRoundParams(uint64_t round, int64_t time) {
-  contract::RoundParams p;
+auction::RoundParams MarketRoundParams(uint64_t round, int64_t time) {
+  auction::RoundParams p;
   p.round = round;
   p.t_stamp_s = time - 65;
   p.t_limit_s = 60;
@@ -124,7 +124,7 @@ contract::RoundParams MarketRoundParams(uint64_t round, int64_t time) {
 Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t time, uint64_t round,
                                             std::mt19937_64& rng) const {
   Nonces nonces(state);
-  const contract::RoundParams p = MarketRoundParams(round, time);
+  const auction::RoundParams p = MarketRoundParams(round, time);
   std::vector<std::string> ids = car_ids_;
   std::shuffle(ids.begin(), ids.end(), rng);
   const auto n_buyers = static_cast<size_t>(Uniform(rng, 1, static_cast<int64_t>(ids.size()) / 2));
@@ -169,8 +169,8 @@ Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t t
     chain::SignTx(tx, CarKey(tx.sender));
     (k < n_buyers ? buyers : sellers).push_back(std::move(tx));
   }
-  V2V_ASSIGN_OR_RETURN(contract::BuiltRound built,
-                       contract::BuildRound(p, std::move(buyers), std::move(sellers)));
+  V2V_ASSIGN_OR_RETURN(auction::BuiltRound built,
+                       auction::BuildRound(p, std::move(buyers), std::move(sellers)));
   chain::Tx tx;
   tx.sender = "rsu-1";
   tx.nonce = state.accounts.at("rsu-1").nonce + 1;
@@ -204,8 +204,9 @@ Result<chain::Block> BlockGenerator::NextBlock(const node::Ledger& ledger, std::
   const int64_t time = ledger.head().timestamp_s + options_.block_interval_s;
   V2V_ASSIGN_OR_RETURN(std::vector<chain::Tx> txs,
                        NextTxs(ledger, time, ledger.head().height + 1, rng));
-  V2V_ASSIGN_OR_RETURN(node::Proposal p,
-                       ledger.Propose(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
+  V2V_ASSIGN_OR_RETURN(
+      node::SealedBlock p,
+      ledger.SealBlock(std::move(txs), time, sealer ? *sealer : rsu_, std::nullopt));
   if (!p.dropped.empty()) return p.dropped.front().second.ToStatus();  // a bug in the generator
   return std::move(p.block);
 }

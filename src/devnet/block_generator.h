@@ -1,19 +1,19 @@
 // The built-in development network's block generator: a small market of one CA, one RSU (the
 // only sealing authority) and a few vehicles, all with keys derived from fixed names, that
-// produces signed transactions and sealed blocks for a ledger. Used by `v2v chain simulate`, the
+// produces signed transactions and sealed blocks for a ledger. Used by `v2v chain generate`, the
 // tests, the benchmarks, the fuzz targets and the cluster simulation's workload; no node runs it.
 // Runs fed the same seeded random generator produce the same chain, byte for byte.
 //
 // Each block: the sellers' meter reports (co-signed by the buyers) for some open escrows,
 // refunds for escrows past their deadline, then one trading round of random bids built by the
-// RSU (contract/round_builder.h). Randomness comes only from the caller's seeded generator;
+// RSU (auction/round_builder.h). Randomness comes only from the caller's seeded generator;
 // this is a client of the ledger, not part of consensus.
 #pragma once
 
 #include <random>
 #include <vector>
 
-#include "contract/round_builder.h"
+#include "auction/round_builder.h"
 #include "node/ledger.h"
 
 namespace v2v::devnet {
@@ -29,7 +29,7 @@ struct BlockGeneratorOptions {
 // window [time - 65, time - 5] (T_limit 60 s), Table II bounds v_min 100 / c_max 300, l1 = 1,
 // l2 = 5 per kWh (in millionths), radius 1 km. Shared with the testnet load generator
 // (bench/bench_testnet.cc).
-contract::RoundParams MarketRoundParams(uint64_t round, int64_t time);
+auction::RoundParams MarketRoundParams(uint64_t round, int64_t time);
 
 class BlockGenerator {
  public:
@@ -37,7 +37,7 @@ class BlockGenerator {
 
   const contract::Genesis& genesis() const { return genesis_; }
   const crypto::PrivateKey& authority() const { return rsu_; }
-  // A sealed block on top of the ledger's head (Ledger::Propose: Clique difficulty; with the
+  // A sealed block on top of the ledger's head (Ledger::SealBlock: Clique difficulty; with the
   // single authority every block is in turn, difficulty 2). `sealer` defaults to the RSU
   // authority; tests with several Clique signers pass theirs.
   Result<chain::Block> NextBlock(const node::Ledger& ledger, std::mt19937_64& rng,

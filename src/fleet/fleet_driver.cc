@@ -1,17 +1,13 @@
 #include "fleet/fleet_driver.h"
 
 #include <boost/asio/post.hpp>
+#include <chrono>
 
 #include "vehicle/trader.h"
 
 namespace v2v::fleet {
 
 namespace {
-int64_t WallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 int64_t Int(const nlohmann::json& j, const char* k) {
   return j.is_object() && j.contains(k) && j[k].is_number_integer() ? j[k].get<int64_t>() : 0;
 }
@@ -64,6 +60,7 @@ FleetDriver::FleetDriver(boost::asio::io_context& io,
       plan_(plan),
       stats_(stats),
       opt_(std::move(options)),
+      clock_(*opt_.clock),
       tick_timer_(io),
       lanes_(nodes_.size()) {}
 
@@ -81,7 +78,8 @@ std::shared_ptr<FleetDriver::Lane> FleetDriver::LaneTo(int node) {
   }
   auto lane = std::make_shared<Lane>();
   const uint64_t seed = 0x9E3779B97F4A7C15ull * static_cast<uint64_t>(node + 1) + lanes.size();
-  lane->client = vehicle::Client::Create(io_, tls_, nodes_[static_cast<size_t>(node)], seed);
+  lane->client =
+      vehicle::Client::Create(io_, tls_, nodes_[static_cast<size_t>(node)], seed, {}, clock_);
   lane->batcher = vehicle::TxBatcher::Create(lane->client);
   lane->client->Start();
   lanes.push_back(lane);
@@ -100,12 +98,10 @@ void FleetDriver::CountTransport() {
   stats_.SetTransport(connections, batches, txs);
 }
 
-double FleetDriver::Now() const {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-}
+double FleetDriver::Now() const { return static_cast<double>(clock_.NowMs() - start_ms_) / 1000; }
 
 double FleetDriver::Run() {
-  start_ = std::chrono::steady_clock::now();
+  start_ms_ = clock_.NowMs();
   Tick();
   io_.run();
   return Now();
@@ -209,7 +205,7 @@ void FleetDriver::OnEvent(const std::shared_ptr<Engagement>& e, const vehicle::E
   } else if (ev.type == "refused") {
     stats_.Refused(d.is_object() ? d.value("reason", "") : "");
   } else if (ev.type == "scheme") {
-    if (e->deadline_ms > 0) stats_.Scheme(static_cast<double>(WallMs() - e->deadline_ms));
+    if (e->deadline_ms > 0) stats_.Scheme(static_cast<double>(clock_.NowMs() - e->deadline_ms));
     if (!d.contains("trades")) return;
     for (const auto& t : d["trades"]) {
       const int64_t wh = Int(t, "energy_wh");
@@ -224,7 +220,7 @@ void FleetDriver::OnEvent(const std::shared_ptr<Engagement>& e, const vehicle::E
     }
   } else if (ev.type == "committed") {
     if (e->deadline_ms > 0)
-      stats_.Committed(node, e->round, static_cast<double>(WallMs() - e->deadline_ms));
+      stats_.Committed(node, e->round, static_cast<double>(clock_.NowMs() - e->deadline_ms));
   } else if (ev.type == "dropped") {
     stats_.Dropped(node, e->round);
   } else if ((ev.type == "settled" || ev.type == "refunded") && e->intent.role == Role::kBuyer) {

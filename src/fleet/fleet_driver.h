@@ -15,20 +15,20 @@
 // vehicle_getAccount, ...), so 16 starting at once stay within a connection's burst of 100
 // (docs/spec/vehicle-api.md), and two subscriptions each within its 64.
 //
-// Not thread-safe; everything runs on the io_context's one thread. The plan, stats and TLS
-// context must outlive the driver.
+// Not thread-safe; everything runs on the io_context's one thread. The plan, stats, TLS context
+// and clock must outlive the driver.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
 #include "fleet/fleet_plan.h"
 #include "fleet/fleet_stats.h"
 #include "vehicle/client.h"
@@ -46,6 +46,8 @@ struct DriverOptions {
   bool settle = true;            // wait for settlement (else: for the commit)
   int per_connection = 16;       // engagements sharing one connection to a node (see above)
   std::function<void(const std::string&)> progress;  // called once a second with the progress line
+  // Every read of now (the run's seconds, the vehicles' clocks, the lateness of schemes).
+  const base::Clock* clock = &base::SystemClock::Shared();
 };
 
 class FleetDriver {
@@ -86,7 +88,8 @@ class FleetDriver {
   FleetPlan& plan_;
   FleetStats& stats_;
   DriverOptions opt_;
-  std::chrono::steady_clock::time_point start_;
+  const base::Clock& clock_;
+  int64_t start_ms_ = 0;
   boost::asio::steady_timer tick_timer_;
   double last_progress_s_ = 0;
   bool draining_ = false;

@@ -1,25 +1,28 @@
 #include "gateway/node_gateway.h"
 
+#include <algorithm>
+#include <optional>
+
 #include "base/file_util.h"
 #include "node/ledger.h"
 
 namespace v2v::gateway {
 
 namespace {
-constexpr auto kTickPeriod = std::chrono::milliseconds(200);
+// The book's tick: at the next round's build time (the end of its window), and at least every
+// 200 ms (a built round past the ledger's max round age is dropped on a tick).
+constexpr int64_t kTickPeriodMs = 200;
 
 }  // namespace
 
-NodeGateway::NodeGateway(boost::asio::io_context& io, node::NodeService& service,
-                         std::function<int64_t()> now_ms)
-    : service_(service), now_ms_(std::move(now_ms)), timer_(io) {}
+NodeGateway::NodeGateway(boost::asio::io_context& io, node::NodeService& service)
+    : service_(service), clock_(service.clock()), timer_(io) {}
 
 Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context& io,
                                                         node::NodeService& service,
-                                                        node::Logger& log,
-                                                        std::function<int64_t()> now_ms) {
+                                                        node::Logger& log) {
   const node::NodeConfig& config = service.config();
-  std::unique_ptr<NodeGateway> g(new NodeGateway(io, service, std::move(now_ms)));
+  std::unique_ptr<NodeGateway> g(new NodeGateway(io, service));
   V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(config.key));
   V2V_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::FromPem(key_pem));
   g->port_impl_ = std::make_unique<ServicePort>(
@@ -32,7 +35,7 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
   RoundBookOptions o;
   o.rsu = config.name;
   o.t_limit_s = config.vehicle_t_limit_s;
-  g->api_ = std::make_unique<VehicleApi>(std::move(o), std::move(key), *g->port_impl_, g->now_ms_,
+  g->api_ = std::make_unique<VehicleApi>(std::move(o), std::move(key), *g->port_impl_, g->clock_,
                                          *g->server_);
   g->server_->SetApi(g->api_.get());
   g->server_->SetRefusals(&service.refusals());  // surface "vehicle": the log and /metrics
@@ -41,9 +44,9 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
   NodeGateway* self = g.get();
   // The feed delivers after every head change: the book takes its blocks (it subscribes to no
   // drops; those come through the drop observer below, at once).
-  g->api_->book().WakeOnChainEvents([self] { self->api_->book().OnHead(self->now_ms_()); });
+  g->api_->book().WakeOnChainEvents([self] { self->api_->book().OnHead(self->clock_.NowMs()); });
   service.SetTxDropObserver([self](const node::MempoolDrop& d) {
-    self->api_->book().OnTxDropped(d.hash, d.code, self->now_ms_());
+    self->api_->book().OnTxDropped(d.hash, d.code, self->clock_.NowMs());
   });
   g->Arm();
   log.Info("vehicle_listening", {{"url", "wss://" + config.vehicle_listen.host + ":" +
@@ -52,10 +55,15 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
 }
 
 void NodeGateway::Arm() {
-  timer_.expires_after(kTickPeriod);
+  const int64_t now = clock_.NowMs();
+  int64_t wait = kTickPeriodMs;
+  if (const std::optional<int64_t> next = api_->book().NextTickMs()) {
+    wait = std::clamp<int64_t>(*next - now, 0, kTickPeriodMs);
+  }
+  timer_.expires_after(std::chrono::milliseconds(wait));
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped_) return;
-    api_->book().Tick(now_ms_());
+    api_->book().Tick(clock_.NowMs());
     Arm();
   });
 }

@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 
+#include "base/clock.h"
 #include "gateway/node_port.h"
 #include "gateway/vehicle_api.h"
 #include "gateway/ws_server.h"
@@ -47,19 +48,17 @@ class NodeGateway {
   // port's refusals go to the node's net::Refusals (surface "vehicle": a `refused` log line and
   // v2v_refusals_total on /metrics, as the RPC listeners').
   static Result<std::unique_ptr<NodeGateway>> Start(boost::asio::io_context& io,
-                                                    node::NodeService& service, node::Logger& log,
-                                                    std::function<int64_t()> now_ms);
+                                                    node::NodeService& service, node::Logger& log);
   ~NodeGateway();
   void Stop();
   uint16_t port() const { return port_; }
 
  private:
-  NodeGateway(boost::asio::io_context& io, node::NodeService& service,
-              std::function<int64_t()> now_ms);
+  NodeGateway(boost::asio::io_context& io, node::NodeService& service);
   void Arm();
 
   node::NodeService& service_;
-  std::function<int64_t()> now_ms_;
+  const base::Clock& clock_;  // the node's (NodeService::clock)
   std::unique_ptr<ServicePort> port_impl_;
   std::unique_ptr<WsServer> server_;
   std::unique_ptr<VehicleApi> api_;

@@ -70,6 +70,8 @@ std::string_view ReasonName(Reason r) {
       return "node_subscriptions_full";
     case Reason::kRoundFull:
       return "round_full";
+    case Reason::kTooManyRounds:
+      return "too_many_rounds";
     case Reason::kProofRequired:
       return "proof_required";
     case Reason::kBatchTooLarge:

@@ -45,6 +45,7 @@ enum class Reason : uint8_t {
   kTooManySubscriptions,
   kNodeSubscriptionsFull,
   kRoundFull,
+  kTooManyRounds,
   kProofRequired,
   kBatchTooLarge,
   kInternal,

@@ -34,7 +34,7 @@ const Round* RoundBook::Find(uint64_t number) const {
 }
 
 uint64_t RoundBook::CurrentRoundNumber(int64_t now_ms) const {
-  if (OpenRoundAt(now_ms) != nullptr) return *open_;
+  if (const Round* r = OpenRoundAt(now_ms)) return r->number;
   return std::max(last_round_ + 1, static_cast<uint64_t>(std::max<int64_t>(now_ms / 1000, 0)));
 }
 
@@ -82,30 +82,62 @@ std::optional<Refusal> RoundBook::CheckNonce(const chain::Tx& tx) const {
   return r;
 }
 
-std::optional<Refusal> RoundBook::CheckRound(const chain::Tx& tx, uint64_t round,
-                                             int64_t timestamp_s, int64_t now_ms,
-                                             bool opens) const {
+bool RoundBook::TakesNewBuyer(const Round& r, int64_t now_s) const {
+  // Not in its window's last second (then the next round opens), unless that is its only one.
+  const bool before_last = now_s < r.deadline_s() || (r.t_limit_s == 0 && now_s == r.deadline_s());
+  return before_last && r.bidders.size() < options_.max_bids_per_round;
+}
+
+size_t RoundBook::RoundsInFlight() const {
+  size_t n = 0;
+  for (const auto& [number, r] : rounds_) {
+    if (r.state == RoundState::kOpen || r.state == RoundState::kBuilt) ++n;
+  }
+  return n;
+}
+
+Refusal RoundBook::NotOpen(uint64_t round, int64_t now_ms) const {
+  if (const Round* r = Find(round); r != nullptr && now_ms / 1000 > r->deadline_s()) {
+    Refusal d =
+        Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(r->deadline_s()));
+    d.deadline_s = r->deadline_s();
+    return d;
+  }
+  if (open_.empty()) return Refuse(Reason::kNoOpenRound, "no round is open at " + options_.rsu);
+  Refusal w = Refuse(Reason::kWrongRound, "round " + std::to_string(round) + " is not open");
+  w.round = OpenRoundAt(now_ms) != nullptr ? CurrentRoundNumber(now_ms) : *open_.rbegin();
+  return w;
+}
+
+std::optional<Refusal> RoundBook::CheckOpen(uint64_t round, int64_t timestamp_s,
+                                            int64_t now_ms) const {
   const int64_t now_s = now_ms / 1000;
   auto wrong = [&](std::string detail) {
     Refusal r = Refuse(Reason::kWrongRound, std::move(detail));
     r.round = CurrentRoundNumber(now_ms);
     return r;
   };
-  if (opens) {
-    if (round <= last_round_ || round > static_cast<uint64_t>(now_s + 60)) {
-      return wrong("round " + std::to_string(round) + " cannot be opened now");
-    }
-    // The round would open now (T_stamp = now_s); its opening bid must lie in its window too.
-    return CheckWindow(timestamp_s, now_s, options_.t_limit_s);
+  if (const Round* joins = OpenRoundAt(now_ms)) {
+    return wrong("round " + std::to_string(joins->number) + " is open");
   }
-  const Round& r = rounds_.at(*open_);
-  if (round != r.number) return wrong("round " + std::to_string(r.number) + " is open");
-  if (now_s > r.deadline_s()) {
-    Refusal d =
-        Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(r.deadline_s()));
-    d.deadline_s = r.deadline_s();
-    return d;
+  if (round <= last_round_ || round > static_cast<uint64_t>(now_s + 60)) {
+    return wrong("round " + std::to_string(round) + " cannot be opened now");
   }
+  if (open_.size() >= options_.max_open_rounds ||
+      RoundsInFlight() >= options_.max_rounds_in_flight) {
+    return Refuse(Reason::kTooManyRounds, std::to_string(open_.size()) + " rounds open, " +
+                                              std::to_string(RoundsInFlight()) +
+                                              " not yet on chain; at most " +
+                                              std::to_string(options_.max_open_rounds) + " and " +
+                                              std::to_string(options_.max_rounds_in_flight));
+  }
+  // The round would open now (T_stamp = now_s); its opening bid must lie in its window too.
+  return CheckWindow(timestamp_s, now_s, options_.t_limit_s);
+}
+
+std::optional<Refusal> RoundBook::CheckJoin(const chain::Tx& tx, const Round& r,
+                                            int64_t timestamp_s, int64_t now_ms) const {
+  if (now_ms / 1000 > r.deadline_s()) return NotOpen(r.number, now_ms);
   if (auto w = CheckWindow(timestamp_s, r.t_stamp_s, r.t_limit_s)) return w;
   if (r.bidders.count(tx.sender))
     return Refuse(Reason::kDuplicate, tx.sender + " already bids in this round");
@@ -143,8 +175,10 @@ BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
   if (auto r = CheckNonce(tx)) return *r;
   if (b->rsu != options_.rsu) return Refuse(Reason::kWrongRsu, "this RSU is " + options_.rsu);
   if (auto r = CheckSkew(b->timestamp_s, now_s)) return *r;
-  const bool opens = !open_.has_value();
-  if (auto r = CheckRound(tx, b->round, b->timestamp_s, now_ms, opens)) return *r;
+  const bool opens = open_.count(b->round) == 0;
+  if (auto r = opens ? CheckOpen(b->round, b->timestamp_s, now_ms)
+                     : CheckJoin(tx, rounds_.at(b->round), b->timestamp_s, now_ms))
+    return *r;
   const auto reserved = Reserved(tx.sender);
   if (auto r = CheckBuyer(*b, options_.auction, node_.HeadState().accounts.at(tx.sender),
                           reserved.first))
@@ -157,10 +191,10 @@ BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
     r.t_stamp_s = now_s;  // the RSU's time of acceptance, not the buyer's timestamp
     r.t_limit_s = options_.t_limit_s;
     rounds_[r.number] = std::move(r);
-    open_ = b->round;
+    open_.insert(b->round);
     last_round_ = b->round;
   }
-  Round& r = rounds_.at(*open_);
+  Round& r = rounds_.at(b->round);
   BidAnswer ans = Accept(r, tx, MaxPayment(*b, options_.auction), 0);
   sink_.Call(b->x_m, b->y_m, options_.auction.radius_m,
              {{"type", "call"},
@@ -192,22 +226,13 @@ BidResult RoundBook::Offer(const chain::Tx& tx, int64_t now_ms) {
   if (auto r = CheckNonce(tx)) return *r;
   if (s->rsu != options_.rsu) return Refuse(Reason::kWrongRsu, "this RSU is " + options_.rsu);
   if (auto r = CheckSkew(s->timestamp_s, now_s)) return *r;
-  if (!open_) {
-    // The round may just have closed: name its deadline when the offer was meant for it.
-    if (const Round* last = Find(s->round); last != nullptr && now_s > last->deadline_s()) {
-      Refusal d =
-          Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(last->deadline_s()));
-      d.deadline_s = last->deadline_s();
-      return d;
-    }
-    return Refuse(Reason::kNoOpenRound, "no round is open at " + options_.rsu);
-  }
-  if (auto r = CheckRound(tx, s->round, s->timestamp_s, now_ms, false)) return *r;
+  if (open_.count(s->round) == 0) return NotOpen(s->round, now_ms);
+  if (auto r = CheckJoin(tx, rounds_.at(s->round), s->timestamp_s, now_ms)) return *r;
   const auto reserved = Reserved(tx.sender);
   if (auto r = CheckSeller(*s, options_.auction, node_.HeadState().accounts.at(tx.sender),
                            reserved.second))
     return *r;
-  return Accept(rounds_.at(*open_), tx, 0, s->s_t_wh);
+  return Accept(rounds_.at(s->round), tx, 0, s->s_t_wh);
 }
 
 }  // namespace v2v::gateway

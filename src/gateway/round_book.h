@@ -2,22 +2,29 @@
 // a parameter, the node is a NodePort and the pushes go to a PushSink, so tests drive it with no
 // socket and no wall clock.
 //
-// One round is open at a time. A buyer's accepted request opens it or joins it; sellers' offers
-// join it until T_stamp + T_limit. T_stamp is the server time at which the RSU accepts the
-// opening request, never the buyer's timestamp (which could be kMaxSkewS in the past and close
-// the window as it opens); every bid's own timestamp, the opening one included, must be within
-// kMaxSkewS of the server time and inside [T_stamp, T_stamp + T_limit] (contract C-4.1).
-// Tick() builds a due round as soon as its window has closed (contract::BuildRound), signs it
-// with the RSU key and its next nonce, admits it through the port and pushes each participant its
-// trades (the escrows contract::RoundEscrows names, the contract's own derivation); a block
-// stamped before the window's end cannot take it, and the node's mempool keeps it for a later one
-// (docs/spec/node.md N4.1). OnHead() follows the canonical chain on the node's chain event feed
-// (node/chain_events.h), from the receipts of each block's execution: `committed` when an applied
-// block holds a round (again after a reorg moves it), `uncommitted` when a removed block held it,
-// `settled` / `refunded` for the settlements of the escrows of its rounds; a round not in a block
-// by its deadline + the ledger's max round age is `dropped` and its bids' nonces released. A book
-// that fell behind the feed (Lagged) pushes nothing for the events it lost. Reads (Find,
-// OpenRoundAt, NextNonce, ...) change nothing: only Tick, OnHead, OnTxDropped and the requests do.
+// Rounds overlap. A buyer's accepted request joins an open round or opens a new one; sellers'
+// offers join the round they name until its T_stamp + T_limit. A new round opens only when no
+// open round takes a new buyer any more: the newest one is full or in its window's last second
+// (its deadline), so round k+1 opens at round k's deadline while round k still takes that
+// second's offers, and is built and waits in the mempool while k+1 fills. At most
+// `max_open_rounds` are open and at most `max_rounds_in_flight` opened and not yet on chain
+// (open or built): past that a request that would open one is refused `too_many_rounds`.
+// T_stamp is the server time at which the RSU accepts the opening request, never the buyer's
+// timestamp (which could be kMaxSkewS in the past and close the window as it opens); every bid's
+// own timestamp, the opening one included, must be within kMaxSkewS of the server time and
+// inside [T_stamp, T_stamp + T_limit] (contract C-4.1).
+// Tick() builds each due round, in number order, as soon as its window has closed
+// (auction::BuildRound), signs it with the RSU key and its next nonce, admits it through the port
+// and pushes each participant its trades (the escrows contract::RoundEscrows names, the contract's
+// own derivation); a block stamped before the window's end cannot take it, and the node's mempool
+// keeps it for a later one (docs/spec/node.md N4.1). OnHead() follows the canonical chain on the
+// node's chain event feed (node/chain_events.h), from the receipts of each block's execution:
+// `committed` when an applied block holds a round (again after a reorg moves it), `uncommitted`
+// when a removed block held it, `settled` / `refunded` for the settlements of the escrows of its
+// rounds; a round not in a block by its deadline + the ledger's max round age is `dropped` and its
+// bids' nonces released. A book that fell behind the feed (Lagged) pushes nothing for the events it
+// lost. Reads (Find, OpenRoundAt, NextNonce, ...) change nothing: only Tick, OnHead, OnTxDropped
+// and the requests do.
 //
 // Nonces: a vehicle's next nonce follows its ledger nonce and the run of nonces in use after it,
 // by its bids and transactions pending here or by what the node's mempool holds (another RSU's
@@ -98,8 +105,10 @@ struct RoundBookOptions {
   std::string rsu;  // this RSU's account id (its certificate's name)
   AuctionParams auction;
   int64_t t_limit_s = 10;
-  size_t max_bids_per_round = chain::kMaxBidsPerRound;
-  size_t max_rounds_kept = 4096;  // and at most one hour
+  size_t max_bids_per_round = chain::kMaxBidsPerRound;  // a round's capacity (bids)
+  size_t max_open_rounds = 4;
+  size_t max_rounds_in_flight = 16;  // opened and not yet on chain: open or built
+  size_t max_rounds_kept = 4096;     // and at most one hour
   size_t max_pending_vehicles = 100000;
 };
 
@@ -126,17 +135,20 @@ class RoundBook {
   // kStaleNonce, a contract code, kExpired, kPredecessorDropped). Its nonce is free at once; a
   // round of ours is built and signed again (see above) with every later one the node dropped.
   void OnTxDropped(const Hash32& tx, chain::Reject code, int64_t now_ms);
-  // When Tick has work next (the open round's build time), if a round is open.
+  // When Tick has work next (the earliest build time of the open rounds), if a round is open.
   std::optional<int64_t> NextTickMs() const;
 
   uint64_t NextNonce(const std::string& id) const;
   const Round* Find(uint64_t number) const;
-  const Round* OpenRound() const { return open_ ? Find(*open_) : nullptr; }
-  // The open round as a read at now_ms sees it: none once its build time has come (Tick builds
-  // it; a read does not).
+  // The newest open round, if any.
+  const Round* OpenRound() const { return open_.empty() ? nullptr : Find(*open_.rbegin()); }
+  // The round a new buyer joins at now_ms, as a read sees it: the newest open round before its
+  // window's last second and not full; none when a request would open the next one (Tick builds
+  // due rounds; a read does not).
   const Round* OpenRoundAt(int64_t now_ms) const;
-  // The round a buyer should sign now: the open one (OpenRoundAt), else the next number.
+  // The round a buyer should sign now: the one it joins (OpenRoundAt), else the next number.
   uint64_t CurrentRoundNumber(int64_t now_ms) const;
+  size_t RoundsInFlight() const;               // opened and not yet on chain: open or built
   uint64_t lagged() const { return lagged_; }  // times the book fell behind the chain feed
   const RoundBookOptions& options() const { return options_; }
   const NodePort& node() const { return node_; }
@@ -153,8 +165,14 @@ class RoundBook {
     uint64_t round = 0;
   };
   std::optional<Refusal> CheckNonce(const chain::Tx& tx) const;
-  std::optional<Refusal> CheckRound(const chain::Tx& tx, uint64_t round, int64_t timestamp_s,
-                                    int64_t now_ms, bool opens) const;
+  // A request for `round`, which is not open: may it open it now?
+  std::optional<Refusal> CheckOpen(uint64_t round, int64_t timestamp_s, int64_t now_ms) const;
+  // A bid for the open round `r`.
+  std::optional<Refusal> CheckJoin(const chain::Tx& tx, const Round& r, int64_t timestamp_s,
+                                   int64_t now_ms) const;
+  // A bid for `round`, which is not open: closed (deadline_passed) or wrong.
+  Refusal NotOpen(uint64_t round, int64_t now_ms) const;
+  bool TakesNewBuyer(const Round& r, int64_t now_s) const;
   BidAnswer Accept(Round& r, const chain::Tx& tx, int64_t money, int64_t energy_wh);
   std::pair<int64_t, int64_t> Reserved(const std::string& id) const;
   bool PendingHere(const std::string& id, uint64_t nonce) const;
@@ -183,7 +201,7 @@ class RoundBook {
   NodePort& node_;
   PushSink& sink_;
   std::map<uint64_t, Round> rounds_;
-  std::optional<uint64_t> open_;
+  std::set<uint64_t> open_;  // numbers of the open rounds
   uint64_t last_round_ = 0;
   std::map<Hash32, uint64_t> bid_round_;  // bid hash -> round (idempotency)
   std::map<std::string, std::vector<Pending>> pending_;
@@ -195,6 +213,7 @@ class RoundBook {
   uint64_t lagged_ = 0;
 };
 
-nlohmann::json TradesFor(const Round& r, const std::string& id);
+// Each bidder's trades in r as its `scheme` push lists them, by vehicle id.
+std::map<std::string, nlohmann::json> TradesByBidder(const Round& r);
 
 }  // namespace v2v::gateway

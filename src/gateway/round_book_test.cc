@@ -284,5 +284,77 @@ TEST_F(RoundBookTest, ARefundOnChainIsPushedToBothParties) {
   EXPECT_TRUE(sink_.Of("car-0", "settled").empty());
 }
 
+// Rounds overlap: the next round opens at the open one's deadline (its window's last second,
+// when it still takes offers), and each is built at its own deadline and committed in its own
+// block, in order.
+TEST_F(RoundBookTest, TheNextRoundOpensAtTheDeadlineOfTheLast) {
+  RoundBookOptions o = Options();
+  o.t_limit_s = 3;
+  RecordingSink sink;
+  RoundBook book(o, chain::testing::FixedKey(101), node_, sink);
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Request(Buyer(0, 1, kT0), kT0 * kMs)));
+  EXPECT_EQ(book.CurrentRoundNumber((kT0 + 2) * kMs), 1u);  // buyers still join round 1
+  const int64_t last = (kT0 + 3) * kMs;                     // round 1's deadline
+  EXPECT_EQ(book.OpenRoundAt(last), nullptr);
+  const uint64_t next = book.CurrentRoundNumber(last);
+  EXPECT_EQ(next, static_cast<uint64_t>(kT0 + 3));
+  const BidResult opened = book.Request(Buyer(1, 1, kT0 + 3, next), last);
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(opened));
+  EXPECT_EQ(std::get<BidAnswer>(opened).t_stamp_s, kT0 + 3);
+  // Round 1 still takes offers in its last second; round `next` takes its own.
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Offer(Seller(2, 1, kT0 + 3, 1), last)));
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Offer(Seller(3, 1, kT0 + 3, next), last)));
+  EXPECT_EQ(*book.NextTickMs(), (kT0 + 4) * kMs);
+  book.Tick((kT0 + 4) * kMs);
+  EXPECT_EQ(book.Find(1)->state, RoundState::kBuilt);
+  EXPECT_EQ(book.OpenRound()->number, next);
+  EXPECT_EQ(ReasonOf(book.Offer(Seller(2, 2, kT0 + 4, 1), (kT0 + 4) * kMs)),
+            Reason::kDeadlinePassed);
+  ASSERT_FALSE(node_.Seal(kT0 + 4).has_value());  // round 1 only: `next` is still open
+  book.OnHead((kT0 + 4) * kMs);
+  EXPECT_EQ(book.Find(1)->state, RoundState::kCommitted);
+  book.Tick((kT0 + 7) * kMs);
+  ASSERT_EQ(node_.pending(), 1u);
+  ASSERT_FALSE(node_.Seal(kT0 + 7).has_value());
+  book.OnHead((kT0 + 7) * kMs);
+  EXPECT_EQ(book.Find(next)->state, RoundState::kCommitted);
+  for (const char* id : {"car-0", "car-1", "car-2", "car-3"}) {
+    const auto scheme = sink.Of(id, "scheme");
+    ASSERT_EQ(scheme.size(), 1u) << id;
+    ASSERT_EQ(scheme[0]["trades"].size(), 1u) << id;
+  }
+  EXPECT_EQ(sink.Of("car-0", "scheme")[0]["trades"][0]["counterparty"], "car-2");
+  EXPECT_EQ(sink.Of("car-1", "scheme")[0]["trades"][0]["counterparty"], "car-3");
+}
+
+// A full round lets the next one open before its deadline; the rounds open and the rounds not
+// yet on chain are both bounded (too_many_rounds), and a committed round frees its place.
+TEST_F(RoundBookTest, AFullRoundOpensTheNextAndRoundsInFlightAreBounded) {
+  RoundBookOptions o = Options();
+  o.max_bids_per_round = 1;
+  o.max_rounds_in_flight = 2;
+  RecordingSink sink;
+  RoundBook book(o, chain::testing::FixedKey(101), node_, sink);
+  const int64_t now = kT0 * kMs;
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Request(Buyer(0, 1, kT0), now)));
+  const uint64_t second = book.CurrentRoundNumber(now);  // round 1 is full
+  EXPECT_GT(second, 1u);
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Request(Buyer(1, 1, kT0, second), now)));
+  EXPECT_EQ(book.RoundsInFlight(), 2u);
+  const uint64_t third = book.CurrentRoundNumber(now);
+  EXPECT_EQ(ReasonOf(book.Request(Buyer(2, 1, kT0, third), now)), Reason::kTooManyRounds);
+  book.Tick((kT0 + 11) * kMs);  // both built: still not on chain
+  EXPECT_EQ(book.RoundsInFlight(), 2u);
+  const int64_t later = (kT0 + 11) * kMs;
+  const uint64_t fourth = book.CurrentRoundNumber(later);
+  EXPECT_EQ(ReasonOf(book.Request(Buyer(2, 1, kT0 + 11, fourth), later)), Reason::kTooManyRounds);
+  ASSERT_FALSE(node_.Seal(kT0 + 11).has_value());
+  book.OnHead(later);
+  EXPECT_EQ(book.Find(1)->state, RoundState::kCommitted);
+  EXPECT_EQ(book.RoundsInFlight(), 0u);
+  EXPECT_TRUE(
+      std::holds_alternative<BidAnswer>(book.Request(Buyer(2, 1, kT0 + 11, fourth), later)));
+}
+
 }  // namespace
 }  // namespace v2v::gateway

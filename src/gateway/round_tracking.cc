@@ -2,9 +2,9 @@
 // node's chain event feed.
 #include <algorithm>
 
+#include "auction/round_builder.h"
 #include "chain/block.h"
 #include "contract/receipts.h"
-#include "contract/round_builder.h"
 #include "gateway/round_book.h"
 
 namespace v2v::gateway {
@@ -20,24 +20,32 @@ int64_t BuildAtMs(const Round& r) { return (r.deadline_s() + 1) * 1000; }
 }  // namespace
 
 std::optional<int64_t> RoundBook::NextTickMs() const {
-  if (!open_) return std::nullopt;
-  return BuildAtMs(rounds_.at(*open_));
+  std::optional<int64_t> next;
+  for (uint64_t n : open_) {
+    const int64_t at = BuildAtMs(rounds_.at(n));
+    if (!next || at < *next) next = at;
+  }
+  return next;
 }
 
 const Round* RoundBook::OpenRoundAt(int64_t now_ms) const {
-  const std::optional<int64_t> build_ms = NextTickMs();
-  if (!build_ms || now_ms >= *build_ms) return nullptr;
-  return Find(*open_);
+  if (open_.empty()) return nullptr;
+  const Round& newest = rounds_.at(*open_.rbegin());
+  if (now_ms >= BuildAtMs(newest) || !TakesNewBuyer(newest, now_ms / 1000)) return nullptr;
+  return &newest;
 }
 
 void RoundBook::Tick(int64_t now_ms) {
   const int64_t now_s = now_ms / 1000;
-  if (open_) {
-    Round& r = rounds_.at(*open_);
-    if (now_ms >= BuildAtMs(r)) {
-      open_.reset();
-      Build(r, now_ms);
+  // In number order, so that a vehicle's bids and the RSU's nonces follow the rounds' order.
+  for (auto it = open_.begin(); it != open_.end();) {
+    Round& r = rounds_.at(*it);
+    if (now_ms < BuildAtMs(r)) {
+      ++it;
+      continue;
     }
+    it = open_.erase(it);
+    Build(r, now_ms);
   }
   const int64_t max_age = node_.ContractParams().max_round_age_s;
   for (auto& [n, r] : rounds_) {
@@ -52,18 +60,24 @@ void RoundBook::Push(const Round& r, const nlohmann::json& result) {
   for (const std::string& id : r.bidders) sink_.ToVehicle(id, result);
 }
 
-nlohmann::json TradesFor(const Round& r, const std::string& id) {
-  nlohmann::json out = nlohmann::json::array();
+// Each bidder's trades in r, in one pass over them (a round of n bidders has up to n trades).
+std::map<std::string, nlohmann::json> TradesByBidder(const Round& r) {
+  std::map<std::string, nlohmann::json> out;
+  for (const std::string& id : r.bidders) out[id] = nlohmann::json::array();
   for (const auto& t : r.trades) {
-    const bool buyer = t.at("buyer") == id, seller = t.at("seller") == id;
-    if (!buyer && !seller) continue;
-    out.push_back({{"escrow", t.at("escrow")},
-                   {"role", buyer ? "buyer" : "seller"},
-                   {"counterparty", buyer ? t.at("seller") : t.at("buyer")},
-                   {"price", t.at("price")},
-                   {"energy_wh", t.at("energy_wh")},
-                   {"loss_wh", t.at("loss_wh")},
-                   {"amount", t.at("amount")}});
+    const std::string& buyer = t.at("buyer").get_ref<const std::string&>();
+    const std::string& seller = t.at("seller").get_ref<const std::string&>();
+    for (const bool as_buyer : {true, false}) {
+      auto it = out.find(as_buyer ? buyer : seller);
+      if (it == out.end()) continue;
+      it->second.push_back({{"escrow", t.at("escrow")},
+                            {"role", as_buyer ? "buyer" : "seller"},
+                            {"counterparty", as_buyer ? seller : buyer},
+                            {"price", t.at("price")},
+                            {"energy_wh", t.at("energy_wh")},
+                            {"loss_wh", t.at("loss_wh")},
+                            {"amount", t.at("amount")}});
+    }
   }
   return out;
 }
@@ -71,7 +85,7 @@ nlohmann::json TradesFor(const Round& r, const std::string& id) {
 void RoundBook::Build(Round& r, int64_t now_ms) {
   LeaveOutInvalidBids(r, now_ms / 1000);
   if (r.buyers.empty() && r.sellers.empty()) return Drop(r, "no bid can be applied any more");
-  contract::RoundParams p;
+  auction::RoundParams p;
   p.round = r.number;
   p.t_stamp_s = r.t_stamp_s;
   p.t_limit_s = r.t_limit_s;
@@ -80,7 +94,7 @@ void RoundBook::Build(Round& r, int64_t now_ms) {
   p.l1_micro = options_.auction.l1_micro;
   p.l2_micro = options_.auction.l2_micro;
   p.radius_m = options_.auction.radius_m;
-  auto built = contract::BuildRound(p, r.buyers, r.sellers);
+  auto built = auction::BuildRound(p, r.buyers, r.sellers);
   if (!built.ok()) return Drop(r, "the round could not be built: " + built.status().message());
   chain::Tx tx;
   tx.sender = options_.rsu;
@@ -119,11 +133,11 @@ void RoundBook::Record(Round& r, const chain::Tx& tx, const Hash32& h,
                         {"loss_wh", e.loss_wh},
                         {"amount", e.amount}});
   }
-  for (const std::string& id : r.bidders) {
+  for (auto& [id, trades] : TradesByBidder(r)) {
     sink_.ToVehicle(id, {{"type", "scheme"},
                          {"round", r.number},
                          {"round_tx", h.Hex()},
-                         {"trades", TradesFor(r, id)}});
+                         {"trades", std::move(trades)}});
   }
 }
 
@@ -159,7 +173,7 @@ void RoundBook::Repend(const Round& r) {
 }
 
 void RoundBook::Drop(Round& r, const std::string& reason) {
-  if (open_ == r.number) open_.reset();
+  open_.erase(r.number);
   r.state = RoundState::kDropped;
   r.drop_reason = reason;
   ReleaseRound(r.number);
@@ -245,7 +259,7 @@ void RoundBook::Forget(int64_t now_ms) {
     const Round& r = it->second;
     const bool old =
         r.t_stamp_s < now_s - kKeepRoundsS || rounds_.size() > options_.max_rounds_kept;
-    if (!old || open_ == r.number || r.state == RoundState::kBuilt) break;
+    if (!old || open_.count(r.number) || r.state == RoundState::kBuilt) break;
     for (const auto& [hash, ans] : r.answers) bid_round_.erase(hash);
     round_by_tx_.erase(r.round_tx);
     for (const Hash32& h : r.earlier_txs) round_by_tx_.erase(h);

@@ -3,7 +3,7 @@
 // rounds at once; and a bid whose nonce a pending round uses is left out or refused.
 #include <gtest/gtest.h>
 
-#include "contract/round_builder.h"
+#include "auction/round_builder.h"
 #include "gateway/round_book.h"
 #include "gateway/testing_fake_node.h"
 
@@ -70,7 +70,7 @@ class RoundVerdictTest : public ::testing::Test {
   // rsu-1's round 1 (window [kStart, kStart + 10]) of car-5 buying and car-3 selling with
   // nonce 1, as another node would build, sign and seal it.
   chain::Tx ForeignRound() const {
-    contract::RoundParams p;
+    auction::RoundParams p;
     p.round = 1;
     p.t_stamp_s = kStart;
     p.t_limit_s = 10;
@@ -80,7 +80,7 @@ class RoundVerdictTest : public ::testing::Test {
     p.l1_micro = a.l1_micro;
     p.l2_micro = a.l2_micro;
     p.radius_m = a.radius_m;
-    auto built = contract::BuildRound(p, {Buy(5, "rsu-1", 1, 1)}, {Sell(3, "rsu-1", 1, 2)});
+    auto built = auction::BuildRound(p, {Buy(5, "rsu-1", 1, 1)}, {Sell(3, "rsu-1", 1, 2)});
     EXPECT_TRUE(built.ok());
     return w_.SignRound(std::move(built).value().round, 1);
   }

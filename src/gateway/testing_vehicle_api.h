@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/clock.h"
 #include "gateway/testing_fake_node.h"
 #include "gateway/vehicle_api.h"
 
@@ -27,15 +28,12 @@ struct Outbox final : SessionOut {
   std::vector<std::shared_ptr<const std::string>> shared;  // each frame's shared part
 };
 
-// Sessions 1 and 2 open on an API over a FakeNode at World::kT0; the clock (now_ms_) stands still
+// Sessions 1 and 2 open on an API over a FakeNode at World::kT0; the clock (clock_) stands still
 // unless a test moves it.
 class VehicleApiTest : public ::testing::Test {
  protected:
   explicit VehicleApiTest(ApiLimits limits = {})
-      : node_(w_),
-        api_(
-            Options(), chain::testing::FixedKey(101), node_, [this] { return now_ms_; }, out_,
-            limits) {
+      : node_(w_), api_(Options(), chain::testing::FixedKey(101), node_, clock_, out_, limits) {
     api_.Open(1);
     api_.Open(2);
   }
@@ -50,9 +48,10 @@ class VehicleApiTest : public ::testing::Test {
   // A `vehicle` subscription to car `car` with the proof of its key, made now for this RSU.
   nlohmann::json SubscribeVehicle(SessionId s, int car) {
     const std::string id = World::CarId(car);
-    return Call(s, "vehicle_subscribe",
-                {"vehicle", id,
-                 KeyProofJson(w_.cars[static_cast<size_t>(car)], "rsu-1", id, now_ms_ / 1000)});
+    return Call(
+        s, "vehicle_subscribe",
+        {"vehicle", id,
+         KeyProofJson(w_.cars[static_cast<size_t>(car)], "rsu-1", id, clock_.NowMs() / 1000)});
   }
   nlohmann::json Call(SessionId s, const std::string& method, nlohmann::json params) {
     const std::string text = nlohmann::json{
@@ -78,7 +77,7 @@ class VehicleApiTest : public ::testing::Test {
   World w_{4};
   FakeNode node_;
   Outbox out_;
-  int64_t now_ms_ = World::kT0 * 1000;
+  base::FakeClock clock_{World::kT0 * 1000};
   VehicleApi api_;
 };
 

@@ -24,14 +24,16 @@ nlohmann::json RefusalData(const Refusal& r, int64_t server_time_ms) {
 }
 
 VehicleApi::VehicleApi(RoundBookOptions options, crypto::PrivateKey key, NodePort& node,
-                       std::function<int64_t()> now_ms, SessionOut& out, ApiLimits limits)
-    : now_ms_(std::move(now_ms)),
+                       const base::Clock& clock, SessionOut& out, ApiLimits limits)
+    : clock_(clock),
       out_(out),
       limits_(limits),
       book_(std::move(options), std::move(key), node, *this),
       subs_(limits_.subscriptions, book_.options().auction.radius_m) {}
 
-void VehicleApi::Open(SessionId session) { sessions_[session] = Session{limits_.burst, now_ms_()}; }
+void VehicleApi::Open(SessionId session) {
+  sessions_[session] = Session{limits_.burst, clock_.NowMs()};
+}
 
 void VehicleApi::Close(SessionId session) {
   sessions_.erase(session);
@@ -39,7 +41,7 @@ void VehicleApi::Close(SessionId session) {
 }
 
 bool VehicleApi::TakeTokens(Session& s, double n) {
-  const int64_t now = now_ms_();
+  const int64_t now = clock_.NowMs();
   s.tokens = std::min(limits_.burst,
                       s.tokens + static_cast<double>(std::max<int64_t>(now - s.last_ms, 0)) *
                                      limits_.requests_per_s / 1000.0);
@@ -56,14 +58,14 @@ std::string VehicleApi::Handle(SessionId session, std::string_view text) {
   if (s == sessions_.end() || !TakeTokens(s->second, 1)) {
     const Refusal f = s == sessions_.end() ? Refuse(Reason::kInternal, "no such session")
                                            : Refuse(Reason::kRateLimited, "too many requests");
-    return ResponseText(nullptr, Outcome(f, now_ms_()));
+    return ResponseText(nullptr, Outcome(f, clock_.NowMs()));
   }
   auto decoded = DecodeRequest(text);
   if (auto* p = std::get_if<RpcProblem>(&decoded)) return ErrorText(p->id, p->code, p->message);
   const RpcRequest& req = std::get<RpcRequest>(decoded);
   Reply reply = Dispatch(session, req);
   if (req.id.is_null()) return "";
-  return ResponseText(req.id, Outcome(std::move(reply), now_ms_()));
+  return ResponseText(req.id, Outcome(std::move(reply), clock_.NowMs()));
 }
 
 nlohmann::json VehicleApi::Outcome(Reply reply, int64_t now_ms) {
@@ -102,7 +104,7 @@ VehicleApi::Reply VehicleApi::Bid(const nlohmann::json& params, bool buyer) {
 }
 
 VehicleApi::Reply VehicleApi::BidTx(const chain::Tx& tx, bool buyer) {
-  const int64_t now = now_ms_();
+  const int64_t now = clock_.NowMs();
   BidResult r = buyer ? book_.Request(tx, now) : book_.Offer(tx, now);
   if (auto* f = std::get_if<Refusal>(&r)) return *f;
   const BidAnswer& a = std::get<BidAnswer>(r);
@@ -121,7 +123,7 @@ VehicleApi::Reply VehicleApi::Tx(const nlohmann::json& params, bool registration
 }
 
 VehicleApi::Reply VehicleApi::SubmitTx(const chain::Tx& tx, bool registration) {
-  TxResult r = registration ? book_.Register(tx, now_ms_()) : book_.Submit(tx, now_ms_());
+  TxResult r = registration ? book_.Register(tx, clock_.NowMs()) : book_.Submit(tx, clock_.NowMs());
   if (auto* f = std::get_if<Refusal>(&r)) return *f;
   return nlohmann::json{{"tx_hash", std::get<Hash32>(r).Hex()}};
 }
@@ -141,7 +143,7 @@ VehicleApi::Reply VehicleApi::Batch(SessionId session, const nlohmann::json& par
   if (s == sessions_.end() || !TakeTokens(s->second, static_cast<double>(txs.size() - 1)))
     return Refuse(Reason::kRateLimited, "a batch of N transactions takes N tokens");
   nlohmann::json out = nlohmann::json::array();
-  for (const auto& hex : txs) out.push_back(Outcome(BatchItem(hex), now_ms_()));
+  for (const auto& hex : txs) out.push_back(Outcome(BatchItem(hex), clock_.NowMs()));
   return out;
 }
 
@@ -185,7 +187,7 @@ nlohmann::json VehicleApi::RoundJson(const Round* r, uint64_t number) const {
 VehicleApi::Reply VehicleApi::GetRound(const nlohmann::json& params) {
   if (params.size() != 1) return BadParams("expected [\"current\"] or [round]");
   if (params[0] == "current") {  // a read: the tick timer builds a due round, not this
-    const int64_t now = now_ms_();
+    const int64_t now = clock_.NowMs();
     return RoundJson(book_.OpenRoundAt(now), book_.CurrentRoundNumber(now));
   }
   if (!params[0].is_number_unsigned()) return BadParams("round must be a number or \"current\"");
@@ -283,7 +285,7 @@ std::optional<Refusal> VehicleApi::ProveVehicle(const nlohmann::json& params) co
   if (!proof) return Malformed("proof: {\"key\": hex, \"timestamp\": s, \"signature\": hex}");
   const NodePort& node = book_.node();
   return CheckKeyProof(book_.options().rsu, params[1].get<std::string>(), *proof, node.HeadState(),
-                       node.Verifier(), now_ms_() / 1000);
+                       node.Verifier(), clock_.NowMs() / 1000);
 }
 
 VehicleApi::Reply VehicleApi::Unsubscribe(SessionId session, const nlohmann::json& params) {
@@ -293,7 +295,7 @@ VehicleApi::Reply VehicleApi::Unsubscribe(SessionId session, const nlohmann::jso
 
 std::shared_ptr<const std::string> VehicleApi::StampedPushHead(const nlohmann::json& result) {
   nlohmann::json r = result;
-  r["server_time"] = now_ms_();
+  r["server_time"] = clock_.NowMs();
   return PushHead(r);
 }
 

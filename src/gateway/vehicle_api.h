@@ -8,12 +8,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "base/clock.h"
 #include "gateway/round_book.h"
 #include "gateway/subscriptions.h"
 #include "gateway/wire.h"
@@ -39,7 +39,7 @@ struct ApiLimits {
 class VehicleApi final : public PushSink {
  public:
   VehicleApi(RoundBookOptions options, crypto::PrivateKey key, NodePort& node,
-             std::function<int64_t()> now_ms, SessionOut& out, ApiLimits limits = {});
+             const base::Clock& clock, SessionOut& out, ApiLimits limits = {});
 
   void Open(SessionId session);
   void Close(SessionId session);  // ends its subscriptions
@@ -88,7 +88,7 @@ class VehicleApi final : public PushSink {
   std::shared_ptr<const std::string> StampedPushHead(const nlohmann::json& result);
   bool TakeTokens(Session& s, double n);  // all n or none
 
-  std::function<int64_t()> now_ms_;
+  const base::Clock& clock_;
   SessionOut& out_;
   ApiLimits limits_;
   RoundBook book_;

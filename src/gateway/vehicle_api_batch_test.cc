@@ -29,7 +29,7 @@ TEST_F(VehicleApiTest, ABatchAnswersEachTransactionAsItsOwnMethodWouldInOrder) {
   const auto& items = r["result"];
   ASSERT_EQ(items.size(), 5u);
   EXPECT_EQ(items[0]["result"]["round"], 1);
-  EXPECT_EQ(items[0]["result"]["server_time"], now_ms_);
+  EXPECT_EQ(items[0]["result"]["server_time"], clock_.NowMs());
   EXPECT_EQ(items[1]["result"]["round"], 1);
   EXPECT_EQ(items[2]["error"]["code"], kRefused);
   EXPECT_EQ(items[2]["error"]["data"]["reason"], "malformed");
@@ -103,7 +103,7 @@ TEST_F(VehicleApiTest, ABatchTakesOneTokenPerTransaction) {
   EXPECT_EQ(Batch(1, Junk(39))["result"].size(), 39u);  // 39 left: exactly enough
   EXPECT_EQ(Call(1, "vehicle_getRound", {"current"})["error"]["data"]["reason"], "rate_limited");
   EXPECT_TRUE(Call(2, "vehicle_getRound", {"current"}).contains("result"));  // per session
-  now_ms_ += 1000;                                                           // 50 tokens again
+  clock_.Advance(1000);                                                      // 50 tokens again
   EXPECT_EQ(Batch(1, Junk(50))["result"].size(), 50u);
 }
 

@@ -23,7 +23,7 @@ TEST_F(VehicleApiTest, ProtocolErrorsAreJsonRpcErrors) {
   const auto bad = Call(1, "vehicle_request", {"zz"});
   EXPECT_EQ(bad["error"]["code"], kRefused);
   EXPECT_EQ(bad["error"]["data"]["reason"], "malformed");
-  EXPECT_EQ(bad["error"]["data"]["server_time"], now_ms_);
+  EXPECT_EQ(bad["error"]["data"]["server_time"], clock_.NowMs());
   EXPECT_EQ(api_.Handle(1, R"({"jsonrpc":"2.0","method":"vehicle_getRound","params":["current"]})"),
             "");
 }
@@ -37,7 +37,7 @@ TEST_F(VehicleApiTest, ARequestIsAnsweredAndPushedToSubscribers) {
   ASSERT_TRUE(r.contains("result")) << r.dump();
   EXPECT_EQ(r["result"]["round"], 1);
   EXPECT_EQ(r["result"]["deadline"], World::kT0 + 10);
-  EXPECT_EQ(r["result"]["server_time"], now_ms_);
+  EXPECT_EQ(r["result"]["server_time"], clock_.NowMs());
   ASSERT_EQ(out_.sent.size(), 2u);  // the bid to session 1, one call (in range) to session 2
   EXPECT_EQ(out_.sent[0].second["params"]["subscription"], mine["result"]);
   EXPECT_EQ(out_.sent[1].first, 2u);
@@ -63,7 +63,7 @@ TEST_F(VehicleApiTest, ARequestIsAnsweredAndPushedToSubscribers) {
 // the vehicle's key; a missing or bad one is refused with a typed reason and subscribes nothing.
 TEST_F(VehicleApiTest, AVehicleSubscriptionProvesTheVehiclesKey) {
   using testing::KeyProofJson;
-  const int64_t now_s = now_ms_ / 1000;
+  const int64_t now_s = clock_.NowMs() / 1000;
   auto refused = [&](const nlohmann::json& params) {
     const auto r = Call(2, "vehicle_subscribe", params);
     EXPECT_EQ(r["error"]["code"], kRefused) << r.dump();
@@ -111,7 +111,7 @@ TEST_F(VehicleApiTest, RateLimitPerSession) {
     if (r.contains("error") && r["error"]["data"]["reason"] == "rate_limited") ++limited;
   }
   EXPECT_EQ(limited, 50);  // burst 100, no time passed
-  now_ms_ += 1000;         // 50 more tokens
+  clock_.Advance(1000);    // 50 more tokens
   EXPECT_TRUE(Call(1, "vehicle_getRound", {"current"}).contains("result"));
 }
 
@@ -176,7 +176,7 @@ TEST_F(VehicleApiTest, OneCallIsOneSharedTextAndVisitsOnlyNearbyCells) {
     EXPECT_EQ(out_.shared[i], out_.shared[0]);  // one text, not one copy per subscriber
     EXPECT_EQ(push["method"], "vehicle_subscription");
     EXPECT_EQ(push["params"]["result"]["type"], "call");
-    EXPECT_EQ(push["params"]["result"]["server_time"], now_ms_);
+    EXPECT_EQ(push["params"]["result"]["server_time"], clock_.NowMs());
     pushed_to.insert(push["params"]["subscription"].get<std::string>());
   }
   EXPECT_EQ(pushed_to, near);
@@ -197,7 +197,7 @@ TEST_F(VehicleApiNodeCapTest, TheNodeWideCapRefusesWithATypedReason) {
   ASSERT_TRUE(refused.contains("error")) << refused.dump();
   EXPECT_EQ(refused["error"]["code"], kRefused);
   EXPECT_EQ(refused["error"]["data"]["reason"], "node_subscriptions_full");
-  EXPECT_EQ(refused["error"]["data"]["server_time"], now_ms_);
+  EXPECT_EQ(refused["error"]["data"]["server_time"], clock_.NowMs());
   EXPECT_EQ(api_.subscriptions(), 3u);
   EXPECT_TRUE(Call(2, "vehicle_unsubscribe", nlohmann::json::array({last["result"]}))["result"]
                   .get<bool>());
@@ -225,7 +225,7 @@ TEST_F(VehicleApiTest, GetRoundIsAReadThatNeitherBuildsNorSubmits) {
   chain::SignTx(seller, w_.cars[2]);
   ASSERT_TRUE(Call(1, "vehicle_offer", {TxToHex(seller)}).contains("result"));
   EXPECT_EQ(Call(1, "vehicle_getRound", {"current"})["result"]["open"], true);
-  now_ms_ = (World::kT0 + 13) * 1000;  // past the deadline + the build delay
+  clock_.Set((World::kT0 + 13) * 1000);  // past the deadline + the build delay
   const size_t sent = out_.sent.size();
   for (int i = 0; i < 3; ++i) {
     const auto current = Call(1, "vehicle_getRound", {"current"})["result"];
@@ -235,7 +235,7 @@ TEST_F(VehicleApiTest, GetRoundIsAReadThatNeitherBuildsNorSubmits) {
   }
   EXPECT_EQ(node_.pending(), 0u) << "a read submitted a round";
   EXPECT_EQ(out_.sent.size(), sent) << "a read pushed";
-  api_.book().Tick(now_ms_);
+  api_.book().Tick(clock_.NowMs());
   EXPECT_EQ(node_.pending(), 1u);
   EXPECT_EQ(Call(1, "vehicle_getRound", {1})["result"]["state"], "built");
   EXPECT_GT(out_.sent.size(), sent);  // the scheme

@@ -136,10 +136,6 @@ std::optional<KeyProof> KeyProofFromJson(const nlohmann::json& value) {
   return KeyProof{*k, ts->get<int64_t>(), *s};
 }
 
-std::string ResultText(const nlohmann::json& id, const nlohmann::json& result) {
-  return ResponseText(id, {{"result", result}});
-}
-
 nlohmann::json ErrorObject(int code, const std::string& message, const nlohmann::json& data) {
   nlohmann::json err = {{"code", code}, {"message", message}};
   if (!data.is_null()) err["data"] = data;

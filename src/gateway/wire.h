@@ -66,7 +66,6 @@ struct OutFrame {
 };
 
 // Responses, as text.
-std::string ResultText(const nlohmann::json& id, const nlohmann::json& result);
 std::string ErrorText(const nlohmann::json& id, int code, const std::string& message,
                       const nlohmann::json& data = nullptr);
 // A JSON-RPC error object {"code", "message"[, "data"]}.

@@ -21,6 +21,7 @@
 #include <future>
 #include <thread>
 
+#include "base/clock.h"
 #include "gateway/testing_fake_node.h"
 
 namespace v2v::gateway {
@@ -49,8 +50,7 @@ class WsServerTest : public ::testing::Test {
     server_ = std::move(server).value();
     RoundBookOptions o;
     o.rsu = "rsu-1";
-    api_ = std::make_unique<VehicleApi>(
-        o, chain::testing::FixedKey(101), node_, [] { return World::kT0 * 1000; }, *server_);
+    api_ = std::make_unique<VehicleApi>(o, chain::testing::FixedKey(101), node_, clock_, *server_);
     server_->SetApi(api_.get());
     server_->SetRefusals(&refusals_);
     auto port = server_->Listen("127.0.0.1", 0);
@@ -115,6 +115,7 @@ class WsServerTest : public ::testing::Test {
       std::filesystem::temp_directory_path() / ("v2v_ws_" + std::to_string(::getpid()));
   World w_{4};
   testing::FakeNode node_{w_};
+  base::FakeClock clock_{World::kT0 * 1000};  // stands still
   asio::io_context io_, client_io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
   ssl::context tls_{ssl::context::tls_client};

@@ -45,7 +45,6 @@ struct EquilibriumReport {
   double max_seller_gain = 0;
   double worst_buyer_type = 0;
   double worst_seller_type = 0;
-  bool IsEquilibrium(double tol) const { return max_buyer_gain <= tol && max_seller_gain <= tol; }
 };
 // Evaluates the gains on `grid_points` evenly spaced types of each side (endpoints included).
 // REQUIRES: grid_points >= 2.

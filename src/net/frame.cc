@@ -4,26 +4,6 @@
 
 namespace v2v::net {
 
-std::string_view MessageTypeName(MessageType t) {
-  switch (t) {
-    case MessageType::kHello:
-      return "hello";
-    case MessageType::kTransaction:
-      return "transaction";
-    case MessageType::kBlock:
-      return "block";
-    case MessageType::kGetBlocks:
-      return "get_blocks";
-    case MessageType::kBlocks:
-      return "blocks";
-    case MessageType::kPing:
-      return "ping";
-    case MessageType::kPong:
-      return "pong";
-  }
-  return "unknown";
-}
-
 std::string_view FrameErrorName(FrameError e) {
   switch (e) {
     case FrameError::kOversized:

@@ -28,7 +28,6 @@ enum class MessageType : uint8_t {
   kPing = 6,
   kPong = 7,
 };
-std::string_view MessageTypeName(MessageType t);
 
 struct Frame {
   MessageType type;

@@ -49,7 +49,7 @@ void Refusals::Record(const std::string& surface, const std::string& reason,
     Entry& e = entries_[{surface, reason}];
     ++e.count;
     if (!sink_) return;
-    const int64_t now = now_ms_ ? now_ms_() : 0;
+    const int64_t now = clock_ ? clock_->NowMs() : 0;
     if (now - e.window_start_ms >= 1000) {
       e.window_start_ms = now;
       e.lines_in_window = 0;

@@ -13,6 +13,8 @@
 #include <string>
 #include <utility>
 
+#include "base/clock.h"
+
 namespace v2v::net {
 
 // At most `max` connections at once. TryAcquire() hands out a slot that gives its place back
@@ -110,9 +112,8 @@ class Refusals {
   static constexpr int kLinesPerSecond = 10;
 
   Refusals() = default;
-  // `now_ms`: a clock for the rate limit (injected; the wall clock in the node).
-  Refusals(Sink sink, std::function<int64_t()> now_ms)
-      : sink_(std::move(sink)), now_ms_(std::move(now_ms)) {}
+  // `clock`: for the rate limit (injected; the node's); it must outlive this.
+  Refusals(Sink sink, const base::Clock& clock) : sink_(std::move(sink)), clock_(&clock) {}
 
   void Record(const std::string& surface, const std::string& reason, const std::string& detail);
   uint64_t Count(const std::string& surface, const std::string& reason) const;
@@ -127,7 +128,7 @@ class Refusals {
     uint64_t suppressed = 0;
   };
   Sink sink_;
-  std::function<int64_t()> now_ms_;
+  const base::Clock* clock_ = nullptr;
   mutable std::mutex mu_;
   std::map<std::pair<std::string, std::string>, Entry> entries_;  // guarded by mu_
 };

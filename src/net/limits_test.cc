@@ -36,17 +36,17 @@ TEST(AddressQuotaTest, EachAddressHasItsOwnLimitAndEntriesGoWithTheLastSlot) {
 }
 
 TEST(RefusalsTest, CountsEveryRefusalAndRateLimitsTheLog) {
-  int64_t now = 5000;
+  base::FakeClock clock(5000);
   std::vector<std::pair<std::string, uint64_t>> lines;
   Refusals r([&](const std::string& surface, const std::string& reason, const std::string&,
                  uint64_t suppressed) { lines.emplace_back(surface + "/" + reason, suppressed); },
-             [&] { return now; });
+             clock);
   for (int i = 0; i < 25; ++i) r.Record("rpc", "connection_cap", "127.0.0.1");
   r.Record("p2p", "tls_handshake", "no certificate");
   EXPECT_EQ(r.Count("rpc", "connection_cap"), 25u);
   EXPECT_EQ(r.Count("p2p", "tls_handshake"), 1u);
   EXPECT_EQ(lines.size(), static_cast<size_t>(Refusals::kLinesPerSecond) + 1);
-  now += 1000;
+  clock.Advance(1000);
   r.Record("rpc", "connection_cap", "127.0.0.1");
   ASSERT_EQ(lines.back().first, "rpc/connection_cap");
   EXPECT_EQ(lines.back().second, 15u);  // the lines held back in the previous second

@@ -5,13 +5,13 @@
 
 namespace v2v::node {
 
-Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
-                               const consensus::poa::ChainHeaderReader& chain,
-                               const BlockExecutor& executor, const chain::State& head_state,
-                               std::vector<chain::Tx> txs, int64_t time_s,
-                               const crypto::PrivateKey& sealer,
-                               std::optional<chain::HeaderVote> vote) {
-  Proposal out;
+Result<SealedBlock> BuildSealedBlock(const consensus::poa::Engine& engine,
+                                     const consensus::poa::ChainHeaderReader& chain,
+                                     const BlockExecutor& executor, const chain::State& head_state,
+                                     std::vector<chain::Tx> txs, int64_t time_s,
+                                     const crypto::PrivateKey& sealer,
+                                     std::optional<chain::HeaderVote> vote) {
+  SealedBlock out;
   chain::Block& block = out.block;
   V2V_ASSIGN_OR_RETURN(block.header, engine.Prepare(chain, time_s, sealer.public_key(), vote));
   // Context-free checks, each transaction on its own (those admitted here are in the cache). A

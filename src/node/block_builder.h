@@ -1,4 +1,4 @@
-// Building a proposal: the producer's block on top of the head. The consensus engine prepares
+// Building a sealed block: the producer's block on top of the head. The consensus engine prepares
 // the header (consensus/poa/engine.h Prepare) and seals it; the contract executes the pending
 // transactions one by one into the block (TradingContract::FillBlock): each is taken, dropped
 // once with why, or left waiting when not yet valid at the block's time; the state root is filled
@@ -19,9 +19,9 @@
 namespace v2v::node {
 
 // A sealed block, the transactions left out (with their rejection), and the state after the
-// block with its transactions' effects, so that importing it (Ledger::ImportProposal) need not
+// block with its transactions' effects, so that importing it (Ledger::ImportSealed) need not
 // run the contract again.
-struct Proposal {
+struct SealedBlock {
   chain::Block block;
   std::vector<std::pair<chain::Tx, chain::Rejection>> dropped;
   // Not yet valid at the block's time (contract/tx_verdict.h): hash, earliest block time. They stay
@@ -34,11 +34,11 @@ struct Proposal {
 // The block on the head that `chain` reads, whose state is `head_state`, at `time_s`, sealed by
 // `sealer`, carrying `vote` unless it is a checkpoint. Errors: Engine::Prepare's
 // (FailedPrecondition: may not seal now; InvalidArgument: too early).
-Result<Proposal> BuildProposal(const consensus::poa::Engine& engine,
-                               const consensus::poa::ChainHeaderReader& chain,
-                               const BlockExecutor& executor, const chain::State& head_state,
-                               std::vector<chain::Tx> txs, int64_t time_s,
-                               const crypto::PrivateKey& sealer,
-                               std::optional<chain::HeaderVote> vote);
+Result<SealedBlock> BuildSealedBlock(const consensus::poa::Engine& engine,
+                                     const consensus::poa::ChainHeaderReader& chain,
+                                     const BlockExecutor& executor, const chain::State& head_state,
+                                     std::vector<chain::Tx> txs, int64_t time_s,
+                                     const crypto::PrivateKey& sealer,
+                                     std::optional<chain::HeaderVote> vote);
 
 }  // namespace v2v::node

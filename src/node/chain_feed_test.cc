@@ -176,13 +176,13 @@ TEST(ChainFeed, TheLedgerPublishesAppliedBlocksWithTheReceiptsOfTheirExecution) 
   std::map<Hash32, contract::EscrowCreated> created;
   for (uint64_t h = 1; h <= 6; ++h) {
     const chain::State parent = ledger->state();
-    if (h % 2 == 0) {  // the producer's path: Propose + ImportProposal (the contract runs once)
+    if (h % 2 == 0) {  // the producer's path: SealBlock + ImportSealed (the contract runs once)
       const int64_t t = ledger->head().timestamp_s + 70;
       auto txs = sim.NextTxs(*ledger, t, h, rng);
       ASSERT_TRUE(txs.ok());
-      auto p = ledger->Propose(*txs, t, sim.authority(), std::nullopt);
+      auto p = ledger->SealBlock(*txs, t, sim.authority(), std::nullopt);
       ASSERT_TRUE(p.ok());
-      ASSERT_TRUE(ledger->ImportProposal(*p, t).ok());
+      ASSERT_TRUE(ledger->ImportSealed(*p, t).ok());
     } else {
       auto block = sim.NextBlock(*ledger, rng);
       ASSERT_TRUE(block.ok());

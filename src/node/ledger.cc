@@ -122,13 +122,13 @@ chain::ValidationResult<ImportResult> Ledger::Import(const chain::Block& block, 
   });
 }
 
-chain::ValidationResult<ImportResult> Ledger::ImportProposal(const Proposal& proposal,
-                                                             int64_t now_s) {
+chain::ValidationResult<ImportResult> Ledger::ImportSealed(const SealedBlock& sealed,
+                                                           int64_t now_s) {
   // Sound because the block hash commits to the parent and to every transaction, and the state
-  // after a given parent is deterministic. REQUIRES: `proposal` is as Propose returned it.
-  return Insert(proposal.block, now_s, [&proposal](const chain::State&, const chain::Block&) {
+  // after a given parent is deterministic. REQUIRES: `sealed` is as SealBlock returned it.
+  return Insert(sealed.block, now_s, [&sealed](const chain::State&, const chain::Block&) {
     return chain::ValidationResult<contract::Executed>(
-        contract::Executed{proposal.state_after, proposal.effects});
+        contract::Executed{sealed.state_after, sealed.effects});
   });
 }
 
@@ -258,13 +258,6 @@ void Ledger::Publish(std::vector<BlockRemoved> removed, std::vector<BlockApplied
 
 // --- checking without storing -----------------------------------------------------------------
 
-chain::ValidationResult<chain::State> Ledger::Validate(const chain::Block& block) const {
-  auto header = engine_.VerifyHeaderOn(head(), snapshot(), block, std::nullopt);
-  if (!header.ok()) return header.failure();
-  V2V_VALIDATED_OR_RETURN(contract::Executed executed, executor_.Execute(state_, block));
-  return std::move(executed.state);
-}
-
 std::optional<chain::Rejection> Ledger::PrecheckBlock(const chain::Block& block) const {
   if (!poa::Engine::VerifySeal(block.header))
     return Rejected(Reject::kBadSeal, "seal does not verify");
@@ -272,10 +265,10 @@ std::optional<chain::Rejection> Ledger::PrecheckBlock(const chain::Block& block)
   return executor_.CheckTxs(block.txs);
 }
 
-Result<Proposal> Ledger::Propose(std::vector<chain::Tx> txs, int64_t time,
-                                 const crypto::PrivateKey& sealer,
-                                 std::optional<chain::HeaderVote> vote) const {
-  return BuildProposal(engine_, tree_, executor_, state_, std::move(txs), time, sealer, vote);
+Result<SealedBlock> Ledger::SealBlock(std::vector<chain::Tx> txs, int64_t time,
+                                      const crypto::PrivateKey& sealer,
+                                      std::optional<chain::HeaderVote> vote) const {
+  return BuildSealedBlock(engine_, tree_, executor_, state_, std::move(txs), time, sealer, vote);
 }
 
 Result<chain::State> Ledger::StateAt(uint64_t height) const {

@@ -6,9 +6,8 @@
 //   BlockTree                stored blocks, side branches, bad blocks, the head, fork choice;
 //                            the engine's read-only port (ChainHeaderReader)
 //   BlockExecutor            executing a block (CheckStateless, the contract, the state root) and
-//   the
-//                            undo records that roll it back
-//   BuildProposal            the producer's block (block_builder.h)
+//                            the undo records that roll it back
+//   BuildSealedBlock         the producer's block (block_builder.h)
 //   store/ledger_records.h   the stored byte formats (store/schema.h lists the keys)
 //
 // Header rules (no state needed), checked by the engine against the block's parent, which may be
@@ -106,9 +105,9 @@ class Ledger {
   // applies fork choice (see the file comment). `now_s` is the local clock for the future-block
   // rule. Already stored -> kKnown; unknown parent -> NotFound("unknown parent <hex>").
   chain::ValidationResult<ImportResult> Import(const chain::Block& block, int64_t now_s);
-  // Import of this ledger's own Proposal: the same, except that the contract is not run again
+  // Import of this ledger's own SealedBlock: the same, except that the contract is not run again
   // when the block is executed (its state_after is used).
-  chain::ValidationResult<ImportResult> ImportProposal(const Proposal& proposal, int64_t now_s);
+  chain::ValidationResult<ImportResult> ImportSealed(const SealedBlock& sealed, int64_t now_s);
   // Import for a block that must extend the head (kBadHeight / kBadParent otherwise), with no
   // future-block check (the block's own clock is not compared with ours).
   chain::ValidationStatus Append(const chain::Block& block);
@@ -118,15 +117,13 @@ class Ledger {
   std::optional<chain::Rejection> PrecheckBlock(const chain::Block& block) const;
   // Append that skips the transaction checks. REQUIRES: PrecheckBlock(block) returned nullopt.
   chain::ValidationStatus AppendPrechecked(const chain::Block& block);
-  // The state after `block` if it extends the head validly (the rules of Append), stored nowhere.
-  chain::ValidationResult<chain::State> Validate(const chain::Block& block) const;
 
   // A sealed block on top of the head at `time` (block_builder.h). FailedPrecondition if
   // `sealer` may not seal now (not a signer, or recently signed); InvalidArgument if `time` is
   // before head + period.
-  Result<Proposal> Propose(std::vector<chain::Tx> txs, int64_t time,
-                           const crypto::PrivateKey& sealer,
-                           std::optional<chain::HeaderVote> vote) const;
+  Result<SealedBlock> SealBlock(std::vector<chain::Tx> txs, int64_t time,
+                                const crypto::PrivateKey& sealer,
+                                std::optional<chain::HeaderVote> vote) const;
 
   bool HasBlock(const Hash32& hash) const { return tree_.Has(hash); }
   Result<chain::Block> BlockByHash(const Hash32& hash) const { return tree_.BlockByHash(hash); }

@@ -41,7 +41,7 @@ class CliqueLedger : public ::testing::Test {
   // An empty block on the head sealed by `key`, `dt` seconds after the head.
   static chain::Block Empty(const Ledger& l, const crypto::PrivateKey& key,
                             std::optional<chain::HeaderVote> vote = std::nullopt, int64_t dt = 1) {
-    auto p = l.Propose({}, l.head().timestamp_s + dt, key, vote);
+    auto p = l.SealBlock({}, l.head().timestamp_s + dt, key, vote);
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     return std::move(p->block);
   }
@@ -74,9 +74,9 @@ TEST_F(CliqueLedger, InTurnTwoOutOfTurnOne) {
   EXPECT_EQ(l->Import(b2, Now(b2))->outcome, ImportOutcome::kKnown);
   EXPECT_TRUE(l->HasBlock(chain::BlockHash(b2.header)));
   // Key(0) sealed height 2: it may not seal height 3 (floor(3/2)+1 = 2 consecutive blocks).
-  auto p = l->Propose({}, l->head().timestamp_s + 1, Key(0), std::nullopt);
+  auto p = l->SealBlock({}, l->head().timestamp_s + 1, Key(0), std::nullopt);
   EXPECT_EQ(p.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_EQ(l->Propose({}, l->head().timestamp_s + 1, chain::testing::FixedKey(77), std::nullopt)
+  EXPECT_EQ(l->SealBlock({}, l->head().timestamp_s + 1, chain::testing::FixedKey(77), std::nullopt)
                 .status()
                 .code(),
             StatusCode::kFailedPrecondition);
@@ -185,7 +185,7 @@ TEST_F(CliqueLedger, VotesAddAndRemoveASigner) {
   cast(Key(2), drop);
   EXPECT_FALSE(l->snapshot().IsSigner(d.public_key()));
   EXPECT_EQ(l->snapshot().signers().size(), 3u);
-  EXPECT_EQ(l->Propose({}, l->head().timestamp_s + 1, d, std::nullopt).status().code(),
+  EXPECT_EQ(l->SealBlock({}, l->head().timestamp_s + 1, d, std::nullopt).status().code(),
             StatusCode::kFailedPrecondition);
 }
 
@@ -202,7 +202,7 @@ TEST_F(CliqueCheckpoint, CheckpointListsSignersAndDropsVotes) {
   ASSERT_TRUE(l->Append(Empty(*l, Key(0))).ok());                              // height 3
   EXPECT_EQ(l->snapshot().TallyFor(d, true), 1);
   const chain::Block cp = Empty(*l, Key(1), chain::HeaderVote{d, true});  // height 4
-  EXPECT_FALSE(cp.header.vote);  // Propose leaves the vote out at a checkpoint
+  EXPECT_FALSE(cp.header.vote);  // SealBlock leaves the vote out at a checkpoint
   EXPECT_EQ(cp.header.checkpoint_signers, l->snapshot().signers());
   chain::Block bad = cp;
   bad.header.checkpoint_signers.pop_back();

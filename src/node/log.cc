@@ -12,7 +12,7 @@ LogLevel ParseLogLevel(const std::string& name) {
 void Logger::Log(LogLevel level, const std::string& event, nlohmann::json fields) {
   if (level < min_level_) return;
   static constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
-  nlohmann::json line = {{"ts", now_ms_()},
+  nlohmann::json line = {{"ts", clock_.NowMs()},
                          {"level", kNames[static_cast<int>(level)]},
                          {"node", node_},
                          {"event", event}};

@@ -2,11 +2,12 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
+
+#include "base/clock.h"
 
 namespace v2v::node {
 
@@ -15,9 +16,9 @@ LogLevel ParseLogLevel(const std::string& name);  // unknown names give kInfo
 
 class Logger {
  public:
-  // `now_ms` is the wall clock (injected); `out` must outlive the logger.
-  Logger(std::string node, LogLevel min_level, std::ostream& out, std::function<int64_t()> now_ms)
-      : node_(std::move(node)), min_level_(min_level), out_(out), now_ms_(std::move(now_ms)) {}
+  // `clock` stamps the lines (the node's, injected); it and `out` must outlive the logger.
+  Logger(std::string node, LogLevel min_level, std::ostream& out, const base::Clock& clock)
+      : node_(std::move(node)), min_level_(min_level), out_(out), clock_(clock) {}
   void Log(LogLevel level, const std::string& event,
            nlohmann::json fields = nlohmann::json::object());
   void Info(const std::string& event, nlohmann::json fields = nlohmann::json::object()) {
@@ -34,7 +35,7 @@ class Logger {
   std::string node_;
   LogLevel min_level_;
   std::ostream& out_;
-  std::function<int64_t()> now_ms_;
+  const base::Clock& clock_;
   std::mutex mu_;
 };
 

@@ -6,7 +6,9 @@
 namespace v2v::node {
 namespace {
 
-MempoolRefusal Refuse(MempoolReject code, std::string detail) { return {code, std::move(detail)}; }
+MempoolRejection Refuse(MempoolReject code, std::string detail) {
+  return {code, std::move(detail)};
+}
 
 // Calls f on each bid a transaction carries (a trading round's, each signed with its own
 // sender's nonce).
@@ -40,7 +42,7 @@ std::string_view MempoolRejectName(MempoolReject code) {
   return "unknown";
 }
 
-std::string MempoolRefusal::ToString() const {
+std::string MempoolRejection::ToString() const {
   return std::string(MempoolRejectName(code)) + ": " + detail;
 }
 
@@ -49,8 +51,8 @@ bool AlreadyApplied(const chain::Tx& tx, const chain::State& head) {
   return revoke != nullptr && head.revoked.contains(revoke->certificate);
 }
 
-std::optional<MempoolRefusal> Mempool::CheckSender(const chain::Tx& tx, const SenderTxs* mine,
-                                                   uint64_t committed) const {
+std::optional<MempoolRejection> Mempool::CheckSender(const chain::Tx& tx, const SenderTxs* mine,
+                                                     uint64_t committed) const {
   if (tx.nonce <= committed) {
     return Refuse(MempoolReject::kStaleNonce, "nonce " + std::to_string(tx.nonce) +
                                                   " already used (committed nonce " +
@@ -91,23 +93,24 @@ std::optional<Hash32> Mempool::NonceUser(const std::string& sender, uint64_t non
   return std::nullopt;
 }
 
-std::optional<MempoolRefusal> Mempool::CheckNonceUsers(const chain::Tx& tx) const {
-  auto taken = [this](const std::string& sender, uint64_t nonce) -> std::optional<MempoolRefusal> {
+std::optional<MempoolRejection> Mempool::CheckNonceUsers(const chain::Tx& tx) const {
+  auto taken = [this](const std::string& sender,
+                      uint64_t nonce) -> std::optional<MempoolRejection> {
     auto user = NonceUser(sender, nonce);
     if (!user) return std::nullopt;
     return Refuse(MempoolReject::kNonceTaken, sender + "'s nonce " + std::to_string(nonce) +
                                                   " is used by pending transaction " +
                                                   user->Hex().substr(0, 16));
   };
-  std::optional<MempoolRefusal> out = taken(tx.sender, tx.nonce);
+  std::optional<MempoolRejection> out = taken(tx.sender, tx.nonce);
   ForEachCarriedBid(tx, [&](const chain::Tx& bid) {
     if (!out) out = taken(bid.sender, bid.nonce);
   });
   return out;
 }
 
-std::optional<MempoolRefusal> Mempool::Admit(const chain::Tx& tx, const Hash32& hash,
-                                             const ChainView& chain, int64_t now_ms) {
+std::optional<MempoolRejection> Mempool::Admit(const chain::Tx& tx, const Hash32& hash,
+                                               const ChainView& chain, int64_t now_ms) {
   if (by_hash_.count(hash)) return Refuse(MempoolReject::kDuplicate, "already pending");
   if (chain.applied) return Refuse(MempoolReject::kKnown, "already on the chain");
   if (chain.bid_stale) {

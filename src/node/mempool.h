@@ -66,7 +66,7 @@ enum class MempoolReject : uint8_t {
 };
 std::string_view MempoolRejectName(MempoolReject code);
 
-struct MempoolRefusal {
+struct MempoolRejection {
   MempoolReject code;
   std::string detail;
   std::string ToString() const;  // "<name>: <detail>"
@@ -98,8 +98,8 @@ class Mempool {
   explicit Mempool(MempoolOptions options = {}) : options_(options) {}
 
   // Admits the transaction at time `now_ms`, or says why not (nothing changes then).
-  std::optional<MempoolRefusal> Admit(const chain::Tx& tx, const Hash32& hash,
-                                      const ChainView& chain, int64_t now_ms);
+  std::optional<MempoolRejection> Admit(const chain::Tx& tx, const Hash32& hash,
+                                        const ChainView& chain, int64_t now_ms);
   bool Contains(const Hash32& hash) const { return by_hash_.count(hash) > 0; }
   size_t size() const { return by_hash_.size(); }
   // The pending transaction that uses `sender`'s nonce `nonce`: its own, or a trading round
@@ -140,10 +140,10 @@ class Mempool {
   using SenderTxs = std::map<uint64_t, Entry>;
   // Removes one entry from every index; returns the sender map's next iterator.
   SenderTxs::iterator Erase(SenderTxs& txs, SenderTxs::iterator it);
-  std::optional<MempoolRefusal> CheckSender(const chain::Tx& tx, const SenderTxs* mine,
-                                            uint64_t committed) const;
+  std::optional<MempoolRejection> CheckSender(const chain::Tx& tx, const SenderTxs* mine,
+                                              uint64_t committed) const;
   // nonce_taken when a bid inside `tx` (or `tx` itself) uses a nonce another pending one uses.
-  std::optional<MempoolRefusal> CheckNonceUsers(const chain::Tx& tx) const;
+  std::optional<MempoolRejection> CheckNonceUsers(const chain::Tx& tx) const;
 
   MempoolOptions options_;
   uint64_t next_seq_ = 0;

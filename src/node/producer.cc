@@ -13,11 +13,9 @@ uint64_t CommittedNonce(const chain::State& state, const std::string& sender) {
   return it == state.accounts.end() ? 0 : it->second.nonce;
 }
 
-std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger,
-                                                            const Mempool& mempool,
-                                                            const consensus::poa::Proposals& votes,
-                                                            const crypto::PrivateKey& key,
-                                                            int64_t now_ms, Random& random) {
+std::optional<Result<SealedBlock>> BlockProducer::MaybeSealBlock(
+    const Ledger& ledger, const Mempool& mempool, const consensus::poa::Proposals& votes,
+    const crypto::PrivateKey& key, int64_t now_ms, Random& random) {
   const consensus::poa::Engine& engine = ledger.engine();
   const crypto::PublicKey& me = key.public_key();
   if (!engine.MaySeal(ledger.headers(), me)) {
@@ -48,7 +46,7 @@ std::optional<Result<Proposal>> BlockProducer::MaybePropose(const Ledger& ledger
   std::optional<chain::HeaderVote> header_vote;
   if (vote) header_vote = chain::HeaderVote{vote->target, vote->authorize};
   planned_.reset();
-  return ledger.Propose(std::move(txs), block_time_s, key, header_vote);
+  return ledger.SealBlock(std::move(txs), block_time_s, key, header_vote);
 }
 
 }  // namespace v2v::node

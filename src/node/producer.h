@@ -1,8 +1,8 @@
 // The Clique block producer (docs/spec/node.md N4): when the ledger's consensus engine says this
 // node may seal (an authorised signer that has not signed recently), it keeps the engine's plan
 // for the next block on the head (timestamp max(parent + period, now), plus the out-of-turn
-// wiggle), and at that time builds a proposal from the mempool (the transactions a block of that
-// timestamp can take: Mempool::Select with the block time) and its pending votes. The seal
+// wiggle), and at that time builds and seals a block from the mempool (the transactions a block of
+// that timestamp can take: Mempool::Select with the block time) and its pending votes. The seal
 // rules and timing are the engine's (consensus/poa/engine.h); time and draws are passed in; it
 // sends and stores nothing itself.
 // Not thread-safe (one owner).
@@ -24,13 +24,13 @@ class BlockProducer {
  public:
   explicit BlockProducer(size_t max_block_txs) : max_block_txs_(max_block_txs) {}
 
-  // A proposal when it is `key`'s time to seal on the ledger's head at `now_ms`, else nullopt
-  // (not a signer, signed recently, nothing to seal, or not yet). A failed Propose comes back
+  // A sealed block when it is `key`'s time to seal on the ledger's head at `now_ms`, else nullopt
+  // (not a signer, signed recently, nothing to seal, or not yet). A failed SealBlock comes back
   // as its Status. Draws from `random` once per planned block and once per vote choice.
-  std::optional<Result<Proposal>> MaybePropose(const Ledger& ledger, const Mempool& mempool,
-                                               const consensus::poa::Proposals& votes,
-                                               const crypto::PrivateKey& key, int64_t now_ms,
-                                               Random& random);
+  std::optional<Result<SealedBlock>> MaybeSealBlock(const Ledger& ledger, const Mempool& mempool,
+                                                    const consensus::poa::Proposals& votes,
+                                                    const crypto::PrivateKey& key, int64_t now_ms,
+                                                    Random& random);
   // Forgets the planned block (the head moved).
   void Reset() { planned_.reset(); }
 

@@ -38,7 +38,7 @@ std::unique_ptr<net::Refusals> LoggedRefusals(Logger& log, const Clock& clock) {
         if (suppressed > 0) fields["suppressed"] = suppressed;
         log.Warn("refused", std::move(fields));
       },
-      [&clock] { return clock.NowMs(); });
+      clock);
 }
 
 NodeService::~NodeService() { Stop(); }
@@ -103,17 +103,17 @@ void NodeService::MaybeSeal() {
   if (!config_.seal) return;
   const int64_t now_ms = ports_.clock->NowMs();
   const uint64_t height = ledger_->head().height + 1;
-  auto proposal = producer_.MaybePropose(*ledger_, admission_.mempool(), proposals_, key_, now_ms,
+  auto sealed = producer_.MaybeSealBlock(*ledger_, admission_.mempool(), proposals_, key_, now_ms,
                                          *ports_.random);
-  if (!proposal) return;
-  if (!proposal->ok()) {
-    log_.Warn("seal_failed", {{"height", height}, {"error", proposal->status().message()}});
+  if (!sealed) return;
+  if (!sealed->ok()) {
+    log_.Warn("seal_failed", {{"height", height}, {"error", sealed->status().message()}});
     return;
   }
-  for (const auto& [hash, not_before_s] : (*proposal)->waiting) {
+  for (const auto& [hash, not_before_s] : (*sealed)->waiting) {
     admission_.mempool().Defer(hash, not_before_s);  // not yet: kept for a later block
   }
-  for (const auto& [tx, why] : (*proposal)->dropped) {
+  for (const auto& [tx, why] : (*sealed)->dropped) {
     std::vector<MempoolDrop> removed =
         admission_.mempool().RemoveWithSuccessors(chain::TxHash(tx), why.code);
     ++metrics_.txs_rejected;
@@ -123,8 +123,8 @@ void NodeService::MaybeSeal() {
                               {"dropped_with_successors", removed.size()}});
     Dropped(std::move(removed));
   }
-  const chain::Block& block = (*proposal)->block;
-  auto imported = ledger_->ImportProposal(**proposal, now_ms / 1000);
+  const chain::Block& block = (*sealed)->block;
+  auto imported = ledger_->ImportSealed(**sealed, now_ms / 1000);
   if (!imported.ok()) {
     log_.Warn("seal_failed", {{"height", height}, {"error", imported.ToStatus().message()}});
     DeliverDrops();

@@ -6,6 +6,7 @@
 #include <random>
 #include <sstream>
 
+#include "base/clock.h"
 #include "chain/testing/fixtures.h"
 #include "consensus/poa/engine.h"
 #include "devnet/block_generator.h"
@@ -14,12 +15,6 @@
 
 namespace v2v::node {
 namespace {
-
-class FakeClock final : public Clock {
- public:
-  int64_t NowMs() const override { return now_ms; }
-  int64_t now_ms = 0;
-};
 
 class FixedRandom final : public Random {
  public:
@@ -67,7 +62,7 @@ class ServiceCoreTest : public ::testing::Test {
     genesis_ = market_.genesis();
     genesis_.authorities = {chain::testing::FixedKey(5).public_key()};
     genesis_.clique.period_s = 2;
-    clock_.now_ms = genesis_.timestamp_s * 1000;
+    clock_.Set(genesis_.timestamp_s * 1000);
     NodeConfig c;
     c.name = "rsu-a";
     c.peers = {{"rsu-b", 1}};
@@ -104,8 +99,8 @@ class ServiceCoreTest : public ::testing::Test {
   }
   // A valid next block, sealed by the authority.
   chain::Block NextBlock() {
-    auto p = node_->ledger().Propose({}, genesis_.timestamp_s + 2, chain::testing::FixedKey(5),
-                                     std::nullopt);
+    auto p = node_->ledger().SealBlock({}, genesis_.timestamp_s + 2, chain::testing::FixedKey(5),
+                                       std::nullopt);
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     return p->block;
   }
@@ -113,11 +108,11 @@ class ServiceCoreTest : public ::testing::Test {
   bool fail_writes_ = false;
   devnet::BlockGenerator market_;
   contract::Genesis genesis_;
-  FakeClock clock_;
+  base::FakeClock clock_;
   FixedRandom random_;
   RecordingTransport transport_;
   std::ostringstream log_text_;
-  Logger log_{"rsu-a", LogLevel::kInfo, log_text_, [this] { return clock_.now_ms; }};
+  Logger log_{"rsu-a", LogLevel::kInfo, log_text_, clock_};
   std::unique_ptr<NodeService> node_;
 };
 
@@ -125,12 +120,12 @@ TEST_F(ServiceCoreTest, SealsWhenTheInjectedClockReachesThePeriod) {
   EXPECT_EQ(transport_.dialled, std::vector<std::string>{"rsu-b"});
   node_->OnTick();
   EXPECT_EQ(node_->ledger().head().height, 0u) << "the period has not passed";
-  clock_.now_ms += 2000;
+  clock_.Advance(2000);
   node_->OnTick();
   EXPECT_EQ(node_->ledger().head().height, 1u);
   EXPECT_EQ(node_->ledger().head().timestamp_s, genesis_.timestamp_s + 2);
   EXPECT_EQ(node_->metrics().blocks_sealed, 1u);
-  clock_.now_ms += 1000;
+  clock_.Advance(1000);
   node_->OnTick();
   EXPECT_EQ(node_->ledger().head().height, 1u);
 }
@@ -195,7 +190,7 @@ TEST_F(ServiceCoreTest, OurOwnStoreFailingOnAGossipedBlockPenalisesNobody) {
 TEST_F(ServiceCoreTest, ABlockFromTheFutureIsNoFaultAndGoesInWhenItsTimeComes) {
   HelloFromPeer();
   const int64_t t0 = genesis_.timestamp_s;
-  auto p = node_->ledger().Propose({}, t0 + 20, chain::testing::FixedKey(5), std::nullopt);
+  auto p = node_->ledger().SealBlock({}, t0 + 20, chain::testing::FixedKey(5), std::nullopt);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   const chain::Block ahead = p->block;  // sealed by a clock 20 s ahead of ours
   for (int i = 0; i < 6; ++i) node_->OnPeerFrame(1, net::EncodeBlockMessage(ahead));
@@ -206,7 +201,7 @@ TEST_F(ServiceCoreTest, ABlockFromTheFutureIsNoFaultAndGoesInWhenItsTimeComes) {
 
   const Hash32 tip = chain::BlockHash(ahead.header);
   const uint64_t tip_td = 1 + ahead.header.difficulty;
-  clock_.now_ms = (t0 + 10) * 1000;  // still 10 s ahead: fetched again, refused again
+  clock_.Set((t0 + 10) * 1000);  // still 10 s ahead: fetched again, refused again
   transport_.sent.clear();
   SendHello(tip, 1, tip_td);
   ASSERT_TRUE(AskedForBlocks());
@@ -214,7 +209,7 @@ TEST_F(ServiceCoreTest, ABlockFromTheFutureIsNoFaultAndGoesInWhenItsTimeComes) {
   EXPECT_EQ(node_->ledger().head().height, 0u);
   EXPECT_EQ(node_->metrics().peers_penalised, 0u);
 
-  clock_.now_ms = (t0 + 18) * 1000;  // 2 s ahead: within the window
+  clock_.Set((t0 + 18) * 1000);  // 2 s ahead: within the window
   transport_.sent.clear();
   SendHello(tip, 1, tip_td);
   ASSERT_TRUE(AskedForBlocks());
@@ -262,7 +257,7 @@ TEST_F(ServiceCoreTest, TheDropObserverHearsWhatTheProducerDrops) {
     refunds.push_back(tx);
   }
   EXPECT_EQ(node_->PendingNonceUser("nobody", 2).value_or(Hash32{}), chain::TxHash(refunds[1]));
-  clock_.now_ms += 2000;
+  clock_.Advance(2000);
   node_->OnTick();
   EXPECT_EQ(node_->ledger().head().height, 1u);
   EXPECT_EQ(node_->pending_txs(), 0u);
@@ -301,7 +296,7 @@ TEST_F(ServiceCoreTest, TheFeedDeliversTheSealedBlockThenItsDropsAndMetricsCount
     chain::SignTx(tx, chain::testing::FixedKey(9));
     ASSERT_TRUE(node_->SubmitTx(tx).ok());
   }
-  clock_.now_ms += 2000;
+  clock_.Advance(2000);
   node_->OnTick();
   ASSERT_EQ(node_->ledger().head().height, 1u);
   EXPECT_EQ(order,
@@ -331,14 +326,14 @@ TEST_F(ServiceCoreTest, ARoundWaitsInTheMempoolForTheFirstBlockPastItsWindow) {
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   ASSERT_TRUE(node_->SubmitTx(*round).ok());
   for (uint64_t height = 1; height <= 2; ++height) {  // stamped t0 + 2, t0 + 4
-    clock_.now_ms += 2000;
+    clock_.Advance(2000);
     node_->OnTick();
     ASSERT_EQ(node_->ledger().head().height, height);
     EXPECT_LT(node_->ledger().head().timestamp_s, t0 + 5);
     EXPECT_TRUE(node_->ledger().BlockAt(height)->txs.empty());
     EXPECT_EQ(node_->pending_txs(), 1u) << "kept, not evicted";
   }
-  clock_.now_ms += 2000;  // t0 + 6: the first block past the window's end
+  clock_.Advance(2000);  // t0 + 6: the first block past the window's end
   node_->OnTick();
   ASSERT_EQ(node_->ledger().head().height, 3u);
   const chain::Block sealed = *node_->ledger().BlockAt(3);
@@ -349,9 +344,9 @@ TEST_F(ServiceCoreTest, ARoundWaitsInTheMempoolForTheFirstBlockPastItsWindow) {
   EXPECT_EQ(node_->metrics().txs_rejected, 0u);
 }
 
-// N4: the producer executes the proposal transaction by transaction: one the contract refuses is
-// dropped from the block and the mempool once (told to the drop observer once), and the rest of
-// the block is sealed.
+// N4: the producer executes the block it seals transaction by transaction: one the contract
+// refuses is dropped from the block and the mempool once (told to the drop observer once), and
+// the rest of the block is sealed.
 TEST_F(ServiceCoreTest, ATransactionTheContractRefusesIsDroppedOnceAndTheRestSealed) {
   std::vector<MempoolDrop> heard;
   node_->SetTxDropObserver([&heard](const MempoolDrop& d) { heard.push_back(d); });
@@ -366,7 +361,7 @@ TEST_F(ServiceCoreTest, ATransactionTheContractRefusesIsDroppedOnceAndTheRestSea
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   ASSERT_TRUE(node_->SubmitTx(refund).ok());  // first in the block's order
   ASSERT_TRUE(node_->SubmitTx(*round).ok());
-  clock_.now_ms += 2000;
+  clock_.Advance(2000);
   node_->OnTick();
   ASSERT_EQ(node_->ledger().head().height, 1u);
   const chain::Block sealed = *node_->ledger().BlockAt(1);

@@ -108,7 +108,8 @@ class ServiceTest : public ::testing::Test {
   contract::Genesis genesis_;
   std::vector<NodeConfig> configs_;
   std::ostringstream log_text_;
-  Logger log_{"test", LogLevel::kInfo, log_text_, [] { return int64_t{0}; }};
+  base::FakeClock log_clock_{0};  // the log lines' stamps
+  Logger log_{"test", LogLevel::kInfo, log_text_, log_clock_};
   std::unique_ptr<Clock> clock_ = NewSystemClock();
   std::unique_ptr<Random> random_ = NewSystemRandom();
   boost::asio::io_context io_;
@@ -205,10 +206,10 @@ TEST_F(ServiceTest, RefusesBadTransactionsAndForeignBlocks) {
   EXPECT_EQ(nodes_[0]->service().pending_txs(), 0u);
 
   // A block sealed by a key that is not a signer.
-  auto proposal = nodes_[0]->service().ledger().Propose(
+  auto sealed = nodes_[0]->service().ledger().SealBlock(
       {}, nodes_[0]->service().ledger().head().timestamp_s + 1, *key, std::nullopt);
-  if (proposal.ok()) {  // Propose may refuse a non-signer outright; then forge one by hand
-    auto b = nodes_[1]->service().SubmitBlock(proposal->block);
+  if (sealed.ok()) {  // SealBlock may refuse a non-signer outright; then forge one by hand
+    auto b = nodes_[1]->service().SubmitBlock(sealed->block);
     EXPECT_EQ(chain::RejectionCode(b), chain::Reject::kUnauthorizedSigner)
         << b.ToStatus().ToString();
   }

@@ -16,7 +16,7 @@ ChainView ViewOf(const chain::Tx& tx, const chain::State& head) {
   return ChainView{CommittedNonce(head, tx.sender), AlreadyApplied(tx, head), bid_stale};
 }
 
-chain::Rejection ToRejection(const MempoolRefusal& r) {
+chain::Rejection ToRejection(const MempoolRejection& r) {
   using chain::Reject;
   Reject code = Reject::kMempoolFull;
   switch (r.code) {

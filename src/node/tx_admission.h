@@ -29,7 +29,7 @@ struct TxAdmitted {
 };
 
 // The mempool's refusal as the one rejection code (1:1, same names).
-chain::Rejection ToRejection(const MempoolRefusal& r);
+chain::Rejection ToRejection(const MempoolRejection& r);
 
 // What the head state `head` says about `tx` for Mempool::Admit (not_before_s left 0).
 ChainView ViewOf(const chain::Tx& tx, const chain::State& head);

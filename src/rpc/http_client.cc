@@ -8,6 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <optional>
 
+#include "base/clock.h"
 #include "rpc/jwt_auth.h"
 
 namespace v2v::rpc {
@@ -148,9 +149,7 @@ struct HttpClient::Impl {
     req.set(http::field::connection, "keep-alive");
     if (verb == http::verb::post) req.set(http::field::content_type, "application/json");
     if (!options.jwt_secret.empty()) {
-      const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
-                                std::chrono::system_clock::now().time_since_epoch())
-                                .count();
+      const int64_t now_s = base::SystemClock::Shared().NowMs() / 1000;
       V2V_ASSIGN_OR_RETURN(std::string token, MakeJwt(options.jwt_secret, now_s));
       req.set(http::field::authorization, "Bearer " + token);
     }

@@ -89,11 +89,11 @@ Result<std::string> MakeJwt(const Bytes& secret, int64_t iat_s) {
   return out;
 }
 
-std::function<Status(const HttpRequest&)> JwtAuthorizer(Bytes secret,
-                                                        std::function<int64_t()> now_s) {
-  return [secret = std::move(secret), now_s = std::move(now_s)](const HttpRequest& req) {
+std::function<Status(const HttpRequest&)> JwtAuthorizer(Bytes secret, const base::Clock& clock) {
+  return [secret = std::move(secret), &clock](const HttpRequest& req) {
     const auto header = req[boost::beast::http::field::authorization];
-    return VerifyJwtBearer(std::string_view(header.data(), header.size()), secret, now_s());
+    return VerifyJwtBearer(std::string_view(header.data(), header.size()), secret,
+                           clock.NowMs() / 1000);
   };
 }
 

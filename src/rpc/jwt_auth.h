@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "base/bytes.h"
+#include "base/clock.h"
 #include "base/result.h"
 #include "rpc/http_server.h"
 
@@ -30,8 +31,8 @@ Status VerifyJwtBearer(std::string_view authorization, const Bytes& secret, int6
 // A token for clients: HS256 over {"iat": iat_s}.
 Result<std::string> MakeJwt(const Bytes& secret, int64_t iat_s);
 
-// An HttpPolicy::authorize that requires a valid bearer token; `now_s` is the wall clock.
-std::function<Status(const HttpRequest&)> JwtAuthorizer(Bytes secret,
-                                                        std::function<int64_t()> now_s);
+// An HttpPolicy::authorize that requires a valid bearer token, fresh by `clock` (the node's; it
+// must outlive the authorizer).
+std::function<Status(const HttpRequest&)> JwtAuthorizer(Bytes secret, const base::Clock& clock);
 
 }  // namespace v2v::rpc

@@ -79,8 +79,7 @@ Result<std::unique_ptr<NodeRpc>> NodeRpc::Start(boost::asio::io_context& io,
     if (!secret.ok())
       return Status(secret.status().code(), "jwt_secret: " + secret.status().message());
     HttpOptions o = Options(c, "authrpc");
-    auto now_s = [&clock = node.clock()] { return clock.NowMs() / 1000; };
-    o.policy.authorize = JwtAuthorizer(std::move(secret).value(), now_s);
+    o.policy.authorize = JwtAuthorizer(std::move(secret).value(), node.clock());
     r->authrpc_ = std::make_unique<HttpServer>(io, o, &refusals);
     ServeJsonRpc(*r->authrpc_, r->operator_, metrics);
     auto ap = r->authrpc_->Listen(c.authrpc_listen->host, c.authrpc_listen->port);

@@ -93,7 +93,8 @@ class NodeRpcTest : public ::testing::Test {
 
   fs::path dir_;
   std::ostringstream log_text_;
-  node::Logger log_{"rsu-0", node::LogLevel::kInfo, log_text_, [] { return int64_t{0}; }};
+  base::FakeClock log_clock_{0};  // the log lines' stamps
+  node::Logger log_{"rsu-0", node::LogLevel::kInfo, log_text_, log_clock_};
   boost::asio::io_context io_;
   std::unique_ptr<node::Clock> clock_ = node::NewSystemClock();
   std::unique_ptr<node::Random> random_ = node::NewSystemRandom();

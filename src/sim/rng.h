@@ -1,45 +1,12 @@
-// Deterministic random numbers for the simulator: the same seed gives the same numbers on every
-// platform. std::mt19937_64 is specified bit for bit by the standard; the std::*_distribution
-// classes are not, so the mapping to [0, 1) and to integers is ours.
-//
-// Not thread-safe: one Rng per thread of use. Copyable (a copy continues the same stream).
+// The simulator's deterministic random numbers: the project's portable generator
+// (base/random.h), under the names the simulator has always used.
 #pragma once
 
-#include <algorithm>
-#include <cstdint>
-#include <random>
+#include "base/random.h"
 
 namespace v2v::sim {
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-
-  // Uniform in [0, 1), from the top 53 bits of one draw.
-  double Unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-  // Uniform in [lo, hi] (hi reached only by rounding). REQUIRES: lo <= hi.
-  double Uniform(double lo, double hi) { return std::clamp(lo + (hi - lo) * Unit(), lo, hi); }
-  bool Bernoulli(double p) { return Unit() < p; }
-  // Uniform integer in [0, n), by rejection (no modulo bias). REQUIRES: n >= 1.
-  uint64_t Below(uint64_t n) {
-    const uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t x = engine_();
-    while (x >= limit) x = engine_();
-    return x % n;
-  }
-  uint64_t Next() { return engine_(); }
-
- private:
-  std::mt19937_64 engine_;
-};
-
-// A child seed derived from a parent seed and a stream number (SplitMix64 finaliser), so that
-// independent parts of a simulation draw from independent streams.
-inline uint64_t DeriveSeed(uint64_t seed, uint64_t stream) {
-  uint64_t z = seed + 0x9E3779B97F4A7C15ull * (stream + 1);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return z ^ (z >> 31);
-}
+using Rng = base::Rng;
+using base::DeriveSeed;
 
 }  // namespace v2v::sim

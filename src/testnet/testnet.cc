@@ -18,6 +18,7 @@
 #include <sstream>
 #include <thread>
 
+#include "base/clock.h"
 #include "base/file_util.h"
 #include "crypto/ca_store.h"
 #include "crypto/certificate.h"
@@ -37,11 +38,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int64_t kCaDays = 3650, kCertDays = 365;
 
-int64_t NowUnix() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
+int64_t NowUnix() { return base::SystemClock::Shared().NowMs() / 1000; }
 
 Status WriteText(const std::string& path, const std::string& text, mode_t mode = 0644) {
   return WriteFileAtomic(path, text, mode);

@@ -58,17 +58,27 @@ Result<std::shared_ptr<ssl::context>> MakeClientTls(const std::string& ca_pem_pa
   return ctx;
 }
 
-// One connection attempt and its life; a new one per reconnect.
-struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
-  Conn(asio::io_context& io, ssl::context& ctx, std::weak_ptr<Client> c)
-      : resolver(io), ws(io, ctx), client(std::move(c)) {}
+namespace {
 
+// One connection attempt over WebSocket and TLS, and its life; a new one per reconnect.
+struct WssLink final : Link, std::enable_shared_from_this<WssLink> {
+  WssLink(asio::io_context& io, std::shared_ptr<ssl::context> ctx, std::weak_ptr<LinkEvents> c)
+      : tls(std::move(ctx)), resolver(io), ws(io, *tls), client(std::move(c)) {}
+
+  std::shared_ptr<ssl::context> tls;
   tcp::resolver resolver;
   websocket::stream<ssl::stream<beast::tcp_stream>> ws;
-  std::weak_ptr<Client> client;
+  std::weak_ptr<LinkEvents> client;
   beast::flat_buffer buffer;
   std::deque<std::string> out;
-  bool writing = false, open = false, dead = false;
+  bool writing = false, opened = false, dead = false;
+
+  bool open() const override { return opened && !dead; }
+  void Detach() override { client.reset(); }
+  void Close() override {
+    Detach();
+    Fail("stopped");
+  }
 
   void Fail(const std::string& why) {
     if (dead) return;
@@ -102,7 +112,7 @@ struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
                                            [self](const error_code& e3) {
                                              if (e3)
                                                return self->Fail("WebSocket: " + e3.message());
-                                             self->open = true;
+                                             self->opened = true;
                                              if (auto c = self->client.lock()) c->OnOpen();
                                              self->Read();
                                              if (!self->out.empty() && !self->writing)
@@ -141,9 +151,9 @@ struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
     });
   }
 
-  void Send(std::string text) {
+  void Send(std::string text) override {
     out.push_back(std::move(text));
-    if (open && !writing) Write();
+    if (opened && !writing) Write();
   }
 
   void Write() {
@@ -158,25 +168,41 @@ struct Client::Conn : std::enable_shared_from_this<Client::Conn> {
   }
 };
 
-std::shared_ptr<Client> Client::Create(asio::io_context& io, std::shared_ptr<ssl::context> tls,
-                                       RsuUrl url, uint64_t seed, Backoff backoff) {
-  return std::shared_ptr<Client>(new Client(io, std::move(tls), std::move(url), seed, backoff));
+}  // namespace
+
+Dialer WssDialer(asio::io_context& io, std::shared_ptr<ssl::context> tls, RsuUrl url) {
+  return [&io, tls = std::move(tls), url = std::move(url)](std::weak_ptr<LinkEvents> events) {
+    auto link = std::make_shared<WssLink>(io, tls, std::move(events));
+    link->Run(url);
+    return link;
+  };
 }
 
-Client::Client(asio::io_context& io, std::shared_ptr<ssl::context> tls, RsuUrl url, uint64_t seed,
-               Backoff backoff)
+std::shared_ptr<Client> Client::Create(asio::io_context& io, std::shared_ptr<ssl::context> tls,
+                                       RsuUrl url, uint64_t seed, Backoff backoff,
+                                       const base::Clock& clock) {
+  return Create(io, WssDialer(io, std::move(tls), std::move(url)), seed, backoff, clock);
+}
+
+std::shared_ptr<Client> Client::Create(asio::io_context& io, Dialer dialer, uint64_t seed,
+                                       Backoff backoff, const base::Clock& clock) {
+  return std::shared_ptr<Client>(new Client(io, std::move(dialer), seed, backoff, clock));
+}
+
+Client::Client(asio::io_context& io, Dialer dialer, uint64_t seed, Backoff backoff,
+               const base::Clock& clock)
     : io_(io),
-      tls_(std::move(tls)),
-      url_(std::move(url)),
+      dialer_(std::move(dialer)),
+      clock_(clock),
       rng_(seed),
       backoff_(backoff),
       wait_(backoff.min) {}
 
 Client::~Client() {
-  if (conn_) conn_->client.reset();
+  if (link_) link_->Detach();
 }
 
-bool Client::connected() const { return conn_ && conn_->open && !conn_->dead; }
+bool Client::connected() const { return link_ && link_->open(); }
 
 void Client::Start() {
   stopped_ = false;
@@ -186,19 +212,15 @@ void Client::Start() {
 void Client::Stop() {
   stopped_ = true;
   if (retry_timer_) retry_timer_->cancel();
-  if (conn_) {
-    auto c = conn_;
-    conn_.reset();
-    c->client.reset();
-    c->Fail("stopped");
+  if (link_) {
+    auto link = std::move(link_);
+    link_.reset();
+    link->Close();
   }
   FailPending();
 }
 
-void Client::Connect() {
-  conn_ = std::make_shared<Conn>(io_, *tls_, weak_from_this());
-  conn_->Run(url_);
-}
+void Client::Connect() { link_ = dialer_(weak_from_this()); }
 
 uint64_t Client::AddListener(Listener l) {
   listeners_[next_listener_] = std::move(l);
@@ -237,8 +259,9 @@ void Client::OnClosed(const std::string& why) {
 }
 
 void Client::Retry() {
-  std::uniform_int_distribution<int64_t> jitter(0, backoff_.random_range.count());
-  const auto delay = wait_ + std::chrono::milliseconds(jitter(rng_));
+  const auto jitter = static_cast<int64_t>(
+      rng_.Below(static_cast<uint64_t>(backoff_.random_range.count()) + 1));  // [0, range]
+  const auto delay = wait_ + std::chrono::milliseconds(jitter);
   wait_ = std::min(wait_ * 2, backoff_.cap);
   retry_timer_ = std::make_unique<asio::steady_timer>(io_, delay);
   retry_timer_->async_wait([w = weak_from_this()](const error_code& ec) {
@@ -268,7 +291,7 @@ void Client::Call(const std::string& method, nlohmann::json params, CallCallback
   }
   const uint64_t id = next_id_++;
   pending_[id] = std::move(cb);
-  conn_->Send(nlohmann::json{
+  link_->Send(nlohmann::json{
       {"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}}
                   .dump());
 }

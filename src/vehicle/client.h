@@ -10,7 +10,9 @@
 // gets every push and keeps those of its own subscription ids.
 //
 // Asynchronous on the given io_context (one thread); many clients may share it and one TLS
-// context, so one process can drive thousands of vehicles. Not thread-safe.
+// context, so one process can drive thousands of vehicles. Not thread-safe. The connection is a
+// Link (link.h): WebSocket over TLS, or what a test dials. The client carries its vehicle's clock
+// (clock(): the system clock unless another is given), which the traders on it read for "now".
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -21,11 +23,13 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "base/clock.h"
+#include "base/random.h"
 #include "base/result.h"
+#include "vehicle/link.h"
 
 namespace v2v::vehicle {
 
@@ -37,6 +41,10 @@ Result<RsuUrl> ParseRsuUrl(const std::string& url);
 
 // A TLS 1.3 client context trusting only `ca_pem_path` (the network CA).
 Result<std::shared_ptr<boost::asio::ssl::context>> MakeClientTls(const std::string& ca_pem_path);
+// Links over WebSocket and TLS to `url`, the server's certificate verified against `tls`'s CA and
+// required to be an RSU's.
+Dialer WssDialer(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls,
+                 RsuUrl url);
 
 struct CallResult {
   bool ok = false;
@@ -60,7 +68,7 @@ struct Backoff {
   std::chrono::seconds reset_after{10};
 };
 
-class Client : public std::enable_shared_from_this<Client> {
+class Client final : public std::enable_shared_from_this<Client>, public LinkEvents {
  public:
   using CallCallback = std::function<void(const CallResult&)>;
   using PushHandler =
@@ -72,10 +80,16 @@ class Client : public std::enable_shared_from_this<Client> {
     PushHandler push;
   };
 
+  // Over WebSocket and TLS to `url` (WssDialer).
   static std::shared_ptr<Client> Create(boost::asio::io_context& io,
                                         std::shared_ptr<boost::asio::ssl::context> tls, RsuUrl url,
-                                        uint64_t seed, Backoff backoff = {});
-  ~Client();
+                                        uint64_t seed, Backoff backoff = {},
+                                        const base::Clock& clock = base::SystemClock::Shared());
+  // Over the links `dialer` makes.
+  static std::shared_ptr<Client> Create(boost::asio::io_context& io, Dialer dialer, uint64_t seed,
+                                        Backoff backoff = {},
+                                        const base::Clock& clock = base::SystemClock::Shared());
+  ~Client() override;
 
   // Returns an id for RemoveListener. A listener may add or remove listeners from its callbacks.
   uint64_t AddListener(Listener l);
@@ -91,26 +105,27 @@ class Client : public std::enable_shared_from_this<Client> {
   bool connected() const;
   int connects() const { return connects_; }
   boost::asio::io_context& io() { return io_; }
+  const base::Clock& clock() const { return clock_; }
 
-  struct Conn;
+  // The link's events (LinkEvents).
+  void OnOpen() override;
+  void OnText(const std::string& text) override;
+  void OnClosed(const std::string& why) override;
 
  private:
-  Client(boost::asio::io_context& io, std::shared_ptr<boost::asio::ssl::context> tls, RsuUrl url,
-         uint64_t seed, Backoff backoff);
+  Client(boost::asio::io_context& io, Dialer dialer, uint64_t seed, Backoff backoff,
+         const base::Clock& clock);
   void Connect();
-  void OnOpen();
-  void OnText(const std::string& text);
-  void OnClosed(const std::string& why);
   void Retry();
   void FailPending();
 
   boost::asio::io_context& io_;
-  std::shared_ptr<boost::asio::ssl::context> tls_;
-  RsuUrl url_;
-  std::mt19937_64 rng_;
+  Dialer dialer_;
+  const base::Clock& clock_;
+  base::Rng rng_;  // the reconnection jitter
   Backoff backoff_;
   std::chrono::milliseconds wait_;
-  std::shared_ptr<Conn> conn_;
+  std::shared_ptr<Link> link_;
   std::unique_ptr<boost::asio::steady_timer> retry_timer_;
   std::chrono::steady_clock::time_point opened_at_;
   std::map<uint64_t, CallCallback> pending_;

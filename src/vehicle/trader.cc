@@ -7,11 +7,6 @@
 namespace v2v::vehicle {
 
 namespace {
-int64_t LocalMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 std::optional<Hash32> HashOf(const nlohmann::json& v) {
   if (!v.is_string()) return std::nullopt;
   auto b = FromHex(v.get<std::string>());
@@ -102,7 +97,7 @@ void Trader::Finish(bool ok, const std::string& reason) {
   if (done_) done_(ok);
 }
 
-int64_t Trader::ServerNowMs() const { return LocalMs() + offset_ms_; }
+int64_t Trader::ServerNowMs() const { return client_->clock().NowMs() + offset_ms_; }
 
 void Trader::Learn(const CallResult& r) {
   int64_t server = 0;
@@ -110,7 +105,7 @@ void Trader::Learn(const CallResult& r) {
     server = r.result["server_time"].get<int64_t>();
   if (!r.ok && r.data.is_object() && r.data.contains("server_time"))
     server = r.data["server_time"].get<int64_t>();
-  if (server > 0) offset_ms_ = server - LocalMs();
+  if (server > 0) offset_ms_ = server - client_->clock().NowMs();
 }
 
 void Trader::WithNextNonce(std::function<void(uint64_t)> f) {

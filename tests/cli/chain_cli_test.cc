@@ -37,10 +37,10 @@ class ChainCli : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(ChainCli, SimulateHeadAccountsAuditExportImport) {
+TEST_F(ChainCli, GenerateHeadAccountsAuditExportImport) {
   ASSERT_EQ(V2v("chain init --data " + D("a")).exit_code, 0);
-  CliRun sim = V2v("chain simulate --data " + D("a") + " --rounds 6 --seed 4");
-  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  CliRun generated = V2v("chain generate --data " + D("a") + " --rounds 6 --seed 4");
+  ASSERT_EQ(generated.exit_code, 0) << generated.err;
   CliRun head = V2v("chain head --data " + D("a"));
   ASSERT_EQ(head.exit_code, 0);
   const auto h = nlohmann::json::parse(head.out);
@@ -92,7 +92,7 @@ TEST_F(ChainCli, GenesisJsonRoundTrips) {
 // is wrong, and the data directory is not even created.
 TEST_F(ChainCli, ImportRefusesEveryBadInputWithOneLine) {
   ASSERT_EQ(V2v("chain init --data " + D("a")).exit_code, 0);
-  ASSERT_EQ(V2v("chain simulate --data " + D("a") + " --rounds 2 --seed 1").exit_code, 0);
+  ASSERT_EQ(V2v("chain generate --data " + D("a") + " --rounds 2 --seed 1").exit_code, 0);
   ASSERT_EQ(V2v("chain export --data " + D("a") + " --out " + D("x.bin")).exit_code, 0);
   const std::string good = Slurp(D("x.bin"));
   std::ofstream(D("empty.bin"), std::ios::binary).flush();

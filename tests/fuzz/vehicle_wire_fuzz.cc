@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "base/clock.h"
 #include "gateway/testing_fake_node.h"
 #include "gateway/vehicle_api.h"
 #include "gateway/wire.h"
@@ -19,7 +20,7 @@ struct Harness {
   v2v::contract::testing::World world{4};
   v2v::gateway::testing::FakeNode node{world};
   Sink sink;
-  int64_t now_ms = v2v::contract::testing::World::kT0 * 1000;
+  v2v::base::FakeClock clock{v2v::contract::testing::World::kT0 * 1000};
   v2v::gateway::VehicleApi api{
       [] {
         v2v::gateway::RoundBookOptions o;
@@ -28,7 +29,7 @@ struct Harness {
       }(),
       v2v::chain::testing::FixedKey(101),
       node,
-      [this] { return now_ms; },
+      clock,
       sink,
       v2v::gateway::ApiLimits{.subscriptions = {}, .requests_per_s = 1e9, .burst = 1e9}};
   Harness() { api.Open(1); }
@@ -49,6 +50,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   const std::string out = h->api.Handle(1, text);
   if (!out.empty() && nlohmann::json::parse(out, nullptr, false).is_discarded()) __builtin_trap();
-  h->now_ms += 100;
+  h->clock.Advance(100);
   return 0;
 }

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "auction/round_builder.h"
 #include "chain/block.h"
 #include "chain/testing/fixtures.h"
 #include "contract/compact_identity.h"
 #include "contract/genesis.h"
-#include "contract/round_builder.h"
 #include "contract/trading_contract.h"
 
 namespace v2v::contract::testing {
@@ -72,8 +72,8 @@ struct World {
     return tx;
   }
 
-  static RoundParams Params() {
-    RoundParams p;
+  static auction::RoundParams Params() {
+    auction::RoundParams p;
     p.round = 1;
     p.t_stamp_s = kT0;
     p.t_limit_s = 60;
@@ -86,8 +86,8 @@ struct World {
 
   // A signed round of buyers {0, 1} and sellers {2, 3}, bids at kT0 + 10.
   chain::Tx Round(uint64_t rsu_nonce = 1) const {
-    auto built = BuildRound(Params(), {Buyer(0, 1, kT0 + 10), Buyer(1, 1, kT0 + 10, 350)},
-                            {Seller(2, 1, kT0 + 10), Seller(3, 1, kT0 + 10, 120)});
+    auto built = auction::BuildRound(Params(), {Buyer(0, 1, kT0 + 10), Buyer(1, 1, kT0 + 10, 350)},
+                                     {Seller(2, 1, kT0 + 10), Seller(3, 1, kT0 + 10, 120)});
     return SignRound(std::move(built).value().round, rsu_nonce);
   }
 

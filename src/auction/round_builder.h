@@ -1,8 +1,8 @@
 // The RSU's side of a trading round: from the signed bids it accepted to the scheme it records
 // (a TradingRound body, unsigned). Not run by validating nodes, which only check the result
-// (allocation_check.h), so it may use floating point freely.
+// (contract/allocation_check.h), so it may use floating point freely.
 //
-// Steps: keep the bids that pass Algorithm 1 (others must resubmit; returned in `dropped`),
+// Steps: keep the bids that pass Algorithm 1 (the round leaves the others out; they must resubmit),
 // sort by sender id, form every in-range pair that may trade at its exact price, admit buyers
 // by decreasing v (market/admission.h), solve the volume program (market/welfare_optimizer.h)
 // and round volumes down to whole Wh. To make the rounded volumes meet the exact constraints,
@@ -10,13 +10,12 @@
 // seller's supply lowered by one Wh per pair (rounding moves a total by less than that).
 #pragma once
 
-#include <string>
 #include <vector>
 
 #include "base/result.h"
 #include "chain/tx.h"
 
-namespace v2v::contract {
+namespace v2v::auction {
 
 struct RoundParams {
   uint64_t round = 0;
@@ -28,7 +27,6 @@ struct RoundParams {
 
 struct BuiltRound {
   chain::TradingRound round;
-  std::vector<std::string> dropped;  // senders of bids that broke Algorithm 1
 };
 
 // The round's own fields (number, window, bounds, loss factors, radius) from its parameters, with
@@ -39,4 +37,4 @@ chain::TradingRound EmptyRound(const RoundParams& params);
 Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> buyer_bids,
                               std::vector<chain::Tx> seller_bids);
 
-}  // namespace v2v::contract
+}  // namespace v2v::auction

@@ -1,4 +1,4 @@
-#include "contract/round_builder.h"
+#include "auction/round_builder.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include "market/bid_bounds.h"
 #include "market/welfare_optimizer.h"
 
-namespace v2v::contract {
+namespace v2v::auction {
 namespace {
 
 struct Edges {
@@ -19,21 +19,15 @@ struct Edges {
 };
 
 void KeepValid(const RoundParams& p, std::vector<chain::Tx>& buyers,
-               std::vector<chain::Tx>& sellers, std::vector<std::string>& dropped) {
+               std::vector<chain::Tx>& sellers) {
   auto by_sender = [](const chain::Tx& a, const chain::Tx& b) { return a.sender < b.sender; };
   std::erase_if(buyers, [&](const chain::Tx& t) {
     const auto& b = std::get<chain::BuyerBid>(t.body);
-    const bool bad =
-        market::BuyerBoundBroken(p.v_min, b.v, b.v_min, b.v_max) != market::BidBound::kNone;
-    if (bad) dropped.push_back(t.sender);
-    return bad;
+    return market::BuyerBoundBroken(p.v_min, b.v, b.v_min, b.v_max) != market::BidBound::kNone;
   });
   std::erase_if(sellers, [&](const chain::Tx& t) {
     const auto& s = std::get<chain::SellerBid>(t.body);
-    const bool bad =
-        market::SellerBoundBroken(p.c_max, s.c, s.c_min, s.c_max) != market::BidBound::kNone;
-    if (bad) dropped.push_back(t.sender);
-    return bad;
+    return market::SellerBoundBroken(p.c_max, s.c, s.c_min, s.c_max) != market::BidBound::kNone;
   });
   std::sort(buyers.begin(), buyers.end(), by_sender);
   std::sort(sellers.begin(), sellers.end(), by_sender);
@@ -47,8 +41,8 @@ Edges FindEdges(const RoundParams& p, const std::vector<chain::BuyerBid>& b,
   for (size_t i = 0; i < b.size(); ++i) {
     for (size_t j = 0; j < s.size(); ++j) {
       const auto price = market::PriceExact(b[i].v, b[i].v_max, s[j].c, s[j].c_min);
-      if (!price.trade || !InRange(b[i], s[j], p.radius_m)) continue;
-      const double cap = CapKwh(price.t, s[j].rho_ppm, p.l1_micro, p.l2_micro);
+      if (!price.trade || !contract::InRange(b[i], s[j], p.radius_m)) continue;
+      const double cap = contract::CapKwh(price.t, s[j].rho_ppm, p.l1_micro, p.l2_micro);
       if (cap <= 0 || s[j].s_t_wh <= s[j].s_r_wh) continue;
       e.of_buyer[i].emplace_back(static_cast<int>(j), cap);
       ++e.seller_count[j];
@@ -99,7 +93,7 @@ chain::TradingRound EmptyRound(const RoundParams& params) {
 Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> buyer_bids,
                               std::vector<chain::Tx> seller_bids) {
   BuiltRound out;
-  KeepValid(params, buyer_bids, seller_bids, out.dropped);
+  KeepValid(params, buyer_bids, seller_bids);
   std::vector<chain::BuyerBid> b;
   std::vector<chain::SellerBid> s;
   for (const auto& t : buyer_bids) b.push_back(std::get<chain::BuyerBid>(t.body));
@@ -137,4 +131,4 @@ Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> 
   return out;
 }
 
-}  // namespace v2v::contract
+}  // namespace v2v::auction
