@@ -10,7 +10,7 @@
 // and park until it aged out.
 #include <algorithm>
 
-#include "gateway/admission.h"
+#include "gateway/vehicle_checks.h"
 #include "gateway/round_book.h"
 
 namespace v2v::gateway {
