@@ -1,13 +1,12 @@
 #include "cluster/cluster.h"
 
 #include <memory>
-#include <random>
 #include <sstream>
 #include <vector>
 
 #include "cluster/chain_checker.h"
 #include "cluster/network.h"
-#include "cluster/sim_ports.h"
+#include "cluster/sim_clock.h"
 #include "cluster/workload.h"
 #include "crypto/hash.h"
 #include "node/log.h"
@@ -71,7 +70,7 @@ class Cluster {
     for (step_ = 0; step_ < o_.steps && !report_.violation; ++step_) {
       Step();
       if (o_.faults) InjectFaults();
-      if (std::bernoulli_distribution(kBatchP)(rng_)) SubmitBatch();
+      if (rng_.Bernoulli(kBatchP)) SubmitBatch();
     }
     if (!report_.violation) Settle();
     return Finish();
@@ -80,7 +79,7 @@ class Cluster {
  private:
   struct Node {
     std::shared_ptr<store::MemDisk> disk = std::make_shared<store::MemDisk>();
-    std::unique_ptr<SeededRandom> random;
+    std::unique_ptr<base::SeededRandom> random;
     std::unique_ptr<node::Logger> log;
     std::unique_ptr<node::NodeService> service;  // null while down
     ChainChecker checker;
@@ -100,7 +99,7 @@ class Cluster {
   bool Start(size_t i) {
     Node& n = nodes_[i];
     ++n.incarnation;
-    n.random = std::make_unique<SeededRandom>(o_.seed * 1000003 + i * 101 + n.incarnation);
+    n.random = std::make_unique<base::SeededRandom>(o_.seed * 1000003 + i * 101 + n.incarnation);
     n.log = std::make_unique<node::Logger>(names_[i], node::LogLevel::kInfo, trace_.log_stream(),
                                            clock_);
     node::NodeConfig c;
@@ -138,7 +137,7 @@ class Cluster {
     net_.Crash(i);
     report_.penalties += n.service->metrics().peers_penalised;
     n.service.reset();
-    n.restart_at_ms = now() + std::uniform_int_distribution<int64_t>(500, 5000)(rng_);
+    n.restart_at_ms = now() + 500 + static_cast<int64_t>(rng_.Below(4501));  // 0.5 to 5 s
     Note(names_[i] + " crashed (" + why + ")");
   }
 
@@ -178,15 +177,13 @@ class Cluster {
     return up;
   }
 
-  size_t Pick(const std::vector<size_t>& from) {
-    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng_)];
-  }
+  size_t Pick(const std::vector<size_t>& from) { return from[rng_.Below(from.size())]; }
 
   void InjectFaults() {
-    auto chance = [this](double p) { return std::bernoulli_distribution(p)(rng_); };
+    auto chance = [this](double p) { return rng_.Bernoulli(p); };
     if (!net_.partitioned() && chance(kPartitionP)) {
       std::vector<int> group(nodes_.size());
-      for (int& g : group) g = std::uniform_int_distribution<int>(0, 1)(rng_);
+      for (int& g : group) g = static_cast<int>(rng_.Below(2));
       group[0] = 0;
       group[1] = 1;  // two non-empty sides
       std::string sides;
@@ -294,7 +291,7 @@ class Cluster {
 
   ClusterOptions o_;
   Trace& trace_;
-  std::mt19937_64 rng_;
+  base::Rng rng_;
   std::vector<crypto::PrivateKey> keys_;
   std::vector<std::string> names_;
   Workload workload_;

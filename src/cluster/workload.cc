@@ -1,5 +1,7 @@
 #include "cluster/workload.h"
 
+#include <random>
+
 namespace v2v::cluster {
 namespace {
 
@@ -19,9 +21,10 @@ Workload::Workload(const std::vector<crypto::PublicKey>& signers) : market_(Mark
   genesis_.params.settle_window_s = 20;
 }
 
-size_t Workload::SubmitBatch(node::NodeService& node, int64_t now_s, std::mt19937_64& rng) {
+size_t Workload::SubmitBatch(node::NodeService& node, int64_t now_s, base::Rng& rng) {
   if (node.pending_txs() > 0) return 0;
-  auto txs = market_.NextTxs(node.ledger(), now_s, next_round_, rng);
+  std::mt19937_64 market_rng(rng.Next());
+  auto txs = market_.NextTxs(node.ledger(), now_s, next_round_, market_rng);
   if (!txs.ok()) return 0;
   ++next_round_;
   size_t admitted = 0;

@@ -5,10 +5,10 @@
 #pragma once
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "contract/genesis.h"
 #include "crypto/ed25519.h"
 #include "devnet/block_generator.h"
@@ -26,8 +26,9 @@ class Workload {
 
   // One batch (settlements, then the next round) built on `node`'s head state at `now_s`,
   // submitted to it; returns how many it admitted. Nothing when its mempool is not empty (the
-  // nonces would collide with the pending batch).
-  size_t SubmitBatch(node::NodeService& node, int64_t now_s, std::mt19937_64& rng);
+  // nonces would collide with the pending batch). The market draws from a generator seeded by
+  // one draw of `rng` (devnet's generator takes a std::mt19937_64).
+  size_t SubmitBatch(node::NodeService& node, int64_t now_s, base::Rng& rng);
   uint64_t submitted() const { return submitted_; }
 
  private:
