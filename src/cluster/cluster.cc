@@ -4,6 +4,7 @@
 #include <sstream>
 #include <vector>
 
+#include "cluster/bidders.h"
 #include "cluster/chain_checker.h"
 #include "cluster/network.h"
 #include "cluster/sim_clock.h"
@@ -21,9 +22,10 @@ crypto::PrivateKey NodeKey(size_t i) {
   return std::move(crypto::PrivateKey::FromSeed(seed.bytes)).value();
 }
 
-std::vector<crypto::PublicKey> PublicKeys(const std::vector<crypto::PrivateKey>& keys) {
-  std::vector<crypto::PublicKey> out;
-  for (const auto& k : keys) out.push_back(k.public_key());
+std::vector<Party> NodeParties(const std::vector<std::string>& names,
+                               const std::vector<crypto::PrivateKey>& keys) {
+  std::vector<Party> out;
+  for (size_t i = 0; i < names.size(); ++i) out.push_back({names[i], keys[i].public_key()});
   return out;
 }
 
@@ -42,6 +44,9 @@ std::vector<std::string> NodeNames(int n) {
 // Per-step fault probabilities (step 50 ms) and the network's per-message ones.
 constexpr double kPartitionP = 0.002, kHealP = 0.01, kCrashP = 0.002, kSyncCrashP = 0.001;
 constexpr double kBatchP = 0.04, kVoteP = 0.003;
+// The vehicles bidding at the nodes' round books, and the chance of a bid per step.
+constexpr int kVehicles = 32;
+constexpr double kBidP = 0.3;
 constexpr NetworkFaults kChaos{0.05, 0.05, 0.1, 0.003, 1, 120};
 constexpr NetworkFaults kCalm{0.0, 0.0, 0.0, 0.0, 1, 120};
 
@@ -53,7 +58,8 @@ class Cluster {
         rng_(o.seed),
         keys_(NodeKeys(o.nodes)),
         names_(NodeNames(o.nodes)),
-        workload_(PublicKeys(keys_)),
+        bidders_(kVehicles, static_cast<size_t>(o.nodes)),
+        workload_(NodeParties(names_, keys_), bidders_.parties()),
         clock_((workload_.genesis_time_s() + 1) * 1000),
         net_(names_, rng_),
         nodes_(static_cast<size_t>(o.nodes)) {
@@ -71,6 +77,7 @@ class Cluster {
       Step();
       if (o_.faults) InjectFaults();
       if (rng_.Bernoulli(kBatchP)) SubmitBatch();
+      if (rng_.Bernoulli(kBidP)) Bid();
     }
     if (!report_.violation) Settle();
     return Finish();
@@ -129,6 +136,7 @@ class Cluster {
       if (auto e = n.checker.CheckSurvived(svc->ledger())) Violation(i, *e);
     }
     svc->Start();
+    bidders_.Open(i, *svc, names_[i], NodeKey(i), clock_);
     return true;
   }
 
@@ -136,6 +144,7 @@ class Cluster {
     Node& n = nodes_[i];
     net_.Crash(i);
     report_.penalties += n.service->metrics().peers_penalised;
+    bidders_.Close(i);
     n.service.reset();
     n.restart_at_ms = now() + 500 + static_cast<int64_t>(rng_.Below(4501));  // 0.5 to 5 s
     Note(names_[i] + " crashed (" + why + ")");
@@ -152,6 +161,7 @@ class Cluster {
       }
       if (n.service) n.service->OnTick();
     }
+    bidders_.Tick(now());
     for (size_t i = 0; i < nodes_.size(); ++i) {
       Node& n = nodes_[i];
       if (n.service && n.disk->crashed()) {
@@ -230,7 +240,13 @@ class Cluster {
     if (n > 0) Note(names_[i] + " got " + std::to_string(n) + " transactions");
   }
 
-  // Heal, bring every node up, stop the faults and the workload, and wait for one head.
+  void Bid() {
+    const std::vector<size_t> up = Up();
+    if (!up.empty()) Note(bidders_.Bid(up, now(), rng_));
+  }
+
+  // Heal, bring every node up, stop the faults, the workload and the bids, and wait for one head
+  // (and for the books' rounds to reach the chain, as long as the quiet steps last).
   void Settle() {
     net_.Heal();
     net_.set_faults(kCalm);
@@ -240,9 +256,11 @@ class Cluster {
     Note("healed and quiet");
     for (int q = 0; q < o_.quiet_steps && !report_.violation; ++q, ++step_) {
       Step();
-      if (Converged()) return;
+      if (Converged() && bidders_.RoundsInFlight() == 0) return;
     }
-    if (!report_.violation) Violation(0, "no convergence after healing: " + Heads());
+    if (!report_.violation && !Converged()) {
+      Violation(0, "no convergence after healing: " + Heads());
+    }
   }
 
   bool Converged() const {
@@ -278,11 +296,16 @@ class Cluster {
     report_.reordered = c.reordered;
     report_.broken = c.broken;
     report_.submitted = workload_.submitted();
+    report_.rounds_opened = bidders_.counts().rounds_opened;
+    report_.bids_accepted = bidders_.counts().bids_accepted;
     for (const Node& n : nodes_) {
       if (!n.service) continue;
       report_.penalties += n.service->metrics().peers_penalised;
       report_.blocks = std::max(report_.blocks, n.service->ledger().head().height);
       report_.txs = std::max(report_.txs, n.checker.txs());
+      uint64_t rounds = 0;
+      for (const std::string& name : names_) rounds += n.checker.rounds_by(name);
+      report_.rounds_committed = std::max(report_.rounds_committed, rounds);
     }
     Note("end: " + Heads());
     report_.fingerprint = trace_.Fingerprint();
@@ -294,6 +317,7 @@ class Cluster {
   base::Rng rng_;
   std::vector<crypto::PrivateKey> keys_;
   std::vector<std::string> names_;
+  Bidders bidders_;
   Workload workload_;
   SimClock clock_;
   Network net_;
@@ -310,7 +334,8 @@ std::string ClusterReport::Summary() const {
       << " crashes=" << crashes << " sync_crashes=" << sync_crashes << " drops=" << dropped
       << " duplicates=" << duplicated << " reorders=" << reordered << " resets=" << broken
       << " votes=" << votes << " penalties=" << penalties << " blocks=" << blocks << " txs=" << txs
-      << "/" << submitted << " trace=" << fingerprint.Hex().substr(0, 16)
+      << "/" << submitted << " rounds=" << rounds_opened << "/" << rounds_committed
+      << " bids=" << bids_accepted << " trace=" << fingerprint.Hex().substr(0, 16)
       << (violation ? " VIOLATION: " + *violation : " ok");
   return out.str();
 }
