@@ -3,16 +3,10 @@
 #include <algorithm>
 #include <variant>
 
-#include "crypto/hash.h"
 #include "node/verifier_factory.h"
 
 namespace v2v::cluster {
 namespace {
-
-crypto::PrivateKey VehicleKey(const std::string& id) {
-  const Hash32 seed = crypto::Sha256(AsBytes("v2v-cluster/" + id));
-  return std::move(crypto::PrivateKey::FromSeed(seed.bytes)).value();
-}
 
 // Uniform in [lo, hi].
 int64_t Draw(base::Rng& rng, int64_t lo, int64_t hi) {
@@ -62,7 +56,7 @@ Gateway::Gateway(node::NodeService& service, const std::string& rsu, crypto::Pri
 Bidders::Bidders(int vehicles, size_t nodes) : gateways_(nodes), services_(nodes, nullptr) {
   for (int i = 0; i < vehicles; ++i) {
     const std::string id = "ev-" + std::to_string(100 + i).substr(1);
-    vehicles_.push_back({id, VehicleKey(id)});
+    vehicles_.push_back({id, SeededKey(id)});
   }
 }
 

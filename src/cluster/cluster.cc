@@ -9,7 +9,6 @@
 #include "cluster/network.h"
 #include "cluster/sim_clock.h"
 #include "cluster/workload.h"
-#include "crypto/hash.h"
 #include "node/log.h"
 #include "node/service.h"
 #include "store/mem_disk.h"
@@ -17,10 +16,7 @@
 namespace v2v::cluster {
 namespace {
 
-crypto::PrivateKey NodeKey(size_t i) {
-  const Hash32 seed = crypto::Sha256(AsBytes("v2v-cluster/node-" + std::to_string(i)));
-  return std::move(crypto::PrivateKey::FromSeed(seed.bytes)).value();
-}
+crypto::PrivateKey NodeKey(size_t i) { return SeededKey("node-" + std::to_string(i)); }
 
 std::vector<Party> NodeParties(const std::vector<std::string>& names,
                                const std::vector<crypto::PrivateKey>& keys) {

@@ -2,6 +2,8 @@
 
 #include <random>
 
+#include "crypto/hash.h"
+
 namespace v2v::cluster {
 namespace {
 
@@ -35,6 +37,11 @@ bool NoncesFree(const node::NodeService& node, const std::vector<chain::Tx>& txs
 }
 
 }  // namespace
+
+crypto::PrivateKey SeededKey(const std::string& id) {
+  const Hash32 seed = crypto::Sha256(AsBytes("v2v-cluster/" + id));
+  return std::move(crypto::PrivateKey::FromSeed(seed.bytes)).value();
+}
 
 Workload::Workload(const std::vector<Party>& nodes, const std::vector<Party>& vehicles)
     : market_(MarketOptions()) {

@@ -24,6 +24,9 @@ struct Party {
   crypto::PublicKey key;
 };
 
+// The key of the cluster's account `id` (a node or a vehicle), from a fixed seed.
+crypto::PrivateKey SeededKey(const std::string& id);
+
 class Workload {
  public:
   // The genesis of a cluster whose nodes (the authorities, and RSU accounts) are `nodes` (Clique
