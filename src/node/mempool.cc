@@ -155,15 +155,52 @@ std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t ma
   }
   std::sort(runs.begin(), runs.end(),
             [](const Run& a, const Run& b) { return a.first_seq < b.first_seq; });
+  // The next nonce of each sender the block can apply, as the transactions taken so far leave it.
+  std::map<std::string, uint64_t> next;
+  auto next_of = [&](const std::string& sender) -> uint64_t& {
+    auto [it, fresh] = next.try_emplace(sender, 0);
+    if (fresh) it->second = committed_nonce(sender) + 1;
+    return it->second;
+  };
+  auto ready = [&](const chain::Tx& tx) {
+    bool ok = tx.nonce == next_of(tx.sender);
+    ForEachCarriedBid(tx, [&](const chain::Tx& b) { ok = ok && b.nonce == next_of(b.sender); });
+    return ok;
+  };
   std::vector<chain::Tx> out;
   size_t bytes = 0;
-  for (const Run& run : runs) {
-    for (const Entry* e : run.entries) {
-      if (out.size() >= max || bytes + e->bytes > max_bytes) break;  // the rest of this run waits
-      bytes += e->bytes;
-      out.push_back(e->tx);
+  std::vector<size_t> taken(runs.size(), 0);     // entries of each run taken so far
+  std::vector<bool> closed(runs.size(), false);  // the rest of the run waits (size bounds)
+  auto take = [&](size_t r) {
+    const Entry* e = runs[r].entries[taken[r]];
+    if (out.size() >= max || bytes + e->bytes > max_bytes) {
+      closed[r] = true;
+      return false;
     }
-    if (out.size() >= max) break;
+    bytes += e->bytes;
+    out.push_back(e->tx);
+    next_of(e->tx.sender) = e->tx.nonce + 1;
+    ForEachCarriedBid(e->tx, [&](const chain::Tx& b) { next_of(b.sender) = b.nonce + 1; });
+    ++taken[r];
+    return true;
+  };
+  // Runs in arrival order; a transaction that uses a nonce (its own or a carried bid's) before the
+  // transaction using the one below it is taken waits for a later pass (a round carrying a
+  // vehicle's bid after the round carrying its previous one, whatever their arrival, e.g. one a
+  // reorg gave back to the mempool).
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (size_t r = 0; r < runs.size(); ++r) {
+      while (!closed[r] && taken[r] < runs[r].entries.size() &&
+             ready(runs[r].entries[taken[r]]->tx) && take(r)) {
+        progress = true;
+      }
+    }
+  }
+  // What never became ready goes last, in arrival order: the contract refuses it while sealing.
+  for (size_t r = 0; r < runs.size(); ++r) {
+    while (!closed[r] && taken[r] < runs[r].entries.size() && take(r)) {
+    }
   }
   return out;
 }
