@@ -103,6 +103,8 @@ TEST(MechanismKnownNumbers, BayesianSchemeIsTheHalfDoubleAuctionsEquilibrium) {
     surplus.Add(PairSurplus(*mechanism, v, c, v, c, rng));
   }
   EXPECT_NEAR(surplus.Mean(), 27.0 / 32 * kFirstBestPerPair, 4 * surplus.StdErr());
+  std::printf("share of first best %.5f, surplus se %.1e\n", surplus.Mean() / kFirstBestPerPair,
+              surplus.StdErr());
 }
 
 TEST(MechanismKnownNumbers, PostedPriceOneHalf) {
@@ -115,6 +117,8 @@ TEST(MechanismKnownNumbers, PostedPriceOneHalf) {
     surplus.Add(PairSurplus(*mechanism, v, c, v, c, rng));
   }
   EXPECT_NEAR(surplus.Mean(), 3.0 / 4 * kFirstBestPerPair, 4 * surplus.StdErr());
+  std::printf("share of first best %.5f, surplus se %.1e\n", surplus.Mean() / kFirstBestPerPair,
+              surplus.StdErr());
 }
 
 // n buyers and n sellers, truthful orders: each mechanism's share of the first best (ratio of
