@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <limits>
 
 #include "market/bayesian_pricing.h"
 #include "market/internal/ranked_book.h"
