@@ -31,7 +31,7 @@ ALLOWED = {
     "explorer": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "testnet": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node", "rpc"},
     "cluster": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node",
-                "auction", "devnet"},
+                "auction", "devnet", "gateway"},
     "gateway": {"base", "codec", "crypto", "chain", "store", "market", "contract", "consensus", "net", "node",
                 "auction"},
     "vehicle": {"base", "codec", "crypto", "chain"},

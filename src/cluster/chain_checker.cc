@@ -4,6 +4,7 @@
 
 #include "chain/block.h"
 #include "consensus/poa/engine.h"
+#include "market/bayesian_pricing.h"
 
 namespace v2v::cluster {
 namespace {
@@ -46,6 +47,9 @@ std::optional<std::string> ChainChecker::Init(const node::Ledger& ledger) {
                     genesis->header.timestamp_s,
                     {},
                     consensus::poa::Snapshot(g.clique.epoch, g.authorities),
+                    {},
+                    {},
+                    {},
                     {}});
   total_difficulty_ = 1;
   return std::nullopt;
@@ -53,7 +57,14 @@ std::optional<std::string> ChainChecker::Init(const node::Ledger& ledger) {
 
 void ChainChecker::TruncateTo(uint64_t height) {
   while (chain_.size() > height + 1) {
-    for (const Hash32& tx : chain_.back().txs) tx_height_.erase(tx);
+    const Checked& last = chain_.back();
+    for (const Hash32& tx : last.txs) tx_height_.erase(tx);
+    for (const Hash32& bid : last.bids) bid_height_.erase(bid);
+    for (const auto& [sender, nonce] : last.nonces) {
+      auto it = nonces_.find(sender);
+      it->second.erase(nonce);
+      if (it->second.empty()) nonces_.erase(it);
+    }
     chain_.pop_back();
   }
 }
@@ -78,7 +89,14 @@ std::optional<std::string> ChainChecker::Extend(const node::Ledger& ledger,
     const uint64_t limit = next->signers().size() / 2 + 1;
     if (h.height >= limit) recents.erase(h.height - limit);
   }
-  Checked c{chain::BlockHash(h), h.timestamp_s, std::move(recents), std::move(next).value(), {}};
+  Checked c{chain::BlockHash(h),
+            h.timestamp_s,
+            std::move(recents),
+            std::move(next).value(),
+            {},
+            {},
+            {},
+            {}};
   for (const chain::Tx& tx : block.txs) {
     const Hash32 th = chain::TxHash(tx);
     auto [it, fresh] = tx_height_.emplace(th, h.height);
@@ -86,10 +104,84 @@ std::optional<std::string> ChainChecker::Extend(const node::Ledger& ledger,
       return at + "transaction " + Short(th) + " applied twice (first at " +
              std::to_string(it->second) + ")";
     c.txs.push_back(th);
+    if (auto e = CheckTx(tx, h.height, c)) return at + *e;
   }
+  if (auto e = CheckNoncesGapless(c)) return at + *e;
   chain_.push_back(std::move(c));
   (void)ledger;
   return std::nullopt;
+}
+
+std::optional<std::string> ChainChecker::CheckTx(const chain::Tx& tx, uint64_t height, Checked& c) {
+  if (auto e = UseNonce(tx.sender, tx.nonce, c)) return e;
+  const auto* round = std::get_if<chain::TradingRound>(&tx.body);
+  if (round == nullptr) return std::nullopt;
+  c.rounds.push_back(tx.sender);
+  if (auto e = CheckRound(*round, height, c)) {
+    return "round " + std::to_string(round->round) + " of " + tx.sender + ": " + *e;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ChainChecker::CheckRound(const chain::TradingRound& round,
+                                                    uint64_t height, Checked& c) {
+  std::vector<const chain::BuyerBid*> buyers;
+  std::vector<const chain::SellerBid*> sellers;
+  for (const auto* list : {&round.buyers, &round.sellers}) {
+    for (const chain::Tx& bid : *list) {
+      const Hash32 bh = chain::TxHash(bid);
+      auto [it, fresh] = bid_height_.emplace(bh, height);
+      if (!fresh) {
+        return "bid " + Short(bh) + " of " + bid.sender + " (nonce " + std::to_string(bid.nonce) +
+               ") is also in a round at height " + std::to_string(it->second);
+      }
+      c.bids.push_back(bh);
+      if (auto e = UseNonce(bid.sender, bid.nonce, c)) return e;
+      if (const auto* b = std::get_if<chain::BuyerBid>(&bid.body)) buyers.push_back(b);
+      if (const auto* s = std::get_if<chain::SellerBid>(&bid.body)) sellers.push_back(s);
+    }
+  }
+  if (buyers.size() != round.buyers.size() || sellers.size() != round.sellers.size())
+    return std::string("a bid of the wrong kind");
+  for (const chain::Trade& t : round.trades) {
+    if (t.buyer >= buyers.size() || t.seller >= sellers.size())
+      return std::string("a trade names no bid");
+    const chain::BuyerBid& b = *buyers[t.buyer];
+    const chain::SellerBid& s = *sellers[t.seller];
+    const market::ExactPrice p = market::PriceExact(b.v, b.v_max, s.c, s.c_min);
+    if (!p.trade || p.t != t.price) {
+      return "trade (" + std::to_string(t.buyer) + ", " + std::to_string(t.seller) + ") priced " +
+             std::to_string(t.price) + ", PriceExact gives " +
+             (p.trade ? std::to_string(p.t) : std::string("no trade"));
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ChainChecker::UseNonce(const std::string& sender, uint64_t nonce,
+                                                  Checked& c) {
+  if (!nonces_[sender].insert(nonce).second)
+    return sender + " uses nonce " + std::to_string(nonce) + " twice";
+  c.nonces.emplace_back(sender, nonce);
+  return std::nullopt;
+}
+
+// Nonces start at 1 (an account's nonce counts what it sent; a registration carries 1).
+std::optional<std::string> ChainChecker::CheckNoncesGapless(const Checked& c) const {
+  for (const auto& [sender, nonce] : c.nonces) {
+    const std::set<uint64_t>& used = nonces_.at(sender);
+    if (*used.rbegin() != used.size()) {
+      return sender + "'s nonces have a gap: " + std::to_string(used.size()) +
+             " used, the highest " + std::to_string(*used.rbegin());
+    }
+  }
+  return std::nullopt;
+}
+
+uint64_t ChainChecker::rounds_by(const std::string& rsu) const {
+  uint64_t n = 0;
+  for (const Checked& c : chain_) n += std::count(c.rounds.begin(), c.rounds.end(), rsu);
+  return n;
 }
 
 // The signer rules restated here rather than taken from Snapshot::Apply alone, so a fault in
@@ -125,6 +217,13 @@ std::optional<std::string> ChainChecker::CheckState(const node::Ledger& ledger) 
     return "money not conserved: " + std::to_string(t.money) + " != " + std::to_string(money_);
   if (t.energy != energy_) {
     return "energy not conserved: " + std::to_string(t.energy) + " != " + std::to_string(energy_);
+  }
+  for (const auto& [sender, used] : nonces_) {
+    const auto a = ledger.state().accounts.find(sender);
+    if (a != ledger.state().accounts.end() && a->second.nonce != *used.rbegin()) {
+      return sender + "'s account nonce " + std::to_string(a->second.nonce) +
+             " != its last on the chain " + std::to_string(*used.rbegin());
+    }
   }
   if (chain::StateRoot(chain::EncodeEntries(ledger.state())) != ledger.head().state_root) {
     return "head state does not hash to the head's state root";

@@ -1,15 +1,14 @@
 #include "cluster/cluster.h"
 
 #include <memory>
-#include <random>
 #include <sstream>
 #include <vector>
 
+#include "cluster/bidders.h"
 #include "cluster/chain_checker.h"
 #include "cluster/network.h"
-#include "cluster/sim_ports.h"
+#include "cluster/sim_clock.h"
 #include "cluster/workload.h"
-#include "crypto/hash.h"
 #include "node/log.h"
 #include "node/service.h"
 #include "store/mem_disk.h"
@@ -17,14 +16,12 @@
 namespace v2v::cluster {
 namespace {
 
-crypto::PrivateKey NodeKey(size_t i) {
-  const Hash32 seed = crypto::Sha256(AsBytes("v2v-cluster/node-" + std::to_string(i)));
-  return std::move(crypto::PrivateKey::FromSeed(seed.bytes)).value();
-}
+crypto::PrivateKey NodeKey(size_t i) { return SeededKey("node-" + std::to_string(i)); }
 
-std::vector<crypto::PublicKey> PublicKeys(const std::vector<crypto::PrivateKey>& keys) {
-  std::vector<crypto::PublicKey> out;
-  for (const auto& k : keys) out.push_back(k.public_key());
+std::vector<Party> NodeParties(const std::vector<std::string>& names,
+                               const std::vector<crypto::PrivateKey>& keys) {
+  std::vector<Party> out;
+  for (size_t i = 0; i < names.size(); ++i) out.push_back({names[i], keys[i].public_key()});
   return out;
 }
 
@@ -43,6 +40,9 @@ std::vector<std::string> NodeNames(int n) {
 // Per-step fault probabilities (step 50 ms) and the network's per-message ones.
 constexpr double kPartitionP = 0.002, kHealP = 0.01, kCrashP = 0.002, kSyncCrashP = 0.001;
 constexpr double kBatchP = 0.04, kVoteP = 0.003;
+// The vehicles bidding at the nodes' round books, and the chance of a bid per step.
+constexpr int kVehicles = 32;
+constexpr double kBidP = 0.3;
 constexpr NetworkFaults kChaos{0.05, 0.05, 0.1, 0.003, 1, 120};
 constexpr NetworkFaults kCalm{0.0, 0.0, 0.0, 0.0, 1, 120};
 
@@ -54,7 +54,8 @@ class Cluster {
         rng_(o.seed),
         keys_(NodeKeys(o.nodes)),
         names_(NodeNames(o.nodes)),
-        workload_(PublicKeys(keys_)),
+        bidders_(kVehicles, static_cast<size_t>(o.nodes)),
+        workload_(NodeParties(names_, keys_), bidders_.parties()),
         clock_((workload_.genesis_time_s() + 1) * 1000),
         net_(names_, rng_),
         nodes_(static_cast<size_t>(o.nodes)) {
@@ -71,7 +72,8 @@ class Cluster {
     for (step_ = 0; step_ < o_.steps && !report_.violation; ++step_) {
       Step();
       if (o_.faults) InjectFaults();
-      if (std::bernoulli_distribution(kBatchP)(rng_)) SubmitBatch();
+      if (rng_.Bernoulli(kBatchP)) SubmitBatch();
+      if (rng_.Bernoulli(kBidP)) Bid();
     }
     if (!report_.violation) Settle();
     return Finish();
@@ -80,7 +82,7 @@ class Cluster {
  private:
   struct Node {
     std::shared_ptr<store::MemDisk> disk = std::make_shared<store::MemDisk>();
-    std::unique_ptr<SeededRandom> random;
+    std::unique_ptr<base::SeededRandom> random;
     std::unique_ptr<node::Logger> log;
     std::unique_ptr<node::NodeService> service;  // null while down
     ChainChecker checker;
@@ -100,7 +102,7 @@ class Cluster {
   bool Start(size_t i) {
     Node& n = nodes_[i];
     ++n.incarnation;
-    n.random = std::make_unique<SeededRandom>(o_.seed * 1000003 + i * 101 + n.incarnation);
+    n.random = std::make_unique<base::SeededRandom>(o_.seed * 1000003 + i * 101 + n.incarnation);
     n.log = std::make_unique<node::Logger>(names_[i], node::LogLevel::kInfo, trace_.log_stream(),
                                            clock_);
     node::NodeConfig c;
@@ -130,6 +132,7 @@ class Cluster {
       if (auto e = n.checker.CheckSurvived(svc->ledger())) Violation(i, *e);
     }
     svc->Start();
+    bidders_.Open(i, *svc, names_[i], NodeKey(i), clock_);
     return true;
   }
 
@@ -137,8 +140,9 @@ class Cluster {
     Node& n = nodes_[i];
     net_.Crash(i);
     report_.penalties += n.service->metrics().peers_penalised;
+    bidders_.Close(i);
     n.service.reset();
-    n.restart_at_ms = now() + std::uniform_int_distribution<int64_t>(500, 5000)(rng_);
+    n.restart_at_ms = now() + 500 + static_cast<int64_t>(rng_.Below(4501));  // 0.5 to 5 s
     Note(names_[i] + " crashed (" + why + ")");
   }
 
@@ -153,6 +157,7 @@ class Cluster {
       }
       if (n.service) n.service->OnTick();
     }
+    bidders_.Tick(now());
     for (size_t i = 0; i < nodes_.size(); ++i) {
       Node& n = nodes_[i];
       if (n.service && n.disk->crashed()) {
@@ -178,15 +183,13 @@ class Cluster {
     return up;
   }
 
-  size_t Pick(const std::vector<size_t>& from) {
-    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng_)];
-  }
+  size_t Pick(const std::vector<size_t>& from) { return from[rng_.Below(from.size())]; }
 
   void InjectFaults() {
-    auto chance = [this](double p) { return std::bernoulli_distribution(p)(rng_); };
+    auto chance = [this](double p) { return rng_.Bernoulli(p); };
     if (!net_.partitioned() && chance(kPartitionP)) {
       std::vector<int> group(nodes_.size());
-      for (int& g : group) g = std::uniform_int_distribution<int>(0, 1)(rng_);
+      for (int& g : group) g = static_cast<int>(rng_.Below(2));
       group[0] = 0;
       group[1] = 1;  // two non-empty sides
       std::string sides;
@@ -233,7 +236,13 @@ class Cluster {
     if (n > 0) Note(names_[i] + " got " + std::to_string(n) + " transactions");
   }
 
-  // Heal, bring every node up, stop the faults and the workload, and wait for one head.
+  void Bid() {
+    const std::vector<size_t> up = Up();
+    if (!up.empty()) Note(bidders_.Bid(up, now(), rng_));
+  }
+
+  // Heal, bring every node up, stop the faults, the workload and the bids, and wait for one head
+  // (and for the books' rounds to reach the chain, as long as the quiet steps last).
   void Settle() {
     net_.Heal();
     net_.set_faults(kCalm);
@@ -243,9 +252,11 @@ class Cluster {
     Note("healed and quiet");
     for (int q = 0; q < o_.quiet_steps && !report_.violation; ++q, ++step_) {
       Step();
-      if (Converged()) return;
+      if (Converged() && bidders_.RoundsInFlight() == 0) return;
     }
-    if (!report_.violation) Violation(0, "no convergence after healing: " + Heads());
+    if (!report_.violation && !Converged()) {
+      Violation(0, "no convergence after healing: " + Heads());
+    }
   }
 
   bool Converged() const {
@@ -281,11 +292,16 @@ class Cluster {
     report_.reordered = c.reordered;
     report_.broken = c.broken;
     report_.submitted = workload_.submitted();
+    report_.rounds_opened = bidders_.counts().rounds_opened;
+    report_.bids_accepted = bidders_.counts().bids_accepted;
     for (const Node& n : nodes_) {
       if (!n.service) continue;
       report_.penalties += n.service->metrics().peers_penalised;
       report_.blocks = std::max(report_.blocks, n.service->ledger().head().height);
       report_.txs = std::max(report_.txs, n.checker.txs());
+      uint64_t rounds = 0;
+      for (const std::string& name : names_) rounds += n.checker.rounds_by(name);
+      report_.rounds_committed = std::max(report_.rounds_committed, rounds);
     }
     Note("end: " + Heads());
     report_.fingerprint = trace_.Fingerprint();
@@ -294,9 +310,10 @@ class Cluster {
 
   ClusterOptions o_;
   Trace& trace_;
-  std::mt19937_64 rng_;
+  base::Rng rng_;
   std::vector<crypto::PrivateKey> keys_;
   std::vector<std::string> names_;
+  Bidders bidders_;
   Workload workload_;
   SimClock clock_;
   Network net_;
@@ -313,7 +330,8 @@ std::string ClusterReport::Summary() const {
       << " crashes=" << crashes << " sync_crashes=" << sync_crashes << " drops=" << dropped
       << " duplicates=" << duplicated << " reorders=" << reordered << " resets=" << broken
       << " votes=" << votes << " penalties=" << penalties << " blocks=" << blocks << " txs=" << txs
-      << "/" << submitted << " trace=" << fingerprint.Hex().substr(0, 16)
+      << "/" << submitted << " rounds=" << rounds_opened << "/" << rounds_committed
+      << " bids=" << bids_accepted << " trace=" << fingerprint.Hex().substr(0, 16)
       << (violation ? " VIOLATION: " + *violation : " ok");
   return out.str();
 }

@@ -4,10 +4,12 @@
 // duplicates and reorders messages, partitions and heals; nodes crash and restart on their
 // in-memory disks (store/mem_disk.h), some of them between a write and its sync. The workload
 // (workload.h) submits signed rounds, meter reports and refunds, and the operators vote signers
-// out and in.
+// out and in. Each live node also runs the real round book of its vehicle gateway, at which
+// simulated vehicles bid (bidders.h).
 //
 // A run: `steps` steps of `step_ms` with faults, then the network heals, every node comes up,
-// faults and workload stop, and the nodes have `quiet_steps` to converge. After every step the
+// faults, workload and bids stop, and the nodes have `quiet_steps` to converge (and the round
+// books to get their rounds on chain). After every step the
 // invariants of chain_checker.h hold on every live node, and at the end all nodes share one
 // head with equal state roots. One seed gives one run, byte for byte (the trace fingerprint).
 #pragma once
@@ -36,11 +38,15 @@ struct ClusterReport {
   uint64_t partitions = 0, crashes = 0, sync_crashes = 0;
   uint64_t dropped = 0, duplicated = 0, reordered = 0, broken = 0;
   uint64_t votes = 0, blocks = 0, txs = 0, submitted = 0;
+  // The gateways' rounds: opened by the books, committed on the final canonical chain; and the
+  // vehicles' bids the books accepted.
+  uint64_t rounds_opened = 0, rounds_committed = 0, bids_accepted = 0;
   uint64_t penalties =
       0;  // given by honest nodes to honest peers (none expected but for our own I/O errors)
   Hash32 fingerprint;
   std::optional<std::string> violation;  // "step N node K: what"
-  // One line: the seed, the faults injected, blocks and transactions, the fingerprint, verdict.
+  // One line: the seed, the faults injected, blocks and transactions, the gateways' rounds
+  // (opened/committed) and accepted bids, the fingerprint, verdict.
   std::string Summary() const;
 };
 

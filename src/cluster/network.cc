@@ -20,7 +20,7 @@ class Network::NodeTransport final : public net::PeerTransport {
   size_t node_;
 };
 
-Network::Network(std::vector<std::string> names, std::mt19937_64& rng)
+Network::Network(std::vector<std::string> names, base::Rng& rng)
     : names_(std::move(names)),
       rng_(rng),
       endpoints_(names_.size()),
@@ -44,7 +44,7 @@ void Network::Crash(size_t node) {
   up_[node] = false;
   ++incarnation_[node];  // events addressed to the old process vanish
   for (auto& [id, c] : conns_) {
-    if (!c.closed && (c.a == node || c.b == node)) Break(id, "peer crashed", Delay(), Delay());
+    if (!c.closed && (c.a == node || c.b == node)) BreakAfterDelays(id, "peer crashed");
   }
 }
 
@@ -52,16 +52,26 @@ bool Network::CanTalk(size_t x, size_t y) const { return group_.empty() || group
 
 void Network::Partition(const std::vector<int>& group) {
   group_ = group;
-  std::uniform_int_distribution<int64_t> timeout(200, 1000);  // a TCP stream noticing
+  // A TCP stream notices after 200..1000 ms.
+  auto timeout = [this] { return 200 + static_cast<int64_t>(rng_.Below(801)); };
   for (auto& [id, c] : conns_) {
-    if (!c.closed && !CanTalk(c.a, c.b)) Break(id, "partition", timeout(rng_), timeout(rng_));
+    if (!c.closed && !CanTalk(c.a, c.b)) {
+      const int64_t a = timeout();
+      Break(id, "partition", a, timeout());
+    }
   }
 }
 
 void Network::Heal() { group_.clear(); }
 
 int64_t Network::Delay() {
-  return std::uniform_int_distribution<int64_t>(faults_.min_delay_ms, faults_.max_delay_ms)(rng_);
+  const auto span = static_cast<uint64_t>(faults_.max_delay_ms - faults_.min_delay_ms);
+  return faults_.min_delay_ms + static_cast<int64_t>(rng_.Below(span + 1));
+}
+
+void Network::BreakAfterDelays(uint64_t conn, const std::string& why) {
+  const int64_t delay_a = Delay();  // drawn in order: a seed gives one run on every compiler
+  Break(conn, why, delay_a, Delay());
 }
 
 void Network::Schedule(int64_t at, Event e) {
@@ -114,18 +124,17 @@ void Network::Send(size_t from, net::PeerId peer, net::Frame frame) {
   const int dir = from == c.a ? 0 : 1;
   const bool gossip =
       frame.type == net::MessageType::kBlock || frame.type == net::MessageType::kTransaction;
-  std::bernoulli_distribution drop(gossip ? faults_.drop_gossip : faults_.break_control);
-  if (drop(rng_)) {
+  if (rng_.Bernoulli(gossip ? faults_.drop_gossip : faults_.break_control)) {
     if (gossip) {
       ++counts_.dropped;
     } else {
       ++counts_.broken;
-      Break(id, "connection reset", Delay(), Delay());
+      BreakAfterDelays(id, "connection reset");
     }
     return;
   }
   int64_t at = now_ms_ + Delay();
-  if (gossip && std::bernoulli_distribution(faults_.reorder)(rng_)) {
+  if (gossip && rng_.Bernoulli(faults_.reorder)) {
     at = std::max(at, c.first_at[dir]);  // never before the connection's hello
     ++counts_.reordered;
   } else {
@@ -133,7 +142,7 @@ void Network::Send(size_t from, net::PeerId peer, net::Frame frame) {
     c.fifo_at[dir] = at;
   }
   if (c.first_at[dir] == 0) c.first_at[dir] = at;
-  const bool twice = gossip && std::bernoulli_distribution(faults_.duplicate)(rng_);
+  const bool twice = gossip && rng_.Bernoulli(faults_.duplicate);
   if (twice) {
     ++counts_.duplicated;
     Schedule(at + Delay(), Event{Event::kFrame, id, dir, frame, ""});

@@ -14,10 +14,10 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "base/status.h"
 #include "net/peer_transport.h"
 
@@ -45,7 +45,7 @@ struct NetworkCounts {
 class Network {
  public:
   // Node i is reachable as host names[i] (any port) and authenticates as names[i].
-  Network(std::vector<std::string> names, std::mt19937_64& rng);
+  Network(std::vector<std::string> names, base::Rng& rng);
   ~Network();
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
@@ -90,6 +90,8 @@ class Network {
   void Send(size_t from, net::PeerId id, net::Frame frame);
   void Disconnect(size_t from, net::PeerId id);
   void Break(uint64_t conn, const std::string& why, int64_t delay_a, int64_t delay_b);
+  // Break with a delay drawn for each side, a's first.
+  void BreakAfterDelays(uint64_t conn, const std::string& why);
   void Schedule(int64_t at, Event e);
   int64_t Delay();
   bool CanTalk(size_t x, size_t y) const;
@@ -97,7 +99,7 @@ class Network {
   void Deliver(const Event& e);
 
   std::vector<std::string> names_;
-  std::mt19937_64& rng_;
+  base::Rng& rng_;
   NetworkFaults faults_;
   std::vector<std::unique_ptr<NodeTransport>> transports_;
   std::vector<Endpoint> endpoints_;

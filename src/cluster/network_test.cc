@@ -30,7 +30,7 @@ class NetworkTest : public ::testing::Test {
     net_.Attach(0, Record(a_));
     net_.Attach(1, Record(b_));
   }
-  std::mt19937_64 rng_{7};
+  base::Rng rng_{7};
   Network net_;
   Seen a_, b_;
 };

@@ -1,14 +1,16 @@
-// The cluster simulation's clients: the built-in market (devnet::BlockGenerator: one CA, the
-// auctioneer "rsu-1" and a dozen vehicles, keys from fixed seeds) submitting signed trading
-// rounds with the sellers' meter reports (co-signed by the buyers) and the buyers' refunds past
-// the escrow deadline, and the operators' Clique signer votes.
+// The cluster simulation's genesis and pre-built clients: the built-in market
+// (devnet::BlockGenerator: one CA, the auctioneer "rsu-1" and a dozen vehicles, keys from fixed
+// seeds) submitting signed trading rounds with the sellers' meter reports (co-signed by the
+// buyers) and the buyers' refunds past the escrow deadline. The genesis also registers each node
+// as an auctioneer RSU account (its round book signs rounds with the node's key) and the
+// simulated vehicles that bid at the nodes' round books (bidders.h), certified by the same CA.
 #pragma once
 
 #include <cstdint>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "base/random.h"
 #include "contract/genesis.h"
 #include "crypto/ed25519.h"
 #include "devnet/block_generator.h"
@@ -16,18 +18,29 @@
 
 namespace v2v::cluster {
 
+// An account the genesis registers: its id and the key its certificate binds.
+struct Party {
+  std::string id;
+  crypto::PublicKey key;
+};
+
+// The key of the cluster's account `id` (a node or a vehicle), from a fixed seed.
+crypto::PrivateKey SeededKey(const std::string& id);
+
 class Workload {
  public:
-  // The genesis of a cluster whose authorities are `signers` (Clique period 2 s, escrow
-  // deadline 20 s, so refunds happen within a run).
-  explicit Workload(const std::vector<crypto::PublicKey>& signers);
+  // The genesis of a cluster whose nodes (the authorities, and RSU accounts) are `nodes` (Clique
+  // period 2 s, escrow deadline 20 s, so refunds happen within a run), with `vehicles` holding
+  // money and energy.
+  Workload(const std::vector<Party>& nodes, const std::vector<Party>& vehicles);
   const contract::Genesis& genesis() const { return genesis_; }
   int64_t genesis_time_s() const { return genesis_.timestamp_s; }
 
   // One batch (settlements, then the next round) built on `node`'s head state at `now_s`,
-  // submitted to it; returns how many it admitted. Nothing when its mempool is not empty (the
-  // nonces would collide with the pending batch).
-  size_t SubmitBatch(node::NodeService& node, int64_t now_s, std::mt19937_64& rng);
+  // submitted to it; returns how many it admitted. Nothing when a nonce it would use is taken by
+  // a transaction pending there (the market's previous batch). The market draws from a generator
+  // seeded by one draw of `rng` (devnet's generator takes a std::mt19937_64).
+  size_t SubmitBatch(node::NodeService& node, int64_t now_s, base::Rng& rng);
   uint64_t submitted() const { return submitted_; }
 
  private:

@@ -36,6 +36,9 @@ Bytes Issue(const crypto::PrivateKey& ca, const Bytes& ca_der, const std::string
   return std::move(der).value();
 }
 
+// Every certificate of the market (the CA's too) is valid from a day before t0 for ten years.
+constexpr int64_t kValidBeforeT0S = 86400, kValidForS = 10 * 365 * 86400;
+
 int64_t Uniform(std::mt19937_64& rng, int64_t lo, int64_t hi) {
   return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
 }
@@ -54,7 +57,7 @@ class BlockGenerator::Nonces {
 
 BlockGenerator::BlockGenerator(BlockGeneratorOptions options)
     : options_(options), ca_(SeededKey("ca")), rsu_(SeededKey("rsu-1")) {
-  const int64_t from = options_.t0 - 86400, to = options_.t0 + 10 * 365 * 86400;
+  const int64_t from = options_.t0 - kValidBeforeT0S, to = options_.t0 + kValidForS;
   genesis_.timestamp_s = options_.t0;
   genesis_.ca_key = ca_.public_key();
   auto ca_der = crypto::MakeCaCertificate(ca_, {"v2vtrade sim CA", SerialFor("ca"), from, to});
@@ -62,20 +65,26 @@ BlockGenerator::BlockGenerator(BlockGeneratorOptions options)
   genesis_.ca_certificate = std::move(ca_der).value();
   genesis_.authorities = {rsu_.public_key()};
   genesis_.params = {300, 600, ca_.public_key()};
-  genesis_.accounts.push_back({crypto::Role::kRsu,
-                               Issue(ca_, genesis_.ca_certificate, "rsu-1", crypto::Role::kRsu,
-                                     rsu_.public_key(), from, to),
-                               0, 0});
+  genesis_.accounts.push_back(Account("rsu-1", crypto::Role::kRsu, rsu_.public_key(), 0, 0));
   for (int i = 0; i < options_.vehicles; ++i) {
     char id[16];
     std::snprintf(id, sizeof(id), "car-%03d", i);
     car_ids_.emplace_back(id);
     cars_.push_back(SeededKey(id));
-    genesis_.accounts.push_back({crypto::Role::kVehicle,
-                                 Issue(ca_, genesis_.ca_certificate, id, crypto::Role::kVehicle,
-                                       cars_.back().public_key(), from, to),
-                                 40'000 + 5'000 * (i % 8), 10'000'000});
+    genesis_.accounts.push_back(Account(id, crypto::Role::kVehicle, cars_.back().public_key(),
+                                        40'000 + 5'000 * (i % 8), 10'000'000));
   }
+}
+
+contract::GenesisAccount BlockGenerator::Account(const std::string& name, crypto::Role role,
+                                                 const crypto::PublicKey& key, int64_t energy_wh,
+                                                 int64_t balance) const {
+  const int64_t from = options_.t0 - kValidBeforeT0S, to = options_.t0 + kValidForS;
+  return {role, Issue(ca_, genesis_.ca_certificate, name, role, key, from, to), energy_wh, balance};
+}
+
+bool BlockGenerator::IsCar(const std::string& id) const {
+  return std::find(car_ids_.begin(), car_ids_.end(), id) != car_ids_.end();
 }
 
 const crypto::PrivateKey& BlockGenerator::CarKey(const std::string& id) const {
@@ -88,6 +97,7 @@ std::vector<chain::Tx> BlockGenerator::Settlements(const chain::State& state, in
   std::vector<chain::Tx> txs;
   std::bernoulli_distribution settle(options_.settle_probability);
   for (const auto& [id, e] : state.escrows) {
+    if (!IsCar(e.buyer) || !IsCar(e.seller)) continue;  // another market's (the state is shared)
     chain::Tx tx;
     if (time > e.deadline_s) {
       tx.sender = e.buyer;

@@ -4,13 +4,14 @@
 // tests, the benchmarks, the fuzz targets and the cluster simulation's workload; no node runs it.
 // Runs fed the same seeded random generator produce the same chain, byte for byte.
 //
-// Each block: the sellers' meter reports (co-signed by the buyers) for some open escrows,
-// refunds for escrows past their deadline, then one trading round of random bids built by the
-// RSU (auction/round_builder.h). Randomness comes only from the caller's seeded generator;
-// this is a client of the ledger, not part of consensus.
+// Each block: the sellers' meter reports (co-signed by the buyers) for some of its vehicles' open
+// escrows, refunds for those past their deadline, then one trading round of random bids built by
+// the RSU (auction/round_builder.h). Randomness comes only from the caller's seeded generator; this
+// is a client of the ledger, not part of consensus.
 #pragma once
 
 #include <random>
+#include <string>
 #include <vector>
 
 #include "auction/round_builder.h"
@@ -36,6 +37,12 @@ class BlockGenerator {
   explicit BlockGenerator(BlockGeneratorOptions options = {});
 
   const contract::Genesis& genesis() const { return genesis_; }
+  // A genesis account for `name` holding `key`, certified by the market's CA for as long as the
+  // market's own accounts, with `energy_wh` and `balance`: for clients that add accounts of their
+  // own to a copy of genesis() (the network simulation's RSU nodes and vehicles).
+  contract::GenesisAccount Account(const std::string& name, crypto::Role role,
+                                   const crypto::PublicKey& key, int64_t energy_wh,
+                                   int64_t balance) const;
   const crypto::PrivateKey& authority() const { return rsu_; }
   // A sealed block on top of the ledger's head (Ledger::SealBlock: Clique difficulty; with the
   // single authority every block is in turn, difficulty 2). `sealer` defaults to the RSU
@@ -56,7 +63,8 @@ class BlockGenerator {
   class Nonces;
   std::vector<chain::Tx> Settlements(const chain::State& state, int64_t time, Nonces& nonces,
                                      std::mt19937_64& rng) const;
-  const crypto::PrivateKey& CarKey(const std::string& id) const;
+  bool IsCar(const std::string& id) const;                        // one of this market's vehicles
+  const crypto::PrivateKey& CarKey(const std::string& id) const;  // REQUIRES: IsCar(id)
 
   BlockGeneratorOptions options_;
   crypto::PrivateKey ca_, rsu_;

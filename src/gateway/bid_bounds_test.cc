@@ -11,7 +11,7 @@
 #include "auction/round_builder.h"
 #include "contract/testing/world.h"
 #include "contract/trading_contract.h"
-#include "gateway/admission.h"
+#include "gateway/vehicle_checks.h"
 #include "market/bid.h"
 
 namespace v2v::gateway {

@@ -56,9 +56,9 @@
 #include "chain/tx.h"
 #include "contract/receipts.h"
 #include "crypto/ed25519.h"
-#include "gateway/admission.h"
 #include "gateway/node_port.h"
 #include "gateway/reason.h"
+#include "gateway/vehicle_checks.h"
 #include "node/chain_events.h"
 
 namespace v2v::gateway {

@@ -10,8 +10,8 @@
 // and park until it aged out.
 #include <algorithm>
 
-#include "gateway/admission.h"
 #include "gateway/round_book.h"
+#include "gateway/vehicle_checks.h"
 
 namespace v2v::gateway {
 

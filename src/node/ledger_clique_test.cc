@@ -1,5 +1,6 @@
 // The ledger under Clique with three signers: header rules, votes, checkpoints, fork choice,
-// reorgs (including a failing branch) and reopening after a reorg.
+// reorgs (including a failing branch), reopening after a reorg, and what the mempool does with
+// the transactions a reorg abandons (TxAdmission::ReadmitAbandoned).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -10,6 +11,7 @@
 #include "devnet/block_generator.h"
 #include "node/audit.h"
 #include "node/ledger.h"
+#include "node/tx_admission.h"
 
 namespace v2v::node {
 namespace {
@@ -387,6 +389,44 @@ TEST_F(CliqueLedger, ForkChoiceReorgsAndReopen) {
   EXPECT_EQ((*reopened)->state(), f->state());
   reopened->reset();
   std::filesystem::remove_all(dir);
+}
+
+// Branch A (a1, in turn) holds a round of the RSU; branch B (b1 out of turn, b2 in turn) wins. An
+// abandoned round that B holds too is neither taken back nor dropped. One B does not hold, whose
+// RSU nonce B's own round took, cannot be taken back: it is dropped, so that the gateway that
+// signed it hears of it (it re-signs its bids in a new round) rather than waiting on it forever.
+TEST_F(CliqueLedger, AReorgDropsTheAbandonedTransactionsTheMempoolCannotTakeBack) {
+  for (const bool b_holds_a_round : {true, false}) {
+    auto l = Fresh(), a = Fresh(), b = Fresh();
+    std::mt19937_64 rng_a(8), rng_b(9);
+    const chain::Block a1 = std::move(sim_.NextBlock(*a, rng_a, &Key(1))).value();
+    ASSERT_EQ(a1.txs.size(), 1u);  // the round (no escrow to settle yet)
+    const chain::Block b1 =
+        b_holds_a_round
+            ? std::move(b->SealBlock(a1.txs, a1.header.timestamp_s + 1, Key(0), std::nullopt))
+                  .value()
+                  .block
+            : std::move(sim_.NextBlock(*b, rng_b, &Key(0))).value();
+    ASSERT_TRUE(b->Append(b1).ok());
+    const chain::Block b2 = std::move(sim_.NextBlock(*b, rng_b, &Key(2))).value();
+    ASSERT_EQ(l->Import(a1, Now(a1))->outcome, ImportOutcome::kExtended);
+    ASSERT_EQ(l->Import(b1, Now(b1))->outcome, ImportOutcome::kSide);
+    auto r = l->Import(b2, Now(b2));
+    ASSERT_EQ(r->outcome, ImportOutcome::kReorged);
+    ASSERT_EQ(r->reorg_depth, 1u);
+
+    TxAdmission admission(MempoolOptions{}, std::make_shared<contract::CheckedTxCache>());
+    const TxAdmission::Readmitted back =
+        admission.ReadmitAbandoned(*l, chain::BlockHash(a1.header), 1, Now(b2) * 1000);
+    EXPECT_EQ(back.count, 0u);
+    if (b_holds_a_round) {
+      EXPECT_TRUE(back.dropped.empty());
+    } else {
+      ASSERT_EQ(back.dropped.size(), 1u);
+      EXPECT_EQ(back.dropped[0].hash, chain::TxHash(a1.txs[0]));
+      EXPECT_EQ(back.dropped[0].code, chain::Reject::kStaleNonce);
+    }
+  }
 }
 
 }  // namespace

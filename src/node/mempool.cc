@@ -20,6 +20,58 @@ void ForEachCarriedBid(const chain::Tx& tx, F f) {
   for (const chain::Tx& b : round->sellers) f(b);
 }
 
+// Takes the runs' transactions (each run a sender's consecutive nonces; runs in arrival order),
+// up to `max` and `max_bytes`; a transaction that uses a nonce (its own or a carried bid's) before
+// the transaction using the one below it is taken waits for a later pass (a round carrying a
+// vehicle's bid after the round carrying its previous one, whatever their arrival, e.g. one a reorg
+// gave back to the mempool). What never becomes ready goes last, in arrival order: the contract
+// refuses it while sealing. A run that meets a size bound ends there (the rest of it waits).
+template <typename Entry>
+std::vector<chain::Tx> TakeInNonceOrder(const std::vector<std::vector<const Entry*>>& runs,
+                                        const NonceOf& committed_nonce, size_t max,
+                                        size_t max_bytes) {
+  std::map<std::string, uint64_t> next;  // per sender, the next nonce the block can apply
+  auto next_of = [&](const std::string& sender) -> uint64_t& {
+    auto [it, fresh] = next.try_emplace(sender, 0);
+    if (fresh) it->second = committed_nonce(sender) + 1;
+    return it->second;
+  };
+  auto ready = [&](const chain::Tx& tx) {
+    bool ok = tx.nonce == next_of(tx.sender);
+    ForEachCarriedBid(tx, [&](const chain::Tx& b) { ok = ok && b.nonce == next_of(b.sender); });
+    return ok;
+  };
+  std::vector<chain::Tx> out;
+  size_t bytes = 0;
+  std::vector<size_t> taken(runs.size(), 0);     // entries of each run taken so far
+  std::vector<bool> closed(runs.size(), false);  // the rest of the run waits (size bounds)
+  auto take = [&](size_t r) {
+    const Entry* e = runs[r][taken[r]];
+    if (out.size() >= max || bytes + e->bytes > max_bytes) {
+      closed[r] = true;
+      return false;
+    }
+    bytes += e->bytes;
+    out.push_back(e->tx);
+    next_of(e->tx.sender) = e->tx.nonce + 1;
+    ForEachCarriedBid(e->tx, [&](const chain::Tx& b) { next_of(b.sender) = b.nonce + 1; });
+    ++taken[r];
+    return true;
+  };
+  auto open = [&](size_t r) { return !closed[r] && taken[r] < runs[r].size(); };
+  for (bool progress = true; progress;) {
+    progress = false;
+    for (size_t r = 0; r < runs.size(); ++r) {
+      while (open(r) && ready(runs[r][taken[r]]->tx) && take(r)) progress = true;
+    }
+  }
+  for (size_t r = 0; r < runs.size(); ++r) {
+    while (open(r) && take(r)) {
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string_view MempoolRejectName(MempoolReject code) {
@@ -137,35 +189,19 @@ std::optional<MempoolRejection> Mempool::Admit(const chain::Tx& tx, const Hash32
 
 std::vector<chain::Tx> Mempool::Select(const NonceOf& committed_nonce, size_t max, size_t max_bytes,
                                        int64_t block_time_s) const {
-  struct Run {
-    uint64_t first_seq;
-    std::vector<const Entry*> entries;
-  };
-  std::vector<Run> runs;
+  std::vector<std::vector<const Entry*>> runs;
   for (const auto& [sender, txs] : by_sender_) {
     uint64_t want = committed_nonce(sender) + 1;
-    Run run{0, {}};
+    std::vector<const Entry*> run;
     for (auto it = txs.find(want); it != txs.end() && it->first == want; ++it, ++want) {
       if (it->second.not_before_s > block_time_s) break;  // locked: it and the rest wait
-      run.entries.push_back(&it->second);
+      run.push_back(&it->second);
     }
-    if (run.entries.empty()) continue;
-    run.first_seq = run.entries.front()->seq;
-    runs.push_back(std::move(run));
+    if (!run.empty()) runs.push_back(std::move(run));
   }
   std::sort(runs.begin(), runs.end(),
-            [](const Run& a, const Run& b) { return a.first_seq < b.first_seq; });
-  std::vector<chain::Tx> out;
-  size_t bytes = 0;
-  for (const Run& run : runs) {
-    for (const Entry* e : run.entries) {
-      if (out.size() >= max || bytes + e->bytes > max_bytes) break;  // the rest of this run waits
-      bytes += e->bytes;
-      out.push_back(e->tx);
-    }
-    if (out.size() >= max) break;
-  }
-  return out;
+            [](const auto& a, const auto& b) { return a.front()->seq < b.front()->seq; });
+  return TakeInNonceOrder(runs, committed_nonce, max, max_bytes);
 }
 
 void Mempool::Defer(const Hash32& hash, int64_t not_before_s) {

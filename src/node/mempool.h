@@ -4,11 +4,13 @@
 // CheckStateless) before Admit, and passes what its head state says about it (ChainView, with the
 // contract's CheckTx lock time) and the time (injected: the mempool reads no clock). Per sender,
 // transactions are kept by nonce; a block takes, per sender, the run of consecutive nonces after
-// the committed one, senders in the order their first ready transaction arrived. After a new head,
-// Prune drops what the chain now holds (nonce <= committed). Bounds: max_txs in all; per sender,
-// nonces at most max_nonce_gap ahead and at most max_future_per_sender transactions that are not
-// ready (waiting for an earlier nonce); a transaction pending longer than tx_lifetime_ms is
-// dropped by Expire.
+// the committed one, senders in the order their first ready transaction arrived, except that a
+// transaction comes after the one using the nonce below each nonce it uses (its own, and its
+// carried bids': a round carrying a vehicle's bid after the round carrying its previous bid). After
+// a new head, Prune drops what the chain now holds (nonce <= committed). Bounds: max_txs in all;
+// per sender, nonces at most max_nonce_gap ahead and at most max_future_per_sender transactions
+// that are not ready (waiting for an earlier nonce); a transaction pending longer than
+// tx_lifetime_ms is dropped by Expire.
 //
 // Lock times: a transaction that the contract says no block can take before some time (CheckTx's
 // not yet, contract/tx_verdict.h: a round whose window has not closed, a refund before its

@@ -192,6 +192,23 @@ chain::Tx RoundCarrying(const std::string& rsu, uint64_t nonce,
   return tx;
 }
 
+// A round carrying a vehicle's bid goes in a block after the round carrying its previous bid, even
+// when it arrived first (a reorg gave the earlier one back to the mempool); a round whose bid
+// follows no pending or committed nonce still goes last, for the contract to refuse.
+TEST(Mempool, SelectTakesACarriedBidAfterTheVehiclesPreviousNonce) {
+  Mempool m;
+  const auto committed = [](const std::string&) { return uint64_t{0}; };
+  ASSERT_TRUE(Add(m, RoundCarrying("rsu-b", 1, {{"v", 2}}), H("rsu-b", 1), 0).ok());
+  ASSERT_TRUE(Add(m, RoundCarrying("rsu-c", 1, {{"w", 3}}), H("rsu-c", 1), 0).ok());
+  ASSERT_TRUE(Add(m, RoundCarrying("rsu-a", 1, {{"v", 1}}), H("rsu-a", 1), 0).ok());
+  const auto txs = m.Select(committed, 100);
+  ASSERT_EQ(txs.size(), 3u);
+  EXPECT_EQ(txs[0].sender, "rsu-a");
+  EXPECT_EQ(txs[1].sender, "rsu-b");
+  EXPECT_EQ(txs[2].sender, "rsu-c");
+  EXPECT_EQ(m.Select(committed, 1)[0].sender, "rsu-a");
+}
+
 // A vehicle's nonce is used by one pending transaction at most, counting the bids inside rounds.
 TEST(Mempool, ABidsNonceIsUsedByOneRoundAtMost) {
   Mempool m;

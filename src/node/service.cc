@@ -215,9 +215,10 @@ chain::ValidationResult<ImportResult> NodeService::ImportBlock(const chain::Bloc
     log_.Info("reorg", {{"depth", r->reorg_depth},
                         {"old_height", old_height},
                         {"new_height", ledger_->head().height}});
-    const size_t readmitted =
+    TxAdmission::Readmitted readmitted =
         admission_.ReadmitAbandoned(*ledger_, old_head, r->reorg_depth, ports_.clock->NowMs());
-    if (readmitted > 0) log_.Info("txs_readmitted", {{"count", readmitted}});
+    if (readmitted.count > 0) log_.Info("txs_readmitted", {{"count", readmitted.count}});
+    Dropped(std::move(readmitted.dropped));  // told with the head change's drops
   }
   if (gossip && r->outcome != ImportOutcome::kKnown)
     Broadcast(net::EncodeBlockMessage(block), from);

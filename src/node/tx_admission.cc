@@ -1,5 +1,7 @@
 #include "node/tx_admission.h"
 
+#include <set>
+
 #include "node/producer.h"
 
 namespace v2v::node {
@@ -76,26 +78,38 @@ std::vector<MempoolDrop> TxAdmission::Prune(const chain::State& state) {
   return mempool_.Prune([&state](const std::string& s) { return CommittedNonce(state, s); });
 }
 
-size_t TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth,
-                                     int64_t now_ms) {
+TxAdmission::Readmitted TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head,
+                                                      uint64_t depth, int64_t now_ms) {
   std::vector<chain::Block> abandoned;
+  uint64_t fork_height = 0;  // the highest block both chains share
   for (uint64_t i = 0; i < depth; ++i) {
     auto b = ledger.BlockByHash(old_head);
     if (!b.ok()) break;
     old_head = b->header.parent;
+    fork_height = b->header.height - 1;
     abandoned.push_back(std::move(b).value());
   }
-  size_t readmitted = 0;
+  std::set<Hash32> on_new_chain;
+  for (Hash32 h = ledger.head_hash(); !abandoned.empty();) {
+    auto b = ledger.BlockByHash(h);
+    if (!b.ok() || b->header.height <= fork_height) break;
+    for (const chain::Tx& tx : b->txs) on_new_chain.insert(chain::TxHash(tx));
+    h = b->header.parent;
+  }
+  Readmitted out;
   for (auto it = abandoned.rbegin(); it != abandoned.rend(); ++it) {
     for (const chain::Tx& tx : it->txs) {
       const Hash32 hash = chain::TxHash(tx);
-      if (!mempool_.Contains(hash) &&
-          !mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms)) {
-        ++readmitted;
+      if (mempool_.Contains(hash)) continue;
+      const auto refused = mempool_.Admit(tx, hash, ViewOf(tx, ledger.state()), now_ms);
+      if (!refused) {
+        ++out.count;
+      } else if (!on_new_chain.count(hash)) {
+        out.dropped.push_back({hash, ToRejection(*refused).code});
       }
     }
   }
-  return readmitted;
+  return out;
 }
 
 }  // namespace v2v::node

@@ -57,8 +57,15 @@ class TxAdmission {
   // bid it made stale (Mempool::Prune); returns those drops.
   std::vector<MempoolDrop> Prune(const chain::State& state);
   // Re-admits the transactions of the `depth` blocks below `old_head` that a reorg abandoned
-  // (those the new chain holds are refused as stale); returns how many came back.
-  size_t ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth, int64_t now_ms);
+  // (those the new chain holds are refused as stale). One the mempool refuses and the new chain
+  // does not hold (a nonce of its, or of a bid inside it, taken on the new chain or by a pending
+  // transaction) leaves without a block taking it: it is among the drops returned.
+  struct Readmitted {
+    size_t count = 0;
+    std::vector<MempoolDrop> dropped;
+  };
+  Readmitted ReadmitAbandoned(const Ledger& ledger, Hash32 old_head, uint64_t depth,
+                              int64_t now_ms);
   const std::shared_ptr<contract::CheckedTxCache>& checked() const { return checked_; }
   Mempool& mempool() { return mempool_; }
   const Mempool& mempool() const { return mempool_; }

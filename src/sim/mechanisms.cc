@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "market/bayesian_pricing.h"
+#include "market/mechanism.h"
 #include "sim/rng.h"
 
 namespace v2v::sim {
@@ -55,22 +56,25 @@ std::string_view MechanismName(Mechanism m) {
   return "?";
 }
 
-Clearing ClearUniformDoubleAuction(std::vector<double> bids, std::vector<double> asks,
+Clearing ClearUniformDoubleAuction(const std::vector<double>& bids, const std::vector<double>& asks,
                                    double k_weight) {
-  std::sort(bids.begin(), bids.end(), std::greater<>());
-  std::sort(asks.begin(), asks.end());
+  // The market module's k-double auction, with input positions as ids; its trades come in rank
+  // order, so the last one is the marginal pair.
+  std::vector<market::Order> bid_orders, ask_orders;
+  for (size_t i = 0; i < bids.size(); ++i) bid_orders.push_back({static_cast<int64_t>(i), bids[i]});
+  for (size_t j = 0; j < asks.size(); ++j) ask_orders.push_back({static_cast<int64_t>(j), asks[j]});
+  base::Rng unused(0);  // the k-double auction draws nothing
+  const market::Outcome out =
+      market::NewKDoubleAuction(k_weight)->Clear(bid_orders, ask_orders, unused);
   Clearing c;
-  const size_t n = std::min(bids.size(), asks.size());
-  size_t k = 0;
-  while (k < n && bids[k] >= asks[k]) ++k;
-  c.trades = static_cast<int>(k);
-  if (k == 0) {
+  c.trades = static_cast<int>(out.trades.size());
+  if (out.trades.empty()) {
     c.price = std::numeric_limits<double>::quiet_NaN();
     return c;
   }
-  c.marginal_bid = bids[k - 1];
-  c.marginal_ask = asks[k - 1];
-  c.price = k_weight * c.marginal_bid + (1 - k_weight) * c.marginal_ask;
+  c.marginal_bid = bids[static_cast<size_t>(out.trades.back().buyer_id)];
+  c.marginal_ask = asks[static_cast<size_t>(out.trades.back().seller_id)];
+  c.price = out.trades.front().buyer_pays;
   return c;
 }
 

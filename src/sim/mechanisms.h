@@ -31,15 +31,16 @@ inline constexpr Mechanism kAllMechanisms[] = {
     Mechanism::kUniformDoubleAuction, Mechanism::kEfficient};
 std::string_view MechanismName(Mechanism m);
 
-// Uniform-price k-double auction with truthful bids: the k trades that clear (k-th highest bid >=
-// k-th lowest ask) all happen at k_weight * marginal bid + (1 - k_weight) * marginal ask.
+// Uniform-price k-double auction with truthful bids (market/mechanism.h's NewKDoubleAuction):
+// the k trades that clear (k-th highest bid >= k-th lowest ask) all happen at
+// k_weight * marginal bid + (1 - k_weight) * marginal ask.
 // `price` is nan when nothing clears. REQUIRES: 0 <= k_weight <= 1.
 struct Clearing {
   int trades = 0;
   double price = 0;
   double marginal_bid = 0, marginal_ask = 0;
 };
-Clearing ClearUniformDoubleAuction(std::vector<double> bids, std::vector<double> asks,
+Clearing ClearUniformDoubleAuction(const std::vector<double>& bids, const std::vector<double>& asks,
                                    double k_weight = 0.5);
 
 struct MechanismSetting {

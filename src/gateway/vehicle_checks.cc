@@ -1,4 +1,4 @@
-#include "gateway/admission.h"
+#include "gateway/vehicle_checks.h"
 
 #include <algorithm>
 

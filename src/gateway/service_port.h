@@ -1,0 +1,41 @@
+// The NodePort over a node core (node::NodeService): the head state and contract parameters of
+// its ledger, its chain event feed, its mempool (SubmitTx, PendingNonceUser) and the identity
+// verifier it is given. Used by the node's vehicle gateway (node_gateway.h) and by the network
+// simulation's round books (cluster/bidders.h). Called on the node's thread only.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "gateway/node_port.h"
+#include "node/service.h"
+
+namespace v2v::gateway {
+
+class ServicePort final : public NodePort {
+ public:
+  ServicePort(node::NodeService& service, std::unique_ptr<contract::IdentityVerifier> verifier)
+      : service_(service), verifier_(std::move(verifier)) {}
+  const chain::State& HeadState() const override { return service_.ledger().state(); }
+  uint64_t HeadHeight() const override { return service_.ledger().head().height; }
+  std::shared_ptr<node::ChainSubscription> SubscribeChain() override {
+    return service_.feed().Subscribe(node::kDefaultFeedQueue, {.blocks = true, .drops = false});
+  }
+  const contract::IdentityVerifier& Verifier() const override { return *verifier_; }
+  const contract::ContractParams& ContractParams() const override {
+    return service_.ledger().genesis().params;
+  }
+  chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
+    return service_.SubmitTx(tx);
+  }
+  std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
+    return service_.PendingNonceUser(sender, nonce);
+  }
+
+ private:
+  node::NodeService& service_;
+  std::unique_ptr<contract::IdentityVerifier> verifier_;
+};
+
+}  // namespace v2v::gateway

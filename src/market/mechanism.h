@@ -1,0 +1,105 @@
+// Market mechanisms behind one interface, for comparing V2V market designs (docs/mechanisms.md).
+//
+// Unit demand and unit supply: every buyer bids for one unit at most, every seller offers one.
+// In: the buyers' bids (reported values) and the sellers' asks (reported costs), each with the
+// trader's id. Out: the trades (buyer id, seller id), what each trading buyer pays and what each
+// trading seller receives, and the budget: sum paid - sum received (kept by the auctioneer when
+// positive, a deficit the auctioneer pays when negative). Traders who do not trade pay and
+// receive nothing.
+//
+// This is the research interface: prices are doubles (currency per kWh), as in the simulator.
+// The ledger's integer micro-unit pricing is bayesian_pricing.h's PriceExact.
+//
+// Common ranking, used by every mechanism that pools the market: bids sorted from highest to
+// lowest, asks from lowest to highest, equal prices kept in input order (the earlier order
+// ranks first). The efficient quantity q is the largest count with b_i >= a_i for i = 1..q
+// (a bid equal to an ask trades). Where a mechanism pairs traders, the i-th ranked buyer is
+// paired with the i-th ranked seller.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "base/random.h"
+#include "market/bid.h"
+
+namespace v2v::market {
+
+struct Order {
+  int64_t id = 0;
+  PricePerKwh price = 0;  // a buyer's bid (reported value) or a seller's ask (reported cost)
+};
+
+struct Trade {
+  int64_t buyer_id = 0;
+  int64_t seller_id = 0;
+  PricePerKwh buyer_pays = 0;       // the buyer's payment for its unit
+  PricePerKwh seller_receives = 0;  // the seller's receipt for its unit
+};
+
+struct Outcome {
+  std::vector<Trade> trades;  // one unit each: the volume is trades.size()
+  // Sum paid by buyers - sum received by sellers. Zero for budget-balanced mechanisms (up to
+  // rounding), positive when the auctioneer keeps money (McAfee's reduced case), negative for
+  // VCG's deficit.
+  double Budget() const;
+};
+
+class Mechanism {
+ public:
+  virtual ~Mechanism() = default;
+  virtual std::string_view Name() const = 0;
+  // Clears one market. Randomised mechanisms (SBBA's lottery) draw from `rng`; the others do
+  // not touch it. REQUIRES: every price finite.
+  virtual Outcome Clear(std::span<const Order> bids, std::span<const Order> asks,
+                        base::Rng& rng) const = 0;
+};
+
+// The paper's bilateral Bayesian scheme (Theorem 1, bayesian_pricing.h): bids[i] is paired with
+// asks[i] (i < min of the counts; the rest do not trade); the orders are the traders' true types,
+// the mechanism applies the equilibrium strategies P (eq. 5) and R (eq. 6) to them with the
+// common prior's v^max and c^min, and the pair trades iff P >= R, at T = (P + R)/2 on both sides.
+std::unique_ptr<Mechanism> NewBayesianBilateral(PricePerKwh v_max, PricePerKwh c_min);
+
+// k-double auction (Chatterjee and Samuelson 1983 for one pair): the q efficient pairs trade,
+// all at the uniform price k b_q + (1 - k) a_q of the marginal pair (the simulator's P2P market;
+// Satterthwaite and Williams 1989 price between the m-th and (m+1)-th of all orders instead). Not
+// truthful: a trader shades its order (for one pair the linear equilibrium is in
+// mechanism_known_numbers_test.cc). REQUIRES: 0 <= k <= 1.
+std::unique_ptr<Mechanism> NewKDoubleAuction(double k);
+
+// McAfee (1992) trade reduction, "A dominant strategy double auction", J. Econ. Theory 56.
+// With q efficient pairs, b_{q+1} and a_{q+1} the next bid and ask (missing ones replaced by
+// `value_floor`, the lowest possible value, and `cost_ceiling`, the highest possible cost, as in
+// the paper), p0 = (b_{q+1} + a_{q+1})/2. If a_q <= p0 <= b_q all q pairs trade at p0;
+// otherwise the marginal pair is dropped and q - 1 pairs trade, buyers paying b_q and sellers
+// receiving a_q, the auctioneer keeping (q - 1)(b_q - a_q). Truthful (in dominant strategies)
+// when no bid is below value_floor and no ask above cost_ceiling.
+std::unique_ptr<Mechanism> NewMcAfee(PricePerKwh value_floor, PricePerKwh cost_ceiling);
+
+// SBBA (Segal-Halevi, Hassidim and Aumann 2016, "SBBA: a strongly-budget-balanced
+// double-auction mechanism", SAGT). With q efficient pairs and a_{q+1} the next ask (+infinity
+// when there is none), p = min(b_q, a_{q+1}). If a_{q+1} <= b_q: all q pairs trade at p.
+// Otherwise p = b_q: buyers 1..q-1 trade at p, and q - 1 of the q best-ranked sellers, chosen
+// by lottery, sell at p. Buyers pay exactly what sellers receive. The lottery: one rng.Next() key
+// per seller in input order on every call (whatever the orders), the candidate with the
+// smallest key is left out; the draw does not depend on the orders, so for a fixed seed the
+// mechanism is truthful ex post.
+std::unique_ptr<Mechanism> NewSbba();
+
+// Vickrey-Clarke-Groves double auction (Vickrey 1961, Clarke 1971, Groves 1973): the q
+// efficient pairs trade; each trading buyer pays its externality max(b_{q+1}, a_q) and each
+// trading seller receives min(a_{q+1}, b_q) (a missing b_{q+1} or a_{q+1} drops out of the max
+// or min). Efficient and truthful; the auctioneer pays the deficit
+// q (min(a_{q+1}, b_q) - max(b_{q+1}, a_q)) >= 0 (Budget() is its negative).
+std::unique_ptr<Mechanism> NewVcgDoubleAuction();
+
+// Posted price p: buyers with b >= p and sellers with a <= p are willing; the k-th willing buyer
+// in input order trades with the k-th willing seller in input order (first come, first served),
+// at p on both sides; the long side's excess traders, last in input order, do not trade.
+std::unique_ptr<Mechanism> NewPostedPrice(PricePerKwh p);
+
+}  // namespace v2v::market

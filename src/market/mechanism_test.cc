@@ -1,0 +1,126 @@
+// Each mechanism of mechanism.h on small books worked out by hand, ties included.
+#include "market/mechanism.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "market/bayesian_pricing.h"
+
+namespace v2v::market {
+namespace {
+
+// Bids 0.9 0.8 0.5 0.2 (ids 1..4) against asks 0.3 0.85 0.4 0.6 (ids 11..14): ranked, bids
+// 0.9 0.8 0.5 0.2 and asks 0.3 0.4 0.6 0.85; two pairs are efficient (0.8 >= 0.4, 0.5 < 0.6),
+// the marginal pair is (0.8, 0.4) and the next bid and ask are 0.5 and 0.6.
+const std::vector<Order> kBids = {{1, 0.9}, {2, 0.5}, {3, 0.8}, {4, 0.2}};
+const std::vector<Order> kAsks = {{11, 0.3}, {12, 0.85}, {13, 0.4}, {14, 0.6}};
+
+Outcome ClearBook(const Mechanism& m, const std::vector<Order>& bids,
+                  const std::vector<Order>& asks, uint64_t seed = 1) {
+  base::Rng rng(seed);
+  return m.Clear(bids, asks, rng);
+}
+
+void ExpectTrade(const Trade& t, int64_t buyer, int64_t seller, double pays, double receives) {
+  EXPECT_EQ(t.buyer_id, buyer);
+  EXPECT_EQ(t.seller_id, seller);
+  EXPECT_DOUBLE_EQ(t.buyer_pays, pays);
+  EXPECT_DOUBLE_EQ(t.seller_receives, receives);
+}
+
+TEST(MechanismTest, KDoubleAuctionPricesTheMarginalPair) {
+  const Outcome half = ClearBook(*NewKDoubleAuction(0.5), kBids, kAsks);
+  ASSERT_EQ(half.trades.size(), 2u);
+  ExpectTrade(half.trades[0], 1, 11, 0.6, 0.6);
+  ExpectTrade(half.trades[1], 3, 13, 0.6, 0.6);
+  EXPECT_DOUBLE_EQ(half.Budget(), 0);
+  EXPECT_DOUBLE_EQ(ClearBook(*NewKDoubleAuction(1), kBids, kAsks).trades[0].buyer_pays, 0.8);
+  EXPECT_DOUBLE_EQ(ClearBook(*NewKDoubleAuction(0), kBids, kAsks).trades[0].buyer_pays, 0.4);
+  EXPECT_TRUE(ClearBook(*NewKDoubleAuction(0.5), {{1, 0.1}}, {{2, 0.2}}).trades.empty());
+  EXPECT_TRUE(ClearBook(*NewKDoubleAuction(0.5), {}, {{2, 0.2}}).trades.empty());
+}
+
+TEST(MechanismTest, EqualBidAndAskTradeAndEqualOrdersRankInInputOrder) {
+  const Outcome o = ClearBook(*NewKDoubleAuction(0.5), {{1, 0.5}, {2, 0.7}, {3, 0.7}}, {{9, 0.5}});
+  ASSERT_EQ(o.trades.size(), 1u);
+  ExpectTrade(o.trades[0], 2, 9, 0.6, 0.6);  // 2 and 3 bid the same: 2 came first
+  EXPECT_EQ(ClearBook(*NewKDoubleAuction(0.5), {{1, 0.5}}, {{2, 0.5}}).trades.size(), 1u);
+}
+
+TEST(MechanismTest, McAfeeTradesAllAtTheMidpointWhenItFitsElseReduces) {
+  // p0 = (0.5 + 0.6)/2 = 0.55 lies in [a_q, b_q] = [0.4, 0.8]: both pairs trade at p0.
+  const Outcome fits = ClearBook(*NewMcAfee(0, 1), kBids, kAsks);
+  ASSERT_EQ(fits.trades.size(), 2u);
+  ExpectTrade(fits.trades[1], 3, 13, 0.55, 0.55);
+  // Bids 0.9 0.5 0.2 and asks 0.3 0.45 0.95: q = 2, p0 = (0.2 + 0.95)/2 = 0.575 > b_q = 0.5,
+  // so one pair trades, the buyer paying 0.5, the seller receiving 0.45, the auctioneer keeping
+  // 0.05.
+  const Outcome reduced = ClearBook(*NewMcAfee(0, 1), {{1, 0.9}, {2, 0.5}, {3, 0.2}},
+                                    {{11, 0.3}, {12, 0.45}, {13, 0.95}});
+  ASSERT_EQ(reduced.trades.size(), 1u);
+  ExpectTrade(reduced.trades[0], 1, 11, 0.5, 0.45);
+  EXPECT_NEAR(reduced.Budget(), 0.05, 1e-15);
+  // One pair: the missing next orders are the prior's bounds, p0 = (0 + 1)/2, a posted price.
+  ASSERT_EQ(ClearBook(*NewMcAfee(0, 1), {{1, 0.7}}, {{2, 0.2}}).trades.size(), 1u);
+  EXPECT_DOUBLE_EQ(ClearBook(*NewMcAfee(0, 1), {{1, 0.7}}, {{2, 0.2}}).trades[0].buyer_pays, 0.5);
+  EXPECT_TRUE(ClearBook(*NewMcAfee(0, 1), {{1, 0.7}}, {{2, 0.6}}).trades.empty());
+}
+
+TEST(MechanismTest, SbbaPricesAtTheNextAskOrLeavesOutOneSellerByLottery) {
+  // a_{q+1} = 0.6 <= b_q = 0.8: both pairs trade at 0.6.
+  const Outcome all = ClearBook(*NewSbba(), kBids, kAsks);
+  ASSERT_EQ(all.trades.size(), 2u);
+  ExpectTrade(all.trades[0], 1, 11, 0.6, 0.6);
+  ExpectTrade(all.trades[1], 3, 13, 0.6, 0.6);
+  // Asks 0.3 0.4 0.9: q = 2, a_3 = 0.9 > b_2 = 0.8, so p = 0.8: buyer 1 trades with one of
+  // sellers 11 and 13, the lottery decides which; both win under some seed.
+  bool seen11 = false, seen13 = false;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const Outcome o = ClearBook(*NewSbba(), kBids, {{11, 0.3}, {12, 0.9}, {13, 0.4}}, seed);
+    ASSERT_EQ(o.trades.size(), 1u);
+    EXPECT_EQ(o.trades[0].buyer_id, 1);
+    EXPECT_DOUBLE_EQ(o.trades[0].buyer_pays, 0.8);
+    EXPECT_DOUBLE_EQ(o.Budget(), 0);
+    seen11 |= o.trades[0].seller_id == 11;
+    seen13 |= o.trades[0].seller_id == 13;
+  }
+  EXPECT_TRUE(seen11 && seen13);
+  // Every seller among the q: the next ask is +infinity, so one pair alone never trades.
+  EXPECT_TRUE(ClearBook(*NewSbba(), {{1, 0.7}}, {{2, 0.2}}).trades.empty());
+}
+
+TEST(MechanismTest, VcgChargesEachSideItsExternalityAndPaysTheDeficit) {
+  // Buyers pay max(b_3, a_2) = max(0.5, 0.4) = 0.5; sellers receive min(a_3, b_2) = 0.6.
+  const Outcome o = ClearBook(*NewVcgDoubleAuction(), kBids, kAsks);
+  ASSERT_EQ(o.trades.size(), 2u);
+  ExpectTrade(o.trades[0], 1, 11, 0.5, 0.6);
+  EXPECT_NEAR(o.Budget(), -0.2, 1e-15);
+  // One pair: the buyer pays the ask, the seller receives the bid.
+  const Outcome pair = ClearBook(*NewVcgDoubleAuction(), {{1, 0.7}}, {{2, 0.2}});
+  ASSERT_EQ(pair.trades.size(), 1u);
+  ExpectTrade(pair.trades[0], 1, 2, 0.2, 0.7);
+}
+
+TEST(MechanismTest, PostedPriceMatchesWillingTradersFirstComeFirstServed) {
+  const Outcome o = ClearBook(*NewPostedPrice(0.55), kBids, kAsks);
+  // Willing buyers 1 (0.9), 3 (0.8); willing sellers 11 (0.3), 13 (0.4), in input order.
+  ASSERT_EQ(o.trades.size(), 2u);
+  ExpectTrade(o.trades[0], 1, 11, 0.55, 0.55);
+  ExpectTrade(o.trades[1], 3, 13, 0.55, 0.55);
+  // A bid or ask equal to the price is willing.
+  EXPECT_EQ(ClearBook(*NewPostedPrice(0.5), {{1, 0.5}}, {{2, 0.5}}).trades.size(), 1u);
+}
+
+TEST(MechanismTest, BayesianPairsInInputOrderWithTheorem1Prices) {
+  const Outcome o =
+      ClearBook(*NewBayesianBilateral(1, 0), {{1, 0.9}, {2, 0.5}}, {{11, 0.1}, {12, 0.4}});
+  const PairPrice first = PriceInDouble(0.9, 1, 0.1, 0);
+  ASSERT_TRUE(first.trade);
+  EXPECT_FALSE(PriceInDouble(0.5, 1, 0.4, 0).trade);  // v - c = 0.1 < 1/4
+  ASSERT_EQ(o.trades.size(), 1u);
+  ExpectTrade(o.trades[0], 1, 11, first.t, first.t);
+}
+
+}  // namespace
+}  // namespace v2v::market
