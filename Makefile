@@ -2,12 +2,12 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # Release with line tables only (-g1): backtraces name file and line; -g1 compiles about a fifth
-# faster than full -g (README, "CI"). For full debug info: make CMAKE_FLAGS=-DCMAKE_BUILD_TYPE=Debug.
+# faster than full -g (docs/testing.md, "CI and build time"). For full debug info: make CMAKE_FLAGS=-DCMAKE_BUILD_TYPE=Debug.
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
 # ccache (scripts/setup.sh installs it). Paths are rewritten relative to the checkout (base_dir)
 # and the build directory is not hashed (hash_dir=false). Within one checkout it hits fully; a
 # second clone hits only the files outside unity batches, whose generated batch files name each
-# source by absolute path (README, "CI and build time").
+# source by absolute path (docs/testing.md, "CI and build time").
 LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache,)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true

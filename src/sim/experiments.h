@@ -2,9 +2,9 @@
 //
 // Each figure is computed by one function into a Figure: its data table, a gnuplot script that
 // draws it from data.csv, and the three sentences of the report: what the paper claims, what we
-// measured (numbers computed from the data, never typed in), and whether they agree. SPEC 9 fixes
-// the definitions: satisfaction is T/P for a buyer and R/T for a seller (complete information:
-// T^c/v and c/T^c, the bids being the values), the degree of approximation is
+// measured (numbers computed from the data, never typed in), and whether they agree. docs/model.md
+// section 9 fixes the definitions: satisfaction is T/P for a buyer and R/T for a seller (complete
+// information: T^c/v and c/T^c, the bids being the values), the degree of approximation is
 // 1 - |T - T^c|/T^c averaged over the pairs that trade, T^c = (v + c)/2, and the conventional
 // P2P market is a uniform-price double auction.
 //
