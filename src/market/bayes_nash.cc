@@ -93,18 +93,24 @@ double SellerUtility(double c, double ask, const Prior& values, const GridStrate
 
 namespace {
 
-// Every grid type's best order against `others` (mirrored for sellers), and whether it trades.
+// Every grid type's best order against `others` (mirrored for sellers: sign -1), whether it
+// trades, and whether its best order is capped: a buyer never bids above the highest ask and a
+// seller never asks below the lowest bid, so the types that would are pooled there, a corner
+// where the best response stops being smooth in the type.
 struct Responses {
   GridStrategy strategy;
-  std::vector<bool> trades;  // the best expected utility is positive
+  std::vector<bool> smooth;  // trades, and is not capped
+  double sign = 1;
+  double cap = 0;  // the highest opposing order, mirrored
 };
 Responses RespondTo(const OrderDistribution& others, double weight, double sign,
                     const GridStrategy& like) {
-  Responses r{like, std::vector<bool>(like.types.size())};
-  for (size_t i = 0; i < like.types.size(); ++i) {
+  const size_t n = like.types.size();
+  Responses r{like, std::vector<bool>(n), sign, others.Highest()};
+  for (size_t i = 0; i < n; ++i) {
     const internal::BestOrder best = others.Best(sign * like.types[i], weight);
     r.strategy.orders[i] = sign * best.order;
-    r.trades[i] = best.utility > 0;
+    r.smooth[i] = best.utility > 0 && best.order < r.cap - 1e-12 * (1 + std::abs(r.cap));
   }
   MakeNonDecreasing(r.strategy.orders);
   return r;
@@ -189,12 +195,14 @@ double StepTowards(GridStrategy& s, const GridStrategy& target, double damping) 
   return change;
 }
 
-// The best responses of `s`'s types, projected onto polynomials of the type when asked.
+// The projection of the best responses: the polynomial of the given degree that fits the
+// smooth ones in least squares, capped at the highest opposing order (mirrored), gives every
+// type's order (the types that cannot trade included: they continue the polynomial).
 GridStrategy Target(const Responses& r, const Prior& prior, int degree) {
-  if (degree <= 0) return r.strategy;
   GridStrategy out = r.strategy;
-  out.orders = internal::FitPolynomial(r.strategy.types, r.strategy.orders, r.trades, degree,
+  out.orders = internal::FitPolynomial(r.strategy.types, r.strategy.orders, r.smooth, degree,
                                        prior.lo(), prior.hi());
+  for (double& order : out.orders) order = r.sign * std::min(r.sign * order, r.cap);
   MakeNonDecreasing(out.orders);
   return out;
 }
@@ -234,21 +242,20 @@ Result<BayesNashSolution> SolveBilateralKDoubleAuction(const Prior& values, cons
     sol.buyer = Truthful(values, n);
     sol.seller = Truthful(costs, n);
   }
-  // Continuation in the degree: each degree starts from the best solution so far.
+  // Continuation in the degree: each degree starts from the best strategies so far.
   BayesNashSolution best;
+  std::vector<double> history;
+  int iterations = 0;
   for (int degree = 1; degree <= options.max_degree; ++degree) {
+    sol.iterations = 0;
     Iterate(values, costs, k, options, degree, sol);
-    sol.epsilon_by_degree.push_back(sol.epsilon.Max());
-    if (degree == 1 || sol.epsilon.Max() < best.epsilon.Max()) {
-      best = sol;
-    } else {
-      const int iterations = sol.iterations;
-      sol = best;
-      sol.iterations = iterations;
-    }
+    iterations += sol.iterations;
+    history.push_back(sol.epsilon.Max());
+    if (degree == 1 || sol.epsilon.Max() < best.epsilon.Max()) best = sol;
+    sol = best;
   }
-  best.iterations = sol.iterations;
-  best.epsilon_by_degree = sol.epsilon_by_degree;
+  best.iterations = iterations;
+  best.epsilon_by_degree = std::move(history);
   return best;
 }
 

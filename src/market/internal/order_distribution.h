@@ -37,6 +37,8 @@ class OrderDistribution {
   // The order with the highest expected utility. When none is positive the trader does not
   // trade and the order returned is `value` itself (it never trades at a loss), utility 0.
   BestOrder Best(double value, double k) const;
+  // The highest opposing order. REQUIRES: at least one piece.
+  double Highest() const { return points_.back(); }
 
  private:
   // The state on the interval [points_[j], points_[j+1]) (the last one unbounded above):
