@@ -97,6 +97,11 @@ TEST(BayesNashTest, TheoremOneIsNoEquilibriumUnderTriangularPriors) {
   EXPECT_TRUE(d.equilibrium.converged);
   EXPECT_GT(d.gains.Max(), 1e-3);
   EXPECT_LT(d.equilibrium.epsilon.Max(), 1e-6);
+  // Each degree of the continuation does at least as well as the one before.
+  const std::vector<double>& by_degree = d.equilibrium.epsilon_by_degree;
+  for (size_t i = 1; i < by_degree.size(); ++i) EXPECT_LE(by_degree[i], by_degree[i - 1]) << i;
+  // E[(v - c)^+] = E[v - c] + E[(c - v)^+] = 1/3 + 1/30.
+  EXPECT_NEAR(d.welfare_first_best, 11.0 / 30, 1e-6);
   EXPECT_LT(d.welfare_equilibrium, d.welfare_first_best);
   std::printf(
       "triangular: Theorem 1 gains buyer %.5f (v = %.3f) seller %.5f (c = %.3f); welfare first "
@@ -106,6 +111,32 @@ TEST(BayesNashTest, TheoremOneIsNoEquilibriumUnderTriangularPriors) {
       d.welfare_first_best, d.welfare_theorem_one, d.welfare_buyers_deviate,
       d.welfare_sellers_deviate, d.welfare_equilibrium, d.equilibrium.iterations,
       d.equilibrium.epsilon.Max());
+}
+
+// The city's ranges (sim/scenario.h's defaults: v ~ U[0.5, 1], c ~ U[0.3, 0.8]) break
+// Theorem 1's condition 3 v^max + c^min <= 4 c^max: the top buyer's P(1) = 0.825 exceeds the
+// highest ask R(0.8) = 0.8083, so it gains k (P(1) - R(0.8)) = 1/120 by bidding R(0.8) (it
+// trades with every seller either way); symmetrically the bottom seller. Who trades does not
+// change, so neither does the welfare.
+TEST(BayesNashTest, TheoremOneFailsAtTheCitysRanges) {
+  const TypeRange vr{0.5, 1.0}, cr{0.3, 0.8};
+  const Prior v = Prior::Uniform(vr.lo, vr.hi).value();
+  const Prior c = Prior::Uniform(cr.lo, cr.hi).value();
+  const TheoremOneDeviation d = DeviationFromTheoremOne(v, c).value();
+  const LinearStrategy p = TheoremOneBuyerStrategy(vr, cr), r = TheoremOneSellerStrategy(vr, cr);
+  EXPECT_NEAR(d.gains.buyer, 0.5 * (p.Bid(1.0) - r.Bid(0.8)), 1e-12);
+  EXPECT_NEAR(d.gains.seller, 0.5 * (p.Bid(0.5) - r.Bid(0.3)), 1e-12);
+  EXPECT_NEAR(d.gains.buyer, 1.0 / 120, 1e-12);
+  EXPECT_EQ(d.gains.worst_buyer_type, 1.0);
+  EXPECT_EQ(d.gains.worst_seller_type, 0.3);
+  EXPECT_NEAR(d.welfare_buyers_deviate, d.welfare_theorem_one, 1e-9);
+  EXPECT_NEAR(d.welfare_sellers_deviate, d.welfare_theorem_one, 1e-9);
+  EXPECT_LT(d.equilibrium.epsilon.Max(), d.gains.Max() / 10);
+  std::printf(
+      "city ranges: Theorem 1 gains %.5f; welfare first best %.5f, Theorem 1 %.5f, equilibrium "
+      "%.5f (degree %d, %d rounds, epsilon %.1e)\n",
+      d.gains.Max(), d.welfare_first_best, d.welfare_theorem_one, d.welfare_equilibrium,
+      d.equilibrium.degree, d.equilibrium.iterations, d.equilibrium.epsilon.Max());
 }
 
 // The exact expected utilities against a Monte Carlo estimate (a check of how the other side's
