@@ -12,9 +12,11 @@
 // uniform pieces, so every expected utility below is computed exactly (no sampling, no
 // quadrature) and each type's best response is found exactly (internal/order_distribution.h).
 //
-// Types that cannot gain from any order (their best expected utility is 0) are given the
-// truthful order (bid v, ask c), which never trades at a loss; the equilibria of this game are
-// only determined where trade is possible.
+// The game has a continuum of equilibria (Satterthwaite and Williams 1989); which one the solver
+// returns is stated at SolveBilateralKDoubleAuction. Orders are only determined for the types
+// that can trade: in BestBids and BestAsks a type that cannot gain from any order keeps the
+// truthful order (bid v, ask c), which never trades at a loss; in the solver such types
+// continue the fitted polynomial.
 #pragma once
 
 #include <vector>
@@ -96,6 +98,14 @@ struct BayesNashSolution {
 // rounds stop when no order moves by more than the tolerance (or after max_iterations); the
 // degree then rises by one, starting from the best strategies so far (continuation), up to
 // max_degree. Returned: the strategies with the smallest epsilon over the degrees.
+//
+// Which equilibrium: under uniform priors with Theorem 1's condition the best response to a
+// linear strategy is linear, so from a truthful or a linear start the rounds stay linear and
+// converge (geometrically; the map contracts by k(1 - k)/((1 + k)(2 - k)), 1/9 at k = 1/2) to
+// the linear equilibrium of Chatterjee and Samuelson, which then is a fixed point at every
+// higher degree. Under other priors it returns the (approximate) equilibrium reached by
+// continuation from the best linear approximation, with its epsilon; polynomial strategies
+// cannot reach the step equilibria (orders pooled on a few price levels).
 //
 // Why the projection: each type's best response depends on the density of the other side's
 // orders, i.e. on the slope of the other side's strategy, so unprojected best responses on a
