@@ -26,7 +26,9 @@ TEST(PriorTest, UniformHasTheClosedForms) {
 
 TEST(PriorTest, TabulatedTriangularDensity) {
   // f(x) = x on [0, 2] (not normalised): F(x) = x^2 / 4, mean 4/3.
-  const Prior p = Prior::FromDensity(0, 2, [](double x) { return x; }, 1000).value();
+  const Prior p = Prior::FromDensity(
+                      0, 2, [](double x) { return x; }, 1000)
+                      .value();
   for (double x : {0.1, 0.5, 1.0, 1.7}) {
     EXPECT_NEAR(p.Cdf(x), x * x / 4, 1e-6) << x;
     EXPECT_NEAR(p.Quantile(x * x / 4), x, 1e-5) << x;
@@ -36,9 +38,9 @@ TEST(PriorTest, TabulatedTriangularDensity) {
 }
 
 TEST(PriorTest, DensityWithAGapHasAFlatCdf) {
-  const Prior p =
-      Prior::FromDensity(0, 1, [](double x) { return std::abs(x - 0.5) < 0.2 ? 0.0 : 1.0; }, 100)
-          .value();
+  const Prior p = Prior::FromDensity(
+                      0, 1, [](double x) { return std::abs(x - 0.5) < 0.2 ? 0.0 : 1.0; }, 100)
+                      .value();
   EXPECT_NEAR(p.Cdf(0.4), p.Cdf(0.6), 1e-12);
   EXPECT_LE(p.Quantile(0.5), 0.31);  // the smallest point with half the mass below it
 }
@@ -71,7 +73,9 @@ TEST(PriorTest, BadInputsAreErrors) {
   EXPECT_FALSE(Prior::Uniform(nan, 1).ok());
   EXPECT_FALSE(Prior::FromDensity(0, 1, [](double) { return -1.0; }).ok());
   EXPECT_FALSE(Prior::FromDensity(0, 1, [](double) { return 0.0; }).ok());
-  EXPECT_FALSE(Prior::FromDensity(0, 1, [](double) { return 1.0; }, 0).ok());
+  EXPECT_FALSE(Prior::FromDensity(
+                   0, 1, [](double) { return 1.0; }, 0)
+                   .ok());
   const std::vector<double> one = {0.5}, same = {0.5, 0.5}, bad = {0.1, nan};
   EXPECT_FALSE(Prior::FromSamples(one).ok());
   EXPECT_FALSE(Prior::FromSamples(same).ok());
