@@ -39,10 +39,12 @@ san-build: setup
 	@CC=clang CXX=clang++ cmake -S . -B $(SAN_BUILD) -G Ninja $(SAN_FLAGS) $(LAUNCHER) > /dev/null
 	@cmake --build $(SAN_BUILD) -j $(JOBS)
 
-# Every test but the multi-process ones (label net) under ASan+UBSan. The net tests start real
-# node processes and wait on block times; they run once, against the release build, in `make test`.
+# Every test but the multi-process ones (label net) and the numerical accuracy ones (label numeric)
+# under ASan+UBSan. The net tests start real node processes and wait on block times; the numeric
+# ones are long Monte Carlo runs of code the unit tests cover. Both run once, against the release
+# build, in `make test`.
 asan: san-build
-	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -LE net
+	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -LE 'net|numeric'
 
 # libFuzzer targets, each run for FUZZ_SECONDS, JOBS at a time.
 FUZZ_SECONDS ?= 30

@@ -125,7 +125,7 @@ Result<SuiteResult> RunExperimentSuite(const std::string& dir, const std::vector
   }
   MechanismComparison mech;
   if (mechanisms) {
-    mech = CompareMechanismsFairly(opt);
+    V2V_ASSIGN_OR_RETURN(mech, CompareMechanismsFairly(opt));
     V2V_RETURN_IF_ERROR(
         WriteTextFile(dir + "/mechanisms.csv", mech.table.ToString(Stamp(opt, "mechanisms"))));
     const std::string mdir = dir + "/mechanisms";

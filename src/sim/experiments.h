@@ -64,7 +64,7 @@ struct MechanismComparison {
   std::string plot;        // gnuplot body over plot_data
   std::string timing;      // Markdown table of clear times (measured; not deterministic)
 };
-MechanismComparison CompareMechanismsFairly(const ExperimentOptions& opt);
+Result<MechanismComparison> CompareMechanismsFairly(const ExperimentOptions& opt);
 
 // Figure functions (experiments_pricing.cc: 4-10, experiments_market.cc: 11-14).
 Figure Fig4BuyerBids(const ExperimentOptions& opt);

@@ -99,13 +99,18 @@ std::string TimingMarkdown(const std::vector<BenchmarkRow>& rows) {
 
 }  // namespace
 
-MechanismComparison CompareMechanismsFairly(const ExperimentOptions& opt) {
+Result<MechanismComparison> CompareMechanismsFairly(const ExperimentOptions& opt) {
   std::vector<BenchmarkRow> rows;
   const std::vector<MarketSetting> settings = BenchmarkSettings();
   for (size_t s = 0; s < settings.size(); ++s) {
     for (int n : kTradersPerSide) {
-      const auto part = RunMechanismBenchmark(settings[s], StandardContenders(settings[s], n),
-                                              SizesFor(opt, n, s));
+      std::vector<Contender> contenders = StandardContenders(settings[s], n);
+      if (n > 1) {
+        V2V_ASSIGN_OR_RETURN(Contender eq,
+                             KDoubleAuctionAtEstimatedEquilibrium(settings[s], n, 0.5));
+        contenders.push_back(std::move(eq));
+      }
+      const auto part = RunMechanismBenchmark(settings[s], contenders, SizesFor(opt, n, s));
       rows.insert(rows.end(), part.begin(), part.end());
     }
   }

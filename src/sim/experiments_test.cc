@@ -82,11 +82,13 @@ TEST(ExperimentsTest, SameSeedGivesByteIdenticalCsv) {
 TEST(ExperimentsTest, MechanismComparisonHasEveryMechanismSettingAndSize) {
   ExperimentOptions opt;
   opt.quick = true;
-  const MechanismComparison m = CompareMechanismsFairly(opt);
+  const auto r = CompareMechanismsFairly(opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const MechanismComparison& m = *r;
   EXPECT_EQ(m.table.header().front(), "setting");
-  // 2 settings x (n = 1: 7 contenders; n = 2, 5, 10: 7 each, the pooled Bayesian scheme in
-  // place of the k-double auction's equilibrium).
-  ASSERT_EQ(m.table.size(), 2u * (7 + 3 * 7));
+  // 2 settings x (n = 1: 7 contenders; n = 2, 5, 10: 8 each: the pooled Bayesian scheme, and
+  // the k-double auction's equilibrium estimated by the pooled solver).
+  ASSERT_EQ(m.table.size(), 2u * (7 + 3 * 8));
   EXPECT_EQ(m.table.rows()[0][0], "unit-square");
   EXPECT_EQ(m.table.rows()[0][2], "bayesian");
   EXPECT_NEAR(std::stod(m.table.rows()[0][6]), 27.0 / 32, 0.02);  // efficiency, quick sizes
@@ -94,7 +96,7 @@ TEST(ExperimentsTest, MechanismComparisonHasEveryMechanismSettingAndSize) {
   EXPECT_EQ(m.table.rows().back()[1], "10");
   // The plot table: one row per size, a (mean, interval) pair per contender of the unit square.
   ASSERT_EQ(m.plot_data.size(), 4u);
-  EXPECT_EQ(m.plot_data.header().size(), 1u + 2 * 8);
+  EXPECT_EQ(m.plot_data.header().size(), 1u + 2 * 9);
   EXPECT_EQ(m.plot_data.rows()[1][3], "nan");  // the k-DA's equilibrium exists for n = 1 only
   EXPECT_NE(m.plot.find("yerrorlines"), std::string::npos);
 }

@@ -7,7 +7,9 @@
 #include <unordered_map>
 
 #include "base/random.h"
+#include "market/bayes_nash_pooled.h"
 #include "market/equilibrium.h"
+#include "market/prior.h"
 
 namespace v2v::sim {
 namespace {
@@ -110,6 +112,16 @@ std::vector<Contender> StandardContenders(const MarketSetting& s, int n) {
   out.push_back({"posted-price(p=" + FormatK(p) + ")", "dominant-strategy",
                  market::NewPostedPrice(p), Identity, Identity});
   return out;
+}
+
+Result<Contender> KDoubleAuctionAtEstimatedEquilibrium(const MarketSetting& s, int n, double k) {
+  V2V_ASSIGN_OR_RETURN(const market::Prior values, market::Prior::Uniform(s.v_lo, s.v_hi));
+  V2V_ASSIGN_OR_RETURN(const market::Prior costs, market::Prior::Uniform(s.c_lo, s.c_hi));
+  V2V_ASSIGN_OR_RETURN(const market::PooledSolution eq,
+                       market::SolveSymmetricKDoubleAuction(values, costs, k, n));
+  return Contender{"k-double-auction(k=" + FormatK(k) + ")", "equilibrium (estimated)",
+                   market::NewKDoubleAuction(k), [b = eq.buyer](double t) { return b.Order(t); },
+                   [a = eq.seller](double t) { return a.Order(t); }};
 }
 
 Estimate EstimateOf(const std::vector<double>& x) {

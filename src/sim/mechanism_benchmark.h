@@ -32,6 +32,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "market/mechanism.h"
 
 namespace v2v::sim {
@@ -58,6 +59,12 @@ struct Contender {
 // k-double auction at k = 1/2 (at its linear equilibrium when n = 1, and truthful), McAfee,
 // SBBA, VCG and the posted price at the middle of the overlap of the two ranges.
 std::vector<Contender> StandardContenders(const MarketSetting& setting, int n);
+
+// The pooled k-double auction with its traders at the symmetric equilibrium that
+// market::SolveSymmetricKDoubleAuction estimates (Monte Carlo, experimental: docs/mechanisms.md),
+// for n > 1; bidding "equilibrium (estimated)". Errors: the solver's.
+Result<Contender> KDoubleAuctionAtEstimatedEquilibrium(const MarketSetting& setting, int n,
+                                                       double k);
 
 struct Estimate {
   double mean = 0;
