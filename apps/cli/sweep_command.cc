@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <optional>
 #include <thread>
 
 #include "base/file_util.h"
@@ -25,7 +24,8 @@ struct SweepOptions {
   uint64_t seed = 1;
   std::string out;
   int jobs = 0;  // 0: every core
-  std::optional<int> cell;
+  int cell = 0;
+  bool has_cell = false;  // --cell given
   std::string shard;
   bool quiet = false;
   std::vector<std::string> parts;  // merge
@@ -68,15 +68,15 @@ struct Selection {
 
 Result<Selection> SelectCells(const SweepOptions& opt, int cell_count) {
   Selection s;
-  if (opt.cell && !opt.shard.empty())
+  if (opt.has_cell && !opt.shard.empty())
     return Status::InvalidArgument("--cell and --shard exclude each other");
-  if (opt.cell) {
-    if (*opt.cell < 0 || *opt.cell >= cell_count)
-      return Status::InvalidArgument("--cell " + std::to_string(*opt.cell) + ": the grid has " +
+  if (opt.has_cell) {
+    if (opt.cell < 0 || opt.cell >= cell_count)
+      return Status::InvalidArgument("--cell " + std::to_string(opt.cell) + ": the grid has " +
                                      std::to_string(cell_count) + " cells (0.." +
                                      std::to_string(cell_count - 1) + ")");
-    s.cells = {*opt.cell};
-    s.part = "part-cell-" + std::to_string(*opt.cell) + ".csv";
+    s.cells = {opt.cell};
+    s.part = "part-cell-" + std::to_string(opt.cell) + ".csv";
   } else if (!opt.shard.empty()) {
     V2V_ASSIGN_OR_RETURN(const sim::Shard sh, sim::ParseShard(opt.shard));
     s.cells = sim::ShardCells(cell_count, sh.index, sh.count);
@@ -200,7 +200,7 @@ void AddSweepCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--seed", opt->seed, "The sweep's seed")->capture_default_str();
   cmd->add_option("--out", opt->out, "Output directory (required)");
   cmd->add_option("--jobs,-j", opt->jobs, "Threads (default: every core)");
-  cmd->add_option("--cell", opt->cell, "Run this cell only; writes DIR/part-cell-K.csv");
+  CLI::Option* cell = cmd->add_option("--cell", opt->cell, "Run this cell only; writes DIR/part-cell-K.csv");
   cmd->add_option("--shard", opt->shard,
                   "Run the cells with index % n == i (i/n); writes DIR/part-shard-i-of-n.csv");
   cmd->add_flag("--quiet,-q", opt->quiet, "No progress and no report on stdout");
@@ -210,7 +210,8 @@ void AddSweepCommand(CLI::App& app, int* exit_code) {
   merge->add_option("parts", opt->parts, "Part files or directories")->required();
   merge->add_flag("--quiet,-q", opt->quiet, "No report on stdout");
   merge->callback([opt, exit_code] { *exit_code = RunMerge(*opt); });
-  cmd->callback([opt, exit_code, merge] {
+  cmd->callback([opt, exit_code, merge, cell] {
+    opt->has_cell = cell->count() > 0;
     if (!merge->parsed()) *exit_code = RunSweep(*opt);
   });
 }

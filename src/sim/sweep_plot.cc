@@ -53,7 +53,7 @@ PlotLayout LayoutOf(const SweepRuns& r, const CsvTable& summary) {
 double SummaryNumber(const CsvTable& summary, size_t row, size_t col) {
   const std::string& s = summary.rows()[row][col];
   double x = kNan;
-  std::from_chars(s.data(), s.data() + s.size(), x);
+  if (std::from_chars(s.data(), s.data() + s.size(), x).ec != std::errc()) return kNan;
   return x;
 }
 

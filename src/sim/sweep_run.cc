@@ -1,5 +1,6 @@
 #include "sim/sweep_run.h"
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>

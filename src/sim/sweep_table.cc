@@ -149,7 +149,8 @@ Result<SweepRuns> MergeSweepRuns(const std::vector<std::pair<std::string, SweepR
                                      " (" + SweepRunsStamp(part) + " vs " + SweepRunsStamp(first) +
                                      ")");
     for (const SweepRun& run : part.runs) {
-      auto [it, inserted] = from.try_emplace({run.cell, run.seed}, &name);
+      const std::pair<int, int> key{run.cell, run.seed};
+      auto [it, inserted] = from.try_emplace(key, &name);
       if (!inserted)
         return Status::InvalidArgument(RunName(run.cell, run.seed) + " is in both " + *it->second +
                                        " and " + name);
