@@ -200,7 +200,8 @@ void AddSweepCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--seed", opt->seed, "The sweep's seed")->capture_default_str();
   cmd->add_option("--out", opt->out, "Output directory (required)");
   cmd->add_option("--jobs,-j", opt->jobs, "Threads (default: every core)");
-  CLI::Option* cell = cmd->add_option("--cell", opt->cell, "Run this cell only; writes DIR/part-cell-K.csv");
+  CLI::Option* cell =
+      cmd->add_option("--cell", opt->cell, "Run this cell only; writes DIR/part-cell-K.csv");
   cmd->add_option("--shard", opt->shard,
                   "Run the cells with index % n == i (i/n); writes DIR/part-shard-i-of-n.csv");
   cmd->add_flag("--quiet,-q", opt->quiet, "No progress and no report on stdout");
