@@ -2,12 +2,12 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 # Release with line tables only (-g1): backtraces name file and line; -g1 compiles about a fifth
-# faster than full -g (README, "CI"). For full debug info: make CMAKE_FLAGS=-DCMAKE_BUILD_TYPE=Debug.
+# faster than full -g (docs/testing.md, "CI and build time"). For full debug info: make CMAKE_FLAGS=-DCMAKE_BUILD_TYPE=Debug.
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG" "-DCMAKE_C_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
 # ccache (scripts/setup.sh installs it). Paths are rewritten relative to the checkout (base_dir)
 # and the build directory is not hashed (hash_dir=false). Within one checkout it hits fully; a
 # second clone hits only the files outside unity batches, whose generated batch files name each
-# source by absolute path (README, "CI and build time").
+# source by absolute path (docs/testing.md, "CI and build time").
 LAUNCHER := $(if $(shell command -v ccache 2>/dev/null),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache,)
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
@@ -39,10 +39,12 @@ san-build: setup
 	@CC=clang CXX=clang++ cmake -S . -B $(SAN_BUILD) -G Ninja $(SAN_FLAGS) $(LAUNCHER) > /dev/null
 	@cmake --build $(SAN_BUILD) -j $(JOBS)
 
-# Every test but the multi-process ones (label net) under ASan+UBSan. The net tests start real
-# node processes and wait on block times; they run once, against the release build, in `make test`.
+# Every test but the multi-process ones (label net) and the numerical accuracy ones (label numeric)
+# under ASan+UBSan. The net tests start real node processes and wait on block times; the numeric
+# ones are long Monte Carlo runs of code the unit tests cover. Both run once, against the release
+# build, in `make test`.
 asan: san-build
-	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -LE net
+	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -LE 'net|numeric'
 
 # libFuzzer targets, each run for FUZZ_SECONDS, JOBS at a time.
 FUZZ_SECONDS ?= 30

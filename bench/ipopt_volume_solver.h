@@ -1,5 +1,6 @@
-// Reference solver for benchmarks: the volume program of SPEC section 4 (market::VolumeProblem)
-// handed to Ipopt through its C++ TNLP interface, with exact first and second derivatives.
+// Reference solver for benchmarks: the volume program of docs/model.md section 4
+// (market::VolumeProblem) handed to Ipopt through its C++ TNLP interface, with exact first and
+// second derivatives.
 //
 //   variables    x_e in [0, cap_e]                      (cap = +inf -> Ipopt's infinity, 2e19)
 //   constraints  b_min_i <= sum_{e of i} x_e <= b_max_i  (buyers that have edges)

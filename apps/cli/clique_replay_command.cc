@@ -15,7 +15,7 @@ void AddCliqueReplayCommand(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
       "clique-replay",
       "Replay Clique (EIP-225) voting scenarios; one JSON line per case on stdout");
-  cmd->add_option("file", *file, "JSON array of scenarios (see README, Consensus)")->required();
+  cmd->add_option("file", *file, "JSON array of scenarios (see docs/clique.md)")->required();
   cmd->callback([file, exit_code] {
     auto text = ReadFile(*file);
     if (!text.ok()) {

@@ -10,6 +10,7 @@
 #include "fleet_command.h"
 #include "node_command.h"
 #include "simulate_command.h"
+#include "sweep_command.h"
 #include "testnet_command.h"
 #include "vehicle_command.h"
 
@@ -21,6 +22,7 @@ int main(int argc, char** argv) {
   v2v::cli::AddCaCommand(app, &exit_code);
   v2v::cli::AddCliqueReplayCommand(app, &exit_code);
   v2v::cli::AddSimulateCommand(app, &exit_code);
+  v2v::cli::AddSweepCommand(app, &exit_code);
   v2v::cli::AddExperimentCommand(app, &exit_code);
   v2v::cli::AddChainCommand(app, &exit_code);
   v2v::cli::AddAuditCommand(app, &exit_code);

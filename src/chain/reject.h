@@ -37,7 +37,7 @@ enum class Reject : uint16_t {
   kKeyMismatch = 11,         // the stated key is not the account's certified key
   kBidOutsideWindow = 12,    // bid timestamp outside [T_stamp, T_stamp + T_limit]
   kWindowNotClosed = 13,     // round recorded before T_stamp + T_limit, or too late
-  kInvalidBid = 14,          // Algorithm 1 bounds (SPEC 2)
+  kInvalidBid = 14,          // Algorithm 1 bounds (docs/model.md section 2)
   kBadPrice = 15,            // recorded price differs from the exact Theorem 1 price
   kOutOfRange = 16,          // pair farther apart than the radius
   kConstraintViolated = 17,  // allocation breaks a constraint of the volume program

@@ -1,4 +1,4 @@
-// Ledger transactions (SPEC section 6), in integer units, and their canonical encoding.
+// Ledger transactions (docs/model.md section 6), in integer units, and their canonical encoding.
 //
 // Units: energy in whole Wh; money in the smallest currency unit; prices in smallest units per
 // kWh; positions in metres; times in Unix seconds; loss rates in parts per million; willingness
@@ -32,7 +32,7 @@ struct Register {
   Bytes certificate;
 };
 
-struct BuyerBid {  // SPEC 2 step 1, role -1
+struct BuyerBid {  // docs/model.md section 2, step 1, role -1
   std::string rsu;
   uint64_t round = 0;
   int64_t v = 0, v_min = 0, v_max = 0;  // smallest units per kWh
@@ -42,7 +42,7 @@ struct BuyerBid {  // SPEC 2 step 1, role -1
   int64_t timestamp_s = 0;
 };
 
-struct SellerBid {  // SPEC 2 step 4, role 1
+struct SellerBid {  // docs/model.md section 2, step 4, role 1
   std::string rsu;
   uint64_t round = 0;
   int64_t c = 0, c_min = 0, c_max = 0;
@@ -80,7 +80,8 @@ struct TradingRound {
   RoundCertificate certificate;
 };
 
-// Settlement by the meters (SPEC 5): the seller sends, the buyer co-signs the same reading.
+// Settlement by the meters (docs/model.md section 5): the seller sends, the buyer co-signs the
+// same reading.
 struct MeterReport {
   Hash32 escrow;
   int64_t delivered_wh = 0;

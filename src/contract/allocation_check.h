@@ -1,5 +1,6 @@
-// Checks a trading round's scheme against its bids (SPEC sections 3-4, docs/spec/contract.md
-// C-4.x): exact prices, exact constraints, and optimality through the recorded certificate.
+// Checks a trading round's scheme against its bids (docs/model.md sections 3-4,
+// docs/spec/contract.md C-4.x): exact prices, exact constraints, and optimality through the
+// recorded certificate.
 //
 // Exact (integer) checks:
 //   - every trade's pair may trade (4(v - c) >= v^max - c^min) and its price is PriceExact's T;

@@ -1,5 +1,5 @@
-// The trading contract (SPEC sections 2-5; docs/spec/contract.md): a deterministic state
-// transition that every node runs on every block, ABCI-shaped. One rule book: every rule is
+// The trading contract (docs/model.md sections 2-6; docs/spec/contract.md): a deterministic
+// state transition that every node runs on every block, ABCI-shaped. One rule book: every rule is
 // written once (internal/block_run.cc), and every question below runs that same code.
 //
 //   CheckStateless  context-free checks (chain/tx_check.h): structure and signatures.

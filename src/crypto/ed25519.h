@@ -1,6 +1,7 @@
 // Ed25519 keys and signatures. Keys, signing and PEM use OpenSSL 3 (EVP_PKEY_ED25519), as does
 // the X.509 code in crypto/; verification (Verify) uses libsodium, about 2x faster here than
-// OpenSSL's EVP verify, which bounded the ledger's throughput (README, "Ledger benchmark").
+// OpenSSL's EVP verify, which bounded the ledger's throughput (docs/benchmarks.md, "Ledger
+// benchmark").
 //
 // A PrivateKey owns its OpenSSL key; it is movable, not copyable. Private keys are written to
 // disk only as PKCS#8 PEM with mode 0600 (WritePrivateKeyPem).

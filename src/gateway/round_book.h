@@ -1,6 +1,6 @@
-// The RSU's side of Steps 2-5 (SPEC 2; docs/spec/vehicle-api.md), as a pure core: the clock is
-// a parameter, the node is a NodePort and the pushes go to a PushSink, so tests drive it with no
-// socket and no wall clock.
+// The RSU's side of Steps 2-5 (docs/model.md section 2; docs/spec/vehicle-api.md), as a pure
+// core: the clock is a parameter, the node is a NodePort and the pushes go to a PushSink, so tests
+// drive it with no socket and no wall clock.
 //
 // Rounds overlap. A buyer's accepted request joins an open round or opens a new one; sellers'
 // offers join the round they name until its T_stamp + T_limit. A new round opens only when no

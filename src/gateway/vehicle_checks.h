@@ -1,6 +1,6 @@
-// Step 2 of a trading round (SPEC 2) as pure checks over the head state: who sent a vehicle
-// transaction (account, certified key, certificate valid now and not revoked on the ledger),
-// its timestamp against the server clock, and Algorithm 1's bounds against this RSU's
+// Step 2 of a trading round (docs/model.md section 2) as pure checks over the head state: who
+// sent a vehicle transaction (account, certified key, certificate valid now and not revoked on the
+// ledger), its timestamp against the server clock, and Algorithm 1's bounds against this RSU's
 // auctioneer parameters; and the proof of a vehicle's key that a `vehicle` subscription carries.
 // Nonces and rounds are the RoundBook's (round_book.h).
 #pragma once

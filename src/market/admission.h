@@ -1,4 +1,5 @@
-// Admission of buyers when their minimum demands cannot all be met (SPEC section 4).
+// Admission of buyers when their minimum demands cannot all be met (docs/model.md
+// section 4.2).
 //
 // Buyers are considered in the given priority order (the round uses decreasing v_i, ties by
 // id). A buyer is admitted if its b_min can be met together with the b_min of every buyer

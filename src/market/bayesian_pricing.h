@@ -1,11 +1,13 @@
-// Pricing by the Bayesian game's linear equilibrium (paper Theorem 1, SPEC section 3).
+// Pricing by the Bayesian game's linear equilibrium (paper Theorem 1, docs/model.md
+// section 3).
 //
 //   P_ij = v_i^max/12 + c_j^min/4 + 2 v_i/3          (eq. 5; Algorithm 2's v_i^min is a typo)
 //   R_ji = c_j^min/12 + v_i^max/4 + 2 c_j/3          (eq. 6)
 //   the pair may trade iff P_ij >= R_ji, at T_ij = (P_ij + R_ji)/2.
 //
 // Two forms: PriceInDouble for analysis and simulation, and ExactPrice for the ledger, where
-// prices are integers in the smallest currency unit per kWh (SPEC section 4). Both are pure.
+// prices are integers in the smallest currency unit per kWh (docs/model.md section 3.4). Both are
+// pure.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// Bids of one trading round, in explicit units (SPEC section 2, paper Table II).
+// Bids of one trading round, in explicit units (docs/model.md section 2, paper
+// Table II).
 //
 // Units: energy in kWh, prices in currency per kWh, positions and distances in metres.
 // These are plain values; bid.cc's ValidateBuyer/ValidateSeller apply Algorithm 1's rules, whose
@@ -73,9 +74,9 @@ struct Market {
 // the offending field.
 Status ValidateMarketStructure(const Market& market);
 
-// Algorithm 1 read with Table II (SPEC section 2): an OK status if the bid may take part in the
-// round, otherwise InvalidArgument whose message names the bid and the bound it broke. A rejected
-// bid must be resubmitted; the round goes on without it.
+// Algorithm 1 read with Table II (docs/model.md section 2): an OK status if the bid may take part
+// in the round, otherwise InvalidArgument whose message names the bid and the bound it broke. A
+// rejected bid must be resubmitted; the round goes on without it.
 Status ValidateBuyer(const Auctioneer& auctioneer, const BuyerBid& bid);
 Status ValidateSeller(const Auctioneer& auctioneer, const SellerBid& bid);
 

@@ -1,6 +1,6 @@
-// Algorithm 1's bounds (SPEC 2 read with the paper's Table II): the one statement of them. A
-// buyer may take part when v_min >= the auctioneer's v^min and v lies in [v_min, v_max]; a seller
-// when c_max <= the auctioneer's c^max and c lies in [c_min, c_max].
+// Algorithm 1's bounds (docs/model.md section 2, read with the paper's Table II): the one
+// statement of them. A buyer may take part when v_min >= the auctioneer's v^min and v lies in
+// [v_min, v_max]; a seller when c_max <= the auctioneer's c^max and c lies in [c_min, c_max].
 //
 // Every place that judges a bid asks these functions: the market model (bid.h ValidateBuyer,
 // doubles), the contract (a round's bids on chain, C-4.2, integers in smallest units), the RSU's

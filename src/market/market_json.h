@@ -1,4 +1,5 @@
-// JSON form of a market and of a round's result (the `v2v allocate` format; README "API").
+// JSON form of a market and of a round's result (the `v2v allocate` format; docs/cli.md, "Input"
+// and "Output").
 //
 // Parsing is strict: every field listed below is required (radius_m defaults to 1000), must have
 // the right JSON type, and unknown keys are refused, so a typo is an error rather than a default.

@@ -1,6 +1,6 @@
-// One trading round of an RSU (SPEC sections 2-4): validate the bids, pair each buyer with the
-// sellers within the radius, price every pair by Theorem 1, admit buyers whose minimums can be
-// met, and choose the volumes by the certified convex program.
+// One trading round of an RSU (docs/model.md sections 2-4): validate the bids, pair each buyer
+// with the sellers within the radius, price every pair by Theorem 1, admit buyers whose minimums
+// can be met, and choose the volumes by the certified convex program.
 //
 // Pure and deterministic: the result does not depend on the order of the bids in the input
 // (everything is sorted by id first) and reads no clock or random source.

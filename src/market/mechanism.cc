@@ -1,5 +1,5 @@
-// The bilateral Bayesian scheme, the k-double auction, the VCG double auction and the posted
-// price (mechanism.h). McAfee's trade reduction and SBBA are in mechanism_reduction.cc.
+// The Bayesian scheme (bilateral and pooled), the k-double auction, the VCG double auction and the
+// posted price (mechanism.h). McAfee's trade reduction and SBBA are in mechanism_reduction.cc.
 #include "market/mechanism.h"
 
 #include <algorithm>
@@ -38,6 +38,52 @@ class BayesianBilateral final : public Mechanism {
   }
 
  private:
+  PricePerKwh v_max_, c_min_;
+};
+
+class BayesianPooled final : public Mechanism {
+ public:
+  BayesianPooled(PricePerKwh v_max, PricePerKwh c_min) : v_max_(v_max), c_min_(c_min) {}
+  std::string_view Name() const override { return "bayesian-pooled"; }
+  Outcome Clear(std::span<const Order> bids, std::span<const Order> asks,
+                base::Rng&) const override {
+    // P rises with v and R with c, so ranking the types ranks the strategic bids and asks.
+    const RankedBook book = Rank(bids, asks);
+    const size_t m = BestCount(book);
+    Outcome out;
+    for (size_t k = 0; k < m; ++k) {
+      const Order& buyer = book.bids[k];
+      const Order& seller = book.asks[m - 1 - k];
+      const PairPrice pp = PriceInDouble(buyer.price, v_max_, seller.price, c_min_);
+      out.trades.push_back({buyer.id, seller.id, pp.t, pp.t});
+    }
+    return out;
+  }
+
+ private:
+  bool CanTrade(const Order& buyer, const Order& seller) const {
+    return PriceInDouble(buyer.price, v_max_, seller.price, c_min_).trade;
+  }
+  // The m top-ranked buyers and m bottom-ranked sellers can all trade (P >= R in every pair)
+  // iff they can when the k-th highest buyer is paired with the k-th highest of those sellers;
+  // among the feasible m, the one of the largest declared surplus (the largest m on ties).
+  size_t BestCount(const RankedBook& book) const {
+    size_t best = 0;
+    double best_surplus = 0, surplus = 0;
+    const size_t most = std::min(book.bids.size(), book.asks.size());
+    for (size_t m = 1; m <= most; ++m) {
+      surplus += book.bids[m - 1].price - book.asks[m - 1].price;
+      bool feasible = true;
+      for (size_t k = 0; k < m && feasible; ++k)
+        feasible = CanTrade(book.bids[k], book.asks[m - 1 - k]);
+      if (feasible && surplus >= best_surplus) {
+        best = m;
+        best_surplus = surplus;
+      }
+    }
+    return best;
+  }
+
   PricePerKwh v_max_, c_min_;
 };
 
@@ -107,6 +153,9 @@ class PostedPrice final : public Mechanism {
 
 std::unique_ptr<Mechanism> NewBayesianBilateral(PricePerKwh v_max, PricePerKwh c_min) {
   return std::make_unique<BayesianBilateral>(v_max, c_min);
+}
+std::unique_ptr<Mechanism> NewBayesianPooled(PricePerKwh v_max, PricePerKwh c_min) {
+  return std::make_unique<BayesianPooled>(v_max, c_min);
 }
 std::unique_ptr<Mechanism> NewKDoubleAuction(double k) {
   return std::make_unique<KDoubleAuction>(k);

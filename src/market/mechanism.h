@@ -64,6 +64,16 @@ class Mechanism {
 // common prior's v^max and c^min, and the pair trades iff P >= R, at T = (P + R)/2 on both sides.
 std::unique_ptr<Mechanism> NewBayesianBilateral(PricePerKwh v_max, PricePerKwh c_min);
 
+// The Bayesian scheme on a pooled market, as an RSU's round applies it to all its traders: the
+// orders are the traders' declared types, each pair's P and R are Theorem 1's (as in
+// NewBayesianBilateral), a buyer and a seller can trade iff P >= R, and among the matchings of
+// pairs that can trade the one of the largest declared surplus sum (v - c) is chosen: the m
+// highest buyers with the m lowest sellers, the k-th highest buyer with the k-th highest of
+// those sellers, for the best feasible m. Each pair trades at its own T = (P + R)/2, so the
+// budget balances. Theorem 1's strategies are an equilibrium of the bilateral game, not of
+// this pooled one.
+std::unique_ptr<Mechanism> NewBayesianPooled(PricePerKwh v_max, PricePerKwh c_min);
+
 // k-double auction (Chatterjee and Samuelson 1983 for one pair): the q efficient pairs trade,
 // all at the uniform price k b_q + (1 - k) a_q of the marginal pair (the simulator's P2P market;
 // Satterthwaite and Williams 1989 price between the m-th and (m+1)-th of all orders instead). Not

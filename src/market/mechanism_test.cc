@@ -122,5 +122,20 @@ TEST(MechanismTest, BayesianPairsInInputOrderWithTheorem1Prices) {
   ExpectTrade(o.trades[0], 1, 11, first.t, first.t);
 }
 
+// Bilateral pairs (0.5, 0.1) and (0.9, 0.4) both trade; pooled, the best buyer with the
+// cheapest seller would leave the other pair unable to trade (P(0.5) < R(0.4)), so the pooled
+// scheme pairs the best buyer with the dearer seller and both trade.
+TEST(MechanismTest, BayesianPooledChoosesTheLargestSurplusMatchingThatCanTrade) {
+  const Outcome o =
+      ClearBook(*NewBayesianPooled(1, 0), {{1, 0.5}, {2, 0.9}}, {{11, 0.1}, {12, 0.4}});
+  ASSERT_EQ(o.trades.size(), 2u);
+  ExpectTrade(o.trades[0], 2, 12, PriceInDouble(0.9, 1, 0.4, 0).t, PriceInDouble(0.9, 1, 0.4, 0).t);
+  ExpectTrade(o.trades[1], 1, 11, PriceInDouble(0.5, 1, 0.1, 0).t, PriceInDouble(0.5, 1, 0.1, 0).t);
+  EXPECT_FALSE(PriceInDouble(0.5, 1, 0.4, 0).trade);
+  EXPECT_NEAR(o.Budget(), 0, 1e-15);
+  // Nobody can trade: no trade.
+  EXPECT_TRUE(ClearBook(*NewBayesianPooled(1, 0), {{1, 0.3}}, {{2, 0.2}}).trades.empty());
+}
+
 }  // namespace
 }  // namespace v2v::market

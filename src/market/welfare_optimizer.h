@@ -1,4 +1,4 @@
-// The volume program of SPEC section 4 (paper IV.C, Theorem 2), solved exactly with a
+// The volume program of docs/model.md section 4 (paper IV.C, Theorem 2), solved exactly with a
 // certificate.
 //
 //   maximise  sum_i w_i ln(X_i - b_i^min + 1) - sum_(i,j) rho_j (l1 x_ij^2 + l2 x_ij)

@@ -1,4 +1,5 @@
-// Framing of peer-to-peer messages between RSU nodes (SPEC section 8; docs/spec/p2p.md).
+// Framing of peer-to-peer messages between RSU nodes (docs/model.md section 8;
+// docs/spec/p2p.md).
 //
 // On the wire (inside TLS): a frame is
 //   u32 big-endian length L (of what follows), u8 type, L-1 bytes of payload.

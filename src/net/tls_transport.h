@@ -1,5 +1,5 @@
-// TCP + TLS 1.3 transport between RSU nodes, with mutual authentication (SPEC section 8,
-// docs/spec/p2p.md P1, P2, P4).
+// TCP + TLS 1.3 transport between RSU nodes, with mutual authentication (docs/model.md
+// section 8, docs/spec/p2p.md P1, P2, P4).
 //
 // Both sides present a certificate issued by the network's CA and require one from the peer
 // (TLS 1.3 only, peer verification mandatory). After the handshake the peer's certificate (DER)

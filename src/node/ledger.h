@@ -1,4 +1,4 @@
-// Ledger: the chain on one node under Clique (EIP-225; ../shared/CLIQUE.md). Owns the store;
+// Ledger: the chain on one node under Clique (EIP-225; docs/clique.md). Owns the store;
 // validates, stores and executes blocks, keeps side branches, picks the head by fork choice and
 // reorganises atomically; reopens at the last committed head. It is built from parts with one
 // job each (docs/architecture.md):

@@ -2,9 +2,9 @@
 //
 // Each figure is computed by one function into a Figure: its data table, a gnuplot script that
 // draws it from data.csv, and the three sentences of the report: what the paper claims, what we
-// measured (numbers computed from the data, never typed in), and whether they agree. SPEC 9 fixes
-// the definitions: satisfaction is T/P for a buyer and R/T for a seller (complete information:
-// T^c/v and c/T^c, the bids being the values), the degree of approximation is
+// measured (numbers computed from the data, never typed in), and whether they agree. docs/model.md
+// section 9 fixes the definitions: satisfaction is T/P for a buyer and R/T for a seller (complete
+// information: T^c/v and c/T^c, the bids being the values), the degree of approximation is
 // 1 - |T - T^c|/T^c averaged over the pairs that trade, T^c = (v + c)/2, and the conventional
 // P2P market is a uniform-price double auction.
 //
@@ -56,9 +56,15 @@ double TradeShare(const TradeShareQuery& q, int64_t draws, uint64_t seed);
 // REQUIRES: 4 <= n <= 14.
 Result<Figure> RunFigure(int n, const ExperimentOptions& opt);
 
-// mechanisms.csv: every mechanism on every standard setting, with enough draws for 0.5%.
-CsvTable MechanismTable(const ExperimentOptions& opt);
-int64_t MechanismDraws(const ExperimentOptions& opt);
+// The mechanisms side by side on the fair benchmark (sim/mechanism_benchmark.h): both settings
+// (unit-square, paper-fig9) at 1, 2, 5 and 10 traders per side, 10 seeds each.
+struct MechanismComparison {
+  CsvTable table{{}};      // mechanisms.csv: one row per setting, size and contender
+  CsvTable plot_data{{}};  // mechanisms/data.csv: the unit square's efficiency by size
+  std::string plot;        // gnuplot body over plot_data
+  std::string timing;      // Markdown table of clear times (measured; not deterministic)
+};
+Result<MechanismComparison> CompareMechanismsFairly(const ExperimentOptions& opt);
 
 // Figure functions (experiments_pricing.cc: 4-10, experiments_market.cc: 11-14).
 Figure Fig4BuyerBids(const ExperimentOptions& opt);
@@ -74,7 +80,8 @@ Result<Figure> Fig13VolumeVsLoss(const ExperimentOptions& opt);
 Result<Figure> Fig14VolumeVsPrice(const ExperimentOptions& opt);
 
 // Writes DIR/figN/{data.csv,plot.gp,plot.png} for the figures in `which` (each 4..14),
-// DIR/mechanisms.csv when `mechanisms`, and DIR/report.md over what was produced. A missing
+// DIR/mechanisms.csv and DIR/mechanisms/{data.csv,plot.gp,plot.png} when `mechanisms`, and
+// DIR/report.md over what was produced. A missing
 // gnuplot is not an error: the report says the picture is missing. Returns the figures.
 struct SuiteResult {
   std::vector<Figure> figures;

@@ -260,21 +260,4 @@ Result<Figure> Fig14VolumeVsPrice(const ExperimentOptions& opt) {
   return f;
 }
 
-int64_t MechanismDraws(const ExperimentOptions&) { return 2000000; }
-
-CsvTable MechanismTable(const ExperimentOptions& opt) {
-  CsvTable t({"mechanism", "setting", "pairs", "trade_probability", "surplus_per_pair",
-              "buyer_surplus_per_pair", "seller_surplus_per_pair", "mean_price"});
-  uint64_t stream = 100;
-  for (const MechanismSetting& st : StandardSettings()) {
-    for (const MechanismStats& m :
-         CompareMechanisms(st, MechanismDraws(opt), DeriveSeed(opt.seed, stream++))) {
-      t.AddRow({m.mechanism, m.setting, std::to_string(m.pairs), FormatG(m.trade_probability, 6),
-                FormatG(m.surplus_per_pair, 6), FormatG(m.buyer_surplus_per_pair, 6),
-                FormatG(m.seller_surplus_per_pair, 6), FormatG(m.mean_price, 6)});
-    }
-  }
-  return t;
-}
-
 }  // namespace v2v::sim

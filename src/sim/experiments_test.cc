@@ -67,25 +67,38 @@ TEST(ExperimentsTest, SameSeedGivesByteIdenticalCsv) {
   ASSERT_TRUE(ra.ok()) << ra.status().ToString();
   ASSERT_TRUE(rb.ok()) << rb.status().ToString();
   for (const char* f : {"/fig5/data.csv", "/fig7/data.csv", "/fig11/data.csv", "/fig12/data.csv",
-                        "/mechanisms.csv"}) {
+                        "/mechanisms.csv", "/mechanisms/data.csv"}) {
     const std::string x = SlurpExperimentFile(a + f);
     EXPECT_GT(x.size(), 100u) << f;
     EXPECT_EQ(x, SlurpExperimentFile(b + f)) << f;
   }
   const std::string report = SlurpExperimentFile(a + "/report.md");
-  for (const char* s : {"fig5/plot.png", "fig12/plot.png", "| bayesian | unit-square |"}) {
+  for (const char* s : {"fig5/plot.png", "fig12/plot.png", "mechanisms/plot.png",
+                        "| unit-square | 1 | bayesian |"}) {
     EXPECT_NE(report.find(s), std::string::npos) << s;
   }
 }
 
-TEST(ExperimentsTest, MechanismTableHasEveryMechanismAndSetting) {
-  const CsvTable t = MechanismTable(ExperimentOptions{});
-  EXPECT_EQ(t.header().front(), "mechanism");
-  ASSERT_EQ(t.size(), 10u);
-  EXPECT_EQ(t.rows()[0][0], "bayesian");
-  EXPECT_EQ(t.rows()[9][0], "efficient");
-  EXPECT_EQ(t.rows()[9][1], "paper-fig9");
-  EXPECT_NEAR(std::stod(t.rows()[0][3]), 9.0 / 32, 9.0 / 32 * 0.005);  // accurate to 0.5%
+TEST(ExperimentsTest, MechanismComparisonHasEveryMechanismSettingAndSize) {
+  ExperimentOptions opt;
+  opt.quick = true;
+  const auto r = CompareMechanismsFairly(opt);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const MechanismComparison& m = *r;
+  EXPECT_EQ(m.table.header().front(), "setting");
+  // 2 settings x (n = 1: 7 contenders; n = 2, 5, 10: 8 each: the pooled Bayesian scheme, and
+  // the k-double auction's equilibrium estimated by the pooled solver).
+  ASSERT_EQ(m.table.size(), 2u * (7 + 3 * 8));
+  EXPECT_EQ(m.table.rows()[0][0], "unit-square");
+  EXPECT_EQ(m.table.rows()[0][2], "bayesian");
+  EXPECT_NEAR(std::stod(m.table.rows()[0][6]), 27.0 / 32, 0.02);  // efficiency, quick sizes
+  EXPECT_EQ(m.table.rows().back()[0], "paper-fig9");
+  EXPECT_EQ(m.table.rows().back()[1], "10");
+  // The plot table: one row per size, a (mean, interval) pair per contender of the unit square.
+  ASSERT_EQ(m.plot_data.size(), 4u);
+  EXPECT_EQ(m.plot_data.header().size(), 1u + 2 * 9);
+  EXPECT_EQ(m.plot_data.rows()[1][3], "nan");  // the k-DA's equilibrium exists for n = 1 only
+  EXPECT_NE(m.plot.find("yerrorlines"), std::string::npos);
 }
 
 }  // namespace

@@ -3,7 +3,8 @@
 //   bayesian               the paper (Theorem 1): trade iff P >= R, at T = (P + R)/2, with the
 //                          common prior v ~ U[v_lo, v_hi], c ~ U[c_lo, c_hi] as each side's
 //                          belief (v^max = v_hi, c^min = c_lo).
-//   complete-info          SPEC 9: both know both values; trade iff v >= c, at (v + c)/2.
+//   complete-info          both know both values; trade iff v >= c, at (v + c)/2
+//                          (docs/model.md section 9).
 //   single-price           a posted price p0: trade iff c <= p0 <= v, at p0.
 //   uniform-double-auction the conventional P2P market: the draws are grouped into markets of
 //                          `uda_market_size` buyers and as many sellers, who bid truthfully;
@@ -49,7 +50,8 @@ struct MechanismSetting {
   double c_lo = 0, c_hi = 1;  // sellers' costs
   double single_price = 0.5;
 };
-// The settings of mechanisms.csv: unit-square and paper-fig9 (SPEC 9, paper Fig. 9).
+// The settings of mechanisms.csv: unit-square and paper-fig9 (docs/model.md section 9,
+// paper Fig. 9).
 std::vector<MechanismSetting> StandardSettings();
 
 struct MechanismStats {

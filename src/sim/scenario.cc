@@ -5,12 +5,9 @@
 #include <fstream>
 #include <sstream>
 
-// toml++ reports syntax errors by exception (the Debian build has exceptions on); it is caught
-// here and becomes a Status: no exception leaves this file.
-#include <toml++/toml.h>
-
 #include "base/file_util.h"
 #include "sim/csv.h"
+#include "sim/scenario_toml.h"
 
 namespace v2v::sim {
 namespace {
@@ -137,8 +134,10 @@ Status ParseTariff(const toml::node& n, const std::string& where, Scenario& s) {
   return Status::Ok();
 }
 
-Status ParseKey(const std::string& section, const std::string& key, const toml::node& n,
-                std::string_view source, Scenario& s) {
+}  // namespace
+
+Status ApplyScenarioKey(const std::string& section, const std::string& key, const toml::node& n,
+                        std::string_view source, Scenario& s) {
   const std::string where = Where(source, section, key);
   if (section == "rsu" && key == "layout") {
     auto v = n.value_exact<std::string>();
@@ -173,6 +172,27 @@ Status ParseKey(const std::string& section, const std::string& key, const toml::
   }
   return Status::InvalidArgument(where + ": unknown key" + LineOf(n));
 }
+
+Status ApplyScenarioTable(const toml::table& root, std::string_view source, Scenario& s) {
+  for (const auto& [sk, sn] : root) {
+    const std::string section(sk.str());
+    const toml::table* t = sn.as_table();
+    const bool known = section == "city" || section == "rsu" || section == "vehicles" ||
+                       section == "market" || section == "p2p" || section == "time" ||
+                       section == "tariff";
+    if (!t || !known)
+      return Status::InvalidArgument(std::string(source) + ": " + section +
+                                     ": unknown section (expected [city], [rsu], [vehicles], "
+                                     "[market], [p2p], [time] or [tariff])" +
+                                     LineOf(sn));
+    for (const auto& [k, v] : *t) {
+      V2V_RETURN_IF_ERROR(ApplyScenarioKey(section, std::string(k.str()), v, source, s));
+    }
+  }
+  return Status::Ok();
+}
+
+namespace {
 
 Status Ordered(double lo, double hi, const char* lo_name, const char* hi_name) {
   if (lo <= hi) return Status::Ok();
@@ -253,21 +273,7 @@ Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view sourc
                                    std::string(e.description()));
   }
   Scenario s;
-  for (const auto& [sk, sn] : root) {
-    const std::string section(sk.str());
-    const toml::table* t = sn.as_table();
-    const bool known = section == "city" || section == "rsu" || section == "vehicles" ||
-                       section == "market" || section == "p2p" || section == "time" ||
-                       section == "tariff";
-    if (!t || !known)
-      return Status::InvalidArgument(std::string(source) + ": " + section +
-                                     ": unknown section (expected [city], [rsu], [vehicles], "
-                                     "[market], [p2p], [time] or [tariff])" +
-                                     LineOf(sn));
-    for (const auto& [k, v] : *t) {
-      V2V_RETURN_IF_ERROR(ParseKey(section, std::string(k.str()), v, source, s));
-    }
-  }
+  V2V_RETURN_IF_ERROR(ApplyScenarioTable(root, source, s));
   Status st = ValidateScenario(s);
   if (!st.ok()) return Status::InvalidArgument(std::string(source) + ": " + st.message());
   return s;

@@ -11,7 +11,8 @@
 // at a grid charger (park_charge_share of the stops), where they charge at park_charger_kw.
 // Valuations are drawn afresh for each round from the scenario's ranges: v ~ U[buyer_value],
 // c ~ U[seller_cost], rho ~ U[loss_rate], w ~ U[willingness]; a seller's reply arrives after a
-// delay ~ U[0, reply_delay_max_s] and is dropped if later than t_limit_s (SPEC 2, step 5).
+// delay ~ U[0, reply_delay_max_s] and is dropped if later than t_limit_s (docs/model.md
+// section 2, step 5).
 // A vehicle in range of several RSUs joins the round of the nearest (ties: lower RSU index), so it
 // trades at most once per round interval. A round happens when an RSU has at least one buyer.
 //

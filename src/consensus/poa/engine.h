@@ -1,4 +1,4 @@
-// The Clique engine (EIP-225; ../shared/CLIQUE.md, rules cited as [Rn]): everything Clique in one
+// The Clique engine (EIP-225; docs/clique.md, rules cited as [Rn]): everything Clique in one
 // place, shaped like go-ethereum's consensus.Engine. It verifies a header, prepares the next
 // one, seals it, names the seal hash and decides the seal timing; the vote tally itself is
 // Snapshot (snapshot.h). It sees the chain only through ChainHeaderReader, a read-only port of

@@ -1,5 +1,5 @@
 // The Clique (EIP-225) signer snapshot, as go-ethereum's consensus/clique/snapshot.go applies it.
-// ../shared/CLIQUE.md lists the rules one by one; comments below cite them as [Rn].
+// docs/clique.md lists the rules one by one; comments below cite them as [Rn].
 //
 // Pure: no clock, no randomness, no signature checks (the caller recovers and verifies the
 // sealer from the seal). Apply() returns a new snapshot and leaves this one unchanged, so a reorg

@@ -1,0 +1,124 @@
+// `v2v experiment mechanisms`: every mechanism of market/mechanism.h on the fair benchmark
+// (sim/mechanism_benchmark.h), side by side, with 95% intervals over seeds.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+
+#include "sim/experiments.h"
+#include "sim/mechanism_benchmark.h"
+
+namespace v2v::sim {
+namespace {
+
+// The settings: values and costs on the unit square, and the paper's Fig. 9 ranges.
+std::vector<MarketSetting> BenchmarkSettings() {
+  return {{"unit-square", 0, 1, 0, 1}, {"paper-fig9", 0.5, 1, 0.5, 1}};
+}
+constexpr int kTradersPerSide[] = {1, 2, 5, 10};
+
+BenchmarkOptions SizesFor(const ExperimentOptions& opt, int n, size_t setting) {
+  BenchmarkOptions b;
+  b.traders_per_side = n;
+  b.seeds = 10;
+  // About 200,000 traders per side and seed at full size (2,000 when quick).
+  b.markets_per_seed = (opt.quick ? 2000 : 200000) / n;
+  b.seed = DeriveSeed(opt.seed, 200 + 10 * setting + static_cast<uint64_t>(n));
+  return b;
+}
+
+std::string Label(const BenchmarkRow& r) { return r.mechanism + ", " + r.bidding; }
+
+CsvTable TidyTable(const std::vector<BenchmarkRow>& rows) {
+  CsvTable t({"setting", "traders_per_side", "mechanism", "bidding", "seeds", "markets_per_seed",
+              "efficiency", "efficiency_ci95", "trades_per_market", "trades_ci95",
+              "budget_per_market", "budget_ci95", "ir_violations_per_market", "ir_violations_ci95",
+              "first_best_per_market"});
+  for (const BenchmarkRow& r : rows) {
+    t.AddRow(
+        {r.setting, std::to_string(r.traders_per_side), r.mechanism, r.bidding,
+         std::to_string(r.seeds), std::to_string(r.markets_per_seed), FormatG(r.efficiency.mean, 6),
+         FormatG(r.efficiency.half_width, 3), FormatG(r.trades_per_market.mean, 6),
+         FormatG(r.trades_per_market.half_width, 3), FormatG(r.budget_per_market.mean, 6),
+         FormatG(r.budget_per_market.half_width, 3), FormatG(r.ir_violations_per_market.mean, 6),
+         FormatG(r.ir_violations_per_market.half_width, 3), FormatG(r.first_best_per_market, 6)});
+  }
+  return t;
+}
+
+// The unit square's efficiency by market size, one column pair (mean, interval) per contender;
+// a contender missing at a size has "nan" cells (the plot driver's missing value).
+void PlotTable(const std::vector<BenchmarkRow>& rows, MechanismComparison& out) {
+  std::vector<std::string> labels;
+  std::map<int, std::map<std::string, const BenchmarkRow*>> by_n;
+  for (const BenchmarkRow& r : rows) {
+    if (r.setting != "unit-square") continue;
+    if (std::find(labels.begin(), labels.end(), Label(r)) == labels.end())
+      labels.push_back(Label(r));
+    by_n[r.traders_per_side][Label(r)] = &r;
+  }
+  std::vector<std::string> header = {"traders_per_side"};
+  for (size_t i = 0; i < labels.size(); ++i) {
+    header.push_back("efficiency_" + std::to_string(i));
+    header.push_back("ci95_" + std::to_string(i));
+  }
+  CsvTable t(header);
+  for (const auto& [n, row] : by_n) {
+    std::vector<std::string> cells = {std::to_string(n)};
+    for (const std::string& l : labels) {
+      auto it = row.find(l);
+      cells.push_back(it == row.end() ? "nan" : FormatG(it->second->efficiency.mean, 6));
+      cells.push_back(it == row.end() ? "nan" : FormatG(it->second->efficiency.half_width, 3));
+    }
+    t.AddRow(std::move(cells));
+  }
+  out.plot_data = std::move(t);
+  std::string plot =
+      "set logscale x\nset xrange [0.8:12.5]\nset xtics (1, 2, 5, 10)\n"
+      "set xlabel 'buyers = sellers per market (values and costs U[0,1])'\n"
+      "set ylabel 'welfare / first best of the same traders'\nset yrange [0:1.05]\n"
+      "set key bottom right\nplot ";
+  for (size_t i = 0; i < labels.size(); ++i) {
+    plot += (i ? ", " : "") + std::string(i ? "''" : "datafile") +
+            " using 1:" + std::to_string(2 + 2 * i) + ":" + std::to_string(3 + 2 * i) +
+            " with yerrorlines lw 2 title '" + labels[i] + "'";
+  }
+  out.plot = plot + "\n";
+}
+
+std::string TimingMarkdown(const std::vector<BenchmarkRow>& rows) {
+  std::string s = "| setting | traders per side | mechanism | bidding | clear time (us) |\n";
+  s += "|---|---|---|---|---|\n";
+  for (const BenchmarkRow& r : rows) {
+    char us[32];
+    std::snprintf(us, sizeof us, "%.3f", r.clear_us);
+    s += "| " + r.setting + " | " + std::to_string(r.traders_per_side) + " | " + r.mechanism +
+         " | " + r.bidding + " | " + us + " |\n";
+  }
+  return s;
+}
+
+}  // namespace
+
+Result<MechanismComparison> CompareMechanismsFairly(const ExperimentOptions& opt) {
+  std::vector<BenchmarkRow> rows;
+  const std::vector<MarketSetting> settings = BenchmarkSettings();
+  for (size_t s = 0; s < settings.size(); ++s) {
+    for (int n : kTradersPerSide) {
+      std::vector<Contender> contenders = StandardContenders(settings[s], n);
+      if (n > 1) {
+        V2V_ASSIGN_OR_RETURN(Contender eq,
+                             KDoubleAuctionAtEstimatedEquilibrium(settings[s], n, 0.5));
+        contenders.push_back(std::move(eq));
+      }
+      const auto part = RunMechanismBenchmark(settings[s], contenders, SizesFor(opt, n, s));
+      rows.insert(rows.end(), part.begin(), part.end());
+    }
+  }
+  MechanismComparison out;
+  out.table = TidyTable(rows);
+  PlotTable(rows, out);
+  out.timing = TimingMarkdown(rows);
+  return out;
+}
+
+}  // namespace v2v::sim

@@ -1,0 +1,111 @@
+// End-to-end tests of `v2v sweep` as a user runs it: a full grid, one cell, two shards merged.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "testing/shell.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path SweepTempDir(const std::string& tag) {
+  const fs::path d =
+      fs::temp_directory_path() / ("v2v_sweepcli_" + tag + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+v2v::testing::CommandResult RunSweepCli(const std::string& args, const fs::path& dir) {
+  return v2v::testing::RunCommand(std::string(V2V_CLI) + " sweep " + args, dir);
+}
+
+// The data rows (not the stamp or the header) of a runs file.
+std::vector<std::string> SweepDataLines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line[0] != '#' && line.rfind("cell,", 0) != 0) out.push_back(line);
+  }
+  return out;
+}
+
+void WriteTinyGrid(const fs::path& path) {
+  std::ofstream(path) << "[scenario.city]\nsize_m = 3000\n[scenario.vehicles]\ncount = 40\n"
+                         "[scenario.time]\nduration_s = 3600\n[axes]\nvehicles.count = [30, 60]\n";
+}
+
+TEST(SweepCliTest, CellsAndMergedShardsEqualTheFullRun) {
+  const fs::path d = SweepTempDir("grid");
+  WriteTinyGrid(d / "grid.toml");
+  const std::string common = "--grid " + (d / "grid.toml").string() + " --seeds 2 --seed 3 ";
+  auto r = RunSweepCli(common + "--jobs 2 --out " + (d / "full").string(), d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("4 runs (2 cells x 2 seeds)"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("sweep: 4/4 runs"), std::string::npos) << r.err;
+  const std::string runs = v2v::testing::Slurp(d / "full/runs.csv");
+  const std::vector<std::string> rows = SweepDataLines(runs);
+  ASSERT_EQ(rows.size(), 4u) << runs;
+  EXPECT_EQ(rows[2].rfind("1,60,0,", 0), 0u) << rows[2];
+  EXPECT_EQ(SweepDataLines(v2v::testing::Slurp(d / "full/summary.csv")).size(), 2u);
+  EXPECT_TRUE(fs::exists(d / "full/plots/welfare/data.csv"));
+  EXPECT_TRUE(fs::exists(d / "full/plots/welfare/plot.gp"));
+  EXPECT_NE(v2v::testing::Slurp(d / "full/cells/cell-1.toml").find("count = 60"),
+            std::string::npos);
+
+  r = RunSweepCli(common + "--cell 1 -q --out " + (d / "parts").string(), d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto cell = SweepDataLines(v2v::testing::Slurp(d / "parts/part-cell-1.csv"));
+  EXPECT_EQ(cell, (std::vector<std::string>{rows[2], rows[3]}));
+
+  for (const char* shard : {"0/2", "1/2"}) {
+    r = RunSweepCli(common + "--jobs 1 -q --shard " + shard + " --out " + (d / "shards").string(),
+                    d);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  r = RunSweepCli("merge -q --out " + (d / "merged").string() + " " + (d / "shards").string(), d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(v2v::testing::Slurp(d / "merged/runs.csv"), runs);
+  EXPECT_EQ(v2v::testing::Slurp(d / "merged/summary.csv"),
+            v2v::testing::Slurp(d / "full/summary.csv"));
+
+  r = RunSweepCli(
+      "merge --out " + (d / "m2").string() + " " + (d / "shards/part-shard-0-of-2.csv").string(),
+      d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("missing 2 of 4 runs: cell 1 seed 0, cell 1 seed 1"), std::string::npos)
+      << r.err;
+  r = RunSweepCli("merge --out " + (d / "m3").string() + " " + (d / "shards").string() + " " +
+                      (d / "parts").string(),
+                  d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cell 1 seed 0 is in both"), std::string::npos) << r.err;
+  fs::remove_all(d);
+}
+
+TEST(SweepCliTest, BadGridsAndOptionsExitTwoAndWriteNothing) {
+  const fs::path d = SweepTempDir("bad");
+  std::ofstream(d / "g.toml") << "[axes]\nmarket.l1 = [0.5, -1]\n";
+  auto r = RunSweepCli("--grid " + (d / "g.toml").string() + " --out " + (d / "o").string(), d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("[market] l1: -1 is outside"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(d / "o"));
+  WriteTinyGrid(d / "t.toml");
+  r = RunSweepCli("--grid " + (d / "t.toml").string() + " --cell 2 --out " + (d / "o").string(), d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--cell 2: the grid has 2 cells (0..1)"), std::string::npos) << r.err;
+  r = RunSweepCli("--grid " + (d / "t.toml").string() + " --shard 2/2 --out " + (d / "o").string(),
+                  d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(fs::exists(d / "o"));
+  fs::remove_all(d);
+}
+
+}  // namespace
