@@ -263,15 +263,18 @@ Status ValidateScenario(const Scenario& s) {
   return Status::Ok();
 }
 
-Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view source) {
-  toml::table root;
+Result<toml::table> ParseTomlText(std::string_view text, std::string_view source) {
   try {
-    root = toml::parse(text, source);
+    return toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     return Status::InvalidArgument(std::string(source) + ": line " +
                                    std::to_string(e.source().begin.line) + ": " +
                                    std::string(e.description()));
   }
+}
+
+Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view source) {
+  V2V_ASSIGN_OR_RETURN(const toml::table root, ParseTomlText(text, source));
   Scenario s;
   V2V_RETURN_IF_ERROR(ApplyScenarioTable(root, source, s));
   Status st = ValidateScenario(s);

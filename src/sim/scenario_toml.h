@@ -10,10 +10,14 @@
 // catch them and return a Status: no exception leaves src/sim/.
 #include <toml++/toml.h>
 
+#include "base/result.h"
 #include "base/status.h"
 #include "sim/scenario.h"
 
 namespace v2v::sim {
+
+// Parses a whole TOML document; a syntax error is InvalidArgument "source: line N: what".
+Result<toml::table> ParseTomlText(std::string_view text, std::string_view source);
 
 // Sets one key of `s` from a TOML value, checking its type and range (not the cross-field
 // rules: ValidateScenario). InvalidArgument naming the key if unknown, mistyped or out of range.

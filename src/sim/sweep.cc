@@ -187,14 +187,7 @@ std::string GridHash(const SweepGrid& g) {
 
 Result<SweepGrid> ParseSweepGrid(std::string_view text, std::string_view source,
                                  const std::string& base_dir) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    return Status::InvalidArgument(std::string(source) + ": line " +
-                                   std::to_string(e.source().begin.line) + ": " +
-                                   std::string(e.description()));
-  }
+  V2V_ASSIGN_OR_RETURN(const toml::table root, ParseTomlText(text, source));
   for (const auto& [k, v] : root) {
     if (k.str() != "base" && k.str() != "scenario" && k.str() != "axes")
       return GridError(
