@@ -26,6 +26,17 @@ BenchmarkOptions SizesFor(const ExperimentOptions& opt, int n, size_t setting) {
   return b;
 }
 
+// The pooled equilibrium solver's sizes: its defaults, or a tenth of its Monte Carlo draws and
+// a third of its rounds when quick (the estimate is then coarser, not different in kind).
+market::PooledOptions SolverSizes(const ExperimentOptions& opt) {
+  market::PooledOptions o;
+  if (opt.quick) {
+    o.markets = 300;
+    o.max_iterations = 12;
+  }
+  return o;
+}
+
 std::string Label(const BenchmarkRow& r) { return r.mechanism + ", " + r.bidding; }
 
 CsvTable TidyTable(const std::vector<BenchmarkRow>& rows) {
@@ -106,8 +117,8 @@ Result<MechanismComparison> CompareMechanismsFairly(const ExperimentOptions& opt
     for (int n : kTradersPerSide) {
       std::vector<Contender> contenders = StandardContenders(settings[s], n);
       if (n > 1) {
-        V2V_ASSIGN_OR_RETURN(Contender eq,
-                             KDoubleAuctionAtEstimatedEquilibrium(settings[s], n, 0.5));
+        V2V_ASSIGN_OR_RETURN(Contender eq, KDoubleAuctionAtEstimatedEquilibrium(settings[s], n, 0.5,
+                                                                                SolverSizes(opt)));
         contenders.push_back(std::move(eq));
       }
       const auto part = RunMechanismBenchmark(settings[s], contenders, SizesFor(opt, n, s));

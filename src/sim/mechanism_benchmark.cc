@@ -114,11 +114,12 @@ std::vector<Contender> StandardContenders(const MarketSetting& s, int n) {
   return out;
 }
 
-Result<Contender> KDoubleAuctionAtEstimatedEquilibrium(const MarketSetting& s, int n, double k) {
+Result<Contender> KDoubleAuctionAtEstimatedEquilibrium(const MarketSetting& s, int n, double k,
+                                                       const market::PooledOptions& solver) {
   V2V_ASSIGN_OR_RETURN(const market::Prior values, market::Prior::Uniform(s.v_lo, s.v_hi));
   V2V_ASSIGN_OR_RETURN(const market::Prior costs, market::Prior::Uniform(s.c_lo, s.c_hi));
   V2V_ASSIGN_OR_RETURN(const market::PooledSolution eq,
-                       market::SolveSymmetricKDoubleAuction(values, costs, k, n));
+                       market::SolveSymmetricKDoubleAuction(values, costs, k, n, solver));
   return Contender{"k-double-auction(k=" + FormatK(k) + ")", "equilibrium (estimated)",
                    market::NewKDoubleAuction(k), [b = eq.buyer](double t) { return b.Order(t); },
                    [a = eq.seller](double t) { return a.Order(t); }};

@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "market/bayes_nash_pooled.h"
 #include "market/mechanism.h"
 
 namespace v2v::sim {
@@ -62,9 +63,11 @@ std::vector<Contender> StandardContenders(const MarketSetting& setting, int n);
 
 // The pooled k-double auction with its traders at the symmetric equilibrium that
 // market::SolveSymmetricKDoubleAuction estimates (Monte Carlo, experimental: docs/mechanisms.md),
-// for n > 1; bidding "equilibrium (estimated)". Errors: the solver's.
+// for n > 1; bidding "equilibrium (estimated)". `solver` sets the solver's sizes (its defaults
+// when not given). Errors: the solver's.
 Result<Contender> KDoubleAuctionAtEstimatedEquilibrium(const MarketSetting& setting, int n,
-                                                       double k);
+                                                       double k,
+                                                       const market::PooledOptions& solver = {});
 
 struct Estimate {
   double mean = 0;
