@@ -267,6 +267,14 @@ class Cluster {
         (last_converged < 0 || last_converged < o_.quiet_steps - window_steps)) {
       Violation(0, "no convergence after healing: " + Heads());
     }
+    // Every round a book opened is on the chain or dropped with a reason by now: a round that
+    // waits for its window or a block takes seconds, and the quiet period is far longer.
+    if (!report_.violation && bidders_.RoundsInFlight() > 0) {
+      Violation(0, std::to_string(bidders_.RoundsInFlight()) +
+                       " round(s) of the gateways neither on the chain nor dropped after the "
+                       "quiet period: " +
+                       Heads());
+    }
   }
 
   bool Converged() const {

@@ -8,10 +8,11 @@
 // simulated vehicles bid (bidders.h).
 //
 // A run: `steps` steps of `step_ms` with faults, then the network heals, every node comes up,
-// faults, workload and bids stop, and the nodes have `quiet_steps` to converge (and the round
-// books to get their rounds on chain). After every step the
+// faults, workload and bids stop, and the nodes have `quiet_steps` to converge and the round
+// books to get their rounds on chain. After every step the
 // invariants of chain_checker.h hold on every live node, and at the end all nodes share one
-// head with equal state roots. One seed gives one run, byte for byte (the trace fingerprint).
+// head with equal state roots and no gateway holds a round neither on chain nor dropped. One seed
+// gives one run, byte for byte (the trace fingerprint).
 #pragma once
 
 #include <cstdint>

@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -119,9 +120,13 @@ class FakeNode final : public NodePort {
                                          chain::BlockHash(b.header), std::move(effects)));
     chain_.push_back(std::move(b));
   }
-  // After a new head: the prune's drops join `drops`; each book hears them all.
+  // After a new head (one block appended): the prune's drops join `drops`; each book hears them
+  // all.
   void Deliver(std::vector<node::MempoolDrop> drops, int64_t time) {
-    const auto stale = admission_.mempool().Prune(Committed());
+    std::set<Hash32> taken;
+    for (const chain::Tx& tx : chain_.back().txs) taken.insert(chain::TxHash(tx));
+    const auto stale = admission_.mempool().Prune(
+        Committed(), [&taken](const Hash32& h) { return taken.count(h) > 0; });
     drops.insert(drops.end(), stale.begin(), stale.end());
     for (RoundBook* book : books_) {
       for (const node::MempoolDrop& d : drops) book->OnTxDropped(d.hash, d.code, time * 1000);

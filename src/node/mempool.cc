@@ -231,11 +231,16 @@ Mempool::SenderTxs::iterator Mempool::Erase(SenderTxs& txs, SenderTxs::iterator 
   return txs.erase(it);
 }
 
-std::vector<MempoolDrop> Mempool::Prune(const NonceOf& committed_nonce) {
+std::vector<MempoolDrop> Mempool::Prune(const NonceOf& committed_nonce, const OnChain& on_chain) {
+  std::vector<MempoolDrop> out;
   for (auto it = by_sender_.begin(); it != by_sender_.end();) {
     const uint64_t done = committed_nonce(it->first);
     auto& txs = it->second;
-    while (!txs.empty() && txs.begin()->first <= done) Erase(txs, txs.begin());
+    while (!txs.empty() && txs.begin()->first <= done) {
+      const Hash32& hash = txs.begin()->second.hash;
+      if (!on_chain(hash)) out.push_back({hash, chain::Reject::kStaleNonce});  // replaced
+      Erase(txs, txs.begin());
+    }
     it = txs.empty() ? by_sender_.erase(it) : std::next(it);
   }
   // A round carrying a bid whose nonce the chain now holds can never apply.
@@ -246,7 +251,6 @@ std::vector<MempoolDrop> Mempool::Prune(const NonceOf& committed_nonce) {
       stale.push_back(n->second);
     }
   }
-  std::vector<MempoolDrop> out;
   for (const Hash32& h : stale) {
     for (const MempoolDrop& d : RemoveWithSuccessors(h, chain::Reject::kStaleNonce)) {
       out.push_back(d);

@@ -47,6 +47,8 @@
 namespace v2v::node {
 
 using NonceOf = std::function<uint64_t(const std::string& sender)>;
+// Whether the canonical chain holds the transaction with this hash.
+using OnChain = std::function<bool(const Hash32& tx)>;
 
 struct MempoolOptions {
   size_t max_txs = 200000;
@@ -84,7 +86,8 @@ struct ChainView {
 };
 
 // A pending transaction dropped without a block taking it, and why: the contract's code (it was
-// refused while sealing), kStaleNonce (a bid inside it is stale), kExpired, or
+// refused while sealing), kStaleNonce (its nonce, or a bid's inside it, is used on the chain by
+// another transaction), kExpired, or
 // kPredecessorDropped (an earlier nonce of its sender was dropped).
 struct MempoolDrop {
   Hash32 hash;
@@ -119,10 +122,11 @@ class Mempool {
   void Defer(const Hash32& hash, int64_t not_before_s);
   // The lock time of a pending transaction (0: none), or nullopt if it is not pending.
   std::optional<int64_t> NotBefore(const Hash32& hash) const;
-  // Forgets every transaction whose nonce <= its sender's committed nonce (the chain holds it,
-  // or another with its nonce), and drops every trading round carrying a bid whose nonce <= its
-  // vehicle's committed one (kStaleNonce), with successors; returns those drops.
-  std::vector<MempoolDrop> Prune(const NonceOf& committed_nonce);
+  // Takes out every transaction whose nonce <= its sender's committed nonce: forgotten when the
+  // chain holds it (`on_chain`), dropped (kStaleNonce) when another transaction with its nonce
+  // took its place; and drops every trading round carrying a bid whose nonce <= its vehicle's
+  // committed one (kStaleNonce), with successors. Returns the drops.
+  std::vector<MempoolDrop> Prune(const NonceOf& committed_nonce, const OnChain& on_chain);
   // Drops one transaction (e.g. the contract refused it: `code`) and its sender's later ones,
   // which could never become ready (kPredecessorDropped); returns the drops, it first.
   std::vector<MempoolDrop> RemoveWithSuccessors(const Hash32& hash, chain::Reject code);

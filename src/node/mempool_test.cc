@@ -77,11 +77,16 @@ TEST(Mempool, SelectTakesConsecutiveRunsInArrivalOrder) {
   EXPECT_EQ(two[1].nonce, 2u);
 }
 
+// Whatever the chain holds is on it: a head change's prune that reports nothing dropped.
+const OnChain kAllOnChain = [](const Hash32&) { return true; };
+
 TEST(Mempool, PruneDropsCommittedAndRemoveDropsSuccessors) {
   Mempool m;
   for (uint64_t n = 1; n <= 4; ++n) ASSERT_TRUE(Add(m, "a", n).ok());
   ASSERT_TRUE(Add(m, "b", 1).ok());
-  m.Prune([](const std::string& s) { return s == "a" ? uint64_t{2} : uint64_t{0}; });
+  EXPECT_TRUE(m.Prune([](const std::string& s) { return s == "a" ? uint64_t{2} : uint64_t{0}; },
+                      kAllOnChain)
+                  .empty());
   EXPECT_EQ(m.size(), 3u);
   EXPECT_FALSE(m.Contains(H("a", 2)));
   EXPECT_TRUE(m.Contains(H("a", 3)));
@@ -237,8 +242,8 @@ TEST(Mempool, PruneDropsARoundWhoseBidIsStale) {
   ASSERT_TRUE(Add(m, RoundCarrying("rsu-a", 1, {{"v", 1}}), H("rsu-a", 1), 0).ok());
   ASSERT_TRUE(Add(m, RoundCarrying("rsu-a", 2, {{"w", 1}}), H("rsu-a", 2), 0).ok());
   ASSERT_TRUE(Add(m, RoundCarrying("rsu-b", 1, {{"x", 1}}), H("rsu-b", 1), 0).ok());
-  const auto drops =
-      m.Prune([](const std::string& s) { return s == "v" ? uint64_t{1} : uint64_t{0}; });
+  const auto drops = m.Prune(
+      [](const std::string& s) { return s == "v" ? uint64_t{1} : uint64_t{0}; }, kAllOnChain);
   ASSERT_EQ(drops.size(), 2u);
   EXPECT_EQ(drops[0].hash, H("rsu-a", 1));
   EXPECT_EQ(drops[0].code, chain::Reject::kStaleNonce);
@@ -247,6 +252,24 @@ TEST(Mempool, PruneDropsARoundWhoseBidIsStale) {
   EXPECT_EQ(m.size(), 1u);
   EXPECT_FALSE(m.NonceUser("w", 1).has_value());  // its bids' nonces are free again
   EXPECT_TRUE(Add(m, RoundCarrying("rsu-a", 1, {{"w", 1}}), H("rsu-a", 9), 0).ok());
+}
+
+// A pending transaction whose nonce the chain holds was taken, or replaced by another with that
+// nonce (a round an RSU signed before it restarted, found on the chain when it caught up): the
+// first is forgotten, the second is dropped kStaleNonce so that its sender learns it and signs
+// again. Its sender's later nonces stay pending.
+TEST(Mempool, PruneReportsATransactionAnotherWithItsNonceReplaced) {
+  Mempool m;
+  for (uint64_t n = 1; n <= 3; ++n) ASSERT_TRUE(Add(m, "rsu", n).ok());
+  ASSERT_TRUE(Add(m, "car", 1).ok());
+  const OnChain held = [](const Hash32& h) { return h == H("car", 1) || h == H("rsu", 1); };
+  const auto drops =
+      m.Prune([](const std::string& s) { return s == "rsu" ? uint64_t{2} : uint64_t{1}; }, held);
+  ASSERT_EQ(drops.size(), 1u);
+  EXPECT_EQ(drops[0].hash, H("rsu", 2));
+  EXPECT_EQ(drops[0].code, chain::Reject::kStaleNonce);
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_TRUE(m.Contains(H("rsu", 3)));
 }
 
 // Lock times (the contract's not yet): a round whose window is still open waits across any number
@@ -279,7 +302,7 @@ TEST(Mempool, ALockedTransactionWaitsForTheFirstBlockStampedAtItsTime) {
   EXPECT_EQ(m.NotBefore(H("zz", 1)), std::nullopt);
   EXPECT_EQ(m.Select(none, 100, SIZE_MAX, 1004).size(), 1u);
   EXPECT_EQ(m.Select(none, 100, SIZE_MAX, 1005).size(), 3u);
-  EXPECT_TRUE(m.Prune(none).empty());  // waiting is no reason to drop
+  EXPECT_TRUE(m.Prune(none, kAllOnChain).empty());  // waiting is no reason to drop
   EXPECT_EQ(m.size(), 3u);
 }
 

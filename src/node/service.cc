@@ -28,6 +28,7 @@ NodeService::NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey 
       own_refusals_(ports.refusals ? nullptr : LoggedRefusals(*ports.log, *ports.clock)),
       refusals_(ports.refusals ? ports.refusals : own_refusals_.get()) {
   counted_ = CountChainEvents(feed_, metrics_.chain);
+  applied_ = feed_.Subscribe(4 * kDefaultFeedQueue, FeedTopics{.blocks = true, .drops = false});
 }
 
 std::unique_ptr<net::Refusals> LoggedRefusals(Logger& log, const Clock& clock) {
@@ -142,12 +143,35 @@ void NodeService::MaybeSeal() {
 // --- blocks and transactions ----------------------------------------------------------------
 
 void NodeService::AfterHeadChange() {
-  std::vector<MempoolDrop> stale = admission_.Prune(ledger_->state());
+  std::vector<MempoolDrop> stale = admission_.Prune(ledger_->state(), TxsTakenByTheChain());
   if (!stale.empty()) log_.Info("txs_stale", {{"count", stale.size()}});
   Dropped(std::move(stale));
   producer_.Reset();
   feed_.Deliver();  // the blocks applied and removed, with their receipts
   DeliverDrops();
+}
+
+OnChain NodeService::TxsTakenByTheChain() {
+  auto taken = std::make_shared<std::set<Hash32>>();
+  bool lagged = false;
+  while (auto item = applied_->Next()) {
+    if (std::holds_alternative<Lagged>(*item)) {
+      lagged = true;
+      continue;
+    }
+    const ChainEvent& e = *std::get<std::shared_ptr<const ChainEvent>>(*item);
+    if (const auto* a = std::get_if<BlockApplied>(&e)) {
+      for (const TxReceipt& r : a->receipts) taken->insert(r.tx);
+    }
+  }
+  if (lagged) {
+    // More blocks than the queue holds in one head change: which of them hold a pending
+    // transaction is not known, and every one with a committed nonce is taken as held (forgotten,
+    // not reported dropped).
+    log_.Warn("mempool_prune_lagged", {{"missed", applied_->missed()}});
+    return [](const Hash32&) { return true; };
+  }
+  return [taken](const Hash32& h) { return taken->count(h) > 0; };
 }
 
 void NodeService::Dropped(std::vector<MempoolDrop> drops) {

@@ -153,6 +153,9 @@ class NodeService {
                                                     std::optional<net::PeerId> from, bool gossip);
   chain::ValidationResult<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
   void AfterHeadChange();
+  // Which transactions the blocks applied since the last head change hold (from applied_), for
+  // the mempool to tell a transaction the chain took from one whose nonce another took.
+  OnChain TxsTakenByTheChain();
   // Queues drops for the drop observer; DeliverDrops hands them over and publishes them.
   void Dropped(std::vector<MempoolDrop> drops);
   void DeliverDrops();
@@ -177,6 +180,7 @@ class NodeService {
   std::map<net::PeerId, Peer> peers_;
   NodeMetrics metrics_;
   std::shared_ptr<ChainSubscription> counted_;   // metrics_.chain's subscription
+  std::shared_ptr<ChainSubscription> applied_;   // blocks, polled by TxsTakenByTheChain
   std::unique_ptr<net::Refusals> own_refusals_;  // when the ports bring none
   net::Refusals* refusals_;
   std::function<void(const MempoolDrop&)> drop_observer_;

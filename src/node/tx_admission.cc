@@ -74,8 +74,9 @@ TxAdmitted TxAdmission::Admit(const contract::TradingContract& contract, const c
   return {TxVerdict::kAdmitted, hash};
 }
 
-std::vector<MempoolDrop> TxAdmission::Prune(const chain::State& state) {
-  return mempool_.Prune([&state](const std::string& s) { return CommittedNonce(state, s); });
+std::vector<MempoolDrop> TxAdmission::Prune(const chain::State& state, const OnChain& on_chain) {
+  return mempool_.Prune([&state](const std::string& s) { return CommittedNonce(state, s); },
+                        on_chain);
 }
 
 TxAdmission::Readmitted TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head,

@@ -53,9 +53,10 @@ class TxAdmission {
   // The same against the head state `head` that `contract` runs on.
   TxAdmitted Admit(const contract::TradingContract& contract, const chain::State& head,
                    const chain::Tx& tx, int64_t now_ms);
-  // Forgets what the head's state now holds (nonce <= committed) and drops the rounds carrying a
-  // bid it made stale (Mempool::Prune); returns those drops.
-  std::vector<MempoolDrop> Prune(const chain::State& state);
+  // Takes out what the head's state now holds (nonce <= committed): forgotten if `on_chain` says
+  // the chain holds it, dropped if another transaction used its nonce; and drops the rounds
+  // carrying a bid the head made stale (Mempool::Prune). Returns the drops.
+  std::vector<MempoolDrop> Prune(const chain::State& state, const OnChain& on_chain);
   // Re-admits the transactions of the `depth` blocks below `old_head` that a reorg abandoned
   // (those the new chain holds are refused as stale). One the mempool refuses and the new chain
   // does not hold (a nonce of its, or of a bid inside it, taken on the new chain or by a pending
