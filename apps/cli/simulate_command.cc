@@ -96,9 +96,13 @@ int RunSimulate(const SimulateOptions& opt) {
   const std::string json = sim::SummaryJson(
       *summary, opt.seed, hash, opt.fcd.empty() ? "synthetic-grid" : "fcd:" + opt.fcd, wall_s);
   Status st = sim::WriteTextFile(opt.out + "/summary.json", json);
+  if (st.ok()) st = sim::WriteBills(opt.out, *summary, stamp);
   if (!st.ok()) {
     std::cerr << "v2v simulate: " << st.message() << "\n";
     return 1;
+  }
+  if (Status plot = sim::PlotHourly(opt.out); !plot.ok()) {  // the numbers are written already
+    std::cerr << "v2v simulate: no plot (" << plot.message() << ")\n";
   }
   if (!opt.quiet) std::cout << json;
   return 0;

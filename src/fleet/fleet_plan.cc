@@ -26,6 +26,12 @@ sim::Scenario FleetDistrict() {
 
 Status FleetPlan::Check(const sim::Scenario& s, const PlanOptions& o) {
   V2V_RETURN_IF_ERROR(sim::ValidateScenario(s));
+  if (s.market_model != sim::MarketModel::kPaper) {
+    // The contract and the RSUs price by the paper's model; the grid model is the simulator's.
+    return Status::InvalidArgument(
+        "[market] model: \"grid\" runs in `v2v simulate` and `v2v experiment` only; the chain "
+        "prices by the paper's model (docs/model.md section 11)");
+  }
   if (o.vehicles < 1) return Status::InvalidArgument("--vehicles must be at least 1");
   if (o.nodes < 1) return Status::InvalidArgument("the testnet has no node");
   if (!(o.time_scale > 0) || !std::isfinite(o.time_scale)) {

@@ -31,6 +31,17 @@ PlanOptions Opts(int vehicles) {
   return o;
 }
 
+// The chain prices by the paper's model: a fleet scenario of the simulator's grid model is refused
+// with the key named, not run under a model it does not have.
+TEST(FleetPlan, TheGridMarketModelIsRefusedNamingTheKey) {
+  sim::Scenario s = SmallCity();
+  s.market_model = sim::MarketModel::kGrid;
+  auto p = FleetPlan::Synthetic(s, Opts(4));
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(p.status().message().rfind("[market] model", 0), 0u) << p.status().message();
+}
+
 TEST(FleetPlan, LowBatteriesBuyWithinTheAuctioneerBounds) {
   auto s = SmallCity();
   s.initial_soc_min = 0.1;

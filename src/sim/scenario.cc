@@ -66,6 +66,14 @@ const NumKey kNumKeys[] = {
     {"time", "start_s", &Scenario::start_s, 0, 1e8},
     {"time", "duration_s", &Scenario::duration_s, 0, 1e8},
 };
+// The grid model's keys: read under any model, written by ScenarioToToml under "grid" only, so
+// that a paper scenario's canonical text and stamp are what they were before the grid model.
+const NumKey kGridKeys[] = {
+    {"tariff", "feed_in_per_kwh", &Scenario::feed_in_per_kwh, 0, kBig},
+    {"tariff", "network_fee_per_kwh", &Scenario::network_fee_per_kwh, 0, kBig},
+    {"tariff", "charger_wait_s", &Scenario::charger_wait_s, 0, 86400},
+    {"tariff", "value_of_time_per_h", &Scenario::value_of_time_per_h, 0, kBig},
+};
 
 std::string Where(std::string_view source, std::string_view section, std::string_view key) {
   std::string s(source);
@@ -153,8 +161,29 @@ Status ApplyScenarioKey(const std::string& section, const std::string& key, cons
                                      "\" is not one of grid, junctions, list" + LineOf(n));
     return Status::Ok();
   }
+  if (section == "market" && key == "model") {
+    auto v = n.value_exact<std::string>();
+    if (!v) return Status::InvalidArgument(where + ": expected a string" + LineOf(n));
+    if (*v == "paper")
+      s.market_model = MarketModel::kPaper;
+    else if (*v == "grid")
+      s.market_model = MarketModel::kGrid;
+    else
+      return Status::InvalidArgument(where + ": \"" + *v + "\" is not one of paper, grid" +
+                                     LineOf(n));
+    return Status::Ok();
+  }
   if (section == "rsu" && key == "positions_m") return ParsePositions(n, where, s);
   if (section == "tariff" && key == "periods") return ParseTariff(n, where, s);
+  for (const NumKey& k : kGridKeys) {
+    if (section != k.section || key != k.key) continue;
+    V2V_ASSIGN_OR_RETURN(double x, ReadNumber(n, where));
+    if (!(x >= k.lo && x <= k.hi))
+      return Status::InvalidArgument(where + ": " + FormatG(x) + " is outside [" + FormatG(k.lo) +
+                                     ", " + FormatG(k.hi) + "]" + LineOf(n));
+    s.*(k.field) = x;
+    return Status::Ok();
+  }
   for (const NumKey& k : kNumKeys) {
     if (section != k.section || key != k.key) continue;
     V2V_ASSIGN_OR_RETURN(double x, ReadNumber(n, where));
@@ -255,10 +284,25 @@ Status ValidateScenario(const Scenario& s) {
     return Status::InvalidArgument("[tariff] periods: the first period must start at hour 0");
   for (size_t i = 0; i < s.tariff.size(); ++i) {
     const TouPeriod& p = s.tariff[i];
-    if (!(p.start_h >= 0 && p.start_h < 24) || (i > 0 && p.start_h <= s.tariff[i - 1].start_h))
-      return Status::InvalidArgument("[tariff] periods: start_h must increase within [0, 24)");
+    const std::string at = "[tariff] periods[" + std::to_string(i) + "]";
+    if (!(p.start_h >= 0 && p.start_h < 24))
+      return Status::InvalidArgument(at + ".start_h: " + FormatG(p.start_h) +
+                                     " is outside [0, 24)");
+    if (i > 0 && p.start_h <= s.tariff[i - 1].start_h)
+      return Status::InvalidArgument(at + ".start_h: " + FormatG(p.start_h) +
+                                     " does not come after the previous period's start (" +
+                                     FormatG(s.tariff[i - 1].start_h) +
+                                     "): periods overlap or are out of order");
     if (!(p.price_per_kwh >= 0 && p.price_per_kwh <= kBig))
-      return Status::InvalidArgument("[tariff] periods: price_per_kwh out of range");
+      return Status::InvalidArgument(at + ".price_per_kwh: " + FormatG(p.price_per_kwh) +
+                                     (p.price_per_kwh < 0 ? " is negative" : " is out of range"));
+  }
+  for (const NumKey& k : kGridKeys) {
+    const double x = s.*(k.field);
+    if (!(x >= k.lo && x <= k.hi))
+      return Status::InvalidArgument(std::string("[") + k.section + "] " + k.key + ": " +
+                                     FormatG(x) + " is outside [" + FormatG(k.lo) + ", " +
+                                     FormatG(k.hi) + "]");
   }
   return Status::Ok();
 }
@@ -296,6 +340,9 @@ std::string ScenarioToToml(const Scenario& s) {
       out += out.empty() ? "[" : "\n[";
       out += section;
       out += "]\n";
+      if (std::string_view(section) == "market" && s.market_model == MarketModel::kGrid) {
+        out += "model = \"grid\"\n";
+      }
       if (std::string_view(section) == "rsu") {
         out += "layout = \"";
         out += s.rsu_layout == RsuLayout::kGrid        ? "grid"
@@ -318,6 +365,10 @@ std::string ScenarioToToml(const Scenario& s) {
            ", price_per_kwh = " + FormatExact(p.price_per_kwh) + "},\n";
   }
   out += "]\n";
+  if (s.market_model == MarketModel::kGrid) {
+    for (const NumKey& k : kGridKeys)
+      out += std::string(k.key) + " = " + FormatExact(s.*(k.field)) + "\n";
+  }
   return out;
 }
 

@@ -22,6 +22,10 @@ struct Point {
 
 enum class RsuLayout { kGrid, kJunctions, kList };
 
+// [market] model: "paper" keeps the paper's market (every figure as published); "grid" makes the
+// grid every trader's outside option (docs/model.md section 11).
+enum class MarketModel { kPaper, kGrid };
+
 struct TouPeriod {
   double start_h = 0;        // the period runs from this hour of the day to the next period's
   double price_per_kwh = 0;  // grid tariff in this period
@@ -54,6 +58,7 @@ struct Scenario {
   double grid_charge_target_soc = 0.9;
   double grid_charger_kw = 50;
   // [market]
+  MarketModel market_model = MarketModel::kPaper;
   double round_interval_s = 60;
   double t_limit_s = 5;          // replies later than T_stamp + T_limit are dropped
   double reply_delay_max_s = 6;  // a seller's reply delay is uniform on [0, this]
@@ -75,6 +80,12 @@ struct Scenario {
   // [tariff] time-of-use grid price, by start hour, sorted, the first at hour 0.
   std::vector<TouPeriod> tariff = {{0, 0.30},  {8, 0.60},  {10, 1.00}, {15, 0.60},
                                    {18, 1.00}, {21, 0.60}, {23, 0.30}};
+  // [tariff], read by the grid model only (and written by ScenarioToToml only under it). A grid
+  // charger stands at every RSU site and sells at the time-of-use price above.
+  double feed_in_per_kwh = 0.10;      // what a kWh fed into the grid earns its seller
+  double network_fee_per_kwh = 0.0;   // paid by the buyer per V2V kWh, on top of the price
+  double charger_wait_s = 600;        // a buyer's wait at a charger
+  double value_of_time_per_h = 12.0;  // what an hour of a driver's time is worth
 
   // Grid price at a time of day (seconds since midnight of day 0; wraps every 24 h).
   double GridPrice(double time_s) const;

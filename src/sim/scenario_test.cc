@@ -58,6 +58,27 @@ TEST(ScenarioTest, CanonicalTextRoundTrips) {
   EXPECT_EQ(ScenarioHash(*b), ScenarioHash(a));
 }
 
+// The paper's model prints what it printed before the grid model existed, so every stamp of the
+// published figures stays; the grid model's keys, which do not change a paper run, are left out.
+TEST(ScenarioTest, ThePaperModelsCanonicalTextIgnoresTheGridKeys) {
+  EXPECT_EQ(ScenarioHash(Scenario{}), "780baaa40525de80");
+  Scenario paper;
+  paper.feed_in_per_kwh = 0.2;
+  paper.charger_wait_s = 60;
+  EXPECT_EQ(ScenarioHash(paper), ScenarioHash(Scenario{}));
+  Scenario grid = paper;
+  grid.market_model = MarketModel::kGrid;
+  EXPECT_NE(ScenarioHash(grid), ScenarioHash(paper));
+  const std::string text = ScenarioToToml(grid);
+  EXPECT_NE(text.find("model = \"grid\""), std::string::npos) << text;
+  EXPECT_NE(text.find("feed_in_per_kwh = 0.2"), std::string::npos) << text;
+  auto back = ParseScenarioToml(text, "grid.toml");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->market_model, MarketModel::kGrid);
+  EXPECT_EQ(back->charger_wait_s, 60);
+  EXPECT_EQ(ScenarioToToml(*back), text);
+}
+
 struct BadCase {
   const char* toml;
   const char* must_mention;
@@ -78,6 +99,17 @@ TEST(ScenarioTest, ErrorsNameTheKey) {
       {"[tariff]\nperiods = [{start_h = 3, price_per_kwh = 1}]\n", "hour 0"},
       {"[tariff]\nperiods = [{start_h = 0, price = 1}]\n", "periods.price: unknown key"},
       {"[city]\nsize_m = \n", "line 2"},
+      {"[market]\nmodel = \"auction\"\n", "[market] model: \"auction\" is not one of paper, grid"},
+      {"[tariff]\nfeed_in_per_kwh = -0.1\n", "[tariff] feed_in_per_kwh: -0.1 is outside"},
+      {"[tariff]\nperiods = [{start_h = 0, price_per_kwh = 0.3}, {start_h = 8, price_per_kwh = "
+       "-0.2}]\n",
+       "[tariff] periods[1].price_per_kwh: -0.2 is negative"},
+      {"[tariff]\nperiods = [{start_h = 0, price_per_kwh = 0.3}, {start_h = 9, price_per_kwh = "
+       "0.5}, {start_h = 7, price_per_kwh = 0.4}]\n",
+       "[tariff] periods[2].start_h: 7 does not come after"},
+      {"[tariff]\nperiods = [{start_h = 0, price_per_kwh = 0.3}, {start_h = 25, price_per_kwh = "
+       "0.5}]\n",
+       "[tariff] periods[1].start_h: 25 is outside [0, 24)"},
   };
   for (const BadCase& c : cases) {
     auto s = ParseScenarioToml(c.toml, "bad.toml");

@@ -1,6 +1,7 @@
 #include "sim/sim_output.h"
 
 #include "sim/csv.h"
+#include "sim/plot.h"
 
 namespace v2v::sim {
 namespace {
@@ -64,6 +65,60 @@ Status CsvSimWriter::Close() {
   return st;
 }
 
+BillTotals TotalsOf(const SimSummary& s) {
+  BillTotals t;
+  constexpr double kCent = 1e-9;  // rounding, not a loss
+  for (const VehicleBill& b : s.bills) {
+    if (b.bought_kwh > 0) {
+      ++t.buyers;
+      t.buyer_saved += b.BuyerSaved();
+      t.buyers_worse_off += b.BuyerSaved() < -kCent;
+    }
+    if (b.sold_kwh > 0) {
+      ++t.sellers;
+      t.seller_gained += b.SellerGained();
+      t.sellers_worse_off += b.SellerGained() < -kCent;
+    }
+  }
+  double v2v = 0, grid = 0;
+  for (size_t h = 0; h < 24; ++h) {
+    v2v += s.hourly.v2v_kwh[h];
+    grid += s.hourly.grid_kwh[h];
+  }
+  t.v2v_share = v2v + grid > 0 ? v2v / (v2v + grid) : -1;
+  return t;
+}
+
+Status WriteBills(const std::string& dir, const SimSummary& s, const std::string& stamp) {
+  CsvTable v({"vehicle", "bought_kwh", "paid", "grid_cost", "saved_vs_grid", "sold_kwh", "gave_kwh",
+              "earned", "feed_in_value", "gained_vs_feed_in"});
+  for (const VehicleBill& b : s.bills) {
+    v.AddRow({b.id, FormatG(b.bought_kwh), FormatG(b.paid), FormatG(b.grid_cost),
+              FormatG(b.BuyerSaved()), FormatG(b.sold_kwh), FormatG(b.gave_kwh), FormatG(b.earned),
+              FormatG(b.feed_in_value), FormatG(b.SellerGained())});
+  }
+  V2V_RETURN_IF_ERROR(WriteTextFile(dir + "/vehicles.csv", v.ToString(stamp)));
+  CsvTable h({"hour", "v2v_kwh", "grid_kwh", "v2v_share", "buyer_saved_per_v2v_kwh"});
+  for (size_t i = 0; i < 24; ++i) {
+    const double v2v = s.hourly.v2v_kwh[i], grid = s.hourly.grid_kwh[i];
+    h.AddNumbers({static_cast<double>(i) + 0.5, v2v, grid,
+                  v2v + grid > 0 ? v2v / (v2v + grid) : kNan,
+                  v2v > 0 ? s.hourly.buyer_saved[i] / v2v : kNan});
+  }
+  V2V_RETURN_IF_ERROR(MakeDirs(dir + "/hourly"));
+  return WriteTextFile(dir + "/hourly/data.csv", h.ToString(stamp));
+}
+
+Status PlotHourly(const std::string& dir) {
+  return RunGnuplot(
+      dir + "/hourly", "V2V share of charging and buyers' saving against the grid, by hour",
+      "set xlabel 'hour of day'\nset xrange [0:24]\nset ylabel 'V2V share of energy charged'\n"
+      "set yrange [0:*]\nset y2label 'buyer saving per V2V kWh (outside option - paid)'\n"
+      "set y2tics\nset ytics nomirror\nset key top left\n"
+      "plot datafile using 1:4 with boxes fs solid 0.4 title 'V2V share', "
+      "'' using 1:5 axes x1y2 with linespoints lw 2 title 'saving per kWh'\n");
+}
+
 std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& scenario_hash,
                         const std::string& mobility, double wall_s) {
   std::string j = "{\n";
@@ -87,6 +142,21 @@ std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& s
   field("grid_kwh", FormatG(s.grid_kwh, 10));
   field("driven_km", FormatG(s.driven_km, 10));
   field("simulated_s", FormatG(s.simulated_s, 10));
+  const BillTotals b = TotalsOf(s);
+  field("buyers", std::to_string(b.buyers));
+  field("buyer_savings_vs_grid", FormatG(b.buyer_saved, 10));
+  field("buyers_worse_off_than_grid", std::to_string(b.buyers_worse_off));
+  field("sellers", std::to_string(b.sellers));
+  field("seller_gains_vs_feed_in", FormatG(b.seller_gained, 10));
+  field("sellers_worse_off_than_feed_in", std::to_string(b.sellers_worse_off));
+  field("v2v_share_of_charging", b.v2v_share >= 0 ? FormatG(b.v2v_share, 6) : "null");
+  if (s.grid_model) {
+    field("market_model", "\"grid\"");
+    field("grid_cheaper_buyers", std::to_string(s.grid_cheaper_buyers));
+    field("feed_in_better_sellers", std::to_string(s.feed_in_better_sellers));
+    field("network_fees", FormatG(s.network_fees, 10));
+    field("outside_option_violations", std::to_string(s.outside_option_violations));
+  }
   field("wall_s", FormatG(wall_s, 4), true);
   j += "}\n";
   return j;

@@ -33,6 +33,21 @@ class CsvSimWriter : public SimObserver {
   std::string line_;
 };
 
+// The bills of a run, summed: buyers and sellers that traded, what they saved against the grid
+// (sim/bills.h), how many ended worse off, and V2V's share of all energy charged (-1: none).
+struct BillTotals {
+  int64_t buyers = 0, buyers_worse_off = 0, sellers = 0, sellers_worse_off = 0;
+  double buyer_saved = 0, seller_gained = 0, v2v_share = -1;
+};
+BillTotals TotalsOf(const SimSummary& s);
+
+// DIR/vehicles.csv (one row per vehicle that traded: its bill against the grid-only baseline) and
+// DIR/hourly/data.csv (per hour: V2V and grid energy, V2V's share, buyers' saving per V2V kWh),
+// each with the stamp line. Errors name the file.
+Status WriteBills(const std::string& dir, const SimSummary& s, const std::string& stamp);
+// DIR/hourly/plot.png from DIR/hourly/data.csv (gnuplot; NotFound when it cannot be started).
+Status PlotHourly(const std::string& dir);
+
 // summary.json: the SimSummary, the seed, the scenario hash, the mobility source and wall_s.
 std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& scenario_hash,
                         const std::string& mobility, double wall_s);

@@ -6,9 +6,12 @@
 #include <unordered_map>
 
 #include "market/market_round.h"
+#include "market/outside_option.h"
+#include "sim/bills.h"
 #include "sim/city.h"
 #include "sim/csv.h"
 #include "sim/fcd_reader.h"
+#include "sim/grid_outside_option.h"
 #include "sim/mechanisms.h"
 #include "sim/rng.h"
 
@@ -32,10 +35,12 @@ class Fleet {
   Fleet(const Scenario& s, uint64_t seed, SimObserver& observer)
       : s_(s),
         rsus_(PlaceRsus(s), s.rsu_range_m),
+        outside_(s, rsus_.rsus()),
         market_rng_(DeriveSeed(seed, 1)),
         init_rng_(DeriveSeed(seed, 2)),
         observer_(observer) {
     by_rsu_.resize(rsus_.rsus().size());
+    summary_.grid_model = s.market_model == MarketModel::kGrid;
   }
 
   // Index of a vehicle, created with a random initial charge when first seen.
@@ -63,6 +68,7 @@ class Fleet {
                                   std::max(0.0, s_.grid_charge_target_soc * cap - ev.energy_kwh));
       ev.energy_kwh += add;
       summary_.grid_kwh += add;
+      bills_.GridCharged(now_s_, add);
       if (ev.energy_kwh >= s_.grid_charge_target_soc * cap - 1e-9) ev.charging = false;
     }
   }
@@ -74,6 +80,7 @@ class Fleet {
                  std::max(0.0, s_.grid_charge_target_soc * s_.battery_kwh - ev.energy_kwh));
     ev.energy_kwh += add;
     summary_.grid_kwh += add;
+    bills_.GridCharged(now_s_, add);
   }
 
   // One auction round per RSU over the active vehicles.
@@ -92,6 +99,15 @@ class Fleet {
   }
 
   SimSummary& summary() { return summary_; }
+  // The simulated time of the step being run (for the hourly tallies).
+  void SetTime(double time_s) { now_s_ = time_s; }
+  // The summary with every vehicle's bill and the hourly energy.
+  SimSummary Finish() {
+    summary_.vehicles = size();
+    summary_.bills = bills_.Bills();
+    summary_.hourly = bills_.hourly();
+    return summary_;
+  }
   SimObserver& observer() { return observer_; }
 
  private:
@@ -137,6 +153,49 @@ class Fleet {
     }
   }
 
+  // The grid model: each buyer's range capped at its outside option less the fee, each seller's
+  // raised to the feed-in price; bids that cannot beat the grid are left out and counted.
+  void ApplyOutsideOptions(market::Market& m, RoundRecord& rec) {
+    const double floor = outside_.SellerPerKwh(), fee = outside_.FeePerKwh();
+    double highest_cap = -std::numeric_limits<double>::infinity();
+    std::vector<market::BuyerBid> buyers;
+    for (const market::BuyerBid& b : m.buyers) {
+      const double cap = outside_of_.at(b.id) - fee;
+      if (market::BuyerVerdict(cap, floor) != market::GridVerdict::kBeatsGrid) {
+        ++rec.grid_cheaper_buyers;
+        continue;
+      }
+      highest_cap = std::max(highest_cap, cap);
+      buyers.push_back(market::CapBuyerAtOutsideOption(b, cap));
+      m.auctioneer.v_min = std::min(m.auctioneer.v_min, buyers.back().v_min);
+    }
+    std::vector<market::SellerBid> sellers;
+    for (const market::SellerBid& sb : m.sellers) {
+      // Per kWh delivered it gives up 1 + rho kWh, which fed in would earn floor x (1 + rho).
+      const double floor_j = floor * (1 + sb.rho);
+      if (market::SellerVerdict(floor_j, highest_cap) != market::GridVerdict::kBeatsGrid) {
+        ++rec.feed_in_better_sellers;
+        continue;
+      }
+      floor_of_[sb.id] = floor_j;
+      sellers.push_back(market::RaiseSellerToOutsideOption(sb, floor_j));
+      m.auctioneer.c_max = std::max(m.auctioneer.c_max, sellers.back().c_max);
+    }
+    m.buyers = std::move(buyers);
+    m.sellers = std::move(sellers);
+    summary_.grid_cheaper_buyers += rec.grid_cheaper_buyers;
+    summary_.feed_in_better_sellers += rec.feed_in_better_sellers;
+  }
+
+  // The grid model: a trade priced outside the two outside options (never, by
+  // market/outside_option.h's argument; counted, not assumed).
+  void CheckOutsideOptions(const TradeRecord& t) {
+    const double cap = t.buyer_outside - outside_.FeePerKwh(), floor = floor_of_.at(t.seller);
+    const double tolerance = 1e-9 * std::max(1.0, std::abs(t.t));
+    if (t.t > cap + tolerance || t.t < floor - tolerance) ++summary_.outside_option_violations;
+    summary_.network_fees += outside_.FeePerKwh() * t.kwh;
+  }
+
   // Records the trades of a solved round and moves the energy between the batteries.
   // Returns the money paid.
   double Settle(const market::RoundResult& result, RoundRecord& rec,
@@ -148,14 +207,29 @@ class Fleet {
     for (const market::PairResult& pr : result.pairs) {
       if (pr.price.trade) ++rec.trading_pairs;
       if (pr.volume < kMinTradeKwh) continue;
-      trades.push_back({rec.time_s, rec.rsu, pr.buyer, pr.seller, pr.price.p, pr.price.r,
-                        pr.price.t, pr.volume, pr.distance_m});
+      TradeRecord t;
+      t.time_s = rec.time_s;
+      t.rsu = rec.rsu;
+      t.buyer = pr.buyer;
+      t.seller = pr.seller;
+      t.p = pr.price.p;
+      t.r = pr.price.r;
+      t.t = pr.price.t;
+      t.kwh = pr.volume;
+      t.distance_m = pr.distance_m;
+      t.buyer_outside = outside_of_.at(t.buyer);
+      if (summary_.grid_model) CheckOutsideOptions(t);
+      const double fee = summary_.grid_model ? outside_.FeePerKwh() : 0.0;
+      bills_.Bought(t.buyer, t.time_s, t.kwh, (t.t + fee) * t.kwh, t.buyer_outside * t.kwh);
+      bills_.Sold(t.seller, t.kwh, t.t * t.kwh);
+      trades.push_back(std::move(t));
       rec.energy_kwh += pr.volume;
       paid += pr.volume * pr.price.t;
     }
     for (const market::BuyerOutcome& b : result.buyers)
       at(index_.at(b.id)).energy_kwh += b.receives;
     for (const market::SellerOutcome& so : result.sellers) {
+      if (so.energy_out > 0) bills_.GaveUp(so.id, so.energy_out, outside_.SellerPerKwh());
       Ev& ev = at(index_.at(so.id));
       ev.energy_kwh = std::max(0.0, ev.energy_kwh - so.energy_out);
     }
@@ -169,6 +243,12 @@ class Fleet {
     rec.grid_price = s_.GridPrice(time_s);
     market::Market m;
     CollectBids(members, m, rec);
+    outside_of_.clear();
+    floor_of_.clear();
+    for (const market::BuyerBid& b : m.buyers) {
+      outside_of_[b.id] = outside_.BuyerPerKwh({b.x, b.y}, b.b_max, time_s);
+    }
+    if (summary_.grid_model && !m.buyers.empty()) ApplyOutsideOptions(m, rec);
     if (m.buyers.empty()) return Status::Ok();
     rec.buyers = static_cast<int>(m.buyers.size());
     rec.sellers = static_cast<int>(m.sellers.size());
@@ -198,6 +278,11 @@ class Fleet {
 
   const Scenario& s_;
   RsuIndex rsus_;
+  GridOutsideOptions outside_;
+  std::unordered_map<std::string, double> outside_of_;  // this round's buyers' outside options
+  std::unordered_map<std::string, double> floor_of_;    // and sellers' (grid model)
+  BillBook bills_;
+  double now_s_ = 0;
   Rng market_rng_, init_rng_;
   SimObserver& observer_;
   std::vector<Ev> evs_;
@@ -229,6 +314,7 @@ Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserve
   const auto steps = static_cast<int64_t>(std::floor(s.duration_s / dt + 1e-9));
   for (int64_t step = 1; step <= steps; ++step) {
     const double t = s.start_s + static_cast<double>(step) * dt;
+    fleet.SetTime(t);
     for (int i = 0; i < fleet.size(); ++i) {
       Ev& ev = fleet.at(i);
       GridVehicle& car = cars[static_cast<size_t>(i)];
@@ -244,8 +330,7 @@ Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserve
     fleet.summary().simulated_s = static_cast<double>(step) * dt;
     observer.OnProgress(static_cast<double>(step) * dt, static_cast<double>(steps) * dt);
   }
-  fleet.summary().vehicles = fleet.size();
-  return fleet.summary();
+  return fleet.Finish();
 }
 
 Result<SimSummary> RunFcdTrace(const Scenario& s, uint64_t seed, const std::string& fcd_path,
@@ -263,6 +348,7 @@ Result<SimSummary> RunFcdTrace(const Scenario& s, uint64_t seed, const std::stri
     }
     const double dt = f.time_s - last_t;
     last_t = f.time_s;
+    fleet.SetTime(f.time_s);
     seen_now.assign(static_cast<size_t>(fleet.size()), 0);
     present.clear();
     for (const FcdVehicle& v : f.vehicles) {
@@ -289,8 +375,7 @@ Result<SimSummary> RunFcdTrace(const Scenario& s, uint64_t seed, const std::stri
     return Status::Ok();
   });
   if (!st.ok()) return st;
-  fleet.summary().vehicles = fleet.size();
-  return fleet.summary();
+  return fleet.Finish();
 }
 
 }  // namespace v2v::sim

@@ -9,6 +9,10 @@
 // (on the synthetic grid it stops to do so; on a trace it keeps following the trace). On the
 // synthetic grid vehicles alternate trips and roadside stops; parked vehicles trade too, except
 // at a grid charger (park_charge_share of the stops), where they charge at park_charger_kw.
+// Under the grid market model ([market] model = "grid"), each buyer's range is capped at its
+// outside option (sim/grid_outside_option.h) less the network fee, each seller's raised to the
+// feed-in price, and a bid that cannot beat the grid is left out with its reason counted
+// (market/outside_option.h); the random draws are the same under both models.
 // Valuations are drawn afresh for each round from the scenario's ranges: v ~ U[buyer_value],
 // c ~ U[seller_cost], rho ~ U[loss_rate], w ~ U[willingness]; a seller's reply arrives after a
 // delay ~ U[0, reply_delay_max_s] and is dropped if later than t_limit_s (docs/model.md
@@ -25,6 +29,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "sim/bills.h"
 #include "sim/scenario.h"
 
 namespace v2v::sim {
@@ -36,6 +41,9 @@ struct TradeRecord {
   double p = 0, r = 0, t = 0;  // buyer's bid, seller's ask, transaction price (per kWh)
   double kwh = 0;              // delivered to the buyer
   double distance_m = 0;
+  // The buyer's outside option per kWh (sim/grid_outside_option.h), under either model; the
+  // grid model caps its price at this less the network fee.
+  double buyer_outside = 0;
 };
 
 struct RoundRecord {
@@ -53,6 +61,9 @@ struct RoundRecord {
   double mean_price = 0;  // volume-weighted T of the trades (nan without trades)
   double p2p_price = 0;   // uniform double auction on the same bids (nan if it clears nothing)
   double grid_price = 0;  // time-of-use tariff at this time
+  // The grid model only (0 under the paper's): bids left out because the grid beat them.
+  int grid_cheaper_buyers = 0;     // market::GridVerdict::kGridCheaper
+  int feed_in_better_sellers = 0;  // market::GridVerdict::kFeedInBetter
 };
 
 struct SimSummary {
@@ -67,6 +78,18 @@ struct SimSummary {
   double grid_kwh = 0;  // charged from the grid
   double driven_km = 0;
   double simulated_s = 0;
+  // The grid model (summary.json shows these under it only).
+  bool grid_model = false;
+  int64_t grid_cheaper_buyers = 0;
+  int64_t feed_in_better_sellers = 0;
+  double network_fees = 0;  // sum of fee x, paid by buyers on top of T x
+  // Trades priced above the buyer's outside option (less the fee) or below the seller's: the
+  // simulator checks every trade against the claim of market/outside_option.h; always 0.
+  int64_t outside_option_violations = 0;
+  // Under either model: each vehicle that traded, its bill against the grid-only baseline, and
+  // the energy V2V and the grid delivered per hour of the day (sim/bills.h).
+  std::vector<VehicleBill> bills;
+  HourlyEnergy hourly;
 };
 
 // Receives the results as they are produced (rounds in time order, then RSU order).

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -64,6 +65,96 @@ TEST(SimulationTest, TradesObeyTheMarketRules) {
     late += r.late_replies;
   }
   EXPECT_GT(late, 0);  // reply delays up to 6 s against T_limit 5 s drop some sellers
+}
+
+// docs/model.md section 11. A flat tariff and no detour or waiting cost make every buyer's
+// outside option the tariff itself, so each trade can be checked here from the record alone: no
+// V2V price above the grid's, none below the feed-in price, and the simulator's own count of
+// violations agrees.
+TEST(SimulationTest, UnderTheGridModelNoTradeBeatsEitherOutsideOption) {
+  Scenario s = SmallCity();
+  s.market_model = MarketModel::kGrid;
+  s.tariff = {{0, 0.62}};
+  s.consumption_kwh_per_km = 0;
+  s.charger_wait_s = 0;
+  s.value_of_time_per_h = 0;
+  s.feed_in_per_kwh = 0.45;
+  s.network_fee_per_kwh = 0.02;
+  ASSERT_TRUE(ValidateScenario(s).ok());
+  Collect c;
+  auto sum = RunSyntheticCity(s, 3, c);
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  ASSERT_GT(sum->trades, 20);
+  for (const TradeRecord& t : c.trades) {
+    EXPECT_LE(t.t + s.network_fee_per_kwh, 0.62 + 1e-12);
+    EXPECT_GE(t.t, 0.45 - 1e-12);
+  }
+  // The caps bind: the paper's model on the same city prices trades above the grid's price.
+  Scenario paper = s;
+  paper.market_model = MarketModel::kPaper;
+  Collect p;
+  ASSERT_TRUE(RunSyntheticCity(paper, 3, p).ok());
+  double highest = 0;
+  for (const TradeRecord& t : p.trades) highest = std::max(highest, t.t);
+  EXPECT_GT(highest, 0.62);
+  EXPECT_EQ(sum->outside_option_violations, 0);
+  EXPECT_NEAR(sum->network_fees, 0.02 * sum->energy_kwh, 1e-9 * sum->energy_kwh);
+  // Feed-in above every buyer's cap: no seller can beat it, every seller is left out and counted.
+  s.feed_in_per_kwh = 0.61;
+  Collect none;
+  auto shut = RunSyntheticCity(s, 3, none);
+  ASSERT_TRUE(shut.ok()) << shut.status().ToString();
+  EXPECT_EQ(shut->trades, 0);
+  EXPECT_GT(shut->grid_cheaper_buyers + shut->feed_in_better_sellers, 0);
+}
+
+// The bills add up to the run's totals, hour by hour and vehicle by vehicle. Under a cheap flat
+// tariff the paper's model leaves some buyers paying more than the grid would have cost them;
+// the grid model leaves no buyer and no seller worse off than its outside option.
+TEST(SimulationTest, BillsAddUpAndOnlyThePapersModelLeavesTradersWorseOffThanTheGrid) {
+  Scenario s = SmallCity();
+  s.tariff = {{0, 0.5}};
+  s.network_fee_per_kwh = 0.01;
+  auto worse_off = [](const SimSummary& sum) {
+    int buyers = 0, sellers = 0;
+    for (const VehicleBill& b : sum.bills) {
+      buyers += b.bought_kwh > 0 && b.BuyerSaved() < -1e-9;
+      sellers += b.sold_kwh > 0 && b.SellerGained() < -1e-9;
+    }
+    return std::make_pair(buyers, sellers);
+  };
+  for (MarketModel model : {MarketModel::kPaper, MarketModel::kGrid}) {
+    s.market_model = model;
+    Collect c;
+    auto sum = RunSyntheticCity(s, 4, c);
+    ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+    ASSERT_GT(sum->trades, 20);
+    const double fee = model == MarketModel::kGrid ? 0.01 : 0.0;
+    double bought = 0, paid = 0, sold = 0, earned = 0, hourly_v2v = 0, hourly_grid = 0;
+    for (const VehicleBill& b : sum->bills) {
+      bought += b.bought_kwh;
+      paid += b.paid;
+      sold += b.sold_kwh;
+      earned += b.earned;
+    }
+    for (size_t h = 0; h < 24; ++h) {
+      hourly_v2v += sum->hourly.v2v_kwh[h];
+      hourly_grid += sum->hourly.grid_kwh[h];
+    }
+    EXPECT_NEAR(bought, sum->energy_kwh, 1e-9 * bought);
+    EXPECT_NEAR(sold, sum->energy_kwh, 1e-9 * sold);
+    EXPECT_NEAR(earned, sum->payments, 1e-9 * earned);
+    EXPECT_NEAR(paid, sum->payments + fee * sum->energy_kwh, 1e-9 * paid);
+    EXPECT_NEAR(hourly_v2v, sum->energy_kwh, 1e-9 * bought);
+    EXPECT_NEAR(hourly_grid, sum->grid_kwh, 1e-9 * hourly_grid);
+    const auto [buyers, sellers] = worse_off(*sum);
+    if (model == MarketModel::kPaper) {
+      EXPECT_GT(buyers, 0);  // prices up to about 0.8 against a grid at 0.5 plus the detour
+    } else {
+      EXPECT_EQ(buyers, 0);
+      EXPECT_EQ(sellers, 0);
+    }
+  }
 }
 
 TEST(SimulationTest, SameSeedGivesByteIdenticalCsv) {

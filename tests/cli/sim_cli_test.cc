@@ -51,6 +51,32 @@ TEST(SimulateCliTest, TraceRunWritesStampedOutputs) {
   fs::remove_all(d);
 }
 
+// The grid model's example city: summary.json says which model ran and what the grid left out,
+// and the simulator found no trade above a buyer's outside option or below a seller's.
+TEST(SimulateCliTest, TheGridExampleReportsItsModelAndNoTradeBeatsTheGrid) {
+  const fs::path d = TempDir("grid");
+  CliRun r = RunV2v(
+      "simulate -q --scenario " V2V_EXAMPLES "/grid_city.toml --seed 2 --out " + (d / "o").string(),
+      d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto summary = nlohmann::json::parse(Slurp(d / "o/summary.json"));
+  EXPECT_EQ(summary["market_model"], "grid");
+  EXPECT_GT(summary["trades"].get<int>(), 100);
+  EXPECT_EQ(summary["outside_option_violations"], 0);
+  for (const char* k : {"grid_cheaper_buyers", "feed_in_better_sellers", "network_fees"})
+    EXPECT_TRUE(summary.contains(k)) << k;
+  // Each vehicle's bill against the grid: under the grid model nobody is worse off.
+  EXPECT_GT(summary["buyers"].get<int>(), 50);
+  EXPECT_EQ(summary["buyers_worse_off_than_grid"], 0);
+  EXPECT_EQ(summary["sellers_worse_off_than_feed_in"], 0);
+  const std::string bills = Slurp(d / "o/vehicles.csv");
+  EXPECT_NE(bills.find("vehicle,bought_kwh,paid,grid_cost,saved_vs_grid"), std::string::npos);
+  const std::string hourly = Slurp(d / "o/hourly/data.csv");
+  EXPECT_NE(hourly.find("hour,v2v_kwh,grid_kwh,v2v_share"), std::string::npos);
+  EXPECT_TRUE(fs::exists(d / "o/hourly/plot.png"));
+  fs::remove_all(d);
+}
+
 TEST(SimulateCliTest, BadInputsExitTwoAndNameTheProblem) {
   const fs::path d = TempDir("bad");
   std::ofstream(d / "s.toml") << "[market]\nround_interval_s = 0\n";
@@ -58,6 +84,14 @@ TEST(SimulateCliTest, BadInputsExitTwoAndNameTheProblem) {
       RunV2v("simulate --scenario " + (d / "s.toml").string() + " --out " + (d / "o").string(), d);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("[market] round_interval_s"), std::string::npos) << r.err;
+
+  std::ofstream(d / "g.toml") << "[market]\nmodel = \"grid\"\n[tariff]\nperiods = [{start_h = 0, "
+                                 "price_per_kwh = 0.3}, {start_h = 8, price_per_kwh = -1}]\n";
+  r = RunV2v("simulate --scenario " + (d / "g.toml").string() + " --out " + (d / "og").string(), d);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("[tariff] periods[1].price_per_kwh: -1 is negative"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(d / "og/summary.json"));
 
   std::ofstream(d / "t.xml")
       << "<fcd-export>\n<timestep time=\"0\">\n<vehicle id=\"a\" x=\"1\"/>\n";

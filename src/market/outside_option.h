@@ -1,0 +1,68 @@
+// The grid as every trader's outside option (docs/model.md section 11, the "grid" market model):
+// a buyer can charge at a grid charger instead, a seller can feed its energy into the grid. A V2V
+// trade that asks a buyer to pay more than its outside option, or a seller to take less than
+// its own, is one neither would make.
+//
+// The scheme of Theorem 1 prices a trading pair at T = (v_max + c_min + 2v + 2c) / 6, and a pair
+// trades only when 4(v - c) >= v_max - c_min (bayesian_pricing.h). For such a pair
+// c_min <= T <= v_max: with c <= v - (v_max - c_min)/4 and v <= v_max, 6T <= 6 v_max, and the
+// lower bound is symmetric. So capping a buyer's declared range at its outside option and
+// raising a seller's to its own keeps every price between the two options, with the pricing and
+// the volume program untouched (outside_option_test.cc checks it on random pairs).
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string_view>
+
+#include "market/bid.h"
+
+namespace v2v::market {
+
+// Why a bid is left out of a round under the grid model: a typed reason, counted and reported.
+enum class GridVerdict : uint8_t {
+  kBeatsGrid = 0,     // in the round, its range capped by its outside option
+  kGridCheaper = 1,   // buyer: the grid costs it no more than any seller would accept
+  kFeedInBetter = 2,  // seller: feeding in earns it at least what any buyer here would pay
+};
+inline std::string_view GridVerdictName(GridVerdict v) {
+  switch (v) {
+    case GridVerdict::kBeatsGrid:
+      return "beats_grid";
+    case GridVerdict::kGridCheaper:
+      return "grid_cheaper";
+    case GridVerdict::kFeedInBetter:
+      return "feed_in_better";
+  }
+  return "unknown";
+}
+
+// The buyer's value and range capped at `cap`, the most it pays per kWh (its outside option
+// less any fee it pays per V2V kWh). Unchanged when cap >= v_max.
+inline BuyerBid CapBuyerAtOutsideOption(BuyerBid b, PricePerKwh cap) {
+  b.v = std::min(b.v, cap);
+  b.v_min = std::min(b.v_min, cap);
+  b.v_max = std::min(b.v_max, cap);
+  return b;
+}
+
+// The seller's cost and range raised to `floor`, the least it takes per kWh (what feeding in
+// earns it). Unchanged when floor <= c_min.
+inline SellerBid RaiseSellerToOutsideOption(SellerBid s, PricePerKwh floor) {
+  s.c = std::max(s.c, floor);
+  s.c_min = std::max(s.c_min, floor);
+  s.c_max = std::max(s.c_max, floor);
+  return s;
+}
+
+// A buyer whose cap is at or below the lowest floor of the round's sellers cannot beat the grid
+// with any of them; a seller whose floor is at or above the highest cap of the round's buyers
+// cannot beat feeding in.
+inline GridVerdict BuyerVerdict(PricePerKwh cap, PricePerKwh lowest_seller_floor) {
+  return cap <= lowest_seller_floor ? GridVerdict::kGridCheaper : GridVerdict::kBeatsGrid;
+}
+inline GridVerdict SellerVerdict(PricePerKwh floor, PricePerKwh highest_buyer_cap) {
+  return floor >= highest_buyer_cap ? GridVerdict::kFeedInBetter : GridVerdict::kBeatsGrid;
+}
+
+}  // namespace v2v::market
