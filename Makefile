@@ -20,13 +20,15 @@ SAN_BUILD ?= $(BUILD)-san
 SAN_FLAGS := -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" "-DCMAKE_C_FLAGS_DEBUG=-O1 -g1" \
              -DV2V_SANITIZE=ON -DV2V_FUZZ=ON -DV2V_BENCH=OFF
 
-.PHONY: setup build demo test san-build asan fuzz bench format clean
+.PHONY: setup configure build demo test package san-build asan fuzz bench format clean
 
 setup:
 	@bash scripts/setup.sh
 
-build: setup
+configure: setup
 	@cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS) $(LAUNCHER) > /dev/null
+
+build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
@@ -34,6 +36,14 @@ demo: build
 
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# The Debian package (docs/package.md): the release build's v2v (only that target), the systemd
+# unit template and the docs, by CPack; prints the .deb's path. Its line tables go to a
+# v2vtrade-dbgsym .ddeb beside it. `ctest -L package` checks it and starts a node from it.
+package: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target v2v
+	@cpack --config $(BUILD)/CPackConfig.cmake -B $(BUILD) > $(BUILD)/cpack.log 2>&1 || { cat $(BUILD)/cpack.log; exit 1; }
+	@sed -n 's/^CPack: - package: \(.*\.deb\) generated\.$$/\1/p' $(BUILD)/cpack.log
 
 san-build: setup
 	@CC=clang CXX=clang++ cmake -S . -B $(SAN_BUILD) -G Ninja $(SAN_FLAGS) $(LAUNCHER) > /dev/null
@@ -44,7 +54,7 @@ san-build: setup
 # ones are long Monte Carlo runs of code the unit tests cover. Both run once, against the release
 # build, in `make test`.
 asan: san-build
-	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -LE 'net|numeric'
+	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -LE 'net|numeric|package'
 
 # libFuzzer targets, each run for FUZZ_SECONDS, JOBS at a time.
 FUZZ_SECONDS ?= 30

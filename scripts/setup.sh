@@ -25,6 +25,7 @@ PACKAGES=(
   libtomlplusplus-dev                 # TOML scenario files (sim/)
   libexpat1-dev                       # streaming XML: SUMO FCD traces (sim/)
   chromium                            # headless browser for the explorer test (tests/browser)
+  dpkg-dev file                       # `make package`: dpkg-shlibdeps, and CPack finds binaries with file
 )
 
 missing=()

@@ -48,6 +48,21 @@ Status CheckRange(const std::string& field, double v, double lo, double hi) {
   return Status::Ok();
 }
 
+// The car's optional limits: a power in (0, kMaxPowerKw], a stay in (0, kMaxStayS].
+Status CheckCarLimits(const std::optional<double>& power_kw, const std::optional<double>& stay_s,
+                      const std::string& at) {
+  if (power_kw && !(std::isfinite(*power_kw) && *power_kw > 0 && *power_kw <= kMaxPowerKw)) {
+    return Status::InvalidArgument(at + ".max_power_kw: " + Num(*power_kw) + " kW is not in (0, " +
+                                   Num(kMaxPowerKw) + "]");
+  }
+  if (stay_s && !(std::isfinite(*stay_s) && *stay_s > 0 && *stay_s <= kMaxStayS)) {
+    return Status::InvalidArgument(at + ".stay_s: " + Num(*stay_s) + " s is not in (0, " +
+                                   Num(kMaxStayS) +
+                                   "]: its departure must come after the round, within a week");
+  }
+  return Status::Ok();
+}
+
 Status CheckBuyerStructure(const BuyerBid& b, const std::string& at) {
   for (auto [name, v] : {std::pair{"v", b.v},
                          {"v_min", b.v_min},
@@ -58,7 +73,8 @@ Status CheckBuyerStructure(const BuyerBid& b, const std::string& at) {
     V2V_RETURN_IF_ERROR(CheckNonNegative(at + "." + name, v));
   }
   V2V_RETURN_IF_ERROR(CheckCoordinate(at + ".x", b.x));
-  return CheckCoordinate(at + ".y", b.y);
+  V2V_RETURN_IF_ERROR(CheckCoordinate(at + ".y", b.y));
+  return CheckCarLimits(b.max_power_kw, b.stay_s, at);
 }
 
 Status CheckSellerStructure(const SellerBid& s, const std::string& at) {
@@ -72,7 +88,9 @@ Status CheckSellerStructure(const SellerBid& s, const std::string& at) {
   }
   if (s.rho != 0) V2V_RETURN_IF_ERROR(CheckRange(at + ".rho", s.rho, kMinLossRate, kMaxLossRate));
   V2V_RETURN_IF_ERROR(CheckCoordinate(at + ".x", s.x));
-  return CheckCoordinate(at + ".y", s.y);
+  V2V_RETURN_IF_ERROR(CheckCoordinate(at + ".y", s.y));
+  if (s.target_kwh) V2V_RETURN_IF_ERROR(CheckNonNegative(at + ".target_kwh", *s.target_kwh));
+  return CheckCarLimits(s.max_power_kw, s.stay_s, at);
 }
 
 }  // namespace
@@ -152,6 +170,14 @@ Status ValidateSeller(const Auctioneer& a, const SellerBid& s) {
                                    " kWh exceeds current energy s_t " + Num(s.s_t) + " kWh");
   }
   return Status::Ok();
+}
+
+Kwh PowerTimeCap(const BuyerBid& b, const SellerBid& s) {
+  constexpr double kNone = std::numeric_limits<double>::infinity();
+  const double power = std::min(b.max_power_kw.value_or(kNone), s.max_power_kw.value_or(kNone));
+  const double stay = std::min(b.stay_s.value_or(kNone), s.stay_s.value_or(kNone));
+  if (power == kNone || stay == kNone) return kNone;
+  return power * stay / 3600.0;
 }
 
 }  // namespace v2v::market

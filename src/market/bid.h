@@ -6,7 +6,9 @@
 // bounds are stated once in bid_bounds.h.
 #pragma once
 
+#include <algorithm>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +28,11 @@ inline constexpr double kMaxMagnitude = 1e9;
 inline constexpr double kMinLossRate = 1e-6;
 inline constexpr double kMaxLossRate = 10.0;
 inline constexpr double kMinL1 = 1e-9;
+// The car's own limits (optional; docs/model.md section 11): a charge or discharge power in
+// (0, kMaxPowerKw] kW (no vehicle or cable carries a megawatt) and a stay in (0, kMaxStayS]
+// seconds from the round (a week).
+inline constexpr double kMaxPowerKw = 1000.0;
+inline constexpr double kMaxStayS = 7 * 86400.0;
 
 // The auctioneer's (RSU's) parameters for a round.
 struct Auctioneer {
@@ -46,6 +53,9 @@ struct BuyerBid {
   Kwh b_max = 0;          // maximum demand b_i^max
   double w = 0;           // willingness w_i in [0, 5]
   Metres x = 0, y = 0;    // position
+  // The car as it is (names after OCPP 2.1's V2X charging parameters); unset: no limit.
+  std::optional<double> max_power_kw;  // maxChargePower, kW
+  std::optional<double> stay_s;        // its departure time, in seconds after the round
 };
 
 // A seller's signed reply (role 1).
@@ -58,9 +68,19 @@ struct SellerBid {
   Kwh s_r = 0;            // reserve kept for its own trip s_j^r
   double rho = 0;         // loss rate rho_j (>= 0; 0 means lossless, no supply cap)
   Metres x = 0, y = 0;
+  // The car as it is (names after OCPP 2.1's V2X charging parameters); unset: no limit.
+  std::optional<double> max_power_kw;  // maxDischargePower, kW
+  std::optional<double> stay_s;        // its departure time, in seconds after the round
+  std::optional<Kwh> target_kwh;       // energy it must still hold at departure
 
-  Kwh Supply() const { return s_t - s_r; }  // energy it may give up, losses included
+  // Energy it may give up, losses included: down to its reserve and its target, whichever is
+  // higher.
+  Kwh Supply() const { return s_t - std::max(s_r, target_kwh.value_or(0.0)); }
 };
+
+// The most a pair can move between the two cars: the lower of their powers for the shorter of
+// their stays, in kWh; +inf unless a power and a stay are both known.
+Kwh PowerTimeCap(const BuyerBid& b, const SellerBid& s);
 
 struct Market {
   Auctioneer auctioneer;

@@ -5,6 +5,7 @@
 #include <functional>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -34,6 +35,18 @@ class ObjectReader {
     *out = it->get<double>();
     if (!std::isfinite(*out))
       return Status::InvalidArgument(Path(key) + ": must be a finite number");
+    return Status::Ok();
+  }
+
+  // A number that may be absent (the field stays unset).
+  Status Optional(const char* key, std::optional<double>* out) {
+    if (obj_.find(key) == obj_.end()) {
+      seen_.insert(key);
+      return Status::Ok();
+    }
+    double x = 0;
+    V2V_RETURN_IF_ERROR(Number(key, &x));
+    *out = x;
     return Status::Ok();
   }
 
@@ -82,6 +95,8 @@ Status ParseBuyer(const json& j, const std::string& path, BuyerBid* b) {
                       {"y", &b->y}}) {
     V2V_RETURN_IF_ERROR(r.Number(k, p));
   }
+  V2V_RETURN_IF_ERROR(r.Optional("max_power_kw", &b->max_power_kw));
+  V2V_RETURN_IF_ERROR(r.Optional("stay_s", &b->stay_s));
   return r.NoUnknownKeys();
 }
 
@@ -99,6 +114,9 @@ Status ParseSeller(const json& j, const std::string& path, SellerBid* s) {
                       {"y", &s->y}}) {
     V2V_RETURN_IF_ERROR(r.Number(k, p));
   }
+  V2V_RETURN_IF_ERROR(r.Optional("max_power_kw", &s->max_power_kw));
+  V2V_RETURN_IF_ERROR(r.Optional("stay_s", &s->stay_s));
+  V2V_RETURN_IF_ERROR(r.Optional("target_kwh", &s->target_kwh));
   return r.NoUnknownKeys();
 }
 
@@ -194,6 +212,8 @@ std::string MarketToJson(const Market& m) {
                              {"w", b.w},
                              {"x", b.x},
                              {"y", b.y}});
+    if (b.max_power_kw) out["buyers"].back()["max_power_kw"] = *b.max_power_kw;
+    if (b.stay_s) out["buyers"].back()["stay_s"] = *b.stay_s;
   }
   out["sellers"] = nlohmann::ordered_json::array();
   for (const SellerBid& s : m.sellers) {
@@ -206,6 +226,9 @@ std::string MarketToJson(const Market& m) {
                               {"rho", s.rho},
                               {"x", s.x},
                               {"y", s.y}});
+    if (s.max_power_kw) out["sellers"].back()["max_power_kw"] = *s.max_power_kw;
+    if (s.stay_s) out["sellers"].back()["stay_s"] = *s.stay_s;
+    if (s.target_kwh) out["sellers"].back()["target_kwh"] = *s.target_kwh;
   }
   return out.dump();
 }

@@ -80,7 +80,8 @@ Result<PreparedRound> PrepareRound(const Market& market) {
       for (; k < out.pairs.size() && pair_buyer[k] == i; ++k) {
         const PairResult& pr = out.pairs[k];
         const SellerBid& s = *sellers[pair_seller[k]];
-        const double cap = SupplyCap(pr.price.t, s.rho, auc.l1, auc.l2);
+        const double cap =
+            std::min(SupplyCap(pr.price.t, s.rho, auc.l1, auc.l2), PowerTimeCap(*buyers[i], s));
         if (!pr.price.trade || cap <= 0 || s.Supply() <= 0) continue;
         edges.emplace_back(pair_seller[k], cap);
         edge_pair.push_back(static_cast<int>(k));

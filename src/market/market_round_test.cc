@@ -17,10 +17,10 @@ namespace {
 Auctioneer Auc() { return {0.4, 1.0, 0.5, 0.1, 1000}; }
 
 BuyerBid Buyer(std::string id, double v, double b_min, double b_max, double w, double x, double y) {
-  return {std::move(id), v, 0.5, 1.1, b_min, b_max, w, x, y};
+  return {std::move(id), v, 0.5, 1.1, b_min, b_max, w, x, y, {}, {}};
 }
 SellerBid Seller(std::string id, double c, double s_t, double s_r, double rho, double x, double y) {
-  return {std::move(id), c, 0.3, 0.9, s_t, s_r, rho, x, y};
+  return {std::move(id), c, 0.3, 0.9, s_t, s_r, rho, x, y, {}, {}, {}};
 }
 
 TEST(MarketRoundTest, EmptyMarket) {
@@ -34,7 +34,7 @@ TEST(MarketRoundTest, RadiusRejectionsAndNonTradingPairsAreReported) {
   Market m{Auc(),
            {Buyer("b1", 0.9, 0, 10, 3, 0, 0),
             Buyer("b2", 0.55, 0, 10, 3, 0, 10),
-            {"bad", 0.9, 0.3, 1.0, 0, 10, 3, 0, 0}},
+            {"bad", 0.9, 0.3, 1.0, 0, 10, 3, 0, 0, {}, {}}},
            {Seller("s1", 0.4, 30, 5, 0.05, 500, 0), Seller("far", 0.4, 30, 5, 0.05, 1500, 0)}};
   auto r = RunRound(m);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -81,7 +81,9 @@ TEST(MarketRoundTest, NoCrossingPairTradesNothing) {
 
 TEST(MarketRoundTest, EqualBoundsAreValid) {
   // v_min == v == v_max, c_min == c == c_max and b_min == b_max: a known type and a fixed demand.
-  Market m{Auc(), {{"b", 0.9, 0.9, 0.9, 4, 4, 2, 0, 0}}, {{"s", 0.4, 0.4, 0.4, 30, 5, 0.05, 0, 0}}};
+  Market m{Auc(),
+           {{"b", 0.9, 0.9, 0.9, 4, 4, 2, 0, 0, {}, {}}},
+           {{"s", 0.4, 0.4, 0.4, 30, 5, 0.05, 0, 0, {}, {}, {}}}};
   auto r = RunRound(m);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_EQ(r->pairs.size(), 1u);
@@ -109,15 +111,32 @@ Market GenMarket(bool caps_only) {
   if (caps_only) m.auctioneer.l1 = 200;  // small caps: eq. (18) binds
   for (int i = 0; i < nb; ++i) {
     const double b_min = caps_only ? 0 : (u(0, 1) < 0.5 ? 0 : u(0, 6));
-    m.buyers.push_back({"B" + std::to_string(i), u(0.5, 1.1), 0.5, 1.1, b_min,
-                        caps_only ? 1000 : b_min + u(0, 20), caps_only ? 5 : u(0, 5), u(0, 1200),
-                        u(0, 1200)});
+    m.buyers.push_back({"B" + std::to_string(i),
+                        u(0.5, 1.1),
+                        0.5,
+                        1.1,
+                        b_min,
+                        caps_only ? 1000 : b_min + u(0, 20),
+                        caps_only ? 5 : u(0, 5),
+                        u(0, 1200),
+                        u(0, 1200),
+                        {},
+                        {}});
   }
   for (int j = 0; j < ns; ++j) {
     const double rho = u(0, 1) < 0.15 && !caps_only ? 0.0 : u(0.01, 0.2);
-    m.sellers.push_back({"S" + std::to_string(j), u(0.3, 0.9), 0.3, 0.9,
-                         caps_only ? 1000 : u(10, 60), caps_only ? 0 : u(0, 10), rho, u(0, 1200),
-                         u(0, 1200)});
+    m.sellers.push_back({"S" + std::to_string(j),
+                         u(0.3, 0.9),
+                         0.3,
+                         0.9,
+                         caps_only ? 1000 : u(10, 60),
+                         caps_only ? 0 : u(0, 10),
+                         rho,
+                         u(0, 1200),
+                         u(0, 1200),
+                         {},
+                         {},
+                         {}});
   }
   return m;
 }

@@ -73,6 +73,8 @@ const NumKey kGridKeys[] = {
     {"tariff", "network_fee_per_kwh", &Scenario::network_fee_per_kwh, 0, kBig},
     {"tariff", "charger_wait_s", &Scenario::charger_wait_s, 0, 86400},
     {"tariff", "value_of_time_per_h", &Scenario::value_of_time_per_h, 0, kBig},
+    {"car", "max_charge_kw", &Scenario::max_charge_kw, 0.1, 1000},
+    {"car", "max_discharge_kw", &Scenario::max_discharge_kw, 0.1, 1000},
 };
 
 std::string Where(std::string_view source, std::string_view section, std::string_view key) {
@@ -208,11 +210,11 @@ Status ApplyScenarioTable(const toml::table& root, std::string_view source, Scen
     const toml::table* t = sn.as_table();
     const bool known = section == "city" || section == "rsu" || section == "vehicles" ||
                        section == "market" || section == "p2p" || section == "time" ||
-                       section == "tariff";
+                       section == "tariff" || section == "car";
     if (!t || !known)
       return Status::InvalidArgument(std::string(source) + ": " + section +
                                      ": unknown section (expected [city], [rsu], [vehicles], "
-                                     "[market], [p2p], [time] or [tariff])" +
+                                     "[market], [p2p], [time], [tariff] or [car])" +
                                      LineOf(sn));
     for (const auto& [k, v] : *t) {
       V2V_RETURN_IF_ERROR(ApplyScenarioKey(section, std::string(k.str()), v, source, s));
@@ -366,8 +368,14 @@ std::string ScenarioToToml(const Scenario& s) {
   }
   out += "]\n";
   if (s.market_model == MarketModel::kGrid) {
-    for (const NumKey& k : kGridKeys)
+    const char* at = "tariff";  // the section printed last: the grid keys follow in order
+    for (const NumKey& k : kGridKeys) {
+      if (std::string_view(at) != k.section) {
+        at = k.section;
+        out += std::string("\n[") + at + "]\n";
+      }
       out += std::string(k.key) + " = " + FormatExact(s.*(k.field)) + "\n";
+    }
   }
   return out;
 }

@@ -86,6 +86,10 @@ struct Scenario {
   double network_fee_per_kwh = 0.0;   // paid by the buyer per V2V kWh, on top of the price
   double charger_wait_s = 600;        // a buyer's wait at a charger
   double value_of_time_per_h = 12.0;  // what an hour of a driver's time is worth
+  // [car], read by the grid model only: the power a car takes or gives on a V2V link. A pair moves
+  // at most the lower of the two powers for the shorter of their stays (market::PowerTimeCap).
+  double max_charge_kw = 11.0;
+  double max_discharge_kw = 11.0;
 
   // Grid price at a time of day (seconds since midnight of day 0; wraps every 24 h).
   double GridPrice(double time_s) const;

@@ -27,6 +27,7 @@ struct Ev {
   bool charging = false;  // stopped for an emergency grid charge
   bool plugged = false;   // parked at a grid charger this step
   bool active = false;
+  double parked_left_s = 0;  // synthetic city: time left in its stop; 0 while driving
 };
 
 // The vehicles and the market rounds, shared by both mobility sources.
@@ -111,6 +112,14 @@ class Fleet {
   SimObserver& observer() { return observer_; }
 
  private:
+  // The grid model: how long a car stays for a V2V link. A parked car, the rest of its stop; a
+  // moving one (or any on a trace), one round interval: a moving pair trades only while the
+  // round's RSU hears both, and the next round pairs them again if it still does.
+  double StayS(const Ev& ev) const {
+    return std::min(ev.parked_left_s > 0 ? ev.parked_left_s : s_.round_interval_s,
+                    market::kMaxStayS);
+  }
+
   // Step 1 (buyers' requests) and steps 3-5 (sellers' replies within T_limit) of a round.
   void CollectBids(const std::vector<int>& members, market::Market& m, RoundRecord& rec) {
     const double cap = s_.battery_kwh;
@@ -129,6 +138,10 @@ class Fleet {
       b.w = market_rng_.Uniform(s_.willingness_min, s_.willingness_max);
       b.x = ev.pos.x;
       b.y = ev.pos.y;
+      if (summary_.grid_model) {
+        b.max_power_kw = s_.max_charge_kw;
+        b.stay_s = StayS(ev);
+      }
       m.buyers.push_back(std::move(b));
     }
     if (m.buyers.empty()) return;  // no request, no call, no replies
@@ -145,6 +158,10 @@ class Fleet {
       sb.rho = market_rng_.Uniform(s_.loss_rate_min, s_.loss_rate_max);
       sb.x = ev.pos.x;
       sb.y = ev.pos.y;
+      if (summary_.grid_model) {
+        sb.max_power_kw = s_.max_discharge_kw;
+        sb.stay_s = StayS(ev);
+      }
       if (market_rng_.Uniform(0, s_.reply_delay_max_s) > s_.t_limit_s) {
         ++rec.late_replies;
         continue;
@@ -322,6 +339,7 @@ Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserve
       ev.pos = car.Position(s.road_spacing_m);
       fleet.Update(ev, moved, dt);
       ev.plugged = !ev.charging && car.parked && car.at_charger;
+      ev.parked_left_s = car.parked ? car.phase_left_s : 0;
       if (ev.plugged) fleet.ChargeParked(ev, dt);
     }
     V2V_RETURN_IF_ERROR(fleet.RunRounds(t));
