@@ -18,6 +18,7 @@ Bytes EncodeGenesis(const Genesis& g) {
   w.U64(g.clique.period_s);
   w.I64(g.params.settle_window_s);
   w.I64(g.params.max_round_age_s);
+  w.I64(g.params.shortfall_penalty_per_kwh);
   w.U32(static_cast<uint32_t>(g.accounts.size()));
   for (const auto& a : g.accounts) {
     w.U8(static_cast<uint8_t>(a.role));
@@ -42,6 +43,11 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes) {
   if (r.ok() && g.clique.epoch == 0) r.Fail("clique epoch is 0");
   g.params.settle_window_s = r.I64();
   g.params.max_round_age_s = r.I64();
+  g.params.shortfall_penalty_per_kwh = r.I64();
+  if (r.ok() && (g.params.shortfall_penalty_per_kwh < 0 ||
+                 g.params.shortfall_penalty_per_kwh > kMaxShortfallPenalty)) {
+    r.Fail("shortfall penalty out of range");
+  }
   g.params.ca_key = g.ca_key;
   g.accounts.resize(r.Count(1u << 20, 21));
   for (auto& a : g.accounts) {

@@ -13,10 +13,16 @@
 
 namespace v2v::contract {
 
+inline constexpr int64_t kMaxShortfallPenalty = int64_t{1} << 31;
+
 struct ContractParams {
   int64_t settle_window_s = 3600;  // escrow deadline after the round's block
   int64_t max_round_age_s = 600;   // a round must be recorded within this after T_stamp+T_limit
   crypto::PublicKey ca_key;        // signs Revoke transactions; set from Genesis::ca_key
+  // What a seller pays its buyer per kWh traded and not delivered (a meter report below the
+  // escrow's energy), in smallest currency units per kWh, as far as its balance goes; 0: none.
+  // In [0, kMaxShortfallPenalty].
+  int64_t shortfall_penalty_per_kwh = 0;
   bool operator==(const ContractParams&) const = default;
 };
 

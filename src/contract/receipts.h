@@ -50,6 +50,7 @@ struct Settlement {
   int64_t paid = 0;            // to the seller
   int64_t returned_money = 0;  // back to the buyer
   int64_t returned_wh = 0;     // back to the seller
+  int64_t penalty = 0;         // from the seller to the buyer for energy not delivered
   bool operator==(const Settlement&) const = default;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "contract/testing/world.h"
 
 namespace v2v::contract {
@@ -13,7 +15,7 @@ using testing::World;
 struct Env {
   World w;
   CompactIdentityVerifier verifier = w.Verifier();
-  TradingContract contract{verifier, ContractParams{3600, 600, w.ca.public_key()}};
+  TradingContract contract{verifier, ContractParams{3600, 600, w.ca.public_key(), 0}};
   chain::State genesis = w.GenesisStateOrDie();
 
   std::variant<chain::State, chain::Rejection> Apply(const chain::State& s, int64_t time,
@@ -92,6 +94,46 @@ TEST(TradingContract, MeterReportSettlesAndRefundCancels) {
   chain::State refunded = env.Ok(settled, e2.deadline_s + 1, {refund});
   EXPECT_FALSE(refunded.escrows.contains(second));
   EXPECT_FALSE(CheckConservation(refunded));
+}
+
+// C-5.1: a delivery that falls short costs the seller the genesis penalty per kWh not delivered,
+// paid to the buyer, as far as the seller's balance goes; money is moved, never made.
+TEST(TradingContract, AShortfallCostsTheSellerThePenaltyUpToItsBalance) {
+  Env env;
+  const chain::Tx round = env.w.Round();
+  const chain::State s = env.Ok(env.genesis, kClose + 5, {round});
+  const Hash32 id = s.escrows.begin()->first;
+  const chain::Escrow e = s.escrows.at(id);
+  ASSERT_GE(e.energy_wh, 1000);
+  const int64_t delivered = e.energy_wh / 4, missing = e.energy_wh - delivered;
+  const chain::Tx meter = env.Meter(s, id, delivered, 2);
+  for (const int64_t rate : {int64_t{0}, int64_t{250}, kMaxShortfallPenalty}) {
+    TradingContract c(env.verifier, ContractParams{3600, 600, env.w.ca.public_key(), rate});
+    auto r = c.Execute(s, World::MakeBlock(kClose + 100, {meter}));
+    ASSERT_TRUE(std::holds_alternative<Executed>(r)) << rate;
+    const Executed& x = std::get<Executed>(r);
+    const int64_t pay = chain::Payment(e.price, delivered);
+    const int64_t seller_had = s.accounts.at(e.seller).balance + pay;
+    const int64_t penalty = std::min(seller_had, chain::Payment(rate, missing));
+    ASSERT_EQ(x.effects.at(0).settlements.size(), 1u);
+    EXPECT_EQ(x.effects[0].settlements[0].penalty, penalty) << rate;
+    EXPECT_EQ(x.state.accounts.at(e.seller).balance, seller_had - penalty) << rate;
+    EXPECT_EQ(x.state.accounts.at(e.buyer).balance,
+              s.accounts.at(e.buyer).balance + e.amount - pay + penalty)
+        << rate;
+    EXPECT_FALSE(CheckConservation(x.state)) << rate;
+    if (rate == kMaxShortfallPenalty) {
+      EXPECT_EQ(x.state.accounts.at(e.seller).balance, 0);  // its whole balance, no more
+    }
+    if (rate == 250) {
+      EXPECT_GT(penalty, 0);
+    }
+  }
+  // Full delivery: no penalty whatever the rate.
+  TradingContract c(env.verifier, ContractParams{3600, 600, env.w.ca.public_key(), 250});
+  auto full = c.Execute(s, World::MakeBlock(kClose + 100, {env.Meter(s, id, e.energy_wh, 2)}));
+  ASSERT_TRUE(std::holds_alternative<Executed>(full));
+  EXPECT_EQ(std::get<Executed>(full).effects.at(0).settlements.at(0).penalty, 0);
 }
 
 TEST(TradingContract, RejectionsLeaveStateUnchanged) {

@@ -19,7 +19,11 @@ constexpr int64_t kMs = 1000;
 
 class RoundBookTest : public ::testing::Test {
  protected:
-  RoundBookTest() : node_(w_), book_(Options(), chain::testing::FixedKey(101), node_, sink_) {}
+  // `shortfall_penalty`: the genesis rate a delivery shortfall costs the seller (contract C-5.1).
+  explicit RoundBookTest(int64_t shortfall_penalty = 0)
+      : penalty_(w_.genesis.params.shortfall_penalty_per_kwh = shortfall_penalty),
+        node_(w_),
+        book_(Options(), chain::testing::FixedKey(101), node_, sink_) {}
   static RoundBookOptions Options() {
     RoundBookOptions o;
     o.rsu = "rsu-1";
@@ -48,10 +52,58 @@ class RoundBookTest : public ::testing::Test {
   }
 
   World w_{4};
+  int64_t penalty_;  // set in w_'s genesis before the node reads it
   FakeNode node_;
   RecordingSink sink_;
   RoundBook book_;
 };
+
+// A genesis with a shortfall penalty: a meter report below the trade costs the seller that rate
+// per kWh not delivered, paid to the buyer, and both parties' `settled` push says how much.
+class ShortfallTest : public RoundBookTest {
+ protected:
+  static constexpr int64_t kPenalty = 90;  // smallest units per kWh
+  ShortfallTest() : RoundBookTest(kPenalty) {}
+};
+
+TEST_F(ShortfallTest, TheSettledPushCarriesThePenaltyTheSellerPaid) {
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
+  ASSERT_TRUE(
+      std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
+  book_.Tick((kT0 + 11) * kMs);
+  const auto trade = sink_.Of("car-0", "scheme").at(0)["trades"].at(0);
+  const int64_t wh = trade["energy_wh"].get<int64_t>(), price = trade["price"].get<int64_t>();
+  ASSERT_FALSE(node_.Seal(kT0 + 13).has_value());
+  book_.OnHead((kT0 + 13) * kMs);
+  const Hash32 escrow = book_.Find(1)->escrows.at(0);
+  const auto before = node_.HeadState();
+  const int64_t delivered = 600;
+  ASSERT_GT(wh, delivered);
+  const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(escrow, delivered));
+  ASSERT_FALSE(book_.Cosign(escrow, delivered, w_.cars[0].public_key(), sig).has_value());
+  chain::Tx report;
+  report.sender = "car-2";
+  report.nonce = 2;
+  report.body = chain::MeterReport{escrow, delivered, w_.cars[0].public_key(), sig};
+  chain::SignTx(report, w_.cars[2]);
+  ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));
+  ASSERT_FALSE(node_.Seal(kT0 + 15).has_value());
+  book_.OnHead((kT0 + 15) * kMs);
+  const int64_t penalty = chain::Payment(kPenalty, wh - delivered);
+  ASSERT_GT(penalty, 0);
+  for (const char* party : {"car-0", "car-2"}) {
+    const auto settled = sink_.Of(party, "settled");
+    ASSERT_EQ(settled.size(), 1u) << party;
+    EXPECT_EQ(settled[0]["delivered_wh"], delivered);
+    EXPECT_EQ(settled[0]["penalty"], penalty) << party;
+  }
+  const chain::State& after = node_.HeadState();
+  const int64_t amount = before.escrows.at(escrow).amount, pay = chain::Payment(price, delivered);
+  EXPECT_EQ(after.accounts.at("car-0").balance,
+            before.accounts.at("car-0").balance + amount - pay + penalty);
+  EXPECT_EQ(after.accounts.at("car-2").balance,
+            before.accounts.at("car-2").balance + pay - penalty);
+}
 
 TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   auto a = book_.Request(Buyer(0, 1, kT0), kT0 * kMs);

@@ -246,6 +246,7 @@ void RoundBook::PushSettlement(const contract::Settlement& s, uint64_t height) {
           ? nlohmann::json{{"type", "settled"},
                            {"escrow", s.escrow.Hex()},
                            {"delivered_wh", s.delivered_wh},
+                           {"penalty", s.penalty},
                            {"block", height}}
           : nlohmann::json{{"type", "refunded"}, {"escrow", s.escrow.Hex()}, {"block", height}};
   sink_.ToVehicle(e->second.buyer, push);

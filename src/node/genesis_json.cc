@@ -73,6 +73,12 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
     }
     g.params.settle_window_s = j.value("settle_window_s", int64_t{3600});
     g.params.max_round_age_s = j.value("max_round_age_s", int64_t{600});
+    g.params.shortfall_penalty_per_kwh = j.value("shortfall_penalty_per_kwh", int64_t{0});
+    if (g.params.shortfall_penalty_per_kwh < 0 ||
+        g.params.shortfall_penalty_per_kwh > contract::kMaxShortfallPenalty) {
+      return Status::InvalidArgument("genesis shortfall_penalty_per_kwh: must be in [0, " +
+                                     std::to_string(contract::kMaxShortfallPenalty) + "]");
+    }
     for (const auto& a : j.at("accounts")) {
       contract::GenesisAccount acc;
       const std::string role = a.at("role").get<std::string>();
@@ -112,6 +118,7 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
           {"clique", {{"epoch", g.clique.epoch}, {"period_s", g.clique.period_s}}},
           {"settle_window_s", g.params.settle_window_s},
           {"max_round_age_s", g.params.max_round_age_s},
+          {"shortfall_penalty_per_kwh", g.params.shortfall_penalty_per_kwh},
           {"accounts", accounts}};
 }
 

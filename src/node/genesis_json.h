@@ -5,7 +5,7 @@
 //    certificate (absent or "" = compact `v2v.cert` certificates), "authorities": [hex keys],
 //    "clique": {"epoch": <blocks, > 0>, "period_s": <s>} (optional; defaults 30000 and 1; the
 //    flat keys "clique_epoch" / "clique_period_s" are accepted instead),
-//    "settle_window_s", "max_round_age_s" (optional),
+//    "settle_window_s", "max_round_age_s", "shortfall_penalty_per_kwh" (optional),
 //    "accounts": [{"role": "vehicle"|"rsu", "certificate": hex, "energy_wh", "balance"}]}
 //
 // Parsing is strict about types and required keys; errors are InvalidArgument naming the key.

@@ -17,7 +17,9 @@ TEST(GenesisJson, RoundTripsIncludingClique) {
   contract::Genesis g = devnet::BlockGenerator().genesis();
   g.clique.epoch = 7;
   g.clique.period_s = 3;
+  g.params.shortfall_penalty_per_kwh = 120;
   const nlohmann::json j = GenesisToJson(g);
+  EXPECT_EQ(j["shortfall_penalty_per_kwh"], 120);
   EXPECT_EQ(j["clique"]["epoch"], 7);
   EXPECT_EQ(j["clique"]["period_s"], 3);
   auto back = Parse(j);
@@ -58,6 +60,9 @@ TEST(GenesisJson, RefusesBadInput) {
   bad([](nlohmann::json& k) { k["authorities"][0] = "zz"; }, "authorities");
   bad([](nlohmann::json& k) { k["accounts"][0]["role"] = "bus"; }, "role");
   bad([](nlohmann::json& k) { k.erase("timestamp"); }, "timestamp");
+  bad([](nlohmann::json& k) { k["shortfall_penalty_per_kwh"] = -1; }, "shortfall_penalty_per_kwh");
+  bad([](nlohmann::json& k) { k["shortfall_penalty_per_kwh"] = int64_t{1} << 40; },
+      "shortfall_penalty_per_kwh: must be in [0, 2147483648]");
 }
 
 }  // namespace

@@ -52,7 +52,7 @@ TEST(Ledger, SimulatedChainAppliesAuditsAndReplays) {
 TEST(Ledger, GoldenGenesisHash) {
   devnet::BlockGenerator sim;
   EXPECT_EQ(Fresh(sim)->head_hash().Hex(),
-            "eb830f96ede25683cb10925adac3afbea4342d640b6ee7a0009e163182126263");
+            "d4d8c8efc225a9819898302dc8ef93b3ca0efac2406f4247e1f12ef769dea8b2");
 }
 
 TEST(Ledger, RejectsBadBlocksAndKeepsState) {

@@ -32,7 +32,7 @@ void ApplyToGenesis(const v2v::chain::Block& block) {
   static const chain::State* genesis =
       new chain::State(contract::GenesisState(generator->genesis(), *verifier).value());
   static const contract::TradingContract* contract = new contract::TradingContract(
-      *verifier, contract::ContractParams{300, 600, generator->genesis().ca_key});
+      *verifier, contract::ContractParams{300, 600, generator->genesis().ca_key, 0});
   for (const auto& tx : block.txs) {
     if (chain::CheckTxStructure(tx)) return;
   }

@@ -238,13 +238,20 @@ BlockRun::Check BlockRun::ApplyMeter(const chain::Tx& tx, const chain::MeterRepo
       !AddTo(seller->energy_wh, e.energy_wh + e.loss_wh - body.delivered_wh - loss)) {
     return Rejected(Reject::kOverflow, "settlement");
   }
+  // A shortfall: the seller, whose meter reading it is, pays the buyer the genesis penalty per
+  // kWh traded and not delivered, as far as its balance (the payment included) goes.
+  const int64_t penalty =
+      std::min(seller->balance,
+               chain::Payment(params_.shortfall_penalty_per_kwh, e.energy_wh - body.delivered_wh));
+  seller->balance -= penalty;
+  if (!AddTo(buyer.balance, penalty)) return Rejected(Reject::kOverflow, "shortfall penalty");
   s_.AddLostWh(loss);
   s_.EraseEscrow(body.escrow);
   if (effects_) {
     effects_->payments.push_back({body.escrow, e.buyer, e.seller, pay, body.delivered_wh});
     effects_->settlements.push_back({body.escrow, SettlementKind::kMetered, e.buyer, e.seller,
                                      body.delivered_wh, loss, pay, e.amount - pay,
-                                     e.energy_wh + e.loss_wh - body.delivered_wh - loss});
+                                     e.energy_wh + e.loss_wh - body.delivered_wh - loss, penalty});
   }
   return std::nullopt;
 }
@@ -266,7 +273,7 @@ BlockRun::Check BlockRun::ApplyRefund(const chain::Tx& tx, const chain::Refund& 
   s_.EraseEscrow(body.escrow);
   if (effects_) {
     effects_->settlements.push_back({body.escrow, SettlementKind::kRefunded, e.buyer, e.seller, 0,
-                                     0, 0, e.amount, e.energy_wh + e.loss_wh});
+                                     0, 0, e.amount, e.energy_wh + e.loss_wh, 0});
   }
   return std::nullopt;
 }
