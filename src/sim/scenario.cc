@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
+#include <utility>
 
 #include "base/file_util.h"
 #include "sim/csv.h"
@@ -113,6 +115,32 @@ Status ParsePositions(const toml::node& n, const std::string& where, Scenario& s
   return Status::Ok();
 }
 
+// A string key naming one of `choices`; the chosen value goes to *out.
+template <typename E>
+Status ReadChoice(const toml::node& n, const std::string& where,
+                  std::initializer_list<std::pair<const char*, E>> choices, E* out) {
+  auto v = n.value_exact<std::string>();
+  if (!v) return Status::InvalidArgument(where + ": expected a string" + LineOf(n));
+  std::string names;
+  for (const auto& [name, value] : choices) {
+    if (*v == name) {
+      *out = value;
+      return Status::Ok();
+    }
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  return Status::InvalidArgument(where + ": \"" + *v + "\" is not one of " + names + LineOf(n));
+}
+
+// The number at `n` for key `k`, within the key's range.
+Result<double> ReadInRange(const NumKey& k, const toml::node& n, const std::string& where) {
+  V2V_ASSIGN_OR_RETURN(double x, ReadNumber(n, where));
+  if (!(x >= k.lo && x <= k.hi))
+    return Status::InvalidArgument(where + ": " + FormatG(x) + " is outside [" + FormatG(k.lo) +
+                                   ", " + FormatG(k.hi) + "]" + LineOf(n));
+  return x;
+}
+
 Status ParseTariff(const toml::node& n, const std::string& where, Scenario& s) {
   const toml::array* arr = n.as_array();
   if (!arr || arr->empty())
@@ -150,48 +178,26 @@ Status ApplyScenarioKey(const std::string& section, const std::string& key, cons
                         std::string_view source, Scenario& s) {
   const std::string where = Where(source, section, key);
   if (section == "rsu" && key == "layout") {
-    auto v = n.value_exact<std::string>();
-    if (!v) return Status::InvalidArgument(where + ": expected a string" + LineOf(n));
-    if (*v == "grid")
-      s.rsu_layout = RsuLayout::kGrid;
-    else if (*v == "junctions")
-      s.rsu_layout = RsuLayout::kJunctions;
-    else if (*v == "list")
-      s.rsu_layout = RsuLayout::kList;
-    else
-      return Status::InvalidArgument(where + ": \"" + *v +
-                                     "\" is not one of grid, junctions, list" + LineOf(n));
-    return Status::Ok();
+    return ReadChoice<RsuLayout>(n, where,
+                                 {{"grid", RsuLayout::kGrid},
+                                  {"junctions", RsuLayout::kJunctions},
+                                  {"list", RsuLayout::kList}},
+                                 &s.rsu_layout);
   }
   if (section == "market" && key == "model") {
-    auto v = n.value_exact<std::string>();
-    if (!v) return Status::InvalidArgument(where + ": expected a string" + LineOf(n));
-    if (*v == "paper")
-      s.market_model = MarketModel::kPaper;
-    else if (*v == "grid")
-      s.market_model = MarketModel::kGrid;
-    else
-      return Status::InvalidArgument(where + ": \"" + *v + "\" is not one of paper, grid" +
-                                     LineOf(n));
-    return Status::Ok();
+    return ReadChoice<MarketModel>(
+        n, where, {{"paper", MarketModel::kPaper}, {"grid", MarketModel::kGrid}}, &s.market_model);
   }
   if (section == "rsu" && key == "positions_m") return ParsePositions(n, where, s);
   if (section == "tariff" && key == "periods") return ParseTariff(n, where, s);
   for (const NumKey& k : kGridKeys) {
     if (section != k.section || key != k.key) continue;
-    V2V_ASSIGN_OR_RETURN(double x, ReadNumber(n, where));
-    if (!(x >= k.lo && x <= k.hi))
-      return Status::InvalidArgument(where + ": " + FormatG(x) + " is outside [" + FormatG(k.lo) +
-                                     ", " + FormatG(k.hi) + "]" + LineOf(n));
-    s.*(k.field) = x;
+    V2V_ASSIGN_OR_RETURN(s.*(k.field), ReadInRange(k, n, where));
     return Status::Ok();
   }
   for (const NumKey& k : kNumKeys) {
     if (section != k.section || key != k.key) continue;
-    V2V_ASSIGN_OR_RETURN(double x, ReadNumber(n, where));
-    if (!(x >= k.lo && x <= k.hi))
-      return Status::InvalidArgument(where + ": " + FormatG(x) + " is outside [" + FormatG(k.lo) +
-                                     ", " + FormatG(k.hi) + "]" + LineOf(n));
+    V2V_ASSIGN_OR_RETURN(double x, ReadInRange(k, n, where));
     if (k.field == nullptr) {
       if (x != std::floor(x))
         return Status::InvalidArgument(where + ": expected an integer" + LineOf(n));
@@ -225,6 +231,12 @@ Status ApplyScenarioTable(const toml::table& root, std::string_view source, Scen
 
 namespace {
 
+Status InRange(const NumKey& k, double x) {
+  if (x >= k.lo && x <= k.hi) return Status::Ok();
+  return Status::InvalidArgument(std::string("[") + k.section + "] " + k.key + ": " + FormatG(x) +
+                                 " is outside [" + FormatG(k.lo) + ", " + FormatG(k.hi) + "]");
+}
+
 Status Ordered(double lo, double hi, const char* lo_name, const char* hi_name) {
   if (lo <= hi) return Status::Ok();
   return Status::InvalidArgument(std::string(lo_name) + " (" + FormatG(lo) + ") must not exceed " +
@@ -245,12 +257,9 @@ double Scenario::GridPrice(double time_s) const {
 
 Status ValidateScenario(const Scenario& s) {
   for (const NumKey& k : kNumKeys) {
-    const double x = k.field ? s.*(k.field) : static_cast<double>(s.vehicle_count);
-    if (!(x >= k.lo && x <= k.hi))
-      return Status::InvalidArgument(std::string("[") + k.section + "] " + k.key + ": " +
-                                     FormatG(x) + " is outside [" + FormatG(k.lo) + ", " +
-                                     FormatG(k.hi) + "]");
+    V2V_RETURN_IF_ERROR(InRange(k, k.field ? s.*(k.field) : static_cast<double>(s.vehicle_count)));
   }
+  for (const NumKey& k : kGridKeys) V2V_RETURN_IF_ERROR(InRange(k, s.*(k.field)));
   V2V_RETURN_IF_ERROR(
       Ordered(s.speed_min_mps, s.speed_max_mps, "[vehicles] speed_min_mps", "speed_max_mps"));
   V2V_RETURN_IF_ERROR(Ordered(s.trip_min_s, s.trip_max_s, "[vehicles] trip_min_s", "trip_max_s"));
@@ -298,13 +307,6 @@ Status ValidateScenario(const Scenario& s) {
     if (!(p.price_per_kwh >= 0 && p.price_per_kwh <= kBig))
       return Status::InvalidArgument(at + ".price_per_kwh: " + FormatG(p.price_per_kwh) +
                                      (p.price_per_kwh < 0 ? " is negative" : " is out of range"));
-  }
-  for (const NumKey& k : kGridKeys) {
-    const double x = s.*(k.field);
-    if (!(x >= k.lo && x <= k.hi))
-      return Status::InvalidArgument(std::string("[") + k.section + "] " + k.key + ": " +
-                                     FormatG(x) + " is outside [" + FormatG(k.lo) + ", " +
-                                     FormatG(k.hi) + "]");
   }
   return Status::Ok();
 }
