@@ -5,7 +5,6 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -14,6 +13,7 @@
 
 #include "base/clock.h"
 #include "base/file_util.h"
+#include "base/utc_time.h"
 #include "chain/tx.h"
 #include "crypto/ca_store.h"
 #include "crypto/certificate.h"
@@ -39,17 +39,6 @@ struct CaOptions {
 
 // The only clock read in the CA path: the library takes the time as an argument.
 int64_t NowUnix() { return base::SystemClock::Shared().NowMs() / 1000; }
-
-std::string Iso(int64_t unix_s) {
-  const auto t = static_cast<std::time_t>(unix_s);
-  std::tm tm{};
-  char buf[32];
-  if (gmtime_r(&t, &tm) == nullptr ||
-      std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0) {
-    return std::to_string(unix_s);
-  }
-  return buf;
-}
 
 // Prints one line "v2v ca <cmd>: <message>" and returns the exit code for `status`.
 int CaFail(const char* cmd, const Status& status) {
@@ -106,7 +95,7 @@ int RunInit(const CaOptions& opt) {
   auto store = crypto::CaStore::Init(opt.out, opt.subject, now, opt.days);
   if (!store.ok()) return CaFail("init", store.status());
   std::cout << "created CA '" << store->ca().name << "' in " << opt.out
-            << " (ca.pem, ca.key), valid until " << Iso(store->ca().not_after) << "\n";
+            << " (ca.pem, ca.key), valid until " << base::FormatUtc(store->ca().not_after) << "\n";
   return 0;
 }
 
@@ -134,8 +123,8 @@ Status Issue(const CaOptions& opt) {
   V2V_RETURN_IF_ERROR(crypto::WritePrivateFile(opt.out + "/key.pem", key_pem));
   V2V_RETURN_IF_ERROR(WriteText(opt.out + "/cert.pem", crypto::CertificateDerToPem(der)));
   std::cout << "issued " << info.serial << " to '" << info.subject << "' ("
-            << crypto::RoleName(info.role) << "), valid until " << Iso(info.not_after) << ": "
-            << opt.out << "/cert.pem, " << opt.out << "/key.pem\n";
+            << crypto::RoleName(info.role) << "), valid until " << base::FormatUtc(info.not_after)
+            << ": " << opt.out << "/cert.pem, " << opt.out << "/key.pem\n";
   return Status::Ok();
 }
 
@@ -181,8 +170,8 @@ Status WriteCrl(const CaOptions& opt) {
   V2V_ASSIGN_OR_RETURN(crypto::CrlInfo info, crypto::ParseCrlDer(der, store.ca().der));
   V2V_RETURN_IF_ERROR(WriteText(opt.out, crypto::CrlDerToPem(der)));
   std::cout << "wrote CRL number " << info.number << " with " << info.revoked.size()
-            << " revoked certificate(s) to " << opt.out << ", next update " << Iso(info.next_update)
-            << "\n";
+            << " revoked certificate(s) to " << opt.out << ", next update "
+            << base::FormatUtc(info.next_update) << "\n";
   return Status::Ok();
 }
 

@@ -8,6 +8,7 @@
 #include "cluster_command.h"
 #include "experiment_command.h"
 #include "fleet_command.h"
+#include "network_command.h"
 #include "node_command.h"
 #include "simulate_command.h"
 #include "sweep_command.h"
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   v2v::cli::AddAuditCommand(app, &exit_code);
   v2v::cli::AddNodeCommand(app, &exit_code);
   v2v::cli::AddTestnetCommand(app, &exit_code);
+  v2v::cli::AddNetworkCommand(app, &exit_code);
   v2v::cli::AddClusterSimCommand(app, &exit_code);
   v2v::cli::AddVehicleCommand(app, &exit_code);
   v2v::cli::AddFleetCommand(app, &exit_code);

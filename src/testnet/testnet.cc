@@ -5,9 +5,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <toml++/toml.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -15,15 +13,11 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <thread>
 
-#include "base/clock.h"
 #include "base/file_util.h"
 #include "crypto/ca_store.h"
-#include "crypto/certificate.h"
 #include "node/config.h"
-#include "node/genesis_json.h"
 #include "rpc/http_client.h"
 
 extern char** environ;
@@ -36,95 +30,35 @@ constexpr size_t kMaxUnixSocketPath = 107;  // sizeof(sockaddr_un::sun_path) - 1
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-constexpr int64_t kCaDays = 3650, kCertDays = 365;
-
-int64_t NowUnix() { return base::SystemClock::Shared().NowMs() / 1000; }
-
 Status WriteText(const std::string& path, const std::string& text, mode_t mode = 0644) {
   return WriteFileAtomic(path, text, mode);
 }
 
-Status MakeDir(const std::string& dir, mode_t mode) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec || ::chmod(dir.c_str(), mode) != 0)
-    return Status::IoError(dir + ": cannot create directory");
-  return Status::Ok();
-}
-
-// A fresh key and certificate for `subject` in `dir` (cert.pem, key.pem mode 0600).
-Result<Identity> IssueIdentity(crypto::CaStore& ca, const std::string& subject, crypto::Role role,
-                               const std::string& dir, int64_t now, Bytes* der_out) {
-  V2V_RETURN_IF_ERROR(MakeDir(dir, 0700));
-  V2V_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::Generate());
-  V2V_ASSIGN_OR_RETURN(std::string pem, key.ToPem());
-  V2V_ASSIGN_OR_RETURN(Bytes der, ca.Issue(subject, role, key.public_key(), now, kCertDays));
-  V2V_RETURN_IF_ERROR(crypto::WritePrivateFile(dir + "/key.pem", pem));
-  V2V_RETURN_IF_ERROR(WriteText(dir + "/cert.pem", crypto::CertificateDerToPem(der)));
-  *der_out = std::move(der);
-  return Identity{subject, key.public_key().Hex(), dir};
-}
-
-// `count` distinct free TCP ports on 127.0.0.1 (all held open while choosing, then released).
-Result<std::vector<uint16_t>> FreePorts(size_t count) {
-  std::vector<int> fds;
-  std::vector<uint16_t> ports;
-  Status error;
-  for (size_t i = 0; i < count && error.ok(); ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      error = Status::IoError(std::string("socket: ") + std::strerror(errno));
-      break;
-    }
-    fds.push_back(fd);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      error = Status::IoError(std::string("cannot pick a free port: ") + std::strerror(errno));
-      break;
-    }
-    ports.push_back(ntohs(addr.sin_port));
-  }
-  for (int fd : fds) ::close(fd);
-  if (!error.ok()) return error;
-  return ports;
-}
-
-std::string NodeConfigToml(const Testnet& t, size_t i, const Options& o) {
+std::string TestnetNodeConfig(const Testnet& t, size_t i, const Options& o) {
   const std::string dir = t.NodeDir(i);
-  toml::array peers;
-  for (size_t j = 0; j < i; ++j) peers.push_back(t.nodes[j].p2p);
-  toml::table cfg{
-      {"name", t.nodes[i].name},
-      {"data_dir", dir + "/data"},
-      {"genesis", t.GenesisPath()},
-      {"ca", t.CaDir() + "/ca.pem"},
-      {"cert", dir + "/cert.pem"},
-      {"key", dir + "/key.pem"},
-      {"p2p_listen", t.nodes[i].p2p},
-      {"rpc_listen", t.nodes[i].rpc.substr(std::string("http://").size())},
-      {"admin_socket", t.nodes[i].admin.substr(std::string("unix:").size())},
-      {"peers", std::move(peers)},
-      {"seal", true},
-      {"mempool_max_txs", static_cast<int64_t>(o.mempool_max_txs)},
-      {"max_block_txs", static_cast<int64_t>(o.max_block_txs)},
-      {"log_level", o.log_level},
-      {"vehicle_listen", t.nodes[i].vehicle_api.substr(
-                             std::string("wss://").size(),
-                             t.nodes[i].vehicle_api.rfind('/') - std::string("wss://").size())},
-      {"vehicle_t_limit_s", o.vehicle_t_limit_s},
-      // Every vehicle of a one-machine testnet connects from 127.0.0.1: the per-address quota is
-      // the whole connection cap here (a deployed node keeps its default, docs/spec/node.md N7).
-      {"vehicle_max_connections_per_address", node::SurfaceLimits{}.vehicle_max_connections},
-  };
-  std::ostringstream out;
-  out << "# " << t.nodes[i].name << " of the testnet in " << t.dir << " (v2v testnet start)\n"
-      << cfg << "\n";
-  return out.str();
+  const NodeInfo& n = t.nodes[i];
+  NodeConfigFile c;
+  c.comment = n.name + " of the testnet in " + t.dir + " (v2v testnet start)";
+  c.name = n.name;
+  c.data_dir = dir + "/data";
+  c.genesis = t.GenesisPath();
+  c.ca = t.CaDir() + "/ca.pem";
+  c.cert = dir + "/cert.pem";
+  c.key = dir + "/key.pem";
+  c.p2p_listen = n.p2p;
+  c.rpc_listen = n.rpc.substr(std::string("http://").size());
+  c.admin_socket = n.admin.substr(std::string("unix:").size());
+  for (size_t j = 0; j < i; ++j) c.peers.push_back(t.nodes[j].p2p);
+  c.mempool_max_txs = static_cast<int64_t>(o.mempool_max_txs);
+  c.max_block_txs = static_cast<int64_t>(o.max_block_txs);
+  c.log_level = o.log_level;
+  const size_t scheme = std::string("wss://").size();
+  c.vehicle_listen = n.vehicle_api.substr(scheme, n.vehicle_api.rfind('/') - scheme);
+  c.vehicle_t_limit_s = o.vehicle_t_limit_s;
+  // Every vehicle of a one-machine testnet connects from 127.0.0.1: the per-address quota is the
+  // whole connection cap here (a deployed node keeps its default, docs/spec/node.md N7).
+  c.vehicle_max_connections_per_address = node::SurfaceLimits{}.vehicle_max_connections;
+  return NodeConfigToml(c);
 }
 
 // Whether `pid` is our (possibly exited) child: reaps it if it exited. Never blocks.
@@ -209,12 +143,7 @@ Result<Testnet> Create(const Options& o) {
   if (o.genesis_delay_s < 0 || o.genesis_delay_s > 3600) {
     return Status::InvalidArgument("--genesis-delay: must be in [0, 3600]");
   }
-  std::error_code ec;
-  const std::string dir = fs::absolute(o.dir).lexically_normal().string();
-  if (fs::exists(dir, ec) && (!fs::is_directory(dir, ec) || !fs::is_empty(dir, ec))) {
-    return Status::InvalidArgument("--dir " + dir + ": exists and is not an empty directory");
-  }
-  V2V_RETURN_IF_ERROR(MakeDir(dir, 0755));
+  V2V_ASSIGN_OR_RETURN(const std::string dir, CreateEmptyDir(o.dir, "--dir", 0755));
 
   Testnet t;
   t.dir = dir;
@@ -224,22 +153,15 @@ Result<Testnet> Create(const Options& o) {
   V2V_ASSIGN_OR_RETURN(crypto::CaStore ca,
                        crypto::CaStore::Init(t.CaDir(), "v2vtrade testnet CA", now, kCaDays));
 
-  contract::Genesis g;
-  g.timestamp_s = now;
-  g.ca_key = ca.ca().public_key;
-  g.ca_certificate = ca.ca().der;
-  g.clique.epoch = o.epoch;
-  g.clique.period_s = o.period_s;
-  g.params.settle_window_s = o.settle_window_s;
+  contract::Genesis g = NewGenesis(ca, now, o.period_s, o.epoch, o.settle_window_s);
   V2V_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, FreePorts(3 * static_cast<size_t>(o.nodes)));
   for (int i = 0; i < o.nodes; ++i) {
     const std::string name = "rsu-" + std::to_string(i);
-    Bytes der;
-    V2V_ASSIGN_OR_RETURN(Identity id,
-                         IssueIdentity(ca, name, crypto::Role::kRsu, t.NodeDir(i), now, &der));
+    V2V_ASSIGN_OR_RETURN(IssuedIdentity id,
+                         IssueIdentity(ca, name, crypto::Role::kRsu, t.NodeDir(i), now));
     NodeInfo n;
     n.name = name;
-    n.key = id.key;
+    n.key = id.identity.key;
     n.p2p = "127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i)]);
     n.rpc = "http://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 1]);
     n.vehicle_api =
@@ -252,38 +174,60 @@ Result<Testnet> Create(const Options& o) {
           "has at most " + std::to_string(kMaxUnixSocketPath) + " bytes)");
     }
     t.nodes.push_back(n);
-    auto key = FromHex(id.key);
-    crypto::PublicKey pk;
-    std::copy(key->begin(), key->end(), pk.bytes.begin());
-    g.authorities.push_back(pk);
-    g.accounts.push_back({crypto::Role::kRsu, std::move(der), 0, 0});
+    AddAuthority(g, id);
   }
   for (int j = 0; j < o.spare; ++j) {
     const std::string name = "rsu-" + std::to_string(o.nodes + j);
-    Bytes der;
-    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kRsu,
-                                                    dir + "/spare/" + name, now, &der));
-    t.spare.push_back(std::move(id));
-    g.accounts.push_back({crypto::Role::kRsu, std::move(der), 0, 0});
+    V2V_ASSIGN_OR_RETURN(IssuedIdentity id,
+                         IssueIdentity(ca, name, crypto::Role::kRsu, dir + "/spare/" + name, now));
+    t.spare.push_back(id.identity);
+    g.accounts.push_back({crypto::Role::kRsu, std::move(id.certificate), 0, 0});
   }
   for (int k = 0; k < o.vehicles; ++k) {
     const std::string name = "car-" + std::to_string(k);
-    Bytes der;
-    V2V_ASSIGN_OR_RETURN(Identity id, IssueIdentity(ca, name, crypto::Role::kVehicle,
-                                                    dir + "/vehicles/" + name, now, &der));
-    t.vehicles.push_back(std::move(id));
-    g.accounts.push_back(
-        {crypto::Role::kVehicle, std::move(der), o.vehicle_energy_wh, o.vehicle_balance});
+    V2V_ASSIGN_OR_RETURN(IssuedIdentity id, IssueIdentity(ca, name, crypto::Role::kVehicle,
+                                                          dir + "/vehicles/" + name, now));
+    t.vehicles.push_back(id.identity);
+    g.accounts.push_back({crypto::Role::kVehicle, std::move(id.certificate), o.vehicle_energy_wh,
+                          o.vehicle_balance});
   }
   // The chain starts a little after the files are ready, so that every node is up and connected
   // before block 1 may be sealed (otherwise each node seals its own block 1 before it has a peer).
   g.timestamp_s = NowUnix() + o.genesis_delay_s;
-  V2V_RETURN_IF_ERROR(WriteText(t.GenesisPath(), node::GenesisToJson(g).dump(2) + "\n"));
+  V2V_RETURN_IF_ERROR(WriteGenesis(t.GenesisPath(), g));
   for (size_t i = 0; i < t.nodes.size(); ++i) {
-    V2V_RETURN_IF_ERROR(WriteText(t.nodes[i].config, NodeConfigToml(t, i, o)));
+    V2V_RETURN_IF_ERROR(WriteText(t.nodes[i].config, TestnetNodeConfig(t, i, o)));
   }
   V2V_RETURN_IF_ERROR(Save(t));
   return t;
+}
+
+Result<std::vector<uint16_t>> FreePorts(size_t count) {
+  std::vector<int> fds;
+  std::vector<uint16_t> ports;
+  Status error;
+  for (size_t i = 0; i < count && error.ok(); ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      error = Status::IoError(std::string("socket: ") + std::strerror(errno));
+      break;
+    }
+    fds.push_back(fd);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof(addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      error = Status::IoError(std::string("cannot pick a free port: ") + std::strerror(errno));
+      break;
+    }
+    ports.push_back(ntohs(addr.sin_port));
+  }
+  for (int fd : fds) ::close(fd);
+  if (!error.ok()) return error;
+  return ports;
 }
 
 Result<std::string> SelfExecutable() {

@@ -27,6 +27,7 @@
 #include "base/result.h"
 #include "contract/genesis.h"
 #include "crypto/ed25519.h"
+#include "testnet/node_files.h"
 
 namespace v2v::testnet {
 
@@ -61,12 +62,6 @@ struct NodeInfo {
   std::string vehicle_api;  // wss://127.0.0.1:<port>/vehicle (docs/spec/vehicle-api.md)
 };
 
-struct Identity {
-  std::string name;
-  std::string key;  // public key, hex
-  std::string dir;  // holds cert.pem and key.pem
-};
-
 struct Testnet {
   std::string dir;  // absolute
   uint64_t period_s = 1;
@@ -89,6 +84,9 @@ Status Save(const Testnet& t);
 
 // Writes DIR (which must not exist or be empty) and returns the testnet, no process started.
 Result<Testnet> Create(const Options& options);
+
+// `count` distinct free TCP ports on 127.0.0.1 (all held open while choosing, then released).
+Result<std::vector<uint16_t>> FreePorts(size_t count);
 
 // The v2v executable to run nodes with: this process's own (/proc/self/exe).
 Result<std::string> SelfExecutable();
