@@ -99,6 +99,20 @@ size_t Bidders::RoundsInFlight() const {
   return n;
 }
 
+std::string Bidders::DescribeInFlight() const {
+  std::string out;
+  for (const auto& g : gateways_) {
+    if (!g) continue;
+    for (const gateway::Round* r : g->book.InFlight()) {
+      out += "  " + g->book.options().rsu + " round " + std::to_string(r->number) + " " +
+             std::string(gateway::RoundStateName(r->state)) + " rsu_nonce " +
+             std::to_string(r->rsu_nonce) + " tx " + r->round_tx.Hex().substr(0, 12) +
+             " deadline " + std::to_string(r->deadline_s()) + "\n";
+    }
+  }
+  return out;
+}
+
 chain::Tx Bidders::BuyerBid(const Vehicle& v, const gateway::RoundBook& book, uint64_t round,
                             int64_t now_s, base::Rng& rng) const {
   const int64_t v_min = Draw(rng, 100, 150);

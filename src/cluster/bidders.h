@@ -76,6 +76,8 @@ class Bidders {
   std::string Bid(const std::vector<size_t>& up, int64_t now_ms, base::Rng& rng);
   const BidCounts& counts() const { return counts_; }
   size_t RoundsInFlight() const;  // the live books' rounds open or built, not yet on chain
+  // Those rounds, one per line: the RSU, the number, the state and the round transaction.
+  std::string DescribeInFlight() const;
 
  private:
   struct Vehicle {

@@ -273,7 +273,7 @@ class Cluster {
       Violation(0, std::to_string(bidders_.RoundsInFlight()) +
                        " round(s) of the gateways neither on the chain nor dropped after the "
                        "quiet period: " +
-                       Heads());
+                       Heads() + "\n" + bidders_.DescribeInFlight());
     }
   }
 

@@ -88,12 +88,14 @@ bool RoundBook::TakesNewBuyer(const Round& r, int64_t now_s) const {
   return before_last && r.bidders.size() < options_.max_bids_per_round;
 }
 
-size_t RoundBook::RoundsInFlight() const {
-  size_t n = 0;
+size_t RoundBook::RoundsInFlight() const { return InFlight().size(); }
+
+std::vector<const Round*> RoundBook::InFlight() const {
+  std::vector<const Round*> out;
   for (const auto& [number, r] : rounds_) {
-    if (r.state == RoundState::kOpen || r.state == RoundState::kBuilt) ++n;
+    if (r.state == RoundState::kOpen || r.state == RoundState::kBuilt) out.push_back(&r);
   }
-  return n;
+  return out;
 }
 
 Refusal RoundBook::NotOpen(uint64_t round, int64_t now_ms) const {

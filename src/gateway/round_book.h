@@ -149,6 +149,7 @@ class RoundBook {
   // The round a buyer should sign now: the one it joins (OpenRoundAt), else the next number.
   uint64_t CurrentRoundNumber(int64_t now_ms) const;
   size_t RoundsInFlight() const;               // opened and not yet on chain: open or built
+  std::vector<const Round*> InFlight() const;  // those rounds, in number order
   uint64_t lagged() const { return lagged_; }  // times the book fell behind the chain feed
   const RoundBookOptions& options() const { return options_; }
   const NodePort& node() const { return node_; }

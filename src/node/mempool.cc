@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <tuple>
 
 namespace v2v::node {
 namespace {
@@ -178,8 +179,8 @@ std::optional<MempoolRejection> Mempool::Admit(const chain::Tx& tx, const Hash32
     return Refuse(MempoolReject::kFull, std::to_string(options_.max_txs) + " transactions pending");
   }
   const uint64_t seq = next_seq_++;
-  by_sender_[tx.sender].emplace(
-      tx.nonce, Entry{tx, hash, seq, chain::EncodeTx(tx).size(), now_ms, chain.not_before_s});
+  by_sender_[tx.sender].emplace(tx.nonce, Entry{tx, hash, seq, chain::EncodeTx(tx).size(), now_ms,
+                                                chain.not_before_s, now_ms});
   by_hash_.emplace(hash, std::make_pair(tx.sender, tx.nonce));
   by_time_.emplace(std::make_pair(now_ms, seq), hash);
   ForEachCarriedBid(
@@ -280,6 +281,34 @@ std::vector<MempoolDrop> Mempool::Expire(int64_t now_ms) {
     for (const MempoolDrop& d : RemoveWithSuccessors(oldest, chain::Reject::kExpired)) {
       out.push_back(d);
     }
+  }
+  return out;
+}
+
+std::vector<chain::Tx> Mempool::Reannounce(const NonceOf& committed_nonce, int64_t now_ms) {
+  std::vector<Entry*> due;
+  for (auto& [sender, txs] : by_sender_) {
+    uint64_t want = committed_nonce(sender) + 1;
+    for (auto it = txs.find(want); it != txs.end() && it->first == want; ++it, ++want) {
+      if (it->second.not_before_s > now_ms / 1000) break;  // locked: it and the rest wait
+      if (now_ms - it->second.announced_ms >= options_.reannounce_after_ms) {
+        due.push_back(&it->second);
+      }
+    }
+  }
+  std::sort(due.begin(), due.end(), [](const Entry* a, const Entry* b) {
+    return std::tie(a->announced_ms, a->seq) < std::tie(b->announced_ms, b->seq);
+  });
+  std::vector<chain::Tx> out;
+  size_t bytes = 0;
+  for (Entry* e : due) {
+    if (out.size() >= options_.max_reannounced ||
+        bytes + e->bytes > options_.max_reannounced_bytes) {
+      break;
+    }
+    bytes += e->bytes;
+    e->announced_ms = now_ms;
+    out.push_back(e->tx);
   }
   return out;
 }

@@ -55,6 +55,11 @@ struct MempoolOptions {
   uint64_t max_nonce_gap = 4096;      // nonce may be at most committed + this
   size_t max_future_per_sender = 64;  // pending, not ready: an earlier nonce is missing
   int64_t tx_lifetime_ms = 600'000;   // 10 minutes pending, then Expire drops it
+  // Reannounce: a transaction a block could take now that has waited this long since it was
+  // admitted or last announced is sent to the peers again, at most this many a call.
+  int64_t reannounce_after_ms = 10'000;
+  size_t max_reannounced = 1000;
+  size_t max_reannounced_bytes = 1 << 20;
 };
 
 // Why Admit refused a transaction. Stable names (MempoolRejectName) are what clients see.
@@ -133,6 +138,12 @@ class Mempool {
   // Drops every transaction admitted at or before now_ms - tx_lifetime_ms (kExpired), each with
   // its successors; returns the drops.
   std::vector<MempoolDrop> Expire(int64_t now_ms);
+  // The transactions a block stamped now could take (each sender's run of ready ones, lock times
+  // passed) that were admitted or last announced at least reannounce_after_ms ago, oldest
+  // announcement first, within max_reannounced and max_reannounced_bytes; they count as announced
+  // now. Gossip can lose a transaction (a dropped frame, a peer that restarted with an empty
+  // mempool, a partition): the node sends these to its peers again (docs/spec/node.md N4.3).
+  std::vector<chain::Tx> Reannounce(const NonceOf& committed_nonce, int64_t now_ms);
 
  private:
   struct Entry {
@@ -142,6 +153,7 @@ class Mempool {
     size_t bytes;  // encoded size
     int64_t added_ms;
     int64_t not_before_s;  // lock time: no block stamped earlier takes it
+    int64_t announced_ms;  // admitted, or last returned by Reannounce
   };
   using SenderTxs = std::map<uint64_t, Entry>;
   // Removes one entry from every index; returns the sender map's next iterator.

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
+#include <vector>
 
 namespace v2v::node {
 namespace {
@@ -304,6 +306,42 @@ TEST(Mempool, ALockedTransactionWaitsForTheFirstBlockStampedAtItsTime) {
   EXPECT_EQ(m.Select(none, 100, SIZE_MAX, 1005).size(), 3u);
   EXPECT_TRUE(m.Prune(none, kAllOnChain).empty());  // waiting is no reason to drop
   EXPECT_EQ(m.size(), 3u);
+}
+
+std::vector<std::string> Names(const std::vector<chain::Tx>& txs) {
+  std::vector<std::string> out;
+  for (const chain::Tx& tx : txs) out.push_back(tx.sender + std::to_string(tx.nonce));
+  return out;
+}
+
+// N4.3: what a block could take now and has waited reannounce_after_ms since it was admitted or
+// last announced goes to the peers again; not-ready and locked transactions do not, and each is
+// sent again at most once per reannounce_after_ms, the longest unannounced first, within the cap.
+TEST(Mempool, ReannouncesWhatABlockCouldTakeAfterItWaited) {
+  Mempool m({.reannounce_after_ms = 10'000, .max_reannounced = 10});
+  const NonceOf none = [](const std::string&) { return uint64_t{0}; };
+  ASSERT_TRUE(Add(m, MakeTx("a", 1), H("a", 1), 0, 0).ok());
+  ASSERT_TRUE(Add(m, MakeTx("a", 2), H("a", 2), 0, 0).ok());
+  ASSERT_TRUE(Add(m, MakeTx("b", 2), H("b", 2), 0, 0).ok());  // b's nonce 1 is missing
+  ChainView locked{0, false};
+  locked.not_before_s = 100;
+  ASSERT_FALSE(m.Admit(MakeTx("c", 1), H("c", 1), locked, 0).has_value());
+  ASSERT_TRUE(Add(m, MakeTx("d", 1), H("d", 1), 0, 5'000).ok());
+
+  EXPECT_TRUE(m.Reannounce(none, 9'999).empty());
+  EXPECT_EQ(Names(m.Reannounce(none, 10'000)), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_TRUE(m.Reannounce(none, 14'999).empty()) << "a1 and a2 were just announced";
+  EXPECT_EQ(Names(m.Reannounce(none, 15'000)), (std::vector<std::string>{"d1"}));
+  EXPECT_EQ(Names(m.Reannounce(none, 20'000)), (std::vector<std::string>{"a1", "a2"}));
+  EXPECT_EQ(Names(m.Reannounce(none, 100'000)), (std::vector<std::string>{"c1", "d1", "a1", "a2"}))
+      << "the lock time passed; the longest unannounced first";
+  EXPECT_EQ(m.size(), 5u) << "announcing takes nothing out";
+
+  Mempool capped({.reannounce_after_ms = 1'000, .max_reannounced = 1});
+  ASSERT_TRUE(Add(capped, MakeTx("a", 1), H("a", 1), 0, 0).ok());
+  ASSERT_TRUE(Add(capped, MakeTx("e", 1), H("e", 1), 0, 0).ok());
+  EXPECT_EQ(Names(capped.Reannounce(none, 1'000)), (std::vector<std::string>{"a1"}));
+  EXPECT_EQ(Names(capped.Reannounce(none, 1'000)), (std::vector<std::string>{"e1"}));
 }
 
 }  // namespace

@@ -58,6 +58,8 @@ std::string MetricsText(const NodeService& node) {
   gauge("v2v_txs_admitted_total", "Transactions admitted to the mempool.", m.txs_admitted,
         "counter");
   gauge("v2v_txs_rejected_total", "Transactions refused.", m.txs_rejected, "counter");
+  gauge("v2v_txs_reannounced_total", "Pending transactions sent to the peers again.",
+        m.txs_reannounced, "counter");
   gauge("v2v_peers_penalised_total", "Penalties given to peers.", m.peers_penalised, "counter");
   const ChainCounters& c = m.chain;
   gauge("v2v_chain_blocks_applied_total", "Blocks made canonical (chain event feed).",

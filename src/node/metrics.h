@@ -31,6 +31,7 @@ std::shared_ptr<ChainSubscription> CountChainEvents(ChainFeed& feed, ChainCounte
 struct NodeMetrics {
   uint64_t blocks_imported = 0, blocks_sealed = 0, blocks_rejected = 0, reorgs = 0;
   uint64_t txs_admitted = 0, txs_rejected = 0, peers_penalised = 0;
+  uint64_t txs_reannounced = 0;  // sent to the peers again (N4.3)
   ChainCounters chain;
 };
 

@@ -78,8 +78,19 @@ void NodeService::OnTick() {
     if (!expired.empty()) log_.Info("txs_expired", {{"count", expired.size()}});
     Dropped(std::move(expired));
     DeliverDrops();
+    Reannounce(now_ms);
   }
   MaybeSeal();
+}
+
+// N4.3: what gossip may have lost (a frame, a peer that restarted, a partition) is sent again.
+void NodeService::Reannounce(int64_t now_ms) {
+  if (peers_.empty()) return;
+  const chain::State& head = ledger_->state();
+  const std::vector<chain::Tx> txs = admission_.mempool().Reannounce(
+      [&head](const std::string& sender) { return CommittedNonce(head, sender); }, now_ms);
+  for (const chain::Tx& tx : txs) Broadcast(net::EncodeTxMessage(tx), std::nullopt);
+  metrics_.txs_reannounced += txs.size();
 }
 
 void NodeService::Redial() {

@@ -139,6 +139,7 @@ class NodeService {
 
   NodeService(NodeConfig config, NodePorts ports, crypto::PrivateKey key);
   void Redial();
+  void Reannounce(int64_t now_ms);
   void MaybeSeal();
   void OnHello(net::PeerId id, Peer& p, const net::Hello& hello);
   void OnGetBlocks(net::PeerId id, const net::GetBlocks& req);

@@ -66,6 +66,7 @@ class ServiceCoreTest : public ::testing::Test {
     NodeConfig c;
     c.name = "rsu-a";
     c.peers = {{"rsu-b", 1}};
+    c.seal = seal_;
     auto n = NodeService::Open(c, genesis_, chain::testing::FixedKey(5),
                                std::make_unique<FailingKvStore>(&fail_writes_),
                                NodePorts{&clock_, &random_, &transport_, &log_});
@@ -105,6 +106,19 @@ class ServiceCoreTest : public ::testing::Test {
     return p->block;
   }
 
+  // The transactions sent to peer 1 since `sent` was last cleared.
+  std::vector<Hash32> TxsSentToPeer() const {
+    std::vector<Hash32> out;
+    for (const auto& [peer, frame] : transport_.sent) {
+      if (peer != 1 || frame.type != net::MessageType::kTransaction) continue;
+      auto tx = net::DecodeTxMessage(frame.payload);
+      EXPECT_TRUE(tx.ok());
+      if (tx.ok()) out.push_back(chain::TxHash(*tx));
+    }
+    return out;
+  }
+
+  bool seal_ = true;
   bool fail_writes_ = false;
   devnet::BlockGenerator market_;
   contract::Genesis genesis_;
@@ -373,6 +387,50 @@ TEST_F(ServiceCoreTest, ATransactionTheContractRefusesIsDroppedOnceAndTheRestSea
   EXPECT_EQ(heard[0].code, chain::Reject::kUnknownEscrow);
   EXPECT_EQ(node_->metrics().txs_rejected, 1u);
   EXPECT_EQ(node_->pending_txs(), 0u);
+}
+
+// A node that does not seal, e.g. one whose RSU is not a signer: what it gossips reaches a block
+// only through its peers.
+class NonSealingServiceCoreTest : public ServiceCoreTest {
+ protected:
+  void SetUp() override {
+    seal_ = false;
+    ServiceCoreTest::SetUp();
+  }
+};
+
+// docs/spec/node.md N4.3: gossip can lose a transaction (a dropped frame, a peer restarted with an
+// empty mempool, a partition). One a block could take that has waited 10 s since it was admitted
+// or last announced is sent to the peers again, once every 10 s while it waits.
+TEST_F(NonSealingServiceCoreTest, APendingTransactionIsSentToThePeersAgainWhileItWaits) {
+  HelloFromPeer();
+  std::mt19937_64 rng(3);
+  auto round = market_.MakeRound(node_->ledger().state(), genesis_.timestamp_s, 1, rng);
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  const Hash32 hash = chain::TxHash(*round);
+  ASSERT_TRUE(node_->SubmitTx(*round).ok());
+  EXPECT_EQ(TxsSentToPeer(), std::vector<Hash32>{hash}) << "gossiped on admission";
+  transport_.sent.clear();
+  for (int s = 1; s <= 9; ++s) {
+    clock_.Advance(1000);
+    node_->OnTick();
+  }
+  EXPECT_TRUE(TxsSentToPeer().empty()) << "not before 10 s";
+  clock_.Advance(1000);
+  node_->OnTick();
+  EXPECT_EQ(TxsSentToPeer(), std::vector<Hash32>{hash});
+  transport_.sent.clear();
+  for (int s = 1; s <= 9; ++s) {
+    clock_.Advance(1000);
+    node_->OnTick();
+  }
+  EXPECT_TRUE(TxsSentToPeer().empty()) << "at most once every 10 s";
+  clock_.Advance(1000);
+  node_->OnTick();
+  EXPECT_EQ(TxsSentToPeer(), std::vector<Hash32>{hash});
+  EXPECT_EQ(node_->metrics().txs_reannounced, 2u);
+  EXPECT_EQ(node_->ledger().head().height, 0u);
+  EXPECT_NE(MetricsText(*node_).find("v2v_txs_reannounced_total 2\n"), std::string::npos);
 }
 
 }  // namespace
