@@ -37,8 +37,10 @@
 // here), and a bid that fails is left out (`bid_dropped` to its vehicle). When the node drops a
 // round of ours without a block taking it (OnTxDropped: another RSU's round took a bid's nonce, the
 // contract refused it, it expired), the round is built again at once from the bids still valid and
-// signed with the lowest free RSU nonce, and so is every later round the node dropped with it; a
-// round refused for a reason no bid explains, or past the ledger's max round age, is `dropped`.
+// signed with the lowest free RSU nonce, in nonce order with every other built round of ours the
+// node no longer holds (the later ones dropped with it, and any dropped in the same batch whose
+// drop is still to come), so no RSU nonce is left with a gap below it; a round refused for a
+// reason no bid explains, left with no bid, or past the ledger's max round age, is `dropped`.
 #pragma once
 
 #include <cstdint>
