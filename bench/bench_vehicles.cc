@@ -1,11 +1,11 @@
 // bench_vehicles: many concurrent vehicle clients over WebSocket+TLS against a 4-node testnet
 // (docs/spec/vehicle-api.md). Two phases, one process, one io_context:
 //  1. load: `--sellers` persistent sellers per node answer every call (one signed offer per
-//     round each); one buyer per node opens the next round at the last one's deadline (rounds
-//     overlap: the last still takes that second's offers). Reported: offers+requests accepted per
-//     second, and those in rounds committed (the round's `committed` push, then the block hash at
-//     that height compared on all nodes); p50/p99 from a round's close (the end of its deadline
-//     second) to its scheme and committed pushes.
+//     round each); one buyer per node opens the next round at the last one's deadline, when the
+//     last is built. Reported: offers+requests accepted per second, and those in rounds committed
+//     (the round's `committed` push, then the block hash at that height compared on all nodes);
+//     p50/p99 from a round's close (its deadline, T_stamp + T_limit) to its scheme and committed
+//     pushes.
 //  2. idle: `--idle` connections held open to node 0 while it keeps sealing: the most it held,
 //     its RSS growth per connection (VmRSS), and the heights sealed meanwhile.
 // Plus the raw Ed25519 verification rate of the machine during the same run (verify_rate.h).
@@ -113,10 +113,10 @@ struct Load {
         ++accepted;
         const uint64_t round = d["round"].get<uint64_t>();
         ++accepted_in_round[{node, round}];
-        // Timed from the window's close: the end of its deadline second, the first instant at
-        // which the RSU takes no offer for it (a bid stamped in that second is still in it).
+        // Timed from the window's close: its deadline T_stamp + T_limit, the instant from which
+        // the RSU takes no bid for it and builds it (gateway::ClosesAtMs).
         if (d.contains("deadline"))
-          deadline_ms[{node, round}] = 1000 * (d["deadline"].get<int64_t>() + 1);
+          deadline_ms[{node, round}] = 1000 * d["deadline"].get<int64_t>();
       } else if (e.type == "refused") {
         ++refused;
         ++refusals[d.is_object() ? d.value("reason", "?") : "?"];
@@ -139,8 +139,8 @@ struct Load {
     s->Start();
     traders.push_back(s);
   }
-  // A buyer opens a round; at its deadline (its window's last second) the next buyer opens the
-  // next one.
+  // A buyer opens a round; at its deadline (when it closes and is built) the next buyer opens
+  // the next one.
   void Buyer(int node, int k) {
     if (stopping) return;
     vehicle::BuyerTerms t{250, 150, 300, 0, 1000, 1000, 0, 0};
@@ -153,8 +153,8 @@ struct Load {
         [this, sink, again, node, k](const vehicle::Event& e) {
           sink(e);
           if (e.type != "accepted" && e.type != "refused") return;
-          // New buyers join the open round until its deadline, its window's last second (the
-          // API's times are whole seconds); the next round opens then.
+          // New buyers join the open round until its deadline (the API's times are whole
+          // seconds); the next round opens then.
           const int64_t wait = e.type == "accepted"
                                    ? e.detail["deadline"].get<int64_t>() * 1000 - WallMs() + 50
                                    : 250;

@@ -40,9 +40,10 @@ void PushLog::Call(int64_t, int64_t, int64_t, const nlohmann::json& result) {
   }
 }
 
-std::optional<uint64_t> PushLog::OfferRound(int64_t now_s) const {
+std::optional<uint64_t> PushLog::OfferRound(int64_t now_ms) const {
   for (auto it = calls_.rbegin(); it != calls_.rend(); ++it) {
-    if (it->second.t_stamp_s <= now_s && now_s <= it->second.deadline_s) return it->first;
+    if (it->second.t_stamp_s * 1000 <= now_ms && now_ms < it->second.deadline_s * 1000)
+      return it->first;
   }
   return std::nullopt;
 }
@@ -157,7 +158,7 @@ std::string Bidders::Bid(const std::vector<size_t>& up, int64_t now_ms, base::Rn
   const Vehicle& v = vehicles_[rng.Below(vehicles_.size())];
   gateway::RoundBook& book = gateways_[node]->book;
   const int64_t now_s = now_ms / 1000;
-  const std::optional<uint64_t> offer_round = gateways_[node]->log.OfferRound(now_s);
+  const std::optional<uint64_t> offer_round = gateways_[node]->log.OfferRound(now_ms);
   const bool sells = rng.Bernoulli(kSellP) && offer_round &&
                      book.node().HeadState().accounts.at(v.id).energy_wh >= kMinSellerEnergyWh;
   const chain::Tx tx = sells ? SellerBid(v, book, *offer_round, now_s, rng)

@@ -39,8 +39,8 @@ class PushLog final : public gateway::PushSink {
   explicit PushLog(BidCounts& counts) : counts_(counts) {}
   void ToVehicle(const std::string& id, const nlohmann::json& result) override;
   void Call(int64_t x_m, int64_t y_m, int64_t radius_m, const nlohmann::json& result) override;
-  // The newest round called whose window holds `now_s`, if any.
-  std::optional<uint64_t> OfferRound(int64_t now_s) const;
+  // The newest round called that is open at `now_ms` (before its deadline), if any.
+  std::optional<uint64_t> OfferRound(int64_t now_ms) const;
   const std::map<std::string, uint64_t>& pushes() const { return pushes_; }  // by type
 
  private:

@@ -82,10 +82,8 @@ std::optional<Refusal> RoundBook::CheckNonce(const chain::Tx& tx) const {
   return r;
 }
 
-bool RoundBook::TakesNewBuyer(const Round& r, int64_t now_s) const {
-  // Not in its window's last second (then the next round opens), unless that is its only one.
-  const bool before_last = now_s < r.deadline_s() || (r.t_limit_s == 0 && now_s == r.deadline_s());
-  return before_last && r.bidders.size() < options_.max_bids_per_round;
+bool RoundBook::TakesNewBuyer(const Round& r, int64_t now_ms) const {
+  return now_ms < ClosesAtMs(r) && r.bidders.size() < options_.max_bids_per_round;
 }
 
 size_t RoundBook::RoundsInFlight() const { return InFlight().size(); }
@@ -99,7 +97,7 @@ std::vector<const Round*> RoundBook::InFlight() const {
 }
 
 Refusal RoundBook::NotOpen(uint64_t round, int64_t now_ms) const {
-  if (const Round* r = Find(round); r != nullptr && now_ms / 1000 > r->deadline_s()) {
+  if (const Round* r = Find(round); r != nullptr && now_ms >= ClosesAtMs(*r)) {
     Refusal d =
         Refuse(Reason::kDeadlinePassed, "offers closed at " + std::to_string(r->deadline_s()));
     d.deadline_s = r->deadline_s();
@@ -139,7 +137,7 @@ std::optional<Refusal> RoundBook::CheckOpen(uint64_t round, int64_t timestamp_s,
 
 std::optional<Refusal> RoundBook::CheckJoin(const chain::Tx& tx, const Round& r,
                                             int64_t timestamp_s, int64_t now_ms) const {
-  if (now_ms / 1000 > r.deadline_s()) return NotOpen(r.number, now_ms);
+  if (now_ms >= ClosesAtMs(r)) return NotOpen(r.number, now_ms);
   if (auto w = CheckWindow(timestamp_s, r.t_stamp_s, r.t_limit_s)) return w;
   if (r.bidders.count(tx.sender))
     return Refuse(Reason::kDuplicate, tx.sender + " already bids in this round");

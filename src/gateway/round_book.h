@@ -3,17 +3,17 @@
 // drive it with no socket and no wall clock.
 //
 // Rounds overlap. A buyer's accepted request joins an open round or opens a new one; sellers'
-// offers join the round they name until its T_stamp + T_limit. A new round opens only when no
-// open round takes a new buyer any more: the newest one is full or in its window's last second
-// (its deadline), so round k+1 opens at round k's deadline while round k still takes that
-// second's offers, and is built and waits in the mempool while k+1 fills. At most
-// `max_open_rounds` are open and at most `max_rounds_in_flight` opened and not yet on chain
+// offers join the round they name until its T_stamp + T_limit (ClosesAtMs: a bid arriving then
+// or later is refused `deadline_passed`, Step 5). A new round opens only when no open round takes
+// a new buyer any more: the newest one is full or has closed, so round k+1 opens at round k's
+// deadline, when round k is built, and k waits in the mempool for its block while k+1 fills. At
+// most `max_open_rounds` are open and at most `max_rounds_in_flight` opened and not yet on chain
 // (open or built): past that a request that would open one is refused `too_many_rounds`.
 // T_stamp is the server time at which the RSU accepts the opening request, never the buyer's
 // timestamp (which could be kMaxSkewS in the past and close the window as it opens); every bid's
 // own timestamp, the opening one included, must be within kMaxSkewS of the server time and
 // inside [T_stamp, T_stamp + T_limit] (contract C-4.1).
-// Tick() builds each due round, in number order, as soon as its window has closed
+// Tick() builds each due round, in number order, at the instant its window closes
 // (auction::BuildRound), signs it with the RSU key and its next nonce, admits it through the port
 // and pushes each participant its trades (the escrows contract::RoundEscrows names, the contract's
 // own derivation); a block stamped before the window's end cannot take it, and the node's mempool
@@ -37,8 +37,10 @@
 // here), and a bid that fails is left out (`bid_dropped` to its vehicle). When the node drops a
 // round of ours without a block taking it (OnTxDropped: another RSU's round took a bid's nonce, the
 // contract refused it, it expired), the round is built again at once from the bids still valid and
-// signed with the lowest free RSU nonce, and so is every later round the node dropped with it; a
-// round refused for a reason no bid explains, or past the ledger's max round age, is `dropped`.
+// signed with the lowest free RSU nonce, in nonce order with every other built round of ours the
+// node no longer holds (the later ones dropped with it, and any dropped in the same batch whose
+// drop is still to come), so no RSU nonce is left with a gap below it; a round refused for a
+// reason no bid explains, left with no bid, or past the ledger's max round age, is `dropped`.
 #pragma once
 
 #include <cstdint>
@@ -101,6 +103,11 @@ struct Round {
   int64_t deadline_s() const { return t_stamp_s + t_limit_s; }
 };
 
+// The server time (Unix ms) at which r's window closes, T_stamp + T_limit: a bid arriving then or
+// later is refused `deadline_passed` (Step 5: the RSU drops replies that arrive after
+// T_stamp + T_limit), and the round is built.
+inline int64_t ClosesAtMs(const Round& r) { return r.deadline_s() * 1000; }
+
 struct RoundBookOptions {
   std::string rsu;  // this RSU's account id (its certificate's name)
   AuctionParams auction;
@@ -142,9 +149,9 @@ class RoundBook {
   const Round* Find(uint64_t number) const;
   // The newest open round, if any.
   const Round* OpenRound() const { return open_.empty() ? nullptr : Find(*open_.rbegin()); }
-  // The round a new buyer joins at now_ms, as a read sees it: the newest open round before its
-  // window's last second and not full; none when a request would open the next one (Tick builds
-  // due rounds; a read does not).
+  // The round a new buyer joins at now_ms, as a read sees it: the newest open round, before it
+  // closes and not full; none when a request would open the next one (Tick builds due rounds; a
+  // read does not).
   const Round* OpenRoundAt(int64_t now_ms) const;
   // The round a buyer should sign now: the one it joins (OpenRoundAt), else the next number.
   uint64_t CurrentRoundNumber(int64_t now_ms) const;
@@ -173,7 +180,7 @@ class RoundBook {
                                    int64_t now_ms) const;
   // A bid for `round`, which is not open: closed (deadline_passed) or wrong.
   Refusal NotOpen(uint64_t round, int64_t now_ms) const;
-  bool TakesNewBuyer(const Round& r, int64_t now_s) const;
+  bool TakesNewBuyer(const Round& r, int64_t now_ms) const;
   BidAnswer Accept(Round& r, const chain::Tx& tx, int64_t money, int64_t energy_wh);
   std::pair<int64_t, int64_t> Reserved(const std::string& id) const;
   bool PendingHere(const std::string& id, uint64_t nonce) const;

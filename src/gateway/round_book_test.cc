@@ -113,11 +113,11 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   ASSERT_TRUE(
       std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
   EXPECT_EQ(book_.NextNonce("car-0"), 2u);  // the pending bid counts
-  // Built as soon as the window [kT0, kT0 + 10] has closed: no wait after the deadline.
-  EXPECT_EQ(*book_.NextTickMs(), (kT0 + 11) * kMs);
-  book_.Tick((kT0 + 11) * kMs - 1);  // the window's last second: not yet built
+  // Built at the instant the window [kT0, kT0 + 10] closes: no wait after the deadline.
+  EXPECT_EQ(*book_.NextTickMs(), (kT0 + 10) * kMs);
+  book_.Tick((kT0 + 10) * kMs - 1);  // still open: not yet built
   EXPECT_EQ(node_.pending(), 0u);
-  book_.Tick((kT0 + 11) * kMs);
+  book_.Tick((kT0 + 10) * kMs);
   ASSERT_EQ(node_.pending(), 1u);
   const auto scheme = sink_.Of("car-0", "scheme");
   ASSERT_EQ(scheme.size(), 1u);
@@ -231,10 +231,11 @@ TEST_F(RoundBookTest, IdempotentDuplicateAndDeadline) {
   EXPECT_EQ(sink_.Of("car-0", "bid").size(), 1u);  // recorded once
   EXPECT_EQ(ReasonOf(book_.Request(Buyer(0, 2, kT0 + 1), (kT0 + 1) * kMs)), Reason::kDuplicate);
   EXPECT_EQ(ReasonOf(book_.Request(Buyer(1, 1, kT0, 7), (kT0 + 1) * kMs)), Reason::kWrongRound);
-  EXPECT_EQ(ReasonOf(book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 10) * kMs)),
+  EXPECT_EQ(ReasonOf(book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 10) * kMs - 1)),
             Reason::kBidOutsideWindow);
-  const BidResult late =
-      book_.Offer(Seller(2, 1, kT0 + 11), (kT0 + 11) * kMs);  // open, past the deadline
+  // Signed inside the window, arriving as it closes (Step 5: replies arriving after
+  // T_stamp + T_limit are dropped).
+  const BidResult late = book_.Offer(Seller(2, 1, kT0 + 10), (kT0 + 10) * kMs);
   EXPECT_EQ(ReasonOf(late), Reason::kDeadlinePassed);
   EXPECT_EQ(*std::get<Refusal>(late).deadline_s, kT0 + 10);
   const BidResult built = book_.Offer(Seller(2, 1, kT0 + 12), (kT0 + 12) * kMs);  // built by now
@@ -264,9 +265,9 @@ TEST_F(RoundBookTest, TStampIsTheRsusTimeOfAcceptance) {
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(opened));
   EXPECT_EQ(std::get<BidAnswer>(opened).t_stamp_s, kT0);  // the RSU's second, not the bid's
   EXPECT_EQ(book.OpenRound()->deadline_s(), kT0 + 3);
-  // A seller joins during the whole window.
+  // A seller joins during the whole window, until the instant it closes.
   ASSERT_TRUE(
-      std::holds_alternative<BidAnswer>(book.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
+      std::holds_alternative<BidAnswer>(book.Offer(Seller(2, 1, kT0 + 2), (kT0 + 3) * kMs - 1)));
   book.Tick((kT0 + 5) * kMs);
   ASSERT_EQ(node_.pending(), 1u);
   ASSERT_FALSE(node_.Seal(kT0 + 6).has_value());  // the contract accepts the round
@@ -336,9 +337,8 @@ TEST_F(RoundBookTest, ARefundOnChainIsPushedToBothParties) {
   EXPECT_TRUE(sink_.Of("car-0", "settled").empty());
 }
 
-// Rounds overlap: the next round opens at the open one's deadline (its window's last second,
-// when it still takes offers), and each is built at its own deadline and committed in its own
-// block, in order.
+// Rounds overlap: the next round opens at the open one's deadline, when that one closes and is
+// built, and each is committed in its own block, in order.
 TEST_F(RoundBookTest, TheNextRoundOpensAtTheDeadlineOfTheLast) {
   RoundBookOptions o = Options();
   o.t_limit_s = 3;
@@ -347,16 +347,18 @@ TEST_F(RoundBookTest, TheNextRoundOpensAtTheDeadlineOfTheLast) {
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Request(Buyer(0, 1, kT0), kT0 * kMs)));
   EXPECT_EQ(book.CurrentRoundNumber((kT0 + 2) * kMs), 1u);  // buyers still join round 1
   const int64_t last = (kT0 + 3) * kMs;                     // round 1's deadline
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Offer(Seller(2, 1, kT0 + 2, 1), last - 1)));
+  EXPECT_EQ(book.OpenRoundAt(last - 1)->number, 1u);
   EXPECT_EQ(book.OpenRoundAt(last), nullptr);
   const uint64_t next = book.CurrentRoundNumber(last);
   EXPECT_EQ(next, static_cast<uint64_t>(kT0 + 3));
   const BidResult opened = book.Request(Buyer(1, 1, kT0 + 3, next), last);
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(opened));
   EXPECT_EQ(std::get<BidAnswer>(opened).t_stamp_s, kT0 + 3);
-  // Round 1 still takes offers in its last second; round `next` takes its own.
-  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Offer(Seller(2, 1, kT0 + 3, 1), last)));
+  EXPECT_EQ(book.Find(1)->state, RoundState::kBuilt) << "built as round `next` opened";
+  EXPECT_EQ(ReasonOf(book.Offer(Seller(3, 1, kT0 + 3, 1), last)), Reason::kDeadlinePassed);
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(book.Offer(Seller(3, 1, kT0 + 3, next), last)));
-  EXPECT_EQ(*book.NextTickMs(), (kT0 + 4) * kMs);
+  EXPECT_EQ(*book.NextTickMs(), (kT0 + 6) * kMs);
   book.Tick((kT0 + 4) * kMs);
   EXPECT_EQ(book.Find(1)->state, RoundState::kBuilt);
   EXPECT_EQ(book.OpenRound()->number, next);

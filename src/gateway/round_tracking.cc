@@ -12,11 +12,11 @@ namespace v2v::gateway {
 namespace {
 constexpr int64_t kKeepRoundsS = 3600;
 constexpr int64_t kDropGraceS = 30;
-// A round is built as soon as its window has closed: the server clock is past the last whole
-// second of [T_stamp, T_stamp + T_limit] (a bid signed in that second is still in the window). It
-// is submitted at once; a block stamped before T_stamp + T_limit cannot take it (contract C-4.1),
-// so it waits in the mempool for a later block (its lock time, node/mempool.h), never dropped.
-int64_t BuildAtMs(const Round& r) { return (r.deadline_s() + 1) * 1000; }
+// A round is built at the instant T_stamp + T_limit, when its window closes (ClosesAtMs: a bid
+// arriving then or later is refused, Step 5). It is submitted at once; a block stamped before
+// T_stamp + T_limit cannot take it (contract C-4.1), so it waits in the mempool for a later block
+// (its lock time, node/mempool.h), never dropped.
+int64_t BuildAtMs(const Round& r) { return ClosesAtMs(r); }
 }  // namespace
 
 std::optional<int64_t> RoundBook::NextTickMs() const {
@@ -31,7 +31,7 @@ std::optional<int64_t> RoundBook::NextTickMs() const {
 const Round* RoundBook::OpenRoundAt(int64_t now_ms) const {
   if (open_.empty()) return nullptr;
   const Round& newest = rounds_.at(*open_.rbegin());
-  if (now_ms >= BuildAtMs(newest) || !TakesNewBuyer(newest, now_ms / 1000)) return nullptr;
+  if (!TakesNewBuyer(newest, now_ms)) return nullptr;
   return &newest;
 }
 

@@ -93,9 +93,16 @@ void RoundBook::OnTxDropped(const Hash32& tx, chain::Reject code, int64_t now_ms
   if (it == round_by_tx_.end()) return;
   Round& dropped = rounds_.at(it->second);
   if (dropped.state != RoundState::kBuilt || dropped.round_tx != tx) return;
+  // Every built round of ours whose transaction the node no longer holds and the chain does not
+  // hold either: the later ones dropped with this one, and any the node dropped in the same batch
+  // whose drop we have not heard yet (the drops come one at a time). A round among them that is
+  // dropped for good frees its nonce before the later ones are signed again, so no nonce of ours
+  // is left with a gap below it (cluster-sim seed 424311).
+  const auto rsu = node_.HeadState().accounts.find(options_.rsu);
+  const uint64_t committed = rsu == node_.HeadState().accounts.end() ? 0 : rsu->second.nonce;
   std::vector<Round*> redo;
   for (auto& [n, r] : rounds_) {
-    if (r.state == RoundState::kBuilt && r.rsu_nonce >= dropped.rsu_nonce &&
+    if (r.state == RoundState::kBuilt && r.rsu_nonce > committed &&
         node_.PendingNonceUser(options_.rsu, r.rsu_nonce) != r.round_tx) {
       redo.push_back(&r);
     }

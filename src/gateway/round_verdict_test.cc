@@ -221,5 +221,55 @@ TEST_F(RoundVerdictTest, ARoundNoBidExplainsIsDroppedAndTheNextIsSignedAgain) {
   EXPECT_EQ(rsu1_.NextNonce("car-0"), 1u);  // its dropped bid's nonce is free
 }
 
+// cluster-sim seed 424311: one block makes a bid in each of two built rounds stale, and the node
+// drops both in one batch, the later round's drop told first. The later round must not be signed
+// again above the earlier one's nonce: the earlier round, left with no bid, is dropped for good,
+// and a nonce gap below the later one would keep it from every block until it expired.
+TEST_F(RoundVerdictTest, TwoRoundsDroppedInOneBatchLeaveNoNonceGap) {
+  Bid(rsu1_, Buy(4, "rsu-1", 1, 0), 0);
+  Bid(rsu1_, Sell(3, "rsu-1", 1, 1), 1);
+  rsu1_.Tick((kStart + 12) * kSecondMs);
+  Bid(rsu1_, Buy(1, "rsu-1", 2, 13), 13);
+  Bid(rsu1_, Sell(2, "rsu-1", 2, 14), 14);
+  rsu1_.Tick((kStart + 25) * kSecondMs);
+  ASSERT_EQ(node_.pending(), 2u);
+  ASSERT_EQ(rsu1_.Find(2)->rsu_nonce, 2u);
+
+  // rsu-2's round takes the nonces of car-4 and car-3 (all of round 1) and car-2 (round 2's
+  // seller). The mempool finds the stale bids by vehicle: car-2's round (2) is dropped first.
+  auction::RoundParams p;
+  p.round = 1;
+  p.t_stamp_s = kStart;
+  p.t_limit_s = 10;
+  const AuctionParams a;
+  p.v_min = a.v_min;
+  p.c_max = a.c_max;
+  p.l1_micro = a.l1_micro;
+  p.l2_micro = a.l2_micro;
+  p.radius_m = a.radius_m;
+  auto built = auction::BuildRound(p, {Buy(4, "rsu-2", 1, 1)},
+                                   {Sell(2, "rsu-2", 1, 2), Sell(3, "rsu-2", 1, 3)});
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  chain::Tx foreign;
+  foreign.sender = "rsu-2";
+  foreign.nonce = 1;
+  foreign.body = std::move(built).value().round;
+  chain::SignTx(foreign, chain::testing::FixedKey(102));
+  ASSERT_FALSE(node_.ImportBlock(kStart + 26, {foreign}).has_value());
+
+  EXPECT_EQ(rsu1_.Find(1)->state, RoundState::kDropped);
+  EXPECT_EQ(sink1_.Of("car-4", "bid_dropped").size(), 1u);  // its nonce is on the chain
+  ASSERT_EQ(rsu1_.Find(2)->state, RoundState::kBuilt);
+  EXPECT_EQ(rsu1_.Find(2)->rsu_nonce, 1u) << "signed again with the nonce round 1 freed";
+  EXPECT_EQ(rsu1_.Find(2)->sellers.size(), 0u);  // car-2 left out
+  ASSERT_EQ(node_.pending(), 1u);
+  EXPECT_TRUE(node_.Holds(rsu1_.Find(2)->round_tx));
+
+  EXPECT_FALSE(node_.Seal(kStart + 27).has_value());
+  rsu1_.OnHead((kStart + 27) * kSecondMs);
+  EXPECT_EQ(rsu1_.Find(2)->state, RoundState::kCommitted);
+  EXPECT_EQ(rsu1_.RoundsInFlight(), 0u);
+}
+
 }  // namespace
 }  // namespace v2v::gateway
