@@ -133,14 +133,18 @@ std::optional<Rejection> CheckTxStructure(const Tx& tx) {
   return std::visit([](const auto& body) { return CheckBody(body); }, tx.body);
 }
 
-void AppendSignatureJobs(const Tx& tx, std::vector<SignatureJob>& jobs) {
+void AppendSignatureJobs(const Tx& tx, std::vector<SignatureJob>& jobs,
+                         const NestedChecked& checked) {
   auto add = [&jobs](const Tx& t) {
     jobs.push_back({&t.sender_key, SigningBytes(t), &t.signature, &t.sender});
   };
   add(tx);
   if (const auto* round = std::get_if<TradingRound>(&tx.body)) {
-    for (const Tx& bid : round->buyers) add(bid);
-    for (const Tx& bid : round->sellers) add(bid);
+    for (const auto* bids : {&round->buyers, &round->sellers}) {
+      for (const Tx& bid : *bids) {
+        if (!checked || !checked(bid)) add(bid);
+      }
+    }
   }
   if (const auto* m = std::get_if<MeterReport>(&tx.body)) {
     static const std::string kBuyer = "the buyer (meter co-signature)";
@@ -156,10 +160,10 @@ std::optional<Rejection> VerifyJob(const SignatureJob& job) {
   return std::nullopt;
 }
 
-std::optional<Rejection> CheckTxStateless(const Tx& tx) {
+std::optional<Rejection> CheckTxStateless(const Tx& tx, const NestedChecked& checked) {
   if (auto r = CheckTxStructure(tx)) return r;
   std::vector<SignatureJob> jobs;
-  AppendSignatureJobs(tx, jobs);
+  AppendSignatureJobs(tx, jobs, checked);
   for (const SignatureJob& job : jobs) {
     if (auto r = VerifyJob(job)) return r;
   }

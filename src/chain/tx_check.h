@@ -8,7 +8,9 @@
 // bid's signature. Not here: certificates, nonces, balances, prices, windows (contract/).
 #pragma once
 
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "chain/reject.h"
 #include "chain/tx.h"
@@ -27,8 +29,14 @@ inline constexpr int64_t kMaxTLimitS = 3600;
 
 bool ValidId(const std::string& id);
 
-// nullopt when the transaction passes; otherwise the first failure.
-std::optional<Rejection> CheckTxStateless(const Tx& tx);
+// Whether a bid nested in a trading round already passed CheckTxStateless on its own (its
+// signature is then not verified again).
+using NestedChecked = std::function<bool(const Tx& bid)>;
+
+// nullopt when the transaction passes; otherwise the first failure. With `checked`, a nested bid
+// that already passed these checks on its own keeps its signature unverified (its structure is
+// still checked as part of the round's).
+std::optional<Rejection> CheckTxStateless(const Tx& tx, const NestedChecked& checked = {});
 
 // The same checks in two parts, so that a caller can verify the signatures of many
 // transactions (nested bids included) in parallel: CheckTxStructure is everything but the
@@ -41,7 +49,9 @@ struct SignatureJob {
   const std::string* who = nullptr;  // for the rejection text
 };
 std::optional<Rejection> CheckTxStructure(const Tx& tx);
-void AppendSignatureJobs(const Tx& tx, std::vector<SignatureJob>& jobs);
+// The jobs of `tx` and of its nested bids, except those of the bids `checked` names.
+void AppendSignatureJobs(const Tx& tx, std::vector<SignatureJob>& jobs,
+                         const NestedChecked& checked = {});
 std::optional<Rejection> VerifyJob(const SignatureJob& job);
 
 }  // namespace v2v::chain

@@ -1,6 +1,9 @@
 // CheckedTxCache: the hashes of transactions whose context-free check (CheckStateless: structure
 // and every signature, nested bids included) already passed on this node, so each signature is
-// verified once per node (mempool admission, then the block that carries the transaction).
+// verified once per node (mempool admission, then the block that carries the transaction). The
+// node's vehicle gateway records each bid it checked (chain::CheckTxStateless, the same function),
+// and a trading round carrying those bids skips their signatures (TradingContract::
+// CheckStateless with the cache): the RSU's own rounds are not verified twice on its node.
 //
 // Sound because CheckStateless is a pure function of the transaction's bytes and TxHash is SHA-256
 // of those bytes, signature included: a hit means exactly these bytes passed before. Bounded: at

@@ -21,6 +21,12 @@ std::optional<chain::Rejection> TradingContract::CheckStateless(const chain::Tx&
   return chain::CheckTxStateless(tx);
 }
 
+std::optional<chain::Rejection> TradingContract::CheckStateless(
+    const chain::Tx& tx, const CheckedTxCache& checked) const {
+  return chain::CheckTxStateless(
+      tx, [&checked](const chain::Tx& bid) { return checked.Contains(chain::TxHash(bid)); });
+}
+
 std::variant<chain::State, chain::Rejection> TradingContract::ApplyBlock(const chain::State& state,
                                                                          const chain::Block& block,
                                                                          bool checked) const {

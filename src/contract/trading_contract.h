@@ -81,6 +81,10 @@ class TradingContract {
       : verifier_(verifier), params_(params) {}
 
   std::optional<chain::Rejection> CheckStateless(const chain::Tx& tx) const;
+  // The same, with the bids nested in a trading round whose hashes `checked` holds (they passed
+  // on their own here, e.g. at this node's vehicle gateway) not verified again.
+  std::optional<chain::Rejection> CheckStateless(const chain::Tx& tx,
+                                                 const CheckedTxCache& checked) const;
   TxVerdict CheckTx(const chain::State& state, const chain::Tx& tx,
                     const CheckTxOptions& options) const {
     return contract::CheckTx(state, tx, params_, verifier_, options);

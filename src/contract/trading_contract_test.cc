@@ -292,5 +292,29 @@ TEST(TradingContract, ExecuteReportsEachTransactionsEffects) {
   EXPECT_TRUE(std::holds_alternative<chain::Rejection>(env.contract.Execute(y.state, metered)));
 }
 
+// The node's vehicle gateway checks each bid (chain::CheckTxStateless) and notes its hash in the
+// node's CheckedTxCache; a round carrying the bid then skips that bid's signature on this node.
+// Planting a forged bid's hash (which no honest path would do) proves the skip; the round's own
+// signature and the bids the cache does not hold are still verified.
+TEST(TradingContract, CheckStatelessSkipsTheSignaturesOfNestedBidsTheCacheHolds) {
+  Env env;
+  const chain::Tx honest = env.w.Round();
+  chain::TradingRound tr = std::get<chain::TradingRound>(honest.body);
+  tr.buyers[0].signature.bytes[0] ^= 1;  // the first buyer's bid no longer verifies
+  const chain::Tx forged = env.w.SignRound(tr, 1);
+  CheckedTxCache cache;
+  EXPECT_FALSE(env.contract.CheckStateless(honest, cache));
+  ASSERT_TRUE(env.contract.CheckStateless(forged, cache));
+  EXPECT_EQ(env.contract.CheckStateless(forged, cache)->code, Reject::kBadSignature);
+  cache.Insert(chain::TxHash(tr.buyers[1]));  // another bid: the forged one is still verified
+  EXPECT_EQ(env.contract.CheckStateless(forged, cache)->code, Reject::kBadSignature);
+  cache.Insert(chain::TxHash(tr.buyers[0]));
+  EXPECT_FALSE(env.contract.CheckStateless(forged, cache)) << "a noted bid is not verified again";
+  EXPECT_EQ(env.contract.CheckStateless(forged)->code, Reject::kBadSignature) << "no cache";
+  chain::Tx resigned = forged;
+  resigned.signature.bytes[0] ^= 1;  // the round's own signature is always verified
+  EXPECT_EQ(env.contract.CheckStateless(resigned, cache)->code, Reject::kBadSignature);
+}
+
 }  // namespace
 }  // namespace v2v::contract

@@ -40,6 +40,9 @@ class NodePort {
   // trading round carrying its bid (this RSU's, or another's that arrived by gossip).
   virtual std::optional<Hash32> PendingNonceUser(const std::string& sender,
                                                  uint64_t nonce) const = 0;
+  // The transaction with this hash passed chain::CheckTxStateless here: the node need not verify
+  // its signature again, alone or nested in a round (contract::CheckedTxCache).
+  virtual void NoteChecked(const Hash32& tx) = 0;
 };
 
 }  // namespace v2v::gateway

@@ -65,6 +65,12 @@ std::pair<int64_t, int64_t> RoundBook::Reserved(const std::string& id) const {
   return {money, energy};
 }
 
+std::optional<Refusal> RoundBook::CheckSignedHere(const chain::Tx& tx) {
+  if (auto r = CheckSigned(tx)) return r;
+  node_.NoteChecked(chain::TxHash(tx));
+  return std::nullopt;
+}
+
 std::optional<Refusal> RoundBook::CheckNonce(const chain::Tx& tx) const {
   const auto& accounts = node_.HeadState().accounts;
   auto a = accounts.find(tx.sender);
@@ -170,7 +176,7 @@ BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
   if (auto it = bid_round_.find(hash); it != bid_round_.end())
     return rounds_.at(it->second).answers.at(hash);
   const int64_t now_s = now_ms / 1000;
-  if (auto r = CheckSigned(tx)) return *r;
+  if (auto r = CheckSignedHere(tx)) return *r;
   if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
   if (auto r = CheckNonce(tx)) return *r;
   if (b->rsu != options_.rsu) return Refuse(Reason::kWrongRsu, "this RSU is " + options_.rsu);
@@ -221,7 +227,7 @@ BidResult RoundBook::Offer(const chain::Tx& tx, int64_t now_ms) {
   if (auto it = bid_round_.find(hash); it != bid_round_.end())
     return rounds_.at(it->second).answers.at(hash);
   const int64_t now_s = now_ms / 1000;
-  if (auto r = CheckSigned(tx)) return *r;
+  if (auto r = CheckSignedHere(tx)) return *r;
   if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
   if (auto r = CheckNonce(tx)) return *r;
   if (s->rsu != options_.rsu) return Refuse(Reason::kWrongRsu, "this RSU is " + options_.rsu);

@@ -172,6 +172,9 @@ class RoundBook {
     std::string buyer, seller;
     uint64_t round = 0;
   };
+  // CheckSigned (structure and signatures); bytes that pass are noted at the node, which then
+  // does not verify them again, alone or inside our round (NodePort::NoteChecked).
+  std::optional<Refusal> CheckSignedHere(const chain::Tx& tx);
   std::optional<Refusal> CheckNonce(const chain::Tx& tx) const;
   // A request for `round`, which is not open: may it open it now?
   std::optional<Refusal> CheckOpen(uint64_t round, int64_t timestamp_s, int64_t now_ms) const;

@@ -23,7 +23,7 @@ TxResult RoundBook::Submit(const chain::Tx& tx, int64_t now_ms) {
       if (e.hash == hash) return hash;  // idempotent
     }
   }
-  if (auto r = CheckSigned(tx)) return *r;
+  if (auto r = CheckSignedHere(tx)) return *r;
   if (auto r = CheckNonce(tx)) return *r;
   const chain::State& head = node_.HeadState();
   if (auto r = CheckOnLedger(tx, head, node_.ContractParams(), node_.Verifier(), now_ms / 1000)) {
@@ -42,7 +42,7 @@ TxResult RoundBook::Submit(const chain::Tx& tx, int64_t now_ms) {
 TxResult RoundBook::Register(const chain::Tx& tx, int64_t now_ms) {
   const auto* reg = std::get_if<chain::Register>(&tx.body);
   if (reg == nullptr) return Refuse(Reason::kWrongKind, "vehicle_register takes a signed Register");
-  if (auto r = CheckSigned(tx)) return *r;
+  if (auto r = CheckSignedHere(tx)) return *r;
   if (reg->role != crypto::Role::kVehicle)
     return Refuse(Reason::kWrongRole, "vehicles register as vehicles");
   if (auto r = CheckOnLedger(tx, node_.HeadState(), node_.ContractParams(), node_.Verifier(),

@@ -271,5 +271,25 @@ TEST_F(RoundVerdictTest, TwoRoundsDroppedInOneBatchLeaveNoNonceGap) {
   EXPECT_EQ(rsu1_.RoundsInFlight(), 0u);
 }
 
+// What the gateway checked is noted at the node (NodePort::NoteChecked), so the node does not
+// verify those signatures again when the round carrying them reaches its mempool; a bid that fails
+// the check is refused and noted as nothing.
+TEST_F(RoundVerdictTest, TheBidsTheGatewayCheckedAreNotedAtTheNode) {
+  const chain::Tx buy = Buy(0, "rsu-1", 1, 0);
+  chain::Tx forged = Sell(2, "rsu-1", 1, 1);
+  forged.signature.bytes[0] ^= 1;
+  Bid(rsu1_, buy, 0);
+  const BidResult refused = rsu1_.Offer(forged, (kStart + 1) * kSecondMs);
+  ASSERT_TRUE(std::holds_alternative<Refusal>(refused));
+  EXPECT_EQ(std::get<Refusal>(refused).reason, Reason::kBadSignature);
+  EXPECT_TRUE(node_.Checked(chain::TxHash(buy)));
+  EXPECT_FALSE(node_.Checked(chain::TxHash(forged)));
+  const chain::Tx sell = Sell(3, "rsu-1", 1, 2);
+  Bid(rsu1_, sell, 2);
+  EXPECT_TRUE(node_.Checked(chain::TxHash(sell)));
+  rsu1_.Tick((kStart + 10) * kSecondMs);
+  ASSERT_EQ(node_.pending(), 1u) << "the round, admitted with its noted bids";
+}
+
 }  // namespace
 }  // namespace v2v::gateway

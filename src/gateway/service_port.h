@@ -32,6 +32,7 @@ class ServicePort final : public NodePort {
   std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
     return service_.PendingNonceUser(sender, nonce);
   }
+  void NoteChecked(const Hash32& tx) override { service_.checked_txs().Insert(tx); }
 
  private:
   node::NodeService& service_;

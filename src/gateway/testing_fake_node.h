@@ -48,6 +48,8 @@ class FakeNode final : public NodePort {
   std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
     return pool().NonceUser(sender, nonce);
   }
+  void NoteChecked(const Hash32& tx) override { admission_.checked()->Insert(tx); }
+  bool Checked(const Hash32& tx) const { return admission_.checked()->Contains(tx); }
 
   // The books told of every drop (the node's drop observer).
   void Tell(RoundBook* book) { books_.push_back(book); }

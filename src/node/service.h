@@ -119,6 +119,9 @@ class NodeService {
   void SetTxDropObserver(std::function<void(const MempoolDrop&)> observer) {
     drop_observer_ = std::move(observer);
   }
+  // The hashes of the transactions whose context-free check passed here (admission, blocks, and
+  // what the vehicle gateway checked). Thread-safe.
+  contract::CheckedTxCache& checked_txs() { return *admission_.checked(); }
   // The pending transaction that uses `sender`'s nonce `nonce` (Mempool::NonceUser).
   std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const {
     return admission_.mempool().NonceUser(sender, nonce);

@@ -62,7 +62,7 @@ TxAdmitted TxAdmission::Admit(const contract::TradingContract& contract, const c
     return {TxVerdict::kDuplicate, chain::Rejected(chain::Reject::kDuplicate, "already pending")};
   }
   if (!checked_->Contains(hash)) {
-    if (auto r = contract.CheckStateless(tx)) return {TxVerdict::kInvalid, *r};
+    if (auto r = contract.CheckStateless(tx, *checked_)) return {TxVerdict::kInvalid, *r};
     checked_->Insert(hash);
   }
   ChainView view = ViewOf(tx, head);
