@@ -168,10 +168,8 @@ BidAnswer RoundBook::Accept(Round& r, const chain::Tx& tx, int64_t money, int64_
   return ans;
 }
 
-BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
-  Tick(now_ms);
-  const auto* b = std::get_if<chain::BuyerBid>(&tx.body);
-  if (b == nullptr) return Refuse(Reason::kWrongKind, "vehicle_request takes a signed BuyerBid");
+std::optional<BidResult> RoundBook::Screen(const chain::Tx& tx, const std::string& rsu,
+                                           int64_t timestamp_s, int64_t now_ms) {
   const Hash32 hash = chain::TxHash(tx);
   if (auto it = bid_round_.find(hash); it != bid_round_.end())
     return rounds_.at(it->second).answers.at(hash);
@@ -179,8 +177,17 @@ BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
   if (auto r = CheckSignedHere(tx)) return *r;
   if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
   if (auto r = CheckNonce(tx)) return *r;
-  if (b->rsu != options_.rsu) return Refuse(Reason::kWrongRsu, "this RSU is " + options_.rsu);
-  if (auto r = CheckSkew(b->timestamp_s, now_s)) return *r;
+  if (rsu != options_.rsu) return Refuse(Reason::kWrongRsu, "this RSU is " + options_.rsu);
+  if (auto r = CheckSkew(timestamp_s, now_s)) return *r;
+  return std::nullopt;
+}
+
+BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
+  Tick(now_ms);
+  const auto* b = std::get_if<chain::BuyerBid>(&tx.body);
+  if (b == nullptr) return Refuse(Reason::kWrongKind, "vehicle_request takes a signed BuyerBid");
+  if (auto answered = Screen(tx, b->rsu, b->timestamp_s, now_ms)) return *answered;
+  const int64_t now_s = now_ms / 1000;
   const bool opens = open_.count(b->round) == 0;
   if (auto r = opens ? CheckOpen(b->round, b->timestamp_s, now_ms)
                      : CheckJoin(tx, rounds_.at(b->round), b->timestamp_s, now_ms))
@@ -223,15 +230,7 @@ BidResult RoundBook::Offer(const chain::Tx& tx, int64_t now_ms) {
   Tick(now_ms);
   const auto* s = std::get_if<chain::SellerBid>(&tx.body);
   if (s == nullptr) return Refuse(Reason::kWrongKind, "vehicle_offer takes a signed SellerBid");
-  const Hash32 hash = chain::TxHash(tx);
-  if (auto it = bid_round_.find(hash); it != bid_round_.end())
-    return rounds_.at(it->second).answers.at(hash);
-  const int64_t now_s = now_ms / 1000;
-  if (auto r = CheckSignedHere(tx)) return *r;
-  if (auto r = CheckSender(tx, node_.HeadState(), node_.Verifier(), now_s)) return *r;
-  if (auto r = CheckNonce(tx)) return *r;
-  if (s->rsu != options_.rsu) return Refuse(Reason::kWrongRsu, "this RSU is " + options_.rsu);
-  if (auto r = CheckSkew(s->timestamp_s, now_s)) return *r;
+  if (auto answered = Screen(tx, s->rsu, s->timestamp_s, now_ms)) return *answered;
   if (open_.count(s->round) == 0) return NotOpen(s->round, now_ms);
   if (auto r = CheckJoin(tx, rounds_.at(s->round), s->timestamp_s, now_ms)) return *r;
   const auto reserved = Reserved(tx.sender);

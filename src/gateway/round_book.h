@@ -175,6 +175,11 @@ class RoundBook {
   // CheckSigned (structure and signatures); bytes that pass are noted at the node, which then
   // does not verify them again, alone or inside our round (NodePort::NoteChecked).
   std::optional<Refusal> CheckSignedHere(const chain::Tx& tx);
+  // What every bid passes before its round is looked at, for a bid naming `rsu` signed at
+  // `timestamp_s`: the answer already given to these bytes (idempotent), or a refusal (signature,
+  // sender, nonce, RSU, clock skew); nullopt: go on.
+  std::optional<BidResult> Screen(const chain::Tx& tx, const std::string& rsu, int64_t timestamp_s,
+                                  int64_t now_ms);
   std::optional<Refusal> CheckNonce(const chain::Tx& tx) const;
   // A request for `round`, which is not open: may it open it now?
   std::optional<Refusal> CheckOpen(uint64_t round, int64_t timestamp_s, int64_t now_ms) const;

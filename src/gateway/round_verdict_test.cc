@@ -67,9 +67,8 @@ class RoundVerdictTest : public ::testing::Test {
     ASSERT_TRUE(std::holds_alternative<BidAnswer>(r))
         << bid.sender << ": " << std::get<Refusal>(r).detail;
   }
-  // rsu-1's round 1 (window [kStart, kStart + 10]) of car-5 buying and car-3 selling with
-  // nonce 1, as another node would build, sign and seal it.
-  chain::Tx ForeignRound() const {
+  // Round 1's parameters (window [kStart, kStart + 10]) with the gateway's auction defaults.
+  static auction::RoundParams RoundOneParams() {
     auction::RoundParams p;
     p.round = 1;
     p.t_stamp_s = kStart;
@@ -80,7 +79,13 @@ class RoundVerdictTest : public ::testing::Test {
     p.l1_micro = a.l1_micro;
     p.l2_micro = a.l2_micro;
     p.radius_m = a.radius_m;
-    auto built = auction::BuildRound(p, {Buy(5, "rsu-1", 1, 1)}, {Sell(3, "rsu-1", 1, 2)});
+    return p;
+  }
+  // rsu-1's round 1 of car-5 buying and car-3 selling with nonce 1, as another node would build,
+  // sign and seal it.
+  chain::Tx ForeignRound() const {
+    auto built =
+        auction::BuildRound(RoundOneParams(), {Buy(5, "rsu-1", 1, 1)}, {Sell(3, "rsu-1", 1, 2)});
     EXPECT_TRUE(built.ok());
     return w_.SignRound(std::move(built).value().round, 1);
   }
@@ -237,17 +242,7 @@ TEST_F(RoundVerdictTest, TwoRoundsDroppedInOneBatchLeaveNoNonceGap) {
 
   // rsu-2's round takes the nonces of car-4 and car-3 (all of round 1) and car-2 (round 2's
   // seller). The mempool finds the stale bids by vehicle: car-2's round (2) is dropped first.
-  auction::RoundParams p;
-  p.round = 1;
-  p.t_stamp_s = kStart;
-  p.t_limit_s = 10;
-  const AuctionParams a;
-  p.v_min = a.v_min;
-  p.c_max = a.c_max;
-  p.l1_micro = a.l1_micro;
-  p.l2_micro = a.l2_micro;
-  p.radius_m = a.radius_m;
-  auto built = auction::BuildRound(p, {Buy(4, "rsu-2", 1, 1)},
+  auto built = auction::BuildRound(RoundOneParams(), {Buy(4, "rsu-2", 1, 1)},
                                    {Sell(2, "rsu-2", 1, 2), Sell(3, "rsu-2", 1, 3)});
   ASSERT_TRUE(built.ok()) << built.status().ToString();
   chain::Tx foreign;
