@@ -6,7 +6,8 @@ A schedule is a list of episodes, each a fault held for a while and then healed:
   partition  "split" (two halves that cannot hear each other), "bridge" (one node hears both
            halves, the halves not each other) or "oneway" (one node hears nobody, everybody
            hears it)
-  slow     one node's link limited by a token bucket, and flapping (down and up) meanwhile
+  slow     one node's links to its peers delayed by a relay (150-500 ms each way) and limited by a
+           token bucket, and flapping (down and up) meanwhile
   skew     one node restarted with its clock moved by up to +-20 s (libfaketime), then
            restarted with the true clock
   restore  kill -9 of the node whose backup the kill episode took, its ledger replaced by that
@@ -32,6 +33,8 @@ def schedule(seed, nodes, hold_s):
     rng.shuffle(middle)
     episodes = [{"kind": "kill", "node": backed_up, "down_s": rng.randint(2, 5)}] + middle
     episodes.append({"kind": "restore", "node": backed_up})
+    # Drawn last, so that the draws above (and each seed's schedule) stay as they were.
+    episodes[[e["kind"] for e in episodes].index("slow")]["delay_ms"] = rng.choice([150, 300, 500])
     for e in episodes:
         e["hold_s"] = hold_s
     return episodes
@@ -61,8 +64,8 @@ def describe(e):
     if k == "partition":
         return "partition %s around rsu-%d for %d s" % (e["shape"], e["node"], e["hold_s"])
     if k == "slow":
-        return "rsu-%d at %d kbit/s, link flapping %d times, for %d s" % (
-            e["node"], e["rate_kbit"], e["flaps"], e["hold_s"])
+        return "rsu-%d's peer links %d ms each way, %d kbit/s, flapping %d times, for %d s" % (
+            e["node"], e["delay_ms"], e["rate_kbit"], e["flaps"], e["hold_s"])
     if k == "skew":
         return "rsu-%d restarted with its clock %+d s off, for %d s" % (
             e["node"], e["skew_s"], e["hold_s"])

@@ -4,13 +4,17 @@ needed): the fault schedule and partition shapes, and that each check of the che
 history it exists to catch (fake nodes answer the RPC from a small in-memory chain)."""
 
 import os
+import socket
 import sys
 import tempfile
+import threading
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checker  # noqa: E402
 import faults  # noqa: E402
+from relay import DelayRelay  # noqa: E402
 
 
 class FakeNode:
@@ -136,6 +140,46 @@ class Checks(unittest.TestCase):
             problems = checker.fleet_rounds_on_chain(d, rounds, ["rsu-0", "rsu-1"])
             self.assertEqual(len(problems), 1)
             self.assertIn("rsu-1 round 8", problems[0])
+
+
+class Relay(unittest.TestCase):
+    def test_each_way_is_delayed_and_kept_in_order(self):
+        echo = socket.socket()
+        echo.bind(("127.0.0.1", 0))
+        echo.listen(1)
+
+        def serve():
+            conn, _ = echo.accept()
+            while True:
+                data = conn.recv(4096)
+                if not data:
+                    break
+                conn.sendall(data)
+            conn.close()
+
+        threading.Thread(target=serve, daemon=True).start()
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        probe.close()
+        relay = DelayRelay("127.0.0.1", port, echo.getsockname(), 0.2)
+        relay.start()
+        try:
+            c = socket.create_connection(("127.0.0.1", port))
+            start = time.monotonic()
+            for i in range(5):
+                c.sendall(b"chunk%d;" % i)
+            got = b""
+            while len(got) < 35:
+                got += c.recv(4096)
+            elapsed = time.monotonic() - start
+            self.assertEqual(got, b"chunk0;chunk1;chunk2;chunk3;chunk4;")
+            self.assertGreaterEqual(elapsed, 0.4)  # 0.2 s out, 0.2 s back
+            self.assertEqual(relay.connections, 1)
+            c.close()
+        finally:
+            relay.stop()
+            echo.close()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 """The hosts harness (docs/testing.md, "RSUs on separate hosts"): four RSU nodes and a vehicle host,
 each in a Linux network namespace of its own with its own address, joined by veth pairs to a bridge
 the harness makes and removes itself. While the fleet trades, a fault schedule drawn from --seed
-kills, partitions, slows, flaps, skews and restores nodes (tests/hosts/faults.py); one node runs
+kills, partitions, delays (a relay), slows, flaps, skews and restores nodes (tests/hosts/faults.py); one node runs
 the whole time with its clock 0.7 s ahead (odd seeds) or behind (even seeds), inside the allowed
 drift. Then everything heals and the
 checker reads every node's chain and the fleet's record:
@@ -13,7 +13,8 @@ checker reads every node's chain and the fleet's record:
   - each vehicle's nonces on the chain are exactly 1..n (no gap, no reuse), n its account's nonce;
   - `v2v audit` holds on every node's ledger (money and energy conserved, every round whole);
   - no node was banned, and the node with the drifting clock sealed blocks that the chain kept;
-  - the vehicles traded.
+  - the vehicles traded, and went on trading after the first fault (a round committed above the
+    height the chain had when it ended).
 Exit 0 passed, 1 failed (the seed and the command that replays it are printed), 77 skipped (not
 root, or a tool or namespaces missing: one line says which). Usage:
   sudo python3 tests/hosts/hosts_test.py --binary build/bin/v2v --seed 1 [--minutes M] [--keep]
@@ -33,6 +34,7 @@ import checker  # noqa: E402
 import faults  # noqa: E402
 import netns  # noqa: E402
 from cluster import Node, faketime_lib, run_cli, start_fleet, wait_until  # noqa: E402
+from relay import DelayRelay  # noqa: E402
 
 NODES = 4
 VEHICLES = 16
@@ -43,6 +45,7 @@ GAP_S = 3            # quiet time between episodes
 DRIFT_S = 0.7        # the drifting node's clock offset, inside the 1 s future window (N4):
                      # ahead for odd seeds, behind for even ones
 RESUME_BOUND_PERIODS = 20
+RELAY_PORT = 40000   # the delaying relays listen on the hub's address from this port on
 SKIP = 77
 
 
@@ -69,6 +72,7 @@ class Run:
         self.t0 = time.monotonic()
         self.drift_node = args.seed % NODES
         self.drift_s = DRIFT_S if args.seed % 2 else -DRIFT_S
+        self.problems = []  # found while the faults run
 
     def say(self, text):
         print("[%6.1f s] %s" % (time.monotonic() - self.t0, text), flush=True)
@@ -121,6 +125,7 @@ class Run:
             self.lab.heal()
         elif kind == "slow":
             host = "rsu%d" % n.index
+            relays = self.delay_links(n.index, e["delay_ms"] / 1000)
             self.lab.slow(host, e["rate_kbit"])
             step = e["hold_s"] / (2 * e["flaps"])
             for _ in range(e["flaps"]):
@@ -129,6 +134,14 @@ class Run:
                 time.sleep(min(step, 1.5))
                 self.lab.link(host, True)
             self.lab.heal()
+            for k in range(NODES):  # the relayed connections close; the nodes redial directly
+                self.lab.drop_connections("rsu%d" % k, netns.HUB_ADDRESS)
+            carried = sum(r.connections for r in relays)
+            for r in relays:
+                r.stop()
+            self.say("  the relays carried %d connections" % carried)
+            if carried == 0:
+                self.problems.append("the delaying relays of rsu-%d carried no connection" % n.index)
         elif kind == "skew":
             n.stop()
             n.start(e["skew_s"])
@@ -144,11 +157,33 @@ class Run:
                 raise RuntimeError("chain import into rsu-%d: %s" % (n.index, out))
             n.start(self.drift(n.index))
 
+    def delay_links(self, x, delay_s):
+        """Node x's peer connections through a DelayRelay each (in the hub), from now on: a DNAT
+        rule in the namespace of the node that dials (node i dials nodes 0..i-1), and x's direct
+        connections closed so that they are made again through the relays."""
+        relays, routes = [], {}
+        for k in range(NODES):
+            if k == x:
+                continue
+            dialer, target = (x, k) if x > k else (k, x)
+            address, port = self.nodes[target].info["p2p"].rsplit(":", 1)
+            relay = DelayRelay(netns.HUB_ADDRESS, RELAY_PORT + len(relays), (address, int(port)),
+                               delay_s)
+            relay.start()
+            relays.append(relay)
+            routes.setdefault(dialer, {})[("rsu%d" % target, int(port))] = relay.port
+        for dialer, rt in routes.items():
+            self.lab.route_via("rsu%d" % dialer, rt)
+        for k in range(NODES):
+            if k != x:
+                self.lab.drop_connections("rsu%d" % x, self.lab.address("rsu%d" % k))
+        return relays
+
     def heights(self):
         return [n.height() for n in self.nodes]
 
     def check(self, fleet, fleet_dir):
-        problems = []
+        problems = list(self.problems)
         healed = time.monotonic()
         top = max(h or 0 for h in self.heights())
         try:
@@ -169,6 +204,9 @@ class Run:
         self.say("every node holds block %d %s" % (upto, list(same.values())[0][:12] if same else "?"))
         rounds_problems, rounds = checker.same_rounds(self.nodes, upto)
         problems += rounds_problems
+        if not any(height > self.mark for _, _, height in rounds):
+            problems.append("no round committed after the first fault (above height %d): the "
+                            "vehicles stopped trading" % self.mark)
         names = [n.info["name"] for n in self.nodes]
         problems += checker.fleet_rounds_on_chain(fleet_dir, rounds, names)
         vehicles = ["car-%d" % k for k in range(VEHICLES)]
@@ -207,9 +245,11 @@ def inside(args):
     fleet_dir = os.path.join(work, "fleet")
     fleet = start_fleet(lab, args.binary, run.tn, fleet_dir, VEHICLES, args.fleet_seconds,
                         TIME_SCALE, os.path.join(work, "fleet.log"))
-    for e in episodes:
+    for k, e in enumerate(episodes):
         time.sleep(GAP_S)
         run.episode(e)
+        if k == 0:
+            run.mark = max(h or 0 for h in run.heights())
     run.say("healed; heights %s" % run.heights())
     problems, rounds, trades = run.check(fleet, fleet_dir)
     line = "seed=%d episodes=%d rounds=%d trades=%d" % (args.seed, len(episodes), rounds, trades)

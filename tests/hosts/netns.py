@@ -78,10 +78,29 @@ class Lab:
     def link(self, host, up):
         run("ip", "-n", self.ns(host), "link", "set", "eth0", "up" if up else "down")
 
+    def route_via(self, host, routes):
+        """host's new TCP connections to each (dest_host, port) of `routes` go to the hub's
+        address at routes[(dest_host, port)] instead (a relay there); {}: straight again."""
+        ns = self.ns(host)
+        run("ip", "netns", "exec", ns, "nft", "delete", "table", "ip", "v2vnat", check=False)
+        if not routes:
+            return
+        rules = "".join("  ip daddr %s tcp dport %d dnat to %s:%d\n" % (
+            self.address(dest), port, HUB_ADDRESS, relay_port)
+            for (dest, port), relay_port in sorted(routes.items()))
+        run("ip", "netns", "exec", ns, "nft", "-f", "-", stdin=(
+            "table ip v2vnat {\n chain output {\n  type nat hook output priority -100;\n"
+            + rules + " }\n}\n"))
+
+    def drop_connections(self, host, peer_address):
+        """Closes host's TCP connections with peer_address now (ss -K)."""
+        run("ip", "netns", "exec", self.ns(host), "ss", "-K", "dst", peer_address, check=False)
+
     def heal(self):
         for host in self.hosts:
             self.block_from(host, [])
             self.slow(host, 0)
+            self.route_via(host, {})
             self.link(host, True)
 
     def destroy(self):
