@@ -54,7 +54,7 @@ san-build: setup
 # ones are long Monte Carlo runs of code the unit tests cover. Both run once, against the release
 # build, in `make test`.
 asan: san-build
-	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -LE 'net|numeric|package'
+	@ctest --test-dir $(SAN_BUILD) --output-on-failure -j $(JOBS) -LE 'net|numeric|package|hosts'
 
 # libFuzzer targets, each run for FUZZ_SECONDS, JOBS at a time.
 FUZZ_SECONDS ?= 30

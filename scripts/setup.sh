@@ -26,6 +26,7 @@ PACKAGES=(
   libexpat1-dev                       # streaming XML: SUMO FCD traces (sim/)
   chromium                            # headless browser for the explorer test (tests/browser)
   dpkg-dev file                       # `make package`: dpkg-shlibdeps, and CPack finds binaries with file
+  iproute2 nftables faketime          # the hosts harness: namespaces, partitions, clock skew (tests/hosts)
 )
 
 missing=()

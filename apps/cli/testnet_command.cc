@@ -34,6 +34,19 @@ int RunStart(TestnetOptions& o) {
   return 0;
 }
 
+int RunCreate(TestnetOptions& o) {
+  o.create.dir = o.dir;
+  auto t = testnet::Create(o.create);
+  if (!t.ok()) return TestnetFail("create", t.status());
+  for (const auto& n : t->nodes) {
+    std::cout << n.name << "\tconfig " << n.config << "\trpc " << n.rpc << "\tp2p " << n.p2p
+              << "\tvehicles " << n.vehicle_api << "\n";
+  }
+  std::cout << "testnet of " << t->nodes.size() << " nodes written, none started; " << t->dir
+            << "/testnet.json\n";
+  return 0;
+}
+
 int RunStop(const TestnetOptions& o) {
   const Status s = testnet::Stop(o.dir);
   if (!s.ok()) return TestnetFail("stop", s);
@@ -53,6 +66,44 @@ int RunRestart(const TestnetOptions& o) {
   return 0;
 }
 
+// The options of the testnet's files, shared by `start` and `create`.
+void AddCreateOptions(CLI::App* cmd, TestnetOptions& o) {
+  cmd->add_option("--nodes", o.create.nodes, "Number of RSU nodes (all signers)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  cmd->add_option("--dir", o.dir, "New testnet directory (must not exist or be empty)")->required();
+  cmd->add_option("--period", o.create.period_s, "Clique period in seconds")->capture_default_str();
+  cmd->add_option("--vehicles", o.create.vehicles, "Funded vehicle identities car-<k>")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  cmd->add_option("--epoch", o.create.epoch, "Clique epoch (checkpoint interval, blocks)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  cmd->add_option("--spare", o.create.spare,
+                  "Extra RSU identities (DIR/spare/) outside the authority set, to vote in")
+      ->check(CLI::Range(0, 64))
+      ->capture_default_str();
+  cmd->add_option("--genesis-delay", o.create.genesis_delay_s,
+                  "Seconds from now to the genesis time (block 1 is due one period later)")
+      ->capture_default_str();
+  cmd->add_option("--t-limit", o.create.vehicle_t_limit_s, "T_limit of vehicle rounds, seconds")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  cmd->add_option("--settle-window", o.create.settle_window_s,
+                  "Seconds after a round's block until its escrows may be refunded (genesis)")
+      ->check(CLI::Range(1, 86400 * 30))
+      ->capture_default_str();
+  cmd->add_option("--max-block-txs", o.create.max_block_txs, "Each node's max_block_txs")
+      ->capture_default_str();
+  cmd->add_option("--log-level", o.create.log_level, "debug | info | warn | error")
+      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  cmd->add_option("--addresses", o.create.addresses,
+                  "Node i listens on the i-th IPv4 address (comma-separated, one per node); "
+                  "default 127.0.0.1 for all")
+      ->delimiter(',');
+}
+
 }  // namespace
 
 void AddTestnetCommand(CLI::App& app, int* exit_code) {
@@ -62,42 +113,17 @@ void AddTestnetCommand(CLI::App& app, int* exit_code) {
   auto start = std::make_shared<TestnetOptions>();
   CLI::App* cmd = tn->add_subcommand(
       "start", "Make a CA, RSU certificates, a genesis and configs; start N nodes; wait for them");
-  cmd->add_option("--nodes", start->create.nodes, "Number of RSU nodes (all signers)")
-      ->check(CLI::Range(1, 64))
-      ->capture_default_str();
-  cmd->add_option("--dir", start->dir, "New testnet directory (must not exist or be empty)")
-      ->required();
-  cmd->add_option("--period", start->create.period_s, "Clique period in seconds")
-      ->capture_default_str();
-  cmd->add_option("--vehicles", start->create.vehicles, "Funded vehicle identities car-<k>")
-      ->check(CLI::Range(0, 100000))
-      ->capture_default_str();
-  cmd->add_option("--epoch", start->create.epoch, "Clique epoch (checkpoint interval, blocks)")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  cmd->add_option("--spare", start->create.spare,
-                  "Extra RSU identities (DIR/spare/) outside the authority set, to vote in")
-      ->check(CLI::Range(0, 64))
-      ->capture_default_str();
-  cmd->add_option("--genesis-delay", start->create.genesis_delay_s,
-                  "Seconds from now to the genesis time (block 1 is due one period later)")
-      ->capture_default_str();
-  cmd->add_option("--t-limit", start->create.vehicle_t_limit_s,
-                  "T_limit of vehicle rounds, seconds")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
-  cmd->add_option("--settle-window", start->create.settle_window_s,
-                  "Seconds after a round's block until its escrows may be refunded (genesis)")
-      ->check(CLI::Range(1, 86400 * 30))
-      ->capture_default_str();
-  cmd->add_option("--max-block-txs", start->create.max_block_txs, "Each node's max_block_txs")
-      ->capture_default_str();
-  cmd->add_option("--log-level", start->create.log_level, "debug | info | warn | error")
-      ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
-      ->capture_default_str();
+  AddCreateOptions(cmd, *start);
   cmd->add_option("--timeout", start->timeout_s, "Seconds to wait for every RPC to answer")
       ->capture_default_str();
   cmd->callback([start, exit_code] { *exit_code = RunStart(*start); });
+
+  auto create = std::make_shared<TestnetOptions>();
+  cmd = tn->add_subcommand("create",
+                           "Write the testnet's files as start does, start nothing (the nodes are "
+                           "started by hand, e.g. one per network namespace: tests/hosts)");
+  AddCreateOptions(cmd, *create);
+  cmd->callback([create, exit_code] { *exit_code = RunCreate(*create); });
 
   auto stop = std::make_shared<TestnetOptions>();
   cmd = tn->add_subcommand("stop", "SIGTERM every node, wait up to 10 s, then SIGKILL");

@@ -105,7 +105,14 @@ TEST_F(ExplorerApi, BlockTransactionsAndDecodedRound) {
                   chain::Payment(r->trades[t].price, r->trades[t].volume_wh));
         EXPECT_EQ(tx["body"]["trades"][t]["buyer"], r->buyers[r->trades[t].buyer].sender);
       }
-      EXPECT_EQ(tx["body"]["buyers"].size(), r->buyers.size());
+      ASSERT_EQ(tx["body"]["buyers"].size(), r->buyers.size());
+      for (size_t k = 0; k < r->buyers.size(); ++k) {
+        EXPECT_EQ(tx["body"]["buyers"][k]["sender"], r->buyers[k].sender);
+        EXPECT_EQ(tx["body"]["buyers"][k]["nonce"], r->buyers[k].nonce);
+      }
+      ASSERT_EQ(tx["body"]["sellers"].size(), r->sellers.size());
+      for (size_t k = 0; k < r->sellers.size(); ++k)
+        EXPECT_EQ(tx["body"]["sellers"][k]["nonce"], r->sellers[k].nonce);
     }
   }
   EXPECT_EQ(Call("chain_getTransaction", {std::string(64, 'a')})["code"], rpc::kNotFound);

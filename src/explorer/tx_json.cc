@@ -10,7 +10,7 @@ namespace {
 using nlohmann::json;
 
 json BuyerJson(const chain::Tx& tx) {
-  json out = {{"sender", tx.sender}, {"hash", chain::TxHash(tx).Hex()}};
+  json out = {{"sender", tx.sender}, {"nonce", tx.nonce}, {"hash", chain::TxHash(tx).Hex()}};
   if (const auto* b = std::get_if<chain::BuyerBid>(&tx.body)) {
     out.update({{"rsu", b->rsu},
                 {"round", b->round},
@@ -28,7 +28,7 @@ json BuyerJson(const chain::Tx& tx) {
 }
 
 json SellerJson(const chain::Tx& tx) {
-  json out = {{"sender", tx.sender}, {"hash", chain::TxHash(tx).Hex()}};
+  json out = {{"sender", tx.sender}, {"nonce", tx.nonce}, {"hash", chain::TxHash(tx).Hex()}};
   if (const auto* s = std::get_if<chain::SellerBid>(&tx.body)) {
     out.update({{"rsu", s->rsu},
                 {"round", s->round},

@@ -62,35 +62,6 @@ Status CheckRsuName(const std::string& name) {
   return Status::Ok();
 }
 
-// The canonical text of an IPv4 or IPv6 literal; a message saying what else `text` is.
-Result<std::string> CanonicalAddress(const std::string& text) {
-  const std::string quoted = "\"" + text + "\"";
-  unsigned char buf[sizeof(in6_addr)];
-  char out[INET6_ADDRSTRLEN];
-  for (int family : {AF_INET, AF_INET6}) {
-    if (::inet_pton(family, text.c_str(), buf) != 1) continue;
-    if (::inet_ntop(family, buf, out, sizeof(out)) == nullptr) break;
-    const std::string canonical = out;
-    if (canonical == "0.0.0.0" || canonical == "::") {
-      return Status::InvalidArgument(quoted +
-                                     " is the unspecified address: give the one the others dial");
-    }
-    return canonical;
-  }
-  if (text.size() > 2 && text.front() == '[' && text.back() == ']')
-    return Status::InvalidArgument(quoted + ": write an IPv6 address without brackets");
-  if (std::count(text.begin(), text.end(), ':') == 1)
-    return Status::InvalidArgument(quoted + ": the address alone; ports go in *_port");
-  const bool letters = std::any_of(text.begin(), text.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  });
-  if (letters && text.find(':') == std::string::npos) {
-    return Status::InvalidArgument(quoted +
-                                   " is a host name, not an IP address (the nodes dial addresses)");
-  }
-  return Status::InvalidArgument(quoted + " is not an IPv4 or IPv6 address");
-}
-
 // Where the RSUs so far listen: "address:port" -> "rsu-0's p2p_port".
 using Endpoints = std::map<std::string, std::string>;
 
@@ -191,6 +162,34 @@ Status ParseRsus(const Parser& p, const toml::node& n, HostsFile& h) {
 }
 
 }  // namespace
+
+Result<std::string> CanonicalAddress(const std::string& text) {
+  const std::string quoted = "\"" + text + "\"";
+  unsigned char buf[sizeof(in6_addr)];
+  char out[INET6_ADDRSTRLEN];
+  for (int family : {AF_INET, AF_INET6}) {
+    if (::inet_pton(family, text.c_str(), buf) != 1) continue;
+    if (::inet_ntop(family, buf, out, sizeof(out)) == nullptr) break;
+    const std::string canonical = out;
+    if (canonical == "0.0.0.0" || canonical == "::") {
+      return Status::InvalidArgument(quoted +
+                                     " is the unspecified address: give the one the others dial");
+    }
+    return canonical;
+  }
+  if (text.size() > 2 && text.front() == '[' && text.back() == ']')
+    return Status::InvalidArgument(quoted + ": write an IPv6 address without brackets");
+  if (std::count(text.begin(), text.end(), ':') == 1)
+    return Status::InvalidArgument(quoted + ": the address alone; ports go in *_port");
+  const bool letters = std::any_of(text.begin(), text.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  });
+  if (letters && text.find(':') == std::string::npos) {
+    return Status::InvalidArgument(quoted +
+                                   " is a host name, not an IP address (the nodes dial addresses)");
+  }
+  return Status::InvalidArgument(quoted + " is not an IPv4 or IPv6 address");
+}
 
 Result<HostsFile> ParseHostsFile(std::string_view text, std::string_view source) {
   toml::table root;

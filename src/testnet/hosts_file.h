@@ -46,6 +46,10 @@ struct HostsFile {
   std::vector<RsuHost> rsus;
 };
 
+// The canonical text (inet_ntop) of an IPv4 or IPv6 literal; InvalidArgument saying what else
+// `text` is (the unspecified address, a bracketed literal, a name).
+Result<std::string> CanonicalAddress(const std::string& text);
+
 // `source` names the file in error messages.
 Result<HostsFile> ParseHostsFile(std::string_view text, std::string_view source);
 Result<HostsFile> LoadHostsFile(const std::string& path);

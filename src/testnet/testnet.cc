@@ -19,6 +19,7 @@
 #include "crypto/ca_store.h"
 #include "node/config.h"
 #include "rpc/http_client.h"
+#include "testnet/hosts_file.h"
 
 extern char** environ;
 
@@ -47,6 +48,8 @@ std::string TestnetNodeConfig(const Testnet& t, size_t i, const Options& o) {
   c.key = dir + "/key.pem";
   c.p2p_listen = n.p2p;
   c.rpc_listen = n.rpc.substr(std::string("http://").size());
+  const std::string address = c.p2p_listen.substr(0, c.p2p_listen.rfind(':'));
+  if (address != "127.0.0.1") c.rpc_vhosts = {"localhost", "127.0.0.1", address};
   c.admin_socket = n.admin.substr(std::string("unix:").size());
   for (size_t j = 0; j < i; ++j) c.peers.push_back(t.nodes[j].p2p);
   c.mempool_max_txs = static_cast<int64_t>(o.mempool_max_txs);
@@ -59,6 +62,26 @@ std::string TestnetNodeConfig(const Testnet& t, size_t i, const Options& o) {
   // whole connection cap here (a deployed node keeps its default, docs/spec/node.md N7).
   c.vehicle_max_connections_per_address = node::SurfaceLimits{}.vehicle_max_connections;
   return NodeConfigToml(c);
+}
+
+// Each node's address: Options::addresses, canonical IPv4, one per node; or 127.0.0.1 for all.
+Result<std::vector<std::string>> NodeAddresses(const Options& o) {
+  if (o.addresses.empty())
+    return std::vector<std::string>(static_cast<size_t>(o.nodes), "127.0.0.1");
+  if (o.addresses.size() != static_cast<size_t>(o.nodes)) {
+    return Status::InvalidArgument("--addresses: " + std::to_string(o.addresses.size()) +
+                                   " given for " + std::to_string(o.nodes) + " nodes (one each)");
+  }
+  std::vector<std::string> out;
+  for (const auto& a : o.addresses) {
+    auto canonical = CanonicalAddress(a);
+    if (!canonical.ok())
+      return Status::InvalidArgument("--addresses: " + canonical.status().message());
+    if (canonical->find(':') != std::string::npos)
+      return Status::InvalidArgument("--addresses: \"" + a + "\" is IPv6; give IPv4 addresses");
+    out.push_back(*canonical);
+  }
+  return out;
 }
 
 // Whether `pid` is our (possibly exited) child: reaps it if it exited. Never blocks.
@@ -143,6 +166,7 @@ Result<Testnet> Create(const Options& o) {
   if (o.genesis_delay_s < 0 || o.genesis_delay_s > 3600) {
     return Status::InvalidArgument("--genesis-delay: must be in [0, 3600]");
   }
+  V2V_ASSIGN_OR_RETURN(const std::vector<std::string> addresses, NodeAddresses(o));
   V2V_ASSIGN_OR_RETURN(const std::string dir, CreateEmptyDir(o.dir, "--dir", 0755));
 
   Testnet t;
@@ -162,10 +186,11 @@ Result<Testnet> Create(const Options& o) {
     NodeInfo n;
     n.name = name;
     n.key = id.identity.key;
-    n.p2p = "127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i)]);
-    n.rpc = "http://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 1]);
+    const std::string& at = addresses[static_cast<size_t>(i)];
+    n.p2p = at + ":" + std::to_string(ports[3 * static_cast<size_t>(i)]);
+    n.rpc = "http://" + at + ":" + std::to_string(ports[3 * static_cast<size_t>(i) + 1]);
     n.vehicle_api =
-        "wss://127.0.0.1:" + std::to_string(ports[3 * static_cast<size_t>(i) + 2]) + "/vehicle";
+        "wss://" + at + ":" + std::to_string(ports[3 * static_cast<size_t>(i) + 2]) + "/vehicle";
     n.config = t.NodeDir(i) + "/config.toml";
     n.admin = "unix:" + t.NodeDir(i) + "/admin.sock";
     if (n.admin.size() - 5 > kMaxUnixSocketPath) {

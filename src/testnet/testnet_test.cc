@@ -121,6 +121,50 @@ TEST_F(TestnetLayout, CreateWritesCaGenesisConfigsAndTestnetJson) {
   EXPECT_EQ(Create(o).status().code(), StatusCode::kInvalidArgument);
 }
 
+// Nodes on addresses of their own (one network namespace each, tests/hosts): each listens on its
+// address, the others dial it there, and its RPC accepts that address as a Host.
+TEST_F(TestnetLayout, NodesListenOnTheAddressesGiven) {
+  Options o;
+  o.dir = dir_.string();
+  o.nodes = 2;
+  o.vehicles = 0;
+  o.addresses = {"10.213.0.11", "10.213.0.12"};
+  auto t = Create(o);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ(t->nodes[0].p2p.rfind("10.213.0.11:", 0), 0u) << t->nodes[0].p2p;
+  EXPECT_EQ(t->nodes[1].rpc.rfind("http://10.213.0.12:", 0), 0u) << t->nodes[1].rpc;
+  EXPECT_EQ(t->nodes[1].vehicle_api.rfind("wss://10.213.0.12:", 0), 0u);
+  auto parsed = node::LoadNodeConfig(t->nodes[1].config);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->p2p_listen.ToString(), t->nodes[1].p2p);
+  ASSERT_EQ(parsed->peers.size(), 1u);
+  EXPECT_EQ(parsed->peers[0].ToString(), t->nodes[0].p2p);
+  toml::table cfg = toml::parse_file(t->nodes[1].config);
+  const toml::array* vhosts = cfg["rpc_vhosts"].as_array();
+  ASSERT_NE(vhosts, nullptr);
+  EXPECT_EQ(vhosts->back().value_or(std::string()), "10.213.0.12");
+  // On 127.0.0.1 (the default) the node's default virtual hosts apply.
+  o.dir = (dir_ / "lo").string();
+  o.addresses.clear();
+  auto lo = Create(o);
+  ASSERT_TRUE(lo.ok()) << lo.status().ToString();
+  EXPECT_EQ(toml::parse_file(lo->nodes[1].config)["rpc_vhosts"].as_array(), nullptr);
+}
+
+TEST_F(TestnetLayout, BadAddressesAreRefusedBeforeAnythingIsWritten) {
+  Options o;
+  o.dir = dir_.string();
+  o.nodes = 2;
+  for (const std::vector<std::string>& bad : std::vector<std::vector<std::string>>{
+           {"10.0.0.1"}, {"10.0.0.1", "rsu-1"}, {"10.0.0.1", "0.0.0.0"}, {"10.0.0.1", "fd00::1"}}) {
+    o.addresses = bad;
+    auto t = Create(o);
+    EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument) << bad.back();
+    EXPECT_NE(t.status().message().find("--addresses"), std::string::npos) << t.status().ToString();
+    EXPECT_FALSE(fs::exists(dir_)) << bad.back();
+  }
+}
+
 TEST_F(TestnetLayout, BadOptionsAndFailedStartsAreClearErrors) {
   Options o;
   o.dir = dir_.string();

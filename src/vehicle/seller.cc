@@ -32,6 +32,43 @@ void Seller::OnConnected() {
            if (g.ok && g.result.value("open", false)) self->Offer(g.result);
          });
        });
+  for (uint64_t round : offered_) {
+    if (!finished_rounds_.count(round) && !round_open_escrows_.count(round)) CatchUp(round);
+  }
+}
+
+// A round we offered in whose scheme we have not heard: the pushes sent while we were away are
+// lost, so ask for the round (vehicle_getRound) and take its outcome from the answer.
+void Seller::CatchUp(uint64_t round) {
+  auto self = std::static_pointer_cast<Seller>(shared_from_this());
+  Call("vehicle_getRound", {round}, [self, round](const CallResult& g) {
+    self->Learn(g);
+    if (!g.ok) {
+      // Unknown to the RSU: it restarted before building the round (see Buyer::OnConnected).
+      if (g.reason() == "unknown_round")
+        self->OnPush({{"type", "dropped"}, {"round", round}, {"reason", "unknown_round"}});
+      return;
+    }
+    const auto& j = g.result;
+    const std::string state = j.value("state", "");
+    if (state == "dropped") {
+      self->OnPush({{"type", "dropped"}, {"round", round}, {"reason", j.value("reason", "")}});
+      return;
+    }
+    if (state != "built" && state != "committed") return;  // still open: its pushes will come
+    nlohmann::json mine = nlohmann::json::array();
+    for (const auto& t : j["trades"]) {
+      if (t["seller"] != self->me_.id) continue;
+      mine.push_back({{"escrow", t["escrow"]},
+                      {"counterparty", t["buyer"]},
+                      {"price", t["price"]},
+                      {"energy_wh", t["energy_wh"]},
+                      {"loss_wh", t["loss_wh"]}});
+    }
+    self->OnPush({{"type", "scheme"}, {"round", round}, {"trades", mine}});
+    if (state == "committed")
+      self->OnPush({{"type", "committed"}, {"round", round}, {"block", j["block"]}});
+  });
 }
 
 void Seller::Offer(const nlohmann::json& call) {

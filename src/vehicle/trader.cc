@@ -217,7 +217,19 @@ void Buyer::OnConnected() {
     if (!self->round_) return self->SendRequest();
     // Reconnected after acceptance: catch up with the round.
     self->Call("vehicle_getRound", {*self->round_}, [self](const CallResult& g) {
-      if (!g.ok) return;
+      if (!g.ok) {
+        // The RSU no longer knows the round it accepted us into: it restarted before building
+        // it (an RSU keeps its rounds in memory), so no scheme of it will come. Had it built the
+        // round, its scheme would have reached us; a round built in the moment the connection
+        // dropped is the exception, and its escrow is refunded after the deadline.
+        if (g.reason() == "unknown_round" && !self->schemed_) {
+          self->Emit("dropped", {{"round", *self->round_}, {"reason", "unknown_round"}},
+                     "round " + std::to_string(*self->round_) +
+                         " is unknown to the RSU (restarted): dropped");
+          self->Finish(false, "dropped");
+        }
+        return;
+      }
       const auto& j = g.result;
       if (!self->schemed_ && j.contains("round_tx") && j.value("state", "") != "dropped") {
         nlohmann::json mine = nlohmann::json::array();

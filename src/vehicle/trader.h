@@ -150,6 +150,7 @@ class Seller final : public Trader {
   void OnConnected() override;
   void OnPush(const nlohmann::json& result) override;
   void Offer(const nlohmann::json& call);
+  void CatchUp(uint64_t round);
   void RoundFinished(uint64_t round);
   void EscrowClosed(const std::string& escrow);
 

@@ -48,6 +48,19 @@ class InProcessRsu final : public gateway::SessionOut {
     if (it == links_.end()) return;
     if (auto link = it->second.lock()) link->Deliver(frame.Text());
   }
+  // The RSU process ends: every connection closes (the vehicles see it dropped).
+  void DropAll() {
+    auto links = links_;
+    for (auto& [session, weak] : links) {
+      auto link = weak.lock();
+      if (!link) continue;
+      auto events = link->events;
+      link->Close();
+      boost::asio::post(io_, [events] {
+        if (auto e = events.lock()) e->OnClosed("closed by the RSU");
+      });
+    }
+  }
   gateway::VehicleApi& api() { return api_; }
   gateway::testing::FakeNode& node() { return node_; }
 
@@ -102,8 +115,15 @@ class TradeTest : public ::testing::Test {
   static Identity Car(int i) {
     return Identity{World::CarId(i), chain::testing::FixedKey(static_cast<uint8_t>(i + 1)), {}};
   }
+  // A client of whichever RSU process runs now (rsu_, or the one that replaced it); it redials
+  // within a millisecond of losing its connection.
   std::shared_ptr<Client> NewClient(uint64_t seed) {
-    return Client::Create(io_, rsu_.Dial(), seed, Backoff{}, clock_);
+    Dialer dial = [this](std::weak_ptr<LinkEvents> events) {
+      return current_->Dial()(std::move(events));
+    };
+    const Backoff quick{std::chrono::milliseconds(1), std::chrono::milliseconds(0),
+                        std::chrono::milliseconds(1), std::chrono::seconds(10)};
+    return Client::Create(io_, std::move(dial), seed, quick, clock_);
   }
   EventSink Record(std::vector<std::string>& into) {
     return [&into](const Event& e) { into.push_back(e.type); };
@@ -125,6 +145,8 @@ class TradeTest : public ::testing::Test {
   base::FakeClock clock_{World::kT0 * 1000};
   boost::asio::io_context io_;
   InProcessRsu rsu_{io_, w_, clock_};
+  InProcessRsu* current_ = &rsu_;
+  std::unique_ptr<InProcessRsu> restarted_;
 };
 
 TEST_F(TradeTest, ABuyerAndASellerTradeARoundToSettlementOnAFakeClock) {
@@ -161,6 +183,46 @@ TEST_F(TradeTest, ABuyerAndASellerTradeARoundToSettlementOnAFakeClock) {
             (std::vector<std::string>{"accepted", "scheme", "committed", "cosigned", "settled"}));
   EXPECT_EQ(seller_events, (std::vector<std::string>{"call", "accepted", "scheme", "committed",
                                                      "cosign", "meter report", "settled"}));
+  buyer->Stop();
+  seller->Stop();
+  Deliver();
+}
+
+// Found by the hosts harness (tests/hosts): the RSU is killed with both bids accepted into its
+// open round and starts again with no memory of it. After reconnecting, each vehicle asks for the
+// round, hears `unknown_round` and ends its engagement as dropped, instead of waiting for a scheme
+// that will never come.
+TEST_F(TradeTest, ABuyerAndASellerWhoseRsuRestartedBeforeBuildingTheirRoundEndAsDropped) {
+  std::vector<std::string> buyer_events, seller_events;
+  bool buyer_done = false, seller_done = false;
+  const SellerTerms sell{150, 100, 200, 20'000, 5'000, 50'000, 100, 0};
+  auto seller = Seller::Create(NewClient(2), Car(2), sell, 1, WaitFor::kSettled, true,
+                               Record(seller_events), [&](bool) { seller_done = true; });
+  const BuyerTerms buy{300, 200, 400, 1000, 5000, 3000, 0, 0};
+  auto buyer = Buyer::Create(NewClient(1), Car(0), buy, WaitFor::kSettled, 1.0,
+                             Record(buyer_events), [&](bool) { buyer_done = true; });
+  seller->Start();
+  Deliver();
+  buyer->Start();
+  Deliver();
+  ASSERT_EQ(buyer_events, std::vector<std::string>{"accepted"});
+  ASSERT_EQ(seller_events, (std::vector<std::string>{"call", "accepted"}));
+
+  rsu_.DropAll();
+  restarted_ = std::make_unique<InProcessRsu>(io_, w_, clock_);
+  current_ = restarted_.get();
+  clock_.Advance(2000);
+  for (int i = 0; i < 20 && !(buyer_done && seller_done); ++i) {
+    io_.restart();
+    io_.run_for(std::chrono::milliseconds(20));  // the redial timers (1 ms) and the catch-up
+  }
+  ASSERT_TRUE(buyer_done);
+  ASSERT_TRUE(seller_done);
+  EXPECT_FALSE(buyer->succeeded());
+  EXPECT_EQ(buyer->failure_reason(), "dropped");
+  EXPECT_EQ(buyer_events, (std::vector<std::string>{"accepted", "reconnecting", "dropped"}));
+  EXPECT_EQ(seller_events,
+            (std::vector<std::string>{"call", "accepted", "reconnecting", "dropped"}));
   buyer->Stop();
   seller->Stop();
   Deliver();

@@ -1,0 +1,316 @@
+#!/usr/bin/env python3
+"""The hosts harness (docs/testing.md, "RSUs on separate hosts"): four RSU nodes and a vehicle host,
+each in a Linux network namespace of its own with its own address, joined by veth pairs to a bridge
+the harness makes and removes itself. While the fleet trades, a fault schedule drawn from --seed
+kills, partitions, delays (a relay), slows, flaps, skews and restores nodes (tests/hosts/faults.py); one node runs
+the whole time with its clock 0.7 s ahead (odd seeds) or behind (even seeds), inside the allowed
+drift. Then everything heals and the
+checker reads every node's chain and the fleet's record:
+  - sealing resumes: every node passes the height the chain had at healing, plus two, within
+    RESUME_BOUND_PERIODS block periods;
+  - all nodes hold the same blocks up to a common height, hence the same committed rounds, none
+    twice, and every round the fleet's vehicles traded in is among them;
+  - each vehicle's nonces on the chain are exactly 1..n (no gap, no reuse), n its account's nonce;
+  - `v2v audit` holds on every node's ledger (money and energy conserved, every round whole);
+  - no node was banned, and the node with the drifting clock sealed blocks that the chain kept;
+  - the vehicles traded, and went on trading after the first fault (a round committed above the
+    height the chain had when it ended).
+Exit 0 passed, 1 failed (the seed and the command that replays it are printed), 77 skipped (not
+root, or a tool or namespaces missing: one line says which). Usage:
+  sudo python3 tests/hosts/hosts_test.py --binary build/bin/v2v --seed 1 [--minutes M] [--keep]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import checker  # noqa: E402
+import faults  # noqa: E402
+import netns  # noqa: E402
+from cluster import Node, faketime_lib, run_cli, start_fleet, wait_until  # noqa: E402
+from relay import DelayRelay  # noqa: E402
+
+NODES = 4
+VEHICLES = 16
+T_LIMIT_S = 4        # the vehicle rounds' T_limit: more rounds in a minute than the default 10 s
+TIME_SCALE = 10      # the fleet's simulated seconds per second: batteries drain into engagements
+HOLD_S = 8           # each fault episode lasts this long
+GAP_S = 3            # quiet time between episodes
+DRIFT_S = 0.7        # the drifting node's clock offset, inside the 1 s future window (N4):
+                     # ahead for odd seeds, behind for even ones
+RESUME_BOUND_PERIODS = 20
+RELAY_PORT = 40000   # the delaying relays listen on the hub's address from this port on
+SKIP = 77
+
+
+def skip_reason():
+    if os.geteuid() != 0:
+        return "not root: network namespaces need CAP_NET_ADMIN"
+    for tool in ("ip", "nft", "tc"):
+        if shutil.which(tool) is None:
+            return "no `%s` (scripts/setup.sh installs iproute2 and nftables)" % tool
+    if faketime_lib() is None:
+        return "no libfaketime (scripts/setup.sh installs faketime)"
+    probe = "v2vh-probe-%d" % os.getpid()
+    if netns.run("ip", "netns", "add", probe, check=False).returncode != 0:
+        return "`ip netns add` failed: no network namespaces here"
+    netns.run("ip", "netns", "del", probe, check=False)
+    return None
+
+
+class Run:
+    def __init__(self, args, lab, work):
+        self.args = args
+        self.lab = lab
+        self.work = work
+        self.t0 = time.monotonic()
+        self.drift_node = args.seed % NODES
+        self.drift_s = DRIFT_S if args.seed % 2 else -DRIFT_S
+        self.problems = []  # found while the faults run
+
+    def say(self, text):
+        print("[%6.1f s] %s" % (time.monotonic() - self.t0, text), flush=True)
+
+    def drift(self, i):
+        return self.drift_s if i == self.drift_node else 0
+
+    def create(self):
+        tn = os.path.join(self.work, "tn")
+        addresses = ",".join(self.lab.address("rsu%d" % i) for i in range(NODES))
+        code, out = run_cli(self.args.binary, "testnet", "create", "--dir", tn, "--nodes",
+                            str(NODES), "--vehicles", str(VEHICLES), "--genesis-delay", "6",
+                            "--t-limit", str(T_LIMIT_S),
+                            "--addresses", addresses)
+        if code != 0:
+            raise RuntimeError("v2v testnet create: exit %d: %s" % (code, out))
+        with open(os.path.join(tn, "testnet.json")) as f:
+            self.testnet = json.load(f)
+        self.tn = tn
+        self.nodes = [Node(self.lab, i, self.testnet["nodes"][i], self.args.binary)
+                      for i in range(NODES)]
+
+    def start(self):
+        for n in self.nodes:
+            n.start(self.drift(n.index))
+        wait_until("every node answers", lambda: all(n.height() is not None for n in self.nodes), 30)
+        wait_until("block 2 on every node", lambda: all((n.height() or 0) >= 2 for n in self.nodes),
+                   60)
+        self.say("4 nodes sealing in their namespaces; rsu-%d's clock %+.1f s" % (
+            self.drift_node, self.drift_s))
+
+    # One fault episode: apply, hold, heal.
+    def episode(self, e):
+        self.say(faults.describe(e))
+        n = self.nodes[e["node"]]
+        kind = e["kind"]
+        if kind == "kill":
+            n.kill9()
+            backup = os.path.join(self.work, "backup-rsu%d.chain" % n.index)
+            code, out = run_cli(self.args.binary, "chain", "export", "--data", n.data, "--out", backup)
+            if code != 0:
+                raise RuntimeError("chain export of rsu-%d: %s" % (n.index, out))
+            self.backup = backup
+            time.sleep(e["down_s"])
+            n.start(self.drift(n.index))
+        elif kind == "partition":
+            for node, sources in faults.blocked_sources(e["shape"], e["node"], NODES).items():
+                self.lab.block_from("rsu%d" % node, ["rsu%d" % s for s in sources])
+            time.sleep(e["hold_s"])
+            self.lab.heal()
+        elif kind == "slow":
+            host = "rsu%d" % n.index
+            relays = self.delay_links(n.index, e["delay_ms"] / 1000)
+            self.lab.slow(host, e["rate_kbit"])
+            step = e["hold_s"] / (2 * e["flaps"])
+            for _ in range(e["flaps"]):
+                time.sleep(step)
+                self.lab.link(host, False)
+                time.sleep(min(step, 1.5))
+                self.lab.link(host, True)
+            self.lab.heal()
+            for k in range(NODES):  # the relayed connections close; the nodes redial directly
+                self.lab.drop_connections("rsu%d" % k, netns.HUB_ADDRESS)
+            carried = sum(r.connections for r in relays)
+            for r in relays:
+                r.stop()
+            self.say("  the relays carried %d connections" % carried)
+            if carried == 0:
+                self.problems.append("the delaying relays of rsu-%d carried no connection" % n.index)
+        elif kind == "skew":
+            n.stop()
+            n.start(e["skew_s"])
+            time.sleep(e["hold_s"])
+            n.stop()
+            n.start(self.drift(n.index))
+        elif kind == "restore":
+            n.kill9()
+            shutil.rmtree(n.data)
+            code, out = run_cli(self.args.binary, "chain", "import", "--data", n.data, "--in",
+                                self.backup)
+            if code != 0:
+                raise RuntimeError("chain import into rsu-%d: %s" % (n.index, out))
+            n.start(self.drift(n.index))
+
+    def delay_links(self, x, delay_s):
+        """Node x's peer connections through a DelayRelay each (in the hub), from now on: a DNAT
+        rule in the namespace of the node that dials (node i dials nodes 0..i-1), and x's direct
+        connections closed so that they are made again through the relays."""
+        relays, routes = [], {}
+        for k in range(NODES):
+            if k == x:
+                continue
+            dialer, target = (x, k) if x > k else (k, x)
+            address, port = self.nodes[target].info["p2p"].rsplit(":", 1)
+            relay = DelayRelay(netns.HUB_ADDRESS, RELAY_PORT + len(relays), (address, int(port)),
+                               delay_s)
+            relay.start()
+            relays.append(relay)
+            routes.setdefault(dialer, {})[("rsu%d" % target, int(port))] = relay.port
+        for dialer, rt in routes.items():
+            self.lab.route_via("rsu%d" % dialer, rt)
+        for k in range(NODES):
+            if k != x:
+                self.lab.drop_connections("rsu%d" % x, self.lab.address("rsu%d" % k))
+        return relays
+
+    def heights(self):
+        return [n.height() for n in self.nodes]
+
+    def check(self, fleet, fleet_dir):
+        problems = list(self.problems)
+        healed = time.monotonic()
+        top = max(h or 0 for h in self.heights())
+        try:
+            wait_until("every node at height %d" % (top + 2),
+                       lambda: all((h or 0) >= top + 2 for h in self.heights()),
+                       RESUME_BOUND_PERIODS * 1, poll_s=0.2)
+            self.say("sealing resumed on every node %.1f s after healing (bound %d periods of 1 s)"
+                     % (time.monotonic() - healed, RESUME_BOUND_PERIODS))
+        except TimeoutError as e:
+            problems.append("sealing did not resume: %s (heights %s)" % (e, self.heights()))
+        fleet.wait(self.args.fleet_seconds + 60)
+        upto = min(h or 0 for h in self.heights()) - 1
+        same = None
+        try:
+            same = wait_until("one chain", lambda: checker.common_hash(self.nodes, upto), 30)
+        except TimeoutError:
+            problems.append("the nodes differ at height %d" % upto)
+        self.say("every node holds block %d %s" % (upto, list(same.values())[0][:12] if same else "?"))
+        rounds_problems, rounds = checker.same_rounds(self.nodes, upto)
+        problems += rounds_problems
+        if not any(height > self.mark for _, _, height in rounds):
+            problems.append("no round committed after the first fault (above height %d): the "
+                            "vehicles stopped trading" % self.mark)
+        names = [n.info["name"] for n in self.nodes]
+        problems += checker.fleet_rounds_on_chain(fleet_dir, rounds, names)
+        vehicles = ["car-%d" % k for k in range(VEHICLES)]
+        problems += checker.nonces_without_gap_or_reuse(self.nodes[0], upto, vehicles)
+        drift_name = names[self.drift_node]
+        drift_blocks = checker.sealed_by(self.nodes[0], drift_name, upto)
+        if drift_blocks == 0:
+            problems.append("%s (clock %+.1f s) sealed no block the chain kept" % (
+                drift_name, self.drift_s))
+        with open(os.path.join(fleet_dir, "summary.json")) as f:
+            summary = json.load(f)
+        if summary["rounds_committed"] == 0 or summary["trades"] == 0:
+            problems.append("the vehicles did not trade: %s" % json.dumps(summary)[:300])
+        for n in self.nodes:
+            n.stop()
+        problems += checker.audits(self.args.binary, self.nodes)
+        problems += checker.bans(self.nodes)
+        self.say("checked: %d rounds on every node, %d trades, %s sealed %d blocks" % (
+            len(rounds), summary["trades"], drift_name, drift_blocks))
+        return problems, len(rounds), summary["trades"]
+
+
+def inside(args):
+    """Runs in the hub namespace (it reaches every node's address over the bridge)."""
+    hosts = ["rsu%d" % i for i in range(NODES)] + ["veh"]
+    lab = netns.Lab(args.prefix, hosts)
+    work = args.work
+    run = Run(args, lab, work)
+    run.create()
+    run.start()
+    episodes = faults.schedule(args.seed, NODES, HOLD_S)
+    if args.minutes:
+        rounds = max(1, int(args.minutes * 60 // (len(episodes) * (HOLD_S + GAP_S))))
+        episodes = sum((faults.schedule(args.seed + k, NODES, HOLD_S) for k in range(rounds)), [])
+    args.fleet_seconds = len(episodes) * (HOLD_S + GAP_S) + 5
+    fleet_dir = os.path.join(work, "fleet")
+    fleet = start_fleet(lab, args.binary, run.tn, fleet_dir, VEHICLES, args.fleet_seconds,
+                        TIME_SCALE, os.path.join(work, "fleet.log"))
+    for k, e in enumerate(episodes):
+        time.sleep(GAP_S)
+        run.episode(e)
+        if k == 0:
+            run.mark = max(h or 0 for h in run.heights())
+    run.say("healed; heights %s" % run.heights())
+    problems, rounds, trades = run.check(fleet, fleet_dir)
+    line = "seed=%d episodes=%d rounds=%d trades=%d" % (args.seed, len(episodes), rounds, trades)
+    if problems:
+        for p in problems:
+            print("PROBLEM: " + p, flush=True)
+        print(line + " FAILED", flush=True)
+        return 1
+    print(line + " ok", flush=True)
+    return 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--binary", required=True, help="the v2v executable")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--minutes", type=float, default=0, help="repeat schedules for this long")
+    ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--prefix", help=argparse.SUPPRESS)
+    ap.add_argument("--work", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    args.binary = os.path.abspath(args.binary)
+    if args.inside:
+        return inside(args)
+    reason = skip_reason()
+    if reason:
+        print("hosts_test: skipped: " + reason, flush=True)
+        return SKIP
+    prefix = "v2vh%d" % os.getpid()
+    lab = netns.Lab(prefix, ["rsu%d" % i for i in range(NODES)] + ["veh"])
+    work = tempfile.mkdtemp(prefix="v2v_hosts_")
+    replay = "sudo python3 %s --binary %s --seed %d%s" % (
+        os.path.abspath(__file__), args.binary, args.seed,
+        " --minutes %g" % args.minutes if args.minutes else "")
+    code = 1
+    try:
+        lab.create()
+        argv = [sys.executable, os.path.abspath(__file__), "--inside", "--binary", args.binary,
+                "--seed", str(args.seed), "--minutes", str(args.minutes), "--prefix", prefix,
+                "--work", work]
+        # A budget well past the schedule's length, so that a hung run still cleans up.
+        budget_s = 300 + (args.minutes or 1) * 60 * 2
+        code = subprocess.run(["ip", "netns", "exec", lab.hub] + argv, timeout=budget_s).returncode
+    except Exception as e:  # the harness's own failure (or the budget): still clean up, say so
+        print("hosts_test: %s" % e, flush=True)
+        code = 1
+    finally:
+        lab.destroy()
+        if code != 0:
+            for i in range(NODES):
+                log = os.path.join(work, "tn", "node-%d" % i, "node.log")
+                if os.path.exists(log):
+                    with open(log, errors="replace") as f:
+                        tail = f.readlines()[-12:]
+                    print("--- rsu-%d (last lines of %s):\n%s" % (i, log, "".join(tail)), flush=True)
+            print("FAILED seed=%d; logs in %s; replay: %s" % (args.seed, work, replay), flush=True)
+        elif not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
