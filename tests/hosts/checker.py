@@ -106,9 +106,10 @@ def bans(nodes):
     return problems
 
 
-def sealed_by(node, name, upto):
+def sealed_by(node, name, upto, above=0):
+    """How many of blocks above+1..upto `name` sealed."""
     count = 0
-    for start in range(1, upto + 1, 100):
+    for start in range(above + 1, upto + 1, 100):
         for b in node.rpc("chain_getBlocks", [start, min(100, upto - start + 1)], timeout=10):
             count += b.get("sealer_name") == name
     return count

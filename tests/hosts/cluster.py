@@ -8,6 +8,7 @@ import glob
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -24,12 +25,13 @@ class Node:
     def __init__(self, lab, index, info, binary):
         self.lab = lab
         self.index = index
-        self.host = "rsu%d" % index
+        self.host = "rsu%d" % index  # its namespace
         self.info = info  # the node's entry in testnet.json
         self.binary = binary
         self.proc = None
         self.skew_s = 0
         self.data = os.path.join(os.path.dirname(info["config"]), "data")
+        self.admin_socket = os.path.join(os.path.dirname(info["config"]), "admin.sock")
         self.log = os.path.join(os.path.dirname(info["config"]), "node.log")
 
     def start(self, skew_s=0):
@@ -77,6 +79,28 @@ class Node:
             raise RuntimeError("%s %s: %s" % (self.info["name"], method, reply["error"]))
         return reply["result"]
 
+    def admin(self, method, params=(), timeout=5):
+        """An operator method over the node's admin socket (HTTP over a Unix socket, which no
+        network namespace hides)."""
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
+                           "params": list(params)}).encode()
+        head = ("POST / HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                "Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)).encode()
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(self.admin_socket)
+            s.sendall(head + body)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        reply = json.loads(data.split(b"\r\n\r\n", 1)[1])
+        if "error" in reply:
+            raise RuntimeError("%s %s: %s" % (self.info["name"], method, reply["error"]))
+        return reply["result"]
+
     def height(self):
         """The node's head height, or None if it does not answer now."""
         try:
@@ -108,3 +132,37 @@ def start_fleet(lab, binary, testnet_dir, out_dir, vehicles, seconds, time_scale
                               "--drain", "20", "--out", out_dir,
                               "--json"]),
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+SPARE_PORTS = (30400, 30401, 30402)  # p2p, rpc, vehicles: the spare is alone in its namespace
+
+
+def spare_config(testnet_dir, testnet, template_index, spare_address):
+    """The config of the testnet's first spare RSU (DIR/spare/NAME/config.toml), written from node
+    template_index's: its own name, files and address, and every node as a peer. Returns its
+    testnet.json-like entry."""
+    spare = testnet["spare"][0]
+    name, home = spare["name"], os.path.join(testnet_dir, "spare", spare["name"])
+    template = testnet["nodes"][template_index]
+    node_dir = os.path.dirname(template["config"])
+    p2p, rpc, vehicles = ("%s:%d" % (spare_address, p) for p in SPARE_PORTS)
+    lines = []
+    with open(template["config"]) as f:
+        for line in f:
+            key = line.split("=", 1)[0].strip()
+            if key == "name":
+                line = "name = '%s'\n" % name
+            elif key in ("admin_socket", "cert", "key", "data_dir"):
+                line = line.replace(node_dir, home)
+            elif key in ("p2p_listen", "rpc_listen", "vehicle_listen"):
+                line = "%s = '%s'\n" % (key, {"p2p_listen": p2p, "rpc_listen": rpc,
+                                               "vehicle_listen": vehicles}[key])
+            elif key == "peers":
+                line = "peers = [ %s ]\n" % ", ".join("'%s'" % n["p2p"] for n in testnet["nodes"])
+            elif key == "rpc_vhosts":
+                line = "rpc_vhosts = [ 'localhost', '127.0.0.1', '%s' ]\n" % spare_address
+            lines.append(line)
+    config = os.path.join(home, "config.toml")
+    with open(config, "w") as f:
+        f.writelines(lines)
+    return {"name": name, "key": spare["key"], "config": config, "rpc": "http://" + rpc, "p2p": p2p}

@@ -13,6 +13,9 @@ checker reads every node's chain and the fleet's record:
   - each vehicle's nonces on the chain are exactly 1..n (no gap, no reuse), n its account's nonce;
   - `v2v audit` holds on every node's ledger (money and energy conserved, every round whole);
   - no node was banned, and the node with the drifting clock sealed blocks that the chain kept;
+  - the operator steps: a fifth RSU (the testnet's spare identity, in a namespace of its own) is
+    voted in over the admin sockets before the faults (a signer on every node, and it seals) and
+    out after them (no node counts it a signer, and it seals nothing after), within 30 s each;
   - the vehicles traded, and went on trading after the first fault (a round committed above the
     height the chain had when it ended).
 Exit 0 passed, 1 failed (the seed and the command that replays it are printed), 77 skipped (not
@@ -33,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checker  # noqa: E402
 import faults  # noqa: E402
 import netns  # noqa: E402
-from cluster import Node, faketime_lib, run_cli, start_fleet, wait_until  # noqa: E402
+from cluster import Node, faketime_lib, run_cli, spare_config, start_fleet, wait_until  # noqa: E402
 from relay import DelayRelay  # noqa: E402
 
 NODES = 4
@@ -73,6 +76,8 @@ class Run:
         self.drift_node = args.seed % NODES
         self.drift_s = DRIFT_S if args.seed % 2 else -DRIFT_S
         self.problems = []  # found while the faults run
+        self.spare = None  # the fifth RSU, voted in at the start and out at the end
+        self.out_height = None  # the height at which every node had counted the vote out
 
     def say(self, text):
         print("[%6.1f s] %s" % (time.monotonic() - self.t0, text), flush=True)
@@ -85,7 +90,7 @@ class Run:
         addresses = ",".join(self.lab.address("rsu%d" % i) for i in range(NODES))
         code, out = run_cli(self.args.binary, "testnet", "create", "--dir", tn, "--nodes",
                             str(NODES), "--vehicles", str(VEHICLES), "--genesis-delay", "6",
-                            "--t-limit", str(T_LIMIT_S),
+                            "--t-limit", str(T_LIMIT_S), "--spare", "1",
                             "--addresses", addresses)
         if code != 0:
             raise RuntimeError("v2v testnet create: exit %d: %s" % (code, out))
@@ -180,7 +185,49 @@ class Run:
         return relays
 
     def heights(self):
-        return [n.height() for n in self.nodes]
+        return [n.height() for n in self.all()]
+
+    def all(self):
+        return self.nodes + ([self.spare] if self.spare else [])
+
+    def signers_everywhere(self, key):
+        def signers(n):
+            try:
+                return n.rpc("clique_getSigners")
+            except Exception:  # not answering now
+                return []
+        return [key in signers(n) for n in self.all()]
+
+    def vote(self, auth):
+        """The operator step: the spare RSU voted in (auth) or out by clique_propose on the four
+        original nodes' admin sockets (a majority of four or five signers), then the proposals
+        discarded. In: it must be a signer on every node and seal a block, within 30 s. Out: no
+        node may count it a signer within 30 s; it stays up as a node that does not seal."""
+        key, name = self.spare.info["key"], self.spare.info["name"]
+        for n in self.nodes:
+            n.admin("clique_propose", [key, auth])
+        try:
+            wait_until("%s %s on every node" % (name, "a signer" if auth else "no signer"),
+                       lambda: all(x == auth for x in self.signers_everywhere(key)), 30)
+            decided = max(h or 0 for h in self.heights())
+            if not auth:
+                self.out_height = decided
+            if auth:
+                from_height = decided
+                wait_until("a block sealed by " + name, lambda: checker.sealed_by(
+                    self.nodes[0], name, self.nodes[0].height() or 0, from_height) > 0, 30)
+        except TimeoutError as e:
+            self.problems.append("operator vote %s %s: %s" % ("in" if auth else "out", name, e))
+        for n in self.nodes:
+            n.admin("clique_discard", [key])
+        self.say("%s voted %s by the operators of rsu-0..3" % (name, "in" if auth else "out"))
+
+    def add_spare(self):
+        info = spare_config(self.tn, self.testnet, NODES - 1, self.lab.address("rsu%d" % NODES))
+        self.spare = Node(self.lab, NODES, info, self.args.binary)
+        self.spare.start()
+        wait_until("the spare answers", lambda: self.spare.height() is not None, 30)
+        self.vote(True)
 
     def check(self, fleet, fleet_dir):
         problems = list(self.problems)
@@ -194,15 +241,18 @@ class Run:
                      % (time.monotonic() - healed, RESUME_BOUND_PERIODS))
         except TimeoutError as e:
             problems.append("sealing did not resume: %s (heights %s)" % (e, self.heights()))
+        seen = len(self.problems)
+        self.vote(False)
+        problems += self.problems[seen:]
         fleet.wait(self.args.fleet_seconds + 60)
         upto = min(h or 0 for h in self.heights()) - 1
         same = None
         try:
-            same = wait_until("one chain", lambda: checker.common_hash(self.nodes, upto), 30)
+            same = wait_until("one chain", lambda: checker.common_hash(self.all(), upto), 30)
         except TimeoutError:
             problems.append("the nodes differ at height %d" % upto)
         self.say("every node holds block %d %s" % (upto, list(same.values())[0][:12] if same else "?"))
-        rounds_problems, rounds = checker.same_rounds(self.nodes, upto)
+        rounds_problems, rounds = checker.same_rounds(self.all(), upto)
         problems += rounds_problems
         if not any(height > self.mark for _, _, height in rounds):
             problems.append("no round committed after the first fault (above height %d): the "
@@ -211,6 +261,12 @@ class Run:
         problems += checker.fleet_rounds_on_chain(fleet_dir, rounds, names)
         vehicles = ["car-%d" % k for k in range(VEHICLES)]
         problems += checker.nonces_without_gap_or_reuse(self.nodes[0], upto, vehicles)
+        spare_name = self.spare.info["name"]
+        spare_blocks = checker.sealed_by(self.nodes[0], spare_name, upto)
+        late = checker.sealed_by(self.nodes[0], spare_name, upto, self.out_height or upto)
+        if late:
+            problems.append("%s sealed %d blocks above height %d, after every node had voted it "
+                            "out" % (spare_name, late, self.out_height))
         drift_name = names[self.drift_node]
         drift_blocks = checker.sealed_by(self.nodes[0], drift_name, upto)
         if drift_blocks == 0:
@@ -220,23 +276,24 @@ class Run:
             summary = json.load(f)
         if summary["rounds_committed"] == 0 or summary["trades"] == 0:
             problems.append("the vehicles did not trade: %s" % json.dumps(summary)[:300])
-        for n in self.nodes:
+        for n in self.all():
             n.stop()
-        problems += checker.audits(self.args.binary, self.nodes)
-        problems += checker.bans(self.nodes)
-        self.say("checked: %d rounds on every node, %d trades, %s sealed %d blocks" % (
-            len(rounds), summary["trades"], drift_name, drift_blocks))
+        problems += checker.audits(self.args.binary, self.all())
+        problems += checker.bans(self.all())
+        self.say("checked: %d rounds on every node, %d trades, %s sealed %d blocks, %s %d" % (
+            len(rounds), summary["trades"], drift_name, drift_blocks, spare_name, spare_blocks))
         return problems, len(rounds), summary["trades"]
 
 
 def inside(args):
     """Runs in the hub namespace (it reaches every node's address over the bridge)."""
-    hosts = ["rsu%d" % i for i in range(NODES)] + ["veh"]
+    hosts = ["rsu%d" % i for i in range(NODES)] + ["veh", "rsu%d" % NODES]
     lab = netns.Lab(args.prefix, hosts)
     work = args.work
     run = Run(args, lab, work)
     run.create()
     run.start()
+    run.add_spare()
     episodes = faults.schedule(args.seed, NODES, HOLD_S)
     if args.minutes:
         rounds = max(1, int(args.minutes * 60 // (len(episodes) * (HOLD_S + GAP_S))))
@@ -280,7 +337,7 @@ def main():
         print("hosts_test: skipped: " + reason, flush=True)
         return SKIP
     prefix = "v2vh%d" % os.getpid()
-    lab = netns.Lab(prefix, ["rsu%d" % i for i in range(NODES)] + ["veh"])
+    lab = netns.Lab(prefix, ["rsu%d" % i for i in range(NODES)] + ["veh", "rsu%d" % NODES])
     work = tempfile.mkdtemp(prefix="v2v_hosts_")
     replay = "sudo python3 %s --binary %s --seed %d%s" % (
         os.path.abspath(__file__), args.binary, args.seed,
@@ -300,8 +357,9 @@ def main():
     finally:
         lab.destroy()
         if code != 0:
-            for i in range(NODES):
-                log = os.path.join(work, "tn", "node-%d" % i, "node.log")
+            logs = [os.path.join(work, "tn", "node-%d" % i, "node.log") for i in range(NODES)]
+            for i, log in enumerate(logs + [os.path.join(work, "tn", "spare", "rsu-%d" % NODES,
+                                                         "node.log")]):
                 if os.path.exists(log):
                     with open(log, errors="replace") as f:
                         tail = f.readlines()[-12:]
