@@ -60,10 +60,27 @@ def skip_reason():
             return "no `%s` (scripts/setup.sh installs iproute2 and nftables)" % tool
     if faketime_lib() is None:
         return "no libfaketime (scripts/setup.sh installs faketime)"
+    # Everything the lab and the faults use, tried once in a throwaway namespace: a kernel or a
+    # container without one of them skips the test instead of failing it halfway.
     probe = "v2vh-probe-%d" % os.getpid()
     if netns.run("ip", "netns", "add", probe, check=False).returncode != 0:
         return "`ip netns add` failed: no network namespaces here"
-    netns.run("ip", "netns", "del", probe, check=False)
+    try:
+        for what, argv in [
+                ("a bridge", ["ip", "-n", probe, "link", "add", "b0", "type", "bridge"]),
+                ("a veth pair", ["ip", "-n", probe, "link", "add", "v0", "type", "veth", "peer",
+                                 "name", "v1"]),
+                ("nftables", ["ip", "netns", "exec", probe, "nft", "add", "table", "inet", "p"]),
+                ("nftables NAT", ["ip", "netns", "exec", probe, "nft", "add", "chain", "inet", "p",
+                                  "o", "{ type nat hook output priority -100; }"]),
+                ("a tbf qdisc", ["ip", "netns", "exec", probe, "tc", "qdisc", "add", "dev", "v0",
+                                 "root", "tbf", "rate", "1mbit", "burst", "16kb", "latency",
+                                 "400ms"])]:
+            p = netns.run(*argv, check=False)
+            if p.returncode != 0:
+                return "cannot make %s in a namespace: %s" % (what, p.stderr.strip()[:200])
+    finally:
+        netns.run("ip", "netns", "del", probe, check=False)
     return None
 
 
