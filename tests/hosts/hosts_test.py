@@ -141,7 +141,9 @@ class Run:
             time.sleep(e["down_s"])
             n.start(self.drift(n.index))
         elif kind == "partition":
-            for node, sources in faults.blocked_sources(e["shape"], e["node"], NODES).items():
+            # Among every node that runs, the fifth RSU included: it takes a side like the others.
+            for node, sources in faults.blocked_sources(e["shape"], e["node"],
+                                                        len(self.all())).items():
                 self.lab.block_from("rsu%d" % node, ["rsu%d" % s for s in sources])
             time.sleep(e["hold_s"])
             self.lab.heal()
