@@ -141,27 +141,36 @@ class TradeTest : public ::testing::Test {
     Deliver();
   }
 
+  // Car 2 offers to sell and car 0 requests to buy, both waiting for settlement: the seller
+  // listens for calls, the request opens round 1, the seller hears its call and offers.
+  void BidInRoundOne() {
+    const SellerTerms sell{150, 100, 200, 20'000, 5'000, 50'000, 100, 0};
+    seller = Seller::Create(NewClient(2), Car(2), sell, 1, WaitFor::kSettled, true,
+                            Record(seller_events), [this](bool) { seller_done = true; });
+    const BuyerTerms buy{300, 200, 400, 1000, 5000, 3000, 0, 0};
+    buyer = Buyer::Create(NewClient(1), Car(0), buy, WaitFor::kSettled, 1.0, Record(buyer_events),
+                          [this](bool) { buyer_done = true; });
+    seller->Start();
+    Deliver();
+    buyer->Start();
+    Deliver();
+  }
+
   World w_{4};
   base::FakeClock clock_{World::kT0 * 1000};
   boost::asio::io_context io_;
   InProcessRsu rsu_{io_, w_, clock_};
   InProcessRsu* current_ = &rsu_;
   std::unique_ptr<InProcessRsu> restarted_;
+  // Declared last, so destroyed first: before the RSUs and the io_context they use.
+  std::vector<std::string> buyer_events, seller_events;
+  bool buyer_done = false, seller_done = false;
+  std::shared_ptr<Seller> seller;
+  std::shared_ptr<Buyer> buyer;
 };
 
 TEST_F(TradeTest, ABuyerAndASellerTradeARoundToSettlementOnAFakeClock) {
-  std::vector<std::string> buyer_events, seller_events;
-  bool buyer_done = false, seller_done = false;
-  const SellerTerms sell{150, 100, 200, 20'000, 5'000, 50'000, 100, 0};
-  auto seller = Seller::Create(NewClient(2), Car(2), sell, 1, WaitFor::kSettled, true,
-                               Record(seller_events), [&](bool) { seller_done = true; });
-  const BuyerTerms buy{300, 200, 400, 1000, 5000, 3000, 0, 0};
-  auto buyer = Buyer::Create(NewClient(1), Car(0), buy, WaitFor::kSettled, 1.0,
-                             Record(buyer_events), [&](bool) { buyer_done = true; });
-  seller->Start();
-  Deliver();  // the seller listens for calls
-  buyer->Start();
-  Deliver();  // the request opens round 1; the seller hears its call and offers
+  BidInRoundOne();
   EXPECT_EQ(buyer_events, std::vector<std::string>{"accepted"});
   EXPECT_EQ(seller_events, (std::vector<std::string>{"call", "accepted"}));
 
@@ -193,18 +202,7 @@ TEST_F(TradeTest, ABuyerAndASellerTradeARoundToSettlementOnAFakeClock) {
 // round, hears `unknown_round` and ends its engagement as dropped, instead of waiting for a scheme
 // that will never come.
 TEST_F(TradeTest, ABuyerAndASellerWhoseRsuRestartedBeforeBuildingTheirRoundEndAsDropped) {
-  std::vector<std::string> buyer_events, seller_events;
-  bool buyer_done = false, seller_done = false;
-  const SellerTerms sell{150, 100, 200, 20'000, 5'000, 50'000, 100, 0};
-  auto seller = Seller::Create(NewClient(2), Car(2), sell, 1, WaitFor::kSettled, true,
-                               Record(seller_events), [&](bool) { seller_done = true; });
-  const BuyerTerms buy{300, 200, 400, 1000, 5000, 3000, 0, 0};
-  auto buyer = Buyer::Create(NewClient(1), Car(0), buy, WaitFor::kSettled, 1.0,
-                             Record(buyer_events), [&](bool) { buyer_done = true; });
-  seller->Start();
-  Deliver();
-  buyer->Start();
-  Deliver();
+  BidInRoundOne();
   ASSERT_EQ(buyer_events, std::vector<std::string>{"accepted"});
   ASSERT_EQ(seller_events, (std::vector<std::string>{"call", "accepted"}));
 
