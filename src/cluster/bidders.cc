@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <variant>
 
-#include "node/verifier_factory.h"
-
 namespace v2v::cluster {
 namespace {
 
@@ -50,9 +48,7 @@ std::optional<uint64_t> PushLog::OfferRound(int64_t now_ms) const {
 
 Gateway::Gateway(node::NodeService& service, const std::string& rsu, crypto::PrivateKey key,
                  BidCounts& counts)
-    : port(service, node::DefaultVerifierFactory()(service.ledger().genesis())),
-      log(counts),
-      book(BookOptions(rsu), std::move(key), port, log) {}
+    : port(service), log(counts), book(BookOptions(rsu), std::move(key), port, log) {}
 
 Bidders::Bidders(int vehicles, size_t nodes) : gateways_(nodes), services_(nodes, nullptr) {
   for (int i = 0; i < vehicles; ++i) {

@@ -2,6 +2,7 @@
 
 #include <openssl/x509v3.h>
 
+#include "crypto/internal/certificate_parse.h"
 #include "crypto/internal/openssl_util.h"
 
 namespace v2v::crypto {
@@ -61,6 +62,7 @@ Result<CaInfo> ParseCaCertificateDer(ByteSpan der) {
   info.not_before = *not_before;
   info.not_after = *not_after;
   info.der.assign(der.begin(), der.end());
+  info.subject_name = internal::EncodeName(X509_get_subject_name(cert.get()));
   return info;
 }
 
@@ -75,18 +77,19 @@ Result<CaTrust> CaTrust::Create(ByteSpan ca_cert_der, ByteSpan crl_der) {
   return CaTrust(std::move(ca), std::move(crl));
 }
 
+// The certificate is decoded once (OpenSSL's decoding of its key is most of the cost) and the CA
+// not at all: its subject name and key were kept when it was parsed.
 Result<CertInfo> CheckIssuedBy(ByteSpan cert_der, const CaInfo& ca_info) {
-  V2V_ASSIGN_OR_RETURN(CertInfo info, ParseCertificateDer(cert_der));
   X509Ptr cert = internal::DecodeX509(cert_der);
-  X509Ptr ca = internal::DecodeX509(ca_info.der);
-  if (cert == nullptr || ca == nullptr)
-    return Status::Internal("certificate parsed once but not twice");
-  if (internal::EncodeName(X509_get_issuer_name(cert.get())) !=
-      internal::EncodeName(X509_get_subject_name(ca.get()))) {
+  if (cert == nullptr) return Err(CertError::kMalformed, "not a DER X.509 certificate");
+  V2V_ASSIGN_OR_RETURN(CertInfo info, internal::ParseDecodedCertificate(cert.get(), cert_der));
+  if (internal::EncodeName(X509_get_issuer_name(cert.get())) != ca_info.subject_name) {
     return Err(CertError::kBadSignature,
                "not issued by CA '" + ca_info.name + "' (issuer differs)");
   }
-  if (X509_verify(cert.get(), X509_get0_pubkey(ca.get())) != 1) {
+  internal::EvpPkeyPtr ca_key = internal::PublicEvp(ca_info.public_key);
+  if (ca_key == nullptr) return Status::Internal("no EVP key for the CA's Ed25519 key");
+  if (X509_verify(cert.get(), ca_key.get()) != 1) {
     return Err(CertError::kBadSignature,
                "signature does not verify with the key of CA '" + ca_info.name + "'");
   }

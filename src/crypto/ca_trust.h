@@ -26,6 +26,7 @@ struct CaInfo {
   int64_t not_before = 0;
   int64_t not_after = 0;
   Bytes der;
+  Bytes subject_name;  // DER of the subject Name: a certificate it issued names it as issuer
 };
 
 // Parses a CA certificate and checks its profile: Ed25519, self-signed (signature verifies with

@@ -4,6 +4,7 @@
 #include <openssl/x509v3.h>
 
 #include "crypto/hash.h"
+#include "crypto/internal/certificate_parse.h"
 #include "crypto/internal/openssl_util.h"
 
 namespace v2v::crypto {
@@ -144,22 +145,26 @@ Hash32 CertificateIdentity(ByteSpan der) { return Sha256(der); }
 Result<CertInfo> ParseCertificateDer(ByteSpan der) {
   X509Ptr cert = internal::DecodeX509(der);
   if (cert == nullptr) return Malformed("not a DER X.509 certificate");
+  return internal::ParseDecodedCertificate(cert.get(), der);
+}
+
+Result<CertInfo> internal::ParseDecodedCertificate(X509* cert, ByteSpan der) {
   // One certificate, one byte string: a BER variant of the same signed certificate would get
   // another identity hash (CertificateIdentity), so only the canonical DER re-encoding passes.
-  if (internal::EncodeX509(cert.get()) != Bytes(der.begin(), der.end())) {
+  if (internal::EncodeX509(cert) != Bytes(der.begin(), der.end())) {
     return Malformed("not canonical DER");
   }
-  if (X509_get_signature_nid(cert.get()) != NID_ED25519) {
+  if (X509_get_signature_nid(cert) != NID_ED25519) {
     return CertErrorStatus(CertError::kNotEd25519, "signature algorithm is not Ed25519");
   }
-  const auto key = internal::RawEd25519(X509_get0_pubkey(cert.get()));
+  const auto key = internal::RawEd25519(X509_get0_pubkey(cert));
   if (!key) return CertErrorStatus(CertError::kNotEd25519, "subject key is not Ed25519");
   CertInfo info;
   info.public_key = *key;
-  V2V_RETURN_IF_ERROR(CheckLeafProfile(cert.get(), &info));
-  const auto serial = internal::SerialHex(X509_get0_serialNumber(cert.get()));
-  const auto not_before = internal::ToUnix(X509_get0_notBefore(cert.get()));
-  const auto not_after = internal::ToUnix(X509_get0_notAfter(cert.get()));
+  V2V_RETURN_IF_ERROR(CheckLeafProfile(cert, &info));
+  const auto serial = internal::SerialHex(X509_get0_serialNumber(cert));
+  const auto not_before = internal::ToUnix(X509_get0_notBefore(cert));
+  const auto not_after = internal::ToUnix(X509_get0_notAfter(cert));
   if (!serial || !not_before || !not_after) return Malformed("bad serial or validity times");
   info.serial = *serial;
   info.not_before = *not_before;

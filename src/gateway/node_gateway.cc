@@ -25,8 +25,7 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
   std::unique_ptr<NodeGateway> g(new NodeGateway(io, service));
   V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadFile(config.key));
   V2V_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::FromPem(key_pem));
-  g->port_impl_ = std::make_unique<ServicePort>(
-      service, node::DefaultVerifierFactory()(service.ledger().genesis()));
+  g->port_impl_ = std::make_unique<ServicePort>(service);
   WsLimits limits;
   limits.max_connections = static_cast<size_t>(config.limits.vehicle_max_connections);
   limits.max_connections_per_address =

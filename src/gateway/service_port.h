@@ -1,7 +1,8 @@
 // The NodePort over a node core (node::NodeService): the head state and contract parameters of
-// its ledger, its chain event feed, its mempool (SubmitTx, PendingNonceUser) and the identity
-// verifier it is given. Used by the node's vehicle gateway (node_gateway.h) and by the network
-// simulation's round books (cluster/bidders.h). Called on the node's thread only.
+// its ledger, its chain event feed, its mempool (SubmitTx, PendingNonceUser) and its ledger's
+// identity verifier (one per node, so a certificate is verified once for both). Used by the
+// node's vehicle gateway (node_gateway.h) and by the network simulation's round books
+// (cluster/bidders.h). Called on the node's thread only.
 #pragma once
 
 #include <memory>
@@ -15,14 +16,15 @@ namespace v2v::gateway {
 
 class ServicePort final : public NodePort {
  public:
-  ServicePort(node::NodeService& service, std::unique_ptr<contract::IdentityVerifier> verifier)
-      : service_(service), verifier_(std::move(verifier)) {}
+  explicit ServicePort(node::NodeService& service) : service_(service) {}
   const chain::State& HeadState() const override { return service_.ledger().state(); }
   uint64_t HeadHeight() const override { return service_.ledger().head().height; }
   std::shared_ptr<node::ChainSubscription> SubscribeChain() override {
     return service_.feed().Subscribe(node::kDefaultFeedQueue, {.blocks = true, .drops = false});
   }
-  const contract::IdentityVerifier& Verifier() const override { return *verifier_; }
+  const contract::IdentityVerifier& Verifier() const override {
+    return service_.ledger().verifier();
+  }
   const contract::ContractParams& ContractParams() const override {
     return service_.ledger().genesis().params;
   }
@@ -36,7 +38,6 @@ class ServicePort final : public NodePort {
 
  private:
   node::NodeService& service_;
-  std::unique_ptr<contract::IdentityVerifier> verifier_;
 };
 
 }  // namespace v2v::gateway

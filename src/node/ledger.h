@@ -141,6 +141,8 @@ class Ledger {
   const consensus::poa::ChainHeaderReader& headers() const { return tree_; }
   const chain::State& state() const { return state_; }
   const contract::Genesis& genesis() const { return genesis_; }
+  // The certificate checker the contract runs with (thread-safe; it memoises what it verified).
+  const contract::IdentityVerifier& verifier() const { return *verifier_; }
   const contract::TradingContract& contract() const { return *contract_; }
   // The canonical block at `height`.
   Result<chain::Block> BlockAt(uint64_t height) const;
