@@ -18,7 +18,6 @@
 #include <cstdio>
 #include <filesystem>
 #include <future>
-#include <random>
 #include <thread>
 
 #include "devnet/block_generator.h"
@@ -73,7 +72,7 @@ int main(int argc, char** argv) {
   so.vehicles = vehicles;
   const v2v::devnet::BlockGenerator sim(so);
   auto mem = std::move(v2v::node::Ledger::Init(v2v::store::NewMemKvStore(), sim.genesis())).value();
-  std::mt19937_64 rng(seed);
+  v2v::base::Rng rng(seed);
   std::vector<v2v::chain::Block> chain;
   size_t txs = 0, top = 0, verifications = 0;
   std::fprintf(stderr, "building %d blocks with %d vehicles...\n", blocks, vehicles);

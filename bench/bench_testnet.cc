@@ -32,7 +32,6 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
-#include <random>
 #include <thread>
 
 #include "auction/round_builder.h"
@@ -58,10 +57,6 @@ int64_t NowUnix() {
       .count();
 }
 
-int64_t Uniform(std::mt19937_64& rng, int64_t lo, int64_t hi) {
-  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-}
-
 struct Vehicle {
   std::string id;
   crypto::PrivateKey key;
@@ -83,12 +78,11 @@ struct Prepared {
 
 // One round of `bids` bids from the RSU's vehicles (random half buyers), positions spread over
 // 6 km x 6 km so each buyer has a few sellers within the 1 km radius.
-Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids,
-                           std::mt19937_64& rng) {
+Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids, base::Rng& rng) {
   const auction::RoundParams p = devnet::MarketRoundParams(round, now);
   std::vector<size_t> idx(rsu.vehicles.size());
   for (size_t k = 0; k < idx.size(); ++k) idx[k] = k;
-  std::shuffle(idx.begin(), idx.end(), rng);
+  rng.Shuffle(idx.begin(), idx.end());
   idx.resize(std::min(bids, idx.size()));
   const size_t n_buyers = idx.size() / 2;
   std::vector<chain::Tx> buyers, sellers;
@@ -96,33 +90,33 @@ Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids,
     Vehicle& v = rsu.vehicles[idx[k]];
     chain::Tx tx;
     tx.sender = v.id;
-    const int64_t ts = p.t_stamp_s + Uniform(rng, 0, p.t_limit_s);
-    const int64_t x = Uniform(rng, -3000, 3000), y = Uniform(rng, -3000, 3000);
+    const int64_t ts = p.t_stamp_s + rng.Int(0, p.t_limit_s);
+    const int64_t x = rng.Int(-3000, 3000), y = rng.Int(-3000, 3000);
     if (k < n_buyers) {
-      const int64_t v_min = Uniform(rng, 100, 150), v_max = v_min + Uniform(rng, 100, 200);
-      const int64_t b_min = Uniform(rng, 0, 2000);
+      const int64_t v_min = rng.Int(100, 150), v_max = v_min + rng.Int(100, 200);
+      const int64_t b_min = rng.Int(0, 2000);
       tx.body = chain::BuyerBid{rsu.name,
                                 round,
-                                Uniform(rng, v_min, v_max),
+                                rng.Int(v_min, v_max),
                                 v_min,
                                 v_max,
                                 b_min,
-                                b_min + Uniform(rng, 1000, 10000),
-                                Uniform(rng, 1000, 5000),
+                                b_min + rng.Int(1000, 10000),
+                                rng.Int(1000, 5000),
                                 x,
                                 y,
                                 ts};
     } else {
-      const int64_t c_min = Uniform(rng, 50, 100), c_max = c_min + Uniform(rng, 50, 150);
+      const int64_t c_min = rng.Int(50, 100), c_max = c_min + rng.Int(50, 150);
       const int64_t s_t = 1'000'000;
       tx.body = chain::SellerBid{rsu.name,
                                  round,
-                                 Uniform(rng, c_min, c_max),
+                                 rng.Int(c_min, c_max),
                                  c_min,
                                  c_max,
                                  s_t,
-                                 s_t * Uniform(rng, 10, 50) / 100,
-                                 Uniform(rng, 10'000, 80'000),
+                                 s_t * rng.Int(10, 50) / 100,
+                                 rng.Int(10'000, 80'000),
                                  x,
                                  y,
                                  ts};
@@ -264,7 +258,7 @@ int main(int argc, char** argv) {
     const auto b0 = Clock::now();
     for (size_t i = 0; i < n_nodes; ++i) {
       pool.emplace_back([&, i] {
-        std::mt19937_64 rng(1000 + i);
+        base::Rng rng(1000 + i);
         for (size_t r = 0; r < per_rsu && !failed; ++r) {
           auto p = MakeRound(rsus[i], rsus[i].nonce + 1, now, static_cast<size_t>(bids), rng);
           if (!p.ok()) {

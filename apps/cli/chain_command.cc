@@ -5,7 +5,6 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <sstream>
 
 #include "base/file_util.h"
@@ -71,7 +70,7 @@ int RunGenerate(const Options& o) {
   if (!kv.ok()) return ChainFail("chain generate", kv.status());
   auto ledger = node::Ledger::Init(std::move(kv).value(), generator.genesis());
   if (!ledger.ok()) return ChainFail("chain generate", ledger.status(), 2);
-  std::mt19937_64 rng(o.seed ^ ((*ledger)->head().height * 0x9e3779b97f4a7c15ull));
+  base::Rng rng(o.seed ^ ((*ledger)->head().height * 0x9e3779b97f4a7c15ull));
   uint64_t txs = 0;
   for (int i = 0; i < o.rounds; ++i) {
     auto block = generator.NextBlock(**ledger, rng);

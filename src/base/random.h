@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <random>
@@ -29,6 +30,19 @@ class Rng {
     uint64_t x = engine_();
     while (x >= limit) x = engine_();
     return x % n;
+  }
+  // Uniform integer in [lo, hi], by Below. REQUIRES: lo <= hi, hi - lo < UINT64_MAX.
+  int64_t Int(int64_t lo, int64_t hi) {
+    const uint64_t span = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) + 1;
+    return static_cast<int64_t>(static_cast<uint64_t>(lo) + Below(span));
+  }
+  // Fisher-Yates over [first, last), by Below (std::shuffle's order is not specified).
+  template <typename RandomIt>
+  void Shuffle(RandomIt first, RandomIt last) {
+    for (auto n = static_cast<uint64_t>(last - first); n > 1; --n) {
+      std::iter_swap(first + static_cast<std::ptrdiff_t>(n - 1),
+                     first + static_cast<std::ptrdiff_t>(Below(n)));
+    }
   }
   uint64_t Next() { return engine_(); }
 

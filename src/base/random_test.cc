@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <vector>
 
 namespace v2v::base {
@@ -44,6 +46,45 @@ TEST(RngTest, StaysInRange) {
     EXPECT_LT(rng.Below(3), 3u);
   }
   EXPECT_EQ(rng.Below(1), 0u);
+}
+
+TEST(RngTest, IntCoversItsClosedRangeAndNothingElse) {
+  Rng rng(2);
+  std::vector<int> seen(7, 0);  // [-3, 3]
+  for (int i = 0; i < 7000; ++i) {
+    const int64_t x = rng.Int(-3, 3);
+    ASSERT_GE(x, -3);
+    ASSERT_LE(x, 3);
+    ++seen[static_cast<size_t>(x + 3)];
+  }
+  for (int count : seen) EXPECT_GT(count, 800);  // about 1000 each
+  EXPECT_EQ(rng.Int(5, 5), 5);
+  // The extremes of int64_t: the span is computed in unsigned arithmetic.
+  const int64_t wide = rng.Int(INT64_MIN, INT64_MAX - 1);
+  EXPECT_LT(wide, INT64_MAX);
+}
+
+TEST(RngTest, ShuffleIsAPermutationFixedByTheSeed) {
+  std::vector<int> a(50), b(50);
+  for (int i = 0; i < 50; ++i) a[static_cast<size_t>(i)] = b[static_cast<size_t>(i)] = i;
+  Rng ra(9), rb(9);
+  ra.Shuffle(a.begin(), a.end());
+  rb.Shuffle(b.begin(), b.end());
+  EXPECT_EQ(a, b);  // the same seed, the same order, on every platform
+  std::vector<int> sorted = a;
+  std::sort(sorted.begin(), sorted.end());
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(sorted[static_cast<size_t>(i)], i);
+  int moved = 0;
+  for (int i = 0; i < 50; ++i) moved += a[static_cast<size_t>(i)] != i ? 1 : 0;
+  EXPECT_GT(moved, 40);
+  // Fisher-Yates over Below: the first swap of {0, 1, 2} with seed 9 picks Below(3).
+  std::vector<int> small{0, 1, 2};
+  Rng rs(9), ref(9);
+  rs.Shuffle(small.begin(), small.end());
+  std::vector<int> expect{0, 1, 2};
+  std::swap(expect[2], expect[ref.Below(3)]);
+  std::swap(expect[1], expect[ref.Below(2)]);
+  EXPECT_EQ(small, expect);
 }
 
 TEST(DeriveSeedTest, IsSplitMix64) {

@@ -6,11 +6,6 @@
 namespace v2v::cluster {
 namespace {
 
-// Uniform in [lo, hi].
-int64_t Draw(base::Rng& rng, int64_t lo, int64_t hi) {
-  return lo + static_cast<int64_t>(rng.Below(static_cast<uint64_t>(hi - lo) + 1));
-}
-
 // A seller offers at most half its energy, and only with this much.
 constexpr int64_t kMinSellerEnergyWh = 4000;
 constexpr double kSellP = 0.5;  // a vehicle sells when a round is open to offers, else buys
@@ -112,14 +107,14 @@ std::string Bidders::DescribeInFlight() const {
 
 chain::Tx Bidders::BuyerBid(const Vehicle& v, const gateway::RoundBook& book, uint64_t round,
                             int64_t now_s, base::Rng& rng) const {
-  const int64_t v_min = Draw(rng, 100, 150);
-  const int64_t v_max = v_min + Draw(rng, 100, 200);
-  const int64_t price = Draw(rng, v_min, v_max);
-  const int64_t b_min = Draw(rng, 0, 2000);
-  const int64_t b_max = b_min + Draw(rng, 1000, 10000);
-  const int64_t w_milli = Draw(rng, 1000, 5000);
-  const int64_t x = Draw(rng, -400, 400);
-  const int64_t y = Draw(rng, -400, 400);
+  const int64_t v_min = rng.Int(100, 150);
+  const int64_t v_max = v_min + rng.Int(100, 200);
+  const int64_t price = rng.Int(v_min, v_max);
+  const int64_t b_min = rng.Int(0, 2000);
+  const int64_t b_max = b_min + rng.Int(1000, 10000);
+  const int64_t w_milli = rng.Int(1000, 5000);
+  const int64_t x = rng.Int(-400, 400);
+  const int64_t y = rng.Int(-400, 400);
   chain::Tx tx;
   tx.sender = v.id;
   tx.nonce = book.NextNonce(v.id);
@@ -132,14 +127,14 @@ chain::Tx Bidders::BuyerBid(const Vehicle& v, const gateway::RoundBook& book, ui
 chain::Tx Bidders::SellerBid(const Vehicle& v, const gateway::RoundBook& book, uint64_t round,
                              int64_t now_s, base::Rng& rng) const {
   const int64_t energy = book.node().HeadState().accounts.at(v.id).energy_wh;
-  const int64_t c_min = Draw(rng, 50, 100);
-  const int64_t c_max = c_min + Draw(rng, 50, 150);
-  const int64_t price = Draw(rng, c_min, c_max);
-  const int64_t s_t = std::min<int64_t>(energy / 2, Draw(rng, 2000, 10000));
-  const int64_t s_r = s_t * Draw(rng, 10, 50) / 100;
-  const int64_t rho_ppm = Draw(rng, 10'000, 80'000);
-  const int64_t x = Draw(rng, -400, 400);
-  const int64_t y = Draw(rng, -400, 400);
+  const int64_t c_min = rng.Int(50, 100);
+  const int64_t c_max = c_min + rng.Int(50, 150);
+  const int64_t price = rng.Int(c_min, c_max);
+  const int64_t s_t = std::min<int64_t>(energy / 2, rng.Int(2000, 10000));
+  const int64_t s_r = s_t * rng.Int(10, 50) / 100;
+  const int64_t rho_ppm = rng.Int(10'000, 80'000);
+  const int64_t x = rng.Int(-400, 400);
+  const int64_t y = rng.Int(-400, 400);
   chain::Tx tx;
   tx.sender = v.id;
   tx.nonce = book.NextNonce(v.id);

@@ -1,7 +1,5 @@
 #include "cluster/workload.h"
 
-#include <random>
-
 #include "crypto/hash.h"
 
 namespace v2v::cluster {
@@ -60,7 +58,7 @@ Workload::Workload(const std::vector<Party>& nodes, const std::vector<Party>& ve
 }
 
 size_t Workload::SubmitBatch(node::NodeService& node, int64_t now_s, base::Rng& rng) {
-  std::mt19937_64 market_rng(rng.Next());
+  base::Rng market_rng(rng.Next());
   auto txs = market_.NextTxs(node.ledger(), now_s, next_round_, market_rng);
   if (!txs.ok() || !NoncesFree(node, *txs)) return 0;
   ++next_round_;

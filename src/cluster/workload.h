@@ -39,7 +39,7 @@ class Workload {
   // One batch (settlements, then the next round) built on `node`'s head state at `now_s`,
   // submitted to it; returns how many it admitted. Nothing when a nonce it would use is taken by
   // a transaction pending there (the market's previous batch). The market draws from a generator
-  // seeded by one draw of `rng` (devnet's generator takes a std::mt19937_64).
+  // of its own seeded by one draw of `rng`, so its draws do not shift the caller's stream.
   size_t SubmitBatch(node::NodeService& node, int64_t now_s, base::Rng& rng);
   uint64_t submitted() const { return submitted_; }
 

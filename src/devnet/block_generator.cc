@@ -39,10 +39,6 @@ Bytes Issue(const crypto::PrivateKey& ca, const Bytes& ca_der, const std::string
 // Every certificate of the market (the CA's too) is valid from a day before t0 for ten years.
 constexpr int64_t kValidBeforeT0S = 86400, kValidForS = 10 * 365 * 86400;
 
-int64_t Uniform(std::mt19937_64& rng, int64_t lo, int64_t hi) {
-  return std::uniform_int_distribution<int64_t>(lo, hi)(rng);
-}
-
 }  // namespace
 
 class BlockGenerator::Nonces {
@@ -93,17 +89,16 @@ const crypto::PrivateKey& BlockGenerator::CarKey(const std::string& id) const {
 }
 
 std::vector<chain::Tx> BlockGenerator::Settlements(const chain::State& state, int64_t time,
-                                                   Nonces& nonces, std::mt19937_64& rng) const {
+                                                   Nonces& nonces, base::Rng& rng) const {
   std::vector<chain::Tx> txs;
-  std::bernoulli_distribution settle(options_.settle_probability);
   for (const auto& [id, e] : state.escrows) {
     if (!IsCar(e.buyer) || !IsCar(e.seller)) continue;  // another market's (the state is shared)
     chain::Tx tx;
     if (time > e.deadline_s) {
       tx.sender = e.buyer;
       tx.body = chain::Refund{id};
-    } else if (settle(rng)) {
-      const int64_t wh = e.energy_wh * Uniform(rng, 80, 100) / 100;
+    } else if (rng.Bernoulli(options_.settle_probability)) {
+      const int64_t wh = e.energy_wh * rng.Int(80, 100) / 100;
       tx.sender = e.seller;
       const crypto::PrivateKey& buyer = CarKey(e.buyer);
       tx.body = chain::MeterReport{id, wh, buyer.public_key(),
@@ -132,45 +127,45 @@ auction::RoundParams MarketRoundParams(uint64_t round, int64_t time) {
 }
 
 Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t time, uint64_t round,
-                                            std::mt19937_64& rng) const {
+                                            base::Rng& rng) const {
   Nonces nonces(state);
   const auction::RoundParams p = MarketRoundParams(round, time);
   std::vector<std::string> ids = car_ids_;
-  std::shuffle(ids.begin(), ids.end(), rng);
-  const auto n_buyers = static_cast<size_t>(Uniform(rng, 1, static_cast<int64_t>(ids.size()) / 2));
+  rng.Shuffle(ids.begin(), ids.end());
+  const auto n_buyers = static_cast<size_t>(rng.Int(1, static_cast<int64_t>(ids.size()) / 2));
   std::vector<chain::Tx> buyers, sellers;
   for (size_t k = 0; k < ids.size(); ++k) {
     chain::Tx tx;
     tx.sender = ids[k];
-    const int64_t ts = p.t_stamp_s + Uniform(rng, 0, p.t_limit_s);
-    const int64_t x = Uniform(rng, -400, 400), y = Uniform(rng, -400, 400);
+    const int64_t ts = p.t_stamp_s + rng.Int(0, p.t_limit_s);
+    const int64_t x = rng.Int(-400, 400), y = rng.Int(-400, 400);
     if (k < n_buyers) {
-      const int64_t v_min = Uniform(rng, 100, 150), v_max = v_min + Uniform(rng, 100, 200);
-      const int64_t b_min = Uniform(rng, 0, 2000);
+      const int64_t v_min = rng.Int(100, 150), v_max = v_min + rng.Int(100, 200);
+      const int64_t b_min = rng.Int(0, 2000);
       tx.body = chain::BuyerBid{"rsu-1",
                                 round,
-                                Uniform(rng, v_min, v_max),
+                                rng.Int(v_min, v_max),
                                 v_min,
                                 v_max,
                                 b_min,
-                                b_min + Uniform(rng, 1000, 10000),
-                                Uniform(rng, 1000, 5000),
+                                b_min + rng.Int(1000, 10000),
+                                rng.Int(1000, 5000),
                                 x,
                                 y,
                                 ts};
     } else {
       const int64_t energy = state.accounts.at(ids[k]).energy_wh;
       if (energy < 2000) continue;
-      const int64_t c_min = Uniform(rng, 50, 100), c_max = c_min + Uniform(rng, 50, 150);
+      const int64_t c_min = rng.Int(50, 100), c_max = c_min + rng.Int(50, 150);
       const int64_t s_t = energy / 2;
       tx.body = chain::SellerBid{"rsu-1",
                                  round,
-                                 Uniform(rng, c_min, c_max),
+                                 rng.Int(c_min, c_max),
                                  c_min,
                                  c_max,
                                  s_t,
-                                 s_t * Uniform(rng, 10, 50) / 100,
-                                 Uniform(rng, 10'000, 80'000),
+                                 s_t * rng.Int(10, 50) / 100,
+                                 rng.Int(10'000, 80'000),
                                  x,
                                  y,
                                  ts};
@@ -190,7 +185,7 @@ Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t t
 }
 
 Result<std::vector<chain::Tx>> BlockGenerator::NextTxs(const node::Ledger& ledger, int64_t time,
-                                                       uint64_t round, std::mt19937_64& rng) const {
+                                                       uint64_t round, base::Rng& rng) const {
   const chain::State& state = ledger.state();
   Nonces nonces(state);
   std::vector<chain::Tx> txs = Settlements(state, time, nonces, rng);
@@ -209,7 +204,7 @@ Result<std::vector<chain::Tx>> BlockGenerator::NextTxs(const node::Ledger& ledge
   return txs;
 }
 
-Result<chain::Block> BlockGenerator::NextBlock(const node::Ledger& ledger, std::mt19937_64& rng,
+Result<chain::Block> BlockGenerator::NextBlock(const node::Ledger& ledger, base::Rng& rng,
                                                const crypto::PrivateKey* sealer) const {
   const int64_t time = ledger.head().timestamp_s + options_.block_interval_s;
   V2V_ASSIGN_OR_RETURN(std::vector<chain::Tx> txs,

@@ -6,15 +6,16 @@
 //
 // Each block: the sellers' meter reports (co-signed by the buyers) for some of its vehicles' open
 // escrows, refunds for those past their deadline, then one trading round of random bids built by
-// the RSU (auction/round_builder.h). Randomness comes only from the caller's seeded generator; this
-// is a client of the ledger, not part of consensus.
+// the RSU (auction/round_builder.h). Randomness comes only from the caller's seeded generator
+// (base::Rng, the project's portable one: the same seed gives the same chain on every platform);
+// this is a client of the ledger, not part of consensus.
 #pragma once
 
-#include <random>
 #include <string>
 #include <vector>
 
 #include "auction/round_builder.h"
+#include "base/random.h"
 #include "node/ledger.h"
 
 namespace v2v::devnet {
@@ -47,22 +48,22 @@ class BlockGenerator {
   // A sealed block on top of the ledger's head (Ledger::SealBlock: Clique difficulty; with the
   // single authority every block is in turn, difficulty 2). `sealer` defaults to the RSU
   // authority; tests with several Clique signers pass theirs.
-  Result<chain::Block> NextBlock(const node::Ledger& ledger, std::mt19937_64& rng,
+  Result<chain::Block> NextBlock(const node::Ledger& ledger, base::Rng& rng,
                                  const crypto::PrivateKey* sealer = nullptr) const;
   // The transactions of one such block at `time` without sealing it: settlements of the open
   // escrows, then round `round`, with nonces after the ledger's head state. Used by the cluster
   // simulation's workload, whose nodes seal them.
   Result<std::vector<chain::Tx>> NextTxs(const node::Ledger& ledger, int64_t time, uint64_t round,
-                                         std::mt19937_64& rng) const;
+                                         base::Rng& rng) const;
   // The round transaction alone (signed bids, scheme, RSU signature), with nonces taken from
   // `state`; used by the benchmark.
   Result<chain::Tx> MakeRound(const chain::State& state, int64_t time, uint64_t round,
-                              std::mt19937_64& rng) const;
+                              base::Rng& rng) const;
 
  private:
   class Nonces;
   std::vector<chain::Tx> Settlements(const chain::State& state, int64_t time, Nonces& nonces,
-                                     std::mt19937_64& rng) const;
+                                     base::Rng& rng) const;
   bool IsCar(const std::string& id) const;                        // one of this market's vehicles
   const crypto::PrivateKey& CarKey(const std::string& id) const;  // REQUIRES: IsCar(id)
 

@@ -14,7 +14,9 @@ namespace v2v::explorer {
 
 class ApiContext {
  public:
-  explicit ApiContext(ExplorerSource source) : source_(std::move(source)) {}
+  explicit ApiContext(ExplorerSource source) : source_(std::move(source)) {
+    if (source_.feed != nullptr) index_.Follow(*source_.feed);
+  }
   const node::Ledger& ledger() const { return source_.ledger(); }
   nlohmann::json NodeStatus() const {
     return source_.node_status ? source_.node_status() : nlohmann::json::object();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <variant>
 
 #include "contract/trading_contract.h"
 #include "store/schema.h"
@@ -42,7 +43,58 @@ std::vector<std::string> TouchedAccounts(
   return {out.begin(), out.end()};
 }
 
+void ChainIndex::Follow(node::ChainFeed& feed, size_t queue) {
+  feed_ = feed.Subscribe(queue, {.blocks = true, .drops = false});
+  feed_->SetWake([this] { TakeFeed(); });
+  stale_ = true;
+}
+
 Status ChainIndex::Sync(const node::Ledger& ledger) {
+  if (feed_) {
+    TakeFeed();
+    if (!stale_ && AtHead(ledger)) return Status::Ok();
+  }
+  V2V_RETURN_IF_ERROR(SyncFromStore(ledger));
+  stale_ = false;
+  return Status::Ok();
+}
+
+bool ChainIndex::AtHead(const node::Ledger& ledger) const {
+  return !blocks_.empty() && blocks_.size() - 1 == ledger.head().height &&
+         blocks_.back().hash == ledger.head_hash();
+}
+
+// In publication order: an applied block extends the index (or is one the store already gave
+// it), a removed one is its top. Anything else, or a Lagged, leaves it to the store.
+void ChainIndex::TakeFeed() {
+  while (auto item = feed_->Next()) {
+    if (std::holds_alternative<node::Lagged>(*item)) {
+      stale_ = true;
+      continue;
+    }
+    const auto event = std::get<std::shared_ptr<const node::ChainEvent>>(std::move(*item));
+    if (stale_) continue;  // drained; the store brings the index to the head
+    if (const auto* a = std::get_if<node::BlockApplied>(event.get())) {
+      if (a->height < blocks_.size() && blocks_[a->height].hash == a->hash) continue;
+      const bool extends = a->block && a->height == blocks_.size() && !blocks_.empty() &&
+                           a->block->header.parent == blocks_.back().hash;
+      if (extends) {
+        Add(*a->block);
+      } else {
+        stale_ = true;
+      }
+    } else if (const auto* r = std::get_if<node::BlockRemoved>(event.get())) {
+      if (r->height >= blocks_.size()) continue;  // never indexed
+      if (r->height + 1 == blocks_.size() && blocks_.back().hash == r->hash) {
+        RemoveTop();
+      } else {
+        stale_ = true;
+      }
+    }
+  }
+}
+
+Status ChainIndex::SyncFromStore(const node::Ledger& ledger) {
   const uint64_t head = ledger.head().height;
   // Drop indexed blocks that are no longer canonical (a reorg) or above the head.
   while (!blocks_.empty()) {
@@ -55,6 +107,7 @@ Status ChainIndex::Sync(const node::Ledger& ledger) {
   }
   for (uint64_t height = blocks_.size(); height <= head; ++height) {
     V2V_ASSIGN_OR_RETURN(auto block, ledger.BlockAt(height));
+    ++blocks_read_;
     Add(block);
   }
   return Status::Ok();

@@ -203,9 +203,10 @@ RpcResult Certificate(ApiContext& ctx, const json& params) {
 
 }  // namespace
 
-ExplorerSource NodeSource(const node::NodeService& node) {
+ExplorerSource NodeSource(node::NodeService& node) {
   const node::NodeService* n = &node;
   ExplorerSource s;
+  s.feed = &node.feed();
   s.ledger = [n]() -> const node::Ledger& { return n->ledger(); };
   s.node_status = [n] {
     return json{{"name", n->config().name},

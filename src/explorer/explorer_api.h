@@ -34,8 +34,11 @@ inline constexpr uint64_t kMaxStatusBlocks = 1024;
 struct ExplorerSource {
   std::function<const node::Ledger&()> ledger;
   std::function<nlohmann::json()> node_status;  // node_status's answer (may be empty in tests)
+  // The ledger's chain event feed, which the index follows (chain_index.h); null: the index
+  // reads new blocks from the store.
+  node::ChainFeed* feed = nullptr;
 };
-ExplorerSource NodeSource(const node::NodeService& node);
+ExplorerSource NodeSource(node::NodeService& node);
 
 void RegisterExplorerMethods(rpc::Dispatcher& dispatcher, ExplorerSource source);
 

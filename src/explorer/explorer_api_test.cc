@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <random>
 
 #include "contract/trading_contract.h"
 #include "devnet/block_generator.h"
@@ -18,7 +17,7 @@ using nlohmann::json;
 std::unique_ptr<node::Ledger> Chain(const devnet::BlockGenerator& generator, int blocks,
                                     uint64_t seed) {
   auto ledger = std::move(node::Ledger::Init(store::NewMemKvStore(), generator.genesis())).value();
-  std::mt19937_64 rng(seed);
+  base::Rng rng(seed);
   for (int i = 0; i < blocks; ++i) {
     auto block = generator.NextBlock(*ledger, rng);
     EXPECT_TRUE(block.ok()) << block.status().ToString();
@@ -181,6 +180,97 @@ TEST(ChainIndex, FollowsAnotherBranchFromTheCommonAncestor) {
   const Hash32 in_b = chain::TxHash(b->BlockAt(4)->txs.back());
   ASSERT_TRUE(index.Find(in_b).has_value());
   EXPECT_EQ(index.Find(in_b)->height, 4u);
+}
+
+std::unique_ptr<node::Ledger> FeedLedger(const devnet::BlockGenerator& generator,
+                                         node::ChainFeed* feed) {
+  node::LedgerOptions o;
+  o.events = feed;
+  return std::move(node::Ledger::Init(store::NewMemKvStore(), generator.genesis(), std::move(o)))
+      .value();
+}
+
+void Extend(const devnet::BlockGenerator& generator, node::Ledger& ledger, int blocks,
+            base::Rng& rng) {
+  for (int i = 0; i < blocks; ++i) {
+    auto block = generator.NextBlock(ledger, rng);
+    ASSERT_TRUE(block.ok()) << block.status().ToString();
+    ASSERT_TRUE(ledger.Import(*block, block->header.timestamp_s).ok());
+  }
+}
+
+// Built once from the store; then the blocks come from the feed, a reorg too, and the index
+// answers as one built from the store would.
+TEST(ChainIndex, FollowsTheFeedWithoutReadingTheStore) {
+  devnet::BlockGenerator generator;
+  node::ChainFeed feed;
+  auto ledger = FeedLedger(generator, &feed);
+  base::Rng rng(1);
+  Extend(generator, *ledger, 3, rng);
+  ChainIndex index;
+  index.Follow(feed);
+  ASSERT_TRUE(index.Sync(*ledger).ok());
+  EXPECT_EQ(index.blocks_read(), 4u);  // genesis and three blocks, once
+  Extend(generator, *ledger, 3, rng);
+  feed.Deliver();  // as the node does after a head change: the index takes the blocks now
+  EXPECT_EQ(index.indexed_height(), 6u);
+  ASSERT_TRUE(index.Sync(*ledger).ok());
+  EXPECT_EQ(index.indexed_height(), 6u);
+  EXPECT_EQ(index.blocks_read(), 4u);
+  const Hash32 only_a = chain::TxHash(ledger->BlockAt(5)->txs.back());
+  ASSERT_TRUE(index.Find(only_a).has_value());
+
+  // A heavier branch from height 2 (another generator stream) up to height 8: the feed removes
+  // blocks 6 to 3 and applies the branch's 3 to 8.
+  auto other = FeedLedger(generator, nullptr);
+  base::Rng same(1);
+  Extend(generator, *other, 2, same);
+  base::Rng fork(99);
+  Extend(generator, *other, 6, fork);
+  for (uint64_t h = 3; h <= 8; ++h) {
+    auto b = other->BlockAt(h);
+    ASSERT_TRUE(b.ok());
+    ASSERT_TRUE(ledger->Import(*b, b->header.timestamp_s).ok());
+  }
+  ASSERT_EQ(ledger->head_hash(), other->head_hash());
+  ASSERT_TRUE(index.Sync(*ledger).ok());
+  EXPECT_EQ(index.blocks_read(), 4u);
+  EXPECT_EQ(index.indexed_height(), 8u);
+  EXPECT_FALSE(index.Find(only_a).has_value());
+  ChainIndex from_store;
+  ASSERT_TRUE(from_store.Sync(*ledger).ok());
+  for (uint64_t h = 0; h <= 8; ++h) {
+    const chain::Block block = ledger->BlockAt(h).value();
+    for (const chain::Tx& tx : block.txs) {
+      ASSERT_TRUE(index.Find(chain::TxHash(tx)).has_value());
+      EXPECT_EQ(*index.Find(chain::TxHash(tx)), *from_store.Find(chain::TxHash(tx)));
+    }
+  }
+  for (const auto& [id, account] : ledger->state().accounts) {
+    EXPECT_EQ(index.History(id, std::nullopt, 1000), from_store.History(id, std::nullopt, 1000))
+        << id;
+  }
+}
+
+// A subscription that fell behind (a queue of 2, five blocks) is drained and the store brings
+// the index to the head.
+TEST(ChainIndex, AfterTheFeedLaggedItReadsTheStore) {
+  devnet::BlockGenerator generator;
+  node::ChainFeed feed;
+  auto ledger = FeedLedger(generator, &feed);
+  base::Rng rng(4);
+  ChainIndex index;
+  index.Follow(feed, 2);
+  ASSERT_TRUE(index.Sync(*ledger).ok());
+  EXPECT_EQ(index.blocks_read(), 1u);
+  Extend(generator, *ledger, 5, rng);
+  ASSERT_TRUE(index.Sync(*ledger).ok());
+  EXPECT_EQ(index.indexed_height(), 5u);
+  EXPECT_EQ(index.blocks_read(), 6u);  // the five from the store
+  Extend(generator, *ledger, 1, rng);  // and the feed again
+  ASSERT_TRUE(index.Sync(*ledger).ok());
+  EXPECT_EQ(index.indexed_height(), 6u);
+  EXPECT_EQ(index.blocks_read(), 6u);
 }
 
 }  // namespace

@@ -8,7 +8,6 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <future>
-#include <random>
 #include <thread>
 
 #include "devnet/block_generator.h"
@@ -137,7 +136,7 @@ class Subscriptions : public ::testing::Test {
   }
 
   devnet::BlockGenerator generator_;
-  std::mt19937_64 rng_{3};
+  base::Rng rng_{3};
   node::ChainFeed feed_;
   std::unique_ptr<node::Ledger> ledger_;
   rpc::Dispatcher dispatcher_;

@@ -205,7 +205,9 @@ class RoundBook {
   std::optional<Refusal> CheckStillValid(const chain::Tx& bid, uint64_t round, int64_t now_s) const;
   size_t LeaveOutInvalidBids(Round& r, int64_t now_s);  // returns how many
   void Unbuild(Round& r);
-  void Rebuild(Round& r, chain::Reject code, int64_t now_ms);
+  // Signs r again after the node dropped it for `code`; a round refused for itself is signed again
+  // only without a bid that explains it.
+  void Rebuild(Round& r, chain::Reject code, bool refused_for_itself, int64_t now_ms);
   void Push(const Round& r, const nlohmann::json& result);  // to every bidder of r
   void OnRemoved(const node::BlockRemoved& removed);
   void OnApplied(const node::BlockApplied& applied);

@@ -74,14 +74,13 @@ void RoundBook::Unbuild(Round& r) {
   r.trades = nlohmann::json::array();
 }
 
-void RoundBook::Rebuild(Round& r, chain::Reject code, int64_t now_ms) {
+void RoundBook::Rebuild(Round& r, chain::Reject code, bool refused_for_itself, int64_t now_ms) {
   const std::string why(chain::RejectName(code));
   if (now_ms / 1000 > r.deadline_s() + node_.ContractParams().max_round_age_s) {
     return Drop(r, "the node dropped the round (" + why + ") past the ledger's max round age");
   }
   // Refused for itself: built again only without a bid that explains it.
-  const bool itself = code != chain::Reject::kPredecessorDropped && code != chain::Reject::kExpired;
-  if (itself && LeaveOutInvalidBids(r, now_ms / 1000) == 0) {
+  if (refused_for_itself && LeaveOutInvalidBids(r, now_ms / 1000) == 0) {
     return Drop(r, "the ledger refused the round: " + why);
   }
   Build(r, now_ms);
@@ -102,16 +101,27 @@ void RoundBook::OnTxDropped(const Hash32& tx, chain::Reject code, int64_t now_ms
   const uint64_t committed = rsu == node_.HeadState().accounts.end() ? 0 : rsu->second.nonce;
   std::vector<Round*> redo;
   for (auto& [n, r] : rounds_) {
-    if (r.state == RoundState::kBuilt && r.rsu_nonce > committed &&
-        node_.PendingNonceUser(options_.rsu, r.rsu_nonce) != r.round_tx) {
-      redo.push_back(&r);
-    }
+    // The dropped round itself even when its RSU nonce is at or below the committed one: another
+    // transaction of ours took that nonce (kStaleNonce), such as a round this RSU signed before
+    // its node restarted and that another node sealed since (cluster-sim seed 249048722).
+    const bool gone =
+        &r == &dropped || (r.rsu_nonce > committed &&
+                           node_.PendingNonceUser(options_.rsu, r.rsu_nonce) != r.round_tx);
+    if (r.state == RoundState::kBuilt && gone) redo.push_back(&r);
   }
   std::sort(redo.begin(), redo.end(),
             [](const Round* a, const Round* b) { return a->rsu_nonce < b->rsu_nonce; });
+  // Refused for itself (a bid in it), or only for its place among our nonces.
+  const bool own_nonce_taken = dropped.rsu_nonce <= committed;
+  const bool for_itself = !own_nonce_taken && code != chain::Reject::kPredecessorDropped &&
+                          code != chain::Reject::kExpired;
   for (Round* r : redo) Unbuild(*r);  // every nonce free before the first is signed again
   for (Round* r : redo) {
-    Rebuild(*r, r == &dropped ? code : chain::Reject::kPredecessorDropped, now_ms);
+    if (r == &dropped) {
+      Rebuild(*r, code, for_itself, now_ms);
+    } else {
+      Rebuild(*r, chain::Reject::kPredecessorDropped, false, now_ms);
+    }
   }
 }
 

@@ -176,6 +176,33 @@ TEST_F(RoundVerdictTest, ARoundWhoseBidsNonceAnotherRoundTookIsRebuiltAtOnce) {
   EXPECT_EQ(rsu2_.NextNonce("rsu-2"), 3u);
 }
 
+// rsu-1 signed round 1 with its nonce 1 and, as after a restart of its node, another round with
+// the same nonce was sealed elsewhere (ForeignRound). The node drops rsu-1's round as stale
+// (kStaleNonce, its own nonce, not a bid's): rsu-1 signs it again with nonce 2, its bids
+// unchanged, and it commits, instead of staying built and never on the chain.
+TEST_F(RoundVerdictTest, ARoundWhoseRsuNonceAnotherOfItsTransactionsTookIsSignedAgain) {
+  Bid(rsu1_, Buy(0, "rsu-1", 1, 0), 0);
+  Bid(rsu1_, Sell(2, "rsu-1", 1, 1), 1);
+  rsu1_.Tick((kStart + 12) * kSecondMs);
+  ASSERT_EQ(node_.pending(), 1u);
+  const Hash32 first_tx = rsu1_.Find(1)->round_tx;
+  ASSERT_EQ(rsu1_.Find(1)->rsu_nonce, 1u);
+
+  ASSERT_FALSE(node_.ImportBlock(kStart + 13, {ForeignRound()}).has_value());
+  EXPECT_FALSE(node_.Holds(first_tx));
+  EXPECT_EQ(node_.pending(), 1u);  // signed again
+  EXPECT_EQ(rsu1_.Find(1)->state, RoundState::kBuilt);
+  EXPECT_EQ(rsu1_.Find(1)->rsu_nonce, 2u);
+  EXPECT_NE(rsu1_.Find(1)->round_tx, first_tx);
+  EXPECT_TRUE(sink1_.Of("car-2", "bid_dropped").empty());
+
+  EXPECT_FALSE(node_.Seal(kStart + 14).has_value());
+  rsu1_.OnHead((kStart + 14) * kSecondMs);
+  EXPECT_EQ(rsu1_.Find(1)->state, RoundState::kCommitted);
+  EXPECT_EQ(CounterpartyOf(sink1_.Of("car-0", "scheme").back()), "car-2");
+  EXPECT_EQ(node_.HeadState().accounts.at("rsu-1").nonce, 2u);
+}
+
 // The contract refuses a round for one bidder (its certificate revoked since it bid): the
 // producer drops the round and the later one; both are signed again and commit in the next block.
 TEST_F(RoundVerdictTest, ARoundTheContractRefusesForOneBidIsRebuiltWithoutIt) {

@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <random>
 
 #include "devnet/block_generator.h"
 #include "node/ledger.h"
@@ -171,7 +170,7 @@ TEST(ChainFeed, TheLedgerPublishesAppliedBlocksWithTheReceiptsOfTheirExecution) 
   ChainFeed feed;
   auto sub = feed.Subscribe();
   auto ledger = FeedLedger(sim, &feed);
-  std::mt19937_64 rng(7);
+  base::Rng rng(7);
   size_t escrows = 0, payments = 0;
   std::map<Hash32, contract::EscrowCreated> created;
   for (uint64_t h = 1; h <= 6; ++h) {
@@ -220,7 +219,7 @@ TEST(ChainFeed, AReorgPublishesTheRemovedBlocksThenTheAppliedOnes) {
   auto sub = feed.Subscribe();
   auto ledger = FeedLedger(sim, &feed);
   auto other = FeedLedger(sim, nullptr);
-  std::mt19937_64 rng_a(1), rng_b(2);
+  base::Rng rng_a(1), rng_b(2);
   auto a1 = sim.NextBlock(*ledger, rng_a);
   ASSERT_TRUE(a1.ok());
   ASSERT_TRUE(ledger->Import(*a1, a1->header.timestamp_s).ok());

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
 #include <sstream>
 
 #include "devnet/block_generator.h"
@@ -13,7 +12,7 @@ namespace {
 Bytes ExportOf(int blocks) {
   devnet::BlockGenerator generator;
   auto ledger = std::move(Ledger::Init(store::NewMemKvStore(), generator.genesis())).value();
-  std::mt19937_64 rng(5);
+  base::Rng rng(5);
   for (int i = 0; i < blocks; ++i)
     EXPECT_TRUE(ledger->Append(*generator.NextBlock(*ledger, rng)).ok());
   return *ExportChain(*ledger);
@@ -50,9 +49,9 @@ TEST(ExportReader, EveryBadInputIsOneCorruption) {
   EXPECT_EQ(MessageOf({}), "export is empty");
   EXPECT_EQ(Verify(Bytes(1 << 20, 0)).code(), StatusCode::kCorruption);
   EXPECT_NE(MessageOf(Bytes(1 << 20, 0)).find("not a chain export"), std::string::npos);
-  std::mt19937_64 rng(9);
+  base::Rng rng(9);
   Bytes random(4096);
-  for (auto& b : random) b = static_cast<uint8_t>(rng());
+  for (auto& b : random) b = static_cast<uint8_t>(rng.Next());
   EXPECT_EQ(Verify(random).code(), StatusCode::kCorruption);
   // Every truncation, at a sample of lengths, names the truncation.
   for (size_t n = 1; n < good.size(); n += good.size() / 29 + 1) {

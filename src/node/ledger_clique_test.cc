@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <random>
 
 #include "chain/testing/fixtures.h"
 #include "devnet/block_generator.h"
@@ -86,7 +85,7 @@ TEST_F(CliqueLedger, InTurnTwoOutOfTurnOne) {
 
 TEST_F(CliqueLedger, HeaderRuleViolationsAreRefusedWithTheirCode) {
   auto l = Fresh();
-  std::mt19937_64 rng(1);
+  base::Rng rng(1);
   ASSERT_TRUE(l->Append(*sim_.NextBlock(*l, rng, &Key(1))).ok());  // height 1 by Key(1)
   const chain::Block good = *sim_.NextBlock(*l, rng, &Key(2));     // height 2, in turn
   const Hash32 head = l->head_hash();
@@ -232,8 +231,8 @@ TEST_F(CliqueLedger, ForkChoiceReorgsAndReopen) {
           .value();
   auto f = Fresh();  // builds branch B
   auto g = Fresh();  // builds branch A
-  std::mt19937_64 rng(7), rng_a(8), rng_b(9);
-  auto next = [&](Ledger& on, std::mt19937_64& r, size_t key) {
+  base::Rng rng(7), rng_a(8), rng_b(9);
+  auto next = [&](Ledger& on, base::Rng& r, size_t key) {
     auto b = sim_.NextBlock(on, r, &Key(key));
     EXPECT_TRUE(b.ok()) << b.status().ToString();
     return std::move(b).value();
@@ -398,7 +397,7 @@ TEST_F(CliqueLedger, ForkChoiceReorgsAndReopen) {
 TEST_F(CliqueLedger, AReorgDropsTheAbandonedTransactionsTheMempoolCannotTakeBack) {
   for (const bool b_holds_a_round : {true, false}) {
     auto l = Fresh(), a = Fresh(), b = Fresh();
-    std::mt19937_64 rng_a(8), rng_b(9);
+    base::Rng rng_a(8), rng_b(9);
     const chain::Block a1 = std::move(sim_.NextBlock(*a, rng_a, &Key(1))).value();
     ASSERT_EQ(a1.txs.size(), 1u);  // the round (no escrow to settle yet)
     const chain::Block b1 =

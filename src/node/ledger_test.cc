@@ -21,7 +21,7 @@ std::unique_ptr<Ledger> Fresh(const devnet::BlockGenerator& sim) {
 TEST(Ledger, SimulatedChainAppliesAuditsAndReplays) {
   devnet::BlockGenerator sim;
   auto ledger = Fresh(sim);
-  std::mt19937_64 rng(1);
+  base::Rng rng(1);
   size_t escrows_seen = 0;
   for (int i = 0; i < 12; ++i) {
     auto block = sim.NextBlock(*ledger, rng);
@@ -58,7 +58,7 @@ TEST(Ledger, GoldenGenesisHash) {
 TEST(Ledger, RejectsBadBlocksAndKeepsState) {
   devnet::BlockGenerator sim;
   auto ledger = Fresh(sim);
-  std::mt19937_64 rng(2);
+  base::Rng rng(2);
   auto block = sim.NextBlock(*ledger, rng);
   ASSERT_TRUE(block.ok());
   const Hash32 head = ledger->head_hash();
@@ -81,7 +81,7 @@ TEST(Ledger, PrecheckedAppendMatchesAppend) {
   devnet::BlockGenerator sim;
   auto a = Fresh(sim);
   auto b = Fresh(sim);
-  std::mt19937_64 rng(6);
+  base::Rng rng(6);
   for (int i = 0; i < 4; ++i) {
     auto block = sim.NextBlock(*a, rng);
     ASSERT_TRUE(block.ok());
@@ -104,7 +104,7 @@ TEST(Ledger, PrecheckedAppendMatchesAppend) {
 TEST(Export, CorruptionIsDetected) {
   devnet::BlockGenerator sim;
   auto ledger = Fresh(sim);
-  std::mt19937_64 rng(3);
+  base::Rng rng(3);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
   Bytes bytes = *ExportChain(*ledger);
   for (size_t i = 0; i < bytes.size(); i += bytes.size() / 17 + 1) {
@@ -124,7 +124,7 @@ TEST(Audit, FindsTamperingAndOpenRefusesIt) {
     auto ledger = std::move(Ledger::Init(std::move(store::OpenRocksKvStore(dir.string())).value(),
                                          sim.genesis()))
                       .value();
-    std::mt19937_64 rng(4);
+    base::Rng rng(4);
     for (int i = 0; i < 4; ++i) ASSERT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
   }
   auto kv = std::move(store::OpenRocksKvStore(dir.string())).value();
@@ -150,7 +150,7 @@ TEST(Audit, FindsATamperedBlock) {
   auto kv = store::NewMemKvStore();
   store::KvStore* raw = kv.get();
   auto ledger = std::move(Ledger::Init(std::move(kv), sim.genesis())).value();
-  std::mt19937_64 rng(5);
+  base::Rng rng(5);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(ledger->Append(*sim.NextBlock(*ledger, rng)).ok());
   chain::Block b2 = *ledger->BlockAt(2);
   const Hash32 original = chain::BlockHash(b2.header);

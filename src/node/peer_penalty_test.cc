@@ -4,8 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "consensus/poa/engine.h"
 #include "devnet/block_generator.h"
 #include "node/ledger.h"
@@ -45,7 +43,7 @@ class PeerPenalty : public ::testing::Test {
   chain::Block Next() { return std::move(sim_.NextBlock(*ledger_, rng_)).value(); }
 
   devnet::BlockGenerator sim_;
-  std::mt19937_64 rng_{7};
+  base::Rng rng_{7};
   FailingKvStore* kv_ = nullptr;  // owned by ledger_
   std::unique_ptr<Ledger> ledger_;
 };

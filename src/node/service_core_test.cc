@@ -3,7 +3,6 @@
 // src/cluster/).
 #include <gtest/gtest.h>
 
-#include <random>
 #include <sstream>
 
 #include "base/clock.h"
@@ -335,7 +334,7 @@ TEST_F(ServiceCoreTest, ARoundWaitsInTheMempoolForTheFirstBlockPastItsWindow) {
   std::vector<MempoolDrop> heard;
   node_->SetTxDropObserver([&heard](const MempoolDrop& d) { heard.push_back(d); });
   const int64_t t0 = genesis_.timestamp_s;
-  std::mt19937_64 rng(7);
+  base::Rng rng(7);
   // devnet::MarketRoundParams(round, t0 + 10): window [t0 - 55, t0 + 5].
   auto round = market_.MakeRound(node_->ledger().state(), t0 + 10, 1, rng);
   ASSERT_TRUE(round.ok()) << round.status().ToString();
@@ -371,7 +370,7 @@ TEST_F(ServiceCoreTest, ATransactionTheContractRefusesIsDroppedOnceAndTheRestSea
   refund.nonce = 1;
   refund.body = chain::Refund{};
   chain::SignTx(refund, chain::testing::FixedKey(9));
-  std::mt19937_64 rng(3);
+  base::Rng rng(3);
   auto round = market_.MakeRound(node_->ledger().state(), t0, 1, rng);  // window closed at t0 - 5
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   ASSERT_TRUE(node_->SubmitTx(refund).ok());  // first in the block's order
@@ -404,7 +403,7 @@ class NonSealingServiceCoreTest : public ServiceCoreTest {
 // or last announced is sent to the peers again, once every 10 s while it waits.
 TEST_F(NonSealingServiceCoreTest, APendingTransactionIsSentToThePeersAgainWhileItWaits) {
   HelloFromPeer();
-  std::mt19937_64 rng(3);
+  base::Rng rng(3);
   auto round = market_.MakeRound(node_->ledger().state(), genesis_.timestamp_s, 1, rng);
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   const Hash32 hash = chain::TxHash(*round);

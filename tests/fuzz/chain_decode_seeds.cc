@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <random>
 #include <string>
 
 #include "base/file_util.h"
@@ -46,7 +45,7 @@ Bytes Seed(Selector s, const Bytes& bytes) {
 std::map<std::string, Bytes> MakeSeeds() {
   const devnet::BlockGenerator gen;
   auto ledger = std::move(node::Ledger::Init(store::NewMemKvStore(), gen.genesis())).value();
-  std::mt19937_64 rng(1);
+  v2v::base::Rng rng(1);
   std::map<std::string, Bytes> seeds;
   std::map<size_t, const chain::Tx*> first_of_kind;
   std::vector<chain::Block> blocks;

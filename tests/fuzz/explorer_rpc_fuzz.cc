@@ -3,7 +3,6 @@
 // may crash, hang or read out of bounds (cursors, heights, hashes, page sizes, ranges).
 #include <cstddef>
 #include <cstdint>
-#include <random>
 #include <string_view>
 
 #include "devnet/block_generator.h"
@@ -16,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     static auto ledger =
         std::move(v2v::node::Ledger::Init(v2v::store::NewMemKvStore(), generator.genesis()))
             .value();
-    std::mt19937_64 rng(5);
+    v2v::base::Rng rng(5);
     for (int i = 0; i < 4; ++i) {
       auto block = generator.NextBlock(*ledger, rng);
       if (!block.ok() || !ledger->Append(*block).ok()) __builtin_trap();

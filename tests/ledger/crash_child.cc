@@ -8,7 +8,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <random>
 #include <string>
 
 #include "consensus/poa/engine.h"
@@ -45,7 +44,7 @@ int main(int argc, char** argv) {
   if (!ledger.ok()) return std::fprintf(stderr, "%s\n", ledger.status().ToString().c_str()), 1;
   v2v::node::Ledger& l = **ledger;
   const int fd = ::open(argv[2], O_WRONLY | O_CREAT | O_APPEND, 0644);
-  std::mt19937_64 rng(std::strtoull(argv[3], nullptr, 10));
+  v2v::base::Rng rng(std::strtoull(argv[3], nullptr, 10));
   for (uint64_t step = 1;; ++step) {
     if (step % 4 == 0 && l.head().height >= 2) {
       auto base = l.BlockAt(l.head().height - 2);

@@ -12,7 +12,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <thread>
 
 #include "devnet/block_generator.h"
@@ -34,7 +33,7 @@ uint64_t LastReported(const std::string& path) {
 TEST(Crash, KilledWriterAlwaysReopensAtACommittedBlock) {
   const uint64_t seed = 20261124;
   std::printf("crash test seed %llu\n", static_cast<unsigned long long>(seed));
-  std::mt19937_64 rng(seed);
+  base::Rng rng(seed);
   const auto dir =
       std::filesystem::temp_directory_path() / ("v2v_crash_" + std::to_string(getpid()));
   std::filesystem::remove_all(dir);
@@ -42,14 +41,13 @@ TEST(Crash, KilledWriterAlwaysReopensAtACommittedBlock) {
   const std::string data = (dir / "data").string(), progress = (dir / "progress").string();
   uint64_t last_height = 0;
   for (int round = 0; round < 8; ++round) {
-    const std::string child_seed = std::to_string(rng());
+    const std::string child_seed = std::to_string(rng.Next());
     const char* args[] = {V2V_CRASH_CHILD, data.c_str(), progress.c_str(), child_seed.c_str(),
                           nullptr};
     pid_t pid = 0;
     ASSERT_EQ(
         posix_spawn(&pid, V2V_CRASH_CHILD, nullptr, nullptr, const_cast<char**>(args), environ), 0);
-    std::this_thread::sleep_for(
-        std::chrono::milliseconds(std::uniform_int_distribution<int>(150, 700)(rng)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng.Int(150, 700)));
     ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
@@ -73,7 +71,7 @@ TEST(Crash, KilledWriterAlwaysReopensAtACommittedBlock) {
   const devnet::BlockGenerator generator;
   auto ledger = node::Ledger::Open(std::move(store::OpenRocksKvStore(data)).value());
   ASSERT_TRUE(ledger.ok());
-  std::mt19937_64 more(seed + 1);
+  base::Rng more(seed + 1);
   ASSERT_TRUE((*ledger)->Append(*generator.NextBlock(**ledger, more)).ok());
   EXPECT_EQ((*ledger)->head().height, last_height + 1);
   ledger->reset();

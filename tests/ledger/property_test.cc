@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <random>
 
 #include "consensus/poa/engine.h"
 #include "contract/trading_contract.h"
@@ -25,18 +24,17 @@ void Reseal(Block& b, const crypto::PrivateKey& key) {
 }
 
 // A variant of `b` that must be invalid, or nullopt if this kind does not apply to `b`.
-std::optional<Block> Mutate(const Block& b, const devnet::BlockGenerator& sim, std::mt19937_64& rng,
+std::optional<Block> Mutate(const Block& b, const devnet::BlockGenerator& sim, base::Rng& rng,
                             int kind) {
   Block m = b;
   const size_t n = m.txs.size();
-  auto pick = [&] { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  auto pick = [&] { return static_cast<size_t>(rng.Below(n)); };
   switch (kind) {
     case 0: {  // flip one byte inside one transaction
       if (n == 0) return std::nullopt;
       const size_t i = pick();
       Bytes enc = chain::EncodeTx(m.txs[i]);
-      enc[std::uniform_int_distribution<size_t>(8, enc.size() - 1)(rng)] ^=
-          static_cast<uint8_t>(1 << (rng() % 8));
+      enc[8 + rng.Below(enc.size() - 8)] ^= static_cast<uint8_t>(1 << rng.Below(8));
       auto tx = chain::DecodeTx(enc);
       if (!tx.ok()) return std::nullopt;  // the decoder already refuses it
       m.txs[i] = std::move(tx).value();
@@ -57,8 +55,7 @@ std::optional<Block> Mutate(const Block& b, const devnet::BlockGenerator& sim, s
       if (it == m.txs.end()) return std::nullopt;
       auto& round = std::get<chain::TradingRound>(it->body);
       if (round.trades.empty()) return std::nullopt;
-      round.trades[pick() % round.trades.size()].volume_wh +=
-          1 + static_cast<int64_t>(rng() % 3000);
+      round.trades[pick() % round.trades.size()].volume_wh += rng.Int(1, 3000);
       chain::SignTx(*it, sim.authority());
       break;
     }
@@ -80,7 +77,7 @@ TEST(LedgerProperty, RandomBlocksConserveAndReplayIdentically) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     const devnet::BlockGenerator sim;
     auto a = std::move(node::Ledger::Init(store::NewMemKvStore(), sim.genesis())).value();
-    std::mt19937_64 rng(seed);
+    base::Rng rng(seed);
     std::vector<Block> accepted;
     for (int step = 0; step < 15; ++step) {
       auto block = sim.NextBlock(*a, rng);
