@@ -50,8 +50,12 @@ double CityAreaSide(int sellers, double radius_m) {
 market::Market GenerateCityMarket(int buyers, int sellers, uint64_t seed) {
   Rng rng(seed);
   market::Market m;
-  m.auctioneer = {
-      .v_min = 0.4, .c_max = 1.0, .l1 = 0.5, .l2 = 0.1, .radius_m = market::kDefaultRadiusM};
+  m.auctioneer = {.v_min = 0.4,
+                  .c_max = 1.0,
+                  .l1 = 0.5,
+                  .l2 = 0.1,
+                  .radius_m = market::kDefaultRadiusM,
+                  .grid = std::nullopt};
   const double side = CityAreaSide(std::max(sellers, 1), m.auctioneer.radius_m);
 
   m.buyers.reserve(static_cast<size_t>(buyers));

@@ -25,22 +25,53 @@ bool RawPublic(EVP_PKEY* pkey, PublicKey* out) {
   return EVP_PKEY_get_raw_public_key(pkey, out->bytes.data(), &len) == 1 && len == 32;
 }
 
+// sodium_init() selects the implementations and must run once before any other call; a
+// function-local static makes that happen exactly once, thread-safely. It fails only on a broken
+// installation.
+bool SodiumReady() {
+  static const bool ready = sodium_init() >= 0;
+  return ready;
+}
+
 }  // namespace
 
-PrivateKey::PrivateKey(void* pkey) : pkey_(pkey) { RawPublic(Key(pkey_), &public_); }
-PrivateKey::PrivateKey(PrivateKey&& o) noexcept : pkey_(o.pkey_), public_(o.public_) {
+Result<PrivateKey> PrivateKey::Adopt(void* pkey) {
+  if (pkey == nullptr) return Status::Internal("no Ed25519 key");
+  PrivateKey k;
+  k.pkey_ = pkey;
+  std::array<uint8_t, 32> seed{};
+  PublicKey derived;
+  size_t len = seed.size();
+  const bool ok =
+      RawPublic(Key(pkey), &k.public_) &&
+      EVP_PKEY_get_raw_private_key(Key(pkey), seed.data(), &len) == 1 && len == 32 &&
+      SodiumReady() &&
+      crypto_sign_seed_keypair(derived.bytes.data(), k.secret_.data(), seed.data()) == 0 &&
+      derived == k.public_;  // both libraries derive the same public key
+  sodium_memzero(seed.data(), seed.size());
+  if (!ok) return Status::Internal("cannot read the Ed25519 private key");
+  return k;
+}
+PrivateKey::PrivateKey(PrivateKey&& o) noexcept
+    : pkey_(o.pkey_), public_(o.public_), secret_(o.secret_) {
   o.pkey_ = nullptr;
+  sodium_memzero(o.secret_.data(), o.secret_.size());
 }
 PrivateKey& PrivateKey::operator=(PrivateKey&& o) noexcept {
   if (this != &o) {
     EVP_PKEY_free(Key(pkey_));
     pkey_ = o.pkey_;
     public_ = o.public_;
+    secret_ = o.secret_;
     o.pkey_ = nullptr;
+    sodium_memzero(o.secret_.data(), o.secret_.size());
   }
   return *this;
 }
-PrivateKey::~PrivateKey() { EVP_PKEY_free(Key(pkey_)); }
+PrivateKey::~PrivateKey() {
+  EVP_PKEY_free(Key(pkey_));
+  sodium_memzero(secret_.data(), secret_.size());
+}
 
 Result<PrivateKey> PrivateKey::Generate() {
   EVP_PKEY* pkey = nullptr;
@@ -48,14 +79,14 @@ Result<PrivateKey> PrivateKey::Generate() {
   const bool ok = ctx && EVP_PKEY_keygen_init(ctx) == 1 && EVP_PKEY_keygen(ctx, &pkey) == 1;
   EVP_PKEY_CTX_free(ctx);
   if (!ok) return Status::Internal("Ed25519 key generation failed");
-  return PrivateKey(pkey);
+  return Adopt(pkey);
 }
 
 Result<PrivateKey> PrivateKey::FromSeed(const std::array<uint8_t, 32>& seed) {
   EVP_PKEY* pkey =
       EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, seed.data(), seed.size());
   if (pkey == nullptr) return Status::Internal("Ed25519 key from seed failed");
-  return PrivateKey(pkey);
+  return Adopt(pkey);
 }
 
 Result<PrivateKey> PrivateKey::FromPem(const std::string& pem) {
@@ -67,19 +98,16 @@ Result<PrivateKey> PrivateKey::FromPem(const std::string& pem) {
     EVP_PKEY_free(pkey);
     return Status::InvalidArgument("PEM private key is not Ed25519");
   }
-  return PrivateKey(pkey);
+  return Adopt(pkey);
 }
 
 Signature PrivateKey::Sign(ByteSpan message) const {
   Signature sig;
-  size_t len = sig.bytes.size();
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  if (ctx == nullptr || EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, Key(pkey_)) != 1 ||
-      EVP_DigestSign(ctx, sig.bytes.data(), &len, message.data(), message.size()) != 1 ||
-      len != 64) {
-    std::abort();  // cannot fail for a valid key: a broken OpenSSL is a bug, not an input error
+  // Cannot fail for a key Adopt() accepted: a failure is a bug, not an input error.
+  if (pkey_ == nullptr || crypto_sign_detached(sig.bytes.data(), nullptr, message.data(),
+                                               message.size(), secret_.data()) != 0) {
+    std::abort();
   }
-  EVP_MD_CTX_free(ctx);
   return sig;
 }
 
@@ -98,11 +126,7 @@ Result<std::string> PrivateKey::ToPem() const {
 }
 
 bool Verify(const PublicKey& key, ByteSpan message, const Signature& signature) {
-  // sodium_init() selects the implementations and must run once before any other call; a
-  // function-local static makes that happen exactly once, thread-safely. It fails only on a
-  // broken installation, which is a bug, not an input error.
-  static const bool sodium_ready = sodium_init() >= 0;
-  if (!sodium_ready) std::abort();
+  if (!SodiumReady()) std::abort();
   static_assert(sizeof(signature.bytes) == crypto_sign_BYTES);
   static_assert(sizeof(key.bytes) == crypto_sign_PUBLICKEYBYTES);
   return crypto_sign_verify_detached(signature.bytes.data(), message.data(), message.size(),

@@ -1,10 +1,13 @@
-// Ed25519 keys and signatures. Keys, signing and PEM use OpenSSL 3 (EVP_PKEY_ED25519), as does
-// the X.509 code in crypto/; verification (Verify) uses libsodium, about 2x faster here than
-// OpenSSL's EVP verify, which bounded the ledger's throughput (docs/benchmarks.md, "Ledger
-// benchmark").
+// Ed25519 keys and signatures. Keys and PEM use OpenSSL 3 (EVP_PKEY_ED25519), as does the X.509
+// code in crypto/; signing (PrivateKey::Sign) and verification (Verify) use libsodium: its verify
+// is about 2x faster here than OpenSSL's EVP verify, which bounded the ledger's throughput, and
+// its sign about 2.4x faster than an EVP sign, which bounded the vehicle load generator
+// (docs/benchmarks.md). Ed25519 signing is deterministic (RFC 8032), so both libraries make the
+// same bytes (ed25519_test.cc checks it).
 //
-// A PrivateKey owns its OpenSSL key; it is movable, not copyable. Private keys are written to
-// disk only as PKCS#8 PEM with mode 0600 (WritePrivateKeyPem).
+// A PrivateKey owns its OpenSSL key and libsodium's copy of the secret (seed and public key,
+// wiped on destruction); it is movable, not copyable. Private keys are written to disk only as
+// PKCS#8 PEM with mode 0600 (WritePrivateKeyPem).
 #pragma once
 
 #include <array>
@@ -46,9 +49,12 @@ class PrivateKey {
   void* native() const { return pkey_; }
 
  private:
-  explicit PrivateKey(void* pkey);
-  void* pkey_;  // EVP_PKEY*
+  // Takes ownership of `pkey` (freed on failure): fails only on a broken OpenSSL.
+  static Result<PrivateKey> Adopt(void* pkey);
+  PrivateKey() = default;
+  void* pkey_ = nullptr;  // EVP_PKEY*
   PublicKey public_;
+  std::array<uint8_t, 64> secret_{};  // libsodium's secret key: the RFC 8032 seed, then public_
 };
 
 // True iff `signature` is `key`'s Ed25519 signature of `message` (RFC 8032, pure Ed25519).

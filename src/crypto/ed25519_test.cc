@@ -84,9 +84,9 @@ TEST(Ed25519Test, VerifyAcceptsOnlyTheRightKeyMessageAndSignature) {
   EXPECT_FALSE(Verify(a->public_key(), AsBytes("pay 5"), s));
 }
 
-// OpenSSL signs, libsodium verifies: every bit of the signature and of the key matters, and
-// both libraries give the same answer for each single-bit corruption.
-TEST(Ed25519Test, OpenSslSignedMessagesVerifyAndEveryBitFlipFailsInBoth) {
+// Sign's signatures verify in both libraries: every bit of the signature and of the key matters,
+// and both libraries give the same answer for each single-bit corruption.
+TEST(Ed25519Test, SignedMessagesVerifyAndEveryBitFlipFailsInBoth) {
   auto a = PrivateKey::Generate();
   ASSERT_TRUE(a.ok());
   const Bytes msg(100, 0x5a);
@@ -110,6 +110,44 @@ TEST(Ed25519Test, OpenSslSignedMessagesVerifyAndEveryBitFlipFailsInBoth) {
     bad[bit / 8] = static_cast<uint8_t>(bad[bit / 8] ^ (1u << (bit % 8)));
     EXPECT_FALSE(Verify(a->public_key(), bad, sig)) << "message bit " << bit;
   }
+}
+
+// OpenSSL's EVP signature of `msg` by `key` (the signer PrivateKey::Sign used before libsodium).
+Signature SignWithOpenSsl(const PrivateKey& key, const Bytes& msg) {
+  Signature sig;
+  size_t len = sig.bytes.size();
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = ctx != nullptr &&
+                  EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr,
+                                     static_cast<EVP_PKEY*>(key.native())) == 1 &&
+                  EVP_DigestSign(ctx, sig.bytes.data(), &len, msg.data(), msg.size()) == 1 &&
+                  len == 64;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) sig.bytes.fill(0);
+  return sig;
+}
+
+// Property: Sign (libsodium) makes byte for byte the signature OpenSSL makes with the same key,
+// for keys from seeds, fresh keys and keys read back from PEM (RFC 8032 signing is deterministic,
+// so every signature the ledger already holds is the one either library would make).
+RC_GTEST_PROP(Ed25519Property, SignMakesOpenSslsBytes, ()) {
+  const auto seed = *rc::gen::container<std::array<uint8_t, 32>>(rc::gen::arbitrary<uint8_t>());
+  const auto msg = *rc::gen::container<Bytes>(rc::gen::arbitrary<uint8_t>());
+  auto from_seed = PrivateKey::FromSeed(seed);
+  RC_ASSERT(from_seed.ok());
+  RC_ASSERT(from_seed->Sign(msg) == SignWithOpenSsl(*from_seed, msg));
+  auto fresh = PrivateKey::Generate();
+  RC_ASSERT(fresh.ok());
+  auto pem = fresh->ToPem();
+  RC_ASSERT(pem.ok());
+  auto read_back = PrivateKey::FromPem(*pem);
+  RC_ASSERT(read_back.ok());
+  RC_ASSERT(read_back->public_key() == fresh->public_key());
+  RC_ASSERT(fresh->Sign(msg) == SignWithOpenSsl(*fresh, msg));
+  RC_ASSERT(read_back->Sign(msg) == fresh->Sign(msg));
+  // A moved-to key signs as the original did.
+  PrivateKey moved = std::move(*fresh);
+  RC_ASSERT(moved.Sign(msg) == read_back->Sign(msg));
 }
 
 // Property: over random keys and messages, libsodium's Verify agrees with OpenSSL's EVP verify

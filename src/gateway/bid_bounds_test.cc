@@ -50,7 +50,12 @@ struct Judges {
   }
   // The market model's auctioneer with the same bounds.
   market::Auctioneer Model() const {
-    return {static_cast<double>(round.v_min), static_cast<double>(round.c_max), 1.0, 10.0, 1000.0};
+    return {static_cast<double>(round.v_min),
+            static_cast<double>(round.c_max),
+            1.0,
+            10.0,
+            1000.0,
+            std::nullopt};
   }
   // Whether the round builder keeps the bid, built with a valid buyer (car-0) and seller (car-2).
   bool BuilderKeeps(const chain::Tx& bid) const {

@@ -74,6 +74,10 @@ Status CheckBuyerStructure(const BuyerBid& b, const std::string& at) {
   }
   V2V_RETURN_IF_ERROR(CheckCoordinate(at + ".x", b.x));
   V2V_RETURN_IF_ERROR(CheckCoordinate(at + ".y", b.y));
+  if (b.outside_option_per_kwh) {
+    V2V_RETURN_IF_ERROR(
+        CheckNonNegative(at + ".outside_option_per_kwh", *b.outside_option_per_kwh));
+  }
   return CheckCarLimits(b.max_power_kw, b.stay_s, at);
 }
 
@@ -102,6 +106,11 @@ Status ValidateMarketStructure(const Market& m) {
   V2V_RETURN_IF_ERROR(CheckRange("auctioneer.l1", a.l1, kMinL1, kMaxMagnitude));
   V2V_RETURN_IF_ERROR(CheckNonNegative("auctioneer.l2", a.l2));
   V2V_RETURN_IF_ERROR(CheckRange("auctioneer.radius_m", a.radius_m, 1e-3, kMaxMagnitude));
+  if (a.grid) {
+    V2V_RETURN_IF_ERROR(
+        CheckNonNegative("auctioneer.grid.feed_in_per_kwh", a.grid->feed_in_per_kwh));
+    V2V_RETURN_IF_ERROR(CheckNonNegative("auctioneer.grid.fee_per_kwh", a.grid->fee_per_kwh));
+  }
   std::set<std::string> ids;
   auto check_id = [&ids](const std::string& id, const std::string& at) -> Status {
     if (id.empty()) return Status::InvalidArgument(at + ".id: must not be empty");

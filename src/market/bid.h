@@ -34,6 +34,13 @@ inline constexpr double kMinL1 = 1e-9;
 inline constexpr double kMaxPowerKw = 1000.0;
 inline constexpr double kMaxStayS = 7 * 86400.0;
 
+// The grid in the RSU's area, every trader's outside option (docs/model.md section 11): what the
+// grid pays per kWh fed in, and the network fee charged per V2V kWh (paid by the buyer).
+struct GridTerms {
+  PricePerKwh feed_in_per_kwh = 0;
+  PricePerKwh fee_per_kwh = 0;
+};
+
 // The auctioneer's (RSU's) parameters for a round.
 struct Auctioneer {
   PricePerKwh v_min = 0;              // lower bound of buyers' price ranges (v^min)
@@ -41,6 +48,8 @@ struct Auctioneer {
   double l1 = 0;                      // quadratic loss-cost factor, currency per kWh^2 (> 0)
   double l2 = 0;                      // linear loss-cost factor, currency per kWh (>= 0)
   Metres radius_m = kDefaultRadiusM;  // a buyer trades only with sellers this close
+  // Set: the round prices against the grid (market/outside_option.h); unset: the paper's model.
+  std::optional<GridTerms> grid;
 };
 
 // A buyer's signed request (role -1).
@@ -56,6 +65,9 @@ struct BuyerBid {
   // The car as it is (names after OCPP 2.1's V2X charging parameters); unset: no limit.
   std::optional<double> max_power_kw;  // maxChargePower, kW
   std::optional<double> stay_s;        // its departure time, in seconds after the round
+  // What charging from the grid instead costs it per kWh (the nearest charger's price plus the
+  // detour); unset: no outside option, its range is its own.
+  std::optional<PricePerKwh> outside_option_per_kwh;
 };
 
 // A seller's signed reply (role 1).

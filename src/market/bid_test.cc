@@ -8,8 +8,10 @@
 namespace v2v::market {
 namespace {
 
-Auctioneer A() { return {/*v_min=*/0.4, /*c_max=*/1.0, /*l1=*/0.5, /*l2=*/0.1, 1000}; }
-BuyerBid B() { return {"B1", 0.8, 0.5, 1.0, 5, 20, 3, 0, 0, {}, {}}; }
+Auctioneer A() {
+  return {/*v_min=*/0.4, /*c_max=*/1.0, /*l1=*/0.5, /*l2=*/0.1, 1000, std::nullopt};
+}
+BuyerBid B() { return {"B1", 0.8, 0.5, 1.0, 5, 20, 3, 0, 0, {}, {}, {}}; }
 SellerBid S() { return {"S1", 0.6, 0.5, 0.9, 40, 10, 0.05, 10, 0, {}, {}, {}}; }
 
 TEST(BidTest, ValidBidsPass) {

@@ -16,7 +16,8 @@ namespace {
 
 Market OnePair() {
   Market m;
-  m.auctioneer = {0.4, 1.0, 0.01, 0.1, 1000};  // small l1: large caps, so the car's limit binds
+  m.auctioneer = {0.4, 1.0,  0.01,
+                  0.1, 1000, std::nullopt};  // small l1: large caps, so the car's limit binds
   BuyerBid b;
   b.id = "b";
   b.v = 0.9, b.v_min = 0.5, b.v_max = 1.0, b.b_max = 20, b.w = 5;
@@ -112,7 +113,7 @@ RC_GTEST_PROP(CarLimitsProperty, EveryPairWithinItsCarsLimitsAndCertified, ()) {
     return u(lo, hi);
   };
   Market m;
-  m.auctioneer = {0.5, 0.9, u(0.01, 1), 0.1, 1000};
+  m.auctioneer = {0.5, 0.9, u(0.01, 1), 0.1, 1000, std::nullopt};
   const int nb = *rc::gen::inRange(1, 8), ns = *rc::gen::inRange(1, 8);
   for (int i = 0; i < nb; ++i) {
     BuyerBid b;

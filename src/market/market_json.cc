@@ -61,6 +61,18 @@ class ObjectReader {
     return Status::Ok();
   }
 
+  // An object that may be absent (*out stays null).
+  Status OptionalObject(const char* key, const json** out) {
+    seen_.insert(key);
+    auto it = obj_.find(key);
+    if (it == obj_.end()) return Status::Ok();
+    if (!it->is_object()) {
+      return Status::InvalidArgument(Path(key) + ": expected an object, got " + TypeName(*it));
+    }
+    *out = &*it;
+    return Status::Ok();
+  }
+
   Status NoUnknownKeys() const {
     for (auto it = obj_.begin(); it != obj_.end(); ++it) {
       if (!seen_.count(it.key())) return Status::InvalidArgument(Path(it.key()) + ": unknown key");
@@ -97,6 +109,7 @@ Status ParseBuyer(const json& j, const std::string& path, BuyerBid* b) {
   }
   V2V_RETURN_IF_ERROR(r.Optional("max_power_kw", &b->max_power_kw));
   V2V_RETURN_IF_ERROR(r.Optional("stay_s", &b->stay_s));
+  V2V_RETURN_IF_ERROR(r.Optional("outside_option_per_kwh", &b->outside_option_per_kwh));
   return r.NoUnknownKeys();
 }
 
@@ -151,6 +164,15 @@ Status ParseInto(const json& root, Market* m) {
   V2V_RETURN_IF_ERROR(r.Number("l1", &a.l1));
   V2V_RETURN_IF_ERROR(r.Number("l2", &a.l2));
   V2V_RETURN_IF_ERROR(r.Number("radius_m", &a.radius_m, /*optional=*/true));
+  const json* grid = nullptr;
+  V2V_RETURN_IF_ERROR(r.OptionalObject("grid", &grid));
+  if (grid != nullptr) {
+    ObjectReader g(*grid, "auctioneer.grid");
+    a.grid.emplace();
+    V2V_RETURN_IF_ERROR(g.Number("feed_in_per_kwh", &a.grid->feed_in_per_kwh));
+    V2V_RETURN_IF_ERROR(g.Number("fee_per_kwh", &a.grid->fee_per_kwh, /*optional=*/true));
+    V2V_RETURN_IF_ERROR(g.NoUnknownKeys());
+  }
   V2V_RETURN_IF_ERROR(r.NoUnknownKeys());
   V2V_RETURN_IF_ERROR(
       ParseArray(root, "buyers", "buyer bids", [m](const json& j, const std::string& p) {
@@ -201,6 +223,10 @@ std::string MarketToJson(const Market& m) {
   const Auctioneer& a = m.auctioneer;
   out["auctioneer"] = {
       {"v_min", a.v_min}, {"c_max", a.c_max}, {"l1", a.l1}, {"l2", a.l2}, {"radius_m", a.radius_m}};
+  if (a.grid) {
+    out["auctioneer"]["grid"] = {{"feed_in_per_kwh", a.grid->feed_in_per_kwh},
+                                 {"fee_per_kwh", a.grid->fee_per_kwh}};
+  }
   out["buyers"] = nlohmann::ordered_json::array();
   for (const BuyerBid& b : m.buyers) {
     out["buyers"].push_back({{"id", b.id},
@@ -214,6 +240,8 @@ std::string MarketToJson(const Market& m) {
                              {"y", b.y}});
     if (b.max_power_kw) out["buyers"].back()["max_power_kw"] = *b.max_power_kw;
     if (b.stay_s) out["buyers"].back()["stay_s"] = *b.stay_s;
+    if (b.outside_option_per_kwh)
+      out["buyers"].back()["outside_option_per_kwh"] = *b.outside_option_per_kwh;
   }
   out["sellers"] = nlohmann::ordered_json::array();
   for (const SellerBid& s : m.sellers) {
@@ -249,7 +277,10 @@ std::string RoundResultToJson(const RoundResult& r, int indent) {
   }
   out["pairs"] = std::move(pairs);
   ojson rej = ojson::array();
-  for (const Rejection& x : r.rejected) rej.push_back({{"id", x.id}, {"reason", x.reason}});
+  for (const Rejection& x : r.rejected) {
+    rej.push_back({{"id", x.id}, {"reason", x.reason}});
+    if (x.grid) rej.back()["code"] = std::string(GridVerdictName(*x.grid));
+  }
   out["rejected"] = std::move(rej);
   out["unserved"] = r.unserved;
   out["welfare"] = r.welfare;

@@ -26,11 +26,16 @@ Kwh SupplyCap(PricePerKwh t, double rho, double l1, double l2) {
   return std::max(0.0, (t - l2 * rho) / (2 * l1 * rho));
 }
 
-Result<PreparedRound> PrepareRound(const Market& market) {
-  V2V_RETURN_IF_ERROR(ValidateMarketStructure(market));
+Result<PreparedRound> PrepareRound(const Market& input) {
+  V2V_RETURN_IF_ERROR(ValidateMarketStructure(input));
+  // 0. The grid model: bids that cannot beat the grid are left out with their typed reason.
+  GridScreen screen = ScreenAgainstGrid(input);
+  const Market& market = screen.market;
   const Auctioneer& auc = market.auctioneer;
   PreparedRound prep;
   RoundResult& out = prep.result;
+  for (const GridLeftOut& x : screen.left_out)
+    out.rejected.push_back({x.id, GridLeftOutMessage(x), x.verdict});
 
   // 1. Validate (Algorithm 1); keep valid bids in id order.
   std::vector<const BuyerBid*> buyers;
@@ -40,14 +45,14 @@ Result<PreparedRound> PrepareRound(const Market& market) {
     if (s.ok())
       buyers.push_back(b);
     else
-      out.rejected.push_back({b->id, s.message()});
+      out.rejected.push_back({b->id, s.message(), std::nullopt});
   }
   for (const SellerBid* s : SortedById(market.sellers)) {
     Status st = ValidateSeller(auc, *s);
     if (st.ok())
       sellers.push_back(s);
     else
-      out.rejected.push_back({s->id, st.message()});
+      out.rejected.push_back({s->id, st.message(), std::nullopt});
   }
   std::sort(out.rejected.begin(), out.rejected.end(),
             [](const Rejection& a, const Rejection& b) { return a.id < b.id; });

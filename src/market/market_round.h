@@ -1,17 +1,20 @@
-// One trading round of an RSU (docs/model.md sections 2-4): validate the bids, pair each buyer
-// with the sellers within the radius, price every pair by Theorem 1, admit buyers whose minimums
-// can be met, and choose the volumes by the certified convex program.
+// One trading round of an RSU (docs/model.md sections 2-4): under the grid model first screen the
+// bids against the grid (market/outside_option.h, docs/model.md section 11), validate the bids,
+// pair each buyer with the sellers within the radius, price every pair by Theorem 1, admit buyers
+// whose minimums can be met, and choose the volumes by the certified convex program.
 //
 // Pure and deterministic: the result does not depend on the order of the bids in the input
 // (everything is sorted by id first) and reads no clock or random source.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.h"
 #include "market/bayesian_pricing.h"
 #include "market/bid.h"
+#include "market/outside_option.h"
 #include "market/welfare_optimizer.h"
 
 namespace v2v::market {
@@ -41,11 +44,14 @@ struct SellerOutcome {
 struct Rejection {
   std::string id;
   std::string reason;
+  // Set when the grid screen left the bid out (market/outside_option.h); unset for a bid that
+  // broke Algorithm 1's rules.
+  std::optional<GridVerdict> grid;
 };
 
 struct RoundResult {
   std::vector<PairResult> pairs;       // every in-range pair of valid bids, by (buyer, seller) id
-  std::vector<Rejection> rejected;     // invalid bids, by id
+  std::vector<Rejection> rejected;     // invalid bids and those the grid left out, by id
   std::vector<std::string> unserved;   // valid buyers whose b_min could not be met, by id
   std::vector<BuyerOutcome> buyers;    // every valid buyer, by id
   std::vector<SellerOutcome> sellers;  // every valid seller, by id

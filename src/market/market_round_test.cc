@@ -14,10 +14,10 @@
 namespace v2v::market {
 namespace {
 
-Auctioneer Auc() { return {0.4, 1.0, 0.5, 0.1, 1000}; }
+Auctioneer Auc() { return {0.4, 1.0, 0.5, 0.1, 1000, std::nullopt}; }
 
 BuyerBid Buyer(std::string id, double v, double b_min, double b_max, double w, double x, double y) {
-  return {std::move(id), v, 0.5, 1.1, b_min, b_max, w, x, y, {}, {}};
+  return {std::move(id), v, 0.5, 1.1, b_min, b_max, w, x, y, {}, {}, {}};
 }
 SellerBid Seller(std::string id, double c, double s_t, double s_r, double rho, double x, double y) {
   return {std::move(id), c, 0.3, 0.9, s_t, s_r, rho, x, y, {}, {}, {}};
@@ -34,7 +34,7 @@ TEST(MarketRoundTest, RadiusRejectionsAndNonTradingPairsAreReported) {
   Market m{Auc(),
            {Buyer("b1", 0.9, 0, 10, 3, 0, 0),
             Buyer("b2", 0.55, 0, 10, 3, 0, 10),
-            {"bad", 0.9, 0.3, 1.0, 0, 10, 3, 0, 0, {}, {}}},
+            {"bad", 0.9, 0.3, 1.0, 0, 10, 3, 0, 0, {}, {}, {}}},
            {Seller("s1", 0.4, 30, 5, 0.05, 500, 0), Seller("far", 0.4, 30, 5, 0.05, 1500, 0)}};
   auto r = RunRound(m);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -82,7 +82,7 @@ TEST(MarketRoundTest, NoCrossingPairTradesNothing) {
 TEST(MarketRoundTest, EqualBoundsAreValid) {
   // v_min == v == v_max, c_min == c == c_max and b_min == b_max: a known type and a fixed demand.
   Market m{Auc(),
-           {{"b", 0.9, 0.9, 0.9, 4, 4, 2, 0, 0, {}, {}}},
+           {{"b", 0.9, 0.9, 0.9, 4, 4, 2, 0, 0, {}, {}, {}}},
            {{"s", 0.4, 0.4, 0.4, 30, 5, 0.05, 0, 0, {}, {}, {}}}};
   auto r = RunRound(m);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
@@ -120,6 +120,7 @@ Market GenMarket(bool caps_only) {
                         caps_only ? 5 : u(0, 5),
                         u(0, 1200),
                         u(0, 1200),
+                        {},
                         {},
                         {}});
   }

@@ -13,7 +13,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "market/bid.h"
 
@@ -64,5 +66,39 @@ inline GridVerdict BuyerVerdict(PricePerKwh cap, PricePerKwh lowest_seller_floor
 inline GridVerdict SellerVerdict(PricePerKwh floor, PricePerKwh highest_buyer_cap) {
   return floor >= highest_buyer_cap ? GridVerdict::kFeedInBetter : GridVerdict::kBeatsGrid;
 }
+
+// The least a seller takes per V2V kWh: delivering one kWh costs it 1 + rho kWh of its battery,
+// which fed in would earn feed_in x (1 + rho).
+inline PricePerKwh SellerFloor(PricePerKwh feed_in_per_kwh, double rho) {
+  return feed_in_per_kwh * (1 + rho);
+}
+
+// A bid the grid screen left out, and why (a typed reason, never kBeatsGrid).
+struct GridLeftOut {
+  std::string id;
+  GridVerdict verdict = GridVerdict::kGridCheaper;
+  PricePerKwh option = 0;  // the buyer's cap or the seller's floor
+  PricePerKwh bound = 0;   // what it could not beat: the feed-in price or the highest buyer cap
+};
+
+struct GridScreen {
+  Market market;                      // the bids that can beat the grid, their ranges capped
+  std::vector<GridLeftOut> left_out;  // in the market's order, buyers first
+};
+
+// The grid model's screen of a round (the one place it is written; the simulator and RunRound
+// both call it). With no `market.auctioneer.grid` it returns the market unchanged. Otherwise:
+// - each buyer with an outside option is capped at it less the fee (CapBuyerAtOutsideOption),
+//   and left out as kGridCheaper when that cap is at or below the feed-in price (no seller can
+//   take less); a buyer without one keeps its range, its cap being its v_max;
+// - each seller is raised to SellerFloor(feed-in, rho) and left out as kFeedInBetter when that
+//   floor is at or above the highest cap among the buyers kept;
+// - the auctioneer's v^min and c^max widen to take the capped and raised ranges.
+// Screening a screened market changes nothing (outside_option_test.cc checks it).
+GridScreen ScreenAgainstGrid(const Market& market);
+
+// "grid_cheaper: buyer b1's outside option less the fee, 0.28 per kWh, is at or below the
+// feed-in price 0.3" and the like, for RoundResult::rejected.
+std::string GridLeftOutMessage(const GridLeftOut& x);
 
 }  // namespace v2v::market

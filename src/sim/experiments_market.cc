@@ -55,7 +55,7 @@ double Correlation(const std::vector<double>& x, const std::vector<double>& y) {
   return sxy / std::sqrt(sxx * syy);
 }
 
-market::Auctioneer VolumeAuctioneer() { return {0.5, 0.8, 0.5, 0.1, 1000}; }
+market::Auctioneer VolumeAuctioneer() { return {0.5, 0.8, 0.5, 0.1, 1000, std::nullopt}; }
 
 market::BuyerBid VolumeBuyer(const std::string& id, double v) {
   market::BuyerBid b;

@@ -123,8 +123,12 @@ class Fleet {
   // Step 1 (buyers' requests) and steps 3-5 (sellers' replies within T_limit) of a round.
   void CollectBids(const std::vector<int>& members, market::Market& m, RoundRecord& rec) {
     const double cap = s_.battery_kwh;
-    m.auctioneer = {s_.buyer_value_min_per_kwh, s_.seller_cost_max_per_kwh, s_.l1, s_.l2,
-                    s_.radius_m};
+    m.auctioneer = {s_.buyer_value_min_per_kwh,
+                    s_.seller_cost_max_per_kwh,
+                    s_.l1,
+                    s_.l2,
+                    s_.radius_m,
+                    std::nullopt};
     for (int i : members) {
       const Ev& ev = evs_[static_cast<size_t>(i)];
       if (ev.energy_kwh >= s_.buyer_below_soc * cap) continue;
@@ -171,35 +175,20 @@ class Fleet {
   }
 
   // The grid model: each buyer's range capped at its outside option less the fee, each seller's
-  // raised to the feed-in price; bids that cannot beat the grid are left out and counted.
+  // raised to the feed-in price; bids that cannot beat the grid are left out and counted
+  // (market::ScreenAgainstGrid, which RunRound applies again, changing nothing).
   void ApplyOutsideOptions(market::Market& m, RoundRecord& rec) {
-    const double floor = outside_.SellerPerKwh(), fee = outside_.FeePerKwh();
-    double highest_cap = -std::numeric_limits<double>::infinity();
-    std::vector<market::BuyerBid> buyers;
-    for (const market::BuyerBid& b : m.buyers) {
-      const double cap = outside_of_.at(b.id) - fee;
-      if (market::BuyerVerdict(cap, floor) != market::GridVerdict::kBeatsGrid) {
-        ++rec.grid_cheaper_buyers;
-        continue;
-      }
-      highest_cap = std::max(highest_cap, cap);
-      buyers.push_back(market::CapBuyerAtOutsideOption(b, cap));
-      m.auctioneer.v_min = std::min(m.auctioneer.v_min, buyers.back().v_min);
+    m.auctioneer.grid = market::GridTerms{outside_.SellerPerKwh(), outside_.FeePerKwh()};
+    for (market::BuyerBid& b : m.buyers) b.outside_option_per_kwh = outside_of_.at(b.id);
+    market::GridScreen screen = market::ScreenAgainstGrid(m);
+    for (const market::GridLeftOut& x : screen.left_out) {
+      ++(x.verdict == market::GridVerdict::kGridCheaper ? rec.grid_cheaper_buyers
+                                                        : rec.feed_in_better_sellers);
     }
-    std::vector<market::SellerBid> sellers;
+    m = std::move(screen.market);
     for (const market::SellerBid& sb : m.sellers) {
-      // Per kWh delivered it gives up 1 + rho kWh, which fed in would earn floor x (1 + rho).
-      const double floor_j = floor * (1 + sb.rho);
-      if (market::SellerVerdict(floor_j, highest_cap) != market::GridVerdict::kBeatsGrid) {
-        ++rec.feed_in_better_sellers;
-        continue;
-      }
-      floor_of_[sb.id] = floor_j;
-      sellers.push_back(market::RaiseSellerToOutsideOption(sb, floor_j));
-      m.auctioneer.c_max = std::max(m.auctioneer.c_max, sellers.back().c_max);
+      floor_of_[sb.id] = market::SellerFloor(outside_.SellerPerKwh(), sb.rho);
     }
-    m.buyers = std::move(buyers);
-    m.sellers = std::move(sellers);
     summary_.grid_cheaper_buyers += rec.grid_cheaper_buyers;
     summary_.feed_in_better_sellers += rec.feed_in_better_sellers;
   }

@@ -131,6 +131,41 @@ TEST(AllocateCliTest, InvalidBidIsRejectedAndTheRoundGoesOn) {
   EXPECT_TRUE(j["pairs"].empty());
 }
 
+// The grid model (docs/model.md section 11): a buyer whose outside option less the fee does not
+// beat the feed-in price is left out with the typed code, and the round goes on; the other buyer
+// pays no more than its outside option less the fee.
+TEST(AllocateCliTest, GridTermsLeaveOutABuyerTheGridServesBetter) {
+  std::string text = kValid;
+  text.replace(text.find("\"l2\": 0.1"), 9,
+               "\"l2\": 0.1, \"grid\": {\"feed_in_per_kwh\": 0.3, \"fee_per_kwh\": 0.02}");
+  const std::string first_buyer_end = "\"x\": 0, \"y\": 0}";
+  text.replace(
+      text.find(first_buyer_end), first_buyer_end.size(),
+      "\"x\": 0, \"y\": 0, \"outside_option_per_kwh\": 0.72}, {\"id\": \"b2\", \"v\": 0.9, "
+      "\"v_min\": 0.5, \"v_max\": 1.0, \"b_min\": 1, \"b_max\": 10, \"w\": 3, \"x\": 0, "
+      "\"y\": 0, \"outside_option_per_kwh\": 0.31}");
+  CliRun r = Allocate(text);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["rejected"].size(), 1u) << r.out;
+  EXPECT_EQ(j["rejected"][0]["id"], "b2");
+  EXPECT_EQ(j["rejected"][0]["code"], "grid_cheaper");
+  ASSERT_EQ(j["pairs"].size(), 1u);
+  EXPECT_TRUE(j["pairs"][0]["trade"].get<bool>());
+  EXPECT_LE(j["pairs"][0]["T"].get<double>(), 0.70 + 1e-12);
+  EXPECT_GE(j["pairs"][0]["T"].get<double>(), 0.3 * 1.05 - 1e-12);
+
+  std::string negative = text;
+  negative.replace(negative.find("0.72"), 4, "-0.7");
+  ExpectBadInput(Allocate(negative), "buyers[0].outside_option_per_kwh");
+  std::string no_feed_in = kValid;
+  no_feed_in.replace(no_feed_in.find("\"l2\": 0.1"), 9, "\"l2\": 0.1, \"grid\": {}");
+  ExpectBadInput(Allocate(no_feed_in), "auctioneer.grid.feed_in_per_kwh: missing");
+  std::string not_object = kValid;
+  not_object.replace(not_object.find("\"l2\": 0.1"), 9, "\"l2\": 0.1, \"grid\": 3");
+  ExpectBadInput(Allocate(not_object), "auctioneer.grid: expected an object");
+}
+
 TEST(AllocateCliTest, MissingFileAndUsageErrors) {
   const std::string cmd = std::string(V2V_CLI) + " allocate --input /nonexistent.json 2>/dev/null";
   int status = std::system(cmd.c_str());
