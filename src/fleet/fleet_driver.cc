@@ -216,7 +216,8 @@ void FleetDriver::OnEvent(const std::shared_ptr<Engagement>& e, const vehicle::E
       }
       e->bought_wh += wh;
       stats_.Trade({now, node, e->round, me, t.value("counterparty", ""), t.value("escrow", ""),
-                    Int(t, "price"), wh, Int(t, "loss_wh"), Int(t, "amount"), "scheduled"});
+                    Int(t, "price"), wh, Int(t, "loss_wh"), Int(t, "amount"), "scheduled",
+                    plan_.GridPriceUnits(), plan_.FeedInUnits()});
     }
   } else if (ev.type == "committed") {
     if (e->deadline_ms > 0)

@@ -24,6 +24,13 @@ sim::Scenario FleetDistrict() {
   return s;
 }
 
+int64_t FleetPlan::GridPriceUnits() const {
+  return std::llround(s_.GridPrice(sim_s_) * opt_.price_scale);
+}
+int64_t FleetPlan::FeedInUnits() const {
+  return std::llround(s_.feed_in_per_kwh * opt_.price_scale);
+}
+
 Status FleetPlan::Check(const sim::Scenario& s, const PlanOptions& o) {
   V2V_RETURN_IF_ERROR(sim::ValidateScenario(s));
   if (s.market_model != sim::MarketModel::kPaper) {

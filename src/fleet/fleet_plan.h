@@ -127,6 +127,10 @@ class FleetPlan {
   const std::vector<sim::Point>& rsus() const { return index_.rsus(); }
   const PlanCounters& counters() const { return counters_; }
   double simulated_s() const { return sim_s_; }
+  // The scenario's grid now, in smallest units per kWh (price_scale): the time-of-use tariff at
+  // the simulated hour and the feed-in price.
+  int64_t GridPriceUnits() const;
+  int64_t FeedInUnits() const;
 
  private:
   FleetPlan(const sim::Scenario& s, const PlanOptions& o);

@@ -243,5 +243,24 @@ TEST(FleetPlan, BadOptionsAreRefused) {
   EXPECT_FALSE(FleetPlan::Trace(SmallCity(), Opts(2), {{0, {{"a", 1, 1}}}}).ok());
 }
 
+// The grid a trade is set against: the scenario's tariff at the simulated hour and its feed-in
+// price, times price_scale. Simulated time runs time_scale times faster than real time.
+TEST(FleetPlan, GridPricesFollowTheSimulatedHour) {
+  sim::Scenario s = SmallCity();
+  s.start_s = 7.5 * 3600;  // 07:30: the night tariff; 08:00 starts the next period
+  s.tariff = {{0, 0.30}, {8, 0.60}};
+  s.feed_in_per_kwh = 0.10;
+  PlanOptions o = Opts(4);
+  o.time_scale = 60;  // a real minute is a simulated hour
+  o.price_scale = 1000;
+  auto plan = FleetPlan::Synthetic(s, o);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->GridPriceUnits(), 300);
+  EXPECT_EQ(plan->FeedInUnits(), 100);
+  plan->Tick(31);  // 31 real seconds: 07:30 + 31 simulated minutes
+  EXPECT_EQ(plan->GridPriceUnits(), 600);
+  EXPECT_EQ(plan->FeedInUnits(), 100);
+}
+
 }  // namespace
 }  // namespace v2v::fleet

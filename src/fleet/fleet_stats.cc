@@ -61,7 +61,23 @@ std::string FleetStats::ProgressLine(double now_s, int engaged) const {
   return line;
 }
 
+AgainstGrid FleetStats::against_grid() const {
+  AgainstGrid g;
+  for (const TradeRow& t : trades_) {
+    if (t.grid_price <= 0) continue;
+    // Rounded to the nearest smallest unit, as the ledger rounds an amount (price x Wh / 1000).
+    const int64_t grid_cost = (t.grid_price * t.energy_wh + 500) / 1000;
+    g.buyers_paid += t.amount;
+    g.grid_cost += grid_cost;
+    g.sellers_earned += t.amount;
+    g.feed_in_value += (t.feed_in * (t.energy_wh + t.loss_wh) + 500) / 1000;
+    if (t.amount > grid_cost) ++g.buyers_worse_off;
+  }
+  return g;
+}
+
 nlohmann::json FleetStats::SummaryJson(double wall_s) const {
+  const AgainstGrid g = against_grid();
   int64_t wh = 0, amount = 0;
   for (const auto& t : trades_) {
     wh += t.energy_wh;
@@ -86,6 +102,14 @@ nlohmann::json FleetStats::SummaryJson(double wall_s) const {
           {"connections", connections_},
           {"batches", batches_},
           {"batched_txs", batched_txs_},
+          {"against_grid",
+           {{"buyers_paid", g.buyers_paid},
+            {"grid_cost", g.grid_cost},
+            {"buyers_saved", g.BuyersSaved()},
+            {"buyers_worse_off", g.buyers_worse_off},
+            {"sellers_earned", g.sellers_earned},
+            {"feed_in_value", g.feed_in_value},
+            {"sellers_gained", g.SellersGained()}}},
           {"latency_ms",
            {{"call_to_offer_accepted", lat(accept_ms_)},
             {"deadline_to_scheme_push", lat(scheme_ms_)},
@@ -106,6 +130,10 @@ std::string FleetStats::SummaryText(double wall_s) const {
   o << "  trades                " << trades_.size() << "  (" << j["energy_kwh"].get<double>()
     << " kWh, payments " << j["payments"] << ")\n";
   o << "  escrows settled       " << settled_ << "  refunded " << refunded_ << "\n";
+  const AgainstGrid g = against_grid();
+  o << "  against the grid      buyers saved " << g.BuyersSaved() << " (paid " << g.buyers_paid
+    << ", the tariff " << g.grid_cost << "; " << g.buyers_worse_off
+    << " trades above it), sellers gained " << g.SellersGained() << " over feed-in\n";
   o << "  handovers             " << handovers_ << "\n";
   o << "  connections           " << connections_ << "  (" << batched_txs_
     << " signed transactions in " << batches_ << " batches)\n";
@@ -127,15 +155,16 @@ Status FleetStats::WriteTradesCsv(const std::string& dir, const std::string& sta
   const std::string path = dir + "/trades.csv";
   std::ofstream f(path);
   f << "# " << stamp << "\n";
-  f << "time_s,node,round,buyer,seller,price_per_kwh,kwh,loss_kwh,amount,escrow,state\n";
+  f << "time_s,node,round,buyer,seller,price_per_kwh,kwh,loss_kwh,amount,escrow,state,"
+       "grid_price_per_kwh,feed_in_per_kwh\n";
   for (const auto& t : trades_) {
     char line[400];
-    std::snprintf(line, sizeof line, "%.3f,%d,%llu,%s,%s,%lld,%.3f,%.3f,%lld,%s,%s\n", t.time_s,
-                  t.node, static_cast<unsigned long long>(t.round), t.buyer.c_str(),
-                  t.seller.c_str(), static_cast<long long>(t.price),
-                  static_cast<double>(t.energy_wh) / 1000.0,
-                  static_cast<double>(t.loss_wh) / 1000.0, static_cast<long long>(t.amount),
-                  t.escrow.c_str(), t.state.c_str());
+    std::snprintf(
+        line, sizeof line, "%.3f,%d,%llu,%s,%s,%lld,%.3f,%.3f,%lld,%s,%s,%lld,%lld\n", t.time_s,
+        t.node, static_cast<unsigned long long>(t.round), t.buyer.c_str(), t.seller.c_str(),
+        static_cast<long long>(t.price), static_cast<double>(t.energy_wh) / 1000.0,
+        static_cast<double>(t.loss_wh) / 1000.0, static_cast<long long>(t.amount), t.escrow.c_str(),
+        t.state.c_str(), static_cast<long long>(t.grid_price), static_cast<long long>(t.feed_in));
     f << line;
   }
   f.close();

@@ -24,10 +24,25 @@ struct TradeRow {
   int64_t price = 0;  // smallest units per kWh
   int64_t energy_wh = 0, loss_wh = 0, amount = 0;
   std::string state = "scheduled";  // scheduled, settled, refunded
+  // The grid at the trade's simulated time, in smallest units per kWh (0: not known): its
+  // time-of-use price, what the buyer would have paid charging instead (no detour or wait), and
+  // its feed-in price, what the seller's energy (losses included) would have earned fed in.
+  int64_t grid_price = 0, feed_in = 0;
 };
 
 // p in [0, 100] of the samples (nearest rank); 0 without samples.
 double Percentile(std::vector<double> samples, double p);
+
+// What the fleet's trades did against the grid (docs/fleet.md): buyers paid `buyers_paid` for
+// energy the grid's tariff would have sold them for `grid_cost`; sellers earned `sellers_earned`
+// for energy (losses included) that fed in would have earned `feed_in_value`. All in smallest
+// units; `buyers_worse_off` counts the trades a buyer paid more for than the grid's price.
+struct AgainstGrid {
+  int64_t buyers_paid = 0, grid_cost = 0, sellers_earned = 0, feed_in_value = 0;
+  int64_t buyers_worse_off = 0;
+  int64_t BuyersSaved() const { return grid_cost - buyers_paid; }
+  int64_t SellersGained() const { return sellers_earned - feed_in_value; }
+};
 
 class FleetStats {
  public:
@@ -57,6 +72,8 @@ class FleetStats {
   size_t rounds() const { return rounds_.size(); }
   size_t committed_rounds() const { return committed_.size(); }
   const std::vector<TradeRow>& trade_rows() const { return trades_; }
+  // Over the trades whose grid prices are known.
+  AgainstGrid against_grid() const;
 
   std::string ProgressLine(double now_s, int engaged) const;
   // The summary as JSON (also written to summary.json) and in words.

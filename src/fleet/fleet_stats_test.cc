@@ -47,7 +47,7 @@ TEST(FleetStats, CountsRoundsOncePerNodeAndTradesOncePerEscrow) {
 
 TEST(FleetStats, WritesTradesCsv) {
   FleetStats s;
-  s.Trade({1.25, 2, 9, "car-3", "car-4", "abcd", 210, 2000, 100, 420, "scheduled"});
+  s.Trade({1.25, 2, 9, "car-3", "car-4", "abcd", 210, 2000, 100, 420, "scheduled", 180, 30});
   s.EscrowClosed("abcd", false);
   const std::string dir = testing::TempDir() + "/fleet_stats_csv";
   ASSERT_TRUE(s.WriteTradesCsv(dir, "seed=1").ok());
@@ -56,8 +56,31 @@ TEST(FleetStats, WritesTradesCsv) {
   text << f.rdbuf();
   EXPECT_EQ(text.str(),
             "# seed=1\n"
-            "time_s,node,round,buyer,seller,price_per_kwh,kwh,loss_kwh,amount,escrow,state\n"
-            "1.250,2,9,car-3,car-4,210,2.000,0.100,420,abcd,refunded\n");
+            "time_s,node,round,buyer,seller,price_per_kwh,kwh,loss_kwh,amount,escrow,state,"
+            "grid_price_per_kwh,feed_in_per_kwh\n"
+            "1.250,2,9,car-3,car-4,210,2.000,0.100,420,abcd,refunded,180,30\n");
+}
+
+// Savings against the grid: a buyer who paid 210 per kWh for 2 kWh where the tariff was 300
+// saved 180; one who paid 420 per kWh where it was 300 lost 120 and is counted worse off; the
+// sellers gave 2.1 and 1.05 kWh (losses included) that fed in at 30 would have earned 63 + 32
+// (rounded). A trade without grid prices counts in none of this.
+TEST(FleetStats, SavingsAgainstTheGrid) {
+  FleetStats s;
+  s.Trade({1, 0, 1, "b1", "s1", "e1", 210, 2000, 100, 420, "scheduled", 300, 30});
+  s.Trade({2, 0, 2, "b2", "s2", "e2", 420, 1000, 50, 420, "scheduled", 300, 30});
+  s.Trade({3, 0, 3, "b3", "s3", "e3", 100, 1000, 0, 100, "scheduled", 0, 0});
+  const AgainstGrid g = s.against_grid();
+  EXPECT_EQ(g.buyers_paid, 840);
+  EXPECT_EQ(g.grid_cost, 900);
+  EXPECT_EQ(g.BuyersSaved(), 60);
+  EXPECT_EQ(g.buyers_worse_off, 1);
+  EXPECT_EQ(g.feed_in_value, 63 + 32);
+  EXPECT_EQ(g.SellersGained(), 840 - 95);
+  const auto j = s.SummaryJson(1);
+  EXPECT_EQ(j["against_grid"]["buyers_saved"], 60);
+  EXPECT_EQ(j["against_grid"]["sellers_gained"], 745);
+  EXPECT_NE(s.SummaryText(1).find("buyers saved 60"), std::string::npos);
 }
 
 }  // namespace
