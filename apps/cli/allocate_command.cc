@@ -7,6 +7,7 @@
 #include "base/file_util.h"
 #include "market/market_json.h"
 #include "market/market_round.h"
+#include "market/round_mechanism.h"
 
 namespace v2v::cli {
 namespace {
@@ -15,28 +16,25 @@ struct AllocateOptions {
   std::string input;
   std::string output;
   bool table = false;
+  std::string mechanism = "paper";  // Algorithm 1, or a name of market::MechanismNames()
+  double k = 0.5;
+  double posted_price = -1;  // required by posted-price
+  uint64_t seed = 1;
 };
 
-// Exit codes: 0 done; 2 the input is not a valid market (one line on stderr naming the field);
-// 1 the round could not be solved (a bug or numerical failure; the message says which).
-int RunAllocate(const AllocateOptions& opt) {
-  auto input = ReadFile(opt.input, market::kMaxMarketJsonBytes);
-  if (!input.ok()) {
-    std::cerr << "v2v allocate: --input " << input.status().message() << "\n";
-    return 2;
+// The named mechanism's clearing as text, or exit 2 (bad name or parameter, one line).
+Result<std::string> ClearWithMechanism(const AllocateOptions& opt, const market::Market& m) {
+  if (opt.mechanism == "posted-price" && opt.posted_price < 0) {
+    return Status::InvalidArgument("posted-price needs --posted-price P (P >= 0)");
   }
-  auto market = market::ParseMarketJson(*input);
-  if (!market.ok()) {
-    std::cerr << "v2v allocate: " << opt.input << ": " << market.status().message() << "\n";
-    return 2;
-  }
-  auto result = market::RunRound(*market);
-  if (!result.ok()) {
-    std::cerr << "v2v allocate: " << result.status().ToString() << "\n";
-    return 1;
-  }
-  const std::string text =
-      opt.table ? market::RoundResultToTable(*result) : market::RoundResultToJson(*result) + "\n";
+  V2V_ASSIGN_OR_RETURN(
+      const market::MechanismClearing c,
+      market::ClearRoundWithMechanism(m, opt.mechanism, opt.k, opt.posted_price, opt.seed));
+  return opt.table ? market::MechanismClearingToTable(c)
+                   : market::MechanismClearingToJson(c) + "\n";
+}
+
+int WriteText(const AllocateOptions& opt, const std::string& text) {
   if (opt.output.empty()) {
     std::cout << text;
     return 0;
@@ -51,6 +49,37 @@ int RunAllocate(const AllocateOptions& opt) {
   return 0;
 }
 
+// Exit codes: 0 done; 2 the input is not a valid market (one line on stderr naming the field) or
+// --mechanism names no mechanism or lacks a parameter;
+// 1 the round could not be solved (a bug or numerical failure; the message says which).
+int RunAllocate(const AllocateOptions& opt) {
+  auto input = ReadFile(opt.input, market::kMaxMarketJsonBytes);
+  if (!input.ok()) {
+    std::cerr << "v2v allocate: --input " << input.status().message() << "\n";
+    return 2;
+  }
+  auto market = market::ParseMarketJson(*input);
+  if (!market.ok()) {
+    std::cerr << "v2v allocate: " << opt.input << ": " << market.status().message() << "\n";
+    return 2;
+  }
+  if (opt.mechanism != "paper") {
+    auto text = ClearWithMechanism(opt, *market);
+    if (!text.ok()) {
+      std::cerr << "v2v allocate: --mechanism: " << text.status().message() << "\n";
+      return 2;
+    }
+    return WriteText(opt, *text);
+  }
+  auto result = market::RunRound(*market);
+  if (!result.ok()) {
+    std::cerr << "v2v allocate: " << result.status().ToString() << "\n";
+    return 1;
+  }
+  return WriteText(opt, opt.table ? market::RoundResultToTable(*result)
+                                  : market::RoundResultToJson(*result) + "\n");
+}
+
 }  // namespace
 
 void AddAllocateCommand(CLI::App& app, int* exit_code) {
@@ -61,6 +90,14 @@ void AddAllocateCommand(CLI::App& app, int* exit_code) {
       ->required();
   cmd->add_option("--output,-o", opt->output, "Write the result here instead of stdout");
   cmd->add_flag("--table", opt->table, "Print a human-readable table instead of JSON");
+  cmd->add_option("--mechanism", opt->mechanism,
+                  "paper (Algorithm 1, the default), or clear the declared bids one unit per "
+                  "trader with: bayesian, bayesian-pooled, k-double-auction, mcafee, sbba, vcg, "
+                  "posted-price")
+      ->capture_default_str();
+  cmd->add_option("--k", opt->k, "The k-double auction's k, in [0, 1]")->capture_default_str();
+  cmd->add_option("--posted-price", opt->posted_price, "The posted price's p (currency/kWh)");
+  cmd->add_option("--seed", opt->seed, "Seed of SBBA's lottery")->capture_default_str();
   cmd->callback([opt, exit_code] { *exit_code = RunAllocate(*opt); });
 }
 

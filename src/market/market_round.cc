@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include "market/admission.h"
 #include "market/spatial_index.h"
@@ -29,13 +30,17 @@ Kwh SupplyCap(PricePerKwh t, double rho, double l1, double l2) {
 Result<PreparedRound> PrepareRound(const Market& input) {
   V2V_RETURN_IF_ERROR(ValidateMarketStructure(input));
   // 0. The grid model: bids that cannot beat the grid are left out with their typed reason.
-  GridScreen screen = ScreenAgainstGrid(input);
-  const Market& market = screen.market;
+  // Without grid terms the screen changes nothing, so the input is read in place.
+  std::optional<GridScreen> screen;
+  if (input.auctioneer.grid) screen = ScreenAgainstGrid(input);
+  const Market& market = screen ? screen->market : input;
   const Auctioneer& auc = market.auctioneer;
   PreparedRound prep;
   RoundResult& out = prep.result;
-  for (const GridLeftOut& x : screen.left_out)
-    out.rejected.push_back({x.id, GridLeftOutMessage(x), x.verdict});
+  if (screen) {
+    for (const GridLeftOut& x : screen->left_out)
+      out.rejected.push_back({x.id, GridLeftOutMessage(x), x.verdict});
+  }
 
   // 1. Validate (Algorithm 1); keep valid bids in id order.
   std::vector<const BuyerBid*> buyers;

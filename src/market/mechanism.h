@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "base/random.h"
+#include "base/result.h"
 #include "market/bid.h"
 
 namespace v2v::market {
@@ -111,5 +112,26 @@ std::unique_ptr<Mechanism> NewVcgDoubleAuction();
 // in input order trades with the k-th willing seller in input order (first come, first served),
 // at p on both sides; the long side's excess traders, last in input order, do not trade.
 std::unique_ptr<Mechanism> NewPostedPrice(PricePerKwh p);
+
+// What a mechanism built by name may read. The prior's bounds: values lie in [v_min, v_max] and
+// costs in [c_min, c_max]; the Bayesian schemes read v_max and c_min (their v^max and c^min),
+// McAfee's trade reduction reads v_min as its value floor and c_max as its cost ceiling. `k` is
+// the k-double auction's weight and `posted_price` the posted price's p; the others read nothing.
+struct MechanismParams {
+  PricePerKwh v_min = 0, v_max = 1;
+  PricePerKwh c_min = 0, c_max = 1;
+  double k = 0.5;
+  PricePerKwh posted_price = 0.5;
+};
+
+// Every name NewMechanismByName knows, which is each mechanism's Name(): bayesian,
+// bayesian-pooled, k-double-auction, mcafee, sbba, vcg, posted-price.
+std::span<const std::string_view> MechanismNames();
+
+// The mechanism called `name`. InvalidArgument for an unknown name (the message lists the known
+// ones), a parameter it reads that is not finite, k outside [0, 1], or bounds out of order
+// (v_min > v_max, c_min > c_max).
+Result<std::unique_ptr<Mechanism>> NewMechanismByName(std::string_view name,
+                                                      const MechanismParams& params);
 
 }  // namespace v2v::market

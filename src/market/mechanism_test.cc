@@ -3,9 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <string>
 #include <vector>
 
 #include "market/bayesian_pricing.h"
+#include "market/round_mechanism.h"
 
 namespace v2v::market {
 namespace {
@@ -135,6 +138,103 @@ TEST(MechanismTest, BayesianPooledChoosesTheLargestSurplusMatchingThatCanTrade) 
   EXPECT_NEAR(o.Budget(), 0, 1e-15);
   // Nobody can trade: no trade.
   EXPECT_TRUE(ClearBook(*NewBayesianPooled(1, 0), {{1, 0.3}}, {{2, 0.2}}).trades.empty());
+}
+
+// Every name builds the mechanism that calls itself by it, and clears as the direct factory does.
+TEST(MechanismByNameTest, EveryNameBuildsTheMechanismOfThatName) {
+  MechanismParams p;
+  p.v_min = 0.1;
+  p.v_max = 1;
+  p.c_min = 0;
+  p.c_max = 0.5;
+  p.k = 0.25;
+  p.posted_price = 0.45;
+  ASSERT_EQ(MechanismNames().size(), 7u);
+  for (std::string_view name : MechanismNames()) {
+    auto m = NewMechanismByName(name, p);
+    ASSERT_TRUE(m.ok()) << name << ": " << m.status().message();
+    EXPECT_EQ((*m)->Name(), name);
+  }
+  auto kda = NewMechanismByName("k-double-auction", p);
+  ASSERT_TRUE(kda.ok());
+  // Marginal pair (0.8, 0.4) at k = 1/4: 0.25 * 0.8 + 0.75 * 0.4 = 0.5.
+  EXPECT_DOUBLE_EQ(ClearBook(**kda, kBids, kAsks).trades.at(0).buyer_pays, 0.5);
+  auto posted = NewMechanismByName("posted-price", p);
+  ASSERT_TRUE(posted.ok());
+  EXPECT_DOUBLE_EQ(ClearBook(**posted, kBids, kAsks).trades.at(0).buyer_pays, 0.45);
+  // McAfee reads v_min and c_max: with the floor and ceiling standing for the missing next
+  // orders, one pair trades at (0.1 + 0.5) / 2 = 0.3, as the direct factory clears it.
+  auto mcafee = NewMechanismByName("mcafee", p);
+  ASSERT_TRUE(mcafee.ok());
+  const Outcome by_name = ClearBook(**mcafee, {{1, 0.7}}, {{2, 0.2}});
+  const Outcome direct = ClearBook(*NewMcAfee(0.1, 0.5), {{1, 0.7}}, {{2, 0.2}});
+  ASSERT_EQ(by_name.trades.size(), 1u);
+  ASSERT_EQ(direct.trades.size(), 1u);
+  EXPECT_DOUBLE_EQ(by_name.trades[0].buyer_pays, 0.3);
+  EXPECT_DOUBLE_EQ(direct.trades[0].buyer_pays, 0.3);
+}
+
+TEST(MechanismByNameTest, RefusesUnknownNamesAndBadParameters) {
+  auto unknown = NewMechanismByName("first-price", MechanismParams{});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(unknown.status().message().find("known: bayesian,"), std::string::npos);
+  MechanismParams bad_k;
+  bad_k.k = 1.5;
+  EXPECT_FALSE(NewMechanismByName("k-double-auction", bad_k).ok());
+  MechanismParams nan_price;
+  nan_price.posted_price = std::nan("");
+  EXPECT_FALSE(NewMechanismByName("posted-price", nan_price).ok());
+  MechanismParams reversed;
+  reversed.v_min = 2;
+  EXPECT_FALSE(NewMechanismByName("mcafee", reversed).ok());
+  EXPECT_FALSE(NewMechanismByName("bayesian", reversed).ok());
+  // A parameter a mechanism does not read does not matter to it.
+  EXPECT_TRUE(NewMechanismByName("vcg", reversed).ok());
+}
+
+// A round's prior bounds are the widest of its declared ranges; its clearing maps the unit
+// trades back to the bids' ids and sums the declared surplus.
+TEST(MechanismByNameTest, ARoundsBidsClearWithTheRoundsBoundsAndIds) {
+  Market m;
+  m.buyers.push_back(BuyerBid{});
+  m.buyers.back().id = "b1";
+  m.buyers.back().v = 0.9;
+  m.buyers.back().v_min = 0.5;
+  m.buyers.back().v_max = 1.0;
+  m.buyers.push_back(m.buyers.back());
+  m.buyers.back().id = "b2";
+  m.buyers.back().v = 0.45;
+  m.buyers.back().v_min = 0.3;
+  m.buyers.back().v_max = 0.8;
+  m.sellers.push_back(SellerBid{});
+  m.sellers.back().id = "s1";
+  m.sellers.back().c = 0.4;
+  m.sellers.back().c_min = 0.2;
+  m.sellers.back().c_max = 0.6;
+  m.sellers.push_back(m.sellers.back());
+  m.sellers.back().id = "s2";
+  m.sellers.back().c = 0.5;
+  m.sellers.back().c_min = 0.35;
+  m.sellers.back().c_max = 0.95;
+  const MechanismParams p = RoundPriorBounds(m);
+  EXPECT_EQ(p.v_min, 0.3);
+  EXPECT_EQ(p.v_max, 1.0);
+  EXPECT_EQ(p.c_min, 0.2);
+  EXPECT_EQ(p.c_max, 0.95);
+  // McAfee with floor 0.3 and ceiling 0.95: q = 1 (0.9 >= 0.4; 0.45 < 0.5), p0 =
+  // (0.45 + 0.5) / 2 = 0.475 lies in [0.4, 0.9], so the pair trades at 0.475.
+  auto c = ClearRoundWithMechanism(m, "mcafee", 0.5, 0, 1);
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->mechanism, "mcafee");
+  ASSERT_EQ(c->trades.size(), 1u);
+  EXPECT_EQ(c->trades[0].buyer, "b1");
+  EXPECT_EQ(c->trades[0].seller, "s1");
+  EXPECT_DOUBLE_EQ(c->trades[0].buyer_pays, 0.475);
+  EXPECT_DOUBLE_EQ(c->surplus, 0.5);
+  EXPECT_DOUBLE_EQ(c->budget, 0);
+  EXPECT_FALSE(ClearRoundWithMechanism(m, "english", 0.5, 0, 1).ok());
+  EXPECT_EQ(RoundPriorBounds(Market{}).v_max, MechanismParams{}.v_max);
 }
 
 }  // namespace

@@ -79,6 +79,11 @@ const NumKey kGridKeys[] = {
     {"car", "max_discharge_kw", &Scenario::max_discharge_kw, 0.1, 1000},
 };
 
+// Read under any mechanism, written by ScenarioToToml only under the posted price.
+const NumKey kPostedPriceKey = {"p2p", "posted_price_per_kwh", &Scenario::p2p_posted_price_per_kwh,
+                                0, kBig};
+constexpr std::string_view kDefaultP2pMechanism = "k-double-auction";
+
 std::string Where(std::string_view source, std::string_view section, std::string_view key) {
   std::string s(source);
   s += ": [";
@@ -125,6 +130,21 @@ Status ReadChoice(const toml::node& n, const std::string& where,
   for (const auto& [name, value] : choices) {
     if (*v == name) {
       *out = value;
+      return Status::Ok();
+    }
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  return Status::InvalidArgument(where + ": \"" + *v + "\" is not one of " + names + LineOf(n));
+}
+
+// A name of market::MechanismNames().
+Status ReadMechanismName(const toml::node& n, const std::string& where, Scenario& s) {
+  auto v = n.value_exact<std::string>();
+  if (!v) return Status::InvalidArgument(where + ": expected a string" + LineOf(n));
+  std::string names;
+  for (std::string_view name : market::MechanismNames()) {
+    if (*v == name) {
+      s.p2p_mechanism = *v;
       return Status::Ok();
     }
     names += (names.empty() ? "" : ", ") + std::string(name);
@@ -188,6 +208,11 @@ Status ApplyScenarioKey(const std::string& section, const std::string& key, cons
     return ReadChoice<MarketModel>(
         n, where, {{"paper", MarketModel::kPaper}, {"grid", MarketModel::kGrid}}, &s.market_model);
   }
+  if (section == "p2p" && key == "mechanism") return ReadMechanismName(n, where, s);
+  if (section == "p2p" && key == kPostedPriceKey.key) {
+    V2V_ASSIGN_OR_RETURN(s.p2p_posted_price_per_kwh, ReadInRange(kPostedPriceKey, n, where));
+    return Status::Ok();
+  }
   if (section == "rsu" && key == "positions_m") return ParsePositions(n, where, s);
   if (section == "tariff" && key == "periods") return ParseTariff(n, where, s);
   for (const NumKey& k : kGridKeys) {
@@ -245,6 +270,21 @@ Status Ordered(double lo, double hi, const char* lo_name, const char* hi_name) {
 
 }  // namespace
 
+market::MechanismParams P2pMechanismParams(const Scenario& s) {
+  market::MechanismParams p;
+  p.v_min = s.buyer_value_min_per_kwh;
+  p.v_max = s.buyer_value_max_per_kwh;
+  p.c_min = s.seller_cost_min_per_kwh;
+  p.c_max = s.seller_cost_max_per_kwh;
+  p.k = s.p2p_k;
+  p.posted_price = s.p2p_posted_price_per_kwh;
+  return p;
+}
+
+Result<std::unique_ptr<market::Mechanism>> NewP2pMechanism(const Scenario& s) {
+  return market::NewMechanismByName(s.p2p_mechanism, P2pMechanismParams(s));
+}
+
 double Scenario::GridPrice(double time_s) const {
   double h = std::fmod(time_s / 3600.0, 24.0);
   if (h < 0) h += 24.0;
@@ -260,6 +300,10 @@ Status ValidateScenario(const Scenario& s) {
     V2V_RETURN_IF_ERROR(InRange(k, k.field ? s.*(k.field) : static_cast<double>(s.vehicle_count)));
   }
   for (const NumKey& k : kGridKeys) V2V_RETURN_IF_ERROR(InRange(k, s.*(k.field)));
+  V2V_RETURN_IF_ERROR(InRange(kPostedPriceKey, s.p2p_posted_price_per_kwh));
+  if (auto m = NewP2pMechanism(s); !m.ok()) {
+    return Status::InvalidArgument("[p2p] mechanism: " + m.status().message());
+  }
   V2V_RETURN_IF_ERROR(
       Ordered(s.speed_min_mps, s.speed_max_mps, "[vehicles] speed_min_mps", "speed_max_mps"));
   V2V_RETURN_IF_ERROR(Ordered(s.trip_min_s, s.trip_max_s, "[vehicles] trip_min_s", "trip_max_s"));
@@ -358,6 +402,13 @@ std::string ScenarioToToml(const Scenario& s) {
                  FormatExact(s.rsu_positions_m[i].y) + "]";
         }
         out += "]\n";
+      }
+      if (std::string_view(section) == "p2p" && s.p2p_mechanism != kDefaultP2pMechanism) {
+        out += "mechanism = \"" + s.p2p_mechanism + "\"\n";
+        if (s.p2p_mechanism == "posted-price") {
+          out += std::string(kPostedPriceKey.key) + " = " +
+                 FormatExact(s.p2p_posted_price_per_kwh) + "\n";
+        }
       }
     }
     const double x = k.field ? s.*(k.field) : static_cast<double>(s.vehicle_count);

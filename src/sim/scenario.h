@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "market/mechanism.h"
 
 namespace v2v::sim {
 
@@ -71,9 +72,14 @@ struct Scenario {
   double willingness_min = 1, willingness_max = 5;   // w ~ U[min, max], within [0, 5]
   double demand_min_kwh = 0;                         // b_i^min
   double max_kwh_per_round = 10;  // b_i^max is the energy to the target, at most this
-  // [p2p] the conventional P2P market recorded beside every round: a uniform-price k-double
-  // auction on the same bids, price = k * marginal bid + (1 - k) * marginal ask.
-  double p2p_k = 0.5;
+  // [p2p] the comparison market recorded beside every round: a mechanism of market/mechanism.h,
+  // by name, clearing the round's declared values and costs one unit per trader. The default is
+  // the conventional P2P market, a uniform-price k-double auction: k * marginal bid +
+  // (1 - k) * marginal ask. The Bayesian schemes and McAfee's trade reduction read the bounds of
+  // [market]'s value and cost ranges.
+  std::string p2p_mechanism = "k-double-auction";
+  double p2p_k = 0.5;                      // the k-double auction's k
+  double p2p_posted_price_per_kwh = 0.65;  // the posted price's p
   // [time]
   double start_s = 0;
   double duration_s = 86400;
@@ -94,6 +100,10 @@ struct Scenario {
   // Grid price at a time of day (seconds since midnight of day 0; wraps every 24 h).
   double GridPrice(double time_s) const;
 };
+
+// The comparison market's mechanism ([p2p] mechanism) with its parameters from the scenario.
+market::MechanismParams P2pMechanismParams(const Scenario& s);
+Result<std::unique_ptr<market::Mechanism>> NewP2pMechanism(const Scenario& s);
 
 // Parses TOML text. `source` names the file in messages ("city.toml: [market] l1: ...").
 Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view source);

@@ -79,6 +79,33 @@ TEST(ScenarioTest, ThePaperModelsCanonicalTextIgnoresTheGridKeys) {
   EXPECT_EQ(ScenarioToToml(*back), text);
 }
 
+// The default comparison market prints nothing new (the stamps stay); another mechanism is
+// printed, and the posted price only under the posted price.
+TEST(ScenarioTest, TheComparisonMechanismIsPrintedOnlyWhenItIsNotTheDefault) {
+  Scenario kda;
+  kda.p2p_posted_price_per_kwh = 0.9;  // not read by the k-double auction
+  EXPECT_EQ(ScenarioHash(kda), ScenarioHash(Scenario{}));
+  Scenario posted = kda;
+  posted.p2p_mechanism = "posted-price";
+  const std::string text = ScenarioToToml(posted);
+  EXPECT_NE(text.find("mechanism = \"posted-price\"\nposted_price_per_kwh = 0.9\n"),
+            std::string::npos)
+      << text;
+  auto back = ParseScenarioToml(text, "posted.toml");
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->p2p_mechanism, "posted-price");
+  EXPECT_EQ(back->p2p_posted_price_per_kwh, 0.9);
+  EXPECT_EQ(ScenarioToToml(*back), text);
+  Scenario vcg;
+  vcg.p2p_mechanism = "vcg";
+  EXPECT_NE(ScenarioHash(vcg), ScenarioHash(Scenario{}));
+  EXPECT_EQ(ScenarioToToml(vcg).find("posted_price_per_kwh"), std::string::npos);
+  // Built in code, an unknown name is refused by the validation every run requires.
+  Scenario unknown;
+  unknown.p2p_mechanism = "first-price";
+  EXPECT_FALSE(ValidateScenario(unknown).ok());
+}
+
 struct BadCase {
   const char* toml;
   const char* must_mention;
@@ -88,6 +115,10 @@ TEST(ScenarioTest, ErrorsNameTheKey) {
   const BadCase cases[] = {
       {"[market]\nl3 = 1\n", "[market] l3: unknown key"},
       {"[p2p]\nk = 1.5\n", "[p2p] k: 1.5 is outside [0, 1]"},
+      {"[p2p]\nmechanism = \"dutch\"\n",
+       "[p2p] mechanism: \"dutch\" is not one of bayesian, bayesian-pooled, k-double-auction"},
+      {"[p2p]\nmechanism = 3\n", "[p2p] mechanism: expected a string"},
+      {"[p2p]\nposted_price_per_kwh = -1\n", "[p2p] posted_price_per_kwh: -1 is outside"},
       {"[cars]\ncount = 1\n", "cars: unknown section"},
       {"[vehicles]\ncount = -5\n", "[vehicles] count: -5 is outside"},
       {"[vehicles]\ncount = 2.5\n", "[vehicles] count: expected an integer"},

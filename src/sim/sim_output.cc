@@ -35,7 +35,8 @@ Result<std::unique_ptr<CsvSimWriter>> CsvSimWriter::Open(const std::string& dir,
                           "# " + stamp +
                               "\ntime_s,rsu,buyers,sellers,late_replies,pairs,"
                               "trading_pairs,trades,unserved,energy_kwh,welfare,mean_price_per_kwh,"
-                              "p2p_price_per_kwh,grid_price_per_kwh\n",
+                              "p2p_price_per_kwh,grid_price_per_kwh,p2p_trades,p2p_surplus,"
+                              "p2p_budget\n",
                           rp));
   return std::unique_ptr<CsvSimWriter>(new CsvSimWriter(dir, std::move(t), std::move(r)));
 }
@@ -52,7 +53,8 @@ Status CsvSimWriter::OnRound(const RoundRecord& r, const std::vector<TradeRecord
           std::to_string(r.pairs) + "," + std::to_string(r.trading_pairs) + "," +
           std::to_string(r.trades) + "," + std::to_string(r.unserved) + "," +
           FormatG(r.energy_kwh) + "," + FormatG(r.welfare) + "," + FormatG(r.mean_price) + "," +
-          FormatG(r.p2p_price) + "," + FormatG(r.grid_price) + "\n";
+          FormatG(r.p2p_price) + "," + FormatG(r.grid_price) + "," + std::to_string(r.p2p_trades) +
+          "," + FormatG(r.p2p_surplus) + "," + FormatG(r.p2p_budget) + "\n";
   return Put(rounds_.get(), line_, dir_ + "/rounds.csv");
 }
 
@@ -149,6 +151,10 @@ std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& s
   field("sellers", std::to_string(b.sellers));
   field("seller_gains_vs_feed_in", FormatG(b.seller_gained, 10));
   field("sellers_worse_off_than_feed_in", std::to_string(b.sellers_worse_off));
+  field("p2p_mechanism", "\"" + s.p2p_mechanism + "\"");
+  field("p2p_trades", std::to_string(s.p2p_trades));
+  field("p2p_surplus", FormatG(s.p2p_surplus, 10));
+  field("p2p_budget", FormatG(s.p2p_budget, 10));
   field("v2v_share_of_charging", b.v2v_share >= 0 ? FormatG(b.v2v_share, 6) : "null");
   if (s.grid_model) {
     field("market_model", "\"grid\"");

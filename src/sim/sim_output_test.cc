@@ -28,6 +28,10 @@ TEST(SimOutputTest, WritesOneRowPerTradeAndPerRound) {
   r.trades = 2;
   r.energy_kwh = 1.5;
   r.mean_price = 0.625;
+  r.p2p_trades = 1;
+  r.p2p_price = 0.75;
+  r.p2p_surplus = 0.25;
+  r.p2p_budget = -0.125;
   TradeRecord a{60, 3, "EV1", "EV2", 0.8, 0.5, 0.65, 1.0, 120.5};
   TradeRecord b{60, 3, "EV1", "EV3", 0.7, 0.5, 0.6, 0.5, 99};
   ASSERT_TRUE((*w)->OnRound(r, {a, b}).ok());
@@ -38,7 +42,10 @@ TEST(SimOutputTest, WritesOneRowPerTradeAndPerRound) {
             "60,3,EV1,EV2,0.8,0.5,0.65,1,120.5\n"
             "60,3,EV1,EV3,0.7,0.5,0.6,0.5,99\n");
   const std::string rounds = Slurp(dir + "/rounds.csv");
-  EXPECT_NE(rounds.find("\n60,3,1,2,0,0,0,2,0,1.5,0,0.625,0,0\n"), std::string::npos) << rounds;
+  EXPECT_NE(rounds.find("p2p_price_per_kwh,grid_price_per_kwh,p2p_trades,p2p_surplus,p2p_budget\n"
+                        "60,3,1,2,0,0,0,2,0,1.5,0,0.625,0.75,0,1,0.25,-0.125\n"),
+            std::string::npos)
+      << rounds;
 }
 
 TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
@@ -49,6 +56,9 @@ TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
   s.energy_kwh = 12.5;
   s.payments = 8;
   s.welfare = 3.25;
+  s.p2p_mechanism = "sbba";
+  s.p2p_trades = 3;
+  s.p2p_surplus = 0.5;
   const auto j = nlohmann::json::parse(SummaryJson(s, 42, "00ff", "synthetic-grid", 1.5));
   EXPECT_EQ(j["vehicles"], 2000);
   EXPECT_EQ(j["rounds"], 10);
@@ -59,6 +69,10 @@ TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
   EXPECT_EQ(j["seed"], 42);
   EXPECT_EQ(j["scenario_hash"], "00ff");
   EXPECT_DOUBLE_EQ(j["wall_s"].get<double>(), 1.5);
+  EXPECT_EQ(j["p2p_mechanism"], "sbba");
+  EXPECT_EQ(j["p2p_trades"], 3);
+  EXPECT_DOUBLE_EQ(j["p2p_surplus"].get<double>(), 0.5);
+  EXPECT_DOUBLE_EQ(j["p2p_budget"].get<double>(), 0);
   s.energy_kwh = 0;
   EXPECT_TRUE(
       nlohmann::json::parse(SummaryJson(s, 1, "x", "y", 0))["mean_price_per_kwh"].is_null());

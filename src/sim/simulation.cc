@@ -3,16 +3,17 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <unordered_map>
 
 #include "market/market_round.h"
+#include "market/mechanism.h"
 #include "market/outside_option.h"
 #include "sim/bills.h"
 #include "sim/city.h"
 #include "sim/csv.h"
 #include "sim/fcd_reader.h"
 #include "sim/grid_outside_option.h"
-#include "sim/mechanisms.h"
 #include "sim/rng.h"
 
 namespace v2v::sim {
@@ -33,15 +34,19 @@ struct Ev {
 // The vehicles and the market rounds, shared by both mobility sources.
 class Fleet {
  public:
-  Fleet(const Scenario& s, uint64_t seed, SimObserver& observer)
+  Fleet(const Scenario& s, uint64_t seed, std::unique_ptr<market::Mechanism> p2p,
+        SimObserver& observer)
       : s_(s),
         rsus_(PlaceRsus(s), s.rsu_range_m),
         outside_(s, rsus_.rsus()),
+        p2p_(std::move(p2p)),
         market_rng_(DeriveSeed(seed, 1)),
         init_rng_(DeriveSeed(seed, 2)),
+        p2p_rng_(DeriveSeed(seed, 4)),
         observer_(observer) {
     by_rsu_.resize(rsus_.rsus().size());
     summary_.grid_model = s.market_model == MarketModel::kGrid;
+    summary_.p2p_mechanism = s.p2p_mechanism;
   }
 
   // Index of a vehicle, created with a random initial charge when first seen.
@@ -242,6 +247,33 @@ class Fleet {
     return paid;
   }
 
+  // The comparison market ([p2p]) on the round's declared values and costs, one unit per
+  // trader, ids the input positions. Its mean price is first + mean(x - first): exactly the
+  // price when every trade pays the same (the uniform-price auctions).
+  void ClearComparisonMarket(const market::Market& m, RoundRecord& rec) {
+    std::vector<market::Order> bids, asks;
+    for (const market::BuyerBid& b : m.buyers) {
+      bids.push_back({static_cast<int64_t>(bids.size()), b.v});
+    }
+    for (const market::SellerBid& sb : m.sellers) {
+      asks.push_back({static_cast<int64_t>(asks.size()), sb.c});
+    }
+    const market::Outcome out = p2p_->Clear(bids, asks, p2p_rng_);
+    rec.p2p_trades = static_cast<int>(out.trades.size());
+    rec.p2p_price = kNan;
+    rec.p2p_surplus = 0;
+    rec.p2p_budget = out.Budget();
+    if (out.trades.empty()) return;
+    const double first = out.trades.front().buyer_pays;
+    double above_first = 0;
+    for (const market::Trade& t : out.trades) {
+      above_first += t.buyer_pays - first;
+      rec.p2p_surplus += bids[static_cast<size_t>(t.buyer_id)].price -
+                         asks[static_cast<size_t>(t.seller_id)].price;
+    }
+    rec.p2p_price = first + above_first / static_cast<double>(out.trades.size());
+  }
+
   Status RunRound(double time_s, int rsu, const std::vector<int>& members) {
     RoundRecord rec;
     rec.time_s = time_s;
@@ -258,10 +290,7 @@ class Fleet {
     if (m.buyers.empty()) return Status::Ok();
     rec.buyers = static_cast<int>(m.buyers.size());
     rec.sellers = static_cast<int>(m.sellers.size());
-    std::vector<double> bids, asks;
-    for (const market::BuyerBid& b : m.buyers) bids.push_back(b.v);
-    for (const market::SellerBid& sb : m.sellers) asks.push_back(sb.c);
-    rec.p2p_price = ClearUniformDoubleAuction(bids, asks, s_.p2p_k).price;
+    ClearComparisonMarket(m, rec);
     std::vector<TradeRecord> trades;
     double paid = 0;
     if (!m.sellers.empty()) {
@@ -279,6 +308,9 @@ class Fleet {
     summary_.energy_kwh += rec.energy_kwh;
     summary_.payments += paid;
     summary_.welfare += rec.welfare;
+    summary_.p2p_trades += rec.p2p_trades;
+    summary_.p2p_surplus += rec.p2p_surplus;
+    summary_.p2p_budget += rec.p2p_budget;
     return observer_.OnRound(rec, trades);
   }
 
@@ -289,7 +321,8 @@ class Fleet {
   std::unordered_map<std::string, double> floor_of_;    // and sellers' (grid model)
   BillBook bills_;
   double now_s_ = 0;
-  Rng market_rng_, init_rng_;
+  std::unique_ptr<market::Mechanism> p2p_;
+  Rng market_rng_, init_rng_, p2p_rng_;
   SimObserver& observer_;
   std::vector<Ev> evs_;
   std::unordered_map<std::string, int> index_;
@@ -306,7 +339,8 @@ std::string VehicleId(int i) {
 }  // namespace
 
 Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserver& observer) {
-  Fleet fleet(s, seed, observer);
+  V2V_ASSIGN_OR_RETURN(std::unique_ptr<market::Mechanism> p2p, NewP2pMechanism(s));
+  Fleet fleet(s, seed, std::move(p2p), observer);
   GridMobility mobility(s, DeriveSeed(seed, 3));
   std::vector<GridVehicle> cars;
   for (int i = 0; i < s.vehicle_count; ++i) {
@@ -342,7 +376,8 @@ Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserve
 
 Result<SimSummary> RunFcdTrace(const Scenario& s, uint64_t seed, const std::string& fcd_path,
                                SimObserver& observer) {
-  Fleet fleet(s, seed, observer);
+  V2V_ASSIGN_OR_RETURN(std::unique_ptr<market::Mechanism> p2p, NewP2pMechanism(s));
+  Fleet fleet(s, seed, std::move(p2p), observer);
   bool first = true;
   double t0 = 0, last_t = 0, next_round = 0;
   std::vector<int> present;

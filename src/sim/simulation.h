@@ -61,7 +61,13 @@ struct RoundRecord {
   double energy_kwh = 0;
   double welfare = 0;
   double mean_price = 0;  // volume-weighted T of the trades (nan without trades)
-  double p2p_price = 0;   // uniform double auction on the same bids (nan if it clears nothing)
+  // The comparison market ([p2p] mechanism) on the same declared values and costs, one unit per
+  // trader: its trades, the mean price its buyers pay (nan without trades), its surplus (the
+  // sum of v - c over its trades) and its budget (market::Outcome::Budget).
+  int p2p_trades = 0;
+  double p2p_price = 0;
+  double p2p_surplus = 0;
+  double p2p_budget = 0;
   double grid_price = 0;  // time-of-use tariff at this time
   // The grid model only (0 under the paper's): bids left out because the grid beat them.
   int grid_cheaper_buyers = 0;     // market::GridVerdict::kGridCheaper
@@ -80,6 +86,11 @@ struct SimSummary {
   double grid_kwh = 0;  // charged from the grid
   double driven_km = 0;
   double simulated_s = 0;
+  // The comparison market's mechanism and its totals over the rounds (RoundRecord's p2p_*).
+  std::string p2p_mechanism;
+  int64_t p2p_trades = 0;
+  double p2p_surplus = 0;
+  double p2p_budget = 0;
   // The grid model (summary.json shows these under it only).
   bool grid_model = false;
   int64_t grid_cheaper_buyers = 0;

@@ -177,6 +177,55 @@ TEST(SimulationTest, SameSeedGivesByteIdenticalCsv) {
   EXPECT_NE(files[0][0], files[2][0]);
 }
 
+// The comparison market ([p2p] mechanism) clears the same declared bids beside every round and
+// draws from its own stream, so the city's own trades do not depend on it; each mechanism keeps
+// its budget rule round by round (docs/mechanisms.md).
+TEST(SimulationTest, TheComparisonMarketLeavesTheCityAloneAndKeepsItsBudgetRule) {
+  Scenario s = SmallCity();
+  s.duration_s = 2 * 3600;
+  std::map<std::string, Collect> runs;
+  std::map<std::string, SimSummary> sums;
+  for (const char* name : {"k-double-auction", "vcg", "sbba", "mcafee", "posted-price"}) {
+    s.p2p_mechanism = name;
+    ASSERT_TRUE(ValidateScenario(s).ok());
+    auto sum = RunSyntheticCity(s, 11, runs[name]);
+    ASSERT_TRUE(sum.ok()) << name << ": " << sum.status().ToString();
+    EXPECT_EQ(sum->p2p_mechanism, name);
+    sums[name] = *sum;
+  }
+  const SimSummary& kda = sums["k-double-auction"];
+  ASSERT_GT(kda.p2p_trades, 20);
+  const std::vector<RoundRecord>& base = runs["k-double-auction"].rounds;
+  for (const auto& [name, sum] : sums) {
+    EXPECT_EQ(sum.trades, kda.trades) << name;
+    EXPECT_EQ(sum.energy_kwh, kda.energy_kwh) << name;
+    EXPECT_EQ(sum.welfare, kda.welfare) << name;
+    ASSERT_EQ(runs[name].rounds.size(), base.size()) << name;
+  }
+  // VCG trades the same efficient pairs as the k-double auction and pays out a deficit.
+  EXPECT_EQ(sums["vcg"].p2p_trades, kda.p2p_trades);
+  EXPECT_EQ(sums["vcg"].p2p_surplus, kda.p2p_surplus);
+  EXPECT_LT(sums["vcg"].p2p_budget, 0);
+  for (size_t i = 0; i < base.size(); ++i) {
+    const int q = base[i].p2p_trades;
+    EXPECT_EQ(base[i].p2p_budget, 0);  // one uniform price on both sides
+    EXPECT_LE(runs["vcg"].rounds[i].p2p_budget, 1e-12);
+    // The trade reductions drop at most the marginal pair.
+    for (const char* reduced : {"sbba", "mcafee"}) {
+      const int got = runs[reduced].rounds[i].p2p_trades;
+      EXPECT_TRUE(got == q || got == q - 1) << reduced << " round " << i;
+    }
+    EXPECT_NEAR(runs["sbba"].rounds[i].p2p_budget, 0, 1e-12);
+    EXPECT_GE(runs["mcafee"].rounds[i].p2p_budget, -1e-12);
+    const RoundRecord& posted = runs["posted-price"].rounds[i];
+    if (posted.p2p_trades > 0) {
+      EXPECT_EQ(posted.p2p_price, s.p2p_posted_price_per_kwh);
+    } else {
+      EXPECT_TRUE(std::isnan(posted.p2p_price));
+    }
+  }
+}
+
 TEST(SimulationTest, RunsTheCommittedSumoTrace) {
   Scenario s;
   s.city_size_m = 900;

@@ -44,7 +44,10 @@ Result<std::vector<double>> RunSweepCell(const Scenario& s, uint64_t sim_seed) {
                              sum.energy_kwh > 0 ? sum.payments / sum.energy_kwh : kNan,
                              sum.welfare,
                              served,
-                             sum.grid_kwh};
+                             sum.grid_kwh,
+                             static_cast<double>(sum.p2p_trades),
+                             sum.p2p_surplus,
+                             sum.p2p_budget};
 }
 
 std::vector<SweepTask> SweepTasks(const std::vector<int>& cells, int seeds) {

@@ -28,8 +28,12 @@ namespace v2v::sim {
 //   welfare       the rounds' welfare, summed
 //   served_share  buyer requests that got energy / buyer requests (nan without requests)
 //   grid_kwh      charged from the grid
-inline constexpr std::array<const char*, 7> kSweepMetrics = {
-    "rounds", "trades", "energy_kwh", "mean_price", "welfare", "served_share", "grid_kwh"};
+//   p2p_trades    trades of the comparison market ([p2p] mechanism), one unit each
+//   p2p_surplus   its declared surplus, the sum of v - c over its trades
+//   p2p_budget    its budget: what its buyers paid less what its sellers received
+inline constexpr std::array<const char*, 10> kSweepMetrics = {
+    "rounds",       "trades",   "energy_kwh", "mean_price",  "welfare",
+    "served_share", "grid_kwh", "p2p_trades", "p2p_surplus", "p2p_budget"};
 
 struct SweepRun {
   int cell = 0;

@@ -195,6 +195,10 @@ TEST(SweepRunTest, RunSweepCellAgreesWithTheSimulation) {
   EXPECT_DOUBLE_EQ((*m)[3], sum->payments / sum->energy_kwh);
   EXPECT_EQ((*m)[4], sum->welfare);
   EXPECT_EQ((*m)[6], sum->grid_kwh);
+  EXPECT_EQ((*m)[7], static_cast<double>(sum->p2p_trades));
+  EXPECT_GT(sum->p2p_trades, 0);
+  EXPECT_EQ((*m)[8], sum->p2p_surplus);
+  EXPECT_EQ((*m)[9], sum->p2p_budget);
 }
 
 }  // namespace

@@ -166,6 +166,45 @@ TEST(AllocateCliTest, GridTermsLeaveOutABuyerTheGridServesBetter) {
   ExpectBadInput(Allocate(not_object), "auctioneer.grid: expected an object");
 }
 
+// --mechanism clears the declared bids one unit per trader (docs/mechanisms.md): two buyers
+// (0.9, 0.6) and two sellers (0.5, 0.7) pooled, so one pair is efficient (0.9 >= 0.5,
+// 0.6 < 0.7). VCG: the buyer pays max(0.6, 0.5), the seller receives min(0.7, 0.9).
+TEST(AllocateCliTest, MechanismClearsTheDeclaredBidsOneUnitPerTrader) {
+  std::string text = kValid;
+  const std::string first_buyer_end = "\"x\": 0, \"y\": 0}";
+  text.replace(text.find(first_buyer_end), first_buyer_end.size(),
+               first_buyer_end +
+                   ", {\"id\": \"b2\", \"v\": 0.6, \"v_min\": 0.5, \"v_max\": 1.0, "
+                   "\"b_min\": 1, \"b_max\": 10, \"w\": 3, \"x\": 0, \"y\": 0}");
+  const std::string seller_end = "\"x\": 100, \"y\": 0}";
+  text.replace(text.find(seller_end), seller_end.size(),
+               seller_end +
+                   ", {\"id\": \"s2\", \"c\": 0.7, \"c_min\": 0.4, \"c_max\": 0.9, "
+                   "\"s_t\": 30, \"s_r\": 5, \"rho\": 0.05, \"x\": 0, \"y\": 50}");
+  CliRun vcg = Allocate(text, "--mechanism vcg");
+  ASSERT_EQ(vcg.exit_code, 0) << vcg.err;
+  auto j = nlohmann::json::parse(vcg.out);
+  EXPECT_EQ(j["mechanism"], "vcg");
+  ASSERT_EQ(j["trades"].size(), 1u) << vcg.out;
+  EXPECT_EQ(j["trades"][0]["buyer"], "b1");
+  EXPECT_EQ(j["trades"][0]["seller"], "s1");
+  EXPECT_DOUBLE_EQ(j["trades"][0]["buyer_pays"].get<double>(), 0.6);
+  EXPECT_DOUBLE_EQ(j["trades"][0]["seller_receives"].get<double>(), 0.7);
+  EXPECT_NEAR(j["budget"].get<double>(), -0.1, 1e-12);
+  EXPECT_NEAR(j["surplus"].get<double>(), 0.4, 1e-12);
+
+  CliRun kda = Allocate(text, "--mechanism k-double-auction --k 1");
+  ASSERT_EQ(kda.exit_code, 0) << kda.err;
+  EXPECT_DOUBLE_EQ(nlohmann::json::parse(kda.out)["trades"][0]["buyer_pays"].get<double>(), 0.9);
+  CliRun posted = Allocate(text, "--mechanism posted-price --posted-price 0.65 --table");
+  ASSERT_EQ(posted.exit_code, 0) << posted.err;
+  EXPECT_NE(posted.out.find("mechanism posted-price: 1 trade(s)"), std::string::npos) << posted.out;
+
+  ExpectBadInput(Allocate(text, "--mechanism dutch"), "unknown mechanism \"dutch\" (known: ");
+  ExpectBadInput(Allocate(text, "--mechanism posted-price"), "needs --posted-price");
+  ExpectBadInput(Allocate(text, "--mechanism k-double-auction --k 2"), "k must lie in [0, 1]");
+}
+
 TEST(AllocateCliTest, MissingFileAndUsageErrors) {
   const std::string cmd = std::string(V2V_CLI) + " allocate --input /nonexistent.json 2>/dev/null";
   int status = std::system(cmd.c_str());

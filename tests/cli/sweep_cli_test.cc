@@ -90,6 +90,28 @@ TEST(SweepCliTest, CellsAndMergedShardsEqualTheFullRun) {
   fs::remove_all(d);
 }
 
+// The example grid of comparison mechanisms: cell 3 is VCG, which pays a deficit on the city's
+// rounds (p2p_budget, the last column, below 0); cell 2 is SBBA, whose budget balances.
+TEST(SweepCliTest, TheMechanismsExampleRunsItsCellsOnTheCitysRounds) {
+  const fs::path d = SweepTempDir("mech");
+  auto cell = [&](int k) {
+    auto r = RunSweepCli(std::string("--grid ") + V2V_EXAMPLES +
+                             "/sweep_mechanisms.toml --seeds 1 -q --cell " + std::to_string(k) +
+                             " --out " + d.string(),
+                         d);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const std::string part = v2v::testing::Slurp(d / ("part-cell-" + std::to_string(k) + ".csv"));
+    EXPECT_NE(part.find(",p2p_trades,p2p_surplus,p2p_budget\n"), std::string::npos) << part;
+    const std::vector<std::string> rows = SweepDataLines(part);
+    return rows.empty() ? std::string() : rows[0];
+  };
+  const std::string vcg = cell(3), sbba = cell(2);
+  ASSERT_EQ(vcg.rfind("3,vcg,0,", 0), 0u) << vcg;
+  EXPECT_LT(std::stod(vcg.substr(vcg.rfind(',') + 1)), 0) << vcg;
+  ASSERT_EQ(sbba.rfind("2,sbba,0,", 0), 0u) << sbba;
+  EXPECT_NEAR(std::stod(sbba.substr(sbba.rfind(',') + 1)), 0, 1e-9) << sbba;
+}
+
 TEST(SweepCliTest, BadGridsAndOptionsExitTwoAndWriteNothing) {
   const fs::path d = SweepTempDir("bad");
   std::ofstream(d / "g.toml") << "[axes]\nmarket.l1 = [0.5, -1]\n";
