@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <functional>
 
 #include "market/bayesian_pricing.h"
 #include "market/internal/ranked_book.h"
@@ -14,6 +15,22 @@ double Outcome::Budget() const {
   double budget = 0;
   for (const Trade& t : trades) budget += t.buyer_pays - t.seller_receives;
   return budget;
+}
+
+double FirstBestSurplus(std::vector<double> values, std::vector<double> costs) {
+  std::sort(values.begin(), values.end(), std::greater<>());
+  std::sort(costs.begin(), costs.end());
+  double w = 0;
+  for (size_t i = 0; i < values.size() && i < costs.size() && values[i] >= costs[i]; ++i) {
+    w += values[i] - costs[i];
+  }
+  return w;
+}
+
+int IrViolations(const Trade& t, double value, double cost) {
+  constexpr double kUtilityTolerance = 1e-9;  // rounding, not a violation
+  return (value - t.buyer_pays < -kUtilityTolerance ? 1 : 0) +
+         (t.seller_receives - cost < -kUtilityTolerance ? 1 : 0);
 }
 
 namespace {

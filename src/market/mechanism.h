@@ -113,6 +113,14 @@ std::unique_ptr<Mechanism> NewVcgDoubleAuction();
 // at p on both sides; the long side's excess traders, last in input order, do not trade.
 std::unique_ptr<Mechanism> NewPostedPrice(PricePerKwh p);
 
+// The first best of unit traders at their true types: the largest gains from trade of any
+// matching, the sum of v_i - c_i over the q efficient pairs of the ranked values and costs.
+double FirstBestSurplus(std::vector<double> values, std::vector<double> costs);
+
+// How many of a trade's two traders it leaves with a negative utility at their true types
+// (value - buyer_pays, seller_receives - cost) beyond rounding (1e-9): 0, 1 or 2.
+int IrViolations(const Trade& t, double value, double cost);
+
 // What a mechanism built by name may read. The prior's bounds: values lie in [v_min, v_max] and
 // costs in [c_min, c_max]; the Bayesian schemes read v_max and c_min (their v^max and c^min),
 // McAfee's trade reduction reads v_min as its value floor and c_max as its cost ceiling. `k` is

@@ -57,7 +57,12 @@ double TradeShare(const TradeShareQuery& q, int64_t draws, uint64_t seed);
 Result<Figure> RunFigure(int n, const ExperimentOptions& opt);
 
 // The mechanisms side by side on the fair benchmark (sim/mechanism_benchmark.h): both settings
-// (unit-square, paper-fig9) at 1, 2, 5 and 10 traders per side, 10 seeds each.
+// (unit-square, paper-fig9) at 1, 2, 5 and 10 traders per side, 10 seeds each; then the city
+// (setting "city", traders_per_side 0: its rounds, of every size): each mechanism as the
+// comparison market of the city of Fig. 11 (`opt.city`, else the default city with 1,000 EVs, or
+// 300 EVs for 6 h when quick), the same rounds under every mechanism, scored per round against
+// the round's first best, 10 seeds (3 when quick). Its clear time is not measured (the simulator
+// reads no clock).
 struct MechanismComparison {
   CsvTable table{{}};      // mechanisms.csv: one row per setting, size and contender
   CsvTable plot_data{{}};  // mechanisms/data.csv: the unit square's efficiency by size

@@ -1,11 +1,13 @@
 // `v2v experiment mechanisms`: every mechanism of market/mechanism.h on the fair benchmark
 // (sim/mechanism_benchmark.h), side by side, with 95% intervals over seeds.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
 #include "sim/experiments.h"
 #include "sim/mechanism_benchmark.h"
+#include "sim/simulation.h"
 
 namespace v2v::sim {
 namespace {
@@ -100,12 +102,85 @@ std::string TimingMarkdown(const std::vector<BenchmarkRow>& rows) {
   std::string s = "| setting | traders per side | mechanism | bidding | clear time (us) |\n";
   s += "|---|---|---|---|---|\n";
   for (const BenchmarkRow& r : rows) {
-    char us[32];
-    std::snprintf(us, sizeof us, "%.3f", r.clear_us);
+    char us[32] = "not measured";
+    if (!std::isnan(r.clear_us)) std::snprintf(us, sizeof us, "%.3f", r.clear_us);
     s += "| " + r.setting + " | " + std::to_string(r.traders_per_side) + " | " + r.mechanism +
          " | " + r.bidding + " | " + us + " |\n";
   }
   return s;
+}
+
+// A mechanism of the city rows: its name for [p2p] mechanism, its label and how traders bid
+// (the simulator's traders report their drawn types).
+struct CityContender {
+  std::string name, label, bidding;
+};
+
+std::vector<CityContender> CityContenders(const Scenario& s) {
+  return {
+      {"bayesian-pooled", "bayesian-pooled", "Theorem 1 (not an equilibrium)"},
+      {"k-double-auction", "k-double-auction(k=" + FormatG(s.p2p_k) + ")", "truthful (upper line)"},
+      {"mcafee", "mcafee", "dominant-strategy"},
+      {"sbba", "sbba", "dominant-strategy"},
+      {"vcg", "vcg", "dominant-strategy"},
+      {"posted-price", "posted-price(p=" + FormatG(s.p2p_posted_price_per_kwh) + ")",
+       "dominant-strategy"}};
+}
+
+class NoRounds : public SimObserver {
+ public:
+  Status OnRound(const RoundRecord&, const std::vector<TradeRecord>&) override {
+    return Status::Ok();
+  }
+};
+
+// One city row: the contender as the comparison market over the seeds, per round.
+Result<BenchmarkRow> CityRow(Scenario s, const CityContender& c, int seeds, uint64_t seed) {
+  s.p2p_mechanism = c.name;
+  std::vector<double> eff, trades, budget, ir;
+  double first_best = 0, rounds = 0;
+  for (int k = 0; k < seeds; ++k) {
+    NoRounds none;
+    V2V_ASSIGN_OR_RETURN(
+        const SimSummary sum,
+        RunSyntheticCity(s, DeriveSeed(seed, 300 + static_cast<uint64_t>(k)), none));
+    const double n = std::max<double>(1, static_cast<double>(sum.rounds));
+    eff.push_back(sum.p2p_first_best > 0 ? sum.p2p_surplus / sum.p2p_first_best : 0);
+    trades.push_back(static_cast<double>(sum.p2p_trades) / n);
+    budget.push_back(sum.p2p_budget / n);
+    ir.push_back(static_cast<double>(sum.p2p_ir_violations) / n);
+    first_best += sum.p2p_first_best;
+    rounds += static_cast<double>(sum.rounds);
+  }
+  BenchmarkRow r;
+  r.setting = "city";
+  r.mechanism = c.label;
+  r.bidding = c.bidding;
+  r.seeds = seeds;
+  r.markets_per_seed = static_cast<int64_t>(std::llround(rounds / seeds));
+  r.efficiency = EstimateOf(eff);
+  r.trades_per_market = EstimateOf(trades);
+  r.budget_per_market = EstimateOf(budget);
+  r.ir_violations_per_market = EstimateOf(ir);
+  r.first_best_per_market = rounds > 0 ? first_best / rounds : 0;
+  r.clear_us = std::nan("");
+  return r;
+}
+
+Result<std::vector<BenchmarkRow>> CityRows(const ExperimentOptions& opt) {
+  Scenario s = opt.city;
+  if (!opt.has_city) {
+    s = Scenario{};
+    s.vehicle_count = opt.quick ? 300 : 1000;
+    if (opt.quick) s.duration_s = 6 * 3600;
+  }
+  std::vector<BenchmarkRow> rows;
+  for (const CityContender& c : CityContenders(s)) {
+    V2V_ASSIGN_OR_RETURN(BenchmarkRow r,
+                         CityRow(s, c, opt.quick ? 3 : 10, DeriveSeed(opt.seed, 299)));
+    rows.push_back(std::move(r));
+  }
+  return rows;
 }
 
 }  // namespace
@@ -125,6 +200,8 @@ Result<MechanismComparison> CompareMechanismsFairly(const ExperimentOptions& opt
       rows.insert(rows.end(), part.begin(), part.end());
     }
   }
+  V2V_ASSIGN_OR_RETURN(const std::vector<BenchmarkRow> city, CityRows(opt));
+  rows.insert(rows.end(), city.begin(), city.end());
   MechanismComparison out;
   out.table = TidyTable(rows);
   PlotTable(rows, out);

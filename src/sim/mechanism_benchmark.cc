@@ -14,8 +14,6 @@
 namespace v2v::sim {
 namespace {
 
-constexpr double kUtilityTolerance = 1e-9;  // rounding, not a violation
-
 // Student's t quantile t_{0.975, df} for df = 1..30; 1.96 beyond.
 double TQuantile975(int df) {
   static constexpr double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
@@ -47,15 +45,6 @@ Market DrawMarket(const MarketSetting& s, int n, base::Rng& rng) {
   return m;
 }
 
-double FirstBest(const Market& m) {
-  std::vector<double> v = m.values, c = m.costs;
-  std::sort(v.begin(), v.end(), std::greater<>());
-  std::sort(c.begin(), c.end());
-  double w = 0;
-  for (size_t i = 0; i < v.size() && i < c.size() && v[i] >= c[i]; ++i) w += v[i] - c[i];
-  return w;
-}
-
 // What one contender did over one seed's markets.
 struct Tally {
   double welfare = 0, trades = 0, budget = 0, ir_violations = 0, clear_ns = 0;
@@ -78,8 +67,7 @@ void ScoreMarket(const Contender& who, const Market& m, base::Rng& lottery, Tall
     const double v = m.values[static_cast<size_t>(tr.buyer_id)];
     const double c = m.costs[static_cast<size_t>(tr.seller_id)];
     t.welfare += v - c;
-    if (v - tr.buyer_pays < -kUtilityTolerance) ++t.ir_violations;
-    if (tr.seller_receives - c < -kUtilityTolerance) ++t.ir_violations;
+    t.ir_violations += market::IrViolations(tr, v, c);
   }
 }
 
@@ -151,7 +139,7 @@ std::vector<BenchmarkRow> RunMechanismBenchmark(const MarketSetting& s,
     double first_best = 0;
     for (int64_t i = 0; i < opt.markets_per_seed; ++i) {
       const Market m = DrawMarket(s, opt.traders_per_side, draws);
-      first_best += FirstBest(m);
+      first_best += market::FirstBestSurplus(m.values, m.costs);
       for (size_t j = 0; j < k; ++j) ScoreMarket(contenders[j], m, lottery, tally[j]);
     }
     first_best_total += first_best;

@@ -36,7 +36,7 @@ Result<std::unique_ptr<CsvSimWriter>> CsvSimWriter::Open(const std::string& dir,
                               "\ntime_s,rsu,buyers,sellers,late_replies,pairs,"
                               "trading_pairs,trades,unserved,energy_kwh,welfare,mean_price_per_kwh,"
                               "p2p_price_per_kwh,grid_price_per_kwh,p2p_trades,p2p_surplus,"
-                              "p2p_budget\n",
+                              "p2p_budget,p2p_first_best\n",
                           rp));
   return std::unique_ptr<CsvSimWriter>(new CsvSimWriter(dir, std::move(t), std::move(r)));
 }
@@ -54,7 +54,8 @@ Status CsvSimWriter::OnRound(const RoundRecord& r, const std::vector<TradeRecord
           std::to_string(r.trades) + "," + std::to_string(r.unserved) + "," +
           FormatG(r.energy_kwh) + "," + FormatG(r.welfare) + "," + FormatG(r.mean_price) + "," +
           FormatG(r.p2p_price) + "," + FormatG(r.grid_price) + "," + std::to_string(r.p2p_trades) +
-          "," + FormatG(r.p2p_surplus) + "," + FormatG(r.p2p_budget) + "\n";
+          "," + FormatG(r.p2p_surplus) + "," + FormatG(r.p2p_budget) + "," +
+          FormatG(r.p2p_first_best) + "\n";
   return Put(rounds_.get(), line_, dir_ + "/rounds.csv");
 }
 
@@ -155,6 +156,8 @@ std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& s
   field("p2p_trades", std::to_string(s.p2p_trades));
   field("p2p_surplus", FormatG(s.p2p_surplus, 10));
   field("p2p_budget", FormatG(s.p2p_budget, 10));
+  field("p2p_first_best", FormatG(s.p2p_first_best, 10));
+  field("p2p_ir_violations", std::to_string(s.p2p_ir_violations));
   field("v2v_share_of_charging", b.v2v_share >= 0 ? FormatG(b.v2v_share, 6) : "null");
   if (s.grid_model) {
     field("market_model", "\"grid\"");

@@ -32,6 +32,7 @@ TEST(SimOutputTest, WritesOneRowPerTradeAndPerRound) {
   r.p2p_price = 0.75;
   r.p2p_surplus = 0.25;
   r.p2p_budget = -0.125;
+  r.p2p_first_best = 0.375;
   TradeRecord a{60, 3, "EV1", "EV2", 0.8, 0.5, 0.65, 1.0, 120.5};
   TradeRecord b{60, 3, "EV1", "EV3", 0.7, 0.5, 0.6, 0.5, 99};
   ASSERT_TRUE((*w)->OnRound(r, {a, b}).ok());
@@ -42,9 +43,10 @@ TEST(SimOutputTest, WritesOneRowPerTradeAndPerRound) {
             "60,3,EV1,EV2,0.8,0.5,0.65,1,120.5\n"
             "60,3,EV1,EV3,0.7,0.5,0.6,0.5,99\n");
   const std::string rounds = Slurp(dir + "/rounds.csv");
-  EXPECT_NE(rounds.find("p2p_price_per_kwh,grid_price_per_kwh,p2p_trades,p2p_surplus,p2p_budget\n"
-                        "60,3,1,2,0,0,0,2,0,1.5,0,0.625,0.75,0,1,0.25,-0.125\n"),
-            std::string::npos)
+  EXPECT_NE(
+      rounds.find("p2p_price_per_kwh,grid_price_per_kwh,p2p_trades,p2p_surplus,p2p_budget,"
+                  "p2p_first_best\n60,3,1,2,0,0,0,2,0,1.5,0,0.625,0.75,0,1,0.25,-0.125,0.375\n"),
+      std::string::npos)
       << rounds;
 }
 
@@ -73,6 +75,8 @@ TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
   EXPECT_EQ(j["p2p_trades"], 3);
   EXPECT_DOUBLE_EQ(j["p2p_surplus"].get<double>(), 0.5);
   EXPECT_DOUBLE_EQ(j["p2p_budget"].get<double>(), 0);
+  EXPECT_DOUBLE_EQ(j["p2p_first_best"].get<double>(), 0);
+  EXPECT_EQ(j["p2p_ir_violations"], 0);
   s.energy_kwh = 0;
   EXPECT_TRUE(
       nlohmann::json::parse(SummaryJson(s, 1, "x", "y", 0))["mean_price_per_kwh"].is_null());

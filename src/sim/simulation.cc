@@ -259,6 +259,10 @@ class Fleet {
       asks.push_back({static_cast<int64_t>(asks.size()), sb.c});
     }
     const market::Outcome out = p2p_->Clear(bids, asks, p2p_rng_);
+    std::vector<double> values, costs;
+    for (const market::Order& o : bids) values.push_back(o.price);
+    for (const market::Order& o : asks) costs.push_back(o.price);
+    rec.p2p_first_best = market::FirstBestSurplus(std::move(values), std::move(costs));
     rec.p2p_trades = static_cast<int>(out.trades.size());
     rec.p2p_price = kNan;
     rec.p2p_surplus = 0;
@@ -268,8 +272,10 @@ class Fleet {
     double above_first = 0;
     for (const market::Trade& t : out.trades) {
       above_first += t.buyer_pays - first;
-      rec.p2p_surplus += bids[static_cast<size_t>(t.buyer_id)].price -
-                         asks[static_cast<size_t>(t.seller_id)].price;
+      const double v = bids[static_cast<size_t>(t.buyer_id)].price;
+      const double c = asks[static_cast<size_t>(t.seller_id)].price;
+      rec.p2p_surplus += v - c;
+      rec.p2p_ir_violations += market::IrViolations(t, v, c);
     }
     rec.p2p_price = first + above_first / static_cast<double>(out.trades.size());
   }
@@ -311,6 +317,8 @@ class Fleet {
     summary_.p2p_trades += rec.p2p_trades;
     summary_.p2p_surplus += rec.p2p_surplus;
     summary_.p2p_budget += rec.p2p_budget;
+    summary_.p2p_first_best += rec.p2p_first_best;
+    summary_.p2p_ir_violations += rec.p2p_ir_violations;
     return observer_.OnRound(rec, trades);
   }
 

@@ -64,10 +64,14 @@ struct RoundRecord {
   // The comparison market ([p2p] mechanism) on the same declared values and costs, one unit per
   // trader: its trades, the mean price its buyers pay (nan without trades), its surplus (the
   // sum of v - c over its trades) and its budget (market::Outcome::Budget).
+  // The round's first best (market::FirstBestSurplus of the same values and costs) and the
+  // traders the comparison market left with a negative utility (market::IrViolations).
   int p2p_trades = 0;
   double p2p_price = 0;
   double p2p_surplus = 0;
   double p2p_budget = 0;
+  double p2p_first_best = 0;
+  int p2p_ir_violations = 0;
   double grid_price = 0;  // time-of-use tariff at this time
   // The grid model only (0 under the paper's): bids left out because the grid beat them.
   int grid_cheaper_buyers = 0;     // market::GridVerdict::kGridCheaper
@@ -91,6 +95,8 @@ struct SimSummary {
   int64_t p2p_trades = 0;
   double p2p_surplus = 0;
   double p2p_budget = 0;
+  double p2p_first_best = 0;
+  int64_t p2p_ir_violations = 0;
   // The grid model (summary.json shows these under it only).
   bool grid_model = false;
   int64_t grid_cheaper_buyers = 0;

@@ -47,7 +47,8 @@ Result<std::vector<double>> RunSweepCell(const Scenario& s, uint64_t sim_seed) {
                              sum.grid_kwh,
                              static_cast<double>(sum.p2p_trades),
                              sum.p2p_surplus,
-                             sum.p2p_budget};
+                             sum.p2p_budget,
+                             sum.p2p_first_best > 0 ? sum.p2p_surplus / sum.p2p_first_best : kNan};
 }
 
 std::vector<SweepTask> SweepTasks(const std::vector<int>& cells, int seeds) {

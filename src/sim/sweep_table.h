@@ -31,9 +31,10 @@ namespace v2v::sim {
 //   p2p_trades    trades of the comparison market ([p2p] mechanism), one unit each
 //   p2p_surplus   its declared surplus, the sum of v - c over its trades
 //   p2p_budget    its budget: what its buyers paid less what its sellers received
-inline constexpr std::array<const char*, 10> kSweepMetrics = {
-    "rounds",       "trades",   "energy_kwh", "mean_price",  "welfare",
-    "served_share", "grid_kwh", "p2p_trades", "p2p_surplus", "p2p_budget"};
+//   p2p_efficiency  p2p_surplus / the rounds' first best of the same traders (nan if 0)
+inline constexpr std::array<const char*, 11> kSweepMetrics = {
+    "rounds",   "trades",     "energy_kwh",  "mean_price", "welfare",       "served_share",
+    "grid_kwh", "p2p_trades", "p2p_surplus", "p2p_budget", "p2p_efficiency"};
 
 struct SweepRun {
   int cell = 0;

@@ -37,13 +37,13 @@ TEST(SweepTableTest, RunsRoundTripExactly) {
   r.runs[1].metrics[3] = kNan;  // a run without trades has no mean price
   r.runs[2].sim_seed = UINT64_MAX;
   const std::string text = SweepRunsCsv(r);
-  EXPECT_EQ(
-      text.rfind("# v2v sweep grid=0123456789abcdef cells=4 seeds=3 seed=9\n"
-                 "cell,market.l1,vehicles.count,seed,sim_seed,rounds,trades,energy_kwh,"
-                 "mean_price,welfare,served_share,grid_kwh,p2p_trades,p2p_surplus,p2p_budget\n"
-                 "0,0.5,20,0,1000,",
-                 0),
-      0u)
+  EXPECT_EQ(text.rfind("# v2v sweep grid=0123456789abcdef cells=4 seeds=3 seed=9\n"
+                       "cell,market.l1,vehicles.count,seed,sim_seed,rounds,trades,energy_kwh,"
+                       "mean_price,welfare,served_share,grid_kwh,p2p_trades,p2p_surplus,p2p_budget,"
+                       "p2p_efficiency\n"
+                       "0,0.5,20,0,1000,",
+                       0),
+            0u)
       << text;
   auto back = ParseSweepRunsCsv(text, "runs.csv");
   ASSERT_TRUE(back.ok()) << back.status().ToString();

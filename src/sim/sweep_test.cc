@@ -199,6 +199,9 @@ TEST(SweepRunTest, RunSweepCellAgreesWithTheSimulation) {
   EXPECT_GT(sum->p2p_trades, 0);
   EXPECT_EQ((*m)[8], sum->p2p_surplus);
   EXPECT_EQ((*m)[9], sum->p2p_budget);
+  EXPECT_EQ((*m)[10], sum->p2p_surplus / sum->p2p_first_best);
+  EXPECT_NEAR((*m)[10], 1,
+              1e-12);  // the default k-double auction with truthful reports: the first best
 }
 
 }  // namespace

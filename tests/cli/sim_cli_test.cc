@@ -110,6 +110,22 @@ TEST(SimulateCliTest, BadInputsExitTwoAndNameTheProblem) {
   fs::remove_all(d);
 }
 
+// Fig. 11 of a city whose comparison market is VCG names that market's column after it.
+TEST(ExperimentCliTest, Fig11NamesTheComparisonMechanismsColumn) {
+  const fs::path d = TempDir("fig11mech");
+  std::ofstream(d / "vcg.toml") << "[vehicles]\ncount = 200\n[time]\nduration_s = 7200\n"
+                                   "[p2p]\nmechanism = \"vcg\"\n";
+  CliRun r = RunV2v(
+      "experiment fig11 --scenario " + (d / "vcg.toml").string() + " --out " + (d / "e").string(),
+      d);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(Slurp(d / "e/fig11/data.csv")
+                .find("hour,grid_tariff,bayesian_mean_T,p2p_vcg_mean_price,trades\n"),
+            std::string::npos)
+      << Slurp(d / "e/fig11/data.csv");
+  fs::remove_all(d);
+}
+
 TEST(ExperimentCliTest, OneFigureGivesDataScriptAndReport) {
   const fs::path d = TempDir("exp");
   CliRun r = RunV2v("experiment fig13 --quick --out " + (d / "e").string(), d);

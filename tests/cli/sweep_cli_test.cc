@@ -90,8 +90,8 @@ TEST(SweepCliTest, CellsAndMergedShardsEqualTheFullRun) {
   fs::remove_all(d);
 }
 
-// The example grid of comparison mechanisms: cell 3 is VCG, which pays a deficit on the city's
-// rounds (p2p_budget, the last column, below 0); cell 2 is SBBA, whose budget balances.
+// The example grid of comparison mechanisms: cell 3 is VCG, which trades the first best of the
+// city's rounds and pays a deficit; cell 2 is SBBA, whose budget balances and which trades less.
 TEST(SweepCliTest, TheMechanismsExampleRunsItsCellsOnTheCitysRounds) {
   const fs::path d = SweepTempDir("mech");
   auto cell = [&](int k) {
@@ -101,15 +101,24 @@ TEST(SweepCliTest, TheMechanismsExampleRunsItsCellsOnTheCitysRounds) {
                          d);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const std::string part = v2v::testing::Slurp(d / ("part-cell-" + std::to_string(k) + ".csv"));
-    EXPECT_NE(part.find(",p2p_trades,p2p_surplus,p2p_budget\n"), std::string::npos) << part;
+    EXPECT_NE(part.find(",p2p_trades,p2p_surplus,p2p_budget,p2p_efficiency\n"), std::string::npos)
+        << part;
     const std::vector<std::string> rows = SweepDataLines(part);
     return rows.empty() ? std::string() : rows[0];
   };
   const std::string vcg = cell(3), sbba = cell(2);
   ASSERT_EQ(vcg.rfind("3,vcg,0,", 0), 0u) << vcg;
-  EXPECT_LT(std::stod(vcg.substr(vcg.rfind(',') + 1)), 0) << vcg;
+  auto column = [](const std::string& row, int from_end) {  // 1: the last column
+    size_t end = row.size();
+    for (int i = 1; i < from_end; ++i) end = row.rfind(',', end - 1);
+    const size_t begin = row.rfind(',', end - 1) + 1;
+    return std::stod(row.substr(begin, end - begin));
+  };
+  EXPECT_LT(column(vcg, 2), 0) << vcg;           // p2p_budget
+  EXPECT_NEAR(column(vcg, 1), 1, 1e-12) << vcg;  // p2p_efficiency: VCG trades the first best
   ASSERT_EQ(sbba.rfind("2,sbba,0,", 0), 0u) << sbba;
-  EXPECT_NEAR(std::stod(sbba.substr(sbba.rfind(',') + 1)), 0, 1e-9) << sbba;
+  EXPECT_NEAR(column(sbba, 2), 0, 1e-9) << sbba;
+  EXPECT_LT(column(sbba, 1), 1) << sbba;  // SBBA gives up trades for its budget
 }
 
 TEST(SweepCliTest, BadGridsAndOptionsExitTwoAndWriteNothing) {
