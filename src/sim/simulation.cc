@@ -191,6 +191,9 @@ class Fleet {
                                                         : rec.feed_in_better_sellers);
     }
     m = std::move(screen.market);
+    // Screened once here: the screen is idempotent (GridScreenProperty), so RunRound need not
+    // screen the round again.
+    m.auctioneer.grid.reset();
     for (const market::SellerBid& sb : m.sellers) {
       floor_of_[sb.id] = market::SellerFloor(outside_.SellerPerKwh(), sb.rho);
     }
