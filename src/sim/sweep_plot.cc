@@ -57,6 +57,43 @@ double SummaryNumber(const CsvTable& summary, size_t row, size_t col) {
   return x;
 }
 
+std::string Labels(const SweepRuns& r, const std::string& metric) {
+  return "set xlabel " + GnuplotQuoted(r.axes[0]) + " noenhanced\nset ylabel " +
+         GnuplotQuoted(metric) + " noenhanced\nset key below\n";
+}
+
+std::string LineTitle(const PlotLayout& p, size_t l) {
+  return GnuplotQuoted(p.lines[l].empty() ? "mean, 95% interval" : p.lines[l]);
+}
+
+// A numeric first axis: one line per value of the other axes, its interval a band.
+std::string LinesWithBands(const SweepRuns& r, const PlotLayout& p, const std::string& metric) {
+  std::string body = Labels(r, metric) + "set style fill transparent solid 0.2 noborder\nplot ";
+  for (size_t l = 0; l < p.lines.size(); ++l) {
+    const std::string c = std::to_string(2 + 3 * l), lc = " lc " + std::to_string(l + 1);
+    body += std::string(l ? ", \\\n     '' " : "datafile ") +
+            "using 1:" + std::to_string(3 + 3 * l) + ":" + std::to_string(4 + 3 * l) +
+            " with filledcurves" + lc + " notitle, \\\n     '' using 1:" + c +
+            " with linespoints lw 2 pt 7" + lc + " title " + LineTitle(p, l);
+  }
+  return body + "\n";
+}
+
+// A first axis of names (mechanisms, layouts): nothing lies between two values, so a bar per
+// value, one per value of the other axes side by side, its interval an error bar.
+std::string BarsWithErrorBars(const SweepRuns& r, const PlotLayout& p, const std::string& metric) {
+  std::string body = Labels(r, metric) +
+                     "set style data histograms\nset style histogram errorbars gap 1 lw 1\n"
+                     "set style fill solid 0.5 border -1\nset grid ytics\nset yrange [*<0:0<*]\nplot ";
+  for (size_t l = 0; l < p.lines.size(); ++l) {
+    body += std::string(l ? ", \\\n     '' " : "datafile ") + "using " + std::to_string(2 + 3 * l) +
+            ":" + std::to_string(3 + 3 * l) + ":" + std::to_string(4 + 3 * l) +
+            (l ? "" : ":xticlabels(1)") + " lc " + std::to_string(l + 1) + " title " +
+            LineTitle(p, l);
+  }
+  return body + "\n";
+}
+
 SweepPlot PlotOne(const SweepRuns& r, const CsvTable& summary, const PlotLayout& p, size_t m) {
   SweepPlot plot;
   plot.metric = kSweepMetrics[m];
@@ -78,22 +115,8 @@ SweepPlot PlotOne(const SweepRuns& r, const CsvTable& summary, const PlotLayout&
     }
     plot.data.AddRow(std::move(row));
   }
-  const std::string x = p.numeric_x ? "1" : "0";
-  std::string body = "set xlabel " + GnuplotQuoted(r.axes[0]) + " noenhanced\nset ylabel " +
-                     GnuplotQuoted(plot.metric) +
-                     " noenhanced\nset key below\nset style fill transparent solid 0.2 noborder\n";
-  if (!p.numeric_x) body += "set offsets 0.25, 0.25, 0, 0\n";
-  body += "plot ";
-  for (size_t l = 0; l < p.lines.size(); ++l) {
-    const std::string c = std::to_string(2 + 3 * l), lc = " lc " + std::to_string(l + 1);
-    const std::string title = p.lines[l].empty() ? "mean, 95% interval" : p.lines[l];
-    body += std::string(l ? ", \\\n     '' " : "datafile ") + "using " + x + ":" +
-            std::to_string(3 + 3 * l) + ":" + std::to_string(4 + 3 * l) + " with filledcurves" +
-            lc + " notitle, \\\n     '' using " + x + ":" + c +
-            (p.numeric_x ? "" : ":xticlabels(1)") + " with linespoints lw 2 pt 7" + lc + " title " +
-            GnuplotQuoted(title);
-  }
-  plot.gnuplot = body + "\n";
+  plot.gnuplot =
+      p.numeric_x ? LinesWithBands(r, p, plot.metric) : BarsWithErrorBars(r, p, plot.metric);
   return plot;
 }
 

@@ -136,7 +136,14 @@ TEST(SweepTableTest, PlotsHaveBandsAndOneLinePerValueOfTheOtherAxes) {
 
   SweepRuns words = r;
   for (SweepRun& run : words.runs) run.labels[0] = run.cell < 2 ? "grid" : "junctions";
-  EXPECT_NE(SweepPlots(words)[0].gnuplot.find("using 0:2:xticlabels(1)"), std::string::npos);
+  // Names on the first axis: bars with error bars, one per value of the other axes.
+  const std::string bars = SweepPlots(words)[0].gnuplot;
+  EXPECT_NE(bars.find("set style histogram errorbars"), std::string::npos) << bars;
+  EXPECT_NE(bars.find("using 2:3:4:xticlabels(1) lc 1 title 'vehicles.count=20'"),
+            std::string::npos)
+      << bars;
+  EXPECT_NE(bars.find("'' using 5:6:7 lc 2 title 'vehicles.count=40'"), std::string::npos) << bars;
+  EXPECT_EQ(bars.find("filledcurves"), std::string::npos) << bars;
   SweepRuns none = r;
   none.axes.clear();
   for (SweepRun& run : none.runs) run.labels.clear();
