@@ -17,19 +17,14 @@ struct AllocateOptions {
   std::string output;
   bool table = false;
   std::string mechanism = "paper";  // Algorithm 1, or a name of market::MechanismNames()
-  double k = 0.5;
-  double posted_price = -1;  // required by posted-price
+  market::MechanismParams params;   // k and the posted price (its bounds are the round's)
   uint64_t seed = 1;
 };
 
 // The named mechanism's clearing as text, or exit 2 (bad name or parameter, one line).
 Result<std::string> ClearWithMechanism(const AllocateOptions& opt, const market::Market& m) {
-  if (opt.mechanism == "posted-price" && opt.posted_price < 0) {
-    return Status::InvalidArgument("posted-price needs --posted-price P (P >= 0)");
-  }
-  V2V_ASSIGN_OR_RETURN(
-      const market::MechanismClearing c,
-      market::ClearRoundWithMechanism(m, opt.mechanism, opt.k, opt.posted_price, opt.seed));
+  V2V_ASSIGN_OR_RETURN(const market::MechanismClearing c,
+                       market::ClearRoundWithMechanism(m, opt.mechanism, opt.params, opt.seed));
   return opt.table ? market::MechanismClearingToTable(c)
                    : market::MechanismClearingToJson(c) + "\n";
 }
@@ -90,13 +85,19 @@ void AddAllocateCommand(CLI::App& app, int* exit_code) {
       ->required();
   cmd->add_option("--output,-o", opt->output, "Write the result here instead of stdout");
   cmd->add_flag("--table", opt->table, "Print a human-readable table instead of JSON");
+  std::string names;
+  for (std::string_view n : market::MechanismNames())
+    names += (names.empty() ? "" : ", ") + std::string(n);
   cmd->add_option("--mechanism", opt->mechanism,
-                  "paper (Algorithm 1, the default), or clear the declared bids one unit per "
-                  "trader with: bayesian, bayesian-pooled, k-double-auction, mcafee, sbba, vcg, "
-                  "posted-price")
+                  "paper (Algorithm 1, the default), or clear the valid bids one unit per trader "
+                  "with: " +
+                      names)
       ->capture_default_str();
-  cmd->add_option("--k", opt->k, "The k-double auction's k, in [0, 1]")->capture_default_str();
-  cmd->add_option("--posted-price", opt->posted_price, "The posted price's p (currency/kWh)");
+  cmd->add_option("--k", opt->params.k, "The k-double auction's k, in [0, 1]")
+      ->capture_default_str();
+  cmd->add_option_function<double>(
+      "--posted-price", [opt](double p) { opt->params.posted_price = p; },
+      "The posted price's p (currency/kWh); required by posted-price");
   cmd->add_option("--seed", opt->seed, "Seed of SBBA's lottery")->capture_default_str();
   cmd->callback([opt, exit_code] { *exit_code = RunAllocate(*opt); });
 }

@@ -27,6 +27,25 @@ double FirstBestSurplus(std::vector<double> values, std::vector<double> costs) {
   return w;
 }
 
+std::vector<Order> UnitOrders(std::span<const double> prices) {
+  std::vector<Order> out;
+  out.reserve(prices.size());
+  for (double p : prices) out.push_back({static_cast<int64_t>(out.size()), p});
+  return out;
+}
+
+OutcomeScore ScoreOutcome(const Outcome& out, std::span<const double> values,
+                          std::span<const double> costs) {
+  OutcomeScore s;
+  for (const Trade& t : out.trades) {
+    const double v = values[static_cast<size_t>(t.buyer_id)];
+    const double c = costs[static_cast<size_t>(t.seller_id)];
+    s.surplus += v - c;
+    s.ir_violations += IrViolations(t, v, c);
+  }
+  return s;
+}
+
 int IrViolations(const Trade& t, double value, double cost) {
   constexpr double kUtilityTolerance = 1e-9;  // rounding, not a violation
   return (value - t.buyer_pays < -kUtilityTolerance ? 1 : 0) +

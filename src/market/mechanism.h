@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -121,15 +122,30 @@ double FirstBestSurplus(std::vector<double> values, std::vector<double> costs);
 // (value - buyer_pays, seller_receives - cost) beyond rounding (1e-9): 0, 1 or 2.
 int IrViolations(const Trade& t, double value, double cost);
 
+// Orders whose ids are their positions in `prices`.
+std::vector<Order> UnitOrders(std::span<const double> prices);
+
+// An outcome scored at the traders' true types, its trades' ids being positions in `values`
+// (buyers) and `costs` (sellers): its surplus, the sum of v - c over its trades, and the
+// IR violations of its trades. The one place the benchmark, the simulator's comparison market
+// and `v2v allocate --mechanism` score a clearing.
+struct OutcomeScore {
+  double surplus = 0;
+  int ir_violations = 0;
+};
+OutcomeScore ScoreOutcome(const Outcome& out, std::span<const double> values,
+                          std::span<const double> costs);
+
 // What a mechanism built by name may read. The prior's bounds: values lie in [v_min, v_max] and
 // costs in [c_min, c_max]; the Bayesian schemes read v_max and c_min (their v^max and c^min),
 // McAfee's trade reduction reads v_min as its value floor and c_max as its cost ceiling. `k` is
-// the k-double auction's weight and `posted_price` the posted price's p; the others read nothing.
+// the k-double auction's weight and `posted_price` the posted price's p (it has no default: the
+// posted price needs one); the others read nothing.
 struct MechanismParams {
   PricePerKwh v_min = 0, v_max = 1;
   PricePerKwh c_min = 0, c_max = 1;
   double k = 0.5;
-  PricePerKwh posted_price = 0.5;
+  std::optional<PricePerKwh> posted_price;
 };
 
 // Every name NewMechanismByName knows, which is each mechanism's Name(): bayesian,
@@ -137,8 +153,8 @@ struct MechanismParams {
 std::span<const std::string_view> MechanismNames();
 
 // The mechanism called `name`. InvalidArgument for an unknown name (the message lists the known
-// ones), a parameter it reads that is not finite, k outside [0, 1], or bounds out of order
-// (v_min > v_max, c_min > c_max).
+// ones), a parameter it reads that is missing or not finite, k outside [0, 1], or bounds out of
+// order (v_min > v_max, c_min > c_max).
 Result<std::unique_ptr<Mechanism>> NewMechanismByName(std::string_view name,
                                                       const MechanismParams& params);
 

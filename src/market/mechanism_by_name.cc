@@ -49,10 +49,11 @@ Result<std::unique_ptr<Mechanism>> NewMechanismByName(std::string_view name,
   if (name == "sbba") return NewSbba();
   if (name == "vcg") return NewVcgDoubleAuction();
   if (name == "posted-price") {
-    if (!std::isfinite(p.posted_price)) {
+    if (!p.posted_price) return Status::InvalidArgument("posted-price: needs a price");
+    if (!std::isfinite(*p.posted_price)) {
       return Status::InvalidArgument("posted-price: the price must be finite");
     }
-    return NewPostedPrice(p.posted_price);
+    return NewPostedPrice(*p.posted_price);
   }
   if (name == "bayesian" || name == "bayesian-pooled" || name == "mcafee") {
     V2V_RETURN_IF_ERROR(CheckBounds(name, p));

@@ -162,16 +162,27 @@ TEST(MechanismByNameTest, EveryNameBuildsTheMechanismOfThatName) {
   auto posted = NewMechanismByName("posted-price", p);
   ASSERT_TRUE(posted.ok());
   EXPECT_DOUBLE_EQ(ClearBook(**posted, kBids, kAsks).trades.at(0).buyer_pays, 0.45);
-  // McAfee reads v_min and c_max: with the floor and ceiling standing for the missing next
-  // orders, one pair trades at (0.1 + 0.5) / 2 = 0.3, as the direct factory clears it.
+  // McAfee reads c_max as its cost ceiling: bids 0.9 and 0.35 against one ask 0.2, so q = 1 and
+  // the missing next ask is the ceiling: p0 = (0.35 + 0.5) / 2 = 0.425 (with v_min = 0.1 in its
+  // place it would be 0.225).
   auto mcafee = NewMechanismByName("mcafee", p);
   ASSERT_TRUE(mcafee.ok());
-  const Outcome by_name = ClearBook(**mcafee, {{1, 0.7}}, {{2, 0.2}});
-  const Outcome direct = ClearBook(*NewMcAfee(0.1, 0.5), {{1, 0.7}}, {{2, 0.2}});
+  const Outcome by_name = ClearBook(**mcafee, {{1, 0.9}, {2, 0.35}}, {{3, 0.2}});
   ASSERT_EQ(by_name.trades.size(), 1u);
-  ASSERT_EQ(direct.trades.size(), 1u);
-  EXPECT_DOUBLE_EQ(by_name.trades[0].buyer_pays, 0.3);
-  EXPECT_DOUBLE_EQ(direct.trades[0].buyer_pays, 0.3);
+  EXPECT_DOUBLE_EQ(by_name.trades[0].buyer_pays, 0.425);
+  // The Bayesian schemes read v_max as v^max and c_min as c^min (with v_min and c_max in their
+  // place the price would differ).
+  for (const char* name : {"bayesian", "bayesian-pooled"}) {
+    auto bayes = NewMechanismByName(name, p);
+    ASSERT_TRUE(bayes.ok());
+    const Outcome o = ClearBook(**bayes, {{1, 0.9}}, {{2, 0.2}});
+    ASSERT_EQ(o.trades.size(), 1u) << name;
+    EXPECT_DOUBLE_EQ(o.trades[0].buyer_pays, PriceInDouble(0.9, 1, 0.2, 0).t) << name;
+    EXPECT_NE(PriceInDouble(0.9, 1, 0.2, 0).t, PriceInDouble(0.9, 0.1, 0.2, 0.5).t);
+  }
+  MechanismParams no_price = p;
+  no_price.posted_price.reset();
+  EXPECT_FALSE(NewMechanismByName("posted-price", no_price).ok());
 }
 
 TEST(MechanismByNameTest, RefusesUnknownNamesAndBadParameters) {
@@ -195,8 +206,12 @@ TEST(MechanismByNameTest, RefusesUnknownNamesAndBadParameters) {
 
 // A round's prior bounds are the widest of its declared ranges; its clearing maps the unit
 // trades back to the bids' ids and sums the declared surplus.
+// A round's valid bids clear with the round's bounds and ids; a bid that breaks Algorithm 1's
+// checks is listed as rejected and neither clears nor widens the bounds.
 TEST(MechanismByNameTest, ARoundsBidsClearWithTheRoundsBoundsAndIds) {
   Market m;
+  m.auctioneer.v_min = 0;
+  m.auctioneer.c_max = 1;
   m.buyers.push_back(BuyerBid{});
   m.buyers.back().id = "b1";
   m.buyers.back().v = 0.9;
@@ -207,6 +222,11 @@ TEST(MechanismByNameTest, ARoundsBidsClearWithTheRoundsBoundsAndIds) {
   m.buyers.back().v = 0.45;
   m.buyers.back().v_min = 0.3;
   m.buyers.back().v_max = 0.8;
+  m.buyers.push_back(m.buyers.back());
+  m.buyers.back().id = "b3";  // v above its v_max: rejected
+  m.buyers.back().v = 0.95;
+  m.buyers.back().v_min = 0.05;
+  m.buyers.back().v_max = 0.9;
   m.sellers.push_back(SellerBid{});
   m.sellers.back().id = "s1";
   m.sellers.back().c = 0.4;
@@ -217,24 +237,36 @@ TEST(MechanismByNameTest, ARoundsBidsClearWithTheRoundsBoundsAndIds) {
   m.sellers.back().c = 0.5;
   m.sellers.back().c_min = 0.35;
   m.sellers.back().c_max = 0.95;
-  const MechanismParams p = RoundPriorBounds(m);
+  std::vector<BuyerBid> valid(m.buyers.begin(), m.buyers.begin() + 2);
+  const MechanismParams p = RoundPriorBounds(valid, m.sellers);
   EXPECT_EQ(p.v_min, 0.3);
   EXPECT_EQ(p.v_max, 1.0);
   EXPECT_EQ(p.c_min, 0.2);
   EXPECT_EQ(p.c_max, 0.95);
   // McAfee with floor 0.3 and ceiling 0.95: q = 1 (0.9 >= 0.4; 0.45 < 0.5), p0 =
   // (0.45 + 0.5) / 2 = 0.475 lies in [0.4, 0.9], so the pair trades at 0.475.
-  auto c = ClearRoundWithMechanism(m, "mcafee", 0.5, 0, 1);
+  auto c = ClearRoundWithMechanism(m, "mcafee", MechanismParams{}, 1);
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->mechanism, "mcafee");
+  ASSERT_EQ(c->rejected.size(), 1u);
+  EXPECT_EQ(c->rejected[0].id, "b3");
   ASSERT_EQ(c->trades.size(), 1u);
   EXPECT_EQ(c->trades[0].buyer, "b1");
   EXPECT_EQ(c->trades[0].seller, "s1");
   EXPECT_DOUBLE_EQ(c->trades[0].buyer_pays, 0.475);
   EXPECT_DOUBLE_EQ(c->surplus, 0.5);
   EXPECT_DOUBLE_EQ(c->budget, 0);
-  EXPECT_FALSE(ClearRoundWithMechanism(m, "english", 0.5, 0, 1).ok());
-  EXPECT_EQ(RoundPriorBounds(Market{}).v_max, MechanismParams{}.v_max);
+  // One buyer and one seller: no next orders, so McAfee reads the round's bounds, the floor 0.5
+  // (b1's v_min; b3's 0.05 does not count) and the ceiling 0.6 (s1's c_max): p0 = 0.55.
+  Market pair = m;
+  pair.buyers = {m.buyers[0], m.buyers[2]};
+  pair.sellers = {m.sellers[0]};
+  auto one = ClearRoundWithMechanism(pair, "mcafee", MechanismParams{}, 1);
+  ASSERT_TRUE(one.ok()) << one.status().message();
+  ASSERT_EQ(one->trades.size(), 1u);
+  EXPECT_DOUBLE_EQ(one->trades[0].buyer_pays, 0.55);
+  EXPECT_FALSE(ClearRoundWithMechanism(m, "english", MechanismParams{}, 1).ok());
+  EXPECT_EQ(RoundPriorBounds({}, {}).v_max, MechanismParams{}.v_max);
 }
 
 }  // namespace

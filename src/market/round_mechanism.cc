@@ -1,25 +1,26 @@
 #include "market/round_mechanism.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace v2v::market {
 
-MechanismParams RoundPriorBounds(const Market& m) {
+MechanismParams RoundPriorBounds(const std::vector<BuyerBid>& buyers,
+                                 const std::vector<SellerBid>& sellers) {
   MechanismParams p;
-  if (!m.buyers.empty()) {
-    p.v_min = m.buyers.front().v_min;
-    p.v_max = m.buyers.front().v_max;
-    for (const BuyerBid& b : m.buyers) {
+  if (!buyers.empty()) {
+    p.v_min = buyers.front().v_min;
+    p.v_max = buyers.front().v_max;
+    for (const BuyerBid& b : buyers) {
       p.v_min = std::min(p.v_min, b.v_min);
       p.v_max = std::max(p.v_max, b.v_max);
     }
   }
-  if (!m.sellers.empty()) {
-    p.c_min = m.sellers.front().c_min;
-    p.c_max = m.sellers.front().c_max;
-    for (const SellerBid& s : m.sellers) {
+  if (!sellers.empty()) {
+    p.c_min = sellers.front().c_min;
+    p.c_max = sellers.front().c_max;
+    for (const SellerBid& s : sellers) {
       p.c_min = std::min(p.c_min, s.c_min);
       p.c_max = std::max(p.c_max, s.c_max);
     }
@@ -27,27 +28,42 @@ MechanismParams RoundPriorBounds(const Market& m) {
   return p;
 }
 
-Result<MechanismClearing> ClearRoundWithMechanism(const Market& m, std::string_view name, double k,
-                                                  PricePerKwh posted_price, uint64_t seed) {
-  MechanismParams params = RoundPriorBounds(m);
-  params.k = k;
-  params.posted_price = posted_price;
+Result<MechanismClearing> ClearRoundWithMechanism(const Market& m, std::string_view name,
+                                                  const MechanismParams& given, uint64_t seed) {
+  MechanismClearing c;
+  std::vector<BuyerBid> buyers;
+  std::vector<SellerBid> sellers;
+  for (const BuyerBid& b : m.buyers) {
+    if (Status st = ValidateBuyer(m.auctioneer, b); !st.ok()) {
+      c.rejected.push_back({b.id, st.message(), std::nullopt});
+    } else {
+      buyers.push_back(b);
+    }
+  }
+  for (const SellerBid& s : m.sellers) {
+    if (Status st = ValidateSeller(m.auctioneer, s); !st.ok()) {
+      c.rejected.push_back({s.id, st.message(), std::nullopt});
+    } else {
+      sellers.push_back(s);
+    }
+  }
+  MechanismParams params = RoundPriorBounds(buyers, sellers);
+  params.k = given.k;
+  params.posted_price = given.posted_price;
   V2V_ASSIGN_OR_RETURN(const std::unique_ptr<Mechanism> mechanism,
                        NewMechanismByName(name, params));
-  // Ids are the input positions, mapped back to the bids' ids below.
-  std::vector<Order> bids, asks;
-  for (const BuyerBid& b : m.buyers) bids.push_back({static_cast<int64_t>(bids.size()), b.v});
-  for (const SellerBid& s : m.sellers) asks.push_back({static_cast<int64_t>(asks.size()), s.c});
+  std::vector<double> values, costs;
+  for (const BuyerBid& b : buyers) values.push_back(b.v);
+  for (const SellerBid& s : sellers) costs.push_back(s.c);
   base::Rng rng(seed);
-  const Outcome out = mechanism->Clear(bids, asks, rng);
-  MechanismClearing c;
+  const Outcome out = mechanism->Clear(UnitOrders(values), UnitOrders(costs), rng);
   c.mechanism = std::string(mechanism->Name());
   c.budget = out.Budget();
+  c.surplus = ScoreOutcome(out, values, costs).surplus;
   for (const Trade& t : out.trades) {
-    const BuyerBid& b = m.buyers[static_cast<size_t>(t.buyer_id)];
-    const SellerBid& s = m.sellers[static_cast<size_t>(t.seller_id)];
-    c.trades.push_back({b.id, s.id, t.buyer_pays, t.seller_receives});
-    c.surplus += b.v - s.c;
+    c.trades.push_back({buyers[static_cast<size_t>(t.buyer_id)].id,
+                        sellers[static_cast<size_t>(t.seller_id)].id, t.buyer_pays,
+                        t.seller_receives});
   }
   return c;
 }
@@ -55,6 +71,9 @@ Result<MechanismClearing> ClearRoundWithMechanism(const Market& m, std::string_v
 std::string MechanismClearingToJson(const MechanismClearing& c, int indent) {
   nlohmann::ordered_json out;
   out["mechanism"] = c.mechanism;
+  out["rejected"] = nlohmann::ordered_json::array();
+  for (const Rejection& r : c.rejected)
+    out["rejected"].push_back({{"id", r.id}, {"reason", r.reason}});
   out["trades"] = nlohmann::ordered_json::array();
   for (const MechanismTrade& t : c.trades) {
     out["trades"].push_back({{"buyer", t.buyer},
@@ -68,20 +87,15 @@ std::string MechanismClearingToJson(const MechanismClearing& c, int indent) {
 }
 
 std::string MechanismClearingToTable(const MechanismClearing& c) {
-  std::string text = "mechanism " + c.mechanism + ": " + std::to_string(c.trades.size()) +
-                     " trade(s), one unit each\n";
-  char line[256];
-  std::snprintf(line, sizeof line, "%-16s %-16s %12s %16s\n", "buyer", "seller", "buyer_pays",
-                "seller_receives");
-  text += line;
+  std::ostringstream o;
+  o << "mechanism " << c.mechanism << ": " << c.trades.size() << " trade(s), one unit each\n";
+  o << "buyer  seller  buyer_pays  seller_receives\n";
   for (const MechanismTrade& t : c.trades) {
-    std::snprintf(line, sizeof line, "%-16s %-16s %12.6g %16.6g\n", t.buyer.c_str(),
-                  t.seller.c_str(), t.buyer_pays, t.seller_receives);
-    text += line;
+    o << t.buyer << "  " << t.seller << "  " << t.buyer_pays << "  " << t.seller_receives << "\n";
   }
-  std::snprintf(line, sizeof line, "surplus %.6g  budget %.6g (paid less received)\n", c.surplus,
-                c.budget);
-  return text + line;
+  for (const Rejection& r : c.rejected) o << "rejected " << r.id << ": " << r.reason << "\n";
+  o << "surplus " << c.surplus << "  budget " << c.budget << " (paid less received)\n";
+  return o.str();
 }
 
 }  // namespace v2v::market

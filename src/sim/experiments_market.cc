@@ -97,7 +97,7 @@ Result<Figure> Fig11GridTariff(const ExperimentOptions& opt) {
   V2V_ASSIGN_OR_RETURN(SimSummary sum, RunSyntheticCity(s, DeriveSeed(opt.seed, 11), hp));
   // The comparison market's column: the conventional uniform price by default, else the mean
   // price the named mechanism's buyers pay ([p2p] mechanism).
-  const std::string p2p_column = s.p2p_mechanism == Scenario{}.p2p_mechanism
+  const std::string p2p_column = s.p2p_mechanism == kDefaultP2pMechanism
                                      ? "p2p_uniform_price"
                                      : "p2p_" + s.p2p_mechanism + "_mean_price";
   std::vector<std::string> columns = {"hour", "grid_tariff", "bayesian_mean_T", p2p_column,

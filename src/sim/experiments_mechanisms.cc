@@ -7,6 +7,7 @@
 
 #include "sim/experiments.h"
 #include "sim/mechanism_benchmark.h"
+#include "sim/rng.h"
 #include "sim/simulation.h"
 
 namespace v2v::sim {
@@ -145,7 +146,8 @@ Result<BenchmarkRow> CityRow(Scenario s, const CityContender& c, int seeds, uint
         const SimSummary sum,
         RunSyntheticCity(s, DeriveSeed(seed, 300 + static_cast<uint64_t>(k)), none));
     const double n = std::max<double>(1, static_cast<double>(sum.rounds));
-    eff.push_back(sum.p2p_first_best > 0 ? sum.p2p_surplus / sum.p2p_first_best : 0);
+    // A seed whose rounds had no gains from trade at all scores nothing (as in the sweep).
+    if (sum.p2p_first_best > 0) eff.push_back(sum.p2p_surplus / sum.p2p_first_best);
     trades.push_back(static_cast<double>(sum.p2p_trades) / n);
     budget.push_back(sum.p2p_budget / n);
     ir.push_back(static_cast<double>(sum.p2p_ir_violations) / n);
@@ -158,7 +160,7 @@ Result<BenchmarkRow> CityRow(Scenario s, const CityContender& c, int seeds, uint
   r.bidding = c.bidding;
   r.seeds = seeds;
   r.markets_per_seed = static_cast<int64_t>(std::llround(rounds / seeds));
-  r.efficiency = EstimateOf(eff);
+  r.efficiency = eff.empty() ? Estimate{std::nan(""), 0} : EstimateOf(eff);
   r.trades_per_market = EstimateOf(trades);
   r.budget_per_market = EstimateOf(budget);
   r.ir_violations_per_market = EstimateOf(ir);

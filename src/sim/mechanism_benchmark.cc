@@ -63,12 +63,9 @@ void ScoreMarket(const Contender& who, const Market& m, base::Rng& lottery, Tall
           .count());
   t.budget += out.Budget();
   t.trades += static_cast<double>(out.trades.size());
-  for (const market::Trade& tr : out.trades) {
-    const double v = m.values[static_cast<size_t>(tr.buyer_id)];
-    const double c = m.costs[static_cast<size_t>(tr.seller_id)];
-    t.welfare += v - c;
-    t.ir_violations += market::IrViolations(tr, v, c);
-  }
+  const market::OutcomeScore score = market::ScoreOutcome(out, m.values, m.costs);
+  t.welfare += score.surplus;
+  t.ir_violations += score.ir_violations;
 }
 
 }  // namespace

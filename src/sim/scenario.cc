@@ -82,7 +82,6 @@ const NumKey kGridKeys[] = {
 // Read under any mechanism, written by ScenarioToToml only under the posted price.
 const NumKey kPostedPriceKey = {"p2p", "posted_price_per_kwh", &Scenario::p2p_posted_price_per_kwh,
                                 0, kBig};
-constexpr std::string_view kDefaultP2pMechanism = "k-double-auction";
 
 std::string Where(std::string_view source, std::string_view section, std::string_view key) {
   std::string s(source);

@@ -32,6 +32,9 @@ struct TouPeriod {
   double price_per_kwh = 0;  // grid tariff in this period
 };
 
+// The comparison market's mechanism unless a scenario names another ([p2p] mechanism).
+inline constexpr std::string_view kDefaultP2pMechanism = "k-double-auction";
+
 struct Scenario {
   // [city] a square road grid.
   double city_size_m = 15000;
@@ -77,7 +80,7 @@ struct Scenario {
   // the conventional P2P market, a uniform-price k-double auction: k * marginal bid +
   // (1 - k) * marginal ask. The Bayesian schemes and McAfee's trade reduction read the bounds of
   // [market]'s value and cost ranges.
-  std::string p2p_mechanism = "k-double-auction";
+  std::string p2p_mechanism = std::string(kDefaultP2pMechanism);
   double p2p_k = 0.5;                      // the k-double auction's k
   double p2p_posted_price_per_kwh = 0.65;  // the posted price's p
   // [time]

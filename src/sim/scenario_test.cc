@@ -100,6 +100,21 @@ TEST(ScenarioTest, TheComparisonMechanismIsPrintedOnlyWhenItIsNotTheDefault) {
   vcg.p2p_mechanism = "vcg";
   EXPECT_NE(ScenarioHash(vcg), ScenarioHash(Scenario{}));
   EXPECT_EQ(ScenarioToToml(vcg).find("posted_price_per_kwh"), std::string::npos);
+  // The mechanism reads the bounds of [market]'s ranges, [p2p] k and the posted price.
+  Scenario ranges;
+  ranges.buyer_value_min_per_kwh = 0.4;
+  ranges.buyer_value_max_per_kwh = 1.2;
+  ranges.seller_cost_min_per_kwh = 0.1;
+  ranges.seller_cost_max_per_kwh = 0.9;
+  ranges.p2p_k = 0.25;
+  ranges.p2p_posted_price_per_kwh = 0.7;
+  const market::MechanismParams p = P2pMechanismParams(ranges);
+  EXPECT_EQ(p.v_min, 0.4);
+  EXPECT_EQ(p.v_max, 1.2);
+  EXPECT_EQ(p.c_min, 0.1);
+  EXPECT_EQ(p.c_max, 0.9);
+  EXPECT_EQ(p.k, 0.25);
+  EXPECT_EQ(p.posted_price.value_or(-1), 0.7);
   // Built in code, an unknown name is refused by the validation every run requires.
   Scenario unknown;
   unknown.p2p_mechanism = "first-price";

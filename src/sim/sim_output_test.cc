@@ -58,9 +58,12 @@ TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
   s.energy_kwh = 12.5;
   s.payments = 8;
   s.welfare = 3.25;
-  s.p2p_mechanism = "sbba";
+  s.p2p_mechanism = "vcg";
   s.p2p_trades = 3;
   s.p2p_surplus = 0.5;
+  s.p2p_budget = -0.25;
+  s.p2p_first_best = 0.75;
+  s.p2p_ir_violations = 2;
   const auto j = nlohmann::json::parse(SummaryJson(s, 42, "00ff", "synthetic-grid", 1.5));
   EXPECT_EQ(j["vehicles"], 2000);
   EXPECT_EQ(j["rounds"], 10);
@@ -71,12 +74,12 @@ TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
   EXPECT_EQ(j["seed"], 42);
   EXPECT_EQ(j["scenario_hash"], "00ff");
   EXPECT_DOUBLE_EQ(j["wall_s"].get<double>(), 1.5);
-  EXPECT_EQ(j["p2p_mechanism"], "sbba");
+  EXPECT_EQ(j["p2p_mechanism"], "vcg");
   EXPECT_EQ(j["p2p_trades"], 3);
   EXPECT_DOUBLE_EQ(j["p2p_surplus"].get<double>(), 0.5);
-  EXPECT_DOUBLE_EQ(j["p2p_budget"].get<double>(), 0);
-  EXPECT_DOUBLE_EQ(j["p2p_first_best"].get<double>(), 0);
-  EXPECT_EQ(j["p2p_ir_violations"], 0);
+  EXPECT_DOUBLE_EQ(j["p2p_budget"].get<double>(), -0.25);
+  EXPECT_DOUBLE_EQ(j["p2p_first_best"].get<double>(), 0.75);
+  EXPECT_EQ(j["p2p_ir_violations"], 2);
   s.energy_kwh = 0;
   EXPECT_TRUE(
       nlohmann::json::parse(SummaryJson(s, 1, "x", "y", 0))["mean_price_per_kwh"].is_null());

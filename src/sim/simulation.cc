@@ -181,7 +181,8 @@ class Fleet {
 
   // The grid model: each buyer's range capped at its outside option less the fee, each seller's
   // raised to the feed-in price; bids that cannot beat the grid are left out and counted
-  // (market::ScreenAgainstGrid, which RunRound applies again, changing nothing).
+  // (market::ScreenAgainstGrid). The screened round goes to RunRound without its grid terms, so
+  // it is screened once.
   void ApplyOutsideOptions(market::Market& m, RoundRecord& rec) {
     m.auctioneer.grid = market::GridTerms{outside_.SellerPerKwh(), outside_.FeePerKwh()};
     for (market::BuyerBid& b : m.buyers) b.outside_option_per_kwh = outside_of_.at(b.id);
@@ -191,9 +192,7 @@ class Fleet {
                                                         : rec.feed_in_better_sellers);
     }
     m = std::move(screen.market);
-    // Screened once here: the screen is idempotent (GridScreenProperty), so RunRound need not
-    // screen the round again.
-    m.auctioneer.grid.reset();
+    m.auctioneer.grid.reset();  // screening again would change nothing (GridScreenProperty)
     for (const market::SellerBid& sb : m.sellers) {
       floor_of_[sb.id] = market::SellerFloor(outside_.SellerPerKwh(), sb.rho);
     }
@@ -254,32 +253,22 @@ class Fleet {
   // trader, ids the input positions. Its mean price is first + mean(x - first): exactly the
   // price when every trade pays the same (the uniform-price auctions).
   void ClearComparisonMarket(const market::Market& m, RoundRecord& rec) {
-    std::vector<market::Order> bids, asks;
-    for (const market::BuyerBid& b : m.buyers) {
-      bids.push_back({static_cast<int64_t>(bids.size()), b.v});
-    }
-    for (const market::SellerBid& sb : m.sellers) {
-      asks.push_back({static_cast<int64_t>(asks.size()), sb.c});
-    }
-    const market::Outcome out = p2p_->Clear(bids, asks, p2p_rng_);
     std::vector<double> values, costs;
-    for (const market::Order& o : bids) values.push_back(o.price);
-    for (const market::Order& o : asks) costs.push_back(o.price);
+    for (const market::BuyerBid& b : m.buyers) values.push_back(b.v);
+    for (const market::SellerBid& sb : m.sellers) costs.push_back(sb.c);
+    const market::Outcome out =
+        p2p_->Clear(market::UnitOrders(values), market::UnitOrders(costs), p2p_rng_);
+    const market::OutcomeScore score = market::ScoreOutcome(out, values, costs);
     rec.p2p_first_best = market::FirstBestSurplus(std::move(values), std::move(costs));
     rec.p2p_trades = static_cast<int>(out.trades.size());
-    rec.p2p_price = kNan;
-    rec.p2p_surplus = 0;
+    rec.p2p_surplus = score.surplus;
+    rec.p2p_ir_violations = score.ir_violations;
     rec.p2p_budget = out.Budget();
+    rec.p2p_price = kNan;
     if (out.trades.empty()) return;
     const double first = out.trades.front().buyer_pays;
     double above_first = 0;
-    for (const market::Trade& t : out.trades) {
-      above_first += t.buyer_pays - first;
-      const double v = bids[static_cast<size_t>(t.buyer_id)].price;
-      const double c = asks[static_cast<size_t>(t.seller_id)].price;
-      rec.p2p_surplus += v - c;
-      rec.p2p_ir_violations += market::IrViolations(t, v, c);
-    }
+    for (const market::Trade& t : out.trades) above_first += t.buyer_pays - first;
     rec.p2p_price = first + above_first / static_cast<double>(out.trades.size());
   }
 

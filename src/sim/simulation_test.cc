@@ -185,7 +185,8 @@ TEST(SimulationTest, TheComparisonMarketLeavesTheCityAloneAndKeepsItsBudgetRule)
   s.duration_s = 2 * 3600;
   std::map<std::string, Collect> runs;
   std::map<std::string, SimSummary> sums;
-  for (const char* name : {"k-double-auction", "vcg", "sbba", "mcafee", "posted-price"}) {
+  for (const char* name :
+       {"k-double-auction", "vcg", "sbba", "mcafee", "posted-price", "bayesian-pooled"}) {
     s.p2p_mechanism = name;
     ASSERT_TRUE(ValidateScenario(s).ok());
     auto sum = RunSyntheticCity(s, 11, runs[name]);
@@ -195,11 +196,17 @@ TEST(SimulationTest, TheComparisonMarketLeavesTheCityAloneAndKeepsItsBudgetRule)
   }
   const SimSummary& kda = sums["k-double-auction"];
   ASSERT_GT(kda.p2p_trades, 20);
+  EXPECT_NEAR(kda.p2p_surplus, kda.p2p_first_best, 1e-9 * kda.p2p_first_best);
+  EXPECT_LT(sums["bayesian-pooled"].p2p_surplus, kda.p2p_first_best);
   const std::vector<RoundRecord>& base = runs["k-double-auction"].rounds;
   for (const auto& [name, sum] : sums) {
     EXPECT_EQ(sum.trades, kda.trades) << name;
     EXPECT_EQ(sum.energy_kwh, kda.energy_kwh) << name;
     EXPECT_EQ(sum.welfare, kda.welfare) << name;
+    // Truthful reports under dominant-strategy mechanisms and the uniform price, Theorem 1's
+    // strategies under the pooled scheme: nobody pays above its value or sells below its cost.
+    EXPECT_EQ(sum.p2p_ir_violations, 0) << name;
+    EXPECT_EQ(sum.p2p_first_best, kda.p2p_first_best) << name;
     ASSERT_EQ(runs[name].rounds.size(), base.size()) << name;
   }
   // VCG trades the same efficient pairs as the k-double auction and pays out a deficit.

@@ -82,9 +82,10 @@ std::string LinesWithBands(const SweepRuns& r, const PlotLayout& p, const std::s
 // A first axis of names (mechanisms, layouts): nothing lies between two values, so a bar per
 // value, one per value of the other axes side by side, its interval an error bar.
 std::string BarsWithErrorBars(const SweepRuns& r, const PlotLayout& p, const std::string& metric) {
-  std::string body = Labels(r, metric) +
-                     "set style data histograms\nset style histogram errorbars gap 1 lw 1\n"
-                     "set style fill solid 0.5 border -1\nset grid ytics\nset yrange [*<0:0<*]\nplot ";
+  std::string body =
+      Labels(r, metric) +
+      "set style data histograms\nset style histogram errorbars gap 1 lw 1\n"
+      "set style fill solid 0.5 border -1\nset grid ytics\nset yrange [*<0:0<*]\nplot ";
   for (size_t l = 0; l < p.lines.size(); ++l) {
     body += std::string(l ? ", \\\n     '' " : "datafile ") + "using " + std::to_string(2 + 3 * l) +
             ":" + std::to_string(3 + 3 * l) + ":" + std::to_string(4 + 3 * l) +

@@ -181,10 +181,21 @@ TEST(AllocateCliTest, MechanismClearsTheDeclaredBidsOneUnitPerTrader) {
                seller_end +
                    ", {\"id\": \"s2\", \"c\": 0.7, \"c_min\": 0.4, \"c_max\": 0.9, "
                    "\"s_t\": 30, \"s_r\": 5, \"rho\": 0.05, \"x\": 0, \"y\": 50}");
+  // A bid that breaks Algorithm 1's checks (v above its v_max) is rejected, not cleared: were it
+  // cleared, b3 would outbid b1.
+  const std::string b1_end = "\"x\": 0, \"y\": 0}";
+  text.replace(text.find(b1_end), b1_end.size(),
+               b1_end +
+                   ", {\"id\": \"b3\", \"v\": 1.5, \"v_min\": 0.5, \"v_max\": 1.0, "
+                   "\"b_min\": 1, \"b_max\": 10, \"w\": 3, \"x\": 0, \"y\": 0}");
   CliRun vcg = Allocate(text, "--mechanism vcg");
   ASSERT_EQ(vcg.exit_code, 0) << vcg.err;
   auto j = nlohmann::json::parse(vcg.out);
   EXPECT_EQ(j["mechanism"], "vcg");
+  ASSERT_EQ(j["rejected"].size(), 1u) << vcg.out;
+  EXPECT_EQ(j["rejected"][0]["id"], "b3");
+  EXPECT_NE(j["rejected"][0]["reason"].get<std::string>().find("outside [v_min, v_max]"),
+            std::string::npos);
   ASSERT_EQ(j["trades"].size(), 1u) << vcg.out;
   EXPECT_EQ(j["trades"][0]["buyer"], "b1");
   EXPECT_EQ(j["trades"][0]["seller"], "s1");
@@ -201,7 +212,7 @@ TEST(AllocateCliTest, MechanismClearsTheDeclaredBidsOneUnitPerTrader) {
   EXPECT_NE(posted.out.find("mechanism posted-price: 1 trade(s)"), std::string::npos) << posted.out;
 
   ExpectBadInput(Allocate(text, "--mechanism dutch"), "unknown mechanism \"dutch\" (known: ");
-  ExpectBadInput(Allocate(text, "--mechanism posted-price"), "needs --posted-price");
+  ExpectBadInput(Allocate(text, "--mechanism posted-price"), "posted-price: needs a price");
   ExpectBadInput(Allocate(text, "--mechanism k-double-auction --k 2"), "k must lie in [0, 1]");
 }
 

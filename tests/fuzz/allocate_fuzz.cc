@@ -19,8 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string out = v2v::market::RoundResultToJson(*result, -1);
     if (out.empty()) __builtin_trap();
   }
+  v2v::market::MechanismParams params;
+  params.posted_price = 0.5;
   for (std::string_view name : v2v::market::MechanismNames()) {
-    auto clearing = v2v::market::ClearRoundWithMechanism(*market, name, 0.5, 0.5, 1);
+    auto clearing = v2v::market::ClearRoundWithMechanism(*market, name, params, 1);
     if (clearing.ok() && v2v::market::MechanismClearingToJson(*clearing, -1).empty())
       __builtin_trap();
   }
