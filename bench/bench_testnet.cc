@@ -68,6 +68,7 @@ struct Rsu {
   crypto::PrivateKey key;
   uint64_t nonce = 0;
   std::vector<Vehicle> vehicles;
+  chain::NetworkId network = 0;  // chain_head's `network`
 };
 
 struct Prepared {
@@ -89,6 +90,7 @@ Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids, b
   for (size_t k = 0; k < idx.size(); ++k) {
     Vehicle& v = rsu.vehicles[idx[k]];
     chain::Tx tx;
+    tx.network = rsu.network;
     tx.sender = v.id;
     const int64_t ts = p.t_stamp_s + rng.Int(0, p.t_limit_s);
     const int64_t x = rng.Int(-3000, 3000), y = rng.Int(-3000, 3000);
@@ -130,6 +132,7 @@ Result<Prepared> MakeRound(Rsu& rsu, uint64_t round, int64_t now, size_t bids, b
   const size_t n = built.round.buyers.size() + built.round.sellers.size();
   if (n != idx.size()) return Status::Internal("the round builder left bids out");
   chain::Tx tx;
+  tx.network = rsu.network;
   tx.sender = rsu.name;
   tx.nonce = ++rsu.nonce;
   tx.body = std::move(built.round);
@@ -219,11 +222,15 @@ int main(int argc, char** argv) {
       auto a = client.CallOk("state_getAccount", {id});
       return a.ok() ? (*a)["nonce"].get<uint64_t>() : 0;
     };
+    auto head = client.CallOk("chain_head", nlohmann::json::array());
+    auto network = chain::ParseNetworkHex(head.ok() ? head->value("network", "") : "");
+    if (!network.ok()) return std::fprintf(stderr, "chain_head names no network\n"), stop_net(), 1;
     for (size_t i = 0; i < n_nodes; ++i) {
       auto key = testnet::ReadKey(net.NodeDir(i) + "/key.pem");
       if (!key.ok())
         return std::fprintf(stderr, "%s\n", key.status().ToString().c_str()), stop_net(), 1;
-      rsus.push_back({net.nodes[i].name, std::move(key).value(), nonce_of(net.nodes[i].name), {}});
+      rsus.push_back(
+          {net.nodes[i].name, std::move(key).value(), nonce_of(net.nodes[i].name), {}, *network});
     }
     for (size_t k = 0; k < net.vehicles.size(); ++k) {
       auto key = testnet::ReadKey(net.vehicles[k].dir + "/key.pem");

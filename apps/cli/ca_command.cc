@@ -150,7 +150,14 @@ Status Revoke(const CaOptions& opt) {
     std::cout << "already revoked on the ledger: certificate " << cert_hash << "\n";
     return Status::Ok();
   }
+  // The network the node runs (chain_head's `network`): the Revoke is signed for it alone.
+  auto head = rpc::Call(opt.rpc, "chain_head", nlohmann::json::array());
+  if (!head.ok())
+    return Status(head.status().code(), "--rpc " + opt.rpc + ": " + head.status().message());
+  auto network = chain::ParseNetworkHex(head->value("network", std::string()));
+  if (!network.ok()) return Status::Internal("--rpc " + opt.rpc + ": chain_head names no network");
   chain::Tx tx;
+  tx.network = *network;
   tx.sender = "ca";
   tx.nonce = 1;
   tx.body = chain::Revoke{crypto::Sha256(*der)};

@@ -42,7 +42,7 @@ TEST(Block, RoundTripAndSeal) {
 
 TEST(Block, GoldenHash) {
   EXPECT_EQ(BlockHash(SampleBlock().header).Hex(),
-            "a74615823dea2b9e5d1e95436fc0cb3df4c3ae5c42d9c58d98e1f527ac6bc09d");
+            "2a3a9563b0376707f0a6ced465e559d9f4e250ddfd88da2244fc9b6250368662");
 }
 
 // A checkpoint header: no vote, the signers listed sorted.

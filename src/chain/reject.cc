@@ -104,6 +104,8 @@ std::string_view RejectName(Reject code) {
       return "expired";
     case Reject::kPredecessorDropped:
       return "predecessor_dropped";
+    case Reject::kWrongNetwork:
+      return "wrong_network";
   }
   return "unknown";
 }

@@ -81,6 +81,7 @@ enum class Reject : uint16_t {
   // drop carries the contract's code (refused while sealing) or kStaleNonce (a bid inside it).
   kExpired = 51,             // pending longer than the mempool's lifetime
   kPredecessorDropped = 52,  // an earlier nonce of its sender was dropped: it could never apply
+  kWrongNetwork = 53,        // signed for another network (Tx::network; contract C-3.0)
 };
 
 std::string_view RejectName(Reject code);

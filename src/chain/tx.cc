@@ -7,7 +7,7 @@ namespace v2v::chain {
 namespace {
 
 constexpr std::string_view kTxTag = "v2v.tx";
-constexpr size_t kMinTxBytes = 8 + 4 + 32 + 8 + 1 + 64;
+constexpr size_t kMinTxBytes = 8 + 1 + 8 + 4 + 32 + 8 + 64;
 
 void Put(codec::Writer& w, const Register& b) {
   w.U8(static_cast<uint8_t>(b.role));
@@ -145,6 +145,7 @@ MeterReport GetMeter(codec::Reader& r) {
 
 void PutUnsigned(codec::Writer& w, const Tx& tx) {
   w.U8(static_cast<uint8_t>(tx.kind()));
+  w.U64(tx.network);
   w.Str(tx.sender);
   w.Raw(tx.sender_key.bytes);
   w.U64(tx.nonce);
@@ -156,6 +157,7 @@ Result<Tx> DecodeTxImpl(ByteSpan bytes, bool nested) {
   r.ExpectTag(kTxTag);
   Tx tx;
   const uint8_t kind = r.U8();
+  tx.network = r.U64();
   tx.sender = r.Str(kMaxIdBytes);
   tx.sender_key.bytes = r.Fixed<32>();
   tx.nonce = r.U64();
@@ -193,6 +195,27 @@ Result<Tx> DecodeTxImpl(ByteSpan bytes, bool nested) {
 
 }  // namespace
 
+std::string NetworkHex(NetworkId id) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (size_t i = 16; i-- > 0; id >>= 4) out[i] = kDigits[id & 0xf];
+  return out;
+}
+
+Result<NetworkId> ParseNetworkHex(std::string_view hex) {
+  if (hex.size() != 16) return Status::InvalidArgument("a network id is 16 hex digits");
+  NetworkId id = 0;
+  for (char c : hex) {
+    int d = -1;
+    if (c >= '0' && c <= '9') d = c - '0';
+    if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') d = c - 'A' + 10;
+    if (d < 0) return Status::InvalidArgument("a network id is 16 hex digits");
+    id = (id << 4) | static_cast<NetworkId>(d);
+  }
+  return id;
+}
+
 Bytes SigningBytes(const Tx& tx) {
   codec::Writer w(kTxTag);
   PutUnsigned(w, tx);
@@ -215,15 +238,18 @@ void SignTx(Tx& tx, const crypto::PrivateKey& key) {
   tx.signature = key.Sign(SigningBytes(tx));
 }
 
-Bytes MeterSigningBytes(const Hash32& escrow, int64_t delivered_wh) {
+Bytes MeterSigningBytes(NetworkId network, const Hash32& escrow, int64_t delivered_wh) {
   codec::Writer w("v2v.meter");
+  w.U64(network);
   w.Hash(escrow);
   w.I64(delivered_wh);
   return w.Take();
 }
 
-Bytes SubscribeSigningBytes(std::string_view rsu, std::string_view vehicle, int64_t timestamp_s) {
+Bytes SubscribeSigningBytes(NetworkId network, std::string_view rsu, std::string_view vehicle,
+                            int64_t timestamp_s) {
   codec::Writer w("v2v.subscribe");
+  w.U64(network);
   w.Str(rsu);
   w.Str(vehicle);
   w.I64(timestamp_s);

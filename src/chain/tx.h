@@ -4,12 +4,12 @@
 // kWh; positions in metres; times in Unix seconds; loss rates in parts per million; willingness
 // in thousandths; l1 and l2 in millionths of a smallest unit per kWh^2 and per kWh.
 //
-// Every transaction names its sender, the sender's public key and the sender's next nonce, and
-// is signed by that key over SigningBytes(tx) (domain tag "v2v.tx"). The key is carried in the
-// transaction so signatures can be checked without state (tx_check.h); the contract then checks
-// that the key is the one the sender's certificate binds.
-// Buyer and seller submissions travel inside the TradingRound of the RSU that collected them,
-// each with its own signature (a bare submission in a block is rejected: it has no effect).
+// Every transaction names its network, its sender, the sender's public key and the sender's next
+// nonce, and is signed by that key over SigningBytes(tx) (domain tag "v2v.tx"). The key is carried
+// in the transaction so signatures can be checked without state (tx_check.h); the contract then
+// checks that the key is the one the sender's certificate binds. Buyer and seller submissions
+// travel inside the TradingRound of the RSU that collected them, each with its own signature (a
+// bare submission in a block is rejected: it has no effect).
 #pragma once
 
 #include <cstdint>
@@ -114,7 +114,19 @@ enum class TxKind : uint8_t {  // wire values; = variant index + 1
   kRevoke = 7,
 };
 
+// The network a transaction is for: the first 8 bytes, big-endian, of SHA-256 of the network's
+// genesis encoding (contract::NetworkIdOf; docs/spec/contract.md C-3.0). It is signed, so bytes a
+// vehicle signed for one network are refused by every other (as EIP-155's chain id does for
+// Ethereum). 0 only where a unit test builds a contract without a genesis.
+using NetworkId = uint64_t;
+
+// 16 lower-case hex digits, as the APIs and the explorer show a network id.
+std::string NetworkHex(NetworkId id);
+// The inverse: exactly 16 hex digits; InvalidArgument otherwise.
+Result<NetworkId> ParseNetworkHex(std::string_view hex);
+
 struct Tx {
+  NetworkId network = 0;
   std::string sender;
   crypto::PublicKey sender_key;
   uint64_t nonce = 0;
@@ -139,11 +151,13 @@ Hash32 TxHash(const Tx& tx);
 // Signs tx in place with `key`, after setting sender_key.
 void SignTx(Tx& tx, const crypto::PrivateKey& key);
 
-// What the buyer co-signs in a MeterReport.
-Bytes MeterSigningBytes(const Hash32& escrow, int64_t delivered_wh);
+// What the buyer co-signs in a MeterReport: the report's network, the escrow and the reading.
+Bytes MeterSigningBytes(NetworkId network, const Hash32& escrow, int64_t delivered_wh);
 
 // Not a ledger value: what a vehicle signs to subscribe to its own pushes at the RSU `rsu`
-// (docs/spec/vehicle-api.md, `vehicle_subscribe`), proving it holds `vehicle`'s key.
-Bytes SubscribeSigningBytes(std::string_view rsu, std::string_view vehicle, int64_t timestamp_s);
+// of network `network` (docs/spec/vehicle-api.md, `vehicle_subscribe`), proving it holds
+// `vehicle`'s key.
+Bytes SubscribeSigningBytes(NetworkId network, std::string_view rsu, std::string_view vehicle,
+                            int64_t timestamp_s);
 
 }  // namespace v2v::chain

@@ -148,7 +148,7 @@ void AppendSignatureJobs(const Tx& tx, std::vector<SignatureJob>& jobs,
   }
   if (const auto* m = std::get_if<MeterReport>(&tx.body)) {
     static const std::string kBuyer = "the buyer (meter co-signature)";
-    jobs.push_back({&m->buyer_key, MeterSigningBytes(m->escrow, m->delivered_wh),
+    jobs.push_back({&m->buyer_key, MeterSigningBytes(tx.network, m->escrow, m->delivered_wh),
                     &m->buyer_signature, &kBuyer});
   }
 }

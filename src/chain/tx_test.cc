@@ -49,19 +49,52 @@ TEST(Tx, RoundTripsEveryKind) {
 // Pins the encoding: a change here breaks every signature and hash on existing chains.
 TEST(Tx, GoldenBuyerBid) {
   Tx tx = testing::SampleBuyerTx(testing::FixedKey(1));
-  EXPECT_EQ(ToHex(SigningBytes(tx)).substr(0, 40), "067632762e74780102000000056361722d318a88");
-  EXPECT_EQ(TxHash(tx).Hex(), "2d720c0a841d42109a2441acdfa7f90cf4f3f8730ab09e2be12414baf6925826");
+  tx.network = 0x0123456789abcdef;
+  SignTx(tx, testing::FixedKey(1));
+  // tag "v2v.tx", version 1, kind 2, network (u64), then the sender "car-1"...
+  EXPECT_EQ(ToHex(SigningBytes(tx)).substr(0, 52),
+            "067632762e74780102"
+            "0123456789abcdef"
+            "000000056361722d31");
+  EXPECT_EQ(TxHash(tx).Hex(), "6fec484c685bd42ec43be02e792022b8b5f6dfe188544625fb01a8bf8bf7692d");
 }
 
 // Pins what a vehicle signs to subscribe to its pushes (docs/spec/encoding.md): tag, RSU, vehicle,
 // timestamp; the vehicle client and the gateway must build the same bytes.
 TEST(Tx, GoldenSubscribeSigningBytes) {
-  EXPECT_EQ(ToHex(SubscribeSigningBytes("rsu-1", "car-0", 1'700'000'000)),
+  EXPECT_EQ(ToHex(SubscribeSigningBytes(0x0123456789abcdef, "rsu-1", "car-0", 1'700'000'000)),
             "0d7632762e73756273637269626501"
+            "0123456789abcdef"
             "000000057273752d31"
             "000000056361722d30"
             "000000006553f100");
-  EXPECT_NE(SubscribeSigningBytes("rsu-1", "car-0", 1), SubscribeSigningBytes("rsu-2", "car-0", 1));
+  EXPECT_NE(SubscribeSigningBytes(0, "rsu-1", "car-0", 1),
+            SubscribeSigningBytes(0, "rsu-2", "car-0", 1));
+  EXPECT_NE(SubscribeSigningBytes(0, "rsu-1", "car-0", 1),
+            SubscribeSigningBytes(1, "rsu-1", "car-0", 1));
+}
+
+// A transaction's network is signed: the same body for another network is another message and
+// another hash, and it survives decoding. The id prints as 16 hex digits and parses back.
+TEST(Tx, TheNetworkIsSignedAndRoundTrips) {
+  Tx a = testing::SampleBuyerTx(testing::FixedKey(1));
+  Tx b = a;
+  b.network = 0xfedcba9876543210;
+  SignTx(b, testing::FixedKey(1));
+  EXPECT_NE(SigningBytes(a), SigningBytes(b));
+  EXPECT_NE(TxHash(a), TxHash(b));
+  auto back = DecodeTx(EncodeTx(b));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->network, 0xfedcba9876543210u);
+  EXPECT_EQ(NetworkHex(b.network), "fedcba9876543210");
+  EXPECT_EQ(NetworkHex(1), "0000000000000001");
+  auto parsed = ParseNetworkHex("FEDCBA9876543210");
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(*parsed, b.network);
+  EXPECT_FALSE(ParseNetworkHex("fedcba987654321").ok());
+  EXPECT_FALSE(ParseNetworkHex("fedcba98765432100").ok());
+  EXPECT_FALSE(ParseNetworkHex("fedcba987654321g").ok());
+  EXPECT_NE(MeterSigningBytes(0, Hash32{}, 5), MeterSigningBytes(1, Hash32{}, 5));
 }
 
 TEST(Tx, RejectsTrailingAndTruncatedBytes) {

@@ -116,6 +116,7 @@ chain::Tx Bidders::BuyerBid(const Vehicle& v, const gateway::RoundBook& book, ui
   const int64_t x = rng.Int(-400, 400);
   const int64_t y = rng.Int(-400, 400);
   chain::Tx tx;
+  tx.network = book.node().ContractParams().network;
   tx.sender = v.id;
   tx.nonce = book.NextNonce(v.id);
   tx.body = chain::BuyerBid{
@@ -136,6 +137,7 @@ chain::Tx Bidders::SellerBid(const Vehicle& v, const gateway::RoundBook& book, u
   const int64_t x = rng.Int(-400, 400);
   const int64_t y = rng.Int(-400, 400);
   chain::Tx tx;
+  tx.network = book.node().ContractParams().network;
   tx.sender = v.id;
   tx.nonce = book.NextNonce(v.id);
   tx.body = chain::SellerBid{

@@ -35,6 +35,26 @@ TxVerdict CheckTx(const chain::State& state, const chain::Tx& tx, const Contract
   return then;
 }
 
+std::optional<chain::Rejection> CheckNetwork(const chain::Tx& tx, const ContractParams& params) {
+  const auto other = [&params](const chain::Tx& t) {
+    return t.network == params.network
+               ? std::nullopt
+               : std::optional(chain::Rejected(chain::Reject::kWrongNetwork,
+                                               t.sender + " signed for network " +
+                                                   chain::NetworkHex(t.network) + ", this is " +
+                                                   chain::NetworkHex(params.network)));
+  };
+  if (auto r = other(tx)) return r;
+  if (const auto* round = std::get_if<chain::TradingRound>(&tx.body)) {
+    for (const auto* bids : {&round->buyers, &round->sellers}) {
+      for (const chain::Tx& bid : *bids) {
+        if (auto r = other(bid)) return r;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<chain::Rejection> CheckSigner(const chain::State& state, const std::string& id,
                                             const crypto::PublicKey& key, crypto::Role role,
                                             const IdentityVerifier& verifier, int64_t time_s) {

@@ -128,6 +128,56 @@ TEST(CheckTx, ChangesNothingAndJudgesTheNonceByTheRuleAsked) {
 
 // The producer's block: one refused transaction is dropped once, the rest are taken, a round whose
 // window is open waits (with its earliest block time) and its sender's later one is left alone.
+// C-3.0: bytes signed for another network (another genesis) are refused with their own code,
+// whether the round itself or one bid inside it names the other network, and a block holding
+// such a round is refused whole.
+TEST(CheckTx, ATransactionOrNestedBidSignedForAnotherNetworkIsRefused) {
+  Checker c;
+  ASSERT_TRUE(IsAccepted(c.At(c.genesis, c.w.Round(), kWindowEnd)));
+
+  chain::Tx round = c.w.Round();
+  round.network = 7;
+  chain::SignTx(round, c.w.rsu);
+  TxVerdict v = c.At(c.genesis, round, kWindowEnd);
+  const chain::Rejection* r = RejectionOf(v);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->code, Reject::kWrongNetwork);
+  EXPECT_NE(r->detail.find("0000000000000007"), std::string::npos) << r->detail;
+
+  round = c.w.Round();
+  auto& body = std::get<chain::TradingRound>(round.body);
+  body.sellers[1].network = 7;
+  chain::SignTx(body.sellers[1], c.w.cars[3]);
+  chain::SignTx(round, c.w.rsu);
+  v = c.At(c.genesis, round, kWindowEnd);
+  r = RejectionOf(v);
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->code, Reject::kWrongNetwork);
+  EXPECT_NE(r->detail.find("car-3"), std::string::npos) << r->detail;
+  EXPECT_TRUE(std::holds_alternative<chain::Rejection>(
+      c.contract.ApplyBlock(c.genesis, World::MakeBlock(kWindowEnd, {round}))));
+
+  // The same bytes are good on the network they were signed for.
+  ContractParams there = c.params;
+  there.network = 7;
+  chain::Tx other = c.w.Round();
+  other.network = 7;
+  for (auto* bids : {&std::get<chain::TradingRound>(other.body).buyers,
+                     &std::get<chain::TradingRound>(other.body).sellers}) {
+    for (chain::Tx& bid : *bids) {
+      bid.network = 7;
+      chain::SignTx(bid, c.w.cars[static_cast<size_t>(std::stoi(bid.sender.substr(4)))]);
+    }
+  }
+  chain::SignTx(other, c.w.rsu);
+  const TradingContract elsewhere(c.verifier, there);
+  EXPECT_TRUE(
+      IsAccepted(elsewhere.CheckTx(c.genesis, other, {kWindowEnd, NonceRule::kNext, false})));
+  v = c.At(c.genesis, other, kWindowEnd);
+  ASSERT_NE(RejectionOf(v), nullptr);
+  EXPECT_EQ(RejectionOf(v)->code, Reject::kWrongNetwork);
+}
+
 TEST(FillBlock, DropsTheRefusedOnceTakesTheRestAndLeavesTheNotYetWaiting) {
   Checker c;
   const chain::Tx bad = Checker::Hopeless();

@@ -48,7 +48,6 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes) {
                  g.params.shortfall_penalty_per_kwh > kMaxShortfallPenalty)) {
     r.Fail("shortfall penalty out of range");
   }
-  g.params.ca_key = g.ca_key;
   g.accounts.resize(r.Count(1u << 20, 21));
   for (auto& a : g.accounts) {
     const uint8_t role = r.U8();
@@ -59,7 +58,22 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes) {
     a.balance = r.I64();
   }
   V2V_RETURN_IF_ERROR(r.Finish());
+  g.params = ContractParamsOf(g);
   return g;
+}
+
+chain::NetworkId NetworkIdOf(const Genesis& g) {
+  const Hash32 h = crypto::Sha256(EncodeGenesis(g));
+  chain::NetworkId id = 0;
+  for (size_t i = 0; i < 8; ++i) id = (id << 8) | h.bytes[i];
+  return id;
+}
+
+ContractParams ContractParamsOf(const Genesis& g) {
+  ContractParams p = g.params;
+  p.ca_key = g.ca_key;
+  p.network = NetworkIdOf(g);
+  return p;
 }
 
 Result<chain::State> GenesisState(const Genesis& g, const IdentityVerifier& verifier) {

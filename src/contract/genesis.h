@@ -23,6 +23,10 @@ struct ContractParams {
   // escrow's energy), in smallest currency units per kWh, as far as its balance goes; 0: none.
   // In [0, kMaxShortfallPenalty].
   int64_t shortfall_penalty_per_kwh = 0;
+  // The network's id (NetworkIdOf its genesis; C-3.0): a transaction naming another is refused
+  // with kWrongNetwork. Not encoded in the genesis; derived from it, like ca_key. 0 only where a
+  // unit test builds a contract without a genesis.
+  chain::NetworkId network = 0;
   bool operator==(const ContractParams&) const = default;
 };
 
@@ -56,7 +60,15 @@ struct Genesis {
 };
 
 Bytes EncodeGenesis(const Genesis& g);
+// Sets params.ca_key and params.network from the decoded genesis.
 Result<Genesis> DecodeGenesis(ByteSpan bytes);
+
+// The network's id, which every signed transaction and vehicle message names (chain::Tx::network):
+// the first 8 bytes, big-endian, of SHA-256(EncodeGenesis(g)), which is the genesis block's parent
+// field. Two networks share an id only if they share a genesis (or by a 2^-64 accident).
+chain::NetworkId NetworkIdOf(const Genesis& g);
+// The contract parameters a node runs: g.params with ca_key and network set from g.
+ContractParams ContractParamsOf(const Genesis& g);
 
 // The state the genesis defines; InvalidArgument if a certificate is invalid at genesis time,
 // an id repeats, an amount is negative or a total overflows.

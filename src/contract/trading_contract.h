@@ -55,6 +55,11 @@ struct CheckTxOptions {
 TxVerdict CheckTx(const chain::State& state, const chain::Tx& tx, const ContractParams& params,
                   const IdentityVerifier& verifier, const CheckTxOptions& options);
 
+// C-3.0: `tx`, and every bid nested in it, names this network (params.network); kWrongNetwork
+// otherwise. The first rule a block applies to a transaction; the vehicle gateway asks it of every
+// signed transaction it receives.
+std::optional<chain::Rejection> CheckNetwork(const chain::Tx& tx, const ContractParams& params);
+
 // C-3.2 but the nonce, as a block at `time_s` on `state` would judge it: `id` is an account of
 // `role` whose certificate is valid then and not revoked on the ledger, and whose certified key is
 // `key` (the vehicle gateway's check of who signed a bid or a subscription proof).

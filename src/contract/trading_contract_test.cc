@@ -42,7 +42,7 @@ struct Env {
     tx.sender = e.seller;
     tx.nonce = nonce;
     const auto& key = w.cars[static_cast<size_t>(buyer)];
-    chain::MeterReport m{id, wh, key.public_key(), key.Sign(chain::MeterSigningBytes(id, wh))};
+    chain::MeterReport m{id, wh, key.public_key(), key.Sign(chain::MeterSigningBytes(0, id, wh))};
     tx.body = m;
     chain::SignTx(tx, w.cars[static_cast<size_t>(seller)]);
     return tx;

@@ -88,12 +88,14 @@ const crypto::PrivateKey& BlockGenerator::CarKey(const std::string& id) const {
   return cars_[static_cast<size_t>(it - car_ids_.begin())];
 }
 
-std::vector<chain::Tx> BlockGenerator::Settlements(const chain::State& state, int64_t time,
+std::vector<chain::Tx> BlockGenerator::Settlements(chain::NetworkId network,
+                                                   const chain::State& state, int64_t time,
                                                    Nonces& nonces, base::Rng& rng) const {
   std::vector<chain::Tx> txs;
   for (const auto& [id, e] : state.escrows) {
     if (!IsCar(e.buyer) || !IsCar(e.seller)) continue;  // another market's (the state is shared)
     chain::Tx tx;
+    tx.network = network;
     if (time > e.deadline_s) {
       tx.sender = e.buyer;
       tx.body = chain::Refund{id};
@@ -102,7 +104,7 @@ std::vector<chain::Tx> BlockGenerator::Settlements(const chain::State& state, in
       tx.sender = e.seller;
       const crypto::PrivateKey& buyer = CarKey(e.buyer);
       tx.body = chain::MeterReport{id, wh, buyer.public_key(),
-                                   buyer.Sign(chain::MeterSigningBytes(id, wh))};
+                                   buyer.Sign(chain::MeterSigningBytes(network, id, wh))};
     } else {
       continue;
     }
@@ -126,8 +128,8 @@ auction::RoundParams MarketRoundParams(uint64_t round, int64_t time) {
   return p;
 }
 
-Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t time, uint64_t round,
-                                            base::Rng& rng) const {
+Result<chain::Tx> BlockGenerator::MakeRound(chain::NetworkId network, const chain::State& state,
+                                            int64_t time, uint64_t round, base::Rng& rng) const {
   Nonces nonces(state);
   const auction::RoundParams p = MarketRoundParams(round, time);
   std::vector<std::string> ids = car_ids_;
@@ -136,6 +138,7 @@ Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t t
   std::vector<chain::Tx> buyers, sellers;
   for (size_t k = 0; k < ids.size(); ++k) {
     chain::Tx tx;
+    tx.network = network;
     tx.sender = ids[k];
     const int64_t ts = p.t_stamp_s + rng.Int(0, p.t_limit_s);
     const int64_t x = rng.Int(-400, 400), y = rng.Int(-400, 400);
@@ -177,6 +180,7 @@ Result<chain::Tx> BlockGenerator::MakeRound(const chain::State& state, int64_t t
   V2V_ASSIGN_OR_RETURN(auction::BuiltRound built,
                        auction::BuildRound(p, std::move(buyers), std::move(sellers)));
   chain::Tx tx;
+  tx.network = network;
   tx.sender = "rsu-1";
   tx.nonce = state.accounts.at("rsu-1").nonce + 1;
   tx.body = std::move(built.round);
@@ -188,7 +192,8 @@ Result<std::vector<chain::Tx>> BlockGenerator::NextTxs(const node::Ledger& ledge
                                                        uint64_t round, base::Rng& rng) const {
   const chain::State& state = ledger.state();
   Nonces nonces(state);
-  std::vector<chain::Tx> txs = Settlements(state, time, nonces, rng);
+  const chain::NetworkId network = ledger.contract().params().network;
+  std::vector<chain::Tx> txs = Settlements(network, state, time, nonces, rng);
   // Apply the settlements first so the round sees their nonces and released energy.
   chain::State after = state;
   {
@@ -199,7 +204,7 @@ Result<std::vector<chain::Tx>> BlockGenerator::NextTxs(const node::Ledger& ledge
     if (auto* r = std::get_if<chain::Rejection>(&next)) return r->ToStatus();
     after = std::get<chain::State>(std::move(next));
   }
-  auto made = MakeRound(after, time, round, rng);
+  auto made = MakeRound(network, after, time, round, rng);
   if (made.ok()) txs.push_back(std::move(made).value());
   return txs;
 }

@@ -55,15 +55,16 @@ class BlockGenerator {
   // simulation's workload, whose nodes seal them.
   Result<std::vector<chain::Tx>> NextTxs(const node::Ledger& ledger, int64_t time, uint64_t round,
                                          base::Rng& rng) const;
-  // The round transaction alone (signed bids, scheme, RSU signature), with nonces taken from
-  // `state`; used by the benchmark.
-  Result<chain::Tx> MakeRound(const chain::State& state, int64_t time, uint64_t round,
-                              base::Rng& rng) const;
+  // The round transaction alone (signed bids, scheme, RSU signature) for network `network`
+  // (contract::NetworkIdOf the ledger's genesis), with nonces taken from `state`; used by the
+  // benchmark.
+  Result<chain::Tx> MakeRound(chain::NetworkId network, const chain::State& state, int64_t time,
+                              uint64_t round, base::Rng& rng) const;
 
  private:
   class Nonces;
-  std::vector<chain::Tx> Settlements(const chain::State& state, int64_t time, Nonces& nonces,
-                                     base::Rng& rng) const;
+  std::vector<chain::Tx> Settlements(chain::NetworkId network, const chain::State& state,
+                                     int64_t time, Nonces& nonces, base::Rng& rng) const;
   bool IsCar(const std::string& id) const;                        // one of this market's vehicles
   const crypto::PrivateKey& CarKey(const std::string& id) const;  // REQUIRES: IsCar(id)
 

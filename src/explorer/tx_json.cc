@@ -153,6 +153,7 @@ json TxSummaryJson(const chain::Tx& tx) {
 json TxDetailJson(const chain::Tx& tx) {
   json out = TxSummaryJson(tx);
   out["sender_key"] = tx.sender_key.Hex();
+  out["network"] = chain::NetworkHex(tx.network);
   json body;
   if (const auto* r = std::get_if<chain::TradingRound>(&tx.body)) {
     body = RoundBody(tx, *r);

@@ -16,8 +16,8 @@ const char* TxKindName(chain::TxKind kind);
 // volume_wh, and the volume-weighted mean price).
 nlohmann::json TxSummaryJson(const chain::Tx& tx);
 
-// The summary plus the decoded body under "body" (for a round, each trade names its buyer,
-// seller, escrow id and payment).
+// The summary plus the sender's key, the network it was signed for, and the decoded body under
+// "body" (for a round, each trade names its buyer, seller, escrow id and payment).
 nlohmann::json TxDetailJson(const chain::Tx& tx);
 
 }  // namespace v2v::explorer

@@ -76,6 +76,8 @@ std::string_view ReasonName(Reason r) {
       return "proof_required";
     case Reason::kBatchTooLarge:
       return "batch_too_large";
+    case Reason::kWrongNetwork:
+      return "wrong_network";
     case Reason::kInternal:
       return "internal";
   }
@@ -120,6 +122,8 @@ Reason FromReject(chain::Reject code) {
       return Reason::kDeadlinePassed;
     case chain::Reject::kDeadlineNotReached:
       return Reason::kDeadlineNotReached;
+    case chain::Reject::kWrongNetwork:
+      return Reason::kWrongNetwork;
     default:
       return Reason::kMalformed;
   }

@@ -48,6 +48,7 @@ enum class Reason : uint8_t {
   kTooManyRounds,
   kProofRequired,
   kBatchTooLarge,
+  kWrongNetwork,
   kInternal,
 };
 

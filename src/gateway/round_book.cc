@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "contract/trading_contract.h"
 #include "crypto/hash.h"
 
 namespace v2v::gateway {
@@ -66,6 +67,9 @@ std::pair<int64_t, int64_t> RoundBook::Reserved(const std::string& id) const {
 }
 
 std::optional<Refusal> RoundBook::CheckSignedHere(const chain::Tx& tx) {
+  if (auto r = contract::CheckNetwork(tx, node_.ContractParams())) {
+    return Refuse(FromReject(r->code), r->detail);
+  }
   if (auto r = CheckSigned(tx)) return r;
   node_.NoteChecked(chain::TxHash(tx));
   return std::nullopt;

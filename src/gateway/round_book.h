@@ -172,8 +172,9 @@ class RoundBook {
     std::string buyer, seller;
     uint64_t round = 0;
   };
-  // CheckSigned (structure and signatures); bytes that pass are noted at the node, which then
-  // does not verify them again, alone or inside our round (NodePort::NoteChecked).
+  // The network (contract::CheckNetwork, C-3.0), then CheckSigned (structure and signatures); bytes
+  // that pass are noted at the node, which then does not verify them again, alone or inside our
+  // round (NodePort::NoteChecked).
   std::optional<Refusal> CheckSignedHere(const chain::Tx& tx);
   // What every bid passes before its round is looked at, for a bid naming `rsu` signed at
   // `timestamp_s`: the answer already given to these bytes (idempotent), or a refusal (signature,

@@ -79,7 +79,7 @@ TEST_F(ShortfallTest, TheSettledPushCarriesThePenaltyTheSellerPaid) {
   const auto before = node_.HeadState();
   const int64_t delivered = 600;
   ASSERT_GT(wh, delivered);
-  const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(escrow, delivered));
+  const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(0, escrow, delivered));
   ASSERT_FALSE(book_.Cosign(escrow, delivered, w_.cars[0].public_key(), sig).has_value());
   chain::Tx report;
   report.sender = "car-2";
@@ -141,7 +141,7 @@ TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {
   EXPECT_EQ(trade["escrow"], escrow.Hex());
 
   // Settlement: the buyer co-signs 600 Wh, pushed to the seller, who reports it.
-  const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(escrow, 600));
+  const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(0, escrow, 600));
   crypto::Signature bad = sig;
   bad.bytes[0] ^= 1;
   EXPECT_EQ(book_.Cosign(escrow, 600, w_.cars[0].public_key(), bad)->reason, Reason::kBadSignature);

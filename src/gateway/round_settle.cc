@@ -70,7 +70,9 @@ std::optional<Refusal> RoundBook::Cosign(const Hash32& escrow, int64_t delivered
     return Refuse(Reason::kOverDelivery,
                   "delivered above the scheduled " + std::to_string(e->second.energy_wh) + " Wh");
   }
-  if (!crypto::Verify(buyer_key, chain::MeterSigningBytes(escrow, delivered_wh), sig)) {
+  if (!crypto::Verify(
+          buyer_key, chain::MeterSigningBytes(node_.ContractParams().network, escrow, delivered_wh),
+          sig)) {
     return Refuse(Reason::kBadSignature, "the co-signature does not verify");
   }
   nlohmann::json c = {{"type", "cosign"},

@@ -97,6 +97,7 @@ void RoundBook::Build(Round& r, int64_t now_ms) {
   auto built = auction::BuildRound(p, r.buyers, r.sellers);
   if (!built.ok()) return Drop(r, "the round could not be built: " + built.status().message());
   chain::Tx tx;
+  tx.network = node_.ContractParams().network;
   tx.sender = options_.rsu;
   tx.nonce = NextNonce(options_.rsu);
   tx.body = built->round;

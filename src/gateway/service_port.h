@@ -26,7 +26,7 @@ class ServicePort final : public NodePort {
     return service_.ledger().verifier();
   }
   const contract::ContractParams& ContractParams() const override {
-    return service_.ledger().genesis().params;
+    return service_.ledger().contract().params();
   }
   chain::ValidationResult<Hash32> Submit(const chain::Tx& tx) override {
     return service_.SubmitTx(tx);

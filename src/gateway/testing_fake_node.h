@@ -147,10 +147,12 @@ class FakeNode final : public NodePort {
 };
 
 // The proof a `vehicle` subscription carries (docs/spec/vehicle-api.md): `key` signs
-// chain::SubscribeSigningBytes(rsu, vehicle, timestamp_s).
+// chain::SubscribeSigningBytes(network, rsu, vehicle, timestamp_s); the fake node's network is 0.
 inline nlohmann::json KeyProofJson(const crypto::PrivateKey& key, const std::string& rsu,
-                                   const std::string& vehicle, int64_t timestamp_s) {
-  const crypto::Signature sig = key.Sign(chain::SubscribeSigningBytes(rsu, vehicle, timestamp_s));
+                                   const std::string& vehicle, int64_t timestamp_s,
+                                   chain::NetworkId network = 0) {
+  const crypto::Signature sig =
+      key.Sign(chain::SubscribeSigningBytes(network, rsu, vehicle, timestamp_s));
   return {
       {"key", key.public_key().Hex()}, {"timestamp", timestamp_s}, {"signature", ToHex(sig.bytes)}};
 }

@@ -161,6 +161,7 @@ VehicleApi::Reply VehicleApi::BatchItem(const nlohmann::json& hex) {
 nlohmann::json VehicleApi::RoundJson(const Round* r, uint64_t number) const {
   const auto& o = book_.options();
   nlohmann::json j = {{"rsu", o.rsu},
+                      {"network", chain::NetworkHex(book_.node().ContractParams().network)},
                       {"round", number},
                       {"open", r != nullptr && r->state == RoundState::kOpen},
                       {"t_limit", r ? r->t_limit_s : o.t_limit_s},
@@ -284,8 +285,9 @@ std::optional<Refusal> VehicleApi::ProveVehicle(const nlohmann::json& params) co
   auto proof = KeyProofFromJson(params[2]);
   if (!proof) return Malformed("proof: {\"key\": hex, \"timestamp\": s, \"signature\": hex}");
   const NodePort& node = book_.node();
-  return CheckKeyProof(book_.options().rsu, params[1].get<std::string>(), *proof, node.HeadState(),
-                       node.Verifier(), clock_.NowMs() / 1000);
+  return CheckKeyProof(node.ContractParams().network, book_.options().rsu,
+                       params[1].get<std::string>(), *proof, node.HeadState(), node.Verifier(),
+                       clock_.NowMs() / 1000);
 }
 
 VehicleApi::Reply VehicleApi::Unsubscribe(SessionId session, const nlohmann::json& params) {

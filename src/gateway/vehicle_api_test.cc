@@ -58,6 +58,19 @@ TEST_F(VehicleApiTest, ARequestIsAnsweredAndPushedToSubscribers) {
   (void)far;
 }
 
+// C-3.0: a bid signed for another network is refused with its own reason, records nothing, and
+// the same bid signed for this network (vehicle_getRound's `network`) is taken.
+TEST_F(VehicleApiTest, ABidSignedForAnotherNetworkIsRefusedAsSuch) {
+  const auto round = Call(1, "vehicle_getRound", {"current"});
+  EXPECT_EQ(round["result"]["network"], "0000000000000000") << round.dump();
+  chain::Tx bid = Buyer(1);
+  bid.network = 5;
+  chain::SignTx(bid, w_.cars[0]);
+  const auto r = Call(1, "vehicle_request", {TxToHex(bid)});
+  EXPECT_EQ(r["error"]["data"]["reason"], "wrong_network") << r.dump();
+  EXPECT_TRUE(Call(1, "vehicle_request", {TxToHex(Buyer(1))}).contains("result"));
+}
+
 // Finding K: anyone could subscribe to any vehicle's pushes and read its scheme (counterparty,
 // price, Wh, escrow) before the round is on chain. A `vehicle` subscription now carries a proof of
 // the vehicle's key; a missing or bad one is refused with a typed reason and subscribes nothing.
@@ -77,6 +90,8 @@ TEST_F(VehicleApiTest, AVehicleSubscriptionProvesTheVehiclesKey) {
             "bad_signature");  // car-1's own proof, replayed for car-0
   EXPECT_EQ(refused({"vehicle", "car-0", KeyProofJson(cars[0], "rsu-2", "car-0", now_s)}),
             "bad_signature");  // made for another RSU
+  EXPECT_EQ(refused({"vehicle", "car-0", KeyProofJson(cars[0], "rsu-1", "car-0", now_s, 5)}),
+            "bad_signature");  // made for another network
   EXPECT_EQ(refused({"vehicle", "car-0", KeyProofJson(cars[0], "rsu-1", "car-0", now_s - 30)}),
             "clock_skew");
   EXPECT_EQ(refused({"vehicle", "car-9", KeyProofJson(cars[0], "rsu-1", "car-9", now_s)}),

@@ -43,11 +43,13 @@ std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& stat
   return CheckVehicleKey(tx.sender, tx.sender_key, state, verifier, now_s);
 }
 
-std::optional<Refusal> CheckKeyProof(const std::string& rsu, const std::string& vehicle,
-                                     const KeyProof& proof, const chain::State& state,
+std::optional<Refusal> CheckKeyProof(chain::NetworkId network, const std::string& rsu,
+                                     const std::string& vehicle, const KeyProof& proof,
+                                     const chain::State& state,
                                      const contract::IdentityVerifier& verifier, int64_t now_s) {
   if (auto r = CheckSkew(proof.timestamp_s, now_s)) return r;
-  if (!crypto::Verify(proof.key, chain::SubscribeSigningBytes(rsu, vehicle, proof.timestamp_s),
+  if (!crypto::Verify(proof.key,
+                      chain::SubscribeSigningBytes(network, rsu, vehicle, proof.timestamp_s),
                       proof.signature)) {
     return Refuse(Reason::kBadSignature,
                   "the proof does not verify for " + vehicle + " at " + rsu + " at its timestamp");

@@ -50,11 +50,13 @@ std::optional<Refusal> CheckVehicleKey(const std::string& id, const crypto::Publ
 std::optional<Refusal> CheckSender(const chain::Tx& tx, const chain::State& state,
                                    const contract::IdentityVerifier& verifier, int64_t now_s);
 
-// A `vehicle` subscription's proof at the RSU `rsu`: fresh (CheckSkew), a signature by proof.key
-// over chain::SubscribeSigningBytes(rsu, vehicle, timestamp), and proof.key is `vehicle`'s
-// (CheckVehicleKey). A proof made for another RSU or vehicle is `bad_signature`.
-std::optional<Refusal> CheckKeyProof(const std::string& rsu, const std::string& vehicle,
-                                     const KeyProof& proof, const chain::State& state,
+// A `vehicle` subscription's proof at the RSU `rsu` of network `network`: fresh (CheckSkew), a
+// signature by proof.key over chain::SubscribeSigningBytes(network, rsu, vehicle, timestamp), and
+// proof.key is `vehicle`'s (CheckVehicleKey). A proof made for another network, RSU or vehicle is
+// `bad_signature`.
+std::optional<Refusal> CheckKeyProof(chain::NetworkId network, const std::string& rsu,
+                                     const std::string& vehicle, const KeyProof& proof,
+                                     const chain::State& state,
                                      const contract::IdentityVerifier& verifier, int64_t now_s);
 
 // |timestamp - now| <= kMaxSkewS: the freshness of what a vehicle signed.

@@ -47,7 +47,7 @@ std::string TxToHex(const chain::Tx& tx);
 
 // What a `vehicle` subscription carries to prove the vehicle's key (docs/spec/vehicle-api.md):
 // {"key": hex, "timestamp": Unix s, "signature": hex}, the signature over
-// chain::SubscribeSigningBytes(rsu, vehicle, timestamp). Checked by CheckKeyProof
+// chain::SubscribeSigningBytes(network, rsu, vehicle, timestamp). Checked by CheckKeyProof
 // (vehicle_checks.h).
 struct KeyProof {
   crypto::PublicKey key;

@@ -7,10 +7,13 @@ namespace v2v::market {
 
 GridScreen ScreenAgainstGrid(const Market& market) {
   GridScreen out;
-  out.market = market;
-  if (!market.auctioneer.grid) return out;
+  if (!market.auctioneer.grid) {
+    out.market = market;
+    return out;
+  }
   const GridTerms& grid = *market.auctioneer.grid;
   Market& m = out.market;
+  m.auctioneer = market.auctioneer;  // the bids are copied below, each once
   double highest_cap = -std::numeric_limits<double>::infinity();
   std::vector<BuyerBid> buyers;
   for (const BuyerBid& b : market.buyers) {

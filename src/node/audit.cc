@@ -63,9 +63,7 @@ Result<AuditReport> Audit(const store::KvStore& kv, const VerifierFactory& verif
     return report;
   }
   auto verifier = verifier_factory(*genesis);
-  contract::ContractParams params = genesis->params;
-  params.ca_key = genesis->ca_key;
-  const contract::TradingContract contract(*verifier, params);
+  const contract::TradingContract contract(*verifier, contract::ContractParamsOf(*genesis));
   auto state = contract::GenesisState(*genesis, *verifier);
   if (!state.ok()) {
     report.violations.push_back("genesis: " + state.status().message());

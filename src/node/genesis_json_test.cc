@@ -42,6 +42,25 @@ TEST(GenesisJson, RoundTripsIncludingClique) {
   EXPECT_FALSE(Parse(old).ok());
 }
 
+// The network id (C-3.0) is derived from the genesis: the first 8 bytes of its hash, which is the
+// genesis block's parent; decoding sets it in the contract parameters; any change to the genesis
+// (here one more second of period) names another network.
+TEST(GenesisJson, TheNetworkIdIsDerivedFromTheGenesis) {
+  contract::Genesis g = devnet::BlockGenerator().genesis();
+  const chain::NetworkId id = contract::NetworkIdOf(g);
+  const Hash32 parent = contract::GenesisHeader(g, chain::State{}).parent;
+  chain::NetworkId from_parent = 0;
+  for (size_t i = 0; i < 8; ++i) from_parent = (from_parent << 8) | parent.bytes[i];
+  EXPECT_EQ(id, from_parent);
+  auto decoded = contract::DecodeGenesis(contract::EncodeGenesis(g));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->params.network, id);
+  EXPECT_EQ(contract::ContractParamsOf(g).network, id);
+  EXPECT_EQ(contract::ContractParamsOf(g).ca_key, g.ca_key);
+  g.clique.period_s += 1;
+  EXPECT_NE(contract::NetworkIdOf(g), id);
+}
+
 TEST(GenesisJson, RefusesBadInput) {
   const nlohmann::json j = GenesisToJson(devnet::BlockGenerator().genesis());
   EXPECT_EQ(ParseGenesisJson(AsBytes("not json")).status().code(), StatusCode::kInvalidArgument);

@@ -29,9 +29,7 @@ namespace {
 
 std::unique_ptr<contract::TradingContract> MakeContract(
     const contract::Genesis& genesis, const contract::IdentityVerifier& verifier) {
-  contract::ContractParams params = genesis.params;
-  params.ca_key = genesis.ca_key;
-  return std::make_unique<contract::TradingContract>(verifier, params);
+  return std::make_unique<contract::TradingContract>(verifier, contract::ContractParamsOf(genesis));
 }
 
 }  // namespace

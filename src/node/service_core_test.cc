@@ -262,6 +262,7 @@ TEST_F(ServiceCoreTest, TheDropObserverHearsWhatTheProducerDrops) {
   std::vector<chain::Tx> refunds;
   for (uint64_t nonce = 1; nonce <= 2; ++nonce) {
     chain::Tx tx;
+    tx.network = node_->ledger().contract().params().network;
     tx.sender = "nobody";
     tx.nonce = nonce;
     tx.body = chain::Refund{};  // of no escrow: the contract refuses it
@@ -303,6 +304,7 @@ TEST_F(ServiceCoreTest, TheFeedDeliversTheSealedBlockThenItsDropsAndMetricsCount
   });
   for (uint64_t nonce = 1; nonce <= 2; ++nonce) {
     chain::Tx tx;
+    tx.network = node_->ledger().contract().params().network;
     tx.sender = "nobody";
     tx.nonce = nonce;
     tx.body = chain::Refund{};  // of no escrow: the contract refuses it
@@ -336,7 +338,8 @@ TEST_F(ServiceCoreTest, ARoundWaitsInTheMempoolForTheFirstBlockPastItsWindow) {
   const int64_t t0 = genesis_.timestamp_s;
   base::Rng rng(7);
   // devnet::MarketRoundParams(round, t0 + 10): window [t0 - 55, t0 + 5].
-  auto round = market_.MakeRound(node_->ledger().state(), t0 + 10, 1, rng);
+  auto round = market_.MakeRound(node_->ledger().contract().params().network,
+                                 node_->ledger().state(), t0 + 10, 1, rng);
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   ASSERT_TRUE(node_->SubmitTx(*round).ok());
   for (uint64_t height = 1; height <= 2; ++height) {  // stamped t0 + 2, t0 + 4
@@ -366,12 +369,14 @@ TEST_F(ServiceCoreTest, ATransactionTheContractRefusesIsDroppedOnceAndTheRestSea
   node_->SetTxDropObserver([&heard](const MempoolDrop& d) { heard.push_back(d); });
   const int64_t t0 = genesis_.timestamp_s;
   chain::Tx refund;  // of no escrow: the contract refuses it
+  refund.network = node_->ledger().contract().params().network;
   refund.sender = "nobody";
   refund.nonce = 1;
   refund.body = chain::Refund{};
   chain::SignTx(refund, chain::testing::FixedKey(9));
   base::Rng rng(3);
-  auto round = market_.MakeRound(node_->ledger().state(), t0, 1, rng);  // window closed at t0 - 5
+  auto round = market_.MakeRound(node_->ledger().contract().params().network,
+                                 node_->ledger().state(), t0, 1, rng);  // window closed at t0 - 5
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   ASSERT_TRUE(node_->SubmitTx(refund).ok());  // first in the block's order
   ASSERT_TRUE(node_->SubmitTx(*round).ok());
@@ -404,7 +409,8 @@ class NonSealingServiceCoreTest : public ServiceCoreTest {
 TEST_F(NonSealingServiceCoreTest, APendingTransactionIsSentToThePeersAgainWhileItWaits) {
   HelloFromPeer();
   base::Rng rng(3);
-  auto round = market_.MakeRound(node_->ledger().state(), genesis_.timestamp_s, 1, rng);
+  auto round = market_.MakeRound(node_->ledger().contract().params().network,
+                                 node_->ledger().state(), genesis_.timestamp_s, 1, rng);
   ASSERT_TRUE(round.ok()) << round.status().ToString();
   const Hash32 hash = chain::TxHash(*round);
   ASSERT_TRUE(node_->SubmitTx(*round).ok());

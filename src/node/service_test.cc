@@ -195,6 +195,7 @@ TEST_F(ServiceTest, MisbehavingPeerIsPenalisedAndBannedWhileTheNodesGoOn) {
 TEST_F(ServiceTest, RefusesBadTransactionsAndForeignBlocks) {
   Run(0.3);
   chain::Tx tx;
+  tx.network = nodes_[0]->service().ledger().contract().params().network;
   tx.sender = "rsu-0";
   tx.nonce = 1;
   tx.body = chain::Refund{};

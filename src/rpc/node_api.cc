@@ -101,7 +101,8 @@ void RegisterAllMethods(Dispatcher& d, node::NodeService& node, const NodeEndpoi
                 {"hash", l.head_hash().Hex()},
                 {"total_difficulty", l.total_difficulty()},
                 {"state_root", l.head().state_root.Hex()},
-                {"timestamp", l.head().timestamp_s}};
+                {"timestamp", l.head().timestamp_s},
+                {"network", chain::NetworkHex(l.contract().params().network)}};
   });
   d.Register("chain_getBlockByNumber", [n](const json& params) -> RpcResult {
     const json* h = Param(params, 0, "height");

@@ -8,6 +8,7 @@ namespace v2v::vehicle {
 namespace {
 chain::Tx Signed(const Identity& me, uint64_t nonce, chain::TxBody body) {
   chain::Tx tx;
+  tx.network = me.network;
   tx.sender = me.id;
   tx.nonce = nonce;
   tx.body = std::move(body);
@@ -26,7 +27,7 @@ Result<Identity> LoadIdentity(const std::string& dir) {
   }
   if (info.role != crypto::Role::kVehicle)
     return Status::InvalidArgument(dir + ": not a vehicle certificate");
-  return Identity{info.subject, std::move(key), info.der};
+  return Identity{info.subject, std::move(key), info.der, 0};
 }
 
 chain::Tx SignBuyerBid(const Identity& me, uint64_t nonce, const std::string& rsu, uint64_t round,
@@ -54,12 +55,12 @@ chain::Tx SignRefund(const Identity& me, uint64_t nonce, const Hash32& escrow) {
 }
 
 crypto::Signature CosignReading(const Identity& me, const Hash32& escrow, int64_t delivered_wh) {
-  return me.key.Sign(chain::MeterSigningBytes(escrow, delivered_wh));
+  return me.key.Sign(chain::MeterSigningBytes(me.network, escrow, delivered_wh));
 }
 
 crypto::Signature SignSubscription(const Identity& me, const std::string& rsu,
                                    int64_t timestamp_s) {
-  return me.key.Sign(chain::SubscribeSigningBytes(rsu, me.id, timestamp_s));
+  return me.key.Sign(chain::SubscribeSigningBytes(me.network, rsu, me.id, timestamp_s));
 }
 
 std::string Hex(const chain::Tx& tx) { return ToHex(chain::EncodeTx(tx)); }

@@ -15,6 +15,9 @@ struct Identity {
   std::string id;  // the certificate's subject (the ledger account id)
   crypto::PrivateKey key;
   Bytes certificate_der;
+  // The network it signs for (chain::Tx::network). LoadIdentity leaves it 0; a trader learns it
+  // from its RSU (vehicle_getRound's `network`) before it signs anything.
+  chain::NetworkId network = 0;
 };
 // Reads DIR/cert.pem and DIR/key.pem; the key must be the certificate's.
 Result<Identity> LoadIdentity(const std::string& dir);

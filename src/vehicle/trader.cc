@@ -106,6 +106,13 @@ void Trader::Learn(const CallResult& r) {
   if (!r.ok && r.data.is_object() && r.data.contains("server_time"))
     server = r.data["server_time"].get<int64_t>();
   if (server > 0) offset_ms_ = server - client_->clock().NowMs();
+  // The network to sign for, as the RSU names it in vehicle_getRound (chain::Tx::network).
+  if (r.ok && r.result.is_object() && r.result.contains("network") &&
+      r.result["network"].is_string()) {
+    if (auto id = chain::ParseNetworkHex(r.result["network"].get<std::string>()); id.ok()) {
+      me_.network = *id;
+    }
+  }
 }
 
 void Trader::WithNextNonce(std::function<void(uint64_t)> f) {

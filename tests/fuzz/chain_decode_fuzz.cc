@@ -31,8 +31,8 @@ void ApplyToGenesis(const v2v::chain::Block& block) {
   static const auto* verifier = node::DefaultVerifierFactory()(generator->genesis()).release();
   static const chain::State* genesis =
       new chain::State(contract::GenesisState(generator->genesis(), *verifier).value());
-  static const contract::TradingContract* contract = new contract::TradingContract(
-      *verifier, contract::ContractParams{300, 600, generator->genesis().ca_key, 0});
+  static const contract::TradingContract* contract =
+      new contract::TradingContract(*verifier, contract::ContractParamsOf(generator->genesis()));
   for (const auto& tx : block.txs) {
     if (chain::CheckTxStructure(tx)) return;
   }

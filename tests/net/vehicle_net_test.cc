@@ -107,6 +107,10 @@ TEST_F(VehicleNetTest, RefusalsRecordNothing) {
   const auto round = v.Call("vehicle_getRound", {"current"}).result;
   const uint64_t n = round["round"].get<uint64_t>();
   const std::string rsu = round["rsu"].get<std::string>();
+  // The network to sign for, as the RSU names it (a trader learns it the same way).
+  auto network = chain::ParseNetworkHex(round["network"].get<std::string>());
+  ASSERT_TRUE(network.ok()) << round.dump();
+  car0->network = car1->network = car2->network = *network;
   auto reason = [&](const std::string& method, const chain::Tx& tx) {
     const auto r = v.Call(method, {vehicle::Hex(tx)});
     EXPECT_FALSE(r.ok) << method;
@@ -127,6 +131,11 @@ TEST_F(VehicleNetTest, RefusalsRecordNothing) {
   EXPECT_EQ(bound.data["bound"], "v_min");
   EXPECT_EQ(reason("vehicle_request", vehicle::SignBuyerBid(*car0, 1, rsu, n, bt, now - 60)),
             "clock_skew");
+  // The same bid signed for another network (another genesis) is refused as such.
+  chain::Tx elsewhere = vehicle::SignBuyerBid(*car0, 1, rsu, n, bt, now);
+  elsewhere.network ^= 1;
+  chain::SignTx(elsewhere, car0->key);
+  EXPECT_EQ(reason("vehicle_request", elsewhere), "wrong_network");
 
   // A certificate from another CA cannot register.
   auto other_ca = crypto::PrivateKey::Generate();
@@ -140,6 +149,7 @@ TEST_F(VehicleNetTest, RefusalsRecordNothing) {
                                         *crypto::RandomSerial(), now - 10, now + 86400});
   ASSERT_TRUE(cert.ok());
   chain::Tx reg;
+  reg.network = *network;
   reg.sender = "car-x";
   reg.nonce = 1;
   reg.body = chain::Register{crypto::Role::kVehicle, *cert};

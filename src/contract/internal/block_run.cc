@@ -49,6 +49,7 @@ std::optional<chain::Rejection> CheckSellerBounds(const chain::TradingRound& r,
 std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx, TxEffects* effects) {
   not_yet_.reset();
   effects_ = effects;
+  if (auto r = CheckNetwork(tx, params_)) return r;
   Check result = std::visit(
       [&](const auto& body) -> Check {
         using T = std::decay_t<decltype(body)>;
