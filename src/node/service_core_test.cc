@@ -254,6 +254,24 @@ TEST_F(ServiceCoreTest, AddingABannedPeerByNameLiftsTheBan) {
   EXPECT_TRUE(transport_.hung_up.empty()) << "the score was cleared, not left at 100";
 }
 
+// C-3.0 at admission: bytes signed for another network are refused at once (never pooled nor
+// gossiped, the sender's nonce not held); the same transaction signed for this network is pooled.
+TEST_F(ServiceCoreTest, ATransactionForAnotherNetworkIsNeverPooled) {
+  chain::Tx tx;
+  tx.network = node_->ledger().contract().params().network ^ 1;
+  tx.sender = "nobody";
+  tx.nonce = 1;
+  tx.body = chain::Refund{};
+  chain::SignTx(tx, chain::testing::FixedKey(9));
+  auto r = node_->SubmitTx(tx);
+  EXPECT_EQ(chain::RejectionCode(r), chain::Reject::kWrongNetwork) << r.ToStatus().ToString();
+  EXPECT_EQ(node_->pending_txs(), 0u);
+  tx.network ^= 1;
+  chain::SignTx(tx, chain::testing::FixedKey(9));
+  EXPECT_TRUE(node_->SubmitTx(tx).ok());
+  EXPECT_EQ(node_->pending_txs(), 1u);
+}
+
 // What the producer drops (the contract refuses it while sealing) is told to the drop observer
 // with its code, and so is its sender's later transaction dropped with it (N4.2).
 TEST_F(ServiceCoreTest, TheDropObserverHearsWhatTheProducerDrops) {

@@ -61,6 +61,8 @@ TxAdmitted TxAdmission::Admit(const contract::TradingContract& contract, const c
   if (mempool_.Contains(hash)) {
     return {TxVerdict::kDuplicate, chain::Rejected(chain::Reject::kDuplicate, "already pending")};
   }
+  // C-3.0 is final (a network never changes): another network's bytes are invalid, never pooled.
+  if (auto r = contract::CheckNetwork(tx, contract.params())) return {TxVerdict::kInvalid, *r};
   if (!checked_->Contains(hash)) {
     if (auto r = contract.CheckStateless(tx, *checked_)) return {TxVerdict::kInvalid, *r};
     checked_->Insert(hash);

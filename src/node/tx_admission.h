@@ -1,5 +1,6 @@
-// Transaction admission (docs/spec/node.md N3, N4.1): the contract's context-free check
-// (structure, signatures; remembered in the shared CheckedTxCache), then the mempool's nonce and
+// Transaction admission (docs/spec/node.md N3, N4.1): the network (C-3.0, final: another
+// network's bytes are never pooled), the contract's context-free check (structure, signatures;
+// remembered in the shared CheckedTxCache), then the mempool's nonce and
 // size rules, with the lock time the contract's CheckTx gives against the head (a transaction not
 // yet valid waits in the mempool for a block that can take it). Also puts back the transactions of
 // blocks a reorg abandoned, and prunes after a new head.

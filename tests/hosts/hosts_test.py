@@ -13,6 +13,8 @@ checker reads every node's chain and the fleet's record:
   - each vehicle's nonces on the chain are exactly 1..n (no gap, no reuse), n its account's nonce;
   - `v2v audit` holds on every node's ledger (money and energy conserved, every round whole);
   - no node was banned, and the node with the drifting clock sealed blocks that the chain kept;
+  - with --packaged-binary (the v2v of the Debian package, installed or extracted), one RSU runs
+    from it the whole time, restarts included, and sealed blocks that the chain kept;
   - the operator steps: a fifth RSU (the testnet's spare identity, in a namespace of its own) is
     voted in over the admin sockets before the faults (a signer on every node, and it seals) and
     out after them (no node counts it a signer, and it seals nothing after), within 30 s each;
@@ -21,6 +23,7 @@ checker reads every node's chain and the fleet's record:
 Exit 0 passed, 1 failed (the seed and the command that replays it are printed), 77 skipped (not
 root, or a tool or namespaces missing: one line says which). Usage:
   sudo python3 tests/hosts/hosts_test.py --binary build/bin/v2v --seed 1 [--minutes M] [--keep]
+      [--packaged-binary /usr/bin/v2v]
 """
 
 import argparse
@@ -92,6 +95,8 @@ class Run:
         self.t0 = time.monotonic()
         self.drift_node = args.seed % NODES
         self.drift_s = DRIFT_S if args.seed % 2 else -DRIFT_S
+        # The node that runs the packaged binary (with --packaged-binary): not the drifting one.
+        self.packaged_node = (args.seed + 1) % NODES if args.packaged_binary else None
         self.problems = []  # found while the faults run
         self.spare = None  # the fifth RSU, voted in at the start and out at the end
         self.out_height = None  # the height at which every node had counted the vote out
@@ -114,8 +119,14 @@ class Run:
         with open(os.path.join(tn, "testnet.json")) as f:
             self.testnet = json.load(f)
         self.tn = tn
-        self.nodes = [Node(self.lab, i, self.testnet["nodes"][i], self.args.binary)
+        self.nodes = [Node(self.lab, i, self.testnet["nodes"][i], self.binary_of(i))
                       for i in range(NODES)]
+        if self.packaged_node is not None:
+            self.say("%s runs the packaged binary %s" % (
+                self.nodes[self.packaged_node].info["name"], self.args.packaged_binary))
+
+    def binary_of(self, i):
+        return self.args.packaged_binary if i == self.packaged_node else self.args.binary
 
     def start(self):
         for n in self.nodes:
@@ -291,6 +302,13 @@ class Run:
         if drift_blocks == 0:
             problems.append("%s (clock %+.1f s) sealed no block the chain kept" % (
                 drift_name, self.drift_s))
+        if self.packaged_node is not None:
+            packaged_name = names[self.packaged_node]
+            packaged_blocks = checker.sealed_by(self.nodes[0], packaged_name, upto)
+            self.say("%s (the packaged binary) sealed %d blocks" % (packaged_name, packaged_blocks))
+            if packaged_blocks == 0:
+                problems.append("%s, run from the packaged binary, sealed no block the chain kept"
+                                % packaged_name)
         with open(os.path.join(fleet_dir, "summary.json")) as f:
             summary = json.load(f)
         if summary["rounds_committed"] == 0 or summary["trades"] == 0:
@@ -344,11 +362,15 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--minutes", type=float, default=0, help="repeat schedules for this long")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--packaged-binary", help="run one RSU from this v2v (the Debian package's, "
+                    "installed or extracted; tests/hosts/with_package.sh)")
     ap.add_argument("--inside", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--prefix", help=argparse.SUPPRESS)
     ap.add_argument("--work", help=argparse.SUPPRESS)
     args = ap.parse_args()
     args.binary = os.path.abspath(args.binary)
+    if args.packaged_binary:
+        args.packaged_binary = os.path.abspath(args.packaged_binary)
     if args.inside:
         return inside(args)
     reason = skip_reason()
@@ -358,15 +380,18 @@ def main():
     prefix = "v2vh%d" % os.getpid()
     lab = netns.Lab(prefix, ["rsu%d" % i for i in range(NODES)] + ["veh", "rsu%d" % NODES])
     work = tempfile.mkdtemp(prefix="v2v_hosts_")
-    replay = "sudo python3 %s --binary %s --seed %d%s" % (
+    packaged = ["--packaged-binary", args.packaged_binary] if args.packaged_binary else []
+    replay = "sudo python3 %s --binary %s --seed %d%s%s" % (
         os.path.abspath(__file__), args.binary, args.seed,
-        " --minutes %g" % args.minutes if args.minutes else "")
+        " --minutes %g" % args.minutes if args.minutes else "",
+        " --packaged-binary %s (a package extracted by tests/hosts/with_package.sh)" %
+        args.packaged_binary if args.packaged_binary else "")
     code = 1
     try:
         lab.create()
         argv = [sys.executable, os.path.abspath(__file__), "--inside", "--binary", args.binary,
                 "--seed", str(args.seed), "--minutes", str(args.minutes), "--prefix", prefix,
-                "--work", work]
+                "--work", work] + packaged
         # A budget well past the schedule's length, so that a hung run still cleans up.
         budget_s = 300 + (args.minutes or 1) * 60 * 2
         code = subprocess.run(["ip", "netns", "exec", lab.hub] + argv, timeout=budget_s).returncode
