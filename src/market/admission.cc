@@ -15,6 +15,22 @@ struct GlpkDeleter {
 };
 using GlpkProblem = std::unique_ptr<glp_prob, GlpkDeleter>;
 
+// GLPK keeps one environment per thread, made at the thread's first call and never freed unless
+// that thread calls glp_free_env: an RSU's or an explorer's worker thread that builds rounds would
+// leak it when it ends (LeakSanitizer saw it). A thread that uses GLPK here frees its environment
+// as it ends; problems are created and deleted within one call, so none is alive then.
+struct GlpkThreadEnv {
+  GlpkThreadEnv() = default;
+  GlpkThreadEnv(const GlpkThreadEnv&) = delete;
+  GlpkThreadEnv& operator=(const GlpkThreadEnv&) = delete;
+  ~GlpkThreadEnv() { glp_free_env(); }
+};
+GlpkProblem NewGlpkProblem() {
+  thread_local GlpkThreadEnv env;  // constructed on this thread's first problem
+  (void)env;
+  return GlpkProblem(glp_create_prob());
+}
+
 double Deliverable(const VolumeProblem& p, int e) {
   const int j = p.edge_seller[e];
   return std::min(p.edge_cap[e], std::max(0.0, p.supply[j]) / (1 + p.rho[j]));
@@ -55,7 +71,7 @@ class FeasibilityLp {
   // Rows: the candidate buyers, then every seller; columns: the candidates' pairs only (buyers
   // who need nothing cannot make the minimums infeasible).
   FeasibilityLp(const VolumeProblem& p, const std::vector<int>& candidates)
-      : p_(p), lp_(glp_create_prob()), row_(p.NumBuyers(), 0) {
+      : p_(p), lp_(NewGlpkProblem()), row_(p.NumBuyers(), 0) {
     glp_set_obj_dir(lp_.get(), GLP_MIN);
     const int nc = static_cast<int>(candidates.size()), ns = p.NumSellers();
     glp_add_rows(lp_.get(), nc + ns);
