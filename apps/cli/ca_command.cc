@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "base/clock.h"
@@ -33,6 +35,7 @@ struct CaOptions {
   std::string subject;
   std::string role;
   std::string cert;
+  std::string key;  // register: the certificate holder's private key (PEM)
   std::string rpc;  // revoke: also submit the on-chain Revoke to this node
   int64_t days = 0;
 };
@@ -128,20 +131,141 @@ Status Issue(const CaOptions& opt) {
   return Status::Ok();
 }
 
-Status Revoke(const CaOptions& opt) {
+// The certificate named by --cert (PEM or DER), which this CA must have issued.
+Result<crypto::CertInfo> ReadIssuedCert(const CaOptions& opt, const crypto::CaStore& store) {
   V2V_ASSIGN_OR_RETURN(std::string text, ReadText("--cert", opt.cert));
   auto der = crypto::CertificatePemToDer(text);
   if (!der.ok()) der = Bytes(text.begin(), text.end());  // accept DER too
-  V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
   auto info = crypto::CheckIssuedBy(*der, store.ca());
   if (!info.ok())
     return Status::InvalidArgument("--cert " + opt.cert + ": " + info.status().message());
+  return info;
+}
+
+// A new certificate for the subject, role and key of one this CA issued: the holder keeps its key
+// (an RSU's key is its Clique signer key). The ledger learns it from `v2v ca recertify`.
+Status Renew(const CaOptions& opt) {
+  V2V_RETURN_IF_ERROR(CheckFreshDir("--out", opt.out));
+  V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
+  V2V_ASSIGN_OR_RETURN(crypto::CertInfo old, ReadIssuedCert(opt, store));
+  auto issued = store.Issue(old.subject, old.role, old.public_key, NowUnix(), opt.days);
+  if (!issued.ok() && issued.status().code() == StatusCode::kInvalidArgument) {
+    return Status::InvalidArgument("--days " + std::to_string(opt.days) + ": " +
+                                   issued.status().message());
+  }
+  V2V_ASSIGN_OR_RETURN(Bytes der, std::move(issued));
+  V2V_ASSIGN_OR_RETURN(crypto::CertInfo info, crypto::ParseCertificateDer(der));
+  std::error_code ec;
+  fs::create_directories(opt.out, ec);
+  if (ec) return Status::IoError(opt.out + ": cannot create directory");
+  V2V_RETURN_IF_ERROR(WriteText(opt.out + "/cert.pem", crypto::CertificateDerToPem(der)));
+  std::cout << "renewed '" << info.subject << "' (" << crypto::RoleName(info.role)
+            << ", same key): serial " << info.serial << " replaces " << old.serial
+            << ", valid until " << base::FormatUtc(info.not_after) << ": " << opt.out
+            << "/cert.pem\n";
+  return Status::Ok();
+}
+
+// The network the node at `rpc` runs (chain_head's `network`): a CA transaction is signed for it.
+Result<chain::NetworkId> NetworkAt(const std::string& rpc) {
+  auto head = rpc::Call(rpc, "chain_head", nlohmann::json::array());
+  if (!head.ok())
+    return Status(head.status().code(), "--rpc " + rpc + ": " + head.status().message());
+  auto network = chain::ParseNetworkHex(head->value("network", std::string()));
+  if (!network.ok()) return Status::Internal("--rpc " + rpc + ": chain_head names no network");
+  return network;
+}
+
+// Signs a CA transaction (sender "ca", which has no account, so its nonce is not sequenced: 1 is as
+// good as any) and submits it; returns its hash.
+Result<std::string> SubmitAsCa(const std::string& rpc, const crypto::CaStore& store,
+                               chain::TxBody body) {
+  V2V_ASSIGN_OR_RETURN(chain::NetworkId network, NetworkAt(rpc));
+  chain::Tx tx;
+  tx.network = network;
+  tx.sender = "ca";
+  tx.nonce = 1;
+  tx.body = std::move(body);
+  chain::SignTx(tx, store.key());
+  auto r = rpc::Call(rpc, "tx_submit", nlohmann::json::array({ToHex(chain::EncodeTx(tx))}));
+  if (!r.ok())
+    return Status(r.status().code(), "--rpc " + rpc + ": tx_submit: " + r.status().message());
+  return r->value("hash", std::string());
+}
+
+// C-3.6: gives the account the certificate names (its subject) this certificate on the ledger,
+// replacing the one the ledger holds now (state_getAccount's certificate_hash).
+Status Recertify(const CaOptions& opt) {
+  V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
+  V2V_ASSIGN_OR_RETURN(crypto::CertInfo info, ReadIssuedCert(opt, store));
+  auto account = rpc::Call(opt.rpc, "state_getAccount", nlohmann::json::array({info.subject}));
+  if (!account.ok()) {
+    return Status(account.status().code(),
+                  "--rpc " + opt.rpc + ": state_getAccount: " + account.status().message());
+  }
+  const std::string held = account->value("certificate_hash", std::string());
+  const Hash32 cert_hash = crypto::Sha256(info.der);
+  if (held == cert_hash.Hex()) {
+    std::cout << "'" << info.subject << "' already holds certificate " << held << "\n";
+    return Status::Ok();
+  }
+  const std::optional<Bytes> replaces = FromHex(held);
+  if (!replaces || replaces->size() != 32) {
+    return Status::Internal("--rpc " + opt.rpc + ": state_getAccount gave no certificate_hash");
+  }
+  chain::Recertify body{info.subject, {}, info.der};
+  std::copy(replaces->begin(), replaces->end(), body.replaces.bytes.begin());
+  V2V_ASSIGN_OR_RETURN(std::string hash, SubmitAsCa(opt.rpc, store, std::move(body)));
+  std::cout << "submitted Recertify " << hash << ": '" << info.subject << "' gets certificate "
+            << cert_hash.Hex() << " (serial " << info.serial << ") in place of " << held << "\n";
+  return Status::Ok();
+}
+
+// C-3.3: the holder of a certificate opens its ledger account (a Register signed by its own key,
+// nonce 1), e.g. an RSU added after the genesis before its first round. Needs no CA key.
+Status RegisterHolder(const CaOptions& opt) {
+  V2V_ASSIGN_OR_RETURN(std::string text, ReadText("--cert", opt.cert));
+  auto der = crypto::CertificatePemToDer(text);
+  if (!der.ok()) der = Bytes(text.begin(), text.end());  // accept DER too
+  auto info = crypto::ParseCertificateDer(*der);
+  if (!info.ok())
+    return Status::InvalidArgument("--cert " + opt.cert + ": " + info.status().message());
+  V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadText("--key", opt.key));
+  auto key = crypto::PrivateKey::FromPem(key_pem);
+  if (!key.ok()) return Status::InvalidArgument("--key " + opt.key + ": " + key.status().message());
+  if (key->public_key() != info->public_key) {
+    return Status::InvalidArgument("--key " + opt.key + ": not the key --cert certifies");
+  }
+  auto known = rpc::Call(opt.rpc, "state_getAccount", nlohmann::json::array({info->subject}));
+  if (known.ok()) {
+    std::cout << "'" << info->subject << "' is already registered\n";
+    return Status::Ok();
+  }
+  V2V_ASSIGN_OR_RETURN(chain::NetworkId network, NetworkAt(opt.rpc));
+  chain::Tx tx;
+  tx.network = network;
+  tx.sender = info->subject;
+  tx.nonce = 1;
+  tx.body = chain::Register{info->role, *der};
+  chain::SignTx(tx, *key);
+  auto r = rpc::Call(opt.rpc, "tx_submit", nlohmann::json::array({ToHex(chain::EncodeTx(tx))}));
+  if (!r.ok()) {
+    return Status(r.status().code(), "--rpc " + opt.rpc + ": tx_submit: " + r.status().message());
+  }
+  std::cout << "submitted Register " << r->value("hash", std::string()) << " of '" << info->subject
+            << "' (" << crypto::RoleName(info->role) << ")\n";
+  return Status::Ok();
+}
+
+Status Revoke(const CaOptions& opt) {
+  V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
+  V2V_ASSIGN_OR_RETURN(crypto::CertInfo info, ReadIssuedCert(opt, store));
+  const Bytes* der = &info.der;  // as given
   V2V_ASSIGN_OR_RETURN(bool newly, store.Revoke(*der, NowUnix()));
-  std::cout << (newly ? "revoked " : "already revoked: ") << info->serial << " ('" << info->subject
+  std::cout << (newly ? "revoked " : "already revoked: ") << info.serial << " ('" << info.subject
             << "'); run `v2v ca crl` to publish\n";
   if (opt.rpc.empty()) return Status::Ok();
-  // The ledger's own revocation (C-3.5): a Revoke transaction signed with the CA key. The "ca"
-  // sender has no account, so its nonce is not sequenced; 1 is as good as any.
+  // The ledger's own revocation (C-3.5): a Revoke transaction signed with the CA key.
   const std::string cert_hash = crypto::Sha256(*der).Hex();
   auto known = rpc::Call(opt.rpc, "state_isRevoked", nlohmann::json::array({cert_hash}));
   if (!known.ok())
@@ -150,23 +274,10 @@ Status Revoke(const CaOptions& opt) {
     std::cout << "already revoked on the ledger: certificate " << cert_hash << "\n";
     return Status::Ok();
   }
-  // The network the node runs (chain_head's `network`): the Revoke is signed for it alone.
-  auto head = rpc::Call(opt.rpc, "chain_head", nlohmann::json::array());
-  if (!head.ok())
-    return Status(head.status().code(), "--rpc " + opt.rpc + ": " + head.status().message());
-  auto network = chain::ParseNetworkHex(head->value("network", std::string()));
-  if (!network.ok()) return Status::Internal("--rpc " + opt.rpc + ": chain_head names no network");
-  chain::Tx tx;
-  tx.network = *network;
-  tx.sender = "ca";
-  tx.nonce = 1;
-  tx.body = chain::Revoke{crypto::Sha256(*der)};
-  chain::SignTx(tx, store.key());
-  auto r = rpc::Call(opt.rpc, "tx_submit", nlohmann::json::array({ToHex(chain::EncodeTx(tx))}));
-  if (!r.ok())
-    return Status(r.status().code(), "--rpc " + opt.rpc + ": tx_submit: " + r.status().message());
-  std::cout << "submitted on-chain Revoke " << r->value("hash", std::string()) << " of certificate "
-            << crypto::Sha256(*der).Hex() << " to " << opt.rpc << "\n";
+  V2V_ASSIGN_OR_RETURN(std::string hash,
+                       SubmitAsCa(opt.rpc, store, chain::Revoke{crypto::Sha256(*der)}));
+  std::cout << "submitted on-chain Revoke " << hash << " of certificate " << cert_hash << " to "
+            << opt.rpc << "\n";
   return Status::Ok();
 }
 
@@ -220,6 +331,37 @@ void AddCaCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--out,-o", issue->out, "Output directory (must not exist or be empty)")
       ->required();
   Bind(cmd, "issue", issue, exit_code, Issue);
+
+  auto renew = std::make_shared<CaOptions>();
+  renew->days = 365;
+  cmd = ca->add_subcommand("renew",
+                           "Issue a new certificate for the subject, role and key of one this CA "
+                           "issued (the key is kept): DIR2/cert.pem");
+  cmd->add_option("--ca", renew->ca, "CA directory")->required();
+  cmd->add_option("--cert", renew->cert, "The certificate to renew (PEM or DER)")->required();
+  cmd->add_option("--days", renew->days, "Validity in days")->capture_default_str();
+  cmd->add_option("--out,-o", renew->out, "Output directory (must not exist or be empty)")
+      ->required();
+  Bind(cmd, "renew", renew, exit_code, Renew);
+
+  auto recertify = std::make_shared<CaOptions>();
+  cmd = ca->add_subcommand("recertify",
+                           "Give the ledger account a certificate names this certificate in place "
+                           "of the one it holds (a Recertify signed by the CA key)");
+  cmd->add_option("--ca", recertify->ca, "CA directory")->required();
+  cmd->add_option("--cert", recertify->cert, "The new certificate (PEM or DER)")->required();
+  cmd->add_option("--rpc", recertify->rpc, "A node's JSON-RPC address (http://host:port/)")
+      ->required();
+  Bind(cmd, "recertify", recertify, exit_code, Recertify);
+
+  auto reg = std::make_shared<CaOptions>();
+  cmd = ca->add_subcommand("register",
+                           "Open the ledger account a certificate names: a Register signed by "
+                           "the holder's key (an RSU added after the genesis)");
+  cmd->add_option("--cert", reg->cert, "The certificate (PEM or DER)")->required();
+  cmd->add_option("--key", reg->key, "The holder's private key (PEM)")->required();
+  cmd->add_option("--rpc", reg->rpc, "A node's JSON-RPC address (http://host:port/)")->required();
+  Bind(cmd, "register", reg, exit_code, RegisterHolder);
 
   auto revoke = std::make_shared<CaOptions>();
   cmd = ca->add_subcommand("revoke",

@@ -106,6 +106,8 @@ std::string_view RejectName(Reject code) {
       return "predecessor_dropped";
     case Reject::kWrongNetwork:
       return "wrong_network";
+    case Reject::kStaleCertificate:
+      return "stale_certificate";
   }
   return "unknown";
 }

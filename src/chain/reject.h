@@ -82,6 +82,7 @@ enum class Reject : uint16_t {
   kExpired = 51,             // pending longer than the mempool's lifetime
   kPredecessorDropped = 52,  // an earlier nonce of its sender was dropped: it could never apply
   kWrongNetwork = 53,        // signed for another network (Tx::network; contract C-3.0)
+  kStaleCertificate = 54,    // a Recertify's account no longer holds the certificate it replaces
 };
 
 std::string_view RejectName(Reject code);

@@ -63,6 +63,11 @@ void Put(codec::Writer& w, const MeterReport& b) {
 }
 void Put(codec::Writer& w, const Refund& b) { w.Hash(b.escrow); }
 void Put(codec::Writer& w, const Revoke& b) { w.Hash(b.certificate); }
+void Put(codec::Writer& w, const Recertify& b) {
+  w.Str(b.account);
+  w.Hash(b.replaces);
+  w.Blob(b.certificate);
+}
 
 Register GetRegister(codec::Reader& r) {
   Register b;
@@ -185,6 +190,14 @@ Result<Tx> DecodeTxImpl(ByteSpan bytes, bool nested) {
     case 7:
       tx.body = Revoke{r.Hash()};
       break;
+    case 8: {
+      Recertify b;
+      b.account = r.Str(kMaxIdBytes);
+      b.replaces = r.Hash();
+      b.certificate = r.Blob(kMaxCertificateBytes);
+      tx.body = std::move(b);
+      break;
+    }
     default:
       r.Fail("unknown transaction kind " + std::to_string(kind));
   }

@@ -101,8 +101,18 @@ struct Revoke {
   Hash32 certificate;  // SHA-256 of the certificate bytes
 };
 
-using TxBody =
-    std::variant<Register, BuyerBid, SellerBid, TradingRound, MeterReport, Refund, Revoke>;
+// Gives a registered account a new certificate (renewal before expiry, or a new key): sent by the
+// CA itself, like Revoke. It applies only while `account` still holds the certificate whose
+// SHA-256 is `replaces` (compare and swap), so a replay, or an older Recertify sent again after a
+// newer one, changes nothing. The account keeps its id, role, nonce, energy and money.
+struct Recertify {
+  std::string account;
+  Hash32 replaces;  // SHA-256 of the account's current certificate
+  Bytes certificate;
+};
+
+using TxBody = std::variant<Register, BuyerBid, SellerBid, TradingRound, MeterReport, Refund,
+                            Revoke, Recertify>;
 
 enum class TxKind : uint8_t {  // wire values; = variant index + 1
   kRegister = 1,
@@ -112,6 +122,7 @@ enum class TxKind : uint8_t {  // wire values; = variant index + 1
   kMeterReport = 5,
   kRefund = 6,
   kRevoke = 7,
+  kRecertify = 8,
 };
 
 // The network a transaction is for: the first 8 bytes, big-endian, of SHA-256 of the network's

@@ -114,6 +114,11 @@ Check CheckBody(const MeterReport& b) {
 
 Check CheckBody(const Refund&) { return std::nullopt; }
 Check CheckBody(const Revoke&) { return std::nullopt; }
+Check CheckBody(const Recertify& b) {
+  if (!ValidId(b.account)) return Bad("bad account id");
+  if (b.certificate.empty()) return Bad("empty certificate");
+  return std::nullopt;
+}
 
 }  // namespace
 

@@ -37,13 +37,29 @@ TEST(Tx, RoundTripsEveryKind) {
   refund.nonce = 10;
   refund.body = Refund{Hash32{}};
   txs.push_back(refund);
+  Tx revoke;
+  revoke.sender = "ca";
+  revoke.nonce = 1;
+  revoke.body = Revoke{Hash32{}};
+  txs.push_back(revoke);
+  Tx recertify = revoke;
+  Hash32 replaces;
+  replaces.bytes[31] = 9;
+  recertify.body = Recertify{"rsu-2", replaces, Bytes{4, 5, 6}};
+  txs.push_back(recertify);
   for (Tx& tx : txs) {
     SignTx(tx, key);
     Bytes enc = EncodeTx(tx);
     auto back = DecodeTx(enc);
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     EXPECT_EQ(EncodeTx(*back), enc);
+    EXPECT_EQ(back->kind(), tx.kind());
   }
+  const auto& back = std::get<Recertify>(DecodeTx(EncodeTx(txs.back()))->body);
+  EXPECT_EQ(back.account, "rsu-2");
+  EXPECT_EQ(back.replaces, replaces);
+  EXPECT_EQ(back.certificate, (Bytes{4, 5, 6}));
+  EXPECT_EQ(txs.back().kind(), TxKind::kRecertify);
 }
 
 // Pins the encoding: a change here breaks every signature and hash on existing chains.

@@ -39,6 +39,8 @@ std::vector<std::string> TouchedAccounts(
     add_escrow(m->escrow);
   } else if (const auto* f = std::get_if<chain::Refund>(&tx.body)) {
     add_escrow(f->escrow);
+  } else if (const auto* c = std::get_if<chain::Recertify>(&tx.body)) {
+    out.insert(c->account);
   }
   return {out.begin(), out.end()};
 }

@@ -7,6 +7,7 @@
 #include "contract/trading_contract.h"
 #include "devnet/block_generator.h"
 #include "explorer/chain_index.h"
+#include "explorer/tx_json.h"
 #include "store/kv_store.h"
 
 namespace v2v::explorer {
@@ -271,6 +272,20 @@ TEST(ChainIndex, AfterTheFeedLaggedItReadsTheStore) {
   ASSERT_TRUE(index.Sync(*ledger).ok());
   EXPECT_EQ(index.indexed_height(), 6u);
   EXPECT_EQ(index.blocks_read(), 6u);
+}
+
+// A Recertify (sent by the CA) is in the history of the account it gives a new certificate, and
+// reads as one.
+TEST(ChainIndex, ARecertifyTouchesTheAccountItNames) {
+  chain::Tx tx;
+  tx.sender = "ca";
+  tx.nonce = 1;
+  tx.body = chain::Recertify{"car-3", Hash32{}, Bytes{1, 2, 3}};
+  EXPECT_EQ(TouchedAccounts(tx, {}), (std::vector<std::string>{"ca", "car-3"}));
+  const auto summary = TxSummaryJson(tx);
+  EXPECT_EQ(summary["kind"], "recertify");
+  EXPECT_EQ(summary["account"], "car-3");
+  EXPECT_EQ(TxDetailJson(tx)["body"]["replaces"], Hash32{}.Hex());
 }
 
 }  // namespace

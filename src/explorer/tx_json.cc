@@ -3,6 +3,7 @@
 #include "chain/state.h"
 #include "contract/trading_contract.h"
 #include "crypto/certificate.h"
+#include "crypto/hash.h"
 
 namespace v2v::explorer {
 namespace {
@@ -88,15 +89,29 @@ json RoundBody(const chain::Tx& tx, const chain::TradingRound& r) {
             {"mu_max", c.mu_max}}}};
 }
 
-json RegisterBody(const chain::Register& r) {
-  json out = {{"role", crypto::RoleName(r.role)}, {"certificate_bytes", r.certificate.size()}};
-  auto info = crypto::ParseCertificateDer(r.certificate);
+// What a body's certificate says, when it is X.509 (compact certificates show their size only).
+void AddCertificate(json& out, const Bytes& certificate) {
+  out["certificate_bytes"] = certificate.size();
+  auto info = crypto::ParseCertificateDer(certificate);
   if (info.ok()) {
     out["subject"] = info->subject;
     out["serial"] = info->serial;
     out["not_before"] = info->not_before;
     out["not_after"] = info->not_after;
   }
+}
+
+json RegisterBody(const chain::Register& r) {
+  json out = {{"role", crypto::RoleName(r.role)}};
+  AddCertificate(out, r.certificate);
+  return out;
+}
+
+json RecertifyBody(const chain::Recertify& r) {
+  json out = {{"account", r.account},
+              {"replaces", r.replaces.Hex()},
+              {"certificate", crypto::Sha256(r.certificate).Hex()}};
+  AddCertificate(out, r.certificate);
   return out;
 }
 
@@ -118,6 +133,8 @@ const char* TxKindName(chain::TxKind kind) {
       return "refund";
     case chain::TxKind::kRevoke:
       return "revoke";
+    case chain::TxKind::kRecertify:
+      return "recertify";
   }
   return "unknown";
 }
@@ -146,6 +163,8 @@ json TxSummaryJson(const chain::Tx& tx) {
     out["escrow"] = f->escrow.Hex();
   } else if (const auto* v = std::get_if<chain::Revoke>(&tx.body)) {
     out["certificate"] = v->certificate.Hex();
+  } else if (const auto* c = std::get_if<chain::Recertify>(&tx.body)) {
+    out.update({{"account", c->account}, {"certificate", crypto::Sha256(c->certificate).Hex()}});
   }
   return out;
 }
@@ -167,6 +186,8 @@ json TxDetailJson(const chain::Tx& tx) {
     body = {{"certificate", v->certificate.Hex()}};
   } else if (const auto* g = std::get_if<chain::Register>(&tx.body)) {
     body = RegisterBody(*g);
+  } else if (const auto* c = std::get_if<chain::Recertify>(&tx.body)) {
+    body = RecertifyBody(*c);
   } else if (tx.kind() == chain::TxKind::kBuyerBid) {
     body = BuyerJson(tx);
   } else {

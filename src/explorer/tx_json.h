@@ -1,6 +1,7 @@
 // JSON views of ledger transactions for the explorer: a one-line summary for lists and the full
 // decoding of every body (a round's parameters, bids, trades with their escrow ids and payments,
-// and certificate; a meter report's escrow and delivery; registrations, refunds, revocations).
+// and certificate; a meter report's escrow and delivery; registrations, refunds, revocations,
+// recertifications).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -9,7 +10,8 @@
 
 namespace v2v::explorer {
 
-// "register", "buyer_bid", "seller_bid", "round", "meter_report", "refund", "revoke".
+// "register", "buyer_bid", "seller_bid", "round", "meter_report", "refund", "revoke",
+// "recertify".
 const char* TxKindName(chain::TxKind kind);
 
 // hash, kind, sender, nonce, and per kind a few figures (a round: rsu, round, bids, trades,

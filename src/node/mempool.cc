@@ -100,8 +100,14 @@ std::string MempoolRejection::ToString() const {
 }
 
 bool AlreadyApplied(const chain::Tx& tx, const chain::State& head) {
-  const auto* revoke = std::get_if<chain::Revoke>(&tx.body);
-  return revoke != nullptr && head.revoked.contains(revoke->certificate);
+  if (const auto* revoke = std::get_if<chain::Revoke>(&tx.body)) {
+    return head.revoked.contains(revoke->certificate);
+  }
+  if (const auto* recertify = std::get_if<chain::Recertify>(&tx.body)) {
+    auto it = head.accounts.find(recertify->account);
+    return it != head.accounts.end() && it->second.certificate == recertify->certificate;
+  }
+  return false;
 }
 
 std::optional<MempoolRejection> Mempool::CheckSender(const chain::Tx& tx, const SenderTxs* mine,
@@ -241,6 +247,13 @@ std::vector<MempoolDrop> Mempool::Prune(const NonceOf& committed_nonce, const On
       const Hash32& hash = txs.begin()->second.hash;
       if (!on_chain(hash)) out.push_back({hash, chain::Reject::kStaleNonce});  // replaced
       Erase(txs, txs.begin());
+    }
+    // The CA's Revoke and Recertify carry no sequenced nonce (the CA has no account, so its
+    // committed nonce stays 0): once the chain holds one, it is forgotten.
+    for (auto t = txs.begin(); t != txs.end();) {
+      const bool ca = std::holds_alternative<chain::Revoke>(t->second.tx.body) ||
+                      std::holds_alternative<chain::Recertify>(t->second.tx.body);
+      t = ca && on_chain(t->second.hash) ? Erase(txs, t) : std::next(t);
     }
     it = txs.empty() ? by_sender_.erase(it) : std::next(it);
   }

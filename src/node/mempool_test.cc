@@ -136,6 +136,24 @@ TEST(Mempool, KnownTransactionsAreRefused) {
   EXPECT_EQ(m.size(), 0u);
   head.revoked.clear();
   EXPECT_FALSE(m.Admit(revoke, H("ca", 1), ChainView{0, AlreadyApplied(revoke, head)}, 0));
+
+  // Once a block takes it, a CA transaction leaves the pool (its sender, without an account, stays
+  // at committed nonce 0), so the CA's next one is not nonce_taken.
+  ASSERT_TRUE(m.Contains(H("ca", 1)));  // admitted just above
+  const auto none = [](const std::string&) { return uint64_t{0}; };
+  EXPECT_TRUE(m.Prune(none, [](const Hash32&) { return false; }).empty());
+  EXPECT_TRUE(m.Contains(H("ca", 1)));
+  EXPECT_TRUE(m.Prune(none, kAllOnChain).empty());
+  EXPECT_FALSE(m.Contains(H("ca", 1)));
+
+  // A Recertify is known once its account holds its certificate.
+  chain::Tx recertify = MakeTx("ca", 1);
+  recertify.body = chain::Recertify{"car-1", cert, Bytes{1, 2, 3}};
+  EXPECT_FALSE(AlreadyApplied(recertify, head));  // no such account
+  head.accounts["car-1"].certificate = Bytes{9};
+  EXPECT_FALSE(AlreadyApplied(recertify, head));  // another certificate
+  head.accounts["car-1"].certificate = Bytes{1, 2, 3};
+  EXPECT_TRUE(AlreadyApplied(recertify, head));
 }
 
 TEST(Mempool, BoundsFutureNoncesPerSender) {

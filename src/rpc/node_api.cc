@@ -137,10 +137,13 @@ void RegisterAllMethods(Dispatcher& d, node::NodeService& node, const NodeEndpoi
     auto it = accounts.find(std::get<std::string>(id));
     if (it == accounts.end()) return RpcError{kNotFound, "no account " + std::get<std::string>(id)};
     const auto& a = it->second;
-    return json{
-        {"id", it->first},          {"role", a.role == crypto::Role::kRsu ? "rsu" : "vehicle"},
-        {"energy_wh", a.energy_wh}, {"balance", a.balance},
-        {"nonce", a.nonce},         {"key", a.key.Hex()}};
+    return json{{"id", it->first},
+                {"role", a.role == crypto::Role::kRsu ? "rsu" : "vehicle"},
+                {"energy_wh", a.energy_wh},
+                {"balance", a.balance},
+                {"nonce", a.nonce},
+                {"key", a.key.Hex()},
+                {"certificate_hash", a.cert_hash.Hex()}};
   });
   d.Register("state_isRevoked", [n](const json& params) -> RpcResult {
     auto bytes = HexParam(params, 0, "certificate_hash");

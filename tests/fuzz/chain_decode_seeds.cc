@@ -71,8 +71,13 @@ std::map<std::string, Bytes> MakeSeeds() {
   revoke.sender = "ca";
   revoke.sender_key = gen.genesis().ca_key;
   revoke.nonce = 1;
-  revoke.body = chain::Revoke{crypto::Sha256(gen.genesis().accounts.front().certificate)};
+  const Hash32 revoke_hash = crypto::Sha256(gen.genesis().accounts.front().certificate);
+  revoke.body = chain::Revoke{revoke_hash};
   seeds["tx_kind7"] = Seed(kTx, chain::EncodeTx(revoke));
+  chain::Tx recertify = revoke;
+  recertify.body =
+      chain::Recertify{"car-1", revoke_hash, gen.genesis().accounts.front().certificate};
+  seeds["tx_kind8"] = Seed(kTx, chain::EncodeTx(recertify));
   chain::Tx reg;
   reg.sender = "car-new";
   reg.sender_key = gen.authority().public_key();

@@ -19,7 +19,13 @@ checker reads every node's chain and the fleet's record:
     voted in over the admin sockets before the faults (a signer on every node, and it seals) and
     out after them (no node counts it a signer, and it seals nothing after), within 30 s each;
   - the vehicles traded, and went on trading after the first fault (a round committed above the
-    height the chain had when it ended).
+    height the chain had when it ended);
+  - the certificate rotation: before the faults, one RSU's certificate is renewed for its own key
+    (`v2v ca renew`), given to its ledger account (`v2v ca recertify`, contract C-3.6), the old one
+    revoked on the ledger (`v2v ca revoke --rpc`) and the node restarted with the new one; every
+    node's ledger then holds the new certificate for it, and a trade by hand at it (`v2v vehicle
+    sell` and `buy`) is committed after the revocation, before the faults begin (without the
+    Recertify, the revocation would stop its rounds: certificate_revoked).
 Exit 0 passed, 1 failed (the seed and the command that replays it are printed), 77 skipped (not
 root, or a tool or namespaces missing: one line says which). Usage:
   sudo python3 tests/hosts/hosts_test.py --binary build/bin/v2v --seed 1 [--minutes M] [--keep]
@@ -27,6 +33,8 @@ root, or a tool or namespaces missing: one line says which). Usage:
 """
 
 import argparse
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -43,7 +51,7 @@ from cluster import Node, faketime_lib, run_cli, spare_config, start_fleet, wait
 from relay import DelayRelay  # noqa: E402
 
 NODES = 4
-VEHICLES = 16
+VEHICLES = 16        # the fleet's; the testnet has two more, which trade by hand
 T_LIMIT_S = 4        # the vehicle rounds' T_limit: more rounds in a minute than the default 10 s
 TIME_SCALE = 10      # the fleet's simulated seconds per second: batteries drain into engagements
 HOLD_S = 8           # each fault episode lasts this long
@@ -51,8 +59,27 @@ GAP_S = 3            # quiet time between episodes
 DRIFT_S = 0.7        # the drifting node's clock offset, inside the 1 s future window (N4):
                      # ahead for odd seeds, behind for even ones
 RESUME_BOUND_PERIODS = 20
+HAND_TRADE_TIMEOUT_S = 40  # the trade by hand after the rotation gives up after this
+ROTATION_S = 15  # about what the rotation and its trade by hand take: the fleet runs this longer
 RELAY_PORT = 40000   # the delaying relays listen on the hub's address from this port on
 SKIP = 77
+
+
+def config_value(config, key):
+    """A string value of the node's TOML config (written by `v2v testnet create`)."""
+    with open(config) as f:
+        for line in f:
+            k, _, v = line.partition("=")
+            if k.strip() == key:
+                return v.strip().strip("'\"")
+    raise KeyError("%s: no %s" % (config, key))
+
+
+def pem_sha256(path):
+    """SHA-256 (hex) of a PEM certificate's DER bytes: the ledger's certificate hash."""
+    with open(path) as f:
+        body = "".join(line.strip() for line in f if not line.startswith("-----"))
+    return hashlib.sha256(base64.b64decode(body)).hexdigest()
 
 
 def skip_reason():
@@ -99,6 +126,9 @@ class Run:
         self.packaged_node = (args.seed + 1) % NODES if args.packaged_binary else None
         self.problems = []  # found while the faults run
         self.spare = None  # the fifth RSU, voted in at the start and out at the end
+        # The RSU whose certificate is rotated: neither the drifting nor the packaged one.
+        self.rotated_node = (args.seed + 2) % NODES
+        self.rotated = None  # (new certificate hash, height once the old one was revoked)
         self.out_height = None  # the height at which every node had counted the vote out
 
     def say(self, text):
@@ -111,7 +141,7 @@ class Run:
         tn = os.path.join(self.work, "tn")
         addresses = ",".join(self.lab.address("rsu%d" % i) for i in range(NODES))
         code, out = run_cli(self.args.binary, "testnet", "create", "--dir", tn, "--nodes",
-                            str(NODES), "--vehicles", str(VEHICLES), "--genesis-delay", "6",
+                            str(NODES), "--vehicles", str(VEHICLES + 2), "--genesis-delay", "6",
                             "--t-limit", str(T_LIMIT_S), "--spare", "1",
                             "--addresses", addresses)
         if code != 0:
@@ -259,6 +289,90 @@ class Run:
         wait_until("the spare answers", lambda: self.spare.height() is not None, 30)
         self.vote(True)
 
+    def rotate_certificate(self):
+        """The operator step (docs/package.md, "Certificate rotation"): a new certificate for the
+        RSU's own key, given to its ledger account, the old one revoked on the ledger, and the node
+        restarted with the new one."""
+        n = self.nodes[self.rotated_node]
+        name, rpc, ca = n.info["name"], self.nodes[0].info["rpc"], os.path.join(self.tn, "ca")
+        cert = config_value(n.info["config"], "cert")
+        renewed = os.path.join(self.work, "renewed-" + name)
+        steps = [("renew", ["--cert", cert, "--out", renewed]),
+                 ("recertify", ["--cert", os.path.join(renewed, "cert.pem"), "--rpc", rpc]),
+                 ("revoke", ["--cert", cert, "--rpc", rpc])]
+        old_hash, new_hash = pem_sha256(cert), None
+        for step, argv in steps:
+            code, out = run_cli(self.args.binary, "ca", step, "--ca", ca, *argv)
+            if code != 0:
+                raise RuntimeError("v2v ca %s: exit %d: %s" % (step, code, out))
+            if step == "renew":
+                new_hash = pem_sha256(os.path.join(renewed, "cert.pem"))
+                time.sleep(2)  # a block stamped by a clock behind ours is still past not_before
+            elif step == "recertify":
+                wait_until("%s's new certificate on every ledger" % name, lambda: all(
+                    m.rpc("state_getAccount", [name])["certificate_hash"] == new_hash
+                    for m in self.nodes), 30)
+            else:
+                wait_until("the old certificate revoked on every ledger", lambda: all(
+                    m.rpc("state_isRevoked", [old_hash])["revoked"] for m in self.nodes), 30)
+        revoked_at = max(h or 0 for h in self.heights())
+        shutil.copyfile(os.path.join(renewed, "cert.pem"), cert)
+        n.stop()
+        n.start(self.drift(n.index))
+        self.rotated = (new_hash, revoked_at)
+        self.say("%s's certificate rotated: the ledger holds %s, the old one revoked at height %d"
+                 % (name, new_hash[:12], revoked_at))
+        # Before any fault: the RSU goes on committing rounds (C-3.2 checks the new certificate),
+        # here a trade by hand between two vehicles the fleet does not drive.
+        problem = self.trade_by_hand(n)
+        if problem:
+            self.problems.append("after %s's certificate rotation: %s" % (name, problem))
+        elif not any(rsu == name and height > revoked_at for rsu, _, height in
+                     checker.committed_rounds(self.nodes[0], self.nodes[0].height() or 0)):
+            self.problems.append("%s's trade by hand after its certificate rotation is in no "
+                                 "round above height %d" % (name, revoked_at))
+        else:
+            self.say("%s committed a round after the rotation" % name)
+
+    def trade_by_hand(self, n):
+        """A seller and a buyer (`v2v vehicle`, the testnet's two vehicles past the fleet's) trade
+        at node n until their round is committed; returns a problem, or None."""
+        vehicles = os.path.join(self.tn, "vehicles")
+        common = ["--rsu", n.info["vehicle_api"], "--ca", os.path.join(self.tn, "ca", "ca.pem"),
+                  "--wait", "committed", "--timeout", str(HAND_TRADE_TIMEOUT_S)]
+        seller = subprocess.Popen(
+            [self.args.binary, "vehicle", "sell", "--identity",
+             os.path.join(vehicles, "car-%d" % VEHICLES), "--available", "30", "--reserve", "5",
+             "--cost", "150", "--range", "100:200", "--loss", "0.05", "--at", "100,0", "--rounds",
+             "1"] + common, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        time.sleep(1)  # the seller subscribes to calls before the buyer opens the round
+        code, out = run_cli(self.args.binary, "vehicle", "buy", "--identity",
+                            os.path.join(vehicles, "car-%d" % (VEHICLES + 1)), "--kwh", "2:8",
+                            "--value", "300", "--range", "200:400", "--willingness", "3", "--at",
+                            "0,0", *common, timeout=HAND_TRADE_TIMEOUT_S + 30)
+        try:
+            seller_out = seller.communicate(timeout=HAND_TRADE_TIMEOUT_S + 30)[0]
+        except subprocess.TimeoutExpired:
+            seller.kill()
+            seller_out = seller.communicate()[0]
+        if code != 0 or seller.returncode != 0:
+            return "the trade by hand failed: buyer exit %d: %s; seller exit %s: %s" % (
+                code, out.strip()[-300:], seller.returncode, seller_out.strip()[-300:])
+        return None
+
+    def check_rotation(self, rounds):
+        name = self.nodes[self.rotated_node].info["name"]
+        new_hash, revoked_at = self.rotated
+        problems = []
+        for m in self.all():
+            held = m.rpc("state_getAccount", [name])["certificate_hash"]
+            if held != new_hash:
+                problems.append("%s's ledger holds certificate %s for %s, not the renewed %s" % (
+                    m.info["name"], held[:12], name, new_hash[:12]))
+        after = [r for r in rounds if r[0] == name and r[2] > revoked_at]
+        self.say("%s committed %d rounds after the rotation" % (name, len(after)))
+        return problems
+
     def check(self, fleet, fleet_dir):
         problems = list(self.problems)
         healed = time.monotonic()
@@ -289,7 +403,8 @@ class Run:
                             "vehicles stopped trading" % self.mark)
         names = [n.info["name"] for n in self.nodes]
         problems += checker.fleet_rounds_on_chain(fleet_dir, rounds, names)
-        vehicles = ["car-%d" % k for k in range(VEHICLES)]
+        problems += self.check_rotation(rounds)
+        vehicles = ["car-%d" % k for k in range(VEHICLES + 2)]  # the fleet's and the two by hand
         problems += checker.nonces_without_gap_or_reuse(self.nodes[0], upto, vehicles)
         spare_name = self.spare.info["name"]
         spare_blocks = checker.sealed_by(self.nodes[0], spare_name, upto)
@@ -335,10 +450,11 @@ def inside(args):
     if args.minutes:
         rounds = max(1, int(args.minutes * 60 // (len(episodes) * (HOLD_S + GAP_S))))
         episodes = sum((faults.schedule(args.seed + k, NODES, HOLD_S) for k in range(rounds)), [])
-    args.fleet_seconds = len(episodes) * (HOLD_S + GAP_S) + 5
+    args.fleet_seconds = len(episodes) * (HOLD_S + GAP_S) + 5 + ROTATION_S
     fleet_dir = os.path.join(work, "fleet")
     fleet = start_fleet(lab, args.binary, run.tn, fleet_dir, VEHICLES, args.fleet_seconds,
                         TIME_SCALE, os.path.join(work, "fleet.log"))
+    run.rotate_certificate()
     for k, e in enumerate(episodes):
         time.sleep(GAP_S)
         run.episode(e)

@@ -370,5 +370,72 @@ TEST_F(TestnetTest, CaRevocationReachesEveryNodesLedger) {
   EXPECT_NE(r.out.find("already revoked on the ledger"), std::string::npos) << r.out;
 }
 
+// A certificate rotation (contract C-3.6): `v2v ca renew` issues car-0 a certificate for its own
+// key, `v2v ca recertify --rpc` gives it to the ledger account, and every node then holds it; the
+// CA's next transaction (the old certificate's revocation) is taken, not nonce_taken, since the
+// node forgets the CA's Recertify once a block holds it. Then an RSU identity issued after the
+// genesis opens its ledger account with `v2v ca register`.
+TEST_F(TestnetTest, CaRotationAndRegistrationReachEveryNodesLedger) {
+  Start();
+  const std::string ca = (dir_ / "ca").string();
+  const std::string old_cert = (dir_ / "vehicles" / "car-0" / "cert.pem").string();
+  const auto renewed = dir_ / "renewed-car-0";
+  auto r = V2V("ca renew --ca " + ca + " --cert " + old_cert + " --out " + renewed.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  auto der = crypto::CertificatePemToDer(testing::Slurp((renewed / "cert.pem").string()));
+  ASSERT_TRUE(der.ok());
+  const std::string hash = crypto::Sha256(*der).Hex();
+  const std::string old_hash = Rpc(0, "state_getAccount", {"car-0"})["certificate_hash"];
+  ASSERT_NE(old_hash, hash);
+
+  r = V2V("ca recertify --ca " + ca + " --cert " + (renewed / "cert.pem").string() + " --rpc " +
+          net_.nodes[1].rpc);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("submitted Recertify"), std::string::npos) << r.out;
+  const auto everywhere = [&](const std::string& method, const std::string& param, auto holds) {
+    return WaitFor(
+        [&] {
+          for (size_t i : All()) {
+            auto v = rpc::Call(net_.nodes[i].rpc, method, {param});
+            if (!v.ok() || !holds(*v)) return false;
+          }
+          return true;
+        },
+        seconds(20));
+  };
+  EXPECT_TRUE(everywhere("state_getAccount", "car-0",
+                         [&](const nlohmann::json& a) { return a["certificate_hash"] == hash; }));
+  r = V2V("ca recertify --ca " + ca + " --cert " + (renewed / "cert.pem").string() + " --rpc " +
+          net_.nodes[2].rpc);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("already holds"), std::string::npos) << r.out;
+
+  r = V2V("ca revoke --ca " + ca + " --cert " + old_cert + " --rpc " + net_.nodes[1].rpc);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_TRUE(everywhere("state_isRevoked", old_hash,
+                         [](const nlohmann::json& v) { return v["revoked"].get<bool>(); }));
+  EXPECT_EQ(Rpc(3, "state_getAccount", {"car-0"})["certificate_hash"], hash);
+  // A certificate this CA did not issue is refused before anything is sent.
+  r = V2V("ca renew --ca " + ca + " --cert " + (dir_ / "genesis.json").string() + " --out " +
+          (dir_ / "renewed-bad").string());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+
+  // An RSU added after the genesis opens its account with `v2v ca register` (C-3.3).
+  const auto rsu9 = dir_ / "rsu-9";
+  r = V2V("ca issue --ca " + ca + " --subject rsu-9 --role rsu --out " + rsu9.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string cert9 = (rsu9 / "cert.pem").string(), key9 = (rsu9 / "key.pem").string();
+  r = V2V("ca register --cert " + cert9 + " --key " +
+          (dir_ / "vehicles" / "car-1" / "key.pem").string() + " --rpc " + net_.nodes[0].rpc);
+  EXPECT_EQ(r.exit_code, 2) << r.out;  // another holder's key
+  r = V2V("ca register --cert " + cert9 + " --key " + key9 + " --rpc " + net_.nodes[0].rpc);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_TRUE(everywhere("state_getAccount", "rsu-9",
+                         [](const nlohmann::json& a) { return a["role"] == "rsu"; }));
+  r = V2V("ca register --cert " + cert9 + " --key " + key9 + " --rpc " + net_.nodes[3].rpc);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("already registered"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace v2v

@@ -63,6 +63,8 @@ std::optional<chain::Rejection> BlockRun::Apply(const chain::Tx& tx, TxEffects* 
           return ApplyRefund(tx, body);
         } else if constexpr (std::is_same_v<T, chain::Revoke>) {
           return ApplyRevoke(tx, body);
+        } else if constexpr (std::is_same_v<T, chain::Recertify>) {
+          return ApplyRecertify(tx, body);
         } else {
           return Rejected(Reject::kMalformed, "a bid travels inside its RSU's trading round");
         }
@@ -284,6 +286,36 @@ BlockRun::Check BlockRun::ApplyRevoke(const chain::Tx& tx, const chain::Revoke& 
   if (!s_.AddRevoked(body.certificate)) {
     return Rejected(Reject::kDuplicate, "certificate already revoked");
   }
+  return std::nullopt;
+}
+
+// C-3.6: the CA gives an account a new certificate, only while the account holds the one it
+// replaces. The new one is checked as a registration's is (valid now, for the account's role, not
+// revoked on the ledger, naming the account); the account's key becomes the one it binds.
+BlockRun::Check BlockRun::ApplyRecertify(const chain::Tx& tx, const chain::Recertify& body) {
+  if (tx.sender_key != params_.ca_key) {
+    return Rejected(Reject::kKeyMismatch, "only the CA recertifies");
+  }
+  const chain::Account* found = s_.FindAccount(body.account);
+  if (found == nullptr) return Rejected(Reject::kUnknownAccount, body.account);
+  if (found->cert_hash != body.replaces) {
+    return Rejected(Reject::kStaleCertificate,
+                    body.account + " holds certificate " + found->cert_hash.Hex());
+  }
+  IdentityResult r = verifier_.Verify(body.certificate, found->role, now_);
+  if (auto* rej = std::get_if<chain::Rejection>(&r)) return *rej;
+  const Identity& id = std::get<Identity>(r);
+  if (id.cert_hash == found->cert_hash) {
+    return Rejected(Reject::kDuplicate, "the account already holds this certificate");
+  }
+  if (s_.IsRevoked(id.cert_hash)) return Rejected(Reject::kCertRevoked, "on the ledger");
+  if (id.id != body.account) {
+    return Rejected(Reject::kBadCertificate, "certificate is for " + id.id);
+  }
+  chain::Account* a = s_.MutableAccount(body.account);
+  a->certificate = body.certificate;
+  a->cert_hash = id.cert_hash;
+  a->key = id.key;
   return std::nullopt;
 }
 

@@ -50,6 +50,7 @@ class BlockRun {
   Check ApplyMeter(const chain::Tx& tx, const chain::MeterReport& body);
   Check ApplyRefund(const chain::Tx& tx, const chain::Refund& body);
   Check ApplyRevoke(const chain::Tx& tx, const chain::Revoke& body);
+  Check ApplyRecertify(const chain::Tx& tx, const chain::Recertify& body);
 
   StateOverlay& s_;
   int64_t now_;

@@ -48,6 +48,7 @@ V2V.txWhat = function (t) {
     case "meter_report": return `delivered ${V2V.num(t.delivered_wh)} Wh on escrow ${V2V.esc(V2V.short(t.escrow))}`;
     case "refund": return `refund of escrow ${V2V.esc(V2V.short(t.escrow))}`;
     case "revoke": return `revokes certificate ${V2V.esc(V2V.short(t.certificate))}`;
+    case "recertify": return `gives ${V2V.esc(t.account)} certificate ${V2V.esc(V2V.short(t.certificate))}`;
     default: return V2V.esc(t.kind);
   }
 };

@@ -113,6 +113,7 @@ V2V.viewTx = async function (hash) {
   let detail = "";
   if (t.kind === "round") detail = V2V.roundHtml(t);
   else if (t.kind === "meter_report") detail = V2V.kv([["Escrow", `<span class="mono">${V2V.esc(b.escrow)}</span>`], ["Delivered", V2V.num(b.delivered_wh) + " Wh"], ["Buyer key", `<span class="mono">${V2V.esc(b.buyer_key)}</span>`]]);
+  else if (t.kind === "recertify") detail = V2V.kv([["Account", V2V.linkAccount(b.account)], ["Replaces", `<span class="mono">${V2V.esc(b.replaces)}</span>`], ["Certificate", `<span class="mono">${V2V.esc(b.certificate)}</span>`], ["Subject", V2V.esc(b.subject || "")], ["Valid", b.not_before ? `${V2V.esc(V2V.time(b.not_before))} – ${V2V.esc(V2V.time(b.not_after))}` : ""]]);
   else if (t.kind === "register") detail = V2V.kv([["Role", V2V.esc(b.role)], ["Subject", V2V.esc(b.subject || "")], ["Valid", b.not_before ? `${V2V.esc(V2V.time(b.not_before))} – ${V2V.esc(V2V.time(b.not_after))}` : ""]]);
   else detail = `<pre class="mono">${V2V.esc(JSON.stringify(b, null, 1))}</pre>`;
   document.getElementById("view").innerHTML = `<h1>Transaction <span class="tag" id="tx-kind">${V2V.esc(t.kind)}</span></h1>
