@@ -34,7 +34,19 @@ TEST(FleetStats, CountsRoundsOncePerNodeAndTradesOncePerEscrow) {
   s.Trade(t);
   s.Trade(t);
   EXPECT_EQ(s.trades(), 1);
+  // A trade's row follows its round (committed) and then its escrow (settled); a row of a round
+  // that was dropped says so.
+  TradeRow lost{1.6, 1, 7, "car-5", "car-6", "e2", 200, 1500, 30, 300, "scheduled"};
+  s.Trade(lost);
+  s.Committed(0, 7, 100);
+  EXPECT_EQ(s.trade_rows()[0].state, "committed");
+  EXPECT_EQ(s.trade_rows()[1].state, "scheduled");  // node 1's round 7 is another round
+  s.Dropped(1, 7);
+  EXPECT_EQ(s.trade_rows()[1].state, "dropped");
+  s.EscrowClosed("e2", false);  // a dropped round's escrow never existed: nothing to close
+  EXPECT_EQ(s.trade_rows()[1].state, "dropped");
   s.EscrowClosed("e1", true);
+  EXPECT_EQ(s.trade_rows()[0].state, "settled");
   s.EscrowClosed("e1", true);
   s.EscrowClosed("unknown", true);
   EXPECT_EQ(s.settled(), 1);
