@@ -157,6 +157,18 @@ std::optional<Hash32> Mempool::NonceUser(const std::string& sender, uint64_t non
   return std::nullopt;
 }
 
+uint64_t Mempool::HighestPendingRound(const std::string& rsu) const {
+  uint64_t highest = 0;
+  if (auto s = by_sender_.find(rsu); s != by_sender_.end()) {
+    for (const auto& [nonce, e] : s->second) {
+      if (const auto* r = std::get_if<chain::TradingRound>(&e.tx.body)) {
+        highest = std::max(highest, r->round);
+      }
+    }
+  }
+  return highest;
+}
+
 std::optional<MempoolRejection> Mempool::CheckNonceUsers(const chain::Tx& tx) const {
   auto taken = [this](const std::string& sender,
                       uint64_t nonce) -> std::optional<MempoolRejection> {

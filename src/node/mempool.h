@@ -117,6 +117,8 @@ class Mempool {
   // The pending transaction that uses `sender`'s nonce `nonce`: its own, or a trading round
   // carrying its bid.
   std::optional<Hash32> NonceUser(const std::string& sender, uint64_t nonce) const;
+  // The highest round number of the trading rounds `rsu` sent that are pending (0: none).
+  uint64_t HighestPendingRound(const std::string& rsu) const;
 
   // Up to `max` transactions, of at most `max_bytes` encoded bytes in all, that a block stamped
   // `block_time_s` can carry in this order (see above; a sender's run ends at a transaction whose
