@@ -103,8 +103,9 @@ struct Revoke {
 
 // Gives a registered account a new certificate (renewal before expiry, or a new key): sent by the
 // CA itself, like Revoke. It applies only while `account` still holds the certificate whose
-// SHA-256 is `replaces` (compare and swap), so a replay, or an older Recertify sent again after a
-// newer one, changes nothing. The account keeps its id, role, nonce, energy and money.
+// SHA-256 is `replaces` (compare and swap), and the replaced certificate is then revoked on the
+// ledger, so it can never come back: a replay, or an older Recertify sent again, changes nothing.
+// The account keeps its id, role, nonce, energy and money.
 struct Recertify {
   std::string account;
   Hash32 replaces;  // SHA-256 of the account's current certificate

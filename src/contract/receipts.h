@@ -54,7 +54,7 @@ struct Settlement {
   bool operator==(const Settlement&) const = default;
 };
 
-// One transaction's effects; all empty for a Register or a Revoke.
+// One transaction's effects; all empty for a Register, a Revoke or a Recertify.
 struct TxEffects {
   std::vector<EscrowCreated> escrows;
   std::vector<Payment> payments;

@@ -48,9 +48,9 @@ struct RecertifyEnv {
   }
 };
 
-// An RSU's certificate renewed for its own key: nothing else changes, and its rounds go on even
-// after the old certificate is revoked on the ledger (without the renewal, they stop: see
-// TradingContract.CertificatesAtBlockTime).
+// An RSU's certificate renewed for its own key: nothing else changes, the old certificate is
+// retired (revoked on the ledger) and its rounds go on (the same revocation without the renewal
+// stops them).
 TEST(Recertify, RenewalKeepsTheAccountAndOutlivesTheOldCertificate) {
   RecertifyEnv env;
   const chain::Account before = env.genesis.accounts.at("rsu-1");
@@ -65,13 +65,14 @@ TEST(Recertify, RenewalKeepsTheAccountAndOutlivesTheOldCertificate) {
   EXPECT_EQ(after.nonce, before.nonce);
   EXPECT_EQ(after.balance, before.balance);
   EXPECT_FALSE(CheckConservation(s));
+  EXPECT_TRUE(s.revoked.contains(before.cert_hash));  // the replaced certificate is retired
 
   chain::Tx revoke;
   revoke.sender = "ca";
   revoke.nonce = 1;
   revoke.body = chain::Revoke{before.cert_hash};
   chain::SignTx(revoke, env.w.ca);
-  s = env.Ok(s, World::kT0 + 2, {revoke});
+  EXPECT_EQ(env.Rejects(s, World::kT0 + 2, {revoke}), Reject::kDuplicate);  // retired already
   EXPECT_EQ(s.accounts.at("rsu-1").nonce, 0u);
   s = env.Ok(s, kRoundClosed + 1, {env.w.Round()});
   EXPECT_EQ(s.accounts.at("rsu-1").nonce, 1u);
@@ -80,13 +81,19 @@ TEST(Recertify, RenewalKeepsTheAccountAndOutlivesTheOldCertificate) {
   EXPECT_EQ(env.Rejects(unrenewed, kRoundClosed + 1, {env.w.Round()}), Reject::kCertRevoked);
 }
 
-// A new key: the account's transactions must now be signed by it; the old key is refused.
+// A new key (the old one leaked: the CA revokes its certificate first): the account's transactions
+// must now be signed by the new key; the old key is refused.
 TEST(Recertify, ANewKeyReplacesTheOldOne) {
   RecertifyEnv env;
   const crypto::PrivateKey new_key = chain::testing::FixedKey(77);
   const Bytes cert = env.w.Cert("rsu-1", crypto::Role::kRsu, new_key);
-  chain::State s =
-      env.Ok(env.genesis, World::kT0 + 1, {env.Recertify(env.genesis, "rsu-1", cert, env.w.ca)});
+  chain::Tx revoke;
+  revoke.sender = "ca";
+  revoke.nonce = 1;
+  revoke.body = chain::Revoke{env.genesis.accounts.at("rsu-1").cert_hash};
+  chain::SignTx(revoke, env.w.ca);
+  chain::State s = env.Ok(env.genesis, World::kT0 + 1, {revoke});
+  s = env.Ok(s, World::kT0 + 1, {env.Recertify(s, "rsu-1", cert, env.w.ca)});
   EXPECT_EQ(s.accounts.at("rsu-1").key, new_key.public_key());
   EXPECT_EQ(env.Rejects(s, kRoundClosed + 1, {env.w.Round()}), Reject::kKeyMismatch);
   chain::Tx round = env.w.Round();
@@ -108,6 +115,11 @@ TEST(Recertify, AppliesOnlyToTheCertificateItReplaces) {
   s = env.Ok(s, World::kT0 + 2, {second});
   EXPECT_EQ(env.Rejects(s, World::kT0 + 3, {first}), Reject::kStaleCertificate);
   EXPECT_EQ(s.accounts.at("car-0").key, k2.public_key());
+  // A rollback to a replaced certificate is refused (it is retired), so `first` can never apply
+  // again.
+  const Bytes genesis_cert = env.genesis.accounts.at("car-0").certificate;
+  EXPECT_EQ(env.Rejects(s, World::kT0 + 3, {env.Recertify(s, "car-0", genesis_cert, env.w.ca)}),
+            Reject::kCertRevoked);
   // The certificate the account already holds.
   chain::Tx same = env.Recertify(s, "car-0", s.accounts.at("car-0").certificate, env.w.ca);
   EXPECT_EQ(env.Rejects(s, World::kT0 + 3, {same}), Reject::kDuplicate);

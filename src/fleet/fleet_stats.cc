@@ -27,17 +27,34 @@ void FleetStats::Accepted(int node, uint64_t round, double rtt_ms) {
 void FleetStats::Committed(int node, uint64_t round, double after_deadline_ms) {
   committed_.insert({node, round});
   commit_ms_.push_back(after_deadline_ms);
+  MarkRound(node, round, "committed");
+}
+
+void FleetStats::Dropped(int node, uint64_t round) {
+  dropped_.insert({node, round});
+  MarkRound(node, round, "dropped");
+}
+
+void FleetStats::MarkRound(int node, uint64_t round, const char* state) {
+  auto it = rows_of_round_.find({node, round});
+  if (it == rows_of_round_.end()) return;
+  for (size_t i : it->second) {
+    if (trades_[i].state == "scheduled") trades_[i].state = state;
+  }
 }
 
 void FleetStats::Trade(TradeRow row) {
   if (by_escrow_.count(row.escrow)) return;  // seen already (a resent scheme)
   by_escrow_[row.escrow] = trades_.size();
+  rows_of_round_[{row.node, row.round}].push_back(trades_.size());
   trades_.push_back(std::move(row));
 }
 
 void FleetStats::EscrowClosed(const std::string& escrow, bool settled) {
   auto it = by_escrow_.find(escrow);
-  if (it == by_escrow_.end() || trades_[it->second].state != "scheduled") return;
+  if (it == by_escrow_.end()) return;
+  const std::string& state = trades_[it->second].state;
+  if (state != "scheduled" && state != "committed") return;
   trades_[it->second].state = settled ? "settled" : "refunded";
   ++(settled ? settled_ : refunded_);
 }

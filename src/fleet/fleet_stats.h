@@ -23,7 +23,9 @@ struct TradeRow {
   std::string buyer, seller, escrow;
   int64_t price = 0;  // smallest units per kWh
   int64_t energy_wh = 0, loss_wh = 0, amount = 0;
-  std::string state = "scheduled";  // scheduled, settled, refunded
+  // scheduled (in a scheme pushed to the buyer), then committed (its round's committed push) or
+  // dropped (its round's drop), then settled or refunded (its escrow closed).
+  std::string state = "scheduled";
   // The grid at the trade's simulated time, in smallest units per kWh (0: not known): its
   // time-of-use price, what the buyer would have paid charging instead (no detour or wait), and
   // its feed-in price, what the seller's energy (losses included) would have earned fed in.
@@ -52,7 +54,7 @@ class FleetStats {
   void Refused(const std::string& reason) { ++refused_[reason.empty() ? "unknown" : reason]; }
   void Scheme(double after_deadline_ms) { scheme_ms_.push_back(after_deadline_ms); }
   void Committed(int node, uint64_t round, double after_deadline_ms);
-  void Dropped(int node, uint64_t round) { dropped_.insert({node, round}); }
+  void Dropped(int node, uint64_t round);
   void Trade(TradeRow row);
   // A buyer's escrow ended (settled or refunded).
   void EscrowClosed(const std::string& escrow, bool settled);
@@ -87,6 +89,9 @@ class FleetStats {
   int64_t connections_ = 0, batches_ = 0, batched_txs_ = 0;
   std::map<std::string, int64_t> refused_;
   std::set<std::pair<int, uint64_t>> rounds_, committed_, dropped_;
+  std::map<std::pair<int, uint64_t>, std::vector<size_t>> rows_of_round_;  // into trades_
+  // The rows of (node, round) still "scheduled" become `state`.
+  void MarkRound(int node, uint64_t round, const char* state);
   std::vector<double> accept_ms_, scheme_ms_, commit_ms_;
   std::vector<TradeRow> trades_;
   std::map<std::string, size_t> by_escrow_;

@@ -35,6 +35,7 @@ TEST(FleetStats, CountsRoundsOncePerNodeAndTradesOncePerEscrow) {
   s.Trade(t);
   EXPECT_EQ(s.trades(), 1);
   s.EscrowClosed("e1", true);
+  EXPECT_EQ(s.trade_rows()[0].state, "settled");
   s.EscrowClosed("e1", true);
   s.EscrowClosed("unknown", true);
   EXPECT_EQ(s.settled(), 1);
@@ -43,6 +44,24 @@ TEST(FleetStats, CountsRoundsOncePerNodeAndTradesOncePerEscrow) {
   EXPECT_DOUBLE_EQ(j["energy_kwh"].get<double>(), 1.5);
   EXPECT_EQ(j["latency_ms"]["call_to_offer_accepted"]["p50"], 3);
   EXPECT_NE(s.SummaryText(2).find("deadline_passed: 1"), std::string::npos);
+}
+
+// A trade's row follows its round (committed) and then its escrow (settled); a row of a round that
+// was dropped says so.
+TEST(FleetStats, ATradesRowFollowsItsRoundThenItsEscrow) {
+  FleetStats s;
+  s.Trade({1.5, 0, 7, "car-1", "car-2", "e1", 200, 1500, 30, 300, "scheduled"});
+  s.Trade({1.6, 1, 7, "car-5", "car-6", "e2", 200, 1500, 30, 300, "scheduled"});
+  s.Committed(0, 7, 100);
+  EXPECT_EQ(s.trade_rows()[0].state, "committed");
+  EXPECT_EQ(s.trade_rows()[1].state, "scheduled");  // node 1's round 7 is another round
+  s.Dropped(1, 7);
+  EXPECT_EQ(s.trade_rows()[1].state, "dropped");
+  s.EscrowClosed("e2", false);  // a dropped round's escrow never existed: nothing to close
+  EXPECT_EQ(s.trade_rows()[1].state, "dropped");
+  s.EscrowClosed("e1", true);
+  EXPECT_EQ(s.trade_rows()[0].state, "settled");
+  EXPECT_EQ(s.settled(), 1);
 }
 
 TEST(FleetStats, WritesTradesCsv) {

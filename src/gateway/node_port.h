@@ -40,6 +40,10 @@ class NodePort {
   // trading round carrying its bid (this RSU's, or another's that arrived by gossip).
   virtual std::optional<Hash32> PendingNonceUser(const std::string& sender,
                                                  uint64_t nonce) const = 0;
+  // The highest round number of `rsu`'s trading rounds pending in the mempool or in the recent
+  // canonical blocks (node::NodeService::HighestRoundOf; 0: none). A RoundBook starts above it,
+  // so an RSU restarted with its clock behind never numbers a round as an earlier one.
+  virtual uint64_t HighestRoundOf(const std::string& rsu) const = 0;
   // The transaction with this hash passed chain::CheckTxStateless here: the node need not verify
   // its signature again, alone or nested in a round (contract::CheckedTxCache).
   virtual void NoteChecked(const Hash32& tx) = 0;

@@ -27,7 +27,11 @@ RoundBook::RoundBook(RoundBookOptions options, crypto::PrivateKey key, NodePort&
       key_(std::move(key)),
       node_(node),
       sink_(sink),
-      chain_(node.SubscribeChain()) {}
+      chain_(node.SubscribeChain()) {
+  // Above every round number this RSU used before this book (a restart): numbers are server
+  // seconds, and a clock set back would otherwise number a round as an earlier one.
+  last_round_ = node_.HighestRoundOf(options_.rsu);
+}
 
 const Round* RoundBook::Find(uint64_t number) const {
   auto it = rounds_.find(number);

@@ -9,6 +9,9 @@
 // deadline, when round k is built, and k waits in the mempool for its block while k+1 fills. At
 // most `max_open_rounds` are open and at most `max_rounds_in_flight` opened and not yet on chain
 // (open or built): past that a request that would open one is refused `too_many_rounds`.
+// A round's number is the server second at which it opens, or the last number + 1 if that is not
+// higher; a book starts above every number of this RSU's rounds pending or in recent blocks
+// (NodePort::HighestRoundOf), so that an RSU restarted with its clock set back never reuses one.
 // T_stamp is the server time at which the RSU accepts the opening request, never the buyer's
 // timestamp (which could be kMaxSkewS in the past and close the window as it opens); every bid's
 // own timestamp, the opening one included, must be within kMaxSkewS of the server time and

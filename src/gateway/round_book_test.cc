@@ -276,6 +276,30 @@ TEST_F(RoundBookTest, TStampIsTheRsusTimeOfAcceptance) {
   EXPECT_EQ(scheme[0]["trades"].size(), 1u);
 }
 
+// An RSU restarted with its clock set back (the hosts harness's clock skew fault found one
+// numbering a round as one it had committed before the restart): a new book starts above every
+// round number of this RSU's pending or on chain.
+TEST_F(RoundBookTest, ARestartedBookNeverReusesARoundNumber) {
+  const int64_t now = kT0 * kMs + 400;
+  const uint64_t first = book_.CurrentRoundNumber(now);
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0, first), now)));
+  ASSERT_TRUE(
+      std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 1, first), now + kMs)));
+  book_.Tick((kT0 + 11) * kMs);
+  ASSERT_EQ(node_.pending(), 1u);
+  const int64_t behind = now - 17 * kMs;  // the restarted RSU's clock
+  RecordingSink sink;
+  RoundBook while_pending(Options(), chain::testing::FixedKey(101), node_, sink);
+  EXPECT_EQ(while_pending.CurrentRoundNumber(behind), first + 1);
+  ASSERT_FALSE(node_.Seal(kT0 + 12).has_value());
+  RoundBook after_commit(Options(), chain::testing::FixedKey(101), node_, sink);
+  EXPECT_EQ(after_commit.CurrentRoundNumber(behind), first + 1);
+  EXPECT_EQ(ReasonOf(after_commit.Request(Buyer(1, 1, kT0 - 17, first), behind)),
+            Reason::kWrongRound);
+  EXPECT_TRUE(std::holds_alternative<BidAnswer>(
+      after_commit.Request(Buyer(1, 1, kT0 - 17, first + 1), behind)));
+}
+
 TEST_F(RoundBookTest, AReorgUncommitsAndAStaleRoundIsDropped) {
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
   ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0), kT0 * kMs)));

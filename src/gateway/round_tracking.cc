@@ -219,6 +219,12 @@ void RoundBook::OnRemoved(const node::BlockRemoved& removed) {
 }
 
 void RoundBook::OnApplied(const node::BlockApplied& applied) {
+  // A round of this RSU's that an earlier run of it built (this book knows nothing of it): its
+  // number is taken (NodePort::HighestRoundOf).
+  for (const chain::Tx& tx : applied.block->txs) {
+    const auto* r = std::get_if<chain::TradingRound>(&tx.body);
+    if (r != nullptr && tx.sender == options_.rsu) last_round_ = std::max(last_round_, r->round);
+  }
   for (const node::TxReceipt& receipt : applied.receipts) {
     for (const contract::Settlement& s : receipt.settlements) PushSettlement(s, applied.height);
     auto it = round_by_tx_.find(receipt.tx);  // only rounds this RSU signed

@@ -34,6 +34,9 @@ class ServicePort final : public NodePort {
   std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
     return service_.PendingNonceUser(sender, nonce);
   }
+  uint64_t HighestRoundOf(const std::string& rsu) const override {
+    return service_.HighestRoundOf(rsu);
+  }
   void NoteChecked(const Hash32& tx) override { service_.checked_txs().Insert(tx); }
 
  private:

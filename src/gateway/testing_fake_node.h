@@ -48,6 +48,16 @@ class FakeNode final : public NodePort {
   std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const override {
     return pool().NonceUser(sender, nonce);
   }
+  uint64_t HighestRoundOf(const std::string& rsu) const override {
+    uint64_t highest = pool().HighestPendingRound(rsu);
+    for (const chain::Block& b : chain_) {
+      for (const chain::Tx& tx : b.txs) {
+        const auto* r = std::get_if<chain::TradingRound>(&tx.body);
+        if (r != nullptr && tx.sender == rsu) highest = std::max(highest, r->round);
+      }
+    }
+    return highest;
+  }
   void NoteChecked(const Hash32& tx) override { admission_.checked()->Insert(tx); }
   bool Checked(const Hash32& tx) const { return admission_.checked()->Contains(tx); }
 

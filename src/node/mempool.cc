@@ -105,7 +105,12 @@ bool AlreadyApplied(const chain::Tx& tx, const chain::State& head) {
   }
   if (const auto* recertify = std::get_if<chain::Recertify>(&tx.body)) {
     auto it = head.accounts.find(recertify->account);
-    return it != head.accounts.end() && it->second.certificate == recertify->certificate;
+    if (it == head.accounts.end()) return false;
+    // Applied, or past: the account moved on from `replaces`, which is retired (revoked) and can
+    // never be its certificate again (contract C-3.6).
+    return it->second.certificate == recertify->certificate ||
+           (it->second.cert_hash != recertify->replaces &&
+            head.revoked.contains(recertify->replaces));
   }
   return false;
 }
@@ -150,6 +155,18 @@ std::optional<Hash32> Mempool::NonceUser(const std::string& sender, uint64_t non
     if (auto e = b->second.find(nonce); e != b->second.end()) return e->second;
   }
   return std::nullopt;
+}
+
+uint64_t Mempool::HighestPendingRound(const std::string& rsu) const {
+  uint64_t highest = 0;
+  if (auto s = by_sender_.find(rsu); s != by_sender_.end()) {
+    for (const auto& [nonce, e] : s->second) {
+      if (const auto* r = std::get_if<chain::TradingRound>(&e.tx.body)) {
+        highest = std::max(highest, r->round);
+      }
+    }
+  }
+  return highest;
 }
 
 std::optional<MempoolRejection> Mempool::CheckNonceUsers(const chain::Tx& tx) const {
@@ -238,7 +255,8 @@ Mempool::SenderTxs::iterator Mempool::Erase(SenderTxs& txs, SenderTxs::iterator 
   return txs.erase(it);
 }
 
-std::vector<MempoolDrop> Mempool::Prune(const NonceOf& committed_nonce, const OnChain& on_chain) {
+std::vector<MempoolDrop> Mempool::Prune(const NonceOf& committed_nonce, const OnChain& on_chain,
+                                        const std::function<bool(const chain::Tx&)>& applied) {
   std::vector<MempoolDrop> out;
   for (auto it = by_sender_.begin(); it != by_sender_.end();) {
     const uint64_t done = committed_nonce(it->first);
@@ -249,11 +267,9 @@ std::vector<MempoolDrop> Mempool::Prune(const NonceOf& committed_nonce, const On
       Erase(txs, txs.begin());
     }
     // The CA's Revoke and Recertify carry no sequenced nonce (the CA has no account, so its
-    // committed nonce stays 0): once the chain holds one, it is forgotten.
-    for (auto t = txs.begin(); t != txs.end();) {
-      const bool ca = std::holds_alternative<chain::Revoke>(t->second.tx.body) ||
-                      std::holds_alternative<chain::Recertify>(t->second.tx.body);
-      t = ca && on_chain(t->second.hash) ? Erase(txs, t) : std::next(t);
+    // committed nonce stays 0): each leaves once the head holds its effect (`applied`).
+    for (auto t = txs.begin(); applied && t != txs.end();) {
+      t = applied(t->second.tx) ? Erase(txs, t) : std::next(t);
     }
     it = txs.empty() ? by_sender_.erase(it) : std::next(it);
   }

@@ -101,7 +101,8 @@ struct MempoolDrop {
 
 // True when `head` already holds the transaction's effect where its nonce cannot tell (the
 // sender has no sequenced nonce): a CA Revoke of a certificate revoked on the ledger, a CA
-// Recertify whose account holds its certificate.
+// Recertify whose account holds its certificate or has moved on from the one it replaces (which
+// is then retired: revoked on the ledger).
 bool AlreadyApplied(const chain::Tx& tx, const chain::State& head);
 
 class Mempool {
@@ -116,6 +117,8 @@ class Mempool {
   // The pending transaction that uses `sender`'s nonce `nonce`: its own, or a trading round
   // carrying its bid.
   std::optional<Hash32> NonceUser(const std::string& sender, uint64_t nonce) const;
+  // The highest round number of the trading rounds `rsu` sent that are pending (0: none).
+  uint64_t HighestPendingRound(const std::string& rsu) const;
 
   // Up to `max` transactions, of at most `max_bytes` encoded bytes in all, that a block stamped
   // `block_time_s` can carry in this order (see above; a sender's run ends at a transaction whose
@@ -130,10 +133,12 @@ class Mempool {
   std::optional<int64_t> NotBefore(const Hash32& hash) const;
   // Takes out every transaction whose nonce <= its sender's committed nonce: forgotten when the
   // chain holds it (`on_chain`), dropped (kStaleNonce) when another transaction with its nonce
-  // took its place; forgets every CA Revoke and Recertify the chain holds (their nonce is not
-  // sequenced: the CA has no account); and drops every trading round carrying a bid whose nonce <=
-  // its vehicle's committed one (kStaleNonce), with successors. Returns the drops.
-  std::vector<MempoolDrop> Prune(const NonceOf& committed_nonce, const OnChain& on_chain);
+  // took its place; forgets every transaction `applied` says the head holds (a CA Revoke or
+  // Recertify, AlreadyApplied: their nonce is not sequenced, the CA has no account); and drops
+  // every trading round carrying a bid whose nonce <= its vehicle's committed one (kStaleNonce),
+  // with successors. Returns the drops.
+  std::vector<MempoolDrop> Prune(const NonceOf& committed_nonce, const OnChain& on_chain,
+                                 const std::function<bool(const chain::Tx&)>& applied = {});
   // Drops one transaction (e.g. the contract refused it: `code`) and its sender's later ones,
   // which could never become ready (kPredecessorDropped); returns the drops, it first.
   std::vector<MempoolDrop> RemoveWithSuccessors(const Hash32& hash, chain::Reject code);

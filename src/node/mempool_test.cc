@@ -137,23 +137,40 @@ TEST(Mempool, KnownTransactionsAreRefused) {
   head.revoked.clear();
   EXPECT_FALSE(m.Admit(revoke, H("ca", 1), ChainView{0, AlreadyApplied(revoke, head)}, 0));
 
-  // Once a block takes it, a CA transaction leaves the pool (its sender, without an account, stays
-  // at committed nonce 0), so the CA's next one is not nonce_taken.
+  // Once the head holds its effect, a CA transaction leaves the pool (its sender, without an
+  // account, stays at committed nonce 0), so the CA's next one is not nonce_taken. It is the head
+  // state that says so, not which blocks a prune was told of (a lagged feed says "all").
   ASSERT_TRUE(m.Contains(H("ca", 1)));  // admitted just above
   const auto none = [](const std::string&) { return uint64_t{0}; };
-  EXPECT_TRUE(m.Prune(none, [](const Hash32&) { return false; }).empty());
+  const auto applied = [&head](const chain::Tx& t) { return AlreadyApplied(t, head); };
+  EXPECT_TRUE(m.Prune(none, kAllOnChain, applied).empty());
   EXPECT_TRUE(m.Contains(H("ca", 1)));
-  EXPECT_TRUE(m.Prune(none, kAllOnChain).empty());
+  head.revoked.insert(cert);
+  EXPECT_TRUE(m.Prune(none, kAllOnChain, applied).empty());
   EXPECT_FALSE(m.Contains(H("ca", 1)));
+}
 
-  // A Recertify is known once its account holds its certificate.
+// A Recertify is known once its account holds its certificate, or once the account has moved on
+// from the certificate it replaces, which the contract then retires (revokes): a replay of an old
+// one cannot take the CA's pending slot.
+TEST(Mempool, ARecertifyIsKnownOnceAppliedOrPast) {
+  chain::State head;
+  Hash32 replaces;
+  replaces.bytes[0] = 5;
   chain::Tx recertify = MakeTx("ca", 1);
-  recertify.body = chain::Recertify{"car-1", cert, Bytes{1, 2, 3}};
+  recertify.body = chain::Recertify{"car-1", replaces, Bytes{1, 2, 3}};
   EXPECT_FALSE(AlreadyApplied(recertify, head));  // no such account
   head.accounts["car-1"].certificate = Bytes{9};
-  EXPECT_FALSE(AlreadyApplied(recertify, head));  // another certificate
-  head.accounts["car-1"].certificate = Bytes{1, 2, 3};
+  head.accounts["car-1"].cert_hash = replaces;
+  EXPECT_FALSE(AlreadyApplied(recertify, head));  // it holds the certificate replaced
+  head.revoked.insert(replaces);
+  EXPECT_FALSE(AlreadyApplied(recertify, head));  // revoked first (a leaked key): still to apply
+  head.accounts["car-1"].cert_hash.bytes[0] = 6;  // moved on to another certificate
   EXPECT_TRUE(AlreadyApplied(recertify, head));
+  head.revoked.clear();
+  EXPECT_FALSE(AlreadyApplied(recertify, head));  // `replaces` not retired: it could come back
+  head.accounts["car-1"].certificate = Bytes{1, 2, 3};
+  EXPECT_TRUE(AlreadyApplied(recertify, head));  // applied
 }
 
 TEST(Mempool, BoundsFutureNoncesPerSender) {

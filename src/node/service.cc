@@ -162,6 +162,22 @@ void NodeService::AfterHeadChange() {
   DeliverDrops();
 }
 
+uint64_t NodeService::HighestRoundOf(const std::string& rsu) const {
+  uint64_t highest = admission_.mempool().HighestPendingRound(rsu);
+  const int64_t since = ledger_->head().timestamp_s - kRecentRoundsS;
+  Hash32 at = ledger_->head_hash();
+  for (uint64_t h = ledger_->head().height; h > 0; --h) {
+    auto block = ledger_->BlockByHash(at);
+    if (!block.ok() || block->header.timestamp_s < since) break;
+    for (const chain::Tx& tx : block->txs) {
+      const auto* r = std::get_if<chain::TradingRound>(&tx.body);
+      if (r != nullptr && tx.sender == rsu) highest = std::max(highest, r->round);
+    }
+    at = block->header.parent;
+  }
+  return highest;
+}
+
 OnChain NodeService::TxsTakenByTheChain() {
   auto taken = std::make_shared<std::set<Hash32>>();
   bool lagged = false;

@@ -126,6 +126,13 @@ class NodeService {
   std::optional<Hash32> PendingNonceUser(const std::string& sender, uint64_t nonce) const {
     return admission_.mempool().NonceUser(sender, nonce);
   }
+  // The highest round number of `rsu`'s trading rounds pending here or in the canonical blocks
+  // stamped within kRecentRoundsS of the head (0: none). A round in an older block has a lower
+  // number, as long as the RSU's clock was within kRecentRoundsS / 2 of its block's sealer's:
+  // its number is about its T_stamp, which is before its block's time (contract C-4.1).
+  uint64_t HighestRoundOf(const std::string& rsu) const;
+
+  static constexpr int64_t kRecentRoundsS = 600;
 
  private:
   struct Peer {

@@ -78,7 +78,8 @@ TxAdmitted TxAdmission::Admit(const contract::TradingContract& contract, const c
 
 std::vector<MempoolDrop> TxAdmission::Prune(const chain::State& state, const OnChain& on_chain) {
   return mempool_.Prune([&state](const std::string& s) { return CommittedNonce(state, s); },
-                        on_chain);
+                        on_chain,
+                        [&state](const chain::Tx& tx) { return AlreadyApplied(tx, state); });
 }
 
 TxAdmission::Readmitted TxAdmission::ReadmitAbandoned(const Ledger& ledger, Hash32 old_head,

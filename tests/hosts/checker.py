@@ -71,8 +71,12 @@ def nonces_without_gap_or_reuse(node, upto, vehicles):
     return problems
 
 
+ON_CHAIN_STATES = ("committed", "settled", "refunded")
+
+
 def fleet_rounds_on_chain(fleet_dir, chain_rounds, node_names):
-    """Every round the fleet's vehicles saw committed is on the chain (trades.csv, state != "")."""
+    """Every round the fleet's vehicles saw committed is on the chain (trades.csv rows whose state
+    is committed, settled or refunded; a row still `scheduled` or `dropped` saw no commit)."""
     problems = []
     path = os.path.join(fleet_dir, "trades.csv")
     if not os.path.exists(path):
@@ -81,6 +85,8 @@ def fleet_rounds_on_chain(fleet_dir, chain_rounds, node_names):
     with open(path) as f:
         rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#"))]
     for r in rows:
+        if r["state"] not in ON_CHAIN_STATES:
+            continue
         rsu = node_names[int(r["node"])]
         if (rsu, int(r["round"])) not in on_chain:
             problems.append("the fleet traded in %s round %s, which no node holds" % (rsu, r["round"]))

@@ -135,7 +135,10 @@ class Checks(unittest.TestCase):
             with open(os.path.join(d, "trades.csv"), "w") as f:
                 f.write("# stamp\ntime_s,node,round,buyer,seller,price_per_kwh,kwh,loss_kwh,"
                         "amount,escrow,state\n1.0,0,1,car-0,car-1,200,1.0,0.0,200,ab,settled\n"
-                        "2.0,1,8,car-0,car-1,200,1.0,0.0,200,cd,settled\n")
+                        "2.0,1,8,car-0,car-1,200,1.0,0.0,200,cd,settled\n"
+                        # Rounds the fleet never saw committed: not claimed to be on chain.
+                        "3.0,1,9,car-0,car-1,200,1.0,0.0,200,ef,dropped\n"
+                        "4.0,1,10,car-0,car-1,200,1.0,0.0,200,gh,scheduled\n")
             rounds = [("rsu-0", 1, 2), ("rsu-1", 7, 4)]
             problems = checker.fleet_rounds_on_chain(d, rounds, ["rsu-0", "rsu-1"])
             self.assertEqual(len(problems), 1)

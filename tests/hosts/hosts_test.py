@@ -75,6 +75,15 @@ def config_value(config, key):
     raise KeyError("%s: no %s" % (config, key))
 
 
+def rpc_or_none(node, method, param, field):
+    """node.rpc(method, [param])[field], or None when the node does not answer now (busy, or a
+    refusal): a wait goes on polling instead of failing the run."""
+    try:
+        return node.rpc(method, [param])[field]
+    except Exception:
+        return None
+
+
 def pem_sha256(path):
     """SHA-256 (hex) of a PEM certificate's DER bytes: the ledger's certificate hash."""
     with open(path) as f:
@@ -305,20 +314,30 @@ class Run:
             code, out = run_cli(self.args.binary, "ca", step, "--ca", ca, *argv)
             if code != 0:
                 raise RuntimeError("v2v ca %s: exit %d: %s" % (step, code, out))
-            if step == "renew":
-                new_hash = pem_sha256(os.path.join(renewed, "cert.pem"))
-                time.sleep(2)  # a block stamped by a clock behind ours is still past not_before
-            elif step == "recertify":
-                wait_until("%s's new certificate on every ledger" % name, lambda: all(
-                    m.rpc("state_getAccount", [name])["certificate_hash"] == new_hash
-                    for m in self.nodes), 30)
-            else:
-                wait_until("the old certificate revoked on every ledger", lambda: all(
-                    m.rpc("state_isRevoked", [old_hash])["revoked"] for m in self.nodes), 30)
+            try:
+                if step == "renew":
+                    new_hash = pem_sha256(os.path.join(renewed, "cert.pem"))
+                elif step == "recertify":
+                    wait_until("%s's new certificate on every ledger" % name, lambda: all(
+                        rpc_or_none(m, "state_getAccount", name, "certificate_hash") == new_hash
+                        for m in self.nodes), 30)
+                else:
+                    wait_until("the old certificate revoked on every ledger", lambda: all(
+                        rpc_or_none(m, "state_isRevoked", old_hash, "revoked") for m in self.nodes),
+                        30)
+            except TimeoutError as e:
+                self.problems.append("certificate rotation of %s: %s" % (name, e))
+                return
         revoked_at = max(h or 0 for h in self.heights())
         shutil.copyfile(os.path.join(renewed, "cert.pem"), cert)
         n.stop()
         n.start(self.drift(n.index))
+        try:  # the restarted node answers and has the chain back before vehicles call on it
+            wait_until("%s back at height %d" % (name, revoked_at),
+                       lambda: (n.height() or 0) >= revoked_at, 30)
+        except TimeoutError as e:
+            self.problems.append("certificate rotation of %s: %s" % (name, e))
+            return
         self.rotated = (new_hash, revoked_at)
         self.say("%s's certificate rotated: the ledger holds %s, the old one revoked at height %d"
                  % (name, new_hash[:12], revoked_at))
@@ -361,6 +380,8 @@ class Run:
         return None
 
     def check_rotation(self, rounds):
+        if self.rotated is None:
+            return []  # the rotation itself failed: its problem is recorded
         name = self.nodes[self.rotated_node].info["name"]
         new_hash, revoked_at = self.rotated
         problems = []

@@ -291,7 +291,8 @@ BlockRun::Check BlockRun::ApplyRevoke(const chain::Tx& tx, const chain::Revoke& 
 
 // C-3.6: the CA gives an account a new certificate, only while the account holds the one it
 // replaces. The new one is checked as a registration's is (valid now, for the account's role, not
-// revoked on the ledger, naming the account); the account's key becomes the one it binds.
+// revoked on the ledger, naming the account); the account's key becomes the one it binds, and the
+// replaced certificate joins the ledger's revocation set.
 BlockRun::Check BlockRun::ApplyRecertify(const chain::Tx& tx, const chain::Recertify& body) {
   if (tx.sender_key != params_.ca_key) {
     return Rejected(Reject::kKeyMismatch, "only the CA recertifies");
@@ -316,6 +317,10 @@ BlockRun::Check BlockRun::ApplyRecertify(const chain::Tx& tx, const chain::Recer
   a->certificate = body.certificate;
   a->cert_hash = id.cert_hash;
   a->key = id.key;
+  // The replaced certificate is retired: revoked on the ledger (if the CA has not revoked it
+  // already), so that no Recertify can give it back and an older Recertify sent again finds the
+  // account moved on for good.
+  s_.AddRevoked(body.replaces);
   return std::nullopt;
 }
 
