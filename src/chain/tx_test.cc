@@ -55,7 +55,9 @@ TEST(Tx, RoundTripsEveryKind) {
     EXPECT_EQ(EncodeTx(*back), enc);
     EXPECT_EQ(back->kind(), tx.kind());
   }
-  const auto& back = std::get<Recertify>(DecodeTx(EncodeTx(txs.back()))->body);
+  const Result<Tx> decoded = DecodeTx(EncodeTx(txs.back()));
+  ASSERT_TRUE(decoded.ok());
+  const auto& back = std::get<Recertify>(decoded->body);
   EXPECT_EQ(back.account, "rsu-2");
   EXPECT_EQ(back.replaces, replaces);
   EXPECT_EQ(back.certificate, (Bytes{4, 5, 6}));
