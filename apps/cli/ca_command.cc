@@ -133,12 +133,18 @@ Status Issue(const CaOptions& opt) {
   return Status::Ok();
 }
 
-// The certificate named by --cert (PEM or DER), which this CA must have issued.
-Result<crypto::CertInfo> ReadIssuedCert(const CaOptions& opt, const crypto::CaStore& store) {
+// The bytes of the certificate named by --cert, PEM or DER.
+Result<Bytes> ReadCertDer(const CaOptions& opt) {
   V2V_ASSIGN_OR_RETURN(std::string text, ReadText("--cert", opt.cert));
   auto der = crypto::CertificatePemToDer(text);
   if (!der.ok()) der = Bytes(text.begin(), text.end());  // accept DER too
-  auto info = crypto::CheckIssuedBy(*der, store.ca());
+  return der;
+}
+
+// The certificate named by --cert (PEM or DER), which this CA must have issued.
+Result<crypto::CertInfo> ReadIssuedCert(const CaOptions& opt, const crypto::CaStore& store) {
+  V2V_ASSIGN_OR_RETURN(Bytes der, ReadCertDer(opt));
+  auto info = crypto::CheckIssuedBy(der, store.ca());
   if (!info.ok())
     return Status::InvalidArgument("--cert " + opt.cert + ": " + info.status().message());
   return info;
@@ -181,25 +187,32 @@ Result<chain::NetworkId> NetworkAt(const std::string& rpc) {
   return network;
 }
 
-// Signs a CA transaction (sender "ca", which has no account, so its nonce is not sequenced: 1 is as
-// good as any) and submits it; returns its hash.
-Result<std::string> SubmitAsCa(const std::string& rpc, const crypto::CaStore& store,
-                               chain::TxBody body) {
+// Signs `body` as `sender`'s transaction with `nonce`, for the network the node at `rpc` runs, and
+// submits it; returns its hash.
+Result<std::string> SubmitSigned(const std::string& rpc, std::string sender, uint64_t nonce,
+                                 chain::TxBody body, const crypto::PrivateKey& key) {
   V2V_ASSIGN_OR_RETURN(chain::NetworkId network, NetworkAt(rpc));
   chain::Tx tx;
   tx.network = network;
-  tx.sender = "ca";
-  tx.nonce = 1;
+  tx.sender = std::move(sender);
+  tx.nonce = nonce;
   tx.body = std::move(body);
-  chain::SignTx(tx, store.key());
+  chain::SignTx(tx, key);
   auto r = rpc::Call(rpc, "tx_submit", nlohmann::json::array({ToHex(chain::EncodeTx(tx))}));
   if (!r.ok())
     return Status(r.status().code(), "--rpc " + rpc + ": tx_submit: " + r.status().message());
   return r->value("hash", std::string());
 }
 
-// C-3.6: gives the account the certificate names (its subject) this certificate on the ledger,
-// replacing the one the ledger holds now (state_getAccount's certificate_hash).
+// A CA transaction: sender "ca", which has no account, so its nonce is not sequenced (1 is as good
+// as any).
+Result<std::string> SubmitAsCa(const std::string& rpc, const crypto::CaStore& store,
+                               chain::TxBody body) {
+  return SubmitSigned(rpc, "ca", 1, std::move(body), store.key());
+}
+
+// C-3.6: gives the account the certificate names (its subject) this certificate on the ledger, in
+// place of the one the ledger holds now (state_getAccount's certificate_hash).
 Status Recertify(const CaOptions& opt) {
   V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
   V2V_ASSIGN_OR_RETURN(crypto::CertInfo info, ReadIssuedCert(opt, store));
@@ -229,10 +242,8 @@ Status Recertify(const CaOptions& opt) {
 // C-3.3: the holder of a certificate opens its ledger account (a Register signed by its own key,
 // nonce 1), e.g. an RSU added after the genesis before its first round. Needs no CA key.
 Status RegisterHolder(const CaOptions& opt) {
-  V2V_ASSIGN_OR_RETURN(std::string text, ReadText("--cert", opt.cert));
-  auto der = crypto::CertificatePemToDer(text);
-  if (!der.ok()) der = Bytes(text.begin(), text.end());  // accept DER too
-  auto info = crypto::ParseCertificateDer(*der);
+  V2V_ASSIGN_OR_RETURN(Bytes der, ReadCertDer(opt));
+  auto info = crypto::ParseCertificateDer(der);
   if (!info.ok())
     return Status::InvalidArgument("--cert " + opt.cert + ": " + info.status().message());
   V2V_ASSIGN_OR_RETURN(std::string key_pem, ReadText("--key", opt.key));
@@ -250,32 +261,24 @@ Status RegisterHolder(const CaOptions& opt) {
     return Status(known.status().code(),
                   "--rpc " + opt.rpc + ": state_getAccount: " + known.status().message());
   }
-  V2V_ASSIGN_OR_RETURN(chain::NetworkId network, NetworkAt(opt.rpc));
-  chain::Tx tx;
-  tx.network = network;
-  tx.sender = info->subject;
-  tx.nonce = 1;
-  tx.body = chain::Register{info->role, *der};
-  chain::SignTx(tx, *key);
-  auto r = rpc::Call(opt.rpc, "tx_submit", nlohmann::json::array({ToHex(chain::EncodeTx(tx))}));
-  if (!r.ok()) {
-    return Status(r.status().code(), "--rpc " + opt.rpc + ": tx_submit: " + r.status().message());
-  }
-  std::cout << "submitted Register " << r->value("hash", std::string()) << " of '" << info->subject
-            << "' (" << crypto::RoleName(info->role) << ")\n";
+  V2V_ASSIGN_OR_RETURN(
+      std::string hash,
+      SubmitSigned(opt.rpc, info->subject, 1, chain::Register{info->role, std::move(der)}, *key));
+  std::cout << "submitted Register " << hash << " of '" << info->subject << "' ("
+            << crypto::RoleName(info->role) << ")\n";
   return Status::Ok();
 }
 
 Status Revoke(const CaOptions& opt) {
   V2V_ASSIGN_OR_RETURN(crypto::CaStore store, OpenCa(opt.ca));
   V2V_ASSIGN_OR_RETURN(crypto::CertInfo info, ReadIssuedCert(opt, store));
-  const Bytes* der = &info.der;  // as given
-  V2V_ASSIGN_OR_RETURN(bool newly, store.Revoke(*der, NowUnix()));
+  const Bytes& der = info.der;  // as given
+  V2V_ASSIGN_OR_RETURN(bool newly, store.Revoke(der, NowUnix()));
   std::cout << (newly ? "revoked " : "already revoked: ") << info.serial << " ('" << info.subject
             << "'); run `v2v ca crl` to publish\n";
   if (opt.rpc.empty()) return Status::Ok();
   // The ledger's own revocation (C-3.5): a Revoke transaction signed with the CA key.
-  const std::string cert_hash = crypto::Sha256(*der).Hex();
+  const std::string cert_hash = crypto::Sha256(der).Hex();
   auto known = rpc::Call(opt.rpc, "state_isRevoked", nlohmann::json::array({cert_hash}));
   if (!known.ok())
     return Status(known.status().code(), "--rpc " + opt.rpc + ": " + known.status().message());
@@ -284,7 +287,7 @@ Status Revoke(const CaOptions& opt) {
     return Status::Ok();
   }
   V2V_ASSIGN_OR_RETURN(std::string hash,
-                       SubmitAsCa(opt.rpc, store, chain::Revoke{crypto::Sha256(*der)}));
+                       SubmitAsCa(opt.rpc, store, chain::Revoke{crypto::Sha256(der)}));
   std::cout << "submitted on-chain Revoke " << hash << " of certificate " << cert_hash << " to "
             << opt.rpc << "\n";
   return Status::Ok();
@@ -355,8 +358,8 @@ void AddCaCommand(CLI::App& app, int* exit_code) {
 
   auto recertify = std::make_shared<CaOptions>();
   cmd = ca->add_subcommand("recertify",
-                           "Give the ledger account a certificate names this certificate in place "
-                           "of the one it holds (a Recertify signed by the CA key)");
+                           "Give the ledger account this certificate names the certificate, in "
+                           "place of the one it holds (a Recertify signed by the CA key)");
   cmd->add_option("--ca", recertify->ca, "CA directory")->required();
   cmd->add_option("--cert", recertify->cert, "The new certificate (PEM or DER)")->required();
   cmd->add_option("--rpc", recertify->rpc, "A node's JSON-RPC address (http://host:port/)")

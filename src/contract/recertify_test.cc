@@ -1,6 +1,7 @@
 // C-3.6 Recertify: the CA gives an account a new certificate (a renewal, or a new key).
 #include <gtest/gtest.h>
 
+#include "contract/testing/contract_env.h"
 #include "contract/testing/world.h"
 #include "contract/trading_contract.h"
 #include "crypto/hash.h"
@@ -13,29 +14,7 @@ using testing::World;
 
 constexpr int64_t kRoundClosed = World::kT0 + 60;  // World::Round's window closes here
 
-struct RecertifyEnv {
-  World w;
-  CompactIdentityVerifier verifier = w.Verifier();
-  TradingContract contract{verifier, ContractParams{3600, 600, w.ca.public_key(), 0}};
-  chain::State genesis = w.GenesisStateOrDie();
-
-  std::variant<chain::State, chain::Rejection> Apply(const chain::State& s, int64_t time,
-                                                     std::vector<chain::Tx> txs) const {
-    return contract.ApplyBlock(s, World::MakeBlock(time, std::move(txs)));
-  }
-  Reject Rejects(const chain::State& s, int64_t time, std::vector<chain::Tx> txs) const {
-    auto r = Apply(s, time, std::move(txs));
-    if (!std::holds_alternative<chain::Rejection>(r)) {
-      ADD_FAILURE() << "accepted";
-      return Reject::kMalformed;
-    }
-    return std::get<chain::Rejection>(r).code;
-  }
-  chain::State Ok(const chain::State& s, int64_t time, std::vector<chain::Tx> txs) const {
-    auto r = Apply(s, time, std::move(txs));
-    if (auto* rej = std::get_if<chain::Rejection>(&r)) ADD_FAILURE() << rej->ToString();
-    return std::get<chain::State>(std::move(r));
-  }
+struct RecertifyEnv : testing::ContractEnv {
   // A Recertify of `account` (replacing what `s` holds for it) to `certificate`, signed by `by`.
   chain::Tx Recertify(const chain::State& s, const std::string& account, Bytes certificate,
                       const crypto::PrivateKey& by) const {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "contract/testing/contract_env.h"
 #include "contract/testing/world.h"
 
 namespace v2v::contract {
@@ -12,29 +13,7 @@ namespace {
 using chain::Reject;
 using testing::World;
 
-struct Env {
-  World w;
-  CompactIdentityVerifier verifier = w.Verifier();
-  TradingContract contract{verifier, ContractParams{3600, 600, w.ca.public_key(), 0}};
-  chain::State genesis = w.GenesisStateOrDie();
-
-  std::variant<chain::State, chain::Rejection> Apply(const chain::State& s, int64_t time,
-                                                     std::vector<chain::Tx> txs) const {
-    return contract.ApplyBlock(s, World::MakeBlock(time, std::move(txs)));
-  }
-  chain::State Ok(const chain::State& s, int64_t time, std::vector<chain::Tx> txs) const {
-    auto r = Apply(s, time, std::move(txs));
-    if (auto* rej = std::get_if<chain::Rejection>(&r)) ADD_FAILURE() << rej->ToString();
-    return std::get<chain::State>(std::move(r));
-  }
-  Reject Rejects(const chain::State& s, int64_t time, std::vector<chain::Tx> txs) const {
-    auto r = Apply(s, time, std::move(txs));
-    if (!std::holds_alternative<chain::Rejection>(r)) {
-      ADD_FAILURE() << "accepted";
-      return Reject::kMalformed;
-    }
-    return std::get<chain::Rejection>(r).code;
-  }
+struct Env : testing::ContractEnv {
   chain::Tx Meter(const chain::State& s, const Hash32& id, int64_t wh, uint64_t nonce) const {
     const chain::Escrow& e = s.escrows.at(id);
     const int seller = std::stoi(e.seller.substr(4)), buyer = std::stoi(e.buyer.substr(4));
