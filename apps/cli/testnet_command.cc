@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "node/grid_json.h"
 #include "testnet/testnet.h"
 
 namespace v2v::cli {
@@ -10,6 +11,7 @@ namespace {
 
 struct TestnetOptions {
   testnet::Options create;
+  std::string grid_file;  // --grid: the genesis's grid areas
   std::string dir;
   size_t node = 0;
   int timeout_s = 30;
@@ -20,7 +22,15 @@ int TestnetFail(const char* cmd, const Status& s) {
   return s.code() == StatusCode::kInvalidArgument || s.code() == StatusCode::kNotFound ? 2 : 1;
 }
 
+// Reads --grid into the genesis options; InvalidArgument (exit 2) naming the file and field.
+Status ReadGrid(TestnetOptions& o) {
+  if (o.grid_file.empty()) return Status::Ok();
+  V2V_ASSIGN_OR_RETURN(o.create.grid, node::ReadGridJsonFile(o.grid_file));
+  return Status::Ok();
+}
+
 int RunStart(TestnetOptions& o) {
+  if (Status s = ReadGrid(o); !s.ok()) return TestnetFail("start", s);
   auto self = testnet::SelfExecutable();
   if (!self.ok()) return TestnetFail("start", self.status());
   o.create.dir = o.dir;
@@ -35,6 +45,7 @@ int RunStart(TestnetOptions& o) {
 }
 
 int RunCreate(TestnetOptions& o) {
+  if (Status s = ReadGrid(o); !s.ok()) return TestnetFail("create", s);
   o.create.dir = o.dir;
   auto t = testnet::Create(o.create);
   if (!t.ok()) return TestnetFail("create", t.status());
@@ -93,6 +104,9 @@ void AddCreateOptions(CLI::App* cmd, TestnetOptions& o) {
                   "Seconds after a round's block until its escrows may be refunded (genesis)")
       ->check(CLI::Range(1, 86400 * 30))
       ->capture_default_str();
+  cmd->add_option("--grid", o.grid_file,
+                  "JSON file of grid areas (tariff, feed-in, chargers) for the genesis: rounds "
+                  "price against the grid (docs/model.md section 11); default none");
   cmd->add_option("--max-block-txs", o.create.max_block_txs, "Each node's max_block_txs")
       ->capture_default_str();
   cmd->add_option("--log-level", o.create.log_level, "debug | info | warn | error")

@@ -75,6 +75,40 @@ market::VolumeProblem MakeProblem(const RoundParams& p, const std::vector<chain:
   return prob;
 }
 
+template <typename Bid>
+std::vector<Bid> Decoded(const std::vector<chain::Tx>& txs) {
+  std::vector<Bid> out;
+  out.reserve(txs.size());
+  for (const auto& t : txs) out.push_back(std::get<Bid>(t.body));
+  return out;
+}
+
+// Removes the bids the grid beats from the lists, returning them with the reason. The screen of
+// what is left beats nothing (a buyer's verdict does not depend on the sellers, and the sellers'
+// bound is the highest option among the buyers kept either way).
+std::vector<GridLeftOutBid> LeaveOutBeaten(const market::GridTariff& grid, int64_t t_stamp_s,
+                                           std::vector<chain::Tx>& buyers,
+                                           std::vector<chain::Tx>& sellers) {
+  const contract::ScreenedBids screened = contract::ScreenAgainstTariff(
+      grid, t_stamp_s, Decoded<chain::BuyerBid>(buyers), Decoded<chain::SellerBid>(sellers));
+  std::vector<GridLeftOutBid> out;
+  std::vector<char> beaten_buyer(buyers.size(), 0), beaten_seller(sellers.size(), 0);
+  for (const contract::GridBeaten& x : screened.beaten) {
+    out.push_back({x.buyer ? buyers[x.index] : sellers[x.index], x});
+    (x.buyer ? beaten_buyer : beaten_seller)[x.index] = 1;
+  }
+  auto drop = [](std::vector<chain::Tx>& txs, const std::vector<char>& beaten) {
+    std::vector<chain::Tx> kept;
+    for (size_t k = 0; k < txs.size(); ++k) {
+      if (beaten[k] == 0) kept.push_back(std::move(txs[k]));
+    }
+    txs = std::move(kept);
+  };
+  drop(buyers, beaten_buyer);
+  drop(sellers, beaten_seller);
+  return out;
+}
+
 }  // namespace
 
 chain::TradingRound EmptyRound(const RoundParams& params) {
@@ -96,8 +130,17 @@ Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> 
   KeepValid(params, buyer_bids, seller_bids);
   std::vector<chain::BuyerBid> b;
   std::vector<chain::SellerBid> s;
-  for (const auto& t : buyer_bids) b.push_back(std::get<chain::BuyerBid>(t.body));
-  for (const auto& t : seller_bids) s.push_back(std::get<chain::SellerBid>(t.body));
+  if (params.grid) {
+    out.grid_left_out = LeaveOutBeaten(*params.grid, params.t_stamp_s, buyer_bids, seller_bids);
+    contract::ScreenedBids kept = contract::ScreenAgainstTariff(
+        *params.grid, params.t_stamp_s, Decoded<chain::BuyerBid>(buyer_bids),
+        Decoded<chain::SellerBid>(seller_bids));
+    b = std::move(kept.buyers);  // priced on their capped ranges, as the contract checks them
+    s = std::move(kept.sellers);
+  } else {
+    b = Decoded<chain::BuyerBid>(buyer_bids);
+    s = Decoded<chain::SellerBid>(seller_bids);
+  }
   const Edges edges = FindEdges(params, b, s);
 
   std::vector<int> priority(b.size());

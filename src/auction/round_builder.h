@@ -3,17 +3,20 @@
 // (contract/allocation_check.h), so it may use floating point freely.
 //
 // Steps: keep the bids that pass Algorithm 1 (the round leaves the others out; they must resubmit),
-// sort by sender id, form every in-range pair that may trade at its exact price, admit buyers
+// sort by sender id, under a grid tariff leave out the bids the grid beats and price the others on
+// their capped ranges (contract/grid_screen.h, C-4.7), form every in-range pair that may trade at its exact price, admit buyers
 // by decreasing v (market/admission.h), solve the volume program (market/welfare_optimizer.h)
 // and round volumes down to whole Wh. To make the rounded volumes meet the exact constraints,
 // the program is solved with each admitted buyer's b_min raised by one Wh per pair and each
 // seller's supply lowered by one Wh per pair (rounding moves a total by less than that).
 #pragma once
 
+#include <optional>
 #include <vector>
 
 #include "base/result.h"
 #include "chain/tx.h"
+#include "contract/grid_screen.h"
 
 namespace v2v::auction {
 
@@ -23,10 +26,19 @@ struct RoundParams {
   int64_t v_min = 0, c_max = 0;
   int64_t l1_micro = 1, l2_micro = 0;
   int64_t radius_m = 1000;
+  // The RSU area's grid tariff from the genesis (contract::GridTariffOf); unset: the paper's model.
+  std::optional<market::GridTariff> grid;
+};
+
+// A signed bid the grid beat (contract C-4.7), left out of the round with the reason.
+struct GridLeftOutBid {
+  chain::Tx bid;
+  contract::GridBeaten why;  // why.index: its place among the bids screened
 };
 
 struct BuiltRound {
   chain::TradingRound round;
+  std::vector<GridLeftOutBid> grid_left_out;
 };
 
 // The round's own fields (number, window, bounds, loss factors, radius) from its parameters, with

@@ -108,6 +108,8 @@ std::string_view RejectName(Reject code) {
       return "wrong_network";
     case Reject::kStaleCertificate:
       return "stale_certificate";
+    case Reject::kBeatenByGrid:
+      return "beaten_by_grid";
   }
   return "unknown";
 }

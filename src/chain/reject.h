@@ -83,6 +83,7 @@ enum class Reject : uint16_t {
   kPredecessorDropped = 52,  // an earlier nonce of its sender was dropped: it could never apply
   kWrongNetwork = 53,        // signed for another network (Tx::network; contract C-3.0)
   kStaleCertificate = 54,    // a Recertify's account no longer holds the certificate it replaces
+  kBeatenByGrid = 55,        // a round holds a bid the area's grid beats (contract C-4.7)
 };
 
 std::string_view RejectName(Reject code);

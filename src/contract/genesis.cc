@@ -6,6 +6,90 @@
 #include "crypto/hash.h"
 
 namespace v2v::contract {
+namespace {
+
+void EncodeTariff(codec::Writer& w, const market::GridTariff& t) {
+  w.U32(static_cast<uint32_t>(t.import.size()));
+  for (const auto& p : t.import) {
+    w.I64(p.start_s);
+    w.I64(p.price);
+  }
+  w.I64(t.feed_in);
+  w.U32(static_cast<uint32_t>(t.chargers.size()));
+  for (const auto& c : t.chargers) {
+    w.I64(c.x_m);
+    w.I64(c.y_m);
+  }
+  w.I64(t.detour_wh_per_km);
+  w.I64(t.speed_mm_per_s);
+  w.I64(t.wait_s);
+  w.I64(t.time_value_per_h);
+}
+
+market::GridTariff DecodeTariff(codec::Reader& r) {
+  market::GridTariff t;
+  t.import.resize(r.Count(market::kMaxTariffPeriods, 16));
+  for (auto& p : t.import) {
+    p.start_s = r.I64();
+    p.price = r.I64();
+  }
+  t.feed_in = r.I64();
+  t.chargers.resize(r.Count(market::kMaxChargers, 16));
+  for (auto& c : t.chargers) {
+    c.x_m = r.I64();
+    c.y_m = r.I64();
+  }
+  t.detour_wh_per_km = r.I64();
+  t.speed_mm_per_s = r.I64();
+  t.wait_s = r.I64();
+  t.time_value_per_h = r.I64();
+  return t;
+}
+
+// The grid section follows the accounts, only when there is a grid: a genesis without one has
+// the bytes it had before the grid model, and a section of zero areas is not canonical.
+void DecodeGridSection(codec::Reader& r, std::vector<GridArea>& areas) {
+  if (r.remaining() == 0) return;
+  areas.resize(r.Count(static_cast<uint32_t>(kMaxGridAreas), 4 + 4 + 8 + 4 + 32));
+  if (r.ok() && areas.empty()) r.Fail("grid section with no area");
+  for (auto& a : areas) {
+    a.rsu = r.Str(chain::kMaxIdBytes);
+    a.tariff = DecodeTariff(r);
+  }
+  if (!r.ok()) return;
+  if (Status st = ValidateGridAreas(areas); !st.ok()) r.Fail(st.message());
+}
+
+}  // namespace
+
+const market::GridTariff* GridTariffOf(const ContractParams& params, std::string_view rsu) {
+  const market::GridTariff* fallback = nullptr;
+  for (const GridArea& a : params.grid) {
+    if (a.rsu == rsu) return &a.tariff;
+    if (a.rsu.empty()) fallback = &a.tariff;
+  }
+  return fallback;
+}
+
+Status ValidateGridAreas(const std::vector<GridArea>& areas) {
+  if (areas.size() > kMaxGridAreas) {
+    return Status::InvalidArgument("grid: more than " + std::to_string(kMaxGridAreas) + " areas");
+  }
+  for (size_t k = 0; k < areas.size(); ++k) {
+    const std::string name = areas[k].rsu.empty() ? "(every other RSU)" : areas[k].rsu;
+    if (areas[k].rsu.size() > chain::kMaxIdBytes) {
+      return Status::InvalidArgument("grid area " + name + ": rsu id longer than " +
+                                     std::to_string(chain::kMaxIdBytes) + " bytes");
+    }
+    if (k > 0 && areas[k].rsu <= areas[k - 1].rsu) {
+      return Status::InvalidArgument("grid area " + name + ": areas must be sorted by rsu, once each");
+    }
+    if (Status st = market::ValidateGridTariff(areas[k].tariff); !st.ok()) {
+      return Status::InvalidArgument("grid area " + name + ": " + st.message());
+    }
+  }
+  return Status::Ok();
+}
 
 Bytes EncodeGenesis(const Genesis& g) {
   codec::Writer w("v2v.genesis");
@@ -25,6 +109,13 @@ Bytes EncodeGenesis(const Genesis& g) {
     w.Blob(a.certificate);
     w.I64(a.energy_wh);
     w.I64(a.balance);
+  }
+  if (!g.params.grid.empty()) {
+    w.U32(static_cast<uint32_t>(g.params.grid.size()));
+    for (const GridArea& a : g.params.grid) {
+      w.Str(a.rsu);
+      EncodeTariff(w, a.tariff);
+    }
   }
   return w.Take();
 }
@@ -57,6 +148,7 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes) {
     a.energy_wh = r.I64();
     a.balance = r.I64();
   }
+  DecodeGridSection(r, g.params.grid);
   V2V_RETURN_IF_ERROR(r.Finish());
   g.params = ContractParamsOf(g);
   return g;

@@ -5,15 +5,27 @@
 // share a block.
 #pragma once
 
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "chain/block.h"
 #include "chain/state.h"
 #include "contract/identity.h"
+#include "market/grid_tariff.h"
 
 namespace v2v::contract {
 
 inline constexpr int64_t kMaxShortfallPenalty = int64_t{1} << 31;
+inline constexpr size_t kMaxGridAreas = 256;
+
+// One RSU area's grid (docs/model.md section 11, contract C-4.7): the rounds of RSU `rsu` price
+// against `tariff`; `rsu` empty: every RSU no other area names.
+struct GridArea {
+  std::string rsu;
+  market::GridTariff tariff;
+  bool operator==(const GridArea&) const = default;
+};
 
 struct ContractParams {
   int64_t settle_window_s = 3600;  // escrow deadline after the round's block
@@ -27,8 +39,18 @@ struct ContractParams {
   // with kWrongNetwork. Not encoded in the genesis; derived from it, like ca_key. 0 only where a
   // unit test builds a contract without a genesis.
   chain::NetworkId network = 0;
+  // The grid model on chain (C-4.7): each area's tariff, sorted by rsu, unique, at most
+  // kMaxGridAreas. Empty: the paper's model, no grid (and the genesis bytes carry no grid section).
+  std::vector<GridArea> grid = {};
   bool operator==(const ContractParams&) const = default;
 };
+
+// The tariff of RSU `rsu`'s area: the area naming it, else the area named "", else none (the
+// paper's model for its rounds).
+const market::GridTariff* GridTariffOf(const ContractParams& params, std::string_view rsu);
+// OK, or InvalidArgument naming the area and field: areas unsorted or repeated, too many, an RSU
+// id longer than chain::kMaxIdBytes, or a tariff ValidateGridTariff refuses.
+Status ValidateGridAreas(const std::vector<GridArea>& areas);
 
 // Clique (EIP-225) parameters: checkpoint interval in blocks and the minimum seconds between
 // blocks (consensus/poa/engine.h CliqueConfig).

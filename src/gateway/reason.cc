@@ -78,6 +78,10 @@ std::string_view ReasonName(Reason r) {
       return "batch_too_large";
     case Reason::kWrongNetwork:
       return "wrong_network";
+    case Reason::kGridCheaper:
+      return "grid_cheaper";
+    case Reason::kFeedInBetter:
+      return "feed_in_better";
     case Reason::kInternal:
       return "internal";
   }

@@ -49,6 +49,8 @@ enum class Reason : uint8_t {
   kProofRequired,
   kBatchTooLarge,
   kWrongNetwork,
+  kGridCheaper,   // a buyer: the area's grid costs it no more than any seller takes (C-4.7)
+  kFeedInBetter,  // a seller: feeding in earns it at least what any buyer in its round pays
   kInternal,
 };
 

@@ -204,6 +204,9 @@ BidResult RoundBook::Request(const chain::Tx& tx, int64_t now_ms) {
   if (auto r = CheckBuyer(*b, options_.auction, node_.HeadState().accounts.at(tx.sender),
                           reserved.first))
     return *r;
+  if (auto r = CheckBuyerBeatsGrid(*b, contract::GridTariffOf(node_.ContractParams(), options_.rsu),
+                                   opens ? now_s : rounds_.at(b->round).t_stamp_s))
+    return *r;
   if (opens) {
     if (pending_.size() >= options_.max_pending_vehicles)
       return Refuse(Reason::kRoundFull, "too many pending vehicles");

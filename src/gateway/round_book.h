@@ -208,6 +208,9 @@ class RoundBook {
   // round_verdict.cc: a bid accepted earlier, checked again when `round` is built.
   std::optional<Refusal> CheckStillValid(const chain::Tx& bid, uint64_t round, int64_t now_s) const;
   size_t LeaveOutInvalidBids(Round& r, int64_t now_s);  // returns how many
+  // Forgets `bid` in r (answer, bidder, its nonce) and tells its vehicle `bid_dropped` with `why`;
+  // the caller removes it from r's bid lists.
+  void LeaveOut(Round& r, const chain::Tx& bid, const Refusal& why);
   void Unbuild(Round& r);
   // Signs r again after the node dropped it for `code`; a round refused for itself is signed again
   // only without a bid that explains it.

@@ -20,8 +20,10 @@ constexpr int64_t kMs = 1000;
 class RoundBookTest : public ::testing::Test {
  protected:
   // `shortfall_penalty`: the genesis rate a delivery shortfall costs the seller (contract C-5.1).
-  explicit RoundBookTest(int64_t shortfall_penalty = 0)
-      : penalty_(w_.genesis.params.shortfall_penalty_per_kwh = shortfall_penalty),
+  // `grid`: the genesis's grid areas (contract C-4.7).
+  explicit RoundBookTest(int64_t shortfall_penalty = 0, std::vector<contract::GridArea> grid = {})
+      : penalty_((w_.genesis.params.grid = std::move(grid),
+                  w_.genesis.params.shortfall_penalty_per_kwh = shortfall_penalty)),
         node_(w_),
         book_(Options(), chain::testing::FixedKey(101), node_, sink_) {}
   static RoundBookOptions Options() {
@@ -103,6 +105,72 @@ TEST_F(ShortfallTest, TheSettledPushCarriesThePenaltyTheSellerPaid) {
             before.accounts.at("car-0").balance + amount - pay + penalty);
   EXPECT_EQ(after.accounts.at("car-2").balance,
             before.accounts.at("car-2").balance + pay - penalty);
+}
+
+// The grid model on chain (contract C-4.7): rsu-1's area has a flat tariff with no charger, so a
+// buyer's outside option is the import price, 320; a seller's floor is ceil(feed-in x 1.05).
+class GridBookTest : public RoundBookTest {
+ protected:
+  explicit GridBookTest(int64_t feed_in) : RoundBookTest(0, {{"rsu-1", Tariff(feed_in)}}) {}
+  static market::GridTariff Tariff(int64_t feed_in) {
+    market::GridTariff g;
+    g.import = {{0, 320}};
+    g.feed_in = feed_in;
+    return g;
+  }
+};
+struct FeedInAboveEveryOption : GridBookTest {
+  FeedInAboveEveryOption() : GridBookTest(330) {}
+};
+struct SellersFloorAboveEveryOption : GridBookTest {
+  SellersFloorAboveEveryOption() : GridBookTest(310) {}  // floor 326 > 320
+};
+struct BothBeatTheGrid : GridBookTest {
+  BothBeatTheGrid() : GridBookTest(140) {}  // floor 147 < 320
+};
+
+TEST_F(FeedInAboveEveryOption, ABuyerTheGridBeatsIsRefusedAtOnceAndNothingIsKept) {
+  const BidResult r = book_.Request(Buyer(0, 1, kT0), kT0 * kMs);
+  EXPECT_EQ(ReasonOf(r), Reason::kGridCheaper);
+  EXPECT_EQ(ReasonName(Reason::kGridCheaper), "grid_cheaper");
+  EXPECT_NE(std::get<Refusal>(r).detail.find("320"), std::string::npos);
+  EXPECT_EQ(book_.NextNonce("car-0"), 1u);
+  EXPECT_EQ(book_.OpenRound(), nullptr);
+  EXPECT_TRUE(sink_.Of("calls", "call").empty());
+}
+
+TEST_F(SellersFloorAboveEveryOption, ASellerThatShouldFeedInIsDroppedWithItsReason) {
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
+  ASSERT_TRUE(
+      std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
+  book_.Tick((kT0 + 10) * kMs);
+  const auto dropped = sink_.Of("car-2", "bid_dropped");
+  ASSERT_EQ(dropped.size(), 1u);
+  EXPECT_EQ(dropped[0]["reason"], "feed_in_better");
+  EXPECT_NE(dropped[0]["detail"].get<std::string>().find("326"), std::string::npos);
+  EXPECT_EQ(book_.NextNonce("car-2"), 1u);  // its nonce is free again
+  // The buyer's round goes on without it, and the contract under the same tariff takes it.
+  ASSERT_EQ(book_.Find(1)->state, RoundState::kBuilt);
+  EXPECT_EQ(book_.Find(1)->sellers.size(), 0u);
+  EXPECT_FALSE(node_.Seal(kT0 + 11).has_value());
+  book_.OnHead((kT0 + 11) * kMs);
+  EXPECT_EQ(book_.Find(1)->state, RoundState::kCommitted);
+}
+
+TEST_F(BothBeatTheGrid, TheRoundIsPricedOnCappedRangesAndCommits) {
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
+  ASSERT_TRUE(
+      std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
+  book_.Tick((kT0 + 10) * kMs);
+  const auto scheme = sink_.Of("car-0", "scheme");
+  ASSERT_EQ(scheme.size(), 1u);
+  const auto trade = scheme[0]["trades"].at(0);
+  // Capped: v 300 -> 300, v_max 400 -> 320; raised: c 150, c_min 100 -> 147.
+  EXPECT_EQ(trade["price"], market::PriceExact(300, 320, 150, 147).t);
+  EXPECT_LE(trade["price"].get<int64_t>(), 320);
+  EXPECT_FALSE(node_.Seal(kT0 + 11).has_value());
+  book_.OnHead((kT0 + 11) * kMs);
+  EXPECT_EQ(book_.Find(1)->state, RoundState::kCommitted);
 }
 
 TEST_F(RoundBookTest, ARoundIsPricedBuiltCommittedAndSettled) {

@@ -94,8 +94,21 @@ void RoundBook::Build(Round& r, int64_t now_ms) {
   p.l1_micro = options_.auction.l1_micro;
   p.l2_micro = options_.auction.l2_micro;
   p.radius_m = options_.auction.radius_m;
+  if (const auto* tariff = contract::GridTariffOf(node_.ContractParams(), options_.rsu)) {
+    p.grid = *tariff;
+  }
   auto built = auction::BuildRound(p, r.buyers, r.sellers);
   if (!built.ok()) return Drop(r, "the round could not be built: " + built.status().message());
+  for (const auction::GridLeftOutBid& x : built->grid_left_out) {
+    LeaveOut(r, x.bid, Refuse(GridReason(x.why.verdict),
+                              market::GridVerdictDetail(x.why.verdict, x.why.option, x.why.bound)));
+    const Hash32 hash = chain::TxHash(x.bid);
+    std::erase_if(x.why.buyer ? r.buyers : r.sellers,
+                  [&](const chain::Tx& t) { return chain::TxHash(t) == hash; });
+  }
+  if (built->round.buyers.empty() && built->round.sellers.empty()) {
+    return Drop(r, "the grid beat every bid");
+  }
   chain::Tx tx;
   tx.network = node_.ContractParams().network;
   tx.sender = options_.rsu;

@@ -50,21 +50,25 @@ size_t RoundBook::LeaveOutInvalidBids(Round& r, int64_t now_s) {
         ++it;
         continue;
       }
-      const Hash32 hash = chain::TxHash(*it);
-      sink_.ToVehicle(it->sender, {{"type", "bid_dropped"},
-                                   {"round", r.number},
-                                   {"bid_hash", hash.Hex()},
-                                   {"reason", ReasonName(why->reason)},
-                                   {"detail", why->detail}});
-      r.answers.erase(hash);
-      bid_round_.erase(hash);
-      r.bidders.erase(it->sender);
-      ReleaseTx(hash);
+      LeaveOut(r, *it, *why);
       it = bids->erase(it);
       ++left_out;
     }
   }
   return left_out;
+}
+
+void RoundBook::LeaveOut(Round& r, const chain::Tx& bid, const Refusal& why) {
+  const Hash32 hash = chain::TxHash(bid);
+  sink_.ToVehicle(bid.sender, {{"type", "bid_dropped"},
+                               {"round", r.number},
+                               {"bid_hash", hash.Hex()},
+                               {"reason", ReasonName(why.reason)},
+                               {"detail", why.detail}});
+  r.answers.erase(hash);
+  bid_round_.erase(hash);
+  r.bidders.erase(bid.sender);
+  ReleaseTx(hash);
 }
 
 void RoundBook::Unbuild(Round& r) {

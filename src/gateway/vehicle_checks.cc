@@ -126,4 +126,17 @@ std::optional<Refusal> CheckSeller(const chain::SellerBid& s, const AuctionParam
   return std::nullopt;
 }
 
+std::optional<Refusal> CheckBuyerBeatsGrid(const chain::BuyerBid& b,
+                                           const market::GridTariff* tariff, int64_t t_stamp_s) {
+  if (tariff == nullptr) return std::nullopt;
+  const int64_t option = market::BuyerOptionExact(*tariff, t_stamp_s, b.x_m, b.y_m, b.b_max_wh);
+  const market::GridVerdict v = market::BuyerVerdict(option, tariff->feed_in);
+  if (v == market::GridVerdict::kBeatsGrid) return std::nullopt;
+  return Refuse(GridReason(v), market::GridVerdictDetail(v, option, tariff->feed_in));
+}
+
+Reason GridReason(market::GridVerdict v) {
+  return v == market::GridVerdict::kGridCheaper ? Reason::kGridCheaper : Reason::kFeedInBetter;
+}
+
 }  // namespace v2v::gateway

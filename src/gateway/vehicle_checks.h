@@ -15,6 +15,7 @@
 #include "contract/identity.h"
 #include "gateway/reason.h"
 #include "gateway/wire.h"
+#include "market/grid_tariff.h"
 
 namespace v2v::gateway {
 
@@ -75,6 +76,16 @@ std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams&
                                   const chain::Account& account, int64_t reserved_money);
 std::optional<Refusal> CheckSeller(const chain::SellerBid& s, const AuctionParams& p,
                                    const chain::Account& account, int64_t reserved_energy_wh);
+
+// The grid model on chain (contract C-4.7): under the area's `tariff` (none: nothing to check), a
+// buyer whose outside option at the round's T_stamp is at or below the feed-in price is refused
+// `grid_cheaper`, as the round builder would leave it out (contract/grid_screen.h). A seller's
+// verdict needs the round's buyers: the round builder gives it (`feed_in_better`, bid_dropped).
+std::optional<Refusal> CheckBuyerBeatsGrid(const chain::BuyerBid& b,
+                                           const market::GridTariff* tariff, int64_t t_stamp_s);
+
+// Refusal code of a grid verdict other than kBeatsGrid.
+Reason GridReason(market::GridVerdict v);
 
 // The most a buyer bid can lead to paying (escrowed), used for the funds check and reservation.
 int64_t MaxPayment(const chain::BuyerBid& b, const AuctionParams& p);

@@ -60,10 +60,13 @@ inline SellerBid RaiseSellerToOutsideOption(SellerBid s, PricePerKwh floor) {
 // A buyer whose cap is at or below the lowest floor of the round's sellers cannot beat the grid
 // with any of them; a seller whose floor is at or above the highest cap of the round's buyers
 // cannot beat feeding in.
-inline GridVerdict BuyerVerdict(PricePerKwh cap, PricePerKwh lowest_seller_floor) {
+// `Price`: double (the simulator's model) or int64_t (the ledger's, market/grid_tariff.h).
+template <typename Price>
+GridVerdict BuyerVerdict(Price cap, Price lowest_seller_floor) {
   return cap <= lowest_seller_floor ? GridVerdict::kGridCheaper : GridVerdict::kBeatsGrid;
 }
-inline GridVerdict SellerVerdict(PricePerKwh floor, PricePerKwh highest_buyer_cap) {
+template <typename Price>
+GridVerdict SellerVerdict(Price floor, Price highest_buyer_cap) {
   return floor >= highest_buyer_cap ? GridVerdict::kFeedInBetter : GridVerdict::kBeatsGrid;
 }
 

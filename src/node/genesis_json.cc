@@ -5,6 +5,7 @@
 
 #include "base/file_util.h"
 #include "crypto/certificate.h"
+#include "node/grid_json.h"
 
 namespace v2v::node {
 namespace {
@@ -79,6 +80,11 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
       return Status::InvalidArgument("genesis shortfall_penalty_per_kwh: must be in [0, " +
                                      std::to_string(contract::kMaxShortfallPenalty) + "]");
     }
+    if (j.contains("grid")) {
+      auto grid = ParseGridJson(j.at("grid"));
+      if (!grid.ok()) return Status::InvalidArgument("genesis " + grid.status().message());
+      g.params.grid = std::move(grid).value();
+    }
     for (const auto& a : j.at("accounts")) {
       contract::GenesisAccount acc;
       const std::string role = a.at("role").get<std::string>();
@@ -111,7 +117,7 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
                         {"energy_wh", a.energy_wh},
                         {"balance", a.balance}});
   }
-  return {{"timestamp", g.timestamp_s},
+  nlohmann::json out = {{"timestamp", g.timestamp_s},
           {"ca_public_key", g.ca_key.Hex()},
           {"ca_certificate", ToHex(g.ca_certificate)},
           {"authorities", authorities},
@@ -120,6 +126,8 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
           {"max_round_age_s", g.params.max_round_age_s},
           {"shortfall_penalty_per_kwh", g.params.shortfall_penalty_per_kwh},
           {"accounts", accounts}};
+  if (!g.params.grid.empty()) out["grid"] = GridToJson(g.params.grid);
+  return out;
 }
 
 Result<contract::Genesis> ReadGenesisJsonFile(const std::string& path) {

@@ -6,7 +6,8 @@
 //    "clique": {"epoch": <blocks, > 0>, "period_s": <s>} (optional; defaults 30000 and 1; the
 //    flat keys "clique_epoch" / "clique_period_s" are accepted instead),
 //    "settle_window_s", "max_round_age_s", "shortfall_penalty_per_kwh" (optional),
-//    "accounts": [{"role": "vehicle"|"rsu", "certificate": hex, "energy_wh", "balance"}]}
+//    "accounts": [{"role": "vehicle"|"rsu", "certificate": hex, "energy_wh", "balance"}],
+//    "grid": [areas] (optional; absent: the paper's model; node/grid_json.h)}
 //
 // Parsing is strict about types and required keys; errors are InvalidArgument naming the key.
 #pragma once

@@ -84,5 +84,47 @@ TEST(GenesisJson, RefusesBadInput) {
       "shortfall_penalty_per_kwh: must be in [0, 2147483648]");
 }
 
+// The grid areas (contract C-4.7): written only when there is a grid, read in any order and
+// sorted, and every bad field named (exit 2 at the CLI).
+TEST(GenesisJson, TheGridRoundTripsAndBadTariffsNameTheirField) {
+  contract::Genesis g = devnet::BlockGenerator().genesis();
+  EXPECT_FALSE(GenesisToJson(g).contains("grid"));
+  nlohmann::json j = GenesisToJson(g);
+  j["grid"] = nlohmann::json::parse(R"([
+    {"rsu": "rsu-1", "import": [{"start_s": 0, "price": 300}, {"start_s": 28800, "price": 600}],
+     "feed_in": 100, "chargers": [{"x_m": 0, "y_m": 0}], "detour_wh_per_km": 180, "wait_s": 600,
+     "time_value_per_h": 12000},
+    {"import": [{"start_s": 0, "price": 250}], "feed_in": 90}])");
+  auto parsed = Parse(j);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->params.grid.size(), 2u);
+  EXPECT_EQ(parsed->params.grid[0].rsu, "");  // sorted: the default area first
+  EXPECT_EQ(parsed->params.grid[1].tariff.import[1].price, 600);
+  EXPECT_EQ(parsed->params.grid[1].tariff.speed_mm_per_s, 10'000);  // the default
+  auto again = Parse(GenesisToJson(*parsed));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(contract::EncodeGenesis(*again), contract::EncodeGenesis(*parsed));
+  EXPECT_NE(contract::NetworkIdOf(*parsed), contract::NetworkIdOf(g));
+
+  auto bad = [&](auto edit, const std::string& needle) {
+    nlohmann::json k = j;
+    edit(k["grid"]);
+    auto r = Parse(k);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().message();
+  };
+  bad([](nlohmann::json& a) { a[0]["import"][0]["start_s"] = 60; }, "import[0].start_s");
+  bad([](nlohmann::json& a) { a[0]["import"][1]["start_s"] = 0; }, "import[1].start_s");
+  bad([](nlohmann::json& a) { a[0]["import"][1]["price"] = -3; }, "import[1].price");
+  bad([](nlohmann::json& a) { a[0]["import"][1]["price"] = 0.5; }, "price: expected an integer");
+  bad([](nlohmann::json& a) { a[0]["feed_in"] = -1; }, "feed_in");
+  bad([](nlohmann::json& a) { a[0].erase("feed_in"); }, "missing \"feed_in\"");
+  bad([](nlohmann::json& a) { a[0]["speed_mm_per_s"] = 0; }, "speed_mm_per_s");
+  bad([](nlohmann::json& a) { a[0]["tarif"] = 1; }, "unknown key \"tarif\"");
+  bad([](nlohmann::json& a) { a[1]["rsu"] = "rsu-1"; }, "once each");
+  bad([](nlohmann::json& a) { a = 5; }, "expected an array");
+}
+
 }  // namespace
 }  // namespace v2v::node

@@ -49,6 +49,8 @@ struct Options {
   std::string log_level = "info";
   int64_t vehicle_t_limit_s = 10;  // T_limit of the vehicle rounds (node config)
   int64_t settle_window_s = 3600;  // escrow deadline after the round's block (genesis)
+  // The genesis's grid areas (contract C-4.7; node/grid_json.h); empty: the paper's model.
+  std::vector<contract::GridArea> grid;
   // Node i listens on addresses[i] (IPv4) and the others dial it there; empty: every node on
   // 127.0.0.1. For nodes in network namespaces of their own (tests/hosts) or on loopback aliases.
   std::vector<std::string> addresses;

@@ -4,6 +4,7 @@
 
 #include "chain/tx_check.h"
 #include "contract/allocation_check.h"
+#include "contract/grid_screen.h"
 #include "contract/trading_contract.h"
 #include "crypto/hash.h"
 #include "market/bid_bounds.h"
@@ -200,6 +201,13 @@ BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRo
   std::vector<chain::SellerBid> sellers;
   for (const auto& b : body.buyers) buyers.push_back(std::get<chain::BuyerBid>(b.body));
   for (const auto& s : body.sellers) sellers.push_back(std::get<chain::SellerBid>(s.body));
+  if (const market::GridTariff* tariff = GridTariffOf(params_, tx.sender)) {  // C-4.7
+    ScreenedBids screened =
+        ScreenAgainstTariff(*tariff, body.t_stamp_s, std::move(buyers), std::move(sellers));
+    if (auto r = CheckNoneBeaten(screened)) return r;
+    buyers = std::move(screened.buyers);
+    sellers = std::move(screened.sellers);
+  }
   if (auto r = CheckAllocation(body, buyers, sellers)) return r;
   return Escrow(tx, body);
 }

@@ -1,0 +1,45 @@
+// Contract rule C-4.7, the grid model on chain (docs/model.md section 11; docs/spec/contract.md):
+// in an area whose genesis names a grid tariff, a round's bids are screened against the grid at
+// the round's T_stamp before the scheme is checked, in integers (market/grid_tariff.h):
+//   - buyer i's range [v_min, v, v_max] is capped at its outside option O_i; a buyer whose O_i is
+//     at or below the feed-in price F is beaten by the grid (grid_cheaper);
+//   - seller j's [c_min, c, c_max] is raised to its floor F_j; a seller whose F_j is at or above
+//     the highest O_i of the buyers kept (or with no buyer kept) is beaten (feed_in_better).
+// The round must hold no beaten bid (kBeatenByGrid), and its trades are priced and checked
+// (allocation_check.h) on the capped ranges, so every price T satisfies F_j <= T <= O_i. The RSU's
+// round builder screens with the same function and leaves beaten bids out, telling the vehicle why.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "chain/reject.h"
+#include "chain/tx.h"
+#include "market/grid_tariff.h"
+
+namespace v2v::contract {
+
+struct GridBeaten {
+  bool buyer = true;
+  size_t index = 0;  // into the round's buyers or sellers
+  market::GridVerdict verdict = market::GridVerdict::kGridCheaper;
+  int64_t option = 0;  // the buyer's O_i or the seller's F_j
+  int64_t bound = 0;   // what it could not beat: F, or the highest O_i kept (0 with none)
+};
+
+struct ScreenedBids {
+  std::vector<chain::BuyerBid> buyers;    // every buyer, in order, its range capped at O_i
+  std::vector<chain::SellerBid> sellers;  // every seller, in order, its range raised to F_j
+  std::vector<GridBeaten> beaten;         // buyers first, in order
+};
+
+// The screen above at `t_stamp_s`. Screening the bids that were not beaten beats none of them.
+ScreenedBids ScreenAgainstTariff(const market::GridTariff& tariff, int64_t t_stamp_s,
+                                 std::vector<chain::BuyerBid> buyers,
+                                 std::vector<chain::SellerBid> sellers);
+
+// C-4.7 for a round with its decoded bids: kBeatenByGrid naming the first beaten bid, or none.
+std::optional<chain::Rejection> CheckNoneBeaten(const ScreenedBids& screened);
+
+}  // namespace v2v::contract
