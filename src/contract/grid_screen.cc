@@ -46,7 +46,8 @@ std::optional<chain::Rejection> CheckNoneBeaten(const ScreenedBids& screened) {
   const GridBeaten& x = screened.beaten.front();
   return chain::Rejected(chain::Reject::kBeatenByGrid,
                          std::string(x.buyer ? "buyer " : "seller ") + std::to_string(x.index) +
-                             ": " + market::GridVerdictDetail(x.verdict, x.option, x.bound));
+                             " " + std::string(market::GridVerdictName(x.verdict)) + ": " +
+                             market::GridVerdictDetail(x.verdict, x.option, x.bound));
 }
 
 }  // namespace v2v::contract

@@ -103,18 +103,16 @@ int64_t SellerFloorExact(const GridTariff& g, int64_t rho_ppm) {
 }
 
 std::string GridVerdictDetail(GridVerdict v, int64_t option, int64_t bound) {
-  const std::string name(GridVerdictName(v));
   if (v == GridVerdict::kGridCheaper) {
-    return name + ": the grid costs this buyer " + std::to_string(option) +
+    return "the grid costs this buyer " + std::to_string(option) +
            " per kWh, at or below the feed-in price " + std::to_string(bound) +
            " that every seller takes at least";
   }
   if (v == GridVerdict::kFeedInBetter) {
-    return name + ": feeding in earns this seller " + std::to_string(option) +
-           " per kWh, at or above the most any buyer in the round pays, " +
-           std::to_string(bound);
+    return "feeding in earns this seller " + std::to_string(option) +
+           " per kWh, at or above the most any buyer in the round pays, " + std::to_string(bound);
   }
-  return name;
+  return std::string(GridVerdictName(v));
 }
 
 }  // namespace v2v::market

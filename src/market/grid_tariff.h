@@ -83,8 +83,8 @@ int64_t BuyerOptionExact(const GridTariff& g, int64_t t_s, int64_t x_m, int64_t 
 // The least a seller with loss rate rho_ppm (>= 0) takes per V2V kWh: ceil(F (10^6 + rho)/10^6).
 int64_t SellerFloorExact(const GridTariff& g, int64_t rho_ppm);
 
-// "grid_cheaper: the grid costs this buyer 312 per kWh, at or below the feed-in floor 320" and
-// the like: words for a refusal (the code is the GridVerdict).
+// "the grid costs this buyer 312 per kWh, at or below the feed-in price 320 ..." and the like:
+// words for a refusal, without the verdict's name (the code travels as the GridVerdict).
 std::string GridVerdictDetail(GridVerdict v, int64_t option, int64_t bound);
 
 }  // namespace v2v::market

@@ -125,6 +125,32 @@ TEST_F(NetworkCli, BadInputIsExit2WithOneLineNamingTheKeyAndLine) {
   EXPECT_NE(missing.err.find("nope.toml"), std::string::npos) << missing.err;
 }
 
+// `v2v testnet create --grid FILE` writes the grid areas into the genesis (contract C-4.7); a bad
+// tariff is exit 2 with one line naming the file and the field, and writes nothing.
+TEST_F(NetworkCli, TestnetGridGoesIntoTheGenesisAndABadTariffIsExit2) {
+  std::ofstream(dir_ / "grid.json")
+      << R"([{"import": [{"start_s": 0, "price": 90}, {"start_s": 28800, "price": 180}],
+              "feed_in": 30, "wait_s": 600, "time_value_per_h": 3600}])";
+  const CliRun ok = V2v("testnet create --nodes 1 --vehicles 1 --dir tn --grid grid.json");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  const std::string genesis = Slurp(dir_ / "tn" / "genesis.json");
+  EXPECT_NE(genesis.find("\"grid\""), std::string::npos);
+  EXPECT_NE(genesis.find("\"time_value_per_h\": 3600"), std::string::npos);
+
+  std::ofstream(dir_ / "gap.json")
+      << R"([{"import": [{"start_s": 3600, "price": 90}], "feed_in": 30}])";
+  const CliRun gap = V2v("testnet create --nodes 1 --vehicles 1 --dir tn2 --grid gap.json");
+  EXPECT_EQ(gap.exit_code, 2);
+  EXPECT_NE(gap.err.find("gap.json"), std::string::npos) << gap.err;
+  EXPECT_NE(gap.err.find("import[0].start_s"), std::string::npos) << gap.err;
+  EXPECT_FALSE(fs::exists(dir_ / "tn2"));
+  std::ofstream(dir_ / "negative.json")
+      << R"([{"import": [{"start_s": 0, "price": -1}], "feed_in": 30}])";
+  const CliRun negative = V2v("testnet create --nodes 1 --dir tn3 --grid negative.json");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_NE(negative.err.find("import[0].price"), std::string::npos) << negative.err;
+}
+
 TEST_F(NetworkCli, AnOutThatIsNotEmptyIsExit2AndUntouched) {
   fs::create_directories(dir_ / "out");
   std::ofstream(dir_ / "out/notes.txt") << "keep";

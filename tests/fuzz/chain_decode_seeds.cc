@@ -85,6 +85,16 @@ std::map<std::string, Bytes> MakeSeeds() {
   reg.body = chain::Register{crypto::Role::kVehicle, gen.genesis().accounts.front().certificate};
   seeds["tx_kind1"] = Seed(kTx, chain::EncodeTx(reg));
   seeds["genesis"] = Seed(kGenesis, contract::EncodeGenesis(gen.genesis()));
+  contract::Genesis with_grid = gen.genesis();  // the grid section (contract C-4.7)
+  market::GridTariff tariff;
+  tariff.import = {{0, 90}, {28'800, 180}};
+  tariff.feed_in = 30;
+  tariff.chargers = {{0, 0}, {1500, -200}};
+  tariff.detour_wh_per_km = 180;
+  tariff.wait_s = 600;
+  tariff.time_value_per_h = 3600;
+  with_grid.params.grid = {{"", tariff}, {"rsu-1", tariff}};
+  seeds["genesis_grid"] = Seed(kGenesis, contract::EncodeGenesis(with_grid));
   seeds["export"] = Seed(kExport, *node::ExportChain(*ledger));
   seeds["cert"] = Seed(
       kCert, contract::IssueCompactCertificate(

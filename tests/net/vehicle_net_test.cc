@@ -2,6 +2,8 @@
 // from `v2v testnet start`, vehicles as `v2v vehicle buy|sell` processes or as in-process
 // clients of src/vehicle/, and raw WebSocket frames for what a client library never sends.
 // Label "net"; each test makes its own 4-node testnet (period 1 s, T_limit 3 s).
+#include <fstream>
+
 #include "vehicle_net_fixture.h"
 
 namespace v2v {
@@ -90,6 +92,54 @@ TEST_F(VehicleNetTest, BuyerAndTwoSellersTradeAndSettle) {
                 before[s]["energy_wh"].get<int64_t>() - seller_wh[s]);
     }
   }
+}
+
+// The grid model on chain (contract C-4.7), through real nodes: the genesis from `testnet start
+// --grid` gives rsu-0's area a flat 250 and every other area a flat 20 with feed-in 30. At rsu-0
+// the round is priced on the buyer's range capped at 250, on all four nodes; at rsu-1 the grid is
+// cheaper than any seller, and the buyer is refused `grid_cheaper` at once.
+TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
+  const fs::path grid = fs::temp_directory_path() / ("v2v_vnet_grid_" + std::to_string(::getpid()));
+  std::ofstream(grid) << R"([{"rsu": "rsu-0", "import": [{"start_s": 0, "price": 250}], "feed_in": 30},
+                             {"import": [{"start_s": 0, "price": 20}], "feed_in": 30}])";
+  Start("--grid " + grid.string());
+  fs::remove(grid);
+  const std::string common = " --rsu " + net_.nodes[0].vehicle_api + " --ca " + Ca() +
+                             " --json --timeout 60 --wait committed";
+  const std::string cmd =
+      "( " + std::string(V2V_CLI) + " vehicle sell --available 30 --reserve 5 --loss 0.05 " +
+      "--rounds 1 --identity " + Car(1) + common +
+      " --cost 150 --range 100:200 --at 100,0 > s1.txt 2>&1 & p1=$!; sleep 1.5; " + V2V_CLI +
+      " vehicle buy" + common + " --identity " + Car(0) +
+      " --kwh 2:8 --value 300 --range 200:400 --willingness 3 --at 0,0 > b.txt 2>&1; echo $? > "
+      "b.rc; wait $p1 )";
+  testing::RunCommand(cmd, scratch_);
+  ASSERT_EQ(testing::Slurp(scratch_ / "b.rc"), "0\n");
+  const auto schemes = Of(Events("b.txt"), "scheme");
+  ASSERT_EQ(schemes.size(), 1u);
+  ASSERT_FALSE(schemes[0]["trades"].empty());
+  for (const auto& t : schemes[0]["trades"]) {
+    // v 300 and v_max 400 capped at 250; the seller's floor ceil(30 x 1.05) = 32 is below c_min.
+    EXPECT_EQ(t["price"].get<int64_t>(), market::PriceExact(250, 250, 150, 100).t);
+    EXPECT_LE(t["price"].get<int64_t>(), 250);
+  }
+  const auto committed = Of(Events("b.txt"), "committed");
+  ASSERT_EQ(committed.size(), 1u);
+
+  SyncVehicle v(net_.nodes[1].vehicle_api, Ca());
+  auto car2 = vehicle::LoadIdentity(Car(2));
+  ASSERT_TRUE(car2.ok());
+  const auto round = v.Call("vehicle_getRound", {"current"}).result;
+  auto network = chain::ParseNetworkHex(round["network"].get<std::string>());
+  ASSERT_TRUE(network.ok()) << round.dump();
+  car2->network = *network;
+  vehicle::BuyerTerms bt{300, 200, 400, 1000, 4000, 2000, 0, 0};
+  const auto r = v.Call("vehicle_request",
+                        {vehicle::Hex(vehicle::SignBuyerBid(*car2, 1, round["rsu"].get<std::string>(),
+                                                            round["round"].get<uint64_t>(), bt,
+                                                            v.ServerNowS()))});
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.reason(), "grid_cheaper");
 }
 
 // An offer after T_stamp + T_limit is refused with deadline_passed and the server time, and is not
