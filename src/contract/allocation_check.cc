@@ -6,6 +6,7 @@
 
 #include "chain/state.h"
 #include "market/bayesian_pricing.h"
+#include "market/bid.h"
 
 namespace v2v::contract {
 namespace {
@@ -36,6 +37,12 @@ Check CheckTrades(const chain::TradingRound& r, const std::vector<chain::BuyerBi
     if (static_cast<double>(tr.volume_wh) > cap * 1000.0 + static_cast<double>(kCapSlackWh)) {
       return Rejected(Reject::kConstraintViolated, "volume above the Theorem 2 cap");
     }
+    const std::optional<int64_t> car_cap = PairCapWh(bb, ss, r.t_stamp_s + r.t_limit_s);
+    if (car_cap && tr.volume_wh > *car_cap) {
+      return Rejected(Reject::kConstraintViolated,
+                      "volume above what the cars' power and stay allow (C-4.8): " +
+                          std::to_string(tr.volume_wh) + " > " + std::to_string(*car_cap) + " Wh");
+    }
     t.buyer_wh[tr.buyer] += tr.volume_wh;
     t.seller_out_wh[tr.seller] += tr.volume_wh + chain::LossWh(tr.volume_wh, ss.rho_ppm);
     t.x[tr.buyer][tr.seller] = tr.volume_wh;
@@ -47,8 +54,8 @@ Check CheckTrades(const chain::TradingRound& r, const std::vector<chain::BuyerBi
     }
   }
   for (size_t j = 0; j < s.size(); ++j) {
-    if (t.seller_out_wh[j] > s[j].s_t_wh - s[j].s_r_wh) {
-      return Rejected(Reject::kConstraintViolated, "seller gives more than s_t - s_r");
+    if (t.seller_out_wh[j] > SupplyWh(s[j])) {
+      return Rejected(Reject::kConstraintViolated, "seller gives more than s_t - max(s_r, target)");
     }
   }
   return std::nullopt;
@@ -70,7 +77,10 @@ struct Kkt {
     const double w = static_cast<double>(b[i].w_milli) / 1000.0;
     const double tol = kRelTol * std::max({1.0, std::fabs(lambda), std::fabs(mc)}) +
                        (w + 2 * rho * l1 * (1 + rho)) * slack_kwh;
-    const double cap_wh = 1000.0 * CapKwh(PriceOf(i, j), s[j].rho_ppm, r.l1_micro, r.l2_micro);
+    double cap_wh = 1000.0 * CapKwh(PriceOf(i, j), s[j].rho_ppm, r.l1_micro, r.l2_micro);
+    if (const auto car = PairCapWh(b[i], s[j], r.t_stamp_s + r.t_limit_s)) {
+      cap_wh = std::min(cap_wh, static_cast<double>(*car));
+    }
     const bool at_zero = x_wh <= slack_kwh * 1000.0;
     const bool at_cap = x_wh >= cap_wh - slack_kwh * 1000.0;
     if (at_zero && lambda > mc + tol) return Bad("a cheaper seller is left unused");
@@ -122,7 +132,7 @@ struct Kkt {
     const double tol = kRelTol * std::max(1.0, std::fabs(gamma));
     if (gamma < -tol) return Bad("negative seller price");
     const int64_t slack = kRoundSlackWh * (t.seller_edges[j] + 1) * 2;
-    if (gamma > tol && t.seller_out_wh[j] < s[j].s_t_wh - s[j].s_r_wh - slack) {
+    if (gamma > tol && t.seller_out_wh[j] < SupplyWh(s[j]) - slack) {
       return Bad("seller priced while its supply is not used up");
     }
     return std::nullopt;
@@ -147,6 +157,20 @@ bool InRange(const chain::BuyerBid& b, const chain::SellerBid& s, int64_t radius
   const auto dy = static_cast<uint64_t>(std::abs(b.y_m - s.y_m));
   const auto r = static_cast<uint64_t>(radius_m);
   return dx * dx + dy * dy <= r * r;
+}
+
+std::optional<int64_t> PairCapWh(const chain::BuyerBid& b, const chain::SellerBid& s,
+                                 int64_t close_s) {
+  auto stay = [close_s](int64_t departure_s) -> std::optional<int64_t> {
+    if (departure_s == 0) return std::nullopt;
+    return std::max<int64_t>(0, departure_s - close_s);  // tx_check: within a week of the bid
+  };
+  return market::PowerTimeCapWh(b.max_power_w, s.max_power_w, stay(b.departure_s),
+                                stay(s.departure_s));
+}
+
+int64_t SupplyWh(const chain::SellerBid& s) {
+  return s.s_t_wh - std::max(s.s_r_wh, s.target_wh);
 }
 
 std::optional<chain::Rejection> CheckAllocation(const chain::TradingRound& round,

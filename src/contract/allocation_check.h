@@ -6,7 +6,8 @@
 //   - every trade's pair may trade (4(v - c) >= v^max - c^min) and its price is PriceExact's T;
 //   - the pair is within the radius: dx^2 + dy^2 <= radius^2;
 //   - each buyer gets 0 (unserved) or b_min <= X_i <= b_max Wh;
-//   - each seller gives sum_i (x_ij + LossWh(x_ij, rho_j)) <= s_t - s_r Wh.
+//   - each seller gives sum_i (x_ij + LossWh(x_ij, rho_j)) <= SupplyWh = s_t - max(s_r, target) Wh;
+//   - C-4.8: x_ij <= PairCapWh (the cars' stated powers and departures).
 // Tolerance checks (doubles, kWh and smallest units; the solver is ~1e-8 accurate, so these are
 // far looser than it and cannot reject an honest scheme, yet catch any material deviation):
 //   - the Theorem 2 cap: x_ij <= 1000 u_ij + kCapSlackWh;
@@ -43,5 +44,12 @@ std::optional<chain::Rejection> CheckAllocation(const chain::TradingRound& round
 double CapKwh(int64_t price, int64_t rho_ppm, int64_t l1_micro, int64_t l2_micro);
 // Whether buyer and seller are within radius (exact integers).
 bool InRange(const chain::BuyerBid& b, const chain::SellerBid& s, int64_t radius_m);
+// C-4.8, the car as it is: the most the pair may move in a round that closes at `close_s`
+// (T_stamp + T_limit), in Wh: the lower stated power for the shorter stay up to the earlier
+// stated departure (market::PowerTimeCapWh); nullopt when either is not stated by either car.
+std::optional<int64_t> PairCapWh(const chain::BuyerBid& b, const chain::SellerBid& s,
+                                 int64_t close_s);
+// What a seller may give up, losses included: down to the higher of its reserve and its target.
+int64_t SupplyWh(const chain::SellerBid& s);
 
 }  // namespace v2v::contract

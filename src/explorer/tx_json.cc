@@ -10,6 +10,13 @@ namespace {
 
 using nlohmann::json;
 
+// The car's stated limits (contract C-4.8), only those stated.
+void AddCarLimits(json& out, int64_t max_power_w, int64_t departure_s, int64_t target_wh) {
+  if (max_power_w != 0) out["max_power_w"] = max_power_w;
+  if (departure_s != 0) out["departure_s"] = departure_s;
+  if (target_wh != 0) out["target_wh"] = target_wh;
+}
+
 json BuyerJson(const chain::Tx& tx) {
   json out = {{"sender", tx.sender}, {"nonce", tx.nonce}, {"hash", chain::TxHash(tx).Hex()}};
   if (const auto* b = std::get_if<chain::BuyerBid>(&tx.body)) {
@@ -24,6 +31,7 @@ json BuyerJson(const chain::Tx& tx) {
                 {"x_m", b->x_m},
                 {"y_m", b->y_m},
                 {"timestamp", b->timestamp_s}});
+    AddCarLimits(out, b->max_power_w, b->departure_s, 0);
   }
   return out;
 }
@@ -42,6 +50,7 @@ json SellerJson(const chain::Tx& tx) {
                 {"x_m", s->x_m},
                 {"y_m", s->y_m},
                 {"timestamp", s->timestamp_s}});
+    AddCarLimits(out, s->max_power_w, s->departure_s, s->target_wh);
   }
   return out;
 }

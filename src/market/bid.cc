@@ -189,4 +189,19 @@ Kwh PowerTimeCap(const BuyerBid& b, const SellerBid& s) {
   return power * stay / 3600.0;
 }
 
+std::optional<int64_t> PowerTimeCapWh(int64_t power_a_w, int64_t power_b_w,
+                                      std::optional<int64_t> stay_a_s,
+                                      std::optional<int64_t> stay_b_s) {
+  int64_t power = 0;
+  for (int64_t p : {power_a_w, power_b_w}) {
+    if (p > 0) power = power == 0 ? p : std::min(power, p);
+  }
+  std::optional<int64_t> stay;
+  for (const auto& t : {stay_a_s, stay_b_s}) {
+    if (t) stay = std::min(stay.value_or(*t), *t);
+  }
+  if (power == 0 || !stay) return std::nullopt;
+  return power * std::max<int64_t>(0, *stay) / 3600;  // <= 2^62
+}
+
 }  // namespace v2v::market

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
@@ -93,6 +94,12 @@ struct SellerBid {
 // The most a pair can move between the two cars: the lower of their powers for the shorter of
 // their stays, in kWh; +inf unless a power and a stay are both known.
 Kwh PowerTimeCap(const BuyerBid& b, const SellerBid& s);
+// The same in the ledger's integers: the lower of the two stated powers (W; 0: not stated) for
+// the shorter of the two stated stays (s; nullopt: not stated, and never negative), floored to Wh;
+// nullopt unless a power and a stay are both stated. REQUIRES: powers <= 2^31, stays <= 2^31.
+std::optional<int64_t> PowerTimeCapWh(int64_t power_a_w, int64_t power_b_w,
+                                      std::optional<int64_t> stay_a_s,
+                                      std::optional<int64_t> stay_b_s);
 
 struct Market {
   Auctioneer auctioneer;

@@ -150,5 +150,22 @@ RC_GTEST_PROP(CarLimitsProperty, EveryPairWithinItsCarsLimitsAndCertified, ()) {
   }
 }
 
+// The ledger's integer cap (contract C-4.8) is the model's, floored to Wh.
+TEST(PowerTimeCapWh, IsTheLowerPowerForTheShorterStayInWholeWh) {
+  EXPECT_EQ(PowerTimeCapWh(11'000, 7'400, 600, 900), 1'233);  // 7.4 kW for 600 s
+  EXPECT_EQ(PowerTimeCapWh(0, 7'400, std::nullopt, 900), 1'850);
+  EXPECT_EQ(PowerTimeCapWh(11'000, 0, -30, std::nullopt), 0);  // already gone
+  EXPECT_EQ(PowerTimeCapWh(0, 0, 600, 900), std::nullopt);     // no power stated
+  EXPECT_EQ(PowerTimeCapWh(11'000, 0, std::nullopt, std::nullopt), std::nullopt);
+  BuyerBid b;
+  SellerBid sb;
+  b.max_power_kw = 7.4;
+  b.stay_s = 600;
+  sb.max_power_kw = 11;
+  sb.stay_s = 900;
+  EXPECT_EQ(PowerTimeCapWh(7'400, 11'000, 600, 900),
+            static_cast<int64_t>(std::floor(PowerTimeCap(b, sb) * 1000)));
+}
+
 }  // namespace
 }  // namespace v2v::market

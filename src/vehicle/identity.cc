@@ -34,14 +34,16 @@ chain::Tx SignBuyerBid(const Identity& me, uint64_t nonce, const std::string& rs
                        const BuyerTerms& t, int64_t timestamp_s) {
   return Signed(me, nonce,
                 chain::BuyerBid{rsu, round, t.v, t.v_min, t.v_max, t.b_min_wh, t.b_max_wh,
-                                t.w_milli, t.x_m, t.y_m, timestamp_s});
+                                t.w_milli, t.x_m, t.y_m, timestamp_s, t.max_power_w,
+                                t.stay_s > 0 ? timestamp_s + t.stay_s : 0});
 }
 
 chain::Tx SignSellerBid(const Identity& me, uint64_t nonce, const std::string& rsu, uint64_t round,
                         const SellerTerms& t, int64_t timestamp_s) {
   return Signed(me, nonce,
                 chain::SellerBid{rsu, round, t.c, t.c_min, t.c_max, t.s_t_wh, t.s_r_wh, t.rho_ppm,
-                                 t.x_m, t.y_m, timestamp_s});
+                                 t.x_m, t.y_m, timestamp_s, t.max_power_w,
+                                 t.stay_s > 0 ? timestamp_s + t.stay_s : 0, t.target_wh});
 }
 
 chain::Tx SignMeterReport(const Identity& me, uint64_t nonce, const Hash32& escrow,

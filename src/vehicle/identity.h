@@ -27,12 +27,17 @@ struct BuyerTerms {
   int64_t b_min_wh = 0, b_max_wh = 0;
   int64_t w_milli = 0;
   int64_t x_m = 0, y_m = 0;
+  // The car as it is (contract C-4.8; 0: not stated): its charge power and how long it stays
+  // after the bid (the bid's departure_s is its timestamp + stay_s).
+  int64_t max_power_w = 0, stay_s = 0;
 };
 struct SellerTerms {
   int64_t c = 0, c_min = 0, c_max = 0;
   int64_t s_t_wh = 0, s_r_wh = 0;
   int64_t rho_ppm = 0;
   int64_t x_m = 0, y_m = 0;
+  int64_t max_power_w = 0, stay_s = 0;  // as a buyer's
+  int64_t target_wh = 0;                // the energy it must still hold at departure
 };
 
 chain::Tx SignBuyerBid(const Identity& me, uint64_t nonce, const std::string& rsu, uint64_t round,

@@ -97,7 +97,8 @@ TEST_F(VehicleNetTest, BuyerAndTwoSellersTradeAndSettle) {
 // The grid model on chain (contract C-4.7), through real nodes: the genesis from `testnet start
 // --grid` gives rsu-0's area a flat 250 and every other area a flat 20 with feed-in 30. At rsu-0
 // the round is priced on the buyer's range capped at 250, on all four nodes; at rsu-1 the grid is
-// cheaper than any seller, and the buyer is refused `grid_cheaper` at once.
+// cheaper than any seller, and the buyer is refused `grid_cheaper` at once. The buyer also states
+// its car (C-4.8): 6 kW for 600 s after its bid, so the pair moves at most 1 kWh.
 TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
   const fs::path grid = fs::temp_directory_path() / ("v2v_vnet_grid_" + std::to_string(::getpid()));
   std::ofstream(grid) << R"([{"rsu": "rsu-0", "import": [{"start_s": 0, "price": 250}], "feed_in": 30},
@@ -111,8 +112,8 @@ TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
       "--rounds 1 --identity " + Car(1) + common +
       " --cost 150 --range 100:200 --at 100,0 > s1.txt 2>&1 & p1=$!; sleep 1.5; " + V2V_CLI +
       " vehicle buy" + common + " --identity " + Car(0) +
-      " --kwh 2:8 --value 300 --range 200:400 --willingness 3 --at 0,0 > b.txt 2>&1; echo $? > "
-      "b.rc; wait $p1 )";
+      " --kwh 0.5:8 --value 300 --range 200:400 --willingness 3 --at 0,0 --max-power-kw 6 " +
+      "--stay 600 > b.txt 2>&1; echo $? > b.rc; wait $p1 )";
   testing::RunCommand(cmd, scratch_);
   ASSERT_EQ(testing::Slurp(scratch_ / "b.rc"), "0\n");
   const auto schemes = Of(Events("b.txt"), "scheme");
@@ -122,6 +123,8 @@ TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
     // v 300 and v_max 400 capped at 250; the seller's floor ceil(30 x 1.05) = 32 is below c_min.
     EXPECT_EQ(t["price"].get<int64_t>(), market::PriceExact(250, 250, 150, 100).t);
     EXPECT_LE(t["price"].get<int64_t>(), 250);
+    EXPECT_GE(t["energy_wh"].get<int64_t>(), 500);
+    EXPECT_LE(t["energy_wh"].get<int64_t>(), 1000);  // 6 kW for at most 600 s
   }
   const auto committed = Of(Events("b.txt"), "committed");
   ASSERT_EQ(committed.size(), 1u);

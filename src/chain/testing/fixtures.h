@@ -37,4 +37,24 @@ inline Tx SampleBuyerTx(const crypto::PrivateKey& key, const std::string& id = "
   return tx;
 }
 
+inline Tx SampleSellerTx(const crypto::PrivateKey& key, const std::string& id = "car-2") {
+  Tx tx;
+  tx.sender = id;
+  tx.nonce = 1;
+  SellerBid s;
+  s.rsu = "rsu-1";
+  s.round = 7;
+  s.c = 150;
+  s.c_min = 100;
+  s.c_max = 200;
+  s.s_t_wh = 20'000;
+  s.s_r_wh = 5'000;
+  s.rho_ppm = 50'000;
+  s.x_m = 100;
+  s.timestamp_s = 1700000000;
+  tx.body = s;
+  SignTx(tx, key);
+  return tx;
+}
+
 }  // namespace v2v::chain::testing
