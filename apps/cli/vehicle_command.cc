@@ -3,8 +3,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <cmath>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "vehicle/client.h"
@@ -117,7 +117,8 @@ std::optional<int> CarLimits(const Common& c, int64_t& max_power_w, int64_t& sta
   if (c.stay_s) {
     stay_s = std::llround(*c.stay_s);
     if (!(*c.stay_s > 0) || stay_s < 1 || stay_s > 7 * 86400) {
-      return Usage("--stay must be in (0, 604800] seconds (a departure after the bid, within a week)");
+      return Usage(
+          "--stay must be in (0, 604800] seconds (a departure after the bid, within a week)");
     }
   }
   return std::nullopt;

@@ -4,11 +4,12 @@
 //
 // Steps: keep the bids that pass Algorithm 1 (the round leaves the others out; they must resubmit),
 // sort by sender id, under a grid tariff leave out the bids the grid beats and price the others on
-// their capped ranges (contract/grid_screen.h, C-4.7), form every in-range pair that may trade at its exact price, admit buyers
-// by decreasing v (market/admission.h), solve the volume program (market/welfare_optimizer.h)
-// and round volumes down to whole Wh. To make the rounded volumes meet the exact constraints,
-// the program is solved with each admitted buyer's b_min raised by one Wh per pair and each
-// seller's supply lowered by one Wh per pair (rounding moves a total by less than that).
+// their capped ranges (contract/grid_screen.h, C-4.7), form every in-range pair that may trade at
+// its exact price, admit buyers by decreasing v (market/admission.h), solve the volume program
+// (market/welfare_optimizer.h) and round volumes down to whole Wh. To make the rounded volumes meet
+// the exact constraints, the program is solved with each admitted buyer's b_min raised by one Wh
+// per pair and each seller's supply lowered by one Wh per pair (rounding moves a total by less than
+// that).
 #pragma once
 
 #include <optional>

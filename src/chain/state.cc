@@ -40,6 +40,10 @@ Bytes EncodeEscrow(const Escrow& e) {
   w.Str(e.buyer);
   w.Str(e.seller);
   for (int64_t v : {e.energy_wh, e.loss_wh, e.price, e.amount, e.rho_ppm, e.deadline_s}) w.I64(v);
+  if (e.fee != 0) {  // only with a fee: an escrow without one keeps the bytes it had before fees
+    w.Str(e.fee_to);
+    w.I64(e.fee);
+  }
   return w.Take();
 }
 
@@ -51,6 +55,11 @@ Result<Escrow> DecodeEscrow(ByteSpan bytes) {
   e.seller = r.Str(kMaxIdBytes);
   for (int64_t* v : {&e.energy_wh, &e.loss_wh, &e.price, &e.amount, &e.rho_ppm, &e.deadline_s}) {
     *v = r.I64();
+  }
+  if (r.remaining() > 0) {
+    e.fee_to = r.Str(kMaxIdBytes);
+    e.fee = r.I64();
+    if (r.ok() && e.fee <= 0) r.Fail("escrow fee section with no positive fee");
   }
   V2V_RETURN_IF_ERROR(r.Finish());
   return e;

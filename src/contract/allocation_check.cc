@@ -169,9 +169,7 @@ std::optional<int64_t> PairCapWh(const chain::BuyerBid& b, const chain::SellerBi
                                 stay(s.departure_s));
 }
 
-int64_t SupplyWh(const chain::SellerBid& s) {
-  return s.s_t_wh - std::max(s.s_r_wh, s.target_wh);
-}
+int64_t SupplyWh(const chain::SellerBid& s) { return s.s_t_wh - std::max(s.s_r_wh, s.target_wh); }
 
 std::optional<chain::Rejection> CheckAllocation(const chain::TradingRound& round,
                                                 const std::vector<chain::BuyerBid>& buyers,

@@ -15,6 +15,7 @@ void EncodeTariff(codec::Writer& w, const market::GridTariff& t) {
     w.I64(p.price);
   }
   w.I64(t.feed_in);
+  w.I64(t.fee);
   w.U32(static_cast<uint32_t>(t.chargers.size()));
   for (const auto& c : t.chargers) {
     w.I64(c.x_m);
@@ -34,6 +35,7 @@ market::GridTariff DecodeTariff(codec::Reader& r) {
     p.price = r.I64();
   }
   t.feed_in = r.I64();
+  t.fee = r.I64();
   t.chargers.resize(r.Count(market::kMaxChargers, 16));
   for (auto& c : t.chargers) {
     c.x_m = r.I64();
@@ -82,7 +84,8 @@ Status ValidateGridAreas(const std::vector<GridArea>& areas) {
                                      std::to_string(chain::kMaxIdBytes) + " bytes");
     }
     if (k > 0 && areas[k].rsu <= areas[k - 1].rsu) {
-      return Status::InvalidArgument("grid area " + name + ": areas must be sorted by rsu, once each");
+      return Status::InvalidArgument("grid area " + name +
+                                     ": areas must be sorted by rsu, once each");
     }
     if (Status st = market::ValidateGridTariff(areas[k].tariff); !st.ok()) {
       return Status::InvalidArgument("grid area " + name + ": " + st.message());

@@ -5,6 +5,12 @@
 
 namespace v2v::contract {
 
+BuyerCap BuyerCapOf(const market::GridTariff& tariff, int64_t t_stamp_s, const chain::BuyerBid& b) {
+  const int64_t cap =
+      market::BuyerOptionExact(tariff, t_stamp_s, b.x_m, b.y_m, b.b_max_wh) - tariff.fee;
+  return {cap, market::BuyerVerdict(cap, tariff.feed_in)};
+}
+
 ScreenedBids ScreenAgainstTariff(const market::GridTariff& tariff, int64_t t_stamp_s,
                                  std::vector<chain::BuyerBid> buyers,
                                  std::vector<chain::SellerBid> sellers) {
@@ -13,8 +19,7 @@ ScreenedBids ScreenAgainstTariff(const market::GridTariff& tariff, int64_t t_sta
   std::optional<int64_t> highest_kept;
   for (size_t i = 0; i < buyers.size(); ++i) {
     chain::BuyerBid& b = buyers[i];
-    const int64_t option = market::BuyerOptionExact(tariff, t_stamp_s, b.x_m, b.y_m, b.b_max_wh);
-    const GridVerdict verdict = market::BuyerVerdict(option, tariff.feed_in);
+    const auto [option, verdict] = BuyerCapOf(tariff, t_stamp_s, b);
     if (verdict != GridVerdict::kBeatsGrid) {
       out.beaten.push_back({true, i, verdict, option, tariff.feed_in});
     } else {

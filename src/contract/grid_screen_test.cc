@@ -68,7 +68,8 @@ TEST(GridOnChain, ARoundPricedWithoutTheGridIsRefusedWhereTheGenesisNamesOne) {
   GridEnv env;
   const chain::Tx paper = env.w.SignRound(env.Build(std::nullopt).round, 1);
   // Under the paper's model the same bytes apply (the test world's contract has no grid)...
-  EXPECT_TRUE(std::holds_alternative<chain::State>(env.Apply(env.genesis, kGridClose + 5, {paper})));
+  EXPECT_TRUE(
+      std::holds_alternative<chain::State>(env.Apply(env.genesis, kGridClose + 5, {paper})));
   // ...but under a tariff the prices must come from the capped ranges.
   auto refused = env.ApplyUnder(Flat(320, 140), paper);
   ASSERT_TRUE(std::holds_alternative<chain::Rejection>(refused));
@@ -129,8 +130,8 @@ TEST(GridOnChain, TheTariffFollowsTheRoundsTimeOfDay) {
   tou.feed_in = 140;
   const auction::BuiltRound evening = env.Build(tou);
   for (const chain::Trade& t : evening.round.trades) EXPECT_LE(t.price, 320);
-  EXPECT_TRUE(std::holds_alternative<chain::State>(
-      env.ApplyUnder(tou, env.w.SignRound(evening.round, 1))));
+  EXPECT_TRUE(
+      std::holds_alternative<chain::State>(env.ApplyUnder(tou, env.w.SignRound(evening.round, 1))));
   // The same round under a tariff whose 22:00 price is 900 was priced on other caps: refused.
   market::GridTariff shifted = tou;
   shifted.import = {{0, 200}, {6 * 3600, 320}, {22 * 3600, 900}};
@@ -139,11 +140,67 @@ TEST(GridOnChain, TheTariffFollowsTheRoundsTimeOfDay) {
   EXPECT_EQ(std::get<chain::Rejection>(refused).code, Reject::kBadPrice);
 }
 
+// The network fee (C-4.7): the buyer's range is capped at its option less the fee, the escrow
+// holds the fee with the price, and a meter report pays the fee for what was delivered to the
+// RSU that ran the round; a refund returns it all. Money is conserved throughout.
+TEST(GridOnChain, TheNetworkFeeIsHeldWithThePriceAndPaidToTheRsuOnDelivery) {
+  GridEnv env;
+  market::GridTariff tariff = Flat(320, 140);
+  tariff.fee = 20;  // every buyer's cap: 300
+  const auction::BuiltRound built = env.Build(tariff);
+  ASSERT_FALSE(built.round.trades.empty());
+  for (const chain::Trade& t : built.round.trades) EXPECT_LE(t.price + 20, 320);
+  const TradingContract c = env.Under(tariff);
+  auto applied = c.ApplyBlock(env.genesis,
+                              World::MakeBlock(kGridClose + 5, {env.w.SignRound(built.round, 1)}));
+  ASSERT_TRUE(std::holds_alternative<chain::State>(applied))
+      << std::get<chain::Rejection>(applied).ToString();
+  const chain::State s = std::get<chain::State>(applied);
+  EXPECT_FALSE(CheckConservation(s));
+  const auto& [id, e] = *s.escrows.begin();
+  EXPECT_EQ(e.fee, 20);
+  EXPECT_EQ(e.fee_to, "rsu-1");
+  EXPECT_EQ(e.amount, chain::Payment(e.price, e.energy_wh) + chain::Payment(20, e.energy_wh));
+
+  // Half delivered: the seller gets the price and the RSU the fee for half; the rest goes back.
+  const int64_t half = e.energy_wh / 2;
+  const int seller = std::stoi(e.seller.substr(4)), buyer = std::stoi(e.buyer.substr(4));
+  chain::Tx meter;
+  meter.sender = e.seller;
+  meter.nonce = 2;
+  const auto& key = env.w.cars[static_cast<size_t>(buyer)];
+  meter.body = chain::MeterReport{id, half, key.public_key(),
+                                  key.Sign(chain::MeterSigningBytes(0, id, half))};
+  chain::SignTx(meter, env.w.cars[static_cast<size_t>(seller)]);
+  auto settled = c.ApplyBlock(s, World::MakeBlock(kGridClose + 50, {meter}));
+  ASSERT_TRUE(std::holds_alternative<chain::State>(settled))
+      << std::get<chain::Rejection>(settled).ToString();
+  const chain::State after = std::get<chain::State>(settled);
+  EXPECT_EQ(after.accounts.at("rsu-1").balance,
+            s.accounts.at("rsu-1").balance + chain::Payment(20, half));
+  EXPECT_EQ(after.accounts.at(e.seller).balance,
+            s.accounts.at(e.seller).balance + chain::Payment(e.price, half));
+  EXPECT_EQ(after.accounts.at(e.buyer).balance, s.accounts.at(e.buyer).balance + e.amount -
+                                                    chain::Payment(e.price, half) -
+                                                    chain::Payment(20, half));
+  EXPECT_FALSE(CheckConservation(after));
+  // The state's bytes carry the fee (they decode to the same state); an escrow without a fee keeps
+  // the bytes it had before fees.
+  auto back = chain::DecodeEntries(chain::EncodeEntries(s));
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->escrows.at(id), e);
+  chain::State plain = s;
+  plain.escrows.at(id).fee = 0;
+  plain.escrows.at(id).fee_to.clear();
+  EXPECT_NE(chain::StateRoot(plain), chain::StateRoot(s));
+}
+
 TEST(GridGenesis, TheGridSectionRoundTripsAndAGenesisWithoutOneKeepsItsBytes) {
   World w;
   const Bytes plain = EncodeGenesis(w.genesis);
   Genesis g = w.genesis;
   market::GridTariff t = Flat(320, 140);
+  t.fee = 15;
   t.chargers = {{0, 0}, {5000, -200}};
   t.detour_wh_per_km = 180;
   t.wait_s = 600;

@@ -4,8 +4,14 @@
 
 namespace v2v::contract {
 
+NetworkFee NetworkFeeOf(const ContractParams& params, const std::string& rsu) {
+  const market::GridTariff* tariff = GridTariffOf(params, rsu);
+  if (tariff == nullptr || tariff->fee == 0) return {};
+  return {rsu, tariff->fee};
+}
+
 std::vector<EscrowCreated> RoundEscrows(const chain::TradingRound& round, const Hash32& round_tx,
-                                        int64_t deadline_s) {
+                                        int64_t deadline_s, const NetworkFee& fee) {
   std::vector<EscrowCreated> out;
   out.reserve(round.trades.size());
   for (size_t k = 0; k < round.trades.size(); ++k) {
@@ -21,6 +27,11 @@ std::vector<EscrowCreated> RoundEscrows(const chain::TradingRound& round, const 
     e.loss_wh = chain::LossWh(t.volume_wh, rho);
     e.price = t.price;
     e.amount = chain::Payment(t.price, t.volume_wh);
+    if (fee.per_kwh != 0) {
+      e.fee_to = fee.to;
+      e.fee = fee.per_kwh;
+      e.amount += chain::Payment(fee.per_kwh, t.volume_wh);
+    }
     e.rho_ppm = rho;
     e.deadline_s = deadline_s;
     out.push_back(std::move(e));

@@ -12,6 +12,7 @@
 #include "base/bytes.h"
 #include "chain/state.h"
 #include "chain/tx.h"
+#include "contract/genesis.h"
 
 namespace v2v::contract {
 
@@ -22,9 +23,11 @@ struct EscrowCreated {
   std::string buyer, seller;
   int64_t energy_wh = 0, loss_wh = 0, price = 0, amount = 0, rho_ppm = 0;
   int64_t deadline_s = 0;
+  std::string fee_to = {};  // the network fee (C-4.7) per kWh delivered, and who is paid it
+  int64_t fee = 0;
 
   chain::Escrow ToEscrow() const {
-    return {buyer, seller, energy_wh, loss_wh, price, amount, rho_ppm, deadline_s};
+    return {buyer, seller, energy_wh, loss_wh, price, amount, rho_ppm, deadline_s, fee_to, fee};
   }
   bool operator==(const EscrowCreated&) const = default;
 };
@@ -35,6 +38,8 @@ struct Payment {
   std::string buyer, seller;  // payer, payee
   int64_t amount = 0;         // Payment(price, delivered_wh)
   int64_t delivered_wh = 0;
+  int64_t fee = 0;          // Payment(escrow fee, delivered_wh), from the buyer to fee_to
+  std::string fee_to = {};  // the RSU that ran the round; empty with no fee
   bool operator==(const Payment&) const = default;
 };
 
@@ -51,6 +56,7 @@ struct Settlement {
   int64_t returned_money = 0;  // back to the buyer
   int64_t returned_wh = 0;     // back to the seller
   int64_t penalty = 0;         // from the seller to the buyer for energy not delivered
+  int64_t fee = 0;             // the network fee, to the escrow's fee_to (C-4.7)
   bool operator==(const Settlement&) const = default;
 };
 
@@ -73,7 +79,16 @@ struct Executed {
 // order. The contract executes exactly these (internal/block_run.cc); a gateway may call it to
 // tell bidders their scheme before the round is on chain. REQUIRES: the round passed CheckStateless
 // (trade indices within the bids).
+// `fee`: the network fee of the RSU's area (NetworkFeeOf), held in each escrow with the price.
+struct NetworkFee {
+  std::string to;
+  int64_t per_kwh = 0;
+};
 std::vector<EscrowCreated> RoundEscrows(const chain::TradingRound& round, const Hash32& round_tx,
-                                        int64_t deadline_s);
+                                        int64_t deadline_s, const NetworkFee& fee = {});
+
+// The fee of RSU `rsu`'s rounds: its area's tariff's fee, paid to the RSU (contract C-4.7); none
+// without a grid tariff.
+NetworkFee NetworkFeeOf(const ContractParams& params, const std::string& rsu);
 
 }  // namespace v2v::contract

@@ -5,6 +5,7 @@
 
 #include "crypto/certificate.h"
 #include "explorer/api_context.h"
+#include "explorer/savings.h"
 #include "explorer/tx_json.h"
 #include "rpc/node_api.h"
 
@@ -159,6 +160,31 @@ RpcResult AccountHistory(ApiContext& ctx, const json& params) {
   return json{{"txs", items}, {"next", next}};
 }
 
+// The account's trades against the grid over its newest kMaxSavingsTxs transactions (savings.h).
+RpcResult AccountSavingsOf(ApiContext& ctx, const json& params) {
+  auto id = StringParam(params, 0, "id");
+  if (auto* e = std::get_if<RpcError>(&id)) return *e;
+  const std::string& who = std::get<std::string>(id);
+  auto index = ctx.Index();
+  if (!index.ok()) return Internal(index.status());
+  const auto locs = (*index)->History(who, std::nullopt, kMaxSavingsTxs + 1);
+  const contract::ContractParams params_now = contract::ContractParamsOf(ctx.ledger().genesis());
+  AccountSavings sums;
+  sums.complete = locs.size() <= kMaxSavingsTxs;
+  std::optional<chain::Block> block;
+  for (size_t k = 0; k < locs.size() && k < kMaxSavingsTxs; ++k) {
+    if (!block || block->header.height != locs[k].height) {
+      auto b = ctx.ledger().BlockAt(locs[k].height);
+      if (!b.ok()) return Internal(b.status());
+      block = std::move(b).value();
+    }
+    if (locs[k].index < block->txs.size()) {
+      AddRound(sums, who, block->txs[locs[k].index], params_now);
+    }
+  }
+  return SavingsJson(who, sums);
+}
+
 RpcResult Escrows(ApiContext& ctx, const json& params) {
   auto id = StringParam(params, 0, "id");
   if (auto* e = std::get_if<RpcError>(&id)) return *e;
@@ -172,6 +198,7 @@ RpcResult Escrows(ApiContext& ctx, const json& params) {
                    {"energy_wh", e.energy_wh},
                    {"loss_wh", e.loss_wh},
                    {"price", e.price},
+                   {"fee", e.fee},
                    {"amount", e.amount},
                    {"rho_ppm", e.rho_ppm},
                    {"deadline", e.deadline_s}});
@@ -231,6 +258,7 @@ void RegisterExplorerMethods(rpc::Dispatcher& d, ExplorerSource source) {
   bind("chain_getTransaction", GetTransaction);
   bind("state_getAccountHistory", AccountHistory);
   bind("state_getEscrows", Escrows);
+  bind("state_getAccountSavings", AccountSavingsOf);
   bind("state_getCertificate", Certificate);
   d.Register("node_status", [ctx](const json&) -> RpcResult { return ctx->NodeStatus(); });
   RegisterMarketMethods(d, ctx);

@@ -10,6 +10,8 @@
 //   chain_getTransaction(hash)              decoded transaction and where it is
 //   state_getAccountHistory(id, cursor, limit)  newest first, "next" cursor for the next page
 //   state_getEscrows(id)                    open escrows where the account is buyer or seller
+//   state_getAccountSavings(id)             its trades against the grid tariff of the genesis
+//                                           (savings.h), over its newest 200 transactions
 //   state_getCertificate(id)                subject, serial, validity and revocation
 //   market_rounds(from, to)                 rounds in a height range (<= 256 blocks): prices,
 //                                           volumes and trades with the bidders' positions

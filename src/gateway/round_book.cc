@@ -28,6 +28,8 @@ RoundBook::RoundBook(RoundBookOptions options, crypto::PrivateKey key, NodePort&
       node_(node),
       sink_(sink),
       chain_(node.SubscribeChain()) {
+  options_.auction.network_fee =
+      contract::NetworkFeeOf(node.ContractParams(), options_.rsu).per_kwh;
   // Above every round number this RSU used before this book (a restart): numbers are server
   // seconds, and a clock set back would otherwise number a round as an earlier one.
   last_round_ = node_.HighestRoundOf(options_.rsu);

@@ -111,11 +111,13 @@ TEST_F(ShortfallTest, TheSettledPushCarriesThePenaltyTheSellerPaid) {
 // buyer's outside option is the import price, 320; a seller's floor is ceil(feed-in x 1.05).
 class GridBookTest : public RoundBookTest {
  protected:
-  explicit GridBookTest(int64_t feed_in) : RoundBookTest(0, {{"rsu-1", Tariff(feed_in)}}) {}
-  static market::GridTariff Tariff(int64_t feed_in) {
+  explicit GridBookTest(int64_t feed_in, int64_t fee = 0)
+      : RoundBookTest(0, {{"rsu-1", Tariff(feed_in, fee)}}) {}
+  static market::GridTariff Tariff(int64_t feed_in, int64_t fee) {
     market::GridTariff g;
     g.import = {{0, 320}};
     g.feed_in = feed_in;
+    g.fee = fee;
     return g;
   }
 };
@@ -128,6 +130,38 @@ struct SellersFloorAboveEveryOption : GridBookTest {
 struct BothBeatTheGrid : GridBookTest {
   BothBeatTheGrid() : GridBookTest(140) {}  // floor 147 < 320
 };
+struct WithANetworkFee : GridBookTest {
+  WithANetworkFee() : GridBookTest(140, 20) {}  // the buyer's cap: 320 - 20
+};
+
+TEST_F(WithANetworkFee, TheSchemeShowsTheFeeAndTheSettlementPaysItToTheRsu) {
+  ASSERT_TRUE(std::holds_alternative<BidAnswer>(book_.Request(Buyer(0, 1, kT0), kT0 * kMs)));
+  ASSERT_TRUE(
+      std::holds_alternative<BidAnswer>(book_.Offer(Seller(2, 1, kT0 + 3), (kT0 + 3) * kMs)));
+  book_.Tick((kT0 + 10) * kMs);
+  const auto trade = sink_.Of("car-0", "scheme").at(0)["trades"].at(0);
+  const int64_t wh = trade["energy_wh"].get<int64_t>(), price = trade["price"].get<int64_t>();
+  EXPECT_EQ(price, market::PriceExact(300, 300, 150, 147).t);
+  EXPECT_EQ(trade["fee"], 20);
+  EXPECT_EQ(trade["amount"], chain::Payment(price, wh) + chain::Payment(20, wh));
+  ASSERT_FALSE(node_.Seal(kT0 + 13).has_value());
+  book_.OnHead((kT0 + 13) * kMs);
+  const Hash32 escrow = book_.Find(1)->escrows.at(0);
+  const auto before = node_.HeadState();
+  const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(0, escrow, wh));
+  ASSERT_FALSE(book_.Cosign(escrow, wh, w_.cars[0].public_key(), sig).has_value());
+  chain::Tx report;
+  report.sender = "car-2";
+  report.nonce = 2;
+  report.body = chain::MeterReport{escrow, wh, w_.cars[0].public_key(), sig};
+  chain::SignTx(report, w_.cars[2]);
+  ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));
+  ASSERT_FALSE(node_.Seal(kT0 + 15).has_value());
+  book_.OnHead((kT0 + 15) * kMs);
+  EXPECT_EQ(sink_.Of("car-0", "settled").at(0)["fee"], chain::Payment(20, wh));
+  EXPECT_EQ(node_.HeadState().accounts.at("rsu-1").balance,
+            before.accounts.at("rsu-1").balance + chain::Payment(20, wh));
+}
 
 TEST_F(FeedInAboveEveryOption, ABuyerTheGridBeatsIsRefusedAtOnceAndNothingIsKept) {
   const BidResult r = book_.Request(Buyer(0, 1, kT0), kT0 * kMs);

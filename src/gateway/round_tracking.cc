@@ -76,6 +76,7 @@ std::map<std::string, nlohmann::json> TradesByBidder(const Round& r) {
                             {"price", t.at("price")},
                             {"energy_wh", t.at("energy_wh")},
                             {"loss_wh", t.at("loss_wh")},
+                            {"fee", t.at("fee")},
                             {"amount", t.at("amount")}});
     }
   }
@@ -100,8 +101,9 @@ void RoundBook::Build(Round& r, int64_t now_ms) {
   auto built = auction::BuildRound(p, r.buyers, r.sellers);
   if (!built.ok()) return Drop(r, "the round could not be built: " + built.status().message());
   for (const auction::GridLeftOutBid& x : built->grid_left_out) {
-    LeaveOut(r, x.bid, Refuse(GridReason(x.why.verdict),
-                              market::GridVerdictDetail(x.why.verdict, x.why.option, x.why.bound)));
+    LeaveOut(r, x.bid,
+             Refuse(GridReason(x.why.verdict),
+                    market::GridVerdictDetail(x.why.verdict, x.why.option, x.why.bound)));
     const Hash32 hash = chain::TxHash(x.bid);
     std::erase_if(x.why.buyer ? r.buyers : r.sellers,
                   [&](const chain::Tx& t) { return chain::TxHash(t) == hash; });
@@ -119,7 +121,9 @@ void RoundBook::Build(Round& r, int64_t now_ms) {
   if (!h.ok()) return Drop(r, "the node refused the round: " + h.ToStatus().message());
   pending_[options_.rsu].push_back({tx.nonce, 0, 0, r.number, *h});
   // The escrows the contract will create (the deadline is the block's to set).
-  Record(r, tx, *h, contract::RoundEscrows(built->round, *h, 0));
+  Record(r, tx, *h,
+         contract::RoundEscrows(built->round, *h, 0,
+                                contract::NetworkFeeOf(node_.ContractParams(), options_.rsu)));
 }
 
 void RoundBook::Record(Round& r, const chain::Tx& tx, const Hash32& h,
@@ -145,6 +149,7 @@ void RoundBook::Record(Round& r, const chain::Tx& tx, const Hash32& h,
                         {"price", e.price},
                         {"energy_wh", e.energy_wh},
                         {"loss_wh", e.loss_wh},
+                        {"fee", e.fee},
                         {"amount", e.amount}});
   }
   for (auto& [id, trades] : TradesByBidder(r)) {
@@ -267,6 +272,7 @@ void RoundBook::PushSettlement(const contract::Settlement& s, uint64_t height) {
                            {"escrow", s.escrow.Hex()},
                            {"delivered_wh", s.delivered_wh},
                            {"penalty", s.penalty},
+                           {"fee", s.fee},
                            {"block", height}}
           : nlohmann::json{{"type", "refunded"}, {"escrow", s.escrow.Hex()}, {"block", height}};
   sink_.ToVehicle(e->second.buyer, push);

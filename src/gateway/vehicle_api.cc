@@ -227,6 +227,7 @@ VehicleApi::Reply VehicleApi::GetEscrow(const nlohmann::json& params) {
               {"energy_wh", x.energy_wh},
               {"loss_wh", x.loss_wh},
               {"price", x.price},
+              {"fee", x.fee},
               {"amount", x.amount},
               {"deadline", x.deadline_s}});
   } else {

@@ -4,6 +4,7 @@
 
 #include "base/bytes.h"
 #include "chain/tx_check.h"
+#include "contract/grid_screen.h"
 #include "contract/trading_contract.h"
 #include "crypto/ed25519.h"
 #include "crypto/hash.h"
@@ -85,7 +86,8 @@ Refusal Bound(market::BidBound bound, std::string detail) {
 }  // namespace
 
 int64_t MaxPayment(const chain::BuyerBid& b, const AuctionParams& p) {
-  return chain::Payment(std::max(b.v_max, p.c_max), b.b_max_wh);
+  return chain::Payment(std::max(b.v_max, p.c_max), b.b_max_wh) +
+         chain::Payment(p.network_fee, b.b_max_wh);
 }
 
 std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams& p,
@@ -129,10 +131,10 @@ std::optional<Refusal> CheckSeller(const chain::SellerBid& s, const AuctionParam
 std::optional<Refusal> CheckBuyerBeatsGrid(const chain::BuyerBid& b,
                                            const market::GridTariff* tariff, int64_t t_stamp_s) {
   if (tariff == nullptr) return std::nullopt;
-  const int64_t option = market::BuyerOptionExact(*tariff, t_stamp_s, b.x_m, b.y_m, b.b_max_wh);
-  const market::GridVerdict v = market::BuyerVerdict(option, tariff->feed_in);
-  if (v == market::GridVerdict::kBeatsGrid) return std::nullopt;
-  return Refuse(GridReason(v), market::GridVerdictDetail(v, option, tariff->feed_in));
+  const contract::BuyerCap c = contract::BuyerCapOf(*tariff, t_stamp_s, b);
+  if (c.verdict == market::GridVerdict::kBeatsGrid) return std::nullopt;
+  return Refuse(GridReason(c.verdict),
+                market::GridVerdictDetail(c.verdict, c.cap, tariff->feed_in));
 }
 
 Reason GridReason(market::GridVerdict v) {

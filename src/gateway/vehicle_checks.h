@@ -24,6 +24,9 @@ struct AuctionParams {
   int64_t v_min = 100, c_max = 300;
   int64_t l1_micro = 1'000'000, l2_micro = 5'000'000;
   int64_t radius_m = 1000;
+  // The network fee per kWh of this RSU's area (contract C-4.7), from the genesis: the RoundBook
+  // sets it (contract::NetworkFeeOf); a buyer pays it on top of the price.
+  int64_t network_fee = 0;
 };
 
 inline constexpr int64_t kMaxSkewS = 5;
@@ -87,7 +90,8 @@ std::optional<Refusal> CheckBuyerBeatsGrid(const chain::BuyerBid& b,
 // Refusal code of a grid verdict other than kBeatsGrid.
 Reason GridReason(market::GridVerdict v);
 
-// The most a buyer bid can lead to paying (escrowed), used for the funds check and reservation.
+// The most a buyer bid can lead to paying (escrowed), used for the funds check and reservation:
+// b_max at the highest price a trade can reach, plus the network fee.
 int64_t MaxPayment(const chain::BuyerBid& b, const AuctionParams& p);
 
 }  // namespace v2v::gateway

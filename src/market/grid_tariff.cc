@@ -45,6 +45,7 @@ Status ValidatePeriods(const std::vector<TariffPeriod>& periods) {
 Status ValidateGridTariff(const GridTariff& g) {
   V2V_RETURN_IF_ERROR(ValidatePeriods(g.import));
   V2V_RETURN_IF_ERROR(InRange("feed_in", g.feed_in, 0, kMaxTariffPrice));
+  V2V_RETURN_IF_ERROR(InRange("fee", g.fee, 0, kMaxTariffPrice));
   if (g.chargers.size() > kMaxChargers) {
     return Bad("chargers", "more than " + std::to_string(kMaxChargers));
   }
@@ -64,9 +65,8 @@ Status ValidateGridTariff(const GridTariff& g) {
 
 int64_t ImportPriceAt(const GridTariff& g, int64_t t_s) {
   const int64_t second = ((t_s % kSecondsPerDay) + kSecondsPerDay) % kSecondsPerDay;
-  auto after = std::upper_bound(
-      g.import.begin(), g.import.end(), second,
-      [](int64_t s, const TariffPeriod& p) { return s < p.start_s; });
+  auto after = std::upper_bound(g.import.begin(), g.import.end(), second,
+                                [](int64_t s, const TariffPeriod& p) { return s < p.start_s; });
   return std::prev(after)->price;  // the first period starts at 0, so after > begin
 }
 
@@ -105,8 +105,8 @@ int64_t SellerFloorExact(const GridTariff& g, int64_t rho_ppm) {
 std::string GridVerdictDetail(GridVerdict v, int64_t option, int64_t bound) {
   if (v == GridVerdict::kGridCheaper) {
     return "the grid costs this buyer " + std::to_string(option) +
-           " per kWh, at or below the feed-in price " + std::to_string(bound) +
-           " that every seller takes at least";
+           " per kWh (less any network fee), at or below the feed-in price " +
+           std::to_string(bound) + " that every seller takes at least";
   }
   if (v == GridVerdict::kFeedInBetter) {
     return "feeding in earns this seller " + std::to_string(option) +

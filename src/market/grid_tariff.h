@@ -15,7 +15,8 @@
 //   seller j with loss rate rho (ppm):  F_j = ceil( F x (10^6 + rho) / 10^6 )
 //
 // Rounding the buyer's option down and the seller's floor up keeps both sides individually
-// rational against the grid. No network fee is charged on chain (docs/model.md section 11).
+// rational against the grid. A network fee phi per V2V kWh (the tariff's `fee`) is paid by the
+// buyer on top of the price, so the buyer's range is capped at O_i - phi (contract/grid_screen.h).
 #pragma once
 
 #include <cstdint>
@@ -53,7 +54,10 @@ struct GridTariff {
   // The time-of-use import price: sorted by start_s, strictly increasing, the first at 0, each
   // start in [0, 86400); a period lasts until the next one starts (the last until midnight).
   std::vector<TariffPeriod> import;
-  int64_t feed_in = 0;                // what a kWh fed into the grid earns, smallest units
+  int64_t feed_in = 0;  // what a kWh fed into the grid earns, smallest units
+  // The network fee per V2V kWh, paid by the buyer on top of the price to the RSU that runs the
+  // round (contract C-4.7): a buyer's range is capped at its outside option less the fee.
+  int64_t fee = 0;
   std::vector<ChargerSite> chargers;  // where a buyer would charge instead; empty: no detour
   int64_t detour_wh_per_km = 0;       // energy a car spends per km of detour
   int64_t speed_mm_per_s = 10'000;    // its mean speed on the detour, > 0

@@ -143,8 +143,7 @@ RC_GTEST_PROP(GridTariffProperty, ExactPricesOfCappedRangesStayBetweenTheOptions
 
 TEST(GridTariff, VerdictDetailsNameTheNumbers) {
   EXPECT_EQ(GridVerdictDetail(GridVerdict::kGridCheaper, 90, 100).rfind("the grid costs", 0), 0u);
-  EXPECT_NE(GridVerdictDetail(GridVerdict::kFeedInBetter, 120, 110).find("110"),
-            std::string::npos);
+  EXPECT_NE(GridVerdictDetail(GridVerdict::kFeedInBetter, 120, 110).find("110"), std::string::npos);
 }
 
 }  // namespace

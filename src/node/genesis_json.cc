@@ -118,14 +118,14 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
                         {"balance", a.balance}});
   }
   nlohmann::json out = {{"timestamp", g.timestamp_s},
-          {"ca_public_key", g.ca_key.Hex()},
-          {"ca_certificate", ToHex(g.ca_certificate)},
-          {"authorities", authorities},
-          {"clique", {{"epoch", g.clique.epoch}, {"period_s", g.clique.period_s}}},
-          {"settle_window_s", g.params.settle_window_s},
-          {"max_round_age_s", g.params.max_round_age_s},
-          {"shortfall_penalty_per_kwh", g.params.shortfall_penalty_per_kwh},
-          {"accounts", accounts}};
+                        {"ca_public_key", g.ca_key.Hex()},
+                        {"ca_certificate", ToHex(g.ca_certificate)},
+                        {"authorities", authorities},
+                        {"clique", {{"epoch", g.clique.epoch}, {"period_s", g.clique.period_s}}},
+                        {"settle_window_s", g.params.settle_window_s},
+                        {"max_round_age_s", g.params.max_round_age_s},
+                        {"shortfall_penalty_per_kwh", g.params.shortfall_penalty_per_kwh},
+                        {"accounts", accounts}};
   if (!g.params.grid.empty()) out["grid"] = GridToJson(g.params.grid);
   return out;
 }

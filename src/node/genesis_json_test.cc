@@ -92,7 +92,7 @@ TEST(GenesisJson, TheGridRoundTripsAndBadTariffsNameTheirField) {
   nlohmann::json j = GenesisToJson(g);
   j["grid"] = nlohmann::json::parse(R"([
     {"rsu": "rsu-1", "import": [{"start_s": 0, "price": 300}, {"start_s": 28800, "price": 600}],
-     "feed_in": 100, "chargers": [{"x_m": 0, "y_m": 0}], "detour_wh_per_km": 180, "wait_s": 600,
+     "feed_in": 100, "fee": 5, "chargers": [{"x_m": 0, "y_m": 0}], "detour_wh_per_km": 180, "wait_s": 600,
      "time_value_per_h": 12000},
     {"import": [{"start_s": 0, "price": 250}], "feed_in": 90}])");
   auto parsed = Parse(j);
@@ -101,6 +101,8 @@ TEST(GenesisJson, TheGridRoundTripsAndBadTariffsNameTheirField) {
   EXPECT_EQ(parsed->params.grid[0].rsu, "");  // sorted: the default area first
   EXPECT_EQ(parsed->params.grid[1].tariff.import[1].price, 600);
   EXPECT_EQ(parsed->params.grid[1].tariff.speed_mm_per_s, 10'000);  // the default
+  EXPECT_EQ(parsed->params.grid[1].tariff.fee, 5);
+  EXPECT_EQ(parsed->params.grid[0].tariff.fee, 0);  // the default
   auto again = Parse(GenesisToJson(*parsed));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(contract::EncodeGenesis(*again), contract::EncodeGenesis(*parsed));
@@ -119,6 +121,7 @@ TEST(GenesisJson, TheGridRoundTripsAndBadTariffsNameTheirField) {
   bad([](nlohmann::json& a) { a[0]["import"][1]["price"] = -3; }, "import[1].price");
   bad([](nlohmann::json& a) { a[0]["import"][1]["price"] = 0.5; }, "price: expected an integer");
   bad([](nlohmann::json& a) { a[0]["feed_in"] = -1; }, "feed_in");
+  bad([](nlohmann::json& a) { a[0]["fee"] = -1; }, "fee");
   bad([](nlohmann::json& a) { a[0].erase("feed_in"); }, "missing \"feed_in\"");
   bad([](nlohmann::json& a) { a[0]["speed_mm_per_s"] = 0; }, "speed_mm_per_s");
   bad([](nlohmann::json& a) { a[0]["tarif"] = 1; }, "unknown key \"tarif\"");

@@ -47,6 +47,7 @@ Result<market::GridTariff> ParseTariff(const nlohmann::json& a, const std::strin
     t.import.push_back({start, price});
   }
   V2V_ASSIGN_OR_RETURN(t.feed_in, Int(a, where, "feed_in", std::nullopt));
+  V2V_ASSIGN_OR_RETURN(t.fee, Int(a, where, "fee", 0));
   if (a.contains("chargers")) {
     if (!a.at("chargers").is_array()) return Bad(where + ".chargers", "expected an array");
     for (size_t k = 0; k < a.at("chargers").size(); ++k) {
@@ -74,7 +75,7 @@ Result<std::vector<contract::GridArea>> ParseGridJson(const nlohmann::json& j) {
     const auto& a = j[k];
     const std::string where = "[" + std::to_string(k) + "]";
     V2V_RETURN_IF_ERROR(OnlyKeys(a, where,
-                                 {"rsu", "import", "feed_in", "chargers", "detour_wh_per_km",
+                                 {"rsu", "import", "feed_in", "fee", "chargers", "detour_wh_per_km",
                                   "speed_mm_per_s", "wait_s", "time_value_per_h"}));
     contract::GridArea area;
     if (a.contains("rsu")) {
@@ -84,10 +85,9 @@ Result<std::vector<contract::GridArea>> ParseGridJson(const nlohmann::json& j) {
     V2V_ASSIGN_OR_RETURN(area.tariff, ParseTariff(a, where));
     areas.push_back(std::move(area));
   }
-  std::stable_sort(areas.begin(), areas.end(),
-                   [](const contract::GridArea& x, const contract::GridArea& y) {
-                     return x.rsu < y.rsu;
-                   });
+  std::stable_sort(
+      areas.begin(), areas.end(),
+      [](const contract::GridArea& x, const contract::GridArea& y) { return x.rsu < y.rsu; });
   V2V_RETURN_IF_ERROR(contract::ValidateGridAreas(areas));
   return areas;
 }
@@ -96,12 +96,14 @@ nlohmann::json GridToJson(const std::vector<contract::GridArea>& areas) {
   nlohmann::json out = nlohmann::json::array();
   for (const contract::GridArea& a : areas) {
     nlohmann::json import = nlohmann::json::array();
-    for (const auto& p : a.tariff.import) import.push_back({{"start_s", p.start_s}, {"price", p.price}});
+    for (const auto& p : a.tariff.import)
+      import.push_back({{"start_s", p.start_s}, { "price", p.price }});
     nlohmann::json chargers = nlohmann::json::array();
     for (const auto& c : a.tariff.chargers) chargers.push_back({{"x_m", c.x_m}, {"y_m", c.y_m}});
     out.push_back({{"rsu", a.rsu},
                    {"import", import},
                    {"feed_in", a.tariff.feed_in},
+                   {"fee", a.tariff.fee},
                    {"chargers", chargers},
                    {"detour_wh_per_km", a.tariff.detour_wh_per_km},
                    {"speed_mm_per_s", a.tariff.speed_mm_per_s},

@@ -4,6 +4,7 @@
 //   [{"rsu": "rsu-0" (optional; "" or absent: every RSU no other area names),
 //     "import": [{"start_s": <second of the UTC day>, "price": <smallest units per kWh>}, ...],
 //     "feed_in": <smallest units per kWh>,
+//     "fee": <network fee per V2V kWh, paid by the buyer to the round's RSU> (optional; 0),
 //     "chargers": [{"x_m": <m>, "y_m": <m>}, ...]      (optional; none: no detour),
 //     "detour_wh_per_km", "speed_mm_per_s", "wait_s", "time_value_per_h"  (optional; 0, 10000,
 //      0, 0)}]

@@ -137,6 +137,10 @@ def check_pages(page, rpc, origin, shots, rounds):
     want = [t["hash"] for t in rpc("state_getAccountHistory", buyer, None, 25)["txs"]]
     got = page.eval("[...document.querySelectorAll('#history-table a[data-tx]')].map(a => a.dataset.tx)")
     check(got == want and busiest["hash"] in got, f"{buyer}'s history ({len(got)} transactions)")
+    savings = rpc("state_getAccountSavings", buyer)
+    shown = page.eval("document.getElementById('account-savings').textContent")
+    check(savings["rounds"] > 0 and shown.startswith(f"{savings['rounds']} rounds traded"),
+          f"{buyer}'s trades against the grid: {shown!r}")
 
     open_route(page, origin, "#/market", shots, "market")
     lo, hi = map(int, page.eval("document.getElementById('market-range').textContent").split("-"))

@@ -70,14 +70,14 @@ std::map<std::string, Bytes> MakeSeeds() {
   chain::Tx buyer;
   buyer.sender = "car-1";
   buyer.nonce = 1;
-  buyer.body = chain::BuyerBid{"rsu-0", 1,    300,  200, 400, 1000,   5000,
-                               2500,    10,   -20,  1'700'000'000,  11'000, 1'700'000'900};
+  buyer.body = chain::BuyerBid{"rsu-0", 1,  300, 200,           400,    1000,         5000,
+                               2500,    10, -20, 1'700'000'000, 11'000, 1'700'000'900};
   seeds["tx_kind2_limits"] = Seed(kTx, chain::EncodeTx(buyer));
   chain::Tx seller;
   seller.sender = "car-2";
   seller.nonce = 1;
-  seller.body = chain::SellerBid{"rsu-0", 1, 150,           100,    200,           20'000, 5'000,
-                                 50'000,  0, 0, 1'700'000'000, 7'400, 1'700'003'600, 12'000};
+  seller.body = chain::SellerBid{"rsu-0", 1, 150, 100,           200,   20'000,        5'000,
+                                 50'000,  0, 0,   1'700'000'000, 7'400, 1'700'003'600, 12'000};
   seeds["tx_kind3_limits"] = Seed(kTx, chain::EncodeTx(seller));
   // Kinds the built-in market does not send: structure only (decoders check no signature).
   chain::Tx revoke;

@@ -101,7 +101,8 @@ TEST_F(VehicleNetTest, BuyerAndTwoSellersTradeAndSettle) {
 // its car (C-4.8): 6 kW for 600 s after its bid, so the pair moves at most 1 kWh.
 TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
   const fs::path grid = fs::temp_directory_path() / ("v2v_vnet_grid_" + std::to_string(::getpid()));
-  std::ofstream(grid) << R"([{"rsu": "rsu-0", "import": [{"start_s": 0, "price": 250}], "feed_in": 30},
+  std::ofstream(grid)
+      << R"([{"rsu": "rsu-0", "import": [{"start_s": 0, "price": 250}], "feed_in": 30},
                              {"import": [{"start_s": 0, "price": 20}], "feed_in": 30}])";
   Start("--grid " + grid.string());
   fs::remove(grid);
@@ -137,10 +138,10 @@ TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
   ASSERT_TRUE(network.ok()) << round.dump();
   car2->network = *network;
   vehicle::BuyerTerms bt{300, 200, 400, 1000, 4000, 2000, 0, 0};
-  const auto r = v.Call("vehicle_request",
-                        {vehicle::Hex(vehicle::SignBuyerBid(*car2, 1, round["rsu"].get<std::string>(),
-                                                            round["round"].get<uint64_t>(), bt,
-                                                            v.ServerNowS()))});
+  const auto r = v.Call(
+      "vehicle_request",
+      {vehicle::Hex(vehicle::SignBuyerBid(*car2, 1, round["rsu"].get<std::string>(),
+                                          round["round"].get<uint64_t>(), bt, v.ServerNowS()))});
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.reason(), "grid_cheaper");
 }

@@ -213,7 +213,8 @@ BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRo
 }
 
 BlockRun::Check BlockRun::Escrow(const chain::Tx& tx, const chain::TradingRound& body) {
-  for (EscrowCreated& e : RoundEscrows(body, chain::TxHash(tx), now_ + params_.settle_window_s)) {
+  for (EscrowCreated& e : RoundEscrows(body, chain::TxHash(tx), now_ + params_.settle_window_s,
+                                       NetworkFeeOf(params_, tx.sender))) {
     chain::Account& buyer = *s_.MutableAccount(e.buyer);  // authenticated: they exist
     chain::Account& seller = *s_.MutableAccount(e.seller);
     if (buyer.balance < e.amount) return Rejected(Reject::kOverspend, e.buyer);
@@ -242,9 +243,14 @@ BlockRun::Check BlockRun::ApplyMeter(const chain::Tx& tx, const chain::MeterRepo
   // The co-signature itself was verified with the context-free checks (tx_check).
   if (body.buyer_key != buyer.key) return Rejected(Reject::kKeyMismatch, "meter co-signer");
   const int64_t pay = chain::Payment(e.price, body.delivered_wh);
+  const int64_t fee = chain::Payment(e.fee, body.delivered_wh);  // C-4.7, to the round's RSU
   const int64_t loss = chain::LossWh(body.delivered_wh, e.rho_ppm);
-  // pay <= amount and delivered + loss <= energy + loss_wh: both roundings are monotone.
-  if (!AddTo(seller->balance, pay) || !AddTo(buyer.balance, e.amount - pay) ||
+  if (fee != 0) {
+    chain::Account* rsu = s_.MutableAccount(e.fee_to);  // it sent the round: it exists
+    if (rsu == nullptr || !AddTo(rsu->balance, fee)) return Rejected(Reject::kOverflow, "fee");
+  }
+  // pay + fee <= amount and delivered + loss <= energy + loss_wh: the roundings are monotone.
+  if (!AddTo(seller->balance, pay) || !AddTo(buyer.balance, e.amount - pay - fee) ||
       !AddTo(buyer.energy_wh, body.delivered_wh) ||
       !AddTo(seller->energy_wh, e.energy_wh + e.loss_wh - body.delivered_wh - loss)) {
     return Rejected(Reject::kOverflow, "settlement");
@@ -259,10 +265,11 @@ BlockRun::Check BlockRun::ApplyMeter(const chain::Tx& tx, const chain::MeterRepo
   s_.AddLostWh(loss);
   s_.EraseEscrow(body.escrow);
   if (effects_) {
-    effects_->payments.push_back({body.escrow, e.buyer, e.seller, pay, body.delivered_wh});
-    effects_->settlements.push_back({body.escrow, SettlementKind::kMetered, e.buyer, e.seller,
-                                     body.delivered_wh, loss, pay, e.amount - pay,
-                                     e.energy_wh + e.loss_wh - body.delivered_wh - loss, penalty});
+    effects_->payments.push_back(
+        {body.escrow, e.buyer, e.seller, pay, body.delivered_wh, fee, fee != 0 ? e.fee_to : ""});
+    effects_->settlements.push_back(
+        {body.escrow, SettlementKind::kMetered, e.buyer, e.seller, body.delivered_wh, loss, pay,
+         e.amount - pay - fee, e.energy_wh + e.loss_wh - body.delivered_wh - loss, penalty, fee});
   }
   return std::nullopt;
 }

@@ -122,14 +122,28 @@ V2V.viewTx = async function (hash) {
     <h2>Body</h2>${detail}`;
 };
 
+// The account's trades against the genesis's grid tariff (state_getAccountSavings).
+V2V.savings = function (s) {
+  if (s.grid_rounds === 0) {
+    return s.rounds === 0 ? "" : `<p id="account-savings" class="note">${s.rounds} rounds traded; this network's genesis names no grid tariff to compare with.</p>`;
+  }
+  const over = `over ${s.grid_rounds} of its rounds under a grid tariff${s.complete ? "" : " (its newest 200 transactions)"}`;
+  const rows = [];
+  if (s.bought_wh > 0) rows.push(["Bought", `${V2V.num(s.bought_wh)} Wh for ${V2V.num(s.paid)}; the grid would have cost ${V2V.num(s.grid_cost)}: saved <span id="account-saved">${V2V.num(s.saved)}</span>`]);
+  if (s.sold_wh > 0) rows.push(["Sold", `${V2V.num(s.sold_wh)} Wh (${V2V.num(s.given_wh)} Wh with losses) for ${V2V.num(s.earned)}; fed in: ${V2V.num(s.feed_in_value)}: gained <span id="account-gained">${V2V.num(s.gained)}</span>`]);
+  return `<h2>Against the grid</h2><div id="account-savings">${V2V.kv(rows)}<p class="note">${V2V.esc(over)}</p></div>`;
+};
+
 V2V.viewAccount = async function (id) {
-  const [a, cert, escrows] = await Promise.all([V2V.rpc("state_getAccount", [id]), V2V.rpc("state_getCertificate", [id]), V2V.rpc("state_getEscrows", [id])]);
+  const [a, cert, escrows, sav] = await Promise.all([V2V.rpc("state_getAccount", [id]), V2V.rpc("state_getCertificate", [id]),
+    V2V.rpc("state_getEscrows", [id]), V2V.rpc("state_getAccountSavings", [id])]);
   document.getElementById("view").innerHTML = `<h1>Account <span id="account-id">${V2V.esc(a.id)}</span></h1>
     <div class="grid2"><div>${V2V.kv([["Role", V2V.esc(a.role)], ["Balance", `<span id="account-balance">${a.balance}</span>`],
       ["Energy", `<span id="account-energy">${a.energy_wh}</span> Wh`], ["Nonce", `<span id="account-nonce">${a.nonce}</span>`], ["Key", `<span class="mono">${V2V.esc(a.key)}</span>`]])}</div>
     <div>${V2V.kv([["Certificate", `<span class="mono">${V2V.esc(V2V.short(cert.hash))}</span> (${V2V.esc(cert.format)})`], ["Subject", V2V.esc(cert.subject || "")],
       ["Valid", cert.not_before ? `${V2V.esc(V2V.time(cert.not_before))} – ${V2V.esc(V2V.time(cert.not_after))}` : ""],
       ["Revoked", cert.revoked ? V2V.tag("revoked", "bad") : V2V.tag("no", "in")]])}</div></div>
+    ${V2V.savings(sav)}
     <h2>Open escrows (${escrows.length})</h2>
     ${V2V.table([["Escrow"], ["Buyer"], ["Seller"], ["Energy Wh", "num"], ["Price", "num"], ["Amount", "num"], ["Deadline"]],
       escrows.map((e) => [`<span class="mono">${V2V.esc(V2V.short(e.id))}</span>`, V2V.linkAccount(e.buyer), V2V.linkAccount(e.seller), V2V.num(e.energy_wh),
