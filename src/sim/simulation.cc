@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "market/market_round.h"
@@ -15,6 +16,7 @@
 #include "sim/fcd_reader.h"
 #include "sim/grid_outside_option.h"
 #include "sim/rng.h"
+#include "sim/stay.h"
 
 namespace v2v::sim {
 namespace {
@@ -28,7 +30,7 @@ struct Ev {
   bool charging = false;  // stopped for an emergency grid charge
   bool plugged = false;   // parked at a grid charger this step
   bool active = false;
-  double parked_left_s = 0;  // synthetic city: time left in its stop; 0 while driving
+  std::optional<GridVehicle> car;  // synthetic city: its place on its way; unset on a trace
 };
 
 // The vehicles and the market rounds, shared by both mobility sources.
@@ -117,12 +119,13 @@ class Fleet {
   SimObserver& observer() { return observer_; }
 
  private:
-  // The grid model: how long a car stays for a V2V link. A parked car, the rest of its stop; a
-  // moving one (or any on a trace), one round interval: a moving pair trades only while the
-  // round's RSU hears both, and the next round pairs them again if it still does.
-  double StayS(const Ev& ev) const {
-    return std::min(ev.parked_left_s > 0 ? ev.parked_left_s : s_.round_interval_s,
-                    market::kMaxStayS);
+  // The grid model: how long a car stays for a V2V link, in the round of RSU `rsu`. In the
+  // synthetic city, until it leaves the RSU's range as far as its way is known (sim/stay.h). On
+  // a trace, one round interval: the trace is streamed, so its future positions are unknown; the
+  // next round pairs the car again if the RSU still hears it.
+  double StayS(const Ev& ev, int rsu) const {
+    if (ev.car) return GridStayS(*ev.car, rsus_.rsus()[static_cast<size_t>(rsu)], s_);
+    return std::min(s_.round_interval_s, market::kMaxStayS);
   }
 
   // Step 1 (buyers' requests) and steps 3-5 (sellers' replies within T_limit) of a round.
@@ -149,7 +152,7 @@ class Fleet {
       b.y = ev.pos.y;
       if (summary_.grid_model) {
         b.max_power_kw = s_.max_charge_kw;
-        b.stay_s = StayS(ev);
+        b.stay_s = StayS(ev, rec.rsu);
       }
       m.buyers.push_back(std::move(b));
     }
@@ -169,7 +172,7 @@ class Fleet {
       sb.y = ev.pos.y;
       if (summary_.grid_model) {
         sb.max_power_kw = s_.max_discharge_kw;
-        sb.stay_s = StayS(ev);
+        sb.stay_s = StayS(ev, rec.rsu);
       }
       if (market_rng_.Uniform(0, s_.reply_delay_max_s) > s_.t_limit_s) {
         ++rec.late_replies;
@@ -349,6 +352,7 @@ Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserve
     Ev& ev = fleet.at(k);
     ev.active = true;
     ev.pos = cars.back().Position(s.road_spacing_m);
+    ev.car = cars.back();
   }
   const double dt = s.round_interval_s;
   const auto steps = static_cast<int64_t>(std::floor(s.duration_s / dt + 1e-9));
@@ -362,7 +366,7 @@ Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserve
       ev.pos = car.Position(s.road_spacing_m);
       fleet.Update(ev, moved, dt);
       ev.plugged = !ev.charging && car.parked && car.at_charger;
-      ev.parked_left_s = car.parked ? car.phase_left_s : 0;
+      ev.car = car;
       if (ev.plugged) fleet.ChargeParked(ev, dt);
     }
     V2V_RETURN_IF_ERROR(fleet.RunRounds(t));

@@ -13,8 +13,10 @@
 // outside option (sim/grid_outside_option.h) less the network fee, each seller's raised to the
 // feed-in price, and a bid that cannot beat the grid is left out with its reason counted
 // (market/outside_option.h); the random draws are the same under both models. A pair also moves
-// at most the lower of the two cars' powers ([car]) for the shorter of their stays: a parked car
-// stays the rest of its stop, a moving one a round interval (market::PowerTimeCap).
+// at most the lower of the two cars' powers ([car]) for the shorter of their stays
+// (market::PowerTimeCap): in the synthetic city, the least time the car takes to leave its
+// round's RSU's range, stops included, as far as its way is known (sim/stay.h); on a trace,
+// whose future is not read ahead, a round interval.
 // Valuations are drawn afresh for each round from the scenario's ranges: v ~ U[buyer_value],
 // c ~ U[seller_cost], rho ~ U[loss_rate], w ~ U[willingness]; a seller's reply arrives after a
 // delay ~ U[0, reply_delay_max_s] and is dropped if later than t_limit_s (docs/model.md

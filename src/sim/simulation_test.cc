@@ -108,6 +108,28 @@ TEST(SimulationTest, UnderTheGridModelNoTradeBeatsEitherOutsideOption) {
   EXPECT_GT(shut->grid_cheaper_buyers + shut->feed_in_better_sellers, 0);
 }
 
+// docs/model.md section 11: under the grid model a moving car stays until it leaves its RSU's
+// range (sim/stay.h), not one round interval. With every car always driving, pairs move more
+// than 11 kW for a minute, and never more than 11 kW for the longest way through a range, 2 x
+// range_m at the lowest speed.
+TEST(SimulationTest, UnderTheGridModelMovingCarsStayUntilTheyLeaveTheRange) {
+  Scenario s = SmallCity();
+  s.market_model = MarketModel::kGrid;
+  s.trip_min_s = s.trip_max_s = 1e6;
+  s.park_min_s = s.park_max_s = 0;
+  ASSERT_TRUE(ValidateScenario(s).ok());
+  Collect c;
+  auto sum = RunSyntheticCity(s, 3, c);
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  ASSERT_GT(sum->trades, 20);
+  const double minute_kwh = s.max_charge_kw * s.round_interval_s / 3600;
+  const double longest_kwh = s.max_charge_kw * 2 * s.rsu_range_m / s.speed_min_mps / 3600;
+  double most = 0;
+  for (const TradeRecord& t : c.trades) most = std::max(most, t.kwh);
+  EXPECT_GT(most, 2 * minute_kwh);
+  EXPECT_LE(most, longest_kwh * (1 + 1e-9));
+}
+
 // The bills add up to the run's totals, hour by hour and vehicle by vehicle. Under a cheap flat
 // tariff the paper's model leaves some buyers paying more than the grid would have cost them;
 // the grid model leaves no buyer and no seller worse off than its outside option.
@@ -155,6 +177,21 @@ TEST(SimulationTest, BillsAddUpAndOnlyThePapersModelLeavesTradersWorseOffThanThe
       EXPECT_EQ(sellers, 0);
     }
   }
+}
+
+// The paper's model is pinned: these figures were taken before the grid model's stays followed
+// the cars' ways (sim/stay.h), which the paper's model never reads, and no random draw was added.
+TEST(SimulationTest, ThePapersModelIsPinned) {
+  Collect c;
+  auto sum = RunSyntheticCity(SmallCity(), 3, c);
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  EXPECT_EQ(sum->rounds, 76);
+  EXPECT_EQ(sum->trades, 336);
+  EXPECT_NEAR(sum->energy_kwh, 874.24224181858494, 1e-9);
+  EXPECT_NEAR(sum->payments, 557.21655976420573, 1e-9);
+  EXPECT_NEAR(sum->welfare, 615.582720662886, 1e-9);
+  EXPECT_NEAR(sum->grid_kwh, 1436.4932510917463, 1e-9);
+  EXPECT_NEAR(sum->driven_km, 6251.713488763482, 1e-9);
 }
 
 TEST(SimulationTest, SameSeedGivesByteIdenticalCsv) {
