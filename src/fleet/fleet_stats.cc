@@ -86,7 +86,7 @@ AgainstGrid FleetStats::against_grid() const {
     const int64_t grid_cost = (t.grid_price * t.energy_wh + 500) / 1000;
     g.buyers_paid += t.amount;
     g.grid_cost += grid_cost;
-    g.sellers_earned += t.amount;
+    g.sellers_earned += (t.price * t.energy_wh + 500) / 1000;  // the amount less any network fee
     g.feed_in_value += (t.feed_in * (t.energy_wh + t.loss_wh) + 500) / 1000;
     if (t.amount > grid_cost) ++g.buyers_worse_off;
   }

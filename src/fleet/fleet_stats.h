@@ -21,8 +21,8 @@ struct TradeRow {
   int node = 0;
   uint64_t round = 0;
   std::string buyer, seller, escrow;
-  int64_t price = 0;  // smallest units per kWh
-  int64_t energy_wh = 0, loss_wh = 0, amount = 0;
+  int64_t price = 0;                               // smallest units per kWh
+  int64_t energy_wh = 0, loss_wh = 0, amount = 0;  // amount: what the buyer pays, any fee included
   // scheduled (in a scheme pushed to the buyer), then committed (its round's committed push) or
   // dropped (its round's drop), then settled or refunded (its escrow closed).
   std::string state = "scheduled";

@@ -96,6 +96,11 @@ TEST(FleetStats, SavingsAgainstTheGrid) {
   EXPECT_EQ(g.buyers_worse_off, 1);
   EXPECT_EQ(g.feed_in_value, 63 + 32);
   EXPECT_EQ(g.SellersGained(), 840 - 95);
+  // With a network fee of 20 per kWh the buyer pays 460 and the seller earns the price only.
+  FleetStats fee;
+  fee.Trade({1, 0, 1, "b1", "s1", "e1", 210, 2000, 100, 460, "scheduled", 300, 30});
+  EXPECT_EQ(fee.against_grid().buyers_paid, 460);
+  EXPECT_EQ(fee.against_grid().sellers_earned, 420);
   const auto j = s.SummaryJson(1);
   EXPECT_EQ(j["against_grid"]["buyers_saved"], 60);
   EXPECT_EQ(j["against_grid"]["sellers_gained"], 745);

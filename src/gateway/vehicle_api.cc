@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "node/grid_json.h"
+
 namespace v2v::gateway {
 
 namespace {
@@ -169,6 +171,11 @@ nlohmann::json VehicleApi::RoundJson(const Round* r, uint64_t number) const {
                       {"c_max", o.auction.c_max},
                       {"radius_m", o.auction.radius_m},
                       {"max_skew_s", kMaxSkewS}};
+  // The area's grid tariff from the genesis (contract C-4.7): every bid here is priced against it.
+  if (const auto* tariff = contract::GridTariffOf(book_.node().ContractParams(), o.rsu)) {
+    j["grid"] = node::GridToJson({{o.rsu, *tariff}}).at(0);
+    j["grid"].erase("rsu");
+  }
   if (r == nullptr) return j;
   j["t_stamp"] = r->t_stamp_s;
   j["deadline"] = r->deadline_s();

@@ -137,6 +137,9 @@ TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
   auto network = chain::ParseNetworkHex(round["network"].get<std::string>());
   ASSERT_TRUE(network.ok()) << round.dump();
   car2->network = *network;
+  // The RSU names its area's tariff, as the genesis has it (the "" area: rsu-1 is not named).
+  EXPECT_EQ(round["grid"]["import"][0]["price"], 20) << round.dump();
+  EXPECT_EQ(round["grid"]["feed_in"], 30);
   vehicle::BuyerTerms bt{300, 200, 400, 1000, 4000, 2000, 0, 0};
   const auto r = v.Call(
       "vehicle_request",
