@@ -83,6 +83,7 @@ int64_t BuyerOptionExact(const GridTariff& g, int64_t t_s, int64_t x_m, int64_t 
                          int64_t b_max_wh) {
   using I = Int128;
   const int64_t p = ImportPriceAt(g, t_s);
+  if (b_max_wh <= 0) return p;       // wants nothing: no detour cost to spread (and no division)
   const I d = DetourM(g, x_m, y_m);  // <= 2^33
   const I speed = g.speed_mm_per_s;  // <= 2^17
   // In smallest units x 10^6 x speed x 3600 (a common denominator):

@@ -80,7 +80,8 @@ int64_t ImportPriceAt(const GridTariff& g, int64_t t_s);
 int64_t DetourM(const GridTariff& g, int64_t x_m, int64_t y_m);
 
 // The buyer's outside option O_i at `t_s`, smallest units per kWh, as in the formula above,
-// capped at kMaxTariffPrice x 1024. REQUIRES: g validated, |x|, |y| <= 2^30, b_max_wh > 0.
+// capped at kMaxTariffPrice x 1024; the import price alone when b_max_wh <= 0 (a bid may want
+// 0 Wh). REQUIRES: g validated, |x|, |y| <= 2^30, b_max_wh <= 2^31.
 int64_t BuyerOptionExact(const GridTariff& g, int64_t t_s, int64_t x_m, int64_t y_m,
                          int64_t b_max_wh);
 

@@ -76,6 +76,8 @@ TEST(GridTariff, WithoutChargersTheOptionIsTheTariff) {
   EXPECT_EQ(BuyerOptionExact(g, 0, 12345, -999, 4000), 300 + 500);
   g.wait_s = 0;
   EXPECT_EQ(BuyerOptionExact(g, 0, 12345, -999, 4000), 300);
+  g.wait_s = 600;
+  EXPECT_EQ(BuyerOptionExact(g, 0, 12345, -999, 0), 300);  // a bid may want 0 Wh: no division
 }
 
 TEST(GridTariff, TheDetourAddsItsEnergyAndTime) {
