@@ -1,6 +1,7 @@
 #include "chain/state.h"
 
 #include "chain/merkle.h"
+#include "chain/tx_check.h"
 #include "codec/codec.h"
 
 namespace v2v::chain {
@@ -59,7 +60,8 @@ Result<Escrow> DecodeEscrow(ByteSpan bytes) {
   if (r.remaining() > 0) {
     e.fee_to = r.Str(kMaxIdBytes);
     e.fee = r.I64();
-    if (r.ok() && e.fee <= 0) r.Fail("escrow fee section with no positive fee");
+    if (r.ok() && (e.fee <= 0 || !ValidId(e.fee_to)))
+      r.Fail("escrow fee section: bad fee or payee");
   }
   V2V_RETURN_IF_ERROR(r.Finish());
   return e;

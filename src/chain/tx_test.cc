@@ -90,6 +90,11 @@ TEST(Tx, CarLimitsRoundTripAndAreCanonical) {
   ASSERT_EQ(bad[flags_at], 0b101);  // power and target stated
   bad[flags_at] = 0b1000 | 0b101;   // a flag no seller field has
   EXPECT_FALSE(DecodeTx(bad).ok());
+  // A stated value of 0 (the power's eight bytes zeroed) is not canonical: 0 means not stated.
+  bad = bytes;
+  std::fill(bad.begin() + static_cast<std::ptrdiff_t>(flags_at) + 1,
+            bad.begin() + static_cast<std::ptrdiff_t>(flags_at) + 9, 0);
+  EXPECT_FALSE(DecodeTx(bad).ok());
 }
 
 // Pins the encoding: a change here breaks every signature and hash on existing chains.

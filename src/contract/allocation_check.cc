@@ -83,7 +83,8 @@ struct Kkt {
     }
     const bool at_zero = x_wh <= slack_kwh * 1000.0;
     const bool at_cap = x_wh >= cap_wh - slack_kwh * 1000.0;
-    if (at_zero && lambda > mc + tol) return Bad("a cheaper seller is left unused");
+    // An edge whose cap is (about) 0 is boxed in at zero: KKT asks nothing of lambda there.
+    if (at_zero && !at_cap && lambda > mc + tol) return Bad("a cheaper seller is left unused");
     if (at_cap && lambda < mc - tol) return Bad("a pair trades above its marginal value");
     if (!at_zero && !at_cap && std::fabs(lambda - mc) > tol) {
       return Bad("marginal value differs from marginal cost");
@@ -122,9 +123,12 @@ struct Kkt {
     return std::nullopt;
   }
 
+  // As the round builder forms edges: the pair may trade at its price, within the radius, the
+  // seller has supply left above its reserve and target, and the cars allow some energy (C-4.8).
   bool Tradable(size_t i, size_t j) const {
     return market::PriceExact(b[i].v, b[i].v_max, s[j].c, s[j].c_min).trade &&
-           InRange(b[i], s[j], r.radius_m);
+           InRange(b[i], s[j], r.radius_m) && SupplyWh(s[j]) > 0 &&
+           PairCapWh(b[i], s[j], r.t_stamp_s + r.t_limit_s).value_or(1) > 0;
   }
 
   Check Seller(size_t j) const {

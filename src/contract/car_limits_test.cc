@@ -89,5 +89,27 @@ TEST(CarLimitsOnChain, ASellerNeverGivesBelowItsTarget) {
   EXPECT_GE(after.accounts.at("car-2").energy_wh, 50'000 - (s_t - target));
 }
 
+// A seller the cars rule out (it leaves before the round closes) and one with nothing above its
+// target take no trade, and the round that leaves them unused is optimal: the contract takes it.
+TEST(CarLimitsOnChain, SellersThatCannotGiveAnythingDoNotMakeAnHonestRoundSuboptimal) {
+  CarEnv env;
+  chain::Tx gone = env.w.Seller(3, 1, kBidAt, 120);  // the cheaper seller, but leaving
+  auto& g = std::get<chain::SellerBid>(gone.body);
+  g.max_power_w = 11'000;
+  g.departure_s = kRoundClose - 30;
+  gone = env.Resigned(std::move(gone), 3);
+  const chain::TradingRound r =
+      env.Build({env.w.Buyer(0, 1, kBidAt)}, {env.w.Seller(2, 1, kBidAt), std::move(gone)});
+  ASSERT_FALSE(r.trades.empty());
+  for (const chain::Trade& t : r.trades) EXPECT_EQ(r.sellers[t.seller].sender, "car-2");
+  env.Ok(env.genesis, kRoundClose + 5, {env.w.SignRound(r, 1)});
+
+  const chain::TradingRound full = env.Build(
+      {env.w.Buyer(0, 1, kBidAt)}, {env.w.Seller(2, 1, kBidAt), env.SellerWithTarget(3, 20'000)});
+  ASSERT_FALSE(full.trades.empty());
+  for (const chain::Trade& t : full.trades) EXPECT_EQ(full.sellers[t.seller].sender, "car-2");
+  env.Ok(env.genesis, kRoundClose + 5, {env.w.SignRound(full, 1)});
+}
+
 }  // namespace
 }  // namespace v2v::contract

@@ -184,6 +184,21 @@ TEST(GridOnChain, TheNetworkFeeIsHeldWithThePriceAndPaidToTheRsuOnDelivery) {
                                                     chain::Payment(e.price, half) -
                                                     chain::Payment(20, half));
   EXPECT_FALSE(CheckConservation(after));
+  // A refund after the deadline returns the whole amount, the fee included; the RSU gets nothing.
+  const int64_t other_rsu_balance = s.accounts.at("rsu-1").balance;
+  const auto& [id2, e2] = *std::next(s.escrows.begin(), s.escrows.size() > 1 ? 1 : 0);
+  chain::Tx refund;
+  refund.sender = e2.buyer;
+  refund.nonce = 2;
+  refund.body = chain::Refund{id2};
+  chain::SignTx(refund, env.w.cars[static_cast<size_t>(std::stoi(e2.buyer.substr(4)))]);
+  auto refunded = c.ApplyBlock(s, World::MakeBlock(e2.deadline_s + 1, {refund}));
+  ASSERT_TRUE(std::holds_alternative<chain::State>(refunded))
+      << std::get<chain::Rejection>(refunded).ToString();
+  const chain::State& back_state = std::get<chain::State>(refunded);
+  EXPECT_EQ(back_state.accounts.at(e2.buyer).balance, s.accounts.at(e2.buyer).balance + e2.amount);
+  EXPECT_EQ(back_state.accounts.at("rsu-1").balance, other_rsu_balance);
+  EXPECT_FALSE(CheckConservation(back_state));
   // The state's bytes carry the fee (they decode to the same state); an escrow without a fee keeps
   // the bytes it had before fees.
   auto back = chain::DecodeEntries(chain::EncodeEntries(s));

@@ -11,6 +11,7 @@ void AddRound(AccountSavings& sums, const std::string& id, const chain::Tx& roun
   if (r == nullptr) return;
   const market::GridTariff* tariff = contract::GridTariffOf(params, round_tx.sender);
   bool traded = false;
+  AccountSavings round;  // this round's sums, added only when it can be compared with the grid
   for (const chain::Trade& t : r->trades) {
     if (t.buyer >= r->buyers.size() || t.seller >= r->sellers.size()) continue;
     const chain::Tx& buyer = r->buyers[t.buyer];
@@ -19,26 +20,34 @@ void AddRound(AccountSavings& sums, const std::string& id, const chain::Tx& roun
     traded = true;
     const int64_t amount = chain::Payment(t.price, t.volume_wh);
     if (buyer.sender == id) {
-      sums.bought_wh += t.volume_wh;
-      sums.paid += amount + (tariff != nullptr ? chain::Payment(tariff->fee, t.volume_wh) : 0);
+      round.bought_wh += t.volume_wh;
+      round.paid += amount + (tariff != nullptr ? chain::Payment(tariff->fee, t.volume_wh) : 0);
       if (tariff != nullptr) {
         const auto& b = std::get<chain::BuyerBid>(buyer.body);
         const int64_t option =
             market::BuyerOptionExact(*tariff, r->t_stamp_s, b.x_m, b.y_m, b.b_max_wh);
-        sums.grid_cost += chain::Payment(option, t.volume_wh);
+        round.grid_cost += chain::Payment(option, t.volume_wh);
       }
     } else {
       const auto& s = std::get<chain::SellerBid>(seller.body);
       const int64_t given = t.volume_wh + chain::LossWh(t.volume_wh, s.rho_ppm);
-      sums.sold_wh += t.volume_wh;
-      sums.given_wh += given;
-      sums.earned += amount;
-      if (tariff != nullptr) sums.feed_in_value += chain::Payment(tariff->feed_in, given);
+      round.sold_wh += t.volume_wh;
+      round.given_wh += given;
+      round.earned += amount;
+      if (tariff != nullptr) round.feed_in_value += chain::Payment(tariff->feed_in, given);
     }
   }
   if (!traded) return;
   ++sums.rounds;
-  if (tariff != nullptr) ++sums.grid_rounds;
+  if (tariff == nullptr) return;
+  ++sums.grid_rounds;
+  sums.bought_wh += round.bought_wh;
+  sums.paid += round.paid;
+  sums.grid_cost += round.grid_cost;
+  sums.sold_wh += round.sold_wh;
+  sums.given_wh += round.given_wh;
+  sums.earned += round.earned;
+  sums.feed_in_value += round.feed_in_value;
 }
 
 nlohmann::json SavingsJson(const std::string& id, const AccountSavings& s) {

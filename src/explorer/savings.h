@@ -9,7 +9,7 @@
 //   as a seller: earned = Payment(T, x); fed into the grid, the energy it gave up (x plus the
 //                loss) would have earned Payment(F, x + loss) at the feed-in price F.
 // Only rounds of an RSU whose area has a grid tariff in the genesis (contract::GridTariffOf) can
-// be compared; the others are counted as such and add nothing to the sums.
+// be compared; the others are counted in `rounds` only and add nothing to the sums.
 #pragma once
 
 #include <cstdint>

@@ -1,6 +1,7 @@
 #include "node/grid_json.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <set>
 
 #include "base/file_util.h"
@@ -18,8 +19,10 @@ Result<int64_t> Int(const nlohmann::json& j, const std::string& where, const cha
     if (fallback) return *fallback;
     return Bad(where, std::string("missing \"") + key + "\"");
   }
-  if (!j.at(key).is_number_integer()) {
-    return Bad(where + "." + key, "expected an integer");
+  if (!j.at(key).is_number_integer() ||
+      (j.at(key).is_number_unsigned() &&
+       j.at(key).get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
+    return Bad(where + "." + key, "expected an integer (a 64-bit signed one)");
   }
   return j.at(key).get<int64_t>();
 }
