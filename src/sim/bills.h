@@ -3,7 +3,8 @@
 //
 // A buyer's baseline is its outside option: the same energy bought at the nearest charger, with
 // the detour and the wait (sim/grid_outside_option.h); a seller's is feeding the energy it gave
-// up (losses included) into the grid. Both are computed under either market model, so the paper's
+// up (losses included) into the grid. Both at the tariff of the area of the trade's RSU
+// ([[tariff.area]], else [tariff]). Both are computed under either market model, so the paper's
 // model shows whom it leaves worse off than the grid.
 #pragma once
 

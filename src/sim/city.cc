@@ -14,16 +14,29 @@ int RoadsPerSide(const Scenario& s) {
   return std::max(1, static_cast<int>(std::floor(s.city_size_m / s.road_spacing_m + 1e-9)));
 }
 
+// The RSU lattice of the grid and junctions layouts: every step-th junction from the first.
+int LatticeStep(const Scenario& s) {
+  if (s.rsu_layout != RsuLayout::kGrid) return 1;
+  return std::max(1, static_cast<int>(std::lround(s.rsu_spacing_m / s.road_spacing_m)));
+}
+// Centre the lattice so that the border gap is the same on both sides.
+int LatticeFirst(int n, int step) { return (n % step) / 2; }
+
 }  // namespace
+
+int64_t RsuCount(const Scenario& s) {
+  if (s.rsu_layout == RsuLayout::kList) return static_cast<int64_t>(s.rsu_positions_m.size());
+  const int n = RoadsPerSide(s);
+  const int step = LatticeStep(s);
+  const int64_t per_side = (n - LatticeFirst(n, step)) / step + 1;
+  return per_side * per_side;
+}
 
 std::vector<Point> PlaceRsus(const Scenario& s) {
   if (s.rsu_layout == RsuLayout::kList) return s.rsu_positions_m;
   const int n = RoadsPerSide(s);
-  int step = 1;
-  if (s.rsu_layout == RsuLayout::kGrid)
-    step = std::max(1, static_cast<int>(std::lround(s.rsu_spacing_m / s.road_spacing_m)));
-  // Centre the lattice so that the border gap is the same on both sides.
-  const int first = (n % step) / 2;
+  const int step = LatticeStep(s);
+  const int first = LatticeFirst(n, step);
   std::vector<Point> out;
   for (int j = first; j <= n; j += step) {
     for (int i = first; i <= n; i += step) {

@@ -20,6 +20,8 @@ namespace v2v::sim {
 // are multiples of rsu_spacing_m (rounded to the road grid), `junctions` one at every junction,
 // `list` the listed positions. Ordered by y then x (list: as listed).
 std::vector<Point> PlaceRsus(const Scenario& s);
+// PlaceRsus(s).size(), without placing them. REQUIRES: the scenario's keys within their ranges.
+int64_t RsuCount(const Scenario& s);
 
 // Assigns points to their nearest RSU within range through a bucket grid.
 // Not thread-safe for concurrent construction; Nearest() is const and thread-safe.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace v2v::sim {
@@ -16,6 +17,24 @@ TEST(CityTest, RsuLayouts) {
   s.rsu_positions_m = {{5, 6}};
   ASSERT_EQ(PlaceRsus(s).size(), 1u);
   EXPECT_DOUBLE_EQ(PlaceRsus(s)[0].y, 6);
+}
+
+// RsuCount, which checks the RSU indices of [[tariff.area]], counts what PlaceRsus places.
+TEST(CityTest, RsuCountIsTheNumberOfPlacedRsus) {
+  for (RsuLayout layout : {RsuLayout::kGrid, RsuLayout::kJunctions, RsuLayout::kList}) {
+    for (double size : {100.0, 4000.0, 4100.0, 15000.0}) {
+      for (double rsu_spacing : {10.0, 1000.0, 1500.0, 7000.0}) {
+        Scenario s;
+        s.rsu_layout = layout;
+        s.rsu_positions_m = {{0, 0}, {5, 5}, {9, 9}};
+        s.city_size_m = size;
+        s.road_spacing_m = std::min(500.0, size);
+        s.rsu_spacing_m = rsu_spacing;
+        EXPECT_EQ(RsuCount(s), static_cast<int64_t>(PlaceRsus(s).size()))
+            << size << " " << rsu_spacing;
+      }
+    }
+  }
 }
 
 TEST(CityTest, NearestRsuMatchesBruteForce) {

@@ -15,12 +15,13 @@ namespace {
 // Hourly means of the city's rounds.
 class HourlyPrices : public SimObserver {
  public:
-  explicit HourlyPrices(double fee_per_kwh) : fee_(fee_per_kwh) {}
+  // `s`: the scenario run, for each RSU area's network fee.
+  explicit HourlyPrices(const Scenario& s) : s_(s) {}
   Status OnRound(const RoundRecord& r, const std::vector<TradeRecord>& trades) override {
     const int h = static_cast<int>(std::fmod(r.time_s / 3600.0, 24.0));
     for (const TradeRecord& t : trades) {  // the grid model's outside options (0 otherwise)
       outside_[h] += t.buyer_outside * t.kwh;
-      above_outside_ += t.t + fee_ > t.buyer_outside * (1 + 1e-12);
+      above_outside_ += t.t + s_.NetworkFeeAt(t.rsu) > t.buyer_outside * (1 + 1e-12);
     }
     kwh_[h] += r.energy_kwh;
     if (r.energy_kwh > 0) paid_[h] += r.mean_price * r.energy_kwh;
@@ -34,7 +35,7 @@ class HourlyPrices : public SimObserver {
   double kwh_[24] = {}, paid_[24] = {}, p2p_[24] = {}, outside_[24] = {};
   int64_t p2p_n_[24] = {}, trades_[24] = {};
   int64_t above_outside_ = 0;  // trades whose price plus fee exceeds the buyer's outside option
-  double fee_;
+  const Scenario& s_;
 };
 
 double Correlation(const std::vector<double>& x, const std::vector<double>& y) {
@@ -93,7 +94,7 @@ Result<Figure> Fig11GridTariff(const ExperimentOptions& opt) {
             (opt.has_city ? "scenario " + ScenarioHash(s) : "synthetic city") + ")";
   f.inputs = "scenario=" + ScenarioHash(s);
   const bool grid = s.market_model == MarketModel::kGrid;
-  HourlyPrices hp(s.network_fee_per_kwh);
+  HourlyPrices hp(s);
   V2V_ASSIGN_OR_RETURN(SimSummary sum, RunSyntheticCity(s, DeriveSeed(opt.seed, 11), hp));
   // The comparison market's column: the conventional uniform price by default, else the mean
   // price the named mechanism's buyers pay ([p2p] mechanism).
@@ -152,6 +153,10 @@ Result<Figure> Fig11GridTariff(const ExperimentOptions& opt) {
                   std::to_string(sum.feed_in_better_sellers) +
                   " sellers were left out, the grid "
                   "being better for them.";
+  }
+  if (!s.tariff_areas.empty()) {
+    f.measured += " The tariff column is [tariff]'s; " + std::to_string(s.tariff_areas.size()) +
+                  " RSU area(s) of [[tariff.area]] have their own, which their rounds use.";
   }
   f.verdict = Verdict::kPartly;
   return f;

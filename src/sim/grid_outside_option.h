@@ -5,7 +5,10 @@
 // that skips the V2V market drives to the nearest one and back (Manhattan distance on the road
 // grid, twice), spends the detour's energy bought at that price, and loses the detour's time at
 // the scenario's mean speed plus charger_wait_s, valued at value_of_time_per_h; those costs are
-// spread over the energy it wants. A seller's outside option is feed_in_per_kwh. Pure: no clock.
+// spread over the energy it wants. A seller's outside option is feed_in_per_kwh. The import
+// price, the feed-in and the network fee are those of the area of the round's RSU
+// ([[tariff.area]], Scenario::TariffAreaOf; [tariff] for an RSU no area names), as on the ledger
+// (contract/genesis.h GridTariffOf). Pure: no clock.
 #pragma once
 
 #include <vector>
@@ -16,18 +19,31 @@ namespace v2v::sim {
 
 class GridOutsideOptions {
  public:
+  // `chargers`: the city's RSU sites in RSU order (PlaceRsus), which the areas name by index.
   GridOutsideOptions(const Scenario& s, std::vector<Point> chargers);
 
-  // A buyer at `pos` wanting `kwh` (> 0) at `time_s`: the grid's total cost per kWh to it.
-  double BuyerPerKwh(Point pos, double kwh, double time_s) const;
+  // The import price per kWh at `time_s` in the area of RSU `rsu`.
+  double ImportPerKwh(int rsu, double time_s) const;
+  // A buyer at `pos` in the round of RSU `rsu`, wanting `kwh` (> 0) at `time_s`: the grid's total
+  // cost per kWh to it, at that RSU's area's import price.
+  double BuyerPerKwh(int rsu, Point pos, double kwh, double time_s) const;
   // The distance to the nearest charger (Manhattan); +inf with no charger.
   double ChargerDistanceM(Point pos) const;
-  double SellerPerKwh() const { return s_.feed_in_per_kwh; }
-  double FeePerKwh() const { return s_.network_fee_per_kwh; }
+  // The feed-in price and the network fee of RSU `rsu`'s area.
+  double SellerPerKwh(int rsu) const { return TariffOf(rsu).feed_in_per_kwh; }
+  double FeePerKwh(int rsu) const { return TariffOf(rsu).network_fee_per_kwh; }
 
  private:
+  struct AreaTariff {
+    const std::vector<TouPeriod>* periods;
+    double feed_in_per_kwh, network_fee_per_kwh;
+  };
+  const AreaTariff& TariffOf(int rsu) const;
+
   const Scenario& s_;
   std::vector<Point> chargers_;
+  std::vector<AreaTariff> tariff_of_;  // by RSU: its area's, [tariff]'s keys filled in
+  AreaTariff default_;                 // [tariff]'s, for an RSU outside chargers_
 };
 
 }  // namespace v2v::sim

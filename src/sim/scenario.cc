@@ -1,5 +1,6 @@
 #include "sim/scenario.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -8,6 +9,7 @@
 #include <utility>
 
 #include "base/file_util.h"
+#include "sim/city.h"
 #include "sim/csv.h"
 #include "sim/scenario_toml.h"
 
@@ -160,11 +162,42 @@ Result<double> ReadInRange(const NumKey& k, const toml::node& n, const std::stri
   return x;
 }
 
-Status ParseTariff(const toml::node& n, const std::string& where, Scenario& s) {
+// A time-of-use schedule (the same rules for [tariff] periods and each area's): the first
+// period at hour 0 (no gap before it), starts strictly increasing within [0, 24) (no overlap),
+// prices in [0, kBig]. `at` names the key; `nodes`, when read from a file, gives the lines.
+Status CheckSchedule(const std::vector<TouPeriod>& periods, const std::string& at,
+                     const toml::node* nodes = nullptr) {
+  const toml::array* arr = nodes ? nodes->as_array() : nullptr;
+  auto line = [&](size_t i) -> std::string {
+    if (arr && i < arr->size()) return LineOf(*arr->get(i));
+    return nodes ? LineOf(*nodes) : "";
+  };
+  if (periods.empty() || periods.front().start_h != 0)
+    return Status::InvalidArgument(at + ": the first period must start at hour 0" + line(0));
+  for (size_t i = 0; i < periods.size(); ++i) {
+    const TouPeriod& p = periods[i];
+    const std::string key = at + "[" + std::to_string(i) + "]";
+    if (!(p.start_h >= 0 && p.start_h < 24))
+      return Status::InvalidArgument(key + ".start_h: " + FormatG(p.start_h) +
+                                     " is outside [0, 24)" + line(i));
+    if (i > 0 && p.start_h <= periods[i - 1].start_h)
+      return Status::InvalidArgument(key + ".start_h: " + FormatG(p.start_h) +
+                                     " does not come after the previous period's start (" +
+                                     FormatG(periods[i - 1].start_h) +
+                                     "): periods overlap or are out of order" + line(i));
+    if (!(p.price_per_kwh >= 0 && p.price_per_kwh <= kBig))
+      return Status::InvalidArgument(key + ".price_per_kwh: " + FormatG(p.price_per_kwh) +
+                                     (p.price_per_kwh < 0 ? " is negative" : " is out of range") +
+                                     line(i));
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<TouPeriod>> ParsePeriods(const toml::node& n, const std::string& where) {
   const toml::array* arr = n.as_array();
   if (!arr || arr->empty())
     return Status::InvalidArgument(where + ": expected a non-empty array of tables" + LineOf(n));
-  s.tariff.clear();
+  std::vector<TouPeriod> out;
   for (const toml::node& e : *arr) {
     const toml::table* t = e.as_table();
     if (!t) return Status::InvalidArgument(where + ": each period is a table" + LineOf(e));
@@ -186,8 +219,85 @@ Status ParseTariff(const toml::node& n, const std::string& where, Scenario& s) {
     if (!has_start || !has_price)
       return Status::InvalidArgument(where + ": each period needs start_h and price_per_kwh" +
                                      LineOf(e));
-    s.tariff.push_back(p);
+    out.push_back(p);
   }
+  return out;
+}
+
+// The largest RSU index an area may name before the city's count is known (ValidateScenario).
+constexpr int64_t kMaxRsuIndex = 10'000'000;
+const NumKey& GridKey(std::string_view key) {
+  for (const NumKey& k : kGridKeys) {
+    if (k.key == key) return k;
+  }
+  return kGridKeys[0];
+}
+
+// [[tariff.area]] (or `area = [{...}, ...]`): the RSU areas with their own tariff. Replaces any
+// areas set before, as `periods` replaces the schedule.
+Status ParseAreas(const toml::node& n, const std::string& where, std::string_view source,
+                  Scenario& s) {
+  const toml::array* arr = n.as_array();
+  if (!arr) return Status::InvalidArgument(where + ": expected [[tariff.area]] tables" + LineOf(n));
+  std::vector<TariffArea> areas;
+  std::vector<std::pair<int, size_t>> named;  // RSU, area naming it
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const toml::node& e = *arr->get(i);
+    const std::string name = "[tariff] area[" + std::to_string(i) + "]";
+    const std::string at = std::string(source) + ": " + name;
+    const toml::table* t = e.as_table();
+    if (!t) return Status::InvalidArgument(at + ": each area is a table" + LineOf(e));
+    TariffArea area;
+    bool has_rsus = false;
+    for (const auto& [k, v] : *t) {
+      const std::string key(k.str());
+      const std::string kw = at + "." + key;
+      if (key == "rsus") {
+        const toml::array* rs = v.as_array();
+        if (!rs || rs->empty())
+          return Status::InvalidArgument(kw + ": expected a non-empty array of RSU indices" +
+                                         LineOf(v));
+        for (const toml::node& r : *rs) {
+          auto idx = r.value_exact<int64_t>();
+          if (!idx || *idx < 0 || *idx > kMaxRsuIndex)
+            return Status::InvalidArgument(kw + ": each RSU is an index, an integer in [0, " +
+                                           std::to_string(kMaxRsuIndex) + "]" + LineOf(r));
+          const int rsu = static_cast<int>(*idx);
+          for (const auto& [other, in] : named) {
+            if (other != rsu) continue;
+            return Status::InvalidArgument(
+                kw + ": RSU " + std::to_string(rsu) +
+                (in == i ? " is named twice" : " is already in area[" + std::to_string(in) + "]") +
+                "; an RSU has one area" + LineOf(r));
+          }
+          named.emplace_back(rsu, i);
+          area.rsus.push_back(rsu);
+        }
+        has_rsus = true;
+      } else if (key == "periods") {
+        V2V_ASSIGN_OR_RETURN(std::vector<TouPeriod> periods, ParsePeriods(v, kw));
+        Status st = CheckSchedule(periods, name + ".periods", &v);
+        if (!st.ok()) return Status::InvalidArgument(std::string(source) + ": " + st.message());
+        area.periods = std::move(periods);
+      } else if (key == "feed_in_per_kwh" || key == "network_fee_per_kwh") {
+        V2V_ASSIGN_OR_RETURN(double x, ReadInRange(GridKey(key), v, kw));
+        (key == "feed_in_per_kwh" ? area.feed_in_per_kwh : area.network_fee_per_kwh) = x;
+      } else {
+        return Status::InvalidArgument(kw +
+                                       ": unknown key (an area has rsus, periods, "
+                                       "feed_in_per_kwh and network_fee_per_kwh)" +
+                                       LineOf(v));
+      }
+    }
+    if (!has_rsus)
+      return Status::InvalidArgument(at + ": names no RSU (expected rsus = [index, ...])" +
+                                     LineOf(e));
+    if (!area.periods && !area.feed_in_per_kwh && !area.network_fee_per_kwh)
+      return Status::InvalidArgument(
+          at + ": sets none of periods, feed_in_per_kwh and network_fee_per_kwh" + LineOf(e));
+    areas.push_back(std::move(area));
+  }
+  s.tariff_areas = std::move(areas);
   return Status::Ok();
 }
 
@@ -213,7 +323,13 @@ Status ApplyScenarioKey(const std::string& section, const std::string& key, cons
     return Status::Ok();
   }
   if (section == "rsu" && key == "positions_m") return ParsePositions(n, where, s);
-  if (section == "tariff" && key == "periods") return ParseTariff(n, where, s);
+  if (section == "tariff" && key == "periods") {
+    V2V_ASSIGN_OR_RETURN(s.tariff, ParsePeriods(n, where));
+    Status st = CheckSchedule(s.tariff, "[tariff] periods", &n);
+    if (!st.ok()) return Status::InvalidArgument(std::string(source) + ": " + st.message());
+    return Status::Ok();
+  }
+  if (section == "tariff" && key == "area") return ParseAreas(n, where, source, s);
   for (const NumKey& k : kGridKeys) {
     if (section != k.section || key != k.key) continue;
     V2V_ASSIGN_OR_RETURN(s.*(k.field), ReadInRange(k, n, where));
@@ -267,6 +383,70 @@ Status Ordered(double lo, double hi, const char* lo_name, const char* hi_name) {
                                  hi_name + " (" + FormatG(hi) + ")");
 }
 
+std::string NotAnRsu(int64_t rsu, int64_t count) {
+  return "RSU " + std::to_string(rsu) + " is not one of the city's " + std::to_string(count) +
+         " RSUs" + (count > 0 ? " (0 to " + std::to_string(count - 1) + ")" : "");
+}
+
+// [[tariff.area]]: each area names RSUs of the city, none named twice, and sets a key; its
+// schedule, feed-in and fee follow [tariff]'s rules.
+Status ValidateTariffAreas(const Scenario& s) {
+  if (s.tariff_areas.empty()) return Status::Ok();
+  const int64_t count = RsuCount(s);
+  std::vector<std::pair<int, size_t>> named;  // RSU, area naming it
+  for (size_t i = 0; i < s.tariff_areas.size(); ++i) {
+    const TariffArea& a = s.tariff_areas[i];
+    const std::string at = "[tariff] area[" + std::to_string(i) + "]";
+    if (a.rsus.empty()) return Status::InvalidArgument(at + ".rsus: names no RSU");
+    for (int rsu : a.rsus) {
+      if (rsu < 0 || rsu >= count)
+        return Status::InvalidArgument(at + ".rsus: " + NotAnRsu(rsu, count));
+      for (const auto& [other, in] : named) {
+        if (other != rsu) continue;
+        return Status::InvalidArgument(
+            at + ".rsus: RSU " + std::to_string(rsu) +
+            (in == i ? " is named twice" : " is already in area[" + std::to_string(in) + "]") +
+            "; an RSU has one area");
+      }
+      named.emplace_back(rsu, i);
+    }
+    if (a.periods) V2V_RETURN_IF_ERROR(CheckSchedule(*a.periods, at + ".periods"));
+    for (const auto& [key, x] : {std::pair{"feed_in_per_kwh", a.feed_in_per_kwh},
+                                 std::pair{"network_fee_per_kwh", a.network_fee_per_kwh}}) {
+      const NumKey& k = GridKey(key);
+      if (x && !(*x >= k.lo && *x <= k.hi))
+        return Status::InvalidArgument(at + "." + key + ": " + FormatG(*x) + " is outside [" +
+                                       FormatG(k.lo) + ", " + FormatG(k.hi) + "]");
+    }
+    if (!a.periods && !a.feed_in_per_kwh && !a.network_fee_per_kwh)
+      return Status::InvalidArgument(
+          at + ": sets none of periods, feed_in_per_kwh and network_fee_per_kwh");
+  }
+  return Status::Ok();
+}
+
+// The RSU indices of a file's [[tariff.area]] tables against the city's RSUs, with their lines
+// (ValidateScenario checks the same without them).
+Status CheckAreaRsusAt(const toml::table& root, std::string_view source, const Scenario& s) {
+  const toml::node* areas = root.at_path("tariff.area").node();
+  const toml::array* arr = areas ? areas->as_array() : nullptr;
+  if (!arr || s.tariff_areas.empty()) return Status::Ok();
+  const int64_t count = RsuCount(s);
+  for (size_t i = 0; i < arr->size(); ++i) {
+    const toml::table* t = arr->get(i)->as_table();
+    const toml::node* rsus = t ? t->get("rsus") : nullptr;
+    const toml::array* rs = rsus ? rsus->as_array() : nullptr;
+    if (!rs) continue;
+    for (const toml::node& r : *rs) {
+      const int64_t rsu = r.value_exact<int64_t>().value_or(0);
+      if (rsu < count) continue;
+      return Status::InvalidArgument(std::string(source) + ": [tariff] area[" + std::to_string(i) +
+                                     "].rsus: " + NotAnRsu(rsu, count) + LineOf(r));
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 market::MechanismParams P2pMechanismParams(const Scenario& s) {
@@ -284,17 +464,50 @@ Result<std::unique_ptr<market::Mechanism>> NewP2pMechanism(const Scenario& s) {
   return market::NewMechanismByName(s.p2p_mechanism, P2pMechanismParams(s));
 }
 
-double Scenario::GridPrice(double time_s) const {
+double TouPrice(const std::vector<TouPeriod>& periods, double time_s) {
   double h = std::fmod(time_s / 3600.0, 24.0);
   if (h < 0) h += 24.0;
-  double price = tariff.front().price_per_kwh;
-  for (const TouPeriod& p : tariff) {
+  double price = periods.front().price_per_kwh;
+  for (const TouPeriod& p : periods) {
     if (p.start_h <= h) price = p.price_per_kwh;
   }
   return price;
 }
 
-Status ValidateScenario(const Scenario& s) {
+double Scenario::GridPrice(double time_s) const { return TouPrice(tariff, time_s); }
+
+int Scenario::TariffAreaOf(int rsu) const {
+  for (size_t a = 0; a < tariff_areas.size(); ++a) {
+    const std::vector<int>& r = tariff_areas[a].rsus;
+    if (std::find(r.begin(), r.end(), rsu) != r.end()) return static_cast<int>(a);
+  }
+  return -1;
+}
+
+const std::vector<TouPeriod>& Scenario::TariffAt(int rsu) const {
+  const int a = TariffAreaOf(rsu);
+  if (a < 0 || !tariff_areas[static_cast<size_t>(a)].periods) return tariff;
+  return *tariff_areas[static_cast<size_t>(a)].periods;
+}
+
+double Scenario::FeedInAt(int rsu) const {
+  const int a = TariffAreaOf(rsu);
+  return a < 0 ? feed_in_per_kwh
+               : tariff_areas[static_cast<size_t>(a)].feed_in_per_kwh.value_or(feed_in_per_kwh);
+}
+
+double Scenario::NetworkFeeAt(int rsu) const {
+  const int a = TariffAreaOf(rsu);
+  return a < 0 ? network_fee_per_kwh
+               : tariff_areas[static_cast<size_t>(a)].network_fee_per_kwh.value_or(
+                     network_fee_per_kwh);
+}
+
+namespace {
+
+// Every rule of ValidateScenario but [[tariff.area]]'s (ValidateTariffAreas, which needs the
+// city's RSUs laid out by valid keys).
+Status ValidateAllButAreas(const Scenario& s) {
   for (const NumKey& k : kNumKeys) {
     V2V_RETURN_IF_ERROR(InRange(k, k.field ? s.*(k.field) : static_cast<double>(s.vehicle_count)));
   }
@@ -334,24 +547,14 @@ Status ValidateScenario(const Scenario& s) {
   if (s.rsu_layout == RsuLayout::kList && s.rsu_positions_m.empty())
     return Status::InvalidArgument(
         "[rsu] positions_m: layout \"list\" needs at least one position");
-  if (s.tariff.empty() || s.tariff.front().start_h != 0)
-    return Status::InvalidArgument("[tariff] periods: the first period must start at hour 0");
-  for (size_t i = 0; i < s.tariff.size(); ++i) {
-    const TouPeriod& p = s.tariff[i];
-    const std::string at = "[tariff] periods[" + std::to_string(i) + "]";
-    if (!(p.start_h >= 0 && p.start_h < 24))
-      return Status::InvalidArgument(at + ".start_h: " + FormatG(p.start_h) +
-                                     " is outside [0, 24)");
-    if (i > 0 && p.start_h <= s.tariff[i - 1].start_h)
-      return Status::InvalidArgument(at + ".start_h: " + FormatG(p.start_h) +
-                                     " does not come after the previous period's start (" +
-                                     FormatG(s.tariff[i - 1].start_h) +
-                                     "): periods overlap or are out of order");
-    if (!(p.price_per_kwh >= 0 && p.price_per_kwh <= kBig))
-      return Status::InvalidArgument(at + ".price_per_kwh: " + FormatG(p.price_per_kwh) +
-                                     (p.price_per_kwh < 0 ? " is negative" : " is out of range"));
-  }
-  return Status::Ok();
+  return CheckSchedule(s.tariff, "[tariff] periods");
+}
+
+}  // namespace
+
+Status ValidateScenario(const Scenario& s) {
+  V2V_RETURN_IF_ERROR(ValidateAllButAreas(s));
+  return ValidateTariffAreas(s);
 }
 
 Result<toml::table> ParseTomlText(std::string_view text, std::string_view source) {
@@ -368,7 +571,11 @@ Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view sourc
   V2V_ASSIGN_OR_RETURN(const toml::table root, ParseTomlText(text, source));
   Scenario s;
   V2V_RETURN_IF_ERROR(ApplyScenarioTable(root, source, s));
-  Status st = ValidateScenario(s);
+  Status st = ValidateAllButAreas(s);
+  if (st.ok()) {
+    V2V_RETURN_IF_ERROR(CheckAreaRsusAt(root, source, s));  // the same check, with the lines
+    st = ValidateTariffAreas(s);
+  }
   if (!st.ok()) return Status::InvalidArgument(std::string(source) + ": " + st.message());
   return s;
 }
@@ -377,6 +584,20 @@ Result<Scenario> LoadScenarioFile(const std::string& path) {
   V2V_ASSIGN_OR_RETURN(const std::string text, ReadFile(path));
   return ParseScenarioToml(text, path);
 }
+
+namespace {
+
+// A schedule's periods, one inline table a line.
+std::string PeriodsToToml(const std::vector<TouPeriod>& periods) {
+  std::string out;
+  for (const TouPeriod& p : periods) {
+    out += "  {start_h = " + FormatExact(p.start_h) +
+           ", price_per_kwh = " + FormatExact(p.price_per_kwh) + "},\n";
+  }
+  return out;
+}
+
+}  // namespace
 
 std::string ScenarioToToml(const Scenario& s) {
   std::string out;
@@ -413,12 +634,7 @@ std::string ScenarioToToml(const Scenario& s) {
     const double x = k.field ? s.*(k.field) : static_cast<double>(s.vehicle_count);
     out += std::string(k.key) + " = " + FormatExact(x) + "\n";
   }
-  out += "\n[tariff]\nperiods = [\n";
-  for (const TouPeriod& p : s.tariff) {
-    out += "  {start_h = " + FormatExact(p.start_h) +
-           ", price_per_kwh = " + FormatExact(p.price_per_kwh) + "},\n";
-  }
-  out += "]\n";
+  out += "\n[tariff]\nperiods = [\n" + PeriodsToToml(s.tariff) + "]\n";
   if (s.market_model == MarketModel::kGrid) {
     const char* at = "tariff";  // the section printed last: the grid keys follow in order
     for (const NumKey& k : kGridKeys) {
@@ -427,6 +643,20 @@ std::string ScenarioToToml(const Scenario& s) {
         out += std::string("\n[") + at + "]\n";
       }
       out += std::string(k.key) + " = " + FormatExact(s.*(k.field)) + "\n";
+    }
+  }
+  // The RSU areas, only when there are any (a city without them keeps its text and stamp), under
+  // either model: their import prices and feed-in enter the bills of both.
+  for (const TariffArea& a : s.tariff_areas) {
+    std::vector<int> rsus = a.rsus;
+    std::sort(rsus.begin(), rsus.end());
+    out += "\n[[tariff.area]]\nrsus = [";
+    for (size_t i = 0; i < rsus.size(); ++i) out += (i ? ", " : "") + std::to_string(rsus[i]);
+    out += "]\n";
+    if (a.periods) out += "periods = [\n" + PeriodsToToml(*a.periods) + "]\n";
+    if (a.feed_in_per_kwh) out += "feed_in_per_kwh = " + FormatExact(*a.feed_in_per_kwh) + "\n";
+    if (a.network_fee_per_kwh) {
+      out += "network_fee_per_kwh = " + FormatExact(*a.network_fee_per_kwh) + "\n";
     }
   }
   return out;

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,20 @@ struct TouPeriod {
   double start_h = 0;        // the period runs from this hour of the day to the next period's
   double price_per_kwh = 0;  // grid tariff in this period
 };
+
+// [[tariff.area]]: the grid tariff of some RSUs' areas. Each key it sets replaces [tariff]'s for
+// the rounds of its RSUs; a key it leaves out is [tariff]'s. An RSU no area names, and the whole
+// city when there is no area, uses [tariff] (as the ledger's GridTariffOf, contract/genesis.h).
+struct TariffArea {
+  std::vector<int> rsus;  // indices into the city's RSUs (PlaceRsus's order), each in one area
+  std::optional<std::vector<TouPeriod>> periods;  // time-of-use import price, as [tariff]'s
+  std::optional<double> feed_in_per_kwh;
+  std::optional<double> network_fee_per_kwh;
+};
+
+// The price of a time-of-use schedule at a time of day (seconds since midnight of day 0; wraps
+// every 24 h). REQUIRES: a non-empty schedule.
+double TouPrice(const std::vector<TouPeriod>& periods, double time_s);
 
 // The comparison market's mechanism unless a scenario names another ([p2p] mechanism).
 inline constexpr std::string_view kDefaultP2pMechanism = "k-double-auction";
@@ -95,13 +110,23 @@ struct Scenario {
   double network_fee_per_kwh = 0.0;   // paid by the buyer per V2V kWh, on top of the price
   double charger_wait_s = 600;        // a buyer's wait at a charger
   double value_of_time_per_h = 12.0;  // what an hour of a driver's time is worth
+  // [[tariff.area]], read under either model: RSU areas with their own periods, feed-in or fee.
+  // Written by ScenarioToToml only when there is one, so a city without areas keeps its stamp.
+  std::vector<TariffArea> tariff_areas;
   // [car], read by the grid model only: the power a car takes or gives on a V2V link. A pair moves
   // at most the lower of the two powers for the shorter of their stays (market::PowerTimeCap).
   double max_charge_kw = 11.0;
   double max_discharge_kw = 11.0;
 
-  // Grid price at a time of day (seconds since midnight of day 0; wraps every 24 h).
+  // [tariff]'s grid price at a time of day (seconds since midnight of day 0; wraps every 24 h).
   double GridPrice(double time_s) const;
+  // The tariff of RSU `rsu`'s area: the index in tariff_areas of the area naming it, else -1
+  // ([tariff]); and that area's schedule, feed-in and fee, [tariff]'s where it sets none.
+  int TariffAreaOf(int rsu) const;
+  const std::vector<TouPeriod>& TariffAt(int rsu) const;
+  double GridPriceAt(int rsu, double time_s) const { return TouPrice(TariffAt(rsu), time_s); }
+  double FeedInAt(int rsu) const;
+  double NetworkFeeAt(int rsu) const;
 };
 
 // The comparison market's mechanism ([p2p] mechanism) with its parameters from the scenario.
@@ -112,8 +137,9 @@ Result<std::unique_ptr<market::Mechanism>> NewP2pMechanism(const Scenario& s);
 Result<Scenario> ParseScenarioToml(std::string_view text, std::string_view source);
 Result<Scenario> LoadScenarioFile(const std::string& path);
 
-// Checks ranges and cross-field rules (min <= max, thresholds ordered). ParseScenarioToml
-// applies it; programmatic scenarios should too.
+// Checks ranges and cross-field rules (min <= max, thresholds ordered, each [[tariff.area]]
+// naming RSUs of the city, none of them twice). ParseScenarioToml applies it; programmatic
+// scenarios should too.
 Status ValidateScenario(const Scenario& s);
 
 // Canonical TOML of every parameter, in a fixed order and number format: two scenarios that

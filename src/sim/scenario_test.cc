@@ -166,5 +166,194 @@ TEST(ScenarioTest, ErrorsNameTheKey) {
   }
 }
 
+// [[tariff.area]]: RSU areas with their own tariff; a key an area leaves out is [tariff]'s.
+TEST(ScenarioTest, ReadsTariffAreasAndTheirCanonicalTextRoundTrips) {
+  auto s = ParseScenarioToml(R"(
+[tariff]
+periods = [{start_h = 0, price_per_kwh = 1.0}]
+feed_in_per_kwh = 0.1
+network_fee_per_kwh = 0.02
+
+[[tariff.area]]
+rsus = [2, 0, 1]
+periods = [{start_h = 0, price_per_kwh = 0.3}, {start_h = 17, price_per_kwh = 0.5}]
+feed_in_per_kwh = 0.25
+
+[[tariff.area]]
+rsus = [8]
+network_fee_per_kwh = 0
+)",
+                             "areas.toml");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  ASSERT_EQ(s->tariff_areas.size(), 2u);
+  EXPECT_EQ(s->TariffAreaOf(0), 0);
+  EXPECT_EQ(s->TariffAreaOf(2), 0);
+  EXPECT_EQ(s->TariffAreaOf(8), 1);
+  EXPECT_EQ(s->TariffAreaOf(4), -1);
+  EXPECT_DOUBLE_EQ(s->GridPriceAt(1, 10 * 3600), 0.3);
+  EXPECT_DOUBLE_EQ(s->GridPriceAt(1, 18 * 3600), 0.5);
+  EXPECT_DOUBLE_EQ(s->GridPriceAt(8, 18 * 3600), 1.0);  // its area sets no periods
+  EXPECT_DOUBLE_EQ(s->GridPriceAt(4, 10 * 3600), 1.0);  // in no area
+  EXPECT_DOUBLE_EQ(s->FeedInAt(0), 0.25);
+  EXPECT_DOUBLE_EQ(s->FeedInAt(8), 0.1);
+  EXPECT_DOUBLE_EQ(s->NetworkFeeAt(0), 0.02);
+  EXPECT_DOUBLE_EQ(s->NetworkFeeAt(8), 0);
+  EXPECT_DOUBLE_EQ(s->NetworkFeeAt(4), 0.02);
+  // The canonical text prints the areas (RSUs sorted, only the keys they set) under either
+  // model, and reads back to the same scenario.
+  for (MarketModel model : {MarketModel::kPaper, MarketModel::kGrid}) {
+    Scenario a = *s;
+    a.market_model = model;
+    const std::string text = ScenarioToToml(a);
+    EXPECT_NE(text.find("\n[[tariff.area]]\nrsus = [0, 1, 2]\nperiods = [\n"
+                        "  {start_h = 0, price_per_kwh = 0.3},\n"
+                        "  {start_h = 17, price_per_kwh = 0.5},\n]\nfeed_in_per_kwh = 0.25\n"
+                        "\n[[tariff.area]]\nrsus = [8]\nnetwork_fee_per_kwh = 0\n"),
+              std::string::npos)
+        << text;
+    auto back = ParseScenarioToml(text, "canonical");
+    ASSERT_TRUE(back.ok()) << back.status().ToString() << "\n" << text;
+    ASSERT_EQ(back->tariff_areas.size(), 2u);
+    EXPECT_EQ(back->tariff_areas[0].rsus, (std::vector<int>{0, 1, 2}));
+    EXPECT_FALSE(back->tariff_areas[0].network_fee_per_kwh.has_value());
+    EXPECT_FALSE(back->tariff_areas[1].periods.has_value());
+    EXPECT_EQ(ScenarioToToml(*back), text);
+    Scenario none = a;
+    none.tariff_areas.clear();
+    EXPECT_NE(ScenarioHash(a), ScenarioHash(none));
+    EXPECT_EQ(ScenarioToToml(none).find("tariff.area"), std::string::npos);
+  }
+  // The inline form reads the same.
+  auto inline_form =
+      ParseScenarioToml("[tariff]\narea = [{rsus = [3], feed_in_per_kwh = 0.2}]\n", "inline.toml");
+  ASSERT_TRUE(inline_form.ok()) << inline_form.status().ToString();
+  ASSERT_EQ(inline_form->tariff_areas.size(), 1u);
+  EXPECT_DOUBLE_EQ(inline_form->FeedInAt(3), 0.2);
+}
+
+// A city without areas keeps the canonical text and stamp it had before areas existed, under
+// both models (the paper model's is pinned above; this is the grid model's).
+TEST(ScenarioTest, ACityWithoutAreasKeepsItsStamp) {
+  Scenario grid;
+  grid.market_model = MarketModel::kGrid;
+  grid.duration_s = 0;
+  EXPECT_EQ(ScenarioHash(grid), "8a2bc86fe2f7eb53");
+  Scenario paper;
+  paper.duration_s = 0;
+  EXPECT_EQ(ScenarioHash(paper), "4be082183b2ff5b2");
+}
+
+// examples/grid_areas.toml is examples/grid_city.toml with two areas.
+TEST(ScenarioTest, TheGridAreasExampleIsTheGridCityWithTwoAreas) {
+  const std::string examples = std::string(V2V_TEST_DATA) + "/../../examples/";
+  auto areas = LoadScenarioFile(examples + "grid_areas.toml");
+  ASSERT_TRUE(areas.ok()) << areas.status().ToString();
+  auto city = LoadScenarioFile(examples + "grid_city.toml");
+  ASSERT_TRUE(city.ok()) << city.status().ToString();
+  ASSERT_EQ(areas->tariff_areas.size(), 2u);
+  EXPECT_EQ(areas->tariff_areas[0].rsus.size(), 9u);
+  EXPECT_EQ(areas->tariff_areas[1].rsus.size(), 22u);
+  EXPECT_EQ(areas->TariffAreaOf(60), 0);   // the centre, (7500, 7500) m
+  EXPECT_EQ(areas->TariffAreaOf(111), 1);  // (1500, 15000) m
+  Scenario without = *areas;
+  without.tariff_areas.clear();
+  EXPECT_EQ(ScenarioToToml(without), ScenarioToToml(*city));
+}
+
+// Every [[tariff.area]] error names the key and its line.
+TEST(ScenarioTest, TariffAreaErrorsNameTheKeyAndTheLine) {
+  // Three RSUs, 0 to 2; the first [[tariff.area]] opens line 4.
+  const std::string city =
+      "[rsu]\nlayout = \"list\"\npositions_m = [[0, 0], [1000, 0], [2000, 0]]\n";
+  const struct {
+    std::string toml;
+    const char* must_mention;
+    const char* line;
+  } cases[] = {
+      {"[[tariff.area]]\nrsus = [0, 1]\nfeed_in_per_kwh = 0.2\n[[tariff.area]]\nrsus = [2, 1]\n"
+       "feed_in_per_kwh = 0.3\n",
+       "[tariff] area[1].rsus: RSU 1 is already in area[0]; an RSU has one area", "(line 8)"},
+      {"[[tariff.area]]\nrsus = [2, 2]\nfeed_in_per_kwh = 0.2\n",
+       "[tariff] area[0].rsus: RSU 2 is named twice", "(line 5)"},
+      {"[[tariff.area]]\nrsus = [0]\nfeed_in_per_kwh = 0.2\n[[tariff.area]]\nfeed_in_per_kwh = "
+       "0.3\nrsus = [1,\n 3]\n",
+       "[tariff] area[1].rsus: RSU 3 is not one of the city's 3 RSUs (0 to 2)", "(line 10)"},
+      {"[[tariff.area]]\nrsus = [-1]\nfeed_in_per_kwh = 0.2\n",
+       "[tariff] area[0].rsus: each RSU is an index", "(line 5)"},
+      {"[[tariff.area]]\nrsus = [1.5]\nfeed_in_per_kwh = 0.2\n",
+       "[tariff] area[0].rsus: each RSU is an index", "(line 5)"},
+      {"[[tariff.area]]\nrsus = [0]\nperiods = [{start_h = 6, price_per_kwh = 0.2}]\n",
+       "[tariff] area[0].periods: the first period must start at hour 0", "(line 6)"},
+      {"[[tariff.area]]\nrsus = [0]\nperiods = [\n {start_h = 0, price_per_kwh = 0.2},\n "
+       "{start_h = 9, price_per_kwh = 0.3},\n {start_h = 7, price_per_kwh = 0.4}]\n",
+       "[tariff] area[0].periods[2].start_h: 7 does not come after the previous period's start (9)",
+       "(line 9)"},
+      {"[[tariff.area]]\nrsus = [0]\nperiods = [{start_h = 0, price_per_kwh = 0.2}, {start_h = "
+       "9, price_per_kwh = -0.2}]\n",
+       "[tariff] area[0].periods[1].price_per_kwh: -0.2 is negative", "(line 6)"},
+      {"[[tariff.area]]\nrsus = [0]\nperiods = [{start_h = 0, price = 0.2}]\n",
+       "[tariff] area[0].periods.price: unknown key", "(line 6)"},
+      {"[[tariff.area]]\nrsus = [0]\nfeed_in_per_kwh = -0.1\n",
+       "[tariff] area[0].feed_in_per_kwh: -0.1 is outside", "(line 6)"},
+      {"[[tariff.area]]\nrsus = [0]\nnetwork_fee_per_kwh = \"free\"\n",
+       "[tariff] area[0].network_fee_per_kwh: expected a number", "(line 6)"},
+      {"[[tariff.area]]\nrsus = [0]\nimport = 0.2\n",
+       "[tariff] area[0].import: unknown key (an area has rsus, periods, feed_in_per_kwh and "
+       "network_fee_per_kwh)",
+       "(line 6)"},
+      {"[[tariff.area]]\nfeed_in_per_kwh = 0.2\n", "[tariff] area[0]: names no RSU", "(line 4)"},
+      {"[[tariff.area]]\nrsus = []\nfeed_in_per_kwh = 0.2\n",
+       "[tariff] area[0].rsus: expected a non-empty array of RSU indices", "(line 5)"},
+      {"[[tariff.area]]\nrsus = [0]\n",
+       "[tariff] area[0]: sets none of periods, feed_in_per_kwh and network_fee_per_kwh",
+       "(line 4)"},
+      {"[tariff]\narea = 3\n", "[tariff] area: expected [[tariff.area]] tables", "(line 5)"},
+      {"[tariff]\narea = [1]\n", "[tariff] area[0]: each area is a table", "(line 5)"},
+      // [tariff]'s own schedule now names its line too.
+      {"[tariff]\nperiods = [{start_h = 0, price_per_kwh = 0.3}, {start_h = 8, price_per_kwh = "
+       "-0.2}]\n",
+       "[tariff] periods[1].price_per_kwh: -0.2 is negative", "(line 5)"},
+  };
+  for (const auto& c : cases) {
+    const std::string toml = city + c.toml;
+    auto s = ParseScenarioToml(toml, "bad.toml");
+    ASSERT_FALSE(s.ok()) << toml;
+    const std::string& msg = s.status().message();
+    EXPECT_EQ(msg.rfind(std::string("bad.toml: ") + c.must_mention, 0), 0u)
+        << toml << " -> " << msg;
+    EXPECT_NE(msg.find(c.line), std::string::npos) << toml << " -> " << msg;
+  }
+  // Built in code, the same rules hold (without lines); the RSUs are the city's as it is laid
+  // out when validated.
+  Scenario s;  // 121 RSUs
+  TariffArea a;
+  a.rsus = {120};
+  a.feed_in_per_kwh = 0.2;
+  s.tariff_areas = {a};
+  EXPECT_TRUE(ValidateScenario(s).ok());
+  s.rsu_spacing_m = 3000;  // 36 RSUs
+  EXPECT_EQ(ValidateScenario(s).message(),
+            "[tariff] area[0].rsus: RSU 120 is not one of the city's 36 RSUs (0 to 35)");
+  s.rsu_spacing_m = 1500;
+  TariffArea b;
+  b.rsus = {7, 120};
+  b.periods = std::vector<TouPeriod>{{0, 0.1}};
+  s.tariff_areas.push_back(b);
+  EXPECT_EQ(ValidateScenario(s).message(),
+            "[tariff] area[1].rsus: RSU 120 is already in area[0]; an RSU has one area");
+  s.tariff_areas[1].rsus = {7};
+  s.tariff_areas[1].periods = std::vector<TouPeriod>{{0, 0.1}, {0, 0.2}};
+  EXPECT_NE(ValidateScenario(s).message().find("[tariff] area[1].periods[1].start_h: 0 does not "
+                                               "come after"),
+            std::string::npos);
+  s.tariff_areas[1].periods.reset();
+  EXPECT_EQ(ValidateScenario(s).message(),
+            "[tariff] area[1]: sets none of periods, feed_in_per_kwh and network_fee_per_kwh");
+  s.tariff_areas[1].network_fee_per_kwh = -1;
+  EXPECT_NE(ValidateScenario(s).message().find("[tariff] area[1].network_fee_per_kwh: -1 is "
+                                               "outside"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace v2v::sim

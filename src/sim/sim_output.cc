@@ -166,6 +166,27 @@ std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& s
     field("network_fees", FormatG(s.network_fees, 10));
     field("outside_option_violations", std::to_string(s.outside_option_violations));
   }
+  if (!s.areas.empty()) {  // [[tariff.area]]: each area's rounds, [tariff]'s first
+    std::string areas = "[";
+    for (size_t i = 0; i < s.areas.size(); ++i) {
+      const AreaSummary& a = s.areas[i];
+      areas += std::string(i ? ",\n" : "\n") + "    {\"area\": \"" +
+               (i == 0 ? std::string("[tariff]") : "area[" + std::to_string(i - 1) + "]") +
+               "\", \"rsus\": " + std::to_string(a.rsus) +
+               ", \"rounds\": " + std::to_string(a.rounds) +
+               ", \"trades\": " + std::to_string(a.trades) +
+               ", \"buyers\": " + std::to_string(a.buyers) +
+               ", \"energy_kwh\": " + FormatG(a.energy_kwh, 10) + ", \"mean_price_per_kwh\": " +
+               (a.energy_kwh > 0 ? FormatG(a.payments / a.energy_kwh) : "null");
+      if (s.grid_model) {
+        areas += ", \"grid_cheaper_buyers\": " + std::to_string(a.grid_cheaper_buyers) +
+                 ", \"feed_in_better_sellers\": " + std::to_string(a.feed_in_better_sellers) +
+                 ", \"network_fees\": " + FormatG(a.network_fees, 10);
+      }
+      areas += "}";
+    }
+    field("tariff_areas", areas + "\n  ]");
+  }
   field("wall_s", FormatG(wall_s, 4), true);
   j += "}\n";
   return j;

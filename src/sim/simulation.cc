@@ -49,6 +49,14 @@ class Fleet {
     by_rsu_.resize(rsus_.rsus().size());
     summary_.grid_model = s.market_model == MarketModel::kGrid;
     summary_.p2p_mechanism = s.p2p_mechanism;
+    if (!s.tariff_areas.empty()) {
+      summary_.areas.resize(s.tariff_areas.size() + 1);
+      for (size_t r = 0; r < rsus_.rsus().size(); ++r) {
+        const int a = s.TariffAreaOf(static_cast<int>(r)) + 1;
+        area_of_.push_back(a);
+        ++summary_.areas[static_cast<size_t>(a)].rsus;
+      }
+    }
   }
 
   // Index of a vehicle, created with a random initial charge when first seen.
@@ -128,6 +136,12 @@ class Fleet {
     return std::min(s_.round_interval_s, market::kMaxStayS);
   }
 
+  // The tally of RSU `rsu`'s tariff area; null without [[tariff.area]].
+  AreaSummary* AreaOf(int rsu) {
+    if (area_of_.empty()) return nullptr;
+    return &summary_.areas[static_cast<size_t>(area_of_[static_cast<size_t>(rsu)])];
+  }
+
   // Step 1 (buyers' requests) and steps 3-5 (sellers' replies within T_limit) of a round.
   void CollectBids(const std::vector<int>& members, market::Market& m, RoundRecord& rec) {
     const double cap = s_.battery_kwh;
@@ -187,7 +201,8 @@ class Fleet {
   // (market::ScreenAgainstGrid). The screened round goes to RunRound without its grid terms, so
   // it is screened once.
   void ApplyOutsideOptions(market::Market& m, RoundRecord& rec) {
-    m.auctioneer.grid = market::GridTerms{outside_.SellerPerKwh(), outside_.FeePerKwh()};
+    m.auctioneer.grid =
+        market::GridTerms{outside_.SellerPerKwh(rec.rsu), outside_.FeePerKwh(rec.rsu)};
     for (market::BuyerBid& b : m.buyers) b.outside_option_per_kwh = outside_of_.at(b.id);
     market::GridScreen screen = market::ScreenAgainstGrid(m);
     for (const market::GridLeftOut& x : screen.left_out) {
@@ -197,19 +212,25 @@ class Fleet {
     m = std::move(screen.market);
     m.auctioneer.grid.reset();  // screening again would change nothing (GridScreenProperty)
     for (const market::SellerBid& sb : m.sellers) {
-      floor_of_[sb.id] = market::SellerFloor(outside_.SellerPerKwh(), sb.rho);
+      floor_of_[sb.id] = market::SellerFloor(outside_.SellerPerKwh(rec.rsu), sb.rho);
     }
     summary_.grid_cheaper_buyers += rec.grid_cheaper_buyers;
     summary_.feed_in_better_sellers += rec.feed_in_better_sellers;
+    if (AreaSummary* area = AreaOf(rec.rsu)) {
+      area->grid_cheaper_buyers += rec.grid_cheaper_buyers;
+      area->feed_in_better_sellers += rec.feed_in_better_sellers;
+    }
   }
 
   // The grid model: a trade priced outside the two outside options (never, by
   // market/outside_option.h's argument; counted, not assumed).
   void CheckOutsideOptions(const TradeRecord& t) {
-    const double cap = t.buyer_outside - outside_.FeePerKwh(), floor = floor_of_.at(t.seller);
+    const double fee = outside_.FeePerKwh(t.rsu);
+    const double cap = t.buyer_outside - fee, floor = floor_of_.at(t.seller);
     const double tolerance = 1e-9 * std::max(1.0, std::abs(t.t));
     if (t.t > cap + tolerance || t.t < floor - tolerance) ++summary_.outside_option_violations;
-    summary_.network_fees += outside_.FeePerKwh() * t.kwh;
+    summary_.network_fees += fee * t.kwh;
+    if (AreaSummary* area = AreaOf(t.rsu)) area->network_fees += fee * t.kwh;
   }
 
   // Records the trades of a solved round and moves the energy between the batteries.
@@ -235,7 +256,7 @@ class Fleet {
       t.distance_m = pr.distance_m;
       t.buyer_outside = outside_of_.at(t.buyer);
       if (summary_.grid_model) CheckOutsideOptions(t);
-      const double fee = summary_.grid_model ? outside_.FeePerKwh() : 0.0;
+      const double fee = summary_.grid_model ? outside_.FeePerKwh(rec.rsu) : 0.0;
       bills_.Bought(t.buyer, t.time_s, t.kwh, (t.t + fee) * t.kwh, t.buyer_outside * t.kwh);
       bills_.Sold(t.seller, t.kwh, t.t * t.kwh);
       trades.push_back(std::move(t));
@@ -245,7 +266,7 @@ class Fleet {
     for (const market::BuyerOutcome& b : result.buyers)
       at(index_.at(b.id)).energy_kwh += b.receives;
     for (const market::SellerOutcome& so : result.sellers) {
-      if (so.energy_out > 0) bills_.GaveUp(so.id, so.energy_out, outside_.SellerPerKwh());
+      if (so.energy_out > 0) bills_.GaveUp(so.id, so.energy_out, outside_.SellerPerKwh(rec.rsu));
       Ev& ev = at(index_.at(so.id));
       ev.energy_kwh = std::max(0.0, ev.energy_kwh - so.energy_out);
     }
@@ -279,13 +300,13 @@ class Fleet {
     RoundRecord rec;
     rec.time_s = time_s;
     rec.rsu = rsu;
-    rec.grid_price = s_.GridPrice(time_s);
+    rec.grid_price = outside_.ImportPerKwh(rsu, time_s);
     market::Market m;
     CollectBids(members, m, rec);
     outside_of_.clear();
     floor_of_.clear();
     for (const market::BuyerBid& b : m.buyers) {
-      outside_of_[b.id] = outside_.BuyerPerKwh({b.x, b.y}, b.b_max, time_s);
+      outside_of_[b.id] = outside_.BuyerPerKwh(rsu, {b.x, b.y}, b.b_max, time_s);
     }
     if (summary_.grid_model && !m.buyers.empty()) ApplyOutsideOptions(m, rec);
     if (m.buyers.empty()) return Status::Ok();
@@ -314,6 +335,13 @@ class Fleet {
     summary_.p2p_budget += rec.p2p_budget;
     summary_.p2p_first_best += rec.p2p_first_best;
     summary_.p2p_ir_violations += rec.p2p_ir_violations;
+    if (AreaSummary* area = AreaOf(rsu)) {
+      area->rounds += 1;
+      area->trades += rec.trades;
+      area->buyers += rec.buyers;
+      area->energy_kwh += rec.energy_kwh;
+      area->payments += paid;
+    }
     return observer_.OnRound(rec, trades);
   }
 
@@ -330,6 +358,7 @@ class Fleet {
   std::vector<Ev> evs_;
   std::unordered_map<std::string, int> index_;
   std::vector<std::vector<int>> by_rsu_;
+  std::vector<int> area_of_;  // by RSU: 0 [tariff], 1 + i tariff_areas[i]; empty without areas
   SimSummary summary_;
 };
 

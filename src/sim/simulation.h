@@ -12,7 +12,9 @@
 // Under the grid market model ([market] model = "grid"), each buyer's range is capped at its
 // outside option (sim/grid_outside_option.h) less the network fee, each seller's raised to the
 // feed-in price, and a bid that cannot beat the grid is left out with its reason counted
-// (market/outside_option.h); the random draws are the same under both models. A pair also moves
+// (market/outside_option.h); the random draws are the same under both models. The import price,
+// feed-in and fee are those of the area of the round's RSU ([[tariff.area]], else [tariff]),
+// under either model for the records and the bills. A pair also moves
 // at most the lower of the two cars' powers ([car]) for the shorter of their stays
 // (market::PowerTimeCap): in the synthetic city, the least time the car takes to leave its
 // round's RSU's range, stops included, as far as its way is known (sim/stay.h); on a trace,
@@ -80,6 +82,20 @@ struct RoundRecord {
   int feed_in_better_sellers = 0;  // market::GridVerdict::kFeedInBetter
 };
 
+// The rounds of one tariff area ([[tariff.area]]): SimSummary::areas.
+struct AreaSummary {
+  int64_t rsus = 0;  // the city's RSUs in the area
+  int64_t rounds = 0;
+  int64_t trades = 0;
+  int64_t buyers = 0;  // bids in its rounds (under the grid model, those the screen kept)
+  double energy_kwh = 0;
+  double payments = 0;  // sum of T x
+  // The grid model (0 under the paper's): bids left out, and the fees its buyers paid.
+  int64_t grid_cheaper_buyers = 0;
+  int64_t feed_in_better_sellers = 0;
+  double network_fees = 0;
+};
+
 struct SimSummary {
   int64_t vehicles = 0;       // distinct vehicles seen
   int64_t vehicle_steps = 0;  // sum over time steps of the active vehicles
@@ -111,6 +127,9 @@ struct SimSummary {
   // the energy V2V and the grid delivered per hour of the day (sim/bills.h).
   std::vector<VehicleBill> bills;
   HourlyEnergy hourly;
+  // Only with [[tariff.area]] (else empty): [0] the RSUs no area names ([tariff]'s tariff),
+  // [1 + i] the RSUs of tariff_areas[i].
+  std::vector<AreaSummary> areas;
 };
 
 // Receives the results as they are produced (rounds in time order, then RSU order).

@@ -179,6 +179,125 @@ TEST(SimulationTest, BillsAddUpAndOnlyThePapersModelLeavesTradersWorseOffThanThe
   }
 }
 
+// [[tariff.area]]: a cheap area (RSUs 0 to 2, the row along y = 500 m of the small city's nine)
+// imports at 0.45 and feeds in at 0.50 without a fee; the rest of the city imports at 1.00, feeds
+// in at 0.10 and pays a fee of 0.02. Without waiting costs a buyer's outside option is its area's
+// price plus the energy of the drive to a charger: at most 2 x 1414 m x 0.18 kWh/km = 0.51 kWh
+// spread over the 2 kWh it wants, 25.5 % above the price. Each round is screened against its own
+// area: trades at the cheap RSUs are priced between that area's feed-in and its outside option,
+// buyers near its chargers are left out for the grid (their option is below its feed-in), and
+// buyers elsewhere are not.
+TEST(SimulationTest, EachRsuAreaTradesAgainstItsOwnTariff) {
+  Scenario s = SmallCity();
+  s.market_model = MarketModel::kGrid;
+  s.tariff = {{0, 1.0}};
+  s.feed_in_per_kwh = 0.10;
+  s.network_fee_per_kwh = 0.02;
+  s.charger_wait_s = 0;
+  s.value_of_time_per_h = 0;
+  s.max_kwh_per_round = 2;
+  TariffArea cheap;
+  cheap.rsus = {0, 1, 2};
+  cheap.periods = std::vector<TouPeriod>{{0, 0.45}};
+  cheap.feed_in_per_kwh = 0.50;
+  cheap.network_fee_per_kwh = 0;
+  s.tariff_areas = {cheap};
+  ASSERT_TRUE(ValidateScenario(s).ok()) << ValidateScenario(s).ToString();
+  Collect c;
+  auto sum = RunSyntheticCity(s, 3, c);
+  ASSERT_TRUE(sum.ok()) << sum.status().ToString();
+  auto in_cheap = [](int rsu) { return rsu <= 2; };
+  for (const RoundRecord& r : c.rounds) EXPECT_EQ(r.grid_price, in_cheap(r.rsu) ? 0.45 : 1.0);
+  int cheap_trades = 0;
+  double cheap_kwh = 0, city_kwh = 0;
+  for (const TradeRecord& t : c.trades) {
+    if (in_cheap(t.rsu)) {
+      ++cheap_trades;
+      cheap_kwh += t.kwh;
+      EXPECT_GE(t.buyer_outside, 0.45);
+      EXPECT_LT(t.buyer_outside, 0.45 * 1.255);
+      EXPECT_LE(t.t, t.buyer_outside + 1e-12);  // no fee here
+      EXPECT_GE(t.t, 0.50 - 1e-12);             // at least the area's feed-in
+    } else {
+      city_kwh += t.kwh;
+      EXPECT_GE(t.buyer_outside, 1.0);
+      EXPECT_LE(t.t + 0.02, t.buyer_outside + 1e-12);
+    }
+  }
+  EXPECT_GT(cheap_trades, 20);
+  EXPECT_EQ(sum->outside_option_violations, 0);
+  // The summary per area: [0] is [tariff]'s six RSUs, [1] the cheap three.
+  ASSERT_EQ(sum->areas.size(), 2u);
+  const AreaSummary& rest = sum->areas[0];
+  const AreaSummary& low = sum->areas[1];
+  EXPECT_EQ(rest.rsus, 6);
+  EXPECT_EQ(low.rsus, 3);
+  EXPECT_EQ(low.trades, cheap_trades);
+  EXPECT_NEAR(low.energy_kwh, cheap_kwh, 1e-9 * cheap_kwh);
+  EXPECT_NEAR(rest.energy_kwh, city_kwh, 1e-9 * city_kwh);
+  EXPECT_EQ(low.rounds + rest.rounds, sum->rounds);
+  EXPECT_EQ(low.grid_cheaper_buyers + rest.grid_cheaper_buyers, sum->grid_cheaper_buyers);
+  EXPECT_GT(low.grid_cheaper_buyers, 0);
+  EXPECT_EQ(rest.grid_cheaper_buyers, 0);
+  EXPECT_EQ(low.network_fees, 0);
+  EXPECT_NEAR(rest.network_fees, 0.02 * city_kwh, 1e-9 * city_kwh);
+  EXPECT_NEAR(sum->network_fees, rest.network_fees, 1e-12);
+  // The area decides it: the same city under one tariff prices trades at those RSUs well above
+  // the cheap area's option, and leaves no buyer out there.
+  Scenario one = s;
+  one.tariff_areas.clear();
+  Collect u;
+  auto uniform = RunSyntheticCity(one, 3, u);
+  ASSERT_TRUE(uniform.ok()) << uniform.status().ToString();
+  EXPECT_TRUE(uniform->areas.empty());
+  double highest = 0;
+  for (const TradeRecord& t : u.trades) {
+    if (in_cheap(t.rsu)) highest = std::max(highest, t.t);
+  }
+  EXPECT_GT(highest, 0.6);
+  EXPECT_EQ(uniform->grid_cheaper_buyers, 0);
+}
+
+// Under the paper's model the areas change no trade (the market does not read the grid), only
+// the grid price recorded for each round and the bills measured against it.
+TEST(SimulationTest, UnderThePapersModelAreasChangeOnlyTheGridRecords) {
+  Scenario s = SmallCity();
+  Scenario areas = s;
+  TariffArea cheap;
+  cheap.rsus = {4};
+  cheap.periods = std::vector<TouPeriod>{{0, 0.05}};
+  areas.tariff_areas = {cheap};
+  ASSERT_TRUE(ValidateScenario(areas).ok());
+  Collect a, b;
+  auto with = RunSyntheticCity(areas, 3, a);
+  auto without = RunSyntheticCity(s, 3, b);
+  ASSERT_TRUE(with.ok() && without.ok());
+  ASSERT_EQ(a.trades.size(), b.trades.size());
+  for (size_t i = 0; i < a.trades.size(); ++i) {
+    EXPECT_EQ(a.trades[i].t, b.trades[i].t);
+    EXPECT_EQ(a.trades[i].kwh, b.trades[i].kwh);
+  }
+  EXPECT_EQ(with->energy_kwh, without->energy_kwh);
+  ASSERT_EQ(a.rounds.size(), b.rounds.size());
+  int cheap_rounds = 0;
+  for (size_t i = 0; i < a.rounds.size(); ++i) {
+    if (a.rounds[i].rsu != 4) {
+      EXPECT_EQ(a.rounds[i].grid_price, b.rounds[i].grid_price);
+      continue;
+    }
+    ++cheap_rounds;
+    EXPECT_EQ(a.rounds[i].grid_price, 0.05);
+  }
+  EXPECT_GT(cheap_rounds, 0);
+  double grid_cost_with = 0, grid_cost_without = 0;
+  for (const VehicleBill& v : with->bills) grid_cost_with += v.grid_cost;
+  for (const VehicleBill& v : without->bills) grid_cost_without += v.grid_cost;
+  EXPECT_LT(grid_cost_with, grid_cost_without);
+  ASSERT_EQ(with->areas.size(), 2u);
+  EXPECT_EQ(with->areas[1].rsus, 1);
+  EXPECT_EQ(with->areas[0].rounds + with->areas[1].rounds, with->rounds);
+}
+
 // The paper's model is pinned: these figures were taken before the grid model's stays followed
 // the cars' ways (sim/stay.h), which the paper's model never reads, and no random draw was added.
 TEST(SimulationTest, ThePapersModelIsPinned) {
