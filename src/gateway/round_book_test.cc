@@ -48,6 +48,20 @@ class RoundBookTest : public ::testing::Test {
     chain::SignTx(tx, w_.cars[static_cast<size_t>(car)]);
     return tx;
   }
+  // car-0 (the buyer) co-signs `delivered` Wh of `escrow`, car-2 (the seller, nonce 2) reports
+  // it at kT0 + 14 and a block at kT0 + 15 takes it; the book follows the head.
+  void ReportAndSeal(const Hash32& escrow, int64_t delivered) {
+    const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(0, escrow, delivered));
+    ASSERT_FALSE(book_.Cosign(escrow, delivered, w_.cars[0].public_key(), sig).has_value());
+    chain::Tx report;
+    report.sender = "car-2";
+    report.nonce = 2;
+    report.body = chain::MeterReport{escrow, delivered, w_.cars[0].public_key(), sig};
+    chain::SignTx(report, w_.cars[2]);
+    ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));
+    ASSERT_FALSE(node_.Seal(kT0 + 15).has_value());
+    book_.OnHead((kT0 + 15) * kMs);
+  }
   static Reason ReasonOf(const BidResult& r) {
     EXPECT_TRUE(std::holds_alternative<Refusal>(r));
     return std::holds_alternative<Refusal>(r) ? std::get<Refusal>(r).reason : Reason::kInternal;
@@ -81,16 +95,7 @@ TEST_F(ShortfallTest, TheSettledPushCarriesThePenaltyTheSellerPaid) {
   const auto before = node_.HeadState();
   const int64_t delivered = 600;
   ASSERT_GT(wh, delivered);
-  const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(0, escrow, delivered));
-  ASSERT_FALSE(book_.Cosign(escrow, delivered, w_.cars[0].public_key(), sig).has_value());
-  chain::Tx report;
-  report.sender = "car-2";
-  report.nonce = 2;
-  report.body = chain::MeterReport{escrow, delivered, w_.cars[0].public_key(), sig};
-  chain::SignTx(report, w_.cars[2]);
-  ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));
-  ASSERT_FALSE(node_.Seal(kT0 + 15).has_value());
-  book_.OnHead((kT0 + 15) * kMs);
+  ReportAndSeal(escrow, delivered);
   const int64_t penalty = chain::Payment(kPenalty, wh - delivered);
   ASSERT_GT(penalty, 0);
   for (const char* party : {"car-0", "car-2"}) {
@@ -148,16 +153,7 @@ TEST_F(WithANetworkFee, TheSchemeShowsTheFeeAndTheSettlementPaysItToTheRsu) {
   book_.OnHead((kT0 + 13) * kMs);
   const Hash32 escrow = book_.Find(1)->escrows.at(0);
   const auto before = node_.HeadState();
-  const crypto::Signature sig = w_.cars[0].Sign(chain::MeterSigningBytes(0, escrow, wh));
-  ASSERT_FALSE(book_.Cosign(escrow, wh, w_.cars[0].public_key(), sig).has_value());
-  chain::Tx report;
-  report.sender = "car-2";
-  report.nonce = 2;
-  report.body = chain::MeterReport{escrow, wh, w_.cars[0].public_key(), sig};
-  chain::SignTx(report, w_.cars[2]);
-  ASSERT_TRUE(std::holds_alternative<Hash32>(book_.Submit(report, (kT0 + 14) * kMs)));
-  ASSERT_FALSE(node_.Seal(kT0 + 15).has_value());
-  book_.OnHead((kT0 + 15) * kMs);
+  ReportAndSeal(escrow, wh);
   EXPECT_EQ(sink_.Of("car-0", "settled").at(0)["fee"], chain::Payment(20, wh));
   EXPECT_EQ(node_.HeadState().accounts.at("rsu-1").balance,
             before.accounts.at("rsu-1").balance + chain::Payment(20, wh));
