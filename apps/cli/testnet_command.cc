@@ -1,9 +1,12 @@
 #include "testnet_command.h"
 
+#include <cmath>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "node/grid_json.h"
+#include "node/mechanism_json.h"
 #include "testnet/testnet.h"
 
 namespace v2v::cli {
@@ -11,7 +14,10 @@ namespace {
 
 struct TestnetOptions {
   testnet::Options create;
-  std::string grid_file;  // --grid: the genesis's grid areas
+  std::string grid_file;               // --grid: the genesis's grid areas
+  std::string mechanism = "bayesian";  // --mechanism, with --k and --posted-price (C-4.9)
+  std::optional<double> k;
+  std::optional<int64_t> posted_price;
   std::string dir;
   size_t node = 0;
   int timeout_s = 30;
@@ -29,8 +35,28 @@ Status ReadGrid(TestnetOptions& o) {
   return Status::Ok();
 }
 
+// --mechanism NAME [--k K] [--posted-price P] into the genesis options; InvalidArgument (exit 2)
+// naming the flag: an unknown name, a flag the mechanism does not read, k outside [0, 1].
+Status ReadMechanism(TestnetOptions& o) {
+  nlohmann::json j = {{"name", o.mechanism}};
+  if (o.k) {
+    if (!(*o.k >= 0 && *o.k <= 1)) return Status::InvalidArgument("--k: must be in [0, 1]");
+    j["k_ppm"] = std::llround(*o.k * 1e6);
+  }
+  if (o.posted_price) j["posted_price"] = *o.posted_price;
+  auto m = node::ParseMechanismJson(j);
+  if (!m.ok()) return Status::InvalidArgument("--mechanism: " + m.status().message());
+  o.create.mechanism = *m;
+  return Status::Ok();
+}
+
+Status ReadGenesisFiles(TestnetOptions& o) {
+  V2V_RETURN_IF_ERROR(ReadGrid(o));
+  return ReadMechanism(o);
+}
+
 int RunStart(TestnetOptions& o) {
-  if (Status s = ReadGrid(o); !s.ok()) return TestnetFail("start", s);
+  if (Status s = ReadGenesisFiles(o); !s.ok()) return TestnetFail("start", s);
   auto self = testnet::SelfExecutable();
   if (!self.ok()) return TestnetFail("start", self.status());
   o.create.dir = o.dir;
@@ -45,7 +71,7 @@ int RunStart(TestnetOptions& o) {
 }
 
 int RunCreate(TestnetOptions& o) {
-  if (Status s = ReadGrid(o); !s.ok()) return TestnetFail("create", s);
+  if (Status s = ReadGenesisFiles(o); !s.ok()) return TestnetFail("create", s);
   o.create.dir = o.dir;
   auto t = testnet::Create(o.create);
   if (!t.ok()) return TestnetFail("create", t.status());
@@ -107,6 +133,13 @@ void AddCreateOptions(CLI::App* cmd, TestnetOptions& o) {
   cmd->add_option("--grid", o.grid_file,
                   "JSON file of grid areas (tariff, feed-in, chargers) for the genesis: rounds "
                   "price against the grid (docs/model.md section 11); default none");
+  cmd->add_option("--mechanism", o.mechanism,
+                  "Mechanism that clears every round, named in the genesis: bayesian (the paper's "
+                  "scheme), k-double-auction, posted-price or sbba (docs/mechanisms.md)")
+      ->capture_default_str();
+  cmd->add_option("--k", o.k, "The k-double auction's k in [0, 1] (default 0.5)");
+  cmd->add_option("--posted-price", o.posted_price,
+                  "The posted price, smallest units per kWh (required by posted-price)");
   cmd->add_option("--max-block-txs", o.create.max_block_txs, "Each node's max_block_txs")
       ->capture_default_str();
   cmd->add_option("--log-level", o.create.log_level, "debug | info | warn | error")

@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "contract/allocation_check.h"
+#include "contract/unit_round.h"
 #include "market/admission.h"
 #include "market/bayesian_pricing.h"
 #include "market/bid_bounds.h"
@@ -127,6 +128,27 @@ chain::TradingRound EmptyRound(const RoundParams& params) {
   return r;
 }
 
+namespace {
+
+// C-4.9: the round of a unit mechanism, its trades contract::UnitRoundTrades of the (screened)
+// bids `b` and `s`, its certificate zeros of the bids' shape.
+chain::TradingRound UnitRound(const RoundParams& params, const std::vector<chain::BuyerBid>& b,
+                              const std::vector<chain::SellerBid>& s,
+                              std::vector<chain::Tx> buyer_bids,
+                              std::vector<chain::Tx> seller_bids) {
+  chain::TradingRound r = EmptyRound(params);
+  r.certificate.seller_price.assign(s.size(), 0);
+  r.certificate.buyer_price.assign(b.size(), 0);
+  r.certificate.mu_min.assign(b.size(), 0);
+  r.certificate.mu_max.assign(b.size(), 0);
+  r.buyers = std::move(buyer_bids);
+  r.sellers = std::move(seller_bids);
+  r.trades = contract::UnitRoundTrades(params.mechanism, r, b, s);
+  return r;
+}
+
+}  // namespace
+
 Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> buyer_bids,
                               std::vector<chain::Tx> seller_bids) {
   BuiltRound out;
@@ -143,6 +165,10 @@ Result<BuiltRound> BuildRound(const RoundParams& params, std::vector<chain::Tx> 
   } else {
     b = Decoded<chain::BuyerBid>(buyer_bids);
     s = Decoded<chain::SellerBid>(seller_bids);
+  }
+  if (params.mechanism.kind != market::ChainMechanismKind::kBayesian) {
+    out.round = UnitRound(params, b, s, std::move(buyer_bids), std::move(seller_bids));
+    return out;
   }
   const Edges edges = FindEdges(params, b, s);
 

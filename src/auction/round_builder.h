@@ -9,7 +9,8 @@
 // (market/welfare_optimizer.h) and round volumes down to whole Wh. To make the rounded volumes meet
 // the exact constraints, the program is solved with each admitted buyer's b_min raised by one Wh
 // per pair and each seller's supply lowered by one Wh per pair (rounding moves a total by less than
-// that).
+// that). Under a unit mechanism the genesis names (C-4.9), the kept and screened bids are cleared
+// by contract::UnitRoundTrades instead of the last four steps.
 #pragma once
 
 #include <optional>
@@ -18,6 +19,7 @@
 #include "base/result.h"
 #include "chain/tx.h"
 #include "contract/grid_screen.h"
+#include "market/chain_mechanism.h"
 
 namespace v2v::auction {
 
@@ -29,6 +31,9 @@ struct RoundParams {
   int64_t radius_m = 1000;
   // The RSU area's grid tariff from the genesis (contract::GridTariffOf); unset: the paper's model.
   std::optional<market::GridTariff> grid;
+  // The genesis's mechanism (contract C-4.9): the paper's scheme by default; a unit mechanism's
+  // trades are contract::UnitRoundTrades of the kept (and screened) bids, with a zero certificate.
+  market::ChainMechanism mechanism = {};
 };
 
 // A signed bid the grid beat (contract C-4.7), left out of the round with the reason.

@@ -48,18 +48,49 @@ market::GridTariff DecodeTariff(codec::Reader& r) {
   return t;
 }
 
-// The grid section follows the accounts, only when there is a grid: a genesis without one has
-// the bytes it had before the grid model, and a section of zero areas is not canonical.
-void DecodeGridSection(codec::Reader& r, std::vector<GridArea>& areas) {
+// The tail follows the accounts only when the genesis departs from the paper's model: the grid
+// section (its areas), then the mechanism when it is not the paper's scheme. A genesis without
+// either has the bytes it had before them; zero areas are canonical only before a mechanism.
+void EncodeTail(codec::Writer& w, const ContractParams& p) {
+  const bool mechanism = p.mechanism.kind != market::ChainMechanismKind::kBayesian;
+  if (p.grid.empty() && !mechanism) return;
+  w.U32(static_cast<uint32_t>(p.grid.size()));
+  for (const GridArea& a : p.grid) {
+    w.Str(a.rsu);
+    EncodeTariff(w, a.tariff);
+  }
+  if (!mechanism) return;
+  w.U8(static_cast<uint8_t>(p.mechanism.kind));
+  if (p.mechanism.kind == market::ChainMechanismKind::kKDoubleAuction) w.I64(p.mechanism.k_ppm);
+  if (p.mechanism.kind == market::ChainMechanismKind::kPostedPrice) {
+    w.I64(p.mechanism.posted_price);
+  }
+}
+
+void DecodeMechanism(codec::Reader& r, market::ChainMechanism& m) {
+  const uint8_t kind = r.U8();
+  if (!r.ok()) return;
+  m.kind = static_cast<market::ChainMechanismKind>(kind);
+  if (kind == 0 || market::ChainMechanismName(m.kind) == "unknown") {
+    return r.Fail("mechanism: unknown or default kind " + std::to_string(kind));
+  }
+  if (m.kind == market::ChainMechanismKind::kKDoubleAuction) m.k_ppm = r.I64();
+  if (m.kind == market::ChainMechanismKind::kPostedPrice) m.posted_price = r.I64();
+  if (!r.ok()) return;
+  if (Status st = market::ValidateChainMechanism(m); !st.ok()) r.Fail(st.message());
+}
+
+void DecodeTail(codec::Reader& r, ContractParams& p) {
   if (r.remaining() == 0) return;
-  areas.resize(r.Count(static_cast<uint32_t>(kMaxGridAreas), 4 + 4 + 8 + 4 + 32));
-  if (r.ok() && areas.empty()) r.Fail("grid section with no area");
-  for (auto& a : areas) {
+  p.grid.resize(r.Count(static_cast<uint32_t>(kMaxGridAreas), 4 + 4 + 8 + 4 + 32));
+  for (auto& a : p.grid) {
     a.rsu = r.Str(chain::kMaxIdBytes);
     a.tariff = DecodeTariff(r);
   }
   if (!r.ok()) return;
-  if (Status st = ValidateGridAreas(areas); !st.ok()) r.Fail(st.message());
+  if (Status st = ValidateGridAreas(p.grid); !st.ok()) return r.Fail(st.message());
+  if (r.remaining() > 0) return DecodeMechanism(r, p.mechanism);
+  if (p.grid.empty()) r.Fail("grid section with no area and no mechanism");
 }
 
 }  // namespace
@@ -113,13 +144,7 @@ Bytes EncodeGenesis(const Genesis& g) {
     w.I64(a.energy_wh);
     w.I64(a.balance);
   }
-  if (!g.params.grid.empty()) {
-    w.U32(static_cast<uint32_t>(g.params.grid.size()));
-    for (const GridArea& a : g.params.grid) {
-      w.Str(a.rsu);
-      EncodeTariff(w, a.tariff);
-    }
-  }
+  EncodeTail(w, g.params);
   return w.Take();
 }
 
@@ -151,7 +176,7 @@ Result<Genesis> DecodeGenesis(ByteSpan bytes) {
     a.energy_wh = r.I64();
     a.balance = r.I64();
   }
-  DecodeGridSection(r, g.params.grid);
+  DecodeTail(r, g.params);
   V2V_RETURN_IF_ERROR(r.Finish());
   g.params = ContractParamsOf(g);
   return g;

@@ -12,6 +12,7 @@
 #include "chain/block.h"
 #include "chain/state.h"
 #include "contract/identity.h"
+#include "market/chain_mechanism.h"
 #include "market/grid_tariff.h"
 
 namespace v2v::contract {
@@ -42,6 +43,10 @@ struct ContractParams {
   // The grid model on chain (C-4.7): each area's tariff, sorted by rsu, unique, at most
   // kMaxGridAreas. Empty: the paper's model, no grid (and the genesis bytes carry no grid section).
   std::vector<GridArea> grid = {};
+  // The mechanism that clears every round (C-4.9; market/chain_mechanism.h): the paper's scheme
+  // by default (and the genesis bytes then carry no mechanism), or a unit mechanism whose trades
+  // the contract recomputes (contract/unit_round.h).
+  market::ChainMechanism mechanism = {};
   bool operator==(const ContractParams&) const = default;
 };
 

@@ -7,6 +7,7 @@
 #include "explorer/api_context.h"
 #include "explorer/savings.h"
 #include "explorer/tx_json.h"
+#include "node/mechanism_json.h"
 #include "rpc/node_api.h"
 
 namespace v2v::explorer {
@@ -242,7 +243,8 @@ ExplorerSource NodeSource(node::NodeService& node) {
                 {"peers", n->Peers().size()},
                 {"pending_txs", n->pending_txs()},
                 {"signer", n->ledger().snapshot().IsSigner(n->key())},
-                {"period_s", n->ledger().clique_config().period_s}};
+                {"period_s", n->ledger().clique_config().period_s},
+                {"mechanism", node::MechanismToJson(n->ledger().genesis().params.mechanism)}};
   };
   return s;
 }

@@ -98,6 +98,7 @@ void RoundBook::Build(Round& r, int64_t now_ms) {
   if (const auto* tariff = contract::GridTariffOf(node_.ContractParams(), options_.rsu)) {
     p.grid = *tariff;
   }
+  p.mechanism = node_.ContractParams().mechanism;  // C-4.9
   auto built = auction::BuildRound(p, r.buyers, r.sellers);
   if (!built.ok()) return Drop(r, "the round could not be built: " + built.status().message());
   for (const auction::GridLeftOutBid& x : built->grid_left_out) {

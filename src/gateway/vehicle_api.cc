@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "node/grid_json.h"
+#include "node/mechanism_json.h"
 
 namespace v2v::gateway {
 
@@ -176,6 +177,7 @@ nlohmann::json VehicleApi::RoundJson(const Round* r, uint64_t number) const {
     j["grid"] = node::GridToJson({{o.rsu, *tariff}}).at(0);
     j["grid"].erase("rsu");
   }
+  j["mechanism"] = node::MechanismToJson(book_.node().ContractParams().mechanism);  // C-4.9
   if (r == nullptr) return j;
   j["t_stamp"] = r->t_stamp_s;
   j["deadline"] = r->deadline_s();

@@ -6,6 +6,7 @@
 #include "base/file_util.h"
 #include "crypto/certificate.h"
 #include "node/grid_json.h"
+#include "node/mechanism_json.h"
 
 namespace v2v::node {
 namespace {
@@ -85,6 +86,12 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
       if (!grid.ok()) return Status::InvalidArgument("genesis " + grid.status().message());
       g.params.grid = std::move(grid).value();
     }
+    if (j.contains("mechanism")) {
+      auto mechanism = ParseMechanismJson(j.at("mechanism"));
+      if (!mechanism.ok())
+        return Status::InvalidArgument("genesis " + mechanism.status().message());
+      g.params.mechanism = *mechanism;
+    }
     for (const auto& a : j.at("accounts")) {
       contract::GenesisAccount acc;
       const std::string role = a.at("role").get<std::string>();
@@ -127,6 +134,9 @@ nlohmann::json GenesisToJson(const contract::Genesis& g) {
                         {"shortfall_penalty_per_kwh", g.params.shortfall_penalty_per_kwh},
                         {"accounts", accounts}};
   if (!g.params.grid.empty()) out["grid"] = GridToJson(g.params.grid);
+  if (g.params.mechanism != market::ChainMechanism{}) {
+    out["mechanism"] = MechanismToJson(g.params.mechanism);
+  }
   return out;
 }
 

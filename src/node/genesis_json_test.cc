@@ -129,5 +129,42 @@ TEST(GenesisJson, TheGridRoundTripsAndBadTariffsNameTheirField) {
   bad([](nlohmann::json& a) { a = 5; }, "expected an array");
 }
 
+// The mechanism (contract C-4.9): written only when it is not the paper's scheme, and every bad
+// field named.
+TEST(GenesisJson, TheMechanismRoundTripsAndBadFieldsAreNamed) {
+  contract::Genesis g = devnet::BlockGenerator().genesis();
+  EXPECT_FALSE(GenesisToJson(g).contains("mechanism"));
+  nlohmann::json j = GenesisToJson(g);
+  j["mechanism"] = {{"name", "k-double-auction"}};
+  auto parsed = Parse(j);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->params.mechanism,
+            (market::ChainMechanism{market::ChainMechanismKind::kKDoubleAuction, 500'000, 0}));
+  auto again = Parse(GenesisToJson(*parsed));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(contract::EncodeGenesis(*again), contract::EncodeGenesis(*parsed));
+  EXPECT_NE(contract::NetworkIdOf(*parsed), contract::NetworkIdOf(g));
+  j["mechanism"] = {{"name", "posted-price"}, {"posted_price", 280}};
+  ASSERT_TRUE(Parse(j).ok());
+  EXPECT_EQ(Parse(j)->params.mechanism.posted_price, 280);
+
+  auto bad = [&](const nlohmann::json& m, const std::string& needle) {
+    nlohmann::json k = j;
+    k["mechanism"] = m;
+    auto r = Parse(k);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().message();
+  };
+  bad({{"name", "mcafee"}}, "\"mcafee\" is not one a chain runs");
+  bad({{"name", "k-double-auction"}, {"k_ppm", 1'000'001}}, "k_ppm");
+  bad({{"name", "k-double-auction"}, {"k_ppm", 0.5}}, "k_ppm: expected an integer");
+  bad({{"name", "sbba"}, {"k_ppm", 5}}, "sbba does not read \"k_ppm\"");
+  bad({{"name", "posted-price"}}, "posted_price");
+  bad({{"name", "posted-price"}, {"posted_price", 0}}, "posted_price");
+  bad({{"nom", "sbba"}}, "name");
+  bad(5, "expected an object");
+}
+
 }  // namespace
 }  // namespace v2v::node

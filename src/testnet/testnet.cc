@@ -179,6 +179,7 @@ Result<Testnet> Create(const Options& o) {
 
   contract::Genesis g = NewGenesis(ca, now, o.period_s, o.epoch, o.settle_window_s);
   g.params.grid = o.grid;
+  g.params.mechanism = o.mechanism;
   V2V_ASSIGN_OR_RETURN(std::vector<uint16_t> ports, FreePorts(3 * static_cast<size_t>(o.nodes)));
   for (int i = 0; i < o.nodes; ++i) {
     const std::string name = "rsu-" + std::to_string(i);

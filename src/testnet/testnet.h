@@ -51,6 +51,8 @@ struct Options {
   int64_t settle_window_s = 3600;  // escrow deadline after the round's block (genesis)
   // The genesis's grid areas (contract C-4.7; node/grid_json.h); empty: the paper's model.
   std::vector<contract::GridArea> grid;
+  // The genesis's mechanism (contract C-4.9; node/mechanism_json.h); default: the paper's scheme.
+  market::ChainMechanism mechanism = {};
   // Node i listens on addresses[i] (IPv4) and the others dial it there; empty: every node on
   // 127.0.0.1. For nodes in network namespaces of their own (tests/hosts) or on loopback aliases.
   std::vector<std::string> addresses;

@@ -102,6 +102,9 @@ def check_pages(page, rpc, origin, shots, rounds):
     shown = int(page.eval("document.getElementById('head-height').textContent"))
     now = rpc("chain_head")["height"]
     check(now - 2 <= shown <= now, f"overview shows head {shown} (RPC {now})")
+    mechanism = rpc("node_status")["mechanism"]["name"]
+    check(page.eval("document.getElementById('mechanism').textContent") == mechanism,
+          f"overview names the genesis's mechanism ({mechanism})")
     page.wait_for("document.getElementById('live').dataset.subscription", what="the newHeads subscription")
     page.wait_for(f"Number(document.getElementById('head-height').textContent) > {shown}", what="a new head")
     later = int(page.eval("document.getElementById('head-height').textContent"))

@@ -108,6 +108,11 @@ std::map<std::string, Bytes> MakeSeeds() {
   tariff.time_value_per_h = 3600;
   with_grid.params.grid = {{"", tariff}, {"rsu-1", tariff}};
   seeds["genesis_grid"] = Seed(kGenesis, contract::EncodeGenesis(with_grid));
+  contract::Genesis with_mechanism = gen.genesis();  // C-4.9: zero areas, then the mechanism
+  with_mechanism.params.mechanism = {market::ChainMechanismKind::kKDoubleAuction, 250'000, 0};
+  seeds["genesis_mechanism"] = Seed(kGenesis, contract::EncodeGenesis(with_mechanism));
+  with_grid.params.mechanism = {market::ChainMechanismKind::kPostedPrice, 0, 310};
+  seeds["genesis_grid_mechanism"] = Seed(kGenesis, contract::EncodeGenesis(with_grid));
   seeds["export"] = Seed(kExport, *node::ExportChain(*ledger));
   seeds["cert"] = Seed(
       kCert, contract::IssueCompactCertificate(

@@ -2,8 +2,10 @@
 // from `v2v testnet start`, vehicles as `v2v vehicle buy|sell` processes or as in-process
 // clients of src/vehicle/, and raw WebSocket frames for what a client library never sends.
 // Label "net"; each test makes its own 4-node testnet (period 1 s, T_limit 3 s).
+#include <algorithm>
 #include <fstream>
 
+#include "market/chain_mechanism.h"
 #include "vehicle_net_fixture.h"
 
 namespace v2v {
@@ -147,6 +149,52 @@ TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
                                           round["round"].get<uint64_t>(), bt, v.ServerNowS()))});
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.reason(), "grid_cheaper");
+}
+
+// A genesis that names the k-double auction (contract C-4.9), through real nodes: `testnet start
+// --mechanism k-double-auction` (k = 1/2). The buyer's v 300 and the seller's c 150 are the
+// marginal pair, so the pair trades at (300 + 150) / 2 = 225, not at Theorem 1's price, and moves
+// the buyer's whole 8 kWh (the seller has 25 kWh above its reserve); every node accepted the
+// round the RSU built, and vehicle_getRound names the mechanism.
+TEST_F(VehicleNetTest, UnderTheKDoubleAuctionTheChainPricesAtTheMarginalPair) {
+  Start("--mechanism k-double-auction");
+  const std::string common = " --rsu " + net_.nodes[0].vehicle_api + " --ca " + Ca() +
+                             " --json --timeout 60 --wait committed";
+  const std::string cmd =
+      "( " + std::string(V2V_CLI) + " vehicle sell --available 30 --reserve 5 --loss 0.05 " +
+      "--rounds 1 --identity " + Car(1) + common +
+      " --cost 150 --range 100:200 --at 100,0 > s1.txt 2>&1 & p1=$!; sleep 1.5; " + V2V_CLI +
+      " vehicle buy" + common + " --identity " + Car(0) +
+      " --kwh 2:8 --value 300 --range 200:400 --willingness 3 --at 0,0 > b.txt 2>&1; " +
+      "echo $? > b.rc; wait $p1 )";
+  testing::RunCommand(cmd, scratch_);
+  ASSERT_EQ(testing::Slurp(scratch_ / "b.rc"), "0\n");
+  const auto schemes = Of(Events("b.txt"), "scheme");
+  ASSERT_EQ(schemes.size(), 1u);
+  ASSERT_EQ(schemes[0]["trades"].size(), 1u) << schemes[0].dump();
+  const json t = schemes[0]["trades"][0];
+  EXPECT_EQ(t["price"].get<int64_t>(), market::KDoublePriceExact(500'000, 300, 150));
+  EXPECT_NE(t["price"].get<int64_t>(), market::PriceExact(300, 400, 150, 100).t);
+  EXPECT_EQ(t["energy_wh"].get<int64_t>(), 8'000);
+  const auto committed = Of(Events("b.txt"), "committed");
+  ASSERT_EQ(committed.size(), 1u);
+  const uint64_t block = committed[0]["block"].get<uint64_t>();
+  const std::string round_tx = committed[0]["round_tx"].get<std::string>();
+  for (size_t i = 1; i < 4; ++i) {
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          auto b = rpc::Call(net_.nodes[i].rpc, "chain_getBlockByNumber", {block, false});
+          return b.ok() && (*b)["txs"].is_array() &&
+                 std::find((*b)["txs"].begin(), (*b)["txs"].end(), round_tx) != (*b)["txs"].end();
+        },
+        seconds(20)))
+        << net_.nodes[i].name << " has no round tx at block " << block;
+  }
+
+  SyncVehicle v(net_.nodes[2].vehicle_api, Ca());
+  const auto round = v.Call("vehicle_getRound", {"current"}).result;
+  EXPECT_EQ(round["mechanism"]["name"], "k-double-auction") << round.dump();
+  EXPECT_EQ(round["mechanism"]["k_ppm"], 500'000);
 }
 
 // An offer after T_stamp + T_limit is refused with deadline_passed and the server time, and is not

@@ -6,6 +6,7 @@
 #include "contract/allocation_check.h"
 #include "contract/grid_screen.h"
 #include "contract/trading_contract.h"
+#include "contract/unit_round.h"
 #include "crypto/hash.h"
 #include "market/bid_bounds.h"
 
@@ -208,7 +209,11 @@ BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRo
     buyers = std::move(screened.buyers);
     sellers = std::move(screened.sellers);
   }
-  if (auto r = CheckAllocation(body, buyers, sellers)) return r;
+  if (params_.mechanism.kind != market::ChainMechanismKind::kBayesian) {  // C-4.9
+    if (auto r = CheckUnitRound(params_.mechanism, body, buyers, sellers)) return r;
+  } else if (auto r = CheckAllocation(body, buyers, sellers)) {
+    return r;
+  }
   return Escrow(tx, body);
 }
 

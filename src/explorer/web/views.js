@@ -21,6 +21,7 @@ V2V.viewOverview = async function () {
       ${card("Peers", status.peers === undefined ? "–" : status.peers, "peers")}
       ${card("Mempool", status.pending_txs === undefined ? "–" : status.pending_txs, "mempool")}
       ${card("In turn (last " + clique.numBlocks + ")", clique.inturnPercent.toFixed(0) + " %", "inturn")}
+      ${card("Mechanism", V2V.esc(status.mechanism ? status.mechanism.name : "–"), "mechanism")}
     </div>
     <p>Head <span class="mono" id="head-hash">${V2V.esc(head.hash)}</span></p>
     <h2>Signers</h2>

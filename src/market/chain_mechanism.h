@@ -1,0 +1,71 @@
+// The market mechanisms a chain's genesis may name instead of the paper's scheme (contract rule
+// C-4.9, docs/spec/contract.md; docs/mechanisms.md "On chain"), cleared in integers.
+//
+// On chain the paper's scheme (Algorithm 1, with volumes and the optimality certificate) is the
+// default. A genesis may name instead one of the pooled unit mechanisms of mechanism.h whose every
+// trade has one price, paid by the buyer and received by the seller: the k-double auction, the
+// posted price or SBBA. McAfee's trade reduction (the auctioneer keeps a spread) and the VCG
+// double auction (the auctioneer pays a deficit) need an auctioneer's account the chain does not
+// have, so a genesis cannot name them.
+//
+// The matching is mechanism.h's own (its ranking, its efficient quantity, its pairing, SBBA's
+// lottery): the orders are the bids' declared integer prices, which doubles hold exactly, so the
+// comparisons that choose the pairs are exact. Prices are integers: the posted price and SBBA's
+// price are one of the orders' own prices; the k-double auction's price is KDoublePriceExact.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace v2v::market {
+
+enum class ChainMechanismKind : uint8_t {  // the genesis's byte
+  kBayesian = 0,                           // the paper's scheme (Algorithm 1): the default
+  kKDoubleAuction = 1,
+  kPostedPrice = 2,
+  kSbba = 3,
+};
+
+inline constexpr int64_t kPartsPerMillion = 1'000'000;
+
+struct ChainMechanism {
+  ChainMechanismKind kind = ChainMechanismKind::kBayesian;
+  int64_t k_ppm = 0;         // the k-double auction's k, in millionths: [0, 1'000'000]
+  int64_t posted_price = 0;  // the posted price, smallest units per kWh: [1, 2^31]
+  bool operator==(const ChainMechanism&) const = default;
+};
+
+// mechanism.h's names: "bayesian", "k-double-auction", "posted-price", "sbba".
+std::string_view ChainMechanismName(ChainMechanismKind kind);
+// The kind of a name above; nullopt for any other name (mcafee and vcg included).
+std::optional<ChainMechanismKind> ParseChainMechanismKind(std::string_view name);
+
+// OK, or InvalidArgument naming the field: k outside [0, 1'000'000], a posted price outside
+// [1, 2^31], or a parameter the kind does not read that is not 0.
+Status ValidateChainMechanism(const ChainMechanism& m);
+
+// The k-double auction's price of the marginal pair (bid b, ask a): k b + (1 - k) a, rounded
+// half up to a whole smallest unit, exact (128-bit). REQUIRES: 0 <= a <= b <= 2^40, k valid.
+int64_t KDoublePriceExact(int64_t k_ppm, int64_t b, int64_t a);
+
+// One unit trade: indices into the values and costs given, and its price (the buyer pays what the
+// seller receives).
+struct UnitMatch {
+  size_t buyer = 0, seller = 0;
+  int64_t price = 0;
+};
+
+// Clears buyers of declared values `values` and sellers of declared costs `costs` (input order is
+// the round's, which breaks ties in the ranking) with `m`; SBBA's lottery draws from
+// base::Rng(lottery_seed). The trades in the mechanism's order.
+// REQUIRES: ValidateChainMechanism(m) OK, m.kind != kBayesian, every price in [0, 2^40].
+std::vector<UnitMatch> ClearUnitsOnChain(const ChainMechanism& m, std::span<const int64_t> values,
+                                         std::span<const int64_t> costs, uint64_t lottery_seed);
+
+}  // namespace v2v::market

@@ -1,0 +1,58 @@
+#include "node/mechanism_json.h"
+
+#include <cstdint>
+#include <string>
+
+namespace v2v::node {
+namespace {
+
+Status Bad(const std::string& why) { return Status::InvalidArgument("mechanism" + why); }
+
+Result<int64_t> IntField(const nlohmann::json& j, const char* key) {
+  const nlohmann::json& v = j.at(key);
+  if (!v.is_number_integer() ||
+      (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
+    return Bad(std::string(".") + key + ": expected an integer");
+  }
+  return v.get<int64_t>();
+}
+
+}  // namespace
+
+Result<market::ChainMechanism> ParseMechanismJson(const nlohmann::json& j) {
+  using Kind = market::ChainMechanismKind;
+  if (!j.is_object()) return Bad(": expected an object");
+  if (!j.contains("name") || !j.at("name").is_string()) return Bad(".name: expected a string");
+  const std::string name = j.at("name").get<std::string>();
+  const std::optional<Kind> kind = market::ParseChainMechanismKind(name);
+  if (!kind) {
+    return Bad(".name: \"" + name +
+               "\" is not one a chain runs (bayesian, k-double-auction, posted-price, sbba)");
+  }
+  market::ChainMechanism m;
+  m.kind = *kind;
+  if (m.kind == Kind::kKDoubleAuction) m.k_ppm = 500'000;
+  for (const auto& [key, value] : j.items()) {
+    const bool reads = key == "name" || (key == "k_ppm" && m.kind == Kind::kKDoubleAuction) ||
+                       (key == "posted_price" && m.kind == Kind::kPostedPrice);
+    if (!reads) return Bad(": " + name + " does not read \"" + key + "\"");
+  }
+  if (j.contains("k_ppm")) {
+    V2V_ASSIGN_OR_RETURN(m.k_ppm, IntField(j, "k_ppm"));
+  }
+  if (m.kind == Kind::kPostedPrice) {
+    if (!j.contains("posted_price")) return Bad(".posted_price: the posted price needs one");
+    V2V_ASSIGN_OR_RETURN(m.posted_price, IntField(j, "posted_price"));
+  }
+  V2V_RETURN_IF_ERROR(market::ValidateChainMechanism(m));
+  return m;
+}
+
+nlohmann::json MechanismToJson(const market::ChainMechanism& m) {
+  nlohmann::json out = {{"name", std::string(market::ChainMechanismName(m.kind))}};
+  if (m.kind == market::ChainMechanismKind::kKDoubleAuction) out["k_ppm"] = m.k_ppm;
+  if (m.kind == market::ChainMechanismKind::kPostedPrice) out["posted_price"] = m.posted_price;
+  return out;
+}
+
+}  // namespace v2v::node
