@@ -73,7 +73,11 @@ std::vector<double> EquilibriumKey(double k, const CityPriors& p) {
 
 }  // namespace
 
-bool P2pTradersBidAtEquilibrium(std::string_view name) { return name == "k-double-auction"; }
+bool P2pTradersBidAtEquilibrium(const Scenario& s) {
+  return s.p2p_mechanism == "k-double-auction" &&
+         s.buyer_value_max_per_kwh > s.buyer_value_min_per_kwh &&
+         s.seller_cost_max_per_kwh > s.seller_cost_min_per_kwh;
+}
 
 double P2pEquilibrium::Bid(double value) const { return std::min(value, buyer.Order(value)); }
 double P2pEquilibrium::Ask(double cost) const { return std::max(cost, seller.Order(cost)); }
@@ -96,7 +100,7 @@ Result<P2pEquilibrium> SolveP2pEquilibrium(const Scenario& s) {
 Result<ComparisonMarket> ComparisonMarket::ForScenario(const Scenario& s) {
   V2V_ASSIGN_OR_RETURN(std::unique_ptr<market::Mechanism> mechanism, NewP2pMechanism(s));
   std::optional<P2pEquilibrium> equilibrium;
-  if (P2pTradersBidAtEquilibrium(s.p2p_mechanism)) {
+  if (P2pTradersBidAtEquilibrium(s)) {
     V2V_ASSIGN_OR_RETURN(equilibrium, SolveP2pEquilibrium(s));
   }
   return ComparisonMarket(std::move(mechanism), std::move(equilibrium));

@@ -20,7 +20,6 @@
 
 #include <memory>
 #include <optional>
-#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -32,9 +31,11 @@
 
 namespace v2v::sim {
 
-// Whether the traders of the mechanism called `name` bid at equilibrium rather than report
-// their types: the k-double auction's (the one place that says so).
-bool P2pTradersBidAtEquilibrium(std::string_view name);
+// Whether the scenario's comparison market has its traders bid at equilibrium rather than report
+// their types (the one place that says so): under the k-double auction, when both the value and
+// the cost range have a positive width. A range of zero width (a type everybody knows) gives the
+// solver no density to work with; the traders then report their types, as under the others.
+bool P2pTradersBidAtEquilibrium(const Scenario& s);
 
 // The k-double auction's traders at the bilateral equilibrium of the city's priors.
 struct P2pEquilibrium {
@@ -56,8 +57,8 @@ Result<P2pEquilibrium> SolveP2pEquilibrium(const Scenario& s);
 
 class ComparisonMarket {
  public:
-  // The scenario's [p2p] mechanism, with the equilibrium when its traders bid at one.
-  // Errors: NewP2pMechanism's and SolveP2pEquilibrium's.
+  // The scenario's [p2p] mechanism, with the equilibrium when its traders bid at one
+  // (P2pTradersBidAtEquilibrium). Errors: NewP2pMechanism's and SolveP2pEquilibrium's.
   static Result<ComparisonMarket> ForScenario(const Scenario& s);
 
   // Set when the traders bid at equilibrium (the k-double auction).
