@@ -7,6 +7,7 @@
 #include <iostream>
 #include <memory>
 
+#include "sim/comparison_market.h"
 #include "sim/csv.h"
 #include "sim/scenario.h"
 #include "sim/sim_output.h"
@@ -72,7 +73,7 @@ int RunSimulate(const SimulateOptions& opt) {
   }
   const std::string hash = sim::ScenarioHash(scenario);
   const std::string stamp = "v2v simulate seed=" + std::to_string(opt.seed) + " scenario=" + hash;
-  auto writer = sim::CsvSimWriter::Open(opt.out, stamp);
+  auto writer = sim::CsvSimWriter::Open(opt.out, stamp, sim::P2pTradersBidAtEquilibrium(scenario));
   if (!writer.ok()) {
     std::cerr << "v2v simulate: " << writer.status().message() << "\n";
     return 1;

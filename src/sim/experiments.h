@@ -61,8 +61,9 @@ Result<Figure> RunFigure(int n, const ExperimentOptions& opt);
 // (setting "city", traders_per_side 0: its rounds, of every size): each mechanism as the
 // comparison market of the city of Fig. 11 (`opt.city`, else the default city with 1,000 EVs, or
 // 300 EVs for 6 h when quick), the same rounds under every mechanism, scored per round against
-// the round's first best, 10 seeds (3 when quick). Its clear time is not measured (the simulator
-// reads no clock).
+// the round's first best, 10 seeds (3 when quick); the k-double auction at the bilateral
+// equilibrium of the city's priors and, from the same runs, truthful (the upper line:
+// sim/comparison_market.h). Its clear time is not measured (the simulator reads no clock).
 struct MechanismComparison {
   CsvTable table{{}};      // mechanisms.csv: one row per setting, size and contender
   CsvTable plot_data{{}};  // mechanisms/data.csv: the unit square's efficiency by size

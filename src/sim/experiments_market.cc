@@ -25,8 +25,10 @@ class HourlyPrices : public SimObserver {
     }
     kwh_[h] += r.energy_kwh;
     if (r.energy_kwh > 0) paid_[h] += r.mean_price * r.energy_kwh;
-    if (!std::isnan(r.p2p_price)) {
-      p2p_[h] += r.p2p_price;
+    // The comparison market at truthful reports, as in Fig. 12 (under the k-double auction the
+    // upper line; the other mechanisms' traders report their types anyway).
+    if (!std::isnan(r.p2p_truthful_price)) {
+      p2p_[h] += r.p2p_truthful_price;
       ++p2p_n_[h];
     }
     trades_[h] += r.trades;

@@ -111,21 +111,22 @@ std::string TimingMarkdown(const std::vector<BenchmarkRow>& rows) {
   return s;
 }
 
-// A mechanism of the city rows: its name for [p2p] mechanism, its label and how traders bid
-// (the simulator's traders report their drawn types).
+// A mechanism of the city rows: its name for [p2p] mechanism, its label and how its traders bid
+// (sim/comparison_market.h: the k-double auction's at the bilateral equilibrium of the city's
+// priors, the others' report their types).
 struct CityContender {
   std::string name, label, bidding;
 };
 
 std::vector<CityContender> CityContenders(const Scenario& s) {
-  return {
-      {"bayesian-pooled", "bayesian-pooled", "Theorem 1 (not an equilibrium)"},
-      {"k-double-auction", "k-double-auction(k=" + FormatG(s.p2p_k) + ")", "truthful (upper line)"},
-      {"mcafee", "mcafee", "dominant-strategy"},
-      {"sbba", "sbba", "dominant-strategy"},
-      {"vcg", "vcg", "dominant-strategy"},
-      {"posted-price", "posted-price(p=" + FormatG(s.p2p_posted_price_per_kwh) + ")",
-       "dominant-strategy"}};
+  return {{"bayesian-pooled", "bayesian-pooled", "Theorem 1 (not an equilibrium)"},
+          {"k-double-auction", "k-double-auction(k=" + FormatG(s.p2p_k) + ")",
+           "equilibrium (bilateral, city priors)"},
+          {"mcafee", "mcafee", "dominant-strategy"},
+          {"sbba", "sbba", "dominant-strategy"},
+          {"vcg", "vcg", "dominant-strategy"},
+          {"posted-price", "posted-price(p=" + FormatG(s.p2p_posted_price_per_kwh) + ")",
+           "dominant-strategy"}};
 }
 
 class NoRounds : public SimObserver {
@@ -135,38 +136,61 @@ class NoRounds : public SimObserver {
   }
 };
 
-// One city row: the contender as the comparison market over the seeds, per round.
-Result<BenchmarkRow> CityRow(Scenario s, const CityContender& c, int seeds, uint64_t seed) {
-  s.p2p_mechanism = c.name;
+// One line of a city row over the seeds: the per-seed figures per round.
+struct CityLine {
   std::vector<double> eff, trades, budget, ir;
   double first_best = 0, rounds = 0;
+
+  void Add(const SimSummary& sum, int64_t p2p_trades, double surplus, double p2p_budget,
+           int64_t ir_violations) {
+    const double n = std::max<double>(1, static_cast<double>(sum.rounds));
+    // A seed whose rounds had no gains from trade at all scores nothing (as in the sweep).
+    if (sum.p2p_first_best > 0) eff.push_back(surplus / sum.p2p_first_best);
+    trades.push_back(static_cast<double>(p2p_trades) / n);
+    budget.push_back(p2p_budget / n);
+    ir.push_back(static_cast<double>(ir_violations) / n);
+    first_best += sum.p2p_first_best;
+    rounds += static_cast<double>(sum.rounds);
+  }
+
+  BenchmarkRow Row(const std::string& mechanism, const std::string& bidding) const {
+    BenchmarkRow r;
+    r.setting = "city";
+    r.mechanism = mechanism;
+    r.bidding = bidding;
+    r.seeds = static_cast<int>(trades.size());
+    r.markets_per_seed = static_cast<int64_t>(std::llround(rounds / r.seeds));
+    r.efficiency = eff.empty() ? Estimate{std::nan(""), 0} : EstimateOf(eff);
+    r.trades_per_market = EstimateOf(trades);
+    r.budget_per_market = EstimateOf(budget);
+    r.ir_violations_per_market = EstimateOf(ir);
+    r.first_best_per_market = rounds > 0 ? first_best / rounds : 0;
+    r.clear_us = std::nan("");
+    return r;
+  }
+};
+
+// The city rows of one contender, the comparison market over the seeds, per round: at the
+// orders its traders send, and when those are equilibrium bids, the truthful upper line of the
+// same runs beside.
+Result<std::vector<BenchmarkRow>> CityRow(Scenario s, const CityContender& c, int seeds,
+                                          uint64_t seed) {
+  s.p2p_mechanism = c.name;
+  CityLine sent, truthful;
+  bool at_equilibrium = false;
   for (int k = 0; k < seeds; ++k) {
     NoRounds none;
     V2V_ASSIGN_OR_RETURN(
         const SimSummary sum,
         RunSyntheticCity(s, DeriveSeed(seed, 300 + static_cast<uint64_t>(k)), none));
-    const double n = std::max<double>(1, static_cast<double>(sum.rounds));
-    // A seed whose rounds had no gains from trade at all scores nothing (as in the sweep).
-    if (sum.p2p_first_best > 0) eff.push_back(sum.p2p_surplus / sum.p2p_first_best);
-    trades.push_back(static_cast<double>(sum.p2p_trades) / n);
-    budget.push_back(sum.p2p_budget / n);
-    ir.push_back(static_cast<double>(sum.p2p_ir_violations) / n);
-    first_best += sum.p2p_first_best;
-    rounds += static_cast<double>(sum.rounds);
+    sent.Add(sum, sum.p2p_trades, sum.p2p_surplus, sum.p2p_budget, sum.p2p_ir_violations);
+    truthful.Add(sum, sum.p2p_truthful_trades, sum.p2p_truthful_surplus, sum.p2p_truthful_budget,
+                 sum.p2p_truthful_ir_violations);
+    at_equilibrium = sum.p2p_at_equilibrium;
   }
-  BenchmarkRow r;
-  r.setting = "city";
-  r.mechanism = c.label;
-  r.bidding = c.bidding;
-  r.seeds = seeds;
-  r.markets_per_seed = static_cast<int64_t>(std::llround(rounds / seeds));
-  r.efficiency = eff.empty() ? Estimate{std::nan(""), 0} : EstimateOf(eff);
-  r.trades_per_market = EstimateOf(trades);
-  r.budget_per_market = EstimateOf(budget);
-  r.ir_violations_per_market = EstimateOf(ir);
-  r.first_best_per_market = rounds > 0 ? first_best / rounds : 0;
-  r.clear_us = std::nan("");
-  return r;
+  std::vector<BenchmarkRow> rows = {sent.Row(c.label, c.bidding)};
+  if (at_equilibrium) rows.push_back(truthful.Row(c.label, "truthful (upper line)"));
+  return rows;
 }
 
 Result<std::vector<BenchmarkRow>> CityRows(const ExperimentOptions& opt) {
@@ -178,9 +202,9 @@ Result<std::vector<BenchmarkRow>> CityRows(const ExperimentOptions& opt) {
   }
   std::vector<BenchmarkRow> rows;
   for (const CityContender& c : CityContenders(s)) {
-    V2V_ASSIGN_OR_RETURN(BenchmarkRow r,
+    V2V_ASSIGN_OR_RETURN(const std::vector<BenchmarkRow> part,
                          CityRow(s, c, opt.quick ? 3 : 10, DeriveSeed(opt.seed, 299)));
-    rows.push_back(std::move(r));
+    rows.insert(rows.end(), part.begin(), part.end());
   }
   return rows;
 }

@@ -88,32 +88,42 @@ TEST(ExperimentsTest, MechanismComparisonHasEveryMechanismSettingAndSize) {
   const MechanismComparison& m = *r;
   EXPECT_EQ(m.table.header().front(), "setting");
   // 2 settings x (n = 1: 7 contenders; n = 2, 5, 10: 8 each: the pooled Bayesian scheme, and
-  // the k-double auction's equilibrium estimated by the pooled solver), then 6 on the city.
-  ASSERT_EQ(m.table.size(), 2u * (7 + 3 * 8) + 6);
+  // the k-double auction's equilibrium estimated by the pooled solver), then 7 on the city (the
+  // k-double auction twice: at the bilateral equilibrium and truthful).
+  const size_t benchmark_rows = 2 * (7 + 3 * 8);
+  ASSERT_EQ(m.table.size(), benchmark_rows + 7);
   EXPECT_EQ(m.table.rows()[0][0], "unit-square");
   EXPECT_EQ(m.table.rows()[0][2], "bayesian");
   EXPECT_NEAR(std::stod(m.table.rows()[0][6]), 27.0 / 32, 0.02);  // efficiency, quick sizes
-  EXPECT_EQ(m.table.rows()[2 * (7 + 3 * 8) - 1][0], "paper-fig9");
-  EXPECT_EQ(m.table.rows()[2 * (7 + 3 * 8) - 1][1], "10");
-  // The city's rows, by mechanism: truthful reports, so the k-double auction and VCG trade each
-  // round's first best, VCG at a deficit; SBBA balances its budget and gives up trades; no
-  // mechanism leaves a trader worse off than not trading at its true type.
+  EXPECT_EQ(m.table.rows()[benchmark_rows - 1][0], "paper-fig9");
+  EXPECT_EQ(m.table.rows()[benchmark_rows - 1][1], "10");
+  // The city's rows, by mechanism and bidding: truthful reports trade each round's first best
+  // under the k-double auction (its upper line) and VCG, VCG at a deficit; at equilibrium the
+  // k-double auction trades less; SBBA balances its budget and gives up trades; no mechanism
+  // leaves a trader worse off than not trading at its true type.
   std::map<std::string, std::vector<std::string>> city;
-  for (size_t i = 2 * (7 + 3 * 8); i < m.table.size(); ++i) {
+  for (size_t i = benchmark_rows; i < m.table.size(); ++i) {
     const auto& row = m.table.rows()[i];
     EXPECT_EQ(row[0], "city");
     EXPECT_EQ(row[4], "3");                      // seeds when quick
     EXPECT_GT(std::stod(row[5]), 10) << row[2];  // rounds per seed
     EXPECT_EQ(std::stod(row[12]), 0) << row[2];  // IR violations per round
-    city[row[2]] = row;
+    city[row[2] + ", " + row[3]] = row;
   }
-  ASSERT_EQ(city.size(), 6u);
-  EXPECT_NEAR(std::stod(city["k-double-auction(k=0.5)"][6]), 1, 1e-9);
-  EXPECT_NEAR(std::stod(city["vcg"][6]), 1, 1e-9);
-  EXPECT_LT(std::stod(city["vcg"][10]), 0);
-  EXPECT_LT(std::stod(city["sbba"][6]), 1);
-  EXPECT_NEAR(std::stod(city["sbba"][10]), 0, 1e-9);
-  EXPECT_GE(std::stod(city["mcafee"][10]), 0);
+  ASSERT_EQ(city.size(), 7u);
+  const auto& kda_truthful = city["k-double-auction(k=0.5), truthful (upper line)"];
+  const auto& kda_equilibrium =
+      city["k-double-auction(k=0.5), equilibrium (bilateral, city priors)"];
+  ASSERT_FALSE(kda_truthful.empty());
+  ASSERT_FALSE(kda_equilibrium.empty());
+  EXPECT_NEAR(std::stod(kda_truthful[6]), 1, 1e-9);
+  EXPECT_LT(std::stod(kda_equilibrium[6]), std::stod(kda_truthful[6]));
+  EXPECT_LT(std::stod(kda_equilibrium[8]), std::stod(kda_truthful[8]));  // trades per round
+  EXPECT_NEAR(std::stod(city["vcg, dominant-strategy"][6]), 1, 1e-9);
+  EXPECT_LT(std::stod(city["vcg, dominant-strategy"][10]), 0);
+  EXPECT_LT(std::stod(city["sbba, dominant-strategy"][6]), 1);
+  EXPECT_NEAR(std::stod(city["sbba, dominant-strategy"][10]), 0, 1e-9);
+  EXPECT_GE(std::stod(city["mcafee, dominant-strategy"][10]), 0);
   // The plot table: one row per size, a (mean, interval) pair per contender of the unit square.
   ASSERT_EQ(m.plot_data.size(), 4u);
   EXPECT_EQ(m.plot_data.header().size(), 1u + 2 * 9);

@@ -15,11 +15,15 @@ Status Put(std::FILE* f, const std::string& text, const std::string& path) {
 }  // namespace
 
 CsvSimWriter::CsvSimWriter(std::string dir, std::unique_ptr<std::FILE, FileCloser> trades,
-                           std::unique_ptr<std::FILE, FileCloser> rounds)
-    : dir_(std::move(dir)), trades_(std::move(trades)), rounds_(std::move(rounds)) {}
+                           std::unique_ptr<std::FILE, FileCloser> rounds, bool truthful_columns)
+    : dir_(std::move(dir)),
+      truthful_columns_(truthful_columns),
+      trades_(std::move(trades)),
+      rounds_(std::move(rounds)) {}
 
 Result<std::unique_ptr<CsvSimWriter>> CsvSimWriter::Open(const std::string& dir,
-                                                         const std::string& stamp) {
+                                                         const std::string& stamp,
+                                                         bool truthful_columns) {
   V2V_RETURN_IF_ERROR(MakeDirs(dir));
   const std::string tp = dir + "/trades.csv", rp = dir + "/rounds.csv";
   std::unique_ptr<std::FILE, FileCloser> t(std::fopen(tp.c_str(), "wb"));
@@ -36,9 +40,13 @@ Result<std::unique_ptr<CsvSimWriter>> CsvSimWriter::Open(const std::string& dir,
                               "\ntime_s,rsu,buyers,sellers,late_replies,pairs,"
                               "trading_pairs,trades,unserved,energy_kwh,welfare,mean_price_per_kwh,"
                               "p2p_price_per_kwh,grid_price_per_kwh,p2p_trades,p2p_surplus,"
-                              "p2p_budget,p2p_first_best\n",
+                              "p2p_budget,p2p_first_best" +
+                              (truthful_columns ? ",p2p_truthful_trades,p2p_truthful_price_per_kwh,"
+                                                  "p2p_truthful_surplus\n"
+                                                : "\n"),
                           rp));
-  return std::unique_ptr<CsvSimWriter>(new CsvSimWriter(dir, std::move(t), std::move(r)));
+  return std::unique_ptr<CsvSimWriter>(
+      new CsvSimWriter(dir, std::move(t), std::move(r), truthful_columns));
 }
 
 Status CsvSimWriter::OnRound(const RoundRecord& r, const std::vector<TradeRecord>& trades) {
@@ -55,7 +63,12 @@ Status CsvSimWriter::OnRound(const RoundRecord& r, const std::vector<TradeRecord
           FormatG(r.energy_kwh) + "," + FormatG(r.welfare) + "," + FormatG(r.mean_price) + "," +
           FormatG(r.p2p_price) + "," + FormatG(r.grid_price) + "," + std::to_string(r.p2p_trades) +
           "," + FormatG(r.p2p_surplus) + "," + FormatG(r.p2p_budget) + "," +
-          FormatG(r.p2p_first_best) + "\n";
+          FormatG(r.p2p_first_best);
+  if (truthful_columns_) {
+    line_ += "," + std::to_string(r.p2p_truthful_trades) + "," + FormatG(r.p2p_truthful_price) +
+             "," + FormatG(r.p2p_truthful_surplus);
+  }
+  line_ += "\n";
   return Put(rounds_.get(), line_, dir_ + "/rounds.csv");
 }
 
@@ -158,6 +171,14 @@ std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& s
   field("p2p_budget", FormatG(s.p2p_budget, 10));
   field("p2p_first_best", FormatG(s.p2p_first_best, 10));
   field("p2p_ir_violations", std::to_string(s.p2p_ir_violations));
+  if (s.p2p_at_equilibrium) {  // the p2p_* above at equilibrium bids, the truthful line beside
+    field("p2p_bidding", "\"equilibrium\"");
+    field("p2p_equilibrium_epsilon", FormatG(s.p2p_equilibrium_epsilon, 3));
+    field("p2p_truthful_trades", std::to_string(s.p2p_truthful_trades));
+    field("p2p_truthful_surplus", FormatG(s.p2p_truthful_surplus, 10));
+    field("p2p_truthful_budget", FormatG(s.p2p_truthful_budget, 10));
+    field("p2p_truthful_ir_violations", std::to_string(s.p2p_truthful_ir_violations));
+  }
   field("v2v_share_of_charging", b.v2v_share >= 0 ? FormatG(b.v2v_share, 6) : "null");
   if (s.grid_model) {
     field("market_model", "\"grid\"");

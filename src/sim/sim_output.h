@@ -18,17 +18,22 @@ struct FileCloser {
 
 class CsvSimWriter : public SimObserver {
  public:
-  // Creates dir and opens trades.csv and rounds.csv.
+  // Creates dir and opens trades.csv and rounds.csv. `truthful_columns`: rounds.csv also gets
+  // the comparison market's truthful upper line (p2p_truthful_trades,
+  // p2p_truthful_price_per_kwh, p2p_truthful_surplus), for a market whose traders bid at
+  // equilibrium (sim/comparison_market.h); the other markets' files keep their columns.
   static Result<std::unique_ptr<CsvSimWriter>> Open(const std::string& dir,
-                                                    const std::string& stamp);
+                                                    const std::string& stamp,
+                                                    bool truthful_columns = false);
   Status OnRound(const RoundRecord& round, const std::vector<TradeRecord>& trades) override;
   // Flushes and closes the CSV files; errors name the file.
   Status Close();
 
  private:
   CsvSimWriter(std::string dir, std::unique_ptr<std::FILE, FileCloser> trades,
-               std::unique_ptr<std::FILE, FileCloser> rounds);
+               std::unique_ptr<std::FILE, FileCloser> rounds, bool truthful_columns);
   std::string dir_;
+  bool truthful_columns_ = false;
   std::unique_ptr<std::FILE, FileCloser> trades_, rounds_;
   std::string line_;
 };
@@ -49,6 +54,8 @@ Status WriteBills(const std::string& dir, const SimSummary& s, const std::string
 Status PlotHourly(const std::string& dir);
 
 // summary.json: the SimSummary, the seed, the scenario hash, the mobility source and wall_s.
+// When the comparison market's traders bid at equilibrium, also p2p_bidding ("equilibrium"),
+// p2p_equilibrium_epsilon and the truthful upper line's totals (p2p_truthful_*).
 std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& scenario_hash,
                         const std::string& mobility, double wall_s);
 

@@ -80,9 +80,51 @@ TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
   EXPECT_DOUBLE_EQ(j["p2p_budget"].get<double>(), -0.25);
   EXPECT_DOUBLE_EQ(j["p2p_first_best"].get<double>(), 0.75);
   EXPECT_EQ(j["p2p_ir_violations"], 2);
+  EXPECT_FALSE(j.contains("p2p_bidding"));  // VCG's traders report their types
+  EXPECT_FALSE(j.contains("p2p_truthful_trades"));
   s.energy_kwh = 0;
   EXPECT_TRUE(
       nlohmann::json::parse(SummaryJson(s, 1, "x", "y", 0))["mean_price_per_kwh"].is_null());
+}
+
+// A comparison market whose traders bid at equilibrium (the k-double auction): rounds.csv ends
+// with the truthful upper line, summary.json says how the traders bid and gives the line's
+// totals beside.
+TEST(SimOutputTest, AMarketAtEquilibriumGetsItsTruthfulUpperLineBeside) {
+  const std::string dir = ::testing::TempDir() + "/sim_output_equilibrium_test";
+  auto w = CsvSimWriter::Open(dir, "seed=7 scenario=abc", true);
+  ASSERT_TRUE(w.ok()) << w.status().ToString();
+  RoundRecord r;
+  r.time_s = 60;
+  r.p2p_trades = 1;
+  r.p2p_price = 0.75;
+  r.p2p_surplus = 0.25;
+  r.p2p_first_best = 0.375;
+  r.p2p_truthful_trades = 2;
+  r.p2p_truthful_price = 0.7;
+  r.p2p_truthful_surplus = 0.375;
+  ASSERT_TRUE((*w)->OnRound(r, {}).ok());
+  ASSERT_TRUE((*w)->Close().ok());
+  const std::string rounds = Slurp(dir + "/rounds.csv");
+  EXPECT_NE(rounds.find(",p2p_first_best,p2p_truthful_trades,p2p_truthful_price_per_kwh,"
+                        "p2p_truthful_surplus\n60,0,"),
+            std::string::npos)
+      << rounds;
+  EXPECT_NE(rounds.find(",1,0.25,0,0.375,2,0.7,0.375\n"), std::string::npos) << rounds;
+  SimSummary s;
+  s.p2p_mechanism = "k-double-auction";
+  s.p2p_at_equilibrium = true;
+  s.p2p_equilibrium_epsilon = 4.15e-4;
+  s.p2p_trades = 1;
+  s.p2p_truthful_trades = 2;
+  s.p2p_truthful_surplus = 0.375;
+  const auto j = nlohmann::json::parse(SummaryJson(s, 42, "00ff", "synthetic-grid", 1.5));
+  EXPECT_EQ(j["p2p_bidding"], "equilibrium");
+  EXPECT_DOUBLE_EQ(j["p2p_equilibrium_epsilon"].get<double>(), 4.15e-4);
+  EXPECT_EQ(j["p2p_trades"], 1);
+  EXPECT_EQ(j["p2p_truthful_trades"], 2);
+  EXPECT_DOUBLE_EQ(j["p2p_truthful_surplus"].get<double>(), 0.375);
+  EXPECT_EQ(j["p2p_truthful_ir_violations"], 0);
 }
 
 }  // namespace

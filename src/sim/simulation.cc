@@ -8,10 +8,10 @@
 #include <unordered_map>
 
 #include "market/market_round.h"
-#include "market/mechanism.h"
 #include "market/outside_option.h"
 #include "sim/bills.h"
 #include "sim/city.h"
+#include "sim/comparison_market.h"
 #include "sim/csv.h"
 #include "sim/fcd_reader.h"
 #include "sim/grid_outside_option.h"
@@ -36,8 +36,7 @@ struct Ev {
 // The vehicles and the market rounds, shared by both mobility sources.
 class Fleet {
  public:
-  Fleet(const Scenario& s, uint64_t seed, std::unique_ptr<market::Mechanism> p2p,
-        SimObserver& observer)
+  Fleet(const Scenario& s, uint64_t seed, ComparisonMarket p2p, SimObserver& observer)
       : s_(s),
         rsus_(PlaceRsus(s), s.rsu_range_m),
         outside_(s, rsus_.rsus()),
@@ -49,6 +48,10 @@ class Fleet {
     by_rsu_.resize(rsus_.rsus().size());
     summary_.grid_model = s.market_model == MarketModel::kGrid;
     summary_.p2p_mechanism = s.p2p_mechanism;
+    if (p2p_.equilibrium()) {
+      summary_.p2p_at_equilibrium = true;
+      summary_.p2p_equilibrium_epsilon = p2p_.equilibrium()->epsilon;
+    }
     if (!s.tariff_areas.empty()) {
       summary_.areas.resize(s.tariff_areas.size() + 1);
       for (size_t r = 0; r < rsus_.rsus().size(); ++r) {
@@ -274,26 +277,12 @@ class Fleet {
   }
 
   // The comparison market ([p2p]) on the round's declared values and costs, one unit per
-  // trader, ids the input positions. Its mean price is first + mean(x - first): exactly the
-  // price when every trade pays the same (the uniform-price auctions).
+  // trader (sim/comparison_market.h).
   void ClearComparisonMarket(const market::Market& m, RoundRecord& rec) {
     std::vector<double> values, costs;
     for (const market::BuyerBid& b : m.buyers) values.push_back(b.v);
     for (const market::SellerBid& sb : m.sellers) costs.push_back(sb.c);
-    const market::Outcome out =
-        p2p_->Clear(market::UnitOrders(values), market::UnitOrders(costs), p2p_rng_);
-    const market::OutcomeScore score = market::ScoreOutcome(out, values, costs);
-    rec.p2p_first_best = market::FirstBestSurplus(std::move(values), std::move(costs));
-    rec.p2p_trades = static_cast<int>(out.trades.size());
-    rec.p2p_surplus = score.surplus;
-    rec.p2p_ir_violations = score.ir_violations;
-    rec.p2p_budget = out.Budget();
-    rec.p2p_price = kNan;
-    if (out.trades.empty()) return;
-    const double first = out.trades.front().buyer_pays;
-    double above_first = 0;
-    for (const market::Trade& t : out.trades) above_first += t.buyer_pays - first;
-    rec.p2p_price = first + above_first / static_cast<double>(out.trades.size());
+    p2p_.ClearRound(values, costs, p2p_rng_, rec);
   }
 
   Status RunRound(double time_s, int rsu, const std::vector<int>& members) {
@@ -330,11 +319,7 @@ class Fleet {
     summary_.energy_kwh += rec.energy_kwh;
     summary_.payments += paid;
     summary_.welfare += rec.welfare;
-    summary_.p2p_trades += rec.p2p_trades;
-    summary_.p2p_surplus += rec.p2p_surplus;
-    summary_.p2p_budget += rec.p2p_budget;
-    summary_.p2p_first_best += rec.p2p_first_best;
-    summary_.p2p_ir_violations += rec.p2p_ir_violations;
+    AddP2pRound(rec, summary_);
     if (AreaSummary* area = AreaOf(rsu)) {
       area->rounds += 1;
       area->trades += rec.trades;
@@ -352,7 +337,7 @@ class Fleet {
   std::unordered_map<std::string, double> floor_of_;    // and sellers' (grid model)
   BillBook bills_;
   double now_s_ = 0;
-  std::unique_ptr<market::Mechanism> p2p_;
+  ComparisonMarket p2p_;
   Rng market_rng_, init_rng_, p2p_rng_;
   SimObserver& observer_;
   std::vector<Ev> evs_;
@@ -371,7 +356,7 @@ std::string VehicleId(int i) {
 }  // namespace
 
 Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserver& observer) {
-  V2V_ASSIGN_OR_RETURN(std::unique_ptr<market::Mechanism> p2p, NewP2pMechanism(s));
+  V2V_ASSIGN_OR_RETURN(ComparisonMarket p2p, ComparisonMarket::ForScenario(s));
   Fleet fleet(s, seed, std::move(p2p), observer);
   GridMobility mobility(s, DeriveSeed(seed, 3));
   std::vector<GridVehicle> cars;
@@ -409,7 +394,7 @@ Result<SimSummary> RunSyntheticCity(const Scenario& s, uint64_t seed, SimObserve
 
 Result<SimSummary> RunFcdTrace(const Scenario& s, uint64_t seed, const std::string& fcd_path,
                                SimObserver& observer) {
-  V2V_ASSIGN_OR_RETURN(std::unique_ptr<market::Mechanism> p2p, NewP2pMechanism(s));
+  V2V_ASSIGN_OR_RETURN(ComparisonMarket p2p, ComparisonMarket::ForScenario(s));
   Fleet fleet(s, seed, std::move(p2p), observer);
   bool first = true;
   double t0 = 0, last_t = 0, next_round = 0;

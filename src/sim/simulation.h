@@ -76,6 +76,15 @@ struct RoundRecord {
   double p2p_budget = 0;
   double p2p_first_best = 0;
   int p2p_ir_violations = 0;
+  // The same round with every trader reporting its type (sim/comparison_market.h). Under the
+  // k-double auction, whose traders bid at equilibrium in the p2p_* figures above, the
+  // truthful upper line; under the other mechanisms, whose traders report their types, the
+  // p2p_* figures again.
+  int p2p_truthful_trades = 0;
+  double p2p_truthful_price = 0;
+  double p2p_truthful_surplus = 0;
+  double p2p_truthful_budget = 0;
+  int p2p_truthful_ir_violations = 0;
   double grid_price = 0;  // time-of-use tariff at this time
   // The grid model only (0 under the paper's): bids left out because the grid beat them.
   int grid_cheaper_buyers = 0;     // market::GridVerdict::kGridCheaper
@@ -115,6 +124,14 @@ struct SimSummary {
   double p2p_budget = 0;
   double p2p_first_best = 0;
   int64_t p2p_ir_violations = 0;
+  // Whether its traders bid at equilibrium (the k-double auction) and that equilibrium's
+  // epsilon (sim/comparison_market.h); the totals of RoundRecord's p2p_truthful_*.
+  bool p2p_at_equilibrium = false;
+  double p2p_equilibrium_epsilon = 0;
+  int64_t p2p_truthful_trades = 0;
+  double p2p_truthful_surplus = 0;
+  double p2p_truthful_budget = 0;
+  int64_t p2p_truthful_ir_violations = 0;
   // The grid model (summary.json shows these under it only).
   bool grid_model = false;
   int64_t grid_cheaper_buyers = 0;

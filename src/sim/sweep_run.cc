@@ -30,6 +30,11 @@ class SweepTally : public SimObserver {
   int64_t requests_ = 0, served_ = 0;
 };
 
+// A surplus over the rounds' first best (nan when there was nothing to gain).
+double ShareOf(double surplus, double first_best) {
+  return first_best > 0 ? surplus / first_best : kNan;
+}
+
 }  // namespace
 
 Result<std::vector<double>> RunSweepCell(const Scenario& s, uint64_t sim_seed) {
@@ -48,7 +53,10 @@ Result<std::vector<double>> RunSweepCell(const Scenario& s, uint64_t sim_seed) {
                              static_cast<double>(sum.p2p_trades),
                              sum.p2p_surplus,
                              sum.p2p_budget,
-                             sum.p2p_first_best > 0 ? sum.p2p_surplus / sum.p2p_first_best : kNan};
+                             ShareOf(sum.p2p_surplus, sum.p2p_first_best),
+                             static_cast<double>(sum.p2p_truthful_trades),
+                             sum.p2p_truthful_surplus,
+                             ShareOf(sum.p2p_truthful_surplus, sum.p2p_first_best)};
 }
 
 std::vector<SweepTask> SweepTasks(const std::vector<int>& cells, int seeds) {

@@ -28,13 +28,29 @@ namespace v2v::sim {
 //   welfare       the rounds' welfare, summed
 //   served_share  buyer requests that got energy / buyer requests (nan without requests)
 //   grid_kwh      charged from the grid
-//   p2p_trades    trades of the comparison market ([p2p] mechanism), one unit each
+//   p2p_trades    trades of the comparison market ([p2p] mechanism), one unit each, at the
+//                 orders its traders send: equilibrium bids under the k-double auction, their
+//                 types under the others (sim/comparison_market.h)
 //   p2p_surplus   its declared surplus, the sum of v - c over its trades
 //   p2p_budget    its budget: what its buyers paid less what its sellers received
 //   p2p_efficiency  p2p_surplus / the rounds' first best of the same traders (nan if 0)
-inline constexpr std::array<const char*, 11> kSweepMetrics = {
-    "rounds",   "trades",     "energy_kwh",  "mean_price", "welfare",       "served_share",
-    "grid_kwh", "p2p_trades", "p2p_surplus", "p2p_budget", "p2p_efficiency"};
+//   p2p_truthful_trades, p2p_truthful_surplus, p2p_truthful_efficiency
+//                 the same with every trader reporting its type: the k-double auction's upper
+//                 line; under the other mechanisms equal to the p2p_* figures
+inline constexpr std::array<const char*, 14> kSweepMetrics = {"rounds",
+                                                              "trades",
+                                                              "energy_kwh",
+                                                              "mean_price",
+                                                              "welfare",
+                                                              "served_share",
+                                                              "grid_kwh",
+                                                              "p2p_trades",
+                                                              "p2p_surplus",
+                                                              "p2p_budget",
+                                                              "p2p_efficiency",
+                                                              "p2p_truthful_trades",
+                                                              "p2p_truthful_surplus",
+                                                              "p2p_truthful_efficiency"};
 
 struct SweepRun {
   int cell = 0;

@@ -40,7 +40,8 @@ TEST(SweepTableTest, RunsRoundTripExactly) {
   EXPECT_EQ(text.rfind("# v2v sweep grid=0123456789abcdef cells=4 seeds=3 seed=9\n"
                        "cell,market.l1,vehicles.count,seed,sim_seed,rounds,trades,energy_kwh,"
                        "mean_price,welfare,served_share,grid_kwh,p2p_trades,p2p_surplus,p2p_budget,"
-                       "p2p_efficiency\n"
+                       "p2p_efficiency,p2p_truthful_trades,p2p_truthful_surplus,"
+                       "p2p_truthful_efficiency\n"
                        "0,0.5,20,0,1000,",
                        0),
             0u)

@@ -101,7 +101,9 @@ TEST(SweepCliTest, TheMechanismsExampleRunsItsCellsOnTheCitysRounds) {
                          d);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const std::string part = v2v::testing::Slurp(d / ("part-cell-" + std::to_string(k) + ".csv"));
-    EXPECT_NE(part.find(",p2p_trades,p2p_surplus,p2p_budget,p2p_efficiency\n"), std::string::npos)
+    EXPECT_NE(part.find(",p2p_trades,p2p_surplus,p2p_budget,p2p_efficiency,p2p_truthful_trades,"
+                        "p2p_truthful_surplus,p2p_truthful_efficiency\n"),
+              std::string::npos)
         << part;
     const std::vector<std::string> rows = SweepDataLines(part);
     return rows.empty() ? std::string() : rows[0];
@@ -114,11 +116,13 @@ TEST(SweepCliTest, TheMechanismsExampleRunsItsCellsOnTheCitysRounds) {
     const size_t begin = row.rfind(',', end - 1) + 1;
     return std::stod(row.substr(begin, end - begin));
   };
-  EXPECT_LT(column(vcg, 2), 0) << vcg;           // p2p_budget
-  EXPECT_NEAR(column(vcg, 1), 1, 1e-12) << vcg;  // p2p_efficiency: VCG trades the first best
+  // From the end: p2p_truthful_efficiency, _surplus, _trades, then p2p_efficiency, p2p_budget.
+  EXPECT_LT(column(vcg, 5), 0) << vcg;               // p2p_budget
+  EXPECT_NEAR(column(vcg, 4), 1, 1e-12) << vcg;      // p2p_efficiency: VCG trades the first best
+  EXPECT_EQ(column(vcg, 1), column(vcg, 4)) << vcg;  // its traders report their types anyway
   ASSERT_EQ(sbba.rfind("2,sbba,0,", 0), 0u) << sbba;
-  EXPECT_NEAR(column(sbba, 2), 0, 1e-9) << sbba;
-  EXPECT_LT(column(sbba, 1), 1) << sbba;  // SBBA gives up trades for its budget
+  EXPECT_NEAR(column(sbba, 5), 0, 1e-9) << sbba;
+  EXPECT_LT(column(sbba, 4), 1) << sbba;  // SBBA gives up trades for its budget
 }
 
 TEST(SweepCliTest, BadGridsAndOptionsExitTwoAndWriteNothing) {
