@@ -135,7 +135,7 @@ void AddCreateOptions(CLI::App* cmd, TestnetOptions& o) {
                   "price against the grid (docs/model.md section 11); default none");
   cmd->add_option("--mechanism", o.mechanism,
                   "Mechanism that clears every round, named in the genesis: bayesian (the paper's "
-                  "scheme), k-double-auction, posted-price or sbba (docs/mechanisms.md)")
+                  "scheme), k-double-auction, posted-price, sbba or mcafee (docs/mechanisms.md)")
       ->capture_default_str();
   cmd->add_option("--k", o.k, "The k-double auction's k in [0, 1] (default 0.5)");
   cmd->add_option("--posted-price", o.posted_price,

@@ -46,6 +46,15 @@ ScreenedBids ScreenAgainstTariff(const market::GridTariff& tariff, int64_t t_sta
   return out;
 }
 
+ScreenedBids RoundBidsAsPriced(const market::GridTariff* tariff, const chain::TradingRound& round) {
+  std::vector<chain::BuyerBid> buyers;
+  std::vector<chain::SellerBid> sellers;
+  for (const auto& b : round.buyers) buyers.push_back(std::get<chain::BuyerBid>(b.body));
+  for (const auto& s : round.sellers) sellers.push_back(std::get<chain::SellerBid>(s.body));
+  if (tariff == nullptr) return {std::move(buyers), std::move(sellers), {}};
+  return ScreenAgainstTariff(*tariff, round.t_stamp_s, std::move(buyers), std::move(sellers));
+}
+
 std::optional<chain::Rejection> CheckNoneBeaten(const ScreenedBids& screened) {
   if (screened.beaten.empty()) return std::nullopt;
   const GridBeaten& x = screened.beaten.front();

@@ -48,6 +48,11 @@ ScreenedBids ScreenAgainstTariff(const market::GridTariff& tariff, int64_t t_sta
                                  std::vector<chain::BuyerBid> buyers,
                                  std::vector<chain::SellerBid> sellers);
 
+// A round's bids as its prices are checked: decoded, and screened at its T_stamp when `tariff` is
+// set (the area's, GridTariffOf); with none, every bid as signed and nothing beaten.
+// REQUIRES: the round passed CheckTxStateless (its bids are bids of the right kind).
+ScreenedBids RoundBidsAsPriced(const market::GridTariff* tariff, const chain::TradingRound& round);
+
 // C-4.7 for a round with its decoded bids: kBeatenByGrid naming the first beaten bid, or none.
 std::optional<chain::Rejection> CheckNoneBeaten(const ScreenedBids& screened);
 

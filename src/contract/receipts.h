@@ -76,19 +76,30 @@ struct Executed {
 
 // The escrows a round creates when its signed transaction has hash `round_tx` and the block
 // that takes it sets the deadline `deadline_s` (block time + settle_window_s), one per trade in
-// order. The contract executes exactly these (internal/block_run.cc); a gateway may call it to
-// tell bidders their scheme before the round is on chain. REQUIRES: the round passed CheckStateless
-// (trade indices within the bids).
-// `fee`: the network fee of the RSU's area (NetworkFeeOf), held in each escrow with the price.
+// order. REQUIRES: the round passed CheckStateless (trade indices within the bids).
+// `fee`: the network fee of the RSU's area (NetworkFeeOf); `spreads`: per trade, the auctioneer's
+// spread of a McAfee round (C-4.9; empty: none). Each escrow holds Payment(price, x) +
+// Payment(fee + spread, x) from the buyer, and records fee + spread as its `fee`, paid to the RSU
+// (`fee.to`) per kWh delivered; with fee + spread = 0 it records no fee.
 struct NetworkFee {
-  std::string to;
+  std::string to;  // the RSU that ran the round
   int64_t per_kwh = 0;
 };
 std::vector<EscrowCreated> RoundEscrows(const chain::TradingRound& round, const Hash32& round_tx,
-                                        int64_t deadline_s, const NetworkFee& fee = {});
+                                        int64_t deadline_s, const NetworkFee& fee = {},
+                                        const std::vector<int64_t>& spreads = {});
 
-// The fee of RSU `rsu`'s rounds: its area's tariff's fee, paid to the RSU (contract C-4.7); none
-// without a grid tariff.
+// The escrows the contract executes for RSU `rsu`'s round under `params` (internal/block_run.cc),
+// and a gateway calls to tell bidders their scheme before the round is on chain: RoundEscrows with
+// the area's fee and, under McAfee, each trade's spread (contract/unit_round.h UnitRoundClearing of
+// the round's bids as priced, RoundBidsAsPriced). REQUIRES: as RoundEscrows, and the round passed
+// C-4.7 under params (its bids are the ones priced).
+std::vector<EscrowCreated> RoundEscrowsOf(const ContractParams& params, const std::string& rsu,
+                                          const chain::TradingRound& round, const Hash32& round_tx,
+                                          int64_t deadline_s);
+
+// The fee of RSU `rsu`'s rounds: its area's tariff's fee, paid to the RSU (contract C-4.7); 0
+// without a grid tariff. `to` is the RSU either way.
 NetworkFee NetworkFeeOf(const ContractParams& params, const std::string& rsu);
 
 }  // namespace v2v::contract

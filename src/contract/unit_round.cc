@@ -52,28 +52,41 @@ int64_t MaxDeliveredWh(int64_t supply_wh, int64_t rho_ppm) {
   return lo;
 }
 
-std::vector<chain::Trade> UnitRoundTrades(const market::ChainMechanism& mechanism,
-                                          const chain::TradingRound& round,
-                                          const std::vector<chain::BuyerBid>& buyers,
-                                          const std::vector<chain::SellerBid>& sellers) {
+std::vector<UnitTrade> UnitRoundClearing(const market::ChainMechanism& mechanism,
+                                         const chain::TradingRound& round,
+                                         const std::vector<chain::BuyerBid>& buyers,
+                                         const std::vector<chain::SellerBid>& sellers) {
   std::vector<int64_t> values, costs;
   for (const chain::BuyerBid& b : buyers) values.push_back(b.v);
   for (const chain::SellerBid& s : sellers) costs.push_back(s.c);
+  const market::UnitClearingTerms terms{LotterySeedOf(round), round.v_min, round.c_max};
   const int64_t close_s = round.t_stamp_s + round.t_limit_s;
-  std::vector<chain::Trade> trades;
-  for (const market::UnitMatch& m :
-       market::ClearUnitsOnChain(mechanism, values, costs, LotterySeedOf(round))) {
+  std::vector<UnitTrade> out;
+  for (const market::UnitMatch& m : market::ClearUnitsOnChain(mechanism, values, costs, terms)) {
     const chain::BuyerBid& b = buyers[m.buyer];
     const chain::SellerBid& s = sellers[m.seller];
     if (!InRange(b, s, round.radius_m)) continue;
     int64_t x = std::min(b.b_max_wh, MaxDeliveredWh(SupplyWh(s), s.rho_ppm));
     x = std::min(x, PairCapWh(b, s, close_s).value_or(std::numeric_limits<int64_t>::max()));
     if (x < std::max<int64_t>(b.b_min_wh, 1)) continue;
-    trades.push_back({static_cast<uint32_t>(m.buyer), static_cast<uint32_t>(m.seller), x, m.price});
+    out.push_back(
+        {{static_cast<uint32_t>(m.buyer), static_cast<uint32_t>(m.seller), x, m.seller_receives},
+         m.buyer_pays - m.seller_receives});
   }
-  std::sort(trades.begin(), trades.end(), [](const chain::Trade& x, const chain::Trade& y) {
-    return std::pair(x.buyer, x.seller) < std::pair(y.buyer, y.seller);
+  std::sort(out.begin(), out.end(), [](const UnitTrade& x, const UnitTrade& y) {
+    return std::pair(x.trade.buyer, x.trade.seller) < std::pair(y.trade.buyer, y.trade.seller);
   });
+  return out;
+}
+
+std::vector<chain::Trade> UnitRoundTrades(const market::ChainMechanism& mechanism,
+                                          const chain::TradingRound& round,
+                                          const std::vector<chain::BuyerBid>& buyers,
+                                          const std::vector<chain::SellerBid>& sellers) {
+  std::vector<chain::Trade> trades;
+  for (const UnitTrade& t : UnitRoundClearing(mechanism, round, buyers, sellers)) {
+    trades.push_back(t.trade);
+  }
   return trades;
 }
 

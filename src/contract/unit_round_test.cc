@@ -143,6 +143,35 @@ TEST(UnitRound, APostedPriceAndSbbaRoundAreAcceptedOnTheirChains) {
   EXPECT_EQ(env.Rejects(sbba, other), Reject::kNotOptimal);
 }
 
+TEST(UnitRound, McAfeesReducedTradeEscrowsTheSpreadForTheRsu) {
+  UnitEnv env;
+  const ChainMechanism mcafee{Kind::kMcAfee, 0, 0};
+  // Bids 350 (car 1), 210 (car 0); asks 120 (car 3), 200 (car 2): q = 2, and with no third order
+  // the round's v^min 100 and c^max 250 give p0 = 175 < a_q = 200. So McAfee drops the marginal
+  // pair: car 1 buys from car 3, paying b_q = 210 per kWh, car 3 receives a_q = 200, and the RSU
+  // keeps the 10 between.
+  const chain::TradingRound r =
+      env.Build(mcafee, {env.w.Buyer(0, 1, kUnitBidAt, 210), env.w.Buyer(1, 1, kUnitBidAt, 350)},
+                {env.w.Seller(2, 1, kUnitBidAt, 200), env.w.Seller(3, 1, kUnitBidAt, 120)});
+  ASSERT_EQ(r.trades.size(), 1u);
+  EXPECT_EQ(r.trades[0].buyer, 1u);
+  EXPECT_EQ(r.trades[0].seller, 1u);
+  EXPECT_EQ(r.trades[0].price, 200);  // what the seller receives
+  auto applied = env.Apply(mcafee, r);
+  ASSERT_TRUE(std::holds_alternative<chain::State>(applied))
+      << std::get<chain::Rejection>(applied).ToString();
+  const chain::State& s = std::get<chain::State>(applied);
+  ASSERT_EQ(s.escrows.size(), 1u);
+  const chain::Escrow& e = s.escrows.begin()->second;
+  EXPECT_EQ(e.price, 200);
+  EXPECT_EQ(e.fee, 10);  // the spread, paid to the RSU per kWh delivered
+  EXPECT_EQ(e.fee_to, "rsu-1");
+  EXPECT_EQ(e.amount, chain::Payment(200, 5'000) + chain::Payment(10, 5'000));
+  EXPECT_EQ(s.accounts.at("car-1").balance, 1'000'000 - chain::Payment(210, 5'000));
+  // The same round on a k-double-auction chain, which trades both pairs: not its matching.
+  EXPECT_EQ(env.Rejects(kHalfKda, r), Reject::kNotOptimal);
+}
+
 TEST(UnitRound, AMatchMovesWhatThePairCanAndLapsesOutOfRangeOrBelowBMin) {
   EXPECT_EQ(MaxDeliveredWh(20'000, 50'000), 19'047);  // 19,047 + ceil(952.35) = 20,000
   EXPECT_EQ(MaxDeliveredWh(20'000, 0), 20'000);

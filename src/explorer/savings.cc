@@ -1,6 +1,7 @@
 #include "explorer/savings.h"
 
 #include "chain/state.h"
+#include "contract/receipts.h"
 #include "market/grid_tariff.h"
 
 namespace v2v::explorer {
@@ -12,28 +13,29 @@ void AddRound(AccountSavings& sums, const std::string& id, const chain::Tx& roun
   const market::GridTariff* tariff = contract::GridTariffOf(params, round_tx.sender);
   bool traded = false;
   AccountSavings round;  // this round's sums, added only when it can be compared with the grid
-  for (const chain::Trade& t : r->trades) {
-    if (t.buyer >= r->buyers.size() || t.seller >= r->sellers.size()) continue;
-    const chain::Tx& buyer = r->buyers[t.buyer];
-    const chain::Tx& seller = r->sellers[t.seller];
-    if (buyer.sender != id && seller.sender != id) continue;
+  // What the contract escrowed for each trade (price, the fee to the RSU: the network fee and
+  // McAfee's spread), one per trade in order.
+  const std::vector<contract::EscrowCreated> escrows =
+      contract::RoundEscrowsOf(params, round_tx.sender, *r, chain::TxHash(round_tx), 0);
+  for (size_t k = 0; k < r->trades.size() && k < escrows.size(); ++k) {
+    const chain::Trade& t = r->trades[k];
+    const contract::EscrowCreated& e = escrows[k];
+    if (e.buyer != id && e.seller != id) continue;
     traded = true;
-    const int64_t amount = chain::Payment(t.price, t.volume_wh);
-    if (buyer.sender == id) {
+    if (e.buyer == id) {
       round.bought_wh += t.volume_wh;
-      round.paid += amount + (tariff != nullptr ? chain::Payment(tariff->fee, t.volume_wh) : 0);
+      round.paid += e.amount;
       if (tariff != nullptr) {
-        const auto& b = std::get<chain::BuyerBid>(buyer.body);
+        const auto& b = std::get<chain::BuyerBid>(r->buyers[t.buyer].body);
         const int64_t option =
             market::BuyerOptionExact(*tariff, r->t_stamp_s, b.x_m, b.y_m, b.b_max_wh);
         round.grid_cost += chain::Payment(option, t.volume_wh);
       }
     } else {
-      const auto& s = std::get<chain::SellerBid>(seller.body);
-      const int64_t given = t.volume_wh + chain::LossWh(t.volume_wh, s.rho_ppm);
+      const int64_t given = t.volume_wh + e.loss_wh;
       round.sold_wh += t.volume_wh;
       round.given_wh += given;
-      round.earned += amount;
+      round.earned += chain::Payment(t.price, t.volume_wh);
       if (tariff != nullptr) round.feed_in_value += chain::Payment(tariff->feed_in, given);
     }
   }

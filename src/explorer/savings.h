@@ -3,9 +3,10 @@
 //
 // For each trade of a committed round in which the account took part, at the schedule's volume
 // (before settlement, as `v2v fleet` counts it):
-//   as a buyer:  paid = Payment(T, x) + Payment(phi, x) with the area's network fee phi; the grid
-//                would have cost Payment(O_i, x), where O_i is the
-//                buyer's outside option at the round's T_stamp (market::BuyerOptionExact);
+//   as a buyer:  paid = the escrow's amount, Payment(T, x) + Payment(fee, x) with the fee to the
+//                RSU (the area's network fee phi, plus McAfee's spread on a McAfee chain:
+//                contract::RoundEscrowsOf); the grid would have cost Payment(O_i, x), where O_i is
+//                the buyer's outside option at the round's T_stamp (market::BuyerOptionExact);
 //   as a seller: earned = Payment(T, x); fed into the grid, the energy it gave up (x plus the
 //                loss) would have earned Payment(F, x + loss) at the feed-in price F.
 // Only rounds of an RSU whose area has a grid tariff in the genesis (contract::GridTariffOf) can

@@ -76,5 +76,31 @@ TEST(AccountSavings, RoundsWithoutATariffAreCountedButNotCompared) {
   EXPECT_EQ(sums.grid_cost, 0);
 }
 
+// On a McAfee chain (contract C-4.9) the buyer of a reduced trade pays b_q, the seller's price
+// plus the spread the RSU keeps: what it paid is the escrow's amount, not the price alone.
+TEST(AccountSavings, AMcAfeeBuyerPaysTheSpreadTheRsuKeeps) {
+  SavingsWorld sw;
+  sw.params.mechanism = {market::ChainMechanismKind::kMcAfee, 0, 0};
+  auction::RoundParams p = World::Params();
+  p.grid = sw.tariff;
+  p.mechanism = sw.params.mechanism;
+  // Bids 350 (capped at the option 320) and 210; asks 120 (raised to the feed-in floor 147) and
+  // 200: McAfee reduces (p0 = (100 + 250) / 2 < a_q = 200); car-1 pays 210, car-3 receives 200.
+  auto built = auction::BuildRound(
+      p, {sw.w.Buyer(0, 1, World::kT0 + 10, 210), sw.w.Buyer(1, 1, World::kT0 + 10, 350)},
+      {sw.w.Seller(2, 1, World::kT0 + 10, 200), sw.w.Seller(3, 1, World::kT0 + 10, 120)});
+  ASSERT_TRUE(built.ok());
+  const chain::Tx round = sw.w.SignRound(std::move(built).value().round, 1);
+  const auto& body = std::get<chain::TradingRound>(round.body);
+  ASSERT_EQ(body.trades.size(), 1u);
+  const int64_t x = body.trades[0].volume_wh;
+  EXPECT_EQ(body.trades[0].price, 200);
+  AccountSavings buyer, seller;
+  AddRound(buyer, "car-1", round, sw.params);
+  AddRound(seller, "car-3", round, sw.params);
+  EXPECT_EQ(buyer.paid, chain::Payment(200, x) + chain::Payment(10, x));
+  EXPECT_EQ(seller.earned, chain::Payment(200, x));
+}
+
 }  // namespace
 }  // namespace v2v::explorer

@@ -123,8 +123,7 @@ void RoundBook::Build(Round& r, int64_t now_ms) {
   pending_[options_.rsu].push_back({tx.nonce, 0, 0, r.number, *h});
   // The escrows the contract will create (the deadline is the block's to set).
   Record(r, tx, *h,
-         contract::RoundEscrows(built->round, *h, 0,
-                                contract::NetworkFeeOf(node_.ContractParams(), options_.rsu)));
+         contract::RoundEscrowsOf(node_.ContractParams(), options_.rsu, built->round, *h, 0));
 }
 
 void RoundBook::Record(Round& r, const chain::Tx& tx, const Hash32& h,

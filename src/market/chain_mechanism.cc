@@ -19,14 +19,15 @@ constexpr int64_t kMaxPostedPrice = int64_t{1} << 31;
 
 __extension__ typedef __int128 Int128;  // the k-double auction's exact products
 
-constexpr std::array<std::pair<ChainMechanismKind, std::string_view>, 4> kChainMechanismNames = {{
+constexpr std::array<std::pair<ChainMechanismKind, std::string_view>, 5> kChainMechanismNames = {{
     {ChainMechanismKind::kBayesian, "bayesian"},
     {ChainMechanismKind::kKDoubleAuction, "k-double-auction"},
     {ChainMechanismKind::kPostedPrice, "posted-price"},
     {ChainMechanismKind::kSbba, "sbba"},
+    {ChainMechanismKind::kMcAfee, "mcafee"},
 }};
 
-std::unique_ptr<Mechanism> MatchingOf(const ChainMechanism& m) {
+std::unique_ptr<Mechanism> MatchingOf(const ChainMechanism& m, const UnitClearingTerms& terms) {
   switch (m.kind) {
     case ChainMechanismKind::kKDoubleAuction:
       return NewKDoubleAuction(static_cast<double>(m.k_ppm) / kPartsPerMillion);
@@ -34,6 +35,9 @@ std::unique_ptr<Mechanism> MatchingOf(const ChainMechanism& m) {
       return NewPostedPrice(static_cast<double>(m.posted_price));
     case ChainMechanismKind::kSbba:
       return NewSbba();
+    case ChainMechanismKind::kMcAfee:
+      return NewMcAfee(static_cast<PricePerKwh>(terms.value_floor),
+                       static_cast<PricePerKwh>(terms.cost_ceiling));
     case ChainMechanismKind::kBayesian:
       break;
   }
@@ -94,18 +98,19 @@ int64_t KDoublePriceExact(int64_t k_ppm, int64_t b, int64_t a) {
 }
 
 std::vector<UnitMatch> ClearUnitsOnChain(const ChainMechanism& m, std::span<const int64_t> values,
-                                         std::span<const int64_t> costs, uint64_t lottery_seed) {
+                                         std::span<const int64_t> costs,
+                                         const UnitClearingTerms& terms) {
   const std::vector<Order> bids = OrdersOf(values), asks = OrdersOf(costs);
-  base::Rng rng(lottery_seed);
-  const Outcome out = MatchingOf(m)->Clear(bids, asks, rng);
+  base::Rng rng(terms.lottery_seed);
+  const Outcome out = MatchingOf(m, terms)->Clear(bids, asks, rng);
   std::vector<UnitMatch> matches;
   matches.reserve(out.trades.size());
   for (const Trade& t : out.trades) {
-    // The posted price and SBBA's price are one of the orders' integer prices, paid and received
-    // alike; the k-double auction's is computed exactly below.
-    assert(t.buyer_pays == t.seller_receives);
+    // Orders' own integer prices, or McAfee's p0, a whole or half unit (exact in a double):
+    // llround rounds the half up, as every price of the ledger is rounded.
     matches.push_back({static_cast<size_t>(t.buyer_id), static_cast<size_t>(t.seller_id),
-                       static_cast<int64_t>(std::llround(t.buyer_pays))});
+                       static_cast<int64_t>(std::llround(t.buyer_pays)),
+                       static_cast<int64_t>(std::llround(t.seller_receives))});
   }
   if (m.kind == ChainMechanismKind::kKDoubleAuction && !matches.empty()) {
     // Every pair trades at the marginal pair's price: its bid is the lowest trading bid and its
@@ -116,7 +121,7 @@ std::vector<UnitMatch> ClearUnitsOnChain(const ChainMechanism& m, std::span<cons
       a_q = std::max(a_q, costs[x.seller]);
     }
     const int64_t price = KDoublePriceExact(m.k_ppm, b_q, a_q);
-    for (UnitMatch& x : matches) x.price = price;
+    for (UnitMatch& x : matches) x.buyer_pays = x.seller_receives = price;
   }
   return matches;
 }

@@ -156,7 +156,8 @@ TEST(GenesisJson, TheMechanismRoundTripsAndBadFieldsAreNamed) {
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
     EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().message();
   };
-  bad({{"name", "mcafee"}}, "\"mcafee\" is not one a chain runs");
+  bad({{"name", "vcg"}}, "\"vcg\" is not one a chain runs");
+  bad({{"name", "mcafee"}, {"posted_price", 5}}, "mcafee does not read \"posted_price\"");
   bad({{"name", "k-double-auction"}, {"k_ppm", 1'000'001}}, "k_ppm");
   bad({{"name", "k-double-auction"}, {"k_ppm", 0.5}}, "k_ppm: expected an integer");
   bad({{"name", "sbba"}, {"k_ppm", 5}}, "sbba does not read \"k_ppm\"");

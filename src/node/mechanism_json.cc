@@ -27,7 +27,8 @@ Result<market::ChainMechanism> ParseMechanismJson(const nlohmann::json& j) {
   const std::optional<Kind> kind = market::ParseChainMechanismKind(name);
   if (!kind) {
     return Bad(".name: \"" + name +
-               "\" is not one a chain runs (bayesian, k-double-auction, posted-price, sbba)");
+               "\" is not one a chain runs (bayesian, k-double-auction, posted-price, sbba, "
+               "mcafee)");
   }
   market::ChainMechanism m;
   m.kind = *kind;

@@ -108,6 +108,22 @@ class VehicleNetTest : public ::testing::Test {
     return (dir_ / "vehicles" / ("car-" + std::to_string(k))).string();
   }
   std::string Ca() const { return (dir_ / "ca" / "ca.pem").string(); }
+  // car-1 sells (cost 150 in [100, 200], 25 kWh above its reserve, at (100, 0)) and, 1.5 s later,
+  // car-0 buys (value 300 in [200, 400], at (0, 0), `buy_terms` for its volumes and car) at node
+  // 0's RSU, each a `v2v vehicle` process waiting until its round is committed; b.txt and s1.txt
+  // hold their JSON events, b.rc the buyer's exit status.
+  void OneSellerThenOneBuyer(const std::string& buy_terms) {
+    const std::string common = " --rsu " + net_.nodes[0].vehicle_api + " --ca " + Ca() +
+                               " --json --timeout 60 --wait committed";
+    const std::string cmd =
+        "( " + std::string(V2V_CLI) + " vehicle sell --available 30 --reserve 5 --loss 0.05 " +
+        "--rounds 1 --identity " + Car(1) + common +
+        " --cost 150 --range 100:200 --at 100,0 > s1.txt 2>&1 & p1=$!; sleep 1.5; " + V2V_CLI +
+        " vehicle buy" + common + " --identity " + Car(0) +
+        " --value 300 --range 200:400 --willingness 3 --at 0,0 " + buy_terms +
+        " > b.txt 2>&1; echo $? > b.rc; wait $p1 )";
+    testing::RunCommand(cmd, scratch_);
+  }
   json Account(size_t node, const std::string& id) {
     auto r = rpc::Call(net_.nodes[node].rpc, "state_getAccount", {id});
     return r.ok() ? *r : json();

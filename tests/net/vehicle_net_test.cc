@@ -108,16 +108,7 @@ TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
                              {"import": [{"start_s": 0, "price": 20}], "feed_in": 30}])";
   Start("--grid " + grid.string());
   fs::remove(grid);
-  const std::string common = " --rsu " + net_.nodes[0].vehicle_api + " --ca " + Ca() +
-                             " --json --timeout 60 --wait committed";
-  const std::string cmd =
-      "( " + std::string(V2V_CLI) + " vehicle sell --available 30 --reserve 5 --loss 0.05 " +
-      "--rounds 1 --identity " + Car(1) + common +
-      " --cost 150 --range 100:200 --at 100,0 > s1.txt 2>&1 & p1=$!; sleep 1.5; " + V2V_CLI +
-      " vehicle buy" + common + " --identity " + Car(0) +
-      " --kwh 0.5:8 --value 300 --range 200:400 --willingness 3 --at 0,0 --max-power-kw 6 " +
-      "--stay 600 > b.txt 2>&1; echo $? > b.rc; wait $p1 )";
-  testing::RunCommand(cmd, scratch_);
+  OneSellerThenOneBuyer("--kwh 0.5:8 --max-power-kw 6 --stay 600");
   ASSERT_EQ(testing::Slurp(scratch_ / "b.rc"), "0\n");
   const auto schemes = Of(Events("b.txt"), "scheme");
   ASSERT_EQ(schemes.size(), 1u);
@@ -158,16 +149,7 @@ TEST_F(VehicleNetTest, UnderAGridTariffTheChainPricesAgainstTheBuyersOption) {
 // round the RSU built, and vehicle_getRound names the mechanism.
 TEST_F(VehicleNetTest, UnderTheKDoubleAuctionTheChainPricesAtTheMarginalPair) {
   Start("--mechanism k-double-auction");
-  const std::string common = " --rsu " + net_.nodes[0].vehicle_api + " --ca " + Ca() +
-                             " --json --timeout 60 --wait committed";
-  const std::string cmd =
-      "( " + std::string(V2V_CLI) + " vehicle sell --available 30 --reserve 5 --loss 0.05 " +
-      "--rounds 1 --identity " + Car(1) + common +
-      " --cost 150 --range 100:200 --at 100,0 > s1.txt 2>&1 & p1=$!; sleep 1.5; " + V2V_CLI +
-      " vehicle buy" + common + " --identity " + Car(0) +
-      " --kwh 2:8 --value 300 --range 200:400 --willingness 3 --at 0,0 > b.txt 2>&1; " +
-      "echo $? > b.rc; wait $p1 )";
-  testing::RunCommand(cmd, scratch_);
+  OneSellerThenOneBuyer("--kwh 2:8");
   ASSERT_EQ(testing::Slurp(scratch_ / "b.rc"), "0\n");
   const auto schemes = Of(Events("b.txt"), "scheme");
   ASSERT_EQ(schemes.size(), 1u);

@@ -198,28 +198,20 @@ BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRo
     return Rejected(Reject::kWindowNotClosed, "round recorded too late");
   }
   if (auto r = CheckBidders(tx, body)) return r;
-  std::vector<chain::BuyerBid> buyers;
-  std::vector<chain::SellerBid> sellers;
-  for (const auto& b : body.buyers) buyers.push_back(std::get<chain::BuyerBid>(b.body));
-  for (const auto& s : body.sellers) sellers.push_back(std::get<chain::SellerBid>(s.body));
-  if (const market::GridTariff* tariff = GridTariffOf(params_, tx.sender)) {  // C-4.7
-    ScreenedBids screened =
-        ScreenAgainstTariff(*tariff, body.t_stamp_s, std::move(buyers), std::move(sellers));
-    if (auto r = CheckNoneBeaten(screened)) return r;
-    buyers = std::move(screened.buyers);
-    sellers = std::move(screened.sellers);
-  }
+  // C-4.7: priced on the ranges the grid caps, none beaten.
+  const ScreenedBids priced = RoundBidsAsPriced(GridTariffOf(params_, tx.sender), body);
+  if (auto r = CheckNoneBeaten(priced)) return r;
   if (params_.mechanism.kind != market::ChainMechanismKind::kBayesian) {  // C-4.9
-    if (auto r = CheckUnitRound(params_.mechanism, body, buyers, sellers)) return r;
-  } else if (auto r = CheckAllocation(body, buyers, sellers)) {
+    if (auto r = CheckUnitRound(params_.mechanism, body, priced.buyers, priced.sellers)) return r;
+  } else if (auto r = CheckAllocation(body, priced.buyers, priced.sellers)) {
     return r;
   }
   return Escrow(tx, body);
 }
 
 BlockRun::Check BlockRun::Escrow(const chain::Tx& tx, const chain::TradingRound& body) {
-  for (EscrowCreated& e : RoundEscrows(body, chain::TxHash(tx), now_ + params_.settle_window_s,
-                                       NetworkFeeOf(params_, tx.sender))) {
+  for (EscrowCreated& e : RoundEscrowsOf(params_, tx.sender, body, chain::TxHash(tx),
+                                         now_ + params_.settle_window_s)) {
     chain::Account& buyer = *s_.MutableAccount(e.buyer);  // authenticated: they exist
     chain::Account& seller = *s_.MutableAccount(e.seller);
     if (buyer.balance < e.amount) return Rejected(Reject::kOverspend, e.buyer);
