@@ -73,7 +73,9 @@ int RunSimulate(const SimulateOptions& opt) {
   }
   const std::string hash = sim::ScenarioHash(scenario);
   const std::string stamp = "v2v simulate seed=" + std::to_string(opt.seed) + " scenario=" + hash;
-  auto writer = sim::CsvSimWriter::Open(opt.out, stamp, sim::P2pTradersBidAtEquilibrium(scenario));
+  auto writer = sim::CsvSimWriter::Open(opt.out, stamp,
+                                        {.truthful = sim::P2pTradersBidAtEquilibrium(scenario),
+                                         .in_range = sim::P2pMeasuresInRange(scenario)});
   if (!writer.ok()) {
     std::cerr << "v2v simulate: " << writer.status().message() << "\n";
     return 1;

@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 
+#include "market/first_best_matching.h"
 #include "sim/city_priors.h"
 #include "sim/csv.h"
 
@@ -36,10 +37,8 @@ struct P2pFigures {
 
 // Its mean price is first + mean(x - first): exactly the price when every trade pays the same
 // (the uniform-price auctions).
-P2pFigures ClearAndScore(const market::Mechanism& m, const std::vector<double>& bids,
-                         const std::vector<double>& asks, const std::vector<double>& values,
-                         const std::vector<double>& costs, Rng& lottery) {
-  const market::Outcome out = m.Clear(market::UnitOrders(bids), market::UnitOrders(asks), lottery);
+P2pFigures Score(const market::Outcome& out, const std::vector<double>& values,
+                 const std::vector<double>& costs) {
   const market::OutcomeScore score = market::ScoreOutcome(out, values, costs);
   P2pFigures f;
   f.trades = static_cast<int>(out.trades.size());
@@ -52,6 +51,50 @@ P2pFigures ClearAndScore(const market::Mechanism& m, const std::vector<double>& 
   for (const market::Trade& t : out.trades) above_first += t.buyer_pays - first;
   f.price = first + above_first / static_cast<double>(out.trades.size());
   return f;
+}
+
+market::Outcome ClearUnits(const market::Mechanism& m, const std::vector<double>& bids,
+                           const std::vector<double>& asks, Rng& lottery) {
+  return m.Clear(market::UnitOrders(bids), market::UnitOrders(asks), lottery);
+}
+
+// By buyer, the sellers within the radius (indices, increasing): Algorithm 1's distance test,
+// market::GridIndex at the radius, as market::RunRound pairs a round.
+std::vector<std::vector<int>> SellersInRange(const ComparisonRound& r, double radius_m) {
+  const market::GridIndex index(r.sellers_at, radius_m);
+  std::vector<std::vector<int>> near;
+  near.reserve(r.buyers_at.size());
+  for (const market::GridIndex::Point& b : r.buyers_at) {
+    std::vector<int> sellers;
+    for (const market::Neighbor& n : index.WithinRadius(b.x, b.y)) sellers.push_back(n.index);
+    near.push_back(std::move(sellers));
+  }
+  return near;
+}
+
+// The in-range figures of a round with sellers: the first best over the pairs within the radius
+// (the pooled one when every pair is within it: FirstBestMatching equals FirstBestSurplus then,
+// and that is tested), and the clearing `sent` without its trades beyond the radius, which lapse.
+void MeasureInRange(const ComparisonRound& r, double radius_m, const market::Outcome& sent,
+                    RoundRecord& rec) {
+  const std::vector<std::vector<int>> near = SellersInRange(r, radius_m);
+  std::vector<market::UnitPair> allowed;
+  for (size_t i = 0; i < near.size(); ++i) {
+    for (int j : near[i]) allowed.push_back({static_cast<int>(i), j});
+  }
+  rec.p2p_first_best_in_range = allowed.size() == r.values.size() * r.costs.size()
+                                    ? rec.p2p_first_best
+                                    : market::FirstBestMatching(r.values, r.costs, allowed).surplus;
+  market::Outcome kept;
+  for (const market::Trade& t : sent.trades) {
+    const std::vector<int>& sellers = near[static_cast<size_t>(t.buyer_id)];
+    if (std::binary_search(sellers.begin(), sellers.end(), t.seller_id)) kept.trades.push_back(t);
+  }
+  const P2pFigures f = Score(kept, r.values, r.costs);
+  rec.p2p_in_range_trades = f.trades;
+  rec.p2p_in_range_surplus = f.surplus;
+  rec.p2p_in_range_budget = f.budget;
+  rec.p2p_in_range_ir_violations = f.ir_violations;
 }
 
 // The solved equilibria of this process, by k and the priors' knots (one solve per city).
@@ -72,6 +115,8 @@ std::vector<double> EquilibriumKey(double k, const CityPriors& p) {
 }
 
 }  // namespace
+
+bool P2pMeasuresInRange(const Scenario& s) { return NamesP2pMechanism(s); }
 
 bool P2pTradersBidAtEquilibrium(const Scenario& s) {
   return s.p2p_mechanism == "k-double-auction" &&
@@ -103,21 +148,28 @@ Result<ComparisonMarket> ComparisonMarket::ForScenario(const Scenario& s) {
   if (P2pTradersBidAtEquilibrium(s)) {
     V2V_ASSIGN_OR_RETURN(equilibrium, SolveP2pEquilibrium(s));
   }
-  return ComparisonMarket(std::move(mechanism), std::move(equilibrium));
+  std::optional<double> radius_m;
+  if (P2pMeasuresInRange(s)) radius_m = s.radius_m;
+  return ComparisonMarket(std::move(mechanism), std::move(equilibrium), radius_m);
 }
 
-void ComparisonMarket::ClearRound(const std::vector<double>& values,
-                                  const std::vector<double>& costs, Rng& lottery,
+void ComparisonMarket::ClearRound(const ComparisonRound& round, Rng& lottery,
                                   RoundRecord& rec) const {
-  const P2pFigures truthful = ClearAndScore(*mechanism_, values, costs, values, costs, lottery);
-  P2pFigures sent = truthful;
+  const std::vector<double>& values = round.values;
+  const std::vector<double>& costs = round.costs;
+  const market::Outcome truthful_out = ClearUnits(*mechanism_, values, costs, lottery);
+  const P2pFigures truthful = Score(truthful_out, values, costs);
+  std::optional<market::Outcome> equilibrium_out;
   if (equilibrium_) {
     std::vector<double> bids, asks;
     for (double v : values) bids.push_back(equilibrium_->Bid(v));
     for (double c : costs) asks.push_back(equilibrium_->Ask(c));
-    sent = ClearAndScore(*mechanism_, bids, asks, values, costs, lottery);
+    equilibrium_out = ClearUnits(*mechanism_, bids, asks, lottery);
   }
+  const market::Outcome& sent_out = equilibrium_out ? *equilibrium_out : truthful_out;
+  const P2pFigures sent = equilibrium_out ? Score(*equilibrium_out, values, costs) : truthful;
   rec.p2p_first_best = market::FirstBestSurplus(values, costs);
+  if (radius_m_ && !costs.empty()) MeasureInRange(round, *radius_m_, sent_out, rec);
   rec.p2p_trades = sent.trades;
   rec.p2p_price = sent.price;
   rec.p2p_surplus = sent.surplus;
@@ -140,6 +192,11 @@ void AddP2pRound(const RoundRecord& r, SimSummary& s) {
   s.p2p_truthful_surplus += r.p2p_truthful_surplus;
   s.p2p_truthful_budget += r.p2p_truthful_budget;
   s.p2p_truthful_ir_violations += r.p2p_truthful_ir_violations;
+  s.p2p_first_best_in_range += r.p2p_first_best_in_range;
+  s.p2p_in_range_trades += r.p2p_in_range_trades;
+  s.p2p_in_range_surplus += r.p2p_in_range_surplus;
+  s.p2p_in_range_budget += r.p2p_in_range_budget;
+  s.p2p_in_range_ir_violations += r.p2p_in_range_ir_violations;
 }
 
 }  // namespace v2v::sim

@@ -16,6 +16,13 @@
 // buyers against n sellers only, by Monte Carlo. In a round with several traders on a side the
 // equilibrium shading is smaller (it falls like 1/n), so the bilateral strategies overstate it
 // there: the k-double auction's figures at equilibrium are approximate (docs/mechanisms.md).
+//
+// Within the radius. When the scenario names its mechanism (NamesP2pMechanism), each round is
+// also measured as the chain would clear it (docs/spec/contract.md C-4.9): a trade whose buyer and
+// seller are farther apart than the radius lapses (nobody takes its place), and the yardstick is
+// the round's first best over the pairs within the radius (market::FirstBestMatching). The
+// distance test is Algorithm 1's (market::GridIndex at the scenario's radius_m, as
+// market::RunRound pairs the round).
 #pragma once
 
 #include <memory>
@@ -25,6 +32,7 @@
 #include "base/result.h"
 #include "market/bayes_nash.h"
 #include "market/mechanism.h"
+#include "market/spatial_index.h"
 #include "sim/rng.h"
 #include "sim/scenario.h"
 #include "sim/simulation.h"
@@ -55,31 +63,48 @@ struct P2pEquilibrium {
 // solver's.
 Result<P2pEquilibrium> SolveP2pEquilibrium(const Scenario& s);
 
+// Whether the comparison market is also measured within the radius: when the scenario names its
+// mechanism (NamesP2pMechanism).
+bool P2pMeasuresInRange(const Scenario& s);
+
+// One round's traders as the comparison market sees them, each one unit: the buyers' declared
+// values and the sellers' declared costs (ids their positions in these vectors) and where they are.
+struct ComparisonRound {
+  std::vector<double> values, costs;
+  std::vector<market::GridIndex::Point> buyers_at, sellers_at;
+};
+
 class ComparisonMarket {
  public:
   // The scenario's [p2p] mechanism, with the equilibrium when its traders bid at one
-  // (P2pTradersBidAtEquilibrium). Errors: NewP2pMechanism's and SolveP2pEquilibrium's.
+  // (P2pTradersBidAtEquilibrium) and the radius when it is measured within it
+  // (P2pMeasuresInRange). Errors: NewP2pMechanism's and SolveP2pEquilibrium's.
   static Result<ComparisonMarket> ForScenario(const Scenario& s);
 
   // Set when the traders bid at equilibrium (the k-double auction).
   const std::optional<P2pEquilibrium>& equilibrium() const { return equilibrium_; }
+  // Whether ClearRound sets the in-range figures.
+  bool measures_in_range() const { return radius_m_.has_value(); }
 
-  // Clears one round: its buyers' values and its sellers' costs (ids their positions). Sets
-  // rec's p2p_* at the orders the traders send, p2p_truthful_* with every trader reporting its
-  // type (under the truthful mechanisms the same clearing, done once, so SBBA's lottery draws
-  // once a round) and p2p_first_best.
-  void ClearRound(const std::vector<double>& values, const std::vector<double>& costs, Rng& lottery,
-                  RoundRecord& rec) const;
+  // Clears one round. Sets rec's p2p_* at the orders the traders send, p2p_truthful_* with every
+  // trader reporting its type (under the truthful mechanisms the same clearing, done once, so
+  // SBBA's lottery draws once a round) and p2p_first_best; when measured within the radius,
+  // p2p_first_best_in_range and p2p_in_range_* (the trades at the orders sent whose pair is
+  // within the radius; all 0 in a round without sellers).
+  void ClearRound(const ComparisonRound& round, Rng& lottery, RoundRecord& rec) const;
 
  private:
   ComparisonMarket(std::shared_ptr<const market::Mechanism> mechanism,
-                   std::optional<P2pEquilibrium> equilibrium)
-      : mechanism_(std::move(mechanism)), equilibrium_(std::move(equilibrium)) {}
+                   std::optional<P2pEquilibrium> equilibrium, std::optional<double> radius_m)
+      : mechanism_(std::move(mechanism)),
+        equilibrium_(std::move(equilibrium)),
+        radius_m_(radius_m) {}
   std::shared_ptr<const market::Mechanism> mechanism_;
   std::optional<P2pEquilibrium> equilibrium_;
+  std::optional<double> radius_m_;  // set when measured within the radius
 };
 
-// Adds a round's p2p_* and p2p_truthful_* figures to the run's totals.
+// Adds a round's p2p_*, p2p_truthful_* and in-range figures to the run's totals.
 void AddP2pRound(const RoundRecord& round, SimSummary& summary);
 
 }  // namespace v2v::sim

@@ -141,21 +141,23 @@ struct CityLine {
   std::vector<double> eff, trades, budget, ir;
   double first_best = 0, rounds = 0;
 
-  void Add(const SimSummary& sum, int64_t p2p_trades, double surplus, double p2p_budget,
-           int64_t ir_violations) {
+  // One seed: its run's rounds and the line's first best and figures over them.
+  void Add(const SimSummary& sum, double seed_first_best, int64_t p2p_trades, double surplus,
+           double p2p_budget, int64_t ir_violations) {
     const double n = std::max<double>(1, static_cast<double>(sum.rounds));
     // A seed whose rounds had no gains from trade at all scores nothing (as in the sweep).
-    if (sum.p2p_first_best > 0) eff.push_back(surplus / sum.p2p_first_best);
+    if (seed_first_best > 0) eff.push_back(surplus / seed_first_best);
     trades.push_back(static_cast<double>(p2p_trades) / n);
     budget.push_back(p2p_budget / n);
     ir.push_back(static_cast<double>(ir_violations) / n);
-    first_best += sum.p2p_first_best;
+    first_best += seed_first_best;
     rounds += static_cast<double>(sum.rounds);
   }
 
-  BenchmarkRow Row(const std::string& mechanism, const std::string& bidding) const {
+  BenchmarkRow Row(const std::string& setting, const std::string& mechanism,
+                   const std::string& bidding) const {
     BenchmarkRow r;
-    r.setting = "city";
+    r.setting = setting;
     r.mechanism = mechanism;
     r.bidding = bidding;
     r.seeds = static_cast<int>(trades.size());
@@ -172,24 +174,31 @@ struct CityLine {
 
 // The city rows of one contender, the comparison market over the seeds, per round: at the
 // orders its traders send, and when those are equilibrium bids, the truthful upper line of the
-// same runs beside.
+// same runs beside (setting `city`, pooled over the RSU's round); and at the orders sent within
+// the radius, the trades beyond it lapsing, against the first best within it (setting
+// `city-in-range`, the same runs).
 Result<std::vector<BenchmarkRow>> CityRow(Scenario s, const CityContender& c, int seeds,
                                           uint64_t seed) {
   s.p2p_mechanism = c.name;
-  CityLine sent, truthful;
+  s.p2p_mechanism_named = true;  // measured within the radius too
+  CityLine sent, truthful, in_range;
   bool at_equilibrium = false;
   for (int k = 0; k < seeds; ++k) {
     NoRounds none;
     V2V_ASSIGN_OR_RETURN(
         const SimSummary sum,
         RunSyntheticCity(s, DeriveSeed(seed, 300 + static_cast<uint64_t>(k)), none));
-    sent.Add(sum, sum.p2p_trades, sum.p2p_surplus, sum.p2p_budget, sum.p2p_ir_violations);
-    truthful.Add(sum, sum.p2p_truthful_trades, sum.p2p_truthful_surplus, sum.p2p_truthful_budget,
-                 sum.p2p_truthful_ir_violations);
+    sent.Add(sum, sum.p2p_first_best, sum.p2p_trades, sum.p2p_surplus, sum.p2p_budget,
+             sum.p2p_ir_violations);
+    truthful.Add(sum, sum.p2p_first_best, sum.p2p_truthful_trades, sum.p2p_truthful_surplus,
+                 sum.p2p_truthful_budget, sum.p2p_truthful_ir_violations);
+    in_range.Add(sum, sum.p2p_first_best_in_range, sum.p2p_in_range_trades,
+                 sum.p2p_in_range_surplus, sum.p2p_in_range_budget, sum.p2p_in_range_ir_violations);
     at_equilibrium = sum.p2p_at_equilibrium;
   }
-  std::vector<BenchmarkRow> rows = {sent.Row(c.label, c.bidding)};
-  if (at_equilibrium) rows.push_back(truthful.Row(c.label, "truthful (upper line)"));
+  std::vector<BenchmarkRow> rows = {sent.Row("city", c.label, c.bidding)};
+  if (at_equilibrium) rows.push_back(truthful.Row("city", c.label, "truthful (upper line)"));
+  rows.push_back(in_range.Row("city-in-range", c.label, c.bidding));
   return rows;
 }
 
@@ -200,12 +209,14 @@ Result<std::vector<BenchmarkRow>> CityRows(const ExperimentOptions& opt) {
     s.vehicle_count = opt.quick ? 300 : 1000;
     if (opt.quick) s.duration_s = 6 * 3600;
   }
-  std::vector<BenchmarkRow> rows;
+  std::vector<BenchmarkRow> rows, in_range;
   for (const CityContender& c : CityContenders(s)) {
-    V2V_ASSIGN_OR_RETURN(const std::vector<BenchmarkRow> part,
+    V2V_ASSIGN_OR_RETURN(std::vector<BenchmarkRow> part,
                          CityRow(s, c, opt.quick ? 3 : 10, DeriveSeed(opt.seed, 299)));
-    rows.insert(rows.end(), part.begin(), part.end());
+    in_range.push_back(std::move(part.back()));  // the pooled rows first, then the in-range ones
+    rows.insert(rows.end(), part.begin(), part.end() - 1);
   }
+  rows.insert(rows.end(), in_range.begin(), in_range.end());
   return rows;
 }
 

@@ -89,9 +89,10 @@ TEST(ExperimentsTest, MechanismComparisonHasEveryMechanismSettingAndSize) {
   EXPECT_EQ(m.table.header().front(), "setting");
   // 2 settings x (n = 1: 7 contenders; n = 2, 5, 10: 8 each: the pooled Bayesian scheme, and
   // the k-double auction's equilibrium estimated by the pooled solver), then 7 on the city (the
-  // k-double auction twice: at the bilateral equilibrium and truthful).
+  // k-double auction twice: at the bilateral equilibrium and truthful) and 6 on the city within
+  // the radius (at the orders sent).
   const size_t benchmark_rows = 2 * (7 + 3 * 8);
-  ASSERT_EQ(m.table.size(), benchmark_rows + 7);
+  ASSERT_EQ(m.table.size(), benchmark_rows + 7 + 6);
   EXPECT_EQ(m.table.rows()[0][0], "unit-square");
   EXPECT_EQ(m.table.rows()[0][2], "bayesian");
   EXPECT_NEAR(std::stod(m.table.rows()[0][6]), 27.0 / 32, 0.02);  // efficiency, quick sizes
@@ -101,16 +102,30 @@ TEST(ExperimentsTest, MechanismComparisonHasEveryMechanismSettingAndSize) {
   // under the k-double auction (its upper line) and VCG, VCG at a deficit; at equilibrium the
   // k-double auction trades less; SBBA balances its budget and gives up trades; no mechanism
   // leaves a trader worse off than not trading at its true type.
-  std::map<std::string, std::vector<std::string>> city;
+  std::map<std::string, std::vector<std::string>> city, in_range;
   for (size_t i = benchmark_rows; i < m.table.size(); ++i) {
     const auto& row = m.table.rows()[i];
-    EXPECT_EQ(row[0], "city");
+    EXPECT_EQ(row[0], i < benchmark_rows + 7 ? "city" : "city-in-range");
     EXPECT_EQ(row[4], "3");                      // seeds when quick
     EXPECT_GT(std::stod(row[5]), 10) << row[2];  // rounds per seed
     EXPECT_EQ(std::stod(row[12]), 0) << row[2];  // IR violations per round
-    city[row[2] + ", " + row[3]] = row;
+    (row[0] == "city" ? city : in_range)[row[2] + ", " + row[3]] = row;
   }
   ASSERT_EQ(city.size(), 7u);
+  // Within the radius: the trades that do not lapse are some of the pooled ones, and no
+  // mechanism beats the first best within the radius; the radius binds in this city, so even
+  // VCG's trades keep less than all of it.
+  ASSERT_EQ(in_range.size(), 6u);
+  for (const auto& [label, row] : in_range) {
+    ASSERT_TRUE(city.count(label)) << label;
+    EXPECT_LE(std::stod(row[8]), std::stod(city[label][8])) << label;  // trades per round
+    EXPECT_LE(std::stod(row[6]), 1 + 1e-9) << label;
+    EXPECT_GT(std::stod(row[6]), 0) << label;
+    EXPECT_LE(std::stod(row[14]), std::stod(city[label][14])) << label;  // first best per round
+  }
+  EXPECT_LT(std::stod(in_range["vcg, dominant-strategy"][6]), 1);
+  EXPECT_LT(std::stod(in_range["vcg, dominant-strategy"][8]),
+            std::stod(city["vcg, dominant-strategy"][8]));
   const auto& kda_truthful = city["k-double-auction(k=0.5), truthful (upper line)"];
   const auto& kda_equilibrium =
       city["k-double-auction(k=0.5), equilibrium (bilateral, city priors)"];

@@ -146,6 +146,7 @@ Status ReadMechanismName(const toml::node& n, const std::string& where, Scenario
   for (std::string_view name : market::MechanismNames()) {
     if (*v == name) {
       s.p2p_mechanism = *v;
+      s.p2p_mechanism_named = true;
       return Status::Ok();
     }
     names += (names.empty() ? "" : ", ") + std::string(name);
@@ -449,6 +450,10 @@ Status CheckAreaRsusAt(const toml::table& root, std::string_view source, const S
 
 }  // namespace
 
+bool NamesP2pMechanism(const Scenario& s) {
+  return s.p2p_mechanism_named || s.p2p_mechanism != kDefaultP2pMechanism;
+}
+
 market::MechanismParams P2pMechanismParams(const Scenario& s) {
   market::MechanismParams p;
   p.v_min = s.buyer_value_min_per_kwh;
@@ -623,7 +628,7 @@ std::string ScenarioToToml(const Scenario& s) {
         }
         out += "]\n";
       }
-      if (std::string_view(section) == "p2p" && s.p2p_mechanism != kDefaultP2pMechanism) {
+      if (std::string_view(section) == "p2p" && NamesP2pMechanism(s)) {
         out += "mechanism = \"" + s.p2p_mechanism + "\"\n";
         if (s.p2p_mechanism == "posted-price") {
           out += std::string(kPostedPriceKey.key) + " = " +

@@ -96,6 +96,7 @@ struct Scenario {
   // (1 - k) * marginal ask. The Bayesian schemes and McAfee's trade reduction read the bounds of
   // [market]'s value and cost ranges.
   std::string p2p_mechanism = std::string(kDefaultP2pMechanism);
+  bool p2p_mechanism_named = false;        // set by [p2p] mechanism, even to the default's name
   double p2p_k = 0.5;                      // the k-double auction's k
   double p2p_posted_price_per_kwh = 0.65;  // the posted price's p
   // [time]
@@ -128,6 +129,12 @@ struct Scenario {
   double FeedInAt(int rsu) const;
   double NetworkFeeAt(int rsu) const;
 };
+
+// Whether the scenario names its comparison market: [p2p] mechanism is set (even to the default's
+// name), or the mechanism is not the default (set in code). ScenarioToToml writes the name exactly
+// then; only then is the market also measured within the radius (sim/comparison_market.h), so the
+// files of a city that names none keep their columns.
+bool NamesP2pMechanism(const Scenario& s);
 
 // The comparison market's mechanism ([p2p] mechanism) with its parameters from the scenario.
 market::MechanismParams P2pMechanismParams(const Scenario& s);

@@ -79,9 +79,9 @@ TEST(ScenarioTest, ThePaperModelsCanonicalTextIgnoresTheGridKeys) {
   EXPECT_EQ(ScenarioToToml(*back), text);
 }
 
-// The default comparison market prints nothing new (the stamps stay); another mechanism is
-// printed, and the posted price only under the posted price.
-TEST(ScenarioTest, TheComparisonMechanismIsPrintedOnlyWhenItIsNotTheDefault) {
+// The default comparison market prints nothing new (the stamps stay); another mechanism, or one
+// named in the file, is printed, and the posted price only under the posted price.
+TEST(ScenarioTest, TheComparisonMechanismIsPrintedOnlyWhenNamed) {
   Scenario kda;
   kda.p2p_posted_price_per_kwh = 0.9;  // not read by the k-double auction
   EXPECT_EQ(ScenarioHash(kda), ScenarioHash(Scenario{}));
@@ -115,6 +115,19 @@ TEST(ScenarioTest, TheComparisonMechanismIsPrintedOnlyWhenItIsNotTheDefault) {
   EXPECT_EQ(p.c_max, 0.9);
   EXPECT_EQ(p.k, 0.25);
   EXPECT_EQ(p.posted_price.value_or(-1), 0.7);
+  // Naming the default mechanism is naming it: printed, so the stamp differs from a city that
+  // names none (its files have the in-range columns; sim/comparison_market.h).
+  auto named = ParseScenarioToml("[p2p]\nmechanism = \"k-double-auction\"\n", "kda.toml");
+  ASSERT_TRUE(named.ok()) << named.status().ToString();
+  EXPECT_TRUE(named->p2p_mechanism_named);
+  EXPECT_TRUE(NamesP2pMechanism(*named));
+  EXPECT_FALSE(NamesP2pMechanism(Scenario{}));
+  EXPECT_TRUE(NamesP2pMechanism(vcg));  // set in code: named too
+  EXPECT_NE(ScenarioHash(*named), ScenarioHash(Scenario{}));
+  auto named_back = ParseScenarioToml(ScenarioToToml(*named), "kda.toml");
+  ASSERT_TRUE(named_back.ok()) << named_back.status().ToString();
+  EXPECT_TRUE(named_back->p2p_mechanism_named);
+  EXPECT_EQ(ScenarioToToml(*named_back), ScenarioToToml(*named));
   // Built in code, an unknown name is refused by the validation every run requires.
   Scenario unknown;
   unknown.p2p_mechanism = "first-price";

@@ -15,15 +15,15 @@ Status Put(std::FILE* f, const std::string& text, const std::string& path) {
 }  // namespace
 
 CsvSimWriter::CsvSimWriter(std::string dir, std::unique_ptr<std::FILE, FileCloser> trades,
-                           std::unique_ptr<std::FILE, FileCloser> rounds, bool truthful_columns)
+                           std::unique_ptr<std::FILE, FileCloser> rounds, P2pColumns p2p_columns)
     : dir_(std::move(dir)),
-      truthful_columns_(truthful_columns),
+      p2p_columns_(p2p_columns),
       trades_(std::move(trades)),
       rounds_(std::move(rounds)) {}
 
 Result<std::unique_ptr<CsvSimWriter>> CsvSimWriter::Open(const std::string& dir,
                                                          const std::string& stamp,
-                                                         bool truthful_columns) {
+                                                         P2pColumns p2p_columns) {
   V2V_RETURN_IF_ERROR(MakeDirs(dir));
   const std::string tp = dir + "/trades.csv", rp = dir + "/rounds.csv";
   std::unique_ptr<std::FILE, FileCloser> t(std::fopen(tp.c_str(), "wb"));
@@ -41,12 +41,18 @@ Result<std::unique_ptr<CsvSimWriter>> CsvSimWriter::Open(const std::string& dir,
                               "trading_pairs,trades,unserved,energy_kwh,welfare,mean_price_per_kwh,"
                               "p2p_price_per_kwh,grid_price_per_kwh,p2p_trades,p2p_surplus,"
                               "p2p_budget,p2p_first_best" +
-                              (truthful_columns ? ",p2p_truthful_trades,p2p_truthful_price_per_kwh,"
-                                                  "p2p_truthful_surplus\n"
-                                                : "\n"),
+                              (p2p_columns.truthful ? ",p2p_truthful_trades,"
+                                                      "p2p_truthful_price_per_kwh,"
+                                                      "p2p_truthful_surplus"
+                                                    : "") +
+                              (p2p_columns.in_range ? ",p2p_first_best_in_range,"
+                                                      "p2p_in_range_trades,p2p_in_range_surplus,"
+                                                      "p2p_in_range_budget"
+                                                    : "") +
+                              "\n",
                           rp));
   return std::unique_ptr<CsvSimWriter>(
-      new CsvSimWriter(dir, std::move(t), std::move(r), truthful_columns));
+      new CsvSimWriter(dir, std::move(t), std::move(r), p2p_columns));
 }
 
 Status CsvSimWriter::OnRound(const RoundRecord& r, const std::vector<TradeRecord>& trades) {
@@ -64,9 +70,14 @@ Status CsvSimWriter::OnRound(const RoundRecord& r, const std::vector<TradeRecord
           FormatG(r.p2p_price) + "," + FormatG(r.grid_price) + "," + std::to_string(r.p2p_trades) +
           "," + FormatG(r.p2p_surplus) + "," + FormatG(r.p2p_budget) + "," +
           FormatG(r.p2p_first_best);
-  if (truthful_columns_) {
+  if (p2p_columns_.truthful) {
     line_ += "," + std::to_string(r.p2p_truthful_trades) + "," + FormatG(r.p2p_truthful_price) +
              "," + FormatG(r.p2p_truthful_surplus);
+  }
+  if (p2p_columns_.in_range) {
+    line_ += "," + FormatG(r.p2p_first_best_in_range) + "," +
+             std::to_string(r.p2p_in_range_trades) + "," + FormatG(r.p2p_in_range_surplus) + "," +
+             FormatG(r.p2p_in_range_budget);
   }
   line_ += "\n";
   return Put(rounds_.get(), line_, dir_ + "/rounds.csv");
@@ -178,6 +189,13 @@ std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& s
     field("p2p_truthful_surplus", FormatG(s.p2p_truthful_surplus, 10));
     field("p2p_truthful_budget", FormatG(s.p2p_truthful_budget, 10));
     field("p2p_truthful_ir_violations", std::to_string(s.p2p_truthful_ir_violations));
+  }
+  if (s.p2p_in_range) {  // within the radius: its first best, and the trades that did not lapse
+    field("p2p_first_best_in_range", FormatG(s.p2p_first_best_in_range, 10));
+    field("p2p_in_range_trades", std::to_string(s.p2p_in_range_trades));
+    field("p2p_in_range_surplus", FormatG(s.p2p_in_range_surplus, 10));
+    field("p2p_in_range_budget", FormatG(s.p2p_in_range_budget, 10));
+    field("p2p_in_range_ir_violations", std::to_string(s.p2p_in_range_ir_violations));
   }
   field("v2v_share_of_charging", b.v2v_share >= 0 ? FormatG(b.v2v_share, 6) : "null");
   if (s.grid_model) {

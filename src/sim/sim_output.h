@@ -16,24 +16,32 @@ struct FileCloser {
   void operator()(std::FILE* f) const { std::fclose(f); }
 };
 
+// The comparison market's columns of rounds.csv beyond its p2p_* ones (sim/comparison_market.h),
+// appended in this order; without them a market's files keep their columns.
+struct P2pColumns {
+  // Its truthful upper line (p2p_truthful_trades, p2p_truthful_price_per_kwh,
+  // p2p_truthful_surplus), for a market whose traders bid at equilibrium.
+  bool truthful = false;
+  // Its figures within the radius (p2p_first_best_in_range, p2p_in_range_trades,
+  // p2p_in_range_surplus, p2p_in_range_budget), for a scenario that names its mechanism.
+  bool in_range = false;
+};
+
 class CsvSimWriter : public SimObserver {
  public:
-  // Creates dir and opens trades.csv and rounds.csv. `truthful_columns`: rounds.csv also gets
-  // the comparison market's truthful upper line (p2p_truthful_trades,
-  // p2p_truthful_price_per_kwh, p2p_truthful_surplus), for a market whose traders bid at
-  // equilibrium (sim/comparison_market.h); the other markets' files keep their columns.
+  // Creates dir and opens trades.csv and rounds.csv.
   static Result<std::unique_ptr<CsvSimWriter>> Open(const std::string& dir,
                                                     const std::string& stamp,
-                                                    bool truthful_columns = false);
+                                                    P2pColumns p2p_columns = {});
   Status OnRound(const RoundRecord& round, const std::vector<TradeRecord>& trades) override;
   // Flushes and closes the CSV files; errors name the file.
   Status Close();
 
  private:
   CsvSimWriter(std::string dir, std::unique_ptr<std::FILE, FileCloser> trades,
-               std::unique_ptr<std::FILE, FileCloser> rounds, bool truthful_columns);
+               std::unique_ptr<std::FILE, FileCloser> rounds, P2pColumns p2p_columns);
   std::string dir_;
-  bool truthful_columns_ = false;
+  P2pColumns p2p_columns_;
   std::unique_ptr<std::FILE, FileCloser> trades_, rounds_;
   std::string line_;
 };
@@ -55,7 +63,8 @@ Status PlotHourly(const std::string& dir);
 
 // summary.json: the SimSummary, the seed, the scenario hash, the mobility source and wall_s.
 // When the comparison market's traders bid at equilibrium, also p2p_bidding ("equilibrium"),
-// p2p_equilibrium_epsilon and the truthful upper line's totals (p2p_truthful_*).
+// p2p_equilibrium_epsilon and the truthful upper line's totals (p2p_truthful_*); when it was
+// measured within the radius, the in-range totals (p2p_first_best_in_range, p2p_in_range_*).
 std::string SummaryJson(const SimSummary& s, uint64_t seed, const std::string& scenario_hash,
                         const std::string& mobility, double wall_s);
 

@@ -82,6 +82,7 @@ TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
   EXPECT_EQ(j["p2p_ir_violations"], 2);
   EXPECT_FALSE(j.contains("p2p_bidding"));  // VCG's traders report their types
   EXPECT_FALSE(j.contains("p2p_truthful_trades"));
+  EXPECT_FALSE(j.contains("p2p_first_best_in_range"));  // not measured within the radius
   s.energy_kwh = 0;
   EXPECT_TRUE(
       nlohmann::json::parse(SummaryJson(s, 1, "x", "y", 0))["mean_price_per_kwh"].is_null());
@@ -92,7 +93,7 @@ TEST(SimOutputTest, SummaryJsonHasTheRequiredFields) {
 // totals beside.
 TEST(SimOutputTest, AMarketAtEquilibriumGetsItsTruthfulUpperLineBeside) {
   const std::string dir = ::testing::TempDir() + "/sim_output_equilibrium_test";
-  auto w = CsvSimWriter::Open(dir, "seed=7 scenario=abc", true);
+  auto w = CsvSimWriter::Open(dir, "seed=7 scenario=abc", {.truthful = true});
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   RoundRecord r;
   r.time_s = 60;
@@ -125,6 +126,57 @@ TEST(SimOutputTest, AMarketAtEquilibriumGetsItsTruthfulUpperLineBeside) {
   EXPECT_EQ(j["p2p_truthful_trades"], 2);
   EXPECT_DOUBLE_EQ(j["p2p_truthful_surplus"].get<double>(), 0.375);
   EXPECT_EQ(j["p2p_truthful_ir_violations"], 0);
+}
+
+// A comparison market measured within the radius (a scenario that names its mechanism):
+// rounds.csv ends with the in-range figures, after the truthful line when there is one, and
+// summary.json gives their totals.
+TEST(SimOutputTest, AMarketMeasuredWithinTheRadiusGetsItsInRangeFigures) {
+  RoundRecord r;
+  r.time_s = 60;
+  r.p2p_trades = 2;
+  r.p2p_first_best = 0.5;
+  r.p2p_truthful_trades = 3;
+  r.p2p_first_best_in_range = 0.375;
+  r.p2p_in_range_trades = 1;
+  r.p2p_in_range_surplus = 0.25;
+  r.p2p_in_range_budget = -0.125;
+  for (const bool truthful : {false, true}) {
+    const std::string dir = ::testing::TempDir() + "/sim_output_in_range_test" +
+                            std::to_string(static_cast<int>(truthful));
+    auto w =
+        CsvSimWriter::Open(dir, "seed=7 scenario=abc", {.truthful = truthful, .in_range = true});
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    ASSERT_TRUE((*w)->OnRound(r, {}).ok());
+    ASSERT_TRUE((*w)->Close().ok());
+    const std::string rounds = Slurp(dir + "/rounds.csv");
+    const std::string truthful_header =
+        truthful ? "p2p_truthful_trades,p2p_truthful_price_per_kwh,p2p_truthful_surplus," : "";
+    EXPECT_NE(rounds.find(",p2p_first_best," + truthful_header +
+                          "p2p_first_best_in_range,p2p_in_range_trades,p2p_in_range_surplus,"
+                          "p2p_in_range_budget\n60,0,"),
+              std::string::npos)
+        << rounds;
+    EXPECT_NE(
+        rounds.find(std::string(",0.5,") + (truthful ? "3,0,0," : "") + "0.375,1,0.25,-0.125\n"),
+        std::string::npos)
+        << rounds;
+  }
+  SimSummary s;
+  s.p2p_mechanism = "mcafee";
+  s.p2p_in_range = true;
+  s.p2p_first_best_in_range = 0.375;
+  s.p2p_in_range_trades = 1;
+  s.p2p_in_range_surplus = 0.25;
+  s.p2p_in_range_budget = 0.125;
+  s.p2p_in_range_ir_violations = 1;
+  const auto j = nlohmann::json::parse(SummaryJson(s, 42, "00ff", "synthetic-grid", 1.5));
+  EXPECT_DOUBLE_EQ(j["p2p_first_best_in_range"].get<double>(), 0.375);
+  EXPECT_EQ(j["p2p_in_range_trades"], 1);
+  EXPECT_DOUBLE_EQ(j["p2p_in_range_surplus"].get<double>(), 0.25);
+  EXPECT_DOUBLE_EQ(j["p2p_in_range_budget"].get<double>(), 0.125);
+  EXPECT_EQ(j["p2p_in_range_ir_violations"], 1);
+  EXPECT_FALSE(j.contains("p2p_truthful_trades"));
 }
 
 }  // namespace

@@ -48,6 +48,7 @@ class Fleet {
     by_rsu_.resize(rsus_.rsus().size());
     summary_.grid_model = s.market_model == MarketModel::kGrid;
     summary_.p2p_mechanism = s.p2p_mechanism;
+    summary_.p2p_in_range = p2p_.measures_in_range();
     if (p2p_.equilibrium()) {
       summary_.p2p_at_equilibrium = true;
       summary_.p2p_equilibrium_epsilon = p2p_.equilibrium()->epsilon;
@@ -277,12 +278,18 @@ class Fleet {
   }
 
   // The comparison market ([p2p]) on the round's declared values and costs, one unit per
-  // trader (sim/comparison_market.h).
+  // trader, where the traders are (sim/comparison_market.h).
   void ClearComparisonMarket(const market::Market& m, RoundRecord& rec) {
-    std::vector<double> values, costs;
-    for (const market::BuyerBid& b : m.buyers) values.push_back(b.v);
-    for (const market::SellerBid& sb : m.sellers) costs.push_back(sb.c);
-    p2p_.ClearRound(values, costs, p2p_rng_, rec);
+    ComparisonRound round;
+    for (const market::BuyerBid& b : m.buyers) {
+      round.values.push_back(b.v);
+      round.buyers_at.push_back({b.x, b.y});
+    }
+    for (const market::SellerBid& sb : m.sellers) {
+      round.costs.push_back(sb.c);
+      round.sellers_at.push_back({sb.x, sb.y});
+    }
+    p2p_.ClearRound(round, p2p_rng_, rec);
   }
 
   Status RunRound(double time_s, int rsu, const std::vector<int>& members) {

@@ -85,6 +85,16 @@ struct RoundRecord {
   double p2p_truthful_surplus = 0;
   double p2p_truthful_budget = 0;
   int p2p_truthful_ir_violations = 0;
+  // Within the radius, when the scenario names its comparison mechanism (sim/comparison_market.h;
+  // 0 otherwise, and in a round without sellers): the round's first best over the pairs within
+  // the radius (market::FirstBestMatching), and the comparison market's trades, at the orders
+  // sent, whose pair is within it (the others lapse, as on chain): their count, surplus (the sum
+  // of v - c), budget and IR violations.
+  double p2p_first_best_in_range = 0;
+  int p2p_in_range_trades = 0;
+  double p2p_in_range_surplus = 0;
+  double p2p_in_range_budget = 0;
+  int p2p_in_range_ir_violations = 0;
   double grid_price = 0;  // time-of-use tariff at this time
   // The grid model only (0 under the paper's): bids left out because the grid beat them.
   int grid_cheaper_buyers = 0;     // market::GridVerdict::kGridCheaper
@@ -132,6 +142,14 @@ struct SimSummary {
   double p2p_truthful_surplus = 0;
   double p2p_truthful_budget = 0;
   int64_t p2p_truthful_ir_violations = 0;
+  // Whether the comparison market was measured within the radius, and the totals of RoundRecord's
+  // in-range figures.
+  bool p2p_in_range = false;
+  double p2p_first_best_in_range = 0;
+  int64_t p2p_in_range_trades = 0;
+  double p2p_in_range_surplus = 0;
+  double p2p_in_range_budget = 0;
+  int64_t p2p_in_range_ir_violations = 0;
   // The grid model (summary.json shows these under it only).
   bool grid_model = false;
   int64_t grid_cheaper_buyers = 0;

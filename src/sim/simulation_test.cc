@@ -320,7 +320,7 @@ TEST(SimulationTest, SameSeedGivesByteIdenticalCsv) {
   const uint64_t seeds[3] = {42, 42, 43};
   for (int run = 0; run < 3; ++run) {
     const std::string dir = base + std::to_string(run);
-    auto w = CsvSimWriter::Open(dir, "seed=" + std::to_string(seeds[run]), true);
+    auto w = CsvSimWriter::Open(dir, "seed=" + std::to_string(seeds[run]), {.truthful = true});
     ASSERT_TRUE(w.ok());
     ASSERT_TRUE(RunSyntheticCity(s, seeds[run], **w).ok());
     ASSERT_TRUE((*w)->Close().ok());

@@ -1,6 +1,7 @@
 // SweepPlots (sim/sweep_table.h): a metric over the first axis with 95% bands.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 
 #include "sim/sweep_table.h"
@@ -128,7 +129,12 @@ std::vector<SweepPlot> SweepPlots(const SweepRuns& r) {
   if (r.axes.empty() || r.runs.empty()) return plots;
   const CsvTable summary = SweepSummary(r);
   const PlotLayout layout = LayoutOf(r, summary);
-  for (size_t m = 0; m < kSweepMetrics.size(); ++m) plots.push_back(PlotOne(r, summary, layout, m));
+  for (size_t m = 0; m < kSweepMetrics.size(); ++m) {
+    const bool measured = std::any_of(r.runs.begin(), r.runs.end(), [m](const SweepRun& run) {
+      return !std::isnan(run.metrics[m]);
+    });
+    if (measured) plots.push_back(PlotOne(r, summary, layout, m));
+  }
   return plots;
 }
 

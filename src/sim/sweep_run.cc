@@ -43,20 +43,30 @@ Result<std::vector<double>> RunSweepCell(const Scenario& s, uint64_t sim_seed) {
   const double served = tally.requests() > 0 ? static_cast<double>(tally.served()) /
                                                    static_cast<double>(tally.requests())
                                              : kNan;
-  return std::vector<double>{static_cast<double>(sum.rounds),
-                             static_cast<double>(sum.trades),
-                             sum.energy_kwh,
-                             sum.energy_kwh > 0 ? sum.payments / sum.energy_kwh : kNan,
-                             sum.welfare,
-                             served,
-                             sum.grid_kwh,
-                             static_cast<double>(sum.p2p_trades),
-                             sum.p2p_surplus,
-                             sum.p2p_budget,
-                             ShareOf(sum.p2p_surplus, sum.p2p_first_best),
-                             static_cast<double>(sum.p2p_truthful_trades),
-                             sum.p2p_truthful_surplus,
-                             ShareOf(sum.p2p_truthful_surplus, sum.p2p_first_best)};
+  std::vector<double> metrics = {static_cast<double>(sum.rounds),
+                                 static_cast<double>(sum.trades),
+                                 sum.energy_kwh,
+                                 sum.energy_kwh > 0 ? sum.payments / sum.energy_kwh : kNan,
+                                 sum.welfare,
+                                 served,
+                                 sum.grid_kwh,
+                                 static_cast<double>(sum.p2p_trades),
+                                 sum.p2p_surplus,
+                                 sum.p2p_budget,
+                                 ShareOf(sum.p2p_surplus, sum.p2p_first_best),
+                                 static_cast<double>(sum.p2p_truthful_trades),
+                                 sum.p2p_truthful_surplus,
+                                 ShareOf(sum.p2p_truthful_surplus, sum.p2p_first_best)};
+  if (!sum.p2p_in_range) {
+    metrics.resize(kSweepMetrics.size(), kNan);
+    return metrics;
+  }
+  for (double x : {sum.p2p_first_best_in_range, static_cast<double>(sum.p2p_in_range_trades),
+                   sum.p2p_in_range_surplus, sum.p2p_in_range_budget,
+                   ShareOf(sum.p2p_in_range_surplus, sum.p2p_first_best_in_range)}) {
+    metrics.push_back(x);
+  }
+  return metrics;
 }
 
 std::vector<SweepTask> SweepTasks(const std::vector<int>& cells, int seeds) {

@@ -37,7 +37,14 @@ namespace v2v::sim {
 //   p2p_truthful_trades, p2p_truthful_surplus, p2p_truthful_efficiency
 //                 the same with every trader reporting its type: the k-double auction's upper
 //                 line; under the other mechanisms equal to the p2p_* figures
-inline constexpr std::array<const char*, 14> kSweepMetrics = {"rounds",
+//   p2p_first_best_in_range  the rounds' first best over the pairs within the radius
+//   p2p_in_range_trades, p2p_in_range_surplus, p2p_in_range_budget
+//                 the comparison market's trades (at the orders sent) whose pair is within the
+//                 radius, the others lapsing as on chain: count, sum of v - c, budget
+//   p2p_in_range_efficiency  p2p_in_range_surplus / p2p_first_best_in_range (nan if 0)
+//                 The in-range metrics are nan in a cell whose scenario names no comparison
+//                 mechanism (sim/comparison_market.h measures them only then).
+inline constexpr std::array<const char*, 19> kSweepMetrics = {"rounds",
                                                               "trades",
                                                               "energy_kwh",
                                                               "mean_price",
@@ -50,7 +57,12 @@ inline constexpr std::array<const char*, 14> kSweepMetrics = {"rounds",
                                                               "p2p_efficiency",
                                                               "p2p_truthful_trades",
                                                               "p2p_truthful_surplus",
-                                                              "p2p_truthful_efficiency"};
+                                                              "p2p_truthful_efficiency",
+                                                              "p2p_first_best_in_range",
+                                                              "p2p_in_range_trades",
+                                                              "p2p_in_range_surplus",
+                                                              "p2p_in_range_budget",
+                                                              "p2p_in_range_efficiency"};
 
 struct SweepRun {
   int cell = 0;
@@ -92,7 +104,9 @@ struct SweepPlot {
   CsvTable data{{}};
   std::string gnuplot;
 };
-// One plot per metric; none without axes. REQUIRES: runs sorted by (cell, seed).
+// One plot per metric that some run measured (a metric that is nan in every run, such as the
+// in-range ones of a grid naming no comparison mechanism, has none); none without axes.
+// REQUIRES: runs sorted by (cell, seed).
 std::vector<SweepPlot> SweepPlots(const SweepRuns& r);
 
 }  // namespace v2v::sim

@@ -41,7 +41,8 @@ TEST(SweepTableTest, RunsRoundTripExactly) {
                        "cell,market.l1,vehicles.count,seed,sim_seed,rounds,trades,energy_kwh,"
                        "mean_price,welfare,served_share,grid_kwh,p2p_trades,p2p_surplus,p2p_budget,"
                        "p2p_efficiency,p2p_truthful_trades,p2p_truthful_surplus,"
-                       "p2p_truthful_efficiency\n"
+                       "p2p_truthful_efficiency,p2p_first_best_in_range,p2p_in_range_trades,"
+                       "p2p_in_range_surplus,p2p_in_range_budget,p2p_in_range_efficiency\n"
                        "0,0.5,20,0,1000,",
                        0),
             0u)
@@ -145,6 +146,15 @@ TEST(SweepTableTest, PlotsHaveBandsAndOneLinePerValueOfTheOtherAxes) {
       << bars;
   EXPECT_NE(bars.find("'' using 5:6:7 lc 2 title 'vehicles.count=40'"), std::string::npos) << bars;
   EXPECT_EQ(bars.find("filledcurves"), std::string::npos) << bars;
+  // A metric no run measured (the in-range ones of a grid naming no comparison mechanism) has
+  // no plot; one that some run measured keeps its plot.
+  SweepRuns unmeasured = r;
+  for (SweepRun& run : unmeasured.runs) run.metrics[kSweepMetrics.size() - 1] = kNan;
+  unmeasured.runs[0].metrics[3] = kNan;
+  const std::vector<SweepPlot> fewer = SweepPlots(unmeasured);
+  ASSERT_EQ(fewer.size(), kSweepMetrics.size() - 1);
+  EXPECT_EQ(fewer.back().metric, kSweepMetrics[kSweepMetrics.size() - 2]);
+  EXPECT_EQ(fewer[3].metric, "mean_price");
   SweepRuns none = r;
   none.axes.clear();
   for (SweepRun& run : none.runs) run.labels.clear();

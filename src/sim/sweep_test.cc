@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -207,6 +208,21 @@ TEST(SweepRunTest, RunSweepCellAgreesWithTheSimulation) {
   EXPECT_EQ((*m)[12], sum->p2p_truthful_surplus);
   EXPECT_EQ((*m)[13], sum->p2p_truthful_surplus / sum->p2p_first_best);
   EXPECT_NEAR((*m)[13], 1, 1e-12);
+  // The city names no comparison mechanism: nothing is measured within the radius.
+  for (size_t k = 14; k < kSweepMetrics.size(); ++k) EXPECT_TRUE(std::isnan((*m)[k])) << k;
+  s.p2p_mechanism_named = true;
+  auto named = RunSweepCell(s, 5);
+  ASSERT_TRUE(named.ok());
+  auto in_range = RunSyntheticCity(s, 5, null);
+  ASSERT_TRUE(in_range.ok());
+  ASSERT_TRUE(in_range->p2p_in_range);
+  EXPECT_EQ((*named)[14], in_range->p2p_first_best_in_range);
+  EXPECT_EQ((*named)[15], static_cast<double>(in_range->p2p_in_range_trades));
+  EXPECT_EQ((*named)[16], in_range->p2p_in_range_surplus);
+  EXPECT_EQ((*named)[17], in_range->p2p_in_range_budget);
+  EXPECT_EQ((*named)[18], in_range->p2p_in_range_surplus / in_range->p2p_first_best_in_range);
+  EXPECT_LE((*named)[18], 1);
+  for (size_t k = 0; k < 14; ++k) EXPECT_EQ((*named)[k], (*m)[k]) << k;  // pooled ones unchanged
 }
 
 }  // namespace

@@ -102,7 +102,9 @@ TEST(SweepCliTest, TheMechanismsExampleRunsItsCellsOnTheCitysRounds) {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     const std::string part = v2v::testing::Slurp(d / ("part-cell-" + std::to_string(k) + ".csv"));
     EXPECT_NE(part.find(",p2p_trades,p2p_surplus,p2p_budget,p2p_efficiency,p2p_truthful_trades,"
-                        "p2p_truthful_surplus,p2p_truthful_efficiency\n"),
+                        "p2p_truthful_surplus,p2p_truthful_efficiency,p2p_first_best_in_range,"
+                        "p2p_in_range_trades,p2p_in_range_surplus,p2p_in_range_budget,"
+                        "p2p_in_range_efficiency\n"),
               std::string::npos)
         << part;
     const std::vector<std::string> rows = SweepDataLines(part);
@@ -116,13 +118,21 @@ TEST(SweepCliTest, TheMechanismsExampleRunsItsCellsOnTheCitysRounds) {
     const size_t begin = row.rfind(',', end - 1) + 1;
     return std::stod(row.substr(begin, end - begin));
   };
-  // From the end: p2p_truthful_efficiency, _surplus, _trades, then p2p_efficiency, p2p_budget.
-  EXPECT_LT(column(vcg, 5), 0) << vcg;               // p2p_budget
-  EXPECT_NEAR(column(vcg, 4), 1, 1e-12) << vcg;      // p2p_efficiency: VCG trades the first best
-  EXPECT_EQ(column(vcg, 1), column(vcg, 4)) << vcg;  // its traders report their types anyway
+  // From the end: p2p_in_range_efficiency, _budget, _surplus, _trades, p2p_first_best_in_range,
+  // then p2p_truthful_efficiency, _surplus, _trades, then p2p_efficiency, p2p_budget.
+  EXPECT_LT(column(vcg, 10), 0) << vcg;              // p2p_budget
+  EXPECT_NEAR(column(vcg, 9), 1, 1e-12) << vcg;      // p2p_efficiency: VCG trades the first best
+  EXPECT_EQ(column(vcg, 6), column(vcg, 9)) << vcg;  // its traders report their types anyway
   ASSERT_EQ(sbba.rfind("2,sbba,0,", 0), 0u) << sbba;
-  EXPECT_NEAR(column(sbba, 5), 0, 1e-9) << sbba;
-  EXPECT_LT(column(sbba, 4), 1) << sbba;  // SBBA gives up trades for its budget
+  EXPECT_NEAR(column(sbba, 10), 0, 1e-9) << sbba;
+  EXPECT_LT(column(sbba, 9), 1) << sbba;  // SBBA gives up trades for its budget
+  // The cells name their mechanism, so they are measured within the radius: VCG's matches beyond
+  // it lapse, and what stands is below the first best within the radius.
+  EXPECT_LT(column(vcg, 1), 1) << vcg;
+  EXPECT_GT(column(vcg, 1), 0) << vcg;
+  EXPECT_LT(column(vcg, 2), 0) << vcg;  // the deficit of the trades that stand
+  EXPECT_NEAR(column(sbba, 2), 0, 1e-9) << sbba;
+  EXPECT_LE(column(sbba, 1), 1) << sbba;
 }
 
 TEST(SweepCliTest, BadGridsAndOptionsExitTwoAndWriteNothing) {
