@@ -6,6 +6,7 @@
 #include "base/file_util.h"
 #include "crypto/certificate.h"
 #include "node/grid_json.h"
+#include "node/json_int.h"
 #include "node/mechanism_json.h"
 
 namespace v2v::node {
@@ -27,7 +28,7 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
   if (j.is_discarded() || !j.is_object()) return Status::InvalidArgument("genesis is not JSON");
   try {
     contract::Genesis g;
-    g.timestamp_s = j.at("timestamp").get<int64_t>();
+    V2V_ASSIGN_OR_RETURN(g.timestamp_s, JsonInt64(j, "genesis", "timestamp", std::nullopt));
     V2V_ASSIGN_OR_RETURN(g.ca_key,
                          KeyFromHex("ca_public_key", j.at("ca_public_key").get<std::string>()));
     if (j.contains("ca_certificate")) {
@@ -73,9 +74,12 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
       g.clique.epoch = epoch;
       g.clique.period_s = period;
     }
-    g.params.settle_window_s = j.value("settle_window_s", int64_t{3600});
-    g.params.max_round_age_s = j.value("max_round_age_s", int64_t{600});
-    g.params.shortfall_penalty_per_kwh = j.value("shortfall_penalty_per_kwh", int64_t{0});
+    V2V_ASSIGN_OR_RETURN(g.params.settle_window_s,
+                         JsonInt64(j, "genesis", "settle_window_s", int64_t{3600}));
+    V2V_ASSIGN_OR_RETURN(g.params.max_round_age_s,
+                         JsonInt64(j, "genesis", "max_round_age_s", int64_t{600}));
+    V2V_ASSIGN_OR_RETURN(g.params.shortfall_penalty_per_kwh,
+                         JsonInt64(j, "genesis", "shortfall_penalty_per_kwh", int64_t{0}));
     if (g.params.shortfall_penalty_per_kwh < 0 ||
         g.params.shortfall_penalty_per_kwh > contract::kMaxShortfallPenalty) {
       return Status::InvalidArgument("genesis shortfall_penalty_per_kwh: must be in [0, " +
@@ -104,8 +108,10 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
       auto cert = FromHex(a.at("certificate").get<std::string>());
       if (!cert) return Status::InvalidArgument("genesis account certificate: not hex");
       acc.certificate = *cert;
-      acc.energy_wh = a.at("energy_wh").get<int64_t>();
-      acc.balance = a.at("balance").get<int64_t>();
+      if (!a.is_object()) return Status::InvalidArgument("genesis account: expected an object");
+      V2V_ASSIGN_OR_RETURN(acc.energy_wh,
+                           JsonInt64(a, "genesis account", "energy_wh", std::nullopt));
+      V2V_ASSIGN_OR_RETURN(acc.balance, JsonInt64(a, "genesis account", "balance", std::nullopt));
       g.accounts.push_back(std::move(acc));
     }
     return g;

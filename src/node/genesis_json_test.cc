@@ -79,6 +79,13 @@ TEST(GenesisJson, RefusesBadInput) {
   bad([](nlohmann::json& k) { k["authorities"][0] = "zz"; }, "authorities");
   bad([](nlohmann::json& k) { k["accounts"][0]["role"] = "bus"; }, "role");
   bad([](nlohmann::json& k) { k.erase("timestamp"); }, "timestamp");
+  // A float or an unsigned integer past int64 is refused, not converted (a float past int64
+  // would be undefined behaviour to convert).
+  bad([](nlohmann::json& k) { k["timestamp"] = 1e30; }, "timestamp: expected an integer");
+  bad([](nlohmann::json& k) { k["settle_window_s"] = 1.5; },
+      "settle_window_s: expected an integer");
+  bad([](nlohmann::json& k) { k["accounts"][0]["balance"] = uint64_t{1} << 63; },
+      "balance: expected an integer");
   bad([](nlohmann::json& k) { k["shortfall_penalty_per_kwh"] = -1; }, "shortfall_penalty_per_kwh");
   bad([](nlohmann::json& k) { k["shortfall_penalty_per_kwh"] = int64_t{1} << 40; },
       "shortfall_penalty_per_kwh: must be in [0, 2147483648]");

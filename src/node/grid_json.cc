@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/file_util.h"
+#include "node/json_int.h"
 
 namespace v2v::node {
 namespace {
@@ -15,16 +16,7 @@ Status Bad(const std::string& where, const std::string& why) {
 
 Result<int64_t> Int(const nlohmann::json& j, const std::string& where, const char* key,
                     std::optional<int64_t> fallback) {
-  if (!j.contains(key)) {
-    if (fallback) return *fallback;
-    return Bad(where, std::string("missing \"") + key + "\"");
-  }
-  if (!j.at(key).is_number_integer() ||
-      (j.at(key).is_number_unsigned() &&
-       j.at(key).get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
-    return Bad(where + "." + key, "expected an integer (a 64-bit signed one)");
-  }
-  return j.at(key).get<int64_t>();
+  return JsonInt64(j, "grid " + where, key, fallback);
 }
 
 Status OnlyKeys(const nlohmann::json& j, const std::string& where,

@@ -3,19 +3,12 @@
 #include <cstdint>
 #include <string>
 
+#include "node/json_int.h"
+
 namespace v2v::node {
 namespace {
 
 Status Bad(const std::string& why) { return Status::InvalidArgument("mechanism" + why); }
-
-Result<int64_t> IntField(const nlohmann::json& j, const char* key) {
-  const nlohmann::json& v = j.at(key);
-  if (!v.is_number_integer() ||
-      (v.is_number_unsigned() && v.get<uint64_t>() > static_cast<uint64_t>(INT64_MAX))) {
-    return Bad(std::string(".") + key + ": expected an integer");
-  }
-  return v.get<int64_t>();
-}
 
 }  // namespace
 
@@ -39,11 +32,11 @@ Result<market::ChainMechanism> ParseMechanismJson(const nlohmann::json& j) {
     if (!reads) return Bad(": " + name + " does not read \"" + key + "\"");
   }
   if (j.contains("k_ppm")) {
-    V2V_ASSIGN_OR_RETURN(m.k_ppm, IntField(j, "k_ppm"));
+    V2V_ASSIGN_OR_RETURN(m.k_ppm, JsonInt64(j, "mechanism", "k_ppm", std::nullopt));
   }
   if (m.kind == Kind::kPostedPrice) {
     if (!j.contains("posted_price")) return Bad(".posted_price: the posted price needs one");
-    V2V_ASSIGN_OR_RETURN(m.posted_price, IntField(j, "posted_price"));
+    V2V_ASSIGN_OR_RETURN(m.posted_price, JsonInt64(j, "mechanism", "posted_price", std::nullopt));
   }
   V2V_RETURN_IF_ERROR(market::ValidateChainMechanism(m));
   return m;
