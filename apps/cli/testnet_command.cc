@@ -18,6 +18,7 @@ struct TestnetOptions {
   std::string mechanism = "bayesian";  // --mechanism, with --k and --posted-price (C-4.9)
   std::optional<double> k;
   std::optional<int64_t> posted_price;
+  std::optional<int64_t> value_floor, cost_ceiling;
   std::string dir;
   size_t node = 0;
   int timeout_s = 30;
@@ -44,6 +45,12 @@ Status ReadMechanism(TestnetOptions& o) {
     j["k_ppm"] = std::llround(*o.k * 1e6);
   }
   if (o.posted_price) j["posted_price"] = *o.posted_price;
+  if (o.mechanism == "mcafee") {  // the RSUs' default v^min and c^max unless given
+    j["value_floor"] = o.value_floor.value_or(100);
+    j["cost_ceiling"] = o.cost_ceiling.value_or(300);
+  } else if (o.value_floor || o.cost_ceiling) {
+    return Status::InvalidArgument("--value-floor, --cost-ceiling: only McAfee reads them");
+  }
   auto m = node::ParseMechanismJson(j);
   if (!m.ok()) return Status::InvalidArgument("--mechanism: " + m.status().message());
   o.create.mechanism = *m;
@@ -140,6 +147,10 @@ void AddCreateOptions(CLI::App* cmd, TestnetOptions& o) {
   cmd->add_option("--k", o.k, "The k-double auction's k in [0, 1] (default 0.5)");
   cmd->add_option("--posted-price", o.posted_price,
                   "The posted price, smallest units per kWh (required by posted-price)");
+  cmd->add_option("--value-floor", o.value_floor,
+                  "McAfee's value floor, smallest units per kWh (default 100)");
+  cmd->add_option("--cost-ceiling", o.cost_ceiling,
+                  "McAfee's cost ceiling, smallest units per kWh (default 300)");
   cmd->add_option("--max-block-txs", o.create.max_block_txs, "Each node's max_block_txs")
       ->capture_default_str();
   cmd->add_option("--log-level", o.create.log_level, "debug | info | warn | error")

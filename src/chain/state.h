@@ -37,8 +37,9 @@ struct Escrow {
   int64_t amount = 0;     // Payment(price, energy_wh), held from the buyer
   int64_t rho_ppm = 0;
   int64_t deadline_s = 0;  // a meter report must come at or before; a refund after
-  // The network fee (contract C-4.7): per kWh delivered, paid from `amount` to `fee_to` (the RSU
-  // that ran the round); 0: none. amount = Payment(price, energy) + Payment(fee, energy).
+  // Per kWh delivered, paid from `amount` to `fee_to` (the RSU that ran the round): the network
+  // fee (contract C-4.7) plus, on a McAfee chain, the spread of its reduced trade (C-4.9); 0: none.
+  // amount = Payment(price, energy) + Payment(fee, energy).
   std::string fee_to = {};
   int64_t fee = 0;
   bool operator==(const Escrow&) const = default;

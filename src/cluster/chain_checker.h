@@ -5,8 +5,10 @@
 //    among the recent sealers and its difficulty says whether it was in turn (restated here),
 //    and Snapshot::Apply accepts it from the parent's snapshot (votes, checkpoints);
 //  - no transaction appears twice on the canonical chain;
-//  - every trading round's trades are priced as market::PriceExact prices their pair (the
-//    pricing rule's owner), and no bid is in two rounds of the canonical chain;
+//  - on a chain of the paper's scheme, every trading round's trades are priced as
+//    market::PriceExact prices their pair (the pricing rule's owner; a genesis naming another
+//    mechanism, contract C-4.9, is not priced pair by pair), and no bid is in two rounds of the
+//    canonical chain;
 //  - each sender's nonces on the canonical chain (its transactions' and its bids' inside
 //    rounds) have no reuse and no gap, and end at its account's nonce in the head state;
 //  - the head state conserves money and energy (the genesis totals, no negative amounts) and
@@ -69,6 +71,7 @@ class ChainChecker {
   std::map<std::string, std::set<uint64_t>> nonces_;  // by sender
   uint64_t total_difficulty_ = 0;
   uint64_t period_s_ = 0;
+  bool paper_scheme_ = true;        // the genesis names the paper's scheme (C-4.9)
   int64_t money_ = 0, energy_ = 0;  // the genesis totals
 };
 

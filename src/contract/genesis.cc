@@ -65,6 +65,10 @@ void EncodeTail(codec::Writer& w, const ContractParams& p) {
   if (p.mechanism.kind == market::ChainMechanismKind::kPostedPrice) {
     w.I64(p.mechanism.posted_price);
   }
+  if (p.mechanism.kind == market::ChainMechanismKind::kMcAfee) {
+    w.I64(p.mechanism.value_floor);
+    w.I64(p.mechanism.cost_ceiling);
+  }
 }
 
 void DecodeMechanism(codec::Reader& r, market::ChainMechanism& m) {
@@ -76,6 +80,10 @@ void DecodeMechanism(codec::Reader& r, market::ChainMechanism& m) {
   }
   if (m.kind == market::ChainMechanismKind::kKDoubleAuction) m.k_ppm = r.I64();
   if (m.kind == market::ChainMechanismKind::kPostedPrice) m.posted_price = r.I64();
+  if (m.kind == market::ChainMechanismKind::kMcAfee) {
+    m.value_floor = r.I64();
+    m.cost_ceiling = r.I64();
+  }
   if (!r.ok()) return;
   if (Status st = market::ValidateChainMechanism(m); !st.ok()) r.Fail(st.message());
 }
@@ -197,6 +205,11 @@ ContractParams ContractParamsOf(const Genesis& g) {
 }
 
 Result<chain::State> GenesisState(const Genesis& g, const IdentityVerifier& verifier) {
+  // What the decoder refuses, for a genesis built in memory (a node runs the one it was given).
+  V2V_RETURN_IF_ERROR(ValidateGridAreas(g.params.grid));
+  if (Status st = market::ValidateChainMechanism(g.params.mechanism); !st.ok()) {
+    return Status::InvalidArgument("genesis " + st.message());
+  }
   chain::State s;
   for (const auto& a : g.accounts) {
     IdentityResult id = verifier.Verify(a.certificate, a.role, g.timestamp_s);

@@ -98,7 +98,8 @@ chain::NetworkId NetworkIdOf(const Genesis& g);
 ContractParams ContractParamsOf(const Genesis& g);
 
 // The state the genesis defines; InvalidArgument if a certificate is invalid at genesis time,
-// an id repeats, an amount is negative or a total overflows.
+// an id repeats, an amount is negative or a total overflows, or the grid areas or the mechanism
+// are ones the decoder refuses (ValidateGridAreas, market::ValidateChainMechanism).
 Result<chain::State> GenesisState(const Genesis& g, const IdentityVerifier& verifier);
 // Height 0, parent = SHA-256(EncodeGenesis(g)), difficulty 1, the sorted unique authorities as
 // checkpoint_signers (height 0 is a checkpoint, like go-ethereum's genesis extraData), unsealed.

@@ -1,5 +1,7 @@
 #include "contract/receipts.h"
 
+#include <cassert>
+
 #include "contract/grid_screen.h"
 #include "contract/trading_contract.h"
 #include "contract/unit_round.h"
@@ -29,6 +31,7 @@ std::vector<EscrowCreated> RoundEscrows(const chain::TradingRound& round, const 
     e.loss_wh = chain::LossWh(t.volume_wh, rho);
     e.price = t.price;
     e.amount = chain::Payment(t.price, t.volume_wh);
+    assert(spreads.empty() || spreads.size() == round.trades.size());
     const int64_t to_rsu = fee.per_kwh + (spreads.empty() ? 0 : spreads[k]);
     if (to_rsu != 0) {
       e.fee_to = fee.to;

@@ -23,7 +23,9 @@ struct EscrowCreated {
   std::string buyer, seller;
   int64_t energy_wh = 0, loss_wh = 0, price = 0, amount = 0, rho_ppm = 0;
   int64_t deadline_s = 0;
-  std::string fee_to = {};  // the network fee (C-4.7) per kWh delivered, and who is paid it
+  // What the buyer pays per kWh delivered to the round's RSU `fee_to`: the network fee (C-4.7)
+  // plus, on a McAfee chain, the spread of its reduced trade (C-4.9).
+  std::string fee_to = {};
   int64_t fee = 0;
 
   chain::Escrow ToEscrow() const {
@@ -56,7 +58,7 @@ struct Settlement {
   int64_t returned_money = 0;  // back to the buyer
   int64_t returned_wh = 0;     // back to the seller
   int64_t penalty = 0;         // from the seller to the buyer for energy not delivered
-  int64_t fee = 0;             // the network fee, to the escrow's fee_to (C-4.7)
+  int64_t fee = 0;             // the escrow's fee (network fee and spread), to its fee_to
   bool operator==(const Settlement&) const = default;
 };
 

@@ -59,10 +59,10 @@ std::vector<UnitTrade> UnitRoundClearing(const market::ChainMechanism& mechanism
   std::vector<int64_t> values, costs;
   for (const chain::BuyerBid& b : buyers) values.push_back(b.v);
   for (const chain::SellerBid& s : sellers) costs.push_back(s.c);
-  const market::UnitClearingTerms terms{LotterySeedOf(round), round.v_min, round.c_max};
   const int64_t close_s = round.t_stamp_s + round.t_limit_s;
   std::vector<UnitTrade> out;
-  for (const market::UnitMatch& m : market::ClearUnitsOnChain(mechanism, values, costs, terms)) {
+  for (const market::UnitMatch& m :
+       market::ClearUnitsOnChain(mechanism, values, costs, LotterySeedOf(round))) {
     const chain::BuyerBid& b = buyers[m.buyer];
     const chain::SellerBid& s = sellers[m.seller];
     if (!InRange(b, s, round.radius_m)) continue;

@@ -5,7 +5,7 @@
 //   1. the buyers' declared v and the sellers' declared c, in the round's order (after the grid
 //      screen of C-4.7 where the area has a tariff, so on capped ranges), are cleared by
 //      market::ClearUnitsOnChain; SBBA's lottery seed is LotterySeedOf(round), McAfee's value
-//      floor and cost ceiling the round's v^min and c^max;
+//      floor and cost ceiling the genesis's (never the round's: the RSU could move them);
 //   2. each matched pair moves the most it can: x = min(b_max, the seller's supply less its
 //      losses (MaxDeliveredWh of SupplyWh), the cars' cap PairCapWh of C-4.8); the pair trades
 //      only if it is within the radius and x >= max(b_min, 1) Wh (otherwise the match lapses and
@@ -27,8 +27,10 @@
 namespace v2v::contract {
 
 // SBBA's lottery seed for a round: the first 8 bytes, big-endian, of SHA-256 over the domain tag
-// "v2v.lottery" and the signatures of its buyers' and then its sellers' bids. No one party
-// chooses it: every bid's signature is its vehicle's.
+// "v2v.lottery" and the signatures of its buyers' and then its sellers' bids. Every node derives
+// the same seed; it is not unbiased: the RSU chooses which bids a round holds, and a vehicle can
+// sign many variants of its bid, so either can try seeds (the RSU gains nothing from SBBA's draw,
+// a seller it colludes with would).
 uint64_t LotterySeedOf(const chain::TradingRound& round);
 
 // The largest x with x + chain::LossWh(x, rho_ppm) <= supply_wh (0 when supply_wh <= 0).

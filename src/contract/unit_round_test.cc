@@ -145,9 +145,9 @@ TEST(UnitRound, APostedPriceAndSbbaRoundAreAcceptedOnTheirChains) {
 
 TEST(UnitRound, McAfeesReducedTradeEscrowsTheSpreadForTheRsu) {
   UnitEnv env;
-  const ChainMechanism mcafee{Kind::kMcAfee, 0, 0};
+  const ChainMechanism mcafee{Kind::kMcAfee, 0, 0, 100, 250};
   // Bids 350 (car 1), 210 (car 0); asks 120 (car 3), 200 (car 2): q = 2, and with no third order
-  // the round's v^min 100 and c^max 250 give p0 = 175 < a_q = 200. So McAfee drops the marginal
+  // the genesis's floor 100 and ceiling 250 give p0 = 175 < a_q = 200. So McAfee drops the marginal
   // pair: car 1 buys from car 3, paying b_q = 210 per kWh, car 3 receives a_q = 200, and the RSU
   // keeps the 10 between.
   const chain::TradingRound r =

@@ -80,7 +80,7 @@ TEST(AccountSavings, RoundsWithoutATariffAreCountedButNotCompared) {
 // plus the spread the RSU keeps: what it paid is the escrow's amount, not the price alone.
 TEST(AccountSavings, AMcAfeeBuyerPaysTheSpreadTheRsuKeeps) {
   SavingsWorld sw;
-  sw.params.mechanism = {market::ChainMechanismKind::kMcAfee, 0, 0};
+  sw.params.mechanism = {market::ChainMechanismKind::kMcAfee, 0, 0, 100, 250};
   auction::RoundParams p = World::Params();
   p.grid = sw.tariff;
   p.mechanism = sw.params.mechanism;

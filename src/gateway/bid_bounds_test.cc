@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "auction/round_builder.h"
+#include "contract/receipts.h"
 #include "contract/testing/world.h"
 #include "contract/trading_contract.h"
 #include "gateway/vehicle_checks.h"
@@ -157,6 +158,30 @@ TEST(BidBounds, GatewayContractBuilderAndMarketAgreeOnSellers) {
     }
   }
   EXPECT_GT(broken, 0);
+}
+
+// On a McAfee chain (contract C-4.9) the escrow rounds the seller's price and the RSU's spread
+// separately, so it can hold one unit more than one payment at the buyer's price: the funds check
+// allows for it. A buyer at v = v_max = 300 for 1,500 Wh in McAfee's reduced trade with a_q = 299
+// (b_q = 300, spread 1): Payment(299, 1500) + Payment(1, 1500) = 449 + 2 = 451 > Payment(300,
+// 1500) = 450.
+TEST(BidBounds, TheFundsCheckCoversAMcAfeeEscrowsSecondRounding) {
+  World w;
+  chain::TradingRound r;
+  r.buyers = {w.Buyer(0, 1, World::kT0 + 10, 300)};
+  r.sellers = {w.Seller(2, 1, World::kT0 + 10, 150)};
+  r.trades = {{0, 0, 1'500, 299}};
+  const auto escrows = contract::RoundEscrows(r, Hash32{}, 0, {"rsu-1", 0}, {1});
+  ASSERT_EQ(escrows.size(), 1u);
+  EXPECT_EQ(escrows[0].amount, 451);
+  chain::BuyerBid b = std::get<chain::BuyerBid>(r.buyers[0].body);
+  b.v_max = 300;
+  b.b_max_wh = 1'500;
+  AuctionParams p;
+  p.c_max = 300;
+  EXPECT_EQ(MaxPayment(b, p), 450);  // one unit short without the slack
+  p.payment_rounding_slack = 1;      // what the RoundBook sets on a McAfee chain
+  EXPECT_GE(MaxPayment(b, p), escrows[0].amount);
 }
 
 }  // namespace

@@ -30,6 +30,9 @@ RoundBook::RoundBook(RoundBookOptions options, crypto::PrivateKey key, NodePort&
       chain_(node.SubscribeChain()) {
   options_.auction.network_fee =
       contract::NetworkFeeOf(node.ContractParams(), options_.rsu).per_kwh;
+  if (node.ContractParams().mechanism.kind == market::ChainMechanismKind::kMcAfee) {
+    options_.auction.payment_rounding_slack = 1;  // C-4.9: the spread is a second rounding
+  }
   // Above every round number this RSU used before this book (a restart): numbers are server
   // seconds, and a clock set back would otherwise number a round as an earlier one.
   last_round_ = node_.HighestRoundOf(options_.rsu);

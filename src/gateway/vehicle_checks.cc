@@ -87,7 +87,7 @@ Refusal Bound(market::BidBound bound, std::string detail) {
 
 int64_t MaxPayment(const chain::BuyerBid& b, const AuctionParams& p) {
   return chain::Payment(std::max(b.v_max, p.c_max), b.b_max_wh) +
-         chain::Payment(p.network_fee, b.b_max_wh);
+         chain::Payment(p.network_fee, b.b_max_wh) + p.payment_rounding_slack;
 }
 
 std::optional<Refusal> CheckBuyer(const chain::BuyerBid& b, const AuctionParams& p,

@@ -27,6 +27,11 @@ struct AuctionParams {
   // The network fee per kWh of this RSU's area (contract C-4.7), from the genesis: the RoundBook
   // sets it (contract::NetworkFeeOf); a buyer pays it on top of the price.
   int64_t network_fee = 0;
+  // Smallest units a buyer's escrow may hold above Payment(top price) + Payment(network fee): 1 on
+  // a McAfee chain (contract C-4.9), whose escrow is Payment(a_q, x) + Payment(fee + b_q - a_q, x),
+  // which is below (a_q x + (fee + b_q - a_q) x + 1000) / 1000, while the two payments here are
+  // above (b_q x + fee x + 1000) / 1000 - 2 (b_q <= top); 0 otherwise. The RoundBook sets it.
+  int64_t payment_rounding_slack = 0;
 };
 
 inline constexpr int64_t kMaxSkewS = 5;

@@ -27,7 +27,7 @@ constexpr std::array<std::pair<ChainMechanismKind, std::string_view>, 5> kChainM
     {ChainMechanismKind::kMcAfee, "mcafee"},
 }};
 
-std::unique_ptr<Mechanism> MatchingOf(const ChainMechanism& m, const UnitClearingTerms& terms) {
+std::unique_ptr<Mechanism> MatchingOf(const ChainMechanism& m) {
   switch (m.kind) {
     case ChainMechanismKind::kKDoubleAuction:
       return NewKDoubleAuction(static_cast<double>(m.k_ppm) / kPartsPerMillion);
@@ -36,8 +36,8 @@ std::unique_ptr<Mechanism> MatchingOf(const ChainMechanism& m, const UnitClearin
     case ChainMechanismKind::kSbba:
       return NewSbba();
     case ChainMechanismKind::kMcAfee:
-      return NewMcAfee(static_cast<PricePerKwh>(terms.value_floor),
-                       static_cast<PricePerKwh>(terms.cost_ceiling));
+      return NewMcAfee(static_cast<PricePerKwh>(m.value_floor),
+                       static_cast<PricePerKwh>(m.cost_ceiling));
     case ChainMechanismKind::kBayesian:
       break;
   }
@@ -87,6 +87,15 @@ Status ValidateChainMechanism(const ChainMechanism& m) {
                                        ? "mechanism posted_price: must be in [1, 2^31]"
                                        : "mechanism posted_price: only the posted price reads it");
   }
+  const bool mcafee = m.kind == ChainMechanismKind::kMcAfee;
+  for (const auto& [name, value] : {std::pair<const char*, int64_t>{"value_floor", m.value_floor},
+                                    {"cost_ceiling", m.cost_ceiling}}) {
+    if (mcafee ? (value < 0 || value > kMaxPostedPrice) : value != 0) {
+      return Status::InvalidArgument(
+          std::string("mechanism ") + name +
+          (mcafee ? ": must be in [0, 2^31]" : ": only McAfee reads it"));
+    }
+  }
   return Status::Ok();
 }
 
@@ -98,11 +107,10 @@ int64_t KDoublePriceExact(int64_t k_ppm, int64_t b, int64_t a) {
 }
 
 std::vector<UnitMatch> ClearUnitsOnChain(const ChainMechanism& m, std::span<const int64_t> values,
-                                         std::span<const int64_t> costs,
-                                         const UnitClearingTerms& terms) {
+                                         std::span<const int64_t> costs, uint64_t lottery_seed) {
   const std::vector<Order> bids = OrdersOf(values), asks = OrdersOf(costs);
-  base::Rng rng(terms.lottery_seed);
-  const Outcome out = MatchingOf(m, terms)->Clear(bids, asks, rng);
+  base::Rng rng(lottery_seed);
+  const Outcome out = MatchingOf(m)->Clear(bids, asks, rng);
   std::vector<UnitMatch> matches;
   matches.reserve(out.trades.size());
   for (const Trade& t : out.trades) {

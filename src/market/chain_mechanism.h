@@ -13,8 +13,8 @@
 // lottery, McAfee's test): the orders are the bids' declared integer prices, which doubles hold
 // exactly, and so do their sums and halves, so the comparisons that choose the pairs are exact.
 // Prices are integers: the posted price, SBBA's price and McAfee's reduced prices are orders'
-// own prices; McAfee's p0 = (b_{q+1} + a_{q+1}) / 2 is rounded half up, and the k-double
-// auction's price is KDoublePriceExact.
+// own prices; McAfee's p0 = (b_{q+1} + a_{q+1}) / 2 (its floor and ceiling for missing orders) is
+// rounded half up, and the k-double auction's price is KDoublePriceExact.
 #pragma once
 
 #include <cstddef>
@@ -42,6 +42,11 @@ struct ChainMechanism {
   ChainMechanismKind kind = ChainMechanismKind::kBayesian;
   int64_t k_ppm = 0;         // the k-double auction's k, in millionths: [0, 1'000'000]
   int64_t posted_price = 0;  // the posted price, smallest units per kWh: [1, 2^31]
+  // McAfee's value floor and cost ceiling (its missing b_{q+1} and a_{q+1}), smallest units per
+  // kWh, [0, 2^31]: fixed by the genesis, so that no RSU can move McAfee's p0 to force its
+  // reduced trade and keep the spread. Truthful for bids at or above the floor and asks at or
+  // below the ceiling.
+  int64_t value_floor = 0, cost_ceiling = 0;
   bool operator==(const ChainMechanism&) const = default;
 };
 
@@ -51,7 +56,8 @@ std::string_view ChainMechanismName(ChainMechanismKind kind);
 std::optional<ChainMechanismKind> ParseChainMechanismKind(std::string_view name);
 
 // OK, or InvalidArgument naming the field: k outside [0, 1'000'000], a posted price outside
-// [1, 2^31], or a parameter the kind does not read that is not 0.
+// [1, 2^31], a floor or ceiling outside [0, 2^31], or a parameter the kind does not read that is
+// not 0.
 Status ValidateChainMechanism(const ChainMechanism& m);
 
 // The k-double auction's price of the marginal pair (bid b, ask a): k b + (1 - k) a, rounded
@@ -65,20 +71,11 @@ struct UnitMatch {
   int64_t buyer_pays = 0, seller_receives = 0;
 };
 
-// What a clearing reads besides the orders: SBBA's lottery seed (base::Rng(lottery_seed)), and
-// McAfee's value floor and cost ceiling (a missing b_{q+1} or a_{q+1}: the round's v^min and
-// c^max).
-struct UnitClearingTerms {
-  uint64_t lottery_seed = 0;
-  int64_t value_floor = 0, cost_ceiling = 0;
-};
-
 // Clears buyers of declared values `values` and sellers of declared costs `costs` (input order is
-// the round's, which breaks ties in the ranking) with `m`. The trades in the mechanism's order.
-// REQUIRES: ValidateChainMechanism(m) OK, m.kind != kBayesian, every price (the terms' too) in
-// [0, 2^40].
+// the round's, which breaks ties in the ranking) with `m`; SBBA's lottery draws from
+// base::Rng(lottery_seed). The trades in the mechanism's order.
+// REQUIRES: ValidateChainMechanism(m) OK, m.kind != kBayesian, every price in [0, 2^40].
 std::vector<UnitMatch> ClearUnitsOnChain(const ChainMechanism& m, std::span<const int64_t> values,
-                                         std::span<const int64_t> costs,
-                                         const UnitClearingTerms& terms);
+                                         std::span<const int64_t> costs, uint64_t lottery_seed);
 
 }  // namespace v2v::market

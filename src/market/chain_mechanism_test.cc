@@ -30,7 +30,7 @@ TEST(ChainMechanism, TheKDoubleAuctionTradesTheEfficientPairsAtOnePrice) {
   const ChainMechanism m{Kind::kKDoubleAuction, 500'000, 0};
   // Ranked bids 300, 250, 120 and asks 100, 200, 280: two efficient pairs, marginal (250, 200).
   const std::vector<int64_t> values = {120, 300, 250}, costs = {280, 100, 200};
-  const auto got = ClearUnitsOnChain(m, values, costs, {1, 0, 0});
+  const auto got = ClearUnitsOnChain(m, values, costs, 1);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].buyer, 1u);
   EXPECT_EQ(got[0].seller, 1u);
@@ -42,7 +42,7 @@ TEST(ChainMechanism, TheKDoubleAuctionTradesTheEfficientPairsAtOnePrice) {
 TEST(ChainMechanism, ThePostedPricePairsTheWillingInTheirOrder) {
   const ChainMechanism m{Kind::kPostedPrice, 0, 200};
   const std::vector<int64_t> values = {150, 200, 400}, costs = {250, 200, 10};
-  const auto got = ClearUnitsOnChain(m, values, costs, {1, 0, 0});
+  const auto got = ClearUnitsOnChain(m, values, costs, 1);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].buyer, 1u);  // 150 < 200 is not willing; 200 is
   EXPECT_EQ(got[0].seller, 1u);
@@ -58,39 +58,37 @@ TEST(ChainMechanism, SbbasLotteryIsTheSeedsAndLeavesOneOfTheCandidatesOut) {
   const std::vector<int64_t> values = {400, 300, 200}, costs = {50, 60, 70};
   std::set<size_t> left_out;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
-    const auto got = ClearUnitsOnChain(m, values, costs, {seed, 0, 0});
+    const auto got = ClearUnitsOnChain(m, values, costs, seed);
     ASSERT_EQ(got.size(), 2u);
     EXPECT_EQ(got[0].buyer_pays, 200);
     size_t sum = 0;
     for (const UnitMatch& x : got) sum += x.seller;
     left_out.insert(3 - sum);  // sellers 0 + 1 + 2 = 3
-    EXPECT_EQ(ClearUnitsOnChain(m, values, costs, {seed, 0, 0})[1].seller,
+    EXPECT_EQ(ClearUnitsOnChain(m, values, costs, seed)[1].seller,
               got[1].seller);  // same seed
   }
   EXPECT_EQ(left_out.size(), 3u);  // every candidate is left out for some seed
 }
 
 TEST(ChainMechanism, McAfeeTradesAtTheRoundedMidpointOrReducesAndKeepsTheSpread) {
-  const ChainMechanism m{Kind::kMcAfee, 0, 0};
   // q = 2 (bids 300, 250 against asks 100, 200); the next bid 120 and ask 281: p0 = 200.5,
   // between a_q = 200 and b_q = 250, so both pairs trade at 201 (rounded half up).
-  auto got = ClearUnitsOnChain(m, std::vector<int64_t>{120, 300, 250},
-                               std::vector<int64_t>{281, 100, 200}, {1, 0, 0});
+  auto got = ClearUnitsOnChain({Kind::kMcAfee, 0, 0, 10, 400}, std::vector<int64_t>{120, 300, 250},
+                               std::vector<int64_t>{281, 100, 200}, 1);
   ASSERT_EQ(got.size(), 2u);
   for (const UnitMatch& x : got) {
     EXPECT_EQ(x.buyer_pays, 201);
     EXPECT_EQ(x.seller_receives, 201);
   }
-  // No third order on either side: the floor 10 and the ceiling 400 stand in for them, p0 = 205,
-  // between 200 and 250, so both pairs trade at 205.
-  got = ClearUnitsOnChain(m, std::vector<int64_t>{300, 250}, std::vector<int64_t>{100, 200},
-                          {1, 10, 400});
+  // No third order on either side: the genesis's floor 10 and ceiling 400 stand in for them,
+  // p0 = 205, between 200 and 250, so both pairs trade at 205.
+  const std::vector<int64_t> bids = {300, 250}, asks = {100, 200};
+  got = ClearUnitsOnChain({Kind::kMcAfee, 0, 0, 10, 400}, bids, asks, 1);
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(got[0].buyer_pays, 205);
   // A ceiling of 600 gives p0 = 305 > b_q: the marginal pair is dropped, the buyer pays b_q = 250
   // and the seller receives a_q = 200; the auctioneer keeps 50 per unit.
-  got = ClearUnitsOnChain(m, std::vector<int64_t>{300, 250}, std::vector<int64_t>{100, 200},
-                          {1, 10, 600});
+  got = ClearUnitsOnChain({Kind::kMcAfee, 0, 0, 10, 600}, bids, asks, 1);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].buyer, 0u);
   EXPECT_EQ(got[0].seller, 0u);
@@ -110,7 +108,12 @@ TEST(ChainMechanism, ValidationNamesTheField) {
   EXPECT_FALSE(ValidateChainMechanism({static_cast<Kind>(9), 0, 0}).ok());
   EXPECT_EQ(ParseChainMechanismKind("sbba"), Kind::kSbba);
   EXPECT_EQ(ParseChainMechanismKind("vcg"), std::nullopt);  // a deficit no one on chain pays
-  EXPECT_FALSE(ValidateChainMechanism({Kind::kMcAfee, 1, 0}).ok());
+  EXPECT_FALSE(ValidateChainMechanism({Kind::kMcAfee, 1, 0, 0, 0}).ok());
+  EXPECT_TRUE(ValidateChainMechanism({Kind::kMcAfee, 0, 0, 100, 300}).ok());
+  EXPECT_NE(ValidateChainMechanism({Kind::kMcAfee, 0, 0, -1, 300}).message().find("value_floor"),
+            std::string::npos);
+  EXPECT_NE(ValidateChainMechanism({Kind::kSbba, 0, 0, 0, 300}).message().find("cost_ceiling"),
+            std::string::npos);
   for (Kind k :
        {Kind::kBayesian, Kind::kKDoubleAuction, Kind::kPostedPrice, Kind::kSbba, Kind::kMcAfee}) {
     EXPECT_EQ(ParseChainMechanismKind(ChainMechanismName(k)), k);
@@ -139,14 +142,14 @@ RC_GTEST_PROP(ChainMechanismProperty, MatchesTheResearchMechanismOnIntegerOrders
     out.emplace_back(ChainMechanism{Kind::kPostedPrice, 0, posted},
                      NewPostedPrice(static_cast<double>(posted)));
     out.emplace_back(ChainMechanism{Kind::kSbba, 0, 0}, NewSbba());
-    out.emplace_back(ChainMechanism{Kind::kMcAfee, 0, 0},
+    out.emplace_back(ChainMechanism{Kind::kMcAfee, 0, 0, floor, ceiling},
                      NewMcAfee(static_cast<double>(floor), static_cast<double>(ceiling)));
     return out;
   }();
   for (const auto& [chain, research] : cases) {
     base::Rng rng(seed);
     const Outcome want = research->Clear(UnitOrders(v), UnitOrders(c), rng);
-    const auto got = ClearUnitsOnChain(chain, values, costs, {seed, floor, ceiling});
+    const auto got = ClearUnitsOnChain(chain, values, costs, seed);
     RC_ASSERT(got.size() == want.trades.size());
     for (size_t t = 0; t < got.size(); ++t) {
       RC_ASSERT(static_cast<int64_t>(got[t].buyer) == want.trades[t].buyer_id);

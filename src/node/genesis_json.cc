@@ -114,6 +114,11 @@ Result<contract::Genesis> ParseGenesisJson(ByteSpan bytes) {
       V2V_ASSIGN_OR_RETURN(acc.balance, JsonInt64(a, "genesis account", "balance", std::nullopt));
       g.accounts.push_back(std::move(acc));
     }
+    // The limits of the canonical encoding every node decodes (certificate sizes, the number of
+    // authorities, ...): a genesis no node could reopen is refused here.
+    if (auto back = contract::DecodeGenesis(contract::EncodeGenesis(g)); !back.ok()) {
+      return Status::InvalidArgument("genesis: " + back.status().message());
+    }
     return g;
   } catch (const nlohmann::json::exception& e) {
     return Status::InvalidArgument(std::string("genesis: ") + e.what());

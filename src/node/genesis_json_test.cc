@@ -154,6 +154,11 @@ TEST(GenesisJson, TheMechanismRoundTripsAndBadFieldsAreNamed) {
   j["mechanism"] = {{"name", "posted-price"}, {"posted_price", 280}};
   ASSERT_TRUE(Parse(j).ok());
   EXPECT_EQ(Parse(j)->params.mechanism.posted_price, 280);
+  j["mechanism"] = {{"name", "mcafee"}, {"value_floor", 100}, {"cost_ceiling", 300}};
+  ASSERT_TRUE(Parse(j).ok());
+  EXPECT_EQ(Parse(j)->params.mechanism.cost_ceiling, 300);
+  EXPECT_EQ(contract::EncodeGenesis(*Parse(GenesisToJson(*Parse(j)))),
+            contract::EncodeGenesis(*Parse(j)));
 
   auto bad = [&](const nlohmann::json& m, const std::string& needle) {
     nlohmann::json k = j;
@@ -164,6 +169,8 @@ TEST(GenesisJson, TheMechanismRoundTripsAndBadFieldsAreNamed) {
     EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().message();
   };
   bad({{"name", "vcg"}}, "\"vcg\" is not one a chain runs");
+  bad({{"name", "mcafee"}, {"value_floor", 100}}, "missing \"cost_ceiling\"");
+  bad({{"name", "mcafee"}, {"value_floor", -1}, {"cost_ceiling", 300}}, "value_floor");
   bad({{"name", "mcafee"}, {"posted_price", 5}}, "mcafee does not read \"posted_price\"");
   bad({{"name", "k-double-auction"}, {"k_ppm", 1'000'001}}, "k_ppm");
   bad({{"name", "k-double-auction"}, {"k_ppm", 0.5}}, "k_ppm: expected an integer");

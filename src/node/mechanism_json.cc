@@ -27,8 +27,10 @@ Result<market::ChainMechanism> ParseMechanismJson(const nlohmann::json& j) {
   m.kind = *kind;
   if (m.kind == Kind::kKDoubleAuction) m.k_ppm = 500'000;
   for (const auto& [key, value] : j.items()) {
+    const bool mcafee_reads =
+        (key == "value_floor" || key == "cost_ceiling") && m.kind == Kind::kMcAfee;
     const bool reads = key == "name" || (key == "k_ppm" && m.kind == Kind::kKDoubleAuction) ||
-                       (key == "posted_price" && m.kind == Kind::kPostedPrice);
+                       (key == "posted_price" && m.kind == Kind::kPostedPrice) || mcafee_reads;
     if (!reads) return Bad(": " + name + " does not read \"" + key + "\"");
   }
   if (j.contains("k_ppm")) {
@@ -38,6 +40,10 @@ Result<market::ChainMechanism> ParseMechanismJson(const nlohmann::json& j) {
     if (!j.contains("posted_price")) return Bad(".posted_price: the posted price needs one");
     V2V_ASSIGN_OR_RETURN(m.posted_price, JsonInt64(j, "mechanism", "posted_price", std::nullopt));
   }
+  if (m.kind == Kind::kMcAfee) {
+    V2V_ASSIGN_OR_RETURN(m.value_floor, JsonInt64(j, "mechanism", "value_floor", std::nullopt));
+    V2V_ASSIGN_OR_RETURN(m.cost_ceiling, JsonInt64(j, "mechanism", "cost_ceiling", std::nullopt));
+  }
   V2V_RETURN_IF_ERROR(market::ValidateChainMechanism(m));
   return m;
 }
@@ -46,6 +52,10 @@ nlohmann::json MechanismToJson(const market::ChainMechanism& m) {
   nlohmann::json out = {{"name", std::string(market::ChainMechanismName(m.kind))}};
   if (m.kind == market::ChainMechanismKind::kKDoubleAuction) out["k_ppm"] = m.k_ppm;
   if (m.kind == market::ChainMechanismKind::kPostedPrice) out["posted_price"] = m.posted_price;
+  if (m.kind == market::ChainMechanismKind::kMcAfee) {
+    out["value_floor"] = m.value_floor;
+    out["cost_ceiling"] = m.cost_ceiling;
+  }
   return out;
 }
 
