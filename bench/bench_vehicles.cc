@@ -2,10 +2,12 @@
 // (docs/spec/vehicle-api.md). Two phases, one process, one io_context:
 //  1. load: `--sellers` persistent sellers per node answer every call (one signed offer per
 //     round each); one buyer per node opens the next round at the last one's deadline, when the
-//     last is built. Reported: offers+requests accepted per second, and those in rounds committed
-//     (the round's `committed` push, then the block hash at that height compared on all nodes);
-//     p50/p99 from a round's close (its deadline, T_stamp + T_limit) to its scheme and committed
-//     pushes.
+//     last is built, or as soon as the last is full (1,024 bids: `--sellers 1023` fills every
+//     round, and the RSU's rounds overlap). Node i's first round opens i x T_limit / nodes after
+//     node 0's (`--aligned`: all at once), as independent RSUs' rounds would. Reported:
+//     offers+requests accepted per second, and those in rounds committed (the round's `committed`
+//     push, then the block hash at that height compared on all nodes); p50/p99 from a round's close
+//     (its deadline, T_stamp + T_limit) to its scheme and committed pushes.
 //  2. idle: `--idle` connections held open to node 0 while it keeps sealing: the most it held,
 //     its RSS growth per connection (VmRSS), and the heights sealed meanwhile.
 // Plus the raw Ed25519 verification rate of the machine during the same run (verify_rate.h).
@@ -23,6 +25,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -69,6 +72,14 @@ double CpuSeconds(pid_t pid) {
   return double(utime + stime) / double(sysconf(_SC_CLK_TCK));
 }
 
+// This process's CPU seconds so far (all its threads).
+double SelfCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 double NodesCpuSeconds(const testnet::Testnet& net) {
   double s = 0;
   for (const auto& n : net.nodes) s += CpuSeconds(n.pid);
@@ -112,7 +123,7 @@ struct Load {
       if (e.type == "accepted") {
         ++accepted;
         const uint64_t round = d["round"].get<uint64_t>();
-        ++accepted_in_round[{node, round}];
+        OnAcceptedInRound(node, round, ++accepted_in_round[{node, round}]);
         // Timed from the window's close: its deadline T_stamp + T_limit, the instant from which
         // the RSU takes no bid for it and builds it (gateway::ClosesAtMs).
         if (d.contains("deadline"))
@@ -139,29 +150,66 @@ struct Load {
     s->Start();
     traders.push_back(s);
   }
-  // A buyer opens a round; at its deadline (when it closes and is built) the next buyer opens
-  // the next one.
-  void Buyer(int node, int k) {
+  // A buyer opens a round; the node's next buyer opens the next one at that round's deadline
+  // (when it closes and is built) or as soon as it is full (rounds overlap: the RSU opens a new
+  // round only when no open round takes a new buyer, docs/spec/vehicle-api.md).
+  struct BuyerLoop {
+    int k = 0;           // the buyer's identity
+    uint64_t round = 0;  // the round its last request joined or opened (0: none yet)
+    std::optional<uint64_t> opened_after;  // the round after which the next request went out
+    std::shared_ptr<boost::asio::steady_timer> timer;
+  };
+  std::map<int, BuyerLoop> buyer_loops;
+
+  void StartBuyer(int node, int k) {
+    BuyerLoop& loop = buyer_loops[node];
+    loop.k = k;
+    loop.timer = std::make_shared<boost::asio::steady_timer>(io);
+    Buyer(node);
+  }
+  // The next request, once per round: the deadline's timer and the round filling may both ask.
+  void OpenAfter(int node, uint64_t round) {
+    BuyerLoop& loop = buyer_loops[node];
+    if (stopping || loop.opened_after == round) return;
+    loop.opened_after = round;
+    loop.timer->cancel();
+    Buyer(node);
+  }
+  void OnAcceptedInRound(int node, uint64_t round, int64_t accepted_now) {
+    auto it = buyer_loops.find(node);
+    if (it != buyer_loops.end() && it->second.round == round &&
+        accepted_now >= static_cast<int64_t>(chain::kMaxBidsPerRound)) {
+      OpenAfter(node, round);
+    }
+  }
+  void Buyer(int node) {
     if (stopping) return;
     vehicle::BuyerTerms t{250, 150, 300, 0, 1000, 1000, 0, 0};
+    const int k = buyer_loops[node].k;
     auto c = vehicle::Client::Create(io, tls, nodes[static_cast<size_t>(node)],
                                      static_cast<uint64_t>(k) + 7);
     auto sink = Sink(node);
-    auto again = std::make_shared<boost::asio::steady_timer>(io);
     auto b = vehicle::Buyer::Create(
         c, Id(k), t, vehicle::WaitFor::kCommitted, 1.0,
-        [this, sink, again, node, k](const vehicle::Event& e) {
+        [this, sink, node](const vehicle::Event& e) {
           sink(e);
           if (e.type != "accepted" && e.type != "refused") return;
-          // New buyers join the open round until its deadline (the API's times are whole
-          // seconds); the next round opens then.
-          const int64_t wait = e.type == "accepted"
-                                   ? e.detail["deadline"].get<int64_t>() * 1000 - WallMs() + 50
-                                   : 250;
-          again->expires_after(std::chrono::milliseconds(std::max<int64_t>(wait, 0)));
-          again->async_wait([this, again, node, k](const boost::system::error_code& ec) {
-            if (!ec) Buyer(node, k);
+          BuyerLoop& loop = buyer_loops[node];
+          const uint64_t round = e.type == "accepted" ? e.detail["round"].get<uint64_t>() : 0;
+          if (round != 0) loop.round = round;
+          // The API's times are whole seconds: the round closes at its deadline second.
+          const int64_t wait =
+              round != 0 ? e.detail["deadline"].get<int64_t>() * 1000 - WallMs() + 50 : 250;
+          loop.timer->expires_after(std::chrono::milliseconds(std::max<int64_t>(wait, 0)));
+          loop.timer->async_wait([this, node, round](const boost::system::error_code& ec) {
+            if (ec) return;
+            if (round != 0) return OpenAfter(node, round);
+            Buyer(node);  // refused: ask again
           });
+          if (round != 0 &&
+              accepted_in_round[{node, round}] >= static_cast<int64_t>(chain::kMaxBidsPerRound)) {
+            OpenAfter(node, round);  // full already
+          }
         },
         [](bool) {});
     b->Start();
@@ -179,6 +227,7 @@ int Main(int argc, char** argv) {
       "Vehicle API benchmark: concurrent WebSocket+TLS vehicle clients against a 4-node testnet"};
   std::string v2v_path;
   int sellers = 250, idle = 5000, nodes_n = 4;
+  bool aligned = false;
   double seconds = 30, idle_hold = 10;
   int64_t t_limit = 2;
   app.add_option("--sellers", sellers, "Persistent sellers per node")->check(CLI::Range(1, 20000));
@@ -188,6 +237,9 @@ int Main(int argc, char** argv) {
   app.add_option("--idle", idle, "Idle connections held to node 0 (0: skip)")
       ->check(CLI::Range(0, 20000));
   app.add_option("--idle-hold", idle_hold, "Seconds to hold them");
+  app.add_flag("--aligned", aligned,
+               "Open the first round of every node at once (default: node i's first round "
+               "opens i x T_limit / nodes later, as independent RSUs' rounds would)");
   app.add_option("--v2v", v2v_path, "The v2v executable (default: beside this one)");
   CLI11_PARSE(app, argc, argv);
 
@@ -244,10 +296,20 @@ int Main(int argc, char** argv) {
     verify = bench::VerifyRatesOneThread();
   });
   const double cpu0 = NodesCpuSeconds(net);
+  const double self_cpu0 = SelfCpuSeconds();
   const auto t0 = Clock::now();
-  for (int node = 0; node < nodes_n; ++node) load.Buyer(node, nodes_n * sellers + node);
+  std::vector<std::shared_ptr<boost::asio::steady_timer>> starts;
+  for (int node = 0; node < nodes_n; ++node) {
+    auto t = std::make_shared<boost::asio::steady_timer>(io);
+    t->expires_after(std::chrono::milliseconds(aligned ? 0 : node * t_limit * 1000 / nodes_n));
+    t->async_wait([&load, node, nodes_n, sellers](const boost::system::error_code& ec) {
+      if (!ec) load.StartBuyer(node, nodes_n * sellers + node);
+    });
+    starts.push_back(t);
+  }
   RunFor(io, seconds);
   const double load_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  const double self_cpu_s = SelfCpuSeconds() - self_cpu0;
   load.stopping = true;
   RunFor(io, static_cast<double>(t_limit) + 8.0);  // the last rounds build and commit
   verifier.join();
@@ -282,6 +344,10 @@ int Main(int argc, char** argv) {
   std::printf("  close -> committed push     p50 %.0f ms  p99 %.0f ms (n=%zu)\n",
               fleet::Percentile(load.commit_ms, 50), fleet::Percentile(load.commit_ms, 99),
               load.commit_ms.size());
+  std::printf(
+      "  load generator CPU          %.1f s in the %.0f s of load (%.0f%% of one core; its one "
+      "asio thread and the verification-rate thread)\n",
+      self_cpu_s, load_s, 100.0 * self_cpu_s / load_s);
   std::printf(
       "  raw Ed25519 verification (1 thread, during the load): %.0f/s of wall time, "
       "%.0f/s of its CPU time\n",
