@@ -58,16 +58,30 @@ def used_nonces(node, upto):
     return used
 
 
-def nonces_without_gap_or_reuse(node, upto, vehicles):
-    """Each vehicle's committed nonces are exactly 1..n, n its account's nonce at the head."""
+def accounts_at_one_head(node, vehicles, attempts=50):
+    """({id: account nonce}, head height): every vehicle's account read while the head stayed the
+    same block (the fleet may still be sending transactions: a block sealed between two reads, or
+    after the blocks a check listed, would pair nonces and accounts of different heights)."""
+    for _ in range(attempts):
+        before = node.rpc("chain_head")
+        nonces = {v: node.rpc("state_getAccount", [v])["nonce"] for v in vehicles}
+        after = node.rpc("chain_head")
+        if (before["height"], before["hash"]) == (after["height"], after["hash"]):
+            return nonces, before["height"]
+    raise TimeoutError("the head of %s kept moving while its accounts were read" % node.info["name"])
+
+
+def nonces_without_gap_or_reuse(node, vehicles):
+    """Each vehicle's committed nonces are exactly 1..n, n its account's nonce, both read at the
+    same head."""
     problems = []
-    used = used_nonces(node, upto)
+    accounts, height = accounts_at_one_head(node, vehicles)
+    used = used_nonces(node, height)
     for v in vehicles:
-        account = node.rpc("state_getAccount", [v])
         got = sorted(used.get(v, []))
-        if got != list(range(1, len(got) + 1)) or len(got) != account["nonce"]:
-            problems.append("%s: nonces on the chain %s, account nonce %d" % (
-                v, got[:20], account["nonce"]))
+        if got != list(range(1, len(got) + 1)) or len(got) != accounts[v]:
+            problems.append("%s: nonces on the chain %s, account nonce %d (head %d)" % (
+                v, got[:20], accounts[v], height))
     return problems
 
 

@@ -25,6 +25,8 @@ class FakeNode:
         self.info = {"name": name}
         self.blocks = blocks
         self.accounts = accounts
+        self.head_reads = 0
+        self.moves_at = None  # the chain_head read after which a block is appended
 
     def rpc(self, method, params=(), timeout=3):
         if method == "chain_getBlocks":
@@ -48,6 +50,12 @@ class FakeNode:
                         return {"body": {"buyers": t["bids"][:1], "sellers": t["bids"][1:]}}
         if method == "state_getAccount":
             return {"nonce": self.accounts[params[0]]}
+        if method == "chain_head":
+            self.head_reads += 1
+            if self.moves_at is not None and self.head_reads == self.moves_at + 1:
+                # a block arrived after read `moves_at`, before this one
+                self.blocks.append({"hash": "late", "sealer": "rsu-0", "txs": []})
+            return {"height": len(self.blocks), "hash": self.blocks[-1]["hash"]}
         raise KeyError(method)
 
 
@@ -99,7 +107,7 @@ class Checks(unittest.TestCase):
         problems, rounds = checker.same_rounds([a, b], 5)
         self.assertEqual(problems, [])
         self.assertEqual(len(rounds), 2)
-        self.assertEqual(checker.nonces_without_gap_or_reuse(a, 5, ["car-0", "car-1"]), [])
+        self.assertEqual(checker.nonces_without_gap_or_reuse(a, ["car-0", "car-1"]), [])
         self.assertEqual(checker.sealed_by(a, "rsu-1", 5), 3)
 
     def test_a_fork_and_different_rounds_are_found(self):
@@ -121,14 +129,30 @@ class Checks(unittest.TestCase):
         gap[("rsu-1", 7)] = [{"sender": "car-0", "nonce": 3}]
         node = FakeNode("rsu-0", chain({2: [("rsu-0", 1)], 4: [("rsu-1", 7)]}, gap),
                         {"car-0": 3, "car-1": 1})
-        self.assertEqual(len(checker.nonces_without_gap_or_reuse(node, 5, ["car-0", "car-1"])), 1)
+        self.assertEqual(len(checker.nonces_without_gap_or_reuse(node, ["car-0", "car-1"])), 1)
         reuse = dict(self.bids)
         reuse[("rsu-1", 7)] = [{"sender": "car-1", "nonce": 1}]
         node = FakeNode("rsu-0", chain({2: [("rsu-0", 1)], 4: [("rsu-1", 7)]}, reuse),
                         {"car-0": 1, "car-1": 1})
-        problems = checker.nonces_without_gap_or_reuse(node, 5, ["car-0", "car-1"])
+        problems = checker.nonces_without_gap_or_reuse(node, ["car-0", "car-1"])
         self.assertEqual(len(problems), 1)
         self.assertIn("car-1", problems[0])
+
+    def test_nonces_are_read_against_the_accounts_at_one_head(self):
+        # A block sealed while the accounts are read: they are read again, and the nonces listed
+        # up to the head they were read at (here the late block, which holds no transaction).
+        node = FakeNode("rsu-0", chain({2: [("rsu-0", 1)], 4: [("rsu-1", 7)]}, self.bids),
+                        {"car-0": 2, "car-1": 1})
+        node.moves_at = 1
+        self.assertEqual(checker.nonces_without_gap_or_reuse(node, ["car-0", "car-1"]), [])
+        self.assertEqual(node.head_reads, 4)  # the first pair differed
+        # A vehicle's transaction in a block above the head the accounts were read at would be
+        # a gap: its account nonce at that head is below what the chain lists.
+        node = FakeNode("rsu-0", chain({2: [("rsu-0", 1)], 4: [("rsu-1", 7)]}, self.bids),
+                        {"car-0": 1, "car-1": 1})
+        problems = checker.nonces_without_gap_or_reuse(node, ["car-0", "car-1"])
+        self.assertEqual(len(problems), 1)
+        self.assertIn("car-0", problems[0])
 
     def test_a_fleet_trade_in_a_round_no_node_holds_is_found(self):
         with tempfile.TemporaryDirectory() as d:

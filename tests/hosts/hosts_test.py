@@ -426,7 +426,7 @@ class Run:
         problems += checker.fleet_rounds_on_chain(fleet_dir, rounds, names)
         problems += self.check_rotation(rounds)
         vehicles = ["car-%d" % k for k in range(VEHICLES + 2)]  # the fleet's and the two by hand
-        problems += checker.nonces_without_gap_or_reuse(self.nodes[0], upto, vehicles)
+        problems += checker.nonces_without_gap_or_reuse(self.nodes[0], vehicles)
         spare_name = self.spare.info["name"]
         spare_blocks = checker.sealed_by(self.nodes[0], spare_name, upto)
         late = checker.sealed_by(self.nodes[0], spare_name, upto, self.out_height or upto)
