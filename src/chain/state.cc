@@ -136,16 +136,38 @@ Result<State> DecodeEntries(const Entries& entries) {
   return s;
 }
 
+Hash32 StateLeaf(std::string_view key, ByteSpan value) {
+  codec::Writer w;
+  w.Str(key);
+  w.Blob(value);
+  return MerkleLeaf(w.bytes());
+}
+
 Hash32 StateRoot(const Entries& entries) {
   std::vector<Hash32> leaves;
   leaves.reserve(entries.size());
-  for (const auto& [key, value] : entries) {
-    codec::Writer w;
-    w.Str(key);
-    w.Blob(value);
-    leaves.push_back(MerkleLeaf(w.bytes()));
-  }
+  for (const auto& [key, value] : entries) leaves.push_back(StateLeaf(key, value));
   return MerkleRoot(std::move(leaves));
+}
+
+std::optional<Bytes> EncodeEntry(const State& state, const std::string& key) {
+  auto hash_of = [&key](size_t prefix) {
+    Hash32 h;
+    std::copy(key.begin() + static_cast<std::ptrdiff_t>(prefix), key.end(), h.bytes.begin());
+    return h;
+  };
+  if (key.starts_with("a/")) {
+    auto it = state.accounts.find(key.substr(2));
+    if (it != state.accounts.end()) return EncodeAccount(it->second);
+  } else if (key.starts_with("e/") && key.size() == 34) {
+    auto it = state.escrows.find(hash_of(2));
+    if (it != state.escrows.end()) return EncodeEscrow(it->second);
+  } else if (key.starts_with("r/") && key.size() == 34) {
+    if (state.revoked.contains(hash_of(2))) return codec::Writer("v2v.revoked").Take();
+  } else if (key == kSupplyKey) {
+    return EncodeSupply(state.supply);
+  }
+  return std::nullopt;
 }
 
 int64_t Payment(int64_t price, int64_t energy_wh) { return (price * energy_wh + 500) / 1000; }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,6 +68,10 @@ Entries EncodeEntries(const State& state);
 Result<State> DecodeEntries(const Entries& entries);
 Hash32 StateRoot(const Entries& entries);
 inline Hash32 StateRoot(const State& state) { return StateRoot(EncodeEntries(state)); }
+// The value EncodeEntries(state) has under `key`; nullopt when it has none.
+std::optional<Bytes> EncodeEntry(const State& state, const std::string& key);
+// The Merkle leaf of one entry: MerkleLeaf(str key || blob value).
+Hash32 StateLeaf(std::string_view key, ByteSpan value);
 
 std::string AccountKey(const std::string& id);
 std::string EscrowKey(const Hash32& id);

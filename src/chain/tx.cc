@@ -63,6 +63,8 @@ void PutDoubles(codec::Writer& w, const std::vector<double>& v) {
   w.U32(static_cast<uint32_t>(v.size()));
   for (double d : v) w.F64(d);
 }
+void PutTx(codec::Writer& w, const Tx& tx);
+
 void Put(codec::Writer& w, const TradingRound& b) {
   w.U64(b.round);
   for (int64_t v :
@@ -71,7 +73,11 @@ void Put(codec::Writer& w, const TradingRound& b) {
   }
   for (const auto* list : {&b.buyers, &b.sellers}) {
     w.U32(static_cast<uint32_t>(list->size()));
-    for (const Tx& t : *list) w.Blob(EncodeTx(t));
+    for (const Tx& t : *list) {  // w.Blob(EncodeTx(t)), encoded in place
+      const size_t at = w.OpenBlob();
+      PutTx(w, t);
+      w.CloseBlob(at);
+    }
   }
   w.U32(static_cast<uint32_t>(b.trades.size()));
   for (const Trade& t : b.trades) {
@@ -189,6 +195,13 @@ void PutUnsigned(codec::Writer& w, const Tx& tx) {
   std::visit([&w](const auto& body) { Put(w, body); }, tx.body);
 }
 
+// EncodeTx's bytes, into `w`.
+void PutTx(codec::Writer& w, const Tx& tx) {
+  w.Tag(kTxTag);
+  PutUnsigned(w, tx);
+  w.Raw(tx.signature.bytes);
+}
+
 Result<Tx> DecodeTxImpl(ByteSpan bytes, bool nested) {
   codec::Reader r(bytes);
   r.ExpectTag(kTxTag);
@@ -268,9 +281,8 @@ Bytes SigningBytes(const Tx& tx) {
 }
 
 Bytes EncodeTx(const Tx& tx) {
-  codec::Writer w(kTxTag);
-  PutUnsigned(w, tx);
-  w.Raw(tx.signature.bytes);
+  codec::Writer w;
+  PutTx(w, tx);
   return w.Take();
 }
 

@@ -1,22 +1,41 @@
 #include "codec/codec.h"
 
+#include <array>
 #include <bit>
 #include <cmath>
 
 namespace v2v::codec {
 
-Writer::Writer(std::string_view tag) {
+Writer::Writer(std::string_view tag) { Tag(tag); }
+
+void Writer::Tag(std::string_view tag) {
   out_.push_back(static_cast<uint8_t>(tag.size()));
   Raw(AsBytes(tag));
   out_.push_back(kVersion);
 }
 
+// Big-endian, appended at once (one capacity check, not one per byte).
 void Writer::U32(uint32_t v) {
-  for (int s = 24; s >= 0; s -= 8) out_.push_back(static_cast<uint8_t>(v >> s));
+  std::array<uint8_t, 4> b;
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(v >> (24 - 8 * i));
+  Raw(b);
 }
 
 void Writer::U64(uint64_t v) {
-  for (int s = 56; s >= 0; s -= 8) out_.push_back(static_cast<uint8_t>(v >> s));
+  std::array<uint8_t, 8> b;
+  for (size_t i = 0; i < b.size(); ++i) b[i] = static_cast<uint8_t>(v >> (56 - 8 * i));
+  Raw(b);
+}
+
+size_t Writer::OpenBlob() {
+  const size_t at = out_.size();
+  U32(0);  // the length, written by CloseBlob
+  return at;
+}
+
+void Writer::CloseBlob(size_t at) {
+  const auto n = static_cast<uint32_t>(out_.size() - at - 4);
+  for (size_t i = 0; i < 4; ++i) out_[at + i] = static_cast<uint8_t>(n >> (24 - 8 * i));
 }
 
 void Writer::F64(double v) {

@@ -27,6 +27,9 @@ class Writer {
  public:
   Writer() = default;                     // no tag: for pieces nested inside a tagged value
   explicit Writer(std::string_view tag);  // REQUIRES: 1 <= tag.size() <= 255
+  // Writes a tag and the version as the tagged constructor does, for a tagged value nested in
+  // this one. REQUIRES: 1 <= tag.size() <= 255.
+  void Tag(std::string_view tag);
 
   void U8(uint8_t v) { out_.push_back(v); }
   void Bool(bool v) { out_.push_back(v ? 1 : 0); }
@@ -37,6 +40,10 @@ class Writer {
   void F64(double v);
   void Raw(ByteSpan bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
   void Blob(ByteSpan bytes);  // u32 length + bytes
+  // A blob written in place, with no copy of a nested value: what is written between
+  // `const size_t at = OpenBlob()` and `CloseBlob(at)` comes out as Blob(those bytes) would.
+  size_t OpenBlob();
+  void CloseBlob(size_t at);  // REQUIRES: `at` from OpenBlob; at most 2^32 - 1 bytes since
   void Str(std::string_view s) { Blob(AsBytes(s)); }
   void Hash(const Hash32& h) { Raw(h.bytes); }
 

@@ -26,6 +26,35 @@ TEST(Codec, GoldenLayout) {
             "3ff0000000000000");
 }
 
+// A value nested in place (Tag, OpenBlob/CloseBlob) has the bytes of Blob(its own encoding).
+TEST(Codec, NestedInPlaceIsTheBlobOfTheNestedValue) {
+  Writer inner("v2v.inner");
+  inner.U64(0x0102030405060708);
+  inner.Str("seller");
+  Writer copied("v2v.outer");
+  copied.U32(2);
+  copied.Blob(inner.bytes());
+  copied.Blob(Bytes{});
+
+  Writer in_place("v2v.outer");
+  in_place.U32(2);
+  size_t at = in_place.OpenBlob();
+  in_place.Tag("v2v.inner");
+  in_place.U64(0x0102030405060708);
+  in_place.Str("seller");
+  in_place.CloseBlob(at);
+  at = in_place.OpenBlob();
+  in_place.CloseBlob(at);
+  EXPECT_EQ(ToHex(in_place.bytes()), ToHex(copied.bytes()));
+
+  Reader r(in_place.bytes());
+  r.ExpectTag("v2v.outer");
+  EXPECT_EQ(r.U32(), 2u);
+  EXPECT_EQ(r.Blob(), inner.bytes());
+  EXPECT_EQ(r.Blob(), Bytes{});
+  EXPECT_TRUE(r.Finish().ok());
+}
+
 TEST(Codec, RoundTrip) {
   Writer w("v2v.test");
   w.U64(42);

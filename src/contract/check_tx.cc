@@ -89,6 +89,7 @@ BlockFill TradingContract::FillBlock(const chain::State& state, std::vector<chai
     }
   }
   out.state_after = overlay.Merge();
+  out.changes = chain::EncodeChanges(out.state_after, overlay.ChangedKeys());
   assert(!CheckConservation(out.state_after) && "the contract broke conservation");
   return out;
 }

@@ -38,6 +38,14 @@ class IdentityVerifier {
   virtual ~IdentityVerifier() = default;
   virtual IdentityResult Verify(ByteSpan certificate, crypto::Role expected,
                                 int64_t at_unix_s) const = 0;
+  // The same answer as Verify, for a certificate whose SHA-256 the caller already holds (an
+  // account's stored cert_hash, checked at each use): implementations may skip hashing it again.
+  // REQUIRES: cert_hash == SHA-256(certificate).
+  virtual IdentityResult VerifyKnown(ByteSpan certificate, const Hash32& cert_hash,
+                                     crypto::Role expected, int64_t at_unix_s) const {
+    (void)cert_hash;
+    return Verify(certificate, expected, at_unix_s);
+  }
 };
 
 }  // namespace v2v::contract

@@ -11,6 +11,7 @@
 
 #include "base/bytes.h"
 #include "chain/state.h"
+#include "chain/state_leaves.h"
 #include "chain/tx.h"
 #include "contract/genesis.h"
 
@@ -70,10 +71,13 @@ struct TxEffects {
   bool operator==(const TxEffects&) const = default;
 };
 
-// A block's execution: the state after it and each transaction's effects, in block order.
+// A block's execution: the state after it, each transaction's effects in block order, and the
+// state entries the block wrote or erased, encoded with their leaves (chain/state_leaves.h: the
+// state root follows from the parent's leaves and these, not from the whole state again).
 struct Executed {
   chain::State state;
   std::vector<TxEffects> effects;
+  chain::EntryChanges changes = {};
 };
 
 // The escrows a round creates when its signed transaction has hash `round_tx` and the block

@@ -54,7 +54,8 @@ std::variant<Executed, chain::Rejection> TradingContract::Execute(const chain::S
 #ifndef NDEBUG
   if (auto r = CheckConservation(next)) return *r;
 #endif
-  return Executed{std::move(next), std::move(effects)};
+  chain::EntryChanges changes = chain::EncodeChanges(next, overlay.ChangedKeys());
+  return Executed{std::move(next), std::move(effects), std::move(changes)};
 }
 
 Hash32 EscrowId(const Hash32& round_tx, uint32_t index) {

@@ -78,6 +78,7 @@ struct BlockFill {
   // What each taken transaction did (receipts.h), one per entry of `txs`, in order: from the same
   // execution that took it, so a block built from this fill need not be executed again.
   std::vector<TxEffects> effects;
+  chain::EntryChanges changes = {};  // the state entries the taken transactions wrote or erased
 };
 
 class TradingContract {

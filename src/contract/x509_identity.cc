@@ -38,24 +38,37 @@ chain::Rejection ToRejection(const Status& s) {
 
 IdentityResult X509IdentityVerifier::Verify(ByteSpan certificate, crypto::Role expected,
                                             int64_t at_unix_s) const {
-  const Hash32 hash = crypto::Sha256(certificate);
-  crypto::CertInfo info;
+  return VerifyKnown(certificate, crypto::Sha256(certificate), expected, at_unix_s);
+}
+
+// The certificate as CheckIssuedBy parsed it, from the memo or checked now; null with *failure
+// set when the CA did not issue it.
+std::shared_ptr<const crypto::CertInfo> X509IdentityVerifier::Issued(
+    ByteSpan certificate, const Hash32& hash, IdentityResult* failure) const {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = issued_.find(hash);
-    if (it != issued_.end()) info = it->second;
+    if (it != issued_.end()) return it->second;
   }
-  if (info.der.empty()) {
-    auto issued = crypto::CheckIssuedBy(certificate, trust_.ca());
-    if (!issued.ok()) return ToRejection(issued.status());
-    info = std::move(issued).value();
-    std::lock_guard<std::mutex> lock(mu_);
-    issued_.emplace(hash, info);
+  auto issued = crypto::CheckIssuedBy(certificate, trust_.ca());
+  if (!issued.ok()) {
+    *failure = ToRejection(issued.status());
+    return nullptr;
   }
-  if (Status s = crypto::CheckIssuedCertificateAt(info, trust_, at_unix_s); !s.ok())
+  auto info = std::make_shared<const crypto::CertInfo>(std::move(issued).value());
+  std::lock_guard<std::mutex> lock(mu_);
+  return issued_.emplace(hash, std::move(info)).first->second;
+}
+
+IdentityResult X509IdentityVerifier::VerifyKnown(ByteSpan certificate, const Hash32& cert_hash,
+                                                 crypto::Role expected, int64_t at_unix_s) const {
+  IdentityResult failure;
+  const std::shared_ptr<const crypto::CertInfo> info = Issued(certificate, cert_hash, &failure);
+  if (info == nullptr) return failure;
+  if (Status s = crypto::CheckIssuedCertificateAt(*info, trust_, at_unix_s); !s.ok())
     return ToRejection(s);
-  if (Status s = crypto::CheckRole(info, expected); !s.ok()) return ToRejection(s);
-  return Identity{info.subject, expected, info.public_key, hash};
+  if (Status s = crypto::CheckRole(*info, expected); !s.ok()) return ToRejection(s);
+  return Identity{info->subject, expected, info->public_key, cert_hash};
 }
 
 }  // namespace v2v::contract

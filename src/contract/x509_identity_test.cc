@@ -106,5 +106,37 @@ TEST(X509IdentityTest, MemoisedCertificateIsStillCheckedForTimeAndRole) {
       std::holds_alternative<Identity>(v.Verify(p.car_der, crypto::Role::kVehicle, kT0 + 100)));
 }
 
+// An account's stored hash gives the answer Verify gives, memoised or not, with the dates, the
+// role and the CRL still checked at each call.
+TEST(X509IdentityTest, VerifyKnownAnswersAsVerify) {
+  Pki p;
+  const std::string serial = crypto::ParseCertificateDer(p.rsu_der)->serial;
+  auto crl = crypto::MakeCrl(p.ca, p.ca_der, {{{serial, kT0 - 100}}, 1, kT0 - 100, kT0 + kDay});
+  ASSERT_TRUE(crl.ok()) << crl.status().ToString();
+  X509IdentityVerifier v(*crypto::CaTrust::Create(p.ca_der, *crl));
+  const Hash32 car = crypto::Sha256(p.car_der);
+  IdentityResult first = v.VerifyKnown(p.car_der, car, crypto::Role::kVehicle, kT0);
+  ASSERT_TRUE(std::holds_alternative<Identity>(first));
+  EXPECT_EQ(std::get<Identity>(first).id, "ZJ-A12345");
+  EXPECT_EQ(std::get<Identity>(first).cert_hash, car);
+  EXPECT_EQ(std::get<Identity>(first).key, p.car.public_key());
+  for (int64_t at : {kT0, kT0 + 2 * kDay, kT0 - 2 * kDay}) {
+    for (crypto::Role role : {crypto::Role::kVehicle, crypto::Role::kRsu}) {
+      EXPECT_EQ(X509CodeOf(v.VerifyKnown(p.car_der, car, role, at)),
+                X509CodeOf(v.Verify(p.car_der, role, at)));
+    }
+  }
+  EXPECT_EQ(X509CodeOf(v.VerifyKnown(p.car_der, car, crypto::Role::kVehicle, kT0 + 2 * kDay)),
+            chain::Reject::kCertExpired);
+  EXPECT_EQ(
+      X509CodeOf(v.VerifyKnown(p.rsu_der, crypto::Sha256(p.rsu_der), crypto::Role::kRsu, kT0)),
+      chain::Reject::kCertRevoked);
+  Bytes tampered = p.car_der;
+  tampered[tampered.size() - 5] ^= 1;
+  EXPECT_EQ(
+      X509CodeOf(v.VerifyKnown(tampered, crypto::Sha256(tampered), crypto::Role::kVehicle, kT0)),
+      chain::Reject::kBadCertificate);
+}
+
 }  // namespace
 }  // namespace v2v::contract

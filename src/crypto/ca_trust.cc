@@ -20,11 +20,15 @@ std::string Utc(int64_t unix_s) {
   return out;  // YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ
 }
 
-Status CheckValidity(const std::string& what, int64_t not_before, int64_t not_after, int64_t at) {
+// `what` then `serial` name the certificate in the error (joined only on a failure: this runs
+// for every bidder of every block).
+Status CheckValidity(std::string_view what, std::string_view serial, int64_t not_before,
+                     int64_t not_after, int64_t at) {
+  if (at >= not_before && at <= not_after) return Status::Ok();
+  const std::string name = std::string(what) + std::string(serial);
   if (at < not_before)
-    return Err(CertError::kNotYetValid, what + " not valid before " + Utc(not_before));
-  if (at > not_after) return Err(CertError::kExpired, what + " expired at " + Utc(not_after));
-  return Status::Ok();
+    return Err(CertError::kNotYetValid, name + " not valid before " + Utc(not_before));
+  return Err(CertError::kExpired, name + " expired at " + Utc(not_after));
 }
 
 }  // namespace
@@ -98,9 +102,9 @@ Result<CertInfo> CheckIssuedBy(ByteSpan cert_der, const CaInfo& ca_info) {
 
 Status CheckIssuedCertificateAt(const CertInfo& info, const CaTrust& trust, int64_t at_unix_s) {
   V2V_RETURN_IF_ERROR(
-      CheckValidity("CA certificate", trust.ca().not_before, trust.ca().not_after, at_unix_s));
+      CheckValidity("CA certificate", "", trust.ca().not_before, trust.ca().not_after, at_unix_s));
   V2V_RETURN_IF_ERROR(
-      CheckValidity("certificate " + info.serial, info.not_before, info.not_after, at_unix_s));
+      CheckValidity("certificate ", info.serial, info.not_before, info.not_after, at_unix_s));
   if (const auto& crl = trust.crl()) {
     if (at_unix_s > crl->next_update) {
       return Err(CertError::kStaleCrl, "CRL " + std::to_string(crl->number) +

@@ -8,6 +8,7 @@ namespace v2v::node {
 Result<SealedBlock> BuildSealedBlock(const consensus::poa::Engine& engine,
                                      const consensus::poa::ChainHeaderReader& chain,
                                      const BlockExecutor& executor, const chain::State& head_state,
+                                     const chain::StateLeaves* head_leaves,
                                      std::vector<chain::Tx> txs, int64_t time_s,
                                      const crypto::PrivateKey& sealer,
                                      std::optional<chain::HeaderVote> vote) {
@@ -36,7 +37,8 @@ Result<SealedBlock> BuildSealedBlock(const consensus::poa::Engine& engine,
   block.txs = std::move(fill.txs);
   out.state_after = std::move(fill.state_after);
   out.effects = std::move(fill.effects);  // from the same execution: the import runs nothing again
-  block.header.state_root = executor.contract().Commit(out.state_after);
+  out.changes = std::move(fill.changes);
+  block.header.state_root = executor.StateRootAfter(out.state_after, out.changes, head_leaves);
   block.header.tx_root = chain::TxRoot(block.txs);
   consensus::poa::Engine::Seal(block.header, sealer);
   return out;

@@ -29,14 +29,17 @@ struct SealedBlock {
   std::vector<std::pair<Hash32, int64_t>> waiting;
   chain::State state_after;
   std::vector<contract::TxEffects> effects;  // one per transaction of `block`
+  chain::EntryChanges changes;               // the state entries the block wrote or erased
 };
 
 // The block on the head that `chain` reads, whose state is `head_state`, at `time_s`, sealed by
-// `sealer`, carrying `vote` unless it is a checkpoint. Errors: Engine::Prepare's
-// (FailedPrecondition: may not seal now; InvalidArgument: too early).
+// `sealer`, carrying `vote` unless it is a checkpoint. `head_leaves`: the leaves of `head_state`
+// when the caller keeps them (null: its root is computed from the whole state). Errors:
+// Engine::Prepare's (FailedPrecondition: may not seal now; InvalidArgument: too early).
 Result<SealedBlock> BuildSealedBlock(const consensus::poa::Engine& engine,
                                      const consensus::poa::ChainHeaderReader& chain,
                                      const BlockExecutor& executor, const chain::State& head_state,
+                                     const chain::StateLeaves* head_leaves,
                                      std::vector<chain::Tx> txs, int64_t time_s,
                                      const crypto::PrivateKey& sealer,
                                      std::optional<chain::HeaderVote> vote);

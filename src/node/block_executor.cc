@@ -1,5 +1,7 @@
 #include "node/block_executor.h"
 
+#include <cassert>
+
 #include "store/schema.h"
 
 namespace v2v::node {
@@ -13,20 +15,28 @@ std::optional<chain::Rejection> BlockExecutor::CheckTxs(const std::vector<chain:
 }
 
 chain::ValidationResult<contract::Executed> BlockExecutor::Execute(
-    const chain::State& state, const chain::Block& block) const {
+    const chain::State& state, const chain::Block& block, const chain::StateLeaves* leaves) const {
   if (auto r = CheckTxs(block.txs)) return *r;
-  return ExecuteChecked(state, block);
+  return ExecuteChecked(state, block, leaves);
 }
 
 chain::ValidationResult<contract::Executed> BlockExecutor::ExecuteChecked(
-    const chain::State& state, const chain::Block& block) const {
+    const chain::State& state, const chain::Block& block, const chain::StateLeaves* leaves) const {
   auto result = contract_.Execute(state, block, /*checked=*/true);
   if (auto* r = std::get_if<chain::Rejection>(&result)) return *r;
   contract::Executed next = std::get<contract::Executed>(std::move(result));
-  if (contract_.Commit(next.state) != block.header.state_root) {
+  if (StateRootAfter(next.state, next.changes, leaves) != block.header.state_root) {
     return Rejected(Reject::kBadStateRoot, "");
   }
   return next;
+}
+
+Hash32 BlockExecutor::StateRootAfter(const chain::State& after, const chain::EntryChanges& changes,
+                                     const chain::StateLeaves* parent_leaves) const {
+  if (parent_leaves == nullptr) return contract_.Commit(after);
+  const Hash32 root = parent_leaves->RootWith(changes);
+  assert(root == contract_.Commit(after) && "the changed entries miss a change of the state");
+  return root;
 }
 
 namespace {
@@ -57,6 +67,52 @@ store::UndoRecord MakeUndo(const chain::Entries& before, const chain::Entries& a
     undo.emplace_back(k, was ? std::optional<Bytes>(*was) : std::nullopt);
   });
   return undo;
+}
+
+namespace {
+
+// Calls f(key, before or null, after or null) for every key of `changes` whose value differs.
+template <class F>
+void ForEachChange(const chain::Entries& before, const chain::EntryChanges& changes, F f) {
+  for (const auto& [key, change] : changes) {
+    auto was = before.find(key);
+    const Bytes* b = was == before.end() ? nullptr : &was->second;
+    const Bytes* a = change.value ? &*change.value : nullptr;
+    if (b == nullptr && a == nullptr) continue;
+    if (b != nullptr && a != nullptr && *a == *b) continue;
+    f(key, b, a);
+  }
+}
+
+}  // namespace
+
+store::UndoRecord MakeUndo(const chain::Entries& before, const chain::EntryChanges& changes) {
+  store::UndoRecord undo;
+  ForEachChange(before, changes, [&](const std::string& k, const Bytes* was, const Bytes*) {
+    undo.emplace_back(k, was ? std::optional<Bytes>(*was) : std::nullopt);
+  });
+  return undo;
+}
+
+void StageStateChanges(const chain::Entries& before, const chain::EntryChanges& changes,
+                       store::WriteBatch& batch) {
+  ForEachChange(before, changes, [&](const std::string& k, const Bytes*, const Bytes* now) {
+    if (now) {
+      batch.Put(schema::StateKey(k), *now);
+    } else {
+      batch.Delete(schema::StateKey(k));
+    }
+  });
+}
+
+void ApplyChanges(chain::Entries& entries, const chain::EntryChanges& changes) {
+  for (const auto& [key, change] : changes) {
+    if (change.value) {
+      entries.insert_or_assign(key, *change.value);
+    } else {
+      entries.erase(key);
+    }
+  }
 }
 
 void StageStateChanges(const chain::Entries& before, const chain::Entries& after,

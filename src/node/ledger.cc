@@ -71,6 +71,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Init(std::unique_ptr<store::KvStore> kv,
   V2V_RETURN_IF_ERROR(l->kv_->Write(batch, /*sync=*/true));
   l->tree_.SetHead(hash, std::move(meta));
   l->state_ = std::move(state);
+  l->leaves_ = chain::StateLeaves(entries);
   l->entries_ = std::move(entries);
   return l;
 }
@@ -96,6 +97,7 @@ Status Ledger::Load() {
     return Status::Corruption("stored state does not match the head's state root");
   }
   V2V_ASSIGN_OR_RETURN(state_, chain::DecodeEntries(entries));
+  leaves_ = chain::StateLeaves(entries);
   entries_ = std::move(entries);
   return Status::Ok();
 }
@@ -115,19 +117,21 @@ Result<poa::Snapshot> Ledger::SnapshotAfter(const Hash32& block_hash) const {
 // --- importing --------------------------------------------------------------------------------
 
 chain::ValidationResult<ImportResult> Ledger::Import(const chain::Block& block, int64_t now_s) {
-  return Insert(block, now_s, [this](const chain::State& s, const chain::Block& b) {
-    return executor_.Execute(s, b);
-  });
+  return Insert(block, now_s,
+                [this](const chain::State& s, const chain::Block& b, const chain::StateLeaves* l) {
+                  return executor_.Execute(s, b, l);
+                });
 }
 
 chain::ValidationResult<ImportResult> Ledger::ImportSealed(const SealedBlock& sealed,
                                                            int64_t now_s) {
   // Sound because the block hash commits to the parent and to every transaction, and the state
   // after a given parent is deterministic. REQUIRES: `sealed` is as SealBlock returned it.
-  return Insert(sealed.block, now_s, [&sealed](const chain::State&, const chain::Block&) {
-    return chain::ValidationResult<contract::Executed>(
-        contract::Executed{sealed.state_after, sealed.effects});
-  });
+  return Insert(sealed.block, now_s,
+                [&sealed](const chain::State&, const chain::Block&, const chain::StateLeaves*) {
+                  return chain::ValidationResult<contract::Executed>(
+                      contract::Executed{sealed.state_after, sealed.effects, sealed.changes});
+                });
 }
 
 std::optional<chain::Rejection> Ledger::NotOnHead(const chain::BlockHeader& h) const {
@@ -138,18 +142,20 @@ std::optional<chain::Rejection> Ledger::NotOnHead(const chain::BlockHeader& h) c
 
 chain::ValidationStatus Ledger::Append(const chain::Block& block) {
   if (auto r = NotOnHead(block.header)) return *r;
-  auto done = Insert(block, std::nullopt, [this](const chain::State& s, const chain::Block& b) {
-    return executor_.Execute(s, b);
-  });
+  auto done = Insert(block, std::nullopt,
+                     [this](const chain::State& s, const chain::Block& b,
+                            const chain::StateLeaves* l) { return executor_.Execute(s, b, l); });
   if (!done.ok()) return done.failure();
   return chain::Valid{};
 }
 
 chain::ValidationStatus Ledger::AppendPrechecked(const chain::Block& block) {
   if (auto r = NotOnHead(block.header)) return *r;
-  auto done = Insert(block, std::nullopt, [this](const chain::State& s, const chain::Block& b) {
-    return executor_.ExecuteChecked(s, b);
-  });
+  auto done =
+      Insert(block, std::nullopt,
+             [this](const chain::State& s, const chain::Block& b, const chain::StateLeaves* l) {
+               return executor_.ExecuteChecked(s, b, l);
+             });
   if (!done.ok()) return done.failure();
   return chain::Valid{};
 }
@@ -191,6 +197,9 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
   const bool publish = options_.events != nullptr;
   V2V_VALIDATED_OR_RETURN(Branch branch, tree_.BranchTo(h.parent, h.height - 1));
   const uint64_t depth = head().height - branch.ancestor_height;
+  if (depth == 0 && branch.blocks.empty()) {
+    return ExtendHead(block, hash, std::move(meta), execute_new, std::move(batch));
+  }
   std::vector<BlockRemoved> removed;
   V2V_ASSIGN_OR_RETURN(chain::Entries entries,
                        RollBack(*kv_, entries_, head().height, branch.ancestor_height, batch,
@@ -213,7 +222,7 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
       V2V_ASSIGN_OR_RETURN(stored, tree_.BlockByHash(branch.blocks[i]));
     }
     const chain::Block& b = is_new ? block : stored;
-    auto next = is_new ? execute_new(*current, b) : executor_.Execute(*current, b);
+    auto next = is_new ? execute_new(*current, b, nullptr) : executor_.Execute(*current, b);
     if (next.invalid()) {
       V2V_RETURN_IF_ERROR(
           tree_.MarkBad(std::vector<Hash32>(branch.blocks.begin() + static_cast<std::ptrdiff_t>(i),
@@ -243,9 +252,39 @@ chain::ValidationResult<ImportResult> Ledger::MakeCanonical(const chain::Block& 
 
   tree_.SetHead(hash, std::move(meta));
   state_ = std::move(rolled);
+  leaves_ = chain::StateLeaves(entries);
   entries_ = std::move(entries);
   Publish(std::move(removed), std::move(applied));
   return ImportResult{depth == 0 ? ImportOutcome::kExtended : ImportOutcome::kReorged, depth};
+}
+
+chain::ValidationResult<ImportResult> Ledger::ExtendHead(const chain::Block& block,
+                                                         const Hash32& hash, BlockMeta meta,
+                                                         const ExecuteNew& execute_new,
+                                                         store::WriteBatch batch) {
+  auto next = execute_new(state_, block, &leaves_);
+  if (next.invalid()) {
+    V2V_RETURN_IF_ERROR(tree_.MarkBad({hash}, next.rejection()));
+    return next.rejection();
+  }
+  V2V_VALIDATED_OR_RETURN(contract::Executed executed, std::move(next));
+  batch.Put(schema::UndoKey(hash), store::EncodeUndo(MakeUndo(entries_, executed.changes)));
+  BlockTree::StageCanonical(batch, block.header.height, hash);
+  StageStateChanges(entries_, executed.changes, batch);
+  BlockTree::StageHead(batch, block.header.height, hash);
+  V2V_RETURN_IF_ERROR(kv_->Write(batch, /*sync=*/true));
+
+  tree_.SetHead(hash, std::move(meta));
+  state_ = std::move(executed.state);
+  ApplyChanges(entries_, executed.changes);
+  leaves_.Apply(executed.changes);
+  std::vector<BlockApplied> applied;
+  if (options_.events != nullptr) {
+    applied.push_back(MakeBlockApplied(std::make_shared<const chain::Block>(block), hash,
+                                       std::move(executed.effects)));
+  }
+  Publish({}, std::move(applied));
+  return ImportResult{ImportOutcome::kExtended, 0};
 }
 
 void Ledger::Publish(std::vector<BlockRemoved> removed, std::vector<BlockApplied> applied) {
@@ -266,7 +305,8 @@ std::optional<chain::Rejection> Ledger::PrecheckBlock(const chain::Block& block)
 Result<SealedBlock> Ledger::SealBlock(std::vector<chain::Tx> txs, int64_t time,
                                       const crypto::PrivateKey& sealer,
                                       std::optional<chain::HeaderVote> vote) const {
-  return BuildSealedBlock(engine_, tree_, executor_, state_, std::move(txs), time, sealer, vote);
+  return BuildSealedBlock(engine_, tree_, executor_, state_, &leaves_, std::move(txs), time, sealer,
+                          vote);
 }
 
 Result<chain::State> Ledger::StateAt(uint64_t height) const {

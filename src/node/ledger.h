@@ -151,10 +151,11 @@ class Ledger {
   const store::KvStore& kv() const { return *kv_; }
 
  private:
-  // The state after the new block on its parent's state, with its transactions' effects (the
-  // branch's blocks run Execute).
+  // The state after the new block on its parent's state (with the parent state's leaves when the
+  // parent is the head, else null), with its transactions' effects (the branch's blocks run
+  // Execute).
   using ExecuteNew = std::function<chain::ValidationResult<contract::Executed>(
-      const chain::State&, const chain::Block&)>;
+      const chain::State&, const chain::Block&, const chain::StateLeaves*)>;
   Ledger(std::unique_ptr<store::KvStore> kv, contract::Genesis genesis, LedgerOptions options);
   Status Load();
   // kBadHeight / kBadParent unless `h` is the head's child.
@@ -165,6 +166,11 @@ class Ledger {
   chain::ValidationResult<ImportResult> MakeCanonical(const chain::Block& block, const Hash32& hash,
                                                       BlockMeta meta, const ExecuteNew& execute_new,
                                                       store::WriteBatch batch);
+  // MakeCanonical for a child of the head: only the entries the block changed are encoded,
+  // hashed and written.
+  chain::ValidationResult<ImportResult> ExtendHead(const chain::Block& block, const Hash32& hash,
+                                                   BlockMeta meta, const ExecuteNew& execute_new,
+                                                   store::WriteBatch batch);
   // Publishes a committed head change to options_.events (see the file comment).
   void Publish(std::vector<BlockRemoved> removed, std::vector<BlockApplied> applied);
 
@@ -176,8 +182,9 @@ class Ledger {
   std::unique_ptr<contract::TradingContract> contract_;
   BlockExecutor executor_;
   BlockTree tree_;
-  chain::State state_;      // after the head
-  chain::Entries entries_;  // EncodeEntries(state_)
+  chain::State state_;         // after the head
+  chain::Entries entries_;     // EncodeEntries(state_)
+  chain::StateLeaves leaves_;  // StateLeaves(entries_)
 };
 
 // The genesis snapshot (height 0): the genesis authorities under its epoch.

@@ -128,4 +128,13 @@ chain::State StateOverlay::Merge() const {
   return out;
 }
 
+std::set<std::string> StateOverlay::ChangedKeys() const {
+  std::set<std::string> keys;
+  for (const auto& [id, a] : accounts_) keys.insert(chain::AccountKey(id));
+  for (const auto& [id, e] : escrows_) keys.insert(chain::EscrowKey(id));
+  for (const Hash32& h : revoked_) keys.insert(chain::RevokedKey(h));
+  keys.insert(std::string(chain::kSupplyKey));
+  return keys;
+}
+
 }  // namespace v2v::contract::internal

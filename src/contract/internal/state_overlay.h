@@ -51,6 +51,9 @@ class StateOverlay {
 
   // The base state with every change.
   chain::State Merge() const;
+  // The state keys (chain/state.h) of every entry Merge() may give another value or erase: the
+  // accounts, escrows and revocations changed, and the supply.
+  std::set<std::string> ChangedKeys() const;
 
  private:
   // What an overlay entry was before a change (nullopt: the overlay had no entry for it).
