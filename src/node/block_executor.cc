@@ -59,18 +59,6 @@ void ForEachChange(const chain::Entries& before, const chain::Entries& after, F 
   }
 }
 
-}  // namespace
-
-store::UndoRecord MakeUndo(const chain::Entries& before, const chain::Entries& after) {
-  store::UndoRecord undo;
-  ForEachChange(before, after, [&](const std::string& k, const Bytes* was, const Bytes*) {
-    undo.emplace_back(k, was ? std::optional<Bytes>(*was) : std::nullopt);
-  });
-  return undo;
-}
-
-namespace {
-
 // Calls f(key, before or null, after or null) for every key of `changes` whose value differs.
 template <class F>
 void ForEachChange(const chain::Entries& before, const chain::EntryChanges& changes, F f) {
@@ -84,25 +72,45 @@ void ForEachChange(const chain::Entries& before, const chain::EntryChanges& chan
   }
 }
 
-}  // namespace
-
-store::UndoRecord MakeUndo(const chain::Entries& before, const chain::EntryChanges& changes) {
+// `After`: the entries after the block (chain::Entries) or the entries it changed.
+template <class After>
+store::UndoRecord UndoOf(const chain::Entries& before, const After& after) {
   store::UndoRecord undo;
-  ForEachChange(before, changes, [&](const std::string& k, const Bytes* was, const Bytes*) {
+  ForEachChange(before, after, [&](const std::string& k, const Bytes* was, const Bytes*) {
     undo.emplace_back(k, was ? std::optional<Bytes>(*was) : std::nullopt);
   });
   return undo;
 }
 
-void StageStateChanges(const chain::Entries& before, const chain::EntryChanges& changes,
-                       store::WriteBatch& batch) {
-  ForEachChange(before, changes, [&](const std::string& k, const Bytes*, const Bytes* now) {
+template <class After>
+void StageWrites(const chain::Entries& before, const After& after, store::WriteBatch& batch) {
+  ForEachChange(before, after, [&](const std::string& k, const Bytes*, const Bytes* now) {
     if (now) {
       batch.Put(schema::StateKey(k), *now);
     } else {
       batch.Delete(schema::StateKey(k));
     }
   });
+}
+
+}  // namespace
+
+store::UndoRecord MakeUndo(const chain::Entries& before, const chain::Entries& after) {
+  return UndoOf(before, after);
+}
+
+store::UndoRecord MakeUndo(const chain::Entries& before, const chain::EntryChanges& changes) {
+  return UndoOf(before, changes);
+}
+
+void StageStateChanges(const chain::Entries& before, const chain::Entries& after,
+                       store::WriteBatch& batch) {
+  StageWrites(before, after, batch);
+}
+
+void StageStateChanges(const chain::Entries& before, const chain::EntryChanges& changes,
+                       store::WriteBatch& batch) {
+  StageWrites(before, changes, batch);
 }
 
 void ApplyChanges(chain::Entries& entries, const chain::EntryChanges& changes) {
@@ -113,17 +121,6 @@ void ApplyChanges(chain::Entries& entries, const chain::EntryChanges& changes) {
       entries.erase(key);
     }
   }
-}
-
-void StageStateChanges(const chain::Entries& before, const chain::Entries& after,
-                       store::WriteBatch& batch) {
-  ForEachChange(before, after, [&](const std::string& k, const Bytes*, const Bytes* now) {
-    if (now) {
-      batch.Put(schema::StateKey(k), *now);
-    } else {
-      batch.Delete(schema::StateKey(k));
-    }
-  });
 }
 
 Result<chain::Entries> RollBack(const store::KvStore& kv, chain::Entries entries,
