@@ -47,8 +47,7 @@ RpcResult GetBlock(ApiContext& ctx, const json& params) {
   auto block = BlockParam(ctx, params);
   if (auto* e = std::get_if<RpcError>(&block)) return *e;
   const chain::Block& b = std::get<chain::Block>(block);
-  json out = rpc::BlockJson(b, false);
-  out.erase("txs");
+  json out = rpc::HeaderJson(b.header);
   out.update(BlockSummaryJson(ctx, b));
   auto canonical = ctx.ledger().BlockAt(b.header.height);
   out["canonical"] =

@@ -1,5 +1,6 @@
 #include "explorer/head_subscriptions.h"
 
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -242,8 +243,7 @@ std::string SealerName(const node::Ledger& ledger, const crypto::PublicKey& key)
 }  // namespace
 
 json HeadJson(const chain::Block& block, const std::string& sealer_name) {
-  json out = rpc::BlockJson(block, false);
-  out.erase("txs");
+  json out = rpc::HeaderJson(block.header);
   out["tx_count"] = block.txs.size();
   out["in_turn"] = block.header.difficulty == consensus::poa::kDiffInTurn;
   out["sealer_name"] = sealer_name;
@@ -265,6 +265,11 @@ void HeadSubscriptions::Impl::TakeHeads() {
     if (std::holds_alternative<node::BlockApplied>(*event)) applied.push_back(std::move(event));
   }
   if (closed) return;
+  // No one to tell: the heads are not made (a node with the explorer on and no watcher pays
+  // nothing per block).
+  if (std::none_of(connections.begin(), connections.end(),
+                   [](const auto& c) { return c->Subscribed(); }))
+    return;
   const node::Ledger& l = ledger();
   if (lagged && applied.empty()) {
     auto block = l.BlockAt(l.head().height);

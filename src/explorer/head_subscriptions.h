@@ -87,8 +87,8 @@ class HeadSubscriptions {
   std::shared_ptr<Impl> impl_;
 };
 
-// The header a newHeads notification carries: rpc::BlockJson without the transaction list, plus
-// tx_count, in_turn and the sealer's account name when known.
+// The header a newHeads notification carries: rpc::HeaderJson (BlockJson without the transaction
+// list), plus tx_count, in_turn and the sealer's account name when known.
 nlohmann::json HeadJson(const chain::Block& block, const std::string& sealer_name);
 
 }  // namespace v2v::explorer

@@ -47,23 +47,26 @@ json Keys(const std::vector<crypto::PublicKey>& keys) {
 
 }  // namespace
 
-json BlockJson(const chain::Block& block, bool raw) {
-  const auto& h = block.header;
-  json txs = json::array();
-  for (const auto& tx : block.txs) txs.push_back(chain::TxHash(tx).Hex());
+json HeaderJson(const chain::BlockHeader& h) {
   json vote = nullptr;
   if (h.vote) vote = {{"target", h.vote->target.Hex()}, {"authorize", h.vote->authorize}};
-  json out = {{"height", h.height},
-              {"hash", chain::BlockHash(h).Hex()},
-              {"parent", h.parent.Hex()},
-              {"timestamp", h.timestamp_s},
-              {"difficulty", h.difficulty},
-              {"sealer", h.sealer.Hex()},
-              {"state_root", h.state_root.Hex()},
-              {"tx_root", h.tx_root.Hex()},
-              {"txs", txs},
-              {"vote", vote},
-              {"checkpoint_signers", Keys(h.checkpoint_signers)}};
+  return {{"height", h.height},
+          {"hash", chain::BlockHash(h).Hex()},
+          {"parent", h.parent.Hex()},
+          {"timestamp", h.timestamp_s},
+          {"difficulty", h.difficulty},
+          {"sealer", h.sealer.Hex()},
+          {"state_root", h.state_root.Hex()},
+          {"tx_root", h.tx_root.Hex()},
+          {"vote", vote},
+          {"checkpoint_signers", Keys(h.checkpoint_signers)}};
+}
+
+json BlockJson(const chain::Block& block, bool raw) {
+  json out = HeaderJson(block.header);
+  json txs = json::array();
+  for (const auto& tx : block.txs) txs.push_back(chain::TxHash(tx).Hex());
+  out["txs"] = std::move(txs);
   if (raw) out["raw"] = ToHex(chain::EncodeBlock(block));
   return out;
 }

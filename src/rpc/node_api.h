@@ -37,5 +37,7 @@ const std::vector<std::string>& OperatorMethods();
 
 // JSON views shared with tools: a block header (+ tx hashes) as chain_getBlockByNumber returns it.
 nlohmann::json BlockJson(const chain::Block& block, bool raw);
+// BlockJson without "txs" (and without hashing any transaction).
+nlohmann::json HeaderJson(const chain::BlockHeader& header);
 
 }  // namespace v2v::rpc
