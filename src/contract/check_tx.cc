@@ -5,6 +5,7 @@
 
 #include "chain/tx_check.h"
 #include "contract/internal/block_run.h"
+#include "contract/time_rules.h"
 #include "contract/trading_contract.h"
 
 namespace v2v::contract {
@@ -61,6 +62,15 @@ std::optional<chain::Rejection> CheckSigner(const chain::State& state, const std
   static const ContractParams kUnused;  // no signer rule reads the parameters
   internal::StateOverlay overlay(state);
   return internal::BlockRun(overlay, time_s, verifier, kUnused).CheckSigner(id, key, role);
+}
+
+int64_t EarliestBlockTime(const chain::State& state, const chain::Tx& tx) {
+  if (const auto* round = std::get_if<chain::TradingRound>(&tx.body)) return RoundClosesAt(*round);
+  if (const auto* refund = std::get_if<chain::Refund>(&tx.body)) {
+    auto e = state.escrows.find(refund->escrow);
+    return e == state.escrows.end() ? 0 : RefundableFrom(e->second);
+  }
+  return 0;
 }
 
 BlockFill TradingContract::FillBlock(const chain::State& state, std::vector<chain::Tx> candidates,

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "contract/testing/world.h"
+#include "contract/time_rules.h"
 #include "contract/trading_contract.h"
 #include "crypto/hash.h"
 
@@ -77,6 +78,8 @@ TEST(CheckTx, ARoundWhoseWindowIsOpenIsNotYetUntilItClosesThenAccepted) {
     EXPECT_EQ(wait->earliest_block_time_s, kWindowEnd);
     EXPECT_EQ(wait->why.code, Reject::kWindowNotClosed);
   }
+  // The mempool's lock time is the same time, read without executing the round.
+  EXPECT_EQ(EarliestBlockTime(c.genesis, round), kWindowEnd);
   EXPECT_TRUE(IsAccepted(c.At(c.genesis, round, kWindowEnd)));
   EXPECT_TRUE(IsAccepted(c.At(c.genesis, round, kWindowEnd + c.params.max_round_age_s)));
   // Too late is final: no later block can take it.
@@ -112,6 +115,9 @@ TEST(CheckTx, ARefundBeforeItsDeadlineIsNotYet) {
   EXPECT_EQ(NotYetOf(before)->earliest_block_time_s, e.deadline_s + 1);
   EXPECT_EQ(NotYetOf(before)->why.code, Reject::kDeadlineNotReached);
   EXPECT_TRUE(IsAccepted(c.At(s, refund, e.deadline_s + 1)));
+  EXPECT_EQ(EarliestBlockTime(s, refund), e.deadline_s + 1);
+  EXPECT_EQ(EarliestBlockTime(c.genesis, refund), 0);  // no such escrow: CheckTx rejects it
+  EXPECT_EQ(EarliestBlockTime(s, c.w.Buyer(0, 1, World::kT0 + 1)), 0);
 }
 
 TEST(CheckTx, ChangesNothingAndJudgesTheNonceByTheRuleAsked) {

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "contract/time_rules.h"
 #include "node/producer.h"
 
 namespace v2v::node {
@@ -47,12 +48,9 @@ chain::Rejection ToRejection(const MempoolRejection& r) {
   return chain::Rejected(code, r.detail);
 }
 
-int64_t LockTime(const contract::TradingContract& contract, const chain::State& head,
-                 const chain::Tx& tx, int64_t now_s) {
-  const contract::TxVerdict v = contract.CheckTx(
-      head, tx, {now_s, contract::NonceRule::kAfterCommitted, /*stateless_checked=*/true});
-  const contract::NotYet* wait = contract::NotYetOf(v);
-  return wait == nullptr ? 0 : wait->earliest_block_time_s;
+int64_t LockTime(const chain::State& head, const chain::Tx& tx, int64_t now_s) {
+  const int64_t earliest = contract::EarliestBlockTime(head, tx);
+  return earliest > now_s ? earliest : 0;
 }
 
 TxAdmitted TxAdmission::Admit(const contract::TradingContract& contract, const chain::State& head,
@@ -68,7 +66,7 @@ TxAdmitted TxAdmission::Admit(const contract::TradingContract& contract, const c
     checked_->Insert(hash);
   }
   ChainView view = ViewOf(tx, head);
-  view.not_before_s = LockTime(contract, head, tx, now_ms / 1000);
+  view.not_before_s = LockTime(head, tx, now_ms / 1000);
   // Refused here (a transaction already on the chain as `known`) means never gossiped.
   if (auto refused = mempool_.Admit(tx, hash, view, now_ms)) {
     return {TxVerdict::kRefused, ToRejection(*refused)};

@@ -35,13 +35,13 @@ chain::Rejection ToRejection(const MempoolRejection& r);
 // What the head state `head` says about `tx` for Mempool::Admit (not_before_s left 0).
 ChainView ViewOf(const chain::Tx& tx, const chain::State& head);
 
-// The lock time of `tx` for a block on `head` at `now_s` or later: CheckTx's earliest block time
-// when it says not yet, else 0. Its nonce is judged as the mempool's (above the committed one:
-// NonceRule::kAfterCommitted). A rejection against the head is not final for a pending
+// The lock time of `tx` for a block on `head` at `now_s` or later: the earliest block time the
+// contract's time rules allow (contract/time_rules.h) when it is after `now_s`, else 0: the time
+// CheckTx names when it says not yet, without executing the transaction. Whether it passes the
+// other rules is not decided here: a rejection against the head is not final for a pending
 // transaction (its sender's or others' pending transactions may change what it needs); the block
-// decides it, and the producer drops it once (N4.2). REQUIRES: tx passed the context-free check.
-int64_t LockTime(const contract::TradingContract& contract, const chain::State& head,
-                 const chain::Tx& tx, int64_t now_s);
+// decides it, and the producer drops it once (N4.2).
+int64_t LockTime(const chain::State& head, const chain::Tx& tx, int64_t now_s);
 
 class TxAdmission {
  public:

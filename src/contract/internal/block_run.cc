@@ -5,6 +5,7 @@
 #include "chain/tx_check.h"
 #include "contract/allocation_check.h"
 #include "contract/grid_screen.h"
+#include "contract/time_rules.h"
 #include "contract/trading_contract.h"
 #include "contract/unit_round.h"
 #include "crypto/hash.h"
@@ -190,7 +191,7 @@ BlockRun::Check BlockRun::CheckBidders(const chain::Tx& tx, const chain::Trading
 BlockRun::Check BlockRun::ApplyRound(const chain::Tx& tx, const chain::TradingRound& body) {
   chain::Account* rsu = nullptr;
   if (auto r = Authenticate(tx, crypto::Role::kRsu, &rsu)) return r;
-  const int64_t close = body.t_stamp_s + body.t_limit_s;
+  const int64_t close = RoundClosesAt(body);
   if (now_ < close) {
     return NotYetUntil(close, Rejected(Reject::kWindowNotClosed, "block before T_stamp + T_limit"));
   }
@@ -278,8 +279,8 @@ BlockRun::Check BlockRun::ApplyRefund(const chain::Tx& tx, const chain::Refund& 
   if (tx.sender != e.seller && tx.sender != e.buyer) return Rejected(Reject::kNotParty, tx.sender);
   chain::Account* sender = nullptr;
   if (auto r = Authenticate(tx, crypto::Role::kVehicle, &sender)) return r;
-  if (now_ <= e.deadline_s) {
-    return NotYetUntil(e.deadline_s + 1, Rejected(Reject::kDeadlineNotReached, body.escrow.Hex()));
+  if (now_ < RefundableFrom(e)) {
+    return NotYetUntil(RefundableFrom(e), Rejected(Reject::kDeadlineNotReached, body.escrow.Hex()));
   }
   if (!AddTo(s_.MutableAccount(e.buyer)->balance, e.amount) ||
       !AddTo(s_.MutableAccount(e.seller)->energy_wh, e.energy_wh + e.loss_wh)) {
