@@ -223,7 +223,7 @@ void Client::Stop() {
 void Client::Connect() { link_ = dialer_(weak_from_this()); }
 
 uint64_t Client::AddListener(Listener l) {
-  listeners_[next_listener_] = std::move(l);
+  listeners_[next_listener_] = std::make_shared<const Listener>(std::move(l));
   return next_listener_++;
 }
 
@@ -235,8 +235,8 @@ void Client::ForListeners(const std::function<void(const Listener&)>& f) {
   for (uint64_t id : ids) {
     auto it = listeners_.find(id);
     if (it == listeners_.end()) continue;
-    const Listener l = it->second;  // a copy: the callback may remove it
-    f(l);
+    const std::shared_ptr<const Listener> l = it->second;  // the callback may remove it
+    f(*l);
   }
 }
 

@@ -133,7 +133,9 @@ class Client final : public std::enable_shared_from_this<Client>, public LinkEve
   bool stopped_ = true;
   int connects_ = 0;
   uint64_t next_listener_ = 1;
-  std::map<uint64_t, Listener> listeners_;
+  // Shared, so that a callback that removes its own listener does not destroy the callback
+  // running, and a push costs no copy of the listener's callbacks.
+  std::map<uint64_t, std::shared_ptr<const Listener>> listeners_;
   // Calls f on each listener present now that is still present when its turn comes.
   void ForListeners(const std::function<void(const Listener&)>& f);
 };
