@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -112,6 +113,9 @@ struct Load {
   std::map<std::pair<int, uint64_t>, int64_t> committed_wall_ms;  // its last committed push
   std::map<std::pair<int, uint64_t>, int64_t> deadline_ms;
   std::vector<double> scheme_ms, commit_ms;
+  // The same, to the push's server_time (when the node sent it): the rest of the latency is the
+  // load generator's own queue (sellers' pushes carry it; the buyers' events do not).
+  std::vector<double> scheme_sent_ms, commit_sent_ms;
   int64_t accepted = 0, refused = 0;
   std::map<std::string, int64_t> refusals;
   bool stopping = false;
@@ -136,8 +140,13 @@ struct Load {
       } else if (e.type == "scheme" || e.type == "committed") {
         const auto key = std::make_pair(node, d.value("round", uint64_t{0}));
         auto dl = deadline_ms.find(key);
-        if (dl != deadline_ms.end())
+        if (dl != deadline_ms.end()) {
           (e.type == "scheme" ? scheme_ms : commit_ms).push_back(double(WallMs() - dl->second));
+          if (d.contains("server_time")) {
+            (e.type == "scheme" ? scheme_sent_ms : commit_sent_ms)
+                .push_back(double(d["server_time"].get<int64_t>() - dl->second));
+          }
+        }
         if (e.type == "committed") {
           committed_at[key] = d.value("block", uint64_t{0});
           committed_wall_ms[key] = WallMs();
@@ -312,6 +321,20 @@ int Main(int argc, char** argv) {
     });
     starts.push_back(t);
   }
+  // The load generator's own lag: how late a 10 ms timer fires on its io thread (time a push
+  // waits in this process before it is read).
+  std::vector<double> loop_lag_ms;
+  auto lag_timer = std::make_shared<boost::asio::steady_timer>(io);
+  std::function<void()> probe = [&] {
+    const auto due = Clock::now() + std::chrono::milliseconds(10);
+    lag_timer->expires_at(due);
+    lag_timer->async_wait([&, due](const boost::system::error_code& ec) {
+      if (ec || load.stopping) return;
+      loop_lag_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - due).count());
+      probe();
+    });
+  };
+  probe();
   RunFor(io, seconds);
   const double load_s = std::chrono::duration<double>(Clock::now() - t0).count();
   const int64_t load_end_ms = WallMs();
@@ -358,6 +381,16 @@ int Main(int argc, char** argv) {
   std::printf("  close -> committed push     p50 %.0f ms  p99 %.0f ms (n=%zu)\n",
               fleet::Percentile(load.commit_ms, 50), fleet::Percentile(load.commit_ms, 99),
               load.commit_ms.size());
+  std::printf(
+      "    of which at the node (to the push's server_time): scheme p50 %.0f ms  p99 %.0f ms, "
+      "committed p50 %.0f ms  p99 %.0f ms (n=%zu, %zu)\n",
+      fleet::Percentile(load.scheme_sent_ms, 50), fleet::Percentile(load.scheme_sent_ms, 99),
+      fleet::Percentile(load.commit_sent_ms, 50), fleet::Percentile(load.commit_sent_ms, 99),
+      load.scheme_sent_ms.size(), load.commit_sent_ms.size());
+  std::printf(
+      "  load generator loop lag     p50 %.0f ms  p99 %.0f ms  max %.0f ms (a 10 ms timer)\n",
+      fleet::Percentile(loop_lag_ms, 50), fleet::Percentile(loop_lag_ms, 99),
+      fleet::Percentile(loop_lag_ms, 100));
   std::printf(
       "  load generator CPU          %.1f s in the %.0f s of load (%.0f%% of one core; its one "
       "asio thread and the verification-rate thread)\n",

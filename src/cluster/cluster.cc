@@ -1,5 +1,7 @@
 #include "cluster/cluster.h"
 
+#include <deque>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -91,6 +93,7 @@ class Cluster {
     int64_t restart_at_ms = 0;
     uint64_t incarnation = 0;
     Hash32 last_head;
+    std::deque<std::function<void()>> posted;  // the service's posted tasks (NodePorts::post)
   };
 
   int64_t now() const { return clock_.NowMs(); }
@@ -114,7 +117,9 @@ class Cluster {
     lo.verify_threads = 1;
     auto s = node::NodeService::Open(
         c, workload_.genesis(), NodeKey(i), store::OpenMemDiskStore(n.disk),
-        node::NodePorts{&clock_, n.random.get(), &net_.transport(i), n.log.get()}, lo);
+        node::NodePorts{&clock_, n.random.get(), &net_.transport(i), n.log.get(), nullptr,
+                        [q = &n.posted](std::function<void()> t) { q->push_back(std::move(t)); }},
+        lo);
     if (!s.ok()) {
       Violation(i, "cannot reopen its store: " + s.status().message());
       return false;
@@ -144,6 +149,7 @@ class Cluster {
     report_.penalties += n.service->metrics().peers_penalised;
     bidders_.Close(i);
     n.service.reset();
+    n.posted.clear();
     n.restart_at_ms = now() + 500 + static_cast<int64_t>(rng_.Below(4501));  // 0.5 to 5 s
     Note(names_[i] + " crashed (" + why + ")");
   }
@@ -156,6 +162,13 @@ class Cluster {
       if (!n.service && now() >= n.restart_at_ms && n.restart_at_ms > 0) {
         n.restart_at_ms = 0;
         if (!Start(i)) return;
+      }
+      // Posted work (a peer transaction's next slice of signatures) runs after the frames this
+      // step delivered, as on the io thread after the handlers already queued.
+      while (n.service && !n.posted.empty()) {
+        std::function<void()> task = std::move(n.posted.front());
+        n.posted.pop_front();
+        task();
       }
       if (n.service) n.service->OnTick();
     }

@@ -73,7 +73,11 @@ class WsConnection : public std::enable_shared_from_this<WsConnection> {
         slot_(std::move(slot)),
         out_(server_->limits.max_queued_bytes),
         deadline_(server_->io),
-        quiet_(server_->io) {}
+        quiet_(server_->io) {
+    // Answers and pushes go out as soon as written (no Nagle wait for the previous one's ACK).
+    error_code ignored;
+    beast::get_lowest_layer(ws_).socket().set_option(tcp::no_delay(true), ignored);
+  }
 
   // Waits for the first byte (the ClientHello) for tls_start_timeout only; the handshake timeout
   // runs from accept.

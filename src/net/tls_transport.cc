@@ -96,7 +96,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
         stream_(std::move(socket), owner_->ctx),
         host_(std::move(host)),
         slot_(std::move(slot)),
-        timer_(owner_->io) {}
+        timer_(owner_->io) {
+    // Frames go out as soon as written (no Nagle wait for the ACK of the previous segment).
+    error_code ignored;
+    stream_.lowest_layer().set_option(tcp::no_delay(true), ignored);
+  }
 
   void Start(ssl::stream_base::handshake_type type) {
     auto self = shared_from_this();

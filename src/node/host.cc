@@ -1,5 +1,6 @@
 #include "node/host.h"
 
+#include <boost/asio/post.hpp>
 #include <chrono>
 
 #include "base/file_util.h"
@@ -36,16 +37,27 @@ Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, N
         crypto::VerifyCertificate(der, *trust_ptr, clock_ptr->NowMs() / 1000, crypto::Role::kRsu);
     return info.ok() ? Status::Ok() : info.status();
   };
-  // The callbacks run on the io thread, after Start returned, so service_ is set by then.
+  // The callbacks run on the transport's thread and post to the io thread, where they run after
+  // Start returned (service_ is set by then) and before Stop (alive_).
   NodeHost* h = host.get();
-  net::TransportCallbacks cb;
-  cb.on_connect = [h](net::PeerId id, const std::string& address, const Bytes& der) {
-    auto info = crypto::ParseCertificateDer(der);
-    h->service_->OnPeerConnected(id, address, info.ok() ? info->subject : std::string("?"));
+  boost::asio::io_context* main = &io;
+  std::weak_ptr<bool> alive = host->alive_;
+  auto on_main = [main, alive](std::function<void()> event) {
+    boost::asio::post(*main, [alive, event = std::move(event)] {
+      if (!alive.expired()) event();
+    });
   };
-  cb.on_frame = [h](net::PeerId id, net::Frame f) { h->service_->OnPeerFrame(id, std::move(f)); };
-  cb.on_disconnect = [h](net::PeerId id, const Status& why) {
-    h->service_->OnPeerDisconnected(id, why);
+  net::TransportCallbacks cb;
+  cb.on_connect = [h, on_main](net::PeerId id, const std::string& address, const Bytes& der) {
+    auto info = crypto::ParseCertificateDer(der);
+    std::string name = info.ok() ? info->subject : std::string("?");
+    on_main([h, id, address, name] { h->service_->OnPeerConnected(id, address, name); });
+  };
+  cb.on_frame = [h, on_main](net::PeerId id, net::Frame f) {
+    on_main([h, id, f = std::move(f)]() mutable { h->service_->OnPeerFrame(id, std::move(f)); });
+  };
+  cb.on_disconnect = [h, on_main](net::PeerId id, const Status& why) {
+    on_main([h, id, why] { h->service_->OnPeerDisconnected(id, why); });
   };
   host->refusals_ = LoggedRefusals(log, clock);
   net::TransportLimits limits;
@@ -55,7 +67,7 @@ Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, N
   limits.max_send_queue_bytes = static_cast<size_t>(config.limits.p2p_max_send_queue_bytes);
   V2V_ASSIGN_OR_RETURN(
       host->transport_,
-      net::TlsTransport::Create(io, net::TlsFiles{config.ca, config.cert, config.key},
+      net::TlsTransport::Create(host->p2p_io_, net::TlsFiles{config.ca, config.cert, config.key},
                                 std::move(verifier), std::move(cb), limits, host->refusals_.get()));
   host->transport_->scores().ExemptLoopback(true);  // penalties go by certificate name (PeerBook)
 
@@ -64,7 +76,8 @@ Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, N
   V2V_ASSIGN_OR_RETURN(auto kv, store::OpenRocksKvStore(data_dir));
   auto service = NodeService::Open(
       std::move(config), genesis, std::move(key).value(), std::move(kv),
-      NodePorts{&clock, &random, host->transport_.get(), &log, host->refusals_.get()});
+      NodePorts{&clock, &random, host->transport_.get(), &log, host->refusals_.get(),
+                [&io](std::function<void()> task) { boost::asio::post(io, std::move(task)); }});
   if (!service.ok()) {
     return Status(service.status().code(),
                   "ledger in " + data_dir + ": " + service.status().message());
@@ -81,6 +94,7 @@ Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, N
                        {"p2p_port", *port},
                        {"key", host->service_->key().Hex()},
                        {"signer", ledger.snapshot().IsSigner(host->service_->key())}});
+  host->p2p_thread_ = std::thread([p2p = &host->p2p_io_] { p2p->run(); });
   host->service_->Start();
   host->ScheduleTick();
   return host;
@@ -98,9 +112,20 @@ void NodeHost::ScheduleTick() {
 void NodeHost::Stop() {
   if (stopped_) return;
   stopped_ = true;
+  alive_.reset();
   timer_.cancel();
   if (service_) service_->Stop();
-  if (transport_) transport_->Close();
+  p2p_work_.reset();
+  if (!p2p_thread_.joinable()) {
+    if (transport_) transport_->Close();  // its io_context never ran
+    return;
+  }
+  // Closed on its own thread; what is still pending there is dropped with its io_context.
+  boost::asio::post(p2p_io_, [this] {
+    if (transport_) transport_->Close();
+    p2p_io_.stop();
+  });
+  p2p_thread_.join();
 }
 
 }  // namespace v2v::node

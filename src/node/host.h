@@ -2,12 +2,19 @@
 // over net::TlsTransport (certificates from the genesis CA; the peer must hold a valid RSU
 // certificate), and an asio timer ticking the core every 50 ms. Used by `v2v node`.
 //
-// Threading: everything runs on the io_context's thread (the RPC server shares it).
+// Threading: the core runs on the io_context's thread (the RPC server and the vehicle gateway share
+// it). The peer transport (TLS, framing) runs on a thread of its own: a block of 3 rounds is about
+// 50 TLS records, and on the shared thread each record waited one whole turn of its queue, behind
+// every vehicle socket's handlers (in-turn blocks reached the other nodes 0.3-1.5 s after they
+// were sealed under the saturating load of bench_vehicles). Frames and connection events are
+// posted to the io thread in the order they happened; the core's sends post to the transport's.
 #pragma once
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
+#include <thread>
 
 #include "contract/genesis.h"
 #include "net/tls_transport.h"
@@ -36,9 +43,16 @@ class NodeHost {
   uint16_t p2p_port() const { return service_->p2p_port(); }
 
  private:
-  explicit NodeHost(boost::asio::io_context& io) : timer_(io) {}
+  explicit NodeHost(boost::asio::io_context& io)
+      : p2p_work_(boost::asio::make_work_guard(p2p_io_)), timer_(io) {}
   void ScheduleTick();
 
+  // The transport's io_context and thread; declared before the transport, which it outlives.
+  boost::asio::io_context p2p_io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> p2p_work_;
+  std::thread p2p_thread_;
+  // Expires at Stop: transport events posted to the io thread after it are dropped.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   boost::asio::steady_timer timer_;
   std::unique_ptr<net::Refusals> refusals_;  // shared by the transport, the core and the RPC
   std::unique_ptr<net::TlsTransport> transport_;

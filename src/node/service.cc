@@ -304,6 +304,33 @@ chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx,
   return a.hash;
 }
 
+void NodeService::QueuePeerTx(net::PeerId from, chain::Tx tx) {
+  if (!ports_.post) {
+    (void)AdmitTx(tx, from);  // duplicates and stale nonces are normal gossip races
+    return;
+  }
+  if (peer_txs_.full()) {  // bounded: the front is admitted now and this peer's stream waits
+    PeerTxQueue::Item front = peer_txs_.Finish(checked_txs());
+    (void)AdmitTx(front.tx, front.from);
+  }
+  peer_txs_.Push(from, std::move(tx));
+  PostPeerTxStep();
+}
+
+void NodeService::PostPeerTxStep() {
+  if (peer_tx_step_posted_ || peer_txs_.empty()) return;
+  peer_tx_step_posted_ = true;
+  ports_.post([this, alive = std::weak_ptr<bool>(alive_)] {
+    if (alive.expired()) return;
+    peer_tx_step_posted_ = false;
+    if (stopped_) return;
+    if (auto done = peer_txs_.Step(checked_txs(), PeerTxQueue::kSliceSignatures)) {
+      (void)AdmitTx(done->tx, done->from);  // a peer gone since is penalised by no one
+    }
+    PostPeerTxStep();
+  });
+}
+
 chain::ValidationResult<Hash32> NodeService::SubmitTx(const chain::Tx& tx) {
   return AdmitTx(tx, std::nullopt);
 }
@@ -386,8 +413,7 @@ void NodeService::OnPeerFrame(net::PeerId id, net::Frame frame) {
       auto tx = net::DecodeTxMessage(frame.payload);
       if (!tx.ok())
         return Penalise(id, kPenaltyUndecodable, "transaction: " + tx.status().message());
-      (void)AdmitTx(*tx, id);  // duplicates and stale nonces are normal gossip races
-      return;
+      return QueuePeerTx(id, std::move(tx).value());
     }
     case net::MessageType::kBlock: {
       auto block = net::DecodeBlockMessage(frame.payload);

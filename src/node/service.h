@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -32,6 +33,7 @@
 #include "node/log.h"
 #include "node/metrics.h"
 #include "node/peer_book.h"
+#include "node/peer_tx_queue.h"
 #include "node/ports.h"
 #include "node/producer.h"
 #include "node/tx_admission.h"
@@ -52,6 +54,10 @@ struct NodePorts {
   net::PeerTransport* transport = nullptr;
   Logger* log = nullptr;
   net::Refusals* refusals = nullptr;  // shared with the listeners; null: the core keeps its own
+  // Runs a task on the owner's thread after the work already queued there (NodeHost: the
+  // io_context's post). Peer transactions are then checked a slice at a time between other work
+  // (peer_tx_queue.h). Empty: each is admitted in its frame's handler.
+  std::function<void(std::function<void()>)> post;
 };
 
 // Refusals that log each one as a "refused" warning (at most 10 lines a second per surface and
@@ -163,6 +169,9 @@ class NodeService {
   chain::ValidationResult<ImportResult> ImportBlock(const chain::Block& block,
                                                     std::optional<net::PeerId> from, bool gossip);
   chain::ValidationResult<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
+  // A peer's transaction: queued (PeerTxQueue) when the ports can post, else admitted now.
+  void QueuePeerTx(net::PeerId from, chain::Tx tx);
+  void PostPeerTxStep();
   void AfterHeadChange();
   // Which transactions the blocks applied since the last head change hold (from applied_), for
   // the mempool to tell a transaction the chain took from one whose nonce another took.
@@ -196,6 +205,10 @@ class NodeService {
   net::Refusals* refusals_;
   std::function<void(const MempoolDrop&)> drop_observer_;
   std::vector<MempoolDrop> drops_;  // not yet delivered
+  PeerTxQueue peer_txs_;
+  bool peer_tx_step_posted_ = false;
+  // Expires with the core: a posted step that runs after it is gone does nothing.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 }  // namespace v2v::node

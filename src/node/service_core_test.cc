@@ -3,6 +3,7 @@
 // src/cluster/).
 #include <gtest/gtest.h>
 
+#include <deque>
 #include <sstream>
 
 #include "base/clock.h"
@@ -68,7 +69,7 @@ class ServiceCoreTest : public ::testing::Test {
     c.seal = seal_;
     auto n = NodeService::Open(c, genesis_, chain::testing::FixedKey(5),
                                std::make_unique<FailingKvStore>(&fail_writes_),
-                               NodePorts{&clock_, &random_, &transport_, &log_});
+                               NodePorts{&clock_, &random_, &transport_, &log_, nullptr, post_});
     ASSERT_TRUE(n.ok()) << n.status().ToString();
     node_ = std::move(n).value();
     node_->Start();
@@ -119,6 +120,7 @@ class ServiceCoreTest : public ::testing::Test {
 
   bool seal_ = true;
   bool fail_writes_ = false;
+  std::function<void(std::function<void()>)> post_;  // empty: peer transactions admitted at once
   devnet::BlockGenerator market_;
   contract::Genesis genesis_;
   base::FakeClock clock_;
@@ -454,6 +456,67 @@ TEST_F(NonSealingServiceCoreTest, APendingTransactionIsSentToThePeersAgainWhileI
   EXPECT_EQ(node_->metrics().txs_reannounced, 2u);
   EXPECT_EQ(node_->ledger().head().height, 0u);
   EXPECT_NE(MetricsText(*node_).find("v2v_txs_reannounced_total 2\n"), std::string::npos);
+}
+
+// A node whose ports can post (NodeHost: the io_context's post); the test runs what it posted.
+class PostingServiceCoreTest : public ServiceCoreTest {
+ protected:
+  void SetUp() override {
+    post_ = [this](std::function<void()> task) { posted_.push_back(std::move(task)); };
+    ServiceCoreTest::SetUp();
+  }
+  // Runs the posted tasks, and those they post, in order; how many ran.
+  size_t RunPosted() {
+    size_t n = 0;
+    for (; !posted_.empty(); ++n) {
+      std::function<void()> task = std::move(posted_.front());
+      posted_.pop_front();
+      task();
+    }
+    return n;
+  }
+  std::deque<std::function<void()>> posted_;
+};
+
+// docs/spec/node.md N4.4: a peer's transaction is queued and its bids' signatures checked a
+// slice at a time on posted tasks: a block that came after it on the same stream is imported
+// before, and the round is admitted and gossiped once its bids are checked.
+TEST_F(PostingServiceCoreTest, APeersBlockIsNotHeldBehindTheSignaturesOfItsEarlierRound) {
+  HelloFromPeer();
+  base::Rng rng(3);
+  auto round = market_.MakeRound(node_->ledger().contract().params().network,
+                                 node_->ledger().state(), genesis_.timestamp_s, 1, rng);
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  const auto& bids = std::get<chain::TradingRound>(round->body);
+  ASSERT_FALSE(bids.buyers.empty());
+  node_->OnPeerFrame(1, net::EncodeTxMessage(*round));
+  EXPECT_EQ(node_->pending_txs(), 0u) << "queued, not admitted in the frame's handler";
+  EXPECT_FALSE(node_->checked_txs().Contains(chain::TxHash(bids.buyers[0])));
+  node_->OnPeerFrame(1, net::EncodeBlockMessage(NextBlock()));
+  EXPECT_EQ(node_->ledger().head().height, 1u) << "the block did not wait";
+  transport_.sent.clear();
+  EXPECT_GE(RunPosted(), 1u);
+  EXPECT_EQ(node_->pending_txs(), 1u);
+  EXPECT_TRUE(node_->checked_txs().Contains(chain::TxHash(bids.buyers[0])));
+  EXPECT_TRUE(TxsSentToPeer().empty()) << "not sent back to the peer it came from";
+  EXPECT_EQ(node_->metrics().peers_penalised, 0u);
+}
+
+// The same rules as admission in the handler: a round with a forged bid is refused and its
+// sender penalised, once its turn comes.
+TEST_F(PostingServiceCoreTest, AQueuedRoundWithABadBidIsRefusedAndItsSenderPenalised) {
+  HelloFromPeer();
+  base::Rng rng(3);
+  auto round = market_.MakeRound(node_->ledger().contract().params().network,
+                                 node_->ledger().state(), genesis_.timestamp_s, 1, rng);
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  std::get<chain::TradingRound>(round->body).buyers[0].signature.bytes[5] ^= 1;
+  node_->OnPeerFrame(1, net::EncodeTxMessage(*round));
+  EXPECT_EQ(node_->metrics().peers_penalised, 0u);
+  RunPosted();
+  EXPECT_EQ(node_->pending_txs(), 0u);
+  EXPECT_EQ(node_->metrics().peers_penalised, 1u);
+  EXPECT_EQ(node_->metrics().txs_rejected, 1u);
 }
 
 }  // namespace

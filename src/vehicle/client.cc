@@ -96,6 +96,8 @@ struct WssLink final : Link, std::enable_shared_from_this<WssLink> {
           beast::get_lowest_layer(self->ws).async_connect(r, [self, url](const error_code& e,
                                                                          const tcp::endpoint&) {
             if (e) return self->Fail("connect: " + e.message());
+            error_code ignored;  // requests go out as soon as written (no Nagle wait)
+            beast::get_lowest_layer(self->ws).socket().set_option(tcp::no_delay(true), ignored);
             self->ws.next_layer().async_handshake(
                 ssl::stream_base::client, [self, url](const error_code& e2) {
                   if (e2) return self->Fail("TLS: " + e2.message());
