@@ -82,6 +82,21 @@ double SelfCpuSeconds() {
          double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+// This process's scheduler autogroup nice ("/autogroup-N nice K" in /proc/self/autogroup).
+std::optional<int> AutogroupNice() {
+  std::ifstream f("/proc/self/autogroup");
+  std::string group, word;
+  int nice = 0;
+  if (f >> group >> word >> nice && word == "nice") return nice;
+  return std::nullopt;
+}
+
+bool SetAutogroupNice(int nice) {
+  std::ofstream f("/proc/self/autogroup");
+  f << nice << std::flush;
+  return static_cast<bool>(f);
+}
+
 double NodesCpuSeconds(const testnet::Testnet& net) {
   double s = 0;
   for (const auto& n : net.nodes) s += CpuSeconds(n.pid);
@@ -171,9 +186,11 @@ struct Load {
     int k = 0;           // the buyer's identity
     uint64_t round = 0;  // the round its last request joined or opened (0: none yet)
     std::optional<uint64_t> opened_after;  // the round after which the next request went out
+    Clock::time_point opened_at{};         // when its last request went out
     std::shared_ptr<boost::asio::steady_timer> timer;
   };
   std::map<int, BuyerLoop> buyer_loops;
+  Clock::duration open_interval{};  // --rate: an RSU opens a round at most this often (0: as fast)
 
   void StartBuyer(int node, int k) {
     BuyerLoop& loop = buyer_loops[node];
@@ -187,6 +204,15 @@ struct Load {
     if (stopping || loop.opened_after == round) return;
     loop.opened_after = round;
     loop.timer->cancel();
+    // --rate: no sooner than one round's share of the offered rate after the last one opened.
+    const auto due = loop.opened_at + open_interval;
+    if (open_interval.count() > 0 && Clock::now() < due) {
+      loop.timer->expires_at(due);
+      loop.timer->async_wait([this, node](const boost::system::error_code& ec) {
+        if (!ec) Buyer(node);
+      });
+      return;
+    }
     Buyer(node);
   }
   void OnAcceptedInRound(int node, uint64_t round, int64_t accepted_now) {
@@ -199,6 +225,7 @@ struct Load {
   void Buyer(int node) {
     if (stopping) return;
     vehicle::BuyerTerms t{250, 150, 300, 0, 1000, 1000, 0, 0};
+    buyer_loops[node].opened_at = Clock::now();
     const int k = buyer_loops[node].k;
     auto c = vehicle::Client::Create(io, tls, nodes[static_cast<size_t>(node)],
                                      static_cast<uint64_t>(k) + 7);
@@ -242,7 +269,8 @@ int Main(int argc, char** argv) {
   std::string v2v_path;
   int sellers = 250, idle = 5000, nodes_n = 4;
   bool aligned = false;
-  double seconds = 30, idle_hold = 10;
+  double seconds = 30, idle_hold = 10, rate = 0;
+  int load_nice = 0;
   int64_t t_limit = 2;
   app.add_option("--sellers", sellers, "Persistent sellers per node")->check(CLI::Range(1, 20000));
   app.add_option("--seconds", seconds, "Load phase length")->check(CLI::Range(1, 600));
@@ -254,6 +282,17 @@ int Main(int argc, char** argv) {
   app.add_flag("--aligned", aligned,
                "Open the first round of every node at once (default: node i's first round "
                "opens i x T_limit / nodes later, as independent RSUs' rounds would)");
+  app.add_option("--rate", rate,
+                 "Offered bids per second over all nodes: an RSU opens its next round no sooner "
+                 "than (sellers + 1) x nodes / rate seconds after the last (default 0: as soon as "
+                 "the last is full or closes)")
+      ->check(CLI::Range(0.0, 1e6));
+  app.add_option("--load-nice", load_nice,
+                 "Nice value of this process's scheduler autogroup (/proc/self/autogroup) once "
+                 "the nodes run in theirs: below 0 gives the load generator, which stands for "
+                 "thousands of vehicles with CPUs of their own, the CPU before the nodes "
+                 "(default 0: an equal share with each node)")
+      ->check(CLI::Range(-20, 19));
   app.add_option("--v2v", v2v_path, "The v2v executable (default: beside this one)");
   CLI11_PARSE(app, argc, argv);
 
@@ -284,6 +323,18 @@ int Main(int argc, char** argv) {
   auto tls = std::move(vehicle::MakeClientTls(net.CaDir() + "/ca.pem")).value();
   boost::asio::io_context io;
   Load load(io, tls, net);
+  if (rate > 0) {
+    load.open_interval = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(double(sellers + 1) * nodes_n / rate));
+  }
+  // The nodes were started in sessions of their own (testnet.cc), each its own autogroup. Ours is
+  // the caller's session's too, so its nice is put back at the end.
+  const std::optional<int> nice_before = load_nice != 0 ? AutogroupNice() : std::nullopt;
+  if (load_nice != 0) {
+    const bool set = SetAutogroupNice(load_nice);
+    std::fprintf(stderr, "load generator autogroup nice %d: %s\n", load_nice,
+                 set ? "set" : "could not be set (needs CAP_SYS_NICE below 0); left as it was");
+  }
   for (const auto& n : net.nodes) load.nodes.push_back(*vehicle::ParseRsuUrl(n.vehicle_api));
 
   // Phase 1: load.
@@ -363,8 +414,11 @@ int Main(int argc, char** argv) {
   load.traders.clear();
   RunFor(io, 1);
 
-  std::printf("vehicle API load: %d nodes, %d sellers per node, T_limit %lld s, %.0f s\n", nodes_n,
+  std::printf("vehicle API load: %d nodes, %d sellers per node, T_limit %lld s, %.0f s", nodes_n,
               sellers, static_cast<long long>(t_limit), load_s);
+  if (rate > 0) std::printf(", offered %.0f bids/s", rate);
+  if (load_nice != 0) std::printf(", load generator autogroup nice %d", load_nice);
+  std::printf("\n");
   std::printf("  bids accepted            %lld (%.0f/s), refused %lld\n",
               static_cast<long long>(load.accepted), double(load.accepted) / load_s,
               static_cast<long long>(load.refused));
@@ -451,6 +505,7 @@ int Main(int argc, char** argv) {
       status = 1;
     }
   }
+  if (nice_before) SetAutogroupNice(*nice_before);
   (void)testnet::Stop(net.dir);
   std::filesystem::remove_all(net.dir);
   return status;
