@@ -61,5 +61,32 @@ TEST(CheckedTxCache, HitsSkipVerificationAndPassesAreRecorded) {
   EXPECT_TRUE(CheckTxsParallel({good, forged}, 2, nullptr));
 }
 
+// A block's round whose bids passed here on their own (the vehicle gateway's or the peer queue's
+// checks) does not verify those bids again; an unchecked forged bid still sinks the round.
+TEST(CheckedTxCache, BidsOfABlocksRoundCheckedHereAreNotVerifiedAgain) {
+  chain::Tx forged = chain::testing::SampleBuyerTx(chain::testing::FixedKey(2), "b");
+  forged.signature.bytes[0] ^= 1;  // does not verify
+  chain::TradingRound r;
+  r.t_limit_s = 60;
+  r.l1_micro = 1;
+  r.buyers = {chain::testing::SampleBuyerTx(chain::testing::FixedKey(1), "a"), forged};
+  r.certificate.buyer_price = r.certificate.mu_min = r.certificate.mu_max = {0, 0};
+  chain::Tx round;
+  round.sender = "rsu-1";
+  round.nonce = 1;
+  round.body = r;
+  chain::SignTx(round, chain::testing::FixedKey(9));
+  CheckedTxCache cache;
+  auto refused = CheckTxsParallel({round}, 2, &cache);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->code, chain::Reject::kBadSignature);
+  EXPECT_FALSE(cache.Contains(chain::TxHash(round)));
+  // Planting the forged bid's hash (no honest path would) shows the bid is skipped.
+  cache.Insert(chain::TxHash(forged));
+  EXPECT_FALSE(CheckTxsParallel({round}, 2, &cache));
+  EXPECT_TRUE(cache.Contains(chain::TxHash(round)));
+  EXPECT_TRUE(CheckTxsParallel({round}, 2, nullptr)) << "without the cache every bid is verified";
+}
+
 }  // namespace
 }  // namespace v2v::contract

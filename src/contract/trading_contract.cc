@@ -107,8 +107,16 @@ std::vector<std::optional<chain::Rejection>> VerifyJobs(
 }
 
 // CheckTxsParallel over the transactions `txs` points to; tx_index is the position in `txs`.
+// With `cache`, a nested bid whose own check passed here (its hash in the cache: the vehicle
+// gateway's or the peer transaction queue's) keeps its signature unverified, as in
+// TradingContract::CheckStateless with the cache.
 std::optional<chain::Rejection> CheckTxPointers(const std::vector<const chain::Tx*>& txs,
-                                                int threads) {
+                                                int threads,
+                                                const CheckedTxCache* cache = nullptr) {
+  chain::NestedChecked checked;
+  if (cache != nullptr) {
+    checked = [cache](const chain::Tx& bid) { return cache->Contains(chain::TxHash(bid)); };
+  }
   // Structure first, in order; then every signature (nested bids included) on the pool.
   std::vector<chain::SignatureJob> jobs;
   std::vector<size_t> job_tx;  // job -> index of its top-level transaction
@@ -117,7 +125,7 @@ std::optional<chain::Rejection> CheckTxPointers(const std::vector<const chain::T
       r->tx_index = static_cast<int>(i);
       return r;
     }
-    chain::AppendSignatureJobs(*txs[i], jobs);
+    chain::AppendSignatureJobs(*txs[i], jobs, checked);
     job_tx.resize(jobs.size(), i);
   }
   std::vector<std::optional<chain::Rejection>> out = VerifyJobs(jobs, threads);
@@ -153,7 +161,7 @@ std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& t
       index.push_back(i);
     }
   }
-  if (auto r = CheckTxPointers(todo, threads)) {
+  if (auto r = CheckTxPointers(todo, threads, cache)) {
     r->tx_index = static_cast<int>(index[static_cast<size_t>(r->tx_index)]);
     return r;
   }

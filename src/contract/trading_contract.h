@@ -134,8 +134,9 @@ std::optional<chain::Rejection> CheckConservation(const chain::State& state);
 
 // CheckTxStateless on every transaction, on up to `threads` threads; first failure by index.
 std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads);
-// The same, skipping transactions whose TxHash is in `cache` and inserting those that pass
-// (when the whole list passes). `cache` may be null (then exactly the overload above).
+// The same, skipping transactions whose TxHash is in `cache` and the signatures of nested bids
+// whose TxHash is in it, and inserting the top-level transactions that pass (when the whole list
+// passes). `cache` may be null (then exactly the overload above).
 std::optional<chain::Rejection> CheckTxsParallel(const std::vector<chain::Tx>& txs, int threads,
                                                  CheckedTxCache* cache);
 // CheckTxStateless of each transaction on its own, on up to `threads` threads: its failure or

@@ -18,7 +18,7 @@ const chain::Tx* BidAt(const chain::TradingRound& r, size_t i) {
 // whether none is left.
 bool CheckBids(PeerTxQueue::Item& item, contract::CheckedTxCache& checked, size_t budget) {
   const auto* round = std::get_if<chain::TradingRound>(&item.tx.body);
-  if (round == nullptr) return true;
+  if (round == nullptr || checked.Contains(item.hash)) return true;
   size_t verified = 0;
   while (const chain::Tx* bid = BidAt(*round, item.next_bid)) {
     if (verified == budget) return false;
@@ -39,7 +39,8 @@ bool CheckBids(PeerTxQueue::Item& item, contract::CheckedTxCache& checked, size_
 }  // namespace
 
 void PeerTxQueue::Push(net::PeerId from, chain::Tx tx) {
-  items_.push_back(Item{from, std::move(tx), 0});
+  const Hash32 hash = chain::TxHash(tx);
+  items_.push_back(Item{from, std::move(tx), 0, hash});
 }
 
 std::optional<PeerTxQueue::Item> PeerTxQueue::Step(contract::CheckedTxCache& checked,

@@ -11,7 +11,9 @@
 // gateway does) and records each that passes; once every bid is done (or one failed) it hands the
 // transaction back, and the node admits it as before: the round's own checks then skip the bids
 // already recorded, and a bid that failed fails the round there, with the same penalty. A
-// transaction without nested bids is handed back at once. First in, first out.
+// transaction without nested bids is handed back at once, and so is one whose own check passed
+// here meanwhile (a block carrying it was imported: its hash is in the cache, and admission skips
+// it whole). First in, first out.
 //
 // Bounded: at most `max_items` transactions; the owner admits the front at once when it is full
 // (the sender waits, nothing is dropped). Not thread-safe (one owner).
@@ -33,6 +35,7 @@ class PeerTxQueue {
     net::PeerId from = 0;
     chain::Tx tx;
     size_t next_bid = 0;  // bids before this one are checked (or were already known)
+    Hash32 hash;          // TxHash(tx)
   };
   static constexpr size_t kDefaultMaxItems = 256;
   // Signatures per Step: about 12 ms of the node's thread at ~20,000 verifications/s, so a full

@@ -75,6 +75,20 @@ TEST(PeerTxQueueTest, ABadBidEndsTheChecksAndIsNotRecorded) {
   EXPECT_FALSE(checked.Contains(chain::TxHash(r.buyers[3]))) << "left to admission";
 }
 
+// A block carrying the round was imported meanwhile: its own hash is in the cache, and the rest
+// of its bids are left alone (admission skips the round whole).
+TEST(PeerTxQueueTest, ARoundCheckedWholeMeanwhileComesBackAtOnce) {
+  contract::CheckedTxCache checked;
+  const chain::Tx round = Round(6, 0);
+  PeerTxQueue q;
+  q.Push(1, round);
+  EXPECT_FALSE(q.Step(checked, 2));
+  checked.Insert(chain::TxHash(round));
+  auto done = q.Step(checked, 2);
+  ASSERT_TRUE(done);
+  EXPECT_EQ(checked.size(), 3u) << "the two bids checked before, and the round";
+}
+
 TEST(PeerTxQueueTest, ATransactionWithoutBidsComesBackAtOnce) {
   contract::CheckedTxCache checked;
   PeerTxQueue q;
