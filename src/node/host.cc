@@ -53,8 +53,22 @@ Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, N
     std::string name = info.ok() ? info->subject : std::string("?");
     on_main([h, id, address, name] { h->service_->OnPeerConnected(id, address, name); });
   };
-  cb.on_frame = [h, on_main](net::PeerId id, net::Frame f) {
-    on_main([h, id, f = std::move(f)]() mutable { h->service_->OnPeerFrame(id, std::move(f)); });
+  cb.on_frame = [h, on_main, flight = host->in_flight_](net::PeerId id, net::Frame f) {
+    const size_t n = f.payload.size() + 1;
+    {
+      std::unique_lock<std::mutex> lock(flight->mu);
+      flight->handled.wait(
+          lock, [&] { return flight->stopping || flight->bytes < kMaxFrameBytesInFlight; });
+      flight->bytes += n;
+    }
+    on_main([h, id, f = std::move(f), flight, n]() mutable {
+      h->service_->OnPeerFrame(id, std::move(f));
+      {
+        std::lock_guard<std::mutex> lock(flight->mu);
+        flight->bytes -= n;
+      }
+      flight->handled.notify_one();
+    });
   };
   cb.on_disconnect = [h, on_main](net::PeerId id, const Status& why) {
     on_main([h, id, why] { h->service_->OnPeerDisconnected(id, why); });
@@ -113,6 +127,11 @@ void NodeHost::Stop() {
   if (stopped_) return;
   stopped_ = true;
   alive_.reset();
+  {
+    std::lock_guard<std::mutex> lock(in_flight_->mu);
+    in_flight_->stopping = true;  // a transport thread waiting for room goes on
+  }
+  in_flight_->handled.notify_all();
   timer_.cancel();
   if (service_) service_->Stop();
   p2p_work_.reset();

@@ -13,7 +13,9 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "contract/genesis.h"
@@ -53,6 +55,17 @@ class NodeHost {
   std::thread p2p_thread_;
   // Expires at Stop: transport events posted to the io thread after it are dropped.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+  // The bytes of peer frames posted to the io thread and not yet handled there. Above
+  // kMaxFrameBytesInFlight the transport's thread waits (it reads no more, as when it shared the io
+  // thread), so a peer that sends faster than the core handles costs bounded memory.
+  struct FramesInFlight {
+    std::mutex mu;
+    std::condition_variable handled;
+    size_t bytes = 0;       // GUARDED_BY(mu)
+    bool stopping = false;  // GUARDED_BY(mu)
+  };
+  static constexpr size_t kMaxFrameBytesInFlight = size_t{64} << 20;
+  std::shared_ptr<FramesInFlight> in_flight_ = std::make_shared<FramesInFlight>();
   boost::asio::steady_timer timer_;
   std::unique_ptr<net::Refusals> refusals_;  // shared by the transport, the core and the RPC
   std::unique_ptr<net::TlsTransport> transport_;

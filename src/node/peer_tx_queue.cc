@@ -38,24 +38,28 @@ bool CheckBids(PeerTxQueue::Item& item, contract::CheckedTxCache& checked, size_
 
 }  // namespace
 
-void PeerTxQueue::Push(net::PeerId from, chain::Tx tx) {
+void PeerTxQueue::Push(net::PeerId from, chain::Tx tx, size_t bytes) {
   const Hash32 hash = chain::TxHash(tx);
-  items_.push_back(Item{from, std::move(tx), 0, hash});
+  items_.push_back(Item{from, std::move(tx), 0, hash, bytes});
+  bytes_ += bytes;
+}
+
+PeerTxQueue::Item PeerTxQueue::PopFront() {
+  Item done = std::move(items_.front());
+  items_.pop_front();
+  bytes_ -= done.bytes;
+  return done;
 }
 
 std::optional<PeerTxQueue::Item> PeerTxQueue::Step(contract::CheckedTxCache& checked,
                                                    size_t budget) {
   if (!CheckBids(items_.front(), checked, budget)) return std::nullopt;
-  Item done = std::move(items_.front());
-  items_.pop_front();
-  return done;
+  return PopFront();
 }
 
 PeerTxQueue::Item PeerTxQueue::Finish(contract::CheckedTxCache& checked) {
   (void)CheckBids(items_.front(), checked, SIZE_MAX);
-  Item done = std::move(items_.front());
-  items_.pop_front();
-  return done;
+  return PopFront();
 }
 
 }  // namespace v2v::node

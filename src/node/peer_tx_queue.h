@@ -15,8 +15,9 @@
 // here meanwhile (a block carrying it was imported: its hash is in the cache, and admission skips
 // it whole). First in, first out.
 //
-// Bounded: at most `max_items` transactions; the owner admits the front at once when it is full
-// (the sender waits, nothing is dropped). Not thread-safe (one owner).
+// Bounded: at most `max_items` transactions and `max_bytes` of their frames; the owner admits the
+// front at once when it is full (the sender waits, nothing is dropped). Not thread-safe (one
+// owner).
 #pragma once
 
 #include <cstddef>
@@ -36,20 +37,23 @@ class PeerTxQueue {
     chain::Tx tx;
     size_t next_bid = 0;  // bids before this one are checked (or were already known)
     Hash32 hash;          // TxHash(tx)
+    size_t bytes = 0;     // its frame's size
   };
   static constexpr size_t kDefaultMaxItems = 256;
+  static constexpr size_t kDefaultMaxBytes = size_t{64} << 20;
   // Signatures per Step: about 12 ms of the node's thread at ~20,000 verifications/s, so a full
   // round is admitted in 4 turns of the thread's queue (at 64 a round took 16 turns, and under
   // load it often missed the next block).
   static constexpr size_t kSliceSignatures = 256;
 
-  explicit PeerTxQueue(size_t max_items = kDefaultMaxItems)
-      : max_items_(max_items == 0 ? 1 : max_items) {}
+  explicit PeerTxQueue(size_t max_items = kDefaultMaxItems, size_t max_bytes = kDefaultMaxBytes)
+      : max_items_(max_items == 0 ? 1 : max_items), max_bytes_(max_bytes) {}
 
   bool empty() const { return items_.empty(); }
-  bool full() const { return items_.size() >= max_items_; }
+  bool full() const { return items_.size() >= max_items_ || bytes_ >= max_bytes_; }
   size_t size() const { return items_.size(); }
-  void Push(net::PeerId from, chain::Tx tx);
+  // `bytes`: the size of the frame it came in.
+  void Push(net::PeerId from, chain::Tx tx, size_t bytes);
   // Checks up to `budget` signatures of the front transaction's nested bids; returns the front,
   // taken off the queue, once none is left to check. REQUIRES: !empty().
   std::optional<Item> Step(contract::CheckedTxCache& checked, size_t budget);
@@ -57,7 +61,10 @@ class PeerTxQueue {
   Item Finish(contract::CheckedTxCache& checked);
 
  private:
-  size_t max_items_;
+  Item PopFront();
+
+  size_t max_items_, max_bytes_;
+  size_t bytes_ = 0;
   std::deque<Item> items_;
 };
 

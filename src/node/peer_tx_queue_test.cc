@@ -35,7 +35,7 @@ const chain::TradingRound& BidsOf(const chain::Tx& tx) {
 TEST(PeerTxQueueTest, AStepChecksAtMostItsBudgetAndRecordsEachBidThatPasses) {
   contract::CheckedTxCache checked;
   PeerTxQueue q;
-  q.Push(3, Round(5, 3));
+  q.Push(3, Round(5, 3), 1000);
   EXPECT_FALSE(q.Step(checked, 3));
   EXPECT_EQ(checked.size(), 3u);
   EXPECT_FALSE(q.Step(checked, 3));
@@ -57,7 +57,7 @@ TEST(PeerTxQueueTest, BidsCheckedBeforeCostNothing) {
     for (const chain::Tx& b : *bids) checked.Insert(chain::TxHash(b));
   }
   PeerTxQueue q;
-  q.Push(1, round);
+  q.Push(1, round, 1000);
   EXPECT_TRUE(q.Step(checked, 1)) << "no signature left to verify";
 }
 
@@ -67,7 +67,7 @@ TEST(PeerTxQueueTest, ABadBidEndsTheChecksAndIsNotRecorded) {
   auto& r = std::get<chain::TradingRound>(round.body);
   r.buyers[2].signature.bytes[0] ^= 1;
   PeerTxQueue q;
-  q.Push(1, round);
+  q.Push(1, round, 1000);
   auto done = q.Step(checked, 100);
   ASSERT_TRUE(done);
   EXPECT_EQ(checked.size(), 2u) << "the two before it";
@@ -81,7 +81,7 @@ TEST(PeerTxQueueTest, ARoundCheckedWholeMeanwhileComesBackAtOnce) {
   contract::CheckedTxCache checked;
   const chain::Tx round = Round(6, 0);
   PeerTxQueue q;
-  q.Push(1, round);
+  q.Push(1, round, 1000);
   EXPECT_FALSE(q.Step(checked, 2));
   checked.Insert(chain::TxHash(round));
   auto done = q.Step(checked, 2);
@@ -92,19 +92,30 @@ TEST(PeerTxQueueTest, ARoundCheckedWholeMeanwhileComesBackAtOnce) {
 TEST(PeerTxQueueTest, ATransactionWithoutBidsComesBackAtOnce) {
   contract::CheckedTxCache checked;
   PeerTxQueue q;
-  q.Push(2, SampleBuyerTx(FixedKey(1)));
+  q.Push(2, SampleBuyerTx(FixedKey(1)), 1000);
   auto done = q.Step(checked, 1);
   ASSERT_TRUE(done);
   EXPECT_EQ(checked.size(), 0u) << "its own signature is admission's to check";
+}
+
+TEST(PeerTxQueueTest, BoundedByTheBytesOfItsFramesToo) {
+  PeerTxQueue q(100, 5000);
+  q.Push(1, SampleSellerTx(FixedKey(7)), 3000);
+  EXPECT_FALSE(q.full());
+  q.Push(1, SampleSellerTx(FixedKey(8)), 3000);
+  EXPECT_TRUE(q.full());
+  contract::CheckedTxCache checked;
+  ASSERT_TRUE(q.Step(checked, 1));
+  EXPECT_FALSE(q.full()) << "3,000 bytes left";
 }
 
 TEST(PeerTxQueueTest, FirstInFirstOutAndBounded) {
   contract::CheckedTxCache checked;
   PeerTxQueue q(2);
   const chain::Tx a = Round(3, 0), b = SampleSellerTx(FixedKey(7));
-  q.Push(1, a);
+  q.Push(1, a, 1000);
   EXPECT_FALSE(q.full());
-  q.Push(2, b);
+  q.Push(2, b, 1000);
   EXPECT_TRUE(q.full());
   PeerTxQueue::Item first = q.Finish(checked);
   EXPECT_EQ(chain::TxHash(first.tx), chain::TxHash(a));

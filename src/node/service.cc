@@ -304,7 +304,7 @@ chain::ValidationResult<Hash32> NodeService::AdmitTx(const chain::Tx& tx,
   return a.hash;
 }
 
-void NodeService::QueuePeerTx(net::PeerId from, chain::Tx tx) {
+void NodeService::QueuePeerTx(net::PeerId from, chain::Tx tx, size_t frame_bytes) {
   if (!ports_.post) {
     (void)AdmitTx(tx, from);  // duplicates and stale nonces are normal gossip races
     return;
@@ -313,7 +313,7 @@ void NodeService::QueuePeerTx(net::PeerId from, chain::Tx tx) {
     PeerTxQueue::Item front = peer_txs_.Finish(checked_txs());
     (void)AdmitTx(front.tx, front.from);
   }
-  peer_txs_.Push(from, std::move(tx));
+  peer_txs_.Push(from, std::move(tx), frame_bytes);
   PostPeerTxStep();
 }
 
@@ -413,7 +413,7 @@ void NodeService::OnPeerFrame(net::PeerId id, net::Frame frame) {
       auto tx = net::DecodeTxMessage(frame.payload);
       if (!tx.ok())
         return Penalise(id, kPenaltyUndecodable, "transaction: " + tx.status().message());
-      return QueuePeerTx(id, std::move(tx).value());
+      return QueuePeerTx(id, std::move(tx).value(), frame.payload.size());
     }
     case net::MessageType::kBlock: {
       auto block = net::DecodeBlockMessage(frame.payload);

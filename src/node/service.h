@@ -170,7 +170,7 @@ class NodeService {
                                                     std::optional<net::PeerId> from, bool gossip);
   chain::ValidationResult<Hash32> AdmitTx(const chain::Tx& tx, std::optional<net::PeerId> from);
   // A peer's transaction: queued (PeerTxQueue) when the ports can post, else admitted now.
-  void QueuePeerTx(net::PeerId from, chain::Tx tx);
+  void QueuePeerTx(net::PeerId from, chain::Tx tx, size_t frame_bytes);
   void PostPeerTxStep();
   void AfterHeadChange();
   // Which transactions the blocks applied since the last head change hold (from applied_), for
