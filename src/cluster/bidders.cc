@@ -67,12 +67,14 @@ void Bidders::Open(size_t node, node::NodeService& service, const std::string& r
   service.SetTxDropObserver([&book, &clock](const node::MempoolDrop& d) {
     book.OnTxDropped(d.hash, d.code, clock.NowMs());
   });
+  service.SetBeforeSealObserver([&book, &clock] { book.Tick(clock.NowMs()); });
 }
 
 void Bidders::Close(size_t node) {
   if (!gateways_[node]) return;
   gateways_[node]->book.WakeOnChainEvents(nullptr);
   services_[node]->SetTxDropObserver(nullptr);
+  services_[node]->SetBeforeSealObserver(nullptr);
   gateways_[node].reset();
   services_[node] = nullptr;
 }

@@ -47,6 +47,8 @@ Result<std::unique_ptr<NodeGateway>> NodeGateway::Start(boost::asio::io_context&
   service.SetTxDropObserver([self](const node::MempoolDrop& d) {
     self->api_->book().OnTxDropped(d.hash, d.code, self->clock_.NowMs());
   });
+  // A round that has closed is built before this node seals, so its own block can take it.
+  service.SetBeforeSealObserver([self] { self->api_->book().Tick(self->clock_.NowMs()); });
   g->Arm();
   log.Info("vehicle_listening", {{"url", "wss://" + config.vehicle_listen.host + ":" +
                                              std::to_string(g->port_) + "/vehicle"}});
@@ -72,6 +74,7 @@ void NodeGateway::Stop() {
   stopped_ = true;
   if (api_) api_->book().WakeOnChainEvents(nullptr);
   service_.SetTxDropObserver(nullptr);
+  service_.SetBeforeSealObserver(nullptr);
   timer_.cancel();
   if (server_) server_->Close();
 }

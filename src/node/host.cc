@@ -1,5 +1,6 @@
 #include "node/host.h"
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <chrono>
 
@@ -115,7 +116,11 @@ Result<std::unique_ptr<NodeHost>> NodeHost::Start(boost::asio::io_context& io, N
 }
 
 void NodeHost::ScheduleTick() {
-  timer_.expires_after(kTick);
+  auto wait = kTick;
+  if (const std::optional<int64_t> seal_in = service_->MsUntilSeal()) {
+    wait = std::min(wait, std::chrono::milliseconds(*seal_in));
+  }
+  timer_.expires_after(wait);
   timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec || stopped_) return;
     service_->OnTick();

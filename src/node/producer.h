@@ -33,6 +33,11 @@ class BlockProducer {
                                                     Random& random);
   // Forgets the planned block (the head moved).
   void Reset() { planned_.reset(); }
+  // When the planned block is due (Unix ms), if one is planned: the owner wakes then rather than
+  // at its next periodic tick.
+  std::optional<int64_t> PlannedAtMs() const {
+    return planned_ ? std::optional<int64_t>(planned_->at_ms) : std::nullopt;
+  }
 
  private:
   struct Planned {

@@ -83,6 +83,12 @@ void NodeService::OnTick() {
   MaybeSeal();
 }
 
+std::optional<int64_t> NodeService::MsUntilSeal() const {
+  const std::optional<int64_t> at_ms = producer_.PlannedAtMs();
+  if (!at_ms || !config_.seal) return std::nullopt;
+  return std::max<int64_t>(0, *at_ms - ports_.clock->NowMs());
+}
+
 // N4.3: what gossip may have lost (a frame, a peer that restarted, a partition) is sent again.
 void NodeService::Reannounce(int64_t now_ms) {
   if (peers_.empty()) return;
@@ -113,6 +119,10 @@ void NodeService::Redial() {
 
 void NodeService::MaybeSeal() {
   if (!config_.seal) return;
+  if (const std::optional<int64_t> due_in = MsUntilSeal();
+      due_in && *due_in == 0 && before_seal_observer_) {
+    before_seal_observer_();  // may submit transactions the block can take
+  }
   const int64_t now_ms = ports_.clock->NowMs();
   const uint64_t height = ledger_->head().height + 1;
   auto sealed = producer_.MaybeSealBlock(*ledger_, admission_.mempool(), proposals_, key_, now_ms,
@@ -136,6 +146,7 @@ void NodeService::MaybeSeal() {
     Dropped(std::move(removed));
   }
   const chain::Block& block = (*sealed)->block;
+  const int64_t built_ms = ports_.clock->NowMs();
   auto imported = ledger_->ImportSealed(**sealed, now_ms / 1000);
   if (!imported.ok()) {
     log_.Warn("seal_failed", {{"height", height}, {"error", imported.ToStatus().message()}});
@@ -146,7 +157,10 @@ void NodeService::MaybeSeal() {
   log_.Info("block_sealed", {{"height", block.header.height},
                              {"hash", chain::BlockHash(block.header).Hex()},
                              {"difficulty", block.header.difficulty},
-                             {"txs", block.txs.size()}});
+                             {"txs", block.txs.size()},
+                             {"late_ms", now_ms - 1000 * block.header.timestamp_s},
+                             {"build_ms", built_ms - now_ms},
+                             {"took_ms", ports_.clock->NowMs() - now_ms}});
   Broadcast(net::EncodeBlockMessage(block), std::nullopt);
   AfterHeadChange();
 }

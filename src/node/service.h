@@ -77,8 +77,12 @@ class NodeService {
   // Dials the configured peers and runs the first tick.
   void Start();
   // Timers: redial and hello heartbeat every second, the producer every tick. The owner calls
-  // it about every 50 ms; time is read from the injected clock.
+  // it about every 50 ms, and at MsUntilSeal() when that is sooner; time is read from the
+  // injected clock.
   void OnTick();
+  // Milliseconds (0 when due) until the block this node plans to seal on its head is due, or
+  // nullopt when it plans none: the owner ticks then, so a block is sealed at its time (N4).
+  std::optional<int64_t> MsUntilSeal() const;
   // Stops ticking (the owner closes the transport).
   void Stop();
 
@@ -124,6 +128,12 @@ class NodeService {
   // re-signs its rounds at once. One observer; empty to clear.
   void SetTxDropObserver(std::function<void(const MempoolDrop&)> observer) {
     drop_observer_ = std::move(observer);
+  }
+  // Called on the io thread when this node's planned block is due, just before the producer
+  // builds it (N4): e.g. the vehicle gateway builds the rounds that have closed by then, so that
+  // the block stamped at a round's deadline can take it. One observer; empty to clear.
+  void SetBeforeSealObserver(std::function<void()> observer) {
+    before_seal_observer_ = std::move(observer);
   }
   // The hashes of the transactions whose context-free check passed here (admission, blocks, and
   // what the vehicle gateway checked). Thread-safe.
@@ -204,6 +214,7 @@ class NodeService {
   std::unique_ptr<net::Refusals> own_refusals_;  // when the ports bring none
   net::Refusals* refusals_;
   std::function<void(const MempoolDrop&)> drop_observer_;
+  std::function<void()> before_seal_observer_;
   std::vector<MempoolDrop> drops_;  // not yet delivered
   PeerTxQueue peer_txs_;
   bool peer_tx_step_posted_ = false;

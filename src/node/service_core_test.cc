@@ -145,6 +145,39 @@ TEST_F(ServiceCoreTest, SealsWhenTheInjectedClockReachesThePeriod) {
   EXPECT_EQ(node_->ledger().head().height, 1u);
 }
 
+// N4: the owner learns when the planned block is due (it ticks then, not up to a tick late), and
+// the before-seal observer runs once, at that time and before the block is built: a round it
+// submits (the gateway building a round that has just closed) is in the block.
+TEST_F(ServiceCoreTest, TheOwnerWakesWhenTheBlockIsDueAndTheObserverRunsJustBeforeIt) {
+  const int64_t t0 = genesis_.timestamp_s;
+  ASSERT_EQ(node_->MsUntilSeal(), std::optional<int64_t>(2000)) << "planned at Start: t0 + 2";
+  base::Rng rng(7);
+  // devnet::MarketRoundParams(round, t0 + 7): its window ends at t0 + 2, the block's time.
+  auto round = market_.MakeRound(node_->ledger().contract().params().network,
+                                 node_->ledger().state(), t0 + 7, 1, rng);
+  ASSERT_TRUE(round.ok()) << round.status().ToString();
+  std::vector<uint64_t> heights_seen;
+  node_->SetBeforeSealObserver([&] {
+    heights_seen.push_back(node_->ledger().head().height);
+    EXPECT_TRUE(node_->SubmitTx(*round).ok());
+  });
+  clock_.Advance(1500);
+  EXPECT_EQ(node_->MsUntilSeal(), std::optional<int64_t>(500));
+  node_->OnTick();
+  EXPECT_TRUE(heights_seen.empty()) << "not due yet";
+  clock_.Advance(500);
+  EXPECT_EQ(node_->MsUntilSeal(), std::optional<int64_t>(0));
+  node_->OnTick();
+  EXPECT_EQ(heights_seen, std::vector<uint64_t>{0}) << "once, before the block";
+  ASSERT_EQ(node_->ledger().head().height, 1u);
+  const chain::Block sealed = *node_->ledger().BlockAt(1);
+  ASSERT_EQ(sealed.txs.size(), 1u);
+  EXPECT_EQ(chain::TxHash(sealed.txs[0]), chain::TxHash(*round));
+  node_->SetBeforeSealObserver(nullptr);
+  node_->OnTick();  // plans the next block on the new head
+  EXPECT_EQ(node_->MsUntilSeal(), std::optional<int64_t>(2000));
+}
+
 TEST_F(ServiceCoreTest, APeerTalkingBeforeItsHelloIsPenalisedThenBanned) {
   node_->OnPeerConnected(1, "rsu-b", "rsu-b");
   ASSERT_FALSE(transport_.sent.empty());
@@ -422,6 +455,13 @@ class NonSealingServiceCoreTest : public ServiceCoreTest {
     ServiceCoreTest::SetUp();
   }
 };
+
+TEST_F(NonSealingServiceCoreTest, ANodeThatDoesNotSealPlansNoBlock) {
+  clock_.Advance(2000);
+  node_->OnTick();
+  EXPECT_EQ(node_->MsUntilSeal(), std::nullopt);
+  EXPECT_EQ(node_->ledger().head().height, 0u);
+}
 
 // docs/spec/node.md N4.3: gossip can lose a transaction (a dropped frame, a peer restarted with an
 // empty mempool, a partition). One a block could take that has waited 10 s since it was admitted
