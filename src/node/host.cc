@@ -120,17 +120,11 @@ void NodeHost::ScheduleTick() {
   if (const std::optional<int64_t> seal_in = service_->MsUntilSeal()) {
     wait = std::min(wait, std::chrono::milliseconds(*seal_in));
   }
-  std::weak_ptr<bool> alive = alive_;
-  boost::asio::post(p2p_io_, [this, wait, alive] {
-    timer_.expires_after(wait);
-    timer_.async_wait([this, alive](const boost::system::error_code& ec) {
-      if (ec) return;
-      boost::asio::post(io_, [this, alive] {
-        if (alive.expired() || stopped_) return;
-        service_->OnTick();
-        ScheduleTick();
-      });
-    });
+  timer_.expires_after(wait);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec || stopped_) return;
+    service_->OnTick();
+    ScheduleTick();
   });
 }
 
@@ -143,6 +137,7 @@ void NodeHost::Stop() {
     in_flight_->stopping = true;  // a transport thread waiting for room goes on
   }
   in_flight_->handled.notify_all();
+  timer_.cancel();
   if (service_) service_->Stop();
   p2p_work_.reset();
   if (!p2p_thread_.joinable()) {

@@ -1,7 +1,6 @@
 // The production wiring of a node core (NodeService): the ledger in RocksDB at data_dir, peers
 // over net::TlsTransport (certificates from the genesis CA; the peer must hold a valid RSU
-// certificate), and a timer ticking the core every 50 ms (sooner when its block is due). Used by
-// `v2v node`.
+// certificate), and an asio timer ticking the core every 50 ms. Used by `v2v node`.
 //
 // Threading: the core runs on the io_context's thread (the RPC server and the vehicle gateway share
 // it). The peer transport (TLS, framing) runs on a thread of its own: a block of 3 rounds is about
@@ -47,12 +46,8 @@ class NodeHost {
 
  private:
   explicit NodeHost(boost::asio::io_context& io)
-      : io_(io), p2p_work_(boost::asio::make_work_guard(p2p_io_)), timer_(p2p_io_) {}
-  // On the io thread: arms the tick (50 ms, or sooner when a block is due) on the transport's
-  // thread, which posts OnTick to the io thread when it expires.
+      : p2p_work_(boost::asio::make_work_guard(p2p_io_)), timer_(io) {}
   void ScheduleTick();
-
-  boost::asio::io_context& io_;  // the core's
 
   // The transport's io_context and thread; declared before the transport, which it outlives.
   boost::asio::io_context p2p_io_;
@@ -71,11 +66,6 @@ class NodeHost {
   };
   static constexpr size_t kMaxFrameBytesInFlight = size_t{64} << 20;
   std::shared_ptr<FramesInFlight> in_flight_ = std::make_shared<FramesInFlight>();
-  // The tick's timer, on the transport's thread: an expired timer on the io thread is noticed only
-  // when asio next polls its reactor, after every handler already queued, which under a burst of
-  // vehicle traffic came after a block the transport posted later; an in-turn signer then took the
-  // out-of-turn block for that height before its own tick ran, and lost its turn. Posted when it
-  // expires, the tick is queued at its time.
   boost::asio::steady_timer timer_;
   std::unique_ptr<net::Refusals> refusals_;  // shared by the transport, the core and the RPC
   std::unique_ptr<net::TlsTransport> transport_;
