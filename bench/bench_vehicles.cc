@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
@@ -134,6 +135,14 @@ struct Load {
   std::vector<double> scheme_sent_ms, commit_sent_ms;
   int64_t accepted = 0, refused = 0;
   std::map<std::string, int64_t> refusals;
+  // Offers refused because their round had closed: how long after its deadline the refusal
+  // reached the seller, and on which node.
+  std::vector<double> late_refusal_ms;
+  std::vector<double> late_refusal_call_lead_ms;  // deadline - when its call reached a seller
+  std::map<std::pair<int, int64_t>, int64_t> first_call_ms;  // (node, deadline s) -> wall ms
+  std::map<int, int64_t> late_refusals_by_node;
+  std::map<std::string, int64_t> reconnections;  // by the reason the connection was lost
+  std::vector<int64_t> reconnection_wall_ms;
   bool stopping = false;
 
   vehicle::Identity Id(int k) {
@@ -152,7 +161,21 @@ struct Load {
           deadline_ms[{node, round}] = 1000 * d["deadline"].get<int64_t>();
       } else if (e.type == "refused") {
         ++refused;
-        ++refusals[d.is_object() ? d.value("reason", "?") : "?"];
+        const std::string why = d.is_object() ? d.value("reason", "?") : "?";
+        ++refusals[why];
+        if (why == "deadline_passed" && d.contains("deadline")) {
+          const int64_t deadline_s = d["deadline"].get<int64_t>();
+          late_refusal_ms.push_back(double(WallMs() - 1000 * deadline_s));
+          ++late_refusals_by_node[node];
+          if (auto c = first_call_ms.find({node, deadline_s}); c != first_call_ms.end())
+            late_refusal_call_lead_ms.push_back(double(1000 * deadline_s - c->second));
+        }
+      } else if (e.type == "call") {
+        if (d.contains("deadline"))
+          first_call_ms.emplace(std::make_pair(node, d["deadline"].get<int64_t>()), WallMs());
+      } else if (e.type == "reconnecting") {
+        ++reconnections[d.is_object() ? d.value("why", "?") : "?"];
+        reconnection_wall_ms.push_back(WallMs());
       } else if (e.type == "scheme" || e.type == "committed") {
         const auto key = std::make_pair(node, d.value("round", uint64_t{0}));
         auto dl = deadline_ms.find(key);
@@ -424,6 +447,31 @@ int Main(int argc, char** argv) {
               static_cast<long long>(load.refused));
   for (const auto& [r, k] : load.refusals)
     std::printf("    refused %s: %lld\n", r.c_str(), static_cast<long long>(k));
+  if (!load.late_refusal_ms.empty()) {
+    std::printf(
+        "    deadline_passed reached the seller p50 %.0f ms, max %.0f ms after the deadline;",
+        fleet::Percentile(load.late_refusal_ms, 50), fleet::Percentile(load.late_refusal_ms, 100));
+    for (const auto& [n, k] : load.late_refusals_by_node)
+      std::printf(" node %d: %lld", n, static_cast<long long>(k));
+    std::printf("\n");
+    if (!load.late_refusal_call_lead_ms.empty()) {
+      std::printf(
+          "      their round's call reached its first seller p50 %.0f ms, min %.0f ms before "
+          "the deadline\n",
+          fleet::Percentile(load.late_refusal_call_lead_ms, 50),
+          fleet::Percentile(load.late_refusal_call_lead_ms, 0));
+    }
+  }
+  const auto in_load =
+      std::count_if(load.reconnection_wall_ms.begin(), load.reconnection_wall_ms.end(),
+                    [&](int64_t ms) { return ms <= load_end_ms; });
+  std::printf(
+      "  vehicle reconnections     %lld while the load ran, %lld after",
+      static_cast<long long>(in_load),
+      static_cast<long long>(load.reconnection_wall_ms.size()) - static_cast<long long>(in_load));
+  for (const auto& [why, k] : load.reconnections)
+    std::printf(" (%s: %lld)", why.c_str(), static_cast<long long>(k));
+  std::printf("\n");
   std::printf("  bids committed on all %d  %lld (%.0f/s) in %lld rounds\n", nodes_n,
               static_cast<long long>(committed_bids), double(committed_bids) / load_s,
               static_cast<long long>(rounds_all));

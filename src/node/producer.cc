@@ -34,7 +34,7 @@ std::optional<Result<SealedBlock>> BlockProducer::MaybeSealBlock(
   if (!planned_ || planned_->parent != ledger.head_hash()) {
     const consensus::poa::SealPlan plan =
         engine.SealPlanFor(ledger.headers(), me, now_ms, random.Uniform01());
-    planned_ = Planned{plan.parent, plan.block_time_s, plan.at_ms};
+    planned_ = Planned{plan.parent, plan.block_time_s, plan.at_ms, plan.in_turn};
   }
   if (now_ms < planned_->at_ms) return std::nullopt;
 

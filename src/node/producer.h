@@ -38,12 +38,15 @@ class BlockProducer {
   std::optional<int64_t> PlannedAtMs() const {
     return planned_ ? std::optional<int64_t>(planned_->at_ms) : std::nullopt;
   }
+  // Whether the planned block is an in-turn one (false when none is planned).
+  bool PlannedInTurn() const { return planned_ && planned_->in_turn; }
 
  private:
   struct Planned {
     Hash32 parent;
     int64_t block_time_s;
     int64_t at_ms;
+    bool in_turn;
   };
   size_t max_block_txs_;
   std::optional<Planned> planned_;

@@ -165,6 +165,15 @@ void NodeService::MaybeSeal() {
   AfterHeadChange();
 }
 
+// The core's thread handles what was queued for it in order, and its timer is noticed only after
+// that queue: under load, a peer's out-of-turn block queued after our in-turn block was due could
+// be imported first and take our turn. Handling events in time order, our block goes first (it is
+// the heavier at its height; the peer's block is kept as a side block). An out-of-turn plan is not
+// hurried: a peer's block that arrives before it is taken, as Clique's wiggle intends.
+void NodeService::SealFirstIfInTurnDue() {
+  if (producer_.PlannedInTurn() && MsUntilSeal() == std::optional<int64_t>(0)) MaybeSeal();
+}
+
 // --- blocks and transactions ----------------------------------------------------------------
 
 void NodeService::AfterHeadChange() {
@@ -434,6 +443,7 @@ void NodeService::OnPeerFrame(net::PeerId id, net::Frame frame) {
       if (!block.ok())
         return Penalise(id, kPenaltyUndecodable, "block: " + block.status().message());
       p.height = std::max(p.height, block->header.height);
+      SealFirstIfInTurnDue();
       auto r = ImportBlock(*block, id, /*gossip=*/true);
       if (r.ok() &&
           (r->outcome == ImportOutcome::kExtended || r->outcome == ImportOutcome::kReorged)) {

@@ -167,6 +167,8 @@ class NodeService {
   void Redial();
   void Reannounce(int64_t now_ms);
   void MaybeSeal();
+  // N4: our in-turn block, when it is due, is sealed before a peer's block is handled.
+  void SealFirstIfInTurnDue();
   void OnHello(net::PeerId id, Peer& p, const net::Hello& hello);
   void OnGetBlocks(net::PeerId id, const net::GetBlocks& req);
   void OnBlocks(net::PeerId id, Peer& p, std::vector<chain::Block> blocks);

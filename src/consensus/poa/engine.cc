@@ -114,8 +114,9 @@ SealPlan Engine::SealPlanFor(const ChainHeaderReader& chain, const Signer& me, i
                              double uniform01) const {
   const chain::BlockHeader& head = chain.CurrentHeader();
   const int64_t t = NextTimestamp(config_, head.timestamp_s, now_ms / 1000);
-  const int64_t wiggle = SealDelayMs(chain.CurrentSnapshot(), head.height + 1, me, uniform01);
-  return SealPlan{chain.CurrentHash(), t, t * 1000 + wiggle};
+  const Snapshot& snap = chain.CurrentSnapshot();
+  const int64_t wiggle = SealDelayMs(snap, head.height + 1, me, uniform01);
+  return SealPlan{chain.CurrentHash(), t, t * 1000 + wiggle, snap.InTurn(head.height + 1, me)};
 }
 
 CliqueHeader ToCliqueHeader(const chain::BlockHeader& h) {

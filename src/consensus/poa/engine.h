@@ -64,6 +64,7 @@ struct SealPlan {
   Hash32 parent;         // the head the plan is for
   int64_t block_time_s;  // the timestamp to stamp
   int64_t at_ms;         // local time (ms) at which to seal
+  bool in_turn = false;  // the signer is in turn at the next height (at_ms has no wiggle)
 };
 
 class Engine {

@@ -157,8 +157,11 @@ TEST(EngineTest, CheckpointPrepareListsSignersAndSealPlanWaitsOutOfTurn) {
   EXPECT_EQ(in.parent, chain.CurrentHash());
   EXPECT_EQ(in.block_time_s, 1001);
   EXPECT_EQ(in.at_ms, 1001000);  // in turn: at once
+  EXPECT_TRUE(in.in_turn);
   const SealPlan out = e.SealPlanFor(chain, snap.signers()[2], 1000500, 0.5);
   EXPECT_EQ(out.at_ms, 1001000 + 750);  // wiggle (4/2 + 1) * 500 ms, half of it
+  EXPECT_FALSE(out.in_turn);
+  EXPECT_FALSE(e.SealPlanFor(chain, snap.signers()[2], 1000500, 0.0).in_turn) << "no wiggle drawn";
 }
 
 TEST(EngineTest, OutOfTurnDelayStaysInGethsWiggleAndInTurnIsImmediate) {
