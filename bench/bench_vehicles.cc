@@ -148,9 +148,11 @@ struct Load {
   vehicle::Identity Id(int k) {
     return std::move(vehicle::LoadIdentity(net.vehicles[static_cast<size_t>(k)].dir)).value();
   }
-  vehicle::EventSink Sink(int node) {
-    return [this, node](const vehicle::Event& e) {
+  // `seller`: the seller's number, whose offers are timed from their call (-1: a buyer).
+  vehicle::EventSink Sink(int node, int seller = -1) {
+    return [this, node, seller](const vehicle::Event& e) {
       const auto& d = e.detail;
+      if (seller >= 0) TimeOffer(seller, e.type);
       if (e.type == "accepted") {
         ++accepted;
         const uint64_t round = d["round"].get<uint64_t>();
@@ -193,13 +195,27 @@ struct Load {
       }
     };
   }
+  // A seller's offer: from the call reaching it to the RSU's answer reaching it (signing, the
+  // nonce when it must read it, and the node's queue).
+  std::map<int, int64_t> call_reached_ms;  // by seller
+  std::vector<double> offer_answer_ms;
+  void TimeOffer(int seller, const std::string& type) {
+    if (type == "call") {
+      call_reached_ms[seller] = WallMs();
+    } else if (type == "accepted" || type == "refused") {
+      auto it = call_reached_ms.find(seller);
+      if (it == call_reached_ms.end()) return;
+      offer_answer_ms.push_back(double(WallMs() - it->second));
+      call_reached_ms.erase(it);
+    }
+  }
   void Seller(int node, int k) {
     vehicle::SellerTerms t{200, 100, 250, 50'000, 10'000, 20'000, 0, 0};
     auto c = vehicle::Client::Create(io, tls, nodes[static_cast<size_t>(node)],
                                      static_cast<uint64_t>(k) + 1);
     seller_clients.push_back(c);
-    auto s = vehicle::Seller::Create(c, Id(k), t, 0, vehicle::WaitFor::kAccepted, false, Sink(node),
-                                     [](bool) {});
+    auto s = vehicle::Seller::Create(c, Id(k), t, 0, vehicle::WaitFor::kAccepted, false,
+                                     Sink(node, k), [](bool) {});
     s->Start();
     traders.push_back(s);
   }
@@ -462,6 +478,10 @@ int Main(int argc, char** argv) {
           fleet::Percentile(load.late_refusal_call_lead_ms, 0));
     }
   }
+  std::printf("  offer: call -> answer at the seller  p50 %.0f ms  p99 %.0f ms  max %.0f ms\n",
+              fleet::Percentile(load.offer_answer_ms, 50),
+              fleet::Percentile(load.offer_answer_ms, 99),
+              fleet::Percentile(load.offer_answer_ms, 100));
   const auto in_load =
       std::count_if(load.reconnection_wall_ms.begin(), load.reconnection_wall_ms.end(),
                     [&](int64_t ms) { return ms <= load_end_ms; });
