@@ -521,7 +521,7 @@ int Main(int argc, char** argv) {
       fleet::Percentile(loop_lag_ms, 100));
   std::printf(
       "  load generator CPU          %.1f s in the %.0f s of load (%.0f%% of one core; its one "
-      "asio thread and the verification-rate thread)\n",
+      "asio thread)\n",
       self_cpu_s, load_s, 100.0 * self_cpu_s / load_s);
   std::printf(
       "  raw Ed25519 verification (1 thread, just before the load): %.0f/s of wall time, "
