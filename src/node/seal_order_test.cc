@@ -74,6 +74,16 @@ class SealOrderTest : public ::testing::Test {
     EXPECT_TRUE(p.ok()) << p.status().ToString();
     return p->block;
   }
+  // Hands the core the peer's block of height 1 (`difficulty`: 1 out of turn, 2 in turn) at
+  // t0 + `at_ms`, when our own block is due in `due_in_ms`.
+  chain::Block HandleTheirBlockAt1(uint64_t difficulty, int64_t at_ms, int64_t due_in_ms) {
+    const chain::Block theirs = PeerBlockAt1();
+    EXPECT_EQ(theirs.header.difficulty, difficulty);
+    clock_.Set(t0_ms_ + at_ms);
+    EXPECT_EQ(node_->MsUntilSeal(), std::optional<int64_t>(due_in_ms));
+    node_->OnPeerFrame(1, net::EncodeBlockMessage(theirs));
+    return theirs;
+  }
 
   devnet::BlockGenerator market_;
   contract::Genesis genesis_;
@@ -91,11 +101,8 @@ class SealOrderTest : public ::testing::Test {
 // block of height 1 was handled. Ours is sealed first and is the head; the peer's is kept aside.
 TEST_F(SealOrderTest, ADueInTurnBlockIsSealedBeforeAPeersBlockOfItsHeight) {
   Open(/*in_turn_at_1=*/true);
-  const chain::Block theirs = PeerBlockAt1();
-  ASSERT_EQ(theirs.header.difficulty, 1u) << "the peer is out of turn";
-  clock_.Set(t0_ms_ + 2300);
-  ASSERT_EQ(node_->MsUntilSeal(), std::optional<int64_t>(0));
-  node_->OnPeerFrame(1, net::EncodeBlockMessage(theirs));
+  const chain::Block theirs =
+      HandleTheirBlockAt1(/*difficulty=*/1, /*at_ms=*/2300, /*due_in_ms=*/0);
   EXPECT_EQ(node_->metrics().blocks_sealed, 1u);
   ASSERT_EQ(node_->ledger().head().height, 1u);
   EXPECT_EQ(node_->ledger().head().sealer, Key(mine_).public_key());
@@ -106,10 +113,7 @@ TEST_F(SealOrderTest, ADueInTurnBlockIsSealedBeforeAPeersBlockOfItsHeight) {
 // Not due yet (the peer's clock runs a little ahead): the peer's block is taken, nothing sealed.
 TEST_F(SealOrderTest, AnInTurnBlockNotYetDueIsNotSealedEarly) {
   Open(/*in_turn_at_1=*/true);
-  const chain::Block theirs = PeerBlockAt1();
-  clock_.Set(t0_ms_ + 1900);
-  ASSERT_EQ(node_->MsUntilSeal(), std::optional<int64_t>(100));
-  node_->OnPeerFrame(1, net::EncodeBlockMessage(theirs));
+  const chain::Block theirs = HandleTheirBlockAt1(1, 1900, 100);
   EXPECT_EQ(node_->metrics().blocks_sealed, 0u);
   EXPECT_EQ(node_->ledger().head_hash(), chain::BlockHash(theirs.header));
 }
@@ -118,11 +122,7 @@ TEST_F(SealOrderTest, AnInTurnBlockNotYetDueIsNotSealedEarly) {
 // after that is still taken first: the wiggle is a wait for the in-turn block, not a race.
 TEST_F(SealOrderTest, ADueOutOfTurnBlockGivesWayToThePeersBlock) {
   Open(/*in_turn_at_1=*/false);
-  const chain::Block theirs = PeerBlockAt1();
-  ASSERT_EQ(theirs.header.difficulty, 2u) << "the peer is in turn";
-  clock_.Set(t0_ms_ + 2600);
-  ASSERT_EQ(node_->MsUntilSeal(), std::optional<int64_t>(0));
-  node_->OnPeerFrame(1, net::EncodeBlockMessage(theirs));
+  const chain::Block theirs = HandleTheirBlockAt1(2, 2600, 0);  // the peer is in turn
   EXPECT_EQ(node_->metrics().blocks_sealed, 0u);
   EXPECT_EQ(node_->ledger().head_hash(), chain::BlockHash(theirs.header));
   node_->OnTick();  // a new plan on the new head: height 2, not before t0 + 4 s
